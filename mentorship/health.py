@@ -1,0 +1,51 @@
+"""`/healthz`: is the database reachable, is the broker reachable. Load balancers and compose poll it."""
+
+from __future__ import annotations
+
+import os
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from mentorship.celery import app as celery_app
+
+
+def _check_database() -> str | None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any driver error means "not reachable"
+        return f"{type(exc).__name__}: {exc}".strip()
+    return None
+
+
+def _check_broker() -> str | None:
+    if not settings.REDIS_URL:
+        # The filesystem broker "connects" without touching disk: check that its queue folder can be written.
+        folder = str(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"])
+        if not (os.path.isdir(folder) and os.access(folder, os.W_OK)):
+            return f"broker folder {folder} is missing or not writable"
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+            # The filesystem transport "connects" without touching disk; open a channel to be sure it works.
+            conn.default_channel  # noqa: B018
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}".strip()
+    return None
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    failures = {name: error for name, error in (("database", _check_database()), ("broker", _check_broker())) if error}
+    body = {
+        "status": "ok" if not failures else "unavailable",
+        "database": "ok" if "database" not in failures else f"failed: {failures['database']}",
+        "broker": "ok" if "broker" not in failures else f"failed: {failures['broker']}",
+    }
+    return JsonResponse(body, status=200 if not failures else 503)

@@ -1,0 +1,252 @@
+"""People: users (e-mail login), the specialty taxonomy, career stages, focus areas and the two profiles."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date
+from enum import IntFlag
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+COORDINATORS_GROUP = "Coordinators"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        # The whole address is case-insensitive here: people type their e-mail in any case.
+        return (email or "").strip().lower()
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email__iexact=self.normalize_email(username))
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField("e-mail address", max_length=254, unique=True)
+    full_name = models.CharField(max_length=150)
+    is_staff = models.BooleanField(default=False, help_text="Can log into the admin (coordinators).")
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def is_coordinator(self) -> bool:
+        return self.is_staff and (self.is_superuser or self.groups.filter(name=COORDINATORS_GROUP).exists())
+
+
+class Specialty(models.Model):
+    """A specialty or sub-specialty. Sub-specialties point to their parent (cardiology → internal medicine)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="subspecialties")
+    is_acgme_core = models.BooleanField(default=False, help_text="One of the ACGME core specialties.")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "specialties"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def family(self) -> Specialty:
+        """The top-level specialty this one belongs to (itself for a core specialty)."""
+        return self.parent if self.parent_id and self.parent is not None else self
+
+    def clean(self) -> None:
+        if self.parent_id and self.parent is not None and self.parent.parent_id:
+            raise ValidationError({"parent": "A sub-specialty's parent must be a top-level specialty."})
+        if self.pk and self.parent_id == self.pk:
+            raise ValidationError({"parent": "A specialty cannot be its own parent."})
+
+
+class CareerStage(models.IntegerChoices):
+    """Ordered: a mentor must be further along than the trainee they mentor."""
+
+    PRECLINICAL_STUDENT = 0, "Pre-clinical student"
+    CLINICAL_STUDENT = 1, "Clinical student"
+    INTERN = 2, "Intern (PGY-1)"
+    RESIDENT = 3, "Resident"
+    CHIEF_RESIDENT = 4, "Chief/senior resident"
+    FELLOW = 5, "Fellow"
+    EARLY_CAREER = 6, "Early-career attending (< 5 years)"
+    MID_CAREER = 7, "Mid-career attending"
+    SENIOR = 8, "Senior attending"
+
+
+class FocusArea(models.Model):
+    """What a trainee seeks and a mentor offers (career planning, research, wellbeing, …)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Language(models.Model):
+    code = models.CharField(max_length=12, unique=True, help_text="ISO 639 code, e.g. 'es'.")
+    name = models.CharField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MeetingFormat(IntFlag):
+    IN_PERSON = 1
+    VIDEO = 2
+    PHONE = 4
+
+    @property
+    def label(self) -> str:
+        return {1: "In person", 2: "Video", 4: "Phone"}[int(self)]
+
+
+MEETING_FORMAT_CHOICES = [(str(int(f)), f.label) for f in MeetingFormat]
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not a known time zone. Use a name such as America/New_York.")
+
+
+def validate_meeting_formats(value: int) -> None:
+    if value <= 0 or value > sum(MeetingFormat):
+        raise ValidationError("Choose at least one meeting format.")
+
+
+def format_labels(value: int) -> list[str]:
+    return [f.label for f in MeetingFormat if value & f]
+
+
+class ProfileBase(models.Model):
+    user: models.OneToOneField[User, User]
+    institution = models.CharField(max_length=200, blank=True)
+    career_stage = models.PositiveSmallIntegerField(choices=CareerStage.choices)
+    languages = models.ManyToManyField(Language)
+    time_zone = models.CharField(max_length=64, default="America/New_York", validators=[validate_time_zone])
+    meeting_formats = models.PositiveSmallIntegerField(
+        default=MeetingFormat.VIDEO, validators=[validate_meeting_formats], help_text="Bit set of MeetingFormat."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def meeting_format_labels(self) -> list[str]:
+        return format_labels(self.meeting_formats)
+
+
+class MentorProfile(ProfileBase):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="mentor_profile")
+    specialty = models.ForeignKey(Specialty, on_delete=models.PROTECT, related_name="mentors")
+    subspecialties = models.ManyToManyField(Specialty, blank=True, related_name="mentors_sub")
+    focus_areas = models.ManyToManyField(FocusArea, related_name="mentors", verbose_name="focus areas offered")
+    capacity = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="How many mentees at once (1–10).",
+    )
+    accepting_mentees = models.BooleanField(default=True)
+    bio = models.TextField(blank=True)
+    assesses: models.ManyToManyField[TraineeProfile, Any] = models.ManyToManyField(
+        "TraineeProfile",
+        blank=True,
+        related_name="assessed_by",
+        help_text="Trainees this mentor supervises or assesses: they are never matched together.",
+    )
+
+    class Meta:
+        ordering = ["user__full_name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(capacity__gte=1, capacity__lte=10), name="mentor_capacity_1_10"),
+        ]
+
+
+class TraineeProfile(ProfileBase):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="trainee_profile")
+    specialty_interests = models.ManyToManyField(Specialty, related_name="interested_trainees")
+    focus_areas = models.ManyToManyField(FocusArea, related_name="trainees", verbose_name="focus areas sought")
+    statement = models.TextField(blank=True, help_text="What they want from mentoring.")
+
+    class Meta:
+        ordering = ["user__full_name"]
+
+
+class Goal(models.Model):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        ACHIEVED = "achieved", "Achieved"
+        DROPPED = "dropped", "Dropped"
+
+    trainee = models.ForeignKey(TraineeProfile, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(max_length=200)
+    focus_area = models.ForeignKey(FocusArea, null=True, blank=True, on_delete=models.SET_NULL)
+    description = models.TextField(blank=True)
+    target_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["status", "target_date", "pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(progress__lte=100), name="goal_progress_max_100")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return bool(self.target_date and self.target_date < today and self.status in {"not_started", "in_progress"})

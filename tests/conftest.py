@@ -1,0 +1,118 @@
+"""Shared fixtures: the personas (trainee, mentor, coordinator, outsider), fast hashing, and the browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+# Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse ORM calls there.
+# Tests only: never set in the application's environment.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).resolve().parent.parent / "var" / "test-artifacts"))
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings: Any, tmp_path: Path) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+    has_redis = bool(os.environ.get("REDIS_URL"))
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://... (CI does)"))
+        if "worker" in item.keywords and not has_redis:
+            item.add_marker(pytest.mark.skip(reason="needs Redis: set REDIS_URL=redis://... (CI does)"))
+
+
+# --- Browser (Playwright driving Debian's Chromium; never a downloaded browser) ---------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM}: apt-get install chromium (.ci/run does)."
+        if os.environ.get("CI"):
+            pytest.fail(message)  # in CI a missing browser is a failure, never a silent skip
+        pytest.skip(message)
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def login(client: Client) -> Any:
+    """`login(user)` signs the test client in as that persona."""
+
+    def _login(user: Any) -> Client:
+        client.force_login(user, backend="profiles.backends.EmailBackend")
+        return client
+
+    return _login
+
+
+# --- Personas (healthchecks' alice, bob and charlie): each test says who is asking ---------------------------
+
+
+@pytest.fixture
+def trainee(db: None) -> Any:
+    from tests.factories import TraineeProfileFactory
+
+    return TraineeProfileFactory(user__full_name="Tara Trainee", user__email="tara@example.org")
+
+
+@pytest.fixture
+def mentor(db: None) -> Any:
+    from tests.factories import MentorProfileFactory
+
+    return MentorProfileFactory(user__full_name="Dr Maya Patel", user__email="maya@example.org")
+
+
+@pytest.fixture
+def coordinator(db: None) -> Any:
+    from tests.factories import CoordinatorFactory
+
+    return CoordinatorFactory(full_name="Cora Coordinator", email="cora@example.org")
+
+
+@pytest.fixture
+def outsider(db: None) -> Any:
+    from tests.factories import TraineeProfileFactory
+
+    return TraineeProfileFactory(user__full_name="Oscar Outsider", user__email="oscar@example.org")

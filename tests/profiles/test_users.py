@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import authenticate
+from django.db import IntegrityError, transaction
+from django.test import Client, RequestFactory
+
+from profiles.models import Specialty, User
+
+
+@pytest.mark.django_db
+def test_email_is_stored_lowercase_and_login_ignores_case(client: Client) -> None:
+    User.objects.create_user(email="Ada.Lovelace@Example.ORG", password="a-long-enough-passphrase", full_name="Ada")
+    assert User.objects.get().email == "ada.lovelace@example.org"
+    request = RequestFactory().post("/login/")
+    assert authenticate(request, username="ADA.lovelace@example.org", password="a-long-enough-passphrase") is not None
+
+
+@pytest.mark.django_db
+def test_two_accounts_cannot_share_an_email_in_different_case() -> None:
+    User.objects.create_user(email="sam@example.org", password="x", full_name="Sam")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create(email="SAM@example.org", full_name="Sam again")
+
+
+@pytest.mark.django_db
+def test_the_taxonomy_has_the_acgme_core_specialties_with_subspecialties_under_their_parent() -> None:
+    core = Specialty.objects.filter(is_acgme_core=True)
+    assert core.count() >= 26
+    assert {"Internal Medicine", "General Surgery", "Pediatrics", "Psychiatry", "Emergency Medicine"} <= set(
+        core.values_list("name", flat=True)
+    )
+    assert Specialty.objects.get(name="Cardiology").parent == Specialty.objects.get(name="Internal Medicine")
+
+
+@pytest.mark.django_db
+def test_signup_creates_an_account_and_signs_in(client: Client) -> None:
+    response = client.post(
+        "/signup/",
+        {
+            "full_name": "New Trainee",
+            "email": "New@Example.org",
+            "password1": "a-long-enough-passphrase",
+            "password2": "a-long-enough-passphrase",
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.filter(email="new@example.org").exists()
+    assert client.get("/").context["user"].is_authenticated
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [("short", "too short"), ("password1234", "too common"), ("12345678901234", "entirely numeric")],
+)
+def test_signup_refuses_weak_passwords_and_saves_nothing(client: Client, password: str, message: str) -> None:
+    response = client.post(
+        "/signup/", {"full_name": "Weak", "email": "weak@example.org", "password1": password, "password2": password}
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_signup_refuses_an_email_that_exists_in_another_case(client: Client) -> None:
+    User.objects.create_user(email="taken@example.org", password="x", full_name="First")
+    response = client.post(
+        "/signup/",
+        {
+            "full_name": "Second",
+            "email": "TAKEN@example.org",
+            "password1": "a-long-passphrase!",
+            "password2": "a-long-passphrase!",
+        },
+    )
+    assert "already exists" in response.content.decode()
+    assert User.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_repeated_failed_logins_lock_the_account(client: Client) -> None:
+    User.objects.create_user(email="locked@example.org", password="the-right-passphrase", full_name="L")
+    for _ in range(5):
+        client.post("/login/", {"username": "locked@example.org", "password": "wrong-wrong-wrong"})
+    response = client.post("/login/", {"username": "locked@example.org", "password": "the-right-passphrase"})
+    assert response.status_code == 429
+    assert "Too many failed log-ins" in response.content.decode()
