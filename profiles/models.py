@@ -212,6 +212,13 @@ class MentorProfile(ProfileBase):
             models.CheckConstraint(condition=models.Q(capacity__gte=1, capacity__lte=10), name="mentor_capacity_1_10"),
         ]
 
+    def active_match_count(self) -> int:
+        """Mentees this mentor has now (approved matches); capacity is checked against it under a row lock."""
+        return self.matches.filter(status="approved").count()  # type: ignore[attr-defined]
+
+    def free_places(self) -> int:
+        return max(self.capacity - self.active_match_count(), 0)
+
 
 class TraineeProfile(ProfileBase):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="trainee_profile")

@@ -1,0 +1,64 @@
+"""The outbox: every e-mail and in-app message is a row here first, written in the transaction that caused it.
+
+A beat task claims due rows and a send task delivers each one; the row's state makes sending idempotent.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def due(self, now: object | None = None) -> NotificationQuerySet:
+        return self.filter(state=Notification.State.PENDING, due_at__lte=now or timezone.now())
+
+    def unread_for(self, user: object) -> NotificationQuerySet:
+        return self.filter(recipient=user, in_app=True, read_at__isnull=True).exclude(
+            state=Notification.State.CANCELLED
+        )
+
+
+class Notification(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=50, help_text="Selects the templates notifications/<kind>.*")
+    # What the message is about, by reference only ("match", 42): no personal data is copied into the outbox.
+    object_type = models.CharField(max_length=30, blank=True)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    context = models.JSONField(default=dict, blank=True, help_text="Ids and small values for the template.")
+    due_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    email = models.BooleanField(default=True, help_text="Also send by e-mail (always shown in the in-app inbox).")
+    in_app = models.BooleanField(default=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # kind + recipient + object + occurrence: the same reminder can never be written twice.
+    dedup_key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-due_at", "-pk"]
+        indexes = [
+            models.Index(fields=["state", "due_at"], name="notification_due_idx"),
+            models.Index(fields=["recipient", "read_at"], name="notification_inbox_idx"),
+            models.Index(fields=["object_type", "object_id"], name="notification_object_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id} ({self.state})"
+
+    def is_unread(self) -> bool:
+        return self.read_at is None

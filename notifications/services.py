@@ -1,0 +1,65 @@
+"""Writes to the outbox. Callers decide why a message is sent; this module only records and cancels it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+from notifications.models import Notification
+from profiles.models import User
+
+
+def dedup_key_for(*, kind: str, recipient: User, object_type: str, object_id: int | None, occurrence: str) -> str:
+    return f"{kind}:{recipient.pk}:{object_type}:{object_id or ''}:{occurrence}"
+
+
+def _reference(about: models.Model | None) -> tuple[str, int | None]:
+    if about is None:
+        return "", None
+    return about._meta.model_name or "", about.pk
+
+
+def notify(
+    *,
+    recipient: User,
+    kind: str,
+    about: models.Model | None = None,
+    due_at: datetime | None = None,
+    occurrence: str = "",
+    context: dict[str, Any] | None = None,
+    email: bool = True,
+) -> Notification:
+    """Record a message in the caller's transaction. Idempotent: the same kind/recipient/object/occurrence
+    returns the existing row instead of writing a second one."""
+    object_type, object_id = _reference(about)
+    key = dedup_key_for(
+        kind=kind, recipient=recipient, object_type=object_type, object_id=object_id, occurrence=occurrence
+    )
+    notification, _ = Notification.objects.get_or_create(
+        dedup_key=key,
+        defaults={
+            "recipient": recipient,
+            "kind": kind,
+            "object_type": object_type,
+            "object_id": object_id,
+            "due_at": due_at or timezone.now(),
+            "context": context or {},
+            "email": email,
+        },
+    )
+    return notification
+
+
+def notifications_cancel(*, about: models.Model, kinds: Iterable[str] | None = None) -> int:
+    """Cancel pending messages about an object (a cancelled meeting's reminders). Returns how many."""
+    object_type, object_id = _reference(about)
+    pending = Notification.objects.filter(
+        object_type=object_type, object_id=object_id, state=Notification.State.PENDING
+    )
+    if kinds is not None:
+        pending = pending.filter(kind__in=list(kinds))
+    return pending.update(state=Notification.State.CANCELLED)
