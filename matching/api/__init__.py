@@ -1,0 +1,6 @@
+"""The matching API (/api/v1/...): the directory side (mentors, shortlist, requests) and the coordinators' side
+(match decisions, rounds), each in its own module."""
+
+from matching.api import coordination, directory
+
+urlpatterns = [*directory.urlpatterns, *coordination.urlpatterns]
