@@ -1,12 +1,151 @@
-"""Every write to people and profiles goes through here."""
+"""Every write to people, profiles and goals goes through here (HTML views, the API, the admin and the demo).
+
+Profile writes take a plain `data` mapping whose keys are model field names; a key that is absent is left as it
+is (the API's PATCH), so a create must bring every required field. Each service validates the whole row before it
+writes and raises django.core.exceptions.ValidationError with the offending field named: the HTML forms show it
+next to the field, the API handler turns it into a 400. Nothing is written when anything is refused.
+"""
 
 from __future__ import annotations
 
-from django.db import transaction
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any, TypeVar
 
-from profiles.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from mentorship.errors import Conflict, NotAllowed
+from profiles.models import Goal, MentorProfile, TraineeProfile, User
+
+ProfileT = TypeVar("ProfileT", MentorProfile, TraineeProfile)
+
+_COMMON_FIELDS = ("institution", "career_stage", "time_zone", "meeting_formats")
+TRAINEE_FIELDS = (*_COMMON_FIELDS, "statement")
+TRAINEE_M2M = ("languages", "focus_areas", "specialty_interests")
+MENTOR_FIELDS = (*_COMMON_FIELDS, "specialty", "capacity", "accepting_mentees", "bio")
+MENTOR_M2M = ("languages", "focus_areas", "subspecialties", "assesses")
+# A profile without these would never be matched sensibly, so an empty list is refused.
+_REQUIRED_M2M = {
+    "languages": "Choose at least one language you can meet in.",
+    "focus_areas": "Choose at least one focus area.",
+    "specialty_interests": "Choose at least one specialty (the broad one is fine if you are undecided).",
+}
+GOAL_FIELDS = ("title", "focus_area", "description", "target_date", "status", "progress")
 
 
 @transaction.atomic
 def user_sign_up(*, email: str, full_name: str, password: str) -> User:
     return User.objects.create_user(email=email, password=password, full_name=full_name.strip())
+
+
+@transaction.atomic
+def user_update(*, user: User, data: Mapping[str, Any]) -> User:
+    """What a person may change about their own account here: their name (e-mail and password have own flows)."""
+    if "full_name" in data:
+        user.full_name = str(data["full_name"]).strip()
+        if not user.full_name:
+            raise ValidationError({"full_name": "Enter your name."})
+        user.save(update_fields=["full_name"])
+    return user
+
+
+@transaction.atomic
+def trainee_profile_save(*, user: User, data: Mapping[str, Any]) -> TraineeProfile:
+    """Create or update `user`'s trainee profile."""
+    profile = TraineeProfile.objects.select_for_update().filter(user=user).first() or TraineeProfile(user=user)
+    return _profile_save(profile, data, TRAINEE_FIELDS, TRAINEE_M2M)
+
+
+@transaction.atomic
+def mentor_profile_save(*, user: User, data: Mapping[str, Any]) -> MentorProfile:
+    """Create or update `user`'s mentor profile. Subspecialties never repeat the main specialty."""
+    profile = MentorProfile.objects.select_for_update().filter(user=user).first() or MentorProfile(user=user)
+    if "subspecialties" in data:
+        specialty = data.get("specialty") or (profile.specialty if profile.specialty_id else None)
+        data = {**data, "subspecialties": [s for s in data["subspecialties"] if s != specialty]}
+    return _profile_save(profile, data, MENTOR_FIELDS, MENTOR_M2M)
+
+
+def _profile_save(profile: ProfileT, data: Mapping[str, Any], fields: Iterable[str], m2m: Iterable[str]) -> ProfileT:
+    unknown = set(data) - set(fields) - set(m2m)
+    if unknown:
+        raise ValidationError({name: "This field cannot be set here." for name in sorted(unknown)})
+    for name in fields:
+        if name in data:
+            setattr(profile, name, data[name])
+    errors: dict[str, list[str]] = {}
+    try:
+        profile.full_clean(exclude=["user"])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    creating = profile.pk is None
+    for name in m2m:
+        missing = (creating and name not in data) or (name in data and not list(data[name]))
+        if name in _REQUIRED_M2M and missing:
+            errors.setdefault(name, []).append(_REQUIRED_M2M[name])
+    if errors:
+        raise ValidationError(errors)
+    profile.save()
+    for name in m2m:
+        if name in data:
+            getattr(profile, name).set(list(data[name]))
+    return profile
+
+
+def _validate_goal(goal: Goal, *, today: date, date_changed: bool) -> None:
+    errors: dict[str, list[str]] = {}
+    try:
+        goal.full_clean(exclude=["trainee"])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    # A goal that is already overdue stays editable; only a newly chosen date must lie ahead.
+    if date_changed and goal.target_date is not None and goal.target_date < today:
+        errors.setdefault("target_date", []).append("Choose a target date from today on.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _trainee_of(user: User) -> TraineeProfile:
+    trainee = TraineeProfile.objects.filter(user=user).first()
+    if trainee is None:
+        raise Conflict("Create your trainee profile before adding goals.", code="no_trainee_profile")
+    return trainee
+
+
+@transaction.atomic
+def goal_create(*, user: User, data: Mapping[str, Any]) -> Goal:
+    """Add a goal to `user`'s own development plan (they must hold a trainee profile)."""
+    goal = Goal(trainee=_trainee_of(user))
+    for name in GOAL_FIELDS:
+        if name in data:
+            setattr(goal, name, data[name])
+    _validate_goal(goal, today=timezone.localdate(), date_changed=True)
+    goal.save()
+    return goal
+
+
+@transaction.atomic
+def goal_update(*, goal: Goal, user: User, data: Mapping[str, Any]) -> Goal:
+    goal = _own_goal_locked(goal, user)
+    old_date = goal.target_date
+    for name in GOAL_FIELDS:
+        if name in data:
+            setattr(goal, name, data[name])
+    _validate_goal(goal, today=timezone.localdate(), date_changed=goal.target_date != old_date)
+    goal.save()
+    return goal
+
+
+@transaction.atomic
+def goal_delete(*, goal: Goal, user: User) -> None:
+    _own_goal_locked(goal, user).delete()
+
+
+def _own_goal_locked(goal: Goal, user: User) -> Goal:
+    # Views already fetch through the owner's queryset (404 otherwise); this guards every other caller.
+    locked = Goal.objects.select_for_update().select_related("trainee").get(pk=goal.pk)
+    if locked.trainee.user_id != user.pk:
+        raise NotAllowed("Only the trainee who owns a goal may change it.")
+    return locked

@@ -1,16 +1,32 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from profiles import views
 from profiles.forms import EmailAuthenticationForm
+from profiles.views import accounts, goals, me
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("signup/", views.signup, name="signup"),
+    path("", accounts.home, name="home"),
+    path("signup/", accounts.signup, name="signup"),
     path(
         "login/",
         auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Password reset by e-mail: Django's views and tokens, our templates (templates/registration/).
+    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("password-reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("me/", me.me, name="profiles-me"),
+    path("me/trainee/", me.trainee_edit, name="profiles-trainee-edit"),
+    path("me/mentor/", me.mentor_edit, name="profiles-mentor-edit"),
+    path("me/goals/", goals.goal_list, name="profiles-goals"),
+    path("me/goals/new/", goals.goal_add, name="profiles-goal-add"),
+    path("me/goals/<int:pk>/edit/", goals.goal_edit, name="profiles-goal-edit"),
+    path("me/goals/<int:pk>/delete/", goals.goal_remove, name="profiles-goal-delete"),
 ]

@@ -1,0 +1,66 @@
+"""Form fields for the profile's own types: the meeting-format bit set, IANA time zones, grouped specialties."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Any
+
+from django import forms
+
+from profiles.models import MEETING_FORMAT_CHOICES, Specialty
+from profiles.selectors import specialty_choices, time_zone_choices
+
+
+class MeetingFormatsField(forms.MultipleChoiceField):
+    """Checkboxes in the page, an int bit set (MeetingFormat) in cleaned_data."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("error_messages", {"required": "Choose at least one meeting format."})
+        super().__init__(choices=MEETING_FORMAT_CHOICES, **kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, int):
+            return [code for code, _ in MEETING_FORMAT_CHOICES if value & int(code)]
+        return value
+
+    def clean(self, value: Any) -> int:  # type: ignore[override]
+        chosen = super().clean(value)
+        return sum(int(bit) for bit in set(chosen))
+
+
+class TimeZoneField(forms.ChoiceField):
+    """A select of IANA zones grouped by region; any zone Python knows is accepted (legacy aliases too)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid_choice": "“%(value)s” is not a known time zone. Choose one such as America/New_York."},
+        )
+        kwargs.setdefault("help_text", "Where you usually are, so meeting times make sense to both of you.")
+        super().__init__(choices=time_zone_choices(), **kwargs)
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value) in zoneinfo.available_timezones()
+
+
+class GroupedSpecialtyField(forms.ModelChoiceField):
+    """One specialty, offered in optgroups by parent specialty."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=Specialty.objects.all(), **kwargs)
+
+    def group(self) -> None:
+        self.choices = [("", "Choose a specialty…"), *specialty_choices()]
+
+
+class GroupedSpecialtiesField(forms.ModelMultipleChoiceField):
+    """Several specialties, offered in optgroups by parent specialty."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.SelectMultiple(attrs={"size": 10}))
+        super().__init__(queryset=Specialty.objects.all(), **kwargs)
+
+    def group(self) -> None:
+        self.choices = specialty_choices()

@@ -1,0 +1,70 @@
+"""Reads that depend on who asks (their own profiles and goals) and the reference data the forms offer."""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import cache
+
+from django.db.models import Prefetch, QuerySet
+
+from profiles.models import FocusArea, Goal, Language, MentorProfile, Specialty, TraineeProfile, User
+
+# Regions people actually live in; legacy aliases (US/Eastern, EST5EDT, …) stay valid but are not offered.
+_REGIONS = ("Africa", "America", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
+
+
+def trainee_profile_of(*, user: User) -> TraineeProfile | None:
+    return (
+        TraineeProfile.objects.filter(user=user)
+        .prefetch_related("languages", "focus_areas", "specialty_interests")
+        .first()
+    )
+
+
+def mentor_profile_of(*, user: User) -> MentorProfile | None:
+    return (
+        MentorProfile.objects.filter(user=user)
+        .select_related("specialty")
+        .prefetch_related("languages", "focus_areas", "subspecialties")
+        .first()
+    )
+
+
+def goal_list_for(*, user: User) -> QuerySet[Goal]:
+    """The goals of `user`'s own trainee profile (empty for anyone without one)."""
+    return Goal.objects.filter(trainee__user=user).select_related("focus_area")
+
+
+def specialty_tree() -> QuerySet[Specialty]:
+    """Top-level specialties, each with its sub-specialties prefetched (for optgroups and the API)."""
+    return Specialty.objects.filter(parent__isnull=True).prefetch_related(
+        Prefetch("subspecialties", queryset=Specialty.objects.order_by("name"))
+    )
+
+
+def specialty_choices() -> list[tuple[str, list[tuple[int, str]]]]:
+    """Choices grouped by parent: each group offers the specialty itself, then its sub-specialties."""
+    groups = []
+    for parent in specialty_tree():
+        options = [(parent.pk, parent.name)] + [(sub.pk, sub.name) for sub in parent.subspecialties.all()]
+        groups.append((parent.name, options))
+    return groups
+
+
+def language_list() -> QuerySet[Language]:
+    return Language.objects.all()
+
+
+def focus_area_list() -> QuerySet[FocusArea]:
+    return FocusArea.objects.all()
+
+
+@cache
+def time_zone_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """IANA zones grouped by region, with a readable label ("America/New_York" → "New York")."""
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for name in sorted(zoneinfo.available_timezones()):
+        region, _, place = name.partition("/")
+        if region in _REGIONS and place:
+            grouped.setdefault(region, []).append((name, place.replace("_", " ").replace("/", " / ")))
+    return list(grouped.items())

@@ -1,0 +1,200 @@
+"""The admin for people and profiles, as a coordinator (staff in the Coordinators group) and as others."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.apps import apps as global_apps
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from profiles.apps import grant_coordinator_permissions
+from profiles.models import Goal, MentorProfile, Specialty, User
+from tests.factories import GoalFactory, UserFactory, english, focus_area, specialty
+
+pytestmark = pytest.mark.django_db
+
+
+def coordinator_codenames() -> set[str]:
+    group = Group.objects.get(name="Coordinators")
+    return {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+
+
+def test_coordinators_get_view_and_change_on_profiles_and_matching_and_view_on_notifications() -> None:
+    codes = coordinator_codenames()
+    assert {
+        "profiles.view_mentorprofile",
+        "profiles.change_mentorprofile",
+        "profiles.change_traineeprofile",
+        "profiles.view_goal",
+        "profiles.add_specialty",
+        "matching.change_program",
+        "matching.change_match",
+        "matching.view_matchinground",
+        "matching.change_shortlistentry",
+        "notifications.view_notification",
+    } <= codes
+    assert "notifications.change_notification" not in codes
+    assert not {code for code in codes if code.split(".")[1].startswith("delete_")}
+    assert "auth.change_group" not in codes
+
+
+def test_granting_twice_changes_nothing() -> None:
+    before = coordinator_codenames()
+    for label in ("profiles", "matching", "notifications", "meetings"):
+        grant_coordinator_permissions(global_apps.get_app_config(label), apps=global_apps)
+    assert coordinator_codenames() == before
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/profiles/user/?q=tara&role=trainee",
+        "/admin/profiles/mentorprofile/?q=maya&accepting_mentees__exact=1",
+        "/admin/profiles/traineeprofile/?career_stage__exact=1",
+        "/admin/profiles/goal/?status__exact=in_progress",
+        "/admin/profiles/specialty/?q=cardio",
+        "/admin/profiles/focusarea/",
+        "/admin/profiles/language/?q=span",
+    ],
+)
+def test_a_coordinator_can_search_and_filter_every_profiles_list(
+    login: Any, coordinator: Any, trainee: Any, mentor: Any, url: str
+) -> None:
+    GoalFactory(trainee=trainee)
+    assert login(coordinator).get(url).status_code == 200
+
+
+def test_the_trainee_page_shows_their_goals_inline(login: Any, coordinator: Any, trainee: Any) -> None:
+    GoalFactory(trainee=trainee, title="Present a poster at the spring meeting")
+    page = login(coordinator).get(f"/admin/profiles/traineeprofile/{trainee.pk}/change/").content.decode()
+    assert "Present a poster at the spring meeting" in page
+
+
+@pytest.mark.parametrize("persona", ["trainee", "mentor", "outsider"])
+def test_people_who_are_not_staff_are_kept_out_of_the_admin(
+    request: pytest.FixtureRequest, login: Any, persona: str
+) -> None:
+    user = request.getfixturevalue(persona).user
+    response = login(user).get("/admin/profiles/mentorprofile/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def mentor_admin_post(mentor: MentorProfile, **changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "institution": mentor.institution,
+        "career_stage": str(mentor.career_stage),
+        "languages": [str(english().pk)],
+        "time_zone": mentor.time_zone,
+        "meeting_formats": str(mentor.meeting_formats),
+        "specialty": str(mentor.specialty_id),
+        "subspecialties": [],
+        "focus_areas": [str(focus_area(0).pk)],
+        "capacity": str(mentor.capacity),
+        "accepting_mentees": "on",
+        "bio": mentor.bio,
+        "assesses": [],
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_coordinator_edits_a_mentor_profile_through_the_profile_service(
+    login: Any, coordinator: Any, mentor: Any, trainee: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from profiles import admin as profiles_admin
+    from profiles.services import mentor_profile_save
+
+    calls: list[dict[str, Any]] = []
+
+    def spy(*, user: User, data: dict[str, Any]) -> MentorProfile:
+        calls.append(data)
+        return mentor_profile_save(user=user, data=data)
+
+    monkeypatch.setattr(profiles_admin.MentorProfileAdmin, "service", staticmethod(spy))
+    response = login(coordinator).post(
+        f"/admin/profiles/mentorprofile/{mentor.pk}/change/",
+        mentor_admin_post(mentor, capacity="4", assesses=[str(trainee.pk)]),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    mentor.refresh_from_db()
+    assert mentor.capacity == 4
+    assert list(mentor.assesses.all()) == [trainee]
+    assert len(calls) == 1
+
+
+def test_the_admin_refuses_a_capacity_of_50_and_saves_nothing(login: Any, coordinator: Any, mentor: Any) -> None:
+    response = login(coordinator).post(
+        f"/admin/profiles/mentorprofile/{mentor.pk}/change/", mentor_admin_post(mentor, capacity="50")
+    )
+    assert response.status_code == 200
+    assert "less than or equal to 10" in response.content.decode()
+    mentor.refresh_from_db()
+    assert mentor.capacity == 2
+
+
+def test_a_coordinator_adds_a_subspecialty_under_its_parent(login: Any, coordinator: Any) -> None:
+    parent = specialty("Internal Medicine")
+    response = login(coordinator).post(
+        "/admin/profiles/specialty/add/",
+        {"name": "Transplant Hepatology", "slug": "transplant-hepatology", "parent": str(parent.pk)},
+    )
+    assert response.status_code == 302
+    assert Specialty.objects.get(name="Transplant Hepatology").parent == parent
+
+
+def test_a_coordinator_renames_a_trainee_but_cannot_make_them_staff(login: Any, coordinator: Any, trainee: Any) -> None:
+    user = trainee.user
+    response = login(coordinator).post(
+        f"/admin/profiles/user/{user.pk}/change/",
+        {
+            "email": user.email,
+            "full_name": "Tara T. Trainee",
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+        },
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.full_name == "Tara T. Trainee"
+    assert (user.is_staff, user.is_superuser) == (False, False)
+
+
+def test_a_coordinator_cannot_take_over_a_staff_account(login: Any, coordinator: Any) -> None:
+    admin_user = UserFactory(email="root@example.org", is_staff=True, is_superuser=True)
+    client = login(coordinator)
+    client.post(
+        f"/admin/profiles/user/{admin_user.pk}/change/",
+        {"email": "cora@example.org", "full_name": "Root", "is_active": "on"},
+    )
+    assert client.get(f"/admin/profiles/user/{admin_user.pk}/password/").status_code == 403
+    admin_user.refresh_from_db()
+    assert admin_user.email == "root@example.org"
+
+
+def test_a_superuser_adds_a_user_with_a_lowercased_email(client: Client) -> None:
+    root = UserFactory(email="root@example.org", is_staff=True, is_superuser=True)
+    client.force_login(root, backend="profiles.backends.EmailBackend")
+    response = client.post(
+        "/admin/profiles/user/add/",
+        {
+            "email": "New.Coordinator@Example.org",
+            "full_name": "New Coordinator",
+            "usable_password": "true",
+            "password1": "a-long-enough-passphrase",
+            "password2": "a-long-enough-passphrase",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert User.objects.filter(email="new.coordinator@example.org").exists()
+
+
+def test_goals_are_listed_with_their_trainee(login: Any, coordinator: Any, trainee: Any) -> None:
+    GoalFactory(trainee=trainee, title="Learn to read ECGs")
+    page = login(coordinator).get("/admin/profiles/goal/").content.decode()
+    assert "Learn to read ECGs" in page
+    assert "Tara Trainee" in page
+    assert Goal.objects.count() == 1

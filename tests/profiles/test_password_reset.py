@@ -1,0 +1,66 @@
+"""Password reset by e-mail: Django's views and tokens with our templates."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from profiles.models import User
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+NEW_PASSWORD = "a-brand-new-passphrase-42"
+
+
+def test_the_login_page_links_to_password_reset(client: Client) -> None:
+    assert 'href="/password-reset/"' in client.get("/login/").content.decode()
+
+
+def test_a_reset_email_goes_out_and_its_link_sets_a_new_password(client: Client) -> None:
+    user = UserFactory(email="reset.me@example.org", full_name="Rita Reset")
+    response = client.post("/password-reset/", {"email": "Reset.Me@Example.org"})
+    assert response.status_code == 302
+    assert response["Location"] == "/password-reset/sent/"
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["reset.me@example.org"]
+    assert message.subject == "Reset your Mentorship password"
+    match = re.search(r"http://testserver(/password-reset/[^/\s]+/[^/\s]+/)", message.body)
+    assert match, message.body
+
+    # Django swaps the token for a session marker and redirects to the set-password form.
+    landing = client.get(match.group(1))
+    assert landing.status_code == 302
+    form_url = landing["Location"]
+    assert "Choose a new password" in client.get(form_url).content.decode()
+    done = client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert done.status_code == 302
+    assert done["Location"] == "/password-reset/done/"
+
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+    assert Client().post("/login/", {"username": "reset.me@example.org", "password": NEW_PASSWORD}).status_code == 302
+    # The link works once.
+    assert "no longer works" in client.get(match.group(1), follow=True).content.decode()
+
+
+def test_a_weak_new_password_is_refused_and_the_old_one_still_works(client: Client) -> None:
+    user = UserFactory(email="weak@example.org")
+    client.post("/password-reset/", {"email": "weak@example.org"})
+    path = re.search(r"http://testserver(/password-reset/\S+/\S+/)", mail.outbox[0].body)
+    assert path
+    form_url = client.get(path.group(1))["Location"]
+    response = client.post(form_url, {"new_password1": "short", "new_password2": "short"})
+    assert "too short" in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password("correct-horse-battery-staple")
+
+
+def test_an_unknown_address_gets_the_same_answer_and_no_email(client: Client) -> None:
+    response = client.post("/password-reset/", {"email": "nobody@example.org"})
+    assert response["Location"] == "/password-reset/sent/"
+    assert mail.outbox == []
+    assert not User.objects.exists()
