@@ -3,7 +3,7 @@ only superusers touch staff accounts and permissions, so the admin cannot be use
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -156,10 +156,10 @@ class LanguageAdmin(admin.ModelAdmin):
 
 
 class _ProfileAdmin(admin.ModelAdmin):
-    list_select_related = ("user",)
+    list_select_related: ClassVar[tuple[str, ...]] = ("user",)
     search_fields = ("user__full_name", "user__email", "institution")
-    autocomplete_fields = ("user",)
-    readonly_fields = ("created_at", "updated_at")
+    autocomplete_fields: ClassVar[tuple[str, ...]] = ("user",)
+    readonly_fields: ClassVar[tuple[str, ...]] = ("created_at", "updated_at")
     date_hierarchy = "created_at"
 
     service: Any

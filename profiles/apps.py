@@ -45,7 +45,7 @@ def grant_coordinator_permissions(sender: AppConfig, apps: Any = None, using: st
     group, _ = group_model.objects.using(using).get_or_create(name="Coordinators")
     codenames = []
     for model in sender.get_models():
-        model_name = model._meta.model_name
+        model_name = str(model._meta.model_name)
         actions = wanted.get(model_name) or wanted.get("*") or ()
         codenames += [f"{action}_{model_name}" for action in actions]
     permissions = permission_model.objects.using(using).filter(

@@ -94,6 +94,37 @@ def _profile_save(profile: ProfileT, data: Mapping[str, Any], fields: Iterable[s
     return profile
 
 
+class ProfileSectionInvalid(ValidationError):
+    """A refusal inside one part of a combined update; `section` names the part ("trainee_profile", …)."""
+
+    def __init__(self, section: str, error: ValidationError) -> None:
+        super().__init__(error.error_dict if hasattr(error, "error_dict") else error.error_list)
+        self.section = section
+
+
+@transaction.atomic
+def person_update(
+    *,
+    user: User,
+    user_data: Mapping[str, Any] | None = None,
+    trainee_data: Mapping[str, Any] | None = None,
+    mentor_data: Mapping[str, Any] | None = None,
+) -> User:
+    """Update a person's account and either profile at once: all of it is saved, or none of it."""
+    sections = (
+        ("user", user_update, user_data),
+        ("trainee_profile", trainee_profile_save, trainee_data),
+        ("mentor_profile", mentor_profile_save, mentor_data),
+    )
+    for section, save, data in sections:
+        if data is not None:
+            try:
+                save(user=user, data=data)  # type: ignore[operator]
+            except ValidationError as error:
+                raise ProfileSectionInvalid(section, error) from error
+    return user
+
+
 def _validate_goal(goal: Goal, *, today: date, date_changed: bool) -> None:
     errors: dict[str, list[str]] = {}
     try:

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import authentication, permissions
+from rest_framework.views import APIView
+
+from profiles.models import User
+
+
+class SignedInAPI(APIView):
+    """Any signed-in person. Token is listed first so an anonymous call gets 401 with a challenge, not 403."""
+
+    authentication_classes = [authentication.TokenAuthentication, authentication.SessionAuthentication]
+    permission_classes = [permissions.IsAuthenticated]
+
+
+def api_user(request: Any) -> User:
+    assert isinstance(request.user, User)  # IsAuthenticated guarantees it
+    return request.user

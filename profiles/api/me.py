@@ -1,0 +1,94 @@
+"""GET/PATCH /api/v1/me/: my account and both my profiles. PATCH goes through the same services as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from profiles.api.auth import SignedInAPI, api_user
+from profiles.api.profile_serializers import MentorProfileSerializer, TraineeProfileSerializer
+from profiles.models import User
+from profiles.selectors import mentor_profile_of, trainee_profile_of
+from profiles.services import ProfileSectionInvalid, person_update
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    email = serializers.EmailField(read_only=True)
+    full_name = serializers.CharField(max_length=150, required=False)
+    is_coordinator = serializers.BooleanField(read_only=True)
+    trainee_profile = TraineeProfileSerializer(allow_null=True, required=False)
+    mentor_profile = MentorProfileSerializer(allow_null=True, required=False)
+
+
+def _me(user: User) -> dict[str, Any]:
+    return {
+        "id": user.pk,
+        "email": user.email,
+        "full_name": user.full_name,
+        "is_coordinator": user.is_coordinator(),
+        "trainee_profile": trainee_profile_of(user=user),
+        "mentor_profile": mentor_profile_of(user=user),
+    }
+
+
+_PATCH_EXAMPLE = OpenApiExample(
+    "Become a mentor too",
+    value={
+        "mentor_profile": {
+            "career_stage": 3,
+            "specialty": 1,
+            "time_zone": "America/Chicago",
+            "meeting_formats": ["video"],
+            "languages": [1],
+            "focus_areas": [1, 3],
+            "capacity": 2,
+        }
+    },
+    request_only=True,
+)
+
+
+class MeView(SignedInAPI):
+    @extend_schema(tags=["me"], summary="My account and profiles", responses={200: MeSerializer})
+    def get(self, request: Request) -> Response:
+        return Response(MeSerializer(_me(api_user(request))).data)
+
+    @extend_schema(
+        tags=["me"],
+        summary="Change my name or profiles; a profile section I do not hold yet is created",
+        description="Send only what changes. Creating a profile needs its required fields. "
+        "All of it is saved, or nothing is.",
+        request=MeSerializer,
+        examples=[_PATCH_EXAMPLE],
+        responses={
+            200: MeSerializer,
+            400: OpenApiResponse(
+                description="A field is not valid; `fields` names it, nested under its section "
+                '(e.g. `{"mentor_profile": {"capacity": [...]}}`). Nothing was saved.'
+            ),
+        },
+    )
+    def patch(self, request: Request) -> Response:
+        user = api_user(request)
+        serializer = MeSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if data.get("trainee_profile", False) is None or data.get("mentor_profile", False) is None:
+            raise serializers.ValidationError({"non_field_errors": ["A profile cannot be removed through the API."]})
+        try:
+            person_update(
+                user=user,
+                user_data={"full_name": data["full_name"]} if "full_name" in data else None,
+                trainee_data=data.get("trainee_profile"),
+                mentor_data=data.get("mentor_profile"),
+            )
+        except ProfileSectionInvalid as error:
+            fields = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+            raise serializers.ValidationError(fields if error.section == "user" else {error.section: fields}) from error
+        user.refresh_from_db()
+        return Response(MeSerializer(_me(user)).data)
