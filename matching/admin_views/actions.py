@@ -1,0 +1,125 @@
+"""Batch decisions from the match list. Each match is decided in its own transaction by the same service the API
+uses, so one refusal (a full mentor) never undoes the approvals before it; every refusal is reported by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+
+from matching.admin_views.access import request_user
+from matching.models import Match
+from matching.services.decisions import match_approve, match_decline, match_end
+from mentorship.errors import ApplicationError
+
+#: Refusals listed one by one; beyond this many, the rest are summarised so the page stays readable.
+MAX_LISTED_REFUSALS = 30
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Recorded in each match's history; a trainee whose request is declined sees it.",
+    )
+
+
+def _run_batch(
+    modeladmin: admin.ModelAdmin[Match],
+    request: HttpRequest,
+    queryset: QuerySet[Match],
+    decide: Callable[[Match], object],
+    done: str,
+) -> None:
+    succeeded = 0
+    refusals: list[str] = []
+    for match in queryset.select_related("program", "trainee__user", "mentor__user").order_by("-score", "pk"):
+        try:
+            decide(match)
+        except ApplicationError as error:
+            refusals.append(f"{match.trainee} ↔ {match.mentor}: {error.message}")
+        else:
+            succeeded += 1
+    if succeeded:
+        modeladmin.message_user(request, f"{done} {succeeded} match{'es' if succeeded != 1 else ''}.", messages.SUCCESS)
+    for refusal in refusals[:MAX_LISTED_REFUSALS]:
+        modeladmin.message_user(request, refusal, messages.WARNING)
+    if len(refusals) > MAX_LISTED_REFUSALS:
+        more = len(refusals) - MAX_LISTED_REFUSALS
+        modeladmin.message_user(
+            request, f"… and {more} more were refused for the same kinds of reason.", messages.WARNING
+        )
+
+
+@admin.action(description="Approve selected matches", permissions=["decide"])
+def approve_selected(modeladmin: admin.ModelAdmin[Match], request: HttpRequest, queryset: QuerySet[Match]) -> None:
+    by = request_user(request)
+    _run_batch(modeladmin, request, queryset, lambda match: match_approve(match=match, by=by), "Approved")
+
+
+def _with_reason(
+    modeladmin: admin.ModelAdmin[Match],
+    request: HttpRequest,
+    queryset: QuerySet[Match],
+    *,
+    action: str,
+    verb: str,
+    decide: Callable[[Match, str], object],
+    done: str,
+) -> TemplateResponse | None:
+    """An intermediate page asks for the reason once for the whole selection, as delete_selected asks to confirm."""
+    form = ReasonForm(request.POST if "apply" in request.POST else None)
+    if form.is_valid():
+        reason = form.cleaned_data["reason"]
+        _run_batch(modeladmin, request, queryset, lambda match: decide(match, reason), done)
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": f"{verb} {queryset.count()} selected matches",
+        "opts": modeladmin.model._meta,
+        "form": form,
+        "matches": queryset.select_related("trainee__user", "mentor__user")[:50],
+        "count": queryset.count(),
+        "selected_ids": list(queryset.values_list("pk", flat=True)),
+        "action": action,
+        "verb": verb,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/matching/match/decision_reason.html", context)
+
+
+@admin.action(description="Decline selected matches (with reason)", permissions=["decide"])
+def decline_selected(
+    modeladmin: admin.ModelAdmin[Match], request: HttpRequest, queryset: QuerySet[Match]
+) -> TemplateResponse | None:
+    by = request_user(request)
+    return _with_reason(
+        modeladmin,
+        request,
+        queryset,
+        action="decline_selected",
+        verb="Decline",
+        decide=lambda match, reason: match_decline(match=match, by=by, reason=reason),
+        done="Declined",
+    )
+
+
+@admin.action(description="End selected matches (with reason)", permissions=["decide"])
+def end_selected(
+    modeladmin: admin.ModelAdmin[Match], request: HttpRequest, queryset: QuerySet[Match]
+) -> TemplateResponse | None:
+    by = request_user(request)
+    return _with_reason(
+        modeladmin,
+        request,
+        queryset,
+        action="end_selected",
+        verb="End",
+        decide=lambda match, reason: match_end(match=match, by=by, reason=reason),
+        done="Ended",
+    )

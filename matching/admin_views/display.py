@@ -1,0 +1,72 @@
+"""Read-only renderings for the admin: the score breakdown table and the audit rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+COMPONENT_LABELS: dict[str, str] = {
+    "specialty": "Specialty fit",
+    "career_stage": "Career stage",
+    "focus_areas": "Focus areas",
+    "language": "Shared language",
+    "time_zone": "Time zone",
+    "meeting_format": "Meeting format",
+    "institution": "Institution",
+    "shortlist": "Trainee's shortlist",
+}
+
+
+def _rows(breakdown: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
+    """(label, value, weight, points, detail) per component, from the snapshot a round or a request wrote."""
+    components = breakdown.get("components")
+    rows: list[tuple[str, str, str, str, str]] = []
+    if isinstance(components, list):
+        for item in components:
+            if not isinstance(item, dict):
+                continue
+            name = str(item.get("name", ""))
+            rows.append(
+                (
+                    str(item.get("label") or COMPONENT_LABELS.get(name, name)),
+                    _number(item.get("value"), 2),
+                    _number(item.get("weight"), 1),
+                    _number(item.get("points"), 1),
+                    str(item.get("detail") or item.get("text") or ""),
+                )
+            )
+    elif isinstance(components, dict):
+        for name, value in components.items():
+            rows.append((str(COMPONENT_LABELS.get(name, name)), _number(value, 2), "", "", ""))
+    return rows
+
+
+def _number(value: Any, digits: int) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:.{digits}f}"
+    return ""
+
+
+def breakdown_table(score: float | None, breakdown: dict[str, Any] | None) -> SafeString:
+    """A table a coordinator can read: why this pair was proposed, component by component."""
+    breakdown = breakdown or {}
+    rows = _rows(breakdown)
+    if not rows:
+        return format_html("<p>{}</p>", "No breakdown was recorded for this match.")
+    body = format_html_join(
+        "",
+        "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        rows,
+    )
+    summary = breakdown.get("summary") or ""
+    total = _number(score, 1) if score is not None else _number(breakdown.get("total"), 1)
+    return format_html(
+        "<table class='score-breakdown'><caption>Score {} of 100{}</caption>"
+        "<thead><tr><th scope='col'>Component</th><th scope='col'>Value (0–1)</th><th scope='col'>Weight</th>"
+        "<th scope='col'>Points</th><th scope='col'>Why</th></tr></thead><tbody>{}</tbody></table>",
+        total,
+        f" · {summary}" if summary else "",
+        body,
+    )

@@ -1,0 +1,118 @@
+"""Matching rounds in the admin: start one, watch its progress, read its quality report, approve its proposals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from matching.admin_views import access
+from matching.models import Match, MatchingRound, Program
+from matching.services.rounds import round_start
+from mentorship.errors import ApplicationError
+
+QUALITY_LABELS: tuple[tuple[str, str, str], ...] = (
+    ("matched_pct", "Trainees matched", "%"),
+    ("top3_share_pct", "Matched to a top-3 choice", "%"),
+    ("mean_score", "Mean score", " / 100"),
+    ("max_load_ratio", "Highest mentor load (of capacity)", "×"),
+    ("load_gini", "Load spread (Gini, 0 = even)", ""),
+    ("blocking_pairs", "Blocking pairs", ""),
+)
+
+
+class RoundStartForm(forms.Form):
+    program = forms.ModelChoiceField(queryset=Program.objects.none(), label="Program")
+    algorithm = forms.ChoiceField(
+        choices=MatchingRound.Algorithm.choices,
+        initial=MatchingRound.Algorithm.OPTIMAL,
+        widget=forms.RadioSelect,
+        help_text="Optimal gives the highest total fit; stable is residency-match style (no pair would rather "
+        "have each other), using trainees' ranked shortlists where they made one.",
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = access.programs_for(user).filter(is_active=True)  # type: ignore[attr-defined]
+
+
+def start_page(model_admin: admin.ModelAdmin[MatchingRound], request: HttpRequest) -> HttpResponse:
+    user = access.request_user(request)
+    if not model_admin.has_add_permission(request):
+        raise Http404
+    initial = {"program": request.GET.get("program")} if request.GET.get("program") else None
+    form = RoundStartForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            matching_round = round_start(
+                program=form.cleaned_data["program"], algorithm=form.cleaned_data["algorithm"], by=user
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Round #{matching_round.pk} started for {matching_round.program}.")
+            return HttpResponseRedirect(reverse("admin:matching_matchinground_change", args=[matching_round.pk]))
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": "Run a matching round",
+        "opts": MatchingRound._meta,
+        "form": form,
+    }
+    return TemplateResponse(request, "admin/matching/matchinground/start.html", context)
+
+
+def _round_for(request: HttpRequest, round_id: Any) -> MatchingRound:
+    user = access.request_user(request)
+    return get_object_or_404(access.rounds_for(user).select_related("program", "started_by"), pk=round_id)
+
+
+def _status_payload(matching_round: MatchingRound) -> dict[str, Any]:
+    return {
+        "id": matching_round.pk,
+        "status": matching_round.status,
+        "status_label": matching_round.get_status_display(),
+        "stage": matching_round.stage,
+        "progress": matching_round.progress,
+        "finished": matching_round.is_finished(),
+        "error": matching_round.error,
+    }
+
+
+def status_json(model_admin: admin.ModelAdmin[MatchingRound], request: HttpRequest, round_id: int) -> JsonResponse:
+    return JsonResponse(_status_payload(_round_for(request, round_id)))
+
+
+def detail_page(model_admin: admin.ModelAdmin[MatchingRound], request: HttpRequest, object_id: str) -> HttpResponse:
+    if not str(object_id).isdigit():
+        raise Http404
+    matching_round = _round_for(request, object_id)
+    proposals = (
+        Match.objects.filter(round=matching_round)
+        .select_related("trainee__user", "mentor__user")
+        .order_by("-score", "pk")
+    )
+    quality = matching_round.quality or {}
+    changelist = reverse("admin:matching_match_changelist")
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"Matching round #{matching_round.pk}",
+        "opts": MatchingRound._meta,
+        "round": matching_round,
+        "status": _status_payload(matching_round),
+        "status_url": reverse("admin:matching_matchinground_status", args=[matching_round.pk]),
+        "quality_rows": [
+            (label, quality.get(key), unit) for key, label, unit in QUALITY_LABELS if quality.get(key) is not None
+        ],
+        "quality": quality,
+        "proposals": proposals[:25],
+        "proposal_count": proposals.count(),
+        "pending_count": proposals.filter(status=Match.Status.PROPOSED).count(),
+        "approve_url": f"{changelist}?round={matching_round.pk}&status__exact=proposed",
+        "all_url": f"{changelist}?round={matching_round.pk}",
+    }
+    return TemplateResponse(request, "admin/matching/matchinground/detail.html", context)

@@ -1,0 +1,159 @@
+"""CSV reports of a program, streamed row by row so a large program never sits in memory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from matching.coordination.meetings_data import meetings_model
+from matching.models import Match, Program
+
+EXPORTS = ("matches", "sessions", "feedback")
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _safe(value: Any) -> Any:
+    """Neutralise spreadsheet formulas in free text (CSV injection): a cell starting with = + - @ is quoted."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return "" if value is None else value
+
+
+def _lines(header: list[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
+    import csv
+
+    writer = csv.writer(_Echo())
+    yield writer.writerow(header)
+    for row in rows:
+        yield writer.writerow([_safe(v) for v in row])
+
+
+def available_exports() -> list[str]:
+    return [
+        kind
+        for kind in EXPORTS
+        if kind == "matches" or meetings_model("SessionLog" if kind == "sessions" else "Feedback")
+    ]
+
+
+def export_rows(program: Program, kind: str) -> Iterator[str] | None:
+    """CSV lines for `kind`, or None when that report does not exist in this build."""
+    if kind == "matches":
+        matches = (
+            Match.objects.filter(program=program)
+            .select_related("trainee__user", "mentor__user", "decided_by")
+            .order_by("pk")
+        )
+        return _lines(
+            [
+                "id",
+                "trainee",
+                "trainee_email",
+                "mentor",
+                "mentor_email",
+                "status",
+                "origin",
+                "score",
+                "created_at",
+                "decided_by",
+                "decided_at",
+                "decision_reason",
+                "ended_at",
+                "end_reason",
+                "at_risk_since",
+                "at_risk_reason",
+            ],
+            (
+                [
+                    m.pk,
+                    m.trainee.user.full_name,
+                    m.trainee.user.email,
+                    m.mentor.user.full_name,
+                    m.mentor.user.email,
+                    m.status,
+                    m.origin,
+                    m.score,
+                    m.created_at.isoformat(),
+                    m.decided_by.email if m.decided_by else "",
+                    m.decided_at.isoformat() if m.decided_at else "",
+                    m.decision_reason,
+                    m.ended_at.isoformat() if m.ended_at else "",
+                    m.end_reason,
+                    m.at_risk_since.isoformat() if m.at_risk_since else "",
+                    m.at_risk_reason,
+                ]
+                for m in matches.iterator(chunk_size=2000)
+            ),
+        )
+    if kind == "sessions":
+        session_log = meetings_model("SessionLog")
+        if session_log is None:
+            return None
+        sessions = (
+            session_log.objects.filter(match__program=program)
+            .select_related("match__trainee__user", "match__mentor__user")
+            .order_by("date", "pk")
+        )
+        return _lines(
+            ["id", "match_id", "trainee", "mentor", "date", "duration_minutes", "notes_shared", "next_steps"],
+            (
+                [
+                    s.pk,
+                    s.match_id,
+                    s.match.trainee.user.full_name,
+                    s.match.mentor.user.full_name,
+                    s.date.isoformat(),
+                    s.duration_minutes,
+                    s.notes_shared,
+                    s.next_steps,
+                ]  # private notes never leave the mentor's view
+                for s in sessions.iterator(chunk_size=2000)
+            ),
+        )
+    if kind == "feedback":
+        feedback = meetings_model("Feedback")
+        if feedback is None:
+            return None
+        rows = (
+            feedback.objects.filter(meeting__match__program=program)
+            .select_related("meeting__match__trainee__user", "meeting__match__mentor__user")
+            .order_by("created_at", "pk")
+        )
+        return _lines(
+            [
+                "id",
+                "match_id",
+                "meeting_id",
+                "trainee",
+                "mentor",
+                "role",
+                "rating",
+                "useful",
+                "good_fit",
+                "went_well",
+                "to_change",
+                "created_at",
+            ],
+            (
+                [
+                    f.pk,
+                    f.meeting.match_id,
+                    f.meeting_id,
+                    f.meeting.match.trainee.user.full_name,
+                    f.meeting.match.mentor.user.full_name,
+                    f.role,
+                    f.rating,
+                    f.useful,
+                    "" if f.good_fit is None else f.good_fit,
+                    f.went_well,
+                    f.to_change,
+                    f.created_at.isoformat(),
+                ]
+                for f in rows.iterator(chunk_size=2000)
+            ),
+        )
+    return None

@@ -1,0 +1,138 @@
+"""Program health: what a coordinator checks each week (statuses, late first meetings, at-risk matches, who
+carries the load, sessions per month, feedback)."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from matching.coordination.meetings_data import meetings_model
+from matching.models import Match, Program
+from profiles.models import MentorProfile
+
+
+@dataclass
+class MentorLoad:
+    mentor_id: int
+    name: str
+    load: int
+    capacity: int
+    flagged: bool = False
+
+
+@dataclass
+class ProgramHealth:
+    program: Program
+    by_status: list[tuple[str, int]]
+    no_first_meeting: list[Match]
+    at_risk: list[Match]
+    loads: list[MentorLoad]
+    load_mean: float
+    load_threshold: float
+    sessions_per_month: list[tuple[str, int]] = field(default_factory=list)
+    feedback: dict[str, Any] = field(default_factory=dict)
+    has_meetings: bool = False
+
+    def chart_data(self) -> dict[str, Any]:
+        """What static/js/charts.js draws (passed with json_script: data, never executed)."""
+        return {
+            "load": [
+                {"label": m.name, "value": m.load, "capacity": m.capacity, "flagged": m.flagged} for m in self.loads
+            ],
+            "sessions": [{"label": month, "value": count} for month, count in self.sessions_per_month],
+        }
+
+
+def _flag_threshold(loads: list[int]) -> tuple[float, float]:
+    """A mentor is flagged when their load is far above the program's: above mean + 2·sd, or at least twice
+    the mean (small programs have a small sd), and always at least 2 mentees."""
+    if not loads:
+        return 0.0, 0.0
+    mean = statistics.fmean(loads)
+    sd = statistics.pstdev(loads) if len(loads) > 1 else 0.0
+    return mean, max(min(mean + 2 * sd, 2 * mean), 2.0)
+
+
+def mentor_loads(program: Program) -> tuple[list[MentorLoad], float, float]:
+    """Mentees per mentor (approved matches, all programs: capacity is one budget) for the program's mentors."""
+    in_program = Q(programs=program) | Q(matches__program=program, matches__status__in=Match.LIVE)
+    mentors = (
+        MentorProfile.objects.filter(pk__in=MentorProfile.objects.filter(in_program).values("pk"))
+        .annotate(load=Count("matches", filter=Q(matches__status=Match.Status.APPROVED)))
+        .select_related("user")
+        .order_by("-load", "user__full_name")
+    )
+    loads = [MentorLoad(m.pk, str(m), m.load, m.capacity) for m in mentors]  # type: ignore[attr-defined]
+    mean, threshold = _flag_threshold([m.load for m in loads])
+    for entry in loads:
+        entry.flagged = entry.load >= 2 and entry.load > threshold - 1e-9 and entry.load > mean
+    return loads, mean, threshold
+
+
+def _approved(program: Program) -> QuerySet[Match]:
+    return Match.objects.filter(program=program, status=Match.Status.APPROVED).select_related(
+        "trainee__user", "mentor__user"
+    )
+
+
+def program_health(*, program: Program, now: Any = None) -> ProgramHealth:
+    now = now or timezone.now()
+    by_status = dict(
+        Match.objects.filter(program=program).values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    statuses = [(label, by_status.get(value, 0)) for value, label in Match.Status.choices]
+    loads, mean, threshold = mentor_loads(program)
+    late_cutoff = now - timedelta(days=program.first_meeting_days)
+    late = _approved(program).filter(decided_at__lt=late_cutoff)
+    meeting = meetings_model("Meeting")
+    if meeting is not None:
+        late = late.exclude(Exists(meeting.objects.filter(match=OuterRef("pk")).exclude(status="cancelled")))
+    health = ProgramHealth(
+        program=program,
+        by_status=statuses,
+        no_first_meeting=list(late.order_by("decided_at")[:100]),
+        at_risk=list(_approved(program).filter(at_risk_since__isnull=False).order_by("at_risk_since")[:100]),
+        loads=loads,
+        load_mean=round(mean, 2),
+        load_threshold=round(threshold, 2),
+        has_meetings=meeting is not None,
+    )
+    session_log = meetings_model("SessionLog")
+    if session_log is not None:
+        months = (
+            session_log.objects.filter(match__program=program)
+            .annotate(month=TruncMonth("date"))
+            .values("month")
+            .annotate(n=Count("pk"))
+            .order_by("month")
+        )
+        health.sessions_per_month = [(row["month"].strftime("%Y-%m"), row["n"]) for row in months if row["month"]]
+    feedback = meetings_model("Feedback")
+    if feedback is not None:
+        rows = (
+            feedback.objects.filter(meeting__match__program=program)
+            .values("role")
+            .annotate(
+                rating=Avg("rating"),
+                n=Count("pk"),
+                useful=Count("pk", filter=Q(useful=True)),
+                not_fit=Count("pk", filter=Q(good_fit=False)),
+            )
+            .order_by("role")
+        )
+        health.feedback = {
+            row["role"]: {
+                "rating": round(row["rating"] or 0, 2),
+                "count": row["n"],
+                "useful_pct": round(100 * row["useful"] / row["n"]) if row["n"] else 0,
+                "not_a_good_fit": row["not_fit"],
+            }
+            for row in rows
+        }
+    return health

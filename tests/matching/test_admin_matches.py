@@ -1,0 +1,196 @@
+"""Coordinators review and decide matches in the admin; trainees and mentors get nothing there."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from matching.models import Match, MatchTransition
+from tests.factories import (
+    CoordinatorFactory,
+    MatchFactory,
+    MentorProfileFactory,
+    ProgramFactory,
+    TraineeProfileFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:matching_match_changelist"
+
+
+@pytest.fixture
+def program(coordinator):
+    return ProgramFactory(name="Cardiology Mentoring", coordinators=[coordinator])
+
+
+def _act(client, action, matches, **extra):
+    data = {"action": action, ACTION_CHECKBOX_NAME: [m.pk for m in matches], "index": 0, **extra}
+    return client.post(reverse(CHANGELIST), data, follow=True)
+
+
+def _messages(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_the_match_list_shows_score_load_and_age_for_a_coordinator(login, coordinator, program, mentor):
+    MatchFactory(program=program, mentor=mentor, status=Match.Status.APPROVED)
+    MatchFactory(program=program, mentor=mentor, score=81.4)
+
+    response = login(coordinator).get(reverse(CHANGELIST))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Dr Maya Patel" in html
+    assert "1/2" in html  # the mentor's load against capacity
+    assert ">81<" in html
+
+
+def test_a_coordinator_sees_only_matches_of_programs_they_coordinate(login, coordinator, program):
+    mine = MatchFactory(program=program)
+    theirs = MatchFactory(program=ProgramFactory(coordinators=[CoordinatorFactory()]))
+
+    response = login(coordinator).get(reverse(CHANGELIST))
+
+    shown = {m.pk for m in response.context["cl"].result_list}
+    assert shown == {mine.pk}
+    assert login(coordinator).get(reverse("admin:matching_match_change", args=[theirs.pk])).status_code == 302
+
+
+@pytest.mark.parametrize("persona", ["trainee", "mentor"])
+def test_trainees_and_mentors_are_sent_to_the_admin_login(persona, request, client, program):
+    person = request.getfixturevalue(persona)
+    client.force_login(person.user, backend="profiles.backends.EmailBackend")
+    response = client.get(reverse(CHANGELIST))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_a_staff_user_who_coordinates_nothing_sees_no_matches(login, program):
+    MatchFactory(program=program)
+    staff = UserFactory(is_staff=True)
+    assert login(staff).get(reverse(CHANGELIST)).status_code == 403
+
+
+def test_the_changelist_query_count_does_not_grow_with_rows(login, coordinator, program):
+    client = login(coordinator)
+    for _ in range(3):
+        MatchFactory(program=program)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse(CHANGELIST))
+    for _ in range(30):
+        MatchFactory(program=program)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse(CHANGELIST))
+    assert len(response.context["cl"].result_list) == 33
+    assert len(many) == len(few)
+    assert len(many) <= 15
+
+
+def test_search_finds_a_trainee_by_email(login, coordinator, program):
+    wanted = MatchFactory(program=program, trainee=TraineeProfileFactory(user__email="zed@uni.edu"))
+    MatchFactory(program=program)
+    response = login(coordinator).get(reverse(CHANGELIST), {"q": "zed@uni"})
+    assert [m.pk for m in response.context["cl"].result_list] == [wanted.pk]
+
+
+def test_the_match_page_shows_the_score_breakdown_and_its_history(login, coordinator, program):
+    match = MatchFactory(
+        program=program,
+        score=74.0,
+        score_breakdown={"components": [{"name": "specialty", "value": 1.0, "weight": 3.0, "points": 30.0}]},
+    )
+    MatchTransition.objects.create(match=match, from_status="", to_status="proposed", by=coordinator, reason="Round")
+
+    response = login(coordinator).get(reverse("admin:matching_match_change", args=[match.pk]))
+
+    html = response.content.decode()
+    assert "Specialty fit" in html
+    assert "30.0" in html
+    assert "History (who, when, from" in html
+    assert "Cora Coordinator" in html
+
+
+def test_approve_selected_approves_what_it_can_and_names_each_refusal(login, coordinator, program):
+    patel = MentorProfileFactory(user__full_name="Dr Patel", capacity=1)
+    first = MatchFactory(program=program, mentor=patel, score=90)
+    second = MatchFactory(program=program, mentor=patel, score=80)
+    other = MatchFactory(program=program, score=70)
+
+    response = _act(login(coordinator), "approve_selected", [first, second, other])
+
+    statuses = dict(Match.objects.values_list("pk", "status"))
+    assert statuses == {first.pk: "approved", second.pk: "proposed", other.pk: "approved"}
+    messages = _messages(response)
+    assert "Approved 2 matches." in messages
+    assert any("Dr Patel is at capacity 1/1" in m for m in messages)
+
+
+def test_decline_selected_asks_for_a_reason_first_and_saves_nothing_without_one(login, coordinator, program):
+    matches = [MatchFactory(program=program) for _ in range(2)]
+    client = login(coordinator)
+
+    page = _act(client, "decline_selected", matches)
+    assert "Reason" in page.content.decode()
+    empty = client.post(
+        reverse(CHANGELIST),
+        {"action": "decline_selected", ACTION_CHECKBOX_NAME: [m.pk for m in matches], "apply": "1", "reason": ""},
+    )
+    assert empty.status_code == 200
+    assert set(Match.objects.values_list("status", flat=True)) == {"proposed"}
+
+    done = client.post(
+        reverse(CHANGELIST),
+        {"action": "decline_selected", ACTION_CHECKBOX_NAME: [m.pk for m in matches], "apply": "1", "reason": "Full"},
+        follow=True,
+    )
+    assert "Declined 2 matches." in _messages(done)
+    assert set(Match.objects.values_list("decision_reason", flat=True)) == {"Full"}
+
+
+def test_end_selected_ends_approved_matches_and_reports_the_others(login, coordinator, program):
+    active = MatchFactory(program=program, status=Match.Status.APPROVED)
+    proposal = MatchFactory(program=program)
+    response = login(coordinator).post(
+        reverse(CHANGELIST),
+        {"action": "end_selected", ACTION_CHECKBOX_NAME: [active.pk, proposal.pk], "apply": "1", "reason": "Moved"},
+        follow=True,
+    )
+    active.refresh_from_db()
+    assert active.status == Match.Status.ENDED
+    assert any("Only an approved match can be ended" in m for m in _messages(response))
+
+
+def test_a_coordinator_cannot_act_on_another_programs_match_by_posting_its_id(login, coordinator, program):
+    theirs = MatchFactory(program=ProgramFactory(coordinators=[CoordinatorFactory()]))
+    _act(login(coordinator), "approve_selected", [theirs])
+    theirs.refresh_from_db()
+    assert theirs.status == Match.Status.PROPOSED
+
+
+def test_select_all_approves_a_cohort_of_300_within_capacity_in_proportional_queries(login, coordinator, program):
+    mentors = [MentorProfileFactory(capacity=3) for _ in range(90)]  # 270 places for 300 proposals
+    trainees = TraineeProfileFactory.create_batch(300)
+    Match.objects.bulk_create(
+        [
+            Match(program=program, mentor=mentors[i % 90], trainee=t, status="proposed", origin="round", score=50)
+            for i, t in enumerate(trainees)
+        ]
+    )
+    client = login(coordinator)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            reverse(CHANGELIST),
+            {"action": "approve_selected", "select_across": "1", "index": 0, ACTION_CHECKBOX_NAME: ["0"]},
+            follow=True,
+        )
+
+    assert Match.objects.filter(status="approved").count() == 270
+    assert Match.objects.filter(status="proposed").count() == 30
+    assert "Approved 270 matches." in _messages(response)
+    assert len(queries) < 300 * 25  # a bounded number per approval, nothing quadratic

@@ -1,0 +1,179 @@
+"""Coordinators approve, decline and end matches through the services; every refusal says why."""
+
+from __future__ import annotations
+
+import pytest
+
+from matching.models import Match, MatchTransition
+from matching.services.decisions import (
+    AlreadyDecided,
+    MatchNotActive,
+    MentorAssessesTrainee,
+    MentorAtCapacity,
+    NotProgramCoordinator,
+    ReasonRequired,
+    TraineeAlreadyMatched,
+    match_approve,
+    match_decline,
+    match_end,
+)
+from notifications.models import Notification
+from tests.factories import (
+    CoordinatorFactory,
+    MatchFactory,
+    MentorProfileFactory,
+    ProgramFactory,
+    TraineeProfileFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def program(coordinator):
+    return ProgramFactory(name="Cardiology Mentoring", coordinators=[coordinator])
+
+
+@pytest.fixture
+def proposal(program, mentor, trainee):
+    return MatchFactory(program=program, mentor=mentor, trainee=trainee)
+
+
+def test_approving_records_who_and_when_audits_it_and_notifies_both_people(proposal, coordinator, mentor, trainee):
+    match = match_approve(match=proposal, by=coordinator)
+
+    match.refresh_from_db()
+    assert match.status == Match.Status.APPROVED
+    assert match.decided_by == coordinator
+    assert match.decided_at is not None
+    transition = MatchTransition.objects.get(match=match)
+    assert (transition.from_status, transition.to_status, transition.by) == ("proposed", "approved", coordinator)
+    recipients = set(Notification.objects.filter(kind="match_approved").values_list("recipient", flat=True))
+    assert recipients == {mentor.user.pk, trainee.user.pk}
+
+
+def test_it_refuses_a_mentor_at_capacity_naming_the_mentor_and_saves_nothing(program, coordinator, mentor):
+    for _ in range(mentor.capacity):
+        MatchFactory(program=program, mentor=mentor, status=Match.Status.APPROVED)
+    proposal = MatchFactory(program=program, mentor=mentor)
+
+    with pytest.raises(MentorAtCapacity, match=r"Dr Maya Patel is at capacity 2/2") as caught:
+        match_approve(match=proposal, by=coordinator)
+
+    assert caught.value.code == "mentor_at_capacity"
+    proposal.refresh_from_db()
+    assert proposal.status == Match.Status.PROPOSED
+    assert not MatchTransition.objects.filter(match=proposal).exists()
+    assert not Notification.objects.exists()
+
+
+def test_ending_a_match_frees_the_mentors_place(program, coordinator, mentor):
+    approved = [MatchFactory(program=program, mentor=mentor, status=Match.Status.APPROVED) for _ in range(2)]
+    proposal = MatchFactory(program=program, mentor=mentor)
+    match_end(match=approved[0], by=coordinator, reason="Trainee graduated")
+
+    assert match_approve(match=proposal, by=coordinator).status == Match.Status.APPROVED
+
+
+def test_a_trainee_gets_at_most_one_approved_mentor_per_program(program, coordinator, trainee):
+    MatchFactory(program=program, trainee=trainee, status=Match.Status.APPROVED)
+    second = MatchFactory(program=program, trainee=trainee)
+
+    with pytest.raises(TraineeAlreadyMatched, match="Tara Trainee already has an approved mentor"):
+        match_approve(match=second, by=coordinator)
+    second.refresh_from_db()
+    assert second.status == Match.Status.PROPOSED
+
+
+def test_a_mentor_who_assesses_the_trainee_is_never_approved(proposal, coordinator, mentor, trainee):
+    mentor.assesses.add(trainee)
+
+    with pytest.raises(MentorAssessesTrainee):
+        match_approve(match=proposal, by=coordinator)
+    proposal.refresh_from_db()
+    assert proposal.status == Match.Status.PROPOSED
+
+
+def test_a_second_decision_is_refused_naming_who_decided_first(proposal, coordinator, program):
+    other = CoordinatorFactory(full_name="Ben Coordinator")
+    program.coordinators.add(other)
+    stale = Match.objects.get(pk=proposal.pk)
+    match_approve(match=proposal, by=coordinator)
+
+    with pytest.raises(AlreadyDecided, match="already approved by Cora Coordinator") as caught:
+        match_decline(match=stale, by=other, reason="Not a fit")
+    assert caught.value.code == "already_decided"
+    assert Match.objects.get(pk=proposal.pk).status == Match.Status.APPROVED
+
+
+@pytest.mark.parametrize("who", ["coordinator of another program", "trainee", "mentor", "staff outsider"])
+def test_only_coordinators_of_the_program_may_decide(who, proposal, mentor, trainee):
+    people = {
+        "coordinator of another program": lambda: ProgramFactory(
+            coordinators=[CoordinatorFactory()]
+        ).coordinators.get(),
+        "trainee": lambda: trainee.user,
+        "mentor": lambda: mentor.user,
+        "staff outsider": lambda: UserFactory(is_staff=True),
+    }
+    by = people[who]()
+
+    for action in (
+        lambda: match_approve(match=proposal, by=by),
+        lambda: match_decline(match=proposal, by=by, reason="no"),
+    ):
+        with pytest.raises(NotProgramCoordinator):
+            action()
+    proposal.refresh_from_db()
+    assert proposal.status == Match.Status.PROPOSED
+
+
+def test_a_superuser_may_decide_any_program(proposal):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    assert match_approve(match=proposal, by=admin).status == Match.Status.APPROVED
+
+
+def test_declining_needs_a_reason_and_saves_nothing_without_one(proposal, coordinator):
+    with pytest.raises(ReasonRequired):
+        match_decline(match=proposal, by=coordinator, reason="   ")
+    proposal.refresh_from_db()
+    assert proposal.status == Match.Status.PROPOSED
+
+
+def test_declining_a_request_tells_the_trainee_but_a_round_proposal_stays_silent(program, coordinator):
+    request = MatchFactory(program=program, origin=Match.Origin.REQUEST, status=Match.Status.REQUESTED)
+    round_proposal = MatchFactory(program=program)
+
+    match_decline(match=request, by=coordinator, reason="Mentor is on leave")
+    match_decline(match=round_proposal, by=coordinator, reason="Different specialty")
+
+    request.refresh_from_db()
+    assert request.decision_reason == "Mentor is on leave"
+    assert list(Notification.objects.values_list("kind", "recipient")) == [("match_declined", request.trainee.user.pk)]
+    assert MatchTransition.objects.get(match=request).reason == "Mentor is on leave"
+
+
+def test_only_an_approved_match_can_be_ended(proposal, coordinator):
+    with pytest.raises(MatchNotActive):
+        match_end(match=proposal, by=coordinator, reason="done")
+
+
+def test_ending_records_the_reason_and_tells_both(program, coordinator):
+    match = MatchFactory(program=program, status=Match.Status.APPROVED)
+    match_end(match=match, by=coordinator, reason="Not a good fit")
+    match.refresh_from_db()
+    assert match.status == Match.Status.ENDED
+    assert match.end_reason == "Not a good fit"
+    assert match.ended_at is not None
+    assert Notification.objects.filter(kind="match_ended").count() == 2
+
+
+def test_other_mentors_are_unaffected_by_a_full_mentor(program, coordinator):
+    full = MentorProfileFactory(capacity=1)
+    MatchFactory(program=program, mentor=full, status=Match.Status.APPROVED)
+    refused = MatchFactory(program=program, mentor=full, trainee=TraineeProfileFactory())
+    free = MatchFactory(program=program)
+    with pytest.raises(MentorAtCapacity):
+        match_approve(match=refused, by=coordinator)
+    assert match_approve(match=free, by=coordinator).status == Match.Status.APPROVED
