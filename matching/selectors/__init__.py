@@ -1,0 +1,37 @@
+"""Reads that depend on who asks. The directory ranking lives only in `directory` (views and API call it)."""
+
+from matching.selectors.context import pair_explanation, programs_for_trainee, trainee_profile_of
+from matching.selectors.directory import (
+    DirectoryPage,
+    MentorCard,
+    MentorDetail,
+    mentor_detail_for,
+    mentor_directory_for,
+)
+from matching.selectors.mentorship import (
+    Mentees,
+    Mentorship,
+    mentees_for,
+    my_mentorship,
+    own_request,
+    requests_for,
+    shortlist_of,
+)
+
+__all__ = [
+    "DirectoryPage",
+    "Mentees",
+    "MentorCard",
+    "MentorDetail",
+    "Mentorship",
+    "mentees_for",
+    "mentor_detail_for",
+    "mentor_directory_for",
+    "my_mentorship",
+    "own_request",
+    "pair_explanation",
+    "programs_for_trainee",
+    "requests_for",
+    "shortlist_of",
+    "trainee_profile_of",
+]

@@ -1,0 +1,201 @@
+"""The mentor directory and the mentor page, ranked for whoever asks. The only place mentors are ranked."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.core.paginator import Page, Paginator
+from django.http import Http404
+from numpy.typing import NDArray
+
+from matching.features import BrowsingFeatures, browsing_features
+from matching.filters import MentorFilter
+from matching.models import Match, Program
+from matching.scoring.rules import tz_minutes_apart
+from matching.selectors.context import TraineeContext, trainee_context_for, trainee_profile_of
+from matching.selectors.explaining import Explanation
+from profiles.models import MentorProfile, User
+
+PAGE_SIZE = 20
+
+
+@dataclass
+class MentorCard:
+    mentor: MentorProfile
+    score: float | None
+    reasons: list[str]
+    free_places: int
+    shortlisted: bool
+    shortlist_rank: int | None
+    live_status: str  # "" or the status of this trainee's live match/request with the mentor
+
+    @property
+    def is_full(self) -> bool:
+        return self.free_places <= 0
+
+    @property
+    def can_request(self) -> bool:
+        return not self.is_full and not self.live_status
+
+
+@dataclass
+class DirectoryPage:
+    filterset: MentorFilter
+    page: Page[Any]
+    cards: list[MentorCard]
+    ranked: bool  # False: no trainee profile, listed alphabetically
+    total: int
+    program: Program | None = None
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _candidate_ids(filterset: MentorFilter, user: User) -> list[int]:
+    queryset = filterset.qs.filter(accepting_mentees=True)
+    if user.is_authenticated:
+        queryset = queryset.exclude(user=user)  # a person never mentors themselves
+    return list(queryset.order_by("user__full_name", "pk").values_list("pk", flat=True))
+
+
+def _array_filters(
+    positions: NDArray[np.intp], data: Mapping[str, Any], browsing: BrowsingFeatures, context: TraineeContext | None
+) -> NDArray[np.intp]:
+    mentors = browsing.mentors
+    if data.get("has_free_place"):
+        positions = positions[mentors.free_places[positions] > 0]
+    hours = data.get("max_hours_apart")
+    if hours is not None and context is not None:
+        apart = tz_minutes_apart(context.features.tz_offset_minutes[:1], mentors.tz_offset_minutes[positions])
+        positions = positions[apart <= float(hours) * 60]
+    return positions
+
+
+def _live_statuses(context: TraineeContext | None, mentor_ids: list[int]) -> dict[int, str]:
+    if context is None or not mentor_ids:
+        return {}
+    live = Match.objects.live().filter(trainee=context.profile, mentor_id__in=mentor_ids)
+    return dict(live.values_list("mentor_id", "status"))
+
+
+def mentor_directory_for(*, user: User, filters: Mapping[str, Any], page: Any = 1) -> DirectoryPage:
+    """Accepting mentors matching `filters`, ranked for the user's trainee profile (best first) and paginated.
+
+    Mentors a hard rule excludes for this trainee are left out. Without a trainee profile the list is
+    alphabetical and unscored. The number of queries does not depend on the number of mentors.
+    """
+    filterset = MentorFilter(filters if filters is not None else {}, queryset=MentorProfile.objects.all())
+    trainee = trainee_profile_of(user)
+    context = trainee_context_for(trainee) if trainee is not None else None
+    browsing = context.browsing if context is not None else browsing_features()
+    if not filterset.is_valid():
+        empty: Page[Any] = Paginator([], PAGE_SIZE).get_page(1)
+        errors = {k: [str(e) for e in v] for k, v in filterset.errors.items()}
+        return DirectoryPage(filterset, empty, [], context is not None, 0, errors=errors)
+
+    ids = _candidate_ids(filterset, user)
+    positions = browsing.mentors.position_of(ids)
+    positions = positions[positions >= 0]  # a mentor created since the arrays were built shows after the refresh
+    positions = _array_filters(positions, filterset.form.cleaned_data, browsing, context)
+    scores: NDArray[np.float32] | None = None
+    if context is not None:
+        scores = context.scores()[positions]
+        keep = np.isfinite(scores)
+        positions, scores = positions[keep], scores[keep]
+        order = np.argsort(-scores, kind="stable")  # ties keep the alphabetical order
+        positions, scores = positions[order], scores[order]
+
+    paginator = Paginator(range(len(positions)), PAGE_SIZE)
+    current = paginator.get_page(page)
+    on_page = positions[current.start_index() - 1 : current.end_index()] if len(positions) else positions
+    page_ids = [int(i) for i in browsing.mentors.ids[on_page]]
+    mentors = MentorProfile.objects.select_related("user", "specialty").in_bulk(page_ids)
+    explanations: list[Explanation | None] = list(context.explain(on_page)) if context else [None] * len(page_ids)
+    live = _live_statuses(context, page_ids)
+    ranks = context.shortlist_ranks if context else {}
+    cards = [
+        MentorCard(
+            mentor=mentors[mentor_id],
+            score=explanation.score if explanation else None,
+            reasons=explanation.summary() if explanation else [],
+            free_places=int(browsing.mentors.free_places[position]),
+            shortlisted=mentor_id in ranks,
+            shortlist_rank=ranks.get(mentor_id),
+            live_status=live.get(mentor_id, ""),
+        )
+        for mentor_id, position, explanation in zip(page_ids, on_page.tolist(), explanations, strict=True)
+        if mentor_id in mentors
+    ]
+    program = context.program if context else None
+    return DirectoryPage(filterset, current, cards, context is not None, len(positions), program=program)
+
+
+@dataclass
+class MentorDetail:
+    mentor: MentorProfile
+    free_places: int
+    explanation: Explanation | None  # None without a trainee profile
+    context: TraineeContext | None
+    live_match: Match | None
+    shortlisted: bool
+    shortlist_rank: int | None
+    programs: list[Program]  # where this trainee could request this mentor
+
+    @property
+    def is_self(self) -> bool:
+        return self.context is not None and self.context.profile.user_id == self.mentor.user_id
+
+    @property
+    def refusal(self) -> str:
+        """Why the request form is not offered, in words ("" when it is)."""
+        if self.context is None:
+            return "Fill in your trainee profile to request a mentor."
+        if self.is_self:
+            return "This is your own mentor profile."
+        if self.live_match is not None:
+            return f"You already have a {self.live_match.get_status_display().lower()} match with this mentor."
+        if self.explanation is not None and self.explanation.excluded:
+            return " ".join(self.explanation.rule_messages)
+        if not self.mentor.accepting_mentees:
+            return "This mentor is not accepting new mentees."
+        if self.free_places <= 0:
+            return "This mentor is full: every place is taken."
+        if not self.programs:
+            return "You and this mentor are not in an active program together."
+        return ""
+
+
+def mentor_detail_for(*, user: User, mentor_id: int) -> MentorDetail:
+    """One mentor's page: profile, free places and, for a trainee, the whole score breakdown and any rule."""
+    mentor = (
+        MentorProfile.objects.select_related("user", "specialty__parent")
+        .prefetch_related("subspecialties", "focus_areas", "languages")
+        .filter(pk=mentor_id)
+        .first()
+    )
+    if mentor is None:
+        raise Http404("No such mentor.")
+    trainee = trainee_profile_of(user)
+    context = trainee_context_for(trainee) if trainee is not None else None
+    explanation = None
+    live = None
+    programs: list[Program] = []
+    if context is not None:
+        position = context.browsing.mentors.position_of([mentor.pk])
+        if position[0] >= 0:
+            explanation = context.explain(position)[0]
+        live = Match.objects.live().filter(trainee=context.profile, mentor=mentor).first()
+        mentor_programs = set(mentor.programs.values_list("pk", flat=True))
+        programs = [p for p in context.programs if p.open_to_all or p.pk in mentor_programs]
+    ranks = context.shortlist_ranks if context else {}
+    return MentorDetail(
+        mentor=mentor,
+        free_places=mentor.free_places(),
+        explanation=explanation,
+        context=context,
+        live_match=live,
+        shortlisted=mentor.pk in ranks,
+        shortlist_rank=ranks.get(mentor.pk),
+        programs=programs,
+    )

@@ -1,0 +1,82 @@
+"""Reads of a person's own requests, mentorships, mentees and shortlist (someone else's → nothing / 404)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from matching.models import Match, ShortlistEntry
+from profiles.models import Goal, MentorProfile, TraineeProfile, User
+
+
+def requests_for(*, trainee: TraineeProfile) -> QuerySet[Match]:
+    """Every request the trainee made, newest first, whatever became of it."""
+    return (
+        Match.objects.filter(trainee=trainee, origin=Match.Origin.REQUEST)
+        .select_related("mentor__user", "mentor__specialty", "program")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def own_request(*, user: User, match_id: int) -> Match:
+    """A request of the signed-in trainee; anybody else's is a 404."""
+    match = Match.objects.filter(pk=match_id, trainee__user=user, origin=Match.Origin.REQUEST).first()
+    if match is None:
+        raise Http404("No such request.")
+    return match
+
+
+def shortlist_of(*, trainee: TraineeProfile) -> list[ShortlistEntry]:
+    return list(ShortlistEntry.objects.filter(trainee=trainee).select_related("mentor__user", "mentor__specialty"))
+
+
+@dataclass
+class Mentorship:
+    trainee: TraineeProfile | None
+    active: list[Match]
+    open_requests: list[Match]
+    goals: list[Goal]
+
+
+def my_mentorship(*, user: User) -> Mentorship:
+    """The trainee's active matches (with the mentor's contact), open requests and goals."""
+    trainee = TraineeProfile.objects.filter(user=user).first() if user.is_authenticated else None
+    if trainee is None:
+        return Mentorship(None, [], [], [])
+    matches = list(
+        Match.objects.filter(trainee=trainee, status__in=[Match.Status.APPROVED, *Match.UNDECIDED])
+        .select_related("mentor__user", "mentor__specialty", "program")
+        .order_by("-created_at")
+    )
+    return Mentorship(
+        trainee=trainee,
+        active=[m for m in matches if m.status == Match.Status.APPROVED],
+        open_requests=[m for m in matches if m.status in Match.UNDECIDED],
+        goals=list(Goal.objects.filter(trainee=trainee).select_related("focus_area")),
+    )
+
+
+@dataclass
+class Mentees:
+    mentor: MentorProfile
+    active: list[Match]
+    pending: list[Match]  # requested or proposed, awaiting a coordinator
+
+    @property
+    def free_places(self) -> int:
+        return max(self.mentor.capacity - len(self.active), 0)
+
+
+def mentees_for(*, mentor: MentorProfile) -> Mentees:
+    matches = list(
+        Match.objects.filter(mentor=mentor, status__in=[Match.Status.APPROVED, *Match.UNDECIDED])
+        .select_related("trainee__user", "program")
+        .order_by("-created_at")
+    )
+    return Mentees(
+        mentor=mentor,
+        active=[m for m in matches if m.status == Match.Status.APPROVED],
+        pending=[m for m in matches if m.status in Match.UNDECIDED],
+    )

@@ -1,0 +1,198 @@
+"""Trainees request a mentor and cancel; open requests are reminded about and expire. Mentors open or close.
+
+A request is a `Match` in status REQUESTED; it becomes a mentorship only when a coordinator approves it
+(`decisions.match_approve`), which re-checks capacity under the same mentor-row lock.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+
+from matching.features import invalidate_mentor_features
+from matching.models import Match, Program
+from matching.selectors.context import pair_explanation
+from matching.services.transitions import match_created, match_transition
+from mentorship.errors import ApplicationError, Conflict, NotAllowed
+from notifications.models import Notification
+from notifications.services import dedup_key_for, notify
+from profiles.models import COORDINATORS_GROUP, MentorProfile, TraineeProfile, User
+
+MESSAGE_MAX_LENGTH = 2000
+
+
+class MentorAtCapacity(Conflict):
+    code = "mentor_at_capacity"
+
+
+class MentorNotAccepting(Conflict):
+    code = "mentor_not_accepting"
+
+
+class DuplicateRequest(Conflict):
+    code = "duplicate_request"
+
+
+class TooManyRequests(Conflict):
+    code = "too_many_requests"
+
+
+class PairExcluded(Conflict):
+    """A hard rule of the engine excludes the pair; `code` names the rule (no_shared_language, …)."""
+
+    code = "pair_excluded"
+
+
+class ProgramNotAvailable(Conflict):
+    code = "program_not_available"
+
+
+class CannotRequestSelf(ApplicationError):
+    code = "cannot_request_self"
+
+
+class RequestNotOpen(Conflict):
+    code = "request_not_open"
+
+
+class NotYourRequest(NotAllowed):
+    code = "not_your_request"
+
+
+def program_includes(*, program: Program, trainee: TraineeProfile, mentor: MentorProfile) -> bool:
+    if program.open_to_all:
+        return True
+    return program.trainees.filter(pk=trainee.pk).exists() and program.mentors.filter(pk=mentor.pk).exists()
+
+
+def program_coordinators(program: Program) -> list[User]:
+    """The program's coordinators; if it names none, everyone in the Coordinators group (someone must decide)."""
+    coordinators = list(program.coordinators.filter(is_active=True))
+    if not coordinators:
+        coordinators = list(User.objects.filter(is_active=True, is_staff=True, groups__name=COORDINATORS_GROUP))
+    return coordinators
+
+
+@transaction.atomic
+def match_request(*, trainee: TraineeProfile, mentor: MentorProfile, program: Program, message: str) -> Match:
+    """Ask for `mentor` within `program`. Refuses (and writes nothing) when any rule is broken."""
+    message = (message or "").strip()
+    if len(message) > MESSAGE_MAX_LENGTH:
+        raise ApplicationError(
+            f"Keep the message under {MESSAGE_MAX_LENGTH} characters.",
+            fields={"message": [f"At most {MESSAGE_MAX_LENGTH} characters."]},
+        )
+    if trainee.user_id == mentor.user_id:
+        raise CannotRequestSelf("You cannot request yourself as a mentor.")
+    if not program.is_active or not program_includes(program=program, trainee=trainee, mentor=mentor):
+        raise ProgramNotAvailable(f"{program} is not open to both you and this mentor.")
+    # Lock order trainee → mentor: the trainee row serialises their open-request count, the mentor row is the
+    # one approvals lock, so a request never sees half of a concurrent approval.
+    TraineeProfile.objects.select_for_update().get(pk=trainee.pk)
+    locked = MentorProfile.objects.select_for_update().get(pk=mentor.pk)
+    if not locked.accepting_mentees:
+        raise MentorNotAccepting(f"{locked} is not accepting new mentees.")
+    if locked.active_match_count() >= locked.capacity:
+        raise MentorAtCapacity(f"{locked} is full: every place is taken. Choose another mentor.")
+    live = Match.objects.live().filter(trainee=trainee, mentor=locked).first()
+    if live is not None:
+        what = "is already your mentor" if live.status == Match.Status.APPROVED else "already has your request"
+        raise DuplicateRequest(f"{locked} {what}. You can have one open request per mentor.")
+    open_count = Match.objects.open_requests().filter(trainee=trainee, program=program).count()
+    if open_count >= program.max_open_requests:
+        raise TooManyRequests(
+            f"You already have {open_count} open requests in {program} (the limit is {program.max_open_requests}). "
+            "Cancel one or wait for a decision."
+        )
+    explanation = pair_explanation(trainee=trainee, mentor_id=locked.pk, program=program)
+    if explanation.excluded:
+        raise PairExcluded(" ".join(explanation.rule_messages), code=explanation.rules[0])
+    match = Match.objects.create(
+        program=program,
+        mentor=locked,
+        trainee=trainee,
+        status=Match.Status.REQUESTED,
+        origin=Match.Origin.REQUEST,
+        score=explanation.score,
+        score_breakdown=explanation.snapshot(),
+        message=message,
+    )
+    match_created(match=match, by=trainee.user, reason="Requested by the trainee")
+    for coordinator in program_coordinators(program):
+        notify(recipient=coordinator, kind="match_requested", about=match)
+    return match
+
+
+@transaction.atomic
+def match_cancel(*, match: Match, by: User) -> Match:
+    """The trainee withdraws their own open request."""
+    locked = Match.objects.select_for_update().select_related("trainee").get(pk=match.pk)
+    if locked.trainee.user_id != by.pk:
+        raise NotYourRequest("Only the trainee who made a request can cancel it.")
+    if locked.status != Match.Status.REQUESTED:
+        raise RequestNotOpen(f"This request is {locked.get_status_display().lower()} and can no longer be cancelled.")
+    return match_transition(match=locked, to=Match.Status.CANCELLED, by=by, reason="Cancelled by the trainee")
+
+
+def match_requests_remind(*, now: datetime) -> int:
+    """Remind coordinators once about each request open for `request_reminder_days`. Returns how many new."""
+    sent = 0
+    for program in Program.objects.filter(matches__status=Match.Status.REQUESTED).distinct():
+        due = now - timedelta(days=program.request_reminder_days)
+        expires = now - timedelta(days=program.request_expiry_days)
+        stale = Match.objects.open_requests().filter(program=program, created_at__lte=due, created_at__gt=expires)
+        coordinators = program_coordinators(program)
+        for match in stale:
+            with transaction.atomic():
+                for coordinator in coordinators:
+                    key = dedup_key_for(
+                        kind="match_request_reminder",
+                        recipient=coordinator,
+                        object_type="match",
+                        object_id=match.pk,
+                        occurrence="reminder",
+                    )
+                    if Notification.objects.filter(dedup_key=key).exists():
+                        continue  # reminded once already: this sweep runs every few minutes
+                    notify(recipient=coordinator, kind="match_request_reminder", about=match, occurrence="reminder")
+                    sent += 1
+    return sent
+
+
+def match_requests_expire(*, now: datetime) -> int:
+    """Expire requests open for `request_expiry_days` and tell the trainee. Safe to run twice at once."""
+    expired = 0
+    for program in Program.objects.filter(matches__status=Match.Status.REQUESTED).distinct():
+        cutoff = now - timedelta(days=program.request_expiry_days)
+        ids = list(
+            Match.objects.open_requests().filter(program=program, created_at__lte=cutoff).values_list("pk", flat=True)
+        )
+        for match_id in ids:
+            with transaction.atomic():
+                # Claim the row: a concurrent sweep (or a coordinator deciding it right now) holds it or changed it.
+                match = (
+                    Match.objects.select_for_update(skip_locked=True)
+                    .select_related("trainee__user")
+                    .filter(pk=match_id, status=Match.Status.REQUESTED)
+                    .first()
+                )
+                if match is None:
+                    continue
+                days = program.request_expiry_days
+                match_transition(
+                    match=match, to=Match.Status.EXPIRED, by=None, reason=f"No decision within {days} days"
+                )
+                notify(recipient=match.trainee.user, kind="match_request_expired", about=match)
+                expired += 1
+    return expired
+
+
+@transaction.atomic
+def mentor_set_accepting(*, mentor: MentorProfile, accepting: bool) -> MentorProfile:
+    """A mentor opens or closes their list for new mentees (current mentees and open requests are kept)."""
+    locked = MentorProfile.objects.select_for_update().get(pk=mentor.pk)
+    locked.accepting_mentees = accepting
+    locked.save(update_fields=["accepting_mentees", "updated_at"])
+    transaction.on_commit(invalidate_mentor_features)
+    return locked

@@ -1,0 +1,61 @@
+"""A trainee's shortlist: starred mentors, the top three ranked (their preferences in cohort rounds)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import transaction
+
+from matching.models import ShortlistEntry
+from mentorship.errors import ApplicationError
+from profiles.models import MentorProfile, TraineeProfile
+
+MAX_RANKED = 3
+MAX_STARRED = 50
+
+
+class ShortlistInvalid(ApplicationError):
+    code = "shortlist_invalid"
+
+
+@transaction.atomic
+def shortlist_add(*, trainee: TraineeProfile, mentor: MentorProfile) -> ShortlistEntry:
+    """Star a mentor (idempotent)."""
+    if trainee.user_id == mentor.user_id:
+        raise ShortlistInvalid("You cannot shortlist yourself.")
+    existing = ShortlistEntry.objects.filter(trainee=trainee, mentor=mentor).first()
+    if existing is not None:
+        return existing
+    if ShortlistEntry.objects.filter(trainee=trainee).count() >= MAX_STARRED:
+        raise ShortlistInvalid(f"Your shortlist holds at most {MAX_STARRED} mentors. Remove one first.")
+    entry, _ = ShortlistEntry.objects.get_or_create(trainee=trainee, mentor=mentor)
+    return entry
+
+
+@transaction.atomic
+def shortlist_remove(*, trainee: TraineeProfile, mentor: MentorProfile) -> None:
+    """Unstar a mentor (idempotent); the other ranks stay as they are."""
+    ShortlistEntry.objects.filter(trainee=trainee, mentor=mentor).delete()
+
+
+@transaction.atomic
+def shortlist_rank(*, trainee: TraineeProfile, mentor_ids: Sequence[int]) -> list[ShortlistEntry]:
+    """Set the top three in order (first = rank 1); every other entry loses its rank. An empty list clears."""
+    wanted = [int(m) for m in mentor_ids]
+    if len(wanted) > MAX_RANKED:
+        raise ShortlistInvalid(f"Rank at most {MAX_RANKED} mentors.", fields={"mentor_ids": ["At most three."]})
+    if len(set(wanted)) != len(wanted):
+        raise ShortlistInvalid("Each mentor can hold only one rank.", fields={"mentor_ids": ["Duplicates."]})
+    # Lock the trainee's entries so two reorders queue instead of tripping the unique-rank constraint.
+    entries = {e.mentor_id: e for e in ShortlistEntry.objects.select_for_update().filter(trainee=trainee)}
+    missing = [m for m in wanted if m not in entries]
+    if missing:
+        raise ShortlistInvalid(
+            "Star a mentor before ranking them.", fields={"mentor_ids": ["Not on your shortlist: " + str(missing)]}
+        )
+    # Clear every rank first, then set the new ones: (trainee, rank) is unique, so a swap done row by row
+    # would collide half-way.
+    ShortlistEntry.objects.filter(trainee=trainee, rank__isnull=False).update(rank=None)
+    for rank, mentor_id in enumerate(wanted, start=1):
+        ShortlistEntry.objects.filter(pk=entries[mentor_id].pk).update(rank=rank)
+    return list(ShortlistEntry.objects.filter(trainee=trainee).select_related("mentor__user"))

@@ -1,0 +1,26 @@
+"""Celery tasks of the matching app: thin, ids in, a service does the work."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from matching.models import MatchingRound
+from matching.services.requests import match_requests_expire, match_requests_remind
+from matching.services.rounds import round_run
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def run_round(round_id: int) -> None:
+    """Run a matching round. A redelivered message finds the round claimed or done and does nothing."""
+    matching_round = MatchingRound.objects.select_related("program", "started_by").filter(pk=round_id).first()
+    if matching_round is None:
+        return
+    round_run(matching_round=matching_round)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def sweep_open_requests() -> dict[str, int]:
+    """Remind coordinators about requests left open, then expire the oldest (both idempotent)."""
+    now = timezone.now()
+    return {"reminded": match_requests_remind(now=now), "expired": match_requests_expire(now=now)}

@@ -1,0 +1,125 @@
+"""Trainees request a mentor, see their requests and cancel; the shortlist (star, unstar, rank)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from matching.selectors import mentor_detail_for, own_request, requests_for, shortlist_of, trainee_profile_of
+from matching.services.requests import match_cancel, match_request
+from matching.services.shortlist import shortlist_add, shortlist_rank, shortlist_remove
+from matching.views.access import signed_in
+from matching.views.forms import RequestForm, ShortlistRankForm
+from mentorship.errors import ApplicationError
+from profiles.models import MentorProfile
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect(default)
+
+
+@login_required
+@require_POST
+def request_create(request: HttpRequest, mentor_id: int) -> HttpResponse:
+    detail = mentor_detail_for(user=signed_in(request), mentor_id=mentor_id)
+    trainee = detail.context.profile if detail.context else None
+    if trainee is None:
+        messages.error(request, "Fill in your trainee profile before requesting a mentor.")
+        return redirect("mentors-detail", mentor_id=mentor_id)
+    form = RequestForm(request.POST, programs=detail.programs)
+    if form.is_valid():
+        try:
+            match_request(
+                trainee=trainee,
+                mentor=detail.mentor,
+                program=form.cleaned_data["program"],
+                message=form.cleaned_data["message"],
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Your request to {detail.mentor} was sent. A coordinator will review it.")
+            return redirect("matching-requests")
+    elif not detail.programs:
+        form.add_error(None, detail.refusal or "You and this mentor are not in an active program together.")
+    return render(request, "matching/mentor_detail.html", {"detail": detail, "form": form}, status=400)
+
+
+@login_required
+def my_requests(request: HttpRequest) -> HttpResponse:
+    trainee = trainee_profile_of(signed_in(request))
+    requests = list(requests_for(trainee=trainee)) if trainee else []
+    return render(request, "matching/requests.html", {"trainee": trainee, "requests": requests})
+
+
+@login_required
+@require_POST
+def request_cancel(request: HttpRequest, match_id: int) -> HttpResponse:
+    match = own_request(user=signed_in(request), match_id=match_id)
+    try:
+        match_cancel(match=match, by=signed_in(request))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Your request to {match.mentor} was cancelled.")
+    return redirect("matching-requests")
+
+
+@login_required
+@require_POST
+def shortlist_star(request: HttpRequest, mentor_id: int) -> HttpResponse:
+    trainee = trainee_profile_of(signed_in(request))
+    mentor = get_object_or_404(MentorProfile, pk=mentor_id)
+    if trainee is None:
+        messages.error(request, "Fill in your trainee profile to keep a shortlist.")
+    else:
+        try:
+            shortlist_add(trainee=trainee, mentor=mentor)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"{mentor} is on your shortlist.")
+    return _back(request, "matching-shortlist")
+
+
+@login_required
+@require_POST
+def shortlist_unstar(request: HttpRequest, mentor_id: int) -> HttpResponse:
+    trainee = trainee_profile_of(signed_in(request))
+    mentor = get_object_or_404(MentorProfile, pk=mentor_id)
+    if trainee is not None:
+        shortlist_remove(trainee=trainee, mentor=mentor)
+        messages.success(request, f"{mentor} was removed from your shortlist.")
+    return _back(request, "matching-shortlist")
+
+
+@login_required
+def shortlist(request: HttpRequest) -> HttpResponse:
+    trainee = trainee_profile_of(signed_in(request))
+    if trainee is None:
+        return render(request, "matching/shortlist.html", {"trainee": None, "entries": [], "form": None})
+    entries = shortlist_of(trainee=trainee)
+    mentors = [e.mentor for e in entries]
+    initial = {f"rank_{e.rank}": e.mentor_id for e in entries if e.rank}
+    form = ShortlistRankForm(request.POST or None, mentors=mentors, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                shortlist_rank(trainee=trainee, mentor_ids=form.cleaned_data["mentor_ids"])
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, "Your top three are saved.")
+                return redirect("matching-shortlist")
+        status = 400
+    return render(
+        request, "matching/shortlist.html", {"trainee": trainee, "entries": entries, "form": form}, status=status
+    )

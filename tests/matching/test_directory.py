@@ -1,0 +1,177 @@
+"""The mentor directory (/mentors/): ranked for the trainee, filtered, paginated, constant queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from matching.models import Match
+from profiles.models import CareerStage, MeetingFormat
+from tests.factories import (
+    MatchFactory,
+    MentorProfileFactory,
+    ProgramFactory,
+    focus_area,
+    language,
+    specialty,
+)
+
+pytestmark = pytest.mark.django_db
+URL = reverse("mentors-directory")
+
+
+def names(response: Any) -> list[str]:
+    return [card.mentor.user.full_name for card in response.context["directory"].cards]
+
+
+@pytest.fixture
+def program(db: None) -> Any:
+    return ProgramFactory(open_to_all=True)
+
+
+def test_a_trainee_sees_mentors_ranked_best_first_with_reasons(login: Any, trainee: Any, program: Any) -> None:
+    MentorProfileFactory(user__full_name="Aaron Far", specialty=specialty("Psychiatry"), time_zone="Asia/Tokyo")
+    MentorProfileFactory(user__full_name="Zoe Close", specialty=specialty("Cardiology"))
+    response = login(trainee.user).get(URL)
+    assert response.status_code == 200
+    assert names(response) == ["Zoe Close", "Aaron Far"]
+    card = response.context["directory"].cards[0]
+    assert card.score > response.context["directory"].cards[1].score
+    assert "Same specialty (Cardiology)" in card.reasons
+    body = response.content.decode()
+    assert "Same specialty (Cardiology)" in body
+    assert "Why is a mentor not listed?" in body
+
+
+def test_mentors_a_hard_rule_excludes_are_not_listed(login: Any, trainee: Any, program: Any) -> None:
+    MentorProfileFactory(user__full_name="Listed Mentor")
+    MentorProfileFactory(user__full_name="Speaks Only German", languages=[language("de")])
+    MentorProfileFactory(user__full_name="Same Stage", career_stage=CareerStage.CLINICAL_STUDENT)
+    assessor = MentorProfileFactory(user__full_name="Grades Tara")
+    assessor.assesses.add(trainee)
+    MentorProfileFactory(user__full_name="Not Accepting", accepting_mentees=False)
+    assert names(login(trainee.user).get(URL)) == ["Listed Mentor"]
+
+
+def test_a_full_mentor_is_listed_as_full_without_a_request_link(login: Any, trainee: Any, program: Any) -> None:
+    full = MentorProfileFactory(user__full_name="Full Mentor", capacity=1)
+    MatchFactory(mentor=full, status=Match.Status.APPROVED, program=program)
+    response = login(trainee.user).get(URL)
+    card = response.context["directory"].cards[0]
+    assert card.is_full
+    assert not card.can_request
+    assert ">Full<" in response.content.decode()
+    assert "· request" not in response.content.decode()
+
+
+def test_without_a_trainee_profile_the_list_is_alphabetical_with_a_prompt(login: Any, mentor: Any) -> None:
+    MentorProfileFactory(user__full_name="Zed Mentor")
+    MentorProfileFactory(user__full_name="Abe Mentor")
+    response = login(mentor.user).get(URL)
+    assert names(response) == ["Abe Mentor", "Zed Mentor"]  # the mentor themself is not listed
+    assert response.context["directory"].ranked is False
+    assert "Fill in your trainee profile" in response.content.decode()
+    assert all(card.score is None for card in response.context["directory"].cards)
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in(client: Any) -> None:
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_choosing_a_specialty_includes_its_sub_specialties(login: Any, trainee: Any, program: Any) -> None:
+    MentorProfileFactory(user__full_name="Cardiologist", specialty=specialty("Cardiology"))
+    MentorProfileFactory(user__full_name="Internist", specialty=specialty("Internal Medicine"))
+    sub = MentorProfileFactory(user__full_name="Pediatrician With Cardio Sub", specialty=specialty("Pediatrics"))
+    sub.subspecialties.set([specialty("Nephrology")])
+    MentorProfileFactory(user__full_name="Surgeon", specialty=specialty("General Surgery"))
+    response = login(trainee.user).get(URL, {"specialty": specialty("Internal Medicine").pk})
+    assert sorted(names(response)) == ["Cardiologist", "Internist", "Pediatrician With Cardio Sub"]
+    response = login(trainee.user).get(URL, {"specialty": specialty("Cardiology").pk})
+    assert names(response) == ["Cardiologist"]
+
+
+def test_filters_combine(login: Any, trainee: Any, program: Any) -> None:
+    trainee.languages.add(language("es"))
+    MentorProfileFactory(user__full_name="Spanish Cardiologist", languages=[language("es"), language("en")])
+    MentorProfileFactory(user__full_name="English Cardiologist")
+    MentorProfileFactory(
+        user__full_name="Spanish Surgeon", specialty=specialty("General Surgery"), languages=[language("es")]
+    )
+    query = {"specialty": specialty("Internal Medicine").pk, "language": language("es").pk}
+    assert names(login(trainee.user).get(URL, query)) == ["Spanish Cardiologist"]
+
+
+def test_focus_stage_format_search_and_free_place_filters(login: Any, trainee: Any, program: Any) -> None:
+    MentorProfileFactory(
+        user__full_name="Research Senior",
+        focus_areas=[focus_area(3)],
+        career_stage=CareerStage.SENIOR,
+        meeting_formats=MeetingFormat.PHONE,
+        bio="Outcomes research in heart failure",
+        institution="Lakeside University",
+    )
+    full = MentorProfileFactory(user__full_name="Busy Mid", focus_areas=[focus_area(0)], capacity=1)
+    MatchFactory(mentor=full, status=Match.Status.APPROVED, program=program)
+    client = login(trainee.user)
+    assert names(client.get(URL, {"focus_area": focus_area(3).pk})) == ["Research Senior"]
+    assert names(client.get(URL, {"career_stage": CareerStage.MID_CAREER})) == ["Busy Mid"]
+    assert names(client.get(URL, {"meeting_format": MeetingFormat.PHONE})) == ["Research Senior"]
+    assert names(client.get(URL, {"q": "heart failure"})) == ["Research Senior"]
+    assert names(client.get(URL, {"q": "lakeside"})) == ["Research Senior"]
+    assert names(client.get(URL, {"q": "busy"})) == ["Busy Mid"]
+    assert names(client.get(URL, {"has_free_place": "on"})) == ["Research Senior"]
+
+
+def test_time_zone_distance_filter_counts_from_the_trainees_zone(login: Any, trainee: Any, program: Any) -> None:
+    MentorProfileFactory(user__full_name="Chicago", time_zone="America/Chicago")
+    MentorProfileFactory(user__full_name="New York", time_zone="America/New_York")
+    MentorProfileFactory(user__full_name="Tokyo", time_zone="Asia/Tokyo")
+    client = login(trainee.user)  # the trainee lives in America/Chicago
+    assert names(client.get(URL, {"max_hours_apart": 0})) == ["Chicago"]
+    assert sorted(names(client.get(URL, {"max_hours_apart": 1}))) == ["Chicago", "New York"]
+
+
+def test_a_bad_filter_value_is_reported_not_crashed(login: Any, trainee: Any, program: Any) -> None:
+    MentorProfileFactory()
+    response = login(trainee.user).get(URL, {"max_hours_apart": "99", "specialty": "999999"})
+    assert response.status_code == 200
+    assert response.context["directory"].errors.keys() == {"max_hours_apart", "specialty"}
+    assert names(response) == []
+
+
+def test_the_list_is_paginated_by_twenty_and_keeps_filters_in_links(login: Any, trainee: Any, program: Any) -> None:
+    MentorProfileFactory.create_batch(23)
+    client = login(trainee.user)
+    first = client.get(URL, {"language": language("en").pk})
+    assert len(first.context["directory"].cards) == 20
+    assert f"language={language('en').pk}&amp;page=2" in first.content.decode()
+    second = client.get(URL, {"language": language("en").pk, "page": 2})
+    assert len(second.context["directory"].cards) == 3
+    assert not set(names(first)) & set(names(second))
+
+
+def _directory_queries(client: Any, mentors: int) -> int:
+    from profiles.models import MentorProfile
+
+    missing = mentors - MentorProfile.objects.count()
+    for i in range(missing):
+        MentorProfileFactory(capacity=1 + i % 3)
+    client.get(URL)  # warm the mentor-array cache
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(URL, {"specialty": specialty("Internal Medicine").pk, "has_free_place": "on"})
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_queries_per_page_do_not_grow_with_the_number_of_mentors(login: Any, trainee: Any, program: Any) -> None:
+    client = login(trainee.user)
+    with_5 = _directory_queries(client, 5)
+    with_50 = _directory_queries(client, 50)
+    assert with_5 == with_50
+    assert with_50 <= 20
