@@ -1,3 +1,89 @@
-from django.urls import URLPattern, URLResolver
+"""The in-app inbox over the API: list my messages, mark one or all as read."""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+
+from notifications.models import Notification, NotificationQuerySet
+from notifications.rendering import load_object, render_subject
+from notifications.selectors import inbox_list
+from notifications.services import notification_mark_read, notifications_mark_all_read
+
+UNAUTHENTICATED = OpenApiResponse(description="Not signed in.")
+NOT_FOUND = OpenApiResponse(description="No such message of yours.")
+
+
+class NotificationSerializer(serializers.ModelSerializer[Notification]):
+    subject = serializers.SerializerMethodField()
+    unread = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ("id", "kind", "subject", "object_type", "object_id", "due_at", "read_at", "unread")
+        read_only_fields = fields
+
+    def get_subject(self, obj: Notification) -> str:
+        return render_subject(obj, load_object(obj))
+
+    def get_unread(self, obj: Notification) -> bool:
+        return obj.is_unread()
+
+
+MarkedAll = inline_serializer("MarkedAll", {"marked": serializers.IntegerField()})
+
+
+@extend_schema(tags=["notifications"])
+class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Notification]):
+    serializer_class = NotificationSerializer
+    filterset_fields = ("kind",)
+    ordering_fields = ("due_at",)
+
+    def get_queryset(self) -> NotificationQuerySet:
+        if getattr(self, "swagger_fake_view", False):
+            return Notification.objects.none()
+        return inbox_list(user=self.request.user)  # type: ignore[arg-type]
+
+    @extend_schema(
+        summary="My in-app messages, newest first",
+        responses={200: NotificationSerializer(many=True), 401: UNAUTHENTICATED},
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="One of my messages", responses={200: NotificationSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND}
+    )
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Mark one message read",
+        request=None,
+        responses={200: NotificationSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["post"])
+    def read(self, request: Request, pk: str | None = None) -> Response:
+        try:
+            notification = notification_mark_read(user=request.user, notification_id=int(pk or 0))  # type: ignore[arg-type]
+        except (Notification.DoesNotExist, ValueError):
+            raise Http404 from None
+        return Response(NotificationSerializer(notification).data)
+
+    @extend_schema(summary="Mark all my messages read", request=None, responses={200: MarkedAll, 401: UNAUTHENTICATED})
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request: Request) -> Response:
+        return Response({"marked": notifications_mark_all_read(user=request.user)})  # type: ignore[arg-type]
+
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("notifications", NotificationViewSet, basename="notification")
+urlpatterns = router.urls

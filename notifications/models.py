@@ -5,19 +5,26 @@ A beat task claims due rows and a send task delivers each one; the row's state m
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
-    def due(self, now: object | None = None) -> NotificationQuerySet:
+    def due(self, now: datetime | None = None) -> NotificationQuerySet:
         return self.filter(state=Notification.State.PENDING, due_at__lte=now or timezone.now())
 
-    def unread_for(self, user: object) -> NotificationQuerySet:
-        return self.filter(recipient=user, in_app=True, read_at__isnull=True).exclude(
+    def inbox_for(self, user: object, now: datetime | None = None) -> NotificationQuerySet:
+        """What the in-app inbox shows: every in-app row that is due and not cancelled, whatever its e-mail state
+        (a message whose e-mail failed or is still queued is still shown)."""
+        return self.filter(recipient=user, in_app=True, due_at__lte=now or timezone.now()).exclude(
             state=Notification.State.CANCELLED
         )
+
+    def unread_for(self, user: object) -> NotificationQuerySet:
+        return self.inbox_for(user).filter(read_at__isnull=True)
 
 
 class Notification(models.Model):
@@ -38,6 +45,9 @@ class Notification(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Which dispatch claimed the row: a send task carries it and acts only while it still matches, so a stale or
+    # redelivered task message for an earlier claim does nothing.
+    claim = models.CharField(max_length=32, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     email = models.BooleanField(default=True, help_text="Also send by e-mail (always shown in the in-app inbox).")

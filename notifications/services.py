@@ -32,6 +32,7 @@ def notify(
     occurrence: str = "",
     context: dict[str, Any] | None = None,
     email: bool = True,
+    in_app: bool = True,
 ) -> Notification:
     """Record a message in the caller's transaction. Idempotent: the same kind/recipient/object/occurrence
     returns the existing row instead of writing a second one."""
@@ -49,12 +50,15 @@ def notify(
             "due_at": due_at or timezone.now(),
             "context": context or {},
             "email": email,
+            "in_app": in_app,
         },
     )
     return notification
 
 
-def notifications_cancel(*, about: models.Model, kinds: Iterable[str] | None = None) -> int:
+def notifications_cancel(
+    *, about: models.Model, kinds: Iterable[str] | None = None, recipient: User | None = None
+) -> int:
     """Cancel pending messages about an object (a cancelled meeting's reminders). Returns how many."""
     object_type, object_id = _reference(about)
     pending = Notification.objects.filter(
@@ -62,4 +66,26 @@ def notifications_cancel(*, about: models.Model, kinds: Iterable[str] | None = N
     )
     if kinds is not None:
         pending = pending.filter(kind__in=list(kinds))
+    if recipient is not None:
+        pending = pending.filter(recipient=recipient)
     return pending.update(state=Notification.State.CANCELLED)
+
+
+def notification_mark_read(*, user: User, notification_id: int) -> Notification:
+    """Mark one of the user's own messages read (someone else's id is simply not found)."""
+    notification = Notification.objects.inbox_for(user).get(pk=notification_id)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    return Notification.objects.unread_for(user).update(read_at=timezone.now())
+
+
+def notifications_retry(*, ids: Iterable[int]) -> int:
+    """Put failed (or cancelled by mistake) messages back in the queue with a fresh attempt budget."""
+    return Notification.objects.filter(
+        pk__in=list(ids), state__in=[Notification.State.FAILED, Notification.State.CANCELLED]
+    ).update(state=Notification.State.PENDING, attempts=0, claim="", claimed_at=None, last_error="")

@@ -1,3 +1,9 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from notifications import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("inbox/", views.inbox, name="notifications-inbox"),
+    path("inbox/<int:pk>/read", views.mark_read, name="notifications-read"),
+    path("inbox/read-all", views.mark_all_read, name="notifications-read-all"),
+]

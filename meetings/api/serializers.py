@@ -1,0 +1,130 @@
+"""Shapes of the meetings API. Serializers check types only; the services decide what is allowed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from matching.models import Match
+from meetings.models import MAX_DURATION_MINUTES, Feedback, Meeting, SessionLog
+from meetings.people import time_zone_for
+from profiles.models import FocusArea, Goal
+
+
+class MeetingSerializer(serializers.ModelSerializer[Meeting]):
+    start_local = serializers.SerializerMethodField(help_text="The start in the requester's own time zone.")
+    time_zone = serializers.SerializerMethodField()
+    ics_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Meeting
+        fields = (
+            "id",
+            "match",
+            "proposed_by",
+            "start",
+            "start_local",
+            "time_zone",
+            "duration_minutes",
+            "format",
+            "place",
+            "video_link",
+            "phone",
+            "agenda",
+            "status",
+            "sequence",
+            "cancel_reason",
+            "ics_url",
+        )
+        read_only_fields = fields
+
+    def _user(self) -> Any:
+        return self.context["request"].user
+
+    def get_start_local(self, obj: Meeting) -> str:
+        return obj.start.astimezone(time_zone_for(obj.match, self._user())).isoformat()
+
+    def get_time_zone(self, obj: Meeting) -> str:
+        return time_zone_for(obj.match, self._user()).key
+
+    def get_ics_url(self, obj: Meeting) -> str:
+        return reverse("meeting-ics", args=[obj.pk])
+
+
+class MeetingTimeSerializer(serializers.Serializer[Any]):
+    start = serializers.DateTimeField(
+        default_timezone=None,
+        help_text="ISO 8601. Without an offset it is read in your own time zone (the one on your profile).",
+    )
+    duration_minutes = serializers.IntegerField(min_value=5, max_value=MAX_DURATION_MINUTES, required=False)
+
+
+class MeetingProposeSerializer(MeetingTimeSerializer):
+    match = serializers.PrimaryKeyRelatedField(queryset=Match.objects.all())
+    duration_minutes = serializers.IntegerField(min_value=5, max_value=MAX_DURATION_MINUTES, default=45)
+    format = serializers.ChoiceField(choices=Meeting.Format.choices)
+    place = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    video_link = serializers.URLField(required=False, default="", allow_blank=True)
+    phone = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
+    agenda = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class MeetingCancelSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+
+
+class SessionGoalSerializer(serializers.Serializer[Any]):
+    goal = serializers.PrimaryKeyRelatedField(queryset=Goal.objects.all())
+    progress = serializers.IntegerField(min_value=0, max_value=100)
+    note = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+
+
+class SessionLogSharedSerializer(serializers.ModelSerializer[SessionLog]):
+    """What the trainee reads: everything but the mentor's private notes."""
+
+    topics = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    goals = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SessionLog
+        fields = ("id", "match", "meeting", "date", "duration_minutes", "topics", "goals", "notes_shared", "next_steps")
+        read_only_fields = fields
+
+    def get_goals(self, obj: SessionLog) -> list[dict[str, Any]]:
+        return [{"goal": u.goal_id, "progress": u.progress, "note": u.note} for u in obj.goal_updates.all()]
+
+
+class SessionLogMentorSerializer(SessionLogSharedSerializer):
+    class Meta(SessionLogSharedSerializer.Meta):
+        fields = (*SessionLogSharedSerializer.Meta.fields, "notes_private")
+        read_only_fields = fields
+
+
+class SessionLogWriteSerializer(serializers.Serializer[Any]):
+    match = serializers.PrimaryKeyRelatedField(queryset=Match.objects.all(), required=False)
+    meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all(), required=False, allow_null=True)
+    date = serializers.DateField()
+    duration_minutes = serializers.IntegerField(min_value=5, max_value=MAX_DURATION_MINUTES)
+    topics = serializers.PrimaryKeyRelatedField(queryset=FocusArea.objects.all(), many=True, required=False)
+    goals = SessionGoalSerializer(many=True, required=False)
+    notes_shared = serializers.CharField(required=False, default="", allow_blank=True)
+    notes_private = serializers.CharField(required=False, default="", allow_blank=True)
+    next_steps = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class FeedbackSerializer(serializers.ModelSerializer[Feedback]):
+    class Meta:
+        model = Feedback
+        fields = ("id", "meeting", "role", "rating", "useful", "went_well", "to_change", "good_fit", "created_at")
+        read_only_fields = fields
+
+
+class FeedbackWriteSerializer(serializers.Serializer[Any]):
+    meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all())
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    useful = serializers.BooleanField()
+    went_well = serializers.CharField(required=False, default="", allow_blank=True)
+    to_change = serializers.CharField(required=False, default="", allow_blank=True)
+    good_fit = serializers.BooleanField(required=False, allow_null=True, default=None)

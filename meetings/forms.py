@@ -1,0 +1,129 @@
+"""Forms only parse and check input shapes; every rule lives in the services."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import forms
+
+from meetings.models import MAX_DURATION_MINUTES, Feedback, Meeting
+from profiles.models import FocusArea, Goal
+
+LOCAL_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class MeetingTimeForm(forms.Form):
+    start = forms.DateTimeField(
+        label="Date and time", widget=LOCAL_INPUT, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+    )
+    duration_minutes = forms.IntegerField(
+        label="Duration (minutes)", min_value=5, max_value=MAX_DURATION_MINUTES, initial=45
+    )
+
+    def __init__(self, *args: Any, zone_name: str = "UTC", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["start"].help_text = f"In your time zone ({zone_name})."
+
+    def naive_start(self) -> datetime:
+        # Django would read the value in the server's zone; the view reads it in the person's own zone instead.
+        return self.cleaned_data["start"].replace(tzinfo=None)
+
+
+class MeetingProposeForm(MeetingTimeForm):
+    format = forms.ChoiceField(choices=Meeting.Format.choices, initial=Meeting.Format.VIDEO)
+    place = forms.CharField(required=False, max_length=200, help_text="For an in-person meeting.")
+    video_link = forms.URLField(
+        required=False, label="Video link", help_text="For a video meeting.", assume_scheme="https"
+    )
+    phone = forms.CharField(required=False, max_length=40, help_text="For a phone call: the number to call.")
+    agenda = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MeetingCancelForm(forms.Form):
+    reason = forms.CharField(required=False, max_length=300, label="Reason (shown to the other person)")
+
+
+class SessionLogForm(forms.Form):
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=5, max_value=MAX_DURATION_MINUTES)
+    topics = forms.ModelMultipleChoiceField(
+        queryset=FocusArea.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    notes_shared = forms.CharField(required=False, widget=forms.Textarea, label="Notes shared with the trainee")
+    next_steps = forms.CharField(required=False, widget=forms.Textarea, label="Next steps (shared)")
+    notes_private = forms.CharField(required=False, widget=forms.Textarea, label="Private notes (only you see these)")
+
+    def __init__(self, *args: Any, goals: list[Goal] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.goals = goals or []
+        for goal in self.goals:
+            self.fields[f"goal_{goal.pk}"] = forms.IntegerField(
+                label=f"Progress on “{goal.title}” (%)",
+                min_value=0,
+                max_value=100,
+                required=False,
+                help_text="Leave empty if you did not work on it.",
+            )
+
+    def goal_progress(self) -> list[tuple[Goal, int]]:
+        return [
+            (goal, self.cleaned_data[f"goal_{goal.pk}"])
+            for goal in self.goals
+            if self.cleaned_data.get(f"goal_{goal.pk}") is not None
+        ]
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label="How was the meeting? (1 = poor, 5 = excellent)",
+        choices=[(i, str(i)) for i in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    useful = forms.TypedChoiceField(
+        label="Was it useful?", choices=YES_NO, coerce=lambda v: v == "yes", widget=forms.RadioSelect
+    )
+    went_well = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="What went well?")
+    to_change = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="What would you change?"
+    )
+    good_fit = forms.TypedChoiceField(
+        label="Is this a good fit?",
+        choices=YES_NO,
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        required=False,
+        empty_value=None,
+    )
+
+    def __init__(self, *args: Any, first_meeting: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not first_meeting:
+            del self.fields["good_fit"]
+        else:
+            self.fields["good_fit"].required = True
+
+
+class CheckInForm(forms.Form):
+    going_well = forms.TypedChoiceField(
+        label="How is the mentorship going? (1 = not at all, 5 = very well)",
+        choices=[(i, str(i)) for i in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Anything to add?")
+
+
+__all__ = [
+    "CheckInForm",
+    "Feedback",
+    "FeedbackForm",
+    "MeetingCancelForm",
+    "MeetingProposeForm",
+    "MeetingTimeForm",
+    "SessionLogForm",
+]

@@ -1,0 +1,73 @@
+"""A meeting as an iCalendar invitation (RFC 5545/5546). The UID never changes for a meeting; SEQUENCE grows with
+every change, so calendars replace the earlier version instead of adding a second event."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from meetings.models import Meeting
+from notifications.models import Notification
+from notifications.rendering import Attachment
+
+CONTENT_TYPE = "text/calendar"
+
+
+def uid_for(meeting: Meeting) -> str:
+    host = urlsplit(settings.SITE_URL).hostname or "mentorship.local"
+    return f"meeting-{meeting.pk}@{host}"
+
+
+def _person(user: Any, *, organizer: bool = False, accepted: bool = False) -> vCalAddress:
+    address = vCalAddress(f"mailto:{user.email}")
+    address.params["cn"] = vText(user.full_name or user.email)
+    if not organizer:
+        address.params["role"] = vText("REQ-PARTICIPANT")
+        address.params["partstat"] = vText("ACCEPTED" if accepted else "NEEDS-ACTION")
+    return address
+
+
+def meeting_calendar(meeting: Meeting) -> bytes:
+    match = meeting.match
+    mentor, trainee = match.mentor.user, match.trainee.user
+    cancelled = meeting.status == Meeting.Status.CANCELLED
+    calendar = Calendar()
+    calendar.add("prodid", "-//Mentorship//Meetings//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
+    event = Event()
+    event.add("uid", uid_for(meeting))
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", meeting.start)
+    event.add("dtend", meeting.end)
+    event.add("sequence", meeting.sequence)
+    event.add("summary", f"Mentorship meeting: {mentor} and {trainee}")
+    event.add(
+        "status",
+        {"proposed": "TENTATIVE", "accepted": "CONFIRMED", "cancelled": "CANCELLED"}[meeting.status],
+    )
+    where = meeting.where()
+    if where:
+        event.add("location", where)
+    detail_url = settings.SITE_URL + reverse("meetings-detail", args=[meeting.pk])
+    event.add("url", detail_url)
+    event.add("description", "\n\n".join(filter(None, [meeting.agenda, f"Details: {detail_url}"])))
+    organizer = meeting.proposed_by
+    event.add("organizer", _person(organizer, organizer=True))
+    accepted = meeting.status == Meeting.Status.ACCEPTED
+    for person in (mentor, trainee):
+        event.add("attendee", _person(person, accepted=accepted or person.pk == organizer.pk))
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def attachment_for_notification(notification: Notification, meeting: Any) -> Attachment | None:
+    """Meeting e-mails carry the current invitation (a cancellation carries the cancelled event)."""
+    if not isinstance(meeting, Meeting):
+        return None
+    return Attachment(filename="meeting.ics", content=meeting_calendar(meeting), mimetype=CONTENT_TYPE)

@@ -1,0 +1,183 @@
+"""Meetings of an approved match, the mentor's session logs, two-way feedback and periodic check-ins."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from matching.models import Match
+from profiles.models import FocusArea, Goal
+
+MAX_DURATION_MINUTES = 480
+
+
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def live(self) -> MeetingQuerySet:
+        return self.filter(status__in=Meeting.LIVE)
+
+    def involving(self, user: object) -> MeetingQuerySet:
+        return self.filter(Q(match__mentor__user=user) | Q(match__trainee__user=user))
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        ACCEPTED = "accepted", "Accepted"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        VIDEO = "video", "Video"
+        PHONE = "phone", "Phone"
+
+    LIVE = (Status.PROPOSED, Status.ACCEPTED)
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="meetings")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    start = models.DateTimeField(help_text="Stored in UTC; shown to each person in their own time zone.")
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=45, validators=[MinValueValidator(5), MaxValueValidator(MAX_DURATION_MINUTES)]
+    )
+    format = models.CharField(max_length=10, choices=Format.choices, default=Format.VIDEO)
+    place = models.CharField(max_length=200, blank=True, help_text="Where to meet in person.")
+    video_link = models.URLField(blank=True)
+    phone = models.CharField(max_length=40, blank=True, help_text="The number to call.")
+    agenda = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED, db_index=True)
+    # RFC 5545 SEQUENCE: every change a calendar must apply (new time, cancellation) increments it.
+    sequence = models.PositiveIntegerField(default=0)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancel_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "pk"]
+        indexes = [models.Index(fields=["match", "start"], name="meeting_match_start_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=5, duration_minutes__lte=MAX_DURATION_MINUTES),
+                name="meeting_duration_5_480",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Meeting {self.start:%Y-%m-%d %H:%M} UTC ({self.get_status_display()})"
+
+    @property
+    def end(self) -> datetime:
+        return self.start + timedelta(minutes=self.duration_minutes)
+
+    def is_upcoming(self, now: datetime | None = None) -> bool:
+        return self.status in self.LIVE and self.end > (now or timezone.now())
+
+    def has_ended(self, now: datetime | None = None) -> bool:
+        return self.status == self.Status.ACCEPTED and self.end <= (now or timezone.now())
+
+    def where(self) -> str:
+        return {"in_person": self.place, "video": self.video_link, "phone": self.phone}.get(self.format, "")
+
+    def other_person_id(self, user_id: int) -> int:
+        mentor_user_id = self.match.mentor.user_id
+        return self.match.trainee.user_id if user_id == mentor_user_id else mentor_user_id
+
+
+class SessionLog(models.Model):
+    """What the mentor records after a session. `notes_private` is never shown to anyone but its author."""
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="session_logs")
+    meeting = models.OneToOneField(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="session_log"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField()
+    duration_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(5), MaxValueValidator(MAX_DURATION_MINUTES)]
+    )
+    topics = models.ManyToManyField(FocusArea, blank=True, related_name="+")
+    notes_shared = models.TextField(blank=True, help_text="Shown to the trainee.")
+    notes_private = models.TextField(blank=True, help_text="Only you see these.")
+    next_steps = models.TextField(blank=True, help_text="Shown to the trainee.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Session {self.date:%Y-%m-%d}"
+
+
+class SessionGoal(models.Model):
+    """A trainee goal worked on in a session, with the progress the mentor saw (0–100)."""
+
+    session = models.ForeignKey(SessionLog, on_delete=models.CASCADE, related_name="goal_updates")
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="+")
+    progress = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "goal"], name="session_goal_once"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="session_goal_progress_max_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal_id}: {self.progress} %"
+
+
+class Feedback(models.Model):
+    class Role(models.TextChoices):
+        MENTOR = "mentor", "Mentor"
+        TRAINEE = "trainee", "Trainee"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    useful = models.BooleanField()
+    went_well = models.TextField(blank=True)
+    to_change = models.TextField(blank=True)
+    good_fit = models.BooleanField(null=True, blank=True, help_text="Asked after the first meeting only.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "author"], name="feedback_once_per_meeting"),
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} feedback on {self.meeting_id}: {self.rating}/5"
+
+
+class CheckIn(models.Model):
+    """One person's answer to a periodic check-in survey (period 0 is the first, after first_checkin_days)."""
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="checkins")
+    respondent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    period = models.PositiveSmallIntegerField()
+    going_well = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)], help_text="1 = not at all, 5 = very well"
+    )
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["match", "respondent", "period"], name="checkin_once_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in {self.period} on match {self.match_id}: {self.going_well}/5"

@@ -1,0 +1,46 @@
+"""Who someone is in a match (mentor, trainee or nobody) and which time zone they see times in."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime
+from typing import Literal
+
+from django.utils import timezone
+
+from matching.models import Match
+from profiles.models import User
+
+Role = Literal["mentor", "trainee"]
+
+
+def role_in(match: Match, user: User | object) -> Role | None:
+    user_id = getattr(user, "pk", None)
+    if user_id is None:
+        return None
+    if match.mentor.user_id == user_id:
+        return "mentor"
+    if match.trainee.user_id == user_id:
+        return "trainee"
+    return None
+
+
+def participants(match: Match) -> tuple[User, User]:
+    """(mentor user, trainee user)."""
+    return match.mentor.user, match.trainee.user
+
+
+def time_zone_for(match: Match, user: User | object) -> zoneinfo.ZoneInfo:
+    """A person's zone as set on the profile they hold in this match (someone can be mentor and trainee)."""
+    role = role_in(match, user)
+    profile = match.mentor if role == "mentor" else match.trainee
+    try:
+        return zoneinfo.ZoneInfo(profile.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def local_to_utc(naive: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
+    """A wall-clock time typed by a person, read in their zone. An already-aware value keeps its offset."""
+    aware = naive if timezone.is_aware(naive) else naive.replace(tzinfo=zone)
+    return aware.astimezone(zoneinfo.ZoneInfo("UTC"))

@@ -1,0 +1,116 @@
+"""Reads that depend on who asks. Someone outside a match sees none of its meetings, logs or feedback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Avg, Count, Q, QuerySet
+from django.utils import timezone
+
+from matching.models import Match
+from meetings.models import CheckIn, Feedback, Meeting, SessionLog
+from profiles.models import User
+
+FEEDBACK_REVEAL_AFTER = timedelta(days=7)
+
+
+def matches_for(*, user: User) -> QuerySet[Match]:
+    return Match.objects.filter(Q(mentor__user=user) | Q(trainee__user=user)).select_related(
+        "program", "mentor__user", "trainee__user"
+    )
+
+
+def match_for(*, user: User, pk: int) -> Match:
+    """The match if `user` is its mentor or trainee; Match.DoesNotExist otherwise (views answer 404)."""
+    return matches_for(user=user).get(pk=pk)
+
+
+def meetings_for(*, user: User) -> QuerySet[Meeting]:
+    return (
+        Meeting.objects.involving(user)
+        .select_related("match__program", "match__mentor__user", "match__trainee__user", "proposed_by")
+        .order_by("start", "pk")
+    )
+
+
+def meeting_for(*, user: User, pk: int) -> Meeting:
+    return meetings_for(user=user).get(pk=pk)
+
+
+def meetings_split(*, user: User, now: datetime | None = None) -> tuple[list[Meeting], list[Meeting]]:
+    """(upcoming, past): upcoming soonest first, past most recent first; cancelled ones are past once due."""
+    now = now or timezone.now()
+    upcoming, past = [], []
+    for meeting in meetings_for(user=user):
+        (upcoming if meeting.is_upcoming(now) else past).append(meeting)
+    past.reverse()
+    return upcoming, past
+
+
+def session_logs_for(*, user: User) -> QuerySet[SessionLog]:
+    """Logs of the user's matches. Callers show `notes_private` only when `user` is the author."""
+    return (
+        SessionLog.objects.filter(Q(match__mentor__user=user) | Q(match__trainee__user=user))
+        .select_related("match__mentor__user", "match__trainee__user", "meeting")
+        .prefetch_related("topics", "goal_updates__goal")
+    )
+
+
+def feedback_visible(*, meeting: Meeting, user: User, now: datetime | None = None) -> list[Feedback]:
+    """My own answer always; the other side's once both have answered or a week after the meeting ended."""
+    if user.pk not in (meeting.match.mentor.user_id, meeting.match.trainee.user_id):
+        return []
+    answers = list(meeting.feedback.all())
+    both = len({f.author_id for f in answers}) >= 2
+    revealed = both or (now or timezone.now()) >= meeting.end + FEEDBACK_REVEAL_AFTER
+    return [f for f in answers if f.author_id == user.pk or revealed]
+
+
+def feedback_mine(*, user: User) -> QuerySet[Feedback]:
+    return Feedback.objects.filter(author=user).select_related("meeting")
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    role: str
+    answers: int
+    average_rating: float | None
+    useful_share: float | None
+    not_a_good_fit: int
+
+
+def feedback_summary(*, program_id: int | None = None) -> list[FeedbackSummary]:
+    """Coordinators' aggregate view: no single answer or author is shown."""
+    rows = Feedback.objects.all()
+    if program_id is not None:
+        rows = rows.filter(meeting__match__program_id=program_id)
+    out = []
+    for row in (
+        rows.values("role")
+        .annotate(
+            answers=Count("pk"),
+            average=Avg("rating"),
+            useful=Count("pk", filter=Q(useful=True)),
+            bad_fit=Count("pk", filter=Q(good_fit=False)),
+        )
+        .order_by("role")
+    ):
+        out.append(
+            FeedbackSummary(
+                role=row["role"],
+                answers=row["answers"],
+                average_rating=round(row["average"], 2) if row["average"] is not None else None,
+                useful_share=round(row["useful"] / row["answers"], 2) if row["answers"] else None,
+                not_a_good_fit=row["bad_fit"],
+            )
+        )
+    return out
+
+
+def checkins_summary(*, program_id: int | None = None) -> dict[str, Any]:
+    rows = CheckIn.objects.all()
+    if program_id is not None:
+        rows = rows.filter(match__program_id=program_id)
+    return rows.aggregate(answers=Count("pk"), average=Avg("going_well"))

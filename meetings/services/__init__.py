@@ -1,0 +1,36 @@
+"""Every write of the meetings app, one module per concern:
+
+- `scheduling`: propose, accept, suggest another time, reschedule, cancel (with their outbox rows)
+- `reminders`: the reminder and prompt rows a meeting owns
+- `sessions`: the mentor's session logs
+- `feedback`: two-way feedback and check-in answers
+- `followups`: the hourly check-ins, inactivity nudges and at-risk flags
+- `risk`: flagging a match for the coordinator
+"""
+
+from meetings.services.feedback import checkin_submit, feedback_submit
+from meetings.services.followups import schedule_followups
+from meetings.services.risk import match_flag_at_risk
+from meetings.services.scheduling import (
+    meeting_accept,
+    meeting_cancel,
+    meeting_propose,
+    meeting_reschedule,
+    meeting_suggest_time,
+)
+from meetings.services.sessions import GoalUpdate, session_log_create, session_log_update
+
+__all__ = [
+    "GoalUpdate",
+    "checkin_submit",
+    "feedback_submit",
+    "match_flag_at_risk",
+    "meeting_accept",
+    "meeting_cancel",
+    "meeting_propose",
+    "meeting_reschedule",
+    "meeting_suggest_time",
+    "schedule_followups",
+    "session_log_create",
+    "session_log_update",
+]

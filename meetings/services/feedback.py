@@ -1,0 +1,103 @@
+"""Two-way feedback after a meeting, and answers to the periodic check-in survey."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from matching.models import Match
+from meetings.errors import AlreadyAnswered, MeetingStateConflict, NotInMatch
+from meetings.models import CheckIn, Feedback, Meeting
+from meetings.people import role_in
+from meetings.services.reminders import FEEDBACK_PROMPT
+from meetings.services.risk import match_flag_at_risk
+from mentorship.errors import ApplicationError
+from notifications.services import notifications_cancel
+from profiles.models import User
+
+
+def is_first_meeting(meeting: Meeting) -> bool:
+    """The earliest accepted meeting of the match: the one after which both are asked “is this a good fit?”."""
+    first = (
+        Meeting.objects.filter(match_id=meeting.match_id, status=Meeting.Status.ACCEPTED)
+        .order_by("start", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return first == meeting.pk
+
+
+@transaction.atomic
+def feedback_submit(
+    *,
+    meeting: Meeting,
+    by: User,
+    rating: int,
+    useful: bool,
+    went_well: str = "",
+    to_change: str = "",
+    good_fit: bool | None = None,
+) -> Feedback:
+    meeting = Meeting.objects.select_related("match__mentor__user", "match__trainee__user").get(pk=meeting.pk)
+    role = role_in(meeting.match, by)
+    if role is None:
+        raise NotInMatch("Only the two people who met can give feedback on this meeting.")
+    if not meeting.has_ended():
+        raise MeetingStateConflict("Feedback opens when an accepted meeting has ended.")
+    if not 1 <= rating <= 5:
+        raise ApplicationError("Rate the meeting from 1 to 5.", fields={"rating": ["Out of range."]})
+    first = is_first_meeting(meeting)
+    if first and good_fit is None:
+        raise ApplicationError(
+            "After a first meeting, please say whether this is a good fit.", fields={"good_fit": ["Required."]}
+        )
+    try:
+        with transaction.atomic():
+            feedback = Feedback.objects.create(
+                meeting=meeting,
+                author=by,
+                role=role,
+                rating=rating,
+                useful=useful,
+                went_well=went_well,
+                to_change=to_change,
+                good_fit=good_fit if first else None,
+            )
+    except IntegrityError:
+        raise AlreadyAnswered("You have already given feedback on this meeting.") from None
+    notifications_cancel(about=meeting, kinds=[FEEDBACK_PROMPT], recipient=by)
+    if first and good_fit is False:
+        match_flag_at_risk(match=meeting.match, reason=f"The {role} said it is not a good fit after the first meeting.")
+    return feedback
+
+
+def checkin_current_period(match: Match, now: object | None = None) -> int | None:
+    """Which check-in is open now (0 = the first), or None before the first is due."""
+    approved_at = match.decided_at or match.created_at
+    days = ((now or timezone.now()) - approved_at).days  # type: ignore[operator]
+    program = match.program
+    if days < program.first_checkin_days:
+        return None
+    return (days - program.first_checkin_days) // program.checkin_every_days
+
+
+@transaction.atomic
+def checkin_submit(*, match: Match, by: User, period: int, going_well: int, comment: str = "") -> CheckIn:
+    match = Match.objects.select_related("program", "mentor__user", "trainee__user").get(pk=match.pk)
+    if role_in(match, by) is None:
+        raise NotInMatch("Only the mentor and the trainee of this match answer its check-ins.")
+    current = checkin_current_period(match)
+    if current is None or not 0 <= period <= current:
+        raise MeetingStateConflict("This check-in is not open.")
+    if not 1 <= going_well <= 5:
+        raise ApplicationError("Answer from 1 to 5.", fields={"going_well": ["Out of range."]})
+    try:
+        with transaction.atomic():
+            checkin = CheckIn.objects.create(
+                match=match, respondent=by, period=period, going_well=going_well, comment=comment
+            )
+    except IntegrityError:
+        raise AlreadyAnswered("You have already answered this check-in.") from None
+    if going_well <= 2:
+        match_flag_at_risk(match=match, reason=f"A check-in answer said it is not going well ({going_well}/5).")
+    return checkin

@@ -1,0 +1,52 @@
+"""The outbox rows a meeting owns: reminders before it, prompts after it. Written in the caller's transaction.
+
+Each row's occurrence names the meeting's start and sequence, so a moved meeting gets fresh rows (the old ones
+are cancelled) while writing the same meeting twice writes nothing new.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from meetings.models import Meeting
+from meetings.people import participants
+from notifications.services import notifications_cancel, notify
+
+REMINDER = "meeting_reminder"
+FEEDBACK_PROMPT = "meeting_feedback_prompt"
+SESSION_LOG_PROMPT = "session_log_prompt"
+SCHEDULED_KINDS = (REMINDER, FEEDBACK_PROMPT, SESSION_LOG_PROMPT)
+
+
+def occurrence_of(meeting: Meeting) -> str:
+    return f"{meeting.start:%Y%m%dT%H%MZ}-s{meeting.sequence}"
+
+
+def meeting_followups_write(*, meeting: Meeting, now: datetime | None = None) -> None:
+    """Reminders at each of the program's lead times to both people (skipping lead times already past), then a
+    feedback prompt to both and a session-log prompt to the mentor when the meeting ends."""
+    now = now or timezone.now()
+    mentor, trainee = participants(meeting.match)
+    base = occurrence_of(meeting)
+    for lead_hours in sorted(set(meeting.match.program.reminder_lead_hours), reverse=True):
+        due_at = meeting.start - timedelta(hours=lead_hours)
+        if due_at <= now:
+            continue
+        for person in (mentor, trainee):
+            notify(
+                recipient=person,
+                kind=REMINDER,
+                about=meeting,
+                due_at=due_at,
+                occurrence=f"{base}-{lead_hours}h",
+                context={"lead_hours": lead_hours},
+            )
+    for person in (mentor, trainee):
+        notify(recipient=person, kind=FEEDBACK_PROMPT, about=meeting, due_at=meeting.end, occurrence=base)
+    notify(recipient=mentor, kind=SESSION_LOG_PROMPT, about=meeting, due_at=meeting.end, occurrence=base)
+
+
+def meeting_followups_cancel(*, meeting: Meeting) -> int:
+    return notifications_cancel(about=meeting, kinds=SCHEDULED_KINDS)

@@ -1,0 +1,235 @@
+"""Proposing, accepting, moving and cancelling meetings. Every function is one transaction: the meeting and the
+outbox rows it implies are written together or not at all."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from matching.models import Match
+from meetings.errors import (
+    MatchNotApproved,
+    MeetingInPast,
+    MeetingOverlap,
+    MeetingStateConflict,
+    NotInMatch,
+)
+from meetings.models import MAX_DURATION_MINUTES, Meeting
+from meetings.people import participants, role_in
+from meetings.services.reminders import meeting_followups_cancel, meeting_followups_write, occurrence_of
+from mentorship.errors import ApplicationError
+from notifications.services import notifications_cancel, notify
+from profiles.models import User
+
+Format = Meeting.Format
+
+
+def _locked_match(match: Match) -> Match:
+    return (
+        Match.objects.select_for_update(of=("self",))
+        .select_related("program", "mentor__user", "trainee__user")
+        .get(pk=match.pk)
+    )
+
+
+def _require_participant(match: Match, by: User) -> None:
+    if role_in(match, by) is None:
+        raise NotInMatch("Only the mentor and the trainee of this match can arrange its meetings.")
+
+
+def _require_approved(match: Match) -> None:
+    if match.status != Match.Status.APPROVED:
+        raise MatchNotApproved(
+            f"Meetings can only be arranged for an approved match; this one is {match.get_status_display().lower()}."
+        )
+
+
+def _require_future(start: datetime, now: datetime) -> None:
+    if timezone.is_naive(start):
+        raise ApplicationError("The start time needs a time zone.", code="invalid", fields={"start": ["No zone."]})
+    if start <= now:
+        raise MeetingInPast("The meeting must start in the future.", fields={"start": ["This time has passed."]})
+
+
+def _require_details(*, duration_minutes: int, format: str, place: str, video_link: str, phone: str) -> None:
+    if not 5 <= duration_minutes <= MAX_DURATION_MINUTES:
+        raise ApplicationError(
+            f"A meeting lasts 5 to {MAX_DURATION_MINUTES} minutes.", fields={"duration_minutes": ["Out of range."]}
+        )
+    needed = {
+        Format.IN_PERSON: ("place", place),
+        Format.VIDEO: ("video_link", video_link),
+        Format.PHONE: ("phone", phone),
+    }
+    if format not in needed:
+        raise ApplicationError("Choose in person, video or phone.", fields={"format": ["Unknown format."]})
+    field, value = needed[Format(format)]
+    if not value.strip():
+        label = {"place": "a place", "video_link": "a video link", "phone": "a phone number"}[field]
+        raise ApplicationError(
+            f"A {Format(format).label.lower()} meeting needs {label}.", fields={field: ["Required."]}
+        )
+
+
+def _require_free(match: Match, start: datetime, duration_minutes: int, *, exclude: Meeting | None = None) -> None:
+    """Neither person may have another live meeting overlapping this one. Both users' rows are locked first (in
+    id order) so two proposals racing for the same slot are decided one after the other."""
+    mentor, trainee = participants(match)
+    list(User.objects.select_for_update().filter(pk__in=[mentor.pk, trainee.pk]).order_by("pk"))
+    end = start + timedelta(minutes=duration_minutes)
+    nearby = (
+        Meeting.objects.live()
+        .filter(start__lt=end, start__gt=start - timedelta(minutes=MAX_DURATION_MINUTES))
+        .filter(Q(match__mentor__user__in=[mentor, trainee]) | Q(match__trainee__user__in=[mentor, trainee]))
+        .select_related("match__mentor__user", "match__trainee__user")
+    )
+    if exclude is not None:
+        nearby = nearby.exclude(pk=exclude.pk)
+    for other in nearby:
+        if other.end > start:
+            other_people = {other.match.mentor.user_id, other.match.trainee.user_id}
+            busy = mentor if mentor.pk in other_people else trainee
+            raise MeetingOverlap(
+                f"{busy} already has a meeting from {other.start:%H:%M} to {other.end:%H:%M} UTC on "
+                f"{other.start:%b %-d}; choose another time.",
+                fields={"start": ["Overlaps another meeting."]},
+            )
+
+
+def _other(match: Match, by: User) -> User:
+    mentor, trainee = participants(match)
+    return trainee if by.pk == mentor.pk else mentor
+
+
+@transaction.atomic
+def meeting_propose(
+    *,
+    match: Match,
+    by: User,
+    start: datetime,
+    duration_minutes: int,
+    format: str,
+    place: str = "",
+    video_link: str = "",
+    phone: str = "",
+    agenda: str = "",
+) -> Meeting:
+    match = _locked_match(match)
+    _require_participant(match, by)
+    _require_approved(match)
+    _require_future(start, timezone.now())
+    _require_details(duration_minutes=duration_minutes, format=format, place=place, video_link=video_link, phone=phone)
+    _require_free(match, start, duration_minutes)
+    meeting = Meeting.objects.create(
+        match=match,
+        proposed_by=by,
+        start=start,
+        duration_minutes=duration_minutes,
+        format=format,
+        place=place.strip(),
+        video_link=video_link.strip(),
+        phone=phone.strip(),
+        agenda=agenda,
+    )
+    notify(recipient=_other(match, by), kind="meeting_proposed", about=meeting, occurrence=occurrence_of(meeting))
+    return meeting
+
+
+def _locked_meeting(meeting: Meeting, by: User) -> Meeting:
+    locked = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("match__program", "match__mentor__user", "match__trainee__user")
+        .get(pk=meeting.pk)
+    )
+    _require_participant(locked.match, by)
+    return locked
+
+
+@transaction.atomic
+def meeting_accept(*, meeting: Meeting, by: User) -> Meeting:
+    meeting = _locked_meeting(meeting, by)
+    if meeting.status != Meeting.Status.PROPOSED:
+        raise MeetingStateConflict(
+            f"This meeting is {meeting.get_status_display().lower()}; there is nothing to accept."
+        )
+    if meeting.proposed_by_id == by.pk:
+        raise MeetingStateConflict("You proposed this time; the other person accepts it.")
+    _require_approved(meeting.match)
+    _require_future(meeting.start, timezone.now())
+    _require_free(meeting.match, meeting.start, meeting.duration_minutes, exclude=meeting)
+    meeting.status = Meeting.Status.ACCEPTED
+    meeting.save(update_fields=["status", "updated_at"])
+    meeting_followups_write(meeting=meeting)
+    notify(
+        recipient=_other(meeting.match, by), kind="meeting_accepted", about=meeting, occurrence=occurrence_of(meeting)
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_reschedule(*, meeting: Meeting, by: User, start: datetime, duration_minutes: int | None = None) -> Meeting:
+    """Move a live meeting. An accepted meeting stays accepted and its reminders are re-timed; a proposal moved by
+    the person who did not propose it becomes their counter-proposal."""
+    meeting = _locked_meeting(meeting, by)
+    now = timezone.now()
+    if meeting.status not in Meeting.LIVE:
+        raise MeetingStateConflict("A cancelled meeting cannot be moved; propose a new one.")
+    if meeting.start <= now:
+        raise MeetingStateConflict("This meeting has already started; it can no longer be moved.")
+    _require_approved(meeting.match)
+    _require_future(start, now)
+    duration = duration_minutes or meeting.duration_minutes
+    _require_details(
+        duration_minutes=duration,
+        format=meeting.format,
+        place=meeting.place,
+        video_link=meeting.video_link,
+        phone=meeting.phone,
+    )
+    _require_free(meeting.match, start, duration, exclude=meeting)
+    accepted = meeting.status == Meeting.Status.ACCEPTED
+    if accepted:
+        meeting_followups_cancel(meeting=meeting)
+    meeting.start, meeting.duration_minutes = start, duration
+    meeting.sequence += 1
+    if not accepted:
+        meeting.proposed_by = by
+    meeting.save(update_fields=["start", "duration_minutes", "sequence", "proposed_by", "updated_at"])
+    if accepted:
+        meeting_followups_write(meeting=meeting, now=now)
+    kind = "meeting_rescheduled" if accepted else "meeting_time_suggested"
+    notify(recipient=_other(meeting.match, by), kind=kind, about=meeting, occurrence=occurrence_of(meeting))
+    return meeting
+
+
+def meeting_suggest_time(
+    *, meeting: Meeting, by: User, start: datetime, duration_minutes: int | None = None
+) -> Meeting:
+    """“Suggest another time” on a proposal made by the other person."""
+    if meeting.status != Meeting.Status.PROPOSED:
+        raise MeetingStateConflict("Only a proposed meeting can get a counter-proposal; move an accepted one instead.")
+    if meeting.proposed_by_id == by.pk:
+        raise MeetingStateConflict("This is your own proposal; move it instead of suggesting another time.")
+    return meeting_reschedule(meeting=meeting, by=by, start=start, duration_minutes=duration_minutes)
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, by: User, reason: str = "") -> Meeting:
+    meeting = _locked_meeting(meeting, by)
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise MeetingStateConflict("This meeting is already cancelled.")
+    if meeting.start <= timezone.now():
+        raise MeetingStateConflict("This meeting has already started; it can no longer be cancelled.")
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.sequence += 1
+    meeting.cancelled_by = by
+    meeting.cancel_reason = reason[:300]
+    meeting.save(update_fields=["status", "sequence", "cancelled_by", "cancel_reason", "updated_at"])
+    notifications_cancel(about=meeting)
+    notify(
+        recipient=_other(meeting.match, by), kind="meeting_cancelled", about=meeting, occurrence=occurrence_of(meeting)
+    )
+    return meeting

@@ -1,0 +1,121 @@
+"""Session logs: written by the mentor of the match only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from matching.models import Match
+from meetings.errors import MatchNotApproved, MeetingStateConflict, MentorOnly
+from meetings.models import MAX_DURATION_MINUTES, Meeting, SessionGoal, SessionLog
+from meetings.people import role_in
+from meetings.services.reminders import SESSION_LOG_PROMPT
+from mentorship.errors import ApplicationError
+from notifications.services import notifications_cancel
+from profiles.models import FocusArea, Goal, User
+
+
+@dataclass(frozen=True)
+class GoalUpdate:
+    goal: Goal
+    progress: int
+    note: str = ""
+
+
+def _require_mentor(match: Match, by: User) -> None:
+    if role_in(match, by) != "mentor":
+        raise MentorOnly("Only the mentor of this match can log its sessions.")
+
+
+def _validate(*, match: Match, date_: date, duration_minutes: int, goal_updates: Sequence[GoalUpdate]) -> None:
+    if match.status not in (Match.Status.APPROVED, Match.Status.ENDED):
+        raise MatchNotApproved("Sessions can only be logged for an approved match.")
+    if date_ > timezone.localdate():
+        raise ApplicationError("A session cannot be logged before it happens.", fields={"date": ["In the future."]})
+    if not 5 <= duration_minutes <= MAX_DURATION_MINUTES:
+        raise ApplicationError(
+            f"A session lasts 5 to {MAX_DURATION_MINUTES} minutes.", fields={"duration_minutes": ["Out of range."]}
+        )
+    for update in goal_updates:
+        if update.goal.trainee_id != match.trainee_id:
+            raise ApplicationError("Only this trainee's goals can be updated.", fields={"goals": ["Not theirs."]})
+        if not 0 <= update.progress <= 100:
+            raise ApplicationError("Progress is 0 to 100 %.", fields={"goals": ["Out of range."]})
+
+
+def _write_goals(session: SessionLog, goal_updates: Sequence[GoalUpdate]) -> None:
+    session.goal_updates.all().delete()
+    SessionGoal.objects.bulk_create(
+        SessionGoal(session=session, goal=u.goal, progress=u.progress, note=u.note[:300]) for u in goal_updates
+    )
+
+
+@transaction.atomic
+def session_log_create(
+    *,
+    match: Match,
+    by: User,
+    date: date,
+    duration_minutes: int,
+    meeting: Meeting | None = None,
+    topics: Iterable[FocusArea] = (),
+    goal_updates: Sequence[GoalUpdate] = (),
+    notes_shared: str = "",
+    notes_private: str = "",
+    next_steps: str = "",
+) -> SessionLog:
+    match = Match.objects.select_for_update(of=("self",)).select_related("mentor", "trainee").get(pk=match.pk)
+    _require_mentor(match, by)
+    _validate(match=match, date_=date, duration_minutes=duration_minutes, goal_updates=goal_updates)
+    if meeting is not None:
+        if meeting.match_id != match.pk or meeting.status != Meeting.Status.ACCEPTED:
+            raise MeetingStateConflict("Link the log to an accepted meeting of this match.")
+        if SessionLog.objects.filter(meeting=meeting).exists():
+            raise MeetingStateConflict("This meeting already has a session log; edit it instead.")
+    session = SessionLog.objects.create(
+        match=match,
+        meeting=meeting,
+        author=by,
+        date=date,
+        duration_minutes=duration_minutes,
+        notes_shared=notes_shared,
+        notes_private=notes_private,
+        next_steps=next_steps,
+    )
+    session.topics.set(list(topics))
+    _write_goals(session, goal_updates)
+    if meeting is not None:
+        notifications_cancel(about=meeting, kinds=[SESSION_LOG_PROMPT])
+    return session
+
+
+@transaction.atomic
+def session_log_update(
+    *,
+    session_log: SessionLog,
+    by: User,
+    date: date,
+    duration_minutes: int,
+    topics: Iterable[FocusArea] = (),
+    goal_updates: Sequence[GoalUpdate] = (),
+    notes_shared: str = "",
+    notes_private: str = "",
+    next_steps: str = "",
+) -> SessionLog:
+    session = (
+        SessionLog.objects.select_for_update(of=("self",))
+        .select_related("match__mentor", "match__trainee")
+        .get(pk=session_log.pk)
+    )
+    _require_mentor(session.match, by)
+    _validate(match=session.match, date_=date, duration_minutes=duration_minutes, goal_updates=goal_updates)
+    session.date, session.duration_minutes = date, duration_minutes
+    session.notes_shared, session.notes_private, session.next_steps = notes_shared, notes_private, next_steps
+    session.save()
+    session.topics.set(list(topics))
+    _write_goals(session, goal_updates)
+    return session

@@ -1,0 +1,27 @@
+"""Showing a meeting's time in a given person's own time zone (pages and e-mails alike)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from meetings.models import Meeting
+from meetings.people import time_zone_for
+
+register = template.Library()
+
+
+@register.filter
+def local_time(meeting: Meeting, user: Any) -> str:
+    """“Tue 3 Dec 2026, 14:00 (America/Chicago)” for `user`."""
+    if not isinstance(meeting, Meeting):
+        return ""
+    zone = time_zone_for(meeting.match, user)
+    local = meeting.start.astimezone(zone)
+    return f"{local:%a %-d %b %Y, %H:%M} ({zone.key})"
+
+
+@register.filter
+def local_iso(meeting: Meeting, user: Any) -> str:
+    return meeting.start.astimezone(time_zone_for(meeting.match, user)).isoformat()

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from meetings import selectors, services
+from meetings.forms import MeetingCancelForm, MeetingProposeForm, MeetingTimeForm
+from meetings.ics import CONTENT_TYPE, meeting_calendar
+from meetings.people import local_to_utc, role_in, time_zone_for
+from meetings.services.feedback import is_first_meeting
+from meetings.views._helpers import form_error, match_or_404, meeting_or_404, user_of
+from mentorship.errors import ApplicationError
+
+
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    upcoming, past = selectors.meetings_split(user=user_of(request))
+    return render(request, "meetings/list.html", {"upcoming": upcoming, "past": past})
+
+
+@login_required
+def meeting_propose(request: HttpRequest, match_id: int) -> HttpResponse:
+    match = match_or_404(request, match_id)
+    zone = time_zone_for(match, request.user)
+    form = MeetingProposeForm(request.POST or None, zone_name=zone.key)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.meeting_propose(
+                match=match,
+                by=user_of(request),
+                start=local_to_utc(form.naive_start(), zone),
+                duration_minutes=data["duration_minutes"],
+                format=data["format"],
+                place=data["place"],
+                video_link=data["video_link"],
+                phone=data["phone"],
+                agenda=data["agenda"],
+            )
+        except ApplicationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, "Meeting proposed. The other person will be asked to accept it.")
+            return redirect("meetings-detail", meeting.pk)
+    return render(request, "meetings/propose.html", {"form": form, "match": match}, status=400 if form.errors else 200)
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_or_404(request, pk)
+    user = user_of(request)
+    zone = time_zone_for(meeting.match, user)
+    context = {
+        "meeting": meeting,
+        "role": role_in(meeting.match, user),
+        "can_accept": meeting.status == "proposed" and meeting.proposed_by_id != user.pk and meeting.is_upcoming(),
+        "time_form": MeetingTimeForm(zone_name=zone.key, initial={"duration_minutes": meeting.duration_minutes}),
+        "cancel_form": MeetingCancelForm(),
+        "feedback": selectors.feedback_visible(meeting=meeting, user=user),
+        "my_feedback": meeting.feedback.filter(author=user).exists(),
+        "first_meeting": is_first_meeting(meeting),
+        "session_log": getattr(meeting, "session_log", None),
+    }
+    return render(request, "meetings/detail.html", context)
+
+
+@login_required
+@require_POST
+def meeting_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_or_404(request, pk)
+    try:
+        services.meeting_accept(meeting=meeting, by=user_of(request))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Meeting accepted. You will both get reminders before it.")
+    return redirect("meetings-detail", meeting.pk)
+
+
+def _move(request: HttpRequest, pk: int, *, suggest: bool) -> HttpResponse:
+    meeting = meeting_or_404(request, pk)
+    zone = time_zone_for(meeting.match, request.user)
+    form = MeetingTimeForm(
+        request.POST or None, zone_name=zone.key, initial={"duration_minutes": meeting.duration_minutes}
+    )
+    if request.method == "POST" and form.is_valid():
+        action = services.meeting_suggest_time if suggest else services.meeting_reschedule
+        try:
+            action(
+                meeting=meeting,
+                by=user_of(request),
+                start=local_to_utc(form.naive_start(), zone),
+                duration_minutes=form.cleaned_data["duration_minutes"],
+            )
+        except ApplicationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, "New time sent." if suggest else "Meeting moved; reminders follow the new time.")
+            return redirect("meetings-detail", meeting.pk)
+    context = {"form": form, "meeting": meeting, "suggest": suggest}
+    return render(request, "meetings/move.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def meeting_suggest(request: HttpRequest, pk: int) -> HttpResponse:
+    return _move(request, pk, suggest=True)
+
+
+@login_required
+def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    return _move(request, pk, suggest=False)
+
+
+@login_required
+@require_POST
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_or_404(request, pk)
+    form = MeetingCancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.meeting_cancel(meeting=meeting, by=user_of(request), reason=reason)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Meeting cancelled. Its reminders are cancelled too.")
+    return redirect("meetings-detail", meeting.pk)
+
+
+@login_required
+def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_or_404(request, pk)
+    response = HttpResponse(meeting_calendar(meeting), content_type=f"{CONTENT_TYPE}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response

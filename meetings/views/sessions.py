@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from meetings import selectors, services
+from meetings.forms import CheckInForm, FeedbackForm, SessionLogForm
+from meetings.models import Meeting, SessionLog
+from meetings.people import role_in
+from meetings.services.feedback import checkin_current_period, is_first_meeting
+from meetings.views._helpers import form_error, match_or_404, meeting_or_404, user_of
+from mentorship.errors import ApplicationError
+from profiles.models import Goal
+
+
+@login_required
+def match_page(request: HttpRequest, match_id: int) -> HttpResponse:
+    """The pair's shared space: meetings, session notes (private notes only for their author), check-in."""
+    match = match_or_404(request, match_id)
+    user = user_of(request)
+    logs = selectors.session_logs_for(user=user).filter(match=match)
+    context = {
+        "match": match,
+        "role": role_in(match, user),
+        "meetings": match.meetings.select_related("match__mentor__user", "match__trainee__user").order_by("-start"),
+        "logs": logs,
+        "checkin_period": checkin_current_period(match),
+    }
+    return render(request, "meetings/match.html", context)
+
+
+def _goals(match_trainee_id: int) -> list[Goal]:
+    return list(Goal.objects.filter(trainee_id=match_trainee_id).exclude(status=Goal.Status.DROPPED))
+
+
+@login_required
+def session_log_create(request: HttpRequest, match_id: int) -> HttpResponse:
+    match = match_or_404(request, match_id)
+    if role_in(match, request.user) != "mentor":
+        raise Http404("Only the mentor logs sessions.")
+    meeting = None
+    if request.GET.get("meeting"):
+        meeting = match.meetings.filter(pk=request.GET["meeting"]).first()
+    initial = {"date": timezone.localdate(), "duration_minutes": 45}
+    if meeting is not None:
+        initial = {"date": meeting.start.date(), "duration_minutes": meeting.duration_minutes}
+    form = SessionLogForm(request.POST or None, goals=_goals(match.trainee_id), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.session_log_create(
+                match=match,
+                by=user_of(request),
+                meeting=meeting,
+                date=data["date"],
+                duration_minutes=data["duration_minutes"],
+                topics=data["topics"],
+                goal_updates=[services.GoalUpdate(goal=g, progress=p) for g, p in form.goal_progress()],
+                notes_shared=data["notes_shared"],
+                notes_private=data["notes_private"],
+                next_steps=data["next_steps"],
+            )
+        except ApplicationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, "Session logged.")
+            return redirect("meetings-match", match.pk)
+    context = {"form": form, "match": match, "meeting": meeting}
+    return render(request, "meetings/session_log_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def session_log_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        log = selectors.session_logs_for(user=user_of(request)).get(pk=pk, author=request.user)
+    except SessionLog.DoesNotExist:
+        raise Http404("No such session log of yours.") from None
+    initial = {
+        "date": log.date,
+        "duration_minutes": log.duration_minutes,
+        "topics": list(log.topics.all()),
+        "notes_shared": log.notes_shared,
+        "notes_private": log.notes_private,
+        "next_steps": log.next_steps,
+        **{f"goal_{u.goal_id}": u.progress for u in log.goal_updates.all()},
+    }
+    form = SessionLogForm(request.POST or None, goals=_goals(log.match.trainee_id), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.session_log_update(
+                session_log=log,
+                by=user_of(request),
+                date=data["date"],
+                duration_minutes=data["duration_minutes"],
+                topics=data["topics"],
+                goal_updates=[services.GoalUpdate(goal=g, progress=p) for g, p in form.goal_progress()],
+                notes_shared=data["notes_shared"],
+                notes_private=data["notes_private"],
+                next_steps=data["next_steps"],
+            )
+        except ApplicationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, "Session log saved.")
+            return redirect("meetings-match", log.match_id)
+    context = {"form": form, "match": log.match, "meeting": log.meeting, "log": log}
+    return render(request, "meetings/session_log_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting: Meeting = meeting_or_404(request, pk)
+    first = is_first_meeting(meeting)
+    form = FeedbackForm(request.POST or None, first_meeting=first)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.feedback_submit(
+                meeting=meeting,
+                by=user_of(request),
+                rating=data["rating"],
+                useful=data["useful"],
+                went_well=data["went_well"],
+                to_change=data["to_change"],
+                good_fit=data.get("good_fit"),
+            )
+        except ApplicationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, "Thank you for your feedback.")
+            return redirect("meetings-detail", meeting.pk)
+    context = {"form": form, "meeting": meeting}
+    return render(request, "meetings/feedback_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def checkin(request: HttpRequest, match_id: int, period: int) -> HttpResponse:
+    match = match_or_404(request, match_id)
+    form = CheckInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.checkin_submit(
+                match=match,
+                by=user_of(request),
+                period=period,
+                going_well=form.cleaned_data["going_well"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ApplicationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, "Thank you: your coordinator sees the answers of the whole program together.")
+            return redirect("meetings-match", match.pk)
+    context = {"form": form, "match": match, "period": period}
+    return render(request, "meetings/checkin_form.html", context, status=400 if form.errors else 200)
+
+
+@staff_member_required
+def feedback_summary(request: HttpRequest) -> HttpResponse:
+    context = {"rows": selectors.feedback_summary(), "checkins": selectors.checkins_summary()}
+    return render(request, "meetings/feedback_summary.html", context)

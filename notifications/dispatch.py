@@ -1,0 +1,220 @@
+"""Claiming due outbox rows and sending one of them. Delivery is at-least-once (docs/reliability.md):
+
+- The dispatcher claims due rows in batches (`pending` → `sending`, with a claim token and `claimed_at`), commits,
+  then enqueues one send task per row carrying `(id, claim)`.
+- The send task locks its row (`SELECT … FOR UPDATE SKIP LOCKED`) for the whole send and acts only while the row is
+  still `sending` under the same claim, so a duplicate or stale task message does nothing.
+- A row left in `sending` longer than the lease whose lock nobody holds (its worker died, or its message was lost)
+  goes back to `pending` with a fresh claim. The only duplicate: the e-mail left, then the worker died before its
+  transaction committed `sent`.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.utils import timezone
+
+from notifications.models import Notification
+from notifications.rendering import ObjectGone, render_email
+
+logger = logging.getLogger(__name__)
+
+State = Notification.State
+Enqueue = Callable[[int, str], object]
+
+BATCH_SIZE = 500
+MAX_BATCHES = 40
+
+
+def lease() -> timedelta:
+    return timedelta(seconds=settings.NOTIFICATIONS_SENDING_LEASE_SECONDS)
+
+
+def max_attempts() -> int:
+    return int(settings.NOTIFICATIONS_MAX_ATTEMPTS)
+
+
+def backoff_seconds(attempt: int) -> int:
+    """1, 2, 4 … minutes, capped well below both the broker's visibility timeout (a longer countdown makes Redis
+    redeliver the message again and again) and the sending lease (so a waiting retry is not re-queued)."""
+    cap = min(300, settings.CELERY_VISIBILITY_TIMEOUT // 4, settings.NOTIFICATIONS_SENDING_LEASE_SECONDS // 2)
+    return max(1, min(60 * 2 ** max(attempt - 1, 0), cap))
+
+
+@dataclass
+class DispatchReport:
+    requeued: int = 0
+    in_app_delivered: int = 0
+    claimed: int = 0
+    enqueued: int = 0
+    released: int = 0
+    batches: int = 0
+
+
+def requeue_stuck(*, now: datetime) -> int:
+    """Rows in `sending` past the lease whose row lock is free: nobody is sending them, so claim them afresh.
+    A row locked by a send in progress is skipped, however long that send takes."""
+    with transaction.atomic():
+        stuck = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(state=State.SENDING, claimed_at__lt=now - lease())
+            .values_list("pk", flat=True)[:BATCH_SIZE]
+        )
+        if not stuck:
+            return 0
+        return Notification.objects.filter(pk__in=stuck, state=State.SENDING).update(
+            state=State.PENDING, claim="", claimed_at=None
+        )
+
+
+def deliver_in_app_only(*, now: datetime) -> int:
+    """A message without e-mail has nothing to send: it is in the inbox as soon as it is due, and is marked `sent`
+    then so the dispatcher never looks at it again."""
+    return Notification.objects.due(now).filter(email=False).update(state=State.SENT, sent_at=now)
+
+
+def claim_batch(*, now: datetime, batch_size: int = BATCH_SIZE) -> tuple[str, list[int]]:
+    claim = uuid.uuid4().hex
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.due(now)
+            .filter(email=True)
+            .order_by("due_at", "pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if ids:
+            Notification.objects.filter(pk__in=ids).update(state=State.SENDING, claim=claim, claimed_at=now)
+    return claim, ids
+
+
+def release(*, ids: list[int], claim: str) -> int:
+    """Give back rows whose task could not be enqueued (broker down): they stay claimable, nothing is lost."""
+    return Notification.objects.filter(pk__in=ids, state=State.SENDING, claim=claim).update(
+        state=State.PENDING, claim="", claimed_at=None
+    )
+
+
+def dispatch_due(
+    *, enqueue: Enqueue, batch_size: int = BATCH_SIZE, max_batches: int = MAX_BATCHES, now: datetime | None = None
+) -> DispatchReport:
+    now = now or timezone.now()
+    report = DispatchReport(requeued=requeue_stuck(now=now), in_app_delivered=deliver_in_app_only(now=now))
+    for _ in range(max_batches):
+        claim, ids = claim_batch(now=now, batch_size=batch_size)
+        if not ids:
+            break
+        report.batches += 1
+        report.claimed += len(ids)
+        # The claim is committed before any task exists, so a task never looks for a row it cannot see yet.
+        for position, pk in enumerate(ids):
+            try:
+                enqueue(pk, claim)
+            except Exception:
+                report.released += release(ids=ids[position:], claim=claim)
+                logger.exception("Broker unavailable: released %d notifications", len(ids) - position)
+                return report
+            report.enqueued += 1
+        if len(ids) < batch_size:
+            break
+    return report
+
+
+class Outcome(enum.StrEnum):
+    SENT = "sent"
+    SKIPPED = "skipped"
+    RETRY = "retry"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class SendResult:
+    outcome: Outcome
+    countdown: int = 0
+
+
+def build_message(notification: Notification) -> EmailMultiAlternatives:
+    rendered = render_email(notification)
+    message = EmailMultiAlternatives(
+        subject=rendered.subject,
+        body=rendered.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.recipient.email],
+        headers={"X-Mentorship-Notification": str(notification.pk)},
+    )
+    message.attach_alternative(rendered.html, "text/html")
+    for attachment in rendered.attachments:
+        message.attach(attachment.filename, attachment.content, attachment.mimetype)
+    return message
+
+
+def _test_hook(notification: Notification) -> None:
+    """Only with NOTIFICATIONS_TEST_HOOKS on (the reliability tests): pause a marked message once, recording the
+    process id so the test can kill exactly the worker child that holds it."""
+    pause = notification.context.get("test_pause_seconds")
+    if not settings.NOTIFICATIONS_TEST_HOOKS or not pause:
+        return
+    marker = Path(settings.NOTIFICATIONS_TEST_HOOK_DIR) / f"{notification.pk}.pid"
+    if marker.exists():
+        return
+    import os
+
+    marker.write_text(str(os.getpid()))
+    time.sleep(float(pause))
+
+
+def send_claimed(*, notification_id: int, claim: str) -> SendResult:
+    with transaction.atomic():
+        # The lock is held until the row is marked: a second copy of this task skips it instead of sending again,
+        # and the stuck-row sweep cannot re-queue it. If this process dies, the database drops the lock.
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .filter(pk=notification_id, state=State.SENDING, claim=claim)
+            .first()
+        )
+        if notification is None:
+            return SendResult(Outcome.SKIPPED)
+        now = timezone.now()
+        attempts = notification.attempts + 1
+        if not notification.recipient.is_active:
+            Notification.objects.filter(pk=notification.pk).update(
+                state=State.CANCELLED, attempts=attempts, last_error="The recipient's account is inactive."
+            )
+            return SendResult(Outcome.SKIPPED)
+        try:
+            if notification.context.get("test_pause_when") != "after_send":
+                _test_hook(notification)
+            build_message(notification).send()
+        except ObjectGone as exc:
+            Notification.objects.filter(pk=notification.pk).update(
+                state=State.CANCELLED, attempts=attempts, last_error=str(exc)
+            )
+            return SendResult(Outcome.SKIPPED)
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"[:2000]
+            if attempts >= max_attempts():
+                Notification.objects.filter(pk=notification.pk).update(
+                    state=State.FAILED, attempts=attempts, last_error=error
+                )
+                logger.warning("Notification %s failed for good: %s", notification.pk, error)
+                return SendResult(Outcome.FAILED)
+            Notification.objects.filter(pk=notification.pk).update(attempts=attempts, last_error=error, claimed_at=now)
+            return SendResult(Outcome.RETRY, countdown=backoff_seconds(attempts))
+        if notification.context.get("test_pause_when") == "after_send":
+            _test_hook(notification)
+        Notification.objects.filter(pk=notification.pk, state=State.SENDING, claim=claim).update(
+            state=State.SENT, sent_at=timezone.now(), attempts=attempts, last_error=""
+        )
+        return SendResult(Outcome.SENT)

@@ -1,0 +1,116 @@
+"""Turn an outbox row into an e-mail: subject, text and HTML from `templates/notifications/<kind>.*`.
+
+The row refers to what it is about by model name and id. This app sits below matching and meetings, so it never
+imports them: the object is loaded through the app registry, and apps above register attachment makers (a
+meeting's .ics) in their `AppConfig.ready()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string, select_template
+
+from notifications.models import Notification
+
+FALLBACK_KIND = "_generic"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mimetype: str
+
+
+@dataclass
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+AttachmentMaker = Callable[[Notification, Any], Attachment | None]
+_attachment_makers: dict[str, AttachmentMaker] = {}
+
+
+def register_attachment(object_type: str, maker: AttachmentMaker) -> None:
+    """Let a higher app attach a file to every e-mail about its objects (meetings attach their .ics)."""
+    _attachment_makers[object_type] = maker
+
+
+@cache
+def model_for(object_type: str) -> type[models.Model] | None:
+    """The model whose `_meta.model_name` is `object_type` ("match", "meeting"), found by name only."""
+    for model in apps.get_models():
+        if model._meta.model_name == object_type:
+            return model
+    return None
+
+
+def load_object(notification: Notification) -> Any:
+    if not notification.object_type or notification.object_id is None:
+        return None
+    model = model_for(notification.object_type)
+    if model is None:
+        return None
+    return model._default_manager.filter(pk=notification.object_id).first()
+
+
+def template_names(kind: str, part: str) -> list[str]:
+    return [f"notifications/{kind}.{part}", f"notifications/{FALLBACK_KIND}.{part}"]
+
+
+def has_own_templates(kind: str) -> bool:
+    for part in ("subject.txt", "txt", "html"):
+        try:
+            select_template([f"notifications/{kind}.{part}"])
+        except TemplateDoesNotExist:
+            return False
+    return True
+
+
+def build_context(notification: Notification, obj: Any) -> dict[str, Any]:
+    return {
+        **notification.context,
+        "notification": notification,
+        "recipient": notification.recipient,
+        "obj": obj,
+        "site_url": settings.SITE_URL,
+    }
+
+
+def render_subject(notification: Notification, obj: Any) -> str:
+    subject = render_to_string(template_names(notification.kind, "subject.txt"), build_context(notification, obj))
+    # A header cannot hold a newline; templates often end with one.
+    return " ".join(subject.split())[:200]
+
+
+class ObjectGone(Exception):
+    """The row is about an object that was deleted since (a match removed with its meetings)."""
+
+
+def render_email(notification: Notification) -> RenderedEmail:
+    obj = load_object(notification)
+    if obj is None and notification.object_id is not None:
+        raise ObjectGone(f"{notification.object_type} {notification.object_id} no longer exists.")
+    context = build_context(notification, obj)
+    rendered = RenderedEmail(
+        subject=render_subject(notification, obj),
+        text=render_to_string(template_names(notification.kind, "txt"), context),
+        html=render_to_string(template_names(notification.kind, "html"), context),
+    )
+    maker = _attachment_makers.get(notification.object_type)
+    if maker is not None and obj is not None:
+        attachment = maker(notification, obj)
+        if attachment is not None:
+            rendered.attachments.append(attachment)
+    return rendered

@@ -1,0 +1,34 @@
+"""Thin Celery tasks: ids in, call the dispatcher (notifications/dispatch.py explains the delivery rules)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from celery import Task, shared_task
+
+from notifications import dispatch
+
+
+def _enqueue_send(notification_id: int, claim: str) -> None:
+    send_notification.delay(notification_id, claim)
+
+
+@shared_task(name="notifications.tasks.dispatch_due", ignore_result=True)
+def dispatch_due() -> dict[str, int]:
+    return asdict(dispatch.dispatch_due(enqueue=_enqueue_send))
+
+
+@shared_task(
+    bind=True,
+    name="notifications.tasks.send_notification",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=None,  # the row's `attempts` bounds retries (NOTIFICATIONS_MAX_ATTEMPTS), not Celery's counter
+    ignore_result=True,
+)
+def send_notification(self: Task[Any, Any], notification_id: int, claim: str) -> str:
+    result = dispatch.send_claimed(notification_id=notification_id, claim=claim)
+    if result.outcome == dispatch.Outcome.RETRY:
+        raise self.retry(countdown=result.countdown)
+    return result.outcome.value

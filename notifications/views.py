@@ -1,0 +1,42 @@
+"""The in-app inbox: a list of one's own messages, mark one or all as read."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from notifications.models import Notification
+from notifications.rendering import load_object, render_subject
+from notifications.selectors import inbox_list
+from notifications.services import notification_mark_read, notifications_mark_all_read
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    page = Paginator(inbox_list(user=request.user), 25).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    rows = [{"notification": n, "subject": render_subject(n, load_object(n))} for n in page.object_list]
+    return render(request, "notifications/inbox.html", {"page": page, "rows": rows})
+
+
+@login_required
+@require_POST
+def mark_read(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+    try:
+        notification_mark_read(user=request.user, notification_id=pk)  # type: ignore[arg-type]
+    except Notification.DoesNotExist:
+        from django.http import Http404
+
+        raise Http404("No such message.") from None
+    return redirect("notifications-inbox")
+
+
+@login_required
+@require_POST
+def mark_all_read(request: HttpRequest) -> HttpResponseRedirect:
+    count = notifications_mark_all_read(user=request.user)  # type: ignore[arg-type]
+    messages.success(request, f"Marked {count} message{'s' if count != 1 else ''} as read.")
+    return redirect("notifications-inbox")

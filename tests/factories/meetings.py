@@ -1,0 +1,75 @@
+"""Meetings, session logs, feedback and outbox rows (the meetings and notifications tests)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import factory
+from django.utils import timezone
+
+from matching.models import Match
+from meetings.models import Feedback, Meeting, SessionLog
+from notifications.models import Notification
+from tests.factories.matching import MatchFactory
+from tests.factories.profiles import UserFactory
+
+__all__ = ["FeedbackFactory", "MeetingFactory", "NotificationFactory", "SessionLogFactory", "approved_match"]
+
+
+def approved_match(mentor: Any = None, trainee: Any = None, **kwargs: Any) -> Match:
+    """An approved match (decided a day ago); `mentor`/`trainee` are profiles (fixtures) when given."""
+    extra: dict[str, Any] = {}
+    if mentor is not None:
+        extra["mentor"] = mentor
+    if trainee is not None:
+        extra["trainee"] = trainee
+    decided = kwargs.pop("decided_at", timezone.now() - timedelta(days=1))
+    return MatchFactory(status=Match.Status.APPROVED, decided_at=decided, created_at=decided, **extra, **kwargs)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    match = factory.LazyFunction(approved_match)
+    proposed_by = factory.LazyAttribute(lambda o: o.match.mentor.user)
+    start = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
+    duration_minutes = 45
+    format = Meeting.Format.VIDEO
+    video_link = "https://video.example.org/room/42"
+    status = Meeting.Status.ACCEPTED
+
+
+class SessionLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SessionLog
+
+    match = factory.LazyFunction(approved_match)
+    author = factory.LazyAttribute(lambda o: o.match.mentor.user)
+    date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=1))
+    duration_minutes = 45
+    notes_shared = "We talked about research electives."
+    notes_private = "Seems anxious about boards."
+    next_steps = "Draft the abstract."
+
+
+class FeedbackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Feedback
+
+    meeting = factory.SubFactory(MeetingFactory)
+    author = factory.LazyAttribute(lambda o: o.meeting.match.mentor.user)
+    role = Feedback.Role.MENTOR
+    rating = 4
+    useful = True
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = "match_approved_test"
+    due_at = factory.LazyFunction(lambda: timezone.now() - timedelta(minutes=1))
+    dedup_key = factory.Sequence(lambda n: f"test:{n}")
