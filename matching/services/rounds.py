@@ -1,0 +1,245 @@
+"""Cohort matching rounds: a coordinator starts one, a Celery worker runs it, proposals appear for approval.
+
+Running again REPLACES the program's proposals that nobody approved yet: they are marked cancelled (with an audit
+row "replaced by round #N"), not deleted, so a proposal a coordinator looked at keeps its history. Approved
+matches are never touched, their trainees are left out of the round, and the places they use are not offered.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from numpy.typing import NDArray
+
+from matching.features import Cohort, cohort_features, cohort_members
+from matching.models import Match, MatchingRound, MatchTransition, Program
+from matching.services.decisions import ensure_coordinator
+from mentorship.errors import Conflict
+from profiles.models import User
+
+logger = logging.getLogger(__name__)
+
+#: A round still "running" after this long lost its worker (killed, redeployed): another worker may take it over.
+STALE_AFTER = timedelta(minutes=30)
+WRITE_BATCH = 2000
+
+
+class RoundAlreadyRunning(Conflict):
+    code = "round_already_running"
+
+
+def _stage(matching_round: MatchingRound, stage: str, progress: int) -> None:
+    """Progress is written outside the proposals' transaction so the admin's progress bar sees it at once."""
+    MatchingRound.objects.filter(pk=matching_round.pk).update(stage=stage, progress=progress)
+    matching_round.stage, matching_round.progress = stage, progress
+
+
+@transaction.atomic
+def round_start(*, program: Program, algorithm: str, by: User) -> MatchingRound:
+    """Create a queued round and hand it to a worker once the transaction commits."""
+    ensure_coordinator(user=by, program=program)
+    if algorithm not in MatchingRound.Algorithm.values:
+        raise Conflict(f"Unknown algorithm “{algorithm}”: choose optimal or stable.", code="invalid_algorithm")
+    Program.objects.select_for_update().filter(pk=program.pk).first()  # one start at a time per program
+    busy = MatchingRound.objects.filter(
+        program=program, status__in=[MatchingRound.Status.QUEUED, MatchingRound.Status.RUNNING]
+    ).first()
+    if busy is not None and not _is_stale(busy):
+        raise RoundAlreadyRunning(f"A round for {program} is already {busy.get_status_display().lower()} (#{busy.pk}).")
+    matching_round = MatchingRound.objects.create(program=program, algorithm=algorithm, started_by=by, stage="queued")
+    from matching.tasks import run_round
+
+    transaction.on_commit(lambda: run_round.delay(matching_round.pk))
+    return matching_round
+
+
+def _is_stale(matching_round: MatchingRound) -> bool:
+    since = matching_round.started_at or matching_round.created_at
+    return since < timezone.now() - STALE_AFTER
+
+
+def _claim(matching_round: MatchingRound) -> bool:
+    """Take the round with a conditional update: a redelivered task, or a second worker, finds it taken."""
+    now = timezone.now()
+    queued = MatchingRound.objects.filter(pk=matching_round.pk, status=MatchingRound.Status.QUEUED)
+    stale = MatchingRound.objects.filter(
+        pk=matching_round.pk, status=MatchingRound.Status.RUNNING, started_at__lt=now - STALE_AFTER
+    )
+    fields = {"status": MatchingRound.Status.RUNNING, "started_at": now, "stage": "loading", "progress": 5}
+    claimed = queued.update(**fields) or stale.update(**fields)
+    if claimed:
+        matching_round.refresh_from_db()
+    return bool(claimed)
+
+
+def round_run(*, matching_round: MatchingRound) -> MatchingRound:
+    """Load, score, assign, write proposals. Idempotent: returns at once if the round is done or taken."""
+    if not _claim(matching_round):
+        logger.info("Round %s is already %s; nothing to do.", matching_round.pk, matching_round.status)
+        return matching_round
+    try:
+        _run(matching_round)
+    except Exception as error:  # any failure leaves the round FAILED with the reason; no proposal was written
+        logger.exception("Round %s failed", matching_round.pk)
+        MatchingRound.objects.filter(pk=matching_round.pk).update(
+            status=MatchingRound.Status.FAILED, error=f"{type(error).__name__}: {error}", finished_at=timezone.now()
+        )
+        matching_round.refresh_from_db()
+    return matching_round
+
+
+def _participants(program: Program) -> tuple[Cohort, NDArray[np.int64], NDArray[np.int64]]:
+    """The cohort cut to trainees without an approved match here, each mentor's free places, and the pairs
+    that already have a live match elsewhere (they cannot get a second one)."""
+    cohort = cohort_features(program)
+    approved_here = set(
+        Match.objects.filter(program=program, status=Match.Status.APPROVED).values_list("trainee_id", flat=True)
+    )
+    keep = np.flatnonzero(~np.isin(cohort.trainees.ids, np.fromiter(approved_here, dtype=np.int64)))
+    trainees = cohort.trainees.take(keep)
+    # Places: capacity minus approved matches in any program, recounted here (not from a cache); closed mentors
+    # (not accepting) offer none.
+    capacity = np.maximum(cohort.mentors.free_places.astype(np.int64), 0)
+    capacity[~cohort.mentors.accepting] = 0
+    live_pairs = _live_pairs(program)
+    cut = Cohort(
+        program=cohort.program,
+        taxonomy=cohort.taxonomy,
+        trainees=trainees,
+        mentors=cohort.mentors,
+        conflicts=cohort.conflicts,
+        shortlist=cohort.shortlist,
+        weights=cohort.weights,
+    )
+    return cut, capacity, live_pairs
+
+
+def _live_pairs(program: Program) -> NDArray[np.int64]:
+    trainees, _ = cohort_members(program)
+    pairs = (
+        Match.objects.filter(status__in=Match.LIVE, trainee__in=trainees)
+        .exclude(program=program, status=Match.Status.PROPOSED)  # those are about to be replaced
+        .values_list("trainee_id", "mentor_id")
+    )
+    return np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
+
+
+def _run(matching_round: MatchingRound) -> None:
+    from matching.services import round_engine
+
+    program = matching_round.program
+    cohort, capacity, live_pairs = _participants(program)
+    outcome = round_engine.assign(
+        cohort,
+        algorithm=matching_round.algorithm,
+        capacity=capacity,
+        extra_conflicts=live_pairs,
+        progress=lambda stage, pct: _stage(matching_round, stage, pct),
+    )
+    _stage(matching_round, "writing proposals", 80)
+    rows = np.flatnonzero(outcome.assignment >= 0)
+    cols = outcome.assignment[rows]
+    totals, breakdowns = round_engine.explain_pairs(cohort, outcome.conflicts, rows, cols)
+    pairs = list(
+        zip(
+            cohort.trainees.ids[rows].tolist(),
+            cohort.mentors.ids[cols].tolist(),
+            totals.tolist(),
+            breakdowns,
+            strict=True,
+        )
+    )
+    with transaction.atomic():
+        _write_proposals(matching_round, pairs)
+        MatchingRound.objects.filter(pk=matching_round.pk).update(
+            status=MatchingRound.Status.DONE,
+            stage="done",
+            progress=100,
+            quality=outcome.quality,
+            finished_at=timezone.now(),
+            error="",
+        )
+    matching_round.refresh_from_db()
+
+
+def _write_proposals(matching_round: MatchingRound, pairs: list[tuple[int, int, float, dict[str, object]]]) -> None:
+    """Cancel the program's unapproved proposals, then bulk-insert the new ones, in the caller's transaction."""
+    program, by, now = matching_round.program, matching_round.started_by, timezone.now()
+    replaced = list(
+        Match.objects.select_for_update()
+        .filter(program=program, status=Match.Status.PROPOSED)
+        .values_list("pk", flat=True)
+    )
+    reason = f"Replaced by matching round #{matching_round.pk}"
+    for start in range(0, len(replaced), WRITE_BATCH):
+        chunk = replaced[start : start + WRITE_BATCH]
+        Match.objects.filter(pk__in=chunk, status=Match.Status.PROPOSED).update(
+            status=Match.Status.CANCELLED, updated_at=now
+        )
+        MatchTransition.objects.bulk_create(
+            [
+                MatchTransition(
+                    match_id=pk, from_status="proposed", to_status="cancelled", by=by, at=now, reason=reason
+                )
+                for pk in chunk
+            ],
+            batch_size=WRITE_BATCH,
+        )
+    # Re-check under this transaction what may have changed since loading (an approval a moment ago).
+    approved_here = set(
+        Match.objects.filter(program=program, status=Match.Status.APPROVED).values_list("trainee_id", flat=True)
+    )
+    live = set(_live_pair_tuples(program))
+    full = _full_mentors({mentor for _, mentor, _, _ in pairs})
+    fresh = [p for p in pairs if p[0] not in approved_here and (p[0], p[1]) not in live and p[1] not in full]
+    created = Match.objects.bulk_create(
+        [
+            Match(
+                program=program,
+                mentor_id=mentor,
+                trainee_id=trainee,
+                status=Match.Status.PROPOSED,
+                origin=Match.Origin.ROUND,
+                round=matching_round,
+                score=round(score, 2),
+                score_breakdown=breakdown,
+                created_at=now,
+            )
+            for trainee, mentor, score, breakdown in fresh
+        ],
+        batch_size=WRITE_BATCH,
+    )
+    _audit_created(created, by=by, at=now, reason=f"Proposed by matching round #{matching_round.pk}")
+
+
+def _live_pair_tuples(program: Program) -> list[tuple[int, int]]:
+    return [(int(t), int(m)) for t, m in _live_pairs(program).tolist()]
+
+
+def _full_mentors(mentor_ids: set[int]) -> set[int]:
+    """Mentors approved up to capacity since the round loaded (rare: a coordinator approved meanwhile)."""
+    if not mentor_ids:
+        return set()
+    from profiles.models import MentorProfile
+
+    loads = (
+        MentorProfile.objects.filter(pk__in=mentor_ids, matches__status=Match.Status.APPROVED)
+        .annotate(active=Count("matches"))
+        .values_list("pk", "active", "capacity")
+    )
+    return {pk for pk, active, capacity in loads if active >= capacity}
+
+
+def _audit_created(matches: list[Match], *, by: User | None, at: datetime, reason: str) -> None:
+    if matches and matches[0].pk is None:
+        # Backends that do not return ids from bulk_create (none we support): read them back.
+        matches = list(Match.objects.filter(round=matches[0].round, status=Match.Status.PROPOSED))
+    MatchTransition.objects.bulk_create(
+        [MatchTransition(match=m, from_status="", to_status="proposed", by=by, at=at, reason=reason) for m in matches],
+        batch_size=WRITE_BATCH,
+    )

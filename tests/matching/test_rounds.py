@@ -1,0 +1,187 @@
+"""Matching rounds: a coordinator starts one, a worker writes proposals, running again replaces unapproved ones."""
+
+from __future__ import annotations
+
+import pytest
+
+from matching.models import Match, MatchingRound, MatchTransition
+from matching.services.decisions import NotProgramCoordinator
+from matching.services.rounds import RoundAlreadyRunning, round_run, round_start
+from matching.tasks import run_round
+from profiles.models import CareerStage
+from tests.factories import (
+    CoordinatorFactory,
+    MatchFactory,
+    MentorProfileFactory,
+    ProgramFactory,
+    ShortlistEntryFactory,
+    TraineeProfileFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def program(coordinator):
+    return ProgramFactory(name="Demo Program", coordinators=[coordinator])
+
+
+@pytest.fixture
+def cohort():
+    mentors = [MentorProfileFactory(capacity=2) for _ in range(3)]
+    trainees = TraineeProfileFactory.create_batch(5)
+    return mentors, trainees
+
+
+def _run(program, coordinator, algorithm="optimal"):
+    matching_round = round_start(program=program, algorithm=algorithm, by=coordinator)
+    return round_run(matching_round=MatchingRound.objects.get(pk=matching_round.pk))
+
+
+def test_starting_a_round_queues_the_task_after_commit(
+    program, coordinator, django_capture_on_commit_callbacks, monkeypatch
+):
+    sent = []
+    monkeypatch.setattr("matching.tasks.run_round.delay", sent.append)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        matching_round = round_start(program=program, algorithm="optimal", by=coordinator)
+    assert sent == []  # nothing is sent before the round row is committed
+    for callback in callbacks:
+        callback()
+    assert sent == [matching_round.pk]
+    assert matching_round.status == MatchingRound.Status.QUEUED
+
+
+def test_only_a_coordinator_of_the_program_may_start_a_round(program, trainee):
+    other = CoordinatorFactory()
+    for by in (other, trainee.user):
+        with pytest.raises(NotProgramCoordinator):
+            round_start(program=program, algorithm="optimal", by=by)
+    assert not MatchingRound.objects.exists()
+
+
+def test_a_second_round_is_refused_while_one_is_queued(program, coordinator):
+    round_start(program=program, algorithm="optimal", by=coordinator)
+    with pytest.raises(RoundAlreadyRunning):
+        round_start(program=program, algorithm="stable", by=coordinator)
+    assert MatchingRound.objects.count() == 1
+
+
+@pytest.mark.parametrize("algorithm", ["optimal", "stable"])
+def test_a_round_proposes_within_capacity_with_scores_breakdowns_and_quality(program, coordinator, cohort, algorithm):
+    mentors, trainees = cohort
+    matching_round = _run(program, coordinator, algorithm)
+
+    assert matching_round.status == MatchingRound.Status.DONE, matching_round.error
+    assert (matching_round.stage, matching_round.progress) == ("done", 100)
+    proposals = Match.objects.filter(round=matching_round)
+    assert proposals.count() == 5  # 6 places for 5 trainees, everyone compatible
+    assert all(p.status == "proposed" and p.origin == "round" for p in proposals)
+    loads = [proposals.filter(mentor=m).count() for m in mentors]
+    assert max(loads) <= 2
+    first = proposals.first()
+    assert 0 < first.score <= 100
+    names = {c["name"] for c in first.score_breakdown["components"]}
+    assert {"specialty", "focus_areas", "career_stage"} <= names
+    assert sum(c["points"] for c in first.score_breakdown["components"]) == pytest.approx(first.score, abs=0.1)
+    assert matching_round.quality["matched_pct"] == 100.0
+    assert MatchTransition.objects.filter(match__round=matching_round, to_status="proposed").count() == 5
+
+
+def test_running_again_replaces_unapproved_proposals_and_respects_approved_ones(program, coordinator, cohort):
+    mentors, trainees = cohort
+    first = _run(program, coordinator)
+    kept = Match.objects.filter(round=first).first()
+    kept.status = Match.Status.APPROVED
+    kept.save()
+
+    second = _run(program, coordinator)
+
+    assert second.status == MatchingRound.Status.DONE, second.error
+    kept.refresh_from_db()
+    assert kept.status == Match.Status.APPROVED
+    assert not Match.objects.filter(round=first, status="proposed").exists()
+    assert Match.objects.filter(round=first, status="cancelled").count() == 4
+    new = Match.objects.filter(round=second)
+    assert new.count() == 4
+    assert kept.trainee_id not in set(new.values_list("trainee_id", flat=True))
+    # The approved match uses one of its mentor's two places: at most one more proposal for that mentor.
+    assert new.filter(mentor=kept.mentor).count() <= 1
+    reasons = set(MatchTransition.objects.filter(to_status="cancelled").values_list("reason", flat=True))
+    assert reasons == {f"Replaced by matching round #{second.pk}"}
+
+
+def test_full_and_closed_mentors_get_no_proposals(program, coordinator):
+    full = MentorProfileFactory(capacity=1)
+    MatchFactory(mentor=full, status=Match.Status.APPROVED)  # in another program: capacity is one budget
+    closed = MentorProfileFactory(accepting_mentees=False)
+    open_mentor = MentorProfileFactory(capacity=1)
+    TraineeProfileFactory.create_batch(2)
+
+    matching_round = _run(program, coordinator)
+
+    mentors = set(Match.objects.filter(round=matching_round).values_list("mentor_id", flat=True))
+    assert mentors == {open_mentor.pk}
+    assert full.pk not in mentors and closed.pk not in mentors
+
+
+def test_a_pair_that_already_has_a_live_request_is_not_proposed_again(program, coordinator):
+    mentor = MentorProfileFactory(capacity=2)
+    trainee = TraineeProfileFactory()
+    MatchFactory(program=program, mentor=mentor, trainee=trainee, status="requested", origin="request")
+
+    matching_round = _run(program, coordinator)
+
+    assert matching_round.status == MatchingRound.Status.DONE, matching_round.error
+    assert not Match.objects.filter(round=matching_round).exists()
+
+
+def test_stable_rounds_give_trainees_their_first_ranked_choice_when_possible(program, coordinator):
+    mentors = [MentorProfileFactory(capacity=1) for _ in range(3)]
+    trainee = TraineeProfileFactory()
+    ShortlistEntryFactory(trainee=trainee, mentor=mentors[2], rank=1)
+
+    matching_round = _run(program, coordinator, "stable")
+
+    assert Match.objects.get(round=matching_round).mentor == mentors[2]
+    assert matching_round.quality["top3_share_pct"] == 100.0
+
+
+def test_a_mentor_who_assesses_a_trainee_is_never_proposed_to_them(program, coordinator):
+    mentor = MentorProfileFactory(capacity=3)
+    trainee = TraineeProfileFactory()
+    mentor.assesses.add(trainee)
+    matching_round = _run(program, coordinator)
+    assert not Match.objects.filter(round=matching_round).exists()
+
+
+def test_a_failing_round_is_marked_failed_with_the_error_and_writes_nothing(program, coordinator, cohort, monkeypatch):
+    def explode(*args, **kwargs):
+        raise RuntimeError("engine exploded")
+
+    monkeypatch.setattr("matching.services.round_engine.explain_pairs", explode)
+    matching_round = _run(program, coordinator)
+    assert matching_round.status == MatchingRound.Status.FAILED
+    assert "engine exploded" in matching_round.error
+    assert not Match.objects.exists()
+
+
+def test_a_redelivered_task_does_nothing_once_the_round_is_done(program, coordinator, cohort):
+    matching_round = _run(program, coordinator)
+    before = Match.objects.count()
+    run_round(matching_round.pk)
+    assert Match.objects.count() == before
+    assert MatchingRound.objects.get(pk=matching_round.pk).status == MatchingRound.Status.DONE
+
+
+def test_only_enrolled_people_take_part_when_the_program_is_not_open_to_all(coordinator):
+    program = ProgramFactory(open_to_all=False, coordinators=[coordinator])
+    mentor = MentorProfileFactory(capacity=3)
+    enrolled = TraineeProfileFactory(career_stage=CareerStage.INTERN)
+    TraineeProfileFactory()  # not enrolled
+    program.mentors.add(mentor)
+    program.trainees.add(enrolled)
+
+    matching_round = _run(program, coordinator)
+
+    assert list(Match.objects.filter(round=matching_round).values_list("trainee_id", flat=True)) == [enrolled.pk]
