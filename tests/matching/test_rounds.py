@@ -69,7 +69,7 @@ def test_a_second_round_is_refused_while_one_is_queued(program, coordinator):
 
 @pytest.mark.parametrize("algorithm", ["optimal", "stable"])
 def test_a_round_proposes_within_capacity_with_scores_breakdowns_and_quality(program, coordinator, cohort, algorithm):
-    mentors, trainees = cohort
+    mentors, _trainees = cohort
     matching_round = _run(program, coordinator, algorithm)
 
     assert matching_round.status == MatchingRound.Status.DONE, matching_round.error
@@ -89,7 +89,7 @@ def test_a_round_proposes_within_capacity_with_scores_breakdowns_and_quality(pro
 
 
 def test_running_again_replaces_unapproved_proposals_and_respects_approved_ones(program, coordinator, cohort):
-    mentors, trainees = cohort
+    _mentors, _trainees = cohort
     first = _run(program, coordinator)
     kept = Match.objects.filter(round=first).first()
     kept.status = Match.Status.APPROVED
@@ -122,7 +122,8 @@ def test_full_and_closed_mentors_get_no_proposals(program, coordinator):
 
     mentors = set(Match.objects.filter(round=matching_round).values_list("mentor_id", flat=True))
     assert mentors == {open_mentor.pk}
-    assert full.pk not in mentors and closed.pk not in mentors
+    assert full.pk not in mentors
+    assert closed.pk not in mentors
 
 
 def test_a_pair_that_already_has_a_live_request_is_not_proposed_again(program, coordinator):
