@@ -41,11 +41,12 @@ PAIR_RULES = Rule.NO_SHARED_LANGUAGE | Rule.MENTOR_NOT_AHEAD | Rule.ASSESSES_TRA
 
 
 def rule_message(rule: Rule, weights: Weights) -> str:
+    if rule == Rule.TIME_ZONE_CAP:
+        return f"You are more than {weights.time_zone_cap_hours or 0:g} hours apart (the program's limit)."
     return {
         Rule.NO_SHARED_LANGUAGE: "You share no language with this mentor.",
         Rule.MENTOR_NOT_AHEAD: "This mentor is not further along in their career than you.",
         Rule.ASSESSES_TRAINEE: "This mentor assesses or supervises you, so you cannot be matched with them.",
-        Rule.TIME_ZONE_CAP: f"You are more than {weights.time_zone_cap_hours:g} hours apart (the program's limit).",
         Rule.NOT_ACCEPTING: "This mentor is not accepting new mentees.",
         Rule.NO_FREE_PLACE: "This mentor has no free place.",
     }[rule]

@@ -1,0 +1,69 @@
+"""A mentor's page: the whole score breakdown, what lowered it, and the rule when excluded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from matching.models import Match
+from tests.factories import MatchFactory, MentorProfileFactory, ProgramFactory, language, specialty
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def program(db: None) -> Any:
+    return ProgramFactory(open_to_all=True)
+
+
+def test_the_mentor_page_shows_every_component_and_what_lowered_the_score(
+    login: Any, trainee: Any, program: Any
+) -> None:
+    far = MentorProfileFactory(specialty=specialty("Psychiatry"), time_zone="Asia/Tokyo")
+    response = login(trainee.user).get(reverse("mentors-detail", args=[far.pk]))
+    assert response.status_code == 200
+    explanation = response.context["detail"].explanation
+    assert [line.name for line in explanation.lines][:4] == ["specialty", "career_stage", "focus_areas", "language"]
+    assert explanation.score is not None
+    body = response.content.decode()
+    for heading in ("Component", "Fit", "Weight", "Points", "Reason"):
+        assert f">{heading}</th>" in body
+    assert "What lowered it:" in body
+    assert "A specialty other than yours" in body
+    assert "Send request" in body
+
+
+def test_an_excluded_mentor_page_says_which_rule_and_offers_no_request(login: Any, trainee: Any, program: Any) -> None:
+    german = MentorProfileFactory(languages=[language("de")])
+    body = login(trainee.user).get(reverse("mentors-detail", args=[german.pk])).content.decode()
+    assert "Not listed for you." in body
+    assert "You share no language with this mentor." in body
+    assert "Send request" not in body
+
+
+def test_a_full_mentor_page_says_full_and_offers_no_request(login: Any, trainee: Any, program: Any) -> None:
+    full = MentorProfileFactory(capacity=1)
+    MatchFactory(mentor=full, program=program, status=Match.Status.APPROVED)
+    body = login(trainee.user).get(reverse("mentors-detail", args=[full.pk])).content.decode()
+    assert "This mentor is full" in body
+    assert "Send request" not in body
+
+
+def test_a_mentor_page_without_a_trainee_profile_has_no_score(login: Any, mentor: Any) -> None:
+    other = MentorProfileFactory()
+    response = login(mentor.user).get(reverse("mentors-detail", args=[other.pk]))
+    assert response.context["detail"].explanation is None
+    assert "Fill in your trainee profile" in response.content.decode()
+
+
+def test_an_unknown_mentor_is_a_404(login: Any, trainee: Any) -> None:
+    assert login(trainee.user).get(reverse("mentors-detail", args=[999999])).status_code == 404
+
+
+def test_a_program_outside_both_people_is_not_offered(login: Any, trainee: Any) -> None:
+    ProgramFactory(open_to_all=False)
+    mentor = MentorProfileFactory()
+    body = login(trainee.user).get(reverse("mentors-detail", args=[mentor.pk])).content.decode()
+    assert "not in an active program together" in body

@@ -1,0 +1,322 @@
+"""Trainees request a mentor: every refusal is clear and saves nothing; cancel, remind, expire."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from matching.models import Match, MatchTransition
+from matching.services.requests import (
+    CannotRequestSelf,
+    DuplicateRequest,
+    MentorAtCapacity,
+    MentorNotAccepting,
+    PairExcluded,
+    ProgramNotAvailable,
+    RequestNotOpen,
+    TooManyRequests,
+    match_cancel,
+    match_request,
+    match_requests_expire,
+    match_requests_remind,
+)
+from notifications.models import Notification
+from profiles.models import CareerStage
+from tests.factories import (
+    CoordinatorFactory,
+    MatchFactory,
+    MentorProfileFactory,
+    ProgramFactory,
+    TraineeProfileFactory,
+    language,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def program(coordinator: Any) -> Any:
+    return ProgramFactory(open_to_all=True, coordinators=[coordinator], max_open_requests=2)
+
+
+def counts() -> tuple[int, int, int]:
+    return Match.objects.count(), MatchTransition.objects.count(), Notification.objects.count()
+
+
+def test_a_request_snapshots_the_score_records_history_and_tells_the_coordinators(
+    trainee: Any, mentor: Any, program: Any, coordinator: Any
+) -> None:
+    match = match_request(trainee=trainee, mentor=mentor, program=program, message="  Career advice  ")
+    assert match.status == Match.Status.REQUESTED
+    assert match.origin == Match.Origin.REQUEST
+    assert match.message == "Career advice"
+    assert 0 < match.score <= 100
+    assert {c["name"] for c in match.score_breakdown["components"]} >= {"specialty", "language"}
+    assert match.score_breakdown["excluded"] == []
+    assert list(match.transitions.values_list("from_status", "to_status")) == [("", "requested")]
+    note = Notification.objects.get(kind="match_requested")
+    assert note.recipient == coordinator
+    assert note.object_id == match.pk
+
+
+def test_a_trainee_cannot_request_a_full_mentor(trainee: Any, mentor: Any, program: Any) -> None:
+    MatchFactory.create_batch(2, mentor=mentor, program=program, status=Match.Status.APPROVED)
+    before = counts()
+    with pytest.raises(MentorAtCapacity, match="full"):
+        match_request(trainee=trainee, mentor=mentor, program=program, message="")
+    assert counts() == before
+
+
+def test_a_second_open_request_for_the_same_mentor_is_refused(trainee: Any, mentor: Any, program: Any) -> None:
+    match_request(trainee=trainee, mentor=mentor, program=program, message="first")
+    before = counts()
+    with pytest.raises(DuplicateRequest, match="already has your request") as error:
+        match_request(trainee=trainee, mentor=mentor, program=program, message="again")
+    assert error.value.code == "duplicate_request"
+    assert counts() == before
+
+
+def test_more_open_requests_than_the_program_allows_are_refused(trainee: Any, program: Any) -> None:
+    for _ in range(2):
+        match_request(trainee=trainee, mentor=MentorProfileFactory(), program=program, message="")
+    before = counts()
+    with pytest.raises(TooManyRequests, match="limit is 2"):
+        match_request(trainee=trainee, mentor=MentorProfileFactory(), program=program, message="")
+    assert counts()[1:] == before[1:]
+
+
+def test_a_mentor_who_stopped_accepting_cannot_be_requested(trainee: Any, program: Any) -> None:
+    closed = MentorProfileFactory(accepting_mentees=False)
+    with pytest.raises(MentorNotAccepting):
+        match_request(trainee=trainee, mentor=closed, program=program, message="")
+    assert Match.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("mentor_kwargs", "code"),
+    [
+        ({"languages": "de"}, "no_shared_language"),
+        ({"career_stage": CareerStage.CLINICAL_STUDENT}, "mentor_not_ahead"),
+        ({"assesses": True}, "mentor_assesses_trainee"),
+    ],
+)
+def test_a_pair_the_engine_excludes_is_refused_with_its_rule(
+    trainee: Any, program: Any, mentor_kwargs: dict[str, Any], code: str
+) -> None:
+    kwargs = dict(mentor_kwargs)
+    assesses = kwargs.pop("assesses", False)
+    if "languages" in kwargs:
+        kwargs["languages"] = [language(kwargs["languages"])]
+    excluded = MentorProfileFactory(**kwargs)
+    if assesses:
+        excluded.assesses.add(trainee)
+    before = counts()
+    with pytest.raises(PairExcluded) as error:
+        match_request(trainee=trainee, mentor=excluded, program=program, message="")
+    assert error.value.code == code
+    assert counts() == before
+
+
+def test_a_person_cannot_request_themselves(program: Any) -> None:
+    both = TraineeProfileFactory()
+    own_mentor_profile = MentorProfileFactory(user=both.user)
+    with pytest.raises(CannotRequestSelf):
+        match_request(trainee=both, mentor=own_mentor_profile, program=program, message="")
+    assert Match.objects.count() == 0
+
+
+def test_a_closed_or_inactive_program_refuses_outsiders(trainee: Any, mentor: Any) -> None:
+    closed = ProgramFactory(open_to_all=False)
+    closed.mentors.add(mentor)
+    with pytest.raises(ProgramNotAvailable):
+        match_request(trainee=trainee, mentor=mentor, program=closed, message="")
+    inactive = ProgramFactory(is_active=False)
+    with pytest.raises(ProgramNotAvailable):
+        match_request(trainee=trainee, mentor=mentor, program=inactive, message="")
+    closed.trainees.add(trainee)
+    assert match_request(trainee=trainee, mentor=mentor, program=closed, message="").program == closed
+
+
+def test_the_trainee_cancels_their_open_request_but_not_twice(trainee: Any, mentor: Any, program: Any) -> None:
+    match = match_request(trainee=trainee, mentor=mentor, program=program, message="")
+    match_cancel(match=match, by=trainee.user)
+    match.refresh_from_db()
+    assert match.status == Match.Status.CANCELLED
+    assert match.transitions.last().by == trainee.user
+    with pytest.raises(RequestNotOpen):
+        match_cancel(match=match, by=trainee.user)
+    # a cancelled request frees the pair: the trainee may ask again
+    assert match_request(trainee=trainee, mentor=mentor, program=program, message="").pk != match.pk
+
+
+def test_coordinators_are_reminded_once_and_stale_requests_expire(
+    trainee: Any, mentor: Any, program: Any, coordinator: Any
+) -> None:
+    match = match_request(trainee=trainee, mentor=mentor, program=program, message="")
+    start = match.created_at
+    assert match_requests_remind(now=start + timedelta(days=6)) == 0
+    assert match_requests_remind(now=start + timedelta(days=7, minutes=1)) == 1
+    assert match_requests_remind(now=start + timedelta(days=8)) == 0  # once only
+    assert Notification.objects.filter(kind="match_request_reminder", recipient=coordinator).count() == 1
+    assert match_requests_expire(now=start + timedelta(days=13)) == 0
+    assert match_requests_expire(now=start + timedelta(days=14, minutes=1)) == 1
+    match.refresh_from_db()
+    assert match.status == Match.Status.EXPIRED
+    assert Notification.objects.get(kind="match_request_expired").recipient == trainee.user
+    assert match_requests_expire(now=start + timedelta(days=15)) == 0  # idempotent
+
+
+def test_the_sweep_task_runs_both(trainee: Any, mentor: Any, program: Any) -> None:
+    from matching.tasks import sweep_open_requests
+
+    match = match_request(trainee=trainee, mentor=mentor, program=program, message="")
+    Match.objects.filter(pk=match.pk).update(created_at=timezone.now() - timedelta(days=20))
+    assert sweep_open_requests() == {"expired": 1, "reminded": 0}
+
+
+# --- The pages, as each persona -------------------------------------------------------------------------------
+
+
+def test_a_trainee_requests_from_the_mentor_page_and_sees_it_pending(
+    login: Any, trainee: Any, mentor: Any, program: Any
+) -> None:
+    client = login(trainee.user)
+    page = client.get(reverse("mentors-detail", args=[mentor.pk]))
+    assert "Send request" in page.content.decode()
+    response = client.post(
+        reverse("matching-request-create", args=[mentor.pk]), {"program": program.pk, "message": "Research help"}
+    )
+    assert response.status_code == 302
+    listing = client.get(reverse("matching-requests"))
+    body = listing.content.decode()
+    assert "Dr Maya Patel" in body
+    assert "Pending" in body
+
+
+def test_a_refused_request_shows_the_reason_next_to_the_form(
+    login: Any, trainee: Any, mentor: Any, program: Any
+) -> None:
+    client = login(trainee.user)
+    url = reverse("matching-request-create", args=[mentor.pk])
+    client.post(url, {"program": program.pk, "message": "first"})
+    before = counts()
+    response = client.post(url, {"program": program.pk, "message": "again"})
+    assert response.status_code == 400
+    assert counts() == before
+    assert "already has your request" in response.content.decode()
+
+
+def test_a_request_to_a_full_mentor_through_the_page_saves_nothing(
+    login: Any, trainee: Any, mentor: Any, program: Any
+) -> None:
+    MatchFactory.create_batch(2, mentor=mentor, program=program, status=Match.Status.APPROVED)
+    before = counts()
+    response = login(trainee.user).post(
+        reverse("matching-request-create", args=[mentor.pk]), {"program": program.pk, "message": "please"}
+    )
+    assert response.status_code == 400
+    assert "full" in response.content.decode()
+    assert counts() == before
+
+
+def test_a_mentor_without_a_trainee_profile_cannot_request(login: Any, mentor: Any, program: Any) -> None:
+    other = MentorProfileFactory()
+    response = login(mentor.user).post(
+        reverse("matching-request-create", args=[other.pk]), {"program": program.pk, "message": "hi"}
+    )
+    assert response.status_code == 302
+    assert Match.objects.count() == 0
+    page = login(mentor.user).get(reverse("mentors-detail", args=[other.pk]))
+    assert "Fill in your trainee profile to request a mentor." in page.content.decode()
+
+
+def test_an_outsider_cannot_see_or_cancel_another_trainees_request(
+    login: Any, trainee: Any, outsider: Any, mentor: Any, program: Any
+) -> None:
+    match = match_request(trainee=trainee, mentor=mentor, program=program, message="private")
+    client = login(outsider.user)
+    assert "Dr Maya Patel" not in client.get(reverse("matching-requests")).content.decode()
+    response = client.post(reverse("matching-request-cancel", args=[match.pk]))
+    assert response.status_code == 404
+    match.refresh_from_db()
+    assert match.status == Match.Status.REQUESTED
+
+
+def test_a_coordinator_without_a_trainee_profile_sees_a_prompt_not_an_error(login: Any, coordinator: Any) -> None:
+    response = login(coordinator).get(reverse("matching-requests"))
+    assert response.status_code == 200
+    assert "Fill in your trainee profile" in response.content.decode()
+
+
+def test_the_trainee_cancels_from_the_requests_page(login: Any, trainee: Any, mentor: Any, program: Any) -> None:
+    match = match_request(trainee=trainee, mentor=mentor, program=program, message="")
+    response = login(trainee.user).post(reverse("matching-request-cancel", args=[match.pk]))
+    assert response.status_code == 302
+    match.refresh_from_db()
+    assert match.status == Match.Status.CANCELLED
+
+
+def test_declined_requests_show_the_coordinators_reason(login: Any, trainee: Any, mentor: Any, program: Any) -> None:
+    MatchFactory(
+        trainee=trainee,
+        mentor=mentor,
+        program=program,
+        origin=Match.Origin.REQUEST,
+        status=Match.Status.DECLINED,
+        decision_reason="Mentor on sabbatical",
+    )
+    body = login(trainee.user).get(reverse("matching-requests")).content.decode()
+    assert "Declined" in body
+    assert "Mentor on sabbatical" in body
+
+
+def test_my_mentorship_shows_the_mentors_contact_and_open_requests(
+    login: Any, trainee: Any, mentor: Any, program: Any
+) -> None:
+    MatchFactory(trainee=trainee, mentor=mentor, program=program, status=Match.Status.APPROVED)
+    other = MentorProfileFactory(user__full_name="Dr Open Request")
+    match_request(trainee=trainee, mentor=other, program=ProgramFactory(), message="")
+    body = login(trainee.user).get(reverse("matching-my-mentorship")).content.decode()
+    assert "maya@example.org" in body
+    assert "Dr Open Request" in body
+
+
+def test_my_mentorship_of_an_outsider_shows_nothing_of_others(
+    login: Any, trainee: Any, outsider: Any, mentor: Any
+) -> None:
+    MatchFactory(trainee=trainee, mentor=mentor, status=Match.Status.APPROVED)
+    body = login(outsider.user).get(reverse("matching-my-mentorship")).content.decode()
+    assert "maya@example.org" not in body
+
+
+def test_a_mentor_sees_mentees_and_free_places_and_stops_accepting(login: Any, mentor: Any, trainee: Any) -> None:
+    MatchFactory(trainee=trainee, mentor=mentor, status=Match.Status.APPROVED)
+    client = login(mentor.user)
+    body = client.get(reverse("matching-my-mentees")).content.decode()
+    assert "Tara Trainee" in body
+    assert "1 free place" in body
+    client.post(reverse("matching-mentor-accepting"), {"accepting": "0"})
+    mentor.refresh_from_db()
+    assert mentor.accepting_mentees is False
+    directory = login(trainee.user).get(reverse("mentors-directory"))
+    assert mentor not in [card.mentor for card in directory.context["directory"].cards]
+    client = login(mentor.user)
+    client.post(reverse("matching-mentor-accepting"), {"accepting": "1"})
+    mentor.refresh_from_db()
+    assert mentor.accepting_mentees is True
+
+
+def test_a_trainee_without_a_mentor_profile_gets_no_accepting_switch(login: Any, trainee: Any) -> None:
+    client = login(trainee.user)
+    assert "Only mentors have mentees" in client.get(reverse("matching-my-mentees")).content.decode()
+    client.post(reverse("matching-mentor-accepting"), {"accepting": "0"})  # nothing to change, nothing breaks
+
+
+def test_coordinators_of_no_program_fall_back_to_the_coordinators_group(trainee: Any, mentor: Any) -> None:
+    group_member = CoordinatorFactory()
+    match_request(trainee=trainee, mentor=mentor, program=ProgramFactory(), message="")
+    assert Notification.objects.get(kind="match_requested").recipient == group_member

@@ -1,0 +1,124 @@
+"""The shortlist: star, unstar and order the top three; nobody sees anyone else's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from matching.models import ShortlistEntry
+from matching.services.shortlist import ShortlistInvalid, shortlist_add, shortlist_rank, shortlist_remove
+from tests.factories import MentorProfileFactory, ShortlistEntryFactory, TraineeProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def ranks(trainee: Any) -> dict[int, int | None]:
+    return dict(ShortlistEntry.objects.filter(trainee=trainee).values_list("mentor_id", "rank"))
+
+
+def test_starring_twice_keeps_one_entry_and_unstarring_removes_it(trainee: Any, mentor: Any) -> None:
+    shortlist_add(trainee=trainee, mentor=mentor)
+    shortlist_add(trainee=trainee, mentor=mentor)
+    assert ShortlistEntry.objects.filter(trainee=trainee).count() == 1
+    shortlist_remove(trainee=trainee, mentor=mentor)
+    assert not ShortlistEntry.objects.filter(trainee=trainee).exists()
+
+
+def test_reordering_the_top_three_swaps_ranks_without_breaking_the_unique_rank(trainee: Any) -> None:
+    a, b, c, d = MentorProfileFactory.create_batch(4)
+    for m in (a, b, c, d):
+        shortlist_add(trainee=trainee, mentor=m)
+    shortlist_rank(trainee=trainee, mentor_ids=[a.pk, b.pk, c.pk])
+    shortlist_rank(trainee=trainee, mentor_ids=[c.pk, a.pk, d.pk])  # swap and replace
+    assert ranks(trainee) == {c.pk: 1, a.pk: 2, d.pk: 3, b.pk: None}
+    shortlist_rank(trainee=trainee, mentor_ids=[])
+    assert set(ranks(trainee).values()) == {None}
+
+
+def test_ranking_refuses_more_than_three_duplicates_or_unstarred_mentors(trainee: Any) -> None:
+    a, b, c, d = MentorProfileFactory.create_batch(4)
+    for m in (a, b, c, d):
+        shortlist_add(trainee=trainee, mentor=m)
+    shortlist_rank(trainee=trainee, mentor_ids=[a.pk])
+    for bad in ([a.pk, b.pk, c.pk, d.pk], [a.pk, a.pk], [MentorProfileFactory().pk]):
+        with pytest.raises(ShortlistInvalid):
+            shortlist_rank(trainee=trainee, mentor_ids=bad)
+        assert ranks(trainee)[a.pk] == 1  # nothing changed
+
+
+def test_a_trainee_cannot_shortlist_themselves() -> None:
+    both = TraineeProfileFactory()
+    with pytest.raises(ShortlistInvalid):
+        shortlist_add(trainee=both, mentor=MentorProfileFactory(user=both.user))
+    assert ShortlistEntry.objects.count() == 0
+
+
+def test_star_from_the_mentor_page_then_order_on_the_shortlist_page(login: Any, trainee: Any) -> None:
+    a = MentorProfileFactory(user__full_name="Dr A")
+    b = MentorProfileFactory(user__full_name="Dr B")
+    client = login(trainee.user)
+    for m in (a, b):
+        response = client.post(
+            reverse("matching-shortlist-add", args=[m.pk]), {"next": reverse("mentors-detail", args=[m.pk])}
+        )
+        assert response["Location"] == reverse("mentors-detail", args=[m.pk])
+    page = client.get(reverse("matching-shortlist"))
+    assert "Dr A" in page.content.decode()
+    assert "Dr B" in page.content.decode()
+    response = client.post(reverse("matching-shortlist"), {"rank_1": b.pk, "rank_2": a.pk, "rank_3": ""})
+    assert response.status_code == 302
+    assert ranks(trainee) == {b.pk: 1, a.pk: 2}
+    client.post(reverse("matching-shortlist-remove", args=[a.pk]))
+    assert ranks(trainee) == {b.pk: 1}
+
+
+def test_the_same_mentor_in_two_places_is_refused_with_a_message(login: Any, trainee: Any) -> None:
+    a = MentorProfileFactory()
+    ShortlistEntryFactory(trainee=trainee, mentor=a)
+    response = login(trainee.user).post(reverse("matching-shortlist"), {"rank_1": a.pk, "rank_2": a.pk})
+    assert response.status_code == 400
+    assert "different mentor for each place" in response.content.decode()
+    assert ranks(trainee) == {a.pk: None}
+
+
+def test_an_open_redirect_is_refused(login: Any, trainee: Any, mentor: Any) -> None:
+    response = login(trainee.user).post(
+        reverse("matching-shortlist-add", args=[mentor.pk]), {"next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("matching-shortlist")
+
+
+def test_an_outsider_sees_only_their_own_shortlist(login: Any, trainee: Any, outsider: Any, mentor: Any) -> None:
+    ShortlistEntryFactory(trainee=trainee, mentor=mentor, rank=1)
+    body = login(outsider.user).get(reverse("matching-shortlist")).content.decode()
+    assert "Dr Maya Patel" not in body
+    assert "Your shortlist is empty" in body
+    # unstarring someone else's entry through one's own shortlist changes nothing of theirs
+    login(outsider.user).post(reverse("matching-shortlist-remove", args=[mentor.pk]))
+    assert ranks(trainee) == {mentor.pk: 1}
+
+
+def test_a_mentor_without_a_trainee_profile_cannot_keep_a_shortlist(login: Any, mentor: Any) -> None:
+    other = MentorProfileFactory()
+    client = login(mentor.user)
+    client.post(reverse("matching-shortlist-add", args=[other.pk]))
+    assert ShortlistEntry.objects.count() == 0
+    assert "Fill in your trainee profile" in client.get(reverse("matching-shortlist")).content.decode()
+
+
+def test_a_shortlisted_mentor_scores_higher_in_the_directory(login: Any, trainee: Any) -> None:
+    from tests.factories import ProgramFactory
+
+    ProgramFactory()
+    a = MentorProfileFactory(user__full_name="Dr A")
+    b = MentorProfileFactory(user__full_name="Dr B")
+    client = login(trainee.user)
+    before = {c.mentor.pk: c.score for c in client.get(reverse("mentors-directory")).context["directory"].cards}
+    assert before[a.pk] == before[b.pk]
+    shortlist_add(trainee=trainee, mentor=b)
+    shortlist_rank(trainee=trainee, mentor_ids=[b.pk])
+    cards = client.get(reverse("mentors-directory")).context["directory"].cards
+    assert [c.mentor.pk for c in cards] == [b.pk, a.pk]
+    assert cards[0].shortlist_rank == 1
