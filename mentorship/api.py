@@ -1,16 +1,47 @@
-"""One error format for the whole API: {"error": {"code", "message", "fields"}}."""
+"""One error format for the whole API: {"error": {"code", "message", "fields"}}.
+
+Everything under /api/ answers in this format, whatever went wrong: a domain refusal (ApplicationError), a DRF
+exception (validation, authentication, throttling, a malformed body), a URL that matches no route (handler404)
+or a crash (handler500). Clients switch on `code`, which is stable; `message` is for people.
+"""
 
 from __future__ import annotations
 
+import codecs
+import json
+from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
-from rest_framework import exceptions, status
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
+from rest_framework import exceptions, parsers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from mentorship.errors import ApplicationError
+
+API_PREFIX = "/api/"
+
+# No text the API stores is anywhere near this long (statements, goal descriptions, session notes are a few
+# paragraphs); refusing longer strings at the parser names the field instead of storing a megabyte of text.
+MAX_STRING_LENGTH = 20_000
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "payload_too_large"
+
+
+class LockedOut(exceptions.APIException):
+    """django-axes refused the login: too many failures for this e-mail from this address."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_detail = "Too many failed sign-in attempts. Try again later or ask a coordinator to unlock the account."
+    default_code = "locked_out"
 
 
 def _error(code: str, message: str, fields: dict[str, Any] | None, http_status: int) -> Response:
@@ -19,7 +50,7 @@ def _error(code: str, message: str, fields: dict[str, Any] | None, http_status: 
 
 def _flatten(detail: Any) -> Any:
     if isinstance(detail, dict):
-        return {key: _flatten(value) for key, value in detail.items()}
+        return {str(key): _flatten(value) for key, value in detail.items()}
     if isinstance(detail, list):
         return [_flatten(item) if isinstance(item, (dict, list)) else str(item) for item in detail]
     return [str(detail)]
@@ -33,6 +64,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return _error("invalid", "The request is not valid.", fields, status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    if isinstance(exc, RequestDataTooBig):
+        # DRF reads JSON through request.body, so Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) caps it.
+        exc = PayloadTooLarge()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -43,7 +77,82 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         names = ", ".join(sorted(fields))
         response.data = {"error": {"code": "invalid", "message": f"Invalid input: {names}.", "fields": fields}}
         return response
+    if isinstance(exc, exceptions.ParseError):
+        # The body is not JSON at all (or too deeply nested to read): no field can be named.
+        response.data = {"error": {"code": "malformed_json", "message": str(exc.detail), "fields": {}}}
+        return response
     detail = getattr(exc, "detail", str(exc))
     code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
     response.data = {"error": {"code": str(code), "message": str(detail), "fields": {}}}
     return response
+
+
+def _refuse_unstorable_strings(data: Any) -> None:
+    """Name every string field that is absurdly long or holds characters no database can store.
+
+    Walks the parsed JSON iteratively (a parse that succeeded can still be deep enough to exhaust recursion).
+    NUL and lone surrogates pass JSON parsing but PostgreSQL refuses them with a 500, so they stop here.
+    """
+    errors: dict[str, list[str]] = {}
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((f"{path}.{key}" if path else str(key), item) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{index}]" if path else f"[{index}]", item) for index, item in enumerate(value))
+        elif isinstance(value, str):
+            name = path or "non_field_errors"
+            if len(value) > MAX_STRING_LENGTH:
+                errors[name] = [f"Ensure this field has no more than {MAX_STRING_LENGTH} characters."]
+            elif "\x00" in value:
+                errors[name] = ["Null characters are not allowed."]
+            else:
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError:
+                    errors[name] = ["This text contains characters that are not valid Unicode."]
+    if errors:
+        raise exceptions.ValidationError(errors)
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, refusing what would otherwise become a 500 or a megabyte in a text column.
+
+    NaN/Infinity are refused (not JSON), a nesting deep enough to exhaust recursion is a parse error (DRF's
+    parser lets RecursionError through), and every string is checked by _refuse_unstorable_strings.
+    """
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None) -> Any:
+        parser_context = parser_context or {}
+        encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
+        raw = stream.read() if stream is not None else b""
+        try:
+            text = codecs.decode(raw, encoding)
+            data = json.loads(text, parse_constant=_refuse_constant)
+        except (ValueError, RecursionError) as exc:
+            raise exceptions.ParseError(f"JSON parse error - {exc}") from exc
+        _refuse_unstorable_strings(data)
+        return data
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _api_error(request: HttpRequest, code: str, message: str, http_status: int) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": message, "fields": {}}}, status=http_status)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: a URL under /api/ that matches no route still answers in the API's error format."""
+    if request.path.startswith(API_PREFIX):
+        return _api_error(request, "not_found", "Not found.", status.HTTP_404_NOT_FOUND)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: the crash is logged by Django; the client gets the error format, never a traceback."""
+    if request.path.startswith(API_PREFIX):
+        return _api_error(request, "server_error", "Something went wrong on our side.", 500)
+    return defaults.server_error(request)

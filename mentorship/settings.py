@@ -227,10 +227,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 
 # --- REST API -------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: DRF takes the WWW-Authenticate challenge from the first class, so an anonymous call gets
+    # 401 (with `WWW-Authenticate: Token`) rather than 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
+    # JSON only, size- and string-limited (mentorship.api.JSONParser): any other body is 415.
+    "DEFAULT_PARSER_CLASSES": ["mentorship.api.JSONParser"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
@@ -238,7 +242,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "mentorship.api_schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "mentorship.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "token": env_str("THROTTLE_TOKEN", "10/min"),
@@ -255,6 +259,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # No call to validator.swagger.io from /api/docs/: the page loads only our own files.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 LOGGING = {

@@ -1,0 +1,115 @@
+"""Token sign-in for API clients: POST /api/v1/auth/token/ (e-mail + password → token), DELETE revokes it.
+
+The password check goes through django.contrib.auth.authenticate() with the request, so django-axes counts
+failures and locks the e-mail out exactly as it does on the login page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.db import transaction
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import permissions, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from mentorship.api import LockedOut
+from mentorship.api_schema import ErrorSerializer
+from mentorship.errors import ApplicationError
+from profiles.models import User
+
+
+class InvalidCredentials(ApplicationError):
+    code = "invalid_credentials"
+    status = 400
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True, help_text="Send it as `Authorization: Token <token>`.")
+
+
+@transaction.atomic
+def token_issue(*, user: User) -> Token:
+    """The user's API token; the same one until they revoke it (one token per person)."""
+    token, _ = Token.objects.get_or_create(user=user)
+    return token
+
+
+@transaction.atomic
+def token_revoke(*, user: User) -> None:
+    Token.objects.filter(user=user).delete()
+
+
+class _IsAuthenticatedToRevoke(permissions.BasePermission):
+    """Anyone may ask for a token (that is how one signs in); only a signed-in person may revoke theirs."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return request.method != "DELETE" or bool(request.user and request.user.is_authenticated)
+
+
+class TokenView(APIView):
+    permission_classes = [_IsAuthenticatedToRevoke]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    @extend_schema(
+        operation_id="auth_token_create",
+        tags=["auth"],
+        summary="Sign in: exchange an e-mail and password for an API token",
+        description=(
+            "Returns the caller's token (the same one until it is revoked). Failures count towards the "
+            "account lockout: after 5 failed attempts for an e-mail from one address, further attempts — even "
+            'with the right password — get 429 `{"error": {"code": "locked_out"}}` until the cool-off ends or '
+            "a coordinator unlocks the account in the admin. The endpoint is also throttled (scope `token`)."
+        ),
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="Missing fields, or wrong e-mail or password."),
+            401: OpenApiResponse(ErrorSerializer, description="An invalid token was sent in the header."),
+            429: OpenApiResponse(ErrorSerializer, description="Locked out (`locked_out`) or throttled."),
+        },
+        examples=[OpenApiExample("Sign in", value={"email": "tara@example.org", "password": "…"}, request_only=True)],
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        # The DRF request (not request._request) goes to authenticate(): axes marks the lockout on it, and we
+        # answer in the API's error format instead of AxesMiddleware's HTML lockout page.
+        user = authenticate(
+            request=request,  # type: ignore[arg-type]
+            email=serializer.validated_data["email"],
+            password=serializer.validated_data["password"],
+        )
+        if getattr(request, "axes_locked_out", False):
+            raise LockedOut()
+        if user is None:
+            raise InvalidCredentials("The e-mail or password is not correct.")
+        token = token_issue(user=user)
+        return Response(TokenSerializer({"token": token.key}).data, status=status.HTTP_200_OK)
+
+    @extend_schema(
+        operation_id="auth_token_destroy",
+        tags=["auth"],
+        summary="Sign out: revoke my API token",
+        request=None,
+        responses={
+            204: OpenApiResponse(description="The token is deleted; sign in again for a new one."),
+            401: OpenApiResponse(ErrorSerializer, description="Not signed in."),
+            429: OpenApiResponse(ErrorSerializer, description="Throttled."),
+        },
+    )
+    def delete(self, request: Request) -> Response:
+        token_revoke(user=request.user)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,88 @@
+"""OpenAPI schema: the shared error component, and error responses every operation really can return.
+
+Feature modules document their own success bodies and domain refusals (409 `mentor_at_capacity`, …) with
+`extend_schema`. What every view gets from the framework — 401 for a missing or bad token, 403 from a permission
+or CSRF check, 404 for an unknown id or page, 400/413/415 for a bad body, 429 from a throttle — is added here,
+once, so no operation can forget it and schemathesis can hold the API to its schema.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+_DESCRIPTIONS = {
+    "400": "The input is not valid: `fields` names each field (or query parameter) and what is wrong (code "
+    "`invalid`), or the body is not JSON (code `malformed_json`).",
+    "401": "Not signed in, or the token is not valid (codes `not_authenticated`, `authentication_failed`).",
+    "403": "Signed in but not allowed to do this (code `permission_denied`).",
+    "404": "No such object among those visible to the caller, or no such page (code `not_found`).",
+    "413": "The body is larger than the server accepts (code `payload_too_large`).",
+    "415": "The body is not `application/json` (code `unsupported_media_type`).",
+    "429": "Too many requests; retry after the `Retry-After` header's seconds (code `throttled`).",
+}
+
+
+class ApiErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable, machine-readable: clients switch on it.")
+    message = serializers.CharField(help_text="For people; may change.")
+    # The metaclass moves declared fields off the class, so this does not shadow Serializer.fields.
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.JSONField(),
+        help_text="Field name → list of problems (nested objects for nested fields); empty when no field is at fault.",
+    )
+
+
+class ApiErrorSerializer(serializers.Serializer):
+    """Every error response of the API."""
+
+    error = ApiErrorDetailSerializer()
+
+
+# Feature modules import this name for their own error responses: `409: OpenApiResponse(ErrorSerializer, ...)`.
+ErrorSerializer = ApiErrorSerializer
+
+
+class ApiAutoSchema(AutoSchema):
+    """AutoSchema that adds the framework's error responses an operation can return and has not documented."""
+
+    def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
+        responses: dict[str, Any] = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        for code in self._framework_error_codes():
+            if code not in responses:
+                responses[code] = self._error_response(code, _DESCRIPTIONS[code])
+        for code, response in list(responses.items()):
+            # An error documented with a description only still has the error body: say so.
+            if code.isdigit() and int(code) >= 400 and "content" not in response:
+                responses[code] = {**response, "content": self._error_response(code, "")["content"]}
+        return responses
+
+    def _error_response(self, code: str, description: str) -> dict[str, Any]:
+        return self._get_response_for_code(OpenApiResponse(ApiErrorSerializer, description=description), code)  # type: ignore[no-any-return]
+
+    def _framework_error_codes(self) -> list[str]:
+        codes: list[str] = []
+        auth = self.get_auth()
+        public = not auth or {} in auth
+        has_body = self.method in BODY_METHODS
+        is_list = self.method == "GET" and self._is_list_view()
+        if has_body or is_list:
+            codes.append("400")  # a bad body, or a bad filter value
+        if self.view.get_authenticators():
+            codes.append("401")  # even a public operation refuses a bad token
+        if not public:
+            codes.append("403")
+        if "{" in self.path or (is_list and self._get_paginator() is not None):
+            codes.append("404")  # an id the caller cannot see, or a page past the end
+        if has_body:
+            codes += ["413", "415"]
+        if self.view.get_throttles():
+            codes.append("429")
+        return codes

@@ -1,0 +1,227 @@
+"""API personas with tokens, and a small world with secrets planted where no other persona may read them.
+
+The world (two programs):
+- program A, run by `coordinator`: `trainee` ↔ `mentor`, an approved match with a meeting, a session log whose
+  private notes only the mentor may read, and feedback the mentor wrote (the trainee may not read it).
+- program B, run by `other_coordinator`: `victim` ↔ `victim_mentor`. Everything private of the victim (goal,
+  statement, request message, session notes, feedback, check-in, notifications) holds a unique secret.
+
+`world.forbidden[persona]` lists the secrets that persona must never receive in any response.
+Models that another engineer has not migrated yet are skipped, so the harness works while the API grows.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
+from django.db.models import Model
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.factories import (
+    CoordinatorFactory,
+    GoalFactory,
+    MatchFactory,
+    MentorProfileFactory,
+    ProgramFactory,
+    TraineeProfileFactory,
+)
+
+PERSONAS = ("trainee", "mentor", "coordinator", "other_coordinator", "victim", "victim_mentor")
+
+
+@dataclass
+class World:
+    users: dict[str, Any] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+    objects: dict[str, Model] = field(default_factory=dict)
+    secrets: dict[str, str] = field(default_factory=dict)
+    forbidden: dict[str, set[str]] = field(default_factory=dict)
+
+    def headers(self, persona: str) -> dict[str, str]:
+        return {"Authorization": f"Token {self.tokens[persona]}"} if persona != "anonymous" else {}
+
+    def client(self, persona: str) -> APIClient:
+        api = APIClient()
+        if persona != "anonymous":
+            api.credentials(HTTP_AUTHORIZATION=f"Token {self.tokens[persona]}")
+        return api
+
+    def leaks(self, persona: str, body: str) -> list[str]:
+        """Names of the secrets this persona must not see that appear in `body`."""
+        return sorted(name for name in self.forbidden.get(persona, set()) if self.secrets[name] in body)
+
+
+def _migrated(model: type[Model]) -> bool:
+    return model._meta.db_table in connection.introspection.table_names()
+
+
+def _secret(world: World, name: str) -> str:
+    value = f"PLANTED-{name}-{secrets.token_hex(6)}"
+    world.secrets[name] = value
+    return value
+
+
+def _plant_meetings(world: World, *, match: Any, victim_match: Any) -> None:
+    """Meetings, session logs and feedback, if the meetings app's tables exist yet."""
+    try:
+        from meetings.models import CheckIn, Feedback, Meeting, SessionLog
+    except ImportError:
+        return
+    if not all(_migrated(m) for m in (Meeting, SessionLog, Feedback, CheckIn)):
+        return
+    start = timezone.now() - timedelta(days=3)
+    users = world.users
+    for key, m, mentor_user, trainee_user in (
+        ("", match, users["mentor"], users["trainee"]),
+        ("victim_", victim_match, users["victim_mentor"], users["victim"]),
+    ):
+        meeting = Meeting.objects.create(
+            match=m, proposed_by=mentor_user, start=start, status=Meeting.Status.ACCEPTED, agenda="Catch up"
+        )
+        world.objects[f"{key}meeting"] = meeting
+        log = SessionLog.objects.create(
+            match=m,
+            meeting=meeting,
+            author=mentor_user,
+            date=start.date(),
+            duration_minutes=45,
+            notes_shared=_secret(world, f"{key}notes_shared") if key else "We talked about research.",
+            notes_private=_secret(world, f"{key}notes_private"),
+        )
+        world.objects[f"{key}session_log"] = log
+        world.objects[f"{key}mentor_feedback"] = Feedback.objects.create(
+            meeting=meeting,
+            author=mentor_user,
+            role=Feedback.Role.MENTOR,
+            rating=4,
+            useful=True,
+            went_well=_secret(world, f"{key}mentor_feedback"),
+        )
+        if key:
+            world.objects["victim_feedback"] = Feedback.objects.create(
+                meeting=meeting,
+                author=trainee_user,
+                role=Feedback.Role.TRAINEE,
+                rating=2,
+                useful=False,
+                to_change=_secret(world, "victim_feedback"),
+            )
+            world.objects["victim_checkin"] = CheckIn.objects.create(
+                match=m, respondent=trainee_user, period=0, going_well=2, comment=_secret(world, "victim_checkin")
+            )
+
+
+def _plant_notifications(world: World) -> None:
+    from notifications.models import Notification
+
+    if not _migrated(Notification):
+        return
+    world.objects["victim_notification"] = Notification.objects.create(
+        recipient=world.users["victim"],
+        kind="generic",
+        context={"message": _secret(world, "victim_notification")},
+        dedup_key=f"planted:{secrets.token_hex(8)}",
+        email=False,
+    )
+
+
+def build_world() -> World:
+    world = World()
+    coordinator = CoordinatorFactory(full_name="Cora Coordinator", email="cora@example.org")
+    other_coordinator = CoordinatorFactory(full_name="Olga Othercoord", email="olga@example.org")
+    trainee = TraineeProfileFactory(user__full_name="Tara Trainee", user__email="tara@example.org")
+    mentor = MentorProfileFactory(user__full_name="Dr Maya Patel", user__email="maya@example.org")
+    victim = TraineeProfileFactory(
+        user__full_name="Vera Victim",
+        user__email="vera@example.org",
+        statement=_secret(world, "victim_statement"),
+    )
+    victim_mentor = MentorProfileFactory(user__full_name="Dr Victor Vance", user__email="victor@example.org")
+    world.users = {
+        "trainee": trainee.user,
+        "mentor": mentor.user,
+        "coordinator": coordinator,
+        "other_coordinator": other_coordinator,
+        "victim": victim.user,
+        "victim_mentor": victim_mentor.user,
+    }
+    program: Any = ProgramFactory(name="Program A", coordinators=[coordinator], open_to_all=False)
+    other_program: Any = ProgramFactory(name="Program B", coordinators=[other_coordinator], open_to_all=False)
+    program.mentors.add(mentor)
+    program.trainees.add(trainee)
+    other_program.mentors.add(victim_mentor)
+    other_program.trainees.add(victim)
+    match = MatchFactory(program=program, mentor=mentor, trainee=trainee, status="approved", origin="request")
+    victim_match = MatchFactory(
+        program=other_program,
+        mentor=victim_mentor,
+        trainee=victim,
+        status="approved",
+        origin="request",
+        message=_secret(world, "victim_request_message"),
+    )
+    world.objects.update(  # type: ignore[call-overload]
+        program=program,
+        other_program=other_program,
+        match=match,
+        victim_match=victim_match,
+        trainee_profile=trainee,
+        mentor_profile=mentor,
+        victim_profile=victim,
+        goal=GoalFactory(trainee=trainee, title="Publish a case report"),
+        victim_goal=GoalFactory(
+            trainee=victim, title="A goal of Vera's", description=_secret(world, "victim_goal_description")
+        ),
+    )
+    _plant_meetings(world, match=match, victim_match=victim_match)
+    _plant_notifications(world)
+    world.tokens = {name: Token.objects.create(user=user).key for name, user in world.users.items()}
+
+    victim_side = {name for name in world.secrets if name.startswith("victim_")}
+    own_private = {"notes_private", "mentor_feedback"} & set(world.secrets)
+    world.forbidden = {
+        "anonymous": set(world.secrets),
+        "trainee": victim_side | own_private,  # not even the private notes and feedback about her own sessions
+        "mentor": victim_side,
+        "coordinator": victim_side | ({"notes_private"} & set(world.secrets)),
+        "other_coordinator": {"notes_private", "victim_notes_private"} & set(world.secrets),
+        "victim": ({"victim_notes_private", "victim_mentor_feedback"} | own_private) & set(world.secrets),
+    }
+    return world
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def wsgi_requests_keep_the_test_connection() -> Iterator[None]:
+    """Let a WSGI call (schemathesis) run inside the test's transaction, as Django's test client does.
+
+    Django closes "old" connections at the start and end of each request; inside a test transaction that closes
+    the test's own connection ("connection is closed"). Django's test client disconnects the same receiver.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+        cache.clear()

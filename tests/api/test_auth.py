@@ -1,0 +1,151 @@
+"""POST/DELETE /api/v1/auth/token/: signing in for a token, the lockout, the throttle, revoking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.conf import settings
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.factories import TraineeProfileFactory
+from tests.factories.profiles import DEFAULT_PASSWORD
+
+URL = "/api/v1/auth/token/"
+pytestmark = pytest.mark.django_db
+
+
+def _sign_in(api: APIClient, email: str, password: str = DEFAULT_PASSWORD, **extra: Any) -> Any:
+    return api.post(URL, {"email": email, "password": password}, format="json", **extra)
+
+
+def test_a_trainee_exchanges_her_email_and_password_for_a_token(api_client: APIClient, trainee: Any) -> None:
+    response = _sign_in(api_client, "tara@example.org")
+
+    assert response.status_code == 200
+    assert response.json() == {"token": Token.objects.get(user=trainee.user).key}
+
+
+def test_the_email_is_matched_whatever_its_case_and_the_same_token_comes_back(
+    api_client: APIClient, trainee: Any
+) -> None:
+    first = _sign_in(api_client, "tara@example.org").json()["token"]
+    second = _sign_in(api_client, "  TARA@Example.ORG ".strip()).json()["token"]
+
+    assert first == second
+    assert Token.objects.count() == 1
+
+
+def test_the_token_signs_in_later_calls_and_revoking_it_signs_out(api_client: APIClient, trainee: Any) -> None:
+    token = _sign_in(api_client, "tara@example.org").json()["token"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+
+    assert api_client.delete(URL).status_code == 204
+    assert not Token.objects.filter(user=trainee.user).exists()
+    # The revoked token is now refused.
+    refused = api_client.delete(URL)
+    assert refused.status_code == 401
+    assert refused.json()["error"]["code"] == "authentication_failed"
+
+
+def test_a_wrong_password_is_refused_with_a_stable_code_and_no_token(api_client: APIClient, trainee: Any) -> None:
+    response = _sign_in(api_client, "tara@example.org", "not-the-password")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_credentials"
+    assert Token.objects.count() == 0
+
+
+def test_an_unknown_email_gets_the_same_answer_as_a_wrong_password(api_client: APIClient, trainee: Any) -> None:
+    response = _sign_in(api_client, "nobody@example.org")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_credentials"
+
+
+def test_an_inactive_person_gets_no_token(api_client: APIClient, trainee: Any) -> None:
+    trainee.user.is_active = False
+    trainee.user.save()
+
+    assert _sign_in(api_client, "tara@example.org").status_code == 400
+    assert Token.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        ({}, {"email", "password"}),
+        ({"email": "tara@example.org"}, {"password"}),
+        ({"email": "not an address", "password": "x"}, {"email"}),
+        ({"email": ["tara@example.org"], "password": {"a": 1}}, {"email", "password"}),
+    ],
+)
+def test_missing_or_mistyped_fields_are_named(api_client: APIClient, trainee: Any, body: Any, fields: set[str]) -> None:
+    response = api_client.post(URL, body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid"
+    assert set(response.json()["error"]["fields"]) == fields
+    assert Token.objects.count() == 0
+
+
+def test_after_five_failures_even_the_right_password_is_refused_as_locked_out(
+    api_client: APIClient, trainee: Any
+) -> None:
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert _sign_in(api_client, "tara@example.org", "guess").status_code == 400
+    fifth = _sign_in(api_client, "tara@example.org", "guess")
+    sixth = _sign_in(api_client, "tara@example.org")  # the right password
+
+    assert fifth.status_code == 429
+    assert sixth.status_code == 429
+    assert sixth.json()["error"]["code"] == "locked_out"
+    assert sixth["Content-Type"] == "application/json"  # our format, not axes' HTML lockout page
+    assert Token.objects.count() == 0
+
+
+def test_the_lockout_holds_whatever_case_the_email_is_typed_in(api_client: APIClient, trainee: Any) -> None:
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        _sign_in(api_client, "tara@example.org" if attempt % 2 else "TARA@EXAMPLE.ORG", "guess")
+
+    assert _sign_in(api_client, "Tara@Example.org").json()["error"]["code"] == "locked_out"
+
+
+def test_a_locked_out_email_does_not_lock_out_someone_else(api_client: APIClient, trainee: Any) -> None:
+    other: Any = TraineeProfileFactory(user__email="sam@example.org")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _sign_in(api_client, "tara@example.org", "guess")
+
+    assert _sign_in(api_client, "sam@example.org").status_code == 200
+    assert Token.objects.filter(user=other.user).exists()
+
+
+def test_the_token_endpoint_is_throttled_with_a_retry_after(api_client: APIClient, trainee: Any) -> None:
+    rates: Any = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]  # type: ignore[index]
+    allowed = int(rates["token"].split("/")[0])
+    for _ in range(allowed):
+        assert _sign_in(api_client, "tara@example.org").status_code == 200
+
+    throttled = _sign_in(api_client, "tara@example.org")
+
+    assert throttled.status_code == 429
+    assert throttled.json()["error"]["code"] == "throttled"
+    assert int(throttled["Retry-After"]) > 0
+
+
+def test_revoking_without_signing_in_is_401_with_a_token_challenge(api_client: APIClient) -> None:
+    response = api_client.delete(URL)
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_a_malformed_authorization_header_is_401_even_on_the_public_sign_in(
+    api_client: APIClient, trainee: Any
+) -> None:
+    response = _sign_in(api_client, "tara@example.org", HTTP_AUTHORIZATION="Token not-a-real-token")
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "authentication_failed"

@@ -1,0 +1,169 @@
+"""Bad input gets one error format with the field named, and nothing is saved.
+
+The token endpoint (always reachable, always parses its body) pins the exact codes; then every operation in the
+schema with a JSON body gets malformed JSON, a wrong content type, wrong types and a 1 MB string as each persona.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.api.conftest import World
+from tests.api.schema_walk import TOKEN_PATH, Operation, body_properties, operations, row_counts
+
+pytestmark = pytest.mark.django_db
+
+BODY_OPERATIONS = [op for op in operations() if op.has_json_body and op.path != TOKEN_PATH]
+ID_OPERATIONS = [op for op in operations() if op.path_params]
+PERSONAS = ("trainee", "mentor", "coordinator")
+MEGABYTE = "x" * (1024 * 1024)
+
+
+def _is_error(response: Any) -> dict[str, Any]:
+    body = response.json()
+    assert set(body) == {"error"}, body
+    assert set(body["error"]) == {"code", "message", "fields"}, body
+    return body["error"]  # type: ignore[no-any-return]
+
+
+def _wrong_type(prop: dict[str, Any]) -> Any:
+    kind = prop.get("type")
+    if kind in {"integer", "number", "boolean", "array"}:
+        return {"not": "this"}
+    if kind == "object":
+        return [1, 2]
+    return {"a": ["nested"]}  # for strings, enums and anything else
+
+
+# --- The exact codes, on the sign-in endpoint -----------------------------------------------------------------
+
+
+def test_malformed_json_is_400_malformed_json(api_client: APIClient) -> None:
+    response = api_client.post(TOKEN_PATH, '{"email": "tara@example.org", ', content_type="application/json")
+
+    assert response.status_code == 400
+    assert _is_error(response)["code"] == "malformed_json"
+
+
+@pytest.mark.parametrize("body", ["NaN", '{"email": Infinity}', "[" * 100_000 + "]" * 100_000])
+def test_json_that_python_would_accept_but_json_does_not_is_refused(api_client: APIClient, body: str) -> None:
+    """NaN/Infinity are not JSON; 100,000 nested brackets would exhaust the parser's recursion (a 500)."""
+    response = api_client.post(TOKEN_PATH, body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert _is_error(response)["code"] == "malformed_json"
+
+
+def test_a_form_body_is_415_unsupported_media_type(api_client: APIClient) -> None:
+    response = api_client.post(TOKEN_PATH, {"email": "tara@example.org", "password": "x"})  # multipart
+
+    assert response.status_code == 415
+    assert _is_error(response)["code"] == "unsupported_media_type"
+
+
+def test_a_megabyte_string_is_400_with_the_field_named(api_client: APIClient) -> None:
+    response = api_client.post(TOKEN_PATH, {"email": "tara@example.org", "password": MEGABYTE}, format="json")
+
+    assert response.status_code == 400
+    assert list(_is_error(response)["fields"]) == ["password"]
+
+
+def test_text_no_database_can_store_is_400_with_the_field_named(api_client: APIClient) -> None:
+    # A NUL byte and a lone surrogate both parse as JSON; PostgreSQL would refuse them with a 500.
+    body = '{"email": "tara@example.org", "password": "a\\u0000b", "note": "\\ud800"}'
+    response = api_client.post(TOKEN_PATH, body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert set(_is_error(response)["fields"]) == {"password", "note"}
+
+
+def test_a_body_over_the_upload_limit_is_413(api_client: APIClient, settings: Any) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    body = json.dumps({"email": "tara@example.org", "password": "y" * 20_000})
+
+    response = api_client.post(TOKEN_PATH, body, content_type="application/json")
+
+    assert response.status_code == 413
+    assert _is_error(response)["code"] == "payload_too_large"
+
+
+def test_an_unknown_api_url_answers_in_the_error_format(api_client: APIClient) -> None:
+    response = api_client.get("/api/v1/no-such-thing/")
+
+    assert response.status_code == 404
+    assert _is_error(response)["code"] == "not_found"
+
+
+def test_a_page_outside_the_api_keeps_the_html_404(client: Any, db: None) -> None:
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert "text/html" in response["Content-Type"]
+
+
+# --- Every operation with a JSON body, as each persona ----------------------------------------------------------
+
+
+def _ids(world: World, operation: Operation) -> dict[str, Any]:
+    """Path ids that point at a real object when the path names a kind of object the world has."""
+    ids: dict[str, Any] = {}
+    segments = [s for s in operation.path.strip("/").split("/") if not s.startswith("{")]
+    for param in operation.path_params:
+        for segment in reversed(segments):
+            key = segment.replace("-", "_").removesuffix("es" if segment.endswith("ches") else "s")
+            obj = world.objects.get(key)
+            if obj is not None:
+                ids[param] = obj.pk
+                break
+    return ids
+
+
+@pytest.mark.parametrize("operation", BODY_OPERATIONS, ids=str)
+def test_bad_bodies_are_refused_and_nothing_is_saved(operation: Operation, world: World) -> None:
+    properties = body_properties(operation)
+    url = operation.url(**_ids(world, operation))
+    send = {"POST": "post", "PUT": "put", "PATCH": "patch", "DELETE": "delete"}[operation.method]
+    reached_validation = False
+    for persona in PERSONAS:
+        api = world.client(persona)
+        before = row_counts()
+
+        malformed = getattr(api, send)(url, '{"broken": ', content_type="application/json")
+        form = getattr(api, send)(url, "a=1&b=2", content_type="application/x-www-form-urlencoded")
+        wrong_types = getattr(api, send)(url, {name: _wrong_type(p) for name, p in properties.items()}, format="json")
+        huge = getattr(api, send)(url, {name: MEGABYTE for name in properties} or {"x": MEGABYTE}, format="json")
+
+        assert row_counts() == before, f"{operation} as {persona} saved something from a refused request"
+        for response in (malformed, form, wrong_types, huge):
+            assert 400 <= response.status_code < 500, (persona, response.status_code, response.content[:500])
+            _is_error(response)
+        if malformed.status_code == 400:
+            reached_validation = True
+            assert _is_error(malformed)["code"] == "malformed_json"
+            assert form.status_code == 415
+        if wrong_types.status_code == 400 and properties:
+            named = set(_is_error(wrong_types)["fields"])
+            assert named, f"{operation}: a 400 for wrong types must name the fields"
+        if huge.status_code == 400 and properties:
+            assert set(_is_error(huge)["fields"]) & set(properties), f"{operation}: the 1 MB field is not named"
+    if not operation.path_params:
+        assert reached_validation, f"{operation}: no persona's body was ever parsed (403 for all three?)"
+
+
+@pytest.mark.parametrize("operation", ID_OPERATIONS, ids=str)
+def test_unknown_ids_in_the_path_are_404_in_the_error_format(operation: Operation, world: World) -> None:
+    before = row_counts()
+    for persona in ("trainee", "coordinator"):
+        api = world.client(persona)
+        for bad_id in (987654321, "not-a-number"):
+            url = operation.url(**dict.fromkeys(operation.path_params, bad_id))
+            response = api.generic(operation.method, url, "{}", content_type="application/json")
+
+            # 405 would mean the path exists without that method; 403 a permission refused before the lookup.
+            assert response.status_code in {403, 404}, (persona, url, response.status_code, response.content[:300])
+            _is_error(response)
+    assert row_counts() == before

@@ -1,0 +1,84 @@
+"""Programs in the admin: coordinators see and edit only their own; weights are validated."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from matching.models import Program
+from tests.factories import CoordinatorFactory, ProgramFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _form_data(program: Program, **changes):
+    data = {
+        "name": program.name,
+        "description": program.description,
+        "is_active": "on",
+        "open_to_all": "on",
+        "coordinators": [c.pk for c in program.coordinators.all()],
+        "weights": json.dumps(program.weights),
+        "institution_rule": program.institution_rule,
+        "stage_gap_best": program.stage_gap_best,
+        "time_zone_cap_hours": "",
+        "max_open_requests": program.max_open_requests,
+        "request_reminder_days": program.request_reminder_days,
+        "request_expiry_days": program.request_expiry_days,
+        "reminder_lead_hours": json.dumps(program.reminder_lead_hours),
+        "first_meeting_days": program.first_meeting_days,
+        "inactivity_days": program.inactivity_days,
+        "first_checkin_days": program.first_checkin_days,
+        "checkin_every_days": program.checkin_every_days,
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_coordinator_lists_only_the_programs_they_coordinate(login, coordinator):
+    mine = ProgramFactory(name="Mine", coordinators=[coordinator])
+    ProgramFactory(name="Theirs", coordinators=[CoordinatorFactory()])
+    response = login(coordinator).get(reverse("admin:matching_program_changelist"))
+    assert [p.pk for p in response.context["cl"].result_list] == [mine.pk]
+
+
+def test_the_program_page_links_to_health_and_rounds(login, coordinator):
+    program = ProgramFactory(coordinators=[coordinator])
+    html = login(coordinator).get(reverse("admin:matching_program_change", args=[program.pk])).content.decode()
+    assert reverse("admin:matching_program_health", args=[program.pk]) in html
+    assert f"{reverse('admin:matching_matchinground_add')}?program={program.pk}" in html
+
+
+def test_negative_or_unknown_weights_are_refused_and_nothing_changes(login, coordinator):
+    program = ProgramFactory(coordinators=[coordinator])
+    before = dict(program.weights)
+    client = login(coordinator)
+    url = reverse("admin:matching_program_change", args=[program.pk])
+
+    for bad in ({"specialty": -1}, {"charisma": 2}, {"specialty": 0, "career_stage": 0}):
+        weights = {**{k: 0 for k in before}, **bad} if "career_stage" in bad else {**before, **bad}
+        response = client.post(url, _form_data(program, weights=json.dumps(weights)))
+        assert response.status_code == 200, bad
+        assert response.context["adminform"].form.errors["weights"], bad
+
+    program.refresh_from_db()
+    assert program.weights == before
+
+
+def test_valid_weights_are_saved(login, coordinator):
+    program = ProgramFactory(coordinators=[coordinator])
+    weights = {**program.weights, "specialty": 5}
+    response = login(coordinator).post(
+        reverse("admin:matching_program_change", args=[program.pk]), _form_data(program, weights=json.dumps(weights))
+    )
+    assert response.status_code == 302
+    program.refresh_from_db()
+    assert program.weights["specialty"] == 5
+
+
+def test_another_coordinators_program_cannot_be_opened(login, coordinator):
+    theirs = ProgramFactory(coordinators=[CoordinatorFactory()])
+    response = login(coordinator).get(reverse("admin:matching_program_change", args=[theirs.pk]))
+    assert response.status_code == 302  # the admin redirects a missing object to the index with a message

@@ -1,0 +1,117 @@
+"""Rounds in the admin: start from a program, watch progress as JSON, read the quality report, approve in bulk."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from matching.models import Match, MatchingRound
+from matching.services.rounds import round_run
+from tests.factories import (
+    CoordinatorFactory,
+    MatchingRoundFactory,
+    MentorProfileFactory,
+    ProgramFactory,
+    TraineeProfileFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def program(coordinator):
+    return ProgramFactory(name="Demo Program", coordinators=[coordinator])
+
+
+def test_a_coordinator_starts_a_round_from_the_admin_and_lands_on_its_page(login, coordinator, program, monkeypatch):
+    sent = []
+    monkeypatch.setattr("matching.tasks.run_round.delay", sent.append)
+    client = login(coordinator)
+
+    form = client.get(reverse("admin:matching_matchinground_add"), {"program": program.pk})
+    assert form.status_code == 200
+    assert "Demo Program" in form.content.decode()
+    with pytest.MonkeyPatch.context():
+        response = client.post(
+            reverse("admin:matching_matchinground_add"), {"program": program.pk, "algorithm": "stable"}
+        )
+
+    matching_round = MatchingRound.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:matching_matchinground_change", args=[matching_round.pk])
+    assert matching_round.algorithm == "stable"
+    assert matching_round.started_by == coordinator
+
+
+def test_the_start_form_offers_only_the_coordinators_programs(login, coordinator, program):
+    other = ProgramFactory(name="Someone Else's", coordinators=[CoordinatorFactory()])
+    client = login(coordinator)
+    html = client.get(reverse("admin:matching_matchinground_add")).content.decode()
+    assert "Someone Else&#x27;s" not in html
+    response = client.post(reverse("admin:matching_matchinground_add"), {"program": other.pk, "algorithm": "optimal"})
+    assert response.status_code == 200  # the form refuses the choice
+    assert not MatchingRound.objects.exists()
+
+
+def test_the_status_endpoint_reports_stage_and_progress(login, coordinator, program):
+    matching_round = MatchingRoundFactory(program=program, status="running", stage="scoring", progress=25)
+    data = login(coordinator).get(reverse("admin:matching_matchinground_status", args=[matching_round.pk])).json()
+    assert data == {
+        "id": matching_round.pk,
+        "status": "running",
+        "status_label": "Running",
+        "stage": "scoring",
+        "progress": 25,
+        "finished": False,
+        "error": "",
+    }
+
+
+def test_another_programs_round_is_not_found(login, coordinator):
+    theirs = MatchingRoundFactory(program=ProgramFactory(coordinators=[CoordinatorFactory()]))
+    client = login(coordinator)
+    assert client.get(reverse("admin:matching_matchinground_status", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("admin:matching_matchinground_change", args=[theirs.pk])).status_code == 404
+
+
+def test_a_finished_round_page_shows_quality_proposals_and_the_bulk_approval_link(login, coordinator, program):
+    MentorProfileFactory(capacity=2)
+    TraineeProfileFactory.create_batch(2)
+    matching_round = round_run(matching_round=MatchingRoundFactory(program=program, started_by=coordinator))
+    assert matching_round.status == "done", matching_round.error
+
+    html = login(coordinator).get(reverse("admin:matching_matchinground_change", args=[matching_round.pk])).content
+    html = html.decode()
+    assert "Quality report" in html
+    assert "Trainees matched" in html
+    assert "100.0%" in html
+    assert f"?round={matching_round.pk}&amp;status__exact=proposed" in html
+    assert "js/admin-round.js" in html
+    assert "<script>" not in html.replace('<script src="', "")  # no inline script (CSP)
+
+
+def test_the_match_list_filtered_by_round_shows_only_its_proposals(login, coordinator, program):
+    matching_round = MatchingRoundFactory(program=program)
+    Match.objects.create(
+        program=program,
+        mentor=MentorProfileFactory(),
+        trainee=TraineeProfileFactory(),
+        status="proposed",
+        origin="round",
+        round=matching_round,
+    )
+    Match.objects.create(
+        program=program,
+        mentor=MentorProfileFactory(),
+        trainee=TraineeProfileFactory(),
+        status="proposed",
+        origin="round",
+    )
+    response = login(coordinator).get(reverse("admin:matching_match_changelist"), {"round": matching_round.pk})
+    assert [m.round_id for m in response.context["cl"].result_list] == [matching_round.pk]
+
+
+@pytest.mark.parametrize("persona", ["trainee", "mentor"])
+def test_trainees_and_mentors_cannot_reach_round_pages(persona, request, client, program):
+    client.force_login(request.getfixturevalue(persona).user, backend="profiles.backends.EmailBackend")
+    assert client.get(reverse("admin:matching_matchinground_add")).status_code == 302

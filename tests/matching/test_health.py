@@ -1,0 +1,126 @@
+"""Program health for coordinators: statuses, late first meetings, at-risk matches, load, sessions, feedback, CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+from django.utils import timezone
+
+from matching.coordination.health import program_health
+from matching.models import Match
+from tests.factories import CoordinatorFactory, MatchFactory, MentorProfileFactory, ProgramFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def program(coordinator):
+    return ProgramFactory(name="Demo Program", coordinators=[coordinator], first_meeting_days=21)
+
+
+def _approved(program, **kwargs):
+    kwargs.setdefault("decided_at", timezone.now() - timedelta(days=30))
+    return MatchFactory(program=program, status=Match.Status.APPROVED, **kwargs)
+
+
+def test_an_approved_match_with_no_meeting_after_the_programs_days_is_listed(program):
+    late = _approved(program)
+    _approved(program, decided_at=timezone.now() - timedelta(days=3))  # still within 21 days
+    met = _approved(program)
+    meeting = apps.get_model("meetings", "Meeting")
+    meeting.objects.create(match=met, proposed_by=met.mentor.user, start=timezone.now() - timedelta(days=20))
+
+    health = program_health(program=program)
+
+    assert [m.pk for m in health.no_first_meeting] == [late.pk]
+
+
+def test_at_risk_matches_and_statuses_are_counted(program):
+    risky = _approved(program, at_risk_since=timezone.now(), at_risk_reason="No session in 45 days")
+    MatchFactory(program=program)
+    health = program_health(program=program)
+    assert [m.pk for m in health.at_risk] == [risky.pk]
+    assert dict(health.by_status)["Approved"] == 1
+    assert dict(health.by_status)["Proposed"] == 1
+
+
+def test_a_mentor_carrying_far_more_than_the_average_is_flagged(program):
+    busy = MentorProfileFactory(capacity=10, user__full_name="Dr Busy")
+    for _ in range(6):
+        _approved(program, mentor=busy)
+    for _ in range(6):
+        _approved(program, mentor=MentorProfileFactory(capacity=2))
+
+    health = program_health(program=program)
+
+    flagged = [m.name for m in health.loads if m.flagged]
+    assert flagged == ["Dr Busy"]
+    assert health.chart_data()["load"][0] == {"label": "Dr Busy", "value": 6, "capacity": 10, "flagged": True}
+
+
+def test_sessions_per_month_and_feedback_averages(program):
+    match = _approved(program)
+    session_log = apps.get_model("meetings", "SessionLog")
+    meeting_model = apps.get_model("meetings", "Meeting")
+    feedback = apps.get_model("meetings", "Feedback")
+    for day in (date(2026, 9, 3), date(2026, 9, 20), date(2026, 10, 2)):
+        session_log.objects.create(match=match, author=match.mentor.user, date=day, duration_minutes=30)
+    meeting = meeting_model.objects.create(match=match, proposed_by=match.mentor.user, start=timezone.now())
+    feedback.objects.create(meeting=meeting, author=match.trainee.user, role="trainee", rating=4, useful=True)
+    feedback.objects.create(
+        meeting=meeting, author=match.mentor.user, role="mentor", rating=2, useful=False, good_fit=False
+    )
+
+    health = program_health(program=program)
+
+    assert health.sessions_per_month == [("2026-09", 2), ("2026-10", 1)]
+    assert health.feedback["trainee"]["rating"] == 4
+    assert health.feedback["mentor"]["not_a_good_fit"] == 1
+
+
+def test_the_health_page_renders_charts_from_a_data_element(login, coordinator, program):
+    _approved(program, at_risk_since=timezone.now(), at_risk_reason="Poor feedback")
+    response = login(coordinator).get(reverse("admin:matching_program_health", args=[program.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'type="application/json"' in html
+    assert "js/charts.js" in html
+    assert "Poor feedback" in html
+    assert "style=" not in html.split('id="content-main"')[1]
+
+
+def test_another_coordinator_gets_404_for_health_and_exports(login, program):
+    client = login(CoordinatorFactory())
+    assert client.get(reverse("admin:matching_program_health", args=[program.pk])).status_code == 404
+    assert client.get(reverse("admin:matching_program_export", args=[program.pk, "matches"])).status_code == 404
+
+
+def test_the_matches_csv_lists_the_programs_matches_and_neutralises_formulas(login, coordinator, program):
+    match = _approved(program, decision_reason="=HYPERLINK(evil)")
+    MatchFactory()  # another program
+    response = login(coordinator).get(reverse("admin:matching_program_export", args=[program.pk, "matches"]))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert response["Content-Type"].startswith("text/csv")
+    assert [int(r["id"]) for r in rows] == [match.pk]
+    assert rows[0]["decision_reason"] == "'=HYPERLINK(evil)"
+
+
+def test_sessions_and_feedback_exports_never_include_private_notes(login, coordinator, program):
+    match = _approved(program)
+    apps.get_model("meetings", "SessionLog").objects.create(
+        match=match, author=match.mentor.user, date=date(2026, 9, 1), duration_minutes=30, notes_private="secret"
+    )
+    client = login(coordinator)
+    sessions = b"".join(
+        client.get(reverse("admin:matching_program_export", args=[program.pk, "sessions"])).streaming_content
+    )
+    assert b"2026-09-01" in sessions
+    assert b"secret" not in sessions
+    feedback = client.get(reverse("admin:matching_program_export", args=[program.pk, "feedback"]))
+    assert feedback.status_code == 200
+    assert client.get(reverse("admin:matching_program_export", args=[program.pk, "bogus"])).status_code == 404
