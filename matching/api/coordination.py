@@ -1,3 +1,257 @@
-from django.urls import URLPattern, URLResolver
+"""The coordinators' side of the API: my matches (as trainee, mentor or coordinator), decisions, rounds."""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from matching.models import Match, MatchingRound, Program
+from matching.selectors_coordination import match_list_for, round_list_for
+from matching.services.decisions import match_approve, match_decline, match_end
+from matching.services.rounds import round_start
+from mentorship.api_schema import ErrorSerializer
+from profiles.models import User
+
+TAGS = ["coordination"]
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Profile id.")
+    name = serializers.CharField()
+
+
+class MatchSerializer(serializers.ModelSerializer[Match]):
+    program_name = serializers.CharField(source="program.name", read_only=True)
+    trainee = serializers.SerializerMethodField()
+    mentor = serializers.SerializerMethodField()
+    decided_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Match
+        fields = (
+            "id",
+            "program",
+            "program_name",
+            "trainee",
+            "mentor",
+            "status",
+            "origin",
+            "round",
+            "score",
+            "score_breakdown",
+            "message",
+            "created_at",
+            "decided_by",
+            "decided_at",
+            "decision_reason",
+            "ended_at",
+            "end_reason",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(PersonSerializer)
+    def get_trainee(self, match: Match) -> dict[str, Any]:
+        return {"id": match.trainee_id, "name": str(match.trainee)}
+
+    @extend_schema_field(PersonSerializer)
+    def get_mentor(self, match: Match) -> dict[str, Any]:
+        return {"id": match.mentor_id, "name": str(match.mentor)}
+
+    def get_decided_by(self, match: Match) -> str | None:
+        return str(match.decided_by) if match.decided_by else None
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="Recorded in the match's history.")
+
+
+class RoundStartSerializer(serializers.Serializer):
+    algorithm = serializers.ChoiceField(choices=MatchingRound.Algorithm.choices, default="optimal")
+
+
+class RoundSerializer(serializers.ModelSerializer[MatchingRound]):
+    proposals = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MatchingRound
+        fields = (
+            "id",
+            "program",
+            "algorithm",
+            "status",
+            "stage",
+            "progress",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "quality",
+            "error",
+            "proposals",
+        )
+        read_only_fields = fields
+
+    def get_proposals(self, matching_round: MatchingRound) -> int:
+        return matching_round.proposals.count()
+
+
+class MatchFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Match.Status.choices)
+    program = django_filters.NumberFilter(field_name="program_id")
+
+    class Meta:
+        model = Match
+        fields = ("status", "program")
+
+
+def _user(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)  # IsAuthenticated ran first
+    return user
+
+
+def _refusal(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description=description)
+
+
+DECISION_RESPONSES = {
+    200: MatchSerializer,
+    403: _refusal("Not a coordinator of this match's program (code `not_program_coordinator`)."),
+    404: _refusal("No such match among yours (code `not_found`)."),
+}
+
+
+@extend_schema(tags=TAGS)
+class MatchListView(generics.ListAPIView[Match]):
+    serializer_class = MatchSerializer
+    filterset_class = MatchFilter
+    ordering_fields = ("created_at", "score")
+
+    def get_queryset(self) -> QuerySet[Match]:
+        if getattr(self, "swagger_fake_view", False):
+            return Match.objects.none()
+        return match_list_for(user=_user(self.request))
+
+    @extend_schema(
+        summary="My matches: as trainee, as mentor, and every match of the programs I coordinate",
+        responses={200: MatchSerializer(many=True)},
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class _DecisionView(APIView):
+    def match(self, request: Request, match_id: int) -> Match:
+        return get_object_or_404(match_list_for(user=_user(request)), pk=match_id)
+
+
+@extend_schema(tags=TAGS)
+class MatchApproveView(_DecisionView):
+    @extend_schema(
+        summary="Approve a requested or proposed match (the mentor's capacity is re-checked under a lock)",
+        request=None,
+        responses={
+            **DECISION_RESPONSES,
+            409: _refusal(
+                "Refused by the current state: `already_decided`, `mentor_at_capacity`, `trainee_already_matched`, "
+                "`mentor_assesses_trainee`."
+            ),
+        },
+    )
+    def post(self, request: Request, match_id: int) -> Response:
+        match = match_approve(match=self.match(request, match_id), by=_user(request))
+        return Response(MatchSerializer(match).data)
+
+
+@extend_schema(tags=TAGS)
+class MatchDeclineView(_DecisionView):
+    @extend_schema(
+        summary="Decline a requested or proposed match, with a reason",
+        request=ReasonSerializer,
+        responses={
+            **DECISION_RESPONSES,
+            400: _refusal("The reason is missing or blank (codes `invalid`, `reason_required`)."),
+            409: _refusal("Already decided by someone else (code `already_decided`)."),
+        },
+    )
+    def post(self, request: Request, match_id: int) -> Response:
+        match = self.match(request, match_id)
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        match = match_decline(match=match, by=_user(request), reason=body.validated_data["reason"])
+        return Response(MatchSerializer(match).data)
+
+
+@extend_schema(tags=TAGS)
+class MatchEndView(_DecisionView):
+    @extend_schema(
+        summary="End an approved match, with a reason (frees the mentor's place)",
+        request=ReasonSerializer,
+        responses={
+            **DECISION_RESPONSES,
+            400: _refusal("The reason is missing or blank (codes `invalid`, `reason_required`)."),
+            409: _refusal("The match is not approved (code `match_not_active`)."),
+        },
+    )
+    def post(self, request: Request, match_id: int) -> Response:
+        match = self.match(request, match_id)
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        match = match_end(match=match, by=_user(request), reason=body.validated_data["reason"])
+        return Response(MatchSerializer(match).data)
+
+
+@extend_schema(tags=TAGS)
+class RoundStartView(APIView):
+    @extend_schema(
+        summary="Start a matching round for a program (runs in the background; poll the round)",
+        request=RoundStartSerializer,
+        responses={
+            202: RoundSerializer,
+            403: _refusal("Not a coordinator of this program (code `not_program_coordinator`)."),
+            404: _refusal("No such program (code `not_found`)."),
+            409: _refusal("A round of this program is already queued or running (code `round_already_running`)."),
+        },
+    )
+    def post(self, request: Request, program_id: int) -> Response:
+        program = get_object_or_404(Program, pk=program_id)
+        body = RoundStartSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        matching_round = round_start(program=program, algorithm=body.validated_data["algorithm"], by=_user(request))
+        return Response(RoundSerializer(matching_round).data, status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema(tags=TAGS)
+class RoundDetailView(generics.RetrieveAPIView[MatchingRound]):
+    serializer_class = RoundSerializer
+    lookup_url_kwarg = "round_id"
+
+    def get_queryset(self) -> QuerySet[MatchingRound]:
+        if getattr(self, "swagger_fake_view", False):
+            return MatchingRound.objects.none()
+        return round_list_for(user=_user(self.request))
+
+    @extend_schema(
+        summary="A round's progress (stage, percent) and, when done, its quality report",
+        responses={200: RoundSerializer, 404: _refusal("No such round among your programs' (code `not_found`).")},
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+urlpatterns = [
+    path("matches/", MatchListView.as_view(), name="api-matches"),
+    path("matches/<int:match_id>/approve/", MatchApproveView.as_view(), name="api-match-approve"),
+    path("matches/<int:match_id>/decline/", MatchDeclineView.as_view(), name="api-match-decline"),
+    path("matches/<int:match_id>/end/", MatchEndView.as_view(), name="api-match-end"),
+    path("programs/<int:program_id>/rounds/", RoundStartView.as_view(), name="api-program-rounds"),
+    path("rounds/<int:round_id>/", RoundDetailView.as_view(), name="api-round"),
+]

@@ -1,0 +1,35 @@
+"""Reads of matches and rounds that depend on who asks: a person's own matches, a coordinator's programs."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from matching.models import Match, MatchingRound, Program
+from profiles.models import User
+
+
+def coordinated_programs(*, user: User) -> QuerySet[Program]:
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return Program.objects.none()
+    if user.is_superuser:
+        return Program.objects.all()
+    return Program.objects.filter(coordinators=user)
+
+
+def match_list_for(*, user: User) -> QuerySet[Match]:
+    """Matches where the user is the trainee or the mentor, plus every match of the programs they coordinate."""
+    mine = Q(trainee__user=user) | Q(mentor__user=user)
+    programs = coordinated_programs(user=user)
+    if programs.exists():
+        mine |= Q(program__in=programs.values("pk"))
+    return (
+        Match.objects.filter(mine)
+        .select_related("program", "trainee__user", "mentor__user", "decided_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def round_list_for(*, user: User) -> QuerySet[MatchingRound]:
+    return MatchingRound.objects.filter(program__in=coordinated_programs(user=user).values("pk")).select_related(
+        "program"
+    )

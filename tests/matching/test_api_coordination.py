@@ -1,0 +1,148 @@
+"""The coordination API as each persona: trainee, mentor, coordinator of the program, of another, anonymous."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from matching.models import Match, MatchingRound
+from tests.factories import CoordinatorFactory, MatchFactory, MatchingRoundFactory, ProgramFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def program(coordinator):
+    return ProgramFactory(name="Demo Program", coordinators=[coordinator])
+
+
+@pytest.fixture
+def proposal(program, mentor, trainee):
+    return MatchFactory(program=program, mentor=mentor, trainee=trainee)
+
+
+@pytest.fixture
+def api():
+    def _as(user=None):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return _as
+
+
+def test_anonymous_callers_get_401(api, proposal):
+    client = api()
+    assert client.get("/api/v1/matches/").status_code == 401
+    assert client.post(f"/api/v1/matches/{proposal.pk}/approve/").status_code == 401
+    assert client.post(f"/api/v1/programs/{proposal.program_id}/rounds/").status_code == 401
+
+
+def test_each_person_lists_their_own_matches(api, proposal, trainee, mentor, coordinator, outsider):
+    other = MatchFactory()
+    ids = lambda user: [m["id"] for m in api(user).get("/api/v1/matches/").json()["results"]]  # noqa: E731
+    assert ids(trainee.user) == [proposal.pk]
+    assert ids(mentor.user) == [proposal.pk]
+    assert ids(coordinator) == [proposal.pk]
+    assert ids(outsider.user) == []
+    assert other.pk not in ids(CoordinatorFactory())
+
+
+def test_the_list_filters_by_status_and_program(api, coordinator, program):
+    approved = MatchFactory(program=program, status=Match.Status.APPROVED)
+    MatchFactory(program=program)
+    body = api(coordinator).get("/api/v1/matches/", {"status": "approved", "program": program.pk}).json()
+    assert [m["id"] for m in body["results"]] == [approved.pk]
+    assert body["results"][0]["mentor"]["name"]
+    bad = api(coordinator).get("/api/v1/matches/", {"status": "maybe"})
+    assert bad.status_code == 400
+
+
+def test_a_coordinator_approves_and_a_second_approval_gets_409_already_decided(api, coordinator, proposal):
+    first = api(coordinator).post(f"/api/v1/matches/{proposal.pk}/approve/")
+    assert first.status_code == 200
+    assert first.json()["status"] == "approved"
+    again = api(coordinator).post(f"/api/v1/matches/{proposal.pk}/approve/")
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "already_decided"
+
+
+def test_a_full_mentor_gives_409_mentor_at_capacity(api, coordinator, program, mentor):
+    for _ in range(mentor.capacity):
+        MatchFactory(program=program, mentor=mentor, status=Match.Status.APPROVED)
+    proposal = MatchFactory(program=program, mentor=mentor)
+    response = api(coordinator).post(f"/api/v1/matches/{proposal.pk}/approve/")
+    assert response.status_code == 409
+    assert response.json()["error"] == {
+        "code": "mentor_at_capacity",
+        "message": "Dr Maya Patel is at capacity 2/2.",
+        "fields": {},
+    }
+
+
+@pytest.mark.parametrize("persona", ["trainee", "mentor"])
+def test_the_trainee_and_mentor_of_a_match_cannot_decide_it(api, proposal, persona, request):
+    user = request.getfixturevalue(persona).user
+    response = api(user).post(f"/api/v1/matches/{proposal.pk}/approve/")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "not_program_coordinator"
+    proposal.refresh_from_db()
+    assert proposal.status == Match.Status.PROPOSED
+
+
+def test_a_coordinator_of_another_program_or_an_outsider_gets_404(api, proposal, outsider):
+    for user in (CoordinatorFactory(), outsider.user):
+        assert api(user).post(f"/api/v1/matches/{proposal.pk}/approve/").status_code == 404
+    proposal.refresh_from_db()
+    assert proposal.status == Match.Status.PROPOSED
+
+
+def test_declining_needs_a_reason(api, coordinator, proposal):
+    missing = api(coordinator).post(f"/api/v1/matches/{proposal.pk}/decline/", {}, format="json")
+    assert missing.status_code == 400
+    assert "reason" in missing.json()["error"]["fields"]
+    proposal.refresh_from_db()
+    assert proposal.status == Match.Status.PROPOSED
+    done = api(coordinator).post(f"/api/v1/matches/{proposal.pk}/decline/", {"reason": "Not a fit"}, format="json")
+    assert done.status_code == 200
+    assert done.json()["decision_reason"] == "Not a fit"
+
+
+def test_ending_an_approved_match_and_refusing_to_end_a_proposal(api, coordinator, program, proposal):
+    active = MatchFactory(program=program, status=Match.Status.APPROVED)
+    assert api(coordinator).post(f"/api/v1/matches/{active.pk}/end/", {"reason": "Done"}, format="json").json()[
+        "status"
+    ] == ("ended")
+    refused = api(coordinator).post(f"/api/v1/matches/{proposal.pk}/end/", {"reason": "Done"}, format="json")
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "match_not_active"
+
+
+def test_a_coordinator_starts_a_round_and_reads_its_progress(api, coordinator, program, monkeypatch):
+    monkeypatch.setattr("matching.tasks.run_round.delay", lambda pk: None)
+    started = api(coordinator).post(f"/api/v1/programs/{program.pk}/rounds/", {"algorithm": "stable"}, format="json")
+    assert started.status_code == 202
+    body = started.json()
+    assert (body["status"], body["algorithm"]) == ("queued", "stable")
+    progress = api(coordinator).get(f"/api/v1/rounds/{body['id']}/")
+    assert progress.status_code == 200
+    assert progress.json()["progress"] == 0
+
+
+def test_only_coordinators_of_the_program_start_or_read_rounds(api, program, trainee, mentor):
+    other = CoordinatorFactory()
+    for user in (trainee.user, mentor.user, other):
+        response = api(user).post(f"/api/v1/programs/{program.pk}/rounds/", {"algorithm": "optimal"}, format="json")
+        assert response.status_code == 403
+    assert not MatchingRound.objects.exists()
+    matching_round = MatchingRoundFactory(program=program)
+    for user in (trainee.user, other):
+        assert api(user).get(f"/api/v1/rounds/{matching_round.pk}/").status_code == 404
+
+
+def test_starting_a_round_for_an_unknown_program_or_algorithm_is_refused(api, coordinator, program):
+    assert api(coordinator).post("/api/v1/programs/999999/rounds/", {}, format="json").status_code == 404
+    bad = api(coordinator).post(f"/api/v1/programs/{program.pk}/rounds/", {"algorithm": "magic"}, format="json")
+    assert bad.status_code == 400
+    assert not MatchingRound.objects.exists()
