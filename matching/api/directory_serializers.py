@@ -1,0 +1,156 @@
+"""Shapes of the directory API (output of the selectors, input of the services). No rules here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from matching.models import Match, Program, ShortlistEntry
+from matching.services.requests import MESSAGE_MAX_LENGTH
+from profiles.models import MentorProfile
+
+
+class MentorCardSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="mentor.pk")
+    name = serializers.CharField(source="mentor.user.full_name")
+    specialty = serializers.CharField(source="mentor.specialty.name")
+    career_stage = serializers.IntegerField(source="mentor.career_stage")
+    career_stage_label = serializers.CharField(source="mentor.get_career_stage_display")
+    institution = serializers.CharField(source="mentor.institution")
+    score = serializers.FloatField(allow_null=True, help_text="0–100 for the caller; null when unranked.")
+    reasons = serializers.ListField(child=serializers.CharField(), help_text="The strongest reasons, in words.")
+    free_places = serializers.IntegerField()
+    is_full = serializers.BooleanField()
+    can_request = serializers.BooleanField()
+    shortlisted = serializers.BooleanField()
+    shortlist_rank = serializers.IntegerField(allow_null=True)
+    live_status = serializers.CharField(help_text="Status of the caller's live match with this mentor, or ''.")
+
+
+class DirectoryPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    ranked = serializers.BooleanField(help_text="False when the caller has no trainee profile (alphabetical).")
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = MentorCardSerializer(many=True)
+
+
+class LineSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named "label", not Field.label
+    value = serializers.FloatField(help_text="Fit of this component, 0–1.")
+    weight = serializers.FloatField()
+    points = serializers.FloatField(help_text="Points this component adds to the 0–100 score.")
+    max_points = serializers.FloatField()
+    reason = serializers.CharField()
+    lowered = serializers.BooleanField(help_text="True when this component lowered the score.")
+
+
+class ExplanationSerializer(serializers.Serializer):
+    score = serializers.FloatField(allow_null=True)
+    excluded = serializers.BooleanField()
+    rules = serializers.ListField(child=serializers.CharField(), help_text="Codes of the rules excluding the pair.")
+    rule_messages = serializers.ListField(child=serializers.CharField())
+    summary = serializers.SerializerMethodField()
+    lowered_by = serializers.SerializerMethodField()
+    lines = LineSerializer(many=True)
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_summary(self, explanation: Any) -> list[str]:
+        return list(explanation.summary())
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_lowered_by(self, explanation: Any) -> list[str]:
+        return list(explanation.lowered_by())
+
+
+class ProgramRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Program
+        fields = ("id", "name")
+
+
+class MentorDetailSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="mentor.pk")
+    name = serializers.CharField(source="mentor.user.full_name")
+    specialty = serializers.CharField(source="mentor.specialty.name")
+    subspecialties = serializers.SerializerMethodField()
+    career_stage = serializers.IntegerField(source="mentor.career_stage")
+    career_stage_label = serializers.CharField(source="mentor.get_career_stage_display")
+    institution = serializers.CharField(source="mentor.institution")
+    bio = serializers.CharField(source="mentor.bio")
+    focus_areas = serializers.SerializerMethodField()
+    languages = serializers.SerializerMethodField()
+    meeting_formats = serializers.ListField(child=serializers.CharField(), source="mentor.meeting_format_labels")
+    time_zone = serializers.CharField(source="mentor.time_zone")
+    capacity = serializers.IntegerField(source="mentor.capacity")
+    accepting_mentees = serializers.BooleanField(source="mentor.accepting_mentees")
+    free_places = serializers.IntegerField()
+    explanation = ExplanationSerializer(allow_null=True, help_text="Null when the caller has no trainee profile.")
+    shortlisted = serializers.BooleanField()
+    shortlist_rank = serializers.IntegerField(allow_null=True)
+    refusal = serializers.CharField(help_text="Why the caller cannot request this mentor now ('' when they can).")
+    programs = ProgramRefSerializer(many=True, help_text="Programs in which the caller may request this mentor.")
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_subspecialties(self, detail: Any) -> list[str]:
+        return [s.name for s in detail.mentor.subspecialties.all()]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_focus_areas(self, detail: Any) -> list[str]:
+        return [f.name for f in detail.mentor.focus_areas.all()]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_languages(self, detail: Any) -> list[str]:
+        return [lang.name for lang in detail.mentor.languages.all()]
+
+
+class ShortlistEntrySerializer(serializers.ModelSerializer):
+    mentor_name = serializers.CharField(source="mentor.user.full_name", read_only=True)
+    specialty = serializers.CharField(source="mentor.specialty.name", read_only=True)
+
+    class Meta:
+        model = ShortlistEntry
+        fields = ("mentor", "mentor_name", "specialty", "rank", "created_at")
+        read_only_fields = fields
+
+
+class ShortlistAddSerializer(serializers.Serializer):
+    mentor = serializers.PrimaryKeyRelatedField(queryset=MentorProfile.objects.all())
+
+
+class ShortlistRankSerializer(serializers.Serializer):
+    mentor_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), max_length=3, allow_empty=True, help_text="Best first."
+    )
+
+
+class RequestCreateSerializer(serializers.Serializer):
+    mentor = serializers.PrimaryKeyRelatedField(queryset=MentorProfile.objects.all())
+    program = serializers.PrimaryKeyRelatedField(queryset=Program.objects.all())
+    message = serializers.CharField(max_length=MESSAGE_MAX_LENGTH, allow_blank=True, required=False, default="")
+
+
+class RequestSerializer(serializers.ModelSerializer):
+    mentor_name = serializers.CharField(source="mentor.user.full_name", read_only=True)
+    program_name = serializers.CharField(source="program.name", read_only=True)
+
+    class Meta:
+        model = Match
+        fields = (
+            "id",
+            "mentor",
+            "mentor_name",
+            "program",
+            "program_name",
+            "status",
+            "message",
+            "score",
+            "score_breakdown",
+            "decision_reason",
+            "created_at",
+            "decided_at",
+        )
+        read_only_fields = fields

@@ -1,0 +1,207 @@
+"""The directory API: ranked mentors, the shortlist and requests, as each persona; refusals save nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from matching.models import Match, ShortlistEntry
+from tests.factories import (
+    MatchFactory,
+    MentorProfileFactory,
+    ProgramFactory,
+    ShortlistEntryFactory,
+    language,
+    specialty,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+def as_user(api: APIClient, user: Any) -> APIClient:
+    api.force_authenticate(user)
+    return api
+
+
+@pytest.fixture
+def program(coordinator: Any) -> Any:
+    return ProgramFactory(open_to_all=True, coordinators=[coordinator], max_open_requests=3)
+
+
+def test_every_endpoint_refuses_an_anonymous_caller_with_401(api: APIClient) -> None:
+    for name, args in (
+        ("api-mentors", []),
+        ("api-mentors-detail", [1]),
+        ("api-shortlist", []),
+        ("api-requests", []),
+    ):
+        response = api.get(reverse(name, args=args))
+        assert response.status_code == 401, name
+        assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_mentors_are_ranked_with_score_and_reasons_and_filters_apply(
+    api: APIClient, trainee: Any, program: Any
+) -> None:
+    MentorProfileFactory(user__full_name="Psych Far", specialty=specialty("Psychiatry"), time_zone="Asia/Tokyo")
+    best = MentorProfileFactory(user__full_name="Cardio Near", specialty=specialty("Cardiology"))
+    MentorProfileFactory(user__full_name="German Only", languages=[language("de")])
+    client = as_user(api, trainee.user)
+    body = client.get(reverse("api-mentors")).json()
+    assert body["ranked"] is True
+    assert body["count"] == 2
+    assert [r["name"] for r in body["results"]] == ["Cardio Near", "Psych Far"]
+    assert body["results"][0]["id"] == best.pk
+    assert "Same specialty (Cardiology)" in body["results"][0]["reasons"]
+    filtered = client.get(reverse("api-mentors"), {"specialty": specialty("Internal Medicine").pk}).json()
+    assert [r["name"] for r in filtered["results"]] == ["Cardio Near"]
+
+
+def test_a_bad_filter_is_a_400_naming_the_field(api: APIClient, trainee: Any) -> None:
+    response = as_user(api, trainee.user).get(reverse("api-mentors"), {"max_hours_apart": "nope"})
+    assert response.status_code == 400
+    assert "max_hours_apart" in response.json()["error"]["fields"]
+
+
+def test_pages_link_to_the_next_one(api: APIClient, trainee: Any, program: Any) -> None:
+    MentorProfileFactory.create_batch(21)
+    body = as_user(api, trainee.user).get(reverse("api-mentors"), {"language": language("en").pk}).json()
+    assert len(body["results"]) == 20
+    assert "page=2" in body["next"]
+    assert "language=" in body["next"]
+    assert body["previous"] is None
+
+
+def test_the_mentor_detail_has_the_whole_breakdown(api: APIClient, trainee: Any, mentor: Any, program: Any) -> None:
+    body = as_user(api, trainee.user).get(reverse("api-mentors-detail", args=[mentor.pk])).json()
+    assert body["name"] == "Dr Maya Patel"
+    assert body["explanation"]["score"] > 0
+    assert {line["name"] for line in body["explanation"]["lines"]} >= {"specialty", "career_stage", "language"}
+    assert body["refusal"] == ""
+    assert body["programs"] == [{"id": program.pk, "name": program.name}]
+    assert "email" not in str(body)  # contact details are shared only once a match is approved
+
+
+def test_an_unknown_mentor_is_a_404(api: APIClient, trainee: Any) -> None:
+    assert as_user(api, trainee.user).get(reverse("api-mentors-detail", args=[99999])).status_code == 404
+
+
+def test_the_shortlist_adds_ranks_lists_and_removes(api: APIClient, trainee: Any) -> None:
+    a, b = MentorProfileFactory.create_batch(2)
+    client = as_user(api, trainee.user)
+    for m in (a, b):
+        assert client.post(reverse("api-shortlist"), {"mentor": m.pk}, format="json").status_code == 201
+    response = client.put(reverse("api-shortlist-rank"), {"mentor_ids": [b.pk, a.pk]}, format="json")
+    assert response.status_code == 200
+    assert [(e["mentor"], e["rank"]) for e in response.json()] == [(b.pk, 1), (a.pk, 2)]
+    assert client.delete(reverse("api-shortlist-entry", args=[a.pk])).status_code == 204
+    assert [e["mentor"] for e in client.get(reverse("api-shortlist")).json()] == [b.pk]
+
+
+def test_bad_shortlist_input_is_a_400_and_changes_nothing(api: APIClient, trainee: Any) -> None:
+    a = MentorProfileFactory()
+    ShortlistEntryFactory(trainee=trainee, mentor=a, rank=1)
+    client = as_user(api, trainee.user)
+    assert client.post(reverse("api-shortlist"), {"mentor": 99999}, format="json").status_code == 400
+    bad = client.put(reverse("api-shortlist-rank"), {"mentor_ids": [a.pk, a.pk]}, format="json")
+    assert bad.status_code == 400
+    unstarred = client.put(reverse("api-shortlist-rank"), {"mentor_ids": [MentorProfileFactory().pk]}, format="json")
+    assert unstarred.status_code == 400
+    assert unstarred.json()["error"]["code"] == "shortlist_invalid"
+    assert list(ShortlistEntry.objects.values_list("mentor_id", "rank")) == [(a.pk, 1)]
+
+
+def test_an_outsider_sees_only_their_own_shortlist_and_requests(
+    api: APIClient, trainee: Any, outsider: Any, mentor: Any, program: Any
+) -> None:
+    ShortlistEntryFactory(trainee=trainee, mentor=mentor)
+    match = MatchFactory(trainee=trainee, mentor=mentor, program=program, status="requested", origin="request")
+    client = as_user(api, outsider.user)
+    assert client.get(reverse("api-shortlist")).json() == []
+    assert client.get(reverse("api-requests")).json() == []
+    response = client.post(reverse("api-requests-cancel", args=[match.pk]))
+    assert response.status_code == 404
+    match.refresh_from_db()
+    assert match.status == Match.Status.REQUESTED
+
+
+def test_a_trainee_requests_and_cancels(api: APIClient, trainee: Any, mentor: Any, program: Any) -> None:
+    client = as_user(api, trainee.user)
+    response = client.post(
+        reverse("api-requests"), {"mentor": mentor.pk, "program": program.pk, "message": "Hi"}, format="json"
+    )
+    assert response.status_code == 201
+    created = response.json()
+    assert created["status"] == "requested"
+    assert created["score"] > 0
+    assert [r["id"] for r in client.get(reverse("api-requests")).json()] == [created["id"]]
+    cancelled = client.post(reverse("api-requests-cancel", args=[created["id"]]))
+    assert cancelled.json()["status"] == "cancelled"
+    again = client.post(reverse("api-requests-cancel", args=[created["id"]]))
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "request_not_open"
+
+
+@pytest.mark.parametrize("code", ["mentor_at_capacity", "duplicate_request", "too_many_requests"])
+def test_refused_requests_are_409_with_a_stable_code_and_save_nothing(
+    api: APIClient, trainee: Any, mentor: Any, program: Any, code: str
+) -> None:
+    if code == "mentor_at_capacity":
+        MatchFactory.create_batch(2, mentor=mentor, program=program, status=Match.Status.APPROVED)
+    elif code == "duplicate_request":
+        MatchFactory(trainee=trainee, mentor=mentor, program=program, status="requested", origin="request")
+    else:
+        for _ in range(3):
+            MatchFactory(trainee=trainee, program=program, status="requested", origin="request")
+    before = Match.objects.count()
+    response = as_user(api, trainee.user).post(
+        reverse("api-requests"), {"mentor": mentor.pk, "program": program.pk}, format="json"
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == code
+    assert Match.objects.count() == before
+
+
+def test_a_mentor_without_a_trainee_profile_cannot_request_or_shortlist(
+    api: APIClient, mentor: Any, program: Any
+) -> None:
+    other = MentorProfileFactory()
+    client = as_user(api, mentor.user)
+    response = client.post(reverse("api-requests"), {"mentor": other.pk, "program": program.pk}, format="json")
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "no_trainee_profile"
+    assert client.post(reverse("api-shortlist"), {"mentor": other.pk}, format="json").status_code == 409
+    assert Match.objects.count() == 0
+    assert ShortlistEntry.objects.count() == 0
+    assert client.get(reverse("api-mentors")).json()["ranked"] is False
+
+
+def test_missing_fields_are_a_400_with_field_errors(api: APIClient, trainee: Any) -> None:
+    response = as_user(api, trainee.user).post(reverse("api-requests"), {}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {"mentor", "program"}
+
+
+def test_creating_requests_is_throttled(
+    api: APIClient, trainee: Any, mentor: Any, program: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rest_framework.throttling import ScopedRateThrottle
+
+    # DRF reads the rates once at import; patch the class attribute (monkeypatch restores it afterwards).
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"match_request": "2/hour"})
+    client = as_user(api, trainee.user)
+    url = reverse("api-requests")
+    codes = [
+        client.post(url, {"mentor": mentor.pk, "program": program.pk}, format="json").status_code for _ in range(3)
+    ]
+    assert codes == [201, 409, 429]
+    assert Match.objects.count() == 1
+    assert client.get(url).status_code == 200  # reading one's own list is not throttled
