@@ -42,7 +42,8 @@ def meeting_for(*, user: User, pk: int) -> Meeting:
 def meetings_split(*, user: User, now: datetime | None = None) -> tuple[list[Meeting], list[Meeting]]:
     """(upcoming, past): upcoming soonest first, past most recent first; cancelled ones are past once due."""
     now = now or timezone.now()
-    upcoming, past = [], []
+    upcoming: list[Meeting] = []
+    past: list[Meeting] = []
     for meeting in meetings_for(user=user):
         (upcoming if meeting.is_upcoming(now) else past).append(meeting)
     past.reverse()

@@ -6,6 +6,7 @@ A beat task claims due rows and a send task delivers each one; the row's state m
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -16,14 +17,14 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
     def due(self, now: datetime | None = None) -> NotificationQuerySet:
         return self.filter(state=Notification.State.PENDING, due_at__lte=now or timezone.now())
 
-    def inbox_for(self, user: object, now: datetime | None = None) -> NotificationQuerySet:
+    def inbox_for(self, user: Any, now: datetime | None = None) -> NotificationQuerySet:
         """What the in-app inbox shows: every in-app row that is due and not cancelled, whatever its e-mail state
         (a message whose e-mail failed or is still queued is still shown)."""
         return self.filter(recipient=user, in_app=True, due_at__lte=now or timezone.now()).exclude(
             state=Notification.State.CANCELLED
         )
 
-    def unread_for(self, user: object) -> NotificationQuerySet:
+    def unread_for(self, user: Any) -> NotificationQuerySet:
         return self.inbox_for(user).filter(read_at__isnull=True)
 
 

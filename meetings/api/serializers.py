@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.urls import reverse
@@ -53,9 +54,16 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
         return reverse("meeting-ics", args=[obj.pk])
 
 
+class WallClockDateTimeField(serializers.DateTimeField):
+    """Keeps a value without an offset naive, so the view can read it in the person's own zone (DRF would read it
+    in the server's)."""
+
+    def enforce_timezone(self, value: datetime) -> datetime:
+        return value
+
+
 class MeetingTimeSerializer(serializers.Serializer[Any]):
-    start = serializers.DateTimeField(
-        default_timezone=None,
+    start = WallClockDateTimeField(
         help_text="ISO 8601. Without an offset it is read in your own time zone (the one on your profile).",
     )
     duration_minutes = serializers.IntegerField(min_value=5, max_value=MAX_DURATION_MINUTES, required=False)
@@ -84,7 +92,9 @@ class SessionGoalSerializer(serializers.Serializer[Any]):
 class SessionLogSharedSerializer(serializers.ModelSerializer[SessionLog]):
     """What the trainee reads: everything but the mentor's private notes."""
 
-    topics = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    topics: serializers.PrimaryKeyRelatedField[FocusArea] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
     goals = serializers.SerializerMethodField()
 
     class Meta:
@@ -98,8 +108,8 @@ class SessionLogSharedSerializer(serializers.ModelSerializer[SessionLog]):
 
 class SessionLogMentorSerializer(SessionLogSharedSerializer):
     class Meta(SessionLogSharedSerializer.Meta):
-        fields = (*SessionLogSharedSerializer.Meta.fields, "notes_private")
-        read_only_fields = fields
+        fields: tuple[str, ...] = (*SessionLogSharedSerializer.Meta.fields, "notes_private")  # type: ignore[assignment]
+        read_only_fields: tuple[str, ...] = fields  # type: ignore[assignment]
 
 
 class SessionLogWriteSerializer(serializers.Serializer[Any]):

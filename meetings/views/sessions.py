@@ -76,7 +76,7 @@ def session_log_create(request: HttpRequest, match_id: int) -> HttpResponse:
 @login_required
 def session_log_edit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        log = selectors.session_logs_for(user=user_of(request)).get(pk=pk, author=request.user)
+        log = selectors.session_logs_for(user=user_of(request)).get(pk=pk, author=user_of(request))
     except SessionLog.DoesNotExist:
         raise Http404("No such session log of yours.") from None
     initial = {

@@ -1,0 +1,202 @@
+"""The meetings API as each persona, and the refusals it maps to 400/403/404/409."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from meetings.models import Feedback, Meeting, SessionLog
+from tests.factories import MeetingFactory, SessionLogFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def later(days: int = 4) -> str:
+    return (timezone.now() + timedelta(days=days)).replace(microsecond=0).isoformat()
+
+
+@pytest.fixture
+def proposed(match: Any) -> Meeting:
+    return MeetingFactory(match=match, start=timezone.now() + timedelta(days=3), status=Meeting.Status.PROPOSED)
+
+
+@pytest.fixture
+def past(match: Any) -> Meeting:
+    return MeetingFactory(match=match, start=timezone.now() - timedelta(hours=5))
+
+
+def test_anonymous_calls_get_401(client: Any, proposed: Any) -> None:
+    for method, url in [
+        ("get", "/api/v1/meetings/"),
+        ("post", "/api/v1/meetings/"),
+        ("get", f"/api/v1/meetings/{proposed.pk}/ics/"),
+        ("get", "/api/v1/session-logs/"),
+        ("post", "/api/v1/feedback/"),
+    ]:
+        assert getattr(client, method)(url).status_code == 401
+
+
+def test_the_mentor_proposes_with_a_local_time_and_the_trainee_sees_it_in_chicago(
+    match: Any, login: Any, mentor: Any, trainee: Any
+) -> None:
+    naive = (timezone.now() + timedelta(days=5)).strftime("%Y-%m-%dT10:00:00")
+    response = login(mentor.user).post(
+        "/api/v1/meetings/",
+        {"match": match.pk, "start": naive, "format": "video", "video_link": "https://v.example.org/1"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["start_local"].startswith(naive[:10] + "T10:00:00")
+    listed = login(trainee.user).get("/api/v1/meetings/").json()["results"]
+    assert listed[0]["time_zone"] == "America/Chicago"
+    assert listed[0]["start_local"][11:16] == "09:00"
+
+
+def test_proposing_for_someone_elses_match_is_refused_with_403_and_nothing_saved(
+    match: Any, login: Any, outsider: Any
+) -> None:
+    response = login(outsider.user).post(
+        "/api/v1/meetings/",
+        {"match": match.pk, "start": later(), "format": "video", "video_link": "https://v.example.org/1"},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "not_in_match"
+    assert Meeting.objects.count() == 0
+
+
+def test_a_proposal_in_the_past_is_400_and_an_overlap_409(match: Any, login: Any, mentor: Any, proposed: Any) -> None:
+    client = login(mentor.user)
+    body = {"match": match.pk, "format": "video", "video_link": "https://v.example.org/1"}
+    past = client.post("/api/v1/meetings/", {**body, "start": "2020-05-01T10:00:00Z"}, content_type="application/json")
+    assert past.status_code == 400
+    assert past.json()["error"]["code"] == "meeting_in_past"
+    overlap = client.post(
+        "/api/v1/meetings/", {**body, "start": proposed.start.isoformat()}, content_type="application/json"
+    )
+    assert overlap.status_code == 409
+    assert overlap.json()["error"]["code"] == "meeting_overlap"
+    assert Meeting.objects.count() == 1
+
+
+def test_accept_suggest_reschedule_cancel_and_ics(proposed: Any, login: Any, mentor: Any, trainee: Any) -> None:
+    base = f"/api/v1/meetings/{proposed.pk}"
+    t = login(trainee.user)
+    assert t.post(f"{base}/suggest/", {"start": later(6)}, content_type="application/json").status_code == 200
+    m = login(mentor.user)
+    assert m.post(f"{base}/accept/").json()["status"] == "accepted"
+    moved = m.post(f"{base}/reschedule/", {"start": later(7), "duration_minutes": 60}, content_type="application/json")
+    assert moved.json()["sequence"] == 2
+    ics = m.get(f"{base}/ics/")
+    assert ics["Content-Type"].startswith("text/calendar")
+    assert b"SEQUENCE:2" in ics.content
+    assert (
+        m.post(f"{base}/cancel/", {"reason": "Conflict"}, content_type="application/json").json()["status"]
+        == "cancelled"
+    )
+    assert m.post(f"{base}/cancel/", {}, content_type="application/json").status_code == 409
+
+
+def test_an_outsider_gets_404_on_every_meeting_action(
+    proposed: Any, login: Any, outsider: Any, coordinator: Any
+) -> None:
+    for person in (outsider.user, coordinator):
+        client = login(person)
+        base = f"/api/v1/meetings/{proposed.pk}"
+        assert client.get(f"{base}/").status_code == 404
+        assert client.get(f"{base}/ics/").status_code == 404
+        for action in ("accept", "suggest", "reschedule", "cancel"):
+            assert (
+                client.post(f"{base}/{action}/", {"start": later()}, content_type="application/json").status_code == 404
+            )
+    proposed.refresh_from_db()
+    assert proposed.status == Meeting.Status.PROPOSED
+
+
+def test_the_mentor_logs_a_session_and_the_trainee_reads_only_the_shared_part(
+    match: Any, past: Any, login: Any, mentor: Any, trainee: Any
+) -> None:
+    created = login(mentor.user).post(
+        "/api/v1/session-logs/",
+        {
+            "meeting": past.pk,
+            "date": str(timezone.localdate()),
+            "duration_minutes": 30,
+            "notes_shared": "CV review",
+            "notes_private": "Tired",
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["notes_private"] == "Tired"
+    seen = login(trainee.user).get("/api/v1/session-logs/").json()["results"][0]
+    assert seen["notes_shared"] == "CV review"
+    assert "notes_private" not in seen
+    one = login(trainee.user).get(f"/api/v1/session-logs/{created.json()['id']}/").json()
+    assert "notes_private" not in one
+
+
+def test_the_trainee_and_an_outsider_cannot_log_or_edit_sessions(
+    match: Any, login: Any, trainee: Any, outsider: Any
+) -> None:
+    body = {"match": match.pk, "date": str(timezone.localdate()), "duration_minutes": 30}
+    assert login(trainee.user).post("/api/v1/session-logs/", body, content_type="application/json").status_code == 403
+    assert login(outsider.user).post("/api/v1/session-logs/", body, content_type="application/json").status_code == 403
+    log = SessionLogFactory(match=match)
+    assert (
+        login(trainee.user).put(f"/api/v1/session-logs/{log.pk}/", body, content_type="application/json").status_code
+        == 403
+    )
+    assert (
+        login(outsider.user).put(f"/api/v1/session-logs/{log.pk}/", body, content_type="application/json").status_code
+        == 404
+    )
+    assert SessionLog.objects.count() == 1
+    assert login(outsider.user).get("/api/v1/session-logs/").json()["count"] == 0
+
+
+def test_the_mentor_edits_their_log(match: Any, login: Any, mentor: Any) -> None:
+    log = SessionLogFactory(match=match)
+    body = {"date": str(log.date), "duration_minutes": 50, "notes_shared": "Updated"}
+    assert (
+        login(mentor.user).put(f"/api/v1/session-logs/{log.pk}/", body, content_type="application/json").status_code
+        == 200
+    )
+    log.refresh_from_db()
+    assert (log.duration_minutes, log.notes_shared) == (50, "Updated")
+
+
+def test_feedback_is_mine_only_and_given_once(past: Any, login: Any, mentor: Any, trainee: Any, outsider: Any) -> None:
+    body = {"meeting": past.pk, "rating": 4, "useful": True, "good_fit": True}
+    assert login(trainee.user).post("/api/v1/feedback/", body, content_type="application/json").status_code == 201
+    again = login(trainee.user).post("/api/v1/feedback/", body, content_type="application/json")
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "already_answered"
+    assert login(outsider.user).post("/api/v1/feedback/", body, content_type="application/json").status_code == 403
+    assert login(mentor.user).get("/api/v1/feedback/").json()["count"] == 0
+    assert login(trainee.user).get("/api/v1/feedback/").json()["count"] == 1
+    assert Feedback.objects.count() == 1
+
+
+def test_feedback_with_a_rating_of_nine_is_refused(past: Any, login: Any, trainee: Any) -> None:
+    body = {"meeting": past.pk, "rating": 9, "useful": True, "good_fit": True}
+    response = login(trainee.user).post("/api/v1/feedback/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert "rating" in response.json()["error"]["fields"]
+    assert Feedback.objects.count() == 0
+
+
+def test_a_meeting_on_a_not_approved_match_is_409(login: Any, mentor: Any, trainee: Any) -> None:
+    from tests.factories import MatchFactory
+
+    proposed_match = MatchFactory(mentor=mentor, trainee=trainee, status="proposed")
+    response = login(mentor.user).post(
+        "/api/v1/meetings/",
+        {"match": proposed_match.pk, "start": later(), "format": "video", "video_link": "https://v.example.org/1"},
+        content_type="application/json",
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "match_not_approved"

@@ -1,0 +1,183 @@
+"""Session logs (mentor only), two-way feedback with delayed reveal, good-fit flags and check-ins."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from meetings import selectors, services
+from meetings.errors import AlreadyAnswered, MeetingStateConflict, MentorOnly, NotInMatch
+from meetings.models import CheckIn, Feedback, Meeting, SessionLog
+from mentorship.errors import ApplicationError
+from notifications.models import Notification
+from tests.factories import GoalFactory, MeetingFactory, approved_match, focus_area
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def past_meeting(match: Any) -> Meeting:
+    return MeetingFactory(match=match, start=timezone.now() - timedelta(hours=3))
+
+
+def log(match: Any, by: Any, **kw: Any) -> SessionLog:
+    return services.session_log_create(
+        match=match,
+        by=by,
+        date=kw.pop("date", timezone.localdate()),
+        duration_minutes=kw.pop("duration_minutes", 45),
+        **kw,
+    )
+
+
+def test_the_mentor_logs_a_session_with_topics_goals_and_private_notes(
+    match: Any, mentor: Any, past_meeting: Any
+) -> None:
+    goal = GoalFactory(trainee=match.trainee)
+    Notification.objects.create(
+        recipient=mentor.user,
+        kind="session_log_prompt",
+        object_type="meeting",
+        object_id=past_meeting.pk,
+        dedup_key="p",
+    )
+    session = log(
+        match,
+        mentor.user,
+        meeting=past_meeting,
+        topics=[focus_area(0)],
+        goal_updates=[services.GoalUpdate(goal=goal, progress=60, note="Abstract drafted")],
+        notes_shared="Discussed electives",
+        notes_private="Burnout risk?",
+    )
+    assert list(session.topics.all()) == [focus_area(0)]
+    assert [(u.goal, u.progress) for u in session.goal_updates.all()] == [(goal, 60)]
+    # Logging the session answers the prompt: it is no longer pending.
+    assert Notification.objects.get(dedup_key="p").state == Notification.State.CANCELLED
+
+
+@pytest.mark.parametrize(
+    ("case", "error"),
+    [
+        ("the trainee logs", MentorOnly),
+        ("an outsider logs", MentorOnly),
+        ("a future date", ApplicationError),
+        ("someone else's goal", ApplicationError),
+        ("a meeting of another match", MeetingStateConflict),
+    ],
+)
+def test_a_bad_session_log_is_refused_and_nothing_saved(
+    case: str, error: type[Exception], match: Any, mentor: Any, trainee: Any, outsider: Any
+) -> None:
+    kwargs: dict[str, Any] = {"match": match, "by": mentor.user}
+    if case == "the trainee logs":
+        kwargs["by"] = trainee.user
+    elif case == "an outsider logs":
+        kwargs["by"] = outsider.user
+    elif case == "a future date":
+        kwargs["date"] = timezone.localdate() + timedelta(days=2)
+    elif case == "someone else's goal":
+        kwargs["goal_updates"] = [services.GoalUpdate(goal=GoalFactory(trainee=outsider), progress=10)]
+    elif case == "a meeting of another match":
+        kwargs["meeting"] = MeetingFactory(start=timezone.now() - timedelta(days=1))
+    with pytest.raises(error):
+        log(**kwargs)
+    assert SessionLog.objects.count() == 0
+
+
+def test_only_the_mentor_can_edit_a_log(match: Any, mentor: Any, trainee: Any) -> None:
+    session = log(match, mentor.user, notes_shared="v1")
+    with pytest.raises(MentorOnly):
+        services.session_log_update(
+            session_log=session, by=trainee.user, date=session.date, duration_minutes=30, notes_shared="hacked"
+        )
+    services.session_log_update(
+        session_log=session, by=mentor.user, date=session.date, duration_minutes=30, notes_shared="v2"
+    )
+    session.refresh_from_db()
+    assert (session.notes_shared, session.duration_minutes) == ("v2", 30)
+
+
+def feedback(meeting: Any, by: Any, **kw: Any) -> Feedback:
+    kw.setdefault("good_fit", True)
+    return services.feedback_submit(
+        meeting=meeting, by=by, rating=kw.pop("rating", 4), useful=kw.pop("useful", True), **kw
+    )
+
+
+def test_each_sides_feedback_stays_hidden_until_both_answered(past_meeting: Any, mentor: Any, trainee: Any) -> None:
+    mine = feedback(past_meeting, mentor.user, went_well="Good questions")
+    assert selectors.feedback_visible(meeting=past_meeting, user=mentor.user) == [mine]
+    assert selectors.feedback_visible(meeting=past_meeting, user=trainee.user) == []
+    theirs = feedback(past_meeting, trainee.user)
+    assert set(selectors.feedback_visible(meeting=past_meeting, user=trainee.user)) == {mine, theirs}
+    assert mine.role == "mentor"
+    assert theirs.role == "trainee"
+
+
+def test_a_lone_answer_is_revealed_a_week_after_the_meeting(past_meeting: Any, mentor: Any, trainee: Any) -> None:
+    mine = feedback(past_meeting, mentor.user)
+    later = past_meeting.end + timedelta(days=7, minutes=1)
+    assert selectors.feedback_visible(meeting=past_meeting, user=trainee.user, now=later) == [mine]
+
+
+def test_nobody_reads_another_pairs_feedback(past_meeting: Any, mentor: Any, trainee: Any, outsider: Any) -> None:
+    feedback(past_meeting, mentor.user)
+    feedback(past_meeting, trainee.user)
+    assert selectors.feedback_visible(meeting=past_meeting, user=outsider.user) == []
+    with pytest.raises(NotInMatch):
+        feedback(past_meeting, outsider.user)
+    assert list(selectors.feedback_mine(user=outsider.user)) == []
+
+
+def test_feedback_is_given_once_and_only_after_an_accepted_meeting_ended(
+    match: Any, past_meeting: Any, mentor: Any
+) -> None:
+    feedback(past_meeting, mentor.user)
+    with pytest.raises(AlreadyAnswered):
+        feedback(past_meeting, mentor.user)
+    upcoming = MeetingFactory(match=match, start=timezone.now() + timedelta(days=2))
+    with pytest.raises(MeetingStateConflict):
+        feedback(upcoming, mentor.user)
+    assert Feedback.objects.count() == 1
+
+
+def test_not_a_good_fit_after_the_first_meeting_flags_the_match(match: Any, past_meeting: Any, trainee: Any) -> None:
+    feedback(past_meeting, trainee.user, good_fit=False, rating=2)
+    match.refresh_from_db()
+    assert match.at_risk_since is not None
+    assert "not a good fit" in match.at_risk_reason
+
+
+def test_the_good_fit_question_is_required_after_the_first_meeting_only(
+    match: Any, past_meeting: Any, mentor: Any
+) -> None:
+    with pytest.raises(ApplicationError, match="good fit"):
+        services.feedback_submit(meeting=past_meeting, by=mentor.user, rating=4, useful=True)
+    second = MeetingFactory(match=match, start=timezone.now() - timedelta(hours=1, minutes=30), duration_minutes=30)
+    answer = services.feedback_submit(meeting=second, by=mentor.user, rating=4, useful=True, good_fit=False)
+    assert answer.good_fit is None
+    match.refresh_from_db()
+    assert match.at_risk_since is None
+
+
+def test_coordinator_summary_shows_totals_not_answers(past_meeting: Any, mentor: Any, trainee: Any) -> None:
+    feedback(past_meeting, mentor.user, rating=5)
+    feedback(past_meeting, trainee.user, rating=3, useful=False, good_fit=False)
+    rows = {r.role: r for r in selectors.feedback_summary()}
+    assert (rows["mentor"].average_rating, rows["trainee"].average_rating) == (5.0, 3.0)
+    assert rows["trainee"].useful_share == 0.0
+    assert rows["trainee"].not_a_good_fit == 1
+
+
+def test_a_check_in_is_answered_once_per_period_and_only_when_open(mentor: Any, trainee: Any) -> None:
+    match = approved_match(mentor=mentor, trainee=trainee, decided_at=timezone.now() - timedelta(days=31))
+    services.checkin_submit(match=match, by=trainee.user, period=0, going_well=4)
+    with pytest.raises(AlreadyAnswered):
+        services.checkin_submit(match=match, by=trainee.user, period=0, going_well=4)
+    with pytest.raises(MeetingStateConflict):
+        services.checkin_submit(match=match, by=trainee.user, period=1, going_well=4)
+    assert CheckIn.objects.count() == 1

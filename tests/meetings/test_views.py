@@ -1,0 +1,180 @@
+"""The meeting pages as each persona: the two people in the match use them; others get 404; anonymous → login."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.models import Feedback, Meeting, SessionLog
+from tests.factories import MeetingFactory, SessionLogFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def meeting(match: Any) -> Meeting:
+    return MeetingFactory(match=match, start=timezone.now() + timedelta(days=3), status=Meeting.Status.PROPOSED)
+
+
+@pytest.fixture
+def past(match: Any) -> Meeting:
+    return MeetingFactory(match=match, start=timezone.now() - timedelta(hours=4))
+
+
+PAGES = ["meetings-detail", "meetings-ics", "meetings-suggest", "meetings-reschedule", "meetings-feedback"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_an_outsider_and_a_coordinator_get_404_for_someone_elses_meeting(
+    name: str, meeting: Any, login: Any, outsider: Any, coordinator: Any
+) -> None:
+    for person in (outsider.user, coordinator):
+        assert login(person).get(reverse(name, args=[meeting.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("name", [*PAGES, "meetings-accept", "meetings-cancel"])
+def test_anonymous_visitors_are_sent_to_log_in(name: str, meeting: Any, client: Any) -> None:
+    response = client.post(reverse(name, args=[meeting.pk]))
+    assert response.status_code == 302
+    assert "/login" in response["Location"]
+
+
+def test_the_meetings_list_shows_each_person_their_own_time_zone(
+    meeting: Any, login: Any, mentor: Any, trainee: Any, outsider: Any
+) -> None:
+    assert "(America/New_York)" in login(mentor.user).get(reverse("meetings-list")).content.decode()
+    assert "(America/Chicago)" in login(trainee.user).get(reverse("meetings-list")).content.decode()
+    assert "Maya" not in login(outsider.user).get(reverse("meetings-list")).content.decode()
+
+
+def test_the_mentor_proposes_in_new_york_time_from_the_match(match: Any, login: Any, mentor: Any) -> None:
+    day = (timezone.now() + timedelta(days=5)).date()
+    response = login(mentor.user).post(
+        reverse("meetings-propose", args=[match.pk]),
+        {"start": f"{day}T10:30", "duration_minutes": 30, "format": "phone", "phone": "+1 555 0100"},
+    )
+    meeting = Meeting.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("meetings-detail", args=[meeting.pk])
+    assert meeting.start.astimezone(meeting.start.tzinfo).hour in (14, 15)  # 10:30 in New York is 14:30/15:30 UTC
+
+
+def test_a_proposal_in_the_past_is_shown_back_with_the_reason_and_not_saved(
+    match: Any, login: Any, mentor: Any
+) -> None:
+    response = login(mentor.user).post(
+        reverse("meetings-propose", args=[match.pk]),
+        {"start": "2020-01-01T10:00", "duration_minutes": 30, "format": "video", "video_link": "https://v.example.org"},
+    )
+    assert response.status_code == 400
+    assert "must start in the future" in response.content.decode()
+    assert Meeting.objects.count() == 0
+
+
+def test_an_outsider_cannot_open_the_propose_form_of_a_match(match: Any, login: Any, outsider: Any) -> None:
+    assert login(outsider.user).get(reverse("meetings-propose", args=[match.pk])).status_code == 404
+
+
+def test_the_trainee_accepts_and_the_mentor_cannot_accept_their_own_proposal(
+    meeting: Any, login: Any, mentor: Any, trainee: Any
+) -> None:
+    response = login(mentor.user).post(reverse("meetings-accept", args=[meeting.pk]), follow=True)
+    assert "the other person accepts it" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.PROPOSED
+    login(trainee.user).post(reverse("meetings-accept", args=[meeting.pk]))
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.ACCEPTED
+
+
+def test_the_trainee_suggests_another_time(meeting: Any, login: Any, trainee: Any) -> None:
+    day = (timezone.now() + timedelta(days=6)).date()
+    response = login(trainee.user).post(
+        reverse("meetings-suggest", args=[meeting.pk]), {"start": f"{day}T09:00", "duration_minutes": 45}
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.proposed_by, meeting.sequence) == (trainee.user, 1)
+
+
+def test_either_person_cancels(meeting: Any, login: Any, trainee: Any) -> None:
+    login(trainee.user).post(reverse("meetings-cancel", args=[meeting.pk]), {"reason": "Night shift"})
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.cancel_reason) == (Meeting.Status.CANCELLED, "Night shift")
+
+
+def test_the_ics_download_is_a_calendar_invitation_for_the_two_people(meeting: Any, login: Any, trainee: Any) -> None:
+    response = login(trainee.user).get(reverse("meetings-ics", args=[meeting.pk]))
+    body = response.content.decode()
+    assert response["Content-Type"].startswith("text/calendar")
+    assert "METHOD:REQUEST" in body
+    assert f"UID:meeting-{meeting.pk}@127.0.0.1" in body
+    assert "SEQUENCE:0" in body
+
+
+def test_a_cancelled_meetings_ics_cancels_the_event_with_a_higher_sequence(
+    meeting: Any, login: Any, trainee: Any
+) -> None:
+    client = login(trainee.user)
+    client.post(reverse("meetings-cancel", args=[meeting.pk]))
+    body = client.get(reverse("meetings-ics", args=[meeting.pk])).content.decode()
+    assert "STATUS:CANCELLED" in body
+    assert "SEQUENCE:1" in body
+    assert f"UID:meeting-{meeting.pk}@" in body
+
+
+def test_the_mentor_logs_a_session_and_the_trainee_sees_only_the_shared_notes(
+    match: Any, past: Any, login: Any, mentor: Any, trainee: Any
+) -> None:
+    response = login(mentor.user).post(
+        reverse("meetings-log-create", args=[match.pk]) + f"?meeting={past.pk}",
+        {
+            "date": str(timezone.localdate()),
+            "duration_minutes": 40,
+            "notes_shared": "Residency applications",
+            "notes_private": "Needs confidence",
+        },
+    )
+    assert response.status_code == 302
+    assert SessionLog.objects.get().meeting == past
+    mentor_page = login(mentor.user).get(reverse("meetings-match", args=[match.pk])).content.decode()
+    assert "Needs confidence" in mentor_page
+    trainee_page = login(trainee.user).get(reverse("meetings-match", args=[match.pk])).content.decode()
+    assert "Residency applications" in trainee_page
+    assert "Needs confidence" not in trainee_page
+
+
+def test_the_trainee_cannot_open_the_session_log_form_or_edit_a_log(match: Any, login: Any, trainee: Any) -> None:
+    log = SessionLogFactory(match=match)
+    client = login(trainee.user)
+    assert client.get(reverse("meetings-log-create", args=[match.pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("meetings-log-edit", args=[log.pk]), {"date": "2026-01-01", "duration_minutes": 5}
+        ).status_code
+        == 404
+    )
+
+
+def test_the_match_page_is_404_for_an_outsider(match: Any, login: Any, outsider: Any) -> None:
+    assert login(outsider.user).get(reverse("meetings-match", args=[match.pk])).status_code == 404
+
+
+def test_both_give_feedback_and_see_each_other_only_after_both_answered(
+    past: Any, login: Any, mentor: Any, trainee: Any
+) -> None:
+    answer = {"rating": "5", "useful": "yes", "went_well": "Clear plan", "good_fit": "yes"}
+    login(mentor.user).post(reverse("meetings-feedback", args=[past.pk]), answer)
+    assert "Clear plan" not in login(trainee.user).get(reverse("meetings-detail", args=[past.pk])).content.decode()
+    login(trainee.user).post(reverse("meetings-feedback", args=[past.pk]), {**answer, "went_well": "Kind"})
+    assert Feedback.objects.count() == 2
+    assert "Clear plan" in login(trainee.user).get(reverse("meetings-detail", args=[past.pk])).content.decode()
+
+
+def test_feedback_summary_is_for_coordinators_only(login: Any, coordinator: Any, mentor: Any) -> None:
+    assert login(coordinator).get(reverse("meetings-feedback-summary")).status_code == 200
+    assert login(mentor.user).get(reverse("meetings-feedback-summary")).status_code == 302

@@ -1,0 +1,98 @@
+"""The in-app inbox: the bell's count, the list, mark one / all as read — each person sees only their own."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.models import Notification
+from tests.factories import NotificationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mine(trainee: Any) -> list[Notification]:
+    return [
+        NotificationFactory(recipient=trainee.user, kind="match_approved_x"),
+        NotificationFactory(recipient=trainee.user, kind="y", state=Notification.State.FAILED),  # e-mail failed
+        NotificationFactory(recipient=trainee.user, kind="z", email=False),
+    ]
+
+
+def test_the_bell_shows_the_unread_count_including_messages_whose_email_failed(
+    mine: Any, login: Any, trainee: Any
+) -> None:
+    NotificationFactory(recipient=trainee.user, due_at=timezone.now() + timedelta(hours=2))  # not due yet
+    NotificationFactory(recipient=trainee.user, state=Notification.State.CANCELLED)
+    page = login(trainee.user).get(reverse("notifications-inbox")).content.decode()
+    assert '<span class="badge nav-count">3<span class="visually-hidden"> unread</span>' in page
+    assert page.count("inbox-item") == 3
+
+
+def test_marking_one_as_read_lowers_the_count(mine: Any, login: Any, trainee: Any) -> None:
+    client = login(trainee.user)
+    assert client.post(reverse("notifications-read", args=[mine[0].pk])).status_code == 302
+    mine[0].refresh_from_db()
+    assert mine[0].read_at is not None
+    assert Notification.objects.unread_for(trainee.user).count() == 2
+
+
+def test_mark_all_as_read(mine: Any, login: Any, trainee: Any) -> None:
+    login(trainee.user).post(reverse("notifications-read-all"))
+    assert Notification.objects.unread_for(trainee.user).count() == 0
+
+
+def test_nobody_marks_or_sees_another_persons_message(mine: Any, login: Any, mentor: Any, coordinator: Any) -> None:
+    for person in (mentor.user, coordinator):
+        client = login(person)
+        assert client.post(reverse("notifications-read", args=[mine[0].pk])).status_code == 404
+        assert "inbox-item" not in client.get(reverse("notifications-inbox")).content.decode()
+    mine[0].refresh_from_db()
+    assert mine[0].read_at is None
+
+
+def test_marking_read_needs_post(mine: Any, login: Any, trainee: Any) -> None:
+    assert login(trainee.user).get(reverse("notifications-read", args=[mine[0].pk])).status_code == 405
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client: Any) -> None:
+    assert client.get(reverse("notifications-inbox")).status_code == 302
+
+
+def test_api_lists_my_messages_and_marks_them_read(mine: Any, login: Any, trainee: Any) -> None:
+    client = login(trainee.user)
+    listed = client.get("/api/v1/notifications/").json()
+    assert listed["count"] == 3
+    assert {row["unread"] for row in listed["results"]} == {True}
+    assert client.post(f"/api/v1/notifications/{mine[0].pk}/read/").json()["unread"] is False
+    assert client.post("/api/v1/notifications/read-all/").json() == {"marked": 2}
+
+
+def test_api_refuses_another_persons_message_and_anonymous_calls(
+    mine: Any, login: Any, client: Any, outsider: Any
+) -> None:
+    assert client.get("/api/v1/notifications/").status_code == 401
+    other = login(outsider.user)
+    assert other.post(f"/api/v1/notifications/{mine[0].pk}/read/").status_code == 404
+    assert other.get(f"/api/v1/notifications/{mine[0].pk}/").status_code == 404
+    assert other.get("/api/v1/notifications/").json()["count"] == 0
+
+
+def test_coordinators_retry_failed_messages_from_the_admin(login: Any, coordinator: Any, trainee: Any) -> None:
+    failed = NotificationFactory(
+        recipient=trainee.user, state=Notification.State.FAILED, attempts=5, last_error="SMTP 550"
+    )
+    client = login(coordinator)
+    listing = client.get(reverse("admin:notifications_notification_changelist") + "?state__exact=failed")
+    assert "SMTP 550" in listing.content.decode()
+    client.post(
+        reverse("admin:notifications_notification_changelist"),
+        {"action": "retry", "_selected_action": [failed.pk]},
+    )
+    failed.refresh_from_db()
+    assert (failed.state, failed.attempts, failed.last_error) == (Notification.State.PENDING, 0, "")

@@ -1,0 +1,142 @@
+"""E-mail templates: every kind the code base writes has its own three templates, and each renders."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.utils import timezone
+from icalendar import Calendar
+
+from meetings import services
+from meetings.models import Meeting
+from notifications import dispatch
+from notifications.models import Notification
+from notifications.rendering import has_own_templates, render_email
+from tests.factories import MeetingFactory, NotificationFactory, approved_match
+
+ROOT = Path(settings.BASE_DIR)
+APPS = ("profiles", "matching", "meetings", "notifications")
+KIND_ARG = re.compile(r"""\bkind\s*=\s*["']([a-z_]+)["'](?:\s+if\s+.+?\s+else\s+["']([a-z_]+)["'])?""")
+KIND_BY_NAME = re.compile(r"""\bkind\s*=\s*([A-Z][A-Z_]*)\b""")
+
+
+def kinds_in_code() -> set[str]:
+    """Every `kind="…"` argument and kind constant in the apps' code (not tests)."""
+    found: set[str] = set()
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            text = path.read_text()
+            if "notify(" not in text:
+                continue  # numpy's argsort(kind="stable") is not a message
+            for match in KIND_ARG.finditer(text):
+                found.update(k for k in match.groups() if k)
+            for name in set(KIND_BY_NAME.findall(text)):
+                # `kind=REMINDER`: read the constant from this module or from the module it was imported from.
+                module_texts = [text] + [p.read_text() for p in (ROOT / app).rglob("*.py") if name in p.read_text()]
+                for module_text in module_texts:
+                    found.update(re.findall(rf"""^{name}\s*=\s*["']([a-z_]+)["']""", module_text, re.MULTILINE))
+    return found
+
+
+def test_the_scan_finds_the_meeting_kinds() -> None:
+    kinds = kinds_in_code()
+    assert {"meeting_reminder", "meeting_proposed", "meeting_time_suggested", "checkin_survey"} <= kinds
+
+
+@pytest.mark.parametrize("kind", sorted(kinds_in_code()))
+def test_every_kind_used_in_the_code_base_has_its_own_templates(kind: str) -> None:
+    assert has_own_templates(kind), f"templates/notifications/{kind}.subject.txt, .txt and .html are needed"
+
+
+@pytest.mark.django_db
+def test_a_kind_without_templates_falls_back_to_the_generic_message() -> None:
+    row = NotificationFactory(kind="some_future_kind")
+    rendered = render_email(row)
+    assert rendered.subject == "A message from Mentorship"
+    assert "/inbox/" in rendered.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "meeting_proposed",
+        "meeting_accepted",
+        "meeting_time_suggested",
+        "meeting_rescheduled",
+        "meeting_cancelled",
+        "meeting_reminder",
+        "meeting_feedback_prompt",
+        "session_log_prompt",
+    ],
+)
+def test_each_meeting_email_renders_in_the_recipients_zone_with_the_ics(kind: str, mentor: Any, trainee: Any) -> None:
+    match = approved_match(mentor=mentor, trainee=trainee)
+    meeting = MeetingFactory(match=match, start=timezone.now() + timedelta(days=2), cancel_reason="Sick")
+    # The session-log prompt goes to the mentor (New York); every other kind is tried on the trainee (Chicago).
+    recipient, zone, other = (
+        (mentor.user, "America/New_York", "Tara Trainee")
+        if kind == "session_log_prompt"
+        else (trainee.user, "America/Chicago", "Dr Maya Patel")
+    )
+    row = NotificationFactory(
+        kind=kind, recipient=recipient, object_type="meeting", object_id=meeting.pk, context={"lead_hours": 24}
+    )
+    rendered = render_email(row)
+    assert f"({zone})" in rendered.subject + rendered.text
+    assert "\n" not in rendered.subject
+    assert other in rendered.subject + rendered.text
+    assert rendered.html.count("<p>") >= 2
+    assert [a.filename for a in rendered.attachments] == ["meeting.ics"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["checkin_survey", "inactivity_nudge"])
+def test_match_emails_render(kind: str, mentor: Any, trainee: Any) -> None:
+    match = approved_match(mentor=mentor, trainee=trainee)
+    row = NotificationFactory(
+        kind=kind,
+        recipient=mentor.user,
+        object_type="match",
+        object_id=match.pk,
+        context={"period": 0, "idle_days": 30},
+    )
+    rendered = render_email(row)
+    assert "Tara Trainee" in rendered.subject
+    assert f"/meetings/{'match' if kind == 'checkin_survey' else 'new'}/{match.pk}/" in rendered.text
+
+
+@pytest.mark.django_db
+def test_a_reminder_email_carries_an_ics_that_calendars_read(mentor: Any, trainee: Any) -> None:
+    match = approved_match(mentor=mentor, trainee=trainee)
+    meeting = services.meeting_propose(
+        match=match,
+        by=mentor.user,
+        start=(timezone.now() + timedelta(days=2)).replace(microsecond=0),
+        duration_minutes=30,
+        format="in_person",
+        place="Room 4B",
+    )
+    services.meeting_accept(meeting=meeting, by=trainee.user)
+    Notification.objects.filter(kind="meeting_reminder").update(due_at=timezone.now())
+    sent: list[tuple[int, str]] = []
+    dispatch.dispatch_due(enqueue=lambda pk, claim: sent.append((pk, claim)))
+    for pk, claim in sent:
+        dispatch.send_claimed(notification_id=pk, claim=claim)
+    reminders = [m for m in mail.outbox if "Reminder" in m.subject]
+    assert len(reminders) == 4
+    name, content, mimetype = reminders[0].attachments[0]  # type: ignore[misc]
+    assert (name, mimetype) == ("meeting.ics", "text/calendar")
+    event = Calendar.from_ical(content).walk("VEVENT")[0]
+    assert str(event["location"]) == "Room 4B"
+    assert event.decoded("dtstart") == meeting.start
+    assert str(event["status"]) == "CONFIRMED"
+    assert Meeting.objects.get(pk=meeting.pk).status == "accepted"
