@@ -1,0 +1,92 @@
+"""Real row locks on PostgreSQL: racing approvals never push a mentor past capacity; two coordinators deciding
+the same match end with one decision and a clear message for the other."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+import pytest
+from django.db import connection
+
+from matching.models import Match
+from matching.services.decisions import match_approve, match_decline
+from mentorship.errors import ApplicationError
+from tests.factories import (
+    CoordinatorFactory,
+    MatchFactory,
+    MentorProfileFactory,
+    ProgramFactory,
+    TraineeProfileFactory,
+)
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+#: PostgreSQL allows 100 connections and other test runs share it: 20 threads (one connection each) make the
+#: 100 attempts, 5 apiece, all released at once by the barrier.
+THREADS = 20
+
+
+def _race(actions, threads=THREADS):
+    """Run the actions at once from `threads` threads, each with its own connection; return each action's
+    result ("ok" or "code: message")."""
+    threads = min(threads, len(actions))
+    barrier = threading.Barrier(threads)
+    results: list[str] = [""] * len(actions)
+
+    def run(worker):
+        try:
+            barrier.wait(timeout=30)
+            for index in range(worker, len(actions), threads):
+                try:
+                    actions[index]()
+                    results[index] = "ok"
+                except ApplicationError as error:
+                    results[index] = f"{error.code}: {error.message}"
+        finally:
+            connection.close()
+
+    pool = [threading.Thread(target=run, args=(w,)) for w in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join(timeout=120)
+    return results
+
+
+def test_100_racing_approvals_for_one_mentor_never_exceed_capacity():
+    coordinator = CoordinatorFactory()
+    program = ProgramFactory(coordinators=[coordinator])
+    mentor = MentorProfileFactory(capacity=3, user__full_name="Dr Patel")
+    proposals = [
+        MatchFactory(program=program, mentor=mentor, trainee=TraineeProfileFactory(user__email=f"t{i}@example.org"))
+        for i in range(100)
+    ]
+
+    results = _race([lambda m=m: match_approve(match=m, by=coordinator) for m in proposals])
+
+    assert Match.objects.filter(mentor=mentor, status=Match.Status.APPROVED).count() == 3
+    outcomes = Counter(r.split(":")[0] for r in results)
+    assert outcomes == {"ok": 3, "mentor_at_capacity": 97}
+    assert "mentor_at_capacity: Dr Patel is at capacity 3/3." in results
+
+
+def test_two_coordinators_deciding_the_same_match_end_with_one_decision():
+    first, second = CoordinatorFactory(full_name="Ana First"), CoordinatorFactory(full_name="Ben Second")
+    program = ProgramFactory(coordinators=[first, second])
+    proposal = MatchFactory(program=program)
+
+    results = _race(
+        [
+            lambda: match_approve(match=Match.objects.get(pk=proposal.pk), by=first),
+            lambda: match_decline(match=Match.objects.get(pk=proposal.pk), by=second, reason="Not a fit"),
+        ]
+    )
+
+    proposal.refresh_from_db()
+    assert sorted(r.split(":")[0] for r in results) == ["already_decided", "ok"]
+    assert proposal.transitions.count() == 1
+    loser = next(r for r in results if r.startswith("already_decided"))
+    winner = proposal.decided_by.full_name
+    assert f"already {proposal.get_status_display().lower()} by {winner}" in loser
