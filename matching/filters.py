@@ -33,15 +33,18 @@ class MentorFilter(django_filters.FilterSet):
         queryset=Specialty.objects.select_related("parent").order_by("name"),
         method="filter_specialty",
         label="Specialty",
+        empty_label="Any",
         help_text="Includes its sub-specialties.",
     )
     focus_area = django_filters.ModelChoiceFilter(
-        queryset=FocusArea.objects.all(), field_name="focus_areas", label="Focus area"
+        queryset=FocusArea.objects.all(), field_name="focus_areas", label="Focus area", empty_label="Any"
     )
-    career_stage = django_filters.ChoiceFilter(choices=CareerStage.choices, label="Career stage")
-    language = django_filters.ModelChoiceFilter(queryset=Language.objects.all(), field_name="languages")
+    career_stage = django_filters.ChoiceFilter(choices=CareerStage.choices, label="Career stage", empty_label="Any")
+    language = django_filters.ModelChoiceFilter(
+        queryset=Language.objects.all(), field_name="languages", label="Language", empty_label="Any"
+    )
     meeting_format = django_filters.ChoiceFilter(
-        choices=MEETING_FORMAT_CHOICES, method="filter_meeting_format", label="Meeting format"
+        choices=MEETING_FORMAT_CHOICES, method="filter_meeting_format", label="Meeting format", empty_label="Any"
     )
     max_hours_apart = django_filters.NumberFilter(
         method="filter_in_arrays",

@@ -123,9 +123,13 @@ def _reason(name: str, value: float, t: TraineeFeatures, m: MentorFeatures, w: W
         covered = _names(t.focus[0] & m.focus[0], names["focus_areas"])
         if not sought:
             return "You chose no focus areas"
-        return f"Covers {len(covered)} of your {sought} focus area{'s' if sought != 1 else ''}" + (
-            f" ({_join(covered)})" if covered else ""
-        )
+        if not covered:
+            return "Covers none of your focus areas"
+        if len(covered) == sought:
+            return (
+                f"Covers {'your focus area' if sought == 1 else f'all {sought} of your focus areas'} ({_join(covered)})"
+            )
+        return f"Covers {len(covered)} of your {sought} focus areas ({_join(covered)})"
     if name == "language":
         shared = _names(t.languages[0] & m.languages[0], names["languages"])
         return f"Speaks {_join(shared)}" if shared else "No shared language"

@@ -1,0 +1,79 @@
+"""A trainee finds a mentor in a real browser: filter, read why, shortlist two, request one, see it pending."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.factories import MentorProfileFactory, ProgramFactory, TraineeProfileFactory, language, specialty
+from tests.factories.profiles import DEFAULT_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def people() -> dict[str, Any]:
+    ProgramFactory(name="Residents 2026", open_to_all=True)
+    spanish, english = language("es"), language("en")
+    trainee = TraineeProfileFactory(
+        user__full_name="Tara Trainee", user__email="tara@example.org", languages=[english, spanish]
+    )
+    ana = MentorProfileFactory(
+        user__full_name="Dr Ana Cardio", specialty=specialty("Cardiology"), languages=[spanish, english]
+    )
+    ben = MentorProfileFactory(
+        user__full_name="Dr Ben Internist", specialty=specialty("Internal Medicine"), languages=[spanish]
+    )
+    MentorProfileFactory(user__full_name="Dr Carl Surgeon", specialty=specialty("General Surgery"), languages=[spanish])
+    MentorProfileFactory(user__full_name="Dr Dana English", specialty=specialty("Cardiology"), languages=[english])
+    return {"trainee": trainee, "ana": ana, "ben": ben}
+
+
+def test_a_trainee_filters_reads_why_shortlists_two_and_requests_one(
+    page: Page, live_server: Any, people: dict[str, Any], artifacts_dir: Path
+) -> None:
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("E-mail").fill("tara@example.org")
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    page.goto(f"{live_server.url}/mentors/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Find a mentor")
+    page.get_by_label("Specialty").select_option(label="Internal Medicine")
+    page.get_by_label("Language").select_option(label="Spanish")
+    page.get_by_role("button", name="Show mentors").click()
+
+    # The filters are in the URL (shareable), and only Spanish-speaking internal-medicine mentors are listed.
+    assert f"specialty={specialty('Internal Medicine').pk}" in page.url
+    assert f"language={language('es').pk}" in page.url
+    cards = page.locator(".mentor-card h3")
+    expect(cards).to_have_text(["Dr Ana Cardio", "Dr Ben Internist"])  # best match first
+    expect(page.get_by_text("Same specialty (Cardiology)")).to_be_visible()
+    page.screenshot(path=str(artifacts_dir / "directory.png"), full_page=True)
+
+    page.get_by_role("link", name="Dr Ana Cardio", exact=True).click()
+    expect(page.get_by_role("heading", name="Why this score")).to_be_visible()
+    expect(page.locator("table.breakdown tbody tr")).to_have_count(6)  # institution is neutral here; no shortlist yet
+    page.get_by_role("button", name="Add to shortlist").click()
+    expect(page.get_by_role("button", name="Remove from shortlist")).to_be_visible()
+
+    page.go_back()
+    page.go_back()  # back to the filtered directory: the back button keeps the filters
+    expect(page.locator(".mentor-card h3")).to_have_text(["Dr Ana Cardio", "Dr Ben Internist"])
+    page.get_by_role("link", name="Dr Ben Internist", exact=True).click()
+    page.get_by_role("button", name="Add to shortlist").click()
+
+    page.goto(f"{live_server.url}/mentors/shortlist/")
+    expect(page.locator(".shortlist li")).to_have_count(2)
+
+    page.goto(f"{live_server.url}/mentors/{people['ana'].pk}/")
+    page.get_by_label("What do you hope to get from this mentorship?").fill("Advice on a cardiology fellowship.")
+    page.get_by_role("button", name="Send request").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("My requests")
+    row = page.locator("tbody tr", has_text="Dr Ana Cardio")
+    expect(row).to_contain_text("Pending")
+    expect(row.get_by_role("button", name="Cancel")).to_be_visible()
