@@ -67,11 +67,20 @@ class ApiAutoSchema(AutoSchema):
     def _error_response(self, code: str, description: str) -> dict[str, Any]:
         return self._get_response_for_code(OpenApiResponse(ApiErrorSerializer, description=description), code)  # type: ignore[no-any-return]
 
+    def _insert_field_validators(self, field: Any, schema: dict[str, Any]) -> None:
+        super()._insert_field_validators(field, schema)
+        if _may_be_blank(field):
+            # "" is a valid value of a blank URL or e-mail field, but `format: uri` makes every client validator
+            # (and schemathesis) reject it: allow the empty string explicitly, keep the format otherwise.
+            for node in [schema, *schema.get("oneOf", [])]:
+                if node.get("format") in {"uri", "email"}:
+                    node["anyOf"] = [{"format": node.pop("format")}, {"maxLength": 0}]
+
     def _framework_error_codes(self) -> list[str]:
         codes: list[str] = []
         auth = self.get_auth()
         public = not auth or {} in auth
-        has_body = self.method in BODY_METHODS
+        has_body = self.method in BODY_METHODS and self.get_request_serializer() is not None
         is_list = self.method == "GET" and self._is_list_view()
         if has_body or is_list:
             codes.append("400")  # a bad body, or a bad filter value
@@ -86,3 +95,16 @@ class ApiAutoSchema(AutoSchema):
         if self.view.get_throttles():
             codes.append("429")
         return codes
+
+
+def _may_be_blank(field: Any) -> bool:
+    """Whether a serializer field can hold "" (a read-only field keeps no allow_blank; ask its model field)."""
+    if getattr(field, "allow_blank", False):
+        return True
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if not field.read_only or model is None or not field.source or "." in field.source:
+        return False
+    try:
+        return bool(model._meta.get_field(field.source).blank)
+    except Exception:  # not a model field (a method or property): nothing says it may be blank
+        return False

@@ -12,6 +12,7 @@ Models that another engineer has not migrated yet are skipped, so the harness wo
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,12 +32,13 @@ from tests.factories import (
     CoordinatorFactory,
     GoalFactory,
     MatchFactory,
+    MatchingRoundFactory,
     MentorProfileFactory,
     ProgramFactory,
     TraineeProfileFactory,
 )
 
-PERSONAS = ("trainee", "mentor", "coordinator", "other_coordinator", "victim", "victim_mentor")
+PERSONAS = ("trainee", "mentor", "coordinator", "other_coordinator", "victim", "victim_mentor", "requester")
 
 
 @dataclass
@@ -55,6 +57,21 @@ class World:
         if persona != "anonymous":
             api.credentials(HTTP_AUTHORIZATION=f"Token {self.tokens[persona]}")
         return api
+
+    def path_ids(self, path: str) -> dict[str, Any]:
+        """Ids for a schema path's parameters, pointing at the world's object of the kind the path names
+        (`/goals/{id}/` → the trainee's goal, `/matches/{match_id}/approve/` → her match), else 1."""
+        ids: dict[str, Any] = {}
+        segments = [s for s in path.strip("/").split("/") if not s.startswith("{")]
+        for param in re.findall(r"{([^}]+)}", path):
+            hint = param.removesuffix("_id") if param != "id" else ""
+            for candidate in [hint, *reversed(segments)]:
+                key = candidate.replace("-", "_").removesuffix("es" if candidate.endswith("ches") else "s")
+                obj = self.objects.get(key) or self.objects.get(f"{key}_profile")
+                if candidate and obj is not None:
+                    ids[param] = obj.pk
+                    break
+        return ids
 
     def leaks(self, persona: str, body: str) -> list[str]:
         """Names of the secrets this persona must not see that appear in `body`."""
@@ -126,6 +143,9 @@ def _plant_notifications(world: World) -> None:
 
     if not _migrated(Notification):
         return
+    world.objects["notification"] = Notification.objects.create(
+        recipient=world.users["trainee"], kind="generic", dedup_key=f"planted:{secrets.token_hex(8)}", email=False
+    )
     world.objects["victim_notification"] = Notification.objects.create(
         recipient=world.users["victim"],
         kind="generic",
@@ -147,6 +167,7 @@ def build_world() -> World:
         statement=_secret(world, "victim_statement"),
     )
     victim_mentor = MentorProfileFactory(user__full_name="Dr Victor Vance", user__email="victor@example.org")
+    requester = TraineeProfileFactory(user__full_name="Rita Requester", user__email="rita@example.org")
     world.users = {
         "trainee": trainee.user,
         "mentor": mentor.user,
@@ -154,11 +175,12 @@ def build_world() -> World:
         "other_coordinator": other_coordinator,
         "victim": victim.user,
         "victim_mentor": victim_mentor.user,
+        "requester": requester.user,
     }
     program: Any = ProgramFactory(name="Program A", coordinators=[coordinator], open_to_all=False)
     other_program: Any = ProgramFactory(name="Program B", coordinators=[other_coordinator], open_to_all=False)
     program.mentors.add(mentor)
-    program.trainees.add(trainee)
+    program.trainees.add(trainee, requester)
     other_program.mentors.add(victim_mentor)
     other_program.trainees.add(victim)
     match = MatchFactory(program=program, mentor=mentor, trainee=trainee, status="approved", origin="request")
@@ -178,6 +200,11 @@ def build_world() -> World:
         trainee_profile=trainee,
         mentor_profile=mentor,
         victim_profile=victim,
+        # Rita's request to Dr Patel waits for program A's coordinator.
+        pending_match=MatchFactory(
+            program=program, mentor=mentor, trainee=requester, status="requested", origin="request"
+        ),
+        round=MatchingRoundFactory(program=program, status="done", progress=100),
         goal=GoalFactory(trainee=trainee, title="Publish a case report"),
         victim_goal=GoalFactory(
             trainee=victim, title="A goal of Vera's", description=_secret(world, "victim_goal_description")
