@@ -6,6 +6,7 @@ and every queryset is cut to the programs they coordinate (superusers see all).
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -15,10 +16,10 @@ from profiles.models import COORDINATORS_GROUP, User
 _CACHE_ATTR = "_matching_is_coordinator"
 
 
-def is_coordinator(user: User) -> bool:
+def is_coordinator(user: User | AnonymousUser) -> bool:
     """Active staff in the Coordinators group or coordinating a program; cached on the user for the request."""
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        return False
+    if not isinstance(user, User) or not (user.is_active and user.is_staff):
+        return False  # anonymous (the admin's login and error pages ask too)
     if user.is_superuser:
         return True
     cached = getattr(user, _CACHE_ATTR, None)

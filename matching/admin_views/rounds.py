@@ -16,13 +16,14 @@ from matching.models import Match, MatchingRound, Program
 from matching.services.rounds import round_start
 from mentorship.errors import ApplicationError
 
+#: The engine's quality report (matching.quality.Quality), as a coordinator reads it.
 QUALITY_LABELS: tuple[tuple[str, str, str], ...] = (
-    ("matched_pct", "Trainees matched", "%"),
-    ("top3_share_pct", "Matched to a top-3 choice", "%"),
+    ("matched_pct_of_possible", "Trainees matched (of those who could be)", "%"),
+    ("top3_pct", "Matched to one of their top-3 mentors", "%"),
     ("mean_score", "Mean score", " / 100"),
-    ("max_load_ratio", "Highest mentor load (of capacity)", "×"),
+    ("max_load_ratio", "Highest mentor load (share of free places used)", ""),
     ("load_gini", "Load spread (Gini, 0 = even)", ""),
-    ("blocking_pairs", "Blocking pairs", ""),
+    ("blocking_pairs", "Blocking pairs (pairs who would both rather have each other)", ""),
 )
 
 
@@ -39,6 +40,10 @@ class RoundStartForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = access.programs_for(user).filter(is_active=True)  # type: ignore[attr-defined]
+
+
+def _number(value: Any) -> str:
+    return f"{value:.1f}" if isinstance(value, float) else str(value)
 
 
 def start_page(model_admin: admin.ModelAdmin[MatchingRound], request: HttpRequest) -> HttpResponse:
@@ -106,7 +111,7 @@ def detail_page(model_admin: admin.ModelAdmin[MatchingRound], request: HttpReque
         "status": _status_payload(matching_round),
         "status_url": reverse("admin:matching_matchinground_status", args=[matching_round.pk]),
         "quality_rows": [
-            (label, quality.get(key), unit) for key, label, unit in QUALITY_LABELS if quality.get(key) is not None
+            (label, _number(quality[key]), unit) for key, label, unit in QUALITY_LABELS if quality.get(key) is not None
         ],
         "quality": quality,
         "proposals": proposals[:25],

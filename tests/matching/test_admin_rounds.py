@@ -83,7 +83,7 @@ def test_a_finished_round_page_shows_quality_proposals_and_the_bulk_approval_lin
     html = login(coordinator).get(reverse("admin:matching_matchinground_change", args=[matching_round.pk])).content
     html = html.decode()
     assert "Quality report" in html
-    assert "Trainees matched" in html
+    assert "Trainees matched (of those who could be)" in html
     assert "100.0%" in html
     assert f"?round={matching_round.pk}&amp;status__exact=proposed" in html
     assert "js/admin-round.js" in html

@@ -84,7 +84,7 @@ def test_a_round_proposes_within_capacity_with_scores_breakdowns_and_quality(pro
     names = {c["name"] for c in first.score_breakdown["components"]}
     assert {"specialty", "focus_areas", "career_stage"} <= names
     assert sum(c["points"] for c in first.score_breakdown["components"]) == pytest.approx(first.score, abs=0.1)
-    assert matching_round.quality["matched_pct"] == 100.0
+    assert matching_round.quality["matched_pct_of_possible"] == 100.0
     assert MatchTransition.objects.filter(match__round=matching_round, to_status="proposed").count() == 5
 
 
@@ -145,7 +145,7 @@ def test_stable_rounds_give_trainees_their_first_ranked_choice_when_possible(pro
     matching_round = _run(program, coordinator, "stable")
 
     assert Match.objects.get(round=matching_round).mentor == mentors[2]
-    assert matching_round.quality["top3_share_pct"] == 100.0
+    assert matching_round.quality["top3_pct"] == 100.0
 
 
 def test_a_mentor_who_assesses_a_trainee_is_never_proposed_to_them(program, coordinator):

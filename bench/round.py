@@ -1,0 +1,124 @@
+"""Time a full matching round from the database: load, score, assign, write proposals, per stage.
+
+    .venv/bin/python bench/round.py [--mentors 4000] [--trainees 20000] [--runs 3] [--algorithm optimal]
+
+Uses its own PostgreSQL database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/mentorship_h4_bench),
+created and migrated on first use; the people are seeded once (re-running adds nobody). Prints the median of each
+stage over the runs. Every run after the first also cancels the previous run's proposals, as a real re-run does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/mentorship_h4_bench"
+
+
+def _ensure_database(url: str) -> None:
+    import psycopg2
+    from psycopg2 import sql
+
+    name = url.rsplit("/", 1)[1]
+    admin = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    admin.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mentors", type=int, default=4000)
+    parser.add_argument("--trainees", type=int, default=20000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--algorithm", choices=["optimal", "stable"], default="optimal")
+    args = parser.parse_args()
+
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    _ensure_database(url)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+    from matching.models import Match, MatchingRound, Program
+    from matching.services import round_engine, rounds
+    from profiles.demo import ensure_bench_people
+    from profiles.models import MentorProfile, TraineeProfile, User
+
+    started = time.perf_counter()
+    written = ensure_bench_people(mentors=args.mentors, trainees=args.trainees)
+    print(f"seeded {written.users} new people in {time.perf_counter() - started:.1f} s", flush=True)
+    Match.objects.filter(program__name="Bench round").delete()
+    Program.objects.filter(name="Bench round").delete()
+    program = Program.objects.create(name="Bench round", open_to_all=False)
+    program.mentors.set(MentorProfile.objects.filter(user__email__startswith="mentor-")[: args.mentors])
+    program.trainees.set(TraineeProfile.objects.filter(user__email__startswith="trainee-")[: args.trainees])
+    coordinator, _ = User.objects.get_or_create(
+        email="bench-coordinator@bench.invalid", defaults={"full_name": "Bench Coordinator", "is_staff": True}
+    )
+    program.coordinators.add(coordinator)
+
+    marks: list[tuple[str, float]] = []
+    real_stage, real_explain = rounds._stage, round_engine.explain_pairs
+
+    def stage(matching_round: MatchingRound, name: str, progress: int) -> None:
+        marks.append((name, time.perf_counter()))
+        real_stage(matching_round, name, progress)
+
+    def explain(*a, **k):  # type: ignore[no-untyped-def]
+        marks.append(("explaining", time.perf_counter()))
+        result = real_explain(*a, **k)
+        marks.append(("writing", time.perf_counter()))
+        return result
+
+    rounds._stage = stage  # type: ignore[assignment]
+    round_engine.explain_pairs = explain  # type: ignore[assignment]
+
+    table: dict[str, list[float]] = {}
+    for run in range(args.runs):
+        marks.clear()
+        matching_round = MatchingRound.objects.create(program=program, algorithm=args.algorithm, started_by=coordinator)
+        t0 = time.perf_counter()
+        marks.append(("loading", t0))
+        done = rounds.round_run(matching_round=matching_round)
+        end = time.perf_counter()
+        if done.status != MatchingRound.Status.DONE:
+            raise SystemExit(f"round failed: {done.error}")
+        names = {"loading": "load", "scoring": "score", "assigning": "assign", "explaining": "explain",
+                 "writing": "write proposals"}  # fmt: skip
+        timeline = [(n, t) for n, t in marks if n in names] + [("end", end)]
+        per_stage = {names[n]: t1 - t for (n, t), (_, t1) in zip(timeline, timeline[1:], strict=False)}
+        per_stage["total"] = end - t0
+        for key, value in per_stage.items():
+            table.setdefault(key, []).append(value)
+        quality = done.quality
+        print(
+            f"run {run + 1}: total {end - t0:.2f} s · "
+            + " · ".join(f"{k} {v:.2f}" for k, v in per_stage.items() if k != "total")
+            + f" · proposals {Match.objects.filter(round=done).count()} · matched {quality['matched_pct']}% "
+            f"· top-3 {quality['top3_share_pct']}% · mean score {quality['mean_score']}",
+            flush=True,
+        )
+    print(f"\n{args.trainees} trainees × {args.mentors} mentors, {args.algorithm}, median of {args.runs} runs:")
+    for key, values in table.items():
+        print(f"  {key:<16} {statistics.median(values):6.2f} s")
+
+
+if __name__ == "__main__":
+    main()

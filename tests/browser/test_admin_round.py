@@ -1,0 +1,94 @@
+"""A coordinator runs a matching round in the admin and approves its proposals, in a real browser."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from matching.models import Match
+from matching.tasks import run_round
+from tests.factories import CoordinatorFactory, MentorProfileFactory, ProgramFactory, TraineeProfileFactory
+from tests.factories.profiles import DEFAULT_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def reference_data() -> None:
+    """The seeded taxonomy and Coordinators group. serialized_rollback should restore them after an earlier
+    live-server test truncated the tables, but after other tests in the same run it sometimes does not
+    (SQLite in memory): seed them again if they are missing, as the data migration does."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    if not Group.objects.filter(name="Coordinators").exists():
+        importlib.import_module("profiles.migrations.0002_seed_reference_data").seed(apps, None)
+
+
+@pytest.fixture
+def demo_program(monkeypatch: pytest.MonkeyPatch, reference_data: None) -> Any:
+    # The worker runs in the request that starts the round, after its commit (as CELERY_TASK_ALWAYS_EAGER would).
+    monkeypatch.setattr(run_round, "delay", lambda round_id: run_round.apply(args=(round_id,)))
+    coordinator = CoordinatorFactory(full_name="Cora Coordinator", email="cora@example.org")
+    program = ProgramFactory(name="Demo Program", coordinators=[coordinator])
+    for name in ("Dr Ana Patel", "Dr Ben Okafor", "Dr Chen Li"):
+        MentorProfileFactory(user__full_name=name, capacity=2)
+    TraineeProfileFactory.create_batch(5)
+    return program
+
+
+def test_a_coordinator_runs_a_round_and_approves_all_its_proposals(
+    page: Page, live_server: Any, demo_program: Any, artifacts_dir: Path
+) -> None:
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/matching/program/{demo_program.pk}/change/")
+    page.get_by_label("E-mail address").fill("cora@example.org")
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    page.get_by_role("link", name="Run a matching round").click()
+    expect(page.get_by_label("Program")).to_have_value(str(demo_program.pk))
+    page.get_by_label("Optimal (highest total fit)").check()
+    page.get_by_role("button", name="Start the round").click()
+
+    expect(page.get_by_role("heading", name="Quality report")).to_be_visible()
+    expect(page.locator("[data-round-bar]")).to_have_attribute("value", "100")
+    expect(page.get_by_role("row", name="Trainees matched (of those who could be) 100.0%")).to_be_visible()
+    page.screenshot(path=str(artifacts_dir / "admin-round.png"), full_page=True)
+
+    page.get_by_role("link", name="Review and approve the 5 proposals").click()
+    page.locator("#action-toggle").check()
+    page.get_by_label("Action:").select_option("approve_selected")
+    page.get_by_role("button", name="Go", exact=True).click()
+
+    expect(page.locator(".messagelist .success")).to_have_text("Approved 5 matches.")
+    assert Match.objects.filter(program=demo_program, status=Match.Status.APPROVED).count() == 5
+
+
+def test_the_progress_bar_follows_the_worker_stage_by_stage(
+    page: Page, live_server: Any, demo_program: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from matching.models import MatchingRound
+    from matching.services.rounds import round_run
+
+    queued: list[int] = []
+    monkeypatch.setattr(run_round, "delay", queued.append)  # no worker: the test plays its part below
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/matching/matchinground/add/")
+    page.get_by_label("E-mail address").fill("cora@example.org")
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Program").select_option(label="Demo Program")
+    page.get_by_role("button", name="Start the round").click()
+    expect(page.locator("[data-round-status]")).to_have_text("Queued")
+
+    MatchingRound.objects.filter(pk=queued[0]).update(status="running", stage="scoring", progress=25)
+    expect(page.locator("[data-round-bar]")).to_have_attribute("value", "25")
+    expect(page.locator("[data-stage='scoring']")).to_have_class("is-current")
+    expect(page.locator("[data-stage='loading']")).to_have_class("is-done")
+
+    MatchingRound.objects.filter(pk=queued[0]).update(status="queued")
+    round_run(matching_round=MatchingRound.objects.get(pk=queued[0]))
+    expect(page.get_by_role("heading", name="Quality report")).to_be_visible()  # the page reloaded when done
