@@ -1,0 +1,63 @@
+"""A newcomer's first visit, in a real browser: sign up, fill the trainee profile, add a goal, see it listed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from profiles.models import Goal, TraineeProfile
+
+# Live-server tests truncate tables; serialized_rollback restores the seeded taxonomy for the tests after this one.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PASSWORD = "a-long-enough-passphrase-2026"
+
+
+def test_a_new_trainee_signs_up_fills_the_profile_adds_a_goal_and_sees_it(
+    page: Page, live_server: Any, artifacts_dir: Path
+) -> None:
+    page.goto(f"{live_server.url}/signup/")
+    page.get_by_label("Full name").fill("Nia Newcomer")
+    page.get_by_label("E-mail").fill("Nia.Newcomer@example.org")
+    page.get_by_label("Password:", exact=True).fill(PASSWORD)  # Django adds the colon
+    page.get_by_label("Password again").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My profile").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My profile")
+    page.get_by_role("link", name="Create my trainee profile").click()
+
+    page.get_by_label("Career stage").select_option(label="Clinical student")
+    page.get_by_label("Institution").fill("Hudson Valley School of Medicine")
+    page.get_by_label("Specialty interests").select_option(label=["Cardiology", "Internal Medicine"])
+    page.get_by_label("Specialty choice and career planning", exact=True).check()
+    page.get_by_label("Research and scholarship", exact=True).check()
+    page.get_by_label("English", exact=True).check()
+    page.get_by_label("Spanish", exact=True).check()
+    page.get_by_label("Time zone").select_option("America/New_York")
+    page.get_by_label("Phone", exact=True).check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Your trainee profile is saved.")).to_be_visible()
+    expect(page.get_by_text("Cardiology, Internal Medicine")).to_be_visible()
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Goals").click()
+    page.get_by_role("link", name="Add a goal").click()
+    page.get_by_label("Title").fill("Present a poster at the spring meeting")
+    page.get_by_label("Focus area").select_option(label="Research and scholarship")
+    page.get_by_label("Target date").fill((timezone.localdate() + timedelta(days=90)).isoformat())
+    page.get_by_label("Status").select_option(label="In progress")
+    page.get_by_label("Progress").fill("25")
+    page.get_by_role("button", name="Save goal").click()
+
+    expect(page.get_by_role("heading", name="Present a poster at the spring meeting")).to_be_visible()
+    expect(page.get_by_text("Progress: 25%")).to_be_visible()
+    page.screenshot(path=str(artifacts_dir / "signup-flow-goals.png"), full_page=True)
+
+    profile = TraineeProfile.objects.get(user__email="nia.newcomer@example.org")
+    assert profile.meeting_formats == 2 | 4  # video (the default) and phone
+    assert Goal.objects.get(trainee=profile).progress == 25
