@@ -105,22 +105,25 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _reason(name: str, value: float, t: TraineeFeatures, m: MentorFeatures, w: Weights, names: dict[str, Any]) -> str:
+def _reason(
+    name: str, value: float, t: TraineeFeatures, m: MentorFeatures, j: int, w: Weights, names: dict[str, Any]
+) -> str:
+    """Component `name` of trainee row 0 and mentor row `j`, in words."""
     if name == "specialty":
-        same = _names(t.interests[0] & m.specialties[0], names["specialties"])
+        same = _names(t.interests[0] & m.specialties[j], names["specialties"])
         if same:
             return f"Same specialty ({_join(same)})"
-        family = _names(t.interest_families[0] & m.families[0], names["specialties"])
+        family = _names(t.interest_families[0] & m.families[j], names["specialties"])
         return f"Same specialty family ({_join(family)})" if family else "A specialty other than yours"
     if name == "career_stage":
-        gap = int(m.stage[0]) - int(t.stage[0])
+        gap = int(m.stage[j]) - int(t.stage[0])
         if gap <= 0:
             return "Not further along than you"
         ideal = "the ideal gap" if gap == w.stage_gap_best else f"ideal is {w.stage_gap_best}"
         return f"{gap} career stage{'s' if gap != 1 else ''} ahead of you ({ideal})"
     if name == "focus_areas":
         sought = int(t.focus[0].sum())
-        covered = _names(t.focus[0] & m.focus[0], names["focus_areas"])
+        covered = _names(t.focus[0] & m.focus[j], names["focus_areas"])
         if not sought:
             return "You chose no focus areas"
         if not covered:
@@ -131,20 +134,20 @@ def _reason(name: str, value: float, t: TraineeFeatures, m: MentorFeatures, w: W
             )
         return f"Covers {len(covered)} of your {sought} focus areas ({_join(covered)})"
     if name == "language":
-        shared = _names(t.languages[0] & m.languages[0], names["languages"])
+        shared = _names(t.languages[0] & m.languages[j], names["languages"])
         return f"Speaks {_join(shared)}" if shared else "No shared language"
     if name == "time_zone":
-        minutes = int(tz_minutes_apart(t.tz_offset_minutes[:1], m.tz_offset_minutes[:1])[0])
+        minutes = int(tz_minutes_apart(t.tz_offset_minutes[:1], m.tz_offset_minutes[j : j + 1])[0])
         return "Same time zone" if minutes == 0 else f"{minutes / 60:g} h apart"
     if name == "meeting_format":
-        shared = [label for bit, label in FORMAT_NAMES.items() if int(t.formats[0]) & int(m.formats[0]) & bit]
+        shared = [label for bit, label in FORMAT_NAMES.items() if int(t.formats[0]) & int(m.formats[j]) & bit]
         if not int(t.formats[0]):
             return "You have no format preference"
         return f"Meets by {_join(shared)}" if shared else "Offers none of your meeting formats"
     if name == "institution":
-        if int(t.institution[0]) < 0 or int(m.institution[0]) < 0:
+        if int(t.institution[0]) < 0 or int(m.institution[j]) < 0:
             return "Institution unknown"
-        if int(t.institution[0]) == int(m.institution[0]):
+        if int(t.institution[0]) == int(m.institution[j]):
             return "Same institution as you"
         return "A different institution from yours"
     if name == "shortlist":
@@ -172,7 +175,6 @@ def explain_pairs(
     norm = 100.0 / (base + (active["shortlist"] if uses_shortlist else 0.0) or 1.0)
     explanations = []
     for j in range(len(mentors)):
-        one = mentors.take([j])
         lines = []
         for name in COMPONENTS:
             weight = active[name]
@@ -187,7 +189,7 @@ def explain_pairs(
                     weight=weight,
                     points=round(value * weight * norm, 1),
                     max_points=round(weight * norm, 1),
-                    reason=_reason(name, value, trainee, one, weights, names),
+                    reason=_reason(name, value, trainee, mentors, j, weights, names),
                 )
             )
         bits = Rule(int(result.excluded[0, j]))
