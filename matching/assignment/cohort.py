@@ -1,0 +1,221 @@
+"""A whole cohort in one call: score in blocks, keep candidate pairs, assign exactly or stably, report quality.
+
+This is what the round service calls. Scores are computed block by block and fused with choosing candidates;
+no N × M matrix of components ever exists. The N × M matrix of totals (float32) is kept only while it fits
+`keep_scores_bytes`; past that the proof of optimality scores the blocks again instead of reading them back.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from matching.quality import Quality, round_quality
+from matching.scoring.arrays import MentorFeatures, Shortlist, TraineeFeatures
+from matching.scoring.compute import Context, default_block_rows
+from matching.scoring.weights import Weights
+
+from . import exact
+from .optimal import ADD_PER_ROW, SAMPLE_ROWS, best_violations
+from .prefs import prefs_from_pairs
+from .pruning import Pruner, column_thresholds
+from .stable import stable
+
+SCORE_LO, SCORE_HI = 0.0, 100.0
+
+
+@dataclass
+class CohortResult:
+    """`assignment`: mentor index per trainee (-1 unmatched). `scores_of_assigned`: that pair's score (NaN
+    unmatched). `rounds`: how many times the exact solver ran (0 for stable)."""
+
+    assignment: NDArray[np.intp]
+    scores_of_assigned: NDArray[np.float32]
+    quality: Quality
+    method: str
+    rounds: int
+    candidates: int
+
+
+def _run_blocks(n: int, step: int, work: Callable[[int, int], None], threads: int) -> None:
+    starts = list(range(0, n, step))
+    if threads <= 1 or len(starts) < 4:
+        for r0 in starts:
+            work(r0, min(n, r0 + step))
+        return
+    # NumPy and BLAS release the GIL in the heavy calls, so two threads use both cores.
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        for _ in pool.map(lambda r0: work(r0, min(n, r0 + step)), starts):
+            pass
+
+
+def assign_cohort(
+    trainees: TraineeFeatures,
+    mentors: MentorFeatures,
+    weights: Weights,
+    capacity: ArrayLike,
+    *,
+    shortlist: Shortlist | None = None,
+    conflicts: Iterable[tuple[int, int]] | NDArray[Any] | None = None,
+    method: Literal["optimal", "stable"] = "optimal",
+    pref_length: int = 50,
+    k_row: int = 24,
+    k_col: int = 16,
+    threads: int = 2,
+    keep_scores_bytes: int = 400 << 20,
+) -> CohortResult:
+    """Assign a cohort: "optimal" (most trainees matched, then the highest total score, exact) or "stable"
+    (trainee-proposing deferred acceptance on `pref_length`-long lists: shortlist first, then scores).
+
+    `capacity[j]`: how many more mentees mentor j may take in this round (≥ 0).
+    """
+    if method not in ("optimal", "stable"):
+        raise ValueError(f"method must be 'optimal' or 'stable', got {method!r}.")
+    cap = np.asarray(capacity)
+    if cap.shape != (len(mentors),):
+        raise ValueError(f"capacity must have one entry per mentor ({len(mentors)}), got shape {cap.shape}.")
+    if cap.size and cap.min() < 0:
+        raise ValueError("capacity must not be negative.")
+    cap = cap.astype(np.int64)
+    ctx = Context(trainees, mentors, weights, shortlist=shortlist, conflicts=conflicts)
+    n, m = ctx.shape
+    closed = cap <= 0
+    step = default_block_rows(m)
+
+    def block_scores(r0: int, r1: int) -> NDArray[np.float32]:
+        total = ctx.total(r0, r1)
+        if closed.any():
+            np.copyto(total, np.float32(-np.inf), where=closed[None, :])
+        return total
+
+    rng = np.random.default_rng(0)  # fixed: the same cohort always gives the same candidates
+    sample = np.sort(rng.choice(n, size=min(n, SAMPLE_ROWS), replace=False)) if n else np.empty(0, dtype=np.intp)
+    sample_ctx = Context(trainees.take(sample), mentors, weights, shortlist=shortlist, conflicts=conflicts)
+    sample_scores = sample_ctx.total(0, len(sample)) if len(sample) else np.empty((0, m), dtype=np.float32)
+    sample_scores[:, closed] = -np.inf
+    k_col_eff = k_col if method == "optimal" else 0
+    pruner = Pruner(
+        n,
+        m,
+        pref_length if method == "stable" else k_row,
+        column_thresholds(sample_scores, n, k_col_eff) if k_col_eff else np.full(m, np.inf),
+    )
+    shortlist_pairs = _shortlist_indices(ctx)
+    if method == "stable" and shortlist_pairs is not None:
+        pruner.force(shortlist_pairs[0], shortlist_pairs[1])
+    keep = n * m * 4 <= keep_scores_bytes
+    stored = np.empty((n, m), dtype=np.float32) if keep else None
+    eligible = np.zeros(n, dtype=bool)
+
+    def first_pass(r0: int, r1: int) -> None:
+        total = block_scores(r0, r1)
+        if stored is not None:
+            stored[r0:r1] = total
+        eligible[r0:r1] = np.isfinite(total).any(axis=1)
+        pruner.add(r0, total)
+
+    _run_blocks(n, step, first_pass, threads)
+    rows, cols, values = pruner.candidates()
+
+    if method == "stable":
+        ranks = _group(shortlist_pairs) if shortlist_pairs is not None else None
+        t_prefs, m_prefs = prefs_from_pairs(n, m, rows, cols, values, pref_length, ranks)
+        assignment = stable(t_prefs, m_prefs, cap)
+        rounds = 0
+    else:
+        finder = _stored_finder(stored, step) if stored is not None else _rescoring_finder(block_scores, n, step)
+        solution = exact.solve(n, cap, (rows, cols, values), SCORE_LO, SCORE_HI, finder)
+        assignment, rounds = solution.assignment, solution.rounds
+        t_prefs = m_prefs = None
+    assigned = _assigned_scores(assignment, rows, cols, values, stored, block_scores, step)
+    rank = _assigned_rank(assignment, assigned, rows, cols, values) if method == "optimal" else None
+    quality = round_quality(
+        assignment, assigned, cap, eligible=eligible, assigned_rank=rank, trainee_prefs=t_prefs, mentor_prefs=m_prefs
+    )
+    return CohortResult(assignment, assigned, quality, method, rounds, len(rows))
+
+
+def _shortlist_indices(ctx: Context) -> tuple[NDArray[np.intp], NDArray[np.intp]] | None:
+    """Trainees' ranked shortlist entries as (trainee row, mentor column), each trainee's #1 first."""
+    ranked = ctx.sl_ranks > 0  # starred without a rank sets no order
+    if not ranked.any():
+        return None
+    rows, cols, ranks = ctx.sl_rows[ranked], ctx.sl_cols[ranked], ctx.sl_ranks[ranked]
+    order = np.lexsort((ranks, rows))
+    return rows[order], cols[order]
+
+
+def _group(pairs: tuple[NDArray[np.intp], NDArray[np.intp]]) -> dict[int, list[int]]:
+    rows, cols = pairs
+    bounds = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1], True])
+    return {int(rows[a]): cols[a:b].tolist() for a, b in itertools.pairwise(bounds)}
+
+
+def _stored_finder(stored: NDArray[np.float32], step: int) -> exact.ViolationFinder:
+    from .optimal import _violations_dense
+
+    return _violations_dense(stored, step)
+
+
+def _rescoring_finder(
+    block_scores: Callable[[int, int], NDArray[np.float32]], n: int, step: int
+) -> exact.ViolationFinder:
+    def find(prices: exact.Prices) -> exact.Pairs:
+        rows_out, cols_out, vals_out = [], [], []
+        for r0 in range(0, n, step):
+            r1 = min(n, r0 + step)
+            block = block_scores(r0, r1)
+            slack = block - (prices.trainee[r0:r1, None] + prices.mentor[None, :] + prices.tolerance)
+            rows, cols, _ = best_violations(slack, r0, ADD_PER_ROW)
+            rows_out.append(rows)
+            cols_out.append(cols)
+            vals_out.append(block[rows - r0, cols].astype(np.float64))
+        return np.concatenate(rows_out), np.concatenate(cols_out), np.concatenate(vals_out)
+
+    return find
+
+
+def _assigned_scores(
+    assignment: NDArray[np.intp],
+    rows: NDArray[np.intp],
+    cols: NDArray[np.intp],
+    values: NDArray[np.float64],
+    stored: NDArray[np.float32] | None,
+    block_scores: Callable[[int, int], NDArray[np.float32]],
+    step: int,
+) -> NDArray[np.float32]:
+    out = np.full(len(assignment), np.nan, dtype=np.float32)
+    matched = np.flatnonzero(assignment >= 0)
+    if stored is not None:
+        out[matched] = stored[matched, assignment[matched]]
+        return out
+    m = int(max(cols.max(initial=0), assignment.max(initial=0))) + 1
+    key = rows.astype(np.int64) * m + cols
+    order = np.argsort(key)
+    want = matched.astype(np.int64) * m + assignment[matched]
+    at = np.minimum(np.searchsorted(key[order], want), max(len(key) - 1, 0))
+    found = key[order][at] == want if len(key) else np.zeros(len(want), dtype=bool)
+    out[matched[found]] = values[order][at[found]]
+    for i in matched[~found]:  # added by the proof but not a first-pass candidate: rare
+        out[i] = block_scores(int(i), int(i) + 1)[0, assignment[i]]
+    return out
+
+
+def _assigned_rank(
+    assignment: NDArray[np.intp],
+    assigned: NDArray[np.float32],
+    rows: NDArray[np.intp],
+    cols: NDArray[np.intp],
+    values: NDArray[np.float64],
+) -> NDArray[np.int64]:
+    """1-based rank of the assigned mentor by score among the trainee's candidates (exact up to rank k_row)."""
+    rank = np.zeros(len(assignment), dtype=np.int64)
+    better = values > assigned[rows].astype(np.float64)
+    np.add.at(rank, rows[better], 1)
+    return rank + 1

@@ -1,0 +1,279 @@
+"""Exact capacity-respecting assignment on a sparse set of candidate pairs, with a proof of optimality.
+
+The problem: give each trainee at most one mentor and mentor j at most capacity[j] trainees; match as many
+trainees as possible and, among those assignments, maximise the total score. As a linear programme:
+
+    max Σ w_ij x_ij   s.t.  Σ_j x_ij ≤ 1,  Σ_i x_ij ≤ c_j,  x ≥ 0,     with w_ij = s_ij − lo + D
+
+where the offset D exceeds any possible difference in total score, so one more matched trainee always beats
+any gain in score (maximum cardinality first). The constraint matrix is totally unimodular, so the LP optimum
+is integral. Its dual is: min Σ u_i + Σ c_j v_j  s.t.  u_i + v_j ≥ w_ij,  u, v ≥ 0.
+
+We solve the problem restricted to candidate pairs (SciPy's sparse LAPJV on mentor slots), then build dual
+prices (u, v) from the solution (longest paths in the graph of "trainee moves from mentor a to mentor b").
+Those prices are feasible and tight for the candidate pairs. If every other pair also has
+u_i + v_j ≥ w_ij, the prices are dual-feasible for the whole problem with the same objective as our
+assignment, so by LP duality no assignment of the full problem is better: the result is exact. Any pair that
+breaks the inequality is added to the candidates and the problem is solved again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import sparse
+from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bipartite_matching
+
+Pairs = tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]
+#: Given the prices, return candidate-to-be pairs (rows, cols, scores) with s_ij > u_i + p_j (see `Prices`).
+ViolationFinder = Callable[["Prices"], Pairs]
+
+
+@dataclass
+class Prices:
+    """Dual prices in score units: a pair (i, j) can improve the assignment only if s_ij > trainee[i] + mentor[j].
+
+    For a trainee, the surplus they get from their mentor; for a mentor, the score an extra trainee must beat
+    (very negative for a mentor with a free place: anyone allowed could take it).
+    """
+
+    trainee: NDArray[np.float64]
+    mentor: NDArray[np.float64]
+    tolerance: float
+
+
+@dataclass
+class Solution:
+    assignment: NDArray[np.intp]
+    prices: Prices
+    rounds: int  # how many times the candidate problem was solved
+    candidates: int  # candidate pairs in the last solve
+
+
+def offset_for(n: int, capacity: NDArray[np.int64], lo: float, hi: float) -> float:
+    """D such that one more matched trainee outweighs any difference in total score."""
+    matchable = min(n, int(capacity.sum()))
+    return (hi - lo + 1.0) * (matchable + 1) + 1.0
+
+
+def _dedupe(rows: NDArray[np.intp], cols: NDArray[np.intp], vals: NDArray[np.float64], m: int) -> Pairs:
+    key = rows.astype(np.int64) * m + cols
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    first = np.ones(len(key), dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    keep = order[first]
+    return rows[keep], cols[keep], vals[keep]
+
+
+def _solve_slots(
+    n: int,
+    capacity: NDArray[np.int64],
+    rows: NDArray[np.intp],
+    cols: NDArray[np.intp],
+    w: NDArray[np.float64],
+    unmatched_cost: float,
+) -> NDArray[np.intp]:
+    """Min-cost full matching between trainees and mentor slots (a mentor with capacity c is c slots).
+
+    The smaller side goes in the rows and each of its nodes gets a private "unmatched" column, so a full
+    matching always exists. (Trainees as rows when the cohort is under-subscribed, slots as rows when it is
+    over-subscribed: LAPJV then spends its time on the nodes that do get matched.) Costs are positive because
+    the solver treats an explicit zero as a missing edge.
+    """
+    m = len(capacity)
+    slot_start = np.concatenate([[0], np.cumsum(capacity)]).astype(np.int64)
+    slots = int(slot_start[-1])
+    copies = capacity[cols]
+    keep = copies > 0
+    rows, cols, w, copies = rows[keep], cols[keep], w[keep], copies[keep]
+    total = int(copies.sum())
+    first_of_pair = np.cumsum(copies) - copies
+    slot_col = np.repeat(slot_start[cols], copies) + (np.arange(total) - np.repeat(first_of_pair, copies))
+    pair_rows = np.repeat(rows, copies)
+    cost = np.repeat(unmatched_cost - w + 1.0, copies)  # ≥ 1 because w ≤ unmatched_cost
+    slot_owner = np.repeat(np.arange(m), capacity)
+    if n <= slots:
+        col = _min_cost_matching(pair_rows, slot_col, cost, n, slots, unmatched_cost + 1.0)
+        return np.where(col >= 0, slot_owner[np.maximum(col, 0)], -1).astype(np.intp)
+    trainee = _min_cost_matching(slot_col, pair_rows, cost, slots, n, unmatched_cost + 1.0)
+    assignment = np.full(n, -1, dtype=np.intp)
+    filled = trainee >= 0
+    assignment[trainee[filled]] = slot_owner[np.flatnonzero(filled)]
+    return assignment
+
+
+#: With at most this many rows left unmatched, they share "unmatched" columns instead of one each: SciPy's
+#: LAPJV resets an array as long as the column count for every row it places, so fewer columns is faster.
+SHARED_DUMMIES = 64
+
+
+def _min_cost_matching(
+    r: NDArray[np.int64], c: NDArray[np.int64], cost: NDArray[np.float64], n_rows: int, n_cols: int, dummy: float
+) -> NDArray[np.int64]:
+    """Column matched to each row (-1: unmatched) in a maximum matching of least cost."""
+    order = np.argsort(r, kind="stable")
+    r, c, cost = r[order], c[order], cost[order]
+    index_dtype = np.int32 if n_cols + n_rows < 2**31 else np.int64
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(r, minlength=n_rows))])
+    plain = sparse.csr_array((cost, c.astype(index_dtype), indptr), shape=(n_rows, n_cols))
+    most = int((maximum_bipartite_matching(plain, perm_type="column") >= 0).sum())
+    short = n_rows - most
+    if short == 0:
+        graph = plain
+    elif short <= SHARED_DUMMIES:
+        # Exactly `short` rows must go unmatched: give every row the same `short` extra columns.
+        per_row = np.bincount(r, minlength=n_rows) + short
+        indptr = np.concatenate([[0], np.cumsum(per_row)])
+        extra = (indptr[1:, None] - short + np.arange(short)[None, :]).reshape(-1)
+        is_edge = np.ones(int(indptr[-1]), dtype=bool)
+        is_edge[extra] = False
+        indices = np.empty(int(indptr[-1]), dtype=index_dtype)
+        data = np.empty(int(indptr[-1]))
+        indices[is_edge], data[is_edge] = c, cost
+        indices[extra] = np.tile(n_cols + np.arange(short), n_rows)
+        data[extra] = dummy
+        graph = sparse.csr_array((data, indices, indptr), shape=(n_rows, n_cols + short))
+    else:
+        per_row = np.bincount(r, minlength=n_rows) + 1
+        indptr = np.concatenate([[0], np.cumsum(per_row)])
+        own = indptr[1:] - 1
+        is_edge = np.ones(int(indptr[-1]), dtype=bool)
+        is_edge[own] = False
+        indices = np.empty(int(indptr[-1]), dtype=index_dtype)
+        data = np.empty(int(indptr[-1]))
+        indices[is_edge], data[is_edge] = c, cost
+        indices[own], data[own] = n_cols + np.arange(n_rows), dummy
+        graph = sparse.csr_array((data, indices, indptr), shape=(n_rows, n_cols + n_rows))
+    _, col = min_weight_full_bipartite_matching(graph)
+    return np.where(col < n_cols, col, -1).astype(np.int64)
+
+
+def _least_fixpoint(
+    v: NDArray[np.float64], frm: NDArray[np.intp], to: NDArray[np.intp], delta: NDArray[np.float64], eps: float
+) -> NDArray[np.float64]:
+    """Smallest v ≥ v0 with v[to] ≥ v[frm] + delta on every edge: longest paths by Bellman–Ford, relaxing only
+    from nodes whose value changed in the previous pass. More passes than nodes means a positive cycle."""
+    m = len(v)
+    order = np.argsort(frm, kind="stable")
+    frm, to, delta = frm[order], to[order], delta[order]
+    starts = np.searchsorted(frm, np.arange(m + 1))
+    frontier = np.arange(m)
+    for _ in range(m + 2):
+        lengths = starts[frontier + 1] - starts[frontier]
+        count = int(lengths.sum())
+        if not count:
+            return v
+        edge = np.repeat(starts[frontier] - np.cumsum(lengths) + lengths, lengths) + np.arange(count)
+        offer = v[frm[edge]] + delta[edge]
+        better = offer > v[to[edge]] + eps
+        if not better.any():
+            return v
+        np.maximum.at(v, to[edge][better], offer[better])
+        frontier = np.unique(to[edge][better])
+    raise RuntimeError("Price computation did not converge: the candidate assignment is not optimal.")
+
+
+def _prices(
+    n: int,
+    capacity: NDArray[np.int64],
+    rows: NDArray[np.intp],
+    cols: NDArray[np.intp],
+    w: NDArray[np.float64],
+    assignment: NDArray[np.intp],
+    eps: float,
+    high: bool,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Mentor prices v ≥ 0 and trainee surpluses u ≥ 0 with u_i + v_j ≥ w_ij on every candidate pair, tight on
+    assigned pairs, zero for unfilled mentors and unmatched trainees (complementary slackness).
+
+    The constraints on v are differences: v_j ≥ w_ij for an unmatched trainee i; v_j − v_a ≥ w_ij − w_ia for a
+    trainee assigned to a; v_a ≤ w_ia (so u_i ≥ 0); v_j = 0 for a mentor with a free place. Among the
+    solutions we take the least (`high=False`: the best certificate when mentors have free places) or the
+    greatest (`high=True`: best when trainees are left unmatched, their u being 0).
+    """
+    m = len(capacity)
+    mine = assignment[rows]
+    on_own = mine == cols
+    w_own = np.zeros(n)
+    w_own[rows[on_own]] = w[on_own]
+    free_trainee = mine < 0
+    moving = (mine >= 0) & ~on_own
+    delta = w[moving] - w_own[rows[moving]]
+    load = np.bincount(assignment[assignment >= 0], minlength=m)
+    unfilled = load < capacity
+    floor = np.zeros(m)
+    np.maximum.at(floor, cols[free_trainee], w[free_trainee])
+    if high:
+        # Greatest solution = −(least solution of the mirrored system), edges reversed.
+        cap = np.full(m, np.inf)
+        matched = assignment >= 0
+        np.minimum.at(cap, assignment[matched], w_own[matched])
+        cap[unfilled] = 0.0
+        cap[~np.isfinite(cap)] = 0.0  # capacity-0 mentors: no pairs, any price will do
+        v = -_least_fixpoint(-cap, cols[moving], mine[moving], delta, eps)
+        if (v < floor - eps * 10).any():
+            raise RuntimeError("Dual prices violate optimality conditions: the candidate assignment is not optimal.")
+    else:
+        v = _least_fixpoint(floor, mine[moving], cols[moving], delta, eps)
+    u = np.zeros(n)
+    matched = assignment >= 0
+    u[matched] = w_own[matched] - v[assignment[matched]]
+    if (v[unfilled] > eps * 10).any() or (u < -eps * 10).any():
+        raise RuntimeError("Dual prices violate optimality conditions: the candidate assignment is not optimal.")
+    return np.maximum(u, 0.0), np.maximum(v, 0.0)
+
+
+def solve(
+    n: int,
+    capacity: NDArray[np.int64],
+    candidates: Pairs,
+    lo: float,
+    hi: float,
+    find_violations: ViolationFinder | None,
+    max_rounds: int = 50,
+) -> Solution:
+    """Exact optimum over all allowed pairs, given starting candidates and a way to find violating pairs.
+
+    `lo`/`hi` bound every allowed score (not only the candidates'). `find_violations=None` means the
+    candidates are all allowed pairs, so no check is needed.
+    """
+    capacity = np.asarray(capacity, dtype=np.int64)
+    m = len(capacity)
+    closed = capacity <= 0
+    d = offset_for(n, capacity, lo, hi)
+    # Rounding: prices are sums of float64 values near D; allow for a few hundred ulps along a path.
+    eps = 256 * np.finfo(np.float64).eps * (d + hi - lo)
+    tolerance = 16 * eps
+    rows, cols, vals = _dedupe(*candidates, m)
+    open_ = ~closed[cols]
+    rows, cols, vals = rows[open_], cols[open_], vals[open_]
+    for round_no in range(1, max_rounds + 1):
+        order = np.lexsort((cols, rows))
+        rows, cols, vals = rows[order], cols[order], vals[order]
+        w = vals - lo + d
+        assignment = _solve_slots(n, capacity, rows, cols, w, unmatched_cost=float(hi - lo + d))
+        unmatched = int(((assignment < 0) & np.isin(np.arange(n), rows)).sum())
+        free_places = int(capacity.sum() - (assignment >= 0).sum())
+        u, v = _prices(n, capacity, rows, cols, w, assignment, eps, high=unmatched >= free_places)
+        # A mentor with no capacity can take no one, whatever a pair scores: an infinite price says so.
+        prices = Prices(trainee=u, mentor=np.where(closed, np.inf, v - d + lo), tolerance=tolerance)
+        if find_violations is None:
+            return Solution(assignment, prices, round_no, len(rows))
+        new_rows, new_cols, new_vals = find_violations(prices)
+        open_ = ~closed[new_cols]
+        new_rows, new_cols, new_vals = new_rows[open_], new_cols[open_], new_vals[open_]
+        if len(new_rows):
+            key_old = rows.astype(np.int64) * m + cols
+            key_new = new_rows.astype(np.int64) * m + new_cols
+            fresh = ~np.isin(key_new, key_old)
+            new_rows, new_cols, new_vals = new_rows[fresh], new_cols[fresh], new_vals[fresh]
+        if not len(new_rows):
+            return Solution(assignment, prices, round_no, len(rows))
+        rows, cols, vals = _dedupe(
+            np.concatenate([rows, new_rows]), np.concatenate([cols, new_cols]), np.concatenate([vals, new_vals]), m
+        )
+    raise RuntimeError(f"No proven optimum after {max_rounds} rounds of adding candidate pairs.")

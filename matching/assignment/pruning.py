@@ -1,0 +1,105 @@
+"""Choosing candidate pairs block by block, and bounding the scores of the pairs left out.
+
+Candidates are each trainee's best `k_row` mentors plus, for each mentor, the trainees scoring at least a
+threshold set from a random sample of trainees (about `k_col` of them). A pair left out scores at most
+min(row_bound[i], col_bound[j]); `exact.solve` uses these bounds to prove that no left-out pair can improve the
+assignment without scoring it again.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .exact import Pairs
+
+#: Any allowed (finite) score is at least this; excluded pairs are -inf.
+FLOOR = float(np.finfo(np.float32).min)
+
+
+def column_thresholds(sample: NDArray[np.floating], n: int, k_col: int) -> NDArray[np.float64]:
+    """Per mentor, a score that about `k_col` of all `n` trainees reach, estimated from sampled trainee rows."""
+    rows = sample.shape[0]
+    if rows == 0:
+        return np.full(sample.shape[1], FLOOR)
+    q = int(np.clip(round(k_col * rows / max(n, 1)), 1, rows))
+    top = np.partition(sample, rows - q, axis=0)[rows - q]
+    return np.maximum(np.where(np.isfinite(top), top, FLOOR), FLOOR).astype(np.float64)
+
+
+class Pruner:
+    """Collects candidates from blocks of rows; thread-safe so blocks can be scored in parallel."""
+
+    def __init__(self, n: int, m: int, k_row: int, col_bound: NDArray[np.float64]) -> None:
+        self.n, self.m, self.k_row = n, m, min(k_row, m)
+        self.col_bound = col_bound
+        self._col_bound32 = col_bound.astype(np.float32)
+        self.row_bound = np.full(n, FLOOR)
+        self._parts: list[Pairs] = []
+        self._lock = threading.Lock()
+        self._forced_rows = np.empty(0, dtype=np.intp)
+        self._forced_cols = np.empty(0, dtype=np.intp)
+
+    def force(self, rows: NDArray[np.intp], cols: NDArray[np.intp]) -> None:
+        """Always take these pairs as candidates when they are allowed (e.g. the trainees' shortlists)."""
+        order = np.argsort(rows, kind="stable")
+        self._forced_rows, self._forced_cols = rows[order].astype(np.intp), cols[order].astype(np.intp)
+
+    def add(self, r0: int, block: NDArray[np.floating]) -> None:
+        b, m = block.shape
+        if m == 0 or b == 0:
+            return
+        if self.k_row > 0:
+            kth = np.partition(block, m - self.k_row, axis=1)[:, m - self.k_row]
+            kth = np.where(np.isfinite(kth), kth, FLOOR).astype(block.dtype)
+        else:
+            kth = np.full(b, np.inf, dtype=block.dtype)
+        mask = block >= kth[:, None]
+        mask |= block >= self._col_bound32[None, :]
+        lo, hi = np.searchsorted(self._forced_rows, [r0, r0 + b])
+        mask[self._forced_rows[lo:hi] - r0, self._forced_cols[lo:hi]] = True
+        rows, cols = np.nonzero(mask)
+        values = block[rows, cols].astype(np.float64)
+        finite = values > FLOOR  # excluded pairs (-inf) are never candidates
+        part = ((rows[finite] + r0).astype(np.intp), cols[finite].astype(np.intp), values[finite])
+        with self._lock:
+            self.row_bound[r0 : r0 + b] = kth
+            self._parts.append(part)
+
+    def candidates(self) -> Pairs:
+        if not self._parts:
+            empty = np.empty(0, dtype=np.intp)
+            return empty, empty, np.empty(0)
+        rows, cols, vals = (np.concatenate(x) for x in zip(*self._parts, strict=True))
+        return rows, cols, vals
+
+    def uncertified(
+        self, trainee_price: NDArray[np.float64], mentor_price: NDArray[np.float64], tolerance: float, block_rows: int
+    ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+        """Left-out pairs whose score bound exceeds the prices: only these could improve the assignment.
+
+        A left-out pair scores at most min(row_bound[i], col_bound[j]); it is certified when that is ≤ u_i + p_j.
+        Candidates may be returned too (the caller drops them).
+        """
+        a = self.row_bound - trainee_price - tolerance  # fails the row bound when p_j < a_i
+        b = self.col_bound - mentor_price - tolerance  # fails the column bound when u_i < b_j
+        order = np.argsort(mentor_price, kind="stable")
+        sorted_price = mentor_price[order]
+        reach = np.searchsorted(sorted_price, a, side="left")  # mentors with p_j < a_i come first in `order`
+        found_rows, found_cols = [], []
+        for r0 in range(0, self.n, block_rows):
+            r1 = min(self.n, r0 + block_rows)
+            width = int(reach[r0:r1].max(initial=0))
+            if width == 0:
+                continue
+            cols = order[:width]
+            fail = (np.arange(width)[None, :] < reach[r0:r1, None]) & (trainee_price[r0:r1, None] < b[cols][None, :])
+            rr, cc = np.nonzero(fail)
+            found_rows.append(rr + r0)
+            found_cols.append(cols[cc])
+        if not found_rows:
+            empty = np.empty(0, dtype=np.intp)
+            return empty, empty
+        return np.concatenate(found_rows).astype(np.intp), np.concatenate(found_cols).astype(np.intp)

@@ -1,0 +1,114 @@
+"""Stable assignment: trainee-proposing deferred acceptance with mentor capacities (the residency match).
+
+Every free trainee proposes at once to the next mentor on their list; each mentor keeps their best proposers
+up to capacity and rejects the rest; repeat. Proposals made in rounds give the same result as one at a time:
+the trainee-optimal stable matching. Each round is a few array operations, not a loop over trainees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+#: Preferences: one list per person of acceptable indices on the other side, best first. A 2-D int array
+#: padded with -1 is accepted too (what `prefs_from_scores` returns for trainees).
+Prefs = Sequence[Sequence[int]] | Sequence[NDArray[np.integer[Any]]] | NDArray[np.integer[Any]]
+
+
+def padded(prefs: Prefs, other_side: int, label: str) -> NDArray[np.int64]:
+    """Preference lists as an N × L int64 array padded with -1, validated."""
+    if isinstance(prefs, np.ndarray) and prefs.ndim == 2:
+        table = prefs.astype(np.int64, copy=False)
+    else:
+        lists = [np.asarray(p, dtype=np.int64).reshape(-1) for p in prefs]
+        width = max((len(p) for p in lists), default=0)
+        table = np.full((len(lists), width), -1, dtype=np.int64)
+        lengths = np.array([len(p) for p in lists], dtype=np.int64)
+        if width and len(lists):
+            mask = np.arange(width)[None, :] < lengths[:, None]
+            table[mask] = np.concatenate(lists) if lists else []
+    valid = table >= 0
+    if (table >= other_side).any():
+        raise ValueError(f"{label} preferences name an index outside 0..{other_side - 1}.")
+    if (table < -1).any():
+        raise ValueError(f"{label} preferences hold a negative index (only -1 may pad a row).")
+    # Padding must come after the real entries, and nobody may be listed twice in one list.
+    if (valid[:, 1:] & ~valid[:, :-1]).any():
+        raise ValueError(f"{label} preferences have -1 padding before a real entry.")
+    ordered = np.sort(np.where(valid, table, -1 - np.arange(table.shape[1])[None, :]), axis=1)
+    if (ordered[:, 1:] == ordered[:, :-1]).any():
+        raise ValueError(f"{label} preferences list the same person twice.")
+    return table
+
+
+def stable(trainee_prefs: Prefs, mentor_prefs: Prefs, capacity: ArrayLike) -> NDArray[np.intp]:
+    """Trainee-optimal stable assignment: each trainee's mentor index, or -1.
+
+    A pair is matched only if each lists the other. No trainee–mentor pair would both rather be together
+    (a mentor with a free place takes anyone they listed); mentor j never gets more than capacity[j].
+    """
+    cap = np.asarray(capacity)
+    if cap.ndim != 1:
+        raise ValueError("capacity must be a 1-D array with one entry per mentor.")
+    if cap.size and cap.min() < 0:
+        raise ValueError("capacity must not be negative.")
+    m = len(cap)
+    mentor_table = padded(mentor_prefs, 1 << 62, "Mentor")
+    if mentor_table.shape[0] != m:
+        raise ValueError(f"mentor_prefs has {mentor_table.shape[0]} lists but capacity has {m} mentors.")
+    table = padded(trainee_prefs, m, "Trainee")
+    n = table.shape[0]
+    if (mentor_table >= n).any():
+        raise ValueError(f"Mentor preferences name an index outside 0..{n - 1}.")
+    cap = cap.astype(np.int64)
+
+    # Each mentor's rank of each trainee they listed, looked up for every entry of the trainees' lists.
+    m_rows, m_pos = np.nonzero(mentor_table >= 0)
+    keys = m_rows * n + mentor_table[m_rows, m_pos]
+    order = np.argsort(keys)
+    keys, ranks = keys[order], m_pos[order]
+    t_rows, t_pos = np.nonzero(table >= 0)
+    wanted = table[t_rows, t_pos] * n + t_rows
+    at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+    mutual = (keys[at] == wanted) if len(keys) else np.zeros(len(wanted), dtype=bool)
+    mutual &= cap[table[t_rows, t_pos]] > 0
+    # Keep only mutually acceptable entries, in each trainee's order, packed to the left.
+    t_rows, t_pos, at = t_rows[mutual], t_pos[mutual], at[mutual]
+    length = np.bincount(t_rows, minlength=n)
+    slot = np.arange(len(t_rows)) - np.repeat(np.cumsum(length) - length, length)
+    width = int(length.max(initial=0))
+    choice = np.full((n, max(width, 1)), -1, dtype=np.int64)
+    rank_of = np.zeros((n, max(width, 1)), dtype=np.int64)
+    choice[t_rows, slot] = table[t_rows, t_pos]
+    rank_of[t_rows, slot] = ranks[at]
+
+    held = np.full(n, -1, dtype=np.int64)  # mentor currently holding each trainee
+    held_rank = np.zeros(n, dtype=np.int64)
+    next_choice = np.zeros(n, dtype=np.int64)
+    free = np.flatnonzero(length > 0)
+    while len(free):
+        j = choice[free, next_choice[free]]
+        r = rank_of[free, next_choice[free]]
+        next_choice[free] += 1
+        touched = np.zeros(m, dtype=bool)
+        touched[j] = True
+        holders = np.flatnonzero(held >= 0)
+        holders = holders[touched[held[holders]]]
+        who = np.concatenate([holders, free])
+        mentor = np.concatenate([held[holders], j])
+        rank = np.concatenate([held_rank[holders], r])
+        order = np.lexsort((rank, mentor))
+        who, mentor, rank = who[order], mentor[order], rank[order]
+        starts = np.flatnonzero(np.r_[True, mentor[1:] != mentor[:-1]])
+        group_size = np.diff(np.r_[starts, len(mentor)])
+        position = np.arange(len(mentor)) - np.repeat(starts, group_size)
+        keep = position < cap[mentor]
+        held[who[keep]] = mentor[keep]
+        held_rank[who[keep]] = rank[keep]
+        rejected = who[~keep]
+        held[rejected] = -1
+        free = rejected[next_choice[rejected] < length[rejected]]
+    return held.astype(np.intp)

@@ -1,0 +1,140 @@
+"""How good a matching round is, in the terms a coordinator asks about. Pure NumPy; no Django import."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from matching.assignment.stable import Prefs, padded
+
+
+@dataclass(frozen=True)
+class Quality:
+    """Round quality. Percentages are 0–100; None where there is nothing to measure."""
+
+    trainees: int
+    matched: int
+    could_match: int  # trainees with at least one acceptable mentor who has capacity
+    matched_pct_of_possible: float | None
+    top3_pct: float | None  # of matched trainees, those matched to one of their own top-3 mentors
+    mean_score: float | None  # over matched pairs
+    max_load_ratio: float | None  # max over mentors of load / capacity
+    load_gini: float  # inequality of mentees per mentor: 0 = even, → 1 = all with one mentor
+    blocking_pairs: int | None  # only when preferences were given
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(self).items()}
+
+
+def gini(values: NDArray[np.floating] | NDArray[np.integer]) -> float:
+    """Gini coefficient of non-negative values (0 for an empty or all-zero array)."""
+    x = np.sort(np.asarray(values, dtype=np.float64))
+    total = x.sum()
+    if len(x) == 0 or total <= 0:
+        return 0.0
+    n = len(x)
+    return float((2.0 * np.sum(np.arange(1, n + 1) * x) / (n * total)) - (n + 1.0) / n)
+
+
+def blocking_pairs(assignment: ArrayLike, trainee_prefs: Prefs, mentor_prefs: Prefs, capacity: ArrayLike) -> int:
+    """Pairs (i, j), each acceptable to the other, where i would rather have j than their current match and j has
+    a free place or would rather have i than one of their current mentees."""
+    a = np.asarray(assignment, dtype=np.int64)
+    cap = np.asarray(capacity, dtype=np.int64)
+    n, m = len(a), len(cap)
+    t_table = padded(trainee_prefs, m, "Trainee")
+    m_table = padded(mentor_prefs, n, "Mentor")
+    rows, pos = np.nonzero(t_table >= 0)
+    mentor = t_table[rows, pos]
+    # Position of the current mentor in the trainee's list (unmatched: after every entry).
+    current = np.full(n, t_table.shape[1], dtype=np.int64)
+    r_match, p_match = np.nonzero((t_table >= 0) & (t_table == a[:, None]))
+    current[r_match] = p_match
+    prefers = pos < current[rows]
+    rows, mentor = rows[prefers], mentor[prefers]
+    # Mentor's rank of each trainee, and of their worst current mentee.
+    mr, mp = np.nonzero(m_table >= 0)
+    if not len(mr):
+        return 0  # no mentor finds anyone acceptable
+    keys = mr * n + m_table[mr, mp]
+    order = np.argsort(keys)
+    keys, ranks = keys[order], mp[order]
+    wanted = mentor * n + rows
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    acceptable = keys[at] == wanted
+    load = np.bincount(a[a >= 0], minlength=m)
+    matched = np.flatnonzero(a >= 0)
+    mkey = a[matched] * n + matched
+    mat = np.minimum(np.searchsorted(keys, mkey), len(keys) - 1)
+    mentee_rank = np.where(keys[mat] == mkey, ranks[mat], n + 1)  # a mentee they never listed ranks last
+    worst = np.full(m, -1, dtype=np.int64)
+    np.maximum.at(worst, a[matched], mentee_rank)
+    blocks = acceptable & ((load[mentor] < cap[mentor]) | (ranks[at] < worst[mentor]))
+    return int(blocks.sum())
+
+
+def round_quality(
+    assignment: ArrayLike,
+    scores: ArrayLike,
+    capacity: ArrayLike,
+    *,
+    eligible: ArrayLike | None = None,
+    assigned_rank: ArrayLike | None = None,
+    trainee_prefs: Prefs | None = None,
+    mentor_prefs: Prefs | None = None,
+) -> Quality:
+    """Quality of an assignment.
+
+    `scores`: the N × M matrix (-inf = excluded), or just the N scores of the assigned pairs (NaN unmatched);
+    with the latter, give `eligible` (N booleans: had an acceptable mentor with capacity) and, for the top-3
+    share, `assigned_rank` (1-based rank of the assigned mentor in the trainee's order) or `trainee_prefs`.
+    A trainee's order is their preference list when given, else their scores.
+    """
+    a = np.asarray(assignment, dtype=np.int64)
+    cap = np.asarray(capacity, dtype=np.int64)
+    s = np.asarray(scores, dtype=np.float64)
+    n, m = len(a), len(cap)
+    matched = np.flatnonzero(a >= 0)
+    rank: NDArray[np.int64] | None = None if assigned_rank is None else np.asarray(assigned_rank, dtype=np.int64)
+    if s.ndim == 2:
+        if s.shape != (n, m):
+            raise ValueError(f"scores has shape {s.shape}, expected ({n}, {m}).")
+        assigned = s[matched, a[matched]]
+        if eligible is None:
+            eligible = (np.isfinite(s) & (cap > 0)[None, :]).any(axis=1)
+        if rank is None and trainee_prefs is None:
+            rank = np.zeros(n, dtype=np.int64)
+            rank[matched] = 1 + (s[matched] > assigned[:, None]).sum(axis=1)
+    else:
+        if s.shape != (n,):
+            raise ValueError("scores must be N × M or hold one score per trainee.")
+        assigned = s[matched]
+        if eligible is None:
+            raise ValueError("eligible is required when scores holds only the assigned pairs' scores.")
+    if trainee_prefs is not None:
+        table = padded(trainee_prefs, m, "Trainee")
+        rank = np.zeros(n, dtype=np.int64)
+        hit_rows, hit_pos = np.nonzero((table >= 0) & (table == a[:, None]))
+        rank[matched] = table.shape[1] + 1
+        rank[hit_rows] = hit_pos + 1
+    could = int(np.asarray(eligible, dtype=bool).sum())
+    load = np.bincount(a[matched], minlength=m)
+    has_cap = cap > 0
+    return Quality(
+        trainees=n,
+        matched=len(matched),
+        could_match=could,
+        matched_pct_of_possible=100.0 * len(matched) / could if could else None,
+        top3_pct=(100.0 * float((rank[matched] <= 3).mean()) if rank is not None and len(matched) else None),
+        mean_score=float(assigned.mean()) if len(matched) else None,
+        max_load_ratio=float((load[has_cap] / cap[has_cap]).max()) if has_cap.any() else None,
+        load_gini=gini(load),
+        blocking_pairs=(
+            blocking_pairs(a, trainee_prefs, mentor_prefs, cap)
+            if trainee_prefs is not None and mentor_prefs is not None
+            else None
+        ),
+    )

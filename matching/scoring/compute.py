@@ -1,0 +1,358 @@
+"""Scores for blocks of (trainee, mentor) pairs: components, hard rules and the 0–100 total.
+
+All work is matrix products and whole-array operations on a block of trainee rows against all mentors; there
+is no Python loop over pairs, so the same code ranks 5,000 mentors for one trainee and scores a cohort.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import sparse
+
+from .arrays import MAX_STAGE, MentorFeatures, Shortlist, TraineeFeatures, check_compatible, pairs_array
+from .rules import FORMAT_TABLE, Rule, institution_table, shortlist_value, stage_tables, tz_tables
+from .weights import COMPONENTS, Weights
+
+F32 = np.float32
+#: An excluded pair's penalty inside the fused product: far below any real total, exact in float32.
+BIG = F32(1e6)
+#: Pairs per block: big enough for fast matrix products, small enough to stay in cache and memory.
+BLOCK_PAIRS = 1 << 20
+#: Up to this many trainee rows, table lookups replace matrix products: ranking one trainee stays well under a
+#: millisecond instead of waking BLAS threads (which costs milliseconds on a busy machine).
+SMALL_ROWS = 4
+
+
+@dataclass
+class ScoreResult:
+    """`total`: N × M float32 score 0–100, -inf for an excluded pair. `excluded`: N × M OR of `Rule` bits.
+    `components`: name → N × M float32 value in [0, 1], only when asked for."""
+
+    total: NDArray[np.float32]
+    excluded: NDArray[np.uint8]
+    components: dict[str, NDArray[np.float32]] | None = None
+
+
+def _onehot(codes: NDArray[Any], width: int) -> NDArray[np.float32]:
+    """width × M matrix with a 1 in row codes[j] of column j (already transposed for `A @ onehot`)."""
+    out = np.zeros((width, len(codes)), dtype=F32)
+    out[codes, np.arange(len(codes))] = 1.0
+    return out
+
+
+class MentorSide:
+    """Mentor matrices that do not depend on the trainees or the weights, built once per MentorFeatures."""
+
+    def __init__(self, mentors: MentorFeatures) -> None:
+        self.spec_fam = np.vstack([mentors.specialties.T, mentors.families.T]).astype(F32)  # 2S × M
+        self.codes: dict[str, NDArray[np.intp]] = {"stage": mentors.stage.astype(np.intp)}
+        self.stage = _onehot(self.codes["stage"], MAX_STAGE + 1)
+        self.tz_values, tz_codes = np.unique(mentors.tz_offset_minutes, return_inverse=True)
+        self.codes["tz"] = tz_codes.reshape(-1).astype(np.intp)
+        self.tz = _onehot(self.codes["tz"], len(self.tz_values))
+        self.codes["format"] = mentors.formats.astype(np.intp)
+        self.format = _onehot(self.codes["format"], 8)
+        # Distinct language sets: "no shared language" then becomes a table over a handful of columns.
+        self.language_sets, lang_codes = np.unique(mentors.languages, axis=0, return_inverse=True)
+        self.codes["language"] = lang_codes.reshape(-1).astype(np.intp)
+        self.language = _onehot(self.codes["language"], len(self.language_sets))
+        self.inst_values, inst_codes = np.unique(mentors.institution, return_inverse=True)
+        self.codes["institution"] = inst_codes.reshape(-1).astype(np.intp)
+        self.institution = _onehot(self.codes["institution"], len(self.inst_values))
+        self.focus = np.vstack([mentors.focus.T.astype(F32), np.ones((1, len(mentors)), dtype=F32)])
+        self.blocked = (
+            np.where(mentors.accepting, 0, int(Rule.NOT_ACCEPTING))
+            | np.where(mentors.free_places > 0, 0, int(Rule.NO_FREE_PLACE))
+        ).astype(np.uint8)
+        self._linear: dict[bool, NDArray[np.float32]] = {}
+
+    def expand(self, name: str, table: NDArray[Any]) -> NDArray[np.float32]:
+        """B × M values table[b, code of mentor j] for a per-trainee table over one mentor feature's codes."""
+        if name == "focus":
+            if table.shape[0] <= SMALL_ROWS:
+                return np.einsum("bk,km->bm", table.astype(F32), self.focus)
+            return table.astype(F32) @ self.focus
+        if table.shape[0] <= SMALL_ROWS:
+            return table[:, self.codes[name]].astype(F32)
+        return table.astype(F32) @ getattr(self, name)
+
+    def linear(self, with_institution: bool) -> NDArray[np.float32]:
+        """The mentor side of the fused product (see `_fused_rows` for the trainee side, in the same order)."""
+        if with_institution not in self._linear:
+            parts = [self.focus, self.stage, self.tz, self.format, self.language]
+            if with_institution:
+                parts.append(self.institution)
+            self._linear[with_institution] = np.ascontiguousarray(np.vstack(parts))
+        return self._linear[with_institution]
+
+
+def mentor_side(mentors: MentorFeatures) -> MentorSide:
+    """Cached on the features object: treat MentorFeatures as read-only once scored."""
+    side = mentors.__dict__.get("_mentor_side")
+    if side is None:
+        side = MentorSide(mentors)
+        mentors.__dict__["_mentor_side"] = side
+    return side
+
+
+def _sparse_pairs(
+    trainees: TraineeFeatures, mentors: MentorFeatures, trainee_ids: NDArray[np.int64], mentor_ids: NDArray[np.int64]
+) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.bool_]]:
+    rows, cols = trainees.position_of(trainee_ids), mentors.position_of(mentor_ids)
+    keep = (rows >= 0) & (cols >= 0)
+    return rows[keep], cols[keep], keep
+
+
+class Context:
+    """Everything needed to score any block of trainee rows against the mentors."""
+
+    def __init__(
+        self,
+        trainees: TraineeFeatures,
+        mentors: MentorFeatures,
+        weights: Weights,
+        *,
+        shortlist: Shortlist | None = None,
+        conflicts: Iterable[tuple[int, int]] | NDArray[Any] | None = None,
+        browsing: bool = False,
+    ) -> None:
+        if not isinstance(weights, Weights):
+            raise ValueError("weights must be a Weights instance.")
+        check_compatible(trainees, mentors)
+        self.trainees, self.mentors, self.weights, self.browsing = trainees, mentors, weights, browsing
+        self.side = mentor_side(mentors)
+        self.w = weights.active()
+        n, m = len(trainees), len(mentors)
+
+        has_shortlist = np.zeros(n, dtype=bool)
+        self.sl_rows = self.sl_cols = np.empty(0, dtype=np.intp)
+        self.sl_values = np.empty(0, dtype=F32)
+        self.sl_ranks = np.empty(0, dtype=np.int16)
+        if shortlist is not None and len(shortlist.ranks):
+            t_rows = trainees.position_of(shortlist.trainee_ids)
+            has_shortlist[t_rows[t_rows >= 0]] = True
+            rows, cols, keep = _sparse_pairs(trainees, mentors, shortlist.trainee_ids, shortlist.mentor_ids)
+            ranks = shortlist.ranks[keep]
+            values = shortlist_value(ranks)
+            order = np.lexsort((-values, cols, rows))  # best entry first for a pair listed twice
+            rows, cols, values, ranks = rows[order], cols[order], values[order], ranks[order]
+            first = np.ones(len(rows), dtype=bool)
+            first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+            self.sl_rows, self.sl_cols = rows[first], cols[first]
+            self.sl_values, self.sl_ranks = values[first], ranks[first]
+        self.has_shortlist = has_shortlist
+
+        conflict_pairs = pairs_array(conflicts)
+        rows, cols, _ = _sparse_pairs(trainees, mentors, conflict_pairs[:, 0], conflict_pairs[:, 1])
+        order = np.argsort(rows, kind="stable")
+        self.cf_rows, self.cf_cols = rows[order], cols[order]
+
+        # Each trainee's points are shared out of 100 over the components that apply to them: the shortlist
+        # counts only for trainees who made one, so not shortlisting never caps a trainee's scores.
+        base = sum(v for k, v in self.w.items() if k != "shortlist")
+        denominator = base + self.w["shortlist"] * has_shortlist
+        self.norm = np.divide(100.0, denominator, out=np.zeros(n), where=denominator > 0).astype(F32)
+
+        # Specialty fit from one sparse product: exact matches count `spec_scale`, shared families count 1.
+        s = trainees.interests.shape[1]
+        self.spec_scale = F32(s + 1)
+        both = np.hstack([trainees.interests * self.spec_scale, trainees.interest_families]).astype(F32)
+        self.spec_rows = sparse.csr_array(both)
+        self.stage_fit, self.stage_not_ahead = stage_tables(weights)
+        self.with_institution = self.w["institution"] > 0
+        self.shape = (n, m)
+
+    def _sparse_in(self, rows: NDArray[np.intp], r0: int, r1: int) -> slice:
+        lo, hi = np.searchsorted(rows, [r0, r1])
+        return slice(int(lo), int(hi))
+
+    def trainee_tables(self, r0: int, r1: int) -> dict[str, Any]:
+        t, side = self.trainees, self.side
+        sl = slice(r0, r1)
+        focus = t.focus[sl]
+        count = focus.sum(axis=1)
+        closeness, over_cap = tz_tables(t.tz_offset_minutes[sl], side.tz_values, self.weights)
+        shared = t.languages[sl].astype(F32) @ side.language_sets.T.astype(F32)
+        return {
+            "focus": np.hstack([focus / np.maximum(count, 1)[:, None], (count == 0)[:, None]]).astype(F32),
+            "stage": self.stage_fit[t.stage[sl]],
+            "not_ahead": self.stage_not_ahead[t.stage[sl]],
+            "tz": closeness,
+            "over_cap": over_cap,
+            "format": FORMAT_TABLE[t.formats[sl]],
+            "no_language": (shared == 0),
+            "institution": institution_table(t.institution[sl], side.inst_values, self.weights.institution_rule),
+        }
+
+    def specialty(self, r0: int, r1: int) -> NDArray[np.float32]:
+        """Specialty fit in [0, 1]: 1 for a shared specialty, 0.5 for a shared family only."""
+        if r1 - r0 <= SMALL_ROWS:
+            csr = self.spec_rows
+            x = np.zeros((r1 - r0, self.shape[1]), dtype=F32)
+            for b, r in enumerate(range(r0, r1)):
+                cols = csr.indices[csr.indptr[r] : csr.indptr[r + 1]]
+                x[b] = np.einsum("k,km->m", csr.data[csr.indptr[r] : csr.indptr[r + 1]], self.side.spec_fam[cols])
+        else:
+            x = np.asarray(self.spec_rows[r0:r1] @ self.side.spec_fam, dtype=F32)
+        exact = x >= self.spec_scale
+        np.minimum(x, 1.0, out=x)
+        np.add(x, exact, out=x)
+        np.multiply(x, F32(0.5), out=x)
+        return x
+
+    def _linear_parts(self, tables: dict[str, Any], norm: NDArray[np.float32]) -> list[tuple[str, NDArray[Any]]]:
+        """Trainee side of every table-based component, weighted, plus -BIG for the table-based exclusions,
+        in the order of `MentorSide.linear`."""
+        w, n = self.w, norm[:, None]
+        focus = tables["focus"] * (n * w["focus_areas"])
+        focus[:, -1:] += n * w["language"]  # language is 1 for every allowed pair; rides on the constant column
+        parts = [
+            ("focus", focus),
+            ("stage", tables["stage"] * (n * w["career_stage"]) - BIG * tables["not_ahead"]),
+            ("tz", tables["tz"] * (n * w["time_zone"]) - BIG * tables["over_cap"]),
+            ("format", tables["format"] * (n * w["meeting_format"])),
+            ("language", -BIG * tables["no_language"]),
+        ]
+        if self.with_institution:
+            parts.append(("institution", tables["institution"] * (n * w["institution"])))
+        return parts
+
+    def _linear(self, tables: dict[str, Any], norm: NDArray[np.float32]) -> NDArray[np.float32]:
+        parts = self._linear_parts(tables, norm)
+        if len(norm) <= SMALL_ROWS:
+            total = self.side.expand("focus", parts[0][1])
+            for name, table in parts[1:]:
+                total += self.side.expand(name, table.astype(F32))
+            return total
+        # One matrix product for all of them: the one-hot mentor side picks each trainee's table entry.
+        return np.hstack([p for _, p in parts]).astype(F32) @ self.side.linear(self.with_institution)
+
+    def _shortlist_block(self, r0: int, r1: int) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float32]]:
+        s = self._sparse_in(self.sl_rows, r0, r1)
+        return self.sl_rows[s] - r0, self.sl_cols[s], self.sl_values[s]
+
+    def total(self, r0: int, r1: int, tables: dict[str, Any] | None = None) -> NDArray[np.float32]:
+        """Totals only (-inf excluded): the fast path used for cohorts."""
+        norm = self.norm[r0:r1]
+        tables = tables if tables is not None else self.trainee_tables(r0, r1)
+        total = self._linear(tables, norm)
+        spec = self.specialty(r0, r1)
+        np.multiply(spec, (norm * F32(self.w["specialty"]))[:, None], out=spec)
+        np.add(total, spec, out=total)
+        rows, cols, values = self._shortlist_block(r0, r1)
+        total[rows, cols] += values * norm[rows] * F32(self.w["shortlist"])
+        s = self._sparse_in(self.cf_rows, r0, r1)
+        total[self.cf_rows[s] - r0, self.cf_cols[s]] = -np.inf
+        if self.browsing and self.side.blocked.any():
+            np.copyto(total, F32(-np.inf), where=(self.side.blocked > 0)[None, :])
+        np.copyto(total, F32(-np.inf), where=total < -BIG / 2)
+        return total
+
+    def full(self, r0: int, r1: int, with_components: bool) -> ScoreResult:
+        """Totals, the exclusion bitmask and (optionally) every component for rows r0:r1."""
+        side = self.side
+        tables = self.trainee_tables(r0, r1)
+        excluded = np.zeros((r1 - r0, self.shape[1]), dtype=np.uint8)
+        for rule, table, code in (
+            (Rule.NO_SHARED_LANGUAGE, tables["no_language"], "language"),
+            (Rule.MENTOR_NOT_AHEAD, tables["not_ahead"], "stage"),
+            (Rule.TIME_ZONE_CAP, tables["over_cap"], "tz"),
+        ):
+            if table.any():
+                excluded |= np.where(side.expand(code, table) > 0.5, np.uint8(rule), np.uint8(0))
+        s = self._sparse_in(self.cf_rows, r0, r1)
+        excluded[self.cf_rows[s] - r0, self.cf_cols[s]] |= np.uint8(Rule.ASSESSES_TRAINEE)
+        if self.browsing:
+            excluded |= side.blocked[None, :]
+        components: dict[str, NDArray[np.float32]] | None = None
+        if with_components:
+            components = self.components(r0, r1, tables, excluded)
+            norm = self.norm[r0:r1, None]
+            total = np.zeros(excluded.shape, dtype=F32)
+            for name in COMPONENTS:
+                if self.w[name] > 0:
+                    total += components[name] * (norm * F32(self.w[name]))
+            total[excluded > 0] = -np.inf
+        else:
+            total = self.total(r0, r1, tables)
+        return ScoreResult(total=total, excluded=excluded, components=components)
+
+    def components(
+        self, r0: int, r1: int, tables: dict[str, Any], excluded: NDArray[np.uint8]
+    ) -> dict[str, NDArray[np.float32]]:
+        side = self.side
+        shortlist = np.zeros(excluded.shape, dtype=F32)
+        rows, cols, values = self._shortlist_block(r0, r1)
+        shortlist[rows, cols] = values
+        return {
+            "specialty": self.specialty(r0, r1),
+            "career_stage": side.expand("stage", tables["stage"]),
+            "focus_areas": side.expand("focus", tables["focus"]),
+            "language": 1.0 - side.expand("language", tables["no_language"]),
+            "time_zone": side.expand("tz", tables["tz"]),
+            "meeting_format": side.expand("format", tables["format"]),
+            "institution": side.expand("institution", tables["institution"]),
+            "shortlist": shortlist,
+        }
+
+
+def default_block_rows(m: int, block_pairs: int = BLOCK_PAIRS) -> int:
+    return max(1, block_pairs // max(m, 1))
+
+
+def score(
+    trainees: TraineeFeatures,
+    mentors: MentorFeatures,
+    weights: Weights,
+    *,
+    shortlist: Shortlist | None = None,
+    conflicts: Iterable[tuple[int, int]] | NDArray[Any] | None = None,
+    browsing: bool = False,
+    with_components: bool = False,
+) -> ScoreResult:
+    """Score every trainee against every mentor (1 × M to rank for one trainee, N × M for a cohort).
+
+    `conflicts`: (trainee_id, mentor_id) database ids of pairs where the mentor assesses or supervises the
+    trainee. `browsing=True` also excludes mentors who are not accepting or have no free place.
+    """
+    ctx = Context(trainees, mentors, weights, shortlist=shortlist, conflicts=conflicts, browsing=browsing)
+    n, m = ctx.shape
+    step = default_block_rows(m)
+    if n <= step:
+        return ctx.full(0, n, with_components)
+    parts = [ctx.full(r0, min(n, r0 + step), with_components) for r0 in range(0, n, step)]
+    components = None
+    if with_components:
+        components = {name: np.vstack([p.components[name] for p in parts if p.components]) for name in COMPONENTS}
+    return ScoreResult(
+        total=np.vstack([p.total for p in parts]),
+        excluded=np.vstack([p.excluded for p in parts]),
+        components=components,
+    )
+
+
+def score_blocks(
+    trainees: TraineeFeatures,
+    mentors: MentorFeatures,
+    weights: Weights,
+    *,
+    shortlist: Shortlist | None = None,
+    conflicts: Iterable[tuple[int, int]] | NDArray[Any] | None = None,
+    browsing: bool = False,
+    with_components: bool = False,
+    block_rows: int | None = None,
+) -> Iterator[tuple[slice, ScoreResult]]:
+    """Like `score`, one block of trainee rows at a time, so the whole N × M never sits in memory."""
+    ctx = Context(trainees, mentors, weights, shortlist=shortlist, conflicts=conflicts, browsing=browsing)
+    n, m = ctx.shape
+    if block_rows is not None and block_rows < 1:
+        raise ValueError("block_rows must be at least 1.")
+    step = block_rows or default_block_rows(m)
+    for r0 in range(0, n, step):
+        r1 = min(n, r0 + step)
+        yield slice(r0, r1), ctx.full(r0, r1, with_components)

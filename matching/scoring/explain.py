@@ -1,0 +1,275 @@
+"""Plain-English explanations of one pair's score, and ranking all mentors for one trainee."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .arrays import FORMAT_NAMES, MentorFeatures, Shortlist, TraineeFeatures
+from .compute import Context, ScoreResult
+from .rules import RULES, Rule, tz_minutes_apart
+from .weights import COMPONENTS, Weights
+
+Lookup = Mapping[int, str] | Sequence[str]
+#: What a trainee reads first on a mentor card.
+SUMMARY_ORDER = (
+    "shortlist",
+    "specialty",
+    "focus_areas",
+    "language",
+    "time_zone",
+    "career_stage",
+    "meeting_format",
+    "institution",
+)
+
+
+@dataclass(frozen=True)
+class Names:
+    """Optional names for taxonomy indexes, so reasons can say "Cardiology" instead of "your interest"."""
+
+    specialties: Lookup = field(default_factory=dict)
+    focus_areas: Lookup = field(default_factory=dict)
+    languages: Lookup = field(default_factory=dict)
+    institutions: Lookup = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Part:
+    component: str
+    value: float  # 0..1
+    weight: float
+    points: float  # share of the 100 this component contributed
+    reason: str
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    rule: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Explanation:
+    score: float | None  # None when the pair is excluded
+    parts: list[Part]
+    exclusions: list[Exclusion]
+    lowered_by: list[str]  # components that cost the most points, worst first
+
+    def summary(self, max_parts: int = 4) -> str:
+        """One line for a mentor card: the strongest reasons, or why the mentor is not available."""
+        if self.exclusions:
+            return "Not available: " + "; ".join(_lower_first(e.reason, i > 0) for i, e in enumerate(self.exclusions))
+        by_name = {p.component: p for p in self.parts if p.value > 0}
+        shown = [by_name[c] for c in SUMMARY_ORDER if c in by_name][:max_parts]
+        return " · ".join(_lower_first(p.reason, i > 0) for i, p in enumerate(shown))
+
+    def why_lower(self) -> str:
+        by_name = {p.component: p for p in self.parts}
+        return "; ".join(by_name[c].reason for c in self.lowered_by)
+
+
+def _lower_first(text: str, lower: bool) -> str:
+    return text[:1].lower() + text[1:] if lower and text[:2] != text[:2].upper() else text
+
+
+def _name(lookup: Lookup | None, index: int) -> str | None:
+    try:
+        return None if lookup is None else str(lookup[index])
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+def _listing(lookup: Lookup | None, indexes: Iterable[int]) -> str | None:
+    names = [n for n in (_name(lookup, int(i)) for i in indexes) if n]
+    if not names:
+        return None
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _hours(minutes: int) -> str:
+    if minutes == 0:
+        return "Same time zone"
+    h, m = divmod(int(minutes), 60)
+    return f"{h} h {m} min apart" if m else f"{h} h apart"
+
+
+def _reasons(t: TraineeFeatures, m: MentorFeatures, w: Weights, names: Names, rank: int | None) -> dict[str, str]:
+    reasons: dict[str, str] = {}
+    same = np.flatnonzero(t.interests[0] & m.specialties[0])
+    family = np.flatnonzero(t.interest_families[0] & m.families[0])
+    if len(same):
+        listed = _listing(names.specialties, same)
+        reasons["specialty"] = f"Same specialty ({listed})" if listed else "Same specialty as your interest"
+    elif len(family):
+        listed = _listing(names.specialties, family)
+        reasons["specialty"] = f"Related specialty (both in {listed})" if listed else "Related specialty (same field)"
+    elif not t.interests[0].any():
+        reasons["specialty"] = "You have not picked a specialty interest yet"
+    else:
+        reasons["specialty"] = "Different specialty from your interests"
+    gap = int(m.stage[0]) - int(t.stage[0])
+    stages = "stage" if abs(gap) == 1 else "stages"
+    if gap <= 0:
+        reasons["career_stage"] = "Mentor is not ahead of you in training"
+    elif gap == w.stage_gap_best:
+        reasons["career_stage"] = f"Mentor is {gap} {stages} ahead of you (ideal)"
+    else:
+        reasons["career_stage"] = f"Mentor is {gap} {stages} ahead; {w.stage_gap_best} is ideal"
+    sought, covered = int(t.focus[0].sum()), np.flatnonzero(t.focus[0] & m.focus[0])
+    if sought == 0:
+        reasons["focus_areas"] = "You did not pick focus areas, so any mentor fits"
+    elif not len(covered):
+        reasons["focus_areas"] = "No shared focus areas"
+    else:
+        listed = _listing(names.focus_areas, covered)
+        if len(covered) == sought:
+            share = {1: "your focus area", 2: "both of your focus areas"}.get(
+                sought, f"all {sought} of your focus areas"
+            )
+        else:
+            share = f"{len(covered)} of your {sought} focus areas"
+        reasons["focus_areas"] = f"Covers {share}" + (f" ({listed})" if listed else "")
+    shared = np.flatnonzero(t.languages[0] & m.languages[0])
+    listed = _listing(names.languages, shared)
+    reasons["language"] = (
+        (f"Speaks {listed}" if listed else "Speaks a language you speak") if len(shared) else ("No language in common")
+    )
+    reasons["time_zone"] = _hours(int(tz_minutes_apart(t.tz_offset_minutes, m.tz_offset_minutes)[0]))
+    wanted, offered = int(t.formats[0]), int(m.formats[0])
+    hit = [FORMAT_NAMES[b] for b in (1, 2, 4) if wanted & offered & b]
+    n_wanted = sum(1 for b in (1, 2, 4) if wanted & b)
+    if wanted == 0:
+        reasons["meeting_format"] = "You have no meeting-format preference"
+    elif len(hit) == n_wanted:
+        reasons["meeting_format"] = f"Meets the way you prefer ({', '.join(hit)})"
+    elif hit:
+        reasons["meeting_format"] = f"Offers {len(hit)} of your {n_wanted} preferred meeting formats ({', '.join(hit)})"
+    else:
+        missing = ", ".join(FORMAT_NAMES[b] for b in (1, 2, 4) if wanted & b)
+        reasons["meeting_format"] = f"Does not offer your preferred meeting format ({missing})"
+    ti, mi = int(t.institution[0]), int(m.institution[0])
+    place = _name(names.institutions, mi)
+    if ti < 0 or mi < 0:
+        reasons["institution"] = "Institution not known"
+    elif ti == mi:
+        reasons["institution"] = (f"Same institution ({place})" if place else "Same institution") + (
+            "; this program prefers mentors from elsewhere" if w.institution_rule == "minus" else ""
+        )
+    else:
+        reasons["institution"] = "From another institution" + (
+            ", as this program prefers" if w.institution_rule == "minus" else ""
+        )
+    if rank is None:
+        reasons["shortlist"] = "Not on your shortlist"
+    elif rank == 0:
+        reasons["shortlist"] = "Starred by you"
+    else:
+        reasons["shortlist"] = f"Your #{rank} choice"
+    return reasons
+
+
+def _exclusion_reason(rule: Rule, t: TraineeFeatures, m: MentorFeatures, w: Weights) -> str:
+    if rule is Rule.TIME_ZONE_CAP:
+        apart = _hours(int(tz_minutes_apart(t.tz_offset_minutes, m.tz_offset_minutes)[0]))
+        return f"{apart}; this program allows at most {w.time_zone_cap_hours:g} h"
+    return {
+        Rule.NO_SHARED_LANGUAGE: "No language in common",
+        Rule.MENTOR_NOT_AHEAD: "Mentor is not ahead of you in training",
+        Rule.ASSESSES_TRAINEE: "Mentor assesses or supervises you, so cannot also be your mentor",
+        Rule.NOT_ACCEPTING: "Mentor is not taking new mentees right now",
+        Rule.NO_FREE_PLACE: "Mentor has no free places",
+    }[rule]
+
+
+def explain(
+    trainees: TraineeFeatures,
+    i: int,
+    mentors: MentorFeatures,
+    j: int,
+    weights: Weights,
+    *,
+    shortlist: Shortlist | None = None,
+    conflicts: Iterable[tuple[int, int]] | NDArray[Any] | None = None,
+    browsing: bool = False,
+    names: Names | None = None,
+) -> Explanation:
+    """Why trainee row `i` and mentor row `j` score what they do (same numbers as `score`)."""
+    t, m = trainees.take([i]), mentors.take([j])
+    ctx = Context(t, m, weights, shortlist=shortlist, conflicts=conflicts, browsing=browsing)
+    result = ctx.full(0, 1, with_components=True)
+    assert result.components is not None
+    rank = int(ctx.sl_ranks[0]) if len(ctx.sl_ranks) else None
+    reasons = _reasons(t, m, weights, names or Names(), rank)
+    norm = float(ctx.norm[0])
+    parts, lost = [], {}
+    for name in COMPONENTS:
+        weight = ctx.w[name]
+        if weight <= 0 or (name == "shortlist" and not ctx.has_shortlist[0]):
+            continue
+        value = float(result.components[name][0, 0])
+        parts.append(Part(name, round(value, 4), weight, round(norm * weight * value, 2), reasons[name]))
+        lost[name] = norm * weight * (1.0 - value)
+    bits = int(result.excluded[0, 0])
+    exclusions = [Exclusion(rule.name, _exclusion_reason(rule, t, m, weights)) for rule in RULES if bits & rule]
+    lowered = [c for c, v in sorted(lost.items(), key=lambda kv: -kv[1]) if v >= 0.5][:3]
+    total = float(result.total[0, 0])
+    return Explanation(None if exclusions else round(total, 2), parts, exclusions, lowered)
+
+
+@dataclass
+class Ranking:
+    order: NDArray[np.intp]  # mentor indices, best first
+    result: ScoreResult  # 1 × M scores and exclusions, in the mentors' own order
+
+
+def ranked(
+    trainee: TraineeFeatures,
+    mentors: MentorFeatures,
+    weights: Weights,
+    *,
+    shortlist: Shortlist | None = None,
+    conflicts: Iterable[tuple[int, int]] | NDArray[Any] | None = None,
+    browsing: bool = True,
+    include_excluded: bool = False,
+) -> Ranking:
+    """All mentors for one trainee (a 1-row TraineeFeatures), best first; ties go to the lower mentor id.
+
+    Excluded mentors are left out, or listed last (by id) with `include_excluded`. `browsing` defaults to
+    True here: a trainee browsing should not see mentors who are full or not accepting.
+    """
+    if len(trainee) != 1:
+        raise ValueError(f"rank takes one trainee (a 1-row TraineeFeatures), got {len(trainee)} rows.")
+    ctx = Context(trainee, mentors, weights, shortlist=shortlist, conflicts=conflicts, browsing=browsing)
+    result = ctx.full(0, 1, with_components=False)
+    total = result.total[0]
+    order = np.lexsort((mentors.ids, -total))  # -(-inf) = +inf sorts excluded mentors last
+    if not include_excluded:
+        order = order[: int(np.isfinite(total).sum())]
+    return Ranking(order.astype(np.intp), result)
+
+
+def rank(
+    trainee: TraineeFeatures,
+    mentors: MentorFeatures,
+    weights: Weights,
+    *,
+    shortlist: Shortlist | None = None,
+    conflicts: Iterable[tuple[int, int]] | NDArray[Any] | None = None,
+    browsing: bool = True,
+    include_excluded: bool = False,
+) -> NDArray[np.intp]:
+    """Mentor indices for one trainee, best first (see `ranked`, which also returns the scores)."""
+    return ranked(
+        trainee,
+        mentors,
+        weights,
+        shortlist=shortlist,
+        conflicts=conflicts,
+        browsing=browsing,
+        include_excluded=include_excluded,
+    ).order

@@ -1,0 +1,220 @@
+"""Assignment: the exact optimum (checked against SciPy's all-pairs solver) and stable matching (checked against
+a slow textbook implementation and a blocking-pair checker)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linear_sum_assignment
+
+from matching.assignment import assign_cohort, optimal, prefs_from_scores, stable
+from matching.scoring import Shortlist, Weights, score
+from tests.matching.engine_data import _clear_cache, _fast_and_isolated, random_features  # noqa: F401
+
+# --- references written independently of the engine ---------------------------------------------------------------
+
+
+def reference_optimum(scores: np.ndarray, capacity: np.ndarray) -> tuple[int, float]:
+    """(matched, total) of the all-pairs optimum: mentor slots copied, one more match always worth more."""
+    slots = np.repeat(np.arange(scores.shape[1]), capacity)
+    s = scores[:, slots]
+    allowed = np.isfinite(s)
+    if not allowed.any():
+        return 0, 0.0
+    lo, hi = s[allowed].min(), s[allowed].max()
+    bonus = (hi - lo + 1) * (min(s.shape) + 1)
+    rows, cols = linear_sum_assignment(np.where(allowed, -(np.where(allowed, s, 0) - lo + bonus), 0.0))
+    real = allowed[rows, cols]
+    return int(real.sum()), float(s[rows[real], cols[real]].sum())
+
+
+def outcome(assignment: np.ndarray, scores: np.ndarray, capacity: np.ndarray) -> tuple[int, float]:
+    matched = np.flatnonzero(assignment >= 0)
+    assert np.isfinite(scores[matched, assignment[matched]]).all(), "an excluded pair was assigned"
+    load = np.bincount(assignment[matched], minlength=len(capacity))
+    assert (load <= capacity).all(), "a mentor got more trainees than their capacity"
+    return len(matched), float(scores[matched, assignment[matched]].sum())
+
+
+def greedy(scores: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    """Best pair first, as a coordinator with a spreadsheet would."""
+    left, result = capacity.copy(), np.full(scores.shape[0], -1)
+    for flat in np.argsort(-scores, axis=None, kind="stable"):
+        i, j = divmod(int(flat), scores.shape[1])
+        if np.isfinite(scores[i, j]) and result[i] < 0 and left[j] > 0:
+            result[i], left[j] = j, left[j] - 1
+    return result
+
+
+def slow_deferred_acceptance(t_prefs: list[list[int]], m_prefs: list[list[int]], capacity: list[int]) -> list[int]:
+    """One proposal at a time, straight from the textbook."""
+    rank = [{t: r for r, t in enumerate(p)} for p in m_prefs]
+    held: list[list[int]] = [[] for _ in m_prefs]
+    next_choice, match = [0] * len(t_prefs), [-1] * len(t_prefs)
+    free = list(range(len(t_prefs)))
+    while free:
+        i = free.pop()
+        while next_choice[i] < len(t_prefs[i]):
+            j = t_prefs[i][next_choice[i]]
+            next_choice[i] += 1
+            if i not in rank[j] or capacity[j] == 0:
+                continue
+            held[j] = sorted([*held[j], i], key=rank[j].__getitem__)
+            if len(held[j]) > capacity[j]:
+                out = held[j].pop()
+                if out == i:
+                    continue  # rejected straight away: propose to the next mentor
+                match[out] = -1
+                free.append(out)
+            match[i] = j
+            break
+    return match
+
+
+def blocking(match: list[int], t_prefs: list[list[int]], m_prefs: list[list[int]], capacity: list[int]) -> list:
+    pairs = []
+    for i, prefs in enumerate(t_prefs):
+        for j in prefs[: prefs.index(match[i]) if match[i] in prefs else len(prefs)]:
+            if i not in m_prefs[j]:
+                continue
+            mentees = [t for t, mj in enumerate(match) if mj == j]
+            if len(mentees) < capacity[j] or any(m_prefs[j].index(i) < m_prefs[j].index(t) for t in mentees):
+                pairs.append((i, j))
+    return pairs
+
+
+# --- optimal -------------------------------------------------------------------------------------------------------
+
+
+@st.composite
+def instances(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray]:
+    n, m = draw(st.integers(1, 12)), draw(st.integers(1, 6))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    scores = rng.integers(0, 8, (n, m)).astype(float) if draw(st.booleans()) else rng.random((n, m)) * 100
+    scores[rng.random((n, m)) < draw(st.floats(0, 0.8))] = -np.inf
+    return scores, rng.integers(0, 4, m)
+
+
+@settings(max_examples=150, deadline=None)
+@given(instances(), st.sampled_from([None, (1, 1), (2, 1)]))
+def test_it_equals_the_all_pairs_optimum_and_never_breaks_capacity_or_exclusions(instance, pruning) -> None:
+    scores, capacity = instance
+    kwargs = {} if pruning is None else {"prune": True, "k_row": pruning[0], "k_col": pruning[1]}
+    matched, total = outcome(optimal(scores, capacity, **kwargs), scores, capacity)
+    best_matched, best_total = reference_optimum(scores, capacity)
+    assert matched == best_matched
+    assert total == pytest.approx(best_total, rel=1e-9, abs=1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(instances())
+def test_it_is_never_worse_than_a_greedy_assignment(instance) -> None:
+    scores, capacity = instance
+    mine = outcome(optimal(scores, capacity), scores, capacity)
+    theirs = outcome(greedy(scores, capacity), scores, capacity)
+    assert mine[0] >= theirs[0]
+    if mine[0] == theirs[0]:
+        assert mine[1] >= theirs[1] - 1e-9
+
+
+def test_it_matches_more_trainees_before_it_raises_the_total() -> None:
+    scores = np.array([[100.0, 1.0], [1.0, -np.inf]])  # greedy takes the 100 and strands the second trainee
+    assert optimal(scores, np.array([1, 1])).tolist() == [1, 0]
+
+
+def test_it_is_deterministic_and_the_pruned_proof_finds_pairs_outside_the_candidates() -> None:
+    rng = np.random.default_rng(4)
+    scores = rng.random((300, 40)) * 100
+    scores[rng.random(scores.shape) < 0.3] = -np.inf
+    capacity = rng.integers(0, 5, 40)
+    pruned = optimal(scores, capacity, prune=True, k_row=1, k_col=1)
+    assert np.array_equal(pruned, optimal(scores, capacity, prune=True, k_row=1, k_col=1))
+    assert outcome(pruned, scores, capacity)[1] == pytest.approx(reference_optimum(scores, capacity)[1], rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("scores", "capacity", "message"),
+    [
+        (np.zeros(3), np.ones(3), "2-D"),
+        (np.zeros((2, 3)), np.ones(2), "3 mentor columns"),
+        (np.zeros((2, 3)), np.array([1, -1, 1]), "negative"),
+        (np.array([[np.nan, 1.0]]), np.ones(2), "NaN"),
+        (np.array([[np.inf, 1.0]]), np.ones(2), r"\+inf"),
+        (np.zeros((2, 2)), np.array([1.5, 1]), "whole"),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_message(scores, capacity, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        optimal(scores, capacity)
+
+
+def test_nobody_to_match_gives_all_unmatched() -> None:
+    assert optimal(np.full((3, 2), -np.inf), np.array([1, 1])).tolist() == [-1, -1, -1]
+    assert optimal(np.ones((2, 2)), np.array([0, 0])).tolist() == [-1, -1]
+
+
+# --- stable --------------------------------------------------------------------------------------------------------
+
+
+@st.composite
+def markets(draw: st.DrawFn) -> tuple[list[list[int]], list[list[int]], list[int]]:
+    n, m = draw(st.integers(1, 9)), draw(st.integers(1, 5))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    t_prefs = [list(rng.permutation(m)[: rng.integers(0, m + 1)]) for _ in range(n)]
+    m_prefs = [list(rng.permutation(n)[: rng.integers(0, n + 1)]) for _ in range(m)]
+    return [[int(x) for x in p] for p in t_prefs], [[int(x) for x in p] for p in m_prefs], list(rng.integers(0, 3, m))
+
+
+@settings(max_examples=200, deadline=None)
+@given(markets())
+def test_stable_has_no_blocking_pair_and_equals_the_textbook_trainee_optimal_result(market) -> None:
+    t_prefs, m_prefs, capacity = market
+    match = stable(t_prefs, m_prefs, capacity).tolist()
+    assert match == slow_deferred_acceptance(t_prefs, m_prefs, capacity)
+    assert blocking(match, t_prefs, m_prefs, capacity) == []
+    for i, j in enumerate(match):
+        assert j == -1 or (j in t_prefs[i] and i in m_prefs[j]), "an unacceptable pair was matched"
+    assert all(match.count(j) <= c for j, c in enumerate(capacity))
+
+
+def test_stable_refuses_duplicates_and_unknown_indexes() -> None:
+    with pytest.raises(ValueError, match="twice"):
+        stable([[0, 0]], [[0]], [1])
+    with pytest.raises(ValueError, match="outside"):
+        stable([[3]], [[0]], [1])
+    with pytest.raises(ValueError, match="negative"):
+        stable([[0]], [[0]], [-1])
+
+
+def test_preferences_put_the_ranked_shortlist_first_then_scores_with_ties_by_index() -> None:
+    scores = np.array([[5.0, 9.0, 9.0, -np.inf], [1.0, 2.0, 3.0, 4.0]])
+    t_prefs, m_prefs = prefs_from_scores(scores, k=3, shortlist_ranks={0: [3, 0]})
+    assert t_prefs[0].tolist() == [0, 1, 2]  # mentor 3 is excluded for trainee 0, so only 0 moves up
+    assert t_prefs[1].tolist() == [3, 2, 1]
+    assert [p.tolist() for p in m_prefs] == [[0], [0, 1], [0, 1], [1]]
+
+
+# --- a whole cohort ----------------------------------------------------------------------------------------------
+
+
+def test_a_cohort_round_reaches_the_same_optimum_as_the_dense_solver_on_the_same_scores() -> None:
+    t, m = random_features(8, 120, 25)
+    capacity = np.random.default_rng(1).integers(0, 4, 25)
+    shortlist = Shortlist.from_entries([(int(t.ids[0]), int(m.ids[3]), 1)])
+    totals = score(t, m, Weights(), shortlist=shortlist).total
+    best = reference_optimum(totals.astype(float), capacity)
+    for keep in (400 << 20, 0):  # scores kept in memory, or scored again for the proof
+        result = assign_cohort(t, m, Weights(), capacity, shortlist=shortlist, k_row=2, k_col=2, keep_scores_bytes=keep)
+        assert outcome(result.assignment, totals.astype(float), capacity)[0] == best[0]
+        assert outcome(result.assignment, totals.astype(float), capacity)[1] == pytest.approx(best[1], rel=1e-6)
+        assert result.quality.matched == best[0]
+
+
+def test_a_stable_cohort_round_leaves_no_blocking_pairs() -> None:
+    t, m = random_features(9, 80, 20)
+    capacity = np.random.default_rng(2).integers(1, 4, 20)
+    result = assign_cohort(t, m, Weights(), capacity, method="stable", pref_length=5)
+    assert result.quality.blocking_pairs == 0
+    assert result.quality.matched == int((result.assignment >= 0).sum())

@@ -1,0 +1,77 @@
+"""Round quality: the numbers a coordinator reads after a matching round."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matching.assignment import stable
+from matching.quality import blocking_pairs, gini, round_quality
+from tests.matching.engine_data import _clear_cache, _fast_and_isolated  # noqa: F401
+
+INF = -np.inf
+
+
+def test_it_counts_matches_against_trainees_who_could_be_matched_at_all() -> None:
+    scores = np.array([[90.0, 10.0], [INF, INF], [20.0, 80.0], [50.0, INF]])
+    quality = round_quality(np.array([0, -1, 1, -1]), scores, np.array([1, 1]))
+    assert (quality.matched, quality.could_match) == (2, 3)
+    assert quality.matched_pct_of_possible == pytest.approx(200 / 3)
+    assert quality.mean_score == pytest.approx(85.0)
+    assert quality.max_load_ratio == 1.0
+
+
+def test_top3_share_counts_trainees_matched_to_one_of_their_three_best_mentors() -> None:
+    scores = np.array([[90.0, 80.0, 70.0, 60.0], [10.0, 20.0, 30.0, 40.0]])
+    quality = round_quality(np.array([2, 0]), scores, np.array([1, 1, 1, 1]))
+    assert quality.top3_pct == pytest.approx(50.0)  # trainee 0 got their 3rd best, trainee 1 their 4th
+
+
+def test_load_inequality_is_zero_when_even_and_grows_when_one_mentor_takes_everyone() -> None:
+    assert gini(np.array([2, 2, 2])) == pytest.approx(0.0)
+    assert gini(np.array([0, 0, 6])) == pytest.approx(2 / 3)
+    assert gini(np.array([0, 0])) == 0.0
+
+
+def test_blocking_pairs_are_counted_when_preferences_are_given() -> None:
+    t_prefs, m_prefs, capacity = [[0, 1], [0]], [[1, 0], [0]], [1, 1]
+    assert blocking_pairs(np.array([0, -1]), t_prefs, m_prefs, capacity) == 1  # mentor 0 prefers trainee 1
+    assert blocking_pairs(np.array([1, 0]), t_prefs, m_prefs, capacity) == 0
+    quality = round_quality(
+        np.array([1, 0]),
+        np.array([80.0, 70.0]),
+        capacity,
+        eligible=np.array([True, True]),
+        trainee_prefs=t_prefs,
+        mentor_prefs=m_prefs,
+    )
+    assert quality.blocking_pairs == 0
+    assert quality.top3_pct == 100.0
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_deferred_acceptance_results_always_report_zero_blocking_pairs(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(1, 12)), int(rng.integers(1, 6))
+    t_prefs = [list(rng.permutation(m)[: rng.integers(0, m + 1)]) for _ in range(n)]
+    m_prefs = [list(rng.permutation(n)[: rng.integers(0, n + 1)]) for _ in range(m)]
+    capacity = rng.integers(0, 3, m)
+    assert blocking_pairs(stable(t_prefs, m_prefs, capacity), t_prefs, m_prefs, capacity) == 0
+
+
+def test_it_serialises_to_json_for_the_rounds_record() -> None:
+    quality = round_quality(np.array([0, -1]), np.array([[55.5, INF], [INF, INF]]), np.array([2, 0]))
+    data = json.loads(json.dumps(quality.to_dict()))
+    assert data["matched"] == 1
+    assert data["blocking_pairs"] is None
+    assert data["mean_score"] == 55.5
+
+
+def test_assigned_scores_alone_need_to_say_who_could_be_matched() -> None:
+    with pytest.raises(ValueError, match="eligible"):
+        round_quality(np.array([0]), np.array([50.0]), np.array([1]))

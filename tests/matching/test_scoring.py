@@ -1,0 +1,285 @@
+"""The pure scoring engine: every component and hard rule on hand-made arrays, plus properties on random ones."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matching.scoring import Names, Rule, Shortlist, Weights, explain, rank, ranked, score, score_blocks
+from tests.matching.engine_data import _clear_cache, _fast_and_isolated, mentors, random_features, trainee  # noqa: F401
+
+ONLY = {name: 0.0 for name in Weights().active()}
+
+
+def only(component: str, **rules: object) -> Weights:
+    """Weights where a single component counts, so the total is 100 × that component."""
+    return Weights(**{**ONLY, component: 1.0}, **rules)  # type: ignore[arg-type]
+
+
+def component(t, m, name: str, **kw: object) -> np.ndarray:
+    result = score(t, m, Weights(), with_components=True, **kw)  # type: ignore[arg-type]
+    assert result.components is not None
+    return result.components[name][0]
+
+
+# --- components ---------------------------------------------------------------------------------------------
+
+
+def test_a_shared_specialty_scores_one_a_shared_family_half_and_anything_else_zero() -> None:
+    m = mentors({"specialties": [2]}, {"specialties": [3]}, {"specialties": [4]})
+    assert component(trainee(interests=[2]), m, "specialty").tolist() == [1.0, 0.5, 0.0]
+
+
+def test_career_stage_fit_is_best_at_the_ideal_gap_and_falls_a_quarter_per_stage() -> None:
+    m = mentors(*({"stage": s} for s in (3, 4, 5, 6, 7, 8)))
+    values = component(trainee(stage=2), m, "career_stage")
+    assert values.tolist() == [0.75, 1.0, 0.75, 0.5, 0.25, 0.0]
+
+
+def test_a_mentor_who_is_not_ahead_is_excluded_whatever_else_fits() -> None:
+    result = score(trainee(stage=4), mentors({"stage": 4}, {"stage": 3}, {"stage": 5}), Weights())
+    assert result.excluded[0].tolist() == [Rule.MENTOR_NOT_AHEAD, Rule.MENTOR_NOT_AHEAD, 0]
+    assert np.isneginf(result.total[0, :2]).all()
+    assert np.isfinite(result.total[0, 2])
+
+
+def test_focus_coverage_is_the_share_of_sought_areas_the_mentor_offers() -> None:
+    m = mentors({"focus": [0, 1, 2]}, {"focus": [1, 3]}, {"focus": [3]})
+    assert component(trainee(focus=[0, 1]), m, "focus_areas").tolist() == [1.0, 0.5, 0.0]
+
+
+def test_a_trainee_seeking_no_focus_area_is_fully_covered_and_told_why() -> None:
+    t, m = trainee(focus=[]), mentors({"focus": [3]})
+    assert component(t, m, "focus_areas").tolist() == [1.0]
+    reasons = {p.component: p.reason for p in explain(t, 0, m, 0, Weights()).parts}
+    assert reasons["focus_areas"] == "You did not pick focus areas, so any mentor fits"
+
+
+def test_no_shared_language_excludes_the_pair_and_a_shared_one_counts_fully() -> None:
+    result = score(trainee(languages=[0, 1]), mentors({"languages": [2]}, {"languages": [1, 2]}), Weights())
+    assert result.excluded[0].tolist() == [Rule.NO_SHARED_LANGUAGE, 0]
+    assert component(trainee(languages=[0, 1]), mentors({"languages": [1, 2]}), "language").tolist() == [1.0]
+
+
+def test_time_zone_closeness_is_one_minus_hours_over_twelve_on_a_24_hour_clock() -> None:
+    m = mentors({"tz": 0}, {"tz": 360}, {"tz": 720}, {"tz": -660})
+    values = component(trainee(tz=660), m, "time_zone")  # UTC+11: 11 h, 5 h, 1 h and 2 h (across the date line)
+    np.testing.assert_allclose(values, [1 / 12, 7 / 12, 11 / 12, 10 / 12], rtol=1e-6)
+
+
+def test_a_time_zone_cap_excludes_pairs_further_apart_than_the_program_allows() -> None:
+    weights = Weights(time_zone_cap_hours=6)
+    result = score(trainee(tz=0), mentors({"tz": 360}, {"tz": 420}, {"tz": -480}), weights)
+    assert result.excluded[0].tolist() == [0, Rule.TIME_ZONE_CAP, Rule.TIME_ZONE_CAP]
+
+
+def test_meeting_format_overlap_is_the_share_of_preferred_formats_offered() -> None:
+    m = mentors({"formats": 2}, {"formats": 4}, {"formats": 7})
+    assert component(trainee(formats=3), m, "meeting_format").tolist() == [0.5, 0.0, 1.0]
+    assert component(trainee(formats=0), m, "meeting_format").tolist() == [1.0, 1.0, 1.0]
+
+
+def test_institution_counts_as_a_plus_a_minus_or_not_at_all() -> None:
+    t, m = trainee(institution=7), mentors({"institution": 7}, {"institution": 8}, {"institution": -1})
+    plus = score(t, m, only("institution", institution_rule="plus")).total[0]
+    minus = score(t, m, only("institution", institution_rule="minus")).total[0]
+    np.testing.assert_allclose(plus, [100, 0, 50], atol=1e-4)
+    np.testing.assert_allclose(minus, [0, 100, 50], atol=1e-4)
+    neutral = Weights(institution_rule="neutral", institution=5.0)
+    assert np.allclose(score(t, m, neutral).total[0, 0], score(t, m, neutral).total[0, 1])
+
+
+def test_shortlist_rank_one_two_three_and_starred_score_less_and_less() -> None:
+    m = mentors({}, {}, {}, {}, {})
+    shortlist = Shortlist.from_entries([(1, 100, 1), (1, 101, 2), (1, 102, 3), (1, 103, 0)])
+    values = component(trainee(id=1), m, "shortlist", shortlist=shortlist)
+    np.testing.assert_allclose(values, [1.0, 0.85, 0.7, 0.5, 0.0])
+
+
+def test_the_shortlist_counts_only_for_trainees_who_made_one() -> None:
+    m = mentors({}, {})
+    without = score(trainee(id=1), m, Weights()).total[0]
+    np.testing.assert_allclose(without, [100.0, 100.0], atol=1e-3)  # a perfect fit can still reach 100
+    with_list = score(trainee(id=1), m, Weights(), shortlist=Shortlist.from_entries([(1, 101, 1)])).total[0]
+    assert with_list[1] == pytest.approx(100.0, abs=1e-3)
+    assert with_list[0] < 90
+
+
+def test_a_mentor_who_assesses_the_trainee_is_excluded() -> None:
+    result = score(trainee(id=5), mentors({"id": 9}, {"id": 10}), Weights(), conflicts=[(5, 10), (6, 9)])
+    assert result.excluded[0].tolist() == [0, Rule.ASSESSES_TRAINEE]
+
+
+def test_browsing_hides_mentors_not_accepting_or_full_but_a_cohort_round_does_not() -> None:
+    m = mentors({"accepting": False}, {"free_places": 0}, {})
+    browsing = score(trainee(), m, Weights(), browsing=True)
+    assert browsing.excluded[0].tolist() == [Rule.NOT_ACCEPTING, Rule.NO_FREE_PLACE, 0]
+    assert np.isfinite(score(trainee(), m, Weights()).total).all()
+
+
+def test_the_total_is_100_times_the_weighted_mean_of_the_components() -> None:
+    t, m = random_features(3, 7, 9)
+    weights = Weights(institution_rule="plus")
+    result = score(t, m, weights, with_components=True)
+    assert result.components is not None
+    active = weights.active()
+    del active["shortlist"]  # nobody shortlisted: the shortlist does not count
+    expected = 100 * sum(w * result.components[c] for c, w in active.items()) / sum(active.values())
+    allowed = result.excluded == 0
+    np.testing.assert_allclose(result.total[allowed], expected[allowed], rtol=1e-5)
+    assert np.isneginf(result.total[~allowed]).all()
+
+
+# --- properties on random features ----------------------------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(1, 9), m=st.integers(1, 9), rule=st.sampled_from(["plus", "minus"]))
+def test_scores_are_0_to_100_or_minus_inf_exactly_when_a_rule_excludes(seed: int, n: int, m: int, rule: str) -> None:
+    t, mt = random_features(seed, n, m)
+    conflicts = [(int(t.ids[0]), int(mt.ids[-1]))]
+    shortlist = Shortlist.from_entries([(int(t.ids[-1]), int(mt.ids[0]), 1)])
+    weights = Weights(institution_rule=rule, time_zone_cap_hours=9)
+    fast = score(t, mt, weights, shortlist=shortlist, conflicts=conflicts, browsing=True)
+    full = score(t, mt, weights, shortlist=shortlist, conflicts=conflicts, browsing=True, with_components=True)
+    assert ((fast.excluded > 0) == np.isneginf(fast.total)).all()
+    finite = np.isfinite(fast.total)
+    assert (fast.total[finite] >= 0).all()
+    assert (fast.total[finite] <= 100 + 1e-3).all()
+    np.testing.assert_allclose(fast.total[finite], full.total[finite], atol=1e-3)
+    assert np.array_equal(fast.excluded, full.excluded)
+    again = score(t, mt, weights, shortlist=shortlist, conflicts=conflicts, browsing=True)
+    assert np.array_equal(fast.total, again.total)
+
+
+def test_one_trainee_scores_the_same_alone_as_inside_a_cohort() -> None:
+    t, m = random_features(11, 40, 30)
+    cohort = score(t, m, Weights()).total
+    for i in (0, 17, 39):
+        np.testing.assert_allclose(score(t.row(i), m, Weights()).total[0], cohort[i], atol=1e-3)
+
+
+def test_blocks_add_up_to_the_whole_matrix() -> None:
+    t, m = random_features(5, 23, 11)
+    whole = score(t, m, Weights(), with_components=True)
+    for rows, part in score_blocks(t, m, Weights(), with_components=True, block_rows=4):
+        np.testing.assert_allclose(part.total, whole.total[rows], atol=1e-3)
+        assert part.components is not None
+        assert whole.components is not None
+        np.testing.assert_allclose(part.components["focus_areas"], whole.components["focus_areas"][rows])
+
+
+# --- explanations and ranking -----------------------------------------------------------------------------------
+
+
+NAMES = Names(
+    specialties={2: "Cardiology", 0: "Internal Medicine"},
+    languages=["English", "Spanish"],
+    focus_areas=["Research", "Wellness", "Careers", "Teaching"],
+)
+
+
+def test_an_explanation_names_things_and_its_points_add_up_to_the_score() -> None:
+    t = trainee(interests=[2], focus=[0, 1, 2, 3], languages=[1], tz=0)
+    m = mentors({"specialties": [2], "focus": [0, 1, 2], "languages": [0, 1], "tz": 60})
+    e = explain(t, 0, m, 0, Weights(), names=NAMES)
+    assert e.score == pytest.approx(sum(p.points for p in e.parts), abs=0.05)
+    assert e.score == pytest.approx(float(score(t, m, Weights()).total[0, 0]), abs=0.01)
+    assert e.summary() == (
+        "Same specialty (Cardiology) · covers 3 of your 4 focus areas (Research, Wellness and Careers)"
+        " · speaks Spanish · 1 h apart"
+    )
+
+
+def test_a_low_score_says_what_lowered_it_in_plain_words() -> None:
+    t = trainee(interests=[2], stage=1, focus=[0, 1], tz=0)
+    m = mentors({"specialties": [5], "stage": 5, "focus": [3], "tz": 420})
+    e = explain(t, 0, m, 0, Weights(), names=NAMES)
+    reasons = {p.component: p.reason for p in e.parts}
+    assert reasons["focus_areas"] == "No shared focus areas"
+    assert reasons["career_stage"] == "Mentor is 4 stages ahead; 2 is ideal"
+    assert reasons["time_zone"] == "7 h apart"
+    assert reasons["specialty"] == "Different specialty from your interests"
+    assert e.lowered_by[:2] == ["specialty", "focus_areas"]
+
+
+def test_an_excluded_pair_is_explained_by_its_rules() -> None:
+    t = trainee(id=3, stage=4, languages=[0], tz=0)
+    m = mentors({"id": 8, "stage": 4, "languages": [1], "tz": 540})
+    e = explain(t, 0, m, 0, Weights(time_zone_cap_hours=6), conflicts=[(3, 8)], names=NAMES)
+    assert e.score is None
+    assert [x.rule for x in e.exclusions] == [
+        "NO_SHARED_LANGUAGE",
+        "MENTOR_NOT_AHEAD",
+        "ASSESSES_TRAINEE",
+        "TIME_ZONE_CAP",
+    ]
+    assert "9 h apart; this program allows at most 6 h" in e.summary()
+
+
+def test_ranking_puts_the_best_first_breaks_ties_by_id_and_leaves_out_excluded_mentors() -> None:
+    t = trainee(interests=[2], stage=2)
+    m = mentors(
+        {"id": 30, "specialties": [4]},
+        {"id": 20, "specialties": [2]},
+        {"id": 10, "specialties": [2]},
+        {"id": 5, "stage": 1},
+        {"id": 6, "accepting": False},
+    )
+    assert rank(t, m, Weights()).tolist() == [2, 1, 0]
+    full = ranked(t, m, Weights(), include_excluded=True)
+    assert full.order.tolist() == [2, 1, 0, 3, 4]
+    assert math.isinf(full.result.total[0, 3])
+
+
+# --- bad input ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"specialty": math.nan},
+        {"focus_areas": -1.0},
+        {"language": math.inf},
+        {"institution_rule": "sometimes"},
+        {**ONLY, "institution": 1.0},
+        ONLY,
+        {"stage_gap_best": 0},
+        {"time_zone_cap_hours": -2},
+    ],
+)
+def test_weights_refuse_nan_negative_infinite_all_zero_and_unknown_rules(bad: dict) -> None:
+    with pytest.raises(ValueError, match=r"\w"):
+        Weights(**bad)
+
+
+def test_weights_round_trip_through_a_programs_json_field() -> None:
+    weights = Weights(specialty=4, institution_rule="minus", time_zone_cap_hours=8)
+    assert Weights.from_dict(weights.to_dict()) == weights
+    assert Weights.from_dict({}) == Weights()
+    with pytest.raises(ValueError, match="Unknown weight"):
+        Weights.from_dict({"speciality": 2})
+
+
+def test_features_refuse_mismatched_shapes_duplicate_ids_and_impossible_values() -> None:
+    t = trainee()
+    with pytest.raises(ValueError, match="rows"):
+        type(t)(**{**vars_of(t), "stage": [1, 2]})
+    with pytest.raises(ValueError, match="columns"):
+        type(t)(**{**vars_of(t), "interest_families": np.zeros((1, 2), dtype=bool)})
+    with pytest.raises(ValueError, match="stage"):
+        type(t)(**{**vars_of(t), "stage": [9]})
+    m = mentors({}, {})
+    with pytest.raises(ValueError, match="unique"):
+        type(m)(**{**vars_of(m), "ids": [4, 4]})
+    other_taxonomy = type(m)(**{**vars_of(mentors({})), "focus": np.zeros((1, 9), dtype=bool)})
+    with pytest.raises(ValueError, match="index spaces"):
+        score(t, other_taxonomy, Weights())
+
+
+def vars_of(features: object) -> dict:
+    return {k: v for k, v in vars(features).items() if not k.startswith("_")}
