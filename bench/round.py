@@ -10,6 +10,7 @@ stage over the runs. Every run after the first also cancels the previous run's p
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import statistics
 import sys
@@ -103,7 +104,7 @@ def main() -> None:
         names = {"loading": "load", "scoring": "score", "assigning": "assign", "explaining": "explain",
                  "writing": "write proposals"}  # fmt: skip
         timeline = [(n, t) for n, t in marks if n in names] + [("end", end)]
-        per_stage = {names[n]: t1 - t for (n, t), (_, t1) in zip(timeline, timeline[1:], strict=False)}
+        per_stage = {names[n]: t1 - t for (n, t), (_, t1) in itertools.pairwise(timeline)}
         per_stage["total"] = end - t0
         for key, value in per_stage.items():
             table.setdefault(key, []).append(value)
@@ -111,8 +112,8 @@ def main() -> None:
         print(
             f"run {run + 1}: total {end - t0:.2f} s · "
             + " · ".join(f"{k} {v:.2f}" for k, v in per_stage.items() if k != "total")
-            + f" · proposals {Match.objects.filter(round=done).count()} · matched {quality['matched_pct']}% "
-            f"· top-3 {quality['top3_share_pct']}% · mean score {quality['mean_score']}",
+            + f" · proposals {Match.objects.filter(round=done).count()} · matched {quality['matched_pct_of_possible']:.1f}% "
+            f"· top-3 {quality['top3_pct']:.1f}% · mean score {quality['mean_score']:.1f}",
             flush=True,
         )
     print(f"\n{args.trainees} trainees × {args.mentors} mentors, {args.algorithm}, median of {args.runs} runs:")

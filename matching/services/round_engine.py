@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matching.assignment import assign_cohort
-from matching.scoring import COMPONENTS, score
+from matching.scoring import COMPONENTS, Shortlist, score
 
 if TYPE_CHECKING:  # the cohort is built by matching.features (Django); this module only reads its arrays
     from matching.features import Cohort
@@ -78,25 +78,33 @@ def _diagonal(
     cohort: Cohort, conflicts: NDArray[np.int64], rows: NDArray[np.intp], cols: NDArray[np.intp], with_components: bool
 ) -> tuple[NDArray[np.float64], dict[str, NDArray[np.float64]]]:
     """Score exactly the pairs (rows[k], cols[k]) in batches: each batch scores its trainees against only the
-    mentors assigned to them and keeps those cells, so 20,000 pairs never build a 20,000 × 4,000 matrix."""
+    mentors assigned to them and keeps those cells, so 20,000 pairs never build a 20,000 × 4,000 matrix.
+
+    Pairs are batched by mentor, so a batch of B pairs holds about B / capacity distinct mentors, and each batch
+    gets only its own trainees' shortlist entries and conflicts (the scoring context is then cheap to build)."""
     totals = np.empty(len(rows))
     components = {name: np.empty(len(rows)) for name in COMPONENTS} if with_components else {}
+    by_mentor = np.argsort(cols, kind="stable")
+    shortlist = cohort.shortlist
     for b0 in range(0, len(rows), EXPLAIN_BATCH):
-        r, c = rows[b0 : b0 + EXPLAIN_BATCH], cols[b0 : b0 + EXPLAIN_BATCH]
+        at_pairs = by_mentor[b0 : b0 + EXPLAIN_BATCH]
+        r, c = rows[at_pairs], cols[at_pairs]
         mentor_cols, inverse = np.unique(c, return_inverse=True)  # mentor ids must be unique within a block
+        trainee_ids = cohort.trainees.ids[r]
+        mine = np.isin(shortlist.trainee_ids, trainee_ids)
         result = score(
             cohort.trainees.take(r),
             cohort.mentors.take(mentor_cols),
             cohort.weights,
-            shortlist=cohort.shortlist,
-            conflicts=conflicts,
+            shortlist=Shortlist(shortlist.trainee_ids[mine], shortlist.mentor_ids[mine], shortlist.ranks[mine]),
+            conflicts=conflicts[np.isin(conflicts[:, 0], trainee_ids)],
             with_components=with_components,
         )
-        at = (np.arange(len(r)), inverse.reshape(-1))
-        totals[b0 : b0 + len(r)] = result.total[at]
+        cells = (np.arange(len(r)), inverse.reshape(-1))
+        totals[at_pairs] = result.total[cells]
         if with_components and result.components is not None:
             for name in COMPONENTS:
-                components[name][b0 : b0 + len(r)] = result.components[name][at]
+                components[name][at_pairs] = result.components[name][cells]
     return totals, components
 
 

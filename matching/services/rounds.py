@@ -240,6 +240,9 @@ def _audit_created(matches: list[Match], *, by: User | None, at: datetime, reaso
         # Backends that do not return ids from bulk_create (none we support): read them back.
         matches = list(Match.objects.filter(round=matches[0].round, status=Match.Status.PROPOSED))
     MatchTransition.objects.bulk_create(
-        [MatchTransition(match=m, from_status="", to_status="proposed", by=by, at=at, reason=reason) for m in matches],
+        [
+            MatchTransition(match_id=m.pk, from_status="", to_status="proposed", by=by, at=at, reason=reason)
+            for m in matches
+        ],
         batch_size=WRITE_BATCH,
     )

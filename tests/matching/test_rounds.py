@@ -186,3 +186,29 @@ def test_only_enrolled_people_take_part_when_the_program_is_not_open_to_all(coor
     matching_round = _run(program, coordinator)
 
     assert list(Match.objects.filter(round=matching_round).values_list("trainee_id", flat=True)) == [enrolled.pk]
+
+
+def test_each_proposals_snapshot_equals_the_engines_score_for_that_pair(program, coordinator, monkeypatch):
+    from matching.features import cohort_features
+    from matching.scoring import score
+
+    monkeypatch.setattr("matching.services.round_engine.EXPLAIN_BATCH", 2)  # many batches, mixed mentors
+    for capacity in (1, 2, 3):
+        MentorProfileFactory(capacity=capacity, career_stage=CareerStage.SENIOR - capacity)
+    for stage in (CareerStage.CLINICAL_STUDENT, CareerStage.INTERN, CareerStage.RESIDENT):
+        TraineeProfileFactory.create_batch(2, career_stage=stage)
+    ShortlistEntryFactory(trainee=TraineeProfileFactory(), mentor=MentorProfileFactory(), rank=1)
+
+    matching_round = _run(program, coordinator)
+
+    cohort = cohort_features(program)
+    full = score(
+        cohort.trainees, cohort.mentors, cohort.weights, shortlist=cohort.shortlist, conflicts=cohort.conflicts
+    )
+    proposals = Match.objects.filter(round=matching_round)
+    assert proposals.count() >= 6
+    for proposal in proposals:
+        i = int(cohort.trainees.position_of([proposal.trainee_id])[0])
+        j = int(cohort.mentors.position_of([proposal.mentor_id])[0])
+        assert proposal.score == pytest.approx(float(full.total[i, j]), abs=0.01)
+        assert proposal.score_breakdown["total"] == pytest.approx(proposal.score, abs=0.01)
