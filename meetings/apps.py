@@ -8,6 +8,13 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         # notifications cannot import meetings; meetings tells it how to attach a meeting's .ics to its e-mails.
         from meetings.ics import attachment_for_notification
-        from notifications.rendering import register_attachment
+        from meetings.models import Meeting
+        from notifications.rendering import register_attachment, register_object_queryset
 
         register_attachment("meeting", attachment_for_notification)
+        register_object_queryset(
+            "meeting",
+            lambda: Meeting.objects.select_related(
+                "match__program", "match__mentor__user", "match__trainee__user", "proposed_by"
+            ),
+        )

@@ -40,11 +40,18 @@ class RenderedEmail:
 
 AttachmentMaker = Callable[[Notification, Any], Attachment | None]
 _attachment_makers: dict[str, AttachmentMaker] = {}
+_object_querysets: dict[str, Callable[[], models.QuerySet[Any]]] = {}
 
 
 def register_attachment(object_type: str, maker: AttachmentMaker) -> None:
     """Let a higher app attach a file to every e-mail about its objects (meetings attach their .ics)."""
     _attachment_makers[object_type] = maker
+
+
+def register_object_queryset(object_type: str, queryset: Callable[[], models.QuerySet[Any]]) -> None:
+    """Let a higher app say how to load its objects for a template (with the joins its templates need), so an
+    e-mail renders from one query instead of one per related row."""
+    _object_querysets[object_type] = queryset
 
 
 @cache
@@ -59,6 +66,9 @@ def model_for(object_type: str) -> type[models.Model] | None:
 def load_object(notification: Notification) -> Any:
     if not notification.object_type or notification.object_id is None:
         return None
+    make_queryset = _object_querysets.get(notification.object_type)
+    if make_queryset is not None:
+        return make_queryset().filter(pk=notification.object_id).first()
     model = model_for(notification.object_type)
     if model is None:
         return None

@@ -1,0 +1,123 @@
+"""After a match: the mentor schedules a meeting, the trainee accepts, the reminder e-mail (with its .ics) arrives,
+the mentor logs the session and both give feedback — in a real browser."""
+
+from __future__ import annotations
+
+import importlib
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from icalendar import Calendar
+from playwright.sync_api import Browser, Page, expect
+
+from meetings.models import Feedback, Meeting, SessionLog
+from notifications import dispatch
+from tests.factories import MentorProfileFactory, TraineeProfileFactory, approved_match
+from tests.factories.profiles import DEFAULT_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def pair() -> Any:
+    from django.apps import apps
+
+    from profiles.models import Language
+
+    if not Language.objects.exists():  # see test_directory_flow: re-seed reference data if a restore lost it
+        importlib.import_module("profiles.migrations.0002_seed_reference_data").seed(apps, None)
+    mentor = MentorProfileFactory(user__full_name="Dr Maya Patel", user__email="maya@example.org")
+    trainee = TraineeProfileFactory(user__full_name="Tara Trainee", user__email="tara@example.org")
+    return approved_match(mentor=mentor, trainee=trainee)
+
+
+def log_in(page: Page, base: str, email: str) -> None:
+    page.goto(f"{base}/login/")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def give_feedback(page: Page, base: str, meeting: Meeting, went_well: str) -> None:
+    page.goto(f"{base}/meetings/{meeting.pk}/")
+    page.get_by_role("link", name="Give feedback").click()
+    page.get_by_role("group", name="How was the meeting?").get_by_label("5").check()
+    page.get_by_role("group", name="Was it useful?").get_by_label("Yes").check()
+    page.get_by_label("What went well?").fill(went_well)
+    page.get_by_role("group", name="Is this a good fit?").get_by_label("Yes").check()
+    page.get_by_role("button", name="Send feedback").click()
+    expect(page.get_by_text("Thank you for your feedback.")).to_be_visible()
+
+
+def send_due(now: Any) -> None:
+    """What beat and the worker do, run synchronously: claim everything due at `now` and send it."""
+    queued: list[tuple[int, str]] = []
+    dispatch.dispatch_due(enqueue=lambda pk, claim: queued.append((pk, claim)), now=now)
+    for pk, claim in queued:
+        dispatch.send_claimed(notification_id=pk, claim=claim)
+
+
+def test_a_meeting_from_proposal_to_two_sided_feedback(
+    page: Page, browser: Browser, live_server: Any, pair: Any, artifacts_dir: Path
+) -> None:
+    base = live_server.url
+    day = (timezone.now() + timedelta(days=3)).date()
+
+    # The mentor proposes a video meeting at 10:00 New York time.
+    log_in(page, base, "maya@example.org")
+    page.goto(f"{base}/meetings/match/{pair.pk}/")
+    page.get_by_role("link", name="Propose a meeting").click()
+    page.get_by_label("Date and time").fill(f"{day}T10:00")
+    page.get_by_label("Duration (minutes)").fill("45")
+    page.get_by_label("Format").select_option(label="Video")
+    page.get_by_label("Video link").fill("https://video.example.org/maya-tara")
+    page.get_by_role("button", name="Propose this time").click()
+    expect(page.get_by_text("Meeting proposed.")).to_be_visible()
+    meeting = Meeting.objects.get()
+
+    # The trainee accepts it, seeing it in Chicago time (09:00).
+    trainee_page = browser.new_page()
+    log_in(trainee_page, base, "tara@example.org")
+    trainee_page.goto(f"{base}/meetings/")
+    expect(trainee_page.get_by_text("09:00 (America/Chicago)")).to_be_visible()
+    trainee_page.get_by_role("link", name="09:00 (America/Chicago)").click()
+    trainee_page.get_by_role("button", name="Accept this time").click()
+    expect(trainee_page.get_by_text("Meeting accepted.")).to_be_visible()
+    trainee_page.screenshot(path=str(artifacts_dir / "meeting-accepted.png"), full_page=True)
+
+    # A day before: the reminder e-mail arrives with the invitation attached.
+    meeting.refresh_from_db()
+    send_due(meeting.start - timedelta(hours=23))
+    reminder = next(m for m in mail.outbox if m.to == ["tara@example.org"] and "Reminder" in m.subject)
+    assert "in 24 hours" in reminder.subject
+    ics_name, ics, _ = reminder.attachments[0]  # type: ignore[misc]
+    assert ics_name == "meeting.ics"
+    assert Calendar.from_ical(ics).walk("VEVENT")[0].decoded("dtstart") == meeting.start
+
+    # The meeting takes place (moved into the past here rather than waiting for it).
+    Meeting.objects.filter(pk=meeting.pk).update(start=timezone.now() - timedelta(hours=2))
+
+    # The mentor logs the session; the trainee sees the shared notes only.
+    page.goto(f"{base}/meetings/{meeting.pk}/")
+    page.get_by_role("link", name="Log this session").click()
+    page.get_by_label("Notes shared with the trainee").fill("Mapped out research electives.")
+    page.get_by_label("Private notes (only you see these)").fill("Worried about workload.")
+    page.get_by_role("button", name="Save the log").click()
+    expect(page.get_by_text("Session logged.")).to_be_visible()
+    assert SessionLog.objects.get().meeting_id == meeting.pk
+
+    trainee_page.goto(f"{base}/meetings/match/{pair.pk}/")
+    expect(trainee_page.get_by_text("Mapped out research electives.")).to_be_visible()
+    expect(trainee_page.get_by_text("Worried about workload.")).to_have_count(0)
+
+    # Both give feedback; each sees the other's answer once both have answered.
+    give_feedback(page, base, meeting, "Well prepared questions")
+    give_feedback(trainee_page, base, meeting, "Clear next steps")
+    assert Feedback.objects.filter(meeting=meeting).count() == 2
+    trainee_page.goto(f"{base}/meetings/{meeting.pk}/")
+    expect(trainee_page.get_by_text("Well prepared questions")).to_be_visible()
+    trainee_page.screenshot(path=str(artifacts_dir / "meeting-feedback.png"), full_page=True)
