@@ -198,3 +198,19 @@ def test_goals_are_listed_with_their_trainee(login: Any, coordinator: Any, train
     assert "Learn to read ECGs" in page
     assert "Tara Trainee" in page
     assert Goal.objects.count() == 1
+
+
+def test_a_migrate_restores_the_coordinators_permissions_if_they_were_removed() -> None:
+    expected = coordinator_codenames()
+    Group.objects.get(name="Coordinators").permissions.clear()
+    for label in ("profiles", "matching", "notifications", "meetings"):
+        grant_coordinator_permissions(global_apps.get_app_config(label), apps=global_apps)
+    assert coordinator_codenames() == expected
+
+
+def test_coordinators_may_view_but_not_change_every_meetings_model() -> None:
+    codes = coordinator_codenames()
+    for model in global_apps.get_app_config("meetings").get_models():
+        name = model._meta.model_name
+        assert f"meetings.view_{name}" in codes
+        assert f"meetings.change_{name}" not in codes
