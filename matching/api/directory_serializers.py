@@ -21,6 +21,7 @@ class MentorCardSerializer(serializers.Serializer):
     institution = serializers.CharField(source="mentor.institution")
     score = serializers.FloatField(allow_null=True, help_text="0–100 for the caller; null when unranked.")
     reasons = serializers.ListField(child=serializers.CharField(), help_text="The strongest reasons, in words.")
+    summary = serializers.CharField(help_text="The same reasons as one line.")
     free_places = serializers.IntegerField()
     is_full = serializers.BooleanField()
     can_request = serializers.BooleanField()
@@ -53,13 +54,9 @@ class ExplanationSerializer(serializers.Serializer):
     excluded = serializers.BooleanField()
     rules = serializers.ListField(child=serializers.CharField(), help_text="Codes of the rules excluding the pair.")
     rule_messages = serializers.ListField(child=serializers.CharField())
-    summary = serializers.SerializerMethodField()
+    summary = serializers.CharField(source="summary_line", help_text="The strongest reasons as one line.")
     lowered_by = serializers.SerializerMethodField()
     lines = LineSerializer(many=True)
-
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_summary(self, explanation: Any) -> list[str]:
-        return list(explanation.summary())
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_lowered_by(self, explanation: Any) -> list[str]:

@@ -19,7 +19,7 @@ from matching.features import (
     trainee_features,
 )
 from matching.models import Program
-from matching.scoring import Shortlist, TraineeFeatures, Weights, score
+from matching.scoring import Ranking, Shortlist, TraineeFeatures, Weights, ranked
 from matching.selectors.explaining import Explanation, explain_pairs
 from profiles.models import MentorProfile, TraineeProfile, User
 
@@ -60,12 +60,13 @@ class TraineeContext:
         """The program whose weights rank the directory (the trainee's first enrolled, else first open)."""
         return self.programs[0] if self.programs else None
 
-    def scores(self) -> NDArray[np.float32]:
-        """This trainee's score against every cached mentor (-inf where a pair rule excludes the mentor).
+    def ranking(self) -> Ranking:
+        """The engine's ranking of every cached mentor for this trainee (pair rules exclude; ties by id).
 
-        Mentors who are full still get a score: the directory lists them as full rather than hiding them.
+        `browsing=False`: mentors who are full still get a score, so the directory can list them as full
+        rather than hide them (not-accepting mentors are left out by the directory's own filter).
         """
-        result = score(
+        return ranked(
             self.features,
             self.browsing.mentors,
             self.weights,
@@ -73,7 +74,6 @@ class TraineeContext:
             conflicts=self.conflicts,
             browsing=False,
         )
-        return result.total[0]
 
     def explain(self, mentor_positions: list[int] | NDArray[np.intp]) -> list[Explanation]:
         mentors = self.browsing.mentors.take(mentor_positions)

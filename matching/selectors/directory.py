@@ -27,6 +27,7 @@ class MentorCard:
     mentor: MentorProfile
     score: float | None
     reasons: list[str]
+    summary: str  # the engine's one-line summary of the strongest reasons
     free_places: int
     shortlisted: bool
     shortlist_rank: int | None
@@ -98,13 +99,10 @@ def mentor_directory_for(*, user: User, filters: Mapping[str, Any], page: Any = 
     positions = browsing.mentors.position_of(ids)
     positions = positions[positions >= 0]  # a mentor created since the arrays were built shows after the refresh
     positions = _array_filters(positions, filterset.form.cleaned_data, browsing, context)
-    scores: NDArray[np.float32] | None = None
     if context is not None:
-        scores = context.scores()[positions]
-        keep = np.isfinite(scores)
-        positions, scores = positions[keep], scores[keep]
-        order = np.argsort(-scores, kind="stable")  # ties keep the alphabetical order
-        positions, scores = positions[order], scores[order]
+        # The engine's order (best first, excluded mentors dropped), restricted to the filtered candidates.
+        order = context.ranking().order
+        positions = order[np.isin(order, positions)]
 
     paginator = Paginator(range(len(positions)), PAGE_SIZE)
     current = paginator.get_page(page)
@@ -119,6 +117,7 @@ def mentor_directory_for(*, user: User, filters: Mapping[str, Any], page: Any = 
             mentor=mentors[mentor_id],
             score=explanation.score if explanation else None,
             reasons=explanation.summary() if explanation else [],
+            summary=explanation.summary_line if explanation else "",
             free_places=int(browsing.mentors.free_places[position]),
             shortlisted=mentor_id in ranks,
             shortlist_rank=ranks.get(mentor_id),

@@ -1,20 +1,22 @@
-"""Adapter between the engine's score breakdown and what the pages and the API show.
+"""Adapter between the engine's explanations (`matching.scoring.explain`) and what the pages and the API show.
 
-The engine computes every number (`score(..., with_components=True)`); this module only puts them into words
-for one trainee and a handful of mentors (a page of cards, one mentor page, a request's snapshot). No Django
-import: it takes the arrays and the taxonomy names.
+The engine computes every number and writes every reason; this module adds what a page needs on top (labels,
+each component's maximum points, stable codes for the rules) for one trainee and a handful of mentors (a page
+of cards, one mentor page, a request's snapshot). No Django import.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from matching.scoring import COMPONENTS, FORMAT_NAMES, MentorFeatures, Rule, Shortlist, TraineeFeatures, Weights, score
-from matching.scoring.rules import tz_minutes_apart
+from matching.scoring import MentorFeatures, Names, Rule, Shortlist, TraineeFeatures, Weights, explain
 
 LABELS: dict[str, str] = {
     "specialty": "Specialty",
@@ -27,7 +29,7 @@ LABELS: dict[str, str] = {
     "shortlist": "Your shortlist",
 }
 
-#: Pair rules in the order a person reads them, with their stable API codes.
+#: The engine's rules with their stable API codes (what a refused request answers with).
 RULE_CODES: dict[Rule, str] = {
     Rule.NO_SHARED_LANGUAGE: "no_shared_language",
     Rule.MENTOR_NOT_AHEAD: "mentor_not_ahead",
@@ -36,20 +38,6 @@ RULE_CODES: dict[Rule, str] = {
     Rule.NOT_ACCEPTING: "mentor_not_accepting",
     Rule.NO_FREE_PLACE: "mentor_at_capacity",
 }
-#: Rules about the pair itself (browsing-only rules — accepting, free place — are shown separately).
-PAIR_RULES = Rule.NO_SHARED_LANGUAGE | Rule.MENTOR_NOT_AHEAD | Rule.ASSESSES_TRAINEE | Rule.TIME_ZONE_CAP
-
-
-def rule_message(rule: Rule, weights: Weights) -> str:
-    if rule == Rule.TIME_ZONE_CAP:
-        return f"You are more than {weights.time_zone_cap_hours or 0:g} hours apart (the program's limit)."
-    return {
-        Rule.NO_SHARED_LANGUAGE: "You share no language with this mentor.",
-        Rule.MENTOR_NOT_AHEAD: "This mentor is not further along in their career than you.",
-        Rule.ASSESSES_TRAINEE: "This mentor assesses or supervises you, so you cannot be matched with them.",
-        Rule.NOT_ACCEPTING: "This mentor is not accepting new mentees.",
-        Rule.NO_FREE_PLACE: "This mentor has no free place.",
-    }[rule]
 
 
 @dataclass(frozen=True)
@@ -61,11 +49,7 @@ class Line:
     points: float  # share of the 0–100 score
     max_points: float
     reason: str
-
-    @property
-    def lowered(self) -> bool:
-        """Lost at least a quarter of what this component could give."""
-        return self.max_points > 0 and self.points < 0.75 * self.max_points
+    lowered: bool  # among the components that cost this pair the most points
 
 
 @dataclass(frozen=True)
@@ -73,17 +57,17 @@ class Explanation:
     mentor_id: int
     score: float | None  # None when excluded
     lines: tuple[Line, ...]
-    rules: tuple[str, ...]  # codes of the pair rules that exclude it
+    rules: tuple[str, ...]  # codes of the rules that exclude the pair
     rule_messages: tuple[str, ...]
+    summary_line: str  # the engine's one-line summary
 
     @property
     def excluded(self) -> bool:
         return bool(self.rules)
 
-    def summary(self, limit: int = 3) -> list[str]:
-        """The strongest reasons, in words, best first."""
-        good = sorted((line for line in self.lines if line.points > 0 and not line.lowered), key=lambda x: -x.points)
-        return [line.reason for line in good[:limit]]
+    def summary(self) -> list[str]:
+        """The engine's strongest reasons, one per item, best first."""
+        return [part for part in self.summary_line.split(" · ") if part] if not self.excluded else []
 
     def lowered_by(self) -> list[str]:
         return [line.reason for line in self.lines if line.lowered]
@@ -92,67 +76,59 @@ class Explanation:
         """What a match stores so a later profile edit never rewrites why it was made."""
         return {
             "score": self.score,
+            "summary": self.summary_line,
             "components": [asdict(line) for line in self.lines],
             "excluded": list(self.rules),
         }
 
 
-def _names(mask: NDArray[np.bool_], names: tuple[str, ...]) -> list[str]:
-    return [names[i] for i in np.flatnonzero(mask) if i < len(names)]
+def _sentence(text: str) -> str:
+    return text if text.endswith(".") else text + "."
 
 
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+#: Explanations already worked out in this process, keyed by a digest of everything they depend on (the two
+#: feature rows, the weights, the pair's shortlist rank and conflict, the taxonomy names), so the same inputs
+#: can never return a stale answer. Paging, re-filtering and the back button mostly show pairs seen before.
+_MEMO: OrderedDict[bytes, Explanation] = OrderedDict()
+_MEMO_SIZE = 20_000
+_memo_lock = threading.Lock()
 
 
-def _reason(
-    name: str, value: float, t: TraineeFeatures, m: MentorFeatures, j: int, w: Weights, names: dict[str, Any]
-) -> str:
-    """Component `name` of trainee row 0 and mentor row `j`, in words."""
-    if name == "specialty":
-        same = _names(t.interests[0] & m.specialties[j], names["specialties"])
-        if same:
-            return f"Same specialty ({_join(same)})"
-        family = _names(t.interest_families[0] & m.families[j], names["specialties"])
-        return f"Same specialty family ({_join(family)})" if family else "A specialty other than yours"
-    if name == "career_stage":
-        gap = int(m.stage[j]) - int(t.stage[0])
-        if gap <= 0:
-            return "Not further along than you"
-        ideal = "the ideal gap" if gap == w.stage_gap_best else f"ideal is {w.stage_gap_best}"
-        return f"{gap} career stage{'s' if gap != 1 else ''} ahead of you ({ideal})"
-    if name == "focus_areas":
-        sought = int(t.focus[0].sum())
-        covered = _names(t.focus[0] & m.focus[j], names["focus_areas"])
-        if not sought:
-            return "You chose no focus areas"
-        if not covered:
-            return "Covers none of your focus areas"
-        if len(covered) == sought:
-            return (
-                f"Covers {'your focus area' if sought == 1 else f'all {sought} of your focus areas'} ({_join(covered)})"
-            )
-        return f"Covers {len(covered)} of your {sought} focus areas ({_join(covered)})"
-    if name == "language":
-        shared = _names(t.languages[0] & m.languages[j], names["languages"])
-        return f"Speaks {_join(shared)}" if shared else "No shared language"
-    if name == "time_zone":
-        minutes = int(tz_minutes_apart(t.tz_offset_minutes[:1], m.tz_offset_minutes[j : j + 1])[0])
-        return "Same time zone" if minutes == 0 else f"{minutes / 60:g} h apart"
-    if name == "meeting_format":
-        shared = [label for bit, label in FORMAT_NAMES.items() if int(t.formats[0]) & int(m.formats[j]) & bit]
-        if not int(t.formats[0]):
-            return "You have no format preference"
-        return f"Meets by {_join(shared)}" if shared else "Offers none of your meeting formats"
-    if name == "institution":
-        if int(t.institution[0]) < 0 or int(m.institution[j]) < 0:
-            return "Institution unknown"
-        if int(t.institution[0]) == int(m.institution[j]):
-            return "Same institution as you"
-        return "A different institution from yours"
-    if name == "shortlist":
-        return "On your shortlist" if value > 0 else "Not on your shortlist"
-    return LABELS.get(name, name)
+def memo_clear() -> None:
+    with _memo_lock:
+        _MEMO.clear()
+
+
+def _row_bytes(features: Any, row: int) -> bytes:
+    return b"".join(getattr(features, f.name)[row].tobytes() for f in fields(features))
+
+
+def _pair_key(
+    trainee_key: bytes,
+    mentors: MentorFeatures,
+    j: int,
+    weights: Weights,
+    shortlist: Shortlist | None,
+    conflicts: NDArray[np.int64] | None,
+    names_key: int,
+) -> bytes:
+    mentor_id = int(mentors.ids[j])
+    trainee_id = int(np.frombuffer(trainee_key[:8], dtype=np.int64)[0])
+    listed = b""
+    if shortlist is not None and len(shortlist.ranks):
+        mine = shortlist.trainee_ids == trainee_id
+        listed = b"S" + shortlist.ranks[mine & (shortlist.mentor_ids == mentor_id)].tobytes() + bytes([bool(mine.any())])
+    conflict = (
+        conflicts is not None
+        and len(conflicts)
+        and bool(((conflicts[:, 0] == trainee_id) & (conflicts[:, 1] == mentor_id)).any())
+    )
+    digest = hashlib.blake2b(digest_size=20)
+    for part in (trainee_key, _row_bytes(mentors, j), repr(weights).encode(), listed, bytes([bool(conflict)])):
+        digest.update(part)
+        digest.update(b"|")
+    digest.update(names_key.to_bytes(8, "little", signed=True))
+    return digest.digest()
 
 
 def explain_pairs(
@@ -164,44 +140,63 @@ def explain_pairs(
     shortlist: Shortlist | None = None,
     conflicts: NDArray[np.int64] | None = None,
 ) -> list[Explanation]:
-    """One explanation per mentor row for a 1-row `trainee` (the same numbers the ranking used)."""
-    if len(mentors) == 0:
-        return []
-    result = score(trainee, mentors, weights, shortlist=shortlist, conflicts=conflicts, with_components=True)
-    components = result.components or {}
-    active = weights.active()
-    uses_shortlist = shortlist is not None and bool(np.isin(trainee.ids[0], shortlist.trainee_ids))
-    base = sum(v for k, v in active.items() if k != "shortlist")
-    norm = 100.0 / (base + (active["shortlist"] if uses_shortlist else 0.0) or 1.0)
+    """One explanation per mentor row for a 1-row `trainee`, from the engine's `explain` (pair rules only:
+    whether a mentor is full or accepting is shown separately, so a full mentor still shows why they fit)."""
+    engine_names = Names(
+        specialties=names.get("specialties", ()),
+        focus_areas=names.get("focus_areas", ()),
+        languages=names.get("languages", ()),
+    )
+    trainee_key = _row_bytes(trainee, 0)
+    names_key = hash(tuple(tuple(v) for v in names.values()))
     explanations = []
     for j in range(len(mentors)):
-        lines = []
-        for name in COMPONENTS:
-            weight = active[name]
-            if weight <= 0 or (name == "shortlist" and not uses_shortlist):
-                continue
-            value = float(components[name][0, j])
-            lines.append(
-                Line(
-                    name=name,
-                    label=LABELS[name],
-                    value=round(value, 3),
-                    weight=weight,
-                    points=round(value * weight * norm, 1),
-                    max_points=round(weight * norm, 1),
-                    reason=_reason(name, value, trainee, mentors, j, weights, names),
-                )
-            )
-        bits = Rule(int(result.excluded[0, j]))
-        rules = [rule for rule in RULE_CODES if rule in bits]
-        total = float(result.total[0, j])
-        explanations.append(
-            Explanation(
-                mentor_id=int(mentors.ids[j]),
-                score=round(total, 1) if np.isfinite(total) else None,
-                lines=tuple(lines),
-                rules=tuple(RULE_CODES[r] for r in rules),
-                rule_messages=tuple(rule_message(r, weights) for r in rules),
-            )
-        )
+        key = _pair_key(trainee_key, mentors, j, weights, shortlist, conflicts, names_key)
+        with _memo_lock:
+            cached = _MEMO.get(key)
+            if cached is not None:
+                _MEMO.move_to_end(key)
+        if cached is None:
+            cached = _explain_one(trainee, mentors, j, weights, engine_names, shortlist, conflicts)
+            with _memo_lock:
+                _MEMO[key] = cached
+                while len(_MEMO) > _MEMO_SIZE:
+                    _MEMO.popitem(last=False)
+        explanations.append(cached)
     return explanations
+
+
+def _explain_one(
+    trainee: TraineeFeatures,
+    mentors: MentorFeatures,
+    j: int,
+    weights: Weights,
+    names: Names,
+    shortlist: Shortlist | None,
+    conflicts: NDArray[np.int64] | None,
+) -> Explanation:
+    found = explain(trainee, 0, mentors, j, weights, shortlist=shortlist, conflicts=conflicts, names=names)
+    # Each counted component's share of the 100 is weight × 100 / (sum of the counted weights).
+    norm = 100.0 / (sum(part.weight for part in found.parts) or 1.0)
+    lowered = set(found.lowered_by)
+    lines = tuple(
+        Line(
+            name=part.component,
+            label=LABELS.get(part.component, part.component),
+            value=round(part.value, 3),
+            weight=part.weight,
+            points=round(part.points, 1),
+            max_points=round(part.weight * norm, 1),
+            reason=part.reason,
+            lowered=part.component in lowered,
+        )
+        for part in found.parts
+    )
+    return Explanation(
+        mentor_id=int(mentors.ids[j]),
+        score=None if found.score is None else round(found.score, 1),
+        lines=lines,
+        rules=tuple(RULE_CODES[Rule[exclusion.rule]] for exclusion in found.exclusions),
+        rule_messages=tuple(_sentence(e.reason) for e in found.exclusions),
+        summary_line=found.summary(),
+    )

@@ -31,7 +31,7 @@ def test_the_mentor_page_shows_every_component_and_what_lowered_the_score(
     for heading in ("Component", "Fit", "Weight", "Points", "Reason"):
         assert f">{heading}</th>" in body
     assert "What lowered it:" in body
-    assert "A specialty other than yours" in body
+    assert "Different specialty from your interests" in body
     assert "Send request" in body
 
 
@@ -39,7 +39,7 @@ def test_an_excluded_mentor_page_says_which_rule_and_offers_no_request(login: An
     german = MentorProfileFactory(languages=[language("de")])
     body = login(trainee.user).get(reverse("mentors-detail", args=[german.pk])).content.decode()
     assert "Not listed for you." in body
-    assert "You share no language with this mentor." in body
+    assert "No language in common." in body
     assert "Send request" not in body
 
 
@@ -67,3 +67,12 @@ def test_a_program_outside_both_people_is_not_offered(login: Any, trainee: Any) 
     mentor = MentorProfileFactory()
     body = login(trainee.user).get(reverse("mentors-detail", args=[mentor.pk])).content.decode()
     assert "not in an active program together" in body
+
+
+def test_the_explanation_follows_a_profile_change_at_once(login: Any, trainee: Any, program: Any) -> None:
+    mentor = MentorProfileFactory()
+    client = login(trainee.user)
+    assert client.get(reverse("mentors-detail", args=[mentor.pk])).context["detail"].explanation.score is not None
+    mentor.languages.set([language("de")])  # no longer shares a language with the trainee
+    explanation = client.get(reverse("mentors-detail", args=[mentor.pk])).context["detail"].explanation
+    assert explanation.rules == ("no_shared_language",)
