@@ -11,7 +11,7 @@ import logging
 from datetime import datetime, timedelta
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from numpy.typing import NDArray
@@ -170,26 +170,17 @@ def _run(matching_round: MatchingRound) -> None:
 def _write_proposals(matching_round: MatchingRound, pairs: list[tuple[int, int, float, dict[str, object]]]) -> None:
     """Cancel the program's unapproved proposals, then bulk-insert the new ones, in the caller's transaction."""
     program, by, now = matching_round.program, matching_round.started_by, timezone.now()
-    replaced = list(
-        Match.objects.select_for_update()
-        .filter(program=program, status=Match.Status.PROPOSED)
-        .values_list("pk", flat=True)
+    proposed = Match.objects.filter(program=program, status=Match.Status.PROPOSED)
+    list(proposed.select_for_update().values_list("pk", flat=True))  # hold them: an approval waits for us
+    _audit_rows(
+        where=("program_id = %s AND status = %s", [program.pk, Match.Status.PROPOSED]),
+        from_status=Match.Status.PROPOSED,
+        to_status=Match.Status.CANCELLED,
+        by=by,
+        at=now,
+        reason=f"Replaced by matching round #{matching_round.pk}",
     )
-    reason = f"Replaced by matching round #{matching_round.pk}"
-    for start in range(0, len(replaced), WRITE_BATCH):
-        chunk = replaced[start : start + WRITE_BATCH]
-        Match.objects.filter(pk__in=chunk, status=Match.Status.PROPOSED).update(
-            status=Match.Status.CANCELLED, updated_at=now
-        )
-        MatchTransition.objects.bulk_create(
-            [
-                MatchTransition(
-                    match_id=pk, from_status="proposed", to_status="cancelled", by=by, at=now, reason=reason
-                )
-                for pk in chunk
-            ],
-            batch_size=WRITE_BATCH,
-        )
+    proposed.update(status=Match.Status.CANCELLED, updated_at=now)
     # Re-check under this transaction what may have changed since loading (an approval a moment ago).
     approved_here = set(
         Match.objects.filter(program=program, status=Match.Status.APPROVED).values_list("trainee_id", flat=True)
@@ -197,7 +188,7 @@ def _write_proposals(matching_round: MatchingRound, pairs: list[tuple[int, int, 
     live = set(_live_pair_tuples(program))
     full = _full_mentors({mentor for _, mentor, _, _ in pairs})
     fresh = [p for p in pairs if p[0] not in approved_here and (p[0], p[1]) not in live and p[1] not in full]
-    created = Match.objects.bulk_create(
+    Match.objects.bulk_create(
         [
             Match(
                 program=program,
@@ -214,7 +205,33 @@ def _write_proposals(matching_round: MatchingRound, pairs: list[tuple[int, int, 
         ],
         batch_size=WRITE_BATCH,
     )
-    _audit_created(created, by=by, at=now, reason=f"Proposed by matching round #{matching_round.pk}")
+    _audit_rows(
+        where=("round_id = %s", [matching_round.pk]),
+        from_status="",
+        to_status=Match.Status.PROPOSED,
+        by=by,
+        at=now,
+        reason=f"Proposed by matching round #{matching_round.pk}",
+    )
+
+
+def _audit_rows(
+    *, where: tuple[str, list[object]], from_status: str, to_status: str, by: User | None, at: datetime, reason: str
+) -> None:
+    """One audit row per match selected by `where`, in one INSERT … SELECT: tens of thousands of rows without
+    building a model instance each (what match_transition does for a single match)."""
+    quote, meta = connection.ops.quote_name, MatchTransition._meta
+    columns = ", ".join(
+        quote(meta.get_field(name).column) for name in ("match", "from_status", "to_status", "by", "at", "reason")
+    )
+    condition, params = where
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608 - names from model meta, quoted
+        f"SELECT {quote('id')}, %s, %s, %s, %s, %s FROM {quote(Match._meta.db_table)} WHERE {condition}"
+    )
+    stamp = connection.ops.adapt_datetimefield_value(at)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [from_status, to_status, by.pk if by else None, stamp, reason, *params])
 
 
 def _live_pair_tuples(program: Program) -> list[tuple[int, int]]:
@@ -233,16 +250,3 @@ def _full_mentors(mentor_ids: set[int]) -> set[int]:
         .values_list("pk", "active", "capacity")
     )
     return {pk for pk, active, capacity in loads if active >= capacity}
-
-
-def _audit_created(matches: list[Match], *, by: User | None, at: datetime, reason: str) -> None:
-    if matches and matches[0].pk is None:
-        # Backends that do not return ids from bulk_create (none we support): read them back.
-        matches = list(Match.objects.filter(round=matches[0].round, status=Match.Status.PROPOSED))
-    MatchTransition.objects.bulk_create(
-        [
-            MatchTransition(match_id=m.pk, from_status="", to_status="proposed", by=by, at=at, reason=reason)
-            for m in matches
-        ],
-        batch_size=WRITE_BATCH,
-    )

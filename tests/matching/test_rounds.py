@@ -109,6 +109,9 @@ def test_running_again_replaces_unapproved_proposals_and_respects_approved_ones(
     assert new.filter(mentor=kept.mentor).count() <= 1
     reasons = set(MatchTransition.objects.filter(to_status="cancelled").values_list("reason", flat=True))
     assert reasons == {f"Replaced by matching round #{second.pk}"}
+    audit = MatchTransition.objects.filter(to_status="cancelled").first()
+    assert (audit.from_status, audit.by) == ("proposed", coordinator)
+    assert abs((audit.at - second.finished_at).total_seconds()) < 60
 
 
 def test_full_and_closed_mentors_get_no_proposals(program, coordinator):
