@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 from django.db import connection, transaction
@@ -216,14 +217,13 @@ def _write_proposals(matching_round: MatchingRound, pairs: list[tuple[int, int, 
 
 
 def _audit_rows(
-    *, where: tuple[str, list[object]], from_status: str, to_status: str, by: User | None, at: datetime, reason: str
+    *, where: tuple[str, list[Any]], from_status: str, to_status: str, by: User | None, at: datetime, reason: str
 ) -> None:
     """One audit row per match selected by `where`, in one INSERT … SELECT: tens of thousands of rows without
     building a model instance each (what match_transition does for a single match)."""
     quote, meta = connection.ops.quote_name, MatchTransition._meta
-    columns = ", ".join(
-        quote(meta.get_field(name).column) for name in ("match", "from_status", "to_status", "by", "at", "reason")
-    )
+    column = {field.name: field.column for field in meta.concrete_fields}
+    columns = ", ".join(quote(column[name]) for name in ("match", "from_status", "to_status", "by", "at", "reason"))
     condition, params = where
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608 - names from model meta, quoted
