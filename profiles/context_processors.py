@@ -31,5 +31,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             url = reverse(name)
         except NoReverseMatch:
             continue
-        items.append({"url": url, "label": label, "current": request.path.startswith(url) and url != "/"})
+        items.append({"url": url, "label": label, "current": False})
+    # The current page is the link with the longest matching prefix (/me/goals/ is "Goals", not "My profile").
+    matching = [item for item in items if request.path.startswith(str(item["url"])) and item["url"] != "/"]
+    if matching:
+        max(matching, key=lambda item: len(str(item["url"])))["current"] = True
     return {"nav_items": items}
