@@ -37,18 +37,23 @@ BATCH_SIZE = 500
 MAX_BATCHES = 40
 
 
+# Read with defaults so the outbox works even where settings predate these variables (.env.example lists them).
+def lease_seconds() -> int:
+    return int(getattr(settings, "NOTIFICATIONS_SENDING_LEASE_SECONDS", 900))
+
+
 def lease() -> timedelta:
-    return timedelta(seconds=settings.NOTIFICATIONS_SENDING_LEASE_SECONDS)
+    return timedelta(seconds=lease_seconds())
 
 
 def max_attempts() -> int:
-    return int(settings.NOTIFICATIONS_MAX_ATTEMPTS)
+    return int(getattr(settings, "NOTIFICATIONS_MAX_ATTEMPTS", 5))
 
 
 def backoff_seconds(attempt: int) -> int:
     """1, 2, 4 … minutes, capped well below both the broker's visibility timeout (a longer countdown makes Redis
     redeliver the message again and again) and the sending lease (so a waiting retry is not re-queued)."""
-    cap = min(300, settings.CELERY_VISIBILITY_TIMEOUT // 4, settings.NOTIFICATIONS_SENDING_LEASE_SECONDS // 2)
+    cap = min(300, settings.CELERY_VISIBILITY_TIMEOUT // 4, lease_seconds() // 2)
     return max(1, min(60 * 2 ** max(attempt - 1, 0), cap))
 
 
@@ -163,7 +168,7 @@ def _test_hook(notification: Notification) -> None:
     """Only with NOTIFICATIONS_TEST_HOOKS on (the reliability tests): pause a marked message once, recording the
     process id so the test can kill exactly the worker child that holds it."""
     pause = notification.context.get("test_pause_seconds")
-    if not settings.NOTIFICATIONS_TEST_HOOKS or not pause:
+    if not getattr(settings, "NOTIFICATIONS_TEST_HOOKS", False) or not pause:
         return
     marker = Path(settings.NOTIFICATIONS_TEST_HOOK_DIR) / f"{notification.pk}.pid"
     if marker.exists():
