@@ -101,7 +101,8 @@ def main() -> None:
         end = time.perf_counter()
         if done.status != MatchingRound.Status.DONE:
             raise SystemExit(f"round failed: {done.error}")
-        names = {"loading": "load", "scoring": "score", "assigning": "assign", "explaining": "explain",
+        # The engine scores and assigns in one fused call (stage "scoring"); "assigning" is our check of its answer.
+        names = {"loading": "load", "scoring": "score+assign", "assigning": "check", "explaining": "explain",
                  "writing": "write proposals"}  # fmt: skip
         timeline = [(n, t) for n, t in marks if n in names] + [("end", end)]
         per_stage = {names[n]: t1 - t for (n, t), (_, t1) in itertools.pairwise(timeline)}
