@@ -177,3 +177,24 @@ def test_other_mentors_are_unaffected_by_a_full_mentor(program, coordinator):
     with pytest.raises(MentorAtCapacity):
         match_approve(match=refused, by=coordinator)
     assert match_approve(match=free, by=coordinator).status == Match.Status.APPROVED
+
+
+def test_the_decision_emails_speak_to_each_person_in_their_role(program, coordinator, mentor, trainee):
+    from notifications.rendering import render_email
+
+    approved = match_approve(match=MatchFactory(program=program, mentor=mentor, trainee=trainee), by=coordinator)
+    to_trainee = render_email(Notification.objects.get(kind="match_approved", recipient=trainee.user))
+    to_mentor = render_email(Notification.objects.get(kind="match_approved", recipient=mentor.user))
+    assert to_trainee.subject == "Your mentor: Dr Maya Patel"
+    assert "Dr Maya Patel is now your mentor in Cardiology Mentoring" in to_trainee.text
+    assert to_mentor.subject == "You have a new mentee: Tara Trainee"
+    assert "<strong>Tara Trainee</strong> is now your mentee" in to_mentor.html
+
+    match_end(match=approved, by=coordinator, reason="Moved away")
+    ended = render_email(Notification.objects.get(kind="match_ended", recipient=trainee.user))
+    assert "Reason: Moved away" in ended.text
+    request = MatchFactory(program=program, origin=Match.Origin.REQUEST, status=Match.Status.REQUESTED)
+    match_decline(match=request, by=coordinator, reason="On leave")
+    declined = render_email(Notification.objects.get(kind="match_declined"))
+    assert declined.subject.startswith("Your request for")
+    assert "Reason: On leave" in declined.text
