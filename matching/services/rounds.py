@@ -130,11 +130,19 @@ def _live_pairs(program: Program) -> NDArray[np.int64]:
     return np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
 
 
+def _self_pairs(program: Program) -> NDArray[np.int64]:
+    """A resident who is both trainee and mentor is never proposed to themselves."""
+    trainees, _ = cohort_members(program)
+    pairs = trainees.filter(user__mentor_profile__isnull=False).values_list("pk", "user__mentor_profile__pk")
+    return np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
+
+
 def _run(matching_round: MatchingRound) -> None:
     from matching.services import round_engine
 
     program = matching_round.program
     cohort, capacity, live_pairs = _participants(program)
+    live_pairs = np.vstack([live_pairs, _self_pairs(program)])
     outcome = round_engine.assign(
         cohort,
         algorithm=matching_round.algorithm,

@@ -215,3 +215,13 @@ def test_each_proposals_snapshot_equals_the_engines_score_for_that_pair(program,
         j = int(cohort.mentors.position_of([proposal.mentor_id])[0])
         assert proposal.score == pytest.approx(float(full.total[i, j]), abs=0.01)
         assert proposal.score_breakdown["total"] == pytest.approx(proposal.score, abs=0.01)
+
+
+def test_a_person_with_both_profiles_is_never_proposed_to_themselves(program, coordinator):
+    mentor = MentorProfileFactory(capacity=2, career_stage=CareerStage.FELLOW)
+    TraineeProfileFactory(user=mentor.user, career_stage=CareerStage.INTERN)  # the same person, as a trainee
+
+    matching_round = _run(program, coordinator)
+
+    assert matching_round.status == MatchingRound.Status.DONE, matching_round.error
+    assert not Match.objects.filter(round=matching_round).exists()
