@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from matching.models import Match, MatchingRound
 from matching.services.rounds import round_run
@@ -115,3 +116,21 @@ def test_the_match_list_filtered_by_round_shows_only_its_proposals(login, coordi
 def test_trainees_and_mentors_cannot_reach_round_pages(persona, request, client, program):
     client.force_login(request.getfixturevalue(persona).user, backend="profiles.backends.EmailBackend")
     assert client.get(reverse("admin:matching_matchinground_add")).status_code == 302
+
+
+def test_a_failed_round_page_shows_the_error_and_no_report(login, coordinator, program):
+    failed = MatchingRoundFactory(program=program, status="failed", stage="scoring", error="ValueError: bad weights")
+    html = login(coordinator).get(reverse("admin:matching_matchinground_change", args=[failed.pk])).content.decode()
+    assert "ValueError: bad weights" in html
+    assert "Quality report" not in html
+
+
+def test_starting_while_a_round_is_running_shows_why_and_starts_nothing(login, coordinator, program, monkeypatch):
+    monkeypatch.setattr("matching.tasks.run_round.delay", lambda pk: None)
+    MatchingRoundFactory(program=program, status="running", started_at=timezone.now())
+    response = login(coordinator).post(
+        reverse("admin:matching_matchinground_add"), {"program": program.pk, "algorithm": "optimal"}
+    )
+    assert response.status_code == 200
+    assert "is already running" in response.content.decode()
+    assert MatchingRound.objects.count() == 1
