@@ -64,6 +64,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return _error("invalid", "The request is not valid.", fields, status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    if isinstance(exc, OverflowError) and "SQLite INTEGER" in str(exc):
+        # SQLite cannot bind an integer beyond 64 bits (PostgreSQL compares it and finds nothing): the number
+        # came from the client, in a filter or body field whose own validation let it through.
+        return _error("invalid", "A number in the request is out of range.", {}, status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, RequestDataTooBig):
         # DRF reads JSON through request.body, so Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) caps it.
         exc = PayloadTooLarge()

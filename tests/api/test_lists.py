@@ -1,0 +1,102 @@
+"""Every list follows the DRF conventions: `?page=` pages, `?ordering=` orders, a bad filter value is a 400."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.api.conftest import World
+from tests.api.schema_walk import Operation, operations
+
+pytestmark = pytest.mark.django_db
+
+
+def _query_params(operation: Operation) -> dict[str, dict[str, object]]:
+    return {p["name"]: p.get("schema", {}) for p in operation.spec.get("parameters", []) if p["in"] == "query"}
+
+
+PAGED = [op for op in operations() if op.method == "GET" and "page" in _query_params(op)]
+ORDERED = [op for op in operations() if op.method == "GET" and "ordering" in _query_params(op)]
+INTEGER_FILTERS = [
+    (op, name)
+    for op in operations()
+    if op.method == "GET"
+    for name, schema in _query_params(op).items()
+    if schema.get("type") == "integer" and name not in {"page", "page_size"}
+]
+
+
+CLAMPS_PAGES = pytest.mark.xfail(
+    strict=True,
+    reason="the ranked directory clamps an out-of-range page to the last one (Paginator.get_page, as the HTML "
+    "directory does) instead of DRF's 404; reported to the directory's owner",
+)
+
+
+PAGED_AS_EXPECTED = [pytest.param(op, marks=CLAMPS_PAGES) if op.path == "/api/v1/mentors/" else op for op in PAGED]
+
+
+@pytest.mark.parametrize("operation", PAGED_AS_EXPECTED, ids=str)
+def test_a_paged_list_has_count_next_previous_results_and_a_page_past_the_end_is_404(
+    operation: Operation, world: World
+) -> None:
+    api = world.client("coordinator" if "round" in operation.path else "trainee")
+    url = operation.url(**world.path_ids(operation.path))
+
+    first = api.get(url, {"page": 1})
+    past_the_end = api.get(url, {"page": 9999})
+
+    assert first.status_code == 200, first.content[:300]
+    assert {"count", "next", "previous", "results"} <= set(first.json())
+    assert past_the_end.status_code == 404
+    assert past_the_end.json()["error"]["code"] == "not_found"
+
+
+def test_the_page_size_is_twenty(world: World) -> None:
+    from tests.factories import GoalFactory
+
+    GoalFactory.create_batch(24, trainee=world.objects["trainee_profile"])
+
+    body = world.client("trainee").get("/api/v1/goals/").json()
+
+    assert body["count"] == 25
+    assert len(body["results"]) == 20
+    assert body["next"].endswith("/api/v1/goals/?page=2")
+
+
+@pytest.mark.parametrize("operation", ORDERED, ids=str)
+def test_ordering_by_an_unknown_field_is_ignored_not_an_error(operation: Operation, world: World) -> None:
+    url = operation.url(**world.path_ids(operation.path))
+
+    response = world.client("trainee").get(url, {"ordering": "no_such_field,-password"})
+
+    assert response.status_code == 200, response.content[:300]
+
+
+def test_messages_can_be_ordered_both_ways(world: World) -> None:
+    from notifications.models import Notification
+
+    Notification.objects.create(
+        recipient=world.users["trainee"], kind="generic", dedup_key="older", due_at=timezone.now() - timedelta(days=2)
+    )
+    api = world.client("trainee")
+
+    oldest_first = [n["id"] for n in api.get("/api/v1/notifications/", {"ordering": "due_at"}).json()["results"]]
+    newest_first = [n["id"] for n in api.get("/api/v1/notifications/", {"ordering": "-due_at"}).json()["results"]]
+
+    assert len(oldest_first) == 2
+    assert newest_first == list(reversed(oldest_first))
+
+
+@pytest.mark.parametrize(("operation", "name"), INTEGER_FILTERS, ids=[f"{op} ?{n}=" for op, n in INTEGER_FILTERS])
+def test_a_filter_value_of_the_wrong_type_is_400_naming_the_parameter(
+    operation: Operation, name: str, world: World
+) -> None:
+    url = operation.url(**world.path_ids(operation.path))
+
+    response = world.client("trainee").get(url, {name: "not-a-number"})
+
+    assert response.status_code == 400, response.content[:300]
+    assert name in response.json()["error"]["fields"]
