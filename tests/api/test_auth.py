@@ -149,3 +149,18 @@ def test_a_malformed_authorization_header_is_401_even_on_the_public_sign_in(
 
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "authentication_failed"
+
+
+def test_a_signed_in_browser_uses_the_api_with_its_session_and_needs_csrf_to_write(trainee: Any) -> None:
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(trainee.user, backend="profiles.backends.EmailBackend")
+
+    read = browser.get("/api/v1/me/")
+    write_without_csrf = browser.delete(URL)
+
+    assert read.status_code == 200
+    assert write_without_csrf.status_code == 403
+    assert write_without_csrf.json()["error"]["code"] == "permission_denied"
+    assert "CSRF" in write_without_csrf.json()["error"]["message"]

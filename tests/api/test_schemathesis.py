@@ -68,7 +68,7 @@ def test_the_api_holds_to_its_schema_as_a_trainee(
 
 @schema.parametrize()
 @EXAMPLES
-def test_the_api_holds_to_its_schema_as_a_coordinator_of_another_program(
+def test_the_api_holds_to_its_schema_as_a_coordinator(
     case: Any, world: World, wsgi_requests_keep_the_test_connection: None
 ) -> None:
     _exercise(case, world, "coordinator")
