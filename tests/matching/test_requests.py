@@ -320,3 +320,20 @@ def test_coordinators_of_no_program_fall_back_to_the_coordinators_group(trainee:
     group_member = CoordinatorFactory()
     match_request(trainee=trainee, mentor=mentor, program=ProgramFactory(), message="")
     assert Notification.objects.get(kind="match_requested").recipient == group_member
+
+
+@pytest.mark.parametrize("kind", ["match_requested", "match_request_reminder", "match_request_expired"])
+def test_each_request_notification_has_its_own_email_naming_the_people(
+    trainee: Any, mentor: Any, program: Any, kind: str
+) -> None:
+    from notifications.rendering import has_own_templates, render_email
+    from notifications.services import notify
+
+    match = match_request(trainee=trainee, mentor=mentor, program=program, message="Fellowship advice")
+    note = notify(recipient=trainee.user, kind=kind, about=match, occurrence="test")
+    assert has_own_templates(kind)
+    email = render_email(note)
+    assert "Dr Maya Patel" in email.subject
+    assert "\n" not in email.subject
+    assert "Dr Maya Patel" in email.text
+    assert program.name in email.html
