@@ -117,7 +117,9 @@ def _pair_key(
     listed = b""
     if shortlist is not None and len(shortlist.ranks):
         mine = shortlist.trainee_ids == trainee_id
-        listed = b"S" + shortlist.ranks[mine & (shortlist.mentor_ids == mentor_id)].tobytes() + bytes([bool(mine.any())])
+        listed = (
+            b"S" + shortlist.ranks[mine & (shortlist.mentor_ids == mentor_id)].tobytes() + bytes([bool(mine.any())])
+        )
     conflict = (
         conflicts is not None
         and len(conflicts)
