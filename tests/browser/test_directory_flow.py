@@ -73,6 +73,7 @@ def test_a_trainee_filters_reads_why_shortlists_two_and_requests_one(
     expect(page.locator("table.breakdown tbody tr")).to_have_count(6)  # institution is neutral here; no shortlist yet
     page.get_by_role("button", name="Add to shortlist").click()
     expect(page.get_by_role("button", name="Remove from shortlist")).to_be_visible()
+    page.screenshot(path=str(artifacts_dir / "mentor-page.png"), full_page=True)
 
     page.go_back()
     page.go_back()  # back to the filtered directory: the back button keeps the filters
