@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matching.assignment import assign_cohort
+from matching.quality import round_quality
 from matching.scoring import COMPONENTS, Shortlist, score
 
 if TYPE_CHECKING:  # the cohort is built by matching.features (Django); this module only reads its arrays
@@ -50,19 +51,24 @@ def assign(
     "scoring" stage covers the engine's whole call; "assigning" maps its answer back and checks it.
     """
     conflicts = np.vstack([cohort.conflicts.reshape(-1, 2), extra_conflicts.reshape(-1, 2)])
+    # Full and closed mentors can take no one: leaving them out spares scoring their column at all.
+    open_cols = np.flatnonzero(capacity > 0)
     progress("scoring", 20)
+    if not len(open_cols) or not len(cohort.trainees):
+        return _nobody(len(cohort.trainees), capacity, conflicts)
     result = assign_cohort(
         cohort.trainees,
-        cohort.mentors,
+        cohort.mentors.take(open_cols),
         cohort.weights,
-        capacity,
+        capacity[open_cols],
         shortlist=cohort.shortlist,
         conflicts=conflicts,
         method="stable" if algorithm == "stable" else "optimal",
         pref_length=PREF_LENGTH,
     )
     progress("assigning", 60)
-    assignment = np.asarray(result.assignment, dtype=np.intp)
+    chosen = np.asarray(result.assignment, dtype=np.intp)
+    assignment = np.where(chosen >= 0, open_cols[np.maximum(chosen, 0)], -1).astype(np.intp)
     load = np.bincount(assignment[assignment >= 0], minlength=len(capacity))
     if (load > capacity).any():  # the engine's contract; a breach must never reach the database
         raise RuntimeError("The assignment exceeds a mentor's free places.")
@@ -72,6 +78,13 @@ def assign(
         conflicts=conflicts,
         quality=result.quality.to_dict(),
     )
+
+
+def _nobody(n: int, capacity: NDArray[np.int64], conflicts: NDArray[np.int64]) -> Outcome:
+    """No trainee or no free place: nothing to assign, and a report that says so."""
+    unmatched = np.full(n, -1, dtype=np.intp)
+    quality = round_quality(unmatched, np.full(n, np.nan), capacity, eligible=np.zeros(n, dtype=bool))
+    return Outcome(assignment=unmatched, scores=np.full(n, np.nan), conflicts=conflicts, quality=quality.to_dict())
 
 
 def _diagonal(

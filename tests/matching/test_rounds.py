@@ -225,3 +225,24 @@ def test_a_person_with_both_profiles_is_never_proposed_to_themselves(program, co
 
     assert matching_round.status == MatchingRound.Status.DONE, matching_round.error
     assert not Match.objects.filter(round=matching_round).exists()
+
+
+def test_a_round_with_no_free_place_anywhere_finishes_with_no_proposals(program, coordinator):
+    MentorProfileFactory(accepting_mentees=False)
+    TraineeProfileFactory.create_batch(2)
+
+    matching_round = _run(program, coordinator)
+
+    assert matching_round.status == MatchingRound.Status.DONE, matching_round.error
+    assert not Match.objects.filter(round=matching_round).exists()
+    assert matching_round.quality["matched"] == 0
+
+
+def test_a_round_where_every_trainee_is_already_matched_proposes_nothing(program, coordinator):
+    trainee = TraineeProfileFactory()
+    MatchFactory(program=program, trainee=trainee, mentor=MentorProfileFactory(capacity=3), status="approved")
+
+    matching_round = _run(program, coordinator)
+
+    assert matching_round.status == MatchingRound.Status.DONE, matching_round.error
+    assert Match.objects.filter(program=program).count() == 1
