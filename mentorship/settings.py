@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "profiles.context_processors.navigation",
+                "notifications.context_processors.inbox",
             ],
         },
     },
@@ -224,6 +225,29 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Every periodic job; each app's tasks.py defines the task named here.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# Notifications: claim due outbox rows every minute; write meeting check-ins and nudges every hour.
+CELERY_BEAT_SCHEDULE["notifications-dispatch-due"] = {
+    "task": "notifications.tasks.dispatch_due",
+    "schedule": 60.0,
+    "options": {"expires": 55},
+}
+# Matching: expire trainees' requests left undecided and remind coordinators once (idempotent sweep).
+CELERY_BEAT_SCHEDULE["matching-sweep-open-requests"] = {
+    "task": "matching.tasks.sweep_open_requests",
+    "schedule": 15 * 60.0,
+    "options": {"expires": 10 * 60},
+}
+CELERY_BEAT_SCHEDULE["meetings-schedule-followups"] = {
+    "task": "meetings.tasks.schedule_followups",
+    "schedule": 60.0 * 60,
+    "options": {"expires": 30 * 60},
+}
+# A send is retried up to this many times; a row left `sending` longer than the lease with no worker holding it is
+# claimed again (docs/reliability.md). The test hooks exist only for the worker-kill tests.
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5, minimum=1)
+NOTIFICATIONS_SENDING_LEASE_SECONDS = env_int("NOTIFICATIONS_SENDING_LEASE_SECONDS", 900, minimum=2)
+NOTIFICATIONS_TEST_HOOKS = env_bool("NOTIFICATIONS_TEST_HOOKS", False)
+NOTIFICATIONS_TEST_HOOK_DIR = env_str("NOTIFICATIONS_TEST_HOOK_DIR", str(VAR_DIR / "test-hooks"))
 
 # --- REST API -------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -261,6 +285,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # No call to validator.swagger.io from /api/docs/: the page loads only our own files.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Several models have a `status` field; name the match lifecycle's enum instead of a hash suffix.
+    "ENUM_NAME_OVERRIDES": {"MatchStatusEnum": "matching.models.Match.Status"},
 }
 
 LOGGING = {
