@@ -18,7 +18,7 @@ def ensure_broker_folders() -> None:
     from django.conf import settings
 
     if not settings.REDIS_URL:
-        for key in ("data_folder_in", "processed_folder"):
+        for key in ("data_folder_in", "processed_folder", "control_folder"):
             os.makedirs(str(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key]), exist_ok=True)
 
 
