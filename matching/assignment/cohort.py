@@ -22,7 +22,7 @@ from matching.scoring.compute import Context, default_block_rows
 from matching.scoring.weights import Weights
 
 from . import exact
-from .optimal import ADD_PER_ROW, SAMPLE_ROWS, best_violations
+from .optimal import KEEP_MARGIN, NEAR_MARGIN, SAMPLE_ROWS, SlackFinder
 from .prefs import prefs_from_pairs
 from .pruning import Pruner, column_thresholds
 from .stable import stable
@@ -65,8 +65,8 @@ def assign_cohort(
     conflicts: Iterable[tuple[int, int]] | NDArray[Any] | None = None,
     method: Literal["optimal", "stable"] = "optimal",
     pref_length: int = 50,
-    k_row: int = 24,
-    k_col: int = 16,
+    k_row: int = 10,
+    k_col: int = 10,
     threads: int = 2,
     keep_scores_bytes: int = 400 << 20,
 ) -> CohortResult:
@@ -85,6 +85,10 @@ def assign_cohort(
     cap = cap.astype(np.int64)
     ctx = Context(trainees, mentors, weights, shortlist=shortlist, conflicts=conflicts)
     n, m = ctx.shape
+    if n == 0 or m == 0 or cap.sum() == 0:
+        none = np.full(n, -1, dtype=np.intp)
+        quality = round_quality(none, np.full(n, np.nan), cap, eligible=np.zeros(n, dtype=bool))
+        return CohortResult(none, np.full(n, np.nan, dtype=np.float32), quality, method, 0, 0)
     closed = cap <= 0
     step = default_block_rows(m)
 
@@ -123,16 +127,21 @@ def assign_cohort(
     _run_blocks(n, step, first_pass, threads)
     rows, cols, values = pruner.candidates()
 
+    t_prefs: NDArray[np.int64] | None = None
+    m_prefs: list[NDArray[np.int64]] | None = None
     if method == "stable":
         ranks = _group(shortlist_pairs) if shortlist_pairs is not None else None
         t_prefs, m_prefs = prefs_from_pairs(n, m, rows, cols, values, pref_length, ranks)
         assignment = stable(t_prefs, m_prefs, cap)
         rounds = 0
     else:
-        finder = _stored_finder(stored, step) if stored is not None else _rescoring_finder(block_scores, n, step)
-        solution = exact.solve(n, cap, (rows, cols, values), SCORE_LO, SCORE_HI, finder)
+        source = (lambda r0, r1: stored[r0:r1]) if stored is not None else block_scores
+        spread = SCORE_HI - SCORE_LO
+        finder = SlackFinder(source, n, step, sample, sample_scores, margin=NEAR_MARGIN * spread, threads=threads)
+        solution = exact.solve(
+            n, cap, (rows, cols, values), SCORE_LO, SCORE_HI, finder, keep_margin=KEEP_MARGIN * spread
+        )
         assignment, rounds = solution.assignment, solution.rounds
-        t_prefs = m_prefs = None
     assigned = _assigned_scores(assignment, rows, cols, values, stored, block_scores, step)
     rank = _assigned_rank(assignment, assigned, rows, cols, values) if method == "optimal" else None
     quality = round_quality(
@@ -155,30 +164,6 @@ def _group(pairs: tuple[NDArray[np.intp], NDArray[np.intp]]) -> dict[int, list[i
     rows, cols = pairs
     bounds = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1], True])
     return {int(rows[a]): cols[a:b].tolist() for a, b in itertools.pairwise(bounds)}
-
-
-def _stored_finder(stored: NDArray[np.float32], step: int) -> exact.ViolationFinder:
-    from .optimal import _violations_dense
-
-    return _violations_dense(stored, step)
-
-
-def _rescoring_finder(
-    block_scores: Callable[[int, int], NDArray[np.float32]], n: int, step: int
-) -> exact.ViolationFinder:
-    def find(prices: exact.Prices) -> exact.Pairs:
-        rows_out, cols_out, vals_out = [], [], []
-        for r0 in range(0, n, step):
-            r1 = min(n, r0 + step)
-            block = block_scores(r0, r1)
-            slack = block - (prices.trainee[r0:r1, None] + prices.mentor[None, :] + prices.tolerance)
-            rows, cols, _ = best_violations(slack, r0, ADD_PER_ROW)
-            rows_out.append(rows)
-            cols_out.append(cols)
-            vals_out.append(block[rows - r0, cols].astype(np.float64))
-        return np.concatenate(rows_out), np.concatenate(cols_out), np.concatenate(vals_out)
-
-    return find
 
 
 def _assigned_scores(

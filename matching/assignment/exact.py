@@ -25,10 +25,12 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
-from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bipartite_matching
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 Pairs = tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]
 #: Given the prices, return candidate-to-be pairs (rows, cols, scores) with s_ij > u_i + p_j (see `Prices`).
+#: Given prices, return pairs to add to the candidates: every pair that beats its prices must be among them
+#: when any exists (it may add near-misses too). No pair beating its prices by more than the tolerance = optimal.
 ViolationFinder = Callable[["Prices"], Pairs]
 
 
@@ -106,48 +108,25 @@ def _solve_slots(
     return assignment
 
 
-#: With at most this many rows left unmatched, they share "unmatched" columns instead of one each: SciPy's
-#: LAPJV resets an array as long as the column count for every row it places, so fewer columns is faster.
-SHARED_DUMMIES = 64
-
-
 def _min_cost_matching(
     r: NDArray[np.int64], c: NDArray[np.int64], cost: NDArray[np.float64], n_rows: int, n_cols: int, dummy: float
 ) -> NDArray[np.int64]:
-    """Column matched to each row (-1: unmatched) in a maximum matching of least cost."""
+    """Column matched to each row (-1: unmatched) in a maximum matching of least cost.
+
+    Each row gets a private extra column ("unmatched", cost `dummy`), so a full matching always exists.
+    """
     order = np.argsort(r, kind="stable")
     r, c, cost = r[order], c[order], cost[order]
-    index_dtype = np.int32 if n_cols + n_rows < 2**31 else np.int64
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(r, minlength=n_rows))])
-    plain = sparse.csr_array((cost, c.astype(index_dtype), indptr), shape=(n_rows, n_cols))
-    most = int((maximum_bipartite_matching(plain, perm_type="column") >= 0).sum())
-    short = n_rows - most
-    if short == 0:
-        graph = plain
-    elif short <= SHARED_DUMMIES:
-        # Exactly `short` rows must go unmatched: give every row the same `short` extra columns.
-        per_row = np.bincount(r, minlength=n_rows) + short
-        indptr = np.concatenate([[0], np.cumsum(per_row)])
-        extra = (indptr[1:, None] - short + np.arange(short)[None, :]).reshape(-1)
-        is_edge = np.ones(int(indptr[-1]), dtype=bool)
-        is_edge[extra] = False
-        indices = np.empty(int(indptr[-1]), dtype=index_dtype)
-        data = np.empty(int(indptr[-1]))
-        indices[is_edge], data[is_edge] = c, cost
-        indices[extra] = np.tile(n_cols + np.arange(short), n_rows)
-        data[extra] = dummy
-        graph = sparse.csr_array((data, indices, indptr), shape=(n_rows, n_cols + short))
-    else:
-        per_row = np.bincount(r, minlength=n_rows) + 1
-        indptr = np.concatenate([[0], np.cumsum(per_row)])
-        own = indptr[1:] - 1
-        is_edge = np.ones(int(indptr[-1]), dtype=bool)
-        is_edge[own] = False
-        indices = np.empty(int(indptr[-1]), dtype=index_dtype)
-        data = np.empty(int(indptr[-1]))
-        indices[is_edge], data[is_edge] = c, cost
-        indices[own], data[own] = n_cols + np.arange(n_rows), dummy
-        graph = sparse.csr_array((data, indices, indptr), shape=(n_rows, n_cols + n_rows))
+    per_row = np.bincount(r, minlength=n_rows) + 1
+    indptr = np.concatenate([[0], np.cumsum(per_row)])
+    own = indptr[1:] - 1
+    is_edge = np.ones(int(indptr[-1]), dtype=bool)
+    is_edge[own] = False
+    indices = np.empty(int(indptr[-1]), dtype=np.int32 if n_cols + n_rows < 2**31 else np.int64)
+    data = np.empty(int(indptr[-1]))
+    indices[is_edge], data[is_edge] = c, cost
+    indices[own], data[own] = n_cols + np.arange(n_rows), dummy
+    graph = sparse.csr_array((data, indices, indptr), shape=(n_rows, n_cols + n_rows))
     _, col = min_weight_full_bipartite_matching(graph)
     return np.where(col < n_cols, col, -1).astype(np.int64)
 
@@ -235,6 +214,7 @@ def solve(
     hi: float,
     find_violations: ViolationFinder | None,
     max_rounds: int = 50,
+    keep_margin: float | None = None,
 ) -> Solution:
     """Exact optimum over all allowed pairs, given starting candidates and a way to find violating pairs.
 
@@ -271,8 +251,14 @@ def solve(
             key_new = new_rows.astype(np.int64) * m + new_cols
             fresh = ~np.isin(key_new, key_old)
             new_rows, new_cols, new_vals = new_rows[fresh], new_cols[fresh], new_vals[fresh]
-        if not len(new_rows):
+        slack = new_vals - prices.trainee[new_rows] - prices.mentor[new_cols]
+        if not len(new_rows) or slack.max() <= tolerance:
             return Solution(assignment, prices, round_no, len(rows))
+        if keep_margin is not None:
+            # Solve the next round on the pairs that can still matter: near their prices, or assigned now.
+            own = assignment[rows] == cols
+            near = vals - prices.trainee[rows] - prices.mentor[cols] >= -keep_margin * round_no
+            rows, cols, vals = rows[own | near], cols[own | near], vals[own | near]
         rows, cols, vals = _dedupe(
             np.concatenate([rows, new_rows]), np.concatenate([cols, new_cols]), np.concatenate([vals, new_vals]), m
         )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -12,7 +15,10 @@ from .pruning import Pruner, column_thresholds
 DENSE_PAIRS = 250_000
 BLOCK_PAIRS = 1 << 20
 SAMPLE_ROWS = 2048
-ADD_PER_ROW = 4
+#: Between rounds, keep candidate pairs within this share of the score range (× round number) of their prices;
+#: near-misses found by the proof are those within NEAR_MARGIN of the range.
+KEEP_MARGIN = 0.02
+NEAR_MARGIN = 0.01
 
 
 def validate(scores: ArrayLike, capacity: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
@@ -39,41 +45,72 @@ def validate(scores: ArrayLike, capacity: ArrayLike) -> tuple[NDArray[np.float64
     return s, c.astype(np.int64)
 
 
-def best_violations(slack: NDArray[np.floating], r0: int, per_row: int) -> exact.Pairs:
-    """Up to `per_row` pairs per row with positive slack (score above the prices), the largest first.
+class SlackFinder:
+    """Finds pairs that beat their dual prices, block by block, plus near-misses that help the next solve.
 
-    Adding a few of the worst offenders per trainee and solving again converges in a few rounds; adding every
-    violating pair can add millions of pairs that the final solution never uses.
+    Slack of a pair = score − trainee price − mentor price; a positive slack means the pair could improve the
+    assignment. Each pass adds, for every trainee, the `per_row` pairs of largest slack above −`margin`, and
+    for every mentor about `per_col` such pairs (a threshold estimated from sampled rows). Adding the mentors'
+    side too matters when trainees outnumber places: who gets left out is decided there.
     """
-    hot = np.flatnonzero((slack > 0).any(axis=1))
-    if not len(hot):
-        empty = np.empty(0, dtype=np.intp)
-        return empty, empty, np.empty(0)
-    sub = slack[hot]
-    k = min(per_row, sub.shape[1])
-    cols = np.argpartition(sub, sub.shape[1] - k, axis=1)[:, sub.shape[1] - k :]
-    rows = np.repeat(hot, k)
-    cols = cols.reshape(-1)
-    keep = sub[np.repeat(np.arange(len(hot)), k), cols] > 0
-    return (rows[keep] + r0).astype(np.intp), cols[keep].astype(np.intp), np.empty(0)
 
+    def __init__(
+        self,
+        blocks: Callable[[int, int], NDArray[np.floating]],
+        n: int,
+        step: int,
+        sample: NDArray[np.intp],
+        sample_scores: NDArray[np.floating],
+        per_row: int = 4,
+        per_col: int = 4,
+        margin: float = 1.0,
+        threads: int = 1,
+    ) -> None:
+        self.blocks, self.n, self.step = blocks, n, step
+        self.sample, self.sample_scores = sample, sample_scores
+        self.per_row, self.per_col, self.margin, self.threads = per_row, per_col, margin, threads
 
-def _violations_dense(scores: NDArray[np.floating], block_rows: int) -> exact.ViolationFinder:
-    """Pairs whose real score beats the prices (checked against the whole matrix, block by block)."""
+    def _column_thresholds(self, prices: exact.Prices) -> NDArray[np.float64]:
+        k = len(self.sample)
+        if not k or not self.per_col:
+            return np.full(len(prices.mentor), np.inf)
+        slack = self.sample_scores - prices.trainee[self.sample, None] - prices.mentor[None, :]
+        q = int(np.clip(round(self.per_col * k / max(self.n, 1)), 1, k))
+        return np.maximum(np.partition(slack, k - q, axis=0)[k - q], -self.margin)
 
-    def find(prices: exact.Prices) -> exact.Pairs:
-        found: list[tuple[NDArray[np.intp], NDArray[np.intp]]] = []
-        p = prices.mentor[None, :]
-        for r0 in range(0, scores.shape[0], block_rows):
-            block = scores[r0 : r0 + block_rows]
-            slack = block - (prices.trainee[r0 : r0 + block_rows, None] + p + prices.tolerance)
-            rows, cols, _ = best_violations(slack, r0, ADD_PER_ROW)
-            found.append((rows, cols))
-        rows = np.concatenate([f[0] for f in found])
-        cols = np.concatenate([f[1] for f in found])
-        return rows, cols, scores[rows, cols].astype(np.float64)
+    def __call__(self, prices: exact.Prices) -> exact.Pairs:
+        theta = self._column_thresholds(prices)
+        starts = range(0, self.n, self.step)
+        if self.threads > 1 and len(starts) > 3:
+            # Blocks are independent and NumPy releases the GIL in the heavy calls; map keeps their order.
+            with ThreadPoolExecutor(max_workers=self.threads) as pool:
+                found = list(pool.map(lambda r0: self._block(r0, prices, theta), starts))
+        else:
+            found = [self._block(r0, prices, theta) for r0 in starts]
+        if not found:
+            empty = np.empty(0, dtype=np.intp)
+            return empty, empty, np.empty(0)
+        rows, cols, vals = (np.concatenate(x) for x in zip(*found, strict=True))
+        return rows, cols, vals
 
-    return find
+    def _block(self, r0: int, prices: exact.Prices, theta: NDArray[np.float64]) -> exact.Pairs:
+        r1 = min(self.n, r0 + self.step)
+        block = self.blocks(r0, r1)
+        # In the blocks' own precision (float32 for cohorts, like the scores themselves); `exact.solve`
+        # recomputes the slack of what we return in float64 before deciding anything.
+        dtype = block.dtype
+        slack = block - (prices.trainee[r0:r1, None].astype(dtype) + prices.mentor[None, :].astype(dtype))
+        near = slack > -self.margin
+        mask = slack >= theta[None, :].astype(dtype)
+        hot = np.flatnonzero(near.any(axis=1))
+        if len(hot):
+            sub = slack[hot]
+            k = min(self.per_row, sub.shape[1])
+            kth = np.partition(sub, sub.shape[1] - k, axis=1)[:, sub.shape[1] - k]
+            mask[hot] |= sub >= kth[:, None]
+        mask &= near
+        rows, cols = np.nonzero(mask)
+        return (rows + r0).astype(np.intp), cols.astype(np.intp), block[rows, cols].astype(np.float64)
 
 
 def optimal(
@@ -81,8 +118,9 @@ def optimal(
     capacity: ArrayLike,
     *,
     prune: bool | None = None,
-    k_row: int = 24,
-    k_col: int = 16,
+    k_row: int = 10,
+    k_col: int = 10,
+    threads: int = 2,
 ) -> NDArray[np.intp]:
     """Each trainee's mentor index (-1: unmatched) in the exact optimum.
 
@@ -117,4 +155,8 @@ def optimal(
     pruner = Pruner(n, m, k_row, column_thresholds(work[sample], n, k_col))
     for r0 in range(0, n, step):
         pruner.add(r0, work[r0 : r0 + step])
-    return exact.solve(n, cap, pruner.candidates(), lo, hi, _violations_dense(work, step)).assignment
+    spread = max(hi - lo, np.finfo(np.float64).tiny)
+    finder = SlackFinder(
+        lambda r0, r1: work[r0:r1], n, step, sample, work[sample], margin=NEAR_MARGIN * spread, threads=threads
+    )
+    return exact.solve(n, cap, pruner.candidates(), lo, hi, finder, keep_margin=KEEP_MARGIN * spread).assignment

@@ -32,9 +32,10 @@ def prefs_from_pairs(
     rows, cols, values = rows[finite], cols[finite], values[finite].astype(np.float64)
     first = np.full(len(rows), np.iinfo(np.int64).max, dtype=np.int64)
     if shortlist_ranks:
-        s_rows = np.concatenate([np.full(len(v), i, dtype=np.int64) for i, v in shortlist_ranks.items()] or [[]])
-        s_cols = np.concatenate([np.asarray(v, dtype=np.int64) for v in shortlist_ranks.values()] or [[]])
-        s_pos = np.concatenate([np.arange(len(v), dtype=np.int64) for v in shortlist_ranks.values()] or [[]])
+        none = np.empty(0, dtype=np.int64)
+        s_rows = np.concatenate([none, *(np.full(len(v), i, dtype=np.int64) for i, v in shortlist_ranks.items())])
+        s_cols = np.concatenate([none, *(np.asarray(v, dtype=np.int64) for v in shortlist_ranks.values())])
+        s_pos = np.concatenate([none, *(np.arange(len(v), dtype=np.int64) for v in shortlist_ranks.values())])
         key = rows.astype(np.int64) * m + cols
         s_key = s_rows.astype(np.int64) * m + s_cols
         order = np.argsort(s_key, kind="stable")

@@ -1,9 +1,8 @@
-"""Choosing candidate pairs block by block, and bounding the scores of the pairs left out.
+"""Choosing the first candidate pairs block by block, while the scores stream past.
 
 Candidates are each trainee's best `k_row` mentors plus, for each mentor, the trainees scoring at least a
-threshold set from a random sample of trainees (about `k_col` of them). A pair left out scores at most
-min(row_bound[i], col_bound[j]); `exact.solve` uses these bounds to prove that no left-out pair can improve the
-assignment without scoring it again.
+threshold set from a random sample of trainees (about `k_col` of them). They are only a starting point:
+`exact.solve` proves the result optimal over all pairs and adds whatever pairs the proof needs.
 """
 
 from __future__ import annotations
@@ -36,7 +35,6 @@ class Pruner:
         self.n, self.m, self.k_row = n, m, min(k_row, m)
         self.col_bound = col_bound
         self._col_bound32 = col_bound.astype(np.float32)
-        self.row_bound = np.full(n, FLOOR)
         self._parts: list[Pairs] = []
         self._lock = threading.Lock()
         self._forced_rows = np.empty(0, dtype=np.intp)
@@ -65,7 +63,6 @@ class Pruner:
         finite = values > FLOOR  # excluded pairs (-inf) are never candidates
         part = ((rows[finite] + r0).astype(np.intp), cols[finite].astype(np.intp), values[finite])
         with self._lock:
-            self.row_bound[r0 : r0 + b] = kth
             self._parts.append(part)
 
     def candidates(self) -> Pairs:
@@ -74,32 +71,3 @@ class Pruner:
             return empty, empty, np.empty(0)
         rows, cols, vals = (np.concatenate(x) for x in zip(*self._parts, strict=True))
         return rows, cols, vals
-
-    def uncertified(
-        self, trainee_price: NDArray[np.float64], mentor_price: NDArray[np.float64], tolerance: float, block_rows: int
-    ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-        """Left-out pairs whose score bound exceeds the prices: only these could improve the assignment.
-
-        A left-out pair scores at most min(row_bound[i], col_bound[j]); it is certified when that is ≤ u_i + p_j.
-        Candidates may be returned too (the caller drops them).
-        """
-        a = self.row_bound - trainee_price - tolerance  # fails the row bound when p_j < a_i
-        b = self.col_bound - mentor_price - tolerance  # fails the column bound when u_i < b_j
-        order = np.argsort(mentor_price, kind="stable")
-        sorted_price = mentor_price[order]
-        reach = np.searchsorted(sorted_price, a, side="left")  # mentors with p_j < a_i come first in `order`
-        found_rows, found_cols = [], []
-        for r0 in range(0, self.n, block_rows):
-            r1 = min(self.n, r0 + block_rows)
-            width = int(reach[r0:r1].max(initial=0))
-            if width == 0:
-                continue
-            cols = order[:width]
-            fail = (np.arange(width)[None, :] < reach[r0:r1, None]) & (trainee_price[r0:r1, None] < b[cols][None, :])
-            rr, cc = np.nonzero(fail)
-            found_rows.append(rr + r0)
-            found_cols.append(cols[cc])
-        if not found_rows:
-            empty = np.empty(0, dtype=np.intp)
-            return empty, empty
-        return np.concatenate(found_rows).astype(np.intp), np.concatenate(found_cols).astype(np.intp)

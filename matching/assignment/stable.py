@@ -72,7 +72,10 @@ def stable(trainee_prefs: Prefs, mentor_prefs: Prefs, capacity: ArrayLike) -> ND
     keys, ranks = keys[order], m_pos[order]
     t_rows, t_pos = np.nonzero(table >= 0)
     wanted = table[t_rows, t_pos] * n + t_rows
-    at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+    # Look the entries up in sorted order: searchsorted is several times faster on sorted queries.
+    by_key = np.argsort(wanted, kind="stable")
+    at = np.empty(len(wanted), dtype=np.intp)
+    at[by_key] = np.minimum(np.searchsorted(keys, wanted[by_key]), max(len(keys) - 1, 0))
     mutual = (keys[at] == wanted) if len(keys) else np.zeros(len(wanted), dtype=bool)
     mutual &= cap[table[t_rows, t_pos]] > 0
     # Keep only mutually acceptable entries, in each trainee's order, packed to the left.

@@ -181,7 +181,7 @@ class Shortlist:
     def from_entries(cls, entries: Iterable[tuple[int, int, int]]) -> Shortlist:
         """From (trainee_id, mentor_id, rank) tuples; rank 0 means starred without a rank."""
         rows = np.array(list(entries), dtype=np.int64).reshape(-1, 3)
-        return cls(rows[:, 0], rows[:, 1], rows[:, 2])
+        return cls(rows[:, 0], rows[:, 1], rows[:, 2].astype(np.int16))
 
 
 def pairs_array(pairs: Iterable[tuple[int, int]] | NDArray[Any] | None) -> NDArray[np.int64]:

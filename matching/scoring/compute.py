@@ -14,18 +14,15 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
-from .arrays import MAX_STAGE, MentorFeatures, Shortlist, TraineeFeatures, check_compatible, pairs_array
+from .arrays import MentorFeatures, Shortlist, TraineeFeatures, check_compatible, pairs_array
+from .mentor_side import F32, SMALL_ROWS, mentor_side
 from .rules import FORMAT_TABLE, Rule, institution_table, shortlist_value, stage_tables, tz_tables
 from .weights import COMPONENTS, Weights
 
-F32 = np.float32
 #: An excluded pair's penalty inside the fused product: far below any real total, exact in float32.
 BIG = F32(1e6)
 #: Pairs per block: big enough for fast matrix products, small enough to stay in cache and memory.
 BLOCK_PAIRS = 1 << 20
-#: Up to this many trainee rows, table lookups replace matrix products: ranking one trainee stays well under a
-#: millisecond instead of waking BLAS threads (which costs milliseconds on a busy machine).
-SMALL_ROWS = 4
 
 
 @dataclass
@@ -36,68 +33,6 @@ class ScoreResult:
     total: NDArray[np.float32]
     excluded: NDArray[np.uint8]
     components: dict[str, NDArray[np.float32]] | None = None
-
-
-def _onehot(codes: NDArray[Any], width: int) -> NDArray[np.float32]:
-    """width × M matrix with a 1 in row codes[j] of column j (already transposed for `A @ onehot`)."""
-    out = np.zeros((width, len(codes)), dtype=F32)
-    out[codes, np.arange(len(codes))] = 1.0
-    return out
-
-
-class MentorSide:
-    """Mentor matrices that do not depend on the trainees or the weights, built once per MentorFeatures."""
-
-    def __init__(self, mentors: MentorFeatures) -> None:
-        self.spec_fam = np.vstack([mentors.specialties.T, mentors.families.T]).astype(F32)  # 2S × M
-        self.codes: dict[str, NDArray[np.intp]] = {"stage": mentors.stage.astype(np.intp)}
-        self.stage = _onehot(self.codes["stage"], MAX_STAGE + 1)
-        self.tz_values, tz_codes = np.unique(mentors.tz_offset_minutes, return_inverse=True)
-        self.codes["tz"] = tz_codes.reshape(-1).astype(np.intp)
-        self.tz = _onehot(self.codes["tz"], len(self.tz_values))
-        self.codes["format"] = mentors.formats.astype(np.intp)
-        self.format = _onehot(self.codes["format"], 8)
-        # Distinct language sets: "no shared language" then becomes a table over a handful of columns.
-        self.language_sets, lang_codes = np.unique(mentors.languages, axis=0, return_inverse=True)
-        self.codes["language"] = lang_codes.reshape(-1).astype(np.intp)
-        self.language = _onehot(self.codes["language"], len(self.language_sets))
-        self.inst_values, inst_codes = np.unique(mentors.institution, return_inverse=True)
-        self.codes["institution"] = inst_codes.reshape(-1).astype(np.intp)
-        self.institution = _onehot(self.codes["institution"], len(self.inst_values))
-        self.focus = np.vstack([mentors.focus.T.astype(F32), np.ones((1, len(mentors)), dtype=F32)])
-        self.blocked = (
-            np.where(mentors.accepting, 0, int(Rule.NOT_ACCEPTING))
-            | np.where(mentors.free_places > 0, 0, int(Rule.NO_FREE_PLACE))
-        ).astype(np.uint8)
-        self._linear: dict[bool, NDArray[np.float32]] = {}
-
-    def expand(self, name: str, table: NDArray[Any]) -> NDArray[np.float32]:
-        """B × M values table[b, code of mentor j] for a per-trainee table over one mentor feature's codes."""
-        if name == "focus":
-            if table.shape[0] <= SMALL_ROWS:
-                return np.einsum("bk,km->bm", table.astype(F32), self.focus)
-            return table.astype(F32) @ self.focus
-        if table.shape[0] <= SMALL_ROWS:
-            return table[:, self.codes[name]].astype(F32)
-        return table.astype(F32) @ getattr(self, name)
-
-    def linear(self, with_institution: bool) -> NDArray[np.float32]:
-        """The mentor side of the fused product (see `_fused_rows` for the trainee side, in the same order)."""
-        if with_institution not in self._linear:
-            parts = [self.focus, self.stage, self.tz, self.format, self.language]
-            if with_institution:
-                parts.append(self.institution)
-            self._linear[with_institution] = np.ascontiguousarray(np.vstack(parts))
-        return self._linear[with_institution]
-
-
-def mentor_side(mentors: MentorFeatures) -> MentorSide:
-    """Cached on the features object: treat MentorFeatures as read-only once scored."""
-    side = mentors.__dict__.get("_mentor_side")
-    if side is None:
-        side = MentorSide(mentors)
-        mentors.__dict__["_mentor_side"] = side
-    return side
 
 
 def _sparse_pairs(
@@ -222,15 +157,22 @@ class Context:
             parts.append(("institution", tables["institution"] * (n * w["institution"])))
         return parts
 
-    def _linear(self, tables: dict[str, Any], norm: NDArray[np.float32]) -> NDArray[np.float32]:
+    def _linear(self, tables: dict[str, Any], norm: NDArray[np.float32], r0: int, r1: int) -> NDArray[np.float32]:
         parts = self._linear_parts(tables, norm)
+        side = self.side
         if len(norm) <= SMALL_ROWS:
-            total = self.side.expand("focus", parts[0][1])
+            total = side.expand("focus", parts[0][1])
             for name, table in parts[1:]:
-                total += self.side.expand(name, table.astype(F32))
+                total += side.expand(name, table.astype(F32))
             return total
+        if side.language_direct:
+            parts = [p for p in parts if p[0] != "language"]
         # One matrix product for all of them: the one-hot mentor side picks each trainee's table entry.
-        return np.hstack([p for _, p in parts]).astype(F32) @ self.side.linear(self.with_institution)
+        total = np.hstack([p for _, p in parts]).astype(F32) @ side.linear(self.with_institution)
+        if side.language_direct:
+            shared = self.trainees.languages[r0:r1].astype(F32) @ side.languages
+            np.copyto(total, -BIG, where=shared < 0.5)
+        return total
 
     def _shortlist_block(self, r0: int, r1: int) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float32]]:
         s = self._sparse_in(self.sl_rows, r0, r1)
@@ -240,7 +182,7 @@ class Context:
         """Totals only (-inf excluded): the fast path used for cohorts."""
         norm = self.norm[r0:r1]
         tables = tables if tables is not None else self.trainee_tables(r0, r1)
-        total = self._linear(tables, norm)
+        total = self._linear(tables, norm, r0, r1)
         spec = self.specialty(r0, r1)
         np.multiply(spec, (norm * F32(self.w["specialty"]))[:, None], out=spec)
         np.add(total, spec, out=total)

@@ -215,7 +215,7 @@ def explain(
         parts.append(Part(name, round(value, 4), weight, round(norm * weight * value, 2), reasons[name]))
         lost[name] = norm * weight * (1.0 - value)
     bits = int(result.excluded[0, 0])
-    exclusions = [Exclusion(rule.name, _exclusion_reason(rule, t, m, weights)) for rule in RULES if bits & rule]
+    exclusions = [Exclusion(str(rule.name), _exclusion_reason(rule, t, m, weights)) for rule in RULES if bits & rule]
     lowered = [c for c, v in sorted(lost.items(), key=lambda kv: -kv[1]) if v >= 0.5][:3]
     total = float(result.total[0, 0])
     return Explanation(None if exclusions else round(total, 2), parts, exclusions, lowered)

@@ -283,3 +283,19 @@ def test_features_refuse_mismatched_shapes_duplicate_ids_and_impossible_values()
 
 def vars_of(features: object) -> dict:
     return {k: v for k, v in vars(features).items() if not k.startswith("_")}
+
+
+def test_many_distinct_language_sets_give_the_same_scores_by_the_direct_route() -> None:
+    rng = np.random.default_rng(12)
+    t, m = random_features(21, 30, 40)
+    many = rng.random((40, 12)) < 0.3  # 12 languages: more distinct mentor sets than columns
+    many[:, 0] = rng.random(40) < 0.5
+    t_many = rng.random((30, 12)) < 0.3
+    m2 = type(m)(**{**vars_of(m), "languages": many})
+    t2 = type(t)(**{**vars_of(t), "languages": t_many})
+    fast = score(t2, m2, Weights())
+    full = score(t2, m2, Weights(), with_components=True)
+    assert np.array_equal(np.isneginf(fast.total), np.isneginf(full.total))
+    assert ((fast.excluded & Rule.NO_SHARED_LANGUAGE) > 0).any()
+    finite = np.isfinite(fast.total)
+    np.testing.assert_allclose(fast.total[finite], full.total[finite], atol=1e-3)
