@@ -227,8 +227,31 @@ def build_world() -> World:
     return world
 
 
+def _restart_empty_sequences() -> None:
+    """Number the world's rows from 1 on PostgreSQL too (a rolled-back test does not rewind a sequence there), so
+    the small ids schemathesis generates hit real objects — someone else's included — as they do on SQLite."""
+    if connection.vendor != "postgresql":
+        return
+    from django.apps import apps
+
+    existing = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        for model in apps.get_models():
+            pk = model._meta.pk
+            if model._meta.db_table not in existing or pk is None or pk.get_internal_type() not in AUTO_FIELDS:
+                continue
+            if not model._base_manager.exists():
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, %s), 1, false)", [model._meta.db_table, pk.column]
+                )
+
+
+AUTO_FIELDS = {"AutoField", "BigAutoField", "SmallAutoField"}
+
+
 @pytest.fixture
 def world(db: None) -> World:
+    _restart_empty_sequences()
     return build_world()
 
 
