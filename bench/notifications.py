@@ -175,7 +175,7 @@ def main() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     timings = []
     with tempfile.TemporaryDirectory() as tmp:
-        for run in range(1, args.runs + 1):
+        for run in range(1, args.runs + 1):  # noqa: B007
             redis.Redis.from_url(redis_url).flushdb()
             _seed(args.count, meetings)
             worker = _start_worker(env, Path(tmp) / f"worker-{run}.log")
@@ -193,6 +193,8 @@ def main() -> None:
             finally:
                 os.killpg(worker.pid, signal.SIGTERM)
                 worker.wait(timeout=30)
+                if os.environ.get("BENCH_KEEP_LOG"):
+                    Path(os.environ["BENCH_KEEP_LOG"]).write_bytes((Path(tmp) / f"worker-{run}.log").read_bytes())
             failed = Notification.objects.exclude(state=Notification.State.SENT).count()
             timings.append(elapsed)
             print(

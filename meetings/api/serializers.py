@@ -112,6 +112,28 @@ class SessionLogMentorSerializer(SessionLogSharedSerializer):
         read_only_fields: tuple[str, ...] = fields  # type: ignore[assignment]
 
 
+class GoalProgressSerializer(serializers.Serializer[Any]):
+    goal = serializers.IntegerField()
+    progress = serializers.IntegerField(min_value=0, max_value=100)
+    note = serializers.CharField()
+
+
+class SessionLogSerializer(serializers.Serializer[Any]):
+    """The documented shape of a session log response: `notes_private` is present only in its mentor's own
+    responses (SessionLogMentorSerializer / SessionLogSharedSerializer produce the data)."""
+
+    id = serializers.IntegerField()
+    match = serializers.IntegerField()
+    meeting = serializers.IntegerField(allow_null=True)
+    date = serializers.DateField()
+    duration_minutes = serializers.IntegerField()
+    topics = serializers.ListField(child=serializers.IntegerField())
+    goals = GoalProgressSerializer(many=True)
+    notes_shared = serializers.CharField()
+    next_steps = serializers.CharField()
+    notes_private = serializers.CharField(required=False, help_text="Only in the mentor's own responses.")
+
+
 class SessionLogWriteSerializer(serializers.Serializer[Any]):
     match = serializers.PrimaryKeyRelatedField(queryset=Match.objects.all(), required=False)
     meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all(), required=False, allow_null=True)

@@ -21,6 +21,7 @@ from meetings.api.serializers import (
     MeetingSerializer,
     MeetingTimeSerializer,
     SessionLogMentorSerializer,
+    SessionLogSerializer,
     SessionLogSharedSerializer,
     SessionLogWriteSerializer,
 )
@@ -172,20 +173,20 @@ class SessionLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(
         summary="Session logs of my matches (private notes only on my own)",
-        responses={200: SessionLogMentorSerializer(many=True), 401: E401},
+        responses={200: SessionLogSerializer(many=True), 401: E401},
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response([self._data(log) for log in page or []])
 
-    @extend_schema(summary="One session log", responses={200: SessionLogMentorSerializer, 401: E401, 404: E404})
+    @extend_schema(summary="One session log", responses={200: SessionLogSerializer, 401: E401, 404: E404})
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(self._data(self.get_object()))
 
     @extend_schema(
         summary="Log a session (the mentor of the match only)",
         request=SessionLogWriteSerializer,
-        responses={201: SessionLogMentorSerializer, 400: E400, 401: E401, 403: E403, 409: E409},
+        responses={201: SessionLogSerializer, 400: E400, 401: E401, 403: E403, 409: E409},
     )
     def create(self, request: Request) -> Response:
         data = _valid(SessionLogWriteSerializer(data=request.data))
@@ -218,7 +219,7 @@ class SessionLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(
         summary="Edit a session log (its mentor only)",
         request=SessionLogWriteSerializer,
-        responses={200: SessionLogMentorSerializer, 400: E400, 401: E401, 403: E403, 404: E404},
+        responses={200: SessionLogSerializer, 400: E400, 401: E401, 403: E403, 404: E404},
     )
     def update(self, request: Request, pk: str | None = None) -> Response:
         log = self.get_object()
