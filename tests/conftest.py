@@ -116,3 +116,23 @@ def outsider(db: None) -> Any:
     from tests.factories import TraineeProfileFactory
 
     return TraineeProfileFactory(user__full_name="Oscar Outsider", user__email="oscar@example.org")
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Transactional tests (live server, threads, real workers) truncate every table when they end, and the
+    serialized restore has been seen to leave the migration-seeded taxonomy empty for the next one (SQLite in
+    memory, and after threaded PostgreSQL tests). Seed it again, idempotently, as migration 0002 does."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from profiles.models import COORDINATORS_GROUP, Language
+
+    if not (Language.objects.exists() and Group.objects.filter(name=COORDINATORS_GROUP).exists()):
+        importlib.import_module("profiles.migrations.0002_seed_reference_data").seed(apps, None)

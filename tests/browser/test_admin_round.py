@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any
 
@@ -18,19 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 @pytest.fixture
-def reference_data() -> None:
-    """The seeded taxonomy and Coordinators group. serialized_rollback should restore them after an earlier
-    live-server test truncated the tables, but after other tests in the same run it sometimes does not
-    (SQLite in memory): seed them again if they are missing, as the data migration does."""
-    from django.apps import apps
-    from django.contrib.auth.models import Group
-
-    if not Group.objects.filter(name="Coordinators").exists():
-        importlib.import_module("profiles.migrations.0002_seed_reference_data").seed(apps, None)
-
-
-@pytest.fixture
-def demo_program(monkeypatch: pytest.MonkeyPatch, reference_data: None) -> Any:
+def demo_program(monkeypatch: pytest.MonkeyPatch) -> Any:
     # The worker runs in the request that starts the round, after its commit (as CELERY_TASK_ALWAYS_EAGER would).
     monkeypatch.setattr(run_round, "delay", lambda round_id: run_round.apply(args=(round_id,)))
     coordinator = CoordinatorFactory(full_name="Cora Coordinator", email="cora@example.org")

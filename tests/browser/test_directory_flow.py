@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any
 
@@ -16,20 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 @pytest.fixture
-def taxonomy() -> None:
-    """The seeded specialties and languages. After a threaded PostgreSQL test, the serialized restore has been
-    seen to leave these tables empty for the next live-server test; seed them again (idempotent) if so."""
-    from django.apps import apps
-
-    from profiles.models import Language
-
-    if not Language.objects.exists():
-        seed = importlib.import_module("profiles.migrations.0002_seed_reference_data").seed
-        seed(apps, None)
-
-
-@pytest.fixture
-def people(taxonomy: None) -> dict[str, Any]:
+def people() -> dict[str, Any]:
     ProgramFactory(name="Residents 2026", open_to_all=True)
     spanish, english = language("es"), language("en")
     trainee = TraineeProfileFactory(
