@@ -200,6 +200,7 @@ def build_world() -> World:
         trainee_profile=trainee,
         mentor_profile=mentor,
         victim_profile=victim,
+        victim_mentor_profile=victim_mentor,
         # Rita's request to Dr Patel waits for program A's coordinator.
         pending_match=MatchFactory(
             program=program, mentor=mentor, trainee=requester, status="requested", origin="request"

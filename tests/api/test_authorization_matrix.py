@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from tests.api.conftest import World
 from tests.api.schema_walk import Operation, operations, row_counts
@@ -204,6 +205,52 @@ ROWS = [
         "GET",
         _url("/api/v1/mentors/{}/", "mentor_profile"),
         {"trainee": 200, "anonymous": 401},
+    ),
+]
+
+
+def _in_a_week(w: World) -> str:
+    return (timezone.now() + timedelta(days=7)).replace(microsecond=0).isoformat()
+
+
+ROWS += [
+    Row(
+        "read my account",
+        "GET",
+        lambda w: "/api/v1/me/",
+        {**dict.fromkeys(EVERYONE, 200), "anonymous": 401},
+    ),
+    Row(
+        "propose a meeting for someone else's match",
+        "POST",
+        lambda w: "/api/v1/meetings/",
+        {
+            "victim": 201,
+            "trainee": REFUSED_ON_CREATE,
+            "mentor": REFUSED_ON_CREATE,
+            "other_coordinator": REFUSED_ON_CREATE,
+            "anonymous": 401,
+        },
+        body=lambda w: {
+            "match": w.objects["victim_match"].pk,
+            "start": _in_a_week(w),
+            "format": "phone",
+            "phone": "+1 555 0100",
+        },
+    ),
+    Row(
+        "request a mentor of a program she is not in",
+        "POST",
+        lambda w: "/api/v1/requests/",
+        {"trainee": frozenset({400, 403, 404, 409}), "coordinator": frozenset({400, 403, 409}), "anonymous": 401},
+        body=lambda w: {"mentor": w.objects["victim_mentor_profile"].pk, "program": w.objects["other_program"].pk},
+    ),
+    Row(
+        "star a mentor",
+        "POST",
+        lambda w: "/api/v1/shortlist/",
+        {"trainee": 201, "coordinator": frozenset({403, 409}), "anonymous": 401},
+        body=lambda w: {"mentor": w.objects["mentor_profile"].pk},
     ),
 ]
 
