@@ -166,3 +166,27 @@ def test_a_number_too_large_for_the_database_is_400_not_a_crash(world: World) ->
     assert response.status_code in {200, 400}  # SQLite: 400 from the handler; PostgreSQL finds no match
     if response.status_code == 400:
         assert _is_error(response)["code"] == "invalid"
+
+
+@pytest.mark.parametrize("url", ["/api/v1/crash/plain/", "/api/v1/crash/drf/"])
+def test_a_crash_under_the_api_is_a_500_in_the_error_format_without_internals(
+    url: str, client: Any, settings: Any
+) -> None:
+    settings.ROOT_URLCONF = "tests.api.crash_urls"
+    client.raise_request_exception = False
+
+    response = client.get(url)
+
+    assert response.status_code == 500
+    assert _is_error(response)["code"] == "server_error"
+    assert b"secret internals" not in response.content
+
+
+def test_a_crash_outside_the_api_keeps_the_html_500_page(client: Any, settings: Any) -> None:
+    settings.ROOT_URLCONF = "tests.api.crash_urls"
+    client.raise_request_exception = False
+
+    response = client.get("/crash/")
+
+    assert response.status_code == 500
+    assert "text/html" in response["Content-Type"]
