@@ -14,7 +14,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("notifications.api")),
 ]
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
