@@ -386,3 +386,24 @@ def test_the_trainee_reads_her_session_logs_without_the_mentors_private_notes(wo
 
     assert [log["id"] for log in logs] == [world.objects["session_log"].pk]
     assert all(not log.get("notes_private") for log in logs)
+
+
+@pytest.mark.parametrize(
+    ("persona", "url", "secret"),
+    [
+        ("victim", "/api/v1/goals/", "victim_goal_description"),
+        ("victim", "/api/v1/me/", "victim_statement"),
+        ("victim", "/api/v1/feedback/", "victim_feedback"),
+        ("victim_mentor", "/api/v1/session-logs/", "victim_notes_private"),
+        ("mentor", "/api/v1/session-logs/", "notes_private"),
+    ],
+)
+def test_a_planted_secret_is_visible_to_its_owner_so_the_leak_checks_can_see_a_leak(
+    persona: str, url: str, secret: str, world: World
+) -> None:
+    if secret not in world.secrets:
+        pytest.skip("the model holding this secret is not migrated yet")
+
+    response = world.client(persona).get(url)
+
+    assert world.secrets[secret] in response.content.decode()
