@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from threadpoolctl import threadpool_limits
 
 from matching.quality import Quality, round_quality
 from matching.scoring.arrays import MentorFeatures, Shortlist, TraineeFeatures
@@ -75,6 +76,40 @@ def assign_cohort(
 
     `capacity[j]`: how many more mentees mentor j may take in this round (≥ 0).
     """
+    # Our own threads score whole blocks; BLAS threads inside each small product only spin and contend for
+    # the same cores (measured: all 80 M pairs in 0.35 s CPU single-threaded, 1.8–2.4 s with OpenBLAS threads).
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _assign_cohort(
+            trainees,
+            mentors,
+            weights,
+            capacity,
+            shortlist=shortlist,
+            conflicts=conflicts,
+            method=method,
+            pref_length=pref_length,
+            k_row=k_row,
+            k_col=k_col,
+            threads=threads,
+            keep_scores_bytes=keep_scores_bytes,
+        )
+
+
+def _assign_cohort(
+    trainees: TraineeFeatures,
+    mentors: MentorFeatures,
+    weights: Weights,
+    capacity: ArrayLike,
+    *,
+    shortlist: Shortlist | None,
+    conflicts: Iterable[tuple[int, int]] | NDArray[Any] | None,
+    method: Literal["optimal", "stable"],
+    pref_length: int,
+    k_row: int,
+    k_col: int,
+    threads: int,
+    keep_scores_bytes: int,
+) -> CohortResult:
     if method not in ("optimal", "stable"):
         raise ValueError(f"method must be 'optimal' or 'stable', got {method!r}.")
     cap = np.asarray(capacity)
@@ -92,8 +127,8 @@ def assign_cohort(
     closed = cap <= 0
     step = default_block_rows(m)
 
-    def block_scores(r0: int, r1: int) -> NDArray[np.float32]:
-        total = ctx.total(r0, r1)
+    def block_scores(r0: int, r1: int, out: NDArray[np.float32] | None = None) -> NDArray[np.float32]:
+        total = ctx.total(r0, r1, out=out)
         if closed.any():
             np.copyto(total, np.float32(-np.inf), where=closed[None, :])
         return total
@@ -118,9 +153,7 @@ def assign_cohort(
     eligible = np.zeros(n, dtype=bool)
 
     def first_pass(r0: int, r1: int) -> None:
-        total = block_scores(r0, r1)
-        if stored is not None:
-            stored[r0:r1] = total
+        total = block_scores(r0, r1, out=stored[r0:r1] if stored is not None else None)
         eligible[r0:r1] = np.isfinite(total).any(axis=1)
         pruner.add(r0, total)
 

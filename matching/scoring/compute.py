@@ -6,6 +6,7 @@ is no Python loop over pairs, so the same code ranks 5,000 mentors for one train
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
+from scipy.sparse import _sparsetools
 
 from .arrays import MentorFeatures, Shortlist, TraineeFeatures, check_compatible, pairs_array
 from .mentor_side import F32, SMALL_ROWS, mentor_side
@@ -101,6 +103,18 @@ class Context:
         self.stage_fit, self.stage_not_ahead = stage_tables(weights)
         self.with_institution = self.w["institution"] > 0
         self.shape = (n, m)
+        # Per-thread scratch blocks: a fresh multi-megabyte array costs more in page faults than the arithmetic
+        # that fills it, so the cohort path reuses its temporaries (see `total(out=...)`).
+        self._scratch = threading.local()
+
+    def _buffers(self, rows: int) -> tuple[NDArray[np.float32], NDArray[np.bool_]]:
+        size = rows * self.shape[1]
+        held = getattr(self._scratch, "buffers", None)
+        if held is None or held[0].size < size:
+            held = (np.empty(size, dtype=F32), np.empty(size, dtype=bool))
+            self._scratch.buffers = held
+        shape = (rows, self.shape[1])
+        return held[0][:size].reshape(shape), held[1][:size].reshape(shape)
 
     def _sparse_in(self, rows: NDArray[np.intp], r0: int, r1: int) -> slice:
         lo, hi = np.searchsorted(rows, [r0, r1])
@@ -124,8 +138,32 @@ class Context:
             "institution": institution_table(t.institution[sl], side.inst_values, self.weights.institution_rule),
         }
 
-    def specialty(self, r0: int, r1: int) -> NDArray[np.float32]:
-        """Specialty fit in [0, 1]: 1 for a shared specialty, 0.5 for a shared family only."""
+    def specialty(
+        self, r0: int, r1: int, out: NDArray[np.float32] | None = None, flag: NDArray[np.bool_] | None = None
+    ) -> NDArray[np.float32]:
+        """Specialty fit in [0, 1]: 1 for a shared specialty, 0.5 for a shared family only.
+
+        `out`/`flag`: (r1 − r0) × M scratch blocks to fill instead of allocating (same values either way)."""
+        if out is not None and flag is not None and r1 - r0 > SMALL_ROWS:
+            # The sparse × dense product SciPy would do, accumulated into our zeroed block.
+            csr = self.spec_rows
+            a, b = int(csr.indptr[r0]), int(csr.indptr[r1])
+            out.fill(0)
+            _sparsetools.csr_matvecs(
+                r1 - r0,
+                csr.shape[1],
+                self.shape[1],
+                csr.indptr[r0 : r1 + 1] - csr.indptr[r0],
+                csr.indices[a:b],
+                csr.data[a:b],
+                self.side.spec_fam.ravel(),
+                out.ravel(),
+            )
+            np.greater_equal(out, self.spec_scale, out=flag)
+            np.minimum(out, 1.0, out=out)
+            np.add(out, flag, out=out)
+            np.multiply(out, F32(0.5), out=out)
+            return out
         if r1 - r0 <= SMALL_ROWS:
             csr = self.spec_rows
             x = np.zeros((r1 - r0, self.shape[1]), dtype=F32)
@@ -157,7 +195,15 @@ class Context:
             parts.append(("institution", tables["institution"] * (n * w["institution"])))
         return parts
 
-    def _linear(self, tables: dict[str, Any], norm: NDArray[np.float32], r0: int, r1: int) -> NDArray[np.float32]:
+    def _linear(
+        self,
+        tables: dict[str, Any],
+        norm: NDArray[np.float32],
+        r0: int,
+        r1: int,
+        out: NDArray[np.float32] | None = None,
+        scratch: tuple[NDArray[np.float32], NDArray[np.bool_]] | None = None,
+    ) -> NDArray[np.float32]:
         parts = self._linear_parts(tables, norm)
         side = self.side
         if len(norm) <= SMALL_ROWS:
@@ -168,22 +214,34 @@ class Context:
         if side.language_direct:
             parts = [p for p in parts if p[0] != "language"]
         # One matrix product for all of them: the one-hot mentor side picks each trainee's table entry.
-        total = np.hstack([p for _, p in parts]).astype(F32) @ side.linear(self.with_institution)
+        total = np.matmul(np.hstack([p for _, p in parts]).astype(F32), side.linear(self.with_institution), out=out)
         if side.language_direct:
-            shared = self.trainees.languages[r0:r1].astype(F32) @ side.languages
-            np.copyto(total, -BIG, where=shared < 0.5)
+            if scratch is None:
+                shared = self.trainees.languages[r0:r1].astype(F32) @ side.languages
+                np.copyto(total, -BIG, where=shared < 0.5)
+            else:
+                shared = np.matmul(self.trainees.languages[r0:r1].astype(F32), side.languages, out=scratch[0])
+                np.copyto(total, -BIG, where=np.less(shared, 0.5, out=scratch[1]))
         return total
 
     def _shortlist_block(self, r0: int, r1: int) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float32]]:
         s = self._sparse_in(self.sl_rows, r0, r1)
         return self.sl_rows[s] - r0, self.sl_cols[s], self.sl_values[s]
 
-    def total(self, r0: int, r1: int, tables: dict[str, Any] | None = None) -> NDArray[np.float32]:
-        """Totals only (-inf excluded): the fast path used for cohorts."""
+    def total(
+        self, r0: int, r1: int, tables: dict[str, Any] | None = None, out: NDArray[np.float32] | None = None
+    ) -> NDArray[np.float32]:
+        """Totals only (-inf excluded): the fast path used for cohorts. `out`: a C-contiguous (r1 − r0) × M
+        float32 block to write into (e.g. rows of a kept matrix); temporaries then come from per-thread scratch."""
         norm = self.norm[r0:r1]
         tables = tables if tables is not None else self.trainee_tables(r0, r1)
-        total = self._linear(tables, norm, r0, r1)
-        spec = self.specialty(r0, r1)
+        big = out is not None and r1 - r0 > SMALL_ROWS
+        scratch = self._buffers(r1 - r0) if big else None
+        total = self._linear(tables, norm, r0, r1, out=out if big else None, scratch=scratch)
+        if out is not None and not big:
+            out[...] = total
+            total = out
+        spec = self.specialty(r0, r1, *(scratch or (None, None)))
         np.multiply(spec, (norm * F32(self.w["specialty"]))[:, None], out=spec)
         np.add(total, spec, out=total)
         rows, cols, values = self._shortlist_block(r0, r1)
@@ -192,7 +250,7 @@ class Context:
         total[self.cf_rows[s] - r0, self.cf_cols[s]] = -np.inf
         if self.browsing and self.side.blocked.any():
             np.copyto(total, F32(-np.inf), where=(self.side.blocked > 0)[None, :])
-        np.copyto(total, F32(-np.inf), where=total < -BIG / 2)
+        np.copyto(total, F32(-np.inf), where=np.less(total, -BIG / 2, out=scratch[1] if scratch else None))
         return total
 
     def full(self, r0: int, r1: int, with_components: bool) -> ScoreResult:
