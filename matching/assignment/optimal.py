@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -70,45 +71,76 @@ class SlackFinder:
         self.sample, self.sample_scores = sample, sample_scores
         self.per_row, self.per_col, self.margin, self.threads = per_row, per_col, margin, threads
 
-    def _column_thresholds(self, prices: exact.Prices) -> NDArray[np.float64]:
+    def _column_thresholds(self, u: NDArray[np.floating], v: NDArray[np.floating]) -> NDArray[np.floating]:
         k = len(self.sample)
         if not k or not self.per_col:
-            return np.full(len(prices.mentor), np.inf)
-        slack = self.sample_scores - prices.trainee[self.sample, None] - prices.mentor[None, :]
+            return np.full(len(v), np.inf, dtype=v.dtype)
+        # Mentor-major so each mentor's sampled slacks are contiguous for the partition.
+        slack = np.ascontiguousarray(self.sample_scores.T, dtype=v.dtype)
+        slack -= u[self.sample][None, :] + v[:, None]
         q = int(np.clip(round(self.per_col * k / max(self.n, 1)), 1, k))
-        return np.maximum(np.partition(slack, k - q, axis=0)[k - q], -self.margin)
+        slack.partition(k - q, axis=1)
+        return np.maximum(slack[:, k - q], v.dtype.type(-self.margin))
 
     def __call__(self, prices: exact.Prices) -> exact.Pairs:
-        theta = self._column_thresholds(prices)
+        # In the blocks' own precision (float32 for cohorts, like the scores themselves); `exact.solve`
+        # recomputes the slack of what we return in float64 before deciding anything.
+        dtype = self.blocks(0, min(self.n, 1)).dtype if self.n else np.dtype(np.float64)
+        u, v = prices.trainee.astype(dtype), prices.mentor.astype(dtype)
+        theta = self._column_thresholds(u, v)
         starts = range(0, self.n, self.step)
+        local = threading.local()
+        work = lambda r0: self._block(r0, u, v, theta, local)  # noqa: E731
         if self.threads > 1 and len(starts) > 3:
             # Blocks are independent and NumPy releases the GIL in the heavy calls; map keeps their order.
             with ThreadPoolExecutor(max_workers=self.threads) as pool:
-                found = list(pool.map(lambda r0: self._block(r0, prices, theta), starts))
+                found = list(pool.map(work, starts))
         else:
-            found = [self._block(r0, prices, theta) for r0 in starts]
+            found = [work(r0) for r0 in starts]
         if not found:
             empty = np.empty(0, dtype=np.intp)
             return empty, empty, np.empty(0)
         rows, cols, vals = (np.concatenate(x) for x in zip(*found, strict=True))
         return rows, cols, vals
 
-    def _block(self, r0: int, prices: exact.Prices, theta: NDArray[np.float64]) -> exact.Pairs:
+    def _block(
+        self,
+        r0: int,
+        u: NDArray[np.floating],
+        v: NDArray[np.floating],
+        theta: NDArray[np.floating],
+        local: threading.local,
+    ) -> exact.Pairs:
         r1 = min(self.n, r0 + self.step)
         block = self.blocks(r0, r1)
-        # In the blocks' own precision (float32 for cohorts, like the scores themselves); `exact.solve`
-        # recomputes the slack of what we return in float64 before deciding anything.
-        dtype = block.dtype
-        slack = block - (prices.trainee[r0:r1, None].astype(dtype) + prices.mentor[None, :].astype(dtype))
-        near = slack > -self.margin
-        mask = slack >= theta[None, :].astype(dtype)
-        hot = np.flatnonzero(near.any(axis=1))
-        if len(hot):
-            sub = slack[hot]
-            k = min(self.per_row, sub.shape[1])
-            kth = np.partition(sub, sub.shape[1] - k, axis=1)[:, sub.shape[1] - k]
-            mask[hot] |= sub >= kth[:, None]
+        b, m = block.shape
+        # Scratch reused across this thread's blocks: fresh multi-megabyte temporaries cost page faults.
+        if getattr(local, "size", 0) < b * m:
+            local.size = b * m
+            local.slack, local.near, local.mask = (
+                np.empty(b * m, block.dtype),
+                np.empty(b * m, bool),
+                np.empty(b * m, bool),
+            )
+        slack = local.slack[: b * m].reshape(b, m)
+        near, mask = local.near[: b * m].reshape(b, m), local.mask[: b * m].reshape(b, m)
+        np.add(u[r0:r1, None], v[None, :], out=slack)
+        np.subtract(block, slack, out=slack)
+        np.greater(slack, -self.margin, out=near)
+        np.greater_equal(slack, theta[None, :], out=mask)
         mask &= near
+        # Each row's `per_row` largest slacks, kept only when near: a row with at most that many near pairs
+        # keeps them all, so only the rows with more need a partition.
+        count = np.count_nonzero(near, axis=1)
+        few = np.flatnonzero((count > 0) & (count <= self.per_row))
+        mask[few] |= near[few]
+        many = np.flatnonzero(count > self.per_row)
+        if len(many):
+            sub = slack[many]
+            k = min(self.per_row, m)
+            sub.partition(m - k, axis=1)
+            kth = sub[:, m - k]
+            mask[many] |= (slack[many] >= kth[:, None]) & near[many]
         rows, cols = np.nonzero(mask)
         return (rows + r0).astype(np.intp), cols.astype(np.intp), block[rows, cols].astype(np.float64)
 

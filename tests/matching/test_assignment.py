@@ -196,6 +196,28 @@ def test_preferences_put_the_ranked_shortlist_first_then_scores_with_ties_by_ind
     assert [p.tolist() for p in m_prefs] == [[0], [0, 1], [0, 1], [1]]
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_an_over_subscribed_pruned_solve_split_into_many_blocks_on_two_threads_equals_the_all_pairs_optimum(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Many more trainees than places, clustered scores (optimal pairs far down the raw lists), exclusions and a
+    # closed mentor; blocks of 23 rows so the threaded proof passes and their reused scratch buffers are exercised.
+    import sys
+
+    monkeypatch.setattr(sys.modules["matching.assignment.optimal"], "BLOCK_PAIRS", 23 * 30)
+    rng = np.random.default_rng(100 + seed)
+    n, m = 400, 30
+    scores = (rng.random((n, 1)) * 40 + rng.random((1, m)) * 40 + rng.random((n, m)) * 20).round(2)
+    scores[rng.random((n, m)) < 0.25] = -np.inf
+    capacity = rng.integers(1, 5, m)
+    capacity[seed % m] = 0
+    assert capacity.sum() < n
+    mine = outcome(optimal(scores, capacity, prune=True, k_row=2, k_col=2, threads=2), scores, capacity)
+    best = reference_optimum(scores, capacity)
+    assert mine[0] == best[0]
+    assert mine[1] == pytest.approx(best[1], rel=1e-12)
+
+
 # --- a whole cohort ----------------------------------------------------------------------------------------------
 
 
@@ -218,3 +240,26 @@ def test_a_stable_cohort_round_leaves_no_blocking_pairs() -> None:
     result = assign_cohort(t, m, Weights(), capacity, method="stable", pref_length=5)
     assert result.quality.blocking_pairs == 0
     assert result.quality.matched == int((result.assignment >= 0).sum())
+
+
+@pytest.mark.parametrize("keep", [400 << 20, 0])
+def test_an_over_subscribed_cohort_scored_in_many_blocks_on_two_threads_reaches_the_dense_optimum(
+    keep: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 17-row blocks (the last one shorter) exercise the threaded first pass, scoring into the kept matrix or
+    # into reused scratch, and the threaded proof; 300 trainees for well under 300 places.
+    import sys
+
+    monkeypatch.setattr(sys.modules["matching.assignment.cohort"], "default_block_rows", lambda m: 17)
+    t, m = random_features(11, 300, 40)
+    capacity = np.random.default_rng(3).integers(0, 4, 40)
+    shortlist = Shortlist.from_entries([(int(t.ids[i]), int(m.ids[i % 40]), 1 + i % 3) for i in range(0, 300, 7)])
+    totals = score(t, m, Weights(), shortlist=shortlist).total
+    best = reference_optimum(totals.astype(float), capacity)
+    assert capacity.sum() < 300
+    result = assign_cohort(
+        t, m, Weights(), capacity, shortlist=shortlist, k_row=2, k_col=2, threads=2, keep_scores_bytes=keep
+    )
+    assert outcome(result.assignment, totals.astype(float), capacity)[0] == best[0]
+    assert outcome(result.assignment, totals.astype(float), capacity)[1] == pytest.approx(best[1], rel=1e-6)
+    assert result.rounds >= 1
