@@ -5,11 +5,13 @@ Ranking and every rule live in the selectors and services; these views only tran
 
 from __future__ import annotations
 
+from django.core.paginator import InvalidPage
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
@@ -43,6 +45,7 @@ UNAUTHENTICATED = OpenApiResponse(description="Not signed in (code `not_authenti
 NO_TRAINEE_PROFILE = OpenApiResponse(
     description="The caller has no trainee profile yet (code `no_trainee_profile`); nothing was saved."
 )
+PAGE_NOT_FOUND = OpenApiResponse(description="No such page of results (code `not_found`).")
 NOT_FOUND = OpenApiResponse(description="No such object among the caller's own (code `not_found`).")
 BAD_FILTERS = OpenApiResponse(description="A filter value is not valid; `fields` names it.")
 
@@ -79,12 +82,18 @@ class MentorListAPI(SignedInAPI):
         description="Accepting mentors, best match first for the caller's trainee profile (alphabetical and "
         "unscored without one). Mentors a hard rule excludes for the caller are not listed.",
         parameters=FILTER_PARAMETERS,
-        responses={200: DirectoryPageSerializer, 400: BAD_FILTERS, 401: UNAUTHENTICATED},
+        responses={200: DirectoryPageSerializer, 400: BAD_FILTERS, 401: UNAUTHENTICATED, 404: PAGE_NOT_FOUND},
     )
     def get(self, request: Request) -> Response:
-        directory = mentor_directory_for(
-            user=api_user(request), filters=request.query_params, page=request.query_params.get("page", 1)
-        )
+        try:
+            directory = mentor_directory_for(
+                user=api_user(request),
+                filters=request.query_params,
+                page=request.query_params.get("page", 1),
+                strict_page=True,
+            )
+        except InvalidPage as error:
+            raise NotFound(f"Invalid page: {error}") from error
         if directory.errors:
             raise serializers.ValidationError(directory.errors)
         url = request.build_absolute_uri()

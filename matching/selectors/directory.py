@@ -80,8 +80,13 @@ def _live_statuses(context: TraineeContext | None, mentor_ids: list[int]) -> dic
     return dict(live.values_list("mentor_id", "status"))
 
 
-def mentor_directory_for(*, user: User, filters: Mapping[str, Any], page: Any = 1) -> DirectoryPage:
+def mentor_directory_for(
+    *, user: User, filters: Mapping[str, Any], page: Any = 1, strict_page: bool = False
+) -> DirectoryPage:
     """Accepting mentors matching `filters`, ranked for the user's trainee profile (best first) and paginated.
+
+    A page number out of range shows the nearest page (the HTML directory's forgiving links), or raises
+    `django.core.paginator.InvalidPage` with `strict_page` (the API's convention: 404).
 
     Mentors a hard rule excludes for this trainee are left out. Without a trainee profile the list is
     alphabetical and unscored. The number of queries does not depend on the number of mentors.
@@ -105,7 +110,7 @@ def mentor_directory_for(*, user: User, filters: Mapping[str, Any], page: Any = 
         positions = order[np.isin(order, positions)]
 
     paginator = Paginator(range(len(positions)), PAGE_SIZE)
-    current = paginator.get_page(page)
+    current = paginator.page(page) if strict_page else paginator.get_page(page)
     on_page = positions[current.start_index() - 1 : current.end_index()] if len(positions) else positions
     page_ids = [int(i) for i in browsing.mentors.ids[on_page]]
     mentors = MentorProfile.objects.select_related("user", "specialty").in_bulk(page_ids)

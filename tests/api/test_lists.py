@@ -28,17 +28,7 @@ INTEGER_FILTERS = [
 ]
 
 
-CLAMPS_PAGES = pytest.mark.xfail(
-    strict=True,
-    reason="the ranked directory clamps an out-of-range page to the last one (Paginator.get_page, as the HTML "
-    "directory does) instead of DRF's 404; reported to the directory's owner",
-)
-
-
-PAGED_AS_EXPECTED = [pytest.param(op, marks=CLAMPS_PAGES) if op.path == "/api/v1/mentors/" else op for op in PAGED]
-
-
-@pytest.mark.parametrize("operation", PAGED_AS_EXPECTED, ids=str)
+@pytest.mark.parametrize("operation", PAGED, ids=str)
 def test_a_paged_list_has_count_next_previous_results_and_a_page_past_the_end_is_404(
     operation: Operation, world: World
 ) -> None:
