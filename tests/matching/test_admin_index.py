@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import ProgramFactory
+
+
+@pytest.mark.django_db
+def test_a_coordinator_sees_their_programs_with_health_requests_proposals_and_round_links(coordinator, login) -> None:
+    mine = ProgramFactory(name="Surgery Mentoring", coordinators=[coordinator])
+    ProgramFactory(name="Someone Else's Program")
+    html = login(coordinator).get("/admin/").content.decode()
+    assert "Surgery Mentoring" in html
+    assert f"/admin/matching/program/{mine.pk}/health/" in html
+    assert f"?program={mine.pk}&amp;status__exact=proposed" in html
+    assert "Someone Else" not in html
+
+
+@pytest.mark.django_db
+def test_the_links_on_the_admin_index_open(coordinator, login) -> None:
+    program = ProgramFactory(coordinators=[coordinator])
+    client = login(coordinator)
+    for url in (
+        f"/admin/matching/program/{program.pk}/health/",
+        f"/admin/matching/match/?program={program.pk}&status__exact=proposed",
+        f"/admin/matching/matchinground/add/?program={program.pk}",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "?e=1" not in response.get("Location", ""), url
+
+
+@pytest.mark.django_db
+def test_the_proposals_link_lists_only_that_programs_proposals(coordinator, login) -> None:
+    from tests.factories import MatchFactory
+
+    program, other = ProgramFactory(coordinators=[coordinator]), ProgramFactory(coordinators=[coordinator])
+    MatchFactory(program=program, status="proposed", trainee__user__full_name="Priya Proposed")
+    MatchFactory(program=other, status="proposed", trainee__user__full_name="Olga Other")
+    html = login(coordinator).get(f"/admin/matching/match/?program={program.pk}&status__exact=proposed").content
+    assert b"Priya Proposed" in html
+    assert b"Olga Other" not in html
