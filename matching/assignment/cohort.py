@@ -15,7 +15,6 @@ from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from threadpoolctl import threadpool_limits
 
 from matching.quality import Quality, round_quality
 from matching.scoring.arrays import MentorFeatures, Shortlist, TraineeFeatures
@@ -26,6 +25,7 @@ from . import exact
 from .optimal import KEEP_MARGIN, NEAR_MARGIN, SAMPLE_ROWS, SlackFinder
 from .prefs import prefs_from_pairs
 from .pruning import Pruner, column_thresholds
+from .runtime import engine_settings
 from .stable import stable
 
 SCORE_LO, SCORE_HI = 0.0, 100.0
@@ -76,9 +76,8 @@ def assign_cohort(
 
     `capacity[j]`: how many more mentees mentor j may take in this round (≥ 0).
     """
-    # Our own threads score whole blocks; BLAS threads inside each small product only spin and contend for
-    # the same cores (measured: all 80 M pairs in 0.35 s CPU single-threaded, 1.8–2.4 s with OpenBLAS threads).
-    with threadpool_limits(limits=1, user_api="blas"):
+    # Our own threads score whole blocks; see `runtime` for why BLAS threads and huge pages are off meanwhile.
+    with engine_settings():
         return _assign_cohort(
             trainees,
             mentors,

@@ -11,6 +11,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from . import exact
 from .pruning import Pruner, column_thresholds
+from .runtime import engine_settings
 
 #: Below this many pairs all allowed pairs go to the solver at once; above it, prune and prove.
 DENSE_PAIRS = 250_000
@@ -145,6 +146,7 @@ class SlackFinder:
         return (rows + r0).astype(np.intp), cols.astype(np.intp), block[rows, cols].astype(np.float64)
 
 
+@engine_settings()  # single-threaded BLAS, no huge-page hint: see `runtime`
 def optimal(
     scores: ArrayLike,
     capacity: ArrayLike,

@@ -263,3 +263,21 @@ def test_an_over_subscribed_cohort_scored_in_many_blocks_on_two_threads_reaches_
     assert outcome(result.assignment, totals.astype(float), capacity)[0] == best[0]
     assert outcome(result.assignment, totals.astype(float), capacity)[1] == pytest.approx(best[1], rel=1e-6)
     assert result.rounds >= 1
+
+
+def test_an_engine_call_turns_blas_threads_and_the_huge_page_hint_off_and_restores_both_afterwards() -> None:
+    from numpy._core.multiarray import _get_madvise_hugepage
+    from threadpoolctl import threadpool_info
+
+    from matching.assignment.runtime import engine_settings
+
+    def blas_threads() -> list[int]:
+        return [int(lib["num_threads"]) for lib in threadpool_info() if lib["user_api"] == "blas"]
+
+    before, hint = blas_threads(), _get_madvise_hugepage()
+    with engine_settings():
+        assert set(blas_threads()) == {1}
+        assert _get_madvise_hugepage() is False
+    optimal(np.array([[1.0, 2.0], [3.0, -np.inf]]), np.array([1, 1]))
+    assert blas_threads() == before
+    assert _get_madvise_hugepage() == hint
