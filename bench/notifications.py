@@ -175,7 +175,7 @@ def main() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     timings = []
     with tempfile.TemporaryDirectory() as tmp:
-        for run in range(1, args.runs + 1):  # noqa: B007
+        for run in range(1, args.runs + 1):
             redis.Redis.from_url(redis_url).flushdb()
             _seed(args.count, meetings)
             worker = _start_worker(env, Path(tmp) / f"worker-{run}.log")

@@ -217,6 +217,10 @@ else:
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Without this Celery closes the database connection before and after every task, so each send opened a new
+# PostgreSQL connection (most of its cost in bench/notifications.py). Reuse it; Django still drops a connection that
+# errored or outlived DB_CONN_MAX_AGE (notifications/tasks.py runs close_old_connections around each task).
+CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 100, minimum=0)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

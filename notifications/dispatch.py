@@ -183,11 +183,14 @@ def send_claimed(*, notification_id: int, claim: str) -> SendResult:
     with transaction.atomic():
         # The lock is held until the row is marked: a second copy of this task skips it instead of sending again,
         # and the stuck-row sweep cannot re-queue it. If this process dies, the database drops the lock.
-        notification = (
-            Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient")
-            .filter(pk=notification_id, state=State.SENDING, claim=claim)
-            .first()
+        notification = next(
+            iter(
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("recipient")
+                .filter(pk=notification_id, state=State.SENDING, claim=claim)
+                .order_by()[:1]
+            ),
+            None,
         )
         if notification is None:
             return SendResult(Outcome.SKIPPED)

@@ -68,11 +68,14 @@ def load_object(notification: Notification) -> Any:
         return None
     make_queryset = _object_querysets.get(notification.object_type)
     if make_queryset is not None:
-        return make_queryset().filter(pk=notification.object_id).first()
-    model = model_for(notification.object_type)
-    if model is None:
-        return None
-    return model._default_manager.filter(pk=notification.object_id).first()
+        queryset = make_queryset()
+    else:
+        model = model_for(notification.object_type)
+        if model is None:
+            return None
+        queryset = model._default_manager.all()
+    # A slice, not .first(): no ORDER BY to build for a primary-key lookup (this runs once per e-mail sent).
+    return next(iter(queryset.filter(pk=notification.object_id).order_by()[:1]), None)
 
 
 def template_names(kind: str, part: str) -> list[str]:

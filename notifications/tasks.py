@@ -6,8 +6,18 @@ from dataclasses import asdict
 from typing import Any
 
 from celery import Task, shared_task
+from celery.signals import task_postrun, task_prerun
+from django.db import close_old_connections
 
 from notifications import dispatch
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _drop_stale_connections(**kwargs: Any) -> None:
+    """With CELERY_DB_REUSE_MAX a worker keeps its connection between tasks, as a web request would; like a web
+    request, drop it first if it errored or outlived DB_CONN_MAX_AGE."""
+    close_old_connections()
 
 
 def _enqueue_send(notification_id: int, claim: str) -> None:
