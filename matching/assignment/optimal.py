@@ -84,11 +84,13 @@ class SlackFinder:
         return np.maximum(slack[:, k - q], v.dtype.type(-self.margin))
 
     def __call__(self, prices: exact.Prices) -> exact.Pairs:
-        # In the blocks' own precision (float32 for cohorts, like the scores themselves); `exact.solve`
-        # recomputes the slack of what we return in float64 before deciding anything.
-        dtype = self.blocks(0, min(self.n, 1)).dtype if self.n else np.dtype(np.float64)
-        u, v = prices.trainee.astype(dtype), prices.mentor.astype(dtype)
-        theta = self._column_thresholds(u, v)
+        # The slack of every pair is computed exactly as `exact.solve` computes it, (score − u) − v in float64:
+        # then a row holding a pair that beats its prices returns that pair (its largest slack), so the proof
+        # can never stop early. (In float32, prices near the cardinality offset D lose ~0.03 points: pairs
+        # better by 1e-5 slipped through and the "optimum" ended up to 3e-5 below the true one.)
+        u, v = prices.trainee.astype(np.float64), prices.mentor.astype(np.float64)
+        # Mentors' thresholds only choose extra near-misses: float32 is plenty there.
+        theta = self._column_thresholds(u.astype(np.float32), v.astype(np.float32)).astype(np.float64)
         starts = range(0, self.n, self.step)
         local = threading.local()
         work = lambda r0: self._block(r0, u, v, theta, local)  # noqa: E731
@@ -119,14 +121,14 @@ class SlackFinder:
         if getattr(local, "size", 0) < b * m:
             local.size = b * m
             local.slack, local.near, local.mask = (
-                np.empty(b * m, block.dtype),
+                np.empty(b * m, np.float64),
                 np.empty(b * m, bool),
                 np.empty(b * m, bool),
             )
         slack = local.slack[: b * m].reshape(b, m)
         near, mask = local.near[: b * m].reshape(b, m), local.mask[: b * m].reshape(b, m)
-        np.add(u[r0:r1, None], v[None, :], out=slack)
-        np.subtract(block, slack, out=slack)
+        np.subtract(block, u[r0:r1, None], out=slack, dtype=np.float64)
+        np.subtract(slack, v[None, :], out=slack)
         np.greater(slack, -self.margin, out=near)
         np.greater_equal(slack, theta[None, :], out=mask)
         mask &= near
