@@ -160,7 +160,7 @@ def main() -> None:
 
     from notifications import dispatch
     from notifications.models import Notification
-    from notifications.tasks import _enqueue_send
+    from notifications.tasks import send_enqueuer
 
     call_command("migrate", verbosity=0)
     meetings = _meetings(50)
@@ -181,7 +181,8 @@ def main() -> None:
             worker = _start_worker(env, Path(tmp) / f"worker-{run}.log")
             try:
                 started = time.perf_counter()
-                report = dispatch.dispatch_due(enqueue=_enqueue_send)
+                with send_enqueuer() as enqueue:
+                    report = dispatch.dispatch_due(enqueue=enqueue)
                 dispatched = time.perf_counter() - started
                 while Notification.objects.filter(state=Notification.State.SENT).count() < args.count:
                     if time.perf_counter() - started > 300:
@@ -197,8 +198,9 @@ def main() -> None:
                     Path(os.environ["BENCH_KEEP_LOG"]).write_bytes((Path(tmp) / f"worker-{run}.log").read_bytes())
             failed = Notification.objects.exclude(state=Notification.State.SENT).count()
             timings.append(elapsed)
+            load = os.getloadavg()[0]
             print(
-                f"run {run}: {args.count} sent in {elapsed:.1f} s ({args.count / elapsed:.0f}/s); "
+                f"load average {load:.1f}; run {run}: {args.count} sent in {elapsed:.1f} s ({args.count / elapsed:.0f}/s); "
                 f"claim+enqueue {dispatched:.1f} s in {report.batches} batches; not sent: {failed}"
             )
     median = statistics.median(timings)

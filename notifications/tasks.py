@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from typing import Any
 
@@ -14,9 +16,12 @@ from notifications import dispatch
 
 @task_prerun.connect
 @task_postrun.connect
-def _drop_stale_connections(**kwargs: Any) -> None:
+def _drop_stale_connections(task: Task[Any, Any] | None = None, **kwargs: Any) -> None:
     """With CELERY_DB_REUSE_MAX a worker keeps its connection between tasks, as a web request would; like a web
-    request, drop it first if it errored or outlived DB_CONN_MAX_AGE."""
+    request, drop it first if it errored or outlived DB_CONN_MAX_AGE. Not for a task run eagerly (in a test or a
+    request): that would close the caller's connection in the middle of its transaction."""
+    if task is not None and getattr(task.request, "is_eager", False):
+        return
     close_old_connections()
 
 
@@ -24,9 +29,17 @@ def _enqueue_send(notification_id: int, claim: str) -> None:
     send_notification.delay(notification_id, claim)
 
 
+@contextmanager
+def send_enqueuer() -> Iterator[Callable[[int, str], object]]:
+    """One broker connection for a whole dispatch run instead of one pool checkout per message."""
+    with send_notification.app.producer_or_acquire() as producer:
+        yield lambda notification_id, claim: send_notification.apply_async((notification_id, claim), producer=producer)
+
+
 @shared_task(name="notifications.tasks.dispatch_due", ignore_result=True)
 def dispatch_due() -> dict[str, int]:
-    return asdict(dispatch.dispatch_due(enqueue=_enqueue_send))
+    with send_enqueuer() as enqueue:
+        return asdict(dispatch.dispatch_due(enqueue=enqueue))
 
 
 @shared_task(

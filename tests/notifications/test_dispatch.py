@@ -214,3 +214,12 @@ def test_each_batch_costs_the_same_number_of_queries(batches: int, django_assert
     with django_assert_max_num_queries(7 + 4 * batches):
         report = dispatch.dispatch_due(enqueue=Recorder(), batch_size=10)
     assert report.batches == batches
+
+
+def test_an_eagerly_run_task_keeps_the_callers_transaction_and_connection() -> None:
+    from notifications.tasks import dispatch_due as dispatch_task
+
+    row = NotificationFactory(email=False)
+    dispatch_task.apply()  # eager, inside this test's transaction
+    row.refresh_from_db()  # the connection is still open and still in the transaction
+    assert row.state == State.SENT
