@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -103,9 +104,15 @@ class RoundSerializer(serializers.ModelSerializer[MatchingRound]):
         return matching_round.proposals.count()
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A database id: a whole number within BIGINT range (a decimal or a 200-digit number is a 400, not a 500)."""
+
+    field_class = forms.IntegerField
+
+
 class MatchFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Match.Status.choices)
-    program = django_filters.NumberFilter(field_name="program_id")
+    program = IdFilter(field_name="program_id", min_value=1, max_value=2**63 - 1)
 
     class Meta:
         model = Match

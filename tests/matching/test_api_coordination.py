@@ -146,3 +146,15 @@ def test_starting_a_round_for_an_unknown_program_or_algorithm_is_refused(api, co
     bad = api(coordinator).post(f"/api/v1/programs/{program.pk}/rounds/", {"algorithm": "magic"}, format="json")
     assert bad.status_code == 400
     assert not MatchingRound.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["-1.3209137867059521e+227", "1.5", "9" * 30, "abc"])
+def test_a_malformed_program_filter_is_a_400_naming_the_field(coordinator, value) -> None:
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(coordinator)
+    response = client.get("/api/v1/matches/", {"program": value})
+    assert response.status_code == 400
+    assert "program" in response.json()["error"]["fields"]
