@@ -284,3 +284,22 @@ def test_an_engine_call_turns_blas_threads_and_the_huge_page_hint_off_and_restor
     optimal(np.array([[1.0, 2.0], [3.0, -np.inf]]), np.array([1, 1]))
     assert blas_threads() == before
     assert _get_madvise_hugepage() == hint
+
+
+@pytest.mark.parametrize("rows", [(0, 1), (0, 4), (3, 9), (0, 37), (5, 120)])
+def test_scoring_into_a_given_block_gives_the_same_bits_as_scoring_into_a_fresh_one(rows: tuple[int, int]) -> None:
+    # The cohort path writes scores straight into the kept matrix and reuses scratch; it must not change a bit.
+    from matching.scoring.compute import Context
+
+    t, m = random_features(12, 120, 30)
+    shortlist = Shortlist.from_entries([(int(t.ids[i]), int(m.ids[i % 30]), 1 + i % 3) for i in range(0, 120, 5)])
+    ctx = Context(t, m, Weights(), shortlist=shortlist, conflicts=[(int(t.ids[6]), int(m.ids[2]))])
+    r0, r1 = rows
+    with engine_settings():
+        fresh = ctx.total(r0, r1)
+        given = np.full((r1 - r0, 30), 7.0, dtype=np.float32)  # garbage that must be overwritten
+        again = ctx.total(r0, r1, out=given)
+        twice = ctx.total(r0, r1, out=np.empty_like(given))  # scratch reused from the call before
+    assert again is given
+    assert np.array_equal(fresh, given)
+    assert np.array_equal(fresh, twice)
