@@ -178,3 +178,22 @@ def test_both_give_feedback_and_see_each_other_only_after_both_answered(
 def test_feedback_summary_is_for_coordinators_only(login: Any, coordinator: Any, mentor: Any) -> None:
     assert login(coordinator).get(reverse("meetings-feedback-summary")).status_code == 200
     assert login(mentor.user).get(reverse("meetings-feedback-summary")).status_code == 302
+
+
+def test_both_answer_the_open_check_in_and_an_outsider_cannot(
+    login: Any, mentor: Any, trainee: Any, outsider: Any
+) -> None:
+    from meetings.models import CheckIn
+    from tests.factories import approved_match
+
+    match = approved_match(mentor=mentor, trainee=trainee, decided_at=timezone.now() - timedelta(days=31))
+    url = reverse("meetings-checkin", args=[match.pk, 0])
+    assert login(trainee.user).post(url, {"going_well": "4"}).status_code == 302
+    assert login(mentor.user).post(url, {"going_well": "2", "comment": "Hard to find time"}).status_code == 302
+    assert login(outsider.user).post(url, {"going_well": "5"}).status_code == 404
+    closed = login(trainee.user).post(reverse("meetings-checkin", args=[match.pk, 3]), {"going_well": "5"})
+    assert closed.status_code == 400
+    assert "not open" in closed.content.decode()
+    assert CheckIn.objects.count() == 2
+    match.refresh_from_db()
+    assert "not going well" in match.at_risk_reason
