@@ -139,3 +139,37 @@ def test_a_demo_person_is_always_the_same_person() -> None:
     assert mentor("demo", 7) == mentor("demo", 7)
     assert trainee("bench", 123) == trainee("bench", 123)
     assert trainee("bench", 123) != trainee("bench", 124)
+
+
+def test_seed_demo_gives_coordinators_requests_and_the_demo_pair_a_history(seeded: str) -> None:
+    from matching.models import Match
+    from meetings.models import Feedback, Meeting, SessionLog
+
+    program = Program.objects.get(name="Academic Medicine Mentoring 2026")
+    requests = Match.objects.filter(program=program, status=Match.Status.REQUESTED)
+    assert requests.count() == 8
+    assert all(m.score is not None and m.score_breakdown for m in requests)
+    demo_pair = Match.objects.get(
+        trainee__user__email="trainee@demo.mentorship.test", mentor__user__email="mentor@demo.mentorship.test"
+    )
+    assert demo_pair.status == Match.Status.APPROVED
+    assert Meeting.objects.filter(match=demo_pair).exists()
+    assert SessionLog.objects.exists()
+    assert Feedback.objects.exists()
+
+
+def test_seed_demo_twice_writes_no_second_request_or_meeting(seeded: str) -> None:
+    from matching.models import Match
+    from meetings.models import Meeting
+
+    before = (Match.objects.count(), Meeting.objects.count())
+    call_command("seed_demo", stdout=StringIO())
+    assert (Match.objects.count(), Meeting.objects.count()) == before
+
+
+def test_seed_demo_refuses_negative_sizes_before_writing_anything() -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="cannot be negative"):
+        call_command("seed_demo", "--mentors", "-1", stdout=StringIO())
+    assert not User.objects.exists()

@@ -9,9 +9,11 @@ import time
 from datetime import date
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from matching.demo import ensure_demo_requests
 from matching.models import Program
+from meetings.demo import ensure_demo_meetings
 from profiles.demo import ensure_bench_people, ensure_demo_people, ensure_fixed_accounts, fixed_logins
 from profiles.models import User
 
@@ -53,6 +55,8 @@ class Command(BaseCommand):
             for role, email, password in fixed_logins():
                 self.stdout.write(f"  {role:<12} {email:<36} password: {password}")
             return
+        if mentors < 0 or trainees < 0:
+            raise CommandError("--mentors and --trainees cannot be negative.")
         started = time.perf_counter()
         accounts = ensure_fixed_accounts()
         program = ensure_demo_program(coordinator=accounts.coordinator)
@@ -61,9 +65,13 @@ class Command(BaseCommand):
             f"Demo program “{program.name}”: {written.users} new people "
             f"({written.mentors} mentor and {written.trainees} trainee profiles, {written.goals} goals)."
         )
-        if mentors < 0 or trainees < 0:
-            self.stderr.write("--mentors and --trainees cannot be negative.")
-            return
+        refresh_derived_data()
+        history = ensure_demo_meetings(program=program, coordinator=accounts.coordinator)
+        requests = ensure_demo_requests(program=program)
+        self.stdout.write(
+            f"Demo activity: {history.matches} new approved matches with {history.meetings} meetings, "
+            f"{history.session_logs} session logs and {history.feedback} feedback answers; {requests} open requests."
+        )
         if mentors or trainees:
             bench = ensure_bench_people(mentors=mentors, trainees=trainees)
             self.stdout.write(
