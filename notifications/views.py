@@ -19,7 +19,16 @@ from notifications.services import notification_mark_read, notifications_mark_al
 def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(inbox_list(user=request.user), 25).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     rows = [{"notification": n, "subject": render_subject(n, load_object(n))} for n in page.object_list]
-    return render(request, "notifications/inbox.html", {"page": page, "rows": rows})
+    return render(request, "notifications/inbox.html", {"page": page, "rows": rows, "zone": _zone(request)})
+
+
+def _zone(request: HttpRequest) -> str:
+    """The zone on the person's profile (trainee first for someone with both); UTC for a coordinator without one."""
+    for profile in ("trainee_profile", "mentor_profile"):
+        zone = getattr(getattr(request.user, profile, None), "time_zone", "")
+        if zone:
+            return str(zone)
+    return "UTC"
 
 
 @login_required

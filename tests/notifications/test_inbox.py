@@ -32,6 +32,7 @@ def test_the_bell_shows_the_unread_count_including_messages_whose_email_failed(
     page = login(trainee.user).get(reverse("notifications-inbox")).content.decode()
     assert '<span class="badge nav-count">3<span class="visually-hidden"> unread</span>' in page
     assert page.count("inbox-item") == 3
+    assert "(America/Chicago)" in page  # times in the trainee's own zone
 
 
 def test_marking_one_as_read_lowers_the_count(mine: Any, login: Any, trainee: Any) -> None:
