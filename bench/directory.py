@@ -86,7 +86,7 @@ def main() -> None:
     medicine = Specialty.objects.get(name="Internal Medicine")
     spanish = Language.objects.get(code="es")
     research = FocusArea.objects.order_by("position")[3]
-    cases = {
+    cases: dict[str, dict[str, str | int]] = {
         "no filter": {},
         "specialty + language": {"specialty": medicine.pk, "language": spanish.pk},
         "focus + free place + 3 h": {"focus_area": research.pk, "has_free_place": "on", "max_hours_apart": 3},

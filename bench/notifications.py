@@ -51,10 +51,10 @@ def _meetings(count: int) -> list:
     from meetings.models import Meeting
     from tests.factories import MeetingFactory, approved_match
 
-    existing = list(Meeting.objects.filter(agenda="bench")[:count])
+    existing: list[Meeting] = list(Meeting.objects.filter(agenda="bench")[:count])
     while len(existing) < count:
         existing.append(
-            MeetingFactory(
+            MeetingFactory.create(
                 match=approved_match(), agenda="bench", start=timezone.now() + timedelta(days=30 + len(existing))
             )
         )

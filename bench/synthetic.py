@@ -101,7 +101,7 @@ def make_cohort(n: int, m: int, seed: int = 0) -> Cohort:
         tz_offset_minutes=rng.choice(TZ_CLUSTERS, size=m, p=tz_p),
         formats=rng.choice([2, 3, 6, 7, 1, 4], size=m, p=[0.4, 0.2, 0.15, 0.15, 0.05, 0.05]),
         institution=mentor_inst,
-        free_places=capacity,
+        free_places=capacity.astype(np.int16),
         accepting=rng.random(m) < 0.95,
     )
     trainee_inst = np.where(rng.random(n) < 0.05, -1, rng.choice(INSTITUTIONS, size=n, p=inst_p))
