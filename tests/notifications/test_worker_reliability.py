@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -113,9 +114,11 @@ def worker(transactional_db: None, tmp_path: Path, mail_log: Path, hook_dir: Pat
     redis_url = os.environ["REDIS_URL"]
     redis.Redis.from_url(redis_url).flushdb()  # no message left over from an earlier test
     db = settings.DATABASES["default"]
+    # The worker must use the test database pytest created, with the same credentials.
+    credentials = quote(db["USER"], safe="") + (":" + quote(db["PASSWORD"], safe="") if db.get("PASSWORD") else "")
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DATABASE_URL": f"postgres://{credentials}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "REDIS_URL": redis_url,
         "EMAIL_BACKEND": "tests.notifications.mail_backend.AppendFileBackend",
         "TEST_MAIL_LOG": str(mail_log),
