@@ -6,7 +6,7 @@ the same match, or many approvals for one mentor, queue behind each other instea
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -100,7 +100,13 @@ def match_approve(*, match: Match, by: User) -> Match:
         raise MentorAssessesTrainee(f"{mentor} assesses or supervises {match.trainee}, so they cannot be matched.")
     match.decided_by = by
     match.decided_at = timezone.now()
-    match_transition(match=match, to=Match.Status.APPROVED, by=by, fields=("decided_by", "decided_at"))
+    try:
+        with transaction.atomic():
+            match_transition(match=match, to=Match.Status.APPROVED, by=by, fields=("decided_by", "decided_at"))
+    except IntegrityError:
+        # Two coordinators approving the same trainee with different mentors hold different mentor locks; the
+        # one-approved-match-per-program constraint decides, and the loser gets the same clear refusal.
+        raise TraineeAlreadyMatched(f"{match.trainee} already has an approved mentor in {match.program}.") from None
     notify(recipient=match.trainee.user, kind="match_approved", about=match)
     notify(recipient=mentor.user, kind="match_approved", about=match)
     return match

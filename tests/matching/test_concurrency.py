@@ -90,3 +90,22 @@ def test_two_coordinators_deciding_the_same_match_end_with_one_decision():
     loser = next(r for r in results if r.startswith("already_decided"))
     winner = proposal.decided_by.full_name
     assert f"already {proposal.get_status_display().lower()} by {winner}" in loser
+
+
+def test_two_coordinators_approving_one_trainee_with_different_mentors_end_with_one_mentor():
+    # Each approval locks a different mentor row, so only the database's one-approved-match-per-program
+    # constraint can stop the second; the loser must get the clear refusal, not a server error.
+    first, second = CoordinatorFactory(full_name="Ana First"), CoordinatorFactory(full_name="Ben Second")
+    program = ProgramFactory(coordinators=[first, second])
+    trainee = TraineeProfileFactory(user__full_name="Tara Trainee")
+    one, other = (MatchFactory(program=program, trainee=trainee) for _ in range(2))
+
+    results = _race(
+        [
+            lambda: match_approve(match=Match.objects.get(pk=one.pk), by=first),
+            lambda: match_approve(match=Match.objects.get(pk=other.pk), by=second),
+        ]
+    )
+
+    assert sorted(r.split(":")[0] for r in results) == ["ok", "trainee_already_matched"]
+    assert Match.objects.filter(trainee=trainee, status=Match.Status.APPROVED).count() == 1
