@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
@@ -15,6 +17,20 @@ from meetings.services.feedback import checkin_current_period, is_first_meeting
 from meetings.views._helpers import form_error, match_or_404, meeting_or_404, user_of
 from mentorship.errors import ApplicationError
 from profiles.models import Goal
+
+
+def _log_fields(form: SessionLogForm) -> dict[str, Any]:
+    """The session log's fields as the create and update services take them."""
+    data = form.cleaned_data
+    return {
+        "date": data["date"],
+        "duration_minutes": data["duration_minutes"],
+        "topics": data["topics"],
+        "goal_updates": [services.GoalUpdate(goal=g, progress=p) for g, p in form.goal_progress()],
+        "notes_shared": data["notes_shared"],
+        "notes_private": data["notes_private"],
+        "next_steps": data["next_steps"],
+    }
 
 
 @login_required
@@ -50,19 +66,12 @@ def session_log_create(request: HttpRequest, match_id: int) -> HttpResponse:
         initial = {"date": meeting.start.date(), "duration_minutes": meeting.duration_minutes}
     form = SessionLogForm(request.POST or None, goals=_goals(match.trainee_id), initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             services.session_log_create(
                 match=match,
                 by=user_of(request),
                 meeting=meeting,
-                date=data["date"],
-                duration_minutes=data["duration_minutes"],
-                topics=data["topics"],
-                goal_updates=[services.GoalUpdate(goal=g, progress=p) for g, p in form.goal_progress()],
-                notes_shared=data["notes_shared"],
-                notes_private=data["notes_private"],
-                next_steps=data["next_steps"],
+                **_log_fields(form),
             )
         except ApplicationError as exc:
             form_error(form, exc)
@@ -90,18 +99,11 @@ def session_log_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = SessionLogForm(request.POST or None, goals=_goals(log.match.trainee_id), initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             services.session_log_update(
                 session_log=log,
                 by=user_of(request),
-                date=data["date"],
-                duration_minutes=data["duration_minutes"],
-                topics=data["topics"],
-                goal_updates=[services.GoalUpdate(goal=g, progress=p) for g, p in form.goal_progress()],
-                notes_shared=data["notes_shared"],
-                notes_private=data["notes_private"],
-                next_steps=data["next_steps"],
+                **_log_fields(form),
             )
         except ApplicationError as exc:
             form_error(form, exc)
