@@ -170,6 +170,22 @@ def goal_update(*, goal: Goal, user: User, data: Mapping[str, Any]) -> Goal:
 
 
 @transaction.atomic
+def goal_progress_record(*, goal: Goal, progress: int) -> Goal:
+    """Progress reported in a mentoring session (the caller has checked the goal belongs to the mentee).
+
+    Starting work moves a goal to "in progress", reaching 100 % marks it achieved; a dropped or achieved goal keeps
+    its status. Mentors never edit the goal otherwise: its title, dates and deletion stay the trainee's."""
+    locked = Goal.objects.select_for_update().get(pk=goal.pk)
+    locked.progress = max(0, min(100, progress))
+    if locked.status == Goal.Status.NOT_STARTED and locked.progress > 0:
+        locked.status = Goal.Status.IN_PROGRESS
+    if locked.status == Goal.Status.IN_PROGRESS and locked.progress == 100:
+        locked.status = Goal.Status.ACHIEVED
+    locked.save(update_fields=["progress", "status", "updated_at"])
+    return locked
+
+
+@transaction.atomic
 def goal_delete(*, goal: Goal, user: User) -> None:
     _own_goal_locked(goal, user).delete()
 

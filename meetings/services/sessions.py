@@ -17,6 +17,7 @@ from meetings.services.reminders import SESSION_LOG_PROMPT
 from mentorship.errors import ApplicationError
 from notifications.services import notifications_cancel
 from profiles.models import FocusArea, Goal, User
+from profiles.services import goal_progress_record
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,9 @@ def _write_goals(session: SessionLog, goal_updates: Sequence[GoalUpdate]) -> Non
     SessionGoal.objects.bulk_create(
         SessionGoal(session=session, goal=u.goal, progress=u.progress, note=u.note[:300]) for u in goal_updates
     )
+    # The trainee's development plan shows the latest progress reported in a session.
+    for update in goal_updates:
+        goal_progress_record(goal=update.goal, progress=update.progress)
 
 
 @transaction.atomic

@@ -55,6 +55,9 @@ def test_the_mentor_logs_a_session_with_topics_goals_and_private_notes(
     )
     assert list(session.topics.all()) == [focus_area(0)]
     assert [(u.goal, u.progress) for u in session.goal_updates.all()] == [(goal, 60)]
+    # The trainee's goal itself now shows the progress reported in the session.
+    goal.refresh_from_db()
+    assert (goal.progress, goal.status) == (60, "in_progress")
     # Logging the session answers the prompt: it is no longer pending.
     assert Notification.objects.get(dedup_key="p").state == Notification.State.CANCELLED
 
@@ -80,12 +83,23 @@ def test_a_bad_session_log_is_refused_and_nothing_saved(
     elif case == "a future date":
         kwargs["date"] = timezone.localdate() + timedelta(days=2)
     elif case == "someone else's goal":
-        kwargs["goal_updates"] = [services.GoalUpdate(goal=GoalFactory(trainee=outsider), progress=10)]
+        theirs = GoalFactory(trainee=outsider, progress=0)
+        kwargs["goal_updates"] = [services.GoalUpdate(goal=theirs, progress=10)]
     elif case == "a meeting of another match":
         kwargs["meeting"] = MeetingFactory(start=timezone.now() - timedelta(days=1))
     with pytest.raises(error):
         log(**kwargs)
     assert SessionLog.objects.count() == 0
+    if case == "someone else's goal":
+        theirs.refresh_from_db()
+        assert theirs.progress == 0
+
+
+def test_a_session_that_reaches_100_percent_marks_the_goal_achieved(match: Any, mentor: Any) -> None:
+    goal = GoalFactory(trainee=match.trainee, status="not_started", progress=0)
+    log(match, mentor.user, goal_updates=[services.GoalUpdate(goal=goal, progress=100)])
+    goal.refresh_from_db()
+    assert (goal.progress, goal.status) == (100, "achieved")
 
 
 def test_only_the_mentor_can_edit_a_log(match: Any, mentor: Any, trainee: Any) -> None:
