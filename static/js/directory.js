@@ -2,6 +2,12 @@
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
+    // On a phone the filters would push every mentor below the fold: fold them until asked for, unless in use.
+    if (window.matchMedia("(max-width: 48rem)").matches) {
+      document.querySelectorAll("details[data-collapse-on-phone]:not([data-filters-used])").forEach(function (d) {
+        d.open = false;
+      });
+    }
     document.querySelectorAll("form[data-clean-query]").forEach(function (form) {
       form.addEventListener("submit", function () {
         // Leave unused filters out of the URL, so a shared or bookmarked link shows only what was chosen.

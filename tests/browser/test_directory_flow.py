@@ -78,3 +78,25 @@ def test_a_trainee_filters_reads_why_shortlists_two_and_requests_one(
     row = page.locator("tbody tr", has_text="Dr Ana Cardio")
     expect(row).to_contain_text("Pending")
     expect(row.get_by_role("button", name="Cancel")).to_be_visible()
+
+
+def test_on_a_phone_the_mentors_come_first_and_the_filters_open_on_demand(
+    page: Page, live_server: Any, people: dict[str, Any], artifacts_dir: Path
+) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("E-mail").fill("tara@example.org")
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    page.goto(f"{live_server.url}/mentors/")
+    expect(page.get_by_label("Specialty")).to_be_hidden()  # folded, so the best mentor is on the first screen
+    expect(page.locator(".mentor-card h3").first).to_be_in_viewport()
+    page.screenshot(path=str(artifacts_dir / "directory-phone.png"))
+
+    page.get_by_text("Filters", exact=True).click()
+    page.get_by_label("Language").select_option(label="English")
+    page.get_by_role("button", name="Show mentors").click()
+    # Filters in use stay open after the reload, so the trainee sees what narrowed the list.
+    expect(page.get_by_label("Language")).to_be_visible()
+    expect(page.locator(".mentor-card h3")).to_have_text(["Dr Ana Cardio", "Dr Dana English"])
