@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from matching.models import Match
 from meetings import selectors, services
 from meetings.forms import MeetingCancelForm, MeetingProposeForm, MeetingTimeForm
 from meetings.ics import CONTENT_TYPE, meeting_calendar
@@ -17,8 +18,10 @@ from mentorship.errors import ApplicationError
 
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    upcoming, past = selectors.meetings_split(user=user_of(request))
-    return render(request, "meetings/list.html", {"upcoming": upcoming, "past": past})
+    user = user_of(request)
+    upcoming, past = selectors.meetings_split(user=user)
+    active = selectors.matches_for(user=user).filter(status=Match.Status.APPROVED).order_by("created_at")
+    return render(request, "meetings/list.html", {"upcoming": upcoming, "past": past, "matches": active})
 
 
 @login_required

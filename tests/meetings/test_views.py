@@ -197,3 +197,17 @@ def test_both_answer_the_open_check_in_and_an_outsider_cannot(
     assert CheckIn.objects.count() == 2
     match.refresh_from_db()
     assert "not going well" in match.at_risk_reason
+
+
+def test_the_meetings_page_links_each_approved_match_to_its_page_and_a_new_proposal(
+    match: Any, login: Any, mentor: Any, trainee: Any, outsider: Any
+) -> None:
+    # A newly approved pair has no meeting yet: the page itself must show where to propose the first one.
+    for person, role in ((mentor, "your mentee"), (trainee, "your mentor")):
+        html = login(person.user).get("/meetings/").content.decode()
+        assert role in html
+        assert f'href="/meetings/match/{match.pk}/"' in html
+        assert f'href="/meetings/new/{match.pk}/"' in html
+    html = login(outsider.user).get("/meetings/").content.decode()
+    assert f"/meetings/new/{match.pk}/" not in html
+    assert "once a coordinator approves a match" in html
