@@ -6,6 +6,10 @@ from mentorship.api_auth import TokenView
 from mentorship.api_docs import ApiDocsView
 from mentorship.health import healthz
 
+admin.site.site_header = "Mentorship · program coordination"
+admin.site.site_title = "Mentorship admin"
+admin.site.index_title = "Programs, people and matches"
+
 api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenView.as_view(), name="api-auth-token"),
     path("", include("profiles.api")),

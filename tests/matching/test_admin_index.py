@@ -40,3 +40,10 @@ def test_the_proposals_link_lists_only_that_programs_proposals(coordinator, logi
     html = login(coordinator).get(f"/admin/matching/match/?program={program.pk}&status__exact=proposed").content
     assert b"Priya Proposed" in html
     assert b"Olga Other" not in html
+
+
+@pytest.mark.django_db
+def test_the_admin_is_branded_for_coordinators(coordinator, login) -> None:
+    html = login(coordinator).get("/admin/").content.decode()
+    assert "Mentorship · program coordination" in html
+    assert "Django administration" not in html
