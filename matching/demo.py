@@ -7,6 +7,7 @@ from matching.models import Match, Program
 from matching.selectors.context import trainee_context_for
 from matching.services.requests import match_request
 from mentorship.errors import ApplicationError
+from notifications.services import notify
 from profiles.models import MentorProfile, TraineeProfile
 
 DEMO_DOMAIN = "demo.mentorship.test"
@@ -34,4 +35,17 @@ def ensure_demo_requests(*, program: Program) -> int:
                 continue  # full, not accepting, …: try their next-best mentor
             written += 1
             break
+    return written
+
+
+def ensure_demo_inbox(*, program: Program) -> int:
+    """The demo mentor and trainee find their approval in the in-app inbox (the outbox dedups a second run)."""
+    written = 0
+    pairs = Match.objects.filter(
+        program=program, status=Match.Status.APPROVED, trainee__user__email=f"trainee@{DEMO_DOMAIN}"
+    ).select_related("trainee__user", "mentor__user")
+    for match in pairs:
+        for person in (match.trainee.user, match.mentor.user):
+            notify(recipient=person, kind="match_approved", about=match)
+            written += 1
     return written

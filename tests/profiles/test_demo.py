@@ -156,15 +156,20 @@ def test_seed_demo_gives_coordinators_requests_and_the_demo_pair_a_history(seede
     assert Meeting.objects.filter(match=demo_pair).exists()
     assert SessionLog.objects.exists()
     assert Feedback.objects.exists()
+    from notifications.models import Notification
+
+    inbox = Notification.objects.filter(kind="match_approved", object_id=demo_pair.pk)
+    assert {n.recipient.email for n in inbox} == {"trainee@demo.mentorship.test", "mentor@demo.mentorship.test"}
 
 
 def test_seed_demo_twice_writes_no_second_request_or_meeting(seeded: str) -> None:
     from matching.models import Match
     from meetings.models import Meeting
+    from notifications.models import Notification
 
-    before = (Match.objects.count(), Meeting.objects.count())
+    before = (Match.objects.count(), Meeting.objects.count(), Notification.objects.count())
     call_command("seed_demo", stdout=StringIO())
-    assert (Match.objects.count(), Meeting.objects.count()) == before
+    assert (Match.objects.count(), Meeting.objects.count(), Notification.objects.count()) == before
 
 
 def test_seed_demo_refuses_negative_sizes_before_writing_anything() -> None:

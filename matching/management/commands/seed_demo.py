@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from matching.demo import ensure_demo_requests
+from matching.demo import ensure_demo_inbox, ensure_demo_requests
 from matching.models import Program
 from meetings.demo import ensure_demo_meetings
 from profiles.demo import ensure_bench_people, ensure_demo_people, ensure_fixed_accounts, fixed_logins
@@ -68,6 +68,7 @@ class Command(BaseCommand):
         refresh_derived_data()
         history = ensure_demo_meetings(program=program, coordinator=accounts.coordinator)
         requests = ensure_demo_requests(program=program)
+        ensure_demo_inbox(program=program)
         self.stdout.write(
             f"Demo activity: {history.matches} new approved matches with {history.meetings} meetings, "
             f"{history.session_logs} session logs and {history.feedback} feedback answers; {requests} open requests."
