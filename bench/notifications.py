@@ -101,27 +101,11 @@ def _queries_per_batch(backlog: int, meetings: list) -> tuple[int, int]:
 
 
 def _start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    from tests.notifications.worker import celery_worker_argv
+
     out = log.open("wb")
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "mentorship",
-            "worker",
-            "--pool",
-            "prefork",
-            "--concurrency",
-            "2",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-            "--loglevel",
-            "WARNING",
-            "--hostname",
-            f"bench-{uuid.uuid4().hex[:6]}@%h",
-        ],
+        celery_worker_argv(name="bench", loglevel="WARNING"),
         cwd=ROOT,
         env=env,
         stdout=out,

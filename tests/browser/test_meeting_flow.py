@@ -3,7 +3,6 @@ the mentor logs the session and both give feedback — in a real browser."""
 
 from __future__ import annotations
 
-import importlib
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -24,12 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 @pytest.fixture
 def pair() -> Any:
-    from django.apps import apps
-
-    from profiles.models import Language
-
-    if not Language.objects.exists():  # see test_directory_flow: re-seed reference data if a restore lost it
-        importlib.import_module("profiles.migrations.0002_seed_reference_data").seed(apps, None)
+    # tests/conftest.py's _reference_data re-seeds the taxonomy if an earlier transactional test lost it.
     mentor = MentorProfileFactory(user__full_name="Dr Maya Patel", user__email="maya@example.org")
     trainee = TraineeProfileFactory(user__full_name="Tara Trainee", user__email="tara@example.org")
     return approved_match(mentor=mentor, trainee=trainee)

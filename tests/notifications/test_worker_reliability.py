@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -26,6 +25,7 @@ from notifications.models import Notification
 from notifications.tasks import _enqueue_send
 from tests.factories import UserFactory
 from tests.notifications.mail_backend import sends_by_notification
+from tests.notifications.worker import celery_worker_argv
 
 pytestmark = [
     pytest.mark.worker,
@@ -44,25 +44,7 @@ class Worker:
     def start(self) -> None:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "mentorship",
-                    "worker",
-                    "--pool",
-                    "prefork",
-                    "--concurrency",
-                    "2",
-                    "--without-heartbeat",
-                    "--without-mingle",
-                    "--without-gossip",
-                    "--loglevel",
-                    "INFO",
-                    "--hostname",
-                    f"h5-{uuid.uuid4().hex[:6]}@%h",
-                ],
+                celery_worker_argv(name="h5", loglevel="INFO"),
                 cwd=ROOT,
                 env=self.env,
                 stdout=out,
