@@ -169,7 +169,16 @@ def _assign_cohort(
     else:
         source = (lambda r0, r1: stored[r0:r1]) if stored is not None else block_scores
         spread = SCORE_HI - SCORE_LO
-        finder = SlackFinder(source, n, step, sample, sample_scores, margin=NEAR_MARGIN * spread, threads=threads)
+        finder = SlackFinder(
+            source,
+            n,
+            step,
+            sample,
+            sample_scores,
+            margin=NEAR_MARGIN * spread,
+            threads=threads,
+            score_bound=max(abs(SCORE_LO), abs(SCORE_HI)),
+        )
         solution = exact.solve(
             n, cap, (rows, cols, values), SCORE_LO, SCORE_HI, finder, keep_margin=KEEP_MARGIN * spread
         )

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bipartite_matching
 
 Pairs = tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]
 #: Given the prices, return candidate-to-be pairs (rows, cols, scores) with s_ij > u_i + p_j (see `Prices`).
@@ -45,6 +45,8 @@ class Prices:
     trainee: NDArray[np.float64]
     mentor: NDArray[np.float64]
     tolerance: float
+    #: The assignment these prices certify: on its own pairs score = trainee + mentor price exactly (slack 0).
+    assignment: NDArray[np.intp]
 
 
 @dataclass
@@ -62,6 +64,7 @@ def offset_for(n: int, capacity: NDArray[np.int64], lo: float, hi: float) -> flo
 
 
 def _dedupe(rows: NDArray[np.intp], cols: NDArray[np.intp], vals: NDArray[np.float64], m: int) -> Pairs:
+    """Each (row, col) pair once (its first value), sorted by row then col: `solve` relies on that order."""
     key = rows.astype(np.int64) * m + cols
     order = np.argsort(key, kind="stable")
     key = key[order]
@@ -113,10 +116,21 @@ def _min_cost_matching(
 ) -> NDArray[np.int64]:
     """Column matched to each row (-1: unmatched) in a maximum matching of least cost.
 
-    Each row gets a private extra column ("unmatched", cost `dummy`), so a full matching always exists. Rows
-    go to the solver fewest edges first: its shortest-path searches then run about 20 % faster here (measured
-    0.63 → 0.50 s on the first 20k × 4k solve; the optimum is the same, only the work to reach it changes).
+    SciPy's sparse LAPJV places every row of a rectangular problem by a shortest-path search that starts by
+    clearing, and then repeatedly scans, one entry per column: its time grows with rows × columns, not with the
+    edges. So the columns are only those that have an edge, and the private "unmatched" column each row would
+    need (cost `dummy`) is added only when some row cannot be matched otherwise (Hopcroft–Karp, milliseconds):
+    when every row can be matched, a maximum matching matches them all and the extra columns change nothing.
+    Measured at 20k × 4k: 12,148 × 32,148 → 12,148 × 20,000 took a solve from 1.08 s to 0.75 s.
+
+    Rows go to the solver fewest edges first: its shortest-path searches then run about 20 % faster here
+    (0.63 → 0.50 s on the first 20k × 4k solve; the optimum is the same, only the work to reach it changes).
     """
+    present = np.zeros(n_cols, dtype=bool)
+    present[c] = True
+    used = np.flatnonzero(present)
+    c = (np.cumsum(present) - 1)[c]  # the solver's column numbers: only columns that have an edge
+    n_used = len(used)
     degree = np.bincount(r, minlength=n_rows)
     by_degree = np.argsort(degree, kind="stable")  # solver row k is our row by_degree[k]
     position = np.empty(n_rows, dtype=np.int64)
@@ -124,18 +138,30 @@ def _min_cost_matching(
     r = position[r]
     order = np.argsort(r, kind="stable")
     r, c, cost = r[order], c[order], cost[order]
-    per_row = degree[by_degree] + 1
-    indptr = np.concatenate([[0], np.cumsum(per_row)])
-    own = indptr[1:] - 1
-    is_edge = np.ones(int(indptr[-1]), dtype=bool)
-    is_edge[own] = False
-    indices = np.empty(int(indptr[-1]), dtype=np.int32 if n_cols + n_rows < 2**31 else np.int64)
-    data = np.empty(int(indptr[-1]))
-    indices[is_edge], data[is_edge] = c, cost
-    indices[own], data[own] = n_cols + np.arange(n_rows), dummy
-    graph = sparse.csr_array((data, indices, indptr), shape=(n_rows, n_cols + n_rows))
+    index_type = np.int32 if n_used + n_rows < 2**31 else np.int64
+    graph: sparse.csr_array | None = None
+    if n_rows <= n_used and degree.min(initial=1) > 0:
+        indptr = np.concatenate([[0], np.cumsum(degree[by_degree])])
+        graph = sparse.csr_array((cost, c.astype(index_type), indptr), shape=(n_rows, n_used))
+        if np.count_nonzero(maximum_bipartite_matching(graph, perm_type="column") >= 0) < n_rows:
+            graph = None  # some row must stay unmatched: it needs its "unmatched" column
+    if graph is None:
+        per_row = degree[by_degree] + 1
+        indptr = np.concatenate([[0], np.cumsum(per_row)])
+        own = indptr[1:] - 1
+        is_edge = np.ones(int(indptr[-1]), dtype=bool)
+        is_edge[own] = False
+        indices = np.empty(int(indptr[-1]), dtype=index_type)
+        data = np.empty(int(indptr[-1]))
+        indices[is_edge], data[is_edge] = c, cost
+        indices[own], data[own] = n_used + np.arange(n_rows), dummy
+        graph = sparse.csr_array((data, indices, indptr), shape=(n_rows, n_used + n_rows))
     _, col = min_weight_full_bipartite_matching(graph)
-    return np.where(col < n_cols, col, -1).astype(np.int64)[position]
+    col = np.asarray(col)
+    ours = np.full(n_rows, -1, dtype=np.int64)  # in the solver's row order
+    matched = col < n_used
+    ours[matched] = used[col[matched]]
+    return ours[position]
 
 
 def _least_fixpoint(
@@ -239,24 +265,28 @@ def solve(
     open_ = ~closed[cols]
     rows, cols, vals = rows[open_], cols[open_], vals[open_]
     for round_no in range(1, max_rounds + 1):
-        order = np.lexsort((cols, rows))
-        rows, cols, vals = rows[order], cols[order], vals[order]
+        # The pairs are sorted by (row, col) here: `_dedupe` returns them in that order.
         w = vals - lo + d
         assignment = _solve_slots(n, capacity, rows, cols, w, unmatched_cost=float(hi - lo + d))
-        unmatched = int(((assignment < 0) & np.isin(np.arange(n), rows)).sum())
+        has_candidate = np.zeros(n, dtype=bool)
+        has_candidate[rows] = True
+        unmatched = int(np.count_nonzero((assignment < 0) & has_candidate))
         free_places = int(capacity.sum() - (assignment >= 0).sum())
         u, v = _prices(n, capacity, rows, cols, w, assignment, eps, high=unmatched >= free_places)
         # A mentor with no capacity can take no one, whatever a pair scores: an infinite price says so.
-        prices = Prices(trainee=u, mentor=np.where(closed, np.inf, v - d + lo), tolerance=tolerance)
+        prices = Prices(
+            trainee=u, mentor=np.where(closed, np.inf, v - d + lo), tolerance=tolerance, assignment=assignment
+        )
         if find_violations is None:
             return Solution(assignment, prices, round_no, len(rows))
         new_rows, new_cols, new_vals = find_violations(prices)
         open_ = ~closed[new_cols]
         new_rows, new_cols, new_vals = new_rows[open_], new_cols[open_], new_vals[open_]
-        if len(new_rows):
-            key_old = rows.astype(np.int64) * m + cols
+        if len(new_rows) and len(rows):
+            key_old = rows.astype(np.int64) * m + cols  # ascending
             key_new = new_rows.astype(np.int64) * m + new_cols
-            fresh = ~np.isin(key_new, key_old)
+            at = np.minimum(np.searchsorted(key_old, key_new), len(key_old) - 1)
+            fresh = key_old[at] != key_new
             new_rows, new_cols, new_vals = new_rows[fresh], new_cols[fresh], new_vals[fresh]
         slack = new_vals - prices.trainee[new_rows] - prices.mentor[new_cols]
         if not len(new_rows) or slack.max() <= tolerance:

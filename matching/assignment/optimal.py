@@ -51,9 +51,16 @@ class SlackFinder:
     """Finds pairs that beat their dual prices, block by block, plus near-misses that help the next solve.
 
     Slack of a pair = score − trainee price − mentor price; a positive slack means the pair could improve the
-    assignment. Each pass adds, for every trainee, the `per_row` pairs of largest slack above −`margin`, and
-    for every mentor about `per_col` such pairs (a threshold estimated from sampled rows). Adding the mentors'
-    side too matters when trainees outnumber places: who gets left out is decided there.
+    assignment. A pass computes the slack of every pair in float32 (half the memory traffic of float64) and
+    returns, for every row with a pair above −`margin`, its `per_row` pairs of largest slack above −`margin`,
+    the pairs above a per-mentor threshold that would give every mentor about `per_col` such pairs (estimated
+    from sampled rows; when trainees outnumber places, who gets left out is decided on the mentors' side), and
+    every pair within 2·err of the row's largest float32 slack, where err bounds the float32 rounding.
+
+    That last rule keeps the proof exact: if a pair's true slack t* beats the tolerance, its float32 slack is
+    ≥ t* − err, and the row's largest float32 slack is ≤ t* + err, so that pair is returned and `exact.solve`
+    (which re-checks every returned pair in float64) sees it. (Choosing only the top `per_row` in float32 let a
+    pair better by 1e-5 slip behind near-ties once; prices near the cardinality offset D round by ~0.03.)
     """
 
     def __init__(
@@ -67,33 +74,36 @@ class SlackFinder:
         per_col: int = 4,
         margin: float = 1.0,
         threads: int = 1,
+        score_bound: float | None = None,
     ) -> None:
         self.blocks, self.n, self.step = blocks, n, step
         self.sample, self.sample_scores = sample, sample_scores
         self.per_row, self.per_col, self.margin, self.threads = per_row, per_col, margin, threads
+        # The largest |score| any block may hold (default: the sample's), for the rounding bound.
+        self.score_bound = _largest_finite(sample_scores) if score_bound is None else abs(score_bound)
+        self._sample_by_mentor: NDArray[np.float32] | None = None  # mentor-major copy, made on first use
 
-    def _column_thresholds(self, u: NDArray[np.floating], v: NDArray[np.floating]) -> NDArray[np.floating]:
+    def _column_thresholds(self, u: NDArray[np.float32], v: NDArray[np.float32]) -> NDArray[np.float32]:
         k = len(self.sample)
         if not k or not self.per_col:
-            return np.full(len(v), np.inf, dtype=v.dtype)
-        # Mentor-major so each mentor's sampled slacks are contiguous for the partition.
-        slack = np.ascontiguousarray(self.sample_scores.T, dtype=v.dtype)
-        slack -= u[self.sample][None, :] + v[:, None]
+            return np.full(len(v), np.inf, dtype=np.float32)
+        if self._sample_by_mentor is None:
+            # Mentor-major so each mentor's sampled slacks are contiguous for the partition.
+            self._sample_by_mentor = np.ascontiguousarray(self.sample_scores.T, dtype=np.float32)
+        slack = self._sample_by_mentor - (u[self.sample][None, :] + v[:, None])
         q = int(np.clip(round(self.per_col * k / max(self.n, 1)), 1, k))
         slack.partition(k - q, axis=1)
-        return np.maximum(slack[:, k - q], v.dtype.type(-self.margin))
+        return np.maximum(slack[:, k - q], np.float32(-self.margin))
 
     def __call__(self, prices: exact.Prices) -> exact.Pairs:
-        # The slack of every pair is computed exactly as `exact.solve` computes it, (score − u) − v in float64:
-        # then a row holding a pair that beats its prices returns that pair (its largest slack), so the proof
-        # can never stop early. (In float32, prices near the cardinality offset D lose ~0.03 points: pairs
-        # better by 1e-5 slipped through and the "optimum" ended up to 3e-5 below the true one.)
-        u, v = prices.trainee.astype(np.float64), prices.mentor.astype(np.float64)
-        # Mentors' thresholds only choose extra near-misses: float32 is plenty there.
-        theta = self._column_thresholds(u.astype(np.float32), v.astype(np.float32)).astype(np.float64)
+        u, v = prices.trainee.astype(np.float32), prices.mentor.astype(np.float32)
+        magnitude = _largest_finite(prices.mentor) + _largest_finite(prices.trainee)
+        # Rounding u and v to float32 and the two subtractions each err by ≤ 2^-24 of their operands.
+        err = 4.0 * 2.0**-24 * (2 * magnitude + self.score_bound) + prices.tolerance
+        pass_ = _Pass(u, v, prices.assignment, self._column_thresholds(u, v), err, self)
         starts = range(0, self.n, self.step)
         local = threading.local()
-        work = lambda r0: self._block(r0, u, v, theta, local)  # noqa: E731
+        work = lambda r0: pass_.block(r0, local)  # noqa: E731
         if self.threads > 1 and len(starts) > 3:
             # Blocks are independent and NumPy releases the GIL in the heavy calls; map keeps their order.
             with ThreadPoolExecutor(max_workers=self.threads) as pool:
@@ -106,46 +116,68 @@ class SlackFinder:
         rows, cols, vals = (np.concatenate(x) for x in zip(*found, strict=True))
         return rows, cols, vals
 
-    def _block(
+
+class _Pass:
+    """One proof pass: the prices in float32 and what to keep from each block."""
+
+    def __init__(
         self,
-        r0: int,
-        u: NDArray[np.floating],
-        v: NDArray[np.floating],
-        theta: NDArray[np.floating],
-        local: threading.local,
-    ) -> exact.Pairs:
+        u: NDArray[np.float32],
+        v: NDArray[np.float32],
+        assignment: NDArray[np.intp],
+        theta: NDArray[np.float32],
+        err: float,
+        finder: SlackFinder,
+    ) -> None:
+        self.u, self.v, self.assignment, self.theta = u, v, assignment, theta
+        self.err = np.float32(err)
+        self.margin = np.float32(max(finder.margin, err))
+        self.blocks, self.n, self.step, self.per_row = finder.blocks, finder.n, finder.step, finder.per_row
+
+    def block(self, r0: int, local: threading.local) -> exact.Pairs:
         r1 = min(self.n, r0 + self.step)
         block = self.blocks(r0, r1)
         b, m = block.shape
         # Scratch reused across this thread's blocks: fresh multi-megabyte temporaries cost page faults.
         if getattr(local, "size", 0) < b * m:
             local.size = b * m
-            local.slack, local.near, local.mask = (
-                np.empty(b * m, np.float64),
-                np.empty(b * m, bool),
-                np.empty(b * m, bool),
-            )
+            local.slack = np.empty(b * m, np.float32)
         slack = local.slack[: b * m].reshape(b, m)
-        near, mask = local.near[: b * m].reshape(b, m), local.mask[: b * m].reshape(b, m)
-        np.subtract(block, u[r0:r1, None], out=slack, dtype=np.float64)
-        np.subtract(slack, v[None, :], out=slack)
-        np.greater(slack, -self.margin, out=near)
-        np.greater_equal(slack, theta[None, :], out=mask)
-        mask &= near
-        # Each row's `per_row` largest slacks, kept only when near: a row with at most that many near pairs
-        # keeps them all, so only the rows with more need a partition.
+        np.subtract(block, self.v[None, :], out=slack, dtype=np.float32)
+        slack -= self.u[r0:r1, None]
+        own = self.assignment[r0:r1]
+        placed = np.flatnonzero(own >= 0)
+        # An assigned pair's slack is 0 by construction: leave it out of the row's best.
+        slack[placed, own[placed]] = -np.inf
+        best = slack.max(axis=1) if m else np.full(b, -np.inf, dtype=np.float32)
+        close = np.flatnonzero(best > -self.margin)  # other rows have no pair worth a look
+        if not len(close) or not m:
+            empty = np.empty(0, dtype=np.intp)
+            return empty, empty, np.empty(0)
+        sub = slack[close]
+        near = sub > -self.margin
+        mask = near & (sub >= self.theta[None, :])
+        # The best `per_row` near pairs: a row with at most that many keeps them all, others need a partition.
         count = np.count_nonzero(near, axis=1)
-        few = np.flatnonzero((count > 0) & (count <= self.per_row))
+        few = np.flatnonzero(count <= self.per_row)
         mask[few] |= near[few]
         many = np.flatnonzero(count > self.per_row)
         if len(many):
-            sub = slack[many]
-            k = min(self.per_row, m)
-            sub.partition(m - k, axis=1)
-            kth = sub[:, m - k]
-            mask[many] |= (slack[many] >= kth[:, None]) & near[many]
+            top = min(self.per_row, m)
+            kth = np.partition(sub[many], m - top, axis=1)[:, m - top]
+            mask[many] |= (sub[many] >= kth[:, None]) & near[many]
+        # Exactness (see SlackFinder): every pair within 2·err of a row's best, where that best could beat 0.
+        doubt = np.flatnonzero(best[close] > -self.err)
+        if len(doubt):
+            mask[doubt] |= sub[doubt] >= (best[close][doubt] - 2 * self.err)[:, None]
         rows, cols = np.nonzero(mask)
+        rows = close[rows]
         return (rows + r0).astype(np.intp), cols.astype(np.intp), block[rows, cols].astype(np.float64)
+
+
+def _largest_finite(values: NDArray[np.floating]) -> float:
+    finite = np.abs(values[np.isfinite(values)])
+    return float(finite.max(initial=0.0))
 
 
 @engine_settings()  # single-threaded BLAS, no huge-page hint: see `runtime`
@@ -193,6 +225,13 @@ def optimal(
         pruner.add(r0, work[r0 : r0 + step])
     spread = max(hi - lo, np.finfo(np.float64).tiny)
     finder = SlackFinder(
-        lambda r0, r1: work[r0:r1], n, step, sample, work[sample], margin=NEAR_MARGIN * spread, threads=threads
+        lambda r0, r1: work[r0:r1],
+        n,
+        step,
+        sample,
+        work[sample],
+        margin=NEAR_MARGIN * spread,
+        threads=threads,
+        score_bound=max(abs(lo), abs(hi)),
     )
     return exact.solve(n, cap, pruner.candidates(), lo, hi, finder, keep_margin=KEEP_MARGIN * spread).assignment

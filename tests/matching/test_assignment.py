@@ -136,6 +136,38 @@ def test_it_is_deterministic_and_the_pruned_proof_finds_pairs_outside_the_candid
     assert outcome(pruned, scores, capacity)[1] == pytest.approx(reference_optimum(scores, capacity)[1], rel=1e-12)
 
 
+@pytest.mark.parametrize("magnitude", [0.3, 1.2e6 + 0.3])
+def test_a_proof_pass_in_float32_still_returns_a_pair_that_beats_its_prices_by_a_hair(magnitude: float) -> None:
+    # 64 pairs whose slacks float32 cannot order (all within ~1e-6 of 0; in the second case the prices are near
+    # the cardinality offset, as when a mentor has a free place, and float32 rounds them by up to 0.06), only one
+    # truly beats its prices (by 3e-6), and the pass keeps one pair per row: that pair must still come back, or
+    # the proof could stop a step early. (Without the 2·err rule the second case loses it: checked.)
+    from matching.assignment.exact import Prices
+    from matching.assignment.optimal import SlackFinder
+
+    rng = np.random.default_rng(0)
+    m = 64
+    scores = (64 + rng.random((1, m)) * 60).astype(np.float32)
+    slack = -rng.random(m) * 1e-6
+    slack[37] = 3e-6
+    u = np.array([magnitude])
+    v = scores[0].astype(np.float64) - u[0] - slack
+    finder = SlackFinder(
+        lambda r0, r1: scores[r0:r1],
+        1,
+        1,
+        np.empty(0, dtype=np.intp),
+        np.empty((0, m), dtype=np.float32),
+        per_row=1,
+        per_col=0,
+        score_bound=100.0,
+    )
+    rows, cols, vals = finder(Prices(u, v, tolerance=1e-9, assignment=np.array([-1])))
+    assert 37 in cols.tolist()
+    true_slack = vals - u[rows] - v[cols]
+    assert true_slack.max() == pytest.approx(3e-6, rel=1e-3)
+
+
 @pytest.mark.parametrize(
     ("scores", "capacity", "message"),
     [
