@@ -81,16 +81,14 @@ class SlackFinder:
         self.per_row, self.per_col, self.margin, self.threads = per_row, per_col, margin, threads
         # The largest |score| any block may hold (default: the sample's), for the rounding bound.
         self.score_bound = _largest_finite(sample_scores) if score_bound is None else abs(score_bound)
-        self._sample_by_mentor: NDArray[np.float32] | None = None  # mentor-major copy, made on first use
 
     def _column_thresholds(self, u: NDArray[np.float32], v: NDArray[np.float32]) -> NDArray[np.float32]:
         k = len(self.sample)
         if not k or not self.per_col:
             return np.full(len(v), np.inf, dtype=np.float32)
-        if self._sample_by_mentor is None:
-            # Mentor-major so each mentor's sampled slacks are contiguous for the partition.
-            self._sample_by_mentor = np.ascontiguousarray(self.sample_scores.T, dtype=np.float32)
-        slack = self._sample_by_mentor - (u[self.sample][None, :] + v[:, None])
+        # Mentor-major so each mentor's sampled slacks are contiguous for the partition.
+        slack = np.ascontiguousarray(self.sample_scores.T, dtype=np.float32)
+        slack -= u[self.sample][None, :] + v[:, None]
         q = int(np.clip(round(self.per_col * k / max(self.n, 1)), 1, k))
         slack.partition(k - q, axis=1)
         return np.maximum(slack[:, k - q], np.float32(-self.margin))
