@@ -86,12 +86,19 @@ class SlackFinder:
         k = len(self.sample)
         if not k or not self.per_col:
             return np.full(len(v), np.inf, dtype=np.float32)
-        # Mentor-major so each mentor's sampled slacks are contiguous for the partition.
-        slack = np.ascontiguousarray(self.sample_scores.T, dtype=np.float32)
-        slack -= u[self.sample][None, :] + v[:, None]
         q = int(np.clip(round(self.per_col * k / max(self.n, 1)), 1, k))
-        slack.partition(k - q, axis=1)
-        return np.maximum(slack[:, k - q], np.float32(-self.margin))
+        u_sample = u[self.sample][None, :]
+        theta = np.empty(len(v), dtype=np.float32)
+        # A few hundred mentors at a time (a whole sample × mentors copy was 2 × 32 MB at 20k × 4k), each
+        # mentor-major so its sampled slacks are contiguous for the partition.
+        for j0 in range(0, len(v), 512):
+            j1 = min(len(v), j0 + 512)
+            slack = np.ascontiguousarray(self.sample_scores[:, j0:j1].T, dtype=np.float32)
+            slack -= u_sample
+            slack -= v[j0:j1, None]
+            slack.partition(k - q, axis=1)
+            theta[j0:j1] = slack[:, k - q]
+        return np.maximum(theta, np.float32(-self.margin))
 
     def __call__(self, prices: exact.Prices) -> exact.Pairs:
         u, v = prices.trainee.astype(np.float32), prices.mentor.astype(np.float32)
