@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from matching.assignment.stable import Prefs, padded
+from matching.assignment.stable import Prefs, entries, padded
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def blocking_pairs(assignment: ArrayLike, trainee_prefs: Prefs, mentor_prefs: Pr
     cap = np.asarray(capacity, dtype=np.int64)
     n, m = len(a), len(cap)
     t_table = padded(trainee_prefs, m, "Trainee")
-    m_table = padded(mentor_prefs, n, "Mentor")
+    listed = entries(mentor_prefs, n, "Mentor")
     rows, pos = np.nonzero(t_table >= 0)
     mentor = t_table[rows, pos]
     # Position of the current mentor in the trainee's list (unmatched: after every entry).
@@ -56,10 +56,10 @@ def blocking_pairs(assignment: ArrayLike, trainee_prefs: Prefs, mentor_prefs: Pr
     prefers = pos < current[rows]
     rows, mentor = rows[prefers], mentor[prefers]
     # Mentor's rank of each trainee, and of their worst current mentee.
-    mr, mp = np.nonzero(m_table >= 0)
+    mr, mp = listed.rows, listed.pos
     if not len(mr):
         return 0  # no mentor finds anyone acceptable
-    keys = mr * n + m_table[mr, mp]
+    keys = mr * n + listed.values
     order = np.argsort(keys)
     keys, ranks = keys[order], mp[order]
     wanted = mentor * n + rows

@@ -8,6 +8,7 @@ the trainee-optimal stable matching. Each round is a few array operations, not a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -44,6 +45,49 @@ def padded(prefs: Prefs, other_side: int, label: str) -> NDArray[np.int64]:
     return table
 
 
+@dataclass(frozen=True)
+class Entries:
+    """The real entries of preference lists, flat: list `rows[k]` names `values[k]` at position `pos[k]`."""
+
+    rows: NDArray[np.int64]
+    pos: NDArray[np.int64]
+    values: NDArray[np.int64]
+    lists: int
+
+
+def entries(prefs: Prefs, other_side: int, label: str) -> Entries:
+    """Preference lists as flat entries, validated as `padded` validates them.
+
+    For lists of very different lengths (a popular mentor lists 2,600 trainees, the average 250), padding to
+    the longest cost 4,000 × 2,600 cells and a sort of all of them: 0.4–0.7 s of a 1 s deferred acceptance.
+    """
+    if isinstance(prefs, np.ndarray) and prefs.ndim == 2:
+        table = padded(prefs, other_side, label)
+        rows, pos = np.nonzero(table >= 0)
+        return Entries(rows.astype(np.int64), pos.astype(np.int64), table[rows, pos], table.shape[0])
+    lists = [np.asarray(p, dtype=np.int64).reshape(-1) for p in prefs]
+    lengths = np.fromiter((len(p) for p in lists), dtype=np.int64, count=len(lists))
+    flat = np.concatenate(lists) if lists else np.empty(0, dtype=np.int64)
+    rows = np.repeat(np.arange(len(lists), dtype=np.int64), lengths)
+    pos = np.arange(len(flat), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    if (flat >= other_side).any():
+        raise ValueError(f"{label} preferences name an index outside 0..{other_side - 1}.")
+    if (flat < -1).any():
+        raise ValueError(f"{label} preferences hold a negative index (only -1 may pad a row).")
+    real = flat >= 0
+    first_pad = np.full(len(lists), np.iinfo(np.int64).max)
+    np.minimum.at(first_pad, rows[~real], pos[~real])
+    last_real = np.full(len(lists), -1)
+    np.maximum.at(last_real, rows[real], pos[real])
+    if (first_pad < last_real).any():
+        raise ValueError(f"{label} preferences have -1 padding before a real entry.")
+    rows, pos, flat = rows[real], pos[real], flat[real]
+    keys = np.sort(rows * (int(flat.max(initial=0)) + 1) + flat)
+    if (keys[1:] == keys[:-1]).any():
+        raise ValueError(f"{label} preferences list the same person twice.")
+    return Entries(rows, pos, flat, len(lists))
+
+
 def stable(trainee_prefs: Prefs, mentor_prefs: Prefs, capacity: ArrayLike) -> NDArray[np.intp]:
     """Trainee-optimal stable assignment: each trainee's mentor index, or -1.
 
@@ -56,18 +100,18 @@ def stable(trainee_prefs: Prefs, mentor_prefs: Prefs, capacity: ArrayLike) -> ND
     if cap.size and cap.min() < 0:
         raise ValueError("capacity must not be negative.")
     m = len(cap)
-    mentor_table = padded(mentor_prefs, 1 << 62, "Mentor")
-    if mentor_table.shape[0] != m:
-        raise ValueError(f"mentor_prefs has {mentor_table.shape[0]} lists but capacity has {m} mentors.")
+    listed = entries(mentor_prefs, 1 << 62, "Mentor")
+    if listed.lists != m:
+        raise ValueError(f"mentor_prefs has {listed.lists} lists but capacity has {m} mentors.")
     table = padded(trainee_prefs, m, "Trainee")
     n = table.shape[0]
-    if (mentor_table >= n).any():
+    if (listed.values >= n).any():
         raise ValueError(f"Mentor preferences name an index outside 0..{n - 1}.")
     cap = cap.astype(np.int64)
 
     # Each mentor's rank of each trainee they listed, looked up for every entry of the trainees' lists.
-    m_rows, m_pos = np.nonzero(mentor_table >= 0)
-    keys = m_rows * n + mentor_table[m_rows, m_pos]
+    m_pos = listed.pos
+    keys = listed.rows * n + listed.values
     order = np.argsort(keys)
     keys, ranks = keys[order], m_pos[order]
     t_rows, t_pos = np.nonzero(table >= 0)

@@ -220,6 +220,16 @@ def test_stable_refuses_duplicates_and_unknown_indexes() -> None:
         stable([[3]], [[0]], [1])
     with pytest.raises(ValueError, match="negative"):
         stable([[0]], [[0]], [-1])
+    # Mentors' lists of different lengths (kept flat, not padded): the same refusals, nothing half-done.
+    with pytest.raises(ValueError, match="Mentor preferences list the same person twice"):
+        stable([[0], [0]], [[1, 0, 1], []], [1, 1])
+    with pytest.raises(ValueError, match="Mentor preferences name an index outside 0..1"):
+        stable([[0], [0]], [[0, 1, 2], []], [1, 1])
+    with pytest.raises(ValueError, match="Mentor preferences hold a negative index"):
+        stable([[0], [0]], [[0, -2], [1]], [1, 1])
+    with pytest.raises(ValueError, match="Mentor preferences have -1 padding before a real entry"):
+        stable([[0], [0]], [[0, -1, 1], [1]], [1, 1])
+    assert stable([[0], [0]], [[1, 0, -1], []], [1, 1]).tolist() == [-1, 0]  # trailing -1 is padding
 
 
 def test_preferences_put_the_ranked_shortlist_first_then_scores_with_ties_by_index() -> None:
