@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from matching.assignment.fast import nonzero2d
 from matching.assignment.stable import Prefs, entries, padded
 
 
@@ -47,11 +48,11 @@ def blocking_pairs(assignment: ArrayLike, trainee_prefs: Prefs, mentor_prefs: Pr
     n, m = len(a), len(cap)
     t_table = padded(trainee_prefs, m, "Trainee")
     listed = entries(mentor_prefs, n, "Mentor")
-    rows, pos = np.nonzero(t_table >= 0)
+    rows, pos = nonzero2d(t_table >= 0)
     mentor = t_table[rows, pos]
     # Position of the current mentor in the trainee's list (unmatched: after every entry).
     current = np.full(n, t_table.shape[1], dtype=np.int64)
-    r_match, p_match = np.nonzero((t_table >= 0) & (t_table == a[:, None]))
+    r_match, p_match = nonzero2d((t_table >= 0) & (t_table == a[:, None]))
     current[r_match] = p_match
     prefers = pos < current[rows]
     rows, mentor = rows[prefers], mentor[prefers]
@@ -117,7 +118,7 @@ def round_quality(
     if trainee_prefs is not None:
         table = padded(trainee_prefs, m, "Trainee")
         rank = np.zeros(n, dtype=np.int64)
-        hit_rows, hit_pos = np.nonzero((table >= 0) & (table == a[:, None]))
+        hit_rows, hit_pos = nonzero2d((table >= 0) & (table == a[:, None]))
         rank[matched] = table.shape[1] + 1
         rank[hit_rows] = hit_pos + 1
     could = int(np.asarray(eligible, dtype=bool).sum())

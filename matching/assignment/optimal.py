@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import exact
+from .fast import nonzero2d
 from .pruning import Pruner, column_thresholds
 from .runtime import engine_settings
 
@@ -155,28 +156,26 @@ class _Pass:
         # An assigned pair's slack is 0 by construction: leave it out of the row's best.
         slack[placed, own[placed]] = -np.inf
         best = slack.max(axis=1) if m else np.full(b, -np.inf, dtype=np.float32)
-        close = np.flatnonzero(best > -self.margin)  # other rows have no pair worth a look
-        if not len(close) or not m:
+        # Only pairs above a row's floor can be kept: near ones (slack > −margin) and, where the row's best
+        # could beat 0, those within 2·err of that best. One compare and one nonzero find them all.
+        doubt = best > -self.err
+        floor = np.where(doubt, np.minimum(-self.margin, best - 2 * self.err), -self.margin)
+        rows, cols = nonzero2d(slack > floor[:, None])
+        if not len(rows):
             empty = np.empty(0, dtype=np.intp)
             return empty, empty, np.empty(0)
-        sub = slack[close]
-        near = sub > -self.margin
-        mask = near & (sub >= self.theta[None, :])
-        # The best `per_row` near pairs: a row with at most that many keeps them all, others need a partition.
-        count = np.count_nonzero(near, axis=1)
-        few = np.flatnonzero(count <= self.per_row)
-        mask[few] |= near[few]
-        many = np.flatnonzero(count > self.per_row)
-        if len(many):
-            top = min(self.per_row, m)
-            kth = np.partition(sub[many], m - top, axis=1)[:, m - top]
-            mask[many] |= (sub[many] >= kth[:, None]) & near[many]
-        # Exactness (see SlackFinder): every pair within 2·err of a row's best, where that best could beat 0.
-        doubt = np.flatnonzero(best[close] > -self.err)
-        if len(doubt):
-            mask[doubt] |= sub[doubt] >= (best[close][doubt] - 2 * self.err)[:, None]
-        rows, cols = np.nonzero(mask)
-        rows = close[rows]
+        val = slack[rows, cols]
+        near = val > -self.margin
+        keep = near & (val >= self.theta[cols])  # the mentor's side
+        keep |= doubt[rows] & (val >= best[rows] - 2 * self.err)  # exactness (see SlackFinder)
+        # The row's `per_row` largest near slacks: nonzero gave each row's pairs together, so one sort by
+        # (row, −slack) ranks them within their row.
+        order = np.lexsort((-val, rows))
+        first = np.searchsorted(rows[order], rows[order], side="left")
+        rank = np.empty(len(rows), dtype=np.int64)
+        rank[order] = np.arange(len(rows)) - first
+        keep |= near & (rank < self.per_row)
+        rows, cols = rows[keep], cols[keep]
         return (rows + r0).astype(np.intp), cols.astype(np.intp), block[rows, cols].astype(np.float64)
 
 
@@ -217,7 +216,7 @@ def optimal(
     if prune is None:
         prune = n * m > DENSE_PAIRS
     if not prune:
-        rows, cols = np.nonzero(allowed)
+        rows, cols = nonzero2d(allowed)
         pairs = (rows.astype(np.intp), cols.astype(np.intp), s[rows, cols].astype(np.float64))
         return exact.solve(n, cap, pairs, lo, hi, None).assignment
     # Closed mentors and excluded pairs are left out of the blocks as -inf.

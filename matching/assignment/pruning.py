@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .exact import Pairs
+from .fast import nonzero2d
 
 #: Any allowed (finite) score is at least this; excluded pairs are -inf.
 FLOOR = float(np.finfo(np.float32).min)
@@ -69,7 +70,7 @@ class Pruner:
         mask |= np.greater_equal(block, self._col_bound32[None, :], out=other)
         lo, hi = np.searchsorted(self._forced_rows, [r0, r0 + b])
         mask[self._forced_rows[lo:hi] - r0, self._forced_cols[lo:hi]] = True
-        rows, cols = np.nonzero(mask)
+        rows, cols = nonzero2d(mask)
         values = block[rows, cols].astype(np.float64)
         finite = values > FLOOR  # excluded pairs (-inf) are never candidates
         part = ((rows[finite] + r0).astype(np.intp), cols[finite].astype(np.intp), values[finite])

@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .fast import nonzero2d
+
 #: Preferences: one list per person of acceptable indices on the other side, best first. A 2-D int array
 #: padded with -1 is accepted too (what `prefs_from_scores` returns for trainees).
 Prefs = Sequence[Sequence[int]] | Sequence[NDArray[np.integer[Any]]] | NDArray[np.integer[Any]]
@@ -63,7 +65,7 @@ def entries(prefs: Prefs, other_side: int, label: str) -> Entries:
     """
     if isinstance(prefs, np.ndarray) and prefs.ndim == 2:
         table = padded(prefs, other_side, label)
-        rows, pos = np.nonzero(table >= 0)
+        rows, pos = nonzero2d(table >= 0)
         return Entries(rows.astype(np.int64), pos.astype(np.int64), table[rows, pos], table.shape[0])
     lists = [np.asarray(p, dtype=np.int64).reshape(-1) for p in prefs]
     lengths = np.fromiter((len(p) for p in lists), dtype=np.int64, count=len(lists))
@@ -114,7 +116,7 @@ def stable(trainee_prefs: Prefs, mentor_prefs: Prefs, capacity: ArrayLike) -> ND
     keys = listed.rows * n + listed.values
     order = np.argsort(keys)
     keys, ranks = keys[order], m_pos[order]
-    t_rows, t_pos = np.nonzero(table >= 0)
+    t_rows, t_pos = nonzero2d(table >= 0)
     wanted = table[t_rows, t_pos] * n + t_rows
     # Look the entries up in sorted order: searchsorted is several times faster on sorted queries.
     by_key = np.argsort(wanted, kind="stable")

@@ -345,3 +345,14 @@ def test_scoring_into_a_given_block_gives_the_same_bits_as_scoring_into_a_fresh_
     assert again is given
     assert np.array_equal(fresh, given)
     assert np.array_equal(fresh, twice)
+
+
+@pytest.mark.parametrize("shape", [(0, 0), (0, 5), (5, 0), (1, 1), (7, 13), (262, 400)])
+def test_the_fast_2d_nonzero_gives_numpys_pairs_in_numpys_order(shape: tuple[int, int]) -> None:
+    from matching.assignment.fast import nonzero2d
+
+    rng = np.random.default_rng(sum(shape))
+    mask = rng.random(shape) < 0.3
+    for m in (mask, mask[:, ::2], mask.T):  # contiguous, strided and transposed views
+        got, want = nonzero2d(m), np.nonzero(m)
+        assert [x.tolist() for x in got] == [x.tolist() for x in want]
