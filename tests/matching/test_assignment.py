@@ -223,7 +223,7 @@ def test_stable_refuses_duplicates_and_unknown_indexes() -> None:
     # Mentors' lists of different lengths (kept flat, not padded): the same refusals, nothing half-done.
     with pytest.raises(ValueError, match="Mentor preferences list the same person twice"):
         stable([[0], [0]], [[1, 0, 1], []], [1, 1])
-    with pytest.raises(ValueError, match="Mentor preferences name an index outside 0..1"):
+    with pytest.raises(ValueError, match=r"Mentor preferences name an index outside 0\.\.1"):
         stable([[0], [0]], [[0, 1, 2], []], [1, 1])
     with pytest.raises(ValueError, match="Mentor preferences hold a negative index"):
         stable([[0], [0]], [[0, -2], [1]], [1, 1])
