@@ -110,6 +110,27 @@ def test_it_equals_the_all_pairs_optimum_and_never_breaks_capacity_or_exclusions
     assert total == pytest.approx(best_total, rel=1e-9, abs=1e-6)
 
 
+@pytest.mark.parametrize("shared_limit", [0, 10**9])
+def test_rows_left_unmatched_get_private_or_shared_unmatched_columns_with_the_same_optimum(
+    shared_limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Over- and under-subscribed instances where some rows of the solver must stay unmatched (excluded pairs,
+    # closed mentors), solved once with one private "unmatched" column per row and once with K shared ones.
+    import sys
+
+    monkeypatch.setattr(sys.modules["matching.assignment.exact"], "SHARED_DUMMY_EDGES", shared_limit)
+    rng = np.random.default_rng(11)
+    for _ in range(60):  # with this many exclusions 32 of the 60 need "unmatched" columns (counted once)
+        n, m = int(rng.integers(2, 30)), int(rng.integers(2, 12))
+        scores = np.round(rng.random((n, m)) * 20, 1)
+        scores[rng.random((n, m)) < 0.85] = -np.inf
+        capacity = rng.integers(0, 4, m)
+        matched, total = outcome(optimal(scores, capacity, prune=False), scores, capacity)
+        best_matched, best_total = reference_optimum(scores, capacity)
+        assert matched == best_matched
+        assert total == pytest.approx(best_total, rel=1e-9, abs=1e-6)
+
+
 @settings(max_examples=60, deadline=None)
 @given(instances())
 def test_it_is_never_worse_than_a_greedy_assignment(instance) -> None:
