@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -13,6 +14,8 @@ from . import exact
 from .fast import nonzero2d
 from .pruning import Pruner, column_thresholds
 from .runtime import engine_settings
+
+T = TypeVar("T")
 
 #: Below this many pairs all allowed pairs go to the solver at once; above it, prune and prove.
 DENSE_PAIRS = 250_000
@@ -90,15 +93,18 @@ class SlackFinder:
         q = int(np.clip(round(self.per_col * k / max(self.n, 1)), 1, k))
         u_sample = u[self.sample][None, :]
         theta = np.empty(len(v), dtype=np.float32)
-        # A few hundred mentors at a time (a whole sample × mentors copy was 2 × 32 MB at 20k × 4k), each
-        # mentor-major so its sampled slacks are contiguous for the partition.
-        for j0 in range(0, len(v), 512):
+
+        def chunk(j0: int) -> None:
             j1 = min(len(v), j0 + 512)
             slack = np.ascontiguousarray(self.sample_scores[:, j0:j1].T, dtype=np.float32)
             slack -= u_sample
             slack -= v[j0:j1, None]
             slack.partition(k - q, axis=1)
             theta[j0:j1] = slack[:, k - q]
+
+        # A few hundred mentors at a time (a whole sample × mentors copy was 2 × 32 MB at 20k × 4k), each
+        # mentor-major so its sampled slacks are contiguous for the partition; on the pass's threads.
+        _run(chunk, range(0, len(v), 512), self.threads)
         return np.maximum(theta, np.float32(-self.margin))
 
     def __call__(self, prices: exact.Prices) -> exact.Pairs:
@@ -107,15 +113,8 @@ class SlackFinder:
         # Rounding u and v to float32 and the two subtractions each err by ≤ 2^-24 of their operands.
         err = 4.0 * 2.0**-24 * (2 * magnitude + self.score_bound) + prices.tolerance
         pass_ = _Pass(u, v, prices.assignment, self._column_thresholds(u, v), err, self)
-        starts = range(0, self.n, self.step)
         local = threading.local()
-        work = lambda r0: pass_.block(r0, local)  # noqa: E731
-        if self.threads > 1 and len(starts) > 3:
-            # Blocks are independent and NumPy releases the GIL in the heavy calls; map keeps their order.
-            with ThreadPoolExecutor(max_workers=self.threads) as pool:
-                found = list(pool.map(work, starts))
-        else:
-            found = [work(r0) for r0 in starts]
+        found = _run(lambda r0: pass_.block(r0, local), range(0, self.n, self.step), self.threads)
         if not found:
             empty = np.empty(0, dtype=np.intp)
             return empty, empty, np.empty(0)
@@ -177,6 +176,15 @@ class _Pass:
         keep |= near & (rank < self.per_row)
         rows, cols = rows[keep], cols[keep]
         return (rows + r0).astype(np.intp), cols.astype(np.intp), block[rows, cols].astype(np.float64)
+
+
+def _run(work: Callable[[int], T], starts: range, threads: int) -> list[T]:
+    """`work` on every start, in order; on `threads` threads when there are enough starts to share (the pieces
+    are independent and NumPy releases the GIL in the heavy calls)."""
+    if threads > 1 and len(starts) > 3:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            return list(pool.map(work, starts))
+    return [work(r0) for r0 in starts]
 
 
 def _largest_finite(values: NDArray[np.floating]) -> float:
