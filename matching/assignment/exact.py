@@ -186,8 +186,8 @@ def _min_cost_matching(
 
 
 def _with_unmatched_columns(graph: sparse.csr_array, left_out: int, dummy: float) -> sparse.csr_array:
-    """The graph plus "unmatched" columns: `left_out` shared by every row, or one private per row if that is
-    fewer edges than SHARED_DUMMY_EDGES allows."""
+    """The graph plus "unmatched" columns: `left_out` of them open to every row while that adds at most
+    SHARED_DUMMY_EDGES edges, otherwise one private column per row."""
     n_rows, n_cols = graph.shape
     shared = left_out * n_rows <= SHARED_DUMMY_EDGES
     extra = left_out if shared else 1

@@ -105,8 +105,8 @@ def stable(trainee_prefs: Prefs, mentor_prefs: Prefs, capacity: ArrayLike) -> ND
     listed = entries(mentor_prefs, 1 << 62, "Mentor")
     if listed.lists != m:
         raise ValueError(f"mentor_prefs has {listed.lists} lists but capacity has {m} mentors.")
-    table = padded(trainee_prefs, m, "Trainee")
-    n = table.shape[0]
+    wants = entries(trainee_prefs, m, "Trainee")
+    n = wants.lists
     if (listed.values >= n).any():
         raise ValueError(f"Mentor preferences name an index outside 0..{n - 1}.")
     cap = cap.astype(np.int64)
@@ -116,22 +116,22 @@ def stable(trainee_prefs: Prefs, mentor_prefs: Prefs, capacity: ArrayLike) -> ND
     keys = listed.rows * n + listed.values
     order = np.argsort(keys)
     keys, ranks = keys[order], m_pos[order]
-    t_rows, t_pos = nonzero2d(table >= 0)
-    wanted = table[t_rows, t_pos] * n + t_rows
+    t_rows, t_mentor = wants.rows, wants.values  # in each trainee's order
+    wanted = t_mentor * n + t_rows
     # Look the entries up in sorted order: searchsorted is several times faster on sorted queries.
     by_key = np.argsort(wanted, kind="stable")
     at = np.empty(len(wanted), dtype=np.intp)
     at[by_key] = np.minimum(np.searchsorted(keys, wanted[by_key]), max(len(keys) - 1, 0))
     mutual = (keys[at] == wanted) if len(keys) else np.zeros(len(wanted), dtype=bool)
-    mutual &= cap[table[t_rows, t_pos]] > 0
+    mutual &= cap[t_mentor] > 0
     # Keep only mutually acceptable entries, in each trainee's order, packed to the left.
-    t_rows, t_pos, at = t_rows[mutual], t_pos[mutual], at[mutual]
+    t_rows, t_mentor, at = t_rows[mutual], t_mentor[mutual], at[mutual]
     length = np.bincount(t_rows, minlength=n)
     slot = np.arange(len(t_rows)) - np.repeat(np.cumsum(length) - length, length)
     width = int(length.max(initial=0))
     choice = np.full((n, max(width, 1)), -1, dtype=np.int64)
     rank_of = np.zeros((n, max(width, 1)), dtype=np.int64)
-    choice[t_rows, slot] = table[t_rows, t_pos]
+    choice[t_rows, slot] = t_mentor
     rank_of[t_rows, slot] = ranks[at]
 
     held = np.full(n, -1, dtype=np.int64)  # mentor currently holding each trainee
