@@ -7,16 +7,10 @@ from typing import Any
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-COMPONENT_LABELS: dict[str, str] = {
-    "specialty": "Specialty fit",
-    "career_stage": "Career stage",
-    "focus_areas": "Focus areas",
-    "language": "Shared language",
-    "time_zone": "Time zone",
-    "meeting_format": "Meeting format",
-    "institution": "Institution",
-    "shortlist": "Trainee's shortlist",
-}
+from matching.selectors.explaining import LABELS
+
+#: The trainees' labels (`selectors.explaining.LABELS`), worded for a coordinator where they differ.
+COMPONENT_LABELS: dict[str, str] = {**LABELS, "specialty": "Specialty fit", "shortlist": "Trainee's shortlist"}
 
 
 def _rows(breakdown: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
