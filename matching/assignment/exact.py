@@ -116,8 +116,8 @@ def _min_cost_matching(
     """A maximum matching of least cost between copies of the a-side and copies of the b-side nodes.
 
     Pair k joins every copy of a[k] to every copy of b[k] at cost[k] (one side has one copy per node here:
-    trainees; the other, its capacity: mentors' slots). Returns, for each a-copy the solver matched, its
-    a-node and its b-node (-1 where it stayed unmatched); a-copies with no pair are left out.
+    trainees; the other, its capacity: mentors' slots). Returns, for each a-copy that has a pair, its a-node
+    and the b-node it is matched to (-1 where it stayed unmatched); a-copies with no pair are left out.
 
     SciPy's sparse LAPJV places every row of a rectangular problem by a shortest-path search that starts by
     clearing, and then repeatedly scans, one entry per column: its time grows with rows × columns more than
