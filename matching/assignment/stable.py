@@ -14,15 +14,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .fast import nonzero2d
-
 #: Preferences: one list per person of acceptable indices on the other side, best first. A 2-D int array
 #: padded with -1 is accepted too (what `prefs_from_scores` returns for trainees).
 Prefs = Sequence[Sequence[int]] | Sequence[NDArray[np.integer[Any]]] | NDArray[np.integer[Any]]
 
 
 def padded(prefs: Prefs, other_side: int, label: str) -> NDArray[np.int64]:
-    """Preference lists as an N × L int64 array padded with -1, validated."""
+    """Preference lists as an N × L int64 array padded with -1, validated (by `entries`)."""
     if isinstance(prefs, np.ndarray) and prefs.ndim == 2:
         table = prefs.astype(np.int64, copy=False)
     else:
@@ -33,17 +31,7 @@ def padded(prefs: Prefs, other_side: int, label: str) -> NDArray[np.int64]:
         if width and len(lists):
             mask = np.arange(width)[None, :] < lengths[:, None]
             table[mask] = np.concatenate(lists) if lists else []
-    valid = table >= 0
-    if (table >= other_side).any():
-        raise ValueError(f"{label} preferences name an index outside 0..{other_side - 1}.")
-    if (table < -1).any():
-        raise ValueError(f"{label} preferences hold a negative index (only -1 may pad a row).")
-    # Padding must come after the real entries, and nobody may be listed twice in one list.
-    if (valid[:, 1:] & ~valid[:, :-1]).any():
-        raise ValueError(f"{label} preferences have -1 padding before a real entry.")
-    ordered = np.sort(np.where(valid, table, -1 - np.arange(table.shape[1])[None, :]), axis=1)
-    if (ordered[:, 1:] == ordered[:, :-1]).any():
-        raise ValueError(f"{label} preferences list the same person twice.")
+    entries(table, other_side, label)
     return table
 
 
@@ -58,28 +46,30 @@ class Entries:
 
 
 def entries(prefs: Prefs, other_side: int, label: str) -> Entries:
-    """Preference lists as flat entries, validated as `padded` validates them.
+    """Preference lists as flat entries, validated: indices in 0..other_side − 1, -1 only as padding after a
+    list's real entries, nobody twice in one list (ValueError naming `label` otherwise). The one validator of
+    preferences: `padded` calls it too.
 
     For lists of very different lengths (a popular mentor lists 2,600 trainees, the average 250), padding to
     the longest cost 4,000 × 2,600 cells and a sort of all of them: 0.4–0.7 s of a 1 s deferred acceptance.
     """
     if isinstance(prefs, np.ndarray) and prefs.ndim == 2:
-        table = padded(prefs, other_side, label)
-        rows, pos = nonzero2d(table >= 0)
-        return Entries(rows.astype(np.int64), pos.astype(np.int64), table[rows, pos], table.shape[0])
-    lists = [np.asarray(p, dtype=np.int64).reshape(-1) for p in prefs]
-    lengths = np.fromiter((len(p) for p in lists), dtype=np.int64, count=len(lists))
-    flat = np.concatenate(lists) if lists else np.empty(0, dtype=np.int64)
-    rows = np.repeat(np.arange(len(lists), dtype=np.int64), lengths)
+        flat = prefs.astype(np.int64, copy=False).reshape(-1)
+        lengths = np.full(prefs.shape[0], prefs.shape[1], dtype=np.int64)
+    else:
+        lists = [np.asarray(p, dtype=np.int64).reshape(-1) for p in prefs]
+        lengths = np.fromiter((len(p) for p in lists), dtype=np.int64, count=len(lists))
+        flat = np.concatenate(lists) if lists else np.empty(0, dtype=np.int64)
+    rows = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
     pos = np.arange(len(flat), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     if (flat >= other_side).any():
         raise ValueError(f"{label} preferences name an index outside 0..{other_side - 1}.")
     if (flat < -1).any():
         raise ValueError(f"{label} preferences hold a negative index (only -1 may pad a row).")
     real = flat >= 0
-    first_pad = np.full(len(lists), np.iinfo(np.int64).max)
+    first_pad = np.full(len(lengths), np.iinfo(np.int64).max)
     np.minimum.at(first_pad, rows[~real], pos[~real])
-    last_real = np.full(len(lists), -1)
+    last_real = np.full(len(lengths), -1)
     np.maximum.at(last_real, rows[real], pos[real])
     if (first_pad < last_real).any():
         raise ValueError(f"{label} preferences have -1 padding before a real entry.")
@@ -87,7 +77,7 @@ def entries(prefs: Prefs, other_side: int, label: str) -> Entries:
     keys = np.sort(rows * (int(flat.max(initial=0)) + 1) + flat)
     if (keys[1:] == keys[:-1]).any():
         raise ValueError(f"{label} preferences list the same person twice.")
-    return Entries(rows, pos, flat, len(lists))
+    return Entries(rows, pos, flat, len(lengths))
 
 
 def stable(trainee_prefs: Prefs, mentor_prefs: Prefs, capacity: ArrayLike) -> NDArray[np.intp]:
