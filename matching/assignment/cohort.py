@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -25,7 +24,7 @@ from . import exact
 from .optimal import KEEP_MARGIN, NEAR_MARGIN, SAMPLE_ROWS, SlackFinder
 from .prefs import prefs_from_pairs
 from .pruning import Pruner, column_thresholds
-from .runtime import engine_settings
+from .runtime import engine_settings, run_pieces
 from .stable import stable
 
 SCORE_LO, SCORE_HI = 0.0, 100.0
@@ -42,18 +41,6 @@ class CohortResult:
     method: str
     rounds: int
     candidates: int
-
-
-def _run_blocks(n: int, step: int, work: Callable[[int, int], None], threads: int) -> None:
-    starts = list(range(0, n, step))
-    if threads <= 1 or len(starts) < 4:
-        for r0 in starts:
-            work(r0, min(n, r0 + step))
-        return
-    # NumPy and BLAS release the GIL in the heavy calls, so two threads use both cores.
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        for _ in pool.map(lambda r0: work(r0, min(n, r0 + step)), starts):
-            pass
 
 
 def assign_cohort(
@@ -156,7 +143,8 @@ def _assign_cohort(
         eligible[r0:r1] = np.isfinite(total).any(axis=1)
         pruner.add(r0, total)
 
-    _run_blocks(n, step, first_pass, threads)
+    # NumPy and BLAS release the GIL in the heavy calls, so two threads use both cores.
+    run_pieces(lambda r0: first_pass(r0, min(n, r0 + step)), range(0, n, step), threads)
     rows, cols, values = pruner.candidates()
 
     t_prefs: NDArray[np.int64] | None = None

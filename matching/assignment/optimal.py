@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -13,9 +11,7 @@ from numpy.typing import ArrayLike, NDArray
 from . import exact
 from .fast import nonzero2d
 from .pruning import Pruner, column_thresholds
-from .runtime import engine_settings
-
-T = TypeVar("T")
+from .runtime import engine_settings, run_pieces
 
 #: Below this many pairs all allowed pairs go to the solver at once; above it, prune and prove.
 DENSE_PAIRS = 250_000
@@ -104,7 +100,7 @@ class SlackFinder:
 
         # A few hundred mentors at a time (a whole sample × mentors copy was 2 × 32 MB at 20k × 4k), each
         # mentor-major so its sampled slacks are contiguous for the partition; on the pass's threads.
-        _run(chunk, range(0, len(v), 512), self.threads)
+        run_pieces(chunk, range(0, len(v), 512), self.threads)
         return np.maximum(theta, np.float32(-self.margin))
 
     def __call__(self, prices: exact.Prices) -> exact.Pairs:
@@ -114,7 +110,7 @@ class SlackFinder:
         err = 4.0 * 2.0**-24 * (2 * magnitude + self.score_bound) + prices.tolerance
         pass_ = _Pass(u, v, prices.assignment, self._column_thresholds(u, v), err, self)
         local = threading.local()
-        found = _run(lambda r0: pass_.block(r0, local), range(0, self.n, self.step), self.threads)
+        found = run_pieces(lambda r0: pass_.block(r0, local), range(0, self.n, self.step), self.threads)
         if not found:
             empty = np.empty(0, dtype=np.intp)
             return empty, empty, np.empty(0)
@@ -176,15 +172,6 @@ class _Pass:
         keep |= near & (rank < self.per_row)
         rows, cols = rows[keep], cols[keep]
         return (rows + r0).astype(np.intp), cols.astype(np.intp), block[rows, cols].astype(np.float64)
-
-
-def _run(work: Callable[[int], T], starts: range, threads: int) -> list[T]:
-    """`work` on every start, in order; on `threads` threads when there are enough starts to share (the pieces
-    are independent and NumPy releases the GIL in the heavy calls)."""
-    if threads > 1 and len(starts) > 3:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            return list(pool.map(work, starts))
-    return [work(r0) for r0 in starts]
 
 
 def _largest_finite(values: NDArray[np.floating]) -> float:
