@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from matching.assignment.fast import nonzero2d
+from matching.assignment.fast import find_sorted, nonzero2d
 from matching.assignment.stable import Prefs, entries, padded
 
 
@@ -64,13 +64,12 @@ def blocking_pairs(assignment: ArrayLike, trainee_prefs: Prefs, mentor_prefs: Pr
     order = np.argsort(keys)
     keys, ranks = keys[order], mp[order]
     wanted = mentor * n + rows
-    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-    acceptable = keys[at] == wanted
+    at, acceptable = find_sorted(keys, wanted)
     load = np.bincount(a[a >= 0], minlength=m)
     matched = np.flatnonzero(a >= 0)
     mkey = a[matched] * n + matched
-    mat = np.minimum(np.searchsorted(keys, mkey), len(keys) - 1)
-    mentee_rank = np.where(keys[mat] == mkey, ranks[mat], n + 1)  # a mentee they never listed ranks last
+    mat, listed_mentee = find_sorted(keys, mkey)
+    mentee_rank = np.where(listed_mentee, ranks[mat], n + 1)  # a mentee they never listed ranks last
     worst = np.full(m, -1, dtype=np.int64)
     np.maximum.at(worst, a[matched], mentee_rank)
     blocks = acceptable & ((load[mentor] < cap[mentor]) | (ranks[at] < worst[mentor]))

@@ -21,6 +21,7 @@ from matching.scoring.compute import Context, default_block_rows
 from matching.scoring.weights import Weights
 
 from . import exact
+from .fast import find_sorted
 from .optimal import KEEP_MARGIN, NEAR_MARGIN, SAMPLE_ROWS, SlackFinder
 from .prefs import prefs_from_pairs
 from .pruning import Pruner, column_thresholds
@@ -213,8 +214,7 @@ def _assigned_scores(
     key = rows.astype(np.int64) * m + cols
     order = np.argsort(key)
     want = matched.astype(np.int64) * m + assignment[matched]
-    at = np.minimum(np.searchsorted(key[order], want), max(len(key) - 1, 0))
-    found = key[order][at] == want if len(key) else np.zeros(len(want), dtype=bool)
+    at, found = find_sorted(key[order], want)
     out[matched[found]] = values[order][at[found]]
     for i in matched[~found]:  # added by the proof but not a first-pass candidate: rare
         out[i] = block_scores(int(i), int(i) + 1)[0, assignment[i]]

@@ -27,6 +27,8 @@ from numpy.typing import NDArray
 from scipy import sparse
 from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bipartite_matching
 
+from .fast import find_sorted
+
 Pairs = tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]
 #: Given the prices, return candidate-to-be pairs (rows, cols, scores) with s_ij > u_i + p_j (see `Prices`).
 #: Given prices, return pairs to add to the candidates: every pair that beats its prices must be among them
@@ -325,12 +327,9 @@ def solve(
         new_rows, new_cols, new_vals = find_violations(prices)
         open_ = ~closed[new_cols]
         new_rows, new_cols, new_vals = new_rows[open_], new_cols[open_], new_vals[open_]
-        if len(new_rows) and len(rows):
-            key_old = rows.astype(np.int64) * m + cols  # ascending
-            key_new = new_rows.astype(np.int64) * m + new_cols
-            at = np.minimum(np.searchsorted(key_old, key_new), len(key_old) - 1)
-            fresh = key_old[at] != key_new
-            new_rows, new_cols, new_vals = new_rows[fresh], new_cols[fresh], new_vals[fresh]
+        # Leave out pairs already among the candidates (whose keys are ascending: see `_dedupe`).
+        _, known = find_sorted(rows.astype(np.int64) * m + cols, new_rows.astype(np.int64) * m + new_cols)
+        new_rows, new_cols, new_vals = new_rows[~known], new_cols[~known], new_vals[~known]
         slack = new_vals - prices.trainee[new_rows] - prices.mentor[new_cols]
         if not len(new_rows) or slack.max() <= tolerance:
             return Solution(assignment, prices, round_no, len(rows))

@@ -19,3 +19,12 @@ def nonzero2d(mask: NDArray[np.bool_]) -> tuple[NDArray[np.intp], NDArray[np.int
         return flat, flat
     rows, cols = np.divmod(flat, width)
     return rows, cols
+
+
+def find_sorted(keys: NDArray[np.int64], queries: NDArray[np.int64]) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+    """For each query, its index in the ascending `keys` and whether it is there at all (`at` is meaningful
+    only where `found`; with no keys, nothing is found). Sorted queries look up several times faster."""
+    if not len(keys):
+        return np.zeros(len(queries), dtype=np.intp), np.zeros(len(queries), dtype=bool)
+    at = np.minimum(np.searchsorted(keys, queries), len(keys) - 1)
+    return at, keys[at] == queries

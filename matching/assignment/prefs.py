@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .fast import find_sorted
 from .optimal import BLOCK_PAIRS
 from .pruning import Pruner
 
@@ -40,8 +41,7 @@ def prefs_from_pairs(
         s_key = s_rows.astype(np.int64) * m + s_cols
         order = np.argsort(s_key, kind="stable")
         s_key, s_pos = s_key[order], s_pos[order]
-        at = np.minimum(np.searchsorted(s_key, key), max(len(s_key) - 1, 0))
-        listed = s_key[at] == key if len(s_key) else np.zeros(len(key), dtype=bool)
+        at, listed = find_sorted(s_key, key)
         first[listed] = s_pos[at[listed]]
     order = np.lexsort((cols, -values, first, rows))
     rows, cols, values, first = rows[order], cols[order], values[order], first[order]

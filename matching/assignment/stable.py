@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .fast import find_sorted
+
 #: Preferences: one list per person of acceptable indices on the other side, best first. A 2-D int array
 #: padded with -1 is accepted too (what `prefs_from_scores` returns for trainees).
 Prefs = Sequence[Sequence[int]] | Sequence[NDArray[np.integer[Any]]] | NDArray[np.integer[Any]]
@@ -110,9 +112,8 @@ def stable(trainee_prefs: Prefs, mentor_prefs: Prefs, capacity: ArrayLike) -> ND
     wanted = t_mentor * n + t_rows
     # Look the entries up in sorted order: searchsorted is several times faster on sorted queries.
     by_key = np.argsort(wanted, kind="stable")
-    at = np.empty(len(wanted), dtype=np.intp)
-    at[by_key] = np.minimum(np.searchsorted(keys, wanted[by_key]), max(len(keys) - 1, 0))
-    mutual = (keys[at] == wanted) if len(keys) else np.zeros(len(wanted), dtype=bool)
+    at, mutual = np.empty(len(wanted), dtype=np.intp), np.empty(len(wanted), dtype=bool)
+    at[by_key], mutual[by_key] = find_sorted(keys, wanted[by_key])
     mutual &= cap[t_mentor] > 0
     # Keep only mutually acceptable entries, in each trainee's order, packed to the left.
     t_rows, t_mentor, at = t_rows[mutual], t_mentor[mutual], at[mutual]

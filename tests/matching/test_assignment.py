@@ -377,3 +377,16 @@ def test_the_fast_2d_nonzero_gives_numpys_pairs_in_numpys_order(shape: tuple[int
     for m in (mask, mask[:, ::2], mask.T):  # contiguous, strided and transposed views
         got, want = nonzero2d(m), np.nonzero(m)
         assert [x.tolist() for x in got] == [x.tolist() for x in want]
+
+
+@pytest.mark.parametrize("n_keys", [0, 1, 50])
+def test_find_sorted_finds_exactly_the_queries_that_are_keys(n_keys: int) -> None:
+    from matching.assignment.fast import find_sorted
+
+    rng = np.random.default_rng(n_keys)
+    keys = np.sort(rng.choice(200, size=n_keys, replace=False)).astype(np.int64)
+    # Every key, values between and beyond them (below the first, past the last), in random order.
+    queries = rng.permutation(np.arange(-5, 210, dtype=np.int64))
+    at, found = find_sorted(keys, queries)
+    assert found.tolist() == np.isin(queries, keys).tolist()
+    assert np.array_equal(keys[at[found]], queries[found])
