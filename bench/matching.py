@@ -355,6 +355,8 @@ def main() -> None:
     if args.ranking:
         print(json.dumps(ranking(args)))
         return
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)  # before the long run, not after it (e.g. var/)
     results: dict[str, Any] = {"machine": machine(), "sizes": []}
     print(json.dumps(results["machine"]))
     passthrough = [
