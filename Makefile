@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails and calendar invitations point at the server `make run` starts, unless SITE_URL says otherwise.
+export SITE_URL ?= http://$(HOST):$(PORT)
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test lint typecheck check bench clean

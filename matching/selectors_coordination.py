@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from matching.models import Match, MatchingRound, Program
 from profiles.models import User
@@ -14,6 +14,23 @@ def coordinated_programs(*, user: User) -> QuerySet[Program]:
     if user.is_superuser:
         return Program.objects.all()
     return Program.objects.filter(coordinators=user)
+
+
+def program_queues(*, user: User) -> QuerySet[Program]:
+    """The coordinator's active programs, each with what waits for them (one query): `requests_waiting`
+    (trainees' requests to decide), `proposals_waiting` (a round's proposals to review) and `at_risk` (approved
+    matches flagged by the check-ins or inactivity)."""
+    waiting = {
+        "requests_waiting": Q(matches__status=Match.Status.REQUESTED),
+        "proposals_waiting": Q(matches__status=Match.Status.PROPOSED),
+        "at_risk": Q(matches__status=Match.Status.APPROVED, matches__at_risk_since__isnull=False),
+    }
+    return (
+        coordinated_programs(user=user)
+        .filter(is_active=True)
+        .annotate(**{name: Count("matches", filter=rule) for name, rule in waiting.items()})
+        .order_by("name")
+    )
 
 
 def match_list_for(*, user: User) -> QuerySet[Match]:

@@ -1,4 +1,4 @@
-"""Template tags for the coordinators' admin index: their programs with one-click links."""
+"""Template tags for coordinators: their programs and what waits in each (the admin index and the home page)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,17 @@ from typing import Any
 
 from django import template
 
-from matching.admin_views.access import programs_for
+from matching.models import Program
+from matching.selectors_coordination import program_queues
 
 register = template.Library()
 
+#: Coordinators rarely run more than a handful; past this the admin's program list has them all.
+SHOWN_PROGRAMS = 20
 
-@register.inclusion_tag("admin/matching/_my_programs.html", takes_context=True)
-def my_programs(context: dict[str, Any]) -> dict[str, Any]:
-    user = context["request"].user
-    programs = list(programs_for(user).filter(is_active=True).order_by("name")[:20]) if user.is_staff else []
-    return {"programs": programs}
+
+@register.simple_tag(takes_context=True)
+def my_program_queues(context: dict[str, Any]) -> list[Program]:
+    """`{% my_program_queues as programs %}`: the signed-in coordinator's active programs with their counts
+    (`requests_waiting`, `proposals_waiting`, `at_risk`); empty for everyone else."""
+    return list(program_queues(user=context["request"].user)[:SHOWN_PROGRAMS])

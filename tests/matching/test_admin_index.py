@@ -47,3 +47,21 @@ def test_the_admin_is_branded_for_coordinators(coordinator, login) -> None:
     html = login(coordinator).get("/admin/").content.decode()
     assert "Mentorship · program coordination" in html
     assert "Django administration" not in html
+
+
+@pytest.mark.django_db
+def test_each_program_on_the_admin_index_says_what_waits_in_it(coordinator, login) -> None:
+    from django.utils import timezone
+
+    from tests.factories import MatchFactory
+
+    program = ProgramFactory(name="Surgery Mentoring", coordinators=[coordinator])
+    MatchFactory.create_batch(3, program=program, status="requested")
+    MatchFactory.create_batch(2, program=program, status="proposed")
+    MatchFactory(program=program, status="approved", at_risk_since=timezone.now(), at_risk_reason="No meeting")
+    MatchFactory(program=ProgramFactory(), status="proposed")  # another coordinator's
+    html = login(coordinator).get("/admin/").content.decode()
+    assert "(3 waiting)" in html
+    assert "(2 to review)" in html
+    assert "(1 at risk)" in html
+    assert html.index("Your programs") < html.index("Programs and matching")  # first, above the model list

@@ -32,3 +32,61 @@ def test_a_mentor_only_is_pointed_at_their_mentees_and_offered_a_trainee_profile
 def test_an_anonymous_visitor_is_invited_to_sign_up(client) -> None:
     html = client.get("/").content.decode()
     assert 'href="/signup/"' in html
+
+
+@pytest.mark.django_db
+def test_a_coordinator_lands_on_their_programs_with_what_waits_not_on_a_trainees_first_steps(
+    coordinator, login
+) -> None:
+    from django.utils import timezone
+
+    from tests.factories import MatchFactory, ProgramFactory
+
+    program = ProgramFactory(name="Surgery Mentoring", coordinators=[coordinator])
+    MatchFactory.create_batch(2, program=program, status="requested")
+    MatchFactory(program=program, status="proposed")
+    MatchFactory(program=program, status="approved", at_risk_since=timezone.now(), at_risk_reason="No meeting")
+    MatchFactory(program=program, status="approved")  # fine: not counted anywhere
+    MatchFactory(program=ProgramFactory(name="Someone Else's Program"), status="requested")
+    ProgramFactory(name="Closed Program", coordinators=[coordinator], is_active=False)
+
+    html = login(coordinator).get("/").content.decode()
+
+    assert "Programs you coordinate" in html
+    assert "Surgery Mentoring" in html
+    assert "2 requests waiting" in html
+    assert "1 proposal to review" in html
+    assert "1 at risk" in html
+    assert f"?program={program.pk}&amp;status__exact=requested" in html
+    assert "Someone Else" not in html
+    assert "Closed Program" not in html
+    assert "Get started in three steps" not in html
+    assert "Taking part yourself?" in html  # a coordinator may still mentor or be mentored
+
+
+@pytest.mark.django_db
+def test_the_coordinators_panel_costs_one_query_however_many_programs(coordinator, login) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import MatchFactory, ProgramFactory
+
+    client = login(coordinator)
+    ProgramFactory(coordinators=[coordinator])
+    with CaptureQueriesContext(connection) as one:
+        client.get("/")
+    for _ in range(4):
+        MatchFactory(program=ProgramFactory(coordinators=[coordinator]), status="requested")
+    with CaptureQueriesContext(connection) as five:
+        html = client.get("/").content.decode()
+    assert html.count("1 request waiting") == 4
+    assert len(five) == len(one)
+
+
+@pytest.mark.django_db
+def test_a_trainee_who_is_not_staff_sees_no_coordinators_panel(trainee, login) -> None:
+    from tests.factories import ProgramFactory
+
+    ProgramFactory(name="Surgery Mentoring", coordinators=[trainee.user])  # staff status is what opens the admin
+    html = login(trainee.user).get("/").content.decode()
+    assert "Programs you coordinate" not in html
