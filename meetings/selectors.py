@@ -6,14 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from matching.models import Match
-from meetings.models import CheckIn, Feedback, Meeting, SessionLog
+from meetings.models import MAX_DURATION_MINUTES, CheckIn, Feedback, Meeting, SessionLog
 from profiles.models import User
 
 FEEDBACK_REVEAL_AFTER = timedelta(days=7)
+#: The home page asks for feedback and session logs on meetings that ended this recently; older ones stay on
+#: each meeting's page (a prompt months later helps no one, and the list would only grow).
+FOLLOW_UP_WITHIN = timedelta(days=30)
 
 
 def matches_for(*, user: User) -> QuerySet[Match]:
@@ -48,6 +51,48 @@ def meetings_split(*, user: User, now: datetime | None = None) -> tuple[list[Mee
         (upcoming if meeting.is_upcoming(now) else past).append(meeting)
     past.reverse()
     return upcoming, past
+
+
+@dataclass
+class ToDo:
+    """What waits on one person in their own matches (the home page), each list soonest first."""
+
+    next_meeting: Meeting | None
+    to_answer: list[Meeting]  # upcoming meetings the other person proposed
+    feedback_due: list[Meeting]  # accepted meetings that ended lately, without my feedback
+    logs_due: list[Meeting]  # as the mentor: accepted meetings that ended lately, without a session log
+    first_meeting_due: list[Match]  # approved matches with no meeting yet, held or planned
+
+    def __bool__(self) -> bool:
+        return bool(self.next_meeting or self.to_answer or self.feedback_due or self.logs_due or self.first_meeting_due)
+
+
+def to_do_for(*, user: User, now: datetime | None = None) -> ToDo:
+    """Three queries: the user's recent and coming meetings, and their approved matches without one."""
+    now = now or timezone.now()
+    recent = (
+        meetings_for(user=user)
+        .filter(status__in=Meeting.LIVE, start__gte=now - FOLLOW_UP_WITHIN - timedelta(minutes=MAX_DURATION_MINUTES))
+        .annotate(
+            my_feedback=Exists(Feedback.objects.filter(meeting=OuterRef("pk"), author=user)),
+            logged=Exists(SessionLog.objects.filter(meeting=OuterRef("pk"))),
+        )
+    )
+    upcoming = [m for m in recent if m.is_upcoming(now)]
+    ended = [m for m in recent if m.has_ended(now) and m.end >= now - FOLLOW_UP_WITHIN]
+    no_meeting = (
+        matches_for(user=user)
+        .filter(status=Match.Status.APPROVED)
+        .exclude(meetings__status__in=Meeting.LIVE)
+        .order_by("decided_at", "pk")
+    )
+    return ToDo(
+        next_meeting=next((m for m in upcoming if m.status == Meeting.Status.ACCEPTED), None),
+        to_answer=[m for m in upcoming if m.status == Meeting.Status.PROPOSED and m.proposed_by_id != user.pk],
+        feedback_due=[m for m in ended if not m.my_feedback],  # type: ignore[attr-defined]
+        logs_due=[m for m in ended if m.match.mentor.user_id == user.pk and not m.logged],  # type: ignore[attr-defined]
+        first_meeting_due=list(no_meeting),
+    )
 
 
 def session_logs_for(*, user: User) -> QuerySet[SessionLog]:

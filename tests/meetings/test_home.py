@@ -1,0 +1,98 @@
+"""The home page's "what's next": the next meeting and what waits on this person in their own matches."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from meetings.selectors import to_do_for
+from tests.factories import FeedbackFactory, MeetingFactory, SessionLogFactory, approved_match
+
+
+def _ago(**kwargs: Any) -> Any:
+    return timezone.now() - timedelta(**kwargs)
+
+
+@pytest.mark.django_db
+def test_a_new_match_asks_both_people_for_a_first_meeting(match, login) -> None:
+    for user in (match.trainee.user, match.mentor.user):
+        html = login(user).get("/").content.decode()
+        assert "No meeting yet with" in html
+        assert f'href="/meetings/new/{match.pk}/"' in html
+
+
+@pytest.mark.django_db
+def test_the_next_accepted_meeting_is_shown_in_my_own_time_zone(match, login) -> None:
+    start = timezone.now().replace(microsecond=0) + timedelta(days=2)
+    meeting = MeetingFactory(match=match, start=start)
+    MeetingFactory(match=match, start=start + timedelta(days=7))  # later: not the next one
+    html = login(match.trainee.user).get("/").content.decode()
+    assert f'href="/meetings/{meeting.pk}/"' in html
+    assert f"({match.trainee.time_zone})" in html
+    assert "No meeting yet" not in html
+
+
+@pytest.mark.django_db
+def test_a_meeting_the_other_person_proposed_waits_for_my_answer_but_not_for_theirs(match, login) -> None:
+    MeetingFactory(match=match, status="proposed", proposed_by=match.mentor.user)
+    assert "accept it or suggest another time" in login(match.trainee.user).get("/").content.decode()
+    assert "accept it or suggest another time" not in login(match.mentor.user).get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_after_a_meeting_the_mentor_is_asked_to_log_it_and_both_for_feedback_until_they_answer(match) -> None:
+    held = MeetingFactory(match=match, start=_ago(days=2))
+    mentor, trainee = to_do_for(user=match.mentor.user), to_do_for(user=match.trainee.user)
+    assert mentor.logs_due == [held]
+    assert mentor.feedback_due == [held]
+    assert trainee.logs_due == []
+    assert trainee.feedback_due == [held]
+
+    SessionLogFactory(match=match, meeting=held)
+    FeedbackFactory(meeting=held, author=match.mentor.user)
+    mentor = to_do_for(user=match.mentor.user)
+    assert mentor.logs_due == []
+    assert mentor.feedback_due == []
+    assert to_do_for(user=match.trainee.user).feedback_due == [held]  # my answer is mine, not theirs
+
+
+@pytest.mark.django_db
+def test_cancelled_old_and_unaccepted_meetings_ask_for_nothing(match) -> None:
+    MeetingFactory(match=match, start=_ago(days=2), status="cancelled")
+    MeetingFactory(match=match, start=_ago(days=2), status="proposed")  # never accepted: it did not happen
+    MeetingFactory(match=match, start=_ago(days=45))  # long ago: left to its own page
+    todo = to_do_for(user=match.mentor.user)
+    assert todo.logs_due == []
+    assert todo.feedback_due == []
+    assert todo.first_meeting_due == []  # a meeting was held (45 days ago), so no "first meeting" prompt
+
+
+@pytest.mark.django_db
+def test_someone_elses_matches_never_show_on_my_home(match, outsider, login) -> None:
+    MeetingFactory(match=match, start=_ago(days=2))
+    assert not to_do_for(user=outsider.user)
+    html = login(outsider.user).get("/").content.decode()
+    assert "What’s next in your mentoring" not in html
+
+
+@pytest.mark.django_db
+def test_the_to_do_list_costs_the_same_queries_for_one_match_or_five(mentor, login) -> None:
+    from tests.factories import TraineeProfileFactory
+
+    client = login(mentor.user)
+    MeetingFactory(match=approved_match(mentor=mentor), start=_ago(days=1))
+    with CaptureQueriesContext(connection) as one:
+        client.get("/")
+    for _ in range(4):
+        match = approved_match(mentor=mentor, trainee=TraineeProfileFactory())
+        MeetingFactory(match=match, start=_ago(days=1))
+        MeetingFactory(match=match, status="proposed", proposed_by=match.trainee.user)
+    with CaptureQueriesContext(connection) as five:
+        html = client.get("/").content.decode()
+    assert html.count("Log the session") == 5
+    assert len(five) == len(one)
