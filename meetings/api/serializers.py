@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from matching.models import Match
@@ -52,6 +53,34 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
 
     def get_ics_url(self, obj: Meeting) -> str:
         return reverse("meeting-ics", args=[obj.pk])
+
+
+class FirstMeetingDueSerializer(serializers.Serializer):
+    match = serializers.IntegerField(help_text="The approved match with no meeting yet, held or planned.")
+    program_name = serializers.CharField()
+    other_person = serializers.CharField(help_text="The mentor, or the mentee when you are the mentor.")
+
+
+class ToDoSerializer(serializers.Serializer):
+    """What waits on the requester in their own matches (the same as the home page's "what's next")."""
+
+    next_meeting = MeetingSerializer(allow_null=True, help_text="The next accepted meeting, or null.")
+    to_answer = MeetingSerializer(many=True, help_text="Upcoming meetings the other person proposed.")
+    feedback_due = MeetingSerializer(many=True, help_text="Meetings of the last 30 days without your feedback.")
+    logs_due = MeetingSerializer(many=True, help_text="As the mentor: meetings of the last 30 days without a log.")
+    first_meeting_due = serializers.SerializerMethodField()
+
+    @extend_schema_field(FirstMeetingDueSerializer(many=True))
+    def get_first_meeting_due(self, todo: Any) -> list[dict[str, Any]]:
+        user_id = self.context["request"].user.pk
+        return [
+            {
+                "match": match.pk,
+                "program_name": match.program.name,
+                "other_person": str(match.trainee if match.mentor.user_id == user_id else match.mentor),
+            }
+            for match in todo.first_meeting_due
+        ]
 
 
 class WallClockDateTimeField(serializers.DateTimeField):

@@ -24,6 +24,7 @@ from meetings.api.serializers import (
     SessionLogSerializer,
     SessionLogSharedSerializer,
     SessionLogWriteSerializer,
+    ToDoSerializer,
 )
 from meetings.ics import CONTENT_TYPE, meeting_calendar
 from meetings.models import Feedback, Meeting, SessionLog
@@ -62,6 +63,15 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="What waits on me: next meeting, meetings to answer, first meetings, logs and feedback due",
+        responses={200: ToDoSerializer, 401: E401},
+    )
+    @action(detail=False, methods=["get"], url_path="to-do", filter_backends=[], pagination_class=None)
+    def to_do(self, request: Request) -> Response:
+        todo = selectors.to_do_for(user=_user(request))
+        return Response(ToDoSerializer(todo, context=self.get_serializer_context()).data)
 
     @extend_schema(summary="One of my meetings", responses={200: MeetingSerializer, 401: E401, 404: E404})
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:

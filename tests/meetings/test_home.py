@@ -96,3 +96,41 @@ def test_the_to_do_list_costs_the_same_queries_for_one_match_or_five(mentor, log
         html = client.get("/").content.decode()
     assert html.count("Log the session") == 5
     assert len(five) == len(one)
+
+
+# --- The same list in the API: GET /api/v1/meetings/to-do/ ------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_api_lists_what_waits_on_me_with_times_in_my_zone(match, login) -> None:
+    held = MeetingFactory(match=match, start=_ago(days=2))
+    coming = MeetingFactory(match=match, start=timezone.now() + timedelta(days=3))
+    asked = MeetingFactory(
+        match=match, status="proposed", proposed_by=match.mentor.user, start=timezone.now() + timedelta(days=5)
+    )
+    body = login(match.trainee.user).get("/api/v1/meetings/to-do/").json()
+    assert body["next_meeting"]["id"] == coming.pk
+    assert body["next_meeting"]["time_zone"] == match.trainee.time_zone
+    assert [m["id"] for m in body["to_answer"]] == [asked.pk]
+    assert [m["id"] for m in body["feedback_due"]] == [held.pk]
+    assert body["logs_due"] == []  # the trainee keeps no session log
+    assert body["first_meeting_due"] == []
+
+
+@pytest.mark.django_db
+def test_the_api_names_the_other_person_of_a_match_with_no_meeting_yet(match, login) -> None:
+    as_mentor = login(match.mentor.user).get("/api/v1/meetings/to-do/").json()
+    assert as_mentor["next_meeting"] is None
+    assert as_mentor["first_meeting_due"] == [
+        {"match": match.pk, "program_name": match.program.name, "other_person": str(match.trainee)}
+    ]
+    as_trainee = login(match.trainee.user).get("/api/v1/meetings/to-do/").json()
+    assert as_trainee["first_meeting_due"][0]["other_person"] == str(match.mentor)
+
+
+@pytest.mark.django_db
+def test_the_api_to_do_shows_an_outsider_nothing_and_refuses_the_anonymous(match, outsider, login, client) -> None:
+    MeetingFactory(match=match, start=_ago(days=2))
+    assert client.get("/api/v1/meetings/to-do/").status_code == 401
+    body = login(outsider.user).get("/api/v1/meetings/to-do/").json()
+    assert body == {"next_meeting": None, "to_answer": [], "feedback_due": [], "logs_due": [], "first_meeting_due": []}
