@@ -79,3 +79,21 @@ def test_the_progress_bar_follows_the_worker_stage_by_stage(
     MatchingRound.objects.filter(pk=queued[0]).update(status="queued")
     round_run(matching_round=MatchingRound.objects.get(pk=queued[0]))
     expect(page.get_by_role("heading", name="Quality report")).to_be_visible()  # the page reloaded when done
+
+
+def test_a_coordinator_logging_in_on_the_site_goes_from_the_home_page_to_the_waiting_requests(
+    page: Page, live_server: Any, demo_program: Any
+) -> None:
+    from tests.factories import MatchFactory
+
+    MatchFactory(program=demo_program, status="requested", trainee__user__full_name="Rita Requester")
+    MatchFactory(program=demo_program, status="requested", trainee__user__full_name="Raj Requester")
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("E-mail").fill("cora@example.org")
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    expect(page.get_by_role("heading", name="Programs you coordinate")).to_be_visible()
+    page.get_by_role("link", name="2 requests waiting").click()
+    expect(page.get_by_role("link", name="Rita Requester")).to_be_visible()
+    expect(page.get_by_role("link", name="Raj Requester")).to_be_visible()

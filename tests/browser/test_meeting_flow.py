@@ -61,10 +61,11 @@ def test_a_meeting_from_proposal_to_two_sided_feedback(
     base = live_server.url
     day = (timezone.now() + timedelta(days=3)).date()
 
-    # The mentor proposes a video meeting at 10:00 New York time.
+    # The mentor's home page asks for a first meeting; she proposes a video meeting at 10:00 New York time.
     log_in(page, base, "maya@example.org")
-    page.goto(f"{base}/meetings/match/{pair.pk}/")
-    page.get_by_role("link", name="Propose a meeting").click()
+    page.goto(f"{base}/")
+    expect(page.get_by_text("No meeting yet with Tara Trainee")).to_be_visible()
+    page.get_by_role("link", name="propose one").click()
     page.get_by_label("Date and time").fill(f"{day}T10:00")
     page.get_by_label("Duration (minutes)").fill("45")
     page.get_by_label("Format").select_option(label="Video")
@@ -73,11 +74,11 @@ def test_a_meeting_from_proposal_to_two_sided_feedback(
     expect(page.get_by_text("Meeting proposed.")).to_be_visible()
     meeting = Meeting.objects.get()
 
-    # The trainee accepts it, seeing it in Chicago time (09:00).
+    # The trainee's home page says it waits for her answer, in Chicago time (09:00); she accepts it.
     trainee_page = browser.new_page()
     log_in(trainee_page, base, "tara@example.org")
-    trainee_page.goto(f"{base}/meetings/")
-    expect(trainee_page.get_by_text("09:00 (America/Chicago)")).to_be_visible()
+    trainee_page.goto(f"{base}/")
+    expect(trainee_page.get_by_text("accept it or suggest another time")).to_be_visible()
     trainee_page.get_by_role("link", name="09:00 (America/Chicago)").click()
     trainee_page.get_by_role("button", name="Accept this time").click()
     expect(trainee_page.get_by_text("Meeting accepted.")).to_be_visible()
@@ -95,9 +96,9 @@ def test_a_meeting_from_proposal_to_two_sided_feedback(
     # The meeting takes place (moved into the past here rather than waiting for it).
     Meeting.objects.filter(pk=meeting.pk).update(start=timezone.now() - timedelta(hours=2))
 
-    # The mentor logs the session; the trainee sees the shared notes only.
-    page.goto(f"{base}/meetings/{meeting.pk}/")
-    page.get_by_role("link", name="Log this session").click()
+    # The mentor's home page asks for the session log; the trainee then sees the shared notes only.
+    page.goto(f"{base}/")
+    page.get_by_role("link", name="Log the session").click()
     page.get_by_label("Notes shared with the trainee").fill("Mapped out research electives.")
     page.get_by_label("Private notes (only you see these)").fill("Worried about workload.")
     page.get_by_role("button", name="Save the log").click()
