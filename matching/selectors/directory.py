@@ -20,6 +20,12 @@ from matching.selectors.explaining import Explanation
 from profiles.models import MentorProfile, User
 
 PAGE_SIZE = 20
+#: Why a trainee cannot request a mentor they already have a live match with, by the match's status.
+LIVE_MATCH_REFUSALS = {
+    Match.Status.REQUESTED: "You have already requested this mentor; a coordinator will decide soon.",
+    Match.Status.PROPOSED: "A matching round proposed this mentor for you; a coordinator will confirm it.",
+    Match.Status.APPROVED: "This is already your mentor.",
+}
 
 
 @dataclass
@@ -158,7 +164,7 @@ class MentorDetail:
         if self.is_self:
             return "This is your own mentor profile."
         if self.live_match is not None:
-            return f"You already have a {self.live_match.get_status_display().lower()} match with this mentor."
+            return LIVE_MATCH_REFUSALS.get(self.live_match.status, "You already have a match with this mentor.")
         if self.explanation is not None and self.explanation.excluded:
             return " ".join(self.explanation.rule_messages)
         if not self.mentor.accepting_mentees:

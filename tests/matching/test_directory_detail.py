@@ -51,6 +51,24 @@ def test_a_full_mentor_page_says_full_and_offers_no_request(login: Any, trainee:
     assert "Send request" not in body
 
 
+@pytest.mark.parametrize(
+    ("status", "says"),
+    [
+        ("requested", "You have already requested this mentor"),
+        ("proposed", "A matching round proposed this mentor for you"),
+        ("approved", "This is already your mentor."),
+    ],
+)
+def test_a_mentor_i_already_have_a_match_with_says_so_in_words_and_offers_no_request(
+    login: Any, trainee: Any, program: Any, status: str, says: str
+) -> None:
+    mine = MentorProfileFactory(capacity=3)
+    MatchFactory(mentor=mine, trainee=trainee, program=program, status=status)
+    body = login(trainee.user).get(reverse("mentors-detail", args=[mine.pk])).content.decode()
+    assert says in body
+    assert "Send request" not in body
+
+
 def test_a_mentor_page_without_a_trainee_profile_has_no_score(login: Any, mentor: Any) -> None:
     other = MentorProfileFactory()
     response = login(mentor.user).get(reverse("mentors-detail", args=[other.pk]))
