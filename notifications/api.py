@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from notifications.models import Notification, NotificationQuerySet
-from notifications.rendering import load_object, render_subject
+from notifications.rendering import InboxEntry, inbox_entry
 from notifications.selectors import inbox_list
 from notifications.services import notification_mark_read, notifications_mark_all_read
 
@@ -23,15 +23,26 @@ NOT_FOUND = OpenApiResponse(description="No such message of yours.")
 
 class NotificationSerializer(serializers.ModelSerializer[Notification]):
     subject = serializers.SerializerMethodField()
+    link = serializers.SerializerMethodField(help_text='The page to open, as a path ("" when there is none).')
     unread = serializers.SerializerMethodField()
 
     class Meta:
         model = Notification
-        fields = ("id", "kind", "subject", "object_type", "object_id", "due_at", "read_at", "unread")
+        fields = ("id", "kind", "subject", "link", "object_type", "object_id", "due_at", "read_at", "unread")
         read_only_fields = fields
 
+    def _entry(self, obj: Notification) -> InboxEntry:
+        # Subject and link come from one load of the object the message is about.
+        cache: dict[int, InboxEntry] = self.context.setdefault("inbox_entries", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = inbox_entry(obj)
+        return cache[obj.pk]
+
     def get_subject(self, obj: Notification) -> str:
-        return render_subject(obj, load_object(obj))
+        return self._entry(obj).subject
+
+    def get_link(self, obj: Notification) -> str:
+        return self._entry(obj).link
 
     def get_unread(self, obj: Notification) -> bool:
         return obj.is_unread()

@@ -92,19 +92,43 @@ def has_own_templates(kind: str) -> bool:
 
 
 def build_context(notification: Notification, obj: Any) -> dict[str, Any]:
-    return {
+    context = {
         **notification.context,
         "notification": notification,
         "recipient": notification.recipient,
         "obj": obj,
         "site_url": settings.SITE_URL,
     }
+    context["link"] = _render_link(notification.kind, context)
+    return context
 
 
-def render_subject(notification: Notification, obj: Any) -> str:
-    subject = render_to_string(template_names(notification.kind, "subject.txt"), build_context(notification, obj))
+def _render_link(kind: str, context: dict[str, Any]) -> str:
+    """The path (no host) of the page a notification asks its reader to open, from `<kind>.link.txt`: the same
+    link in the e-mail (after SITE_URL) and in the inbox. "" for a kind without one."""
+    try:
+        template = select_template([f"notifications/{kind}.link.txt"])
+    except TemplateDoesNotExist:
+        return ""
+    return template.render(context).strip()
+
+
+def _subject(kind: str, context: dict[str, Any]) -> str:
+    subject = render_to_string(template_names(kind, "subject.txt"), context)
     # A header cannot hold a newline; templates often end with one.
     return " ".join(subject.split())[:200]
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    notification: Notification
+    subject: str
+    link: str  # the page to open, as in the e-mail ("" when there is none)
+
+
+def inbox_entry(notification: Notification) -> InboxEntry:
+    context = build_context(notification, load_object(notification))
+    return InboxEntry(notification, _subject(notification.kind, context), context["link"])
 
 
 class ObjectGone(Exception):
@@ -117,7 +141,7 @@ def render_email(notification: Notification) -> RenderedEmail:
         raise ObjectGone(f"{notification.object_type} {notification.object_id} no longer exists.")
     context = build_context(notification, obj)
     rendered = RenderedEmail(
-        subject=render_subject(notification, obj),
+        subject=_subject(notification.kind, context),
         text=render_to_string(template_names(notification.kind, "txt"), context),
         html=render_to_string(template_names(notification.kind, "html"), context),
     )

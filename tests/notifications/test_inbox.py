@@ -97,3 +97,19 @@ def test_coordinators_retry_failed_messages_from_the_admin(login: Any, coordinat
     )
     failed.refresh_from_db()
     assert (failed.state, failed.attempts, failed.last_error) == (Notification.State.PENDING, 0, "")
+
+
+def test_each_message_opens_the_page_it_is_about_in_the_inbox_and_the_api(
+    login: Any, mentor: Any, trainee: Any
+) -> None:
+    from tests.factories import approved_match
+
+    match = approved_match(mentor=mentor, trainee=trainee)
+    NotificationFactory(recipient=trainee.user, kind="match_approved", object_type="match", object_id=match.pk)
+    NotificationFactory(recipient=trainee.user, kind="some_future_kind")  # the generic message has no page
+    client = login(trainee.user)
+    page = client.get(reverse("notifications-inbox")).content.decode()
+    assert page.count('aria-label="Open: ') == 1
+    assert f'href="/meetings/match/{match.pk}/" aria-label="Open: Your mentor: Dr Maya Patel"' in page
+    links = {row["kind"]: row["link"] for row in client.get("/api/v1/notifications/").json()["results"]}
+    assert links == {"match_approved": f"/meetings/match/{match.pk}/", "some_future_kind": ""}

@@ -56,6 +56,64 @@ def test_every_kind_used_in_the_code_base_has_its_own_templates(kind: str) -> No
     assert has_own_templates(kind), f"templates/notifications/{kind}.subject.txt, .txt and .html are needed"
 
 
+#: Every kind of message, the object it is about, and the page its link must open.
+LINKS = {
+    "match_requested": ("match", "/admin/matching/match/{match}/change/"),
+    "match_request_reminder": ("match", "/admin/matching/match/{match}/change/"),
+    "match_request_expired": ("match", "/mentors/"),
+    "match_approved": ("match", "/meetings/match/{match}/"),
+    "match_declined": ("match", "/mentors/"),
+    "match_ended": ("match", "/mentorship/"),  # for the trainee; the mentor's is /mentorship/mentees/
+    "checkin_survey": ("match", "/meetings/match/{match}/checkin/0/"),
+    "inactivity_nudge": ("match", "/meetings/new/{match}/"),
+    "meeting_proposed": ("meeting", "/meetings/{meeting}/"),
+    "meeting_accepted": ("meeting", "/meetings/{meeting}/"),
+    "meeting_time_suggested": ("meeting", "/meetings/{meeting}/"),
+    "meeting_rescheduled": ("meeting", "/meetings/{meeting}/"),
+    "meeting_cancelled": ("meeting", "/meetings/{meeting}/"),
+    "meeting_reminder": ("meeting", "/meetings/{meeting}/"),
+    "meeting_feedback_prompt": ("meeting", "/meetings/{meeting}/feedback"),
+    "session_log_prompt": ("meeting", "/meetings/match/{match}/log/?meeting={meeting}"),
+}
+
+
+def test_every_kind_in_the_code_base_has_a_link_to_check() -> None:
+    assert kinds_in_code() == set(LINKS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", sorted(LINKS))
+def test_the_email_and_the_inbox_link_to_the_same_page_the_message_is_about(
+    kind: str, mentor: Any, trainee: Any
+) -> None:
+    from notifications.rendering import inbox_entry
+
+    match = approved_match(mentor=mentor, trainee=trainee)
+    meeting = MeetingFactory(match=match)
+    object_type, path = LINKS[kind]
+    row = NotificationFactory(
+        kind=kind,
+        recipient=trainee.user,
+        object_type=object_type,
+        object_id=(match if object_type == "match" else meeting).pk,
+        context={"period": 0, "idle_days": 30, "lead_hours": 24},
+    )
+    link = path.format(match=match.pk, meeting=meeting.pk)
+    assert inbox_entry(row).link == link
+    rendered = render_email(row)
+    assert settings.SITE_URL + link in rendered.text
+    assert f'href="{settings.SITE_URL}{link}"' in rendered.html.replace("&amp;", "&")
+
+
+@pytest.mark.django_db
+def test_a_mentor_whose_match_ended_is_sent_to_their_mentees_page(mentor: Any, trainee: Any) -> None:
+    from notifications.rendering import inbox_entry
+
+    match = approved_match(mentor=mentor, trainee=trainee)
+    row = NotificationFactory(kind="match_ended", recipient=mentor.user, object_type="match", object_id=match.pk)
+    assert inbox_entry(row).link == "/mentorship/mentees/"
+
+
 @pytest.mark.django_db
 def test_a_kind_without_templates_falls_back_to_the_generic_message() -> None:
     row = NotificationFactory(kind="some_future_kind")
