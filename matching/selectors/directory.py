@@ -21,7 +21,7 @@ from profiles.models import MentorProfile, User
 
 PAGE_SIZE = 20
 #: Why a trainee cannot request a mentor they already have a live match with, by the match's status.
-LIVE_MATCH_REFUSALS = {
+LIVE_MATCH_REFUSALS: dict[str, str] = {
     Match.Status.REQUESTED: "You have already requested this mentor; a coordinator will decide soon.",
     Match.Status.PROPOSED: "A matching round proposed this mentor for you; a coordinator will confirm it.",
     Match.Status.APPROVED: "This is already your mentor.",
