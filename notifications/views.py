@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -31,16 +31,27 @@ def _zone(request: HttpRequest) -> str:
     return "UTC"
 
 
+def _read(request: HttpRequest, pk: int) -> Notification:
+    try:
+        return notification_mark_read(user=request.user, notification_id=pk)  # type: ignore[arg-type]
+    except Notification.DoesNotExist:
+        raise Http404("No such message.") from None
+
+
 @login_required
 @require_POST
 def mark_read(request: HttpRequest, pk: int) -> HttpResponseRedirect:
-    try:
-        notification_mark_read(user=request.user, notification_id=pk)  # type: ignore[arg-type]
-    except Notification.DoesNotExist:
-        from django.http import Http404
-
-        raise Http404("No such message.") from None
+    _read(request, pk)
     return redirect("notifications-inbox")
+
+
+@login_required
+@require_POST
+def open_message(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+    """Mark the message read and go to the page it is about. The address is the message's own link, rendered
+    here, never one taken from the request (no open redirect)."""
+    link = inbox_entry(_read(request, pk)).link
+    return redirect(link or "notifications-inbox")
 
 
 @login_required

@@ -105,11 +105,30 @@ def test_each_message_opens_the_page_it_is_about_in_the_inbox_and_the_api(
     from tests.factories import approved_match
 
     match = approved_match(mentor=mentor, trainee=trainee)
-    NotificationFactory(recipient=trainee.user, kind="match_approved", object_type="match", object_id=match.pk)
+    approved = NotificationFactory(
+        recipient=trainee.user, kind="match_approved", object_type="match", object_id=match.pk
+    )
     NotificationFactory(recipient=trainee.user, kind="some_future_kind")  # the generic message has no page
     client = login(trainee.user)
     page = client.get(reverse("notifications-inbox")).content.decode()
     assert page.count('aria-label="Open: ') == 1
-    assert f'href="/meetings/match/{match.pk}/" aria-label="Open: Your mentor: Dr Maya Patel"' in page
+    assert f'action="/inbox/{approved.pk}/open"' in page  # unread: opening it also marks it read
+
+    opened = client.post(f"/inbox/{approved.pk}/open")
+    assert opened.status_code == 302
+    assert opened["Location"] == f"/meetings/match/{match.pk}/"
+    approved.refresh_from_db()
+    assert approved.read_at is not None
+    page = client.get(reverse("notifications-inbox")).content.decode()
+    assert f'href="/meetings/match/{match.pk}/" aria-label="Open: Your mentor: Dr Maya Patel"' in page  # read: a link
+
     links = {row["kind"]: row["link"] for row in client.get("/api/v1/notifications/").json()["results"]}
     assert links == {"match_approved": f"/meetings/match/{match.pk}/", "some_future_kind": ""}
+
+
+def test_opening_needs_post_and_someone_elses_message_is_not_found(login: Any, mentor: Any, trainee: Any) -> None:
+    theirs = NotificationFactory(recipient=trainee.user, kind="match_approved_x")
+    assert login(trainee.user).get(f"/inbox/{theirs.pk}/open").status_code == 405
+    assert login(mentor.user).post(f"/inbox/{theirs.pk}/open").status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
