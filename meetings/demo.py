@@ -9,8 +9,9 @@ reminder writer so its outbox rows are the real ones.
 
 from __future__ import annotations
 
+import zoneinfo
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -72,13 +73,19 @@ def _approved_match(
     return match
 
 
+def _mentor_local(zone_name: str, *, days: int, at: time) -> datetime:
+    """A civil time in the mentor's zone (a lunch-hour call, an after-clinic chat), `days` from today there."""
+    zone = zoneinfo.ZoneInfo(zone_name or "UTC")
+    return datetime.combine(timezone.now().astimezone(zone).date() + timedelta(days=days), at, tzinfo=zone)
+
+
 def _history(match: Match, result: DemoMeetings) -> None:
     mentor, trainee = match.mentor.user, match.trainee.user
     topics = list(FocusArea.objects.order_by("position")[:3])
     goal = Goal.objects.filter(trainee=match.trainee).first()
-    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    zone = match.mentor.time_zone
     for index, (shared, next_steps, rating, went_well) in enumerate(SESSIONS):
-        start = now - timedelta(days=45 - 30 * index, hours=3)
+        start = _mentor_local(zone, days=-(45 - 30 * index), at=time(17, 0))
         meeting = Meeting.objects.create(
             match=match,
             proposed_by=mentor if index == 0 else trainee,
@@ -128,7 +135,7 @@ def _history(match: Match, result: DemoMeetings) -> None:
     upcoming = Meeting.objects.create(
         match=match,
         proposed_by=trainee,
-        start=now + timedelta(days=3, hours=2),
+        start=_mentor_local(zone, days=3, at=time(12, 30)),
         duration_minutes=30,
         format=Meeting.Format.VIDEO,
         video_link="https://video.example.org/demo-room",

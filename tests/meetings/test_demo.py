@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any
 
 import pytest
@@ -33,6 +34,9 @@ def test_the_demo_logins_get_past_meetings_with_logs_and_feedback_and_one_upcomi
     mine = Meeting.objects.filter(match__trainee=demo_people["trainee"])
     assert mine.count() == 3
     assert sum(m.is_upcoming() for m in mine) == 1
+    # At hours a physician would meet in the mentor's own zone, not at whatever hour the seed ran.
+    zone = zoneinfo.ZoneInfo(demo_people["mentor"].time_zone)
+    assert sorted(f"{m.start.astimezone(zone):%H:%M}" for m in mine) == ["12:30", "17:00", "17:00"]
     assert SessionLog.objects.filter(match__mentor=demo_people["mentor"]).count() == 2
     assert Feedback.objects.filter(meeting__match__trainee=demo_people["trainee"]).count() == 4
 
