@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string, select_template
+from django.urls import NoReverseMatch
 
 from notifications.models import Notification
 
@@ -110,7 +111,12 @@ def _render_link(kind: str, context: dict[str, Any]) -> str:
         template = select_template([f"notifications/{kind}.link.txt"])
     except TemplateDoesNotExist:
         return ""
-    return template.render(context).strip()
+    try:
+        return template.render(context).strip()
+    except NoReverseMatch:
+        # A message written without its object (an operator's or a test's): no page to open, but the message
+        # itself must still go out. The e-mail then points at the site.
+        return ""
 
 
 def _subject(kind: str, context: dict[str, Any]) -> str:

@@ -106,6 +106,15 @@ def test_the_email_and_the_inbox_link_to_the_same_page_the_message_is_about(
 
 
 @pytest.mark.django_db
+def test_a_message_written_without_its_object_still_renders_and_points_at_the_site() -> None:
+    from notifications.rendering import inbox_entry
+
+    row = NotificationFactory(kind="match_approved")  # no match: e.g. written by hand by an operator
+    assert inbox_entry(row).link == ""
+    assert f"{settings.SITE_URL}\n" in render_email(row).text
+
+
+@pytest.mark.django_db
 def test_a_mentor_whose_match_ended_is_sent_to_their_mentees_page(mentor: Any, trainee: Any) -> None:
     from notifications.rendering import inbox_entry
 
