@@ -277,12 +277,14 @@ def test_declined_requests_show_the_coordinators_reason(login: Any, trainee: Any
 def test_my_mentorship_shows_the_mentors_contact_and_open_requests(
     login: Any, trainee: Any, mentor: Any, program: Any
 ) -> None:
-    MatchFactory(trainee=trainee, mentor=mentor, program=program, status=Match.Status.APPROVED)
+    match = MatchFactory(trainee=trainee, mentor=mentor, program=program, status=Match.Status.APPROVED)
     other = MentorProfileFactory(user__full_name="Dr Open Request")
     match_request(trainee=trainee, mentor=other, program=ProgramFactory(), message="")
     body = login(trainee.user).get(reverse("matching-my-mentorship")).content.decode()
     assert "maya@example.org" in body
     assert "Dr Open Request" in body
+    assert f'href="/meetings/match/{match.pk}/"' in body  # from the mentor straight to their meetings
+    assert f'href="/meetings/new/{match.pk}/"' in body
 
 
 def test_my_mentorship_of_an_outsider_shows_nothing_of_others(
@@ -294,11 +296,13 @@ def test_my_mentorship_of_an_outsider_shows_nothing_of_others(
 
 
 def test_a_mentor_sees_mentees_and_free_places_and_stops_accepting(login: Any, mentor: Any, trainee: Any) -> None:
-    MatchFactory(trainee=trainee, mentor=mentor, status=Match.Status.APPROVED)
+    match = MatchFactory(trainee=trainee, mentor=mentor, status=Match.Status.APPROVED)
     client = login(mentor.user)
     body = client.get(reverse("matching-my-mentees")).content.decode()
     assert "Tara Trainee" in body
     assert "1 free place" in body
+    assert f'href="/meetings/match/{match.pk}/"' in body
+    assert f'href="/meetings/new/{match.pk}/"' in body
     client.post(reverse("matching-mentor-accepting"), {"accepting": "0"})
     mentor.refresh_from_db()
     assert mentor.accepting_mentees is False
