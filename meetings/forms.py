@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
 from django import forms
 
-from meetings.models import MAX_DURATION_MINUTES, Feedback, Meeting
+from meetings.models import DETAIL_FIELD, MAX_DURATION_MINUTES, Feedback, Meeting
 from profiles.models import FocusArea, Goal
 
 LOCAL_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -31,7 +32,12 @@ class MeetingTimeForm(forms.Form):
 
 
 class MeetingProposeForm(MeetingTimeForm):
-    format = forms.ChoiceField(choices=Meeting.Format.choices, initial=Meeting.Format.VIDEO)
+    # app.js shows only the field the chosen format needs (all three without JavaScript).
+    format = forms.ChoiceField(
+        choices=Meeting.Format.choices,
+        initial=Meeting.Format.VIDEO,
+        widget=forms.Select(attrs={"data-shows": json.dumps(DETAIL_FIELD)}),
+    )
     place = forms.CharField(required=False, max_length=200, help_text="For an in-person meeting.")
     video_link = forms.URLField(
         required=False, label="Video link", help_text="For a video meeting.", assume_scheme="https"

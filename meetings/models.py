@@ -16,6 +16,10 @@ from profiles.models import FocusArea, Goal
 MAX_DURATION_MINUTES = 480
 
 
+#: The detail each meeting format needs: where to go, the link to join, the number to call.
+DETAIL_FIELD = {"in_person": "place", "video": "video_link", "phone": "phone"}
+
+
 class MeetingQuerySet(models.QuerySet["Meeting"]):
     def live(self) -> MeetingQuerySet:
         return self.filter(status__in=Meeting.LIVE)
@@ -84,7 +88,8 @@ class Meeting(models.Model):
         return self.status == self.Status.ACCEPTED and self.end <= (now or timezone.now())
 
     def where(self) -> str:
-        return {"in_person": self.place, "video": self.video_link, "phone": self.phone}.get(self.format, "")
+        field = DETAIL_FIELD.get(self.format)
+        return str(getattr(self, field)) if field else ""
 
     def other_person_id(self, user_id: int) -> int:
         mentor_user_id = self.match.mentor.user_id

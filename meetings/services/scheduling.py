@@ -17,7 +17,7 @@ from meetings.errors import (
     MeetingStateConflict,
     NotInMatch,
 )
-from meetings.models import MAX_DURATION_MINUTES, Meeting
+from meetings.models import DETAIL_FIELD, MAX_DURATION_MINUTES, Meeting
 from meetings.people import participants, role_in
 from meetings.services.reminders import meeting_followups_cancel, meeting_followups_write, occurrence_of
 from mentorship.errors import ApplicationError
@@ -59,15 +59,10 @@ def _require_details(*, duration_minutes: int, format: str, place: str, video_li
         raise ApplicationError(
             f"A meeting lasts 5 to {MAX_DURATION_MINUTES} minutes.", fields={"duration_minutes": ["Out of range."]}
         )
-    needed = {
-        Format.IN_PERSON: ("place", place),
-        Format.VIDEO: ("video_link", video_link),
-        Format.PHONE: ("phone", phone),
-    }
-    if format not in needed:
+    if format not in DETAIL_FIELD:
         raise ApplicationError("Choose in person, video or phone.", fields={"format": ["Unknown format."]})
-    field, value = needed[Format(format)]
-    if not value.strip():
+    field = DETAIL_FIELD[format]
+    if not {"place": place, "video_link": video_link, "phone": phone}[field].strip():
         label = {"place": "a place", "video_link": "a video link", "phone": "a phone number"}[field]
         raise ApplicationError(
             f"A {Format(format).label.lower()} meeting needs {label}.", fields={field: ["Required."]}

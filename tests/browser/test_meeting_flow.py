@@ -68,7 +68,13 @@ def test_a_meeting_from_proposal_to_two_sided_feedback(
     page.get_by_role("link", name="propose one").click()
     page.get_by_label("Date and time").fill(f"{day}T10:00")
     page.get_by_label("Duration (minutes)").fill("45")
+    # The form asks only for the detail the format needs: a place in person, a link for video.
+    page.get_by_label("Format").select_option(label="In person")
+    expect(page.get_by_label("Place")).to_be_visible()
+    expect(page.get_by_label("Video link")).to_be_hidden()
     page.get_by_label("Format").select_option(label="Video")
+    expect(page.get_by_label("Place")).to_be_hidden()
+    expect(page.get_by_label("Phone")).to_be_hidden()
     page.get_by_label("Video link").fill("https://video.example.org/maya-tara")
     page.get_by_role("button", name="Propose this time").click()
     expect(page.get_by_text("Meeting proposed.")).to_be_visible()
