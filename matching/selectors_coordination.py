@@ -16,6 +16,11 @@ def coordinated_programs(*, user: User) -> QuerySet[Program]:
     return Program.objects.filter(coordinators=user)
 
 
+#: How many programs the home page and the admin index list (coordinators rarely run more than a handful; the
+#: admin's program list has them all).
+SHOWN_PROGRAMS = 20
+
+
 def program_queues(*, user: User) -> QuerySet[Program]:
     """The coordinator's active programs, each with what waits for them (one query): `requests_waiting`
     (trainees' requests to decide), `proposals_waiting` (a round's proposals to review) and `at_risk` (approved

@@ -68,7 +68,11 @@ class ToDo:
 
 
 def to_do_for(*, user: User, now: datetime | None = None) -> ToDo:
-    """Three queries: the user's recent and coming meetings, and their approved matches without one."""
+    """Two queries: the user's recent and coming meetings, and their approved matches without one.
+
+    Meetings to attend or answer come from approved matches only (an ended match's meetings can no longer be
+    accepted); logs and feedback are still due after a match ends, as their forms allow.
+    """
     now = now or timezone.now()
     recent = (
         meetings_for(user=user)
@@ -78,12 +82,17 @@ def to_do_for(*, user: User, now: datetime | None = None) -> ToDo:
             logged=Exists(SessionLog.objects.filter(meeting=OuterRef("pk"))),
         )
     )
-    upcoming = [m for m in recent if m.is_upcoming(now)]
+    upcoming = [m for m in recent if m.is_upcoming(now) and m.match.status == Match.Status.APPROVED]
     ended = [m for m in recent if m.has_ended(now) and m.end >= now - FOLLOW_UP_WITHIN]
+    # A match has had or will have a meeting if one was accepted (held or coming) or one is proposed for a time
+    # still ahead; a proposal nobody answered before its time does not count.
+    met_or_planned = Meeting.objects.filter(match=OuterRef("pk")).filter(
+        Q(status=Meeting.Status.ACCEPTED) | Q(status=Meeting.Status.PROPOSED, start__gt=now)
+    )
     no_meeting = (
         matches_for(user=user)
         .filter(status=Match.Status.APPROVED)
-        .exclude(meetings__status__in=Meeting.LIVE)
+        .exclude(Exists(met_or_planned))
         .order_by("decided_at", "pk")
     )
     return ToDo(

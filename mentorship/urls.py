@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from mentorship.api_auth import TokenView
 from mentorship.api_docs import ApiDocsView
 from mentorship.health import healthz
+from mentorship.home import home
 
 admin.site.site_header = "Mentorship · program coordination"
 admin.site.site_title = "Mentorship admin"
@@ -19,6 +20,7 @@ api_v1: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

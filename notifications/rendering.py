@@ -114,7 +114,9 @@ def _render_link(kind: str, context: dict[str, Any]) -> str:
     try:
         return template.render(context).strip()
     except NoReverseMatch:
-        # A message written without its object (an operator's or a test's): no page to open, but the message
+        if context["obj"] is not None:
+            raise  # a wrong URL name or argument in the template: a bug to see, not to hide
+        # A message written without its object (by an operator or a test): no page to open, but the message
         # itself must still go out. The e-mail then points at the site.
         return ""
 

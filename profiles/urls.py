@@ -5,7 +5,6 @@ from profiles.forms import EmailAuthenticationForm
 from profiles.views import accounts, goals, me
 
 urlpatterns = [
-    path("", accounts.home, name="home"),
     path("signup/", accounts.signup, name="signup"),
     path(
         "login/",

@@ -1,4 +1,5 @@
-"""Template tags for coordinators: their programs and what waits in each (the admin index and the home page)."""
+"""Template tags for the coordinators' admin index (a page Django's admin renders, with no view of ours): their
+programs and what waits in each."""
 
 from __future__ import annotations
 
@@ -7,12 +8,9 @@ from typing import Any
 from django import template
 
 from matching.models import Program
-from matching.selectors_coordination import program_queues
+from matching.selectors_coordination import SHOWN_PROGRAMS, program_queues
 
 register = template.Library()
-
-#: Coordinators rarely run more than a handful; past this the admin's program list has them all.
-SHOWN_PROGRAMS = 20
 
 
 @register.simple_tag(takes_context=True)

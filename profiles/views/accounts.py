@@ -5,18 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from profiles.forms import SignupForm
-from profiles.selectors import mentor_profile_of, trainee_profile_of
 from profiles.services import user_sign_up
-from profiles.views._helpers import request_user
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """Signed in: the next step for this person (a newcomer is walked to a profile, then to the directory)."""
-    context: dict[str, object] = {}
-    if request.user.is_authenticated:
-        user = request_user(request)
-        context = {"trainee": trainee_profile_of(user=user), "mentor": mentor_profile_of(user=user)}
-    return render(request, "profiles/home.html", context)
 
 
 def signup(request: HttpRequest) -> HttpResponse:

@@ -115,6 +115,21 @@ def test_a_message_written_without_its_object_still_renders_and_points_at_the_si
 
 
 @pytest.mark.django_db
+def test_a_broken_link_template_is_an_error_to_see_when_the_object_exists(
+    mentor: Any, trainee: Any, settings: Any, tmp_path: Path
+) -> None:
+    from django.urls import NoReverseMatch
+
+    (tmp_path / "notifications").mkdir()
+    (tmp_path / "notifications" / "match_approved.link.txt").write_text("{% url 'no-such-page' obj.pk %}")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    match = approved_match(mentor=mentor, trainee=trainee)
+    row = NotificationFactory(kind="match_approved", object_type="match", object_id=match.pk)
+    with pytest.raises(NoReverseMatch):
+        render_email(row)
+
+
+@pytest.mark.django_db
 def test_a_mentor_whose_match_ended_is_sent_to_their_mentees_page(mentor: Any, trainee: Any) -> None:
     from notifications.rendering import inbox_entry
 

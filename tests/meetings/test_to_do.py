@@ -69,7 +69,39 @@ def test_cancelled_old_and_unaccepted_meetings_ask_for_nothing(match) -> None:
     todo = to_do_for(user=match.mentor.user)
     assert todo.logs_due == []
     assert todo.feedback_due == []
-    assert todo.first_meeting_due == []  # a meeting was held (45 days ago), so no "first meeting" prompt
+
+
+@pytest.mark.django_db
+def test_a_meeting_held_long_ago_means_no_first_meeting_prompt(match) -> None:
+    MeetingFactory(match=match, start=_ago(days=45))
+    assert to_do_for(user=match.mentor.user).first_meeting_due == []
+
+
+@pytest.mark.django_db
+def test_a_proposal_nobody_answered_before_its_time_still_leaves_the_first_meeting_to_arrange(match) -> None:
+    MeetingFactory(match=match, start=_ago(days=3), status="proposed")
+    MeetingFactory(match=match, start=_ago(days=2), status="cancelled")
+    assert to_do_for(user=match.trainee.user).first_meeting_due == [match]
+
+
+@pytest.mark.django_db
+def test_a_proposal_for_a_time_ahead_counts_as_a_planned_first_meeting(match) -> None:
+    MeetingFactory(match=match, status="proposed", proposed_by=match.mentor.user)  # in 3 days
+    assert to_do_for(user=match.mentor.user).first_meeting_due == []
+
+
+@pytest.mark.django_db
+def test_once_a_match_ends_its_meetings_ask_for_no_answer_but_the_last_log_is_still_due(match) -> None:
+    from matching.models import Match
+
+    held = MeetingFactory(match=match, start=_ago(days=2))
+    MeetingFactory(match=match, status="proposed", proposed_by=match.mentor.user)
+    MeetingFactory(match=match, start=timezone.now() + timedelta(days=5))
+    Match.objects.filter(pk=match.pk).update(status=Match.Status.ENDED)
+    trainee, mentor = to_do_for(user=match.trainee.user), to_do_for(user=match.mentor.user)
+    assert trainee.to_answer == []
+    assert trainee.next_meeting is None
+    assert mentor.logs_due == [held]
 
 
 @pytest.mark.django_db
