@@ -7,7 +7,8 @@ meeting's .ics) in their `AppConfig.ready()`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -22,6 +23,7 @@ from django.urls import NoReverseMatch
 from notifications.models import Notification
 
 FALLBACK_KIND = "_generic"
+LOAD: Any = object()  # "load the object yourself" (None means the message is about nothing that still exists)
 
 
 @dataclass(frozen=True)
@@ -64,19 +66,36 @@ def model_for(object_type: str) -> type[models.Model] | None:
     return None
 
 
+def _queryset_for(object_type: str) -> models.QuerySet[Any] | None:
+    make_queryset = _object_querysets.get(object_type)
+    if make_queryset is not None:
+        return make_queryset()
+    model = model_for(object_type)
+    return model._default_manager.all() if model is not None else None
+
+
 def load_object(notification: Notification) -> Any:
     if not notification.object_type or notification.object_id is None:
         return None
-    make_queryset = _object_querysets.get(notification.object_type)
-    if make_queryset is not None:
-        queryset = make_queryset()
-    else:
-        model = model_for(notification.object_type)
-        if model is None:
-            return None
-        queryset = model._default_manager.all()
+    queryset = _queryset_for(notification.object_type)
+    if queryset is None:
+        return None
     # A slice, not .first(): no ORDER BY to build for a primary-key lookup (this runs once per e-mail sent).
     return next(iter(queryset.filter(pk=notification.object_id).order_by()[:1]), None)
+
+
+def load_objects(notifications: Iterable[Notification]) -> dict[tuple[str, int], Any]:
+    """What a page of messages is about, by (object_type, id): one query per kind of object, not one per message."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for notification in notifications:
+        if notification.object_type and notification.object_id is not None:
+            wanted[notification.object_type].add(notification.object_id)
+    found: dict[tuple[str, int], Any] = {}
+    for object_type, ids in wanted.items():
+        queryset = _queryset_for(object_type)
+        if queryset is not None:
+            found.update(((object_type, pk), obj) for pk, obj in queryset.order_by().in_bulk(ids).items())
+    return found
 
 
 def template_names(kind: str, part: str) -> list[str]:
@@ -134,9 +153,20 @@ class InboxEntry:
     link: str  # the page to open, as in the e-mail ("" when there is none)
 
 
-def inbox_entry(notification: Notification) -> InboxEntry:
-    context = build_context(notification, load_object(notification))
+def inbox_entry(notification: Notification, obj: Any = LOAD) -> InboxEntry:
+    """Subject and link of one message; `obj` when the caller has loaded it already (see `inbox_entries`)."""
+    context = build_context(notification, load_object(notification) if obj is LOAD else obj)
     return InboxEntry(notification, _subject(notification.kind, context), context["link"])
+
+
+def inbox_entries(notifications: Iterable[Notification]) -> list[InboxEntry]:
+    """A page of the inbox: its objects loaded together, then each message's subject and link."""
+    notifications = list(notifications)
+    objects = load_objects(notifications)
+    return [
+        inbox_entry(n, objects.get((n.object_type, n.object_id)) if n.object_id is not None else None)
+        for n in notifications
+    ]
 
 
 class ObjectGone(Exception):

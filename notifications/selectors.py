@@ -7,4 +7,5 @@ from profiles.models import User
 
 
 def inbox_list(*, user: User) -> NotificationQuerySet:
-    return Notification.objects.inbox_for(user).order_by("-due_at", "-pk")
+    # Each message's subject and link are rendered with its recipient (the user): joined, not one query per row.
+    return Notification.objects.inbox_for(user).select_related("recipient").order_by("-due_at", "-pk")

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from notifications.models import Notification
-from notifications.rendering import inbox_entry
+from notifications.rendering import inbox_entries, inbox_entry
 from notifications.selectors import inbox_list
 from notifications.services import notification_mark_read, notifications_mark_all_read
 
@@ -18,7 +18,7 @@ from notifications.services import notification_mark_read, notifications_mark_al
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(inbox_list(user=request.user), 25).get_page(request.GET.get("page"))  # type: ignore[arg-type]
-    rows = [inbox_entry(n) for n in page.object_list]
+    rows = inbox_entries(page.object_list)
     return render(request, "notifications/inbox.html", {"page": page, "rows": rows, "zone": _zone(request)})
 
 

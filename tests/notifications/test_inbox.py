@@ -132,3 +132,32 @@ def test_opening_needs_post_and_someone_elses_message_is_not_found(login: Any, m
     assert login(mentor.user).post(f"/inbox/{theirs.pk}/open").status_code == 404
     theirs.refresh_from_db()
     assert theirs.read_at is None
+
+
+def test_a_page_of_the_inbox_costs_the_same_queries_for_two_messages_or_twelve(
+    login: Any, mentor: Any, trainee: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import MeetingFactory, MentorProfileFactory, approved_match
+
+    def about_new_match_and_meeting() -> None:
+        match = approved_match(mentor=MentorProfileFactory(), trainee=trainee)
+        meeting = MeetingFactory(match=match)
+        for kind, object_type, pk in (("match_ended", "match", match.pk), ("meeting_proposed", "meeting", meeting.pk)):
+            NotificationFactory(recipient=trainee.user, kind=kind, object_type=object_type, object_id=pk)
+
+    client = login(trainee.user)
+    about_new_match_and_meeting()
+    with CaptureQueriesContext(connection) as two:
+        client.get(reverse("notifications-inbox"))
+        client.get("/api/v1/notifications/")
+    for _ in range(5):
+        about_new_match_and_meeting()
+    with CaptureQueriesContext(connection) as twelve:
+        page = client.get(reverse("notifications-inbox")).content.decode()
+        listed = client.get("/api/v1/notifications/").json()
+    assert page.count('aria-label="Open: ') == 12
+    assert listed["count"] == 12
+    assert len(twelve) == len(two)
