@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from matching.selectors import undecided_for
 from matching.selectors_coordination import SHOWN_PROGRAMS, program_queues
 from meetings.selectors import to_do_for
 from profiles.models import User
@@ -25,5 +26,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "mentor": mentor,
             "programs": list(program_queues(user=user)[:SHOWN_PROGRAMS]),
             "todo": to_do_for(user=user) if trainee or mentor else None,
+            "waiting": undecided_for(trainee=trainee) if trainee else [],
         }
     return render(request, "home.html", context)

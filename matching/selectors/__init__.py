@@ -16,6 +16,7 @@ from matching.selectors.mentorship import (
     own_request,
     requests_for,
     shortlist_of,
+    undecided_for,
 )
 
 __all__ = [
@@ -34,4 +35,5 @@ __all__ = [
     "requests_for",
     "shortlist_of",
     "trainee_profile_of",
+    "undecided_for",
 ]

@@ -20,6 +20,15 @@ def requests_for(*, trainee: TraineeProfile) -> QuerySet[Match]:
     )
 
 
+def undecided_for(*, trainee: TraineeProfile) -> list[Match]:
+    """The trainee's requests and round proposals still waiting for a coordinator, oldest first."""
+    return list(
+        Match.objects.filter(trainee=trainee, status__in=Match.UNDECIDED)
+        .select_related("mentor__user", "program")
+        .order_by("created_at", "pk")
+    )
+
+
 def own_request(*, user: User, match_id: int) -> Match:
     """A request of the signed-in trainee; anybody else's is a 404."""
     match = Match.objects.filter(pk=match_id, trainee__user=user, origin=Match.Origin.REQUEST).first()

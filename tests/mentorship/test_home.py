@@ -90,3 +90,18 @@ def test_a_trainee_who_is_not_staff_sees_no_coordinators_panel(trainee, login) -
     ProgramFactory(name="Surgery Mentoring", coordinators=[trainee.user])  # staff status is what opens the admin
     html = login(trainee.user).get("/").content.decode()
     assert "Programs you coordinate" not in html
+
+
+@pytest.mark.django_db
+def test_a_trainee_sees_which_requests_and_proposals_wait_for_a_coordinator(trainee, mentor, login) -> None:
+    from tests.factories import MatchFactory, MentorProfileFactory
+
+    MatchFactory(trainee=trainee, mentor=mentor, status="requested", origin="request")
+    MatchFactory(
+        trainee=trainee, mentor=MentorProfileFactory(user__full_name="Dr Round"), status="proposed", origin="round"
+    )
+    MatchFactory(trainee=trainee, status="declined", origin="request")  # decided: nothing to wait for
+    html = login(trainee.user).get("/").content.decode()
+    assert html.count(">Waiting</span>") == 2
+    assert "request to Dr Maya Patel</a>" in html
+    assert "A matching round proposed Dr Round as your mentor" in html
