@@ -39,7 +39,12 @@ class RoundStartForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["program"].queryset = access.programs_for(user).filter(is_active=True)  # type: ignore[attr-defined]
+        programs = access.programs_for(user).filter(is_active=True)
+        self.fields["program"].queryset = programs  # type: ignore[attr-defined]
+        # Most coordinators run one program: choose it for them rather than offer "---------".
+        only = list(programs[:2])
+        if len(only) == 1 and "program" not in self.initial:
+            self.initial["program"] = only[0].pk
 
 
 def _number(value: Any) -> str:

@@ -54,6 +54,15 @@ def test_the_start_form_offers_only_the_coordinators_programs(login, coordinator
     assert not MatchingRound.objects.exists()
 
 
+def test_a_coordinator_of_one_program_finds_it_already_chosen_and_of_two_chooses(login, coordinator, program):
+    client = login(coordinator)
+    html = client.get(reverse("admin:matching_matchinground_add")).content.decode()
+    assert f'<option value="{program.pk}" selected>Demo Program</option>' in html
+    ProgramFactory(name="Second Program", coordinators=[coordinator])
+    html = client.get(reverse("admin:matching_matchinground_add")).content.decode()
+    assert '<option value="" selected>---------</option>' in html  # two: the coordinator says which
+
+
 def test_the_status_endpoint_reports_stage_and_progress(login, coordinator, program):
     matching_round = MatchingRoundFactory(program=program, status="running", stage="scoring", progress=25)
     data = login(coordinator).get(reverse("admin:matching_matchinground_status", args=[matching_round.pk])).json()
