@@ -23,7 +23,6 @@ from django.urls import NoReverseMatch
 from notifications.models import Notification
 
 FALLBACK_KIND = "_generic"
-LOAD: Any = object()  # "load the object yourself" (None means the message is about nothing that still exists)
 
 
 @dataclass(frozen=True)
@@ -75,22 +74,21 @@ def _queryset_for(object_type: str) -> models.QuerySet[Any] | None:
 
 
 def load_object(notification: Notification) -> Any:
-    if not notification.object_type or notification.object_id is None:
-        return None
-    queryset = _queryset_for(notification.object_type)
-    if queryset is None:
-        return None
-    # A slice, not .first(): no ORDER BY to build for a primary-key lookup (this runs once per e-mail sent).
-    return next(iter(queryset.filter(pk=notification.object_id).order_by()[:1]), None)
+    """What one message is about, or None (about nothing, or about something deleted since)."""
+    return load_objects([notification]).get(_about(notification))
 
 
-def load_objects(notifications: Iterable[Notification]) -> dict[tuple[str, int], Any]:
+def _about(notification: Notification) -> tuple[str, int | None]:
+    return notification.object_type, notification.object_id
+
+
+def load_objects(notifications: Iterable[Notification]) -> dict[tuple[str, int | None], Any]:
     """What a page of messages is about, by (object_type, id): one query per kind of object, not one per message."""
     wanted: dict[str, set[int]] = defaultdict(set)
     for notification in notifications:
         if notification.object_type and notification.object_id is not None:
             wanted[notification.object_type].add(notification.object_id)
-    found: dict[tuple[str, int], Any] = {}
+    found: dict[tuple[str, int | None], Any] = {}
     for object_type, ids in wanted.items():
         queryset = _queryset_for(object_type)
         if queryset is not None:
@@ -153,20 +151,19 @@ class InboxEntry:
     link: str  # the page to open, as in the e-mail ("" when there is none)
 
 
-def inbox_entry(notification: Notification, obj: Any = LOAD) -> InboxEntry:
-    """Subject and link of one message; `obj` when the caller has loaded it already (see `inbox_entries`)."""
-    context = build_context(notification, load_object(notification) if obj is LOAD else obj)
-    return InboxEntry(notification, _subject(notification.kind, context), context["link"])
-
-
 def inbox_entries(notifications: Iterable[Notification]) -> list[InboxEntry]:
     """A page of the inbox: its objects loaded together, then each message's subject and link."""
     notifications = list(notifications)
     objects = load_objects(notifications)
-    return [
-        inbox_entry(n, objects.get((n.object_type, n.object_id)) if n.object_id is not None else None)
-        for n in notifications
-    ]
+    entries = []
+    for notification in notifications:
+        context = build_context(notification, objects.get(_about(notification)))
+        entries.append(InboxEntry(notification, _subject(notification.kind, context), context["link"]))
+    return entries
+
+
+def inbox_entry(notification: Notification) -> InboxEntry:
+    return inbox_entries([notification])[0]
 
 
 class ObjectGone(Exception):
