@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from matching.models import Match
 from meetings.models import MAX_DURATION_MINUTES, CheckIn, Feedback, Meeting, SessionLog
+from meetings.people import role_in
 from profiles.models import User
 
 FEEDBACK_REVEAL_AFTER = timedelta(days=7)
@@ -99,7 +100,7 @@ def to_do_for(*, user: User, now: datetime | None = None) -> ToDo:
         next_meeting=next((m for m in upcoming if m.status == Meeting.Status.ACCEPTED), None),
         to_answer=[m for m in upcoming if m.status == Meeting.Status.PROPOSED and m.proposed_by_id != user.pk],
         feedback_due=[m for m in ended if not m.my_feedback],  # type: ignore[attr-defined]
-        logs_due=[m for m in ended if m.match.mentor.user_id == user.pk and not m.logged],  # type: ignore[attr-defined]
+        logs_due=[m for m in ended if role_in(m.match, user) == "mentor" and not m.logged],  # type: ignore[attr-defined]
         first_meeting_due=list(no_meeting),
     )
 

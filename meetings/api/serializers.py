@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from matching.models import Match
 from meetings.models import MAX_DURATION_MINUTES, Feedback, Meeting, SessionLog
-from meetings.people import time_zone_for
+from meetings.people import role_in, time_zone_for
 from profiles.models import FocusArea, Goal
 
 
@@ -72,12 +72,12 @@ class ToDoSerializer(serializers.Serializer):
 
     @extend_schema_field(FirstMeetingDueSerializer(many=True))
     def get_first_meeting_due(self, todo: Any) -> list[dict[str, Any]]:
-        user_id = self.context["request"].user.pk
+        user = self.context["request"].user
         return [
             {
                 "match": match.pk,
                 "program_name": match.program.name,
-                "other_person": str(match.trainee if match.mentor.user_id == user_id else match.mentor),
+                "other_person": str(match.trainee if role_in(match, user) == "mentor" else match.mentor),
             }
             for match in todo.first_meeting_due
         ]
