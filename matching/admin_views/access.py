@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from matching.models import Match, MatchingRound, Program
+from matching.selectors_coordination import coordinated_programs
 from profiles.models import COORDINATORS_GROUP, User
 
 _CACHE_ATTR = "_matching_is_coordinator"
@@ -38,9 +39,8 @@ def request_user(request: HttpRequest) -> User:
 
 
 def programs_for(user: User) -> QuerySet[Program]:
-    if user.is_superuser:
-        return Program.objects.all()
-    return Program.objects.filter(coordinators=user)
+    # The same rule as the site's home page and the API (the admin only lets active staff in anyway).
+    return coordinated_programs(user=user)
 
 
 def matches_for(user: User) -> QuerySet[Match]:
