@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 
-from matching.admin_views import access, health, rounds
+from matching.admin_views import access, enrolment, health, rounds
 from matching.admin_views.actions import approve_selected, decline_selected, end_selected
 from matching.admin_views.display import breakdown_table
 from matching.models import Match, MatchingRound, MatchTransition, Program
@@ -111,8 +111,9 @@ class ProgramAdmin(CoordinatorAccess, admin.ModelAdmin):
     @admin.display(description="Pages")
     def links(self, program: Program) -> SafeString:
         return format_html(
-            '<a href="{}">Health</a> · <a href="{}">Run a round</a>',
+            '<a href="{}">Health</a> · <a href="{}">Enrol</a> · <a href="{}">Run a round</a>',
             reverse("admin:matching_program_health", args=[program.pk]),
+            reverse("admin:matching_program_enrol", args=[program.pk]),
             reverse("admin:matching_matchinground_add") + f"?program={program.pk}",
         )
 
@@ -121,6 +122,7 @@ class ProgramAdmin(CoordinatorAccess, admin.ModelAdmin):
         return [
             path("<int:program_id>/health/", wrap(self.health_view), name="matching_program_health"),
             path("<int:program_id>/export/<str:kind>.csv", wrap(self.export_view), name="matching_program_export"),
+            path("<int:program_id>/enrol/", wrap(self.enrol_view), name="matching_program_enrol"),
             *super().get_urls(),
         ]
 
@@ -129,6 +131,9 @@ class ProgramAdmin(CoordinatorAccess, admin.ModelAdmin):
 
     def export_view(self, request: HttpRequest, program_id: int, kind: str) -> HttpResponseBase:
         return health.export_csv(self, request, program_id, kind)
+
+    def enrol_view(self, request: HttpRequest, program_id: int) -> HttpResponse:
+        return enrolment.enrol_page(self, request, program_id)
 
 
 class ProgramListFilter(admin.SimpleListFilter):

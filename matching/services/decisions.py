@@ -54,7 +54,7 @@ def can_coordinate(*, user: User, program: Program) -> bool:
 
 def ensure_coordinator(*, user: User, program: Program) -> None:
     if not can_coordinate(user=user, program=program):
-        raise NotProgramCoordinator(f"Only coordinators of {program} can decide its matches.")
+        raise NotProgramCoordinator(f"Only coordinators of {program} can manage its matches, rounds and enrolment.")
 
 
 def _lock_match(match: Match) -> Match:

@@ -175,6 +175,14 @@ ROWS = [
         body=lambda w: {},
     ),
     Row(
+        "enrol a trainee in program B",
+        "POST",
+        _url("/api/v1/programs/{}/enrolments/", "other_program"),
+        {"other_coordinator": 200, "coordinator": REFUSED, "victim": REFUSED, "trainee": REFUSED, "anonymous": 401},
+        body=lambda w: {"trainees": [w.users["trainee"].email]},
+        target="other_program",
+    ),
+    Row(
         "watch a round's progress",
         "GET",
         _url("/api/v1/rounds/{}/", "round"),

@@ -97,3 +97,36 @@ def test_a_coordinator_logging_in_on_the_site_goes_from_the_home_page_to_the_wai
     page.get_by_role("link", name="2 requests waiting").click()
     expect(page.get_by_role("link", name="Rita Requester")).to_be_visible()
     expect(page.get_by_role("link", name="Raj Requester")).to_be_visible()
+
+
+def test_a_coordinator_enrols_a_cohort_from_a_spreadsheet_and_the_round_matches_only_them(
+    page: Page, live_server: Any, demo_program: Any, artifacts_dir: Path
+) -> None:
+    from profiles.models import MentorProfile, TraineeProfile
+
+    demo_program.open_to_all = False
+    demo_program.save()
+    mentor = MentorProfile.objects.select_related("user").first()
+    trainees = list(TraineeProfile.objects.select_related("user")[:2])
+    assert mentor is not None
+    rows = ["Name\tE-mail\tRole", f"{mentor.user.full_name}\t{mentor.user.email}\tMentor"]
+    rows += [f"{t.user.full_name}\t{t.user.email}\tTrainee" for t in trainees]
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/matching/program/{demo_program.pk}/change/")
+    page.get_by_label("E-mail address").fill("cora@example.org")
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    page.get_by_role("link", name="Enrol from a list").click()
+    page.get_by_label("Paste rows from a spreadsheet").fill("\n".join([*rows, "nobody@example.org\tTrainee"]))
+    page.get_by_role("button", name="Enrol").click()
+    expect(page.locator("#roster-problems")).to_contain_text("line 5: nobody@example.org: no account has this")
+    page.screenshot(path=str(artifacts_dir / "admin-enrol-problems.png"), full_page=True)
+
+    page.get_by_label("Paste rows from a spreadsheet").fill("\n".join(rows))
+    page.get_by_role("button", name="Enrol").click()
+    expect(page.locator(".messagelist .success")).to_have_text("Enrolled 2 trainee(s) and 1 mentor(s) in Demo Program.")
+
+    page.get_by_role("link", name="Run a matching round").click()
+    page.get_by_role("button", name="Start the round").click()
+    expect(page.get_by_role("link", name="Review and approve the 2 proposals")).to_be_visible()
+    assert {m.trainee_id for m in Match.objects.filter(program=demo_program)} == {t.pk for t in trainees}

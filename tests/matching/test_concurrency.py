@@ -109,3 +109,25 @@ def test_two_coordinators_approving_one_trainee_with_different_mentors_end_with_
 
     assert sorted(r.split(":")[0] for r in results) == ["ok", "trainee_already_matched"]
     assert Match.objects.filter(trainee=trainee, status=Match.Status.APPROVED).count() == 1
+
+
+def test_coordinators_enrolling_overlapping_lists_at_once_enrol_each_person_once_and_count_them_right():
+    from matching.coordination.roster import parse_roster
+    from matching.services.enrolment import program_enrol
+
+    coordinators = [CoordinatorFactory() for _ in range(2)]
+    program = ProgramFactory(coordinators=coordinators, open_to_all=False)
+    trainees = [TraineeProfileFactory(user__email=f"e{i}@example.org") for i in range(30)]
+    roster = "\n".join(f"e{i}@example.org, trainee" for i in range(30))
+    outcomes = []
+
+    def enrol(by):
+        outcomes.append(program_enrol(program=program, roster=parse_roster(roster), by=by))
+
+    results = _race([lambda c=c: enrol(c) for c in coordinators * 4], threads=8)
+
+    assert results == ["ok"] * 8
+    assert set(program.trainees.all()) == set(trainees)
+    # Enrolments queue on the program's row: exactly one added the 30, the other seven found them there.
+    assert sorted(o.trainees_added for o in outcomes) == [0] * 7 + [30]
+    assert all(o.trainees_added + o.already_enrolled == 30 for o in outcomes)

@@ -1,0 +1,98 @@
+"""Enrol a cohort from a spreadsheet: paste rows or upload a CSV on a program's "Enrol from a list" page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from matching.admin_views import access
+from matching.coordination.roster import Role, RosterProblem, parse_roster
+from matching.models import Program
+from matching.services.enrolment import Enrolment, RosterInvalid, program_enrol
+
+MAX_FILE_BYTES = 1 << 20
+
+
+class RosterForm(forms.Form):
+    pasted = forms.CharField(
+        label="Paste rows from a spreadsheet",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 80, "placeholder": "amara.okafor@uni.edu, trainee"}),
+        help_text="One person per row: an e-mail address and “mentor” or “trainee”, in any columns. A header row "
+        "and other columns (names, departments) are ignored.",
+    )
+    upload = forms.FileField(
+        label="…or upload a CSV file",
+        required=False,
+        help_text="Comma, semicolon or tab separated, at most 1 MB (in Excel: Save as → CSV UTF-8).",
+    )
+    default_role = forms.ChoiceField(
+        label="Rows that do not say mentor or trainee are",
+        choices=[("", "a problem to fix"), (Role.TRAINEE, "trainees"), (Role.MENTOR, "mentors")],
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        pasted, upload = (data.get("pasted") or "").strip(), data.get("upload")
+        if bool(pasted) == bool(upload):
+            raise forms.ValidationError("Paste the rows or upload a file (one of the two).")
+        if upload:
+            if upload.size > MAX_FILE_BYTES:
+                raise forms.ValidationError("The file is larger than 1 MB: is it the right one?")
+            try:
+                pasted = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise forms.ValidationError(
+                    "The file is not UTF-8 text: in Excel, use Save as → “CSV UTF-8 (comma delimited)”."
+                ) from None
+        data["text"] = pasted
+        return data
+
+
+def _done_message(program: Program, enrolment: Enrolment) -> str:
+    added = f"{enrolment.trainees_added} trainee(s) and {enrolment.mentors_added} mentor(s)"
+    message = f"Enrolled {added} in {program}."
+    if enrolment.already_enrolled:
+        message += f" {enrolment.already_enrolled} listed were enrolled already."
+    return message
+
+
+def enrol_page(model_admin: admin.ModelAdmin[Program], request: HttpRequest, program_id: int) -> HttpResponse:
+    user = access.request_user(request)
+    program = get_object_or_404(access.programs_for(user), pk=program_id)
+    form = RosterForm(request.POST or None, request.FILES or None)
+    problems: list[RosterProblem] = []
+    if request.method == "POST" and form.is_valid():
+        default_role = form.cleaned_data["default_role"]
+        roster = parse_roster(form.cleaned_data["text"], Role(default_role) if default_role else None)
+        try:
+            enrolment = program_enrol(program=program, roster=roster, by=user)
+        except RosterInvalid as error:
+            form.add_error(None, error.message)
+            problems = error.problems
+        else:
+            messages.success(request, _done_message(program, enrolment))
+            if enrolment.open_to_all:
+                messages.warning(
+                    request,
+                    f"{program} is open to everyone, so the list limits who takes part only once you untick "
+                    "“Every mentor and trainee may take part”.",
+                )
+            return HttpResponseRedirect(reverse("admin:matching_program_change", args=[program.pk]))
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"Enrol people in {program}",
+        "opts": Program._meta,
+        "original": program,
+        "form": form,
+        "problems": problems,
+        "enrolled": (program.trainees.count(), program.mentors.count()),
+    }
+    return TemplateResponse(request, "admin/matching/program/enrol.html", context)

@@ -1,0 +1,73 @@
+"""Coordinators enrol a cohort in a program: the API form of the admin's "Enrol from a list"."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from matching.coordination.roster import MAX_ROWS, roster_from_lists
+from matching.models import Program
+from matching.services.enrolment import program_enrol
+from mentorship.api_schema import ErrorSerializer
+from profiles.models import User
+
+
+def _emails(role: str) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.CharField(max_length=254),
+        max_length=MAX_ROWS,
+        default=list,
+        help_text=f"E-mail addresses of people to enrol as {role}s (they need an account and a {role} profile).",
+    )
+
+
+class EnrolmentRequestSerializer(serializers.Serializer):
+    trainees = _emails("trainee")
+    mentors = _emails("mentor")
+
+
+class EnrolmentSerializer(serializers.Serializer):
+    trainees_added = serializers.IntegerField()
+    mentors_added = serializers.IntegerField()
+    already_enrolled = serializers.IntegerField(help_text="Listed people who were enrolled already.")
+    open_to_all = serializers.BooleanField(
+        help_text="The program is open to everyone, so enrolment limits who takes part only once it is not."
+    )
+
+
+@extend_schema(tags=["coordination"])
+class ProgramEnrolView(APIView):
+    @extend_schema(
+        summary="Enrol trainees and mentors in a program by e-mail (all or nothing)",
+        request=EnrolmentRequestSerializer,
+        responses={
+            200: EnrolmentSerializer,
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="Nobody was enrolled: `fields` names each bad entry, e.g. `trainees[2]`, and says why "
+                "(code `roster_invalid`), or the body is malformed (code `invalid`).",
+            ),
+            403: OpenApiResponse(
+                ErrorSerializer, description="Not a coordinator of this program (code `not_program_coordinator`)."
+            ),
+            404: OpenApiResponse(ErrorSerializer, description="No such program (code `not_found`)."),
+        },
+    )
+    def post(self, request: Request, program_id: int) -> Response:
+        program = get_object_or_404(Program, pk=program_id)
+        body = EnrolmentRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        user = request.user
+        assert isinstance(user, User)  # IsAuthenticated ran first
+        enrolment = program_enrol(program=program, roster=roster_from_lists(**body.validated_data), by=user)
+        return Response(EnrolmentSerializer(enrolment).data)
+
+
+urlpatterns = [
+    path("programs/<int:program_id>/enrolments/", ProgramEnrolView.as_view(), name="api-program-enrolments"),
+]

@@ -1,0 +1,97 @@
+"""Coordinators enrol a cohort in a program from a roster (see `matching.coordination.roster`).
+
+All or nothing: if any line names no account, a deactivated one, or a person without the profile their role
+needs, nobody is enrolled and every such line is reported, so fixing the sheet and sending it again is safe.
+Enrolling someone already enrolled changes nothing; nobody is ever removed here (the program form does that).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models.functions import Lower
+
+from matching.coordination.roster import Role, Roster, RosterProblem
+from matching.models import Program
+from matching.services.decisions import ensure_coordinator
+from mentorship.errors import ApplicationError
+from profiles.models import MentorProfile, TraineeProfile, User
+
+
+class RosterInvalid(ApplicationError):
+    code = "roster_invalid"
+
+    def __init__(self, problems: list[RosterProblem]) -> None:
+        count = len(problems)
+        what = "1 line of the list has a problem" if count == 1 else f"{count} lines of the list have problems"
+        fields: dict[str, list[str]] = {}
+        for problem in problems:
+            fields.setdefault(problem.where, []).append(problem.message)
+        super().__init__(f"{what}, so nobody was enrolled.", fields=fields)
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    trainees_added: int
+    mentors_added: int
+    already_enrolled: int
+    open_to_all: bool  # enrolment only limits who takes part once the program is no longer open to everyone
+
+
+def _profile_problem(user: User | None, role: Role) -> str | None:
+    if user is None:
+        return "no account has this e-mail address: ask them to sign up at /signup/ first."
+    if not user.is_active:
+        return f"{user}'s account is deactivated."
+    if role is Role.TRAINEE and not hasattr(user, "trainee_profile"):
+        return f"{user} has no trainee profile yet (ask them to create it under My profile)."
+    if role is Role.MENTOR and not hasattr(user, "mentor_profile"):
+        return f"{user} has no mentor profile yet (ask them to create it under My profile)."
+    return None
+
+
+@transaction.atomic
+def program_enrol(*, program: Program, roster: Roster, by: User) -> Enrolment:
+    """Enrol every person on the roster in their role, or nobody (RosterInvalid lists every problem)."""
+    ensure_coordinator(user=by, program=program)
+    problems = list(roster.problems)
+    if not roster.entries and not problems:
+        problems.append(RosterProblem("the list", "it has no e-mail addresses."))
+    users = {
+        user.email_lower: user
+        for user in User.objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower__in={entry.email for entry in roster.entries})
+        .select_related("trainee_profile", "mentor_profile")
+    }
+    trainees: list[TraineeProfile] = []
+    mentors: list[MentorProfile] = []
+    for entry in roster.entries:
+        user = users.get(entry.email)
+        problem = _profile_problem(user, entry.role)
+        if problem is not None:
+            problems.append(RosterProblem(entry.where, f"{entry.email}: {problem}"))
+        elif user is not None and entry.role is Role.TRAINEE:
+            trainees.append(user.trainee_profile)
+        elif user is not None:
+            mentors.append(user.mentor_profile)
+    if problems:
+        raise RosterInvalid(sorted(problems, key=_line_order))
+    # One enrolment at a time per program, so "already enrolled" counts what this one really found.
+    Program.objects.select_for_update().filter(pk=program.pk).first()
+    new_trainees = set(trainees) - set(program.trainees.filter(pk__in=[t.pk for t in trainees]))
+    new_mentors = set(mentors) - set(program.mentors.filter(pk__in=[m.pk for m in mentors]))
+    program.trainees.add(*new_trainees)
+    program.mentors.add(*new_mentors)
+    return Enrolment(
+        trainees_added=len(new_trainees),
+        mentors_added=len(new_mentors),
+        already_enrolled=len(trainees) + len(mentors) - len(new_trainees) - len(new_mentors),
+        open_to_all=program.open_to_all,
+    )
+
+
+def _line_order(problem: RosterProblem) -> tuple[int, str]:
+    number = problem.where.removeprefix("line ")
+    return (int(number), "") if number.isdigit() else (0, problem.where)
