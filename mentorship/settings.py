@@ -200,7 +200,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mentorship <mentorship@local
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery (ids only in messages; acknowledged after the work is done) ---------------------------------------
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+# "localhost" says nothing to the filesystem transport, but without it kombu warns at every start of make run.
+CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost//"
 CELERY_BROKER_FOLDER = VAR_DIR / "celery-broker"
 # Redis redelivers an unacknowledged task after this many seconds; no countdown may exceed it.
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)

@@ -24,7 +24,7 @@ class RosterInvalid(ApplicationError):
 
     def __init__(self, problems: list[RosterProblem]) -> None:
         count = len(problems)
-        what = "1 line of the list has a problem" if count == 1 else f"{count} lines of the list have problems"
+        what = "1 entry of the list has a problem" if count == 1 else f"{count} entries of the list have problems"
         fields: dict[str, list[str]] = {}
         for problem in problems:
             fields.setdefault(problem.where, []).append(problem.message)

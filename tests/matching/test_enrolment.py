@@ -78,7 +78,7 @@ def test_one_bad_line_enrols_nobody_and_every_problem_is_named_by_line(program, 
         "line 6: no e-mail address on this line.",
     ]
     assert refused.value.code == "roster_invalid"
-    assert refused.value.message == "5 lines of the list have problems, so nobody was enrolled."
+    assert refused.value.message == "5 entries of the list have problems, so nobody was enrolled."
     assert _enrolled(program) == ([], [])
 
 
@@ -149,7 +149,7 @@ def test_problems_are_listed_by_line_the_text_is_kept_and_nobody_is_enrolled(log
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "1 line of the list has a problem, so nobody was enrolled." in html
+    assert "1 entry of the list has a problem, so nobody was enrolled." in html
     assert "line 2: nobody@uni.edu: no account has this e-mail address" in html
     assert response.context["form"]["pasted"].value() == pasted
     assert _enrolled(program) == ([], [])
