@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any
 
+from matching.coordination.health import trainees_waiting, with_pending
 from matching.coordination.meetings_data import meetings_model
 from matching.models import Match, Program
 
-EXPORTS = ("matches", "sessions", "feedback")
+#: kind (in the URL and the file name) → the link's label on the health page.
+EXPORTS = {
+    "matches": "Matches",
+    "without-mentor": "Trainees without a mentor",
+    "sessions": "Sessions",
+    "feedback": "Feedback",
+}
+CHUNK = 2000
 
 
 class _Echo:
@@ -32,11 +41,12 @@ def _lines(header: list[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
         yield writer.writerow([_safe(v) for v in row])
 
 
-def available_exports() -> list[str]:
+def available_exports() -> list[tuple[str, str]]:
+    """(kind, label) of the reports this build has (sessions and feedback need the meetings app)."""
     return [
-        kind
-        for kind in EXPORTS
-        if kind == "matches" or meetings_model("SessionLog" if kind == "sessions" else "Feedback")
+        (kind, label)
+        for kind, label in EXPORTS.items()
+        if kind in ("matches", "without-mentor") or meetings_model("SessionLog" if kind == "sessions" else "Feedback")
     ]
 
 
@@ -89,6 +99,8 @@ def export_rows(program: Program, kind: str) -> Iterator[str] | None:
                 for m in matches.iterator(chunk_size=2000)
             ),
         )
+    if kind == "without-mentor":
+        return _lines(["trainee", "trainee_email", "waiting_for_a_decision"], _without_mentor_rows(program))
     if kind == "sessions":
         session_log = meetings_model("SessionLog")
         if session_log is None:
@@ -157,3 +169,12 @@ def export_rows(program: Program, kind: str) -> Iterator[str] | None:
             ),
         )
     return None
+
+
+def _without_mentor_rows(program: Program) -> Iterator[list[Any]]:
+    """Every trainee of the program with no approved mentor, with their undecided requests and proposals."""
+    trainees = trainees_waiting(program).iterator(chunk_size=CHUNK)
+    while chunk := list(islice(trainees, CHUNK)):
+        for waiting in with_pending(program, chunk):
+            pending = "; ".join(f"{m.get_status_display()}: {m.mentor}" for m in waiting.pending)
+            yield [waiting.trainee.user.full_name, waiting.trainee.user.email, pending]

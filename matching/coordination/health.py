@@ -1,5 +1,5 @@
-"""Program health: what a coordinator checks each week (statuses, late first meetings, at-risk matches, who
-carries the load, sessions per month, feedback)."""
+"""Program health: what a coordinator checks each week (statuses, trainees still without a mentor, late first
+meetings, at-risk matches, who carries the load, sessions per month, feedback)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,12 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from matching.coordination.meetings_data import meetings_model
+from matching.features import cohort_members
 from matching.models import Match, Program
-from profiles.models import MentorProfile
+from profiles.models import MentorProfile, TraineeProfile
+
+#: Rows shown per list on the page; the headings give the full counts.
+SHOWN = 100
 
 
 @dataclass
@@ -27,9 +31,19 @@ class MentorLoad:
 
 
 @dataclass
+class WaitingTrainee:
+    """A trainee of the program with no approved mentor in it, and what is under way for them, if anything."""
+
+    trainee: TraineeProfile
+    pending: list[Match]  # their requests and round proposals in this program, awaiting a decision
+
+
+@dataclass
 class ProgramHealth:
     program: Program
     by_status: list[tuple[str, int]]
+    without_mentor_count: int
+    without_mentor: list[WaitingTrainee]
     no_first_meeting: list[Match]
     at_risk: list[Match]
     loads: list[MentorLoad]
@@ -75,6 +89,28 @@ def mentor_loads(program: Program) -> tuple[list[MentorLoad], float, float]:
     return loads, mean, threshold
 
 
+def trainees_waiting(program: Program) -> QuerySet[TraineeProfile]:
+    """The program's trainees with no approved mentor in it, by name."""
+    trainees, _ = cohort_members(program)
+    approved = Match.objects.filter(program=program, status=Match.Status.APPROVED, trainee=OuterRef("pk"))
+    return trainees.exclude(Exists(approved)).select_related("user").order_by("user__full_name", "pk")
+
+
+def with_pending(program: Program, trainees: list[TraineeProfile]) -> list[WaitingTrainee]:
+    """Each trainee with their requests and proposals in the program that wait for a decision (one query)."""
+    pending: dict[int, list[Match]] = {t.pk: [] for t in trainees}
+    undecided = (
+        Match.objects.filter(
+            program=program, trainee__in=trainees, status__in=[Match.Status.REQUESTED, Match.Status.PROPOSED]
+        )
+        .select_related("mentor__user")
+        .order_by("created_at", "pk")
+    )
+    for match in undecided:
+        pending[match.trainee_id].append(match)
+    return [WaitingTrainee(t, pending[t.pk]) for t in trainees]
+
+
 def _approved(program: Program) -> QuerySet[Match]:
     return Match.objects.filter(program=program, status=Match.Status.APPROVED).select_related(
         "trainee__user", "mentor__user"
@@ -88,6 +124,7 @@ def program_health(*, program: Program, now: Any = None) -> ProgramHealth:
     )
     statuses = [(label, by_status.get(value, 0)) for value, label in Match.Status.choices]
     loads, mean, threshold = mentor_loads(program)
+    waiting = trainees_waiting(program)
     late_cutoff = now - timedelta(days=program.first_meeting_days)
     late = _approved(program).filter(decided_at__lt=late_cutoff)
     meeting = meetings_model("Meeting")
@@ -96,8 +133,10 @@ def program_health(*, program: Program, now: Any = None) -> ProgramHealth:
     health = ProgramHealth(
         program=program,
         by_status=statuses,
-        no_first_meeting=list(late.order_by("decided_at")[:100]),
-        at_risk=list(_approved(program).filter(at_risk_since__isnull=False).order_by("at_risk_since")[:100]),
+        without_mentor_count=waiting.count(),
+        without_mentor=with_pending(program, list(waiting[:SHOWN])),
+        no_first_meeting=list(late.order_by("decided_at")[:SHOWN]),
+        at_risk=list(_approved(program).filter(at_risk_since__isnull=False).order_by("at_risk_since")[:SHOWN]),
         loads=loads,
         load_mean=round(mean, 2),
         load_threshold=round(threshold, 2),

@@ -13,7 +13,13 @@ from django.utils import timezone
 
 from matching.coordination.health import program_health
 from matching.models import Match
-from tests.factories import CoordinatorFactory, MatchFactory, MentorProfileFactory, ProgramFactory
+from tests.factories import (
+    CoordinatorFactory,
+    MatchFactory,
+    MentorProfileFactory,
+    ProgramFactory,
+    TraineeProfileFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +89,44 @@ def test_sessions_per_month_and_feedback_averages(program):
     assert health.feedback["mentor"]["not_a_good_fit"] == 1
 
 
+def _closed_program_with_three_trainees(coordinator):
+    program = ProgramFactory(name="Closed Program", coordinators=[coordinator], open_to_all=False)
+    matched, requesting, idle = (
+        TraineeProfileFactory(user__full_name=name) for name in ("Ann Matched", "Bea Requesting", "Cal Idle")
+    )
+    TraineeProfileFactory(user__full_name="Dee Elsewhere")  # not in the program
+    program.trainees.add(matched, requesting, idle)
+    _approved(program, trainee=matched)
+    request = MatchFactory(
+        program=program, trainee=requesting, status=Match.Status.REQUESTED, mentor__user__full_name="Dr Xu"
+    )
+    MatchFactory(program=program, trainee=idle, status=Match.Status.DECLINED)  # decided: nothing under way
+    return program, request
+
+
+def test_trainees_without_an_approved_mentor_are_listed_with_what_waits_for_a_decision(coordinator):
+    program, request = _closed_program_with_three_trainees(coordinator)
+
+    health = program_health(program=program)
+
+    assert health.without_mentor_count == 2
+    assert [(str(w.trainee), w.pending) for w in health.without_mentor] == [
+        ("Bea Requesting", [request]),
+        ("Cal Idle", []),
+    ]
+
+
+def test_the_health_page_shows_the_trainees_without_a_mentor_and_links_their_requests(login, coordinator):
+    program, request = _closed_program_with_three_trainees(coordinator)
+    page = login(coordinator).get(reverse("admin:matching_program_health", args=[program.pk])).content.decode()
+    html = page.split('id="h-waiting"')[1].split("</section>")[0]
+    assert "Trainees without a mentor (2)" in html
+    assert f'<a href="{reverse("admin:matching_match_change", args=[request.pk])}">Requested: Dr Xu</a>' in html
+    assert "Nothing under way" in html
+    assert "Ann Matched" not in html
+    assert "Dee Elsewhere" not in html
+
+
 def test_the_health_page_renders_charts_from_a_data_element(login, coordinator, program):
     _approved(program, at_risk_since=timezone.now(), at_risk_reason="Poor feedback")
     response = login(coordinator).get(reverse("admin:matching_program_health", args=[program.pk]))
@@ -124,3 +168,26 @@ def test_sessions_and_feedback_exports_never_include_private_notes(login, coordi
     feedback = client.get(reverse("admin:matching_program_export", args=[program.pk, "feedback"]))
     assert feedback.status_code == 200
     assert client.get(reverse("admin:matching_program_export", args=[program.pk, "bogus"])).status_code == 404
+
+
+def test_the_without_mentor_csv_lists_every_waiting_trainee_past_the_pages_first_hundred(
+    login, coordinator, monkeypatch
+):
+    from matching.coordination import exports, health
+
+    program, _ = _closed_program_with_three_trainees(coordinator)
+    monkeypatch.setattr(health, "SHOWN", 1)  # the page shows one; the file has them all
+    monkeypatch.setattr(exports, "CHUNK", 1)  # and reads them in chunks
+    client = login(coordinator)
+
+    page = client.get(reverse("admin:matching_program_health", args=[program.pk])).content.decode()
+    response = client.get(reverse("admin:matching_program_export", args=[program.pk, "without-mentor"]))
+
+    assert "The first 1 by name." in page
+    assert ">Trainees without a mentor</a>" in page
+    assert response["Content-Disposition"] == 'attachment; filename="closed-program-without-mentor.csv"'
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [(r["trainee"], r["waiting_for_a_decision"]) for r in rows] == [
+        ("Bea Requesting", "Requested: Dr Xu"),
+        ("Cal Idle", ""),
+    ]
