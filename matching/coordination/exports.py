@@ -8,10 +8,12 @@ from typing import Any
 
 from matching.coordination.health import trainees_waiting, with_pending
 from matching.coordination.meetings_data import meetings_model
+from matching.features import cohort_members
 from matching.models import Match, Program
 
 #: kind (in the URL and the file name) → the link's label on the health page.
 EXPORTS = {
+    "roster": "Roster",
     "matches": "Matches",
     "without-mentor": "Trainees without a mentor",
     "sessions": "Sessions",
@@ -46,7 +48,8 @@ def available_exports() -> list[tuple[str, str]]:
     return [
         (kind, label)
         for kind, label in EXPORTS.items()
-        if kind in ("matches", "without-mentor") or meetings_model("SessionLog" if kind == "sessions" else "Feedback")
+        if kind in ("roster", "matches", "without-mentor")
+        or meetings_model("SessionLog" if kind == "sessions" else "Feedback")
     ]
 
 
@@ -99,6 +102,9 @@ def export_rows(program: Program, kind: str) -> Iterator[str] | None:
                 for m in matches.iterator(chunk_size=2000)
             ),
         )
+    if kind == "roster":
+        # The columns "Enrol from a list" reads: edit the file and send it back to enrol more people.
+        return _lines(["name", "email", "role"], _roster_rows(program))
     if kind == "without-mentor":
         return _lines(["trainee", "trainee_email", "waiting_for_a_decision"], _without_mentor_rows(program))
     if kind == "sessions":
@@ -178,3 +184,11 @@ def _without_mentor_rows(program: Program) -> Iterator[list[Any]]:
         for waiting in with_pending(program, chunk):
             pending = "; ".join(f"{m.get_status_display()}: {m.mentor}" for m in waiting.pending)
             yield [waiting.trainee.user.full_name, waiting.trainee.user.email, pending]
+
+
+def _roster_rows(program: Program) -> Iterator[list[Any]]:
+    """Everyone who takes part (the enrolled, or everyone when the program is open to all), trainees first."""
+    trainees, mentors = cohort_members(program)
+    for role, people in (("trainee", trainees), ("mentor", mentors)):
+        for profile in people.select_related("user").order_by("user__full_name", "pk").iterator(chunk_size=CHUNK):
+            yield [profile.user.full_name, profile.user.email, role]

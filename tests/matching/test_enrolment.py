@@ -129,6 +129,11 @@ def test_a_coordinator_pastes_a_cohort_and_sees_what_was_enrolled(
     assert program.mentors.count() == 10
 
 
+def test_the_page_offers_the_current_roster_as_a_csv_in_the_columns_it_reads(login, coordinator, program):
+    html = login(coordinator).get(_enrol_url(program)).content.decode()
+    assert reverse("admin:matching_program_export", args=[program.pk, "roster"]) in html
+
+
 def test_a_csv_upload_from_excel_with_a_bom_and_semicolons_is_read(login, coordinator, program, trainee):
     upload = SimpleUploadedFile("cohort.csv", "\ufeffE-mail;Role\ntara@example.org;Trainee\n".encode())
     response = login(coordinator).post(_enrol_url(program), {"upload": upload, "default_role": ""}, follow=True)

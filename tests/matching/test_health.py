@@ -191,3 +191,24 @@ def test_the_without_mentor_csv_lists_every_waiting_trainee_past_the_pages_first
         ("Bea Requesting", "Requested: Dr Xu"),
         ("Cal Idle", ""),
     ]
+
+
+def test_the_roster_csv_lists_who_takes_part_and_reads_back_into_enrol_from_a_list(login, coordinator):
+    from matching.coordination.roster import Role, parse_roster
+
+    program, _ = _closed_program_with_three_trainees(coordinator)
+    program.mentors.add(MentorProfileFactory(user__full_name="Dr Xu Enrolled", user__email="xu@example.org"))
+    response = login(coordinator).get(reverse("admin:matching_program_export", args=[program.pk, "roster"]))
+    text = b"".join(response.streaming_content).decode()
+
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [(r["name"], r["role"]) for r in rows] == [
+        ("Ann Matched", "trainee"),
+        ("Bea Requesting", "trainee"),
+        ("Cal Idle", "trainee"),
+        ("Dr Xu Enrolled", "mentor"),
+    ]
+    assert [(e.email, e.role) for e in parse_roster(text).entries] == [
+        *((r["email"], Role.TRAINEE) for r in rows[:3]),
+        ("xu@example.org", Role.MENTOR),
+    ]
