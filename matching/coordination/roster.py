@@ -9,8 +9,12 @@ cannot be read is a problem with its line number, so the coordinator can fix the
 from __future__ import annotations
 
 import csv
+import io
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -55,6 +59,7 @@ class RosterProblem:
 class Roster:
     entries: list[RosterEntry] = field(default_factory=list)
     problems: list[RosterProblem] = field(default_factory=list)
+    _seen: set[tuple[str, Role]] = field(default_factory=set, repr=False)
 
     def add(self, email: str, role: Role, where: str) -> None:
         """Add one person; a malformed address is a problem, and the same person twice in one role counts once."""
@@ -64,16 +69,55 @@ class Roster:
         except ValidationError:
             self.problems.append(RosterProblem(where, f"“{email}” is not an e-mail address."))
             return
-        if not any(e.email == email and e.role == role for e in self.entries):
+        if (email, role) not in self._seen:
+            self._seen.add((email, role))
             self.entries.append(RosterEntry(email, role, where))
 
+
+#: An address as people write them (validate_email has the last word); found anywhere in a cell, so that
+#: "Amara Okafor <amara@uni.edu>" and an e-mail client's "A <a@x.org>; B <b@x.org>" line both read.
+ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 
 #: Tab first: a paste from a spreadsheet is tab separated, and names may hold commas ("Okafor, Amara").
 DELIMITERS = ("\t", ";", ",")
 
 
-def _delimiter(lines: list[str]) -> str:
-    """The separator under which the most rows read as a clean address and a role word.
+def _addresses(cell: str) -> list[str]:
+    found = []
+    for candidate in ADDRESS.findall(cell):
+        try:
+            validate_email(candidate)
+        except ValidationError:
+            continue
+        found.append(candidate)
+    return found
+
+
+def _one_person(cell: str) -> bool:
+    """The cell is one address, or one "Name <address>"."""
+    if cell.endswith(">") and "<" in cell:
+        name, cell = cell[: cell.rindex("<")], cell[cell.rindex("<") + 1 : -1]
+        if "@" in name:
+            return False
+    return ADDRESS.fullmatch(cell.strip()) is not None
+
+
+def _looks_like_a_mistyped_address(cell: str) -> bool:
+    """ "amara@uni" is an address with a typo; "@amara_md" (a handle) and "met @ AAMC" (a note) are not."""
+    return "@" in cell and not cell.startswith("@") and not any(char.isspace() for char in cell)
+
+
+def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number where the row starts, its non-blank cells); a cell may span lines (Alt+Enter in Excel)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1
+    for row in reader:
+        yield start, [cell.strip() for cell in row if cell.strip()]
+        start = reader.line_num + 1
+
+
+def _delimiter(text: str) -> str:
+    """The separator under which the most rows read as one person per cell and a role word.
 
     (csv.Sniffer guesses from character frequencies and took a tab-separated paste with spaces in the names for
     comma separated; this asks the question that matters here.)
@@ -81,51 +125,39 @@ def _delimiter(lines: list[str]) -> str:
 
     def readable(delimiter: str) -> int:
         score = 0
-        for row in csv.reader(lines[:200], delimiter=delimiter):
-            cells = [cell.strip() for cell in row]
-            score += any(_is_clean_address(_address(cell)) for cell in cells)
+        for _, cells in islice(_rows(text, delimiter), 200):
+            score += any(_one_person(cell) for cell in cells)
             score += any(cell.lower() in ROLE_WORDS for cell in cells)
         return score
 
     return max(DELIMITERS, key=readable)  # the first of equals wins
 
 
-def _is_clean_address(cell: str) -> bool:
-    return cell.count("@") == 1 and not any(char.isspace() or char in ",;" for char in cell)
-
-
-def _address(cell: str) -> str:
-    """The address in an e-mail client's "Amara Okafor <amara@uni.edu>" form, or the cell itself."""
-    if cell.endswith(">") and "<" in cell:
-        return cell[cell.rindex("<") + 1 : -1]
-    return cell
-
-
 def parse_roster(text: str, default_role: Role | None = None) -> Roster:
-    """Each non-blank row: its one e-mail address, and its role word (or `default_role` when it has none)."""
+    """Every address on each non-blank row (usually one; an e-mail client's To: line has several), in the
+    row's role word, or `default_role` when it has none. Cells without an address are ignored."""
     roster = Roster()
-    lines = text.splitlines()
-    rows = csv.reader(lines, delimiter=_delimiter(lines))
     seen_person = False
-    for number, row in enumerate(rows, start=1):
-        cells = [cell.strip() for cell in row if cell.strip()]
+    for count, (line, cells) in enumerate(_rows(text, _delimiter(text)), start=1):
         if not cells:
             continue
-        where = f"line {number}"
-        if number > MAX_ROWS:
-            roster.problems.append(RosterProblem(where, f"the list is longer than {MAX_ROWS} lines: split it."))
+        where = f"line {line}"
+        if count > MAX_ROWS:
+            roster.problems.append(RosterProblem(where, f"the list is longer than {MAX_ROWS} rows: split it."))
             break
-        emails = [_address(cell) for cell in cells if "@" in cell]
+        emails = [email for cell in cells for email in _addresses(cell)]
+        mistyped = [cell for cell in cells if not _addresses(cell) and _looks_like_a_mistyped_address(cell)]
         roles = {ROLE_WORDS[cell.lower()] for cell in cells if cell.lower() in ROLE_WORDS}
+        if mistyped:
+            seen_person = True
+            roster.problems.append(RosterProblem(where, f"“{mistyped[0]}” is not an e-mail address."))
+            continue
         if not emails:
             if not seen_person and not roles:
                 continue  # the header row ("Name, E-mail, Role")
             roster.problems.append(RosterProblem(where, "no e-mail address on this line."))
             continue
         seen_person = True
-        if len(emails) > 1:
-            roster.problems.append(RosterProblem(where, "more than one e-mail address on this line."))
-            continue
         if len(roles) > 1:
             roster.problems.append(RosterProblem(where, "says both mentor and trainee: put each role on its own line."))
             continue
@@ -133,7 +165,8 @@ def parse_roster(text: str, default_role: Role | None = None) -> Roster:
         if role is None:
             roster.problems.append(RosterProblem(where, "say whether this person is a mentor or a trainee."))
             continue
-        roster.add(emails[0], role, where)
+        for email in emails:
+            roster.add(email, role, where)
     return roster
 
 

@@ -7,10 +7,12 @@ Enrolling someone already enrolled changes nothing; nobody is ever removed here 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.urls import reverse
 
 from matching.coordination.roster import Role, Roster, RosterProblem
 from matching.models import Program
@@ -22,13 +24,13 @@ from profiles.models import MentorProfile, TraineeProfile, User
 class RosterInvalid(ApplicationError):
     code = "roster_invalid"
 
-    def __init__(self, problems: list[RosterProblem]) -> None:
+    def __init__(self, problems: list[RosterProblem], message: str | None = None) -> None:
         count = len(problems)
         what = "1 entry of the list has a problem" if count == 1 else f"{count} entries of the list have problems"
         fields: dict[str, list[str]] = {}
         for problem in problems:
             fields.setdefault(problem.where, []).append(problem.message)
-        super().__init__(f"{what}, so nobody was enrolled.", fields=fields)
+        super().__init__(message or f"{what}, so nobody was enrolled.", fields=fields)
         self.problems = problems
 
 
@@ -42,7 +44,7 @@ class Enrolment:
 
 def _profile_problem(user: User | None, role: Role) -> str | None:
     if user is None:
-        return "no account has this e-mail address: ask them to sign up at /signup/ first."
+        return f"no account has this e-mail address: ask them to sign up at {reverse('signup')} first."
     if not user.is_active:
         return f"{user}'s account is deactivated."
     if role is Role.TRAINEE and not hasattr(user, "trainee_profile"):
@@ -58,7 +60,9 @@ def program_enrol(*, program: Program, roster: Roster, by: User) -> Enrolment:
     ensure_coordinator(user=by, program=program)
     problems = list(roster.problems)
     if not roster.entries and not problems:
-        problems.append(RosterProblem("the list", "it has no e-mail addresses."))
+        raise RosterInvalid(
+            [RosterProblem("the list", "it has no e-mail addresses.")], "The list has no e-mail addresses."
+        )
     users = {
         user.email_lower: user
         for user in User.objects.annotate(email_lower=Lower("email"))
@@ -92,6 +96,7 @@ def program_enrol(*, program: Program, roster: Roster, by: User) -> Enrolment:
     )
 
 
-def _line_order(problem: RosterProblem) -> tuple[int, str]:
-    number = problem.where.removeprefix("line ")
-    return (int(number), "") if number.isdigit() else (0, problem.where)
+def _line_order(problem: RosterProblem) -> tuple[str, int]:
+    """ "line 9" before "line 10"; in the API, "trainees[2]" before "trainees[10]"."""
+    place, number = re.fullmatch(r"(.*?)[ \[]?(\d*)\]?", problem.where).groups()  # type: ignore[union-attr]
+    return place, int(number or 0)

@@ -86,6 +86,7 @@ def test_an_empty_list_is_refused(program, coordinator):
     with pytest.raises(RosterInvalid) as refused:
         program_enrol(program=program, roster=parse_roster("Name,E-mail,Role\n"), by=coordinator)
     assert [str(p) for p in refused.value.problems] == ["the list: it has no e-mail addresses."]
+    assert refused.value.message == "The list has no e-mail addresses."
 
 
 def test_only_the_programs_coordinators_may_enrol(program, trainee):

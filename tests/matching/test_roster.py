@@ -53,17 +53,35 @@ def test_each_unreadable_row_is_a_problem_with_its_line_number():
     roster = parse_roster(
         "amara@uni.edu, trainee\n"
         "Wei Li, trainee\n"  # no address
-        "a@uni.edu, b@uni.edu, trainee\n"  # two addresses
         "c@uni.edu, mentor, trainee\n"  # both roles
-        "not-an-address@, trainee\n"
+        "amara@uni, trainee\n"  # a typo
     )
     assert [e.email for e in roster.entries] == ["amara@uni.edu"]
     assert [str(p) for p in roster.problems] == [
         "line 2: no e-mail address on this line.",
-        "line 3: more than one e-mail address on this line.",
-        "line 4: says both mentor and trainee: put each role on its own line.",
-        "line 5: “not-an-address@” is not an e-mail address.",
+        "line 3: says both mentor and trainee: put each role on its own line.",
+        "line 4: “amara@uni” is not an e-mail address.",
     ]
+
+
+def test_an_e_mail_clients_to_line_enrols_everyone_on_it():
+    # Read as one cell (tab wins a tie) this once enrolled only the last person, silently.
+    line = "Okafor, Amara <amara@uni.edu>; Li, Wei <wei@uni.edu>; Ben Smith <ben@uni.edu>"
+    for text in (line, line.replace("; ", ", ")):
+        roster = parse_roster(text, Role.TRAINEE)
+        assert [e.email for e in roster.entries] == ["amara@uni.edu", "wei@uni.edu", "ben@uni.edu"], text
+        assert roster.problems == []
+
+
+def test_cells_with_an_at_sign_that_are_not_addresses_are_ignored_like_any_other_column():
+    roster = parse_roster("Name,E-mail,Role,Twitter,Notes\nAmara,amara@uni.edu,trainee,@amara_md,met @ AAMC\n")
+    assert [e.email for e in roster.entries] == ["amara@uni.edu"]
+    assert roster.problems == []
+
+
+def test_line_numbers_count_the_lines_of_a_cell_that_spans_several():
+    text = 'Name,E-mail,Role\nAmara,amara@uni.edu,trainee,"notes\non two lines"\nWei,,trainee\n'
+    assert [str(p) for p in parse_roster(text).problems] == ["line 4: no e-mail address on this line."]
 
 
 def test_the_same_person_twice_in_a_role_counts_once_and_may_hold_both_roles():
@@ -76,7 +94,7 @@ def test_a_list_longer_than_any_cohort_is_refused_at_the_first_row_too_many():
     roster = parse_roster(rows)
     assert len(roster.entries) == MAX_ROWS
     assert [str(p) for p in roster.problems] == [
-        f"line {MAX_ROWS + 1}: the list is longer than {MAX_ROWS} lines: split it."
+        f"line {MAX_ROWS + 1}: the list is longer than {MAX_ROWS} rows: split it."
     ]
 
 
