@@ -35,13 +35,13 @@ class Cohort:
 
 
 def cohort_members(program: Program) -> tuple[QuerySet[TraineeProfile], QuerySet[MentorProfile]]:
-    """Everyone when the program is open to all, else the enrolled trainees and mentors."""
+    """Everyone when the program is open to all, else the enrolled trainees and mentors; never a deactivated
+    account (someone who left keeps their history, but takes no part in rounds, health lists or the roster)."""
+    trainees = TraineeProfile.objects.filter(user__is_active=True)
+    mentors = MentorProfile.objects.filter(user__is_active=True)
     if program.open_to_all:
-        return TraineeProfile.objects.all(), MentorProfile.objects.all()
-    return (
-        TraineeProfile.objects.filter(programs=program),
-        MentorProfile.objects.filter(programs=program),
-    )
+        return trainees, mentors
+    return trainees.filter(programs=program), mentors.filter(programs=program)
 
 
 def cohort_features(program: Program) -> Cohort:

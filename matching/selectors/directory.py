@@ -97,7 +97,10 @@ def mentor_directory_for(
     Mentors a hard rule excludes for this trainee are left out. Without a trainee profile the list is
     alphabetical and unscored. The number of queries does not depend on the number of mentors.
     """
-    filterset = MentorFilter(filters if filters is not None else {}, queryset=MentorProfile.objects.all())
+    # A deactivated account (someone who left) is never offered, whatever the cached arrays still hold.
+    filterset = MentorFilter(
+        filters if filters is not None else {}, queryset=MentorProfile.objects.filter(user__is_active=True)
+    )
     trainee = trainee_profile_of(user)
     context = trainee_context_for(trainee) if trainee is not None else None
     browsing = context.browsing if context is not None else browsing_features()
@@ -181,7 +184,7 @@ def mentor_detail_for(*, user: User, mentor_id: int) -> MentorDetail:
     mentor = (
         MentorProfile.objects.select_related("user", "specialty__parent")
         .prefetch_related("subspecialties", "focus_areas", "languages")
-        .filter(pk=mentor_id)
+        .filter(pk=mentor_id, user__is_active=True)
         .first()
     )
     if mentor is None:

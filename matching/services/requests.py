@@ -91,7 +91,7 @@ def match_request(*, trainee: TraineeProfile, mentor: MentorProfile, program: Pr
     # one approvals lock, so a request never sees half of a concurrent approval.
     TraineeProfile.objects.select_for_update().get(pk=trainee.pk)
     locked = MentorProfile.objects.select_for_update().get(pk=mentor.pk)
-    if not locked.accepting_mentees:
+    if not locked.accepting_mentees or not locked.user.is_active:
         raise MentorNotAccepting(f"{locked} is not accepting new mentees.")
     if locked.active_match_count() >= locked.capacity:
         raise MentorAtCapacity(f"{locked} is full: every place is taken. Choose another mentor.")

@@ -57,6 +57,21 @@ def test_mentors_a_hard_rule_excludes_are_not_listed(login: Any, trainee: Any, p
     assert names(login(trainee.user).get(URL)) == ["Listed Mentor"]
 
 
+def test_a_mentor_whose_account_is_deactivated_is_neither_listed_nor_shown(
+    login: Any, trainee: Any, program: Any
+) -> None:
+    client = login(trainee.user)
+    left = MentorProfileFactory(user__full_name="Left The Hospital")
+    MentorProfileFactory(user__full_name="Still Here")
+    assert names(client.get(URL)) == ["Left The Hospital", "Still Here"]  # the arrays are now cached with both
+
+    left.user.is_active = False
+    left.user.save()
+
+    assert names(client.get(URL)) == ["Still Here"]
+    assert client.get(reverse("mentors-detail", args=[left.pk])).status_code == 404
+
+
 def test_a_full_mentor_is_listed_as_full_without_a_request_link(login: Any, trainee: Any, program: Any) -> None:
     full = MentorProfileFactory(user__full_name="Full Mentor", capacity=1)
     MatchFactory(mentor=full, status=Match.Status.APPROVED, program=program)

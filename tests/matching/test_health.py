@@ -116,6 +116,19 @@ def test_trainees_without_an_approved_mentor_are_listed_with_what_waits_for_a_de
     ]
 
 
+def test_a_deactivated_trainee_is_not_chased_and_is_left_out_of_the_roster(login, coordinator):
+    program, _ = _closed_program_with_three_trainees(coordinator)
+    idle = program.trainees.get(user__full_name="Cal Idle")
+    idle.user.is_active = False
+    idle.user.save()
+
+    health = program_health(program=program)
+    roster = login(coordinator).get(reverse("admin:matching_program_export", args=[program.pk, "roster"]))
+
+    assert [str(w.trainee) for w in health.without_mentor] == ["Bea Requesting"]
+    assert b"Cal Idle" not in b"".join(roster.streaming_content)
+
+
 def test_the_health_page_shows_the_trainees_without_a_mentor_and_links_their_requests(login, coordinator):
     program, request = _closed_program_with_three_trainees(coordinator)
     page = login(coordinator).get(reverse("admin:matching_program_health", args=[program.pk])).content.decode()

@@ -96,6 +96,13 @@ def test_a_mentor_who_stopped_accepting_cannot_be_requested(trainee: Any, progra
     assert Match.objects.count() == 0
 
 
+def test_a_mentor_whose_account_is_deactivated_cannot_be_requested(trainee: Any, program: Any) -> None:
+    left = MentorProfileFactory(user__is_active=False)
+    with pytest.raises(MentorNotAccepting):
+        match_request(trainee=trainee, mentor=left, program=program, message="")
+    assert Match.objects.count() == 0
+
+
 @pytest.mark.parametrize(
     ("mentor_kwargs", "code"),
     [

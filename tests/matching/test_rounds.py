@@ -129,6 +129,20 @@ def test_full_and_closed_mentors_get_no_proposals(program, coordinator):
     assert closed.pk not in mentors
 
 
+def test_deactivated_accounts_take_no_part_in_a_round(program, coordinator):
+    left_mentor = MentorProfileFactory(capacity=3, user__is_active=False)
+    mentor = MentorProfileFactory(capacity=3)
+    left_trainee = TraineeProfileFactory(user__is_active=False)
+    trainee = TraineeProfileFactory()
+
+    matching_round = _run(program, coordinator)
+
+    proposals = Match.objects.filter(round=matching_round).values_list("trainee_id", "mentor_id")
+    assert list(proposals) == [(trainee.pk, mentor.pk)]
+    assert left_mentor.pk != mentor.pk
+    assert left_trainee.pk != trainee.pk
+
+
 def test_a_pair_that_already_has_a_live_request_is_not_proposed_again(program, coordinator):
     mentor = MentorProfileFactory(capacity=2)
     trainee = TraineeProfileFactory()
