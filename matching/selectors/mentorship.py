@@ -82,6 +82,8 @@ def mentees_for(*, mentor: MentorProfile) -> Mentees:
     matches = list(
         Match.objects.filter(mentor=mentor, status__in=[Match.Status.APPROVED, *Match.UNDECIDED])
         .select_related("trainee__user", "program")
+        # Who the trainee is and what they seek: a mentor asked to take someone on wants to know.
+        .prefetch_related("trainee__focus_areas", "trainee__specialty_interests")
         .order_by("-created_at")
     )
     return Mentees(

@@ -32,6 +32,7 @@ from tests.factories import (
     MentorProfileFactory,
     ProgramFactory,
     TraineeProfileFactory,
+    focus_area,
     language,
 )
 
@@ -319,6 +320,34 @@ def test_a_mentor_sees_mentees_and_free_places_and_stops_accepting(login: Any, m
     client.post(reverse("matching-mentor-accepting"), {"accepting": "1"})
     mentor.refresh_from_db()
     assert mentor.accepting_mentees is True
+
+
+def test_a_mentor_sees_who_each_trainee_is_and_what_they_ask_before_a_coordinator_decides(
+    login: Any, mentor: Any, django_assert_max_num_queries: Any
+) -> None:
+    asking = TraineeProfileFactory(
+        user__full_name="Rita Requester",
+        institution="North Medical School",
+        statement="I am weighing cardiology against internal medicine.",
+        focus_areas=[focus_area(0)],
+    )
+    MatchFactory(trainee=asking, mentor=mentor, status=Match.Status.REQUESTED, message="Could we talk about research?")
+    for _ in range(5):
+        MatchFactory(mentor=mentor, status=Match.Status.PROPOSED, origin=Match.Origin.ROUND, score=81.6)
+    client = login(mentor.user)
+
+    with django_assert_max_num_queries(9):  # the same for 6 trainees as for 1: nothing is read per trainee
+        body = client.get(reverse("matching-my-mentees")).content.decode()
+
+    pending = body.split("Awaiting a coordinator")[1]
+    assert "<strong>Rita Requester</strong> · requested you" in pending
+    assert "North Medical School" in pending
+    assert f"seeks {focus_area(0).name.lower()}" in pending
+    assert "I am weighing cardiology against internal medicine." in pending
+    assert "Their message: “Could we talk about research?”" in pending
+    assert pending.count("proposed by a matching round") == 5
+    assert "fit 82/100" in pending
+    assert asking.user.email not in body  # an address is shared once a coordinator approves the match
 
 
 def test_a_trainee_without_a_mentor_profile_gets_no_accepting_switch(login: Any, trainee: Any) -> None:
