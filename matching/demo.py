@@ -8,6 +8,7 @@ from matching.selectors.context import trainee_context_for
 from matching.services.requests import match_request
 from mentorship.errors import ApplicationError
 from notifications.services import notify
+from profiles.demo import FIXED_EMAILS
 from profiles.models import MentorProfile, TraineeProfile
 
 DEMO_DOMAIN = "demo.mentorship.test"
@@ -16,12 +17,12 @@ MESSAGE = "I would value your advice on choosing a specialty and on getting star
 
 
 def ensure_demo_requests(*, program: Program) -> int:
-    """Open requests from the first few demo trainees (the fixed demo trainee excluded, so they start fresh)."""
+    """Open requests from the first few demo trainees (the demo logins excluded, so they start fresh)."""
     if Match.objects.filter(program=program, message=MESSAGE).exists():
         return 0
     trainees = (
         TraineeProfile.objects.filter(user__email__endswith=f"@{DEMO_DOMAIN}", matches__isnull=True)
-        .exclude(user__email__startswith="trainee@")
+        .exclude(user__email__in=FIXED_EMAILS)
         .order_by("pk")[:OPEN_REQUESTS]
     )
     written = 0

@@ -20,6 +20,7 @@ from matching.models import Match, Program
 from matching.services.transitions import match_created
 from meetings.models import Feedback, Meeting, SessionLog
 from meetings.services.reminders import meeting_followups_write
+from profiles.demo import FIXED_EMAILS
 from profiles.models import FocusArea, Goal, MentorProfile, TraineeProfile, User
 
 DEMO_DOMAIN = "demo.mentorship.test"
@@ -156,12 +157,12 @@ def ensure_demo_meetings(*, program: Program, coordinator: User) -> DemoMeetings
         pairs.append((fixed_mentor, fixed_trainee))
     mentors = (
         MentorProfile.objects.filter(user__email__endswith=f"@{DEMO_DOMAIN}")
-        .exclude(user__email__startswith="mentor@")
+        .exclude(user__email__in=FIXED_EMAILS)
         .order_by("pk")[:EXTRA_PAIRS]
     )
     trainees = (
         TraineeProfile.objects.filter(user__email__endswith=f"@{DEMO_DOMAIN}")
-        .exclude(user__email__startswith="trainee@")
+        .exclude(user__email__in=FIXED_EMAILS)  # the new demo trainee stays without a mentor
         .order_by("pk")[:EXTRA_PAIRS]
     )
     pairs.extend(zip(mentors, trainees, strict=False))

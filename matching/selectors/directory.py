@@ -154,6 +154,7 @@ class MentorDetail:
     shortlisted: bool
     shortlist_rank: int | None
     programs: list[Program]  # where this trainee could request this mentor
+    mentored_in: list[Program] = field(default_factory=list)  # shared programs where they already have a mentor
 
     @property
     def is_self(self) -> bool:
@@ -174,6 +175,9 @@ class MentorDetail:
             return "This mentor is not accepting new mentees."
         if self.free_places <= 0:
             return "This mentor is full: every place is taken."
+        if not self.programs and self.mentored_in:
+            names = ", ".join(str(p) for p in self.mentored_in)
+            return f"You already have a mentor in {names}. Ask its coordinator if you need a change."
         if not self.programs:
             return "You and this mentor are not in an active program together."
         return ""
@@ -194,13 +198,21 @@ def mentor_detail_for(*, user: User, mentor_id: int) -> MentorDetail:
     explanation = None
     live = None
     programs: list[Program] = []
+    mentored_in: list[Program] = []
     if context is not None:
         position = context.browsing.mentors.position_of([mentor.pk])
         if position[0] >= 0:
             explanation = context.explain(position)[0]
         live = Match.objects.live().filter(trainee=context.profile, mentor=mentor).first()
         mentor_programs = set(mentor.programs.values_list("pk", flat=True))
-        programs = [p for p in context.programs if p.open_to_all or p.pk in mentor_programs]
+        shared = [p for p in context.programs if p.open_to_all or p.pk in mentor_programs]
+        mentored = set(
+            Match.objects.filter(trainee=context.profile, status=Match.Status.APPROVED).values_list(
+                "program", flat=True
+            )
+        )
+        programs = [p for p in shared if p.pk not in mentored]
+        mentored_in = [p for p in shared if p.pk in mentored]
     ranks = context.shortlist_ranks if context else {}
     return MentorDetail(
         mentor=mentor,
@@ -211,4 +223,5 @@ def mentor_detail_for(*, user: User, mentor_id: int) -> MentorDetail:
         shortlisted=mentor.pk in ranks,
         shortlist_rank=ranks.get(mentor.pk),
         programs=programs,
+        mentored_in=mentored_in,
     )

@@ -13,6 +13,7 @@ from django.db import transaction
 from matching.features import invalidate_mentor_features
 from matching.models import Match, Program
 from matching.selectors.context import pair_explanation
+from matching.services.decisions import TraineeAlreadyMatched
 from matching.services.transitions import match_created, match_transition
 from mentorship.errors import ApplicationError, Conflict, NotAllowed
 from notifications.models import Notification
@@ -90,6 +91,16 @@ def match_request(*, trainee: TraineeProfile, mentor: MentorProfile, program: Pr
     # Lock order trainee → mentor: the trainee row serialises their open-request count, the mentor row is the
     # one approvals lock, so a request never sees half of a concurrent approval.
     TraineeProfile.objects.select_for_update().get(pk=trainee.pk)
+    current = (
+        Match.objects.filter(trainee=trainee, program=program, status=Match.Status.APPROVED)
+        .select_related("mentor__user")
+        .first()
+    )
+    if current is not None:
+        # Approval allows one mentor per trainee and program: a request it must refuse only makes everyone wait.
+        raise TraineeAlreadyMatched(
+            f"You already have a mentor in {program}: {current.mentor}. Ask its coordinator if you need a change."
+        )
     locked = MentorProfile.objects.select_for_update().get(pk=mentor.pk)
     if not locked.accepting_mentees or not locked.user.is_active:
         raise MentorNotAccepting(f"{locked} is not accepting new mentees.")

@@ -1,6 +1,6 @@
 """Demo and benchmark people, as functions the `seed_demo` command (and other apps' demo loaders) compose.
 
-- `ensure_fixed_accounts()`: the coordinator, mentor and trainee whose logins the README lists.
+- `ensure_fixed_accounts()`: the coordinator, mentor and trainees whose logins the README lists.
 - `ensure_demo_people()`: about 60 mentors and 200 trainees, believable and deterministic.
 - `ensure_bench_people(mentors=N, trainees=M)`: large numbered sets for benchmarks, bulk-inserted.
 Every function is idempotent: people are keyed by e-mail and an existing person is never changed.
@@ -33,6 +33,7 @@ __all__ = [
     "BENCH_DOMAIN",
     "DEMO_DOMAIN",
     "DEMO_PASSWORD",
+    "FIXED_EMAILS",
     "FixedAccounts",
     "Written",
     "add_assessment_conflicts",
@@ -48,21 +49,26 @@ BENCH_DOMAIN = "bench.mentorship.test"
 COORDINATOR_EMAIL = f"coordinator@{DEMO_DOMAIN}"
 MENTOR_EMAIL = f"mentor@{DEMO_DOMAIN}"
 TRAINEE_EMAIL = f"trainee@{DEMO_DOMAIN}"
+NEW_TRAINEE_EMAIL = f"new.trainee@{DEMO_DOMAIN}"
+#: The logins the README lists: other apps' demo data leaves them as described there.
+FIXED_EMAILS = (COORDINATOR_EMAIL, MENTOR_EMAIL, TRAINEE_EMAIL, NEW_TRAINEE_EMAIL)
 
 
 @dataclass(frozen=True)
 class FixedAccounts:
     coordinator: User
     mentor: User
-    trainee: User
+    trainee: User  # already matched with the mentor: meetings, notes and feedback to show
+    new_trainee: User  # no mentor yet: the one who finds and requests a mentor
 
 
 def fixed_logins() -> list[tuple[str, str, str]]:
-    """(role, e-mail, password) of the three demo logins."""
+    """(role, e-mail, password) of the four demo logins."""
     return [
         ("coordinator", COORDINATOR_EMAIL, DEMO_PASSWORD),
         ("mentor", MENTOR_EMAIL, DEMO_PASSWORD),
         ("trainee", TRAINEE_EMAIL, DEMO_PASSWORD),
+        ("new trainee", NEW_TRAINEE_EMAIL, DEMO_PASSWORD),
     ]
 
 
@@ -79,7 +85,7 @@ def _ids(model: type[Specialty] | type[Language] | type[FocusArea], field: str, 
 
 @transaction.atomic
 def ensure_fixed_accounts() -> FixedAccounts:
-    """The three logins, built through the same services as the pages (they are few)."""
+    """The four logins, built through the same services as the pages (they are few)."""
     coordinator, _ = _account(COORDINATOR_EMAIL, "Jordan Ellis", is_staff=True)
     coordinator.groups.add(Group.objects.get_or_create(name=COORDINATORS_GROUP)[0])
 
@@ -129,7 +135,23 @@ def ensure_fixed_accounts() -> FixedAccounts:
                 data={"title": title, "target_date": today + timedelta(days=days), "progress": progress,
                       "status": "in_progress" if progress else "not_started"},
             )  # fmt: skip
-    return FixedAccounts(coordinator=coordinator, mentor=mentor_user, trainee=trainee_user)
+    new_trainee, created = _account(NEW_TRAINEE_EMAIL, "Amara Okafor")
+    if created or not hasattr(new_trainee, "trainee_profile"):
+        trainee_profile_save(
+            user=new_trainee,
+            data={
+                "career_stage": CareerStage.INTERN,
+                "institution": "Hudson Valley University Hospital",
+                "specialty_interests": _ids(Specialty, "name", ["Cardiology", "Internal Medicine"]),
+                "languages": _ids(Language, "code", ["en"]),
+                "focus_areas": _ids(FocusArea, "position", [1, 3]),
+                "time_zone": "America/New_York",
+                "meeting_formats": 2,  # video
+                "statement": "Internal medicine intern. I plan to apply for cardiology fellowship "
+                "and would like help with my application and a first research project.",
+            },
+        )
+    return FixedAccounts(coordinator=coordinator, mentor=mentor_user, trainee=trainee_user, new_trainee=new_trainee)
 
 
 def demo_people(*, mentors: int = 60, trainees: int = 200) -> list[PersonSpec]:

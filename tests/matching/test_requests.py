@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching.models import Match, MatchTransition
+from matching.services.decisions import TraineeAlreadyMatched
 from matching.services.requests import (
     CannotRequestSelf,
     DuplicateRequest,
@@ -95,6 +96,22 @@ def test_a_mentor_who_stopped_accepting_cannot_be_requested(trainee: Any, progra
     with pytest.raises(MentorNotAccepting):
         match_request(trainee=trainee, mentor=closed, program=program, message="")
     assert Match.objects.count() == 0
+
+
+def test_a_trainee_with_a_mentor_in_the_program_cannot_request_another_there(
+    login: Any, trainee: Any, mentor: Any, program: Any
+) -> None:
+    MatchFactory(trainee=trainee, mentor=mentor, program=program, status=Match.Status.APPROVED)
+    other = MentorProfileFactory(user__full_name="Dr Other")
+    with pytest.raises(TraineeAlreadyMatched) as refused:
+        match_request(trainee=trainee, mentor=other, program=program, message="")
+    assert refused.value.message == (
+        f"You already have a mentor in {program}: Dr Maya Patel. Ask its coordinator if you need a change."
+    )
+    assert Match.objects.count() == 1
+    page = login(trainee.user).get(reverse("mentors-detail", args=[other.pk])).content.decode()
+    assert f"You already have a mentor in {program}. Ask its coordinator if you need a change." in page
+    assert "Send request" not in page
 
 
 def test_a_mentor_whose_account_is_deactivated_cannot_be_requested(trainee: Any, program: Any) -> None:

@@ -49,14 +49,14 @@ def test_seed_demo_loads_the_program_with_about_60_mentors_and_200_trainees(seed
     assert [u.email for u in program.coordinators.all()] == ["coordinator@demo.mentorship.test"]
 
 
-@pytest.mark.parametrize("role", ["coordinator", "mentor", "trainee"])
+@pytest.mark.parametrize("role", ["coordinator", "mentor", "trainee", "new.trainee"])
 def test_the_fixed_logins_work_with_the_published_password(seeded: str, role: str) -> None:
     request = RequestFactory().post("/login/")
     user = authenticate(request, username=f"{role}{DEMO}", password=DEMO_PASSWORD)
     assert user is not None
     assert user.is_coordinator() == (role == "coordinator")
     assert hasattr(user, "mentor_profile") == (role == "mentor")
-    assert hasattr(user, "trainee_profile") == (role == "trainee")
+    assert hasattr(user, "trainee_profile") == role.endswith("trainee")
 
 
 def test_the_demo_coordinator_can_open_the_admin(seeded: str, client) -> None:
@@ -126,11 +126,11 @@ def test_benchmark_sets_are_numbered_idempotent_and_grow(seeded: str) -> None:
     assert bench.count() == 90
 
 
-def test_print_logins_lists_the_three_accounts_and_writes_nothing() -> None:
+def test_print_logins_lists_the_four_accounts_and_writes_nothing() -> None:
     out = StringIO()
     call_command("seed_demo", print_logins=True, stdout=out)
     lines = out.getvalue().splitlines()
-    assert len(lines) == 3
+    assert len(lines) == 4
     assert all(DEMO_PASSWORD in line for line in lines)
     assert not User.objects.exists()
 
@@ -178,3 +178,22 @@ def test_seed_demo_refuses_negative_sizes_before_writing_anything() -> None:
     with pytest.raises(CommandError, match="cannot be negative"):
         call_command("seed_demo", "--mentors", "-1", stdout=StringIO())
     assert not User.objects.exists()
+
+
+def test_the_new_demo_trainee_can_request_a_mentor_and_the_matched_one_is_told_he_has_one(seeded: str) -> None:
+    from django.test import Client
+
+    from matching.models import Match
+
+    elena = User.objects.get(email=f"mentor{DEMO}").mentor_profile
+    sam = User.objects.get(email=f"trainee{DEMO}")
+    assert Match.objects.filter(trainee__user=sam, status=Match.Status.APPROVED).exists()
+    assert not Match.objects.filter(trainee__user__email=f"new.trainee{DEMO}").exists()
+    client = Client()
+    client.force_login(User.objects.get(email=f"new.trainee{DEMO}"), backend="profiles.backends.EmailBackend")
+    assert "Send request" in client.get(f"/mentors/{elena.pk}/").content.decode()
+    client.force_login(sam, backend="profiles.backends.EmailBackend")
+    other = MentorProfile.objects.filter(user__email__endswith=DEMO).exclude(pk=elena.pk).first()
+    assert other is not None
+    page = client.get(f"/mentors/{other.pk}/").content.decode()
+    assert "You already have a mentor in Academic Medicine Mentoring 2026." in page
