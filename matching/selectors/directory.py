@@ -38,6 +38,7 @@ class MentorCard:
     shortlisted: bool
     shortlist_rank: int | None
     live_status: str  # "" or the status of this trainee's live match/request with the mentor
+    requestable: bool = True  # False when the trainee already has a mentor in every program they are in
 
     @property
     def is_full(self) -> bool:
@@ -45,7 +46,7 @@ class MentorCard:
 
     @property
     def can_request(self) -> bool:
-        return not self.is_full and not self.live_status
+        return self.requestable and not self.is_full and not self.live_status
 
 
 @dataclass
@@ -57,6 +58,13 @@ class DirectoryPage:
     total: int
     program: Program | None = None
     errors: dict[str, list[str]] = field(default_factory=dict)
+    mentored_in: list[Program] = field(default_factory=list)  # set when no program is left to request in
+
+
+def _mentored_programs(context: TraineeContext) -> set[int]:
+    """Programs where the trainee already has an approved mentor: approval allows one per program."""
+    approved = Match.objects.filter(trainee=context.profile, status=Match.Status.APPROVED)
+    return set(approved.values_list("program", flat=True))
 
 
 def _candidate_ids(filterset: MentorFilter, user: User) -> list[int]:
@@ -126,6 +134,11 @@ def mentor_directory_for(
     explanations: list[Explanation | None] = list(context.explain(on_page)) if context else [None] * len(page_ids)
     live = _live_statuses(context, page_ids)
     ranks = context.shortlist_ranks if context else {}
+    mentored_in: list[Program] = []
+    if context is not None and context.programs:
+        mentored = _mentored_programs(context)
+        if all(p.pk in mentored for p in context.programs):
+            mentored_in = list(context.programs)
     cards = [
         MentorCard(
             mentor=mentors[mentor_id],
@@ -136,12 +149,15 @@ def mentor_directory_for(
             shortlisted=mentor_id in ranks,
             shortlist_rank=ranks.get(mentor_id),
             live_status=live.get(mentor_id, ""),
+            requestable=not mentored_in,
         )
         for mentor_id, position, explanation in zip(page_ids, on_page.tolist(), explanations, strict=True)
         if mentor_id in mentors
     ]
     program = context.program if context else None
-    return DirectoryPage(filterset, current, cards, context is not None, len(positions), program=program)
+    return DirectoryPage(
+        filterset, current, cards, context is not None, len(positions), program=program, mentored_in=mentored_in
+    )
 
 
 @dataclass
@@ -206,11 +222,7 @@ def mentor_detail_for(*, user: User, mentor_id: int) -> MentorDetail:
         live = Match.objects.live().filter(trainee=context.profile, mentor=mentor).first()
         mentor_programs = set(mentor.programs.values_list("pk", flat=True))
         shared = [p for p in context.programs if p.open_to_all or p.pk in mentor_programs]
-        mentored = set(
-            Match.objects.filter(trainee=context.profile, status=Match.Status.APPROVED).values_list(
-                "program", flat=True
-            )
-        )
+        mentored = _mentored_programs(context)
         programs = [p for p in shared if p.pk not in mentored]
         mentored_in = [p for p in shared if p.pk in mentored]
     ranks = context.shortlist_ranks if context else {}

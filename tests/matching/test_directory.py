@@ -72,6 +72,22 @@ def test_a_mentor_whose_account_is_deactivated_is_neither_listed_nor_shown(
     assert client.get(reverse("mentors-detail", args=[left.pk])).status_code == 404
 
 
+def test_a_trainee_with_a_mentor_in_every_program_browses_without_request_links(
+    login: Any, trainee: Any, mentor: Any, program: Any
+) -> None:
+    MentorProfileFactory(user__full_name="Another Mentor")
+    client = login(trainee.user)
+    assert all(card.can_request for card in client.get(URL).context["directory"].cards)
+
+    MatchFactory(trainee=trainee, mentor=mentor, program=program, status=Match.Status.APPROVED)
+    response = client.get(URL)
+
+    assert not any(card.can_request for card in response.context["directory"].cards)
+    body = response.content.decode()
+    assert f"You already have a mentor in {program}" in body
+    assert "· request" not in body
+
+
 def test_a_full_mentor_is_listed_as_full_without_a_request_link(login: Any, trainee: Any, program: Any) -> None:
     full = MentorProfileFactory(user__full_name="Full Mentor", capacity=1)
     MatchFactory(mentor=full, status=Match.Status.APPROVED, program=program)
