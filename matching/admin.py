@@ -123,6 +123,11 @@ class ProgramAdmin(CoordinatorAccess, admin.ModelAdmin):
             path("<int:program_id>/health/", wrap(self.health_view), name="matching_program_health"),
             path("<int:program_id>/export/<str:kind>.csv", wrap(self.export_view), name="matching_program_export"),
             path("<int:program_id>/enrol/", wrap(self.enrol_view), name="matching_program_enrol"),
+            path(
+                "<int:program_id>/invitations/<int:invitation_id>/withdraw/",
+                wrap(self.withdraw_invitation_view),
+                name="matching_program_withdraw_invitation",
+            ),
             *super().get_urls(),
         ]
 
@@ -134,6 +139,9 @@ class ProgramAdmin(CoordinatorAccess, admin.ModelAdmin):
 
     def enrol_view(self, request: HttpRequest, program_id: int) -> HttpResponse:
         return enrolment.enrol_page(self, request, program_id)
+
+    def withdraw_invitation_view(self, request: HttpRequest, program_id: int, invitation_id: int) -> HttpResponse:
+        return enrolment.withdraw_invitation(self, request, program_id, invitation_id)
 
 
 class ProgramListFilter(admin.SimpleListFilter):

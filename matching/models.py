@@ -276,3 +276,31 @@ class ShortlistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trainee} ☆ {self.mentor}"
+
+
+class ProgramInvitation(models.Model):
+    """Someone listed for a program who has no account, or not the profile of their role, yet: enrolled as soon as
+    they have it (`matching.services.invitations`). The address is stored lower-cased, as accounts store it."""
+
+    class Role(models.TextChoices):
+        TRAINEE = "trainee", "Trainee"
+        MENTOR = "mentor", "Mentor"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField("e-mail address")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    enrolled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["email", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "email", "role"], name="invitation_once_per_role"),
+        ]
+        indexes = [models.Index(fields=["enrolled_at", "email"], name="invitation_pending_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.role}) → {self.program}"

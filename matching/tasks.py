@@ -6,6 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from matching.models import MatchingRound
+from matching.services.invitations import invitations_fulfil
 from matching.services.requests import match_requests_expire, match_requests_remind
 from matching.services.rounds import round_run
 
@@ -24,3 +25,9 @@ def sweep_open_requests() -> dict[str, int]:
     """Remind coordinators about requests left open, then expire the oldest (both idempotent)."""
     now = timezone.now()
     return {"reminded": match_requests_remind(now=now), "expired": match_requests_expire(now=now)}
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def enrol_invited() -> int:
+    """Enrol invited people who have signed up and made their profile since (idempotent)."""
+    return invitations_fulfil()

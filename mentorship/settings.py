@@ -243,6 +243,12 @@ CELERY_BEAT_SCHEDULE["matching-sweep-open-requests"] = {
     "schedule": 15 * 60.0,
     "options": {"expires": 10 * 60},
 }
+# Matching: enrol people invited to a program once they have signed up and made the profile of their role.
+CELERY_BEAT_SCHEDULE["matching-enrol-invited"] = {
+    "task": "matching.tasks.enrol_invited",
+    "schedule": 5 * 60.0,
+    "options": {"expires": 4 * 60},
+}
 CELERY_BEAT_SCHEDULE["meetings-schedule-followups"] = {
     "task": "meetings.tasks.schedule_followups",
     "schedule": 60.0 * 60,

@@ -15,6 +15,8 @@ from matching.admin_views import access
 from matching.coordination.roster import Role, RosterProblem, parse_roster
 from matching.models import Program
 from matching.services.enrolment import Enrolment, RosterInvalid, program_enrol
+from matching.services.invitations import invitation_withdraw
+from mentorship.errors import ApplicationError
 
 MAX_FILE_BYTES = 1 << 20
 
@@ -36,6 +38,12 @@ class RosterForm(forms.Form):
         label="Rows that do not say mentor or trainee are",
         choices=[("", "a problem to fix"), (Role.TRAINEE, "trainees"), (Role.MENTOR, "mentors")],
         required=False,
+    )
+    invite_missing = forms.BooleanField(
+        label="Invite people who cannot take part yet",
+        required=False,
+        help_text="Someone with no account, or without the profile of their role, is enrolled as soon as they "
+        "have it (checked every few minutes and before each round) instead of stopping the whole list.",
     )
 
     def clean(self) -> dict[str, Any]:
@@ -61,6 +69,8 @@ def _done_message(program: Program, enrolment: Enrolment) -> str:
     message = f"Enrolled {added} in {program}."
     if enrolment.already_enrolled:
         message += f" {enrolment.already_enrolled} listed were enrolled already."
+    if enrolment.invited:
+        message += f" {enrolment.invited} invited: enrolled once they sign up and make their profile (listed below)."
     return message
 
 
@@ -73,7 +83,9 @@ def enrol_page(model_admin: admin.ModelAdmin[Program], request: HttpRequest, pro
         default_role = form.cleaned_data["default_role"]
         roster = parse_roster(form.cleaned_data["text"], Role(default_role) if default_role else None)
         try:
-            enrolment = program_enrol(program=program, roster=roster, by=user)
+            enrolment = program_enrol(
+                program=program, roster=roster, by=user, invite_missing=form.cleaned_data["invite_missing"]
+            )
         except RosterInvalid as error:
             form.add_error(None, error.message)
             problems = error.problems
@@ -85,7 +97,8 @@ def enrol_page(model_admin: admin.ModelAdmin[Program], request: HttpRequest, pro
                     f"{program} is open to everyone, so the list limits who takes part only once you untick "
                     "“Every mentor and trainee may take part”.",
                 )
-            return HttpResponseRedirect(reverse("admin:matching_program_change", args=[program.pk]))
+            after = "admin:matching_program_enrol" if enrolment.invited else "admin:matching_program_change"
+            return HttpResponseRedirect(reverse(after, args=[program.pk]))
     context = {
         **model_admin.admin_site.each_context(request),
         "title": f"Enrol people in {program}",
@@ -94,5 +107,23 @@ def enrol_page(model_admin: admin.ModelAdmin[Program], request: HttpRequest, pro
         "form": form,
         "problems": problems,
         "enrolled": (program.trainees.count(), program.mentors.count()),
+        "invitations": list(program.invitations.filter(enrolled_at__isnull=True).select_related("invited_by")),
+        "signup_url": request.build_absolute_uri(reverse("signup")),
     }
     return TemplateResponse(request, "admin/matching/program/enrol.html", context)
+
+
+def withdraw_invitation(
+    model_admin: admin.ModelAdmin[Program], request: HttpRequest, program_id: int, invitation_id: int
+) -> HttpResponse:
+    user = access.request_user(request)
+    program = get_object_or_404(access.programs_for(user), pk=program_id)
+    invitation = get_object_or_404(program.invitations, pk=invitation_id)
+    if request.method == "POST":
+        try:
+            invitation_withdraw(invitation=invitation, by=user)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"The invitation of {invitation.email} is withdrawn.")
+    return HttpResponseRedirect(reverse("admin:matching_program_enrol", args=[program.pk]))

@@ -29,6 +29,11 @@ def _emails(role: str) -> serializers.ListField:
 class EnrolmentRequestSerializer(serializers.Serializer):
     trainees = _emails("trainee")
     mentors = _emails("mentor")
+    invite_missing = serializers.BooleanField(
+        default=False,
+        help_text="Invite people with no account or no profile of their role yet (enrolled once they have it) "
+        "instead of refusing the whole list.",
+    )
 
 
 class EnrolmentSerializer(serializers.Serializer):
@@ -38,6 +43,7 @@ class EnrolmentSerializer(serializers.Serializer):
     open_to_all = serializers.BooleanField(
         help_text="The program is open to everyone, so enrolment limits who takes part only once it is not."
     )
+    invited = serializers.IntegerField(help_text="Listed people waiting for an account or profile (invite_missing).")
 
 
 @extend_schema(tags=["coordination"])
@@ -64,7 +70,13 @@ class ProgramEnrolView(APIView):
         body.is_valid(raise_exception=True)
         user = request.user
         assert isinstance(user, User)  # IsAuthenticated ran first
-        enrolment = program_enrol(program=program, roster=roster_from_lists(**body.validated_data), by=user)
+        data = body.validated_data
+        enrolment = program_enrol(
+            program=program,
+            roster=roster_from_lists(trainees=data["trainees"], mentors=data["mentors"]),
+            by=user,
+            invite_missing=data["invite_missing"],
+        )
         return Response(EnrolmentSerializer(enrolment).data)
 
 

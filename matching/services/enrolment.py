@@ -2,6 +2,8 @@
 
 All or nothing: if any line names no account, a deactivated one, or a person without the profile their role
 needs, nobody is enrolled and every such line is reported, so fixing the sheet and sending it again is safe.
+With `invite_missing`, people with no account or no such profile yet are invited instead (enrolled once they
+have it: `matching.services.invitations`); a deactivated account is still a problem.
 Enrolling someone already enrolled changes nothing; nobody is ever removed here (the program form does that).
 """
 
@@ -14,8 +16,8 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from matching.coordination.roster import Role, Roster, RosterProblem
-from matching.models import Program
+from matching.coordination.roster import Role, Roster, RosterEntry, RosterProblem
+from matching.models import Program, ProgramInvitation
 from matching.services.decisions import ensure_coordinator
 from mentorship.errors import ApplicationError
 from profiles.models import MentorProfile, TraineeProfile, User
@@ -40,23 +42,26 @@ class Enrolment:
     mentors_added: int
     already_enrolled: int
     open_to_all: bool  # enrolment only limits who takes part once the program is no longer open to everyone
+    invited: int = 0  # listed people waiting for an account or profile (new and earlier invitations alike)
 
 
-def _profile_problem(user: User | None, role: Role) -> str | None:
+def _profile_problem(user: User | None, role: Role) -> tuple[str, bool] | None:
+    """What keeps this person from being enrolled in this role, and whether an invitation can wait it out."""
     if user is None:
-        return f"no account has this e-mail address: ask them to sign up at {reverse('signup')} first."
+        return f"no account has this e-mail address: ask them to sign up at {reverse('signup')} first.", True
     if not user.is_active:
-        return f"{user}'s account is deactivated."
+        return f"{user}'s account is deactivated.", False
     if role is Role.TRAINEE and not hasattr(user, "trainee_profile"):
-        return f"{user} has no trainee profile yet (ask them to create it under My profile)."
+        return f"{user} has no trainee profile yet (ask them to create it under My profile).", True
     if role is Role.MENTOR and not hasattr(user, "mentor_profile"):
-        return f"{user} has no mentor profile yet (ask them to create it under My profile)."
+        return f"{user} has no mentor profile yet (ask them to create it under My profile).", True
     return None
 
 
 @transaction.atomic
-def program_enrol(*, program: Program, roster: Roster, by: User) -> Enrolment:
-    """Enrol every person on the roster in their role, or nobody (RosterInvalid lists every problem)."""
+def program_enrol(*, program: Program, roster: Roster, by: User, invite_missing: bool = False) -> Enrolment:
+    """Enrol every person on the roster in their role (or invite those who cannot take part yet, with
+    `invite_missing`), or nobody (RosterInvalid lists every problem)."""
     ensure_coordinator(user=by, program=program)
     problems = list(roster.problems)
     if not roster.entries and not problems:
@@ -71,11 +76,14 @@ def program_enrol(*, program: Program, roster: Roster, by: User) -> Enrolment:
     }
     trainees: list[TraineeProfile] = []
     mentors: list[MentorProfile] = []
+    to_invite: list[RosterEntry] = []
     for entry in roster.entries:
         user = users.get(entry.email)
         problem = _profile_problem(user, entry.role)
-        if problem is not None:
-            problems.append(RosterProblem(entry.where, f"{entry.email}: {problem}"))
+        if problem is not None and invite_missing and problem[1]:
+            to_invite.append(entry)
+        elif problem is not None:
+            problems.append(RosterProblem(entry.where, f"{entry.email}: {problem[0]}"))
         elif user is not None and entry.role is Role.TRAINEE:
             trainees.append(user.trainee_profile)
         elif user is not None:
@@ -88,11 +96,16 @@ def program_enrol(*, program: Program, roster: Roster, by: User) -> Enrolment:
     new_mentors = set(mentors) - set(program.mentors.filter(pk__in=[m.pk for m in mentors]))
     program.trainees.add(*new_trainees)
     program.mentors.add(*new_mentors)
+    ProgramInvitation.objects.bulk_create(
+        [ProgramInvitation(program=program, email=e.email, role=e.role.value, invited_by=by) for e in to_invite],
+        ignore_conflicts=True,  # invited before: still one invitation
+    )
     return Enrolment(
         trainees_added=len(new_trainees),
         mentors_added=len(new_mentors),
         already_enrolled=len(trainees) + len(mentors) - len(new_trainees) - len(new_mentors),
         open_to_all=program.open_to_all,
+        invited=len(to_invite),
     )
 
 

@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 from matching.features import Cohort, cohort_features, cohort_members
 from matching.models import Match, MatchingRound, MatchTransition, Program
 from matching.services.decisions import ensure_coordinator
+from matching.services.invitations import invitations_fulfil
 from mentorship.errors import Conflict
 from profiles.models import User
 
@@ -97,6 +98,7 @@ def round_run(*, matching_round: MatchingRound) -> MatchingRound:
 def _participants(program: Program) -> tuple[Cohort, NDArray[np.int64], NDArray[np.int64]]:
     """The cohort cut to trainees without an approved match here, each mentor's free places, and the pairs
     that already have a live match elsewhere (they cannot get a second one)."""
+    invitations_fulfil(program=program)  # whoever signed up since the last beat takes part in this round
     cohort = cohort_features(program)
     approved_here = set(
         Match.objects.filter(program=program, status=Match.Status.APPROVED).values_list("trainee_id", flat=True)

@@ -122,10 +122,16 @@ def test_a_coordinator_enrols_a_cohort_from_a_spreadsheet_and_the_round_matches_
     expect(page.locator("#roster-problems")).to_contain_text("line 5: nobody@example.org: no account has this")
     page.screenshot(path=str(artifacts_dir / "admin-enrol-problems.png"), full_page=True)
 
-    page.get_by_label("Paste rows from a spreadsheet").fill("\n".join(rows))
+    page.get_by_label("Invite people who cannot take part yet").check()
     page.get_by_role("button", name="Enrol").click()
-    expect(page.locator(".messagelist .success")).to_have_text("Enrolled 2 trainee(s) and 1 mentor(s) in Demo Program.")
+    expect(page.locator(".messagelist .success")).to_have_text(
+        "Enrolled 2 trainee(s) and 1 mentor(s) in Demo Program. 1 invited: enrolled once they sign up and make "
+        "their profile (listed below)."
+    )
+    expect(page.get_by_role("heading", name="Invited, not enrolled yet (1)")).to_be_visible()
+    page.screenshot(path=str(artifacts_dir / "admin-enrol-invited.png"), full_page=True)
 
+    page.locator(".breadcrumbs").get_by_role("link", name="Demo Program").click()
     page.get_by_role("link", name="Run a matching round").click()
     page.get_by_role("button", name="Start the round").click()
     expect(page.get_by_role("link", name="Review and approve the 2 proposals")).to_be_visible()

@@ -131,3 +131,25 @@ def test_coordinators_enrolling_overlapping_lists_at_once_enrol_each_person_once
     # Enrolments queue on the program's row: exactly one added the 30, the other seven found them there.
     assert sorted(o.trainees_added for o in outcomes) == [0] * 7 + [30]
     assert all(o.trainees_added + o.already_enrolled == 30 for o in outcomes)
+
+
+def test_the_invitation_task_and_rounds_enrolling_at_once_enrol_each_invited_person_once():
+    from matching.coordination.roster import Role, parse_roster
+    from matching.services.enrolment import program_enrol
+    from matching.services.invitations import invitations_fulfil
+
+    coordinator = CoordinatorFactory()
+    program = ProgramFactory(coordinators=[coordinator], open_to_all=False)
+    emails = [f"i{i}@example.org" for i in range(20)]
+    program_enrol(
+        program=program, roster=parse_roster("\n".join(emails), Role.TRAINEE), by=coordinator, invite_missing=True
+    )
+    people = [TraineeProfileFactory(user__email=email) for email in emails]
+    counts = []
+
+    results = _race([lambda: counts.append(invitations_fulfil(program=program)) for _ in range(8)], threads=8)
+
+    assert results == ["ok"] * 8
+    assert sum(counts) == 20  # SKIP LOCKED: each invitation claimed by exactly one of them
+    assert set(program.trainees.all()) == set(people)
+    assert program.invitations.filter(enrolled_at__isnull=True).count() == 0

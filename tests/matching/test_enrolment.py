@@ -218,7 +218,13 @@ def test_the_api_enrols_lists_of_addresses(coordinator, program, trainee, mentor
         _api_url(program), {"trainees": ["TARA@example.org"], "mentors": ["maya@example.org"]}, format="json"
     )
     assert response.status_code == 200
-    assert response.json() == {"trainees_added": 1, "mentors_added": 1, "already_enrolled": 0, "open_to_all": False}
+    assert response.json() == {
+        "trainees_added": 1,
+        "mentors_added": 1,
+        "already_enrolled": 0,
+        "open_to_all": False,
+        "invited": 0,
+    }
     assert _enrolled(program) == (["tara@example.org"], ["maya@example.org"])
 
 

@@ -1,0 +1,164 @@
+"""Inviting people who cannot take part yet: listed with the roster, enrolled once they have an account and the
+profile of their role (beat task, and before every round), withdrawn by a coordinator.
+
+Tried: a deactivated account (still refuses the whole list), the wrong profile (stays invited), a second run of
+the task (enrols nobody twice), another program's coordinator withdrawing (404), withdrawing someone enrolled.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from matching.coordination.roster import Role, parse_roster
+from matching.models import Match, MatchingRound, ProgramInvitation
+from matching.services.enrolment import RosterInvalid, program_enrol
+from matching.services.rounds import round_run, round_start
+from matching.tasks import enrol_invited
+from tests.factories import (
+    CoordinatorFactory,
+    MentorProfileFactory,
+    ProgramFactory,
+    TraineeProfileFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def program(coordinator):
+    return ProgramFactory(name="Surgery Mentoring", coordinators=[coordinator], open_to_all=False)
+
+
+def _pending(program):
+    return sorted(program.invitations.filter(enrolled_at__isnull=True).values_list("email", "role"))
+
+
+def test_people_without_an_account_or_profile_are_invited_and_the_rest_enrolled(program, coordinator, trainee):
+    UserFactory(email="no.profile@uni.edu")
+    roster = parse_roster(
+        "tara@example.org, trainee\nnew.person@uni.edu, trainee\n"
+        "no.profile@uni.edu, trainee\nnew.mentor@uni.edu, mentor"
+    )
+
+    enrolment = program_enrol(program=program, roster=roster, by=coordinator, invite_missing=True)
+
+    assert (enrolment.trainees_added, enrolment.invited) == (1, 3)
+    assert list(program.trainees.all()) == [trainee]
+    assert _pending(program) == [
+        ("new.mentor@uni.edu", "mentor"),
+        ("new.person@uni.edu", "trainee"),
+        ("no.profile@uni.edu", "trainee"),
+    ]
+    again = program_enrol(program=program, roster=roster, by=coordinator, invite_missing=True)
+    assert (again.already_enrolled, again.invited) == (1, 3)
+    assert program.invitations.count() == 3  # invited once
+
+
+def test_a_deactivated_account_still_refuses_the_whole_list_and_invites_nobody(program, coordinator):
+    UserFactory(email="gone@uni.edu", full_name="Gone Away", is_active=False)
+    roster = parse_roster("new.person@uni.edu, trainee\ngone@uni.edu, trainee")
+    with pytest.raises(RosterInvalid) as refused:
+        program_enrol(program=program, roster=roster, by=coordinator, invite_missing=True)
+    assert [str(p) for p in refused.value.problems] == ["line 2: gone@uni.edu: Gone Away's account is deactivated."]
+    assert ProgramInvitation.objects.count() == 0
+
+
+def test_the_task_enrols_each_invited_person_once_they_have_the_profile_of_their_role(program, coordinator):
+    roster = parse_roster("new.person@uni.edu, trainee\nnew.mentor@uni.edu, mentor")
+    program_enrol(program=program, roster=roster, by=coordinator, invite_missing=True)
+    assert enrol_invited.apply().get() == 0  # nobody has signed up yet
+
+    person = TraineeProfileFactory(user__email="New.Person@uni.edu")
+    TraineeProfileFactory(user__email="new.mentor@uni.edu")  # signed up, but as a trainee: still waiting
+
+    assert enrol_invited.apply().get() == 1
+    assert list(program.trainees.all()) == [person]
+    assert _pending(program) == [("new.mentor@uni.edu", "mentor")]
+    assert enrol_invited.apply().get() == 0  # nobody twice
+
+
+def test_a_round_enrols_people_who_signed_up_since_the_last_task_before_it_matches(program, coordinator):
+    program.mentors.add(MentorProfileFactory(capacity=2))
+    program_enrol(
+        program=program, roster=parse_roster("new.person@uni.edu", Role.TRAINEE), by=coordinator, invite_missing=True
+    )
+    person = TraineeProfileFactory(user__email="new.person@uni.edu")
+
+    matching_round = round_start(program=program, algorithm="optimal", by=coordinator)
+    round_run(matching_round=MatchingRound.objects.get(pk=matching_round.pk))
+
+    assert list(Match.objects.filter(round=matching_round).values_list("trainee", flat=True)) == [person.pk]
+
+
+# --- The admin page ------------------------------------------------------------------------------------------
+
+
+def _enrol_url(program):
+    return reverse("admin:matching_program_enrol", args=[program.pk])
+
+
+def test_a_coordinator_invites_from_the_page_sees_who_waits_and_withdraws_one(login, coordinator, program):
+    client = login(coordinator)
+    response = client.post(
+        _enrol_url(program),
+        {"pasted": "amara@uni.edu\nwei@uni.edu", "default_role": "trainee", "invite_missing": "on"},
+        follow=True,
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "Enrolled 0 trainee(s) and 0 mentor(s) in Surgery Mentoring. 2 invited: enrolled once they sign up and make "
+        "their profile (listed below)."
+    ]
+    html = response.content.decode()
+    assert "Invited, not enrolled yet (2)" in html
+    assert "amara@uni.edu, wei@uni.edu</textarea>" in html
+    assert "http://testserver/signup/" in html
+
+    wei = program.invitations.get(email="wei@uni.edu")
+    url = reverse("admin:matching_program_withdraw_invitation", args=[program.pk, wei.pk])
+    assert login(CoordinatorFactory()).post(url).status_code == 404
+    response = login(coordinator).post(url, follow=True)
+    assert "The invitation of wei@uni.edu is withdrawn." in [str(m) for m in response.context["messages"]]
+    assert _pending(program) == [("amara@uni.edu", "trainee")]
+
+
+def test_withdrawing_someone_already_enrolled_is_refused_with_the_reason(login, coordinator, program):
+    program_enrol(program=program, roster=parse_roster("amara@uni.edu, trainee"), by=coordinator, invite_missing=True)
+    TraineeProfileFactory(user__email="amara@uni.edu")
+    enrol_invited.apply()
+    invitation = program.invitations.get()
+
+    response = login(coordinator).post(
+        reverse("admin:matching_program_withdraw_invitation", args=[program.pk, invitation.pk]), follow=True
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "amara@uni.edu is enrolled already: remove them on the program's page if they should not be."
+    ]
+    assert program.invitations.filter(enrolled_at__isnull=False).count() == 1
+
+
+def test_without_the_box_ticked_an_unknown_address_still_refuses_the_list(login, coordinator, program):
+    response = login(coordinator).post(_enrol_url(program), {"pasted": "amara@uni.edu, trainee", "default_role": ""})
+    assert "no account has this e-mail address" in response.content.decode()
+    assert ProgramInvitation.objects.count() == 0
+
+
+# --- The API -------------------------------------------------------------------------------------------------
+
+
+def test_the_api_invites_with_invite_missing(coordinator, program):
+    client = APIClient()
+    client.force_authenticate(coordinator)
+    url = f"/api/v1/programs/{program.pk}/enrolments/"
+
+    refused = client.post(url, {"trainees": ["amara@uni.edu"]}, format="json")
+    invited = client.post(url, {"trainees": ["amara@uni.edu"], "invite_missing": True}, format="json")
+
+    assert refused.status_code == 400
+    assert invited.status_code == 200
+    assert invited.json()["invited"] == 1
+    assert _pending(program) == [("amara@uni.edu", "trainee")]
