@@ -169,7 +169,7 @@ class MatchApproveView(_DecisionView):
             **DECISION_RESPONSES,
             409: _refusal(
                 "Refused by the current state: `already_decided`, `mentor_at_capacity`, `trainee_already_matched`, "
-                "`mentor_assesses_trainee`."
+                "`mentor_assesses_trainee`, `account_deactivated`."
             ),
         },
     )

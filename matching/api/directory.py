@@ -220,7 +220,8 @@ class RequestListAPI(SignedInAPI):
             409: OpenApiResponse(
                 description="Refused; nothing saved. `code`: `mentor_at_capacity`, `mentor_not_accepting`, "
                 "`duplicate_request`, `too_many_requests`, `program_not_available`, `no_shared_language`, "
-                "`mentor_not_ahead`, `mentor_assesses_trainee`, `time_zone_too_far`, `no_trainee_profile`."
+                "`mentor_not_ahead`, `mentor_assesses_trainee`, `time_zone_too_far`, `no_trainee_profile`, "
+                "`trainee_already_matched` (you have a mentor in that program)."
             ),
             429: OpenApiResponse(description="Too many requests in a short time (code `throttled`)."),
         },

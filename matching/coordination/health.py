@@ -52,6 +52,7 @@ class ProgramHealth:
     sessions_per_month: list[tuple[str, int]] = field(default_factory=list)
     feedback: dict[str, Any] = field(default_factory=dict)
     has_meetings: bool = False
+    someone_left: list[Match] = field(default_factory=list)  # approved, but one of the two is deactivated
 
     def chart_data(self) -> dict[str, Any]:
         """What static/js/charts.js draws (passed with json_script: data, never executed)."""
@@ -137,6 +138,11 @@ def program_health(*, program: Program, now: Any = None) -> ProgramHealth:
         without_mentor=with_pending(program, list(waiting[:SHOWN])),
         no_first_meeting=list(late.order_by("decided_at")[:SHOWN]),
         at_risk=list(_approved(program).filter(at_risk_since__isnull=False).order_by("at_risk_since")[:SHOWN]),
+        someone_left=list(
+            _approved(program)
+            .filter(Q(trainee__user__is_active=False) | Q(mentor__user__is_active=False))
+            .order_by("decided_at")[:SHOWN]
+        ),
         loads=loads,
         load_mean=round(mean, 2),
         load_threshold=round(threshold, 2),

@@ -61,6 +61,26 @@ class DirectoryPage:
     mentored_in: list[Program] = field(default_factory=list)  # set when no program is left to request in
 
 
+def _requestable(context: TraineeContext | None, mentor_ids: list[int]) -> tuple[list[Program], set[int] | None]:
+    """(the programs where the trainee already has a mentor, when that is all of theirs; which of these mentors
+    they may still request, None meaning all): a mentor is requestable in a program the trainee has no mentor in
+    yet and that is open to everyone or has the mentor enrolled. One query, two when programs are closed."""
+    if context is None:
+        return [], None
+    if not context.programs:
+        return [], set()  # in no active program: the mentor page explains
+    mentored = _mentored_programs(context)
+    still_open = [p for p in context.programs if p.pk not in mentored]
+    if not still_open:
+        return list(context.programs), set()
+    if any(p.open_to_all for p in still_open):
+        return [], None
+    enrolled = Program.mentors.through.objects.filter(
+        program_id__in=[p.pk for p in still_open], mentorprofile_id__in=mentor_ids
+    )
+    return [], set(enrolled.values_list("mentorprofile_id", flat=True))
+
+
 def _mentored_programs(context: TraineeContext) -> set[int]:
     """Programs where the trainee already has an approved mentor: approval allows one per program."""
     approved = Match.objects.filter(trainee=context.profile, status=Match.Status.APPROVED)
@@ -134,11 +154,7 @@ def mentor_directory_for(
     explanations: list[Explanation | None] = list(context.explain(on_page)) if context else [None] * len(page_ids)
     live = _live_statuses(context, page_ids)
     ranks = context.shortlist_ranks if context else {}
-    mentored_in: list[Program] = []
-    if context is not None and context.programs:
-        mentored = _mentored_programs(context)
-        if all(p.pk in mentored for p in context.programs):
-            mentored_in = list(context.programs)
+    mentored_in, requestable = _requestable(context, page_ids)
     cards = [
         MentorCard(
             mentor=mentors[mentor_id],
@@ -149,7 +165,7 @@ def mentor_directory_for(
             shortlisted=mentor_id in ranks,
             shortlist_rank=ranks.get(mentor_id),
             live_status=live.get(mentor_id, ""),
-            requestable=not mentored_in,
+            requestable=requestable is None or mentor_id in requestable,
         )
         for mentor_id, position, explanation in zip(page_ids, on_page.tolist(), explanations, strict=True)
         if mentor_id in mentors

@@ -41,6 +41,10 @@ class MatchNotActive(Conflict):
     code = "match_not_active"
 
 
+class AccountDeactivated(Conflict):
+    code = "account_deactivated"
+
+
 class ReasonRequired(ApplicationError):
     code = "reason_required"
 
@@ -89,6 +93,9 @@ def match_approve(*, match: Match, by: User) -> Match:
     match = _lock_match(match)
     if not match.is_undecided():
         raise _already_decided(match)
+    for person in (mentor.user, match.trainee.user):
+        if not person.is_active:
+            raise AccountDeactivated(f"{person}'s account is deactivated: decline the match instead.")
     active = Match.objects.filter(mentor_id=mentor.pk, status=Match.Status.APPROVED).count()
     if active >= mentor.capacity:
         raise MentorAtCapacity(f"{mentor} is at capacity {active}/{mentor.capacity}.")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 
 from matching.coordination.roster import Role, Roster, RosterEntry, RosterProblem
 from matching.models import Program, ProgramInvitation
@@ -77,6 +78,7 @@ def program_enrol(*, program: Program, roster: Roster, by: User, invite_missing:
     trainees: list[TraineeProfile] = []
     mentors: list[MentorProfile] = []
     to_invite: list[RosterEntry] = []
+    ready: list[RosterEntry] = []
     for entry in roster.entries:
         user = users.get(entry.email)
         problem = _profile_problem(user, entry.role)
@@ -86,8 +88,10 @@ def program_enrol(*, program: Program, roster: Roster, by: User, invite_missing:
             problems.append(RosterProblem(entry.where, f"{entry.email}: {problem[0]}"))
         elif user is not None and entry.role is Role.TRAINEE:
             trainees.append(user.trainee_profile)
+            ready.append(entry)
         elif user is not None:
             mentors.append(user.mentor_profile)
+            ready.append(entry)
     if problems:
         raise RosterInvalid(sorted(problems, key=_line_order))
     # One enrolment at a time per program, so "already enrolled" counts what this one really found.
@@ -96,6 +100,12 @@ def program_enrol(*, program: Program, roster: Roster, by: User, invite_missing:
     new_mentors = set(mentors) - set(program.mentors.filter(pk__in=[m.pk for m in mentors]))
     program.trainees.add(*new_trainees)
     program.mentors.add(*new_mentors)
+    for role in Role:
+        # Someone invited earlier who now has the profile is enrolled here: their invitation is fulfilled too.
+        emails = [e.email for e in ready if e.role is role]
+        program.invitations.filter(enrolled_at__isnull=True, role=role.value, email__in=emails).update(
+            enrolled_at=timezone.now()
+        )
     ProgramInvitation.objects.bulk_create(
         [ProgramInvitation(program=program, email=e.email, role=e.role.value, invited_by=by) for e in to_invite],
         ignore_conflicts=True,  # invited before: still one invitation

@@ -2,11 +2,16 @@
 
 `program_enrol(invite_missing=True)` records them; `invitations_fulfil` enrols each as soon as they have an active
 account and the profile, from a beat task every few minutes and at the start of every matching round, so a round
-never misses someone who signed up since. Claiming rows with SKIP LOCKED lets both run at once without enrolling
-anyone twice or waiting on each other; an enrolment is idempotent anyway.
+never misses someone who signed up since. Invitation rows are claimed under a row lock, so concurrent runs never
+enrol anyone twice (an enrolment is idempotent anyway).
+
+Signing up does not prove that the person owns the address (the project has no e-mail verification yet), so an
+invitation trusts whoever registers the listed address first, as the rest of the product trusts account e-mails.
 """
 
 from __future__ import annotations
+
+from collections import defaultdict
 
 from django.db import transaction
 from django.db.models.functions import Lower
@@ -15,7 +20,7 @@ from django.utils import timezone
 from matching.models import Program, ProgramInvitation
 from matching.services.decisions import ensure_coordinator
 from mentorship.errors import Conflict
-from profiles.models import User
+from profiles.models import MentorProfile, TraineeProfile, User
 
 
 class InvitationAlreadyUsed(Conflict):
@@ -23,12 +28,17 @@ class InvitationAlreadyUsed(Conflict):
 
 
 @transaction.atomic
-def invitations_fulfil(*, program: Program | None = None) -> int:
-    """Enrol every invited person who now has an active account and the profile of their role; how many."""
+def invitations_fulfil(*, program: Program | None = None, wait: bool = False) -> int:
+    """Enrol every invited person who now has an active account and the profile of their role; how many.
+
+    The beat task skips invitations another run holds (`wait=False`); a round waits for them (`wait=True`), so
+    it never reads its cohort while someone who signed up is still being enrolled by the task. Only the
+    invitation rows are locked, never the program's (coordinators' enrolments and round starts lock that).
+    """
     pending = ProgramInvitation.objects.filter(enrolled_at__isnull=True)
     if program is not None:
         pending = pending.filter(program=program)
-    invitations = list(pending.select_for_update(skip_locked=True).select_related("program"))
+    invitations = list(pending.select_for_update(of=("self",), skip_locked=not wait).select_related("program"))
     if not invitations:
         return 0
     users = {
@@ -37,16 +47,19 @@ def invitations_fulfil(*, program: Program | None = None) -> int:
         .filter(email_lower__in={i.email for i in invitations}, is_active=True)
         .select_related("trainee_profile", "mentor_profile")
     }
+    # One add per program and role, however many people: (program, role) → profiles.
+    batches: dict[tuple[Program, str], list[TraineeProfile | MentorProfile]] = defaultdict(list)
     done: list[int] = []
     for invitation in invitations:
         user = users.get(invitation.email)
-        if invitation.role == ProgramInvitation.Role.TRAINEE and hasattr(user, "trainee_profile"):
-            invitation.program.trainees.add(user.trainee_profile)  # type: ignore[union-attr]
-        elif invitation.role == ProgramInvitation.Role.MENTOR and hasattr(user, "mentor_profile"):
-            invitation.program.mentors.add(user.mentor_profile)  # type: ignore[union-attr]
-        else:
-            continue
+        profile = getattr(user, f"{invitation.role}_profile", None) if user is not None else None
+        if profile is None:
+            continue  # no account or not the profile of this role yet: still invited
+        batches[(invitation.program, invitation.role)].append(profile)
         done.append(invitation.pk)
+    for (invited_to, role), profiles in batches.items():
+        people = invited_to.trainees if role == ProgramInvitation.Role.TRAINEE else invited_to.mentors
+        people.add(*profiles)  # type: ignore[arg-type]
     ProgramInvitation.objects.filter(pk__in=done).update(enrolled_at=timezone.now())
     return len(done)
 

@@ -98,7 +98,9 @@ def round_run(*, matching_round: MatchingRound) -> MatchingRound:
 def _participants(program: Program) -> tuple[Cohort, NDArray[np.int64], NDArray[np.int64]]:
     """The cohort cut to trainees without an approved match here, each mentor's free places, and the pairs
     that already have a live match elsewhere (they cannot get a second one)."""
-    invitations_fulfil(program=program)  # whoever signed up since the last beat takes part in this round
+    # Whoever signed up since the last beat takes part in this round. Committed on its own: an enrolment stays
+    # even if the round then fails (it is true either way), and no proposal has been written yet.
+    invitations_fulfil(program=program, wait=True)
     cohort = cohort_features(program)
     approved_here = set(
         Match.objects.filter(program=program, status=Match.Status.APPROVED).values_list("trainee_id", flat=True)

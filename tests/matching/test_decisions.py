@@ -6,6 +6,7 @@ import pytest
 
 from matching.models import Match, MatchTransition
 from matching.services.decisions import (
+    AccountDeactivated,
     AlreadyDecided,
     MatchNotActive,
     MentorAssessesTrainee,
@@ -93,6 +94,21 @@ def test_a_mentor_who_assesses_the_trainee_is_never_approved(proposal, coordinat
         match_approve(match=proposal, by=coordinator)
     proposal.refresh_from_db()
     assert proposal.status == Match.Status.PROPOSED
+
+
+@pytest.mark.parametrize("who", ["mentor", "trainee"])
+def test_a_match_with_someone_whose_account_is_deactivated_is_never_approved(proposal, coordinator, who):
+    person = getattr(proposal, who).user
+    person.is_active = False
+    person.save()
+
+    with pytest.raises(AccountDeactivated) as refused:
+        match_approve(match=proposal, by=coordinator)
+
+    assert refused.value.message == f"{person}'s account is deactivated: decline the match instead."
+    proposal.refresh_from_db()
+    assert proposal.status == Match.Status.PROPOSED
+    assert Notification.objects.count() == 0
 
 
 def test_a_second_decision_is_refused_naming_who_decided_first(proposal, coordinator, program):

@@ -88,6 +88,28 @@ def test_a_trainee_with_a_mentor_in_every_program_browses_without_request_links(
     assert "· request" not in body
 
 
+def test_a_card_offers_a_request_only_where_the_trainee_has_no_mentor_yet_and_the_mentor_takes_part(
+    login: Any, trainee: Any, mentor: Any
+) -> None:
+    first = ProgramFactory(name="First", open_to_all=False)
+    second = ProgramFactory(name="Second", open_to_all=False)
+    only_first = MentorProfileFactory(user__full_name="Only In First")
+    in_second = MentorProfileFactory(user__full_name="In Second")
+    first.trainees.add(trainee)
+    second.trainees.add(trainee)
+    first.mentors.add(mentor, only_first)
+    second.mentors.add(in_second)
+    MatchFactory(trainee=trainee, mentor=mentor, program=first, status=Match.Status.APPROVED)
+
+    cards = login(trainee.user).get(URL).context["directory"].cards
+
+    assert {card.mentor.user.full_name: card.can_request for card in cards} == {
+        "Dr Maya Patel": False,  # already her mentor
+        "Only In First": False,  # her mentor in First is Dr Maya Patel; this one is in no other program of hers
+        "In Second": True,
+    }
+
+
 def test_a_full_mentor_is_listed_as_full_without_a_request_link(login: Any, trainee: Any, program: Any) -> None:
     full = MentorProfileFactory(user__full_name="Full Mentor", capacity=1)
     MatchFactory(mentor=full, status=Match.Status.APPROVED, program=program)

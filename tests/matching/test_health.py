@@ -140,6 +140,20 @@ def test_the_health_page_shows_the_trainees_without_a_mentor_and_links_their_req
     assert "Dee Elsewhere" not in html
 
 
+def test_approved_matches_with_someone_who_left_are_listed_for_the_coordinator_to_end(login, coordinator, program):
+    left = _approved(program, mentor__user__full_name="Dr Gone")
+    _approved(program)  # both still here
+    left.mentor.user.is_active = False
+    left.mentor.user.save()
+
+    health = program_health(program=program)
+    page = login(coordinator).get(reverse("admin:matching_program_health", args=[program.pk])).content.decode()
+
+    assert [m.pk for m in health.someone_left] == [left.pk]
+    assert "Approved matches with someone who left (1)" in page
+    assert "Dr Gone (deactivated)" in page
+
+
 def test_the_health_page_renders_charts_from_a_data_element(login, coordinator, program):
     _approved(program, at_risk_since=timezone.now(), at_risk_reason="Poor feedback")
     response = login(coordinator).get(reverse("admin:matching_program_health", args=[program.pk]))
@@ -197,6 +211,7 @@ def test_the_without_mentor_csv_lists_every_waiting_trainee_past_the_pages_first
     response = client.get(reverse("admin:matching_program_export", args=[program.pk, "without-mentor"]))
 
     assert "The first 1 by name." in page
+    assert "<details open>" in page  # short lists are shown unfolded
     assert ">Trainees without a mentor</a>" in page
     assert response["Content-Disposition"] == 'attachment; filename="closed-program-without-mentor.csv"'
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))

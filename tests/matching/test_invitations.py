@@ -162,3 +162,31 @@ def test_the_api_invites_with_invite_missing(coordinator, program):
     assert invited.status_code == 200
     assert invited.json()["invited"] == 1
     assert _pending(program) == [("amara@uni.edu", "trainee")]
+
+
+def test_listing_an_invited_person_again_once_they_have_the_profile_enrols_them_and_fulfils_the_invitation(
+    program, coordinator
+):
+    roster = parse_roster("amara@uni.edu, trainee")
+    program_enrol(program=program, roster=roster, by=coordinator, invite_missing=True)
+    amara = TraineeProfileFactory(user__email="amara@uni.edu")
+
+    enrolment = program_enrol(program=program, roster=roster, by=coordinator, invite_missing=True)
+
+    assert (enrolment.trainees_added, enrolment.invited) == (1, 0)
+    assert list(program.trainees.all()) == [amara]
+    assert _pending(program) == []  # no longer shown as waiting
+
+
+def test_enrolling_many_invited_people_costs_a_fixed_number_of_queries(
+    program, coordinator, django_assert_max_num_queries
+):
+    emails = [f"p{i}@uni.edu" for i in range(12)]
+    program_enrol(
+        program=program, roster=parse_roster("\n".join(emails), Role.TRAINEE), by=coordinator, invite_missing=True
+    )
+    for email in emails:
+        TraineeProfileFactory(user__email=email)
+
+    with django_assert_max_num_queries(8):  # lock, people, one add per program and role, mark: not one per person
+        assert enrol_invited.apply().get() == 12

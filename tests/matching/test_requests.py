@@ -350,7 +350,13 @@ def test_a_mentor_sees_who_each_trainee_is_and_what_they_ask_before_a_coordinato
     )
     MatchFactory(trainee=asking, mentor=mentor, status=Match.Status.REQUESTED, message="Could we talk about research?")
     for _ in range(5):
-        MatchFactory(mentor=mentor, status=Match.Status.PROPOSED, origin=Match.Origin.ROUND, score=81.6)
+        MatchFactory(
+            mentor=mentor,
+            status=Match.Status.PROPOSED,
+            origin=Match.Origin.ROUND,
+            score=81.6,
+            trainee__statement="Proposed, not asked",
+        )
     client = login(mentor.user)
 
     with django_assert_max_num_queries(9):  # the same for 6 trainees as for 1: nothing is read per trainee
@@ -364,6 +370,7 @@ def test_a_mentor_sees_who_each_trainee_is_and_what_they_ask_before_a_coordinato
     assert "Their message: “Could we talk about research?”" in pending
     assert pending.count("proposed by a matching round") == 5
     assert "fit 82/100" in pending
+    assert "Proposed, not asked" not in pending  # a round's proposal has not shared the trainee's profile
     assert asking.user.email not in body  # an address is shared once a coordinator approves the match
 
 

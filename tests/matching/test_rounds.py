@@ -138,9 +138,9 @@ def test_deactivated_accounts_take_no_part_in_a_round(program, coordinator):
     matching_round = _run(program, coordinator)
 
     proposals = Match.objects.filter(round=matching_round).values_list("trainee_id", "mentor_id")
-    assert list(proposals) == [(trainee.pk, mentor.pk)]
-    assert left_mentor.pk != mentor.pk
-    assert left_trainee.pk != trainee.pk
+    assert list(proposals) == [(trainee.pk, mentor.pk)]  # neither left_mentor nor left_trainee
+    assert not Match.objects.filter(mentor=left_mentor).exists()
+    assert not Match.objects.filter(trainee=left_trainee).exists()
 
 
 def test_a_pair_that_already_has_a_live_request_is_not_proposed_again(program, coordinator):
