@@ -12,16 +12,16 @@ from django.contrib import admin
 from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.forms import ModelMultipleChoiceField
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.urls import URLPattern, path, reverse
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 
-from matching.admin_views import access, enrolment, health, rounds
+from matching.admin_views import access, rounds
 from matching.admin_views.actions import approve_selected, decline_selected, end_selected
 from matching.admin_views.display import breakdown_table
+from matching.admin_views.program_pages import ProgramPages
 from matching.models import Match, MatchingRound, MatchTransition, Program
 from profiles.models import MentorProfile, TraineeProfile, User
 
@@ -37,7 +37,7 @@ class CoordinatorAccess:
 
 
 @admin.register(Program)
-class ProgramAdmin(CoordinatorAccess, admin.ModelAdmin):
+class ProgramAdmin(CoordinatorAccess, ProgramPages, admin.ModelAdmin):
     list_display = ("name", "is_active", "starts_on", "ends_on", "open_to_all", "links")
     list_filter = ("is_active", "open_to_all")
     search_fields = ("name",)
@@ -107,41 +107,6 @@ class ProgramAdmin(CoordinatorAccess, admin.ModelAdmin):
         if not user.is_superuser:
             # A coordinator who creates or edits a program never locks themselves out of it.
             form.instance.coordinators.add(user)
-
-    @admin.display(description="Pages")
-    def links(self, program: Program) -> SafeString:
-        return format_html(
-            '<a href="{}">Health</a> · <a href="{}">Enrol</a> · <a href="{}">Run a round</a>',
-            reverse("admin:matching_program_health", args=[program.pk]),
-            reverse("admin:matching_program_enrol", args=[program.pk]),
-            reverse("admin:matching_matchinground_add") + f"?program={program.pk}",
-        )
-
-    def get_urls(self) -> list[URLPattern]:
-        wrap = self.admin_site.admin_view
-        return [
-            path("<int:program_id>/health/", wrap(self.health_view), name="matching_program_health"),
-            path("<int:program_id>/export/<str:kind>.csv", wrap(self.export_view), name="matching_program_export"),
-            path("<int:program_id>/enrol/", wrap(self.enrol_view), name="matching_program_enrol"),
-            path(
-                "<int:program_id>/invitations/<int:invitation_id>/withdraw/",
-                wrap(self.withdraw_invitation_view),
-                name="matching_program_withdraw_invitation",
-            ),
-            *super().get_urls(),
-        ]
-
-    def health_view(self, request: HttpRequest, program_id: int) -> HttpResponse:
-        return health.health_page(self, request, program_id)
-
-    def export_view(self, request: HttpRequest, program_id: int, kind: str) -> HttpResponseBase:
-        return health.export_csv(self, request, program_id, kind)
-
-    def enrol_view(self, request: HttpRequest, program_id: int) -> HttpResponse:
-        return enrolment.enrol_page(self, request, program_id)
-
-    def withdraw_invitation_view(self, request: HttpRequest, program_id: int, invitation_id: int) -> HttpResponse:
-        return enrolment.withdraw_invitation(self, request, program_id, invitation_id)
 
 
 class ProgramListFilter(admin.SimpleListFilter):
