@@ -122,3 +122,12 @@ def test_a_shortlisted_mentor_scores_higher_in_the_directory(login: Any, trainee
     cards = client.get(reverse("mentors-directory")).context["directory"].cards
     assert [c.mentor.pk for c in cards] == [b.pk, a.pk]
     assert cards[0].shortlist_rank == 1
+
+
+def test_a_starred_mentor_who_left_is_marked_and_no_longer_linked(login: Any, trainee: Any, mentor: Any) -> None:
+    ShortlistEntryFactory(trainee=trainee, mentor=mentor)
+    mentor.user.is_active = False
+    mentor.user.save()
+    body = login(trainee.user).get(reverse("matching-shortlist")).content.decode()
+    assert 'Dr Maya Patel <span class="badge badge-warn">No longer a mentor here</span>' in body
+    assert f'href="{reverse("mentors-detail", args=[mentor.pk])}"' not in body  # Remove stays
