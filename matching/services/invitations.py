@@ -29,13 +29,14 @@ class InvitationAlreadyUsed(Conflict):
 
 @transaction.atomic
 def invitations_fulfil(*, program: Program | None = None, wait: bool = False) -> int:
-    """Enrol every invited person who now has an active account and the profile of their role; how many.
+    """Enrol every invited person who now has an active account and the profile of their role, in programs
+    still active; how many.
 
     The beat task skips invitations another run holds (`wait=False`); a round waits for them (`wait=True`), so
     it never reads its cohort while someone who signed up is still being enrolled by the task. Only the
     invitation rows are locked, never the program's (coordinators' enrolments and round starts lock that).
     """
-    pending = ProgramInvitation.objects.filter(enrolled_at__isnull=True)
+    pending = ProgramInvitation.objects.filter(enrolled_at__isnull=True, program__is_active=True)
     if program is not None:
         pending = pending.filter(program=program)
     invitations = list(pending.select_for_update(of=("self",), skip_locked=not wait).select_related("program"))

@@ -190,3 +190,16 @@ def test_enrolling_many_invited_people_costs_a_fixed_number_of_queries(
 
     with django_assert_max_num_queries(8):  # lock, people, one add per program and role, mark: not one per person
         assert enrol_invited.apply().get() == 12
+
+
+def test_invitations_to_a_program_that_has_ended_wait_until_it_is_active_again(program, coordinator):
+    program_enrol(program=program, roster=parse_roster("amara@uni.edu, trainee"), by=coordinator, invite_missing=True)
+    TraineeProfileFactory(user__email="amara@uni.edu")
+    program.is_active = False
+    program.save()
+
+    assert enrol_invited.apply().get() == 0
+    assert _pending(program) == [("amara@uni.edu", "trainee")]
+    program.is_active = True
+    program.save()
+    assert enrol_invited.apply().get() == 1
