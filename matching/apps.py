@@ -8,7 +8,7 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         # The cached mentor arrays must be dropped whenever a mentor, a match or the taxonomy changes.
         from matching.features import signals
-        from matching.models import Match
+        from matching.models import Match, ProgramInvitation
         from notifications.rendering import register_object_queryset
 
         signals.connect()
@@ -16,3 +16,4 @@ class MatchingConfig(AppConfig):
         register_object_queryset(
             "match", lambda: Match.objects.select_related("program", "mentor__user", "trainee__user")
         )
+        register_object_queryset("programinvitation", lambda: ProgramInvitation.objects.select_related("program"))

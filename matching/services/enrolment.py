@@ -10,6 +10,7 @@ Enrolling someone already enrolled changes nothing; nobody is ever removed here 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -21,6 +22,7 @@ from matching.coordination.roster import Role, Roster, RosterEntry, RosterProble
 from matching.models import Program, ProgramInvitation
 from matching.services.decisions import ensure_coordinator
 from mentorship.errors import ApplicationError
+from notifications.services import notify
 from profiles.models import MentorProfile, TraineeProfile, User
 
 
@@ -110,6 +112,7 @@ def program_enrol(*, program: Program, roster: Roster, by: User, invite_missing:
         [ProgramInvitation(program=program, email=e.email, role=e.role.value, invited_by=by) for e in to_invite],
         ignore_conflicts=True,  # invited before: still one invitation
     )
+    _tell_account_holders(program, [e for e in to_invite if e.email in users], users)
     return Enrolment(
         trainees_added=len(new_trainees),
         mentors_added=len(new_mentors),
@@ -117,6 +120,17 @@ def program_enrol(*, program: Program, roster: Roster, by: User, invite_missing:
         open_to_all=program.open_to_all,
         invited=len(to_invite),
     )
+
+
+def _tell_account_holders(program: Program, entries: list[RosterEntry], users: Mapping[str, User]) -> None:
+    """Someone invited who has an account (but not the profile) is told what to fill in; once per invitation."""
+    if not entries:
+        return
+    invitations = program.invitations.filter(email__in=[e.email for e in entries])
+    wanted = {(e.email, e.role.value) for e in entries}
+    for invitation in invitations:
+        if (invitation.email, invitation.role) in wanted:
+            notify(recipient=users[invitation.email], kind="program_invitation", about=invitation)
 
 
 def _line_order(problem: RosterProblem) -> tuple[str, int]:

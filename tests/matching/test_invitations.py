@@ -203,3 +203,20 @@ def test_invitations_to_a_program_that_has_ended_wait_until_it_is_active_again(p
     program.is_active = True
     program.save()
     assert enrol_invited.apply().get() == 1
+
+
+def test_someone_with_an_account_but_not_the_profile_is_told_once_what_to_fill_in(program, coordinator):
+    from notifications.models import Notification
+    from notifications.rendering import render_email
+
+    user = UserFactory(email="has.account@uni.edu")
+    roster = parse_roster("has.account@uni.edu, mentor\nno.account@uni.edu, mentor")
+
+    program_enrol(program=program, roster=roster, by=coordinator, invite_missing=True)
+    program_enrol(program=program, roster=roster, by=coordinator, invite_missing=True)  # listed again
+
+    message = Notification.objects.get()
+    assert (message.recipient, message.kind) == (user, "program_invitation")
+    rendered = render_email(message)
+    assert rendered.subject == "Surgery Mentoring: make your mentor profile to take part"
+    assert "/me/mentor/" in rendered.text

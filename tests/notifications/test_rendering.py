@@ -74,6 +74,7 @@ LINKS = {
     "meeting_reminder": ("meeting", "/meetings/{meeting}/"),
     "meeting_feedback_prompt": ("meeting", "/meetings/{meeting}/feedback"),
     "session_log_prompt": ("meeting", "/meetings/match/{match}/log/?meeting={meeting}"),
+    "program_invitation": ("programinvitation", "/me/trainee/"),
 }
 
 
@@ -86,16 +87,19 @@ def test_every_kind_in_the_code_base_has_a_link_to_check() -> None:
 def test_the_email_and_the_inbox_link_to_the_same_page_the_message_is_about(
     kind: str, mentor: Any, trainee: Any
 ) -> None:
+    from matching.models import ProgramInvitation
     from notifications.rendering import inbox_entry
 
     match = approved_match(mentor=mentor, trainee=trainee)
     meeting = MeetingFactory(match=match)
+    invitation = ProgramInvitation.objects.create(program=match.program, email=trainee.user.email, role="trainee")
+    about = {"match": match, "meeting": meeting, "programinvitation": invitation}
     object_type, path = LINKS[kind]
     row = NotificationFactory(
         kind=kind,
         recipient=trainee.user,
         object_type=object_type,
-        object_id=(match if object_type == "match" else meeting).pk,
+        object_id=about[object_type].pk,
         context={"period": 0, "idle_days": 30, "lead_hours": 24},
     )
     link = path.format(match=match.pk, meeting=meeting.pk)
