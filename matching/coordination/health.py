@@ -93,7 +93,7 @@ def mentor_loads(program: Program) -> tuple[list[MentorLoad], float, float]:
 def trainees_waiting(program: Program) -> QuerySet[TraineeProfile]:
     """The program's trainees with no approved mentor in it, by name."""
     trainees, _ = cohort_members(program)
-    approved = Match.objects.filter(program=program, status=Match.Status.APPROVED, trainee=OuterRef("pk"))
+    approved = Match.objects.active().filter(program=program, trainee=OuterRef("pk"))
     return trainees.exclude(Exists(approved)).select_related("user").order_by("user__full_name", "pk")
 
 
@@ -101,9 +101,7 @@ def with_pending(program: Program, trainees: list[TraineeProfile]) -> list[Waiti
     """Each trainee with their requests and proposals in the program that wait for a decision (one query)."""
     pending: dict[int, list[Match]] = {t.pk: [] for t in trainees}
     undecided = (
-        Match.objects.filter(
-            program=program, trainee__in=trainees, status__in=[Match.Status.REQUESTED, Match.Status.PROPOSED]
-        )
+        Match.objects.filter(program=program, trainee__in=trainees, status__in=Match.UNDECIDED)
         .select_related("mentor__user")
         .order_by("created_at", "pk")
     )

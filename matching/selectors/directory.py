@@ -83,7 +83,7 @@ def _requestable(context: TraineeContext | None, mentor_ids: list[int]) -> tuple
 
 def _mentored_programs(context: TraineeContext) -> set[int]:
     """Programs where the trainee already has an approved mentor: approval allows one per program."""
-    approved = Match.objects.filter(trainee=context.profile, status=Match.Status.APPROVED)
+    approved = Match.objects.active().filter(trainee=context.profile)
     return set(approved.values_list("program", flat=True))
 
 

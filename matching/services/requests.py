@@ -91,11 +91,7 @@ def match_request(*, trainee: TraineeProfile, mentor: MentorProfile, program: Pr
     # Lock order trainee → mentor: the trainee row serialises their open-request count, the mentor row is the
     # one approvals lock, so a request never sees half of a concurrent approval.
     TraineeProfile.objects.select_for_update().get(pk=trainee.pk)
-    current = (
-        Match.objects.filter(trainee=trainee, program=program, status=Match.Status.APPROVED)
-        .select_related("mentor__user")
-        .first()
-    )
+    current = Match.objects.active().filter(trainee=trainee, program=program).select_related("mentor__user").first()
     if current is not None:
         # Approval allows one mentor per trainee and program: a request it must refuse only makes everyone wait.
         raise TraineeAlreadyMatched(
