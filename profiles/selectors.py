@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Iterable
 from functools import cache
 
 from django.db.models import Prefetch, QuerySet
+from django.db.models.functions import Lower
 
 from profiles.models import FocusArea, Goal, Language, MentorProfile, Specialty, TraineeProfile, User
 
@@ -28,6 +30,21 @@ def mentor_profile_of(*, user: User) -> MentorProfile | None:
         .prefetch_related("languages", "focus_areas", "subspecialties")
         .first()
     )
+
+
+def accounts_by_email(emails: Iterable[str]) -> dict[str, User]:
+    """Accounts keyed by lower-cased e-mail (as lists typed by people carry it), both profiles joined: one query."""
+    accounts = (
+        User.objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=set(emails))
+        .select_related("trainee_profile", "mentor_profile")
+    )
+    return {account.email_lower: account for account in accounts}
+
+
+def profile_in_role(user: User, role: str) -> TraineeProfile | MentorProfile | None:
+    """The user's "trainee" or "mentor" profile, or None when they have not made it (free if joined)."""
+    return getattr(user, f"{role}_profile", None)
 
 
 def goal_list_for(*, user: User) -> QuerySet[Goal]:

@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +23,7 @@ from matching.services.decisions import ensure_coordinator
 from mentorship.errors import ApplicationError
 from notifications.services import notify
 from profiles.models import MentorProfile, TraineeProfile, User
+from profiles.selectors import accounts_by_email, profile_in_role
 
 
 class RosterInvalid(ApplicationError):
@@ -54,10 +54,8 @@ def _profile_problem(user: User | None, role: Role) -> tuple[str, bool] | None:
         return f"no account has this e-mail address: ask them to sign up at {reverse('signup')} first.", True
     if not user.is_active:
         return f"{user}'s account is deactivated.", False
-    if role is Role.TRAINEE and not hasattr(user, "trainee_profile"):
-        return f"{user} has no trainee profile yet (ask them to create it under My profile).", True
-    if role is Role.MENTOR and not hasattr(user, "mentor_profile"):
-        return f"{user} has no mentor profile yet (ask them to create it under My profile).", True
+    if profile_in_role(user, role) is None:
+        return f"{user} has no {role} profile yet (ask them to create it under My profile).", True
     return None
 
 
@@ -71,12 +69,7 @@ def program_enrol(*, program: Program, roster: Roster, by: User, invite_missing:
         raise RosterInvalid(
             [RosterProblem("the list", "it has no e-mail addresses.")], "The list has no e-mail addresses."
         )
-    users = {
-        user.email_lower: user
-        for user in User.objects.annotate(email_lower=Lower("email"))
-        .filter(email_lower__in={entry.email for entry in roster.entries})
-        .select_related("trainee_profile", "mentor_profile")
-    }
+    users = accounts_by_email(entry.email for entry in roster.entries)
     trainees: list[TraineeProfile] = []
     mentors: list[MentorProfile] = []
     to_invite: list[RosterEntry] = []

@@ -14,13 +14,13 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from matching.models import Program, ProgramInvitation
 from matching.services.decisions import ensure_coordinator
 from mentorship.errors import Conflict
 from profiles.models import MentorProfile, TraineeProfile, User
+from profiles.selectors import accounts_by_email, profile_in_role
 
 
 class InvitationAlreadyUsed(Conflict):
@@ -42,20 +42,15 @@ def invitations_fulfil(*, program: Program | None = None, wait: bool = False) ->
     invitations = list(pending.select_for_update(of=("self",), skip_locked=not wait).select_related("program"))
     if not invitations:
         return 0
-    users = {
-        user.email_lower: user
-        for user in User.objects.annotate(email_lower=Lower("email"))
-        .filter(email_lower__in={i.email for i in invitations}, is_active=True)
-        .select_related("trainee_profile", "mentor_profile")
-    }
+    users = accounts_by_email(i.email for i in invitations)
     # One add per program and role, however many people: (program, role) → profiles.
     batches: dict[tuple[Program, str], list[TraineeProfile | MentorProfile]] = defaultdict(list)
     done: list[int] = []
     for invitation in invitations:
         user = users.get(invitation.email)
-        profile = getattr(user, f"{invitation.role}_profile", None) if user is not None else None
+        profile = profile_in_role(user, invitation.role) if user is not None and user.is_active else None
         if profile is None:
-            continue  # no account or not the profile of this role yet: still invited
+            continue  # no active account or not the profile of this role yet: still invited
         batches[(invitation.program, invitation.role)].append(profile)
         done.append(invitation.pk)
     for (invited_to, role), profiles in batches.items():
