@@ -13,19 +13,19 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from enum import StrEnum
 from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from matching.models import ProgramInvitation
+
 #: More rows than any program's cohort; a bigger paste is a mistake (the wrong sheet), not a roster.
 MAX_ROWS = 5000
 
 
-class Role(StrEnum):
-    MENTOR = "mentor"
-    TRAINEE = "trainee"
+#: A person's role in a program, as invitations record it: one definition for the list and the model.
+Role = ProgramInvitation.Role
 
 
 #: What a sheet may say in its role column (lower-cased).

@@ -98,11 +98,11 @@ def program_enrol(*, program: Program, roster: Roster, by: User, invite_missing:
     for role in Role:
         # Someone invited earlier who now has the profile is enrolled here: their invitation is fulfilled too.
         emails = [e.email for e in ready if e.role is role]
-        program.invitations.filter(enrolled_at__isnull=True, role=role.value, email__in=emails).update(
+        program.invitations.filter(enrolled_at__isnull=True, role=role, email__in=emails).update(
             enrolled_at=timezone.now()
         )
     ProgramInvitation.objects.bulk_create(
-        [ProgramInvitation(program=program, email=e.email, role=e.role.value, invited_by=by) for e in to_invite],
+        [ProgramInvitation(program=program, email=e.email, role=e.role, invited_by=by) for e in to_invite],
         ignore_conflicts=True,  # invited before: still one invitation
     )
     _tell_account_holders(program, [e for e in to_invite if e.email in users], users)
@@ -120,7 +120,7 @@ def _tell_account_holders(program: Program, entries: list[RosterEntry], users: M
     if not entries:
         return
     invitations = program.invitations.filter(email__in=[e.email for e in entries])
-    wanted = {(e.email, e.role.value) for e in entries}
+    wanted = {(e.email, e.role) for e in entries}
     for invitation in invitations:
         if (invitation.email, invitation.role) in wanted:
             notify(recipient=users[invitation.email], kind="program_invitation", about=invitation)
