@@ -19,6 +19,8 @@ EXPORTS = {
     "sessions": "Sessions",
     "feedback": "Feedback",
 }
+#: The reports read from a meetings model, by kind; the others need only this app.
+NEEDS_MEETINGS = {"sessions": "SessionLog", "feedback": "Feedback"}
 CHUNK = 2000
 
 
@@ -48,8 +50,7 @@ def available_exports() -> list[tuple[str, str]]:
     return [
         (kind, label)
         for kind, label in EXPORTS.items()
-        if kind in ("roster", "matches", "without-mentor")
-        or meetings_model("SessionLog" if kind == "sessions" else "Feedback")
+        if kind not in NEEDS_MEETINGS or meetings_model(NEEDS_MEETINGS[kind]) is not None
     ]
 
 
@@ -108,7 +109,7 @@ def export_rows(program: Program, kind: str) -> Iterator[str] | None:
     if kind == "without-mentor":
         return _lines(["trainee", "trainee_email", "waiting_for_a_decision"], _without_mentor_rows(program))
     if kind == "sessions":
-        session_log = meetings_model("SessionLog")
+        session_log = meetings_model(NEEDS_MEETINGS[kind])
         if session_log is None:
             return None
         sessions = (
@@ -133,7 +134,7 @@ def export_rows(program: Program, kind: str) -> Iterator[str] | None:
             ),
         )
     if kind == "feedback":
-        feedback = meetings_model("Feedback")
+        feedback = meetings_model(NEEDS_MEETINGS[kind])
         if feedback is None:
             return None
         rows = (
