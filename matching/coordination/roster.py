@@ -145,8 +145,9 @@ def parse_roster(text: str, default_role: Role | None = None) -> Roster:
         if count > MAX_ROWS:
             roster.problems.append(RosterProblem(where, f"the list is longer than {MAX_ROWS} rows: split it."))
             break
-        emails = [email for cell in cells for email in _addresses(cell)]
-        mistyped = [cell for cell in cells if not _addresses(cell) and _looks_like_a_mistyped_address(cell)]
+        found = [(cell, _addresses(cell)) for cell in cells]  # each cell searched and validated once
+        emails = [email for _, addresses in found for email in addresses]
+        mistyped = [cell for cell, addresses in found if not addresses and _looks_like_a_mistyped_address(cell)]
         roles = {ROLE_WORDS[cell.lower()] for cell in cells if cell.lower() in ROLE_WORDS}
         if mistyped:
             seen_person = True
