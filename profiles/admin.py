@@ -63,22 +63,35 @@ class RoleFilter(admin.SimpleListFilter):
         return queryset
 
 
+class EmailConfirmedFilter(admin.SimpleListFilter):
+    title = "e-mail confirmed"
+    parameter_name = "email_confirmed"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> QuerySet[User]:
+        if self.value() in ("yes", "no"):
+            return queryset.filter(email_confirmed_at__isnull=self.value() == "no")
+        return queryset
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
     list_display = ("email", "full_name", "is_trainee", "is_mentor", "is_staff", "is_active", "date_joined")
-    list_filter = (RoleFilter, "is_staff", "is_superuser", "is_active", "groups")
+    list_filter = (RoleFilter, EmailConfirmedFilter, "is_staff", "is_superuser", "is_active", "groups")
     search_fields = ("email", "full_name")
     ordering = ("full_name", "email")
     list_select_related = ("trainee_profile", "mentor_profile")
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined", "email_confirmed_at")
     filter_horizontal = ("groups", "user_permissions")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Person", {"fields": ("full_name",)}),
         ("Access", {"fields": ("is_active", *_PRIVILEGE_FIELDS)}),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        ("Dates", {"fields": ("last_login", "date_joined", "email_confirmed_at")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "usable_password", "password1", "password2")}),
@@ -103,6 +116,12 @@ class UserAdmin(DjangoUserAdmin):
         if obj is not None and (obj.is_staff or obj.is_superuser) and not request.user.is_superuser:
             return False
         return super().has_change_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        # Whoever typed a new address here has not shown that the person owns it: they confirm it again.
+        if change and "email" in form.changed_data:
+            obj.email_confirmed_at = None
+        super().save_model(request, obj, form, change)
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         if not request.user.is_superuser:

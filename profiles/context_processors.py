@@ -36,4 +36,5 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     matching = [item for item in items if request.path.startswith(str(item["url"])) and item["url"] != "/"]
     if matching:
         max(matching, key=lambda item: len(str(item["url"])))["current"] = True
-    return {"nav_items": items}
+    # Until the address is confirmed, every page says so (and offers the link again): see email_confirmation.
+    return {"nav_items": items, "email_unconfirmed": not user.email_confirmed}

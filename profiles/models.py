@@ -39,6 +39,7 @@ class UserManager(BaseUserManager["User"]):
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
+        extra.setdefault("email_confirmed_at", timezone.now())  # made by the operator on the command line
         return self.create_user(email, password, **extra)
 
 
@@ -48,6 +49,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text="Can log into the admin (coordinators).")
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    email_confirmed_at = models.DateTimeField(
+        "e-mail confirmed",
+        null=True,
+        blank=True,
+        help_text="When the person opened a link sent to this address (sign-up or password reset); empty until "
+        "then. Only a confirmed address is trusted for enrolment from a list and for invitations.",
+    )
 
     objects = UserManager()
 
@@ -67,6 +75,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
 
     def is_coordinator(self) -> bool:
         return self.is_staff and (self.is_superuser or self.groups.filter(name=COORDINATORS_GROUP).exists())

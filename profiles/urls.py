@@ -17,10 +17,12 @@ urlpatterns = [
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        accounts.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path("password-reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("confirm-email/<str:token>/", accounts.email_confirm_link, name="profiles-email-confirm"),
+    path("me/confirm-email/", accounts.email_confirmation_request, name="profiles-email-confirmation-request"),
     path("me/", me.me, name="profiles-me"),
     path("me/trainee/", me.trainee_edit, name="profiles-trainee-edit"),
     path("me/mentor/", me.mentor_edit, name="profiles-mentor-edit"),

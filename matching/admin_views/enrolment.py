@@ -14,6 +14,7 @@ from django.urls import reverse
 from matching.admin_views import access
 from matching.coordination.roster import Role, RosterProblem, parse_roster
 from matching.models import Program
+from matching.selectors.enrolment import invitations_waiting
 from matching.services.enrolment import Enrolment, RosterInvalid, program_enrol
 from matching.services.invitations import invitation_withdraw
 from mentorship.errors import ApplicationError
@@ -42,8 +43,9 @@ class RosterForm(forms.Form):
     invite_missing = forms.BooleanField(
         label="Invite people who cannot take part yet",
         required=False,
-        help_text="Someone with no account, or without the profile of their role, is enrolled as soon as they "
-        "have it (checked every few minutes and before each round) instead of stopping the whole list.",
+        help_text="Someone with no account, no confirmed e-mail address or not the profile of their role yet is "
+        "enrolled as soon as they have it (checked every few minutes and before each round) instead of stopping "
+        "the whole list.",
     )
 
     def clean(self) -> dict[str, Any]:
@@ -107,7 +109,7 @@ def enrol_page(model_admin: admin.ModelAdmin[Program], request: HttpRequest, pro
         "form": form,
         "problems": problems,
         "enrolled": (program.trainees.count(), program.mentors.count()),
-        "invitations": list(program.invitations.filter(enrolled_at__isnull=True).select_related("invited_by")),
+        "invitations": invitations_waiting(program),
         "signup_url": request.build_absolute_uri(reverse("signup")),
     }
     return TemplateResponse(request, "admin/matching/program/enrol.html", context)

@@ -31,8 +31,8 @@ class EnrolmentRequestSerializer(serializers.Serializer):
     mentors = _emails("mentor")
     invite_missing = serializers.BooleanField(
         default=False,
-        help_text="Invite people with no account or no profile of their role yet (enrolled once they have it) "
-        "instead of refusing the whole list.",
+        help_text="Invite people with no account, no confirmed e-mail address or no profile of their role yet "
+        "(enrolled once they have it) instead of refusing the whole list.",
     )
 
 
@@ -43,7 +43,9 @@ class EnrolmentSerializer(serializers.Serializer):
     open_to_all = serializers.BooleanField(
         help_text="The program is open to everyone, so enrolment limits who takes part only once it is not."
     )
-    invited = serializers.IntegerField(help_text="Listed people waiting for an account or profile (invite_missing).")
+    invited = serializers.IntegerField(
+        help_text="Listed people waiting for an account, a confirmed address or a profile (invite_missing)."
+    )
 
 
 @extend_schema(tags=["coordination"])

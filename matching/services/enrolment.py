@@ -1,9 +1,10 @@
 """Coordinators enrol a cohort in a program from a roster (see `matching.coordination.roster`).
 
-All or nothing: if any line names no account, a deactivated one, or a person without the profile their role
-needs, nobody is enrolled and every such line is reported, so fixing the sheet and sending it again is safe.
-With `invite_missing`, people with no account or no such profile yet are invited instead (enrolled once they
-have it: `matching.services.invitations`); a deactivated account is still a problem.
+All or nothing: if any line names no account, a deactivated one, one whose address is not confirmed yet, or a
+person without the profile their role needs, nobody is enrolled and every such line is reported, so fixing the
+sheet and sending it again is safe. With `invite_missing`, people with no account, no confirmed address or no such
+profile yet are invited instead (enrolled once they have it: `matching.services.invitations`); a deactivated
+account is still a problem.
 Enrolling someone already enrolled changes nothing; nobody is ever removed here (the program form does that).
 """
 
@@ -14,16 +15,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from matching.coordination.roster import Role, Roster, RosterEntry, RosterProblem
 from matching.models import Program, ProgramInvitation
+from matching.selectors.enrolment import enrolment_problem
 from matching.services.decisions import ensure_coordinator
 from mentorship.errors import ApplicationError
 from notifications.services import notify
 from profiles.models import MentorProfile, TraineeProfile, User
-from profiles.selectors import accounts_by_email, profile_in_role
+from profiles.selectors import accounts_by_email
 
 
 class RosterInvalid(ApplicationError):
@@ -48,17 +49,6 @@ class Enrolment:
     invited: int = 0  # listed people waiting for an account or profile (new and earlier invitations alike)
 
 
-def _profile_problem(user: User | None, role: Role) -> tuple[str, bool] | None:
-    """What keeps this person from being enrolled in this role, and whether an invitation can wait it out."""
-    if user is None:
-        return f"no account has this e-mail address: ask them to sign up at {reverse('signup')} first.", True
-    if not user.is_active:
-        return f"{user}'s account is deactivated.", False
-    if profile_in_role(user, role) is None:
-        return f"{user} has no {role} profile yet (ask them to create it under My profile).", True
-    return None
-
-
 @transaction.atomic
 def program_enrol(*, program: Program, roster: Roster, by: User, invite_missing: bool = False) -> Enrolment:
     """Enrol every person on the roster in their role (or invite those who cannot take part yet, with
@@ -76,7 +66,7 @@ def program_enrol(*, program: Program, roster: Roster, by: User, invite_missing:
     ready: list[RosterEntry] = []
     for entry in roster.entries:
         user = users.get(entry.email)
-        problem = _profile_problem(user, entry.role)
+        problem = enrolment_problem(user, entry.role)
         if problem is not None and invite_missing and problem[1]:
             to_invite.append(entry)
         elif problem is not None:
@@ -116,7 +106,9 @@ def program_enrol(*, program: Program, roster: Roster, by: User, invite_missing:
 
 
 def _tell_account_holders(program: Program, entries: list[RosterEntry], users: Mapping[str, User]) -> None:
-    """Someone invited who has an account (but not the profile) is told what to fill in; once per invitation."""
+    """Someone invited who has an account (but not the profile) is told what to fill in; once per invitation.
+    Not before the address is confirmed: whoever holds an unconfirmed account may not be the person listed."""
+    entries = [e for e in entries if users[e.email].email_confirmed]
     if not entries:
         return
     invitations = program.invitations.filter(email__in=[e.email for e in entries])

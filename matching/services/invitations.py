@@ -1,12 +1,12 @@
 """People listed for a program before they can take part (no account, or not the profile of their role yet).
 
 `program_enrol(invite_missing=True)` records them; `invitations_fulfil` enrols each as soon as they have an active
-account and the profile, from a beat task every few minutes and at the start of every matching round, so a round
-never misses someone who signed up since. Invitation rows are claimed under a row lock, so concurrent runs never
-enrol anyone twice (an enrolment is idempotent anyway).
+account with the address confirmed and the profile, from a beat task every few minutes and at the start of every
+matching round, so a round never misses someone who signed up since. Invitation rows are claimed under a row lock,
+so concurrent runs never enrol anyone twice (an enrolment is idempotent anyway).
 
-Signing up does not prove that the person owns the address (the project has no e-mail verification yet), so an
-invitation trusts whoever registers the listed address first, as the rest of the product trusts account e-mails.
+Signing up proves nothing about the address, so an invitation waits until the account's owner opened the link
+e-mailed to it (`profiles.email_confirmation`): whoever registers a listed address first is not enrolled for it.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ class InvitationAlreadyUsed(Conflict):
 
 @transaction.atomic
 def invitations_fulfil(*, program: Program | None = None, wait: bool = False) -> int:
-    """Enrol every invited person who now has an active account and the profile of their role, in programs
-    still active; how many.
+    """Enrol every invited person who now has an active account, the address confirmed and the profile of their
+    role, in programs still active; how many.
 
     The beat task skips invitations another run holds (`wait=False`); a round waits for them (`wait=True`), so
     it never reads its cohort while someone who signed up is still being enrolled by the task. Only the
@@ -48,9 +48,11 @@ def invitations_fulfil(*, program: Program | None = None, wait: bool = False) ->
     done: list[int] = []
     for invitation in invitations:
         user = users.get(invitation.email)
-        profile = profile_in_role(user, invitation.role) if user is not None and user.is_active else None
+        profile = None
+        if user is not None and user.is_active and user.email_confirmed:
+            profile = profile_in_role(user, invitation.role)
         if profile is None:
-            continue  # no active account or not the profile of this role yet: still invited
+            continue  # no active account with the address confirmed, or not the profile of this role yet
         batches[(invitation.program, invitation.role)].append(profile)
         done.append(invitation.pk)
     for (invited_to, role), profiles in batches.items():

@@ -19,6 +19,10 @@ from profiles.services import ProfileSectionInvalid, person_update
 class MeSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     email = serializers.EmailField(read_only=True)
+    email_confirmed = serializers.BooleanField(
+        read_only=True,
+        help_text="Whether a link sent to the address was opened (POST me/email-confirmation/ sends one).",
+    )
     full_name = serializers.CharField(max_length=150, required=False)
     is_coordinator = serializers.BooleanField(read_only=True)
     trainee_profile = TraineeProfileSerializer(allow_null=True, required=False)
@@ -29,6 +33,7 @@ def _me(user: User) -> dict[str, Any]:
     return {
         "id": user.pk,
         "email": user.email,
+        "email_confirmed": user.email_confirmed,
         "full_name": user.full_name,
         "is_coordinator": user.is_coordinator(),
         "trainee_profile": trainee_profile_of(user=user),

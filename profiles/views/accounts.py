@@ -1,11 +1,21 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
+from mentorship.errors import ApplicationError
+from profiles.email_confirmation import email_confirm, email_confirm_by_token, email_confirmation_send
 from profiles.forms import SignupForm
+from profiles.models import User
 from profiles.services import user_sign_up
+from profiles.views._helpers import request_user
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -19,5 +29,46 @@ def signup(request: HttpRequest) -> HttpResponse:
             password=form.cleaned_data["password1"],
         )
         login(request, user, backend="profiles.backends.EmailBackend")
+        _send_confirmation(request, user)
         return redirect("home")
     return render(request, "registration/signup.html", {"form": form})
+
+
+def email_confirm_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the confirmation e-mail; it works whoever is signed in on this browser, or nobody."""
+    try:
+        user = email_confirm_by_token(token=token)
+    except ApplicationError as error:
+        return render(request, "registration/confirm_email_done.html", {"error": error.message}, status=400)
+    if request.user.pk == user.pk:  # this very page should no longer ask the signed-in person to confirm
+        request.user.email_confirmed_at = user.email_confirmed_at  # type: ignore[union-attr]
+    return render(request, "registration/confirm_email_done.html", {"confirmed": user})
+
+
+@login_required
+@require_POST
+def email_confirmation_request(request: HttpRequest) -> HttpResponse:
+    """ "Send the link again", from the reminder on every page; back to the page it was pressed on."""
+    _send_confirmation(request, request_user(request))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = "profiles-me"
+    return redirect(back)
+
+
+def _send_confirmation(request: HttpRequest, user: User) -> None:
+    try:
+        email_confirmation_send(user=user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"We sent a link to {user.email}: open it to confirm that the address is yours.")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's view; a reset link reached its owner through the address, which confirms the address too."""
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        response = super().form_valid(form)
+        email_confirm(user=form.user)  # type: ignore[attr-defined]
+        return response

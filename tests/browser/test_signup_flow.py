@@ -1,12 +1,15 @@
-"""A newcomer's first visit, in a real browser: sign up, fill the trainee profile, add a goal, see it listed."""
+"""A newcomer's first visit, in a real browser: sign up, confirm the e-mail address from the link sent to it,
+fill the trainee profile, add a goal, see it listed."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -27,6 +30,15 @@ def test_a_new_trainee_signs_up_fills_the_profile_adds_a_goal_and_sees_it(
     page.get_by_label("Password:", exact=True).fill(PASSWORD)  # Django adds the colon
     page.get_by_label("Password again").fill(PASSWORD)
     page.get_by_role("button", name="Sign up").click()
+
+    reminder = page.get_by_role("form", name="Confirm your e-mail address")
+    expect(reminder).to_contain_text("nia.newcomer@example.org")
+    expect(page.get_by_text("We sent a link to nia.newcomer@example.org")).to_be_visible()
+    found = re.search(r"(/confirm-email/[^/\s]+/)", mail.outbox[-1].body)
+    assert found, mail.outbox[-1].body
+    page.goto(f"{live_server.url}{found.group(1)}")  # as if opened from the e-mail
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your e-mail address is confirmed")
+    expect(reminder).to_have_count(0)
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My profile").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My profile")
@@ -58,6 +70,6 @@ def test_a_new_trainee_signs_up_fills_the_profile_adds_a_goal_and_sees_it(
     expect(page.get_by_text("Progress: 25%")).to_be_visible()
     page.screenshot(path=str(artifacts_dir / "signup-flow-goals.png"), full_page=True)
 
-    profile = TraineeProfile.objects.get(user__email="nia.newcomer@example.org")
+    profile = TraineeProfile.objects.get(user__email="nia.newcomer@example.org", user__email_confirmed_at__isnull=False)
     assert profile.meeting_formats == 2 | 4  # video (the default) and phone
     assert Goal.objects.get(trainee=profile).progress == 25

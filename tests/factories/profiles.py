@@ -4,6 +4,7 @@ from typing import Any
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from profiles.models import (
     COORDINATORS_GROUP,
@@ -56,6 +57,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     full_name = factory.Faker("name")
+    email_confirmed_at = factory.LazyFunction(timezone.now)  # UserFactory(email_confirmed_at=None): not confirmed yet
     password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
 
     @factory.post_generation

@@ -82,6 +82,17 @@ def test_one_bad_line_enrols_nobody_and_every_problem_is_named_by_line(program, 
     assert _enrolled(program) == ([], [])
 
 
+def test_an_account_whose_address_is_not_confirmed_is_not_enrolled_by_that_address(program, coordinator, trainee):
+    TraineeProfileFactory(user__email="claimed@uni.edu", user__full_name="Cal Claimed", user__email_confirmed_at=None)
+    roster = parse_roster("tara@example.org, trainee\nclaimed@uni.edu, trainee")
+    with pytest.raises(RosterInvalid) as refused:
+        program_enrol(program=program, roster=roster, by=coordinator)
+    assert [str(p) for p in refused.value.problems] == [
+        "line 2: claimed@uni.edu: Cal Claimed has not confirmed this e-mail address yet (the link is in their inbox)."
+    ]
+    assert _enrolled(program) == ([], [])
+
+
 def test_an_empty_list_is_refused(program, coordinator):
     with pytest.raises(RosterInvalid) as refused:
         program_enrol(program=program, roster=parse_roster("Name,E-mail,Role\n"), by=coordinator)

@@ -220,3 +220,39 @@ def test_someone_with_an_account_but_not_the_profile_is_told_once_what_to_fill_i
     rendered = render_email(message)
     assert rendered.subject == "Surgery Mentoring: make your mentor profile to take part"
     assert "/me/mentor/" in rendered.text
+
+
+def test_whoever_signs_up_with_a_listed_address_is_enrolled_only_once_they_confirm_it(program, coordinator):
+    """Anyone may sign up with any address: the invitation waits for the owner, who can open the link sent to it."""
+    from notifications.models import Notification
+    from profiles.email_confirmation import email_confirm
+
+    squatter = TraineeProfileFactory(user__email="amara@uni.edu", user__email_confirmed_at=None)
+    program_enrol(program=program, roster=parse_roster("amara@uni.edu, trainee"), by=coordinator, invite_missing=True)
+
+    assert enrol_invited.apply().get() == 0
+    assert _pending(program) == [("amara@uni.edu", "trainee")]
+    assert list(program.trainees.all()) == []
+    assert not Notification.objects.filter(recipient=squatter.user).exists()  # not told of the program either
+
+    email_confirm(user=squatter.user)  # the link reached them: the address is theirs after all
+    assert enrol_invited.apply().get() == 1
+    assert list(program.trainees.all()) == [squatter]
+
+
+def test_the_page_says_what_each_invitation_still_waits_for(login, coordinator, program):
+    UserFactory(email="no.profile@uni.edu", full_name="Nora Noprofile")
+    TraineeProfileFactory(
+        user__email="unconfirmed@uni.edu", user__full_name="Una Unconfirmed", user__email_confirmed_at=None
+    )
+    roster = parse_roster(
+        "nobody@uni.edu, trainee\nno.profile@uni.edu, mentor\nunconfirmed@uni.edu, trainee\nready@uni.edu, trainee"
+    )
+    program_enrol(program=program, roster=roster, by=coordinator, invite_missing=True)
+    TraineeProfileFactory(user__email="ready@uni.edu")  # signed up after the list: the task has not run yet
+
+    html = login(coordinator).get(reverse("admin:matching_program_enrol", args=[program.pk])).content.decode()
+    assert "No account has this e-mail address: ask them to sign up at /signup/ first." in html
+    assert "Nora Noprofile has no mentor profile yet" in html
+    assert "Una Unconfirmed has not confirmed this e-mail address yet" in html
+    assert "Nothing: enrolled within a few minutes, or at the next round" in html

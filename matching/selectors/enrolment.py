@@ -1,0 +1,44 @@
+"""What keeps a listed person out of a program, for enrolment from a list and the invitations still waiting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from matching.models import Program, ProgramInvitation
+from profiles.models import User
+from profiles.selectors import accounts_by_email, profile_in_role
+
+
+def enrolment_problem(user: User | None, role: str) -> tuple[str, bool] | None:
+    """Why this account cannot be enrolled in this role now, and whether an invitation can wait it out; None
+    when nothing does."""
+    if user is None:
+        return f"no account has this e-mail address: ask them to sign up at {reverse('signup')} first.", True
+    if not user.is_active:
+        return f"{user}'s account is deactivated.", False
+    if not user.email_confirmed:
+        # Anyone can sign up with any address: only its owner, once they opened the link sent to it, is enrolled.
+        return f"{user} has not confirmed this e-mail address yet (the link is in their inbox).", True
+    if profile_in_role(user, role) is None:
+        return f"{user} has no {role} profile yet (ask them to create it under My profile).", True
+    return None
+
+
+@dataclass(frozen=True)
+class WaitingInvitation:
+    invitation: ProgramInvitation
+    waiting_for: str  # what still keeps them out, or that the next run of the task enrols them
+
+
+def invitations_waiting(program: Program) -> list[WaitingInvitation]:
+    """The program's invitations not fulfilled yet, each with what it waits for (two queries)."""
+    invitations = list(program.invitations.filter(enrolled_at__isnull=True).select_related("invited_by"))
+    accounts = accounts_by_email(i.email for i in invitations)
+    waiting = []
+    for invitation in invitations:
+        problem = enrolment_problem(accounts.get(invitation.email), invitation.role)
+        reason = problem[0] if problem else "nothing: enrolled within a few minutes, or at the next round"
+        waiting.append(WaitingInvitation(invitation, reason))
+    return waiting

@@ -1,0 +1,80 @@
+"""Confirming my e-mail address through the API: ask for the link, and confirm with the token it carries."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import permissions, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from mentorship.api_schema import ErrorSerializer
+from profiles.api.auth import SignedInAPI, api_user
+from profiles.email_confirmation import LINK_VALID_DAYS, email_confirm_by_token, email_confirmation_send
+
+
+class ConfirmationTokenSerializer(serializers.Serializer):
+    token = serializers.CharField(
+        max_length=500, help_text="The last part of the link in the e-mail: `/confirm-email/<token>/`."
+    )
+
+
+class ConfirmedSerializer(serializers.Serializer):
+    email = serializers.EmailField(read_only=True)
+    email_confirmed = serializers.BooleanField(read_only=True)
+
+
+class ConfirmationRequestView(SignedInAPI):
+    @extend_schema(
+        operation_id="me_email_confirmation_create",
+        tags=["me"],
+        summary="E-mail me a link that confirms my address",
+        description=(
+            "Coordinators enrol people by e-mail address, and invitations wait for the address's owner, so an "
+            "account's address counts only once a link sent to it was opened. A link is sent at sign-up; this "
+            f"sends another (at most one a minute). Each link works for {LINK_VALID_DAYS} days."
+        ),
+        request=None,
+        responses={
+            204: OpenApiResponse(description="The e-mail is on its way."),
+            400: OpenApiResponse(
+                ErrorSerializer, description="The address is confirmed already (`email_already_confirmed`)."
+            ),
+            429: OpenApiResponse(
+                ErrorSerializer, description="A link was sent less than a minute ago (`confirmation_sent_recently`)."
+            ),
+            503: OpenApiResponse(
+                ErrorSerializer,
+                description="The mail server did not take the e-mail; ask again later (`confirmation_not_sent`).",
+            ),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        email_confirmation_send(user=api_user(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ConfirmView(APIView):
+    permission_classes = [permissions.AllowAny]  # the token is the proof: the link may be opened signed in or not
+
+    @extend_schema(
+        operation_id="email_confirmation_confirm",
+        tags=["auth"],
+        summary="Confirm an e-mail address with the token from its link",
+        request=ConfirmationTokenSerializer,
+        examples=[OpenApiExample("Confirm", value={"token": "eyJ1c2VyIjo…"}, request_only=True)],
+        responses={
+            200: ConfirmedSerializer,
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="The token is not valid, or names an address the account no longer has "
+                f"(`confirmation_link_invalid`), or is more than {LINK_VALID_DAYS} days old "
+                "(`confirmation_link_expired`).",
+            ),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        serializer = ConfirmationTokenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = email_confirm_by_token(token=serializer.validated_data["token"])
+        return Response(ConfirmedSerializer({"email": user.email, "email_confirmed": user.email_confirmed}).data)

@@ -1,0 +1,110 @@
+"""Confirming that a person owns their account's e-mail address (services; the pages and the API call these).
+
+Signing up proves nothing about the address, yet coordinators enrol people by address and invitations wait for
+whoever signs up with one. So an address is trusted for those only once its owner opened a link sent to it: the
+link e-mailed at sign-up (or asked for again), or a password-reset link, which proves the same.
+
+The link carries a signed, timestamped token naming the account and the address it was sent to: no table, and
+a link sent to an address the account no longer has confirms nothing. Sending goes straight to the mail server,
+as Django's password reset does (profiles sits below the notifications outbox); when that fails the person is
+told and can ask again, and the account is unaffected.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from mentorship.errors import ApplicationError
+from profiles.models import User
+
+logger = logging.getLogger(__name__)
+
+_SALT = "profiles.email-confirmation"
+LINK_VALID_DAYS = 7
+RESEND_AFTER_SECONDS = 60  # one e-mail a minute per account, so the button cannot be used to flood an inbox
+
+
+class ConfirmationLinkInvalid(ApplicationError):
+    code = "confirmation_link_invalid"
+
+
+class ConfirmationLinkExpired(ApplicationError):
+    code = "confirmation_link_expired"
+
+
+class ConfirmationSentRecently(ApplicationError):
+    code = "confirmation_sent_recently"
+    status = 429
+
+
+class ConfirmationNotSent(ApplicationError):
+    code = "confirmation_not_sent"
+    status = 503
+
+
+def confirmation_token(user: User) -> str:
+    return signing.dumps({"user": user.pk, "email": user.email}, salt=_SALT, compress=True)
+
+
+def confirmation_url(user: User) -> str:
+    return settings.SITE_URL + reverse("profiles-email-confirm", args=[confirmation_token(user)])
+
+
+def email_confirmation_send(*, user: User) -> None:
+    """E-mail `user` a link that confirms their address. Refused for a confirmed address, within a minute of
+    the last one, or when the mail server does not take it (then it may be asked for again at once)."""
+    if user.email_confirmed:
+        raise ApplicationError(f"{user.email} is confirmed already.", code="email_already_confirmed")
+    throttle_key = f"email-confirmation-sent:{user.pk}"
+    if not cache.add(throttle_key, True, timeout=RESEND_AFTER_SECONDS):
+        raise ConfirmationSentRecently(
+            f"A confirmation link went to {user.email} less than a minute ago. Check your inbox and spam folder, "
+            "or ask again in a minute."
+        )
+    context = {"user": user, "url": confirmation_url(user), "valid_days": LINK_VALID_DAYS}
+    subject = render_to_string("registration/confirm_email_subject.txt", context).strip()
+    body = render_to_string("registration/confirm_email.txt", context)
+    try:
+        send_mail(subject, body, None, [user.email])
+    except OSError:  # smtplib's errors are OSErrors, as are refused connections and timeouts
+        cache.delete(throttle_key)
+        logger.exception("The confirmation e-mail to user %s was not sent", user.pk)
+        raise ConfirmationNotSent(
+            "We could not send the confirmation e-mail just now. Please ask for it again in a few minutes."
+        ) from None
+
+
+@transaction.atomic
+def email_confirm(*, user: User) -> User:
+    """Record that `user` owns their address (a link sent to it was opened); the first time counts."""
+    User.objects.filter(pk=user.pk, email_confirmed_at__isnull=True).update(email_confirmed_at=timezone.now())
+    user.refresh_from_db(fields=["email_confirmed_at"])
+    return user
+
+
+def email_confirm_by_token(*, token: str) -> User:
+    """Confirm the address a link was sent to. A link works any number of times within its week; it confirms
+    nothing once the account's address changed or the account was deactivated."""
+    try:
+        payload = signing.loads(token, salt=_SALT, max_age=LINK_VALID_DAYS * 24 * 3600)
+    except signing.SignatureExpired:
+        raise ConfirmationLinkExpired(
+            f"This confirmation link is more than {LINK_VALID_DAYS} days old. Log in and ask for a new one."
+        ) from None
+    except signing.BadSignature:
+        raise ConfirmationLinkInvalid("This confirmation link is not valid. Check that it was copied whole.") from None
+    user = User.objects.filter(pk=payload.get("user"), is_active=True).first()
+    if user is None or user.email != payload.get("email"):
+        raise ConfirmationLinkInvalid(
+            "This confirmation link is for an address the account no longer has. Log in and ask for a new one."
+        )
+    return email_confirm(user=user)

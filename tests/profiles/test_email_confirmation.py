@@ -1,0 +1,256 @@
+"""Confirming an account's e-mail address: the link sent at sign-up, "send it again", the API, the admin.
+
+Tried: a link opened twice, signed in or not, or by someone else's browser; a tampered, truncated or week-old
+link; a link to an address the account no longer has; a deactivated account's link; asking again within a minute;
+a mail server that refuses (the account stays, asking again works at once); an outside `next`; GET instead of POST;
+an anonymous caller. None of the refusals confirms anything.
+"""
+
+from __future__ import annotations
+
+import re
+import smtplib
+import time
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client
+from rest_framework.test import APIClient
+
+from profiles.email_confirmation import LINK_VALID_DAYS, confirmation_token
+from profiles.models import User
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "a-long-enough-passphrase-2026"
+BANNER = "Please confirm your e-mail address"
+
+
+def _sign_up(client: Client, email: str = "Nia.Newcomer@Example.org") -> Any:
+    return client.post(
+        "/signup/",
+        {"full_name": "Nia Newcomer", "email": email, "password1": PASSWORD, "password2": PASSWORD},
+        follow=True,
+    )
+
+
+def _link_path(message: Any) -> str:
+    found = re.search(r"https?://[^/\s]+(/confirm-email/[^/\s]+/)", message.body)
+    assert found, message.body
+    return found.group(1)
+
+
+def _unconfirmed(**kwargs: Any) -> User:
+    return UserFactory(email_confirmed_at=None, **kwargs)  # type: ignore[no-any-return]
+
+
+def test_signing_up_sends_a_link_and_every_page_asks_for_it_until_it_is_opened(client: Client) -> None:
+    page = _sign_up(client).content.decode()
+    assert "We sent a link to nia.newcomer@example.org" in page
+    assert BANNER in page
+    user = User.objects.get(email="nia.newcomer@example.org")
+    assert not user.email_confirmed
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["nia.newcomer@example.org"]
+    assert message.subject == "Confirm your e-mail address for Mentorship"
+    assert f"works for {LINK_VALID_DAYS} days" in message.body
+
+    confirmed = client.get(_link_path(message))
+    assert confirmed.status_code == 200
+    assert "Your e-mail address is confirmed" in confirmed.content.decode()
+    assert BANNER not in confirmed.content.decode()  # not even on the page that confirmed it
+    user.refresh_from_db()
+    first = user.email_confirmed_at
+    assert first is not None
+    assert BANNER not in client.get("/me/").content.decode()
+
+    # Opening it again (a mail scanner, a second click) is harmless and keeps the first time.
+    assert client.get(_link_path(message)).status_code == 200
+    user.refresh_from_db()
+    assert user.email_confirmed_at == first
+
+
+def test_the_link_works_in_a_browser_where_nobody_is_signed_in(client: Client) -> None:
+    user = _unconfirmed(email="on.phone@example.org")
+    response = Client().get(f"/confirm-email/{confirmation_token(user)}/")
+    assert response.status_code == 200
+    assert 'href="/login/"' in response.content.decode()
+    user.refresh_from_db()
+    assert user.email_confirmed
+
+
+@pytest.mark.parametrize("mangle", [lambda t: t[:-3], lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"), lambda t: "x"])
+def test_a_tampered_or_truncated_link_confirms_nothing(client: Client, mangle: Any) -> None:
+    user = _unconfirmed()
+    response = client.get(f"/confirm-email/{mangle(confirmation_token(user))}/")
+    assert response.status_code == 400
+    assert "not valid" in response.content.decode()
+    user.refresh_from_db()
+    assert not user.email_confirmed
+
+
+def test_a_link_older_than_a_week_has_expired(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    user = _unconfirmed()
+    token = confirmation_token(user)
+    later = time.time() + LINK_VALID_DAYS * 24 * 3600 + 60
+    monkeypatch.setattr("django.core.signing.time.time", lambda: later)
+    response = client.get(f"/confirm-email/{token}/")
+    assert response.status_code == 400
+    assert f"more than {LINK_VALID_DAYS} days old" in response.content.decode()
+    user.refresh_from_db()
+    assert not user.email_confirmed
+
+
+def test_a_link_sent_to_an_earlier_address_does_not_confirm_the_new_one() -> None:
+    user = _unconfirmed(email="old@example.org", full_name="Olga Old")
+    token = confirmation_token(user)
+    user.email = "new@example.org"
+    user.save(update_fields=["email"])
+    response = Client().get(f"/confirm-email/{token}/")
+    assert response.status_code == 400
+    assert "no longer has" in response.content.decode()
+    user.refresh_from_db()
+    assert not user.email_confirmed
+
+
+def test_a_deactivated_accounts_link_confirms_nothing(client: Client) -> None:
+    user = _unconfirmed(is_active=False)
+    assert client.get(f"/confirm-email/{confirmation_token(user)}/").status_code == 400
+    user.refresh_from_db()
+    assert not user.email_confirmed
+
+
+def test_send_it_again_mails_a_new_link_back_to_the_same_page_once_a_minute(login: Any) -> None:
+    user = _unconfirmed(email="slow.reader@example.org")
+    client = login(user)
+    assert BANNER in client.get("/mentors/").content.decode()
+
+    response = client.post("/me/confirm-email/", {"next": "/mentors/?page=2"})
+    assert response.status_code == 302
+    assert response["Location"] == "/mentors/?page=2"
+    assert len(mail.outbox) == 1
+    again = client.post("/me/confirm-email/", {"next": "/mentors/"}, follow=True).content.decode()
+    assert "less than a minute ago" in again
+    assert len(mail.outbox) == 1  # no second e-mail
+
+    client.get(_link_path(mail.outbox[0]))
+    user.refresh_from_db()
+    assert user.email_confirmed
+
+
+def test_send_it_again_never_redirects_off_the_site_and_only_takes_a_post(login: Any) -> None:
+    client = login(_unconfirmed())
+    response = client.post("/me/confirm-email/", {"next": "https://evil.example/"})
+    assert response["Location"] == "/me/"
+    assert client.get("/me/confirm-email/").status_code == 405
+    anonymous = Client().post("/me/confirm-email/")
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith("/login/")
+
+
+def test_a_confirmed_person_sees_no_reminder_and_is_sent_nothing(login: Any, trainee: Any) -> None:
+    client = login(trainee.user)
+    assert BANNER not in client.get("/me/").content.decode()
+    page = client.post("/me/confirm-email/", {"next": "/me/"}, follow=True).content.decode()
+    assert "is confirmed already" in page
+    assert mail.outbox == []
+
+
+def test_when_the_mail_server_refuses_the_account_stays_and_asking_again_works_at_once(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr("profiles.email_confirmation.send_mail", refuse)
+    page = _sign_up(client).content.decode()
+    assert "could not send the confirmation e-mail" in page
+    assert User.objects.filter(email="nia.newcomer@example.org").exists()
+    assert BANNER in page
+
+    monkeypatch.undo()
+    client.post("/me/confirm-email/", {"next": "/"})
+    assert len(mail.outbox) == 1  # not held back by the minute's limit: nothing had gone out
+
+
+def test_resetting_the_password_by_e_mail_confirms_the_address(client: Client) -> None:
+    user = _unconfirmed(email="reset.me@example.org")
+    client.post("/password-reset/", {"email": "reset.me@example.org"})
+    found = re.search(r"http://testserver(/password-reset/[^/\s]+/[^/\s]+/)", mail.outbox[0].body)
+    assert found
+    form_url = client.get(found.group(1))["Location"]
+    new = "a-brand-new-passphrase-42"
+    client.post(form_url, {"new_password1": new, "new_password2": new})
+    user.refresh_from_db()
+    assert user.check_password(new)
+    assert user.email_confirmed
+
+
+def test_a_superuser_made_on_the_command_line_is_confirmed_a_plain_new_account_is_not() -> None:
+    assert User.objects.create_superuser(email="root@example.org", password=PASSWORD, full_name="Root").email_confirmed
+    assert not User.objects.create_user(email="plain@example.org", password=PASSWORD, full_name="P").email_confirmed
+
+
+# --- The API -------------------------------------------------------------------------------------------------
+
+
+def _api(user: User) -> APIClient:
+    api = APIClient()
+    api.force_authenticate(user)
+    return api
+
+
+def test_the_api_says_whether_my_address_is_confirmed_and_sends_the_link(trainee: Any) -> None:
+    user = _unconfirmed(email="api.person@example.org")
+    api = _api(user)
+    assert api.get("/api/v1/me/").json()["email_confirmed"] is False
+    assert api.post("/api/v1/me/email-confirmation/").status_code == 204
+    assert len(mail.outbox) == 1
+    too_soon = api.post("/api/v1/me/email-confirmation/")
+    assert too_soon.status_code == 429
+    assert too_soon.json()["error"]["code"] == "confirmation_sent_recently"
+
+    token = _link_path(mail.outbox[0]).split("/")[2]
+    confirmed = APIClient().post("/api/v1/email-confirmation/", {"token": token}, format="json")
+    assert confirmed.status_code == 200
+    assert confirmed.json() == {"email": "api.person@example.org", "email_confirmed": True}
+    user.refresh_from_db()  # force_authenticate holds this instance; a token client reads the row each time
+    assert api.get("/api/v1/me/").json()["email_confirmed"] is True
+    already = _api(trainee.user).post("/api/v1/me/email-confirmation/")
+    assert (already.status_code, already.json()["error"]["code"]) == (400, "email_already_confirmed")
+
+
+def test_the_api_refuses_a_bad_token_and_anonymous_requests_for_a_link() -> None:
+    user = _unconfirmed()
+    bad = APIClient().post("/api/v1/email-confirmation/", {"token": confirmation_token(user)[:-2]}, format="json")
+    assert (bad.status_code, bad.json()["error"]["code"]) == (400, "confirmation_link_invalid")
+    missing = APIClient().post("/api/v1/email-confirmation/", {}, format="json")
+    assert missing.status_code == 400
+    assert APIClient().post("/api/v1/me/email-confirmation/").status_code == 401
+    user.refresh_from_db()
+    assert not user.email_confirmed
+
+
+# --- The admin -------------------------------------------------------------------------------------------------
+
+
+def test_a_coordinator_sees_who_has_not_confirmed_and_a_changed_address_must_be_confirmed_again(
+    login: Any, coordinator: Any, trainee: Any
+) -> None:
+    waiting = _unconfirmed(email="waiting@example.org")
+    client = login(coordinator)
+    listed = client.get("/admin/profiles/user/?email_confirmed=no").content.decode()
+    assert "waiting@example.org" in listed
+    assert trainee.user.email not in listed
+
+    user = trainee.user
+    response = client.post(
+        f"/admin/profiles/user/{user.pk}/change/",
+        {"email": "tara.new@example.org", "full_name": user.full_name, "is_active": "on"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.email, user.email_confirmed) == ("tara.new@example.org", False)
+    assert waiting.email in client.get("/admin/profiles/user/?email_confirmed=no").content.decode()
