@@ -155,7 +155,7 @@ def build_message(notification: Notification) -> EmailMultiAlternatives:
         subject=rendered.subject,
         body=rendered.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[notification.recipient.email],
+        to=[notification.address],
         headers={"X-Mentorship-Notification": str(notification.pk)},
     )
     message.attach_alternative(rendered.html, "text/html")
@@ -196,7 +196,7 @@ def send_claimed(*, notification_id: int, claim: str) -> SendResult:
             return SendResult(Outcome.SKIPPED)
         now = timezone.now()
         attempts = notification.attempts + 1
-        if not notification.recipient.is_active:
+        if notification.recipient is not None and not notification.recipient.is_active:
             Notification.objects.filter(pk=notification.pk).update(
                 state=State.CANCELLED, attempts=attempts, last_error="The recipient's account is inactive."
             )

@@ -36,7 +36,11 @@ class Notification(models.Model):
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True
+    )
+    # Someone with no account yet (an invitation to sign up) has only an address: such a message is e-mail only.
+    to_address = models.EmailField(blank=True, help_text="Only for someone without an account (then e-mail only).")
     kind = models.CharField(max_length=50, help_text="Selects the templates notifications/<kind>.*")
     # What the message is about, by reference only ("match", 42): no personal data is copied into the outbox.
     object_type = models.CharField(max_length=30, blank=True)
@@ -67,9 +71,22 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "read_at"], name="notification_inbox_idx"),
             models.Index(fields=["object_type", "object_id"], name="notification_object_idx"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False, to_address="")
+                | (models.Q(recipient__isnull=True, email=True, in_app=False) & ~models.Q(to_address="")),
+                name="notification_one_addressee",
+                violation_error_message="A message goes to an account, or by e-mail only to an address.",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.kind} → {self.recipient_id} ({self.state})"
+        return f"{self.kind} → {self.recipient_id or self.to_address} ({self.state})"
+
+    @property
+    def address(self) -> str:
+        """Where the e-mail goes: the account's current address, or the one given for someone without one."""
+        return self.recipient.email if self.recipient is not None else self.to_address
 
     def is_unread(self) -> bool:
         return self.read_at is None

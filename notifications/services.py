@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,11 @@ from profiles.models import User
 
 def dedup_key_for(*, kind: str, recipient: User, object_type: str, object_id: int | None, occurrence: str) -> str:
     return f"{kind}:{recipient.pk}:{object_type}:{object_id or ''}:{occurrence}"
+
+
+def _address_key(address: str) -> str:
+    # An address can be longer than the key column, and need not be readable in it: a digest names it.
+    return "@" + hashlib.sha256(address.encode()).hexdigest()[:32]
 
 
 def _reference(about: models.Model | None) -> tuple[str, int | None]:
@@ -51,6 +57,29 @@ def notify(
             "context": context or {},
             "email": email,
             "in_app": in_app,
+        },
+    )
+    return notification
+
+
+def notify_address(
+    *, address: str, kind: str, about: models.Model | None = None, context: dict[str, Any] | None = None
+) -> Notification:
+    """Record an e-mail to someone who has no account yet (an invitation to sign up), in the caller's
+    transaction. E-mail only: there is no inbox to show it in. Idempotent like `notify`, per address."""
+    address = User.objects.normalize_email(address)
+    object_type, object_id = _reference(about)
+    key = f"{kind}:{_address_key(address)}:{object_type}:{object_id or ''}:"
+    notification, _ = Notification.objects.get_or_create(
+        dedup_key=key,
+        defaults={
+            "to_address": address,
+            "kind": kind,
+            "object_type": object_type,
+            "object_id": object_id,
+            "context": context or {},
+            "email": True,
+            "in_app": False,
         },
     )
     return notification

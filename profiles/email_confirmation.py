@@ -22,6 +22,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from mentorship.errors import ApplicationError
 from profiles.models import User
@@ -29,7 +30,9 @@ from profiles.models import User
 logger = logging.getLogger(__name__)
 
 _SALT = "profiles.email-confirmation"
+_SIGNUP_SALT = "profiles.invited-sign-up"
 LINK_VALID_DAYS = 7
+SIGNUP_LINK_VALID_DAYS = 90  # an invitation may wait in an inbox until term starts
 RESEND_AFTER_SECONDS = 60  # one e-mail a minute per account, so the button cannot be used to flood an inbox
 
 
@@ -89,6 +92,30 @@ def email_confirm(*, user: User) -> User:
     User.objects.filter(pk=user.pk, email_confirmed_at__isnull=True).update(email_confirmed_at=timezone.now())
     user.refresh_from_db(fields=["email_confirmed_at"])
     return user
+
+
+def signup_path(address: str) -> str:
+    """The sign-up page for someone invited at `address` (an invitation e-mail's link). Signing up from it with
+    that address confirms it at once: the link could only be read by whoever reads that inbox."""
+    token = signing.dumps(User.objects.normalize_email(address), salt=_SIGNUP_SALT)
+    return f"{reverse('signup')}?{urlencode({'invited': token})}"
+
+
+def invited_address(token: str) -> str | None:
+    """The address an invitation's sign-up link was sent to; None for no, a tampered or an expired link."""
+    try:
+        address = signing.loads(token, salt=_SIGNUP_SALT, max_age=SIGNUP_LINK_VALID_DAYS * 24 * 3600)
+    except signing.BadSignature:  # SignatureExpired included: then it is an ordinary sign-up
+        return None
+    return address if isinstance(address, str) else None
+
+
+def email_confirm_if_invited(*, user: User, invited: str | None) -> bool:
+    """Confirm a new account's address when it signed up from an invitation sent to that very address."""
+    if invited is None or invited != user.email:
+        return False
+    email_confirm(user=user)
+    return True
 
 
 def email_confirm_by_token(*, token: str) -> User:

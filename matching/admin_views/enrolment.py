@@ -45,7 +45,7 @@ class RosterForm(forms.Form):
         required=False,
         help_text="Someone with no account, no confirmed e-mail address or not the profile of their role yet is "
         "enrolled as soon as they have it (checked every few minutes and before each round) instead of stopping "
-        "the whole list.",
+        "the whole list. Whoever has no account is e-mailed an invitation with a sign-up link.",
     )
 
     def clean(self) -> dict[str, Any]:
@@ -72,7 +72,10 @@ def _done_message(program: Program, enrolment: Enrolment) -> str:
     if enrolment.already_enrolled:
         message += f" {enrolment.already_enrolled} listed were enrolled already."
     if enrolment.invited:
-        message += f" {enrolment.invited} invited: enrolled once they sign up and make their profile (listed below)."
+        message += (
+            f" {enrolment.invited} invited: enrolled once they sign up and make their profile (listed below; "
+            "those without an account are e-mailed a sign-up link)."
+        )
     return message
 
 

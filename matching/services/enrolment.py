@@ -22,7 +22,7 @@ from matching.models import Program, ProgramInvitation
 from matching.selectors.enrolment import enrolment_problem
 from matching.services.decisions import ensure_coordinator
 from mentorship.errors import ApplicationError
-from notifications.services import notify
+from notifications.services import notify, notify_address
 from profiles.models import MentorProfile, TraineeProfile, User
 from profiles.selectors import accounts_by_email
 
@@ -95,7 +95,7 @@ def program_enrol(*, program: Program, roster: Roster, by: User, invite_missing:
         [ProgramInvitation(program=program, email=e.email, role=e.role, invited_by=by) for e in to_invite],
         ignore_conflicts=True,  # invited before: still one invitation
     )
-    _tell_account_holders(program, [e for e in to_invite if e.email in users], users)
+    _tell_invited(program, to_invite, users)
     return Enrolment(
         trainees_added=len(new_trainees),
         mentors_added=len(new_mentors),
@@ -105,17 +105,22 @@ def program_enrol(*, program: Program, roster: Roster, by: User, invite_missing:
     )
 
 
-def _tell_account_holders(program: Program, entries: list[RosterEntry], users: Mapping[str, User]) -> None:
-    """Someone invited who has an account (but not the profile) is told what to fill in; once per invitation.
-    Not before the address is confirmed: whoever holds an unconfirmed account may not be the person listed."""
-    entries = [e for e in entries if users[e.email].email_confirmed]
+def _tell_invited(program: Program, entries: list[RosterEntry], users: Mapping[str, User]) -> None:
+    """Each invited person hears of it once per invitation, through the outbox: someone with no account gets the
+    sign-up link for their address, someone with a confirmed account the profile to fill in. An account whose
+    address is not confirmed is told nothing: whoever holds it may not be the person listed (they are asked to
+    confirm on every page, and enrolled once they have)."""
     if not entries:
         return
-    invitations = program.invitations.filter(email__in=[e.email for e in entries])
     wanted = {(e.email, e.role) for e in entries}
-    for invitation in invitations:
-        if (invitation.email, invitation.role) in wanted:
-            notify(recipient=users[invitation.email], kind="program_invitation", about=invitation)
+    for invitation in program.invitations.filter(email__in=[e.email for e in entries]):
+        if (invitation.email, invitation.role) not in wanted:
+            continue
+        user = users.get(invitation.email)
+        if user is None:
+            notify_address(address=invitation.email, kind="program_invitation_signup", about=invitation)
+        elif user.email_confirmed:
+            notify(recipient=user, kind="program_invitation", about=invitation)
 
 
 def _line_order(problem: RosterProblem) -> tuple[str, int]:

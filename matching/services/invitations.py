@@ -19,6 +19,7 @@ from django.utils import timezone
 from matching.models import Program, ProgramInvitation
 from matching.services.decisions import ensure_coordinator
 from mentorship.errors import Conflict
+from notifications.services import notifications_cancel
 from profiles.models import MentorProfile, TraineeProfile, User
 from profiles.selectors import accounts_by_email, profile_in_role
 
@@ -66,6 +67,7 @@ def invitations_fulfil(*, program: Program | None = None, wait: bool = False) ->
 def invitation_withdraw(*, invitation: ProgramInvitation, by: User) -> None:
     """Forget a pending invitation (someone listed by mistake); an enrolled person is removed on the program."""
     ensure_coordinator(user=by, program=invitation.program)
+    notifications_cancel(about=invitation)  # an invitation e-mail not sent yet is not sent
     withdrawn, _ = ProgramInvitation.objects.filter(pk=invitation.pk, enrolled_at__isnull=True).delete()
     if not withdrawn:
         raise InvitationAlreadyUsed(

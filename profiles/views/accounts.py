@@ -11,7 +11,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from mentorship.errors import ApplicationError
-from profiles.email_confirmation import email_confirm, email_confirm_by_token, email_confirmation_send
+from profiles.email_confirmation import (
+    email_confirm,
+    email_confirm_by_token,
+    email_confirm_if_invited,
+    email_confirmation_send,
+    invited_address,
+)
 from profiles.forms import SignupForm
 from profiles.models import User
 from profiles.services import user_sign_up
@@ -21,7 +27,9 @@ from profiles.views._helpers import request_user
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
-    form = SignupForm(request.POST or None)
+    # From an invitation e-mail: the address it was sent to is filled in (the form posts back to this URL).
+    invited = invited_address(request.GET.get("invited", ""))
+    form = SignupForm(request.POST or None, initial={"email": invited} if invited else None)
     if request.method == "POST" and form.is_valid():
         user = user_sign_up(
             email=form.cleaned_data["email"],
@@ -29,7 +37,10 @@ def signup(request: HttpRequest) -> HttpResponse:
             password=form.cleaned_data["password1"],
         )
         login(request, user, backend="profiles.backends.EmailBackend")
-        _send_confirmation(request, user)
+        if email_confirm_if_invited(user=user, invited=invited):
+            messages.success(request, f"Welcome! {user.email} is confirmed: your invitation reached you there.")
+        else:
+            _send_confirmation(request, user)
         return redirect("home")
     return render(request, "registration/signup.html", {"form": form})
 

@@ -126,9 +126,10 @@ def test_a_coordinator_enrols_a_cohort_from_a_spreadsheet_and_the_round_matches_
     page.get_by_role("button", name="Enrol").click()
     expect(page.locator(".messagelist .success")).to_have_text(
         "Enrolled 2 trainee(s) and 1 mentor(s) in Demo Program. 1 invited: enrolled once they sign up and make "
-        "their profile (listed below)."
+        "their profile (listed below; those without an account are e-mailed a sign-up link)."
     )
     expect(page.get_by_role("heading", name="Invited, not enrolled yet (1)")).to_be_visible()
+    expect(page.get_by_role("row", name="nobody@example.org")).to_contain_text("No account has this e-mail address")
     page.screenshot(path=str(artifacts_dir / "admin-enrol-invited.png"), full_page=True)
 
     page.locator(".breadcrumbs").get_by_role("link", name="Demo Program").click()

@@ -7,6 +7,8 @@ the task (enrols nobody twice), another program's coordinator withdrawing (404),
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -110,7 +112,7 @@ def test_a_coordinator_invites_from_the_page_sees_who_waits_and_withdraws_one(lo
 
     assert [str(m) for m in response.context["messages"]] == [
         "Enrolled 0 trainee(s) and 0 mentor(s) in Surgery Mentoring. 2 invited: enrolled once they sign up and make "
-        "their profile (listed below)."
+        "their profile (listed below; those without an account are e-mailed a sign-up link)."
     ]
     html = response.content.decode()
     assert "Invited, not enrolled yet (2)" in html
@@ -215,7 +217,7 @@ def test_someone_with_an_account_but_not_the_profile_is_told_once_what_to_fill_i
     program_enrol(program=program, roster=roster, by=coordinator, invite_missing=True)
     program_enrol(program=program, roster=roster, by=coordinator, invite_missing=True)  # listed again
 
-    message = Notification.objects.get()
+    message = Notification.objects.get(recipient__isnull=False)
     assert (message.recipient, message.kind) == (user, "program_invitation")
     rendered = render_email(message)
     assert rendered.subject == "Surgery Mentoring: make your mentor profile to take part"
@@ -256,3 +258,91 @@ def test_the_page_says_what_each_invitation_still_waits_for(login, coordinator, 
     assert "Nora Noprofile has no mentor profile yet" in html
     assert "Una Unconfirmed has not confirmed this e-mail address yet" in html
     assert "Nothing: enrolled within a few minutes, or at the next round" in html
+
+
+# --- Invitation e-mails to people with no account ----------------------------------------------------------
+
+
+def test_people_with_no_account_are_e_mailed_once_and_signing_up_from_it_confirms_their_address(
+    program, coordinator, client
+):
+    from django.core import mail
+
+    from notifications.dispatch import dispatch_due, send_claimed
+    from notifications.models import Notification
+    from profiles.models import User
+
+    roster = parse_roster("Amara@Uni.edu, trainee\nwei@uni.edu, mentor")
+    program_enrol(program=program, roster=roster, by=coordinator, invite_missing=True)
+    program_enrol(program=program, roster=roster, by=coordinator, invite_missing=True)  # listed again: no resend
+
+    rows = Notification.objects.order_by("to_address")
+    assert [(n.to_address, n.kind, n.recipient, n.in_app) for n in rows] == [
+        ("amara@uni.edu", "program_invitation_signup", None, False),
+        ("wei@uni.edu", "program_invitation_signup", None, False),
+    ]
+    dispatch_due(enqueue=lambda pk, claim: send_claimed(notification_id=pk, claim=claim))  # as the worker does
+    assert sorted(m.to[0] for m in mail.outbox) == ["amara@uni.edu", "wei@uni.edu"]
+    assert set(rows.values_list("state", flat=True)) == {"sent"}
+    invitation_mail = next(m for m in mail.outbox if m.to == ["amara@uni.edu"])
+    assert invitation_mail.subject == "You are invited to Surgery Mentoring as a trainee"
+    signup = re.search(r"https?://[^/\s]+(/signup/\?invited=\S+)", invitation_mail.body).group(1)
+
+    page = client.get(signup).content.decode()
+    assert 'value="amara@uni.edu"' in page  # the address is filled in
+    password = "a-long-enough-passphrase-2026"
+    response = client.post(
+        signup,
+        {"full_name": "Amara Okafor", "email": "amara@uni.edu", "password1": password, "password2": password},
+        follow=True,
+    )
+    assert "amara@uni.edu is confirmed: your invitation reached you there." in response.content.decode()
+    assert User.objects.get(email="amara@uni.edu").email_confirmed
+    assert len(mail.outbox) == 2  # no confirmation e-mail: the invitation already proved the address
+    TraineeProfileFactory(user=User.objects.get(email="amara@uni.edu"))
+    assert enrol_invited.apply().get() == 1
+    assert list(program.trainees.values_list("user__email", flat=True)) == ["amara@uni.edu"]
+
+
+def test_signing_up_from_an_invitation_with_another_address_confirms_nothing(program, coordinator, client):
+    from django.core import mail
+
+    from profiles.email_confirmation import signup_path
+    from profiles.models import User
+
+    password = "a-long-enough-passphrase-2026"
+    client.post(
+        signup_path("amara@uni.edu"),
+        {"full_name": "Someone Else", "email": "else@uni.edu", "password1": password, "password2": password},
+    )
+    assert not User.objects.get(email="else@uni.edu").email_confirmed
+    assert [m.subject for m in mail.outbox] == ["Confirm your e-mail address for Mentorship"]
+
+
+def test_a_tampered_or_expired_invitation_link_is_an_ordinary_sign_up(client, monkeypatch):
+    import time
+
+    from profiles.email_confirmation import SIGNUP_LINK_VALID_DAYS, signup_path
+
+    assert 'value="amara@uni.edu"' not in client.get(signup_path("amara@uni.edu")[:-2]).content.decode()
+    path = signup_path("amara@uni.edu")
+    later = time.time() + SIGNUP_LINK_VALID_DAYS * 24 * 3600 + 60
+    monkeypatch.setattr("django.core.signing.time.time", lambda: later)
+    assert 'value="amara@uni.edu"' not in client.get(path).content.decode()
+
+
+def test_withdrawing_an_invitation_before_its_e_mail_left_stops_the_e_mail(login, coordinator, program):
+    from notifications.models import Notification
+
+    program_enrol(program=program, roster=parse_roster("wei@uni.edu, trainee"), by=coordinator, invite_missing=True)
+    invitation = program.invitations.get()
+    login(coordinator).post(reverse("admin:matching_program_withdraw_invitation", args=[program.pk, invitation.pk]))
+    assert Notification.objects.get(to_address="wei@uni.edu").state == "cancelled"
+
+
+def test_an_unconfirmed_account_holder_is_told_nothing_and_no_address_e_mail_goes_to_them(program, coordinator):
+    from notifications.models import Notification
+
+    UserFactory(email="claimed@uni.edu", email_confirmed_at=None)
+    program_enrol(program=program, roster=parse_roster("claimed@uni.edu, trainee"), by=coordinator, invite_missing=True)
+    assert not Notification.objects.exists()

@@ -223,3 +223,38 @@ def test_an_eagerly_run_task_keeps_the_callers_transaction_and_connection() -> N
     dispatch_task.apply()  # eager, inside this test's transaction
     row.refresh_from_db()  # the connection is still open and still in the transaction
     assert row.state == State.SENT
+
+
+def test_a_message_to_an_address_without_an_account_goes_out_once_and_never_reaches_an_inbox(
+    login: Any, coordinator: Any
+) -> None:
+    from notifications.services import notify_address
+
+    row = notify_address(address="New.Person@Uni.edu", kind="match_approved_test")
+    assert notify_address(address="new.person@uni.edu", kind="match_approved_test") == row  # idempotent per address
+    assert (row.to_address, row.recipient, row.email, row.in_app) == ("new.person@uni.edu", None, True, False)
+    recorder = Recorder()
+    dispatch.dispatch_due(enqueue=recorder)
+    assert [r.outcome for r in run_sends(recorder)] == [dispatch.Outcome.SENT]
+    assert [m.to for m in mail.outbox] == [["new.person@uni.edu"]]
+    assert not Notification.objects.unread_for(UserFactory(email="new.person@uni.edu")).exists()
+
+    listed = login(coordinator).get("/admin/notifications/notification/?q=new.person").content.decode()
+    assert "new.person@uni.edu (no account)" in listed
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"to_address": "x@uni.edu", "in_app": True},  # no inbox to show it in
+        {"to_address": "x@uni.edu", "email": False},  # nothing would ever deliver it
+        {"to_address": ""},  # nobody to send it to
+    ],
+)
+def test_the_database_refuses_a_message_with_no_or_an_impossible_addressee(fields: dict[str, Any]) -> None:
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Notification.objects.create(kind="x", dedup_key="x", recipient=None, **{"in_app": False, **fields})
+    with pytest.raises(IntegrityError), transaction.atomic():  # an account and an address at once
+        NotificationFactory(to_address="x@uni.edu")

@@ -78,8 +78,37 @@ LINKS = {
 }
 
 
+#: Messages to an address with no account (no inbox): their links are checked by their own tests below.
+ADDRESS_ONLY = {"program_invitation_signup"}
+
+
 def test_every_kind_in_the_code_base_has_a_link_to_check() -> None:
-    assert kinds_in_code() == set(LINKS)
+    assert kinds_in_code() == set(LINKS) | ADDRESS_ONLY
+
+
+@pytest.mark.django_db
+def test_an_invitation_to_sign_up_links_to_a_sign_up_page_that_knows_the_address(coordinator: Any) -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    from matching.models import ProgramInvitation
+    from notifications.services import notify_address
+    from profiles.email_confirmation import invited_address
+    from tests.factories import ProgramFactory
+
+    program = ProgramFactory(name="Surgery Mentoring", description="Monthly meetings with a surgeon.")
+    invitation = ProgramInvitation.objects.create(
+        program=program, email="amara@uni.edu", role="trainee", invited_by=coordinator
+    )
+    rendered = render_email(notify_address(address="Amara@Uni.edu", kind="program_invitation_signup", about=invitation))
+
+    assert rendered.subject == "You are invited to Surgery Mentoring as a trainee"
+    assert f"{coordinator}, a coordinator of Surgery Mentoring," in rendered.text
+    assert "Monthly meetings with a surgeon." in rendered.text
+    found = re.search(re.escape(settings.SITE_URL) + r"(/signup/\?invited=\S+)", rendered.text)
+    assert found, rendered.text
+    token = parse_qs(urlsplit(found.group(1)).query)["invited"][0]
+    assert invited_address(token) == "amara@uni.edu"
+    assert f'href="{settings.SITE_URL}/signup/?invited=' in rendered.html
 
 
 @pytest.mark.django_db
