@@ -16,7 +16,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.template import TemplateDoesNotExist
+from django.template import Context, TemplateDoesNotExist
 from django.template.loader import render_to_string, select_template
 from django.urls import NoReverseMatch
 
@@ -138,8 +138,13 @@ def _render_link(kind: str, context: dict[str, Any]) -> str:
         return ""
 
 
+def _plain(names: list[str], context: dict[str, Any]) -> str:
+    """A plain-text part: nothing is HTML-escaped ("Surgery & Trauma", not "Surgery &amp; Trauma")."""
+    return select_template(names).template.render(Context(context, autoescape=False))  # type: ignore[attr-defined,no-any-return]
+
+
 def _subject(kind: str, context: dict[str, Any]) -> str:
-    subject = render_to_string(template_names(kind, "subject.txt"), context)
+    subject = _plain(template_names(kind, "subject.txt"), context)
     # A header cannot hold a newline; templates often end with one.
     return " ".join(subject.split())[:200]
 
@@ -177,7 +182,7 @@ def render_email(notification: Notification) -> RenderedEmail:
     context = build_context(notification, obj)
     rendered = RenderedEmail(
         subject=_subject(notification.kind, context),
-        text=render_to_string(template_names(notification.kind, "txt"), context),
+        text=_plain(template_names(notification.kind, "txt"), context),
         html=render_to_string(template_names(notification.kind, "html"), context),
     )
     maker = _attachment_makers.get(notification.object_type)

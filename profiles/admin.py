@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 
+from mentorship.errors import ApplicationError
+from profiles.email_confirmation import email_confirmation_before_save, email_confirmation_send
 from profiles.models import FocusArea, Goal, Language, MentorProfile, Specialty, TraineeProfile, User
 from profiles.services import (
     MENTOR_FIELDS,
@@ -118,10 +121,18 @@ class UserAdmin(DjangoUserAdmin):
         return super().has_change_permission(request, obj)
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
-        # Whoever typed a new address here has not shown that the person owns it: they confirm it again.
-        if change and "email" in form.changed_data:
-            obj.email_confirmed_at = None
+        needs_link = email_confirmation_before_save(user=obj)
         super().save_model(request, obj, form, change)
+        if needs_link:  # a new account or address: its owner gets the link once this is committed
+            transaction.on_commit(lambda: self._send_confirmation(request, obj))
+
+    def _send_confirmation(self, request: HttpRequest, user: User) -> None:
+        try:
+            email_confirmation_send(user=user)
+        except ApplicationError as error:
+            self.message_user(request, f"No confirmation link went to {user.email}: {error.message}", messages.WARNING)
+        else:
+            self.message_user(request, f"A link to confirm the address went to {user.email}.", messages.INFO)
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         if not request.user.is_superuser:

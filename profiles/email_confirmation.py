@@ -33,7 +33,8 @@ _SALT = "profiles.email-confirmation"
 _SIGNUP_SALT = "profiles.invited-sign-up"
 LINK_VALID_DAYS = 7
 SIGNUP_LINK_VALID_DAYS = 90  # an invitation may wait in an inbox until term starts
-RESEND_AFTER_SECONDS = 60  # one e-mail a minute per account, so the button cannot be used to flood an inbox
+RESEND_AFTER_SECONDS = 60  # one e-mail a minute per account ...
+DAILY_LIMIT = 5  # ... and a few a day, so the button cannot be used to flood an inbox
 
 
 class ConfirmationLinkInvalid(ApplicationError):
@@ -64,22 +65,31 @@ def confirmation_url(user: User) -> str:
 
 def email_confirmation_send(*, user: User) -> None:
     """E-mail `user` a link that confirms their address. Refused for a confirmed address, within a minute of
-    the last one, or when the mail server does not take it (then it may be asked for again at once)."""
+    the last one, after DAILY_LIMIT in a day (the button must not make the site a mailer aimed at someone
+    else's inbox), or when the mail server does not take it (then it may be asked for again at once)."""
     if user.email_confirmed:
         raise ApplicationError(f"{user.email} is confirmed already.", code="email_already_confirmed")
-    throttle_key = f"email-confirmation-sent:{user.pk}"
-    if not cache.add(throttle_key, True, timeout=RESEND_AFTER_SECONDS):
+    minute_key, day_key = f"email-confirmation-sent:{user.pk}", f"email-confirmations-today:{user.pk}"
+    if not cache.add(minute_key, True, timeout=RESEND_AFTER_SECONDS):
         raise ConfirmationSentRecently(
             f"A confirmation link went to {user.email} less than a minute ago. Check your inbox and spam folder, "
             "or ask again in a minute."
         )
-    context = {"user": user, "url": confirmation_url(user), "valid_days": LINK_VALID_DAYS}
+    cache.add(day_key, 0, timeout=24 * 3600)
+    if cache.incr(day_key) > DAILY_LIMIT:
+        raise ConfirmationSentRecently(
+            f"{DAILY_LIMIT} confirmation links went to {user.email} today. Check that the address is right "
+            "(a coordinator can correct it), or ask again tomorrow."
+        )
+    # No text the person typed goes into the e-mail: the address may not be theirs.
+    context = {"url": confirmation_url(user), "email": user.email, "valid_days": LINK_VALID_DAYS}
     subject = render_to_string("registration/confirm_email_subject.txt", context).strip()
     body = render_to_string("registration/confirm_email.txt", context)
     try:
         send_mail(subject, body, None, [user.email])
     except OSError:  # smtplib's errors are OSErrors, as are refused connections and timeouts
-        cache.delete(throttle_key)
+        cache.delete(minute_key)
+        cache.decr(day_key)
         logger.exception("The confirmation e-mail to user %s was not sent", user.pk)
         raise ConfirmationNotSent(
             "We could not send the confirmation e-mail just now. Please ask for it again in a few minutes."
@@ -87,11 +97,27 @@ def email_confirmation_send(*, user: User) -> None:
 
 
 @transaction.atomic
-def email_confirm(*, user: User) -> User:
-    """Record that `user` owns their address (a link sent to it was opened); the first time counts."""
-    User.objects.filter(pk=user.pk, email_confirmed_at__isnull=True).update(email_confirmed_at=timezone.now())
-    user.refresh_from_db(fields=["email_confirmed_at"])
+def email_confirm(*, user: User, address: str) -> User:
+    """Record that `user` owns `address`: a link sent to it was opened. Only while the account still has that
+    address, so an address changed meanwhile is never confirmed by an older link; the first time counts."""
+    User.objects.filter(pk=user.pk, email=address, email_confirmed_at__isnull=True).update(
+        email_confirmed_at=timezone.now()
+    )
+    user.refresh_from_db(fields=["email", "email_confirmed_at"])
     return user
+
+
+def email_confirmation_before_save(*, user: User) -> bool:
+    """For a coordinator's edit of `user` (the admin), just before it is saved: keep the stored confirmation when
+    the address is unchanged, clear it when it is new (whoever typed it has not shown that the person owns it).
+    Locks the row until the caller's transaction ends, so a link opened meanwhile is not overwritten. True when
+    the address still needs confirming."""
+    stored = User.objects.select_for_update().filter(pk=user.pk).values_list("email", "email_confirmed_at").first()
+    if stored is None:  # a new account
+        return user.email_confirmed_at is None
+    same_address = User.objects.normalize_email(stored[0]) == User.objects.normalize_email(user.email)
+    user.email_confirmed_at = stored[1] if same_address else None
+    return user.email_confirmed_at is None and not same_address
 
 
 def signup_path(address: str) -> str:
@@ -114,8 +140,7 @@ def email_confirm_if_invited(*, user: User, invited: str | None) -> bool:
     """Confirm a new account's address when it signed up from an invitation sent to that very address."""
     if invited is None or invited != user.email:
         return False
-    email_confirm(user=user)
-    return True
+    return email_confirm(user=user, address=invited).email_confirmed
 
 
 def email_confirm_by_token(*, token: str) -> User:
@@ -128,10 +153,15 @@ def email_confirm_by_token(*, token: str) -> User:
             f"This confirmation link is more than {LINK_VALID_DAYS} days old. Log in and ask for a new one."
         ) from None
     except signing.BadSignature:
-        raise ConfirmationLinkInvalid("This confirmation link is not valid. Check that it was copied whole.") from None
-    user = User.objects.filter(pk=payload.get("user"), is_active=True).first()
-    if user is None or user.email != payload.get("email"):
+        payload = None
+    if not isinstance(payload, dict) or not isinstance(payload.get("email"), str) or not payload.get("user"):
+        raise ConfirmationLinkInvalid("This confirmation link is not valid. Check that it was copied whole.")
+    address = payload["email"]
+    user = User.objects.filter(pk=payload["user"], is_active=True).first()
+    if user is not None:
+        user = email_confirm(user=user, address=address)
+    if user is None or user.email != address:
         raise ConfirmationLinkInvalid(
             "This confirmation link is for an address the account no longer has. Log in and ask for a new one."
         )
-    return email_confirm(user=user)
+    return user

@@ -22,7 +22,8 @@ def _emails(role: str) -> serializers.ListField:
         child=serializers.CharField(max_length=254),
         max_length=MAX_ROWS,
         default=list,
-        help_text=f"E-mail addresses of people to enrol as {role}s (they need an account and a {role} profile).",
+        help_text=f"E-mail addresses of people to enrol as {role}s (each needs an account with the address "
+        f"confirmed and a {role} profile).",
     )
 
 

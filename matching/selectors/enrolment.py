@@ -20,7 +20,7 @@ def enrolment_problem(user: User | None, role: str) -> tuple[str, bool] | None:
         return f"{user}'s account is deactivated.", False
     if not user.email_confirmed:
         # Anyone can sign up with any address: only its owner, once they opened the link sent to it, is enrolled.
-        return f"{user} has not confirmed this e-mail address yet (the link is in their inbox).", True
+        return f"{user} has not confirmed this e-mail address yet (every page offers them the link).", True
     if profile_in_role(user, role) is None:
         return f"{user} has no {role} profile yet (ask them to create it under My profile).", True
     return None
@@ -39,6 +39,11 @@ def invitations_waiting(program: Program) -> list[WaitingInvitation]:
     waiting = []
     for invitation in invitations:
         problem = enrolment_problem(accounts.get(invitation.email), invitation.role)
-        reason = problem[0] if problem else "nothing: enrolled within a few minutes, or at the next round"
+        if problem:
+            reason = problem[0]
+        elif not program.is_active:
+            reason = "the program to be active again (invitations to an inactive program wait)"
+        else:
+            reason = "nothing: enrolled within a few minutes, or at the next round"
         waiting.append(WaitingInvitation(invitation, reason))
     return waiting

@@ -19,7 +19,8 @@ from django.utils import timezone
 from matching.models import Program, ProgramInvitation
 from matching.services.decisions import ensure_coordinator
 from mentorship.errors import Conflict
-from notifications.services import notifications_cancel
+from notifications.selectors import objects_told
+from notifications.services import notifications_cancel, notify
 from profiles.models import MentorProfile, TraineeProfile, User
 from profiles.selectors import accounts_by_email, profile_in_role
 
@@ -47,20 +48,34 @@ def invitations_fulfil(*, program: Program | None = None, wait: bool = False) ->
     # One add per program and role, however many people: (program, role) → profiles.
     batches: dict[tuple[Program, str], list[TraineeProfile | MentorProfile]] = defaultdict(list)
     done: list[int] = []
+    need_profile: list[tuple[User, ProgramInvitation]] = []
     for invitation in invitations:
         user = users.get(invitation.email)
-        profile = None
-        if user is not None and user.is_active and user.email_confirmed:
-            profile = profile_in_role(user, invitation.role)
+        if user is None or not user.is_active or not user.email_confirmed:
+            continue  # no active account with the address confirmed yet
+        profile = profile_in_role(user, invitation.role)
         if profile is None:
-            continue  # no active account with the address confirmed, or not the profile of this role yet
+            need_profile.append((user, invitation))
+            continue
         batches[(invitation.program, invitation.role)].append(profile)
         done.append(invitation.pk)
+    _tell_who_needs_a_profile(need_profile)
     for (invited_to, role), profiles in batches.items():
         people = invited_to.trainees if role == ProgramInvitation.Role.TRAINEE else invited_to.mentors
         people.add(*profiles)  # type: ignore[arg-type]
     ProgramInvitation.objects.filter(pk__in=done).update(enrolled_at=timezone.now())
     return len(done)
+
+
+def _tell_who_needs_a_profile(waiting: list[tuple[User, ProgramInvitation]]) -> None:
+    """Someone who confirmed their address after being listed (and so was not told then) hears which profile to
+    fill in; once per invitation, whoever listed them first. One query when nobody is new."""
+    if not waiting:
+        return
+    told = objects_told(kind="program_invitation", about=ProgramInvitation, ids=[i.pk for _, i in waiting])
+    for user, invitation in waiting:
+        if invitation.pk not in told:
+            notify(recipient=user, kind="program_invitation", about=invitation)
 
 
 @transaction.atomic

@@ -5,6 +5,11 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def forget_address_only_messages(apps, schema_editor):
+    """Going back to a recipient that cannot be empty: messages to bare addresses have nowhere to go."""
+    apps.get_model("notifications", "Notification").objects.filter(recipient__isnull=True).delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -23,6 +28,7 @@ class Migration(migrations.Migration):
             name='recipient',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL),
         ),
+        migrations.RunPython(migrations.RunPython.noop, forget_address_only_messages),
         migrations.AddConstraint(
             model_name='notification',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('recipient__isnull', False), ('to_address', '')), models.Q(('email', True), ('in_app', False), ('recipient__isnull', True), models.Q(('to_address', ''), _negated=True)), _connector='OR'), name='notification_one_addressee', violation_error_message='A message goes to an account, or by e-mail only to an address.'),

@@ -55,7 +55,9 @@ class ConfirmationRequestView(SignedInAPI):
 
 
 class ConfirmView(APIView):
-    permission_classes = [permissions.AllowAny]  # the token is the proof: the link may be opened signed in or not
+    # The token is the proof: no sign-in, so no session either (and so no CSRF check on a browser's cookie).
+    authentication_classes: list[type] = []
+    permission_classes = [permissions.AllowAny]
 
     @extend_schema(
         operation_id="email_confirmation_confirm",

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from mentorship.errors import ApplicationError
 from profiles.email_confirmation import (
@@ -23,6 +25,16 @@ from profiles.models import User
 from profiles.services import user_sign_up
 from profiles.views._helpers import request_user
 
+SIGN_UPS_PER_NETWORK_PER_HOUR = 10
+
+
+def _sign_up_allowed(request: HttpRequest) -> bool:
+    """Each sign-up e-mails the address it names, so one network may create only a few accounts an hour (the
+    client address as the log-in lockout reads it; counted in the shared cache, per process without Redis)."""
+    key = f"sign-ups:{get_client_ip_address(request) or 'unknown'}"
+    cache.add(key, 0, timeout=3600)
+    return cache.incr(key) <= SIGN_UPS_PER_NETWORK_PER_HOUR
+
 
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -31,6 +43,9 @@ def signup(request: HttpRequest) -> HttpResponse:
     invited = invited_address(request.GET.get("invited", ""))
     form = SignupForm(request.POST or None, initial={"email": invited} if invited else None)
     if request.method == "POST" and form.is_valid():
+        if not _sign_up_allowed(request):
+            form.add_error(None, "Too many accounts were created from your network in the last hour. Try later.")
+            return render(request, "registration/signup.html", {"form": form}, status=429)
         user = user_sign_up(
             email=form.cleaned_data["email"],
             full_name=form.cleaned_data["full_name"],
@@ -45,8 +60,12 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/signup.html", {"form": form})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def email_confirm_link(request: HttpRequest, token: str) -> HttpResponse:
-    """The link in the confirmation e-mail; it works whoever is signed in on this browser, or nobody."""
+    """The link in the confirmation e-mail: a page with a button, which confirms (POST). Mail scanners open every
+    link in an e-mail, so opening the link alone must not confirm an address for whoever signed up with it."""
+    if request.method != "POST":
+        return render(request, "registration/confirm_email.html", {"token": token})
     try:
         user = email_confirm_by_token(token=token)
     except ApplicationError as error:
@@ -81,5 +100,5 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: Form) -> HttpResponse:
         response = super().form_valid(form)
-        email_confirm(user=form.user)  # type: ignore[attr-defined]
+        email_confirm(user=form.user, address=form.user.email)  # type: ignore[attr-defined]
         return response

@@ -88,7 +88,8 @@ def test_an_account_whose_address_is_not_confirmed_is_not_enrolled_by_that_addre
     with pytest.raises(RosterInvalid) as refused:
         program_enrol(program=program, roster=roster, by=coordinator)
     assert [str(p) for p in refused.value.problems] == [
-        "line 2: claimed@uni.edu: Cal Claimed has not confirmed this e-mail address yet (the link is in their inbox)."
+        "line 2: claimed@uni.edu: Cal Claimed has not confirmed this e-mail address yet "
+        "(every page offers them the link)."
     ]
     assert _enrolled(program) == ([], [])
 

@@ -237,9 +237,29 @@ def test_whoever_signs_up_with_a_listed_address_is_enrolled_only_once_they_confi
     assert list(program.trainees.all()) == []
     assert not Notification.objects.filter(recipient=squatter.user).exists()  # not told of the program either
 
-    email_confirm(user=squatter.user)  # the link reached them: the address is theirs after all
+    email_confirm(user=squatter.user, address="amara@uni.edu")  # the link reached them: the address is theirs after all
     assert enrol_invited.apply().get() == 1
     assert list(program.trainees.all()) == [squatter]
+
+
+def test_someone_who_confirms_after_being_listed_is_then_told_once_which_profile_to_make(program, coordinator):
+    from notifications.models import Notification
+    from profiles.email_confirmation import email_confirm
+
+    user = UserFactory(email="late@uni.edu", email_confirmed_at=None)
+    program_enrol(program=program, roster=parse_roster("late@uni.edu, mentor"), by=coordinator, invite_missing=True)
+    assert enrol_invited.apply().get() == 0
+    assert not Notification.objects.exists()  # not confirmed: not told
+
+    email_confirm(user=user, address="late@uni.edu")
+    for _ in range(2):  # every run of the task, but one message
+        assert enrol_invited.apply().get() == 0
+    message = Notification.objects.get()
+    assert (message.recipient, message.kind, message.object_id) == (
+        user,
+        "program_invitation",
+        program.invitations.get().pk,
+    )
 
 
 def test_the_page_says_what_each_invitation_still_waits_for(login, coordinator, program):
@@ -258,6 +278,12 @@ def test_the_page_says_what_each_invitation_still_waits_for(login, coordinator, 
     assert "Nora Noprofile has no mentor profile yet" in html
     assert "Una Unconfirmed has not confirmed this e-mail address yet" in html
     assert "Nothing: enrolled within a few minutes, or at the next round" in html
+
+    program.is_active = False
+    program.save()
+    html = login(coordinator).get(reverse("admin:matching_program_enrol", args=[program.pk])).content.decode()
+    assert "The program to be active again" in html
+    assert "Nothing: enrolled" not in html
 
 
 # --- Invitation e-mails to people with no account ----------------------------------------------------------
@@ -319,16 +345,28 @@ def test_signing_up_from_an_invitation_with_another_address_confirms_nothing(pro
     assert [m.subject for m in mail.outbox] == ["Confirm your e-mail address for Mentorship"]
 
 
-def test_a_tampered_or_expired_invitation_link_is_an_ordinary_sign_up(client, monkeypatch):
+@pytest.mark.parametrize("spoil", ["tamper", "expire"])
+def test_a_tampered_or_expired_invitation_link_is_an_ordinary_sign_up(client, monkeypatch, spoil):
     import time
 
-    from profiles.email_confirmation import SIGNUP_LINK_VALID_DAYS, signup_path
+    from django.core import mail
 
-    assert 'value="amara@uni.edu"' not in client.get(signup_path("amara@uni.edu")[:-2]).content.decode()
+    from profiles.email_confirmation import SIGNUP_LINK_VALID_DAYS, signup_path
+    from profiles.models import User
+
     path = signup_path("amara@uni.edu")
-    later = time.time() + SIGNUP_LINK_VALID_DAYS * 24 * 3600 + 60
-    monkeypatch.setattr("django.core.signing.time.time", lambda: later)
+    if spoil == "tamper":
+        path = path[:-2] + ("AA" if not path.endswith("AA") else "BB")
+    else:
+        later = time.time() + SIGNUP_LINK_VALID_DAYS * 24 * 3600 + 60
+        monkeypatch.setattr("django.core.signing.time.time", lambda: later)
     assert 'value="amara@uni.edu"' not in client.get(path).content.decode()
+    password = "a-long-enough-passphrase-2026"
+    client.post(
+        path, {"full_name": "Amara Okafor", "email": "amara@uni.edu", "password1": password, "password2": password}
+    )
+    assert not User.objects.get(email="amara@uni.edu").email_confirmed
+    assert [m.subject for m in mail.outbox] == ["Confirm your e-mail address for Mentorship"]
 
 
 def test_withdrawing_an_invitation_before_its_e_mail_left_stops_the_e_mail(login, coordinator, program):

@@ -255,3 +255,19 @@ def test_a_reminder_email_carries_an_ics_that_calendars_read(mentor: Any, traine
     assert event.decoded("dtstart") == meeting.start
     assert str(event["status"]) == "CONFIRMED"
     assert Meeting.objects.get(pk=meeting.pk).status == "accepted"
+
+
+@pytest.mark.django_db
+def test_plain_text_parts_are_not_html_escaped_and_the_html_part_is(coordinator: Any) -> None:
+    from matching.models import ProgramInvitation
+    from notifications.services import notify_address
+    from tests.factories import ProgramFactory
+
+    program = ProgramFactory(name="Surgery & Trauma", description="O'Brien's <b>group</b>")
+    invitation = ProgramInvitation.objects.create(program=program, email="amara@uni.edu", role="trainee")
+    rendered = render_email(notify_address(address="amara@uni.edu", kind="program_invitation_signup", about=invitation))
+    assert rendered.subject == "You are invited to Surgery & Trauma as a trainee"
+    assert "Surgery & Trauma" in rendered.text
+    assert "O'Brien's <b>group</b>" in rendered.text
+    assert "Surgery &amp; Trauma" in rendered.html
+    assert "&lt;b&gt;group&lt;/b&gt;" in rendered.html

@@ -1,9 +1,11 @@
 """Confirming an account's e-mail address: the link sent at sign-up, "send it again", the API, the admin.
 
-Tried: a link opened twice, signed in or not, or by someone else's browser; a tampered, truncated or week-old
-link; a link to an address the account no longer has; a deactivated account's link; asking again within a minute;
-a mail server that refuses (the account stays, asking again works at once); an outside `next`; GET instead of POST;
-an anonymous caller. None of the refusals confirms anything.
+Tried: a link only opened (as mail scanners do: confirms nothing), confirmed twice, signed in or not, or in
+someone else's browser; a tampered, truncated or week-old link; a link to an address the account no longer has,
+also when the address changes between the check and the write; a deactivated account's link; asking again within
+a minute and a sixth time in a day; many sign-ups from one network; a mail server that refuses (the account stays,
+asking again works at once); an outside `next`; GET instead of POST; an anonymous caller. None of the refusals
+confirms anything.
 """
 
 from __future__ import annotations
@@ -41,6 +43,14 @@ def _link_path(message: Any) -> str:
     return found.group(1)
 
 
+def _confirm(client: Client, path: str) -> Any:
+    """Open the link, then press its button, as a person does."""
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "Confirm my address" in page.content.decode()
+    return client.post(path)
+
+
 def _unconfirmed(**kwargs: Any) -> User:
     return UserFactory(email_confirmed_at=None, **kwargs)  # type: ignore[no-any-return]
 
@@ -57,7 +67,8 @@ def test_signing_up_sends_a_link_and_every_page_asks_for_it_until_it_is_opened(c
     assert message.subject == "Confirm your e-mail address for Mentorship"
     assert f"works for {LINK_VALID_DAYS} days" in message.body
 
-    confirmed = client.get(_link_path(message))
+    assert "Nia" not in message.body  # nothing typed at sign-up goes into a mail to an address maybe not theirs
+    confirmed = _confirm(client, _link_path(message))
     assert confirmed.status_code == 200
     assert "Your e-mail address is confirmed" in confirmed.content.decode()
     assert BANNER not in confirmed.content.decode()  # not even on the page that confirmed it
@@ -66,15 +77,35 @@ def test_signing_up_sends_a_link_and_every_page_asks_for_it_until_it_is_opened(c
     assert first is not None
     assert BANNER not in client.get("/me/").content.decode()
 
-    # Opening it again (a mail scanner, a second click) is harmless and keeps the first time.
-    assert client.get(_link_path(message)).status_code == 200
+    # Confirming again (a second click) is harmless and keeps the first time.
+    assert _confirm(client, _link_path(message)).status_code == 200
     user.refresh_from_db()
     assert user.email_confirmed_at == first
 
 
+def test_only_opening_the_link_as_a_mail_scanner_does_confirms_nothing(client: Client) -> None:
+    user = _unconfirmed()
+    path = f"/confirm-email/{confirmation_token(user)}/"
+    for _ in range(3):
+        assert Client().get(path).status_code == 200
+        assert Client().head(path).status_code == 200
+    user.refresh_from_db()
+    assert not user.email_confirmed
+    assert Client().put(path).status_code == 405
+
+
+def test_a_link_confirms_nothing_when_the_address_changes_between_the_check_and_the_write() -> None:
+    from profiles.email_confirmation import email_confirm
+
+    user = _unconfirmed(email="old@example.org")
+    User.objects.filter(pk=user.pk).update(email="new@example.org")  # a coordinator's edit, just before the write
+    assert not email_confirm(user=user, address="old@example.org").email_confirmed
+    assert User.objects.get(pk=user.pk).email_confirmed_at is None
+
+
 def test_the_link_works_in_a_browser_where_nobody_is_signed_in(client: Client) -> None:
     user = _unconfirmed(email="on.phone@example.org")
-    response = Client().get(f"/confirm-email/{confirmation_token(user)}/")
+    response = _confirm(Client(), f"/confirm-email/{confirmation_token(user)}/")
     assert response.status_code == 200
     assert 'href="/login/"' in response.content.decode()
     user.refresh_from_db()
@@ -84,7 +115,7 @@ def test_the_link_works_in_a_browser_where_nobody_is_signed_in(client: Client) -
 @pytest.mark.parametrize("mangle", [lambda t: t[:-3], lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"), lambda t: "x"])
 def test_a_tampered_or_truncated_link_confirms_nothing(client: Client, mangle: Any) -> None:
     user = _unconfirmed()
-    response = client.get(f"/confirm-email/{mangle(confirmation_token(user))}/")
+    response = client.post(f"/confirm-email/{mangle(confirmation_token(user))}/")
     assert response.status_code == 400
     assert "not valid" in response.content.decode()
     user.refresh_from_db()
@@ -96,7 +127,7 @@ def test_a_link_older_than_a_week_has_expired(client: Client, monkeypatch: pytes
     token = confirmation_token(user)
     later = time.time() + LINK_VALID_DAYS * 24 * 3600 + 60
     monkeypatch.setattr("django.core.signing.time.time", lambda: later)
-    response = client.get(f"/confirm-email/{token}/")
+    response = client.post(f"/confirm-email/{token}/")
     assert response.status_code == 400
     assert f"more than {LINK_VALID_DAYS} days old" in response.content.decode()
     user.refresh_from_db()
@@ -108,7 +139,7 @@ def test_a_link_sent_to_an_earlier_address_does_not_confirm_the_new_one() -> Non
     token = confirmation_token(user)
     user.email = "new@example.org"
     user.save(update_fields=["email"])
-    response = Client().get(f"/confirm-email/{token}/")
+    response = Client().post(f"/confirm-email/{token}/")
     assert response.status_code == 400
     assert "no longer has" in response.content.decode()
     user.refresh_from_db()
@@ -117,7 +148,7 @@ def test_a_link_sent_to_an_earlier_address_does_not_confirm_the_new_one() -> Non
 
 def test_a_deactivated_accounts_link_confirms_nothing(client: Client) -> None:
     user = _unconfirmed(is_active=False)
-    assert client.get(f"/confirm-email/{confirmation_token(user)}/").status_code == 400
+    assert client.post(f"/confirm-email/{confirmation_token(user)}/").status_code == 400
     user.refresh_from_db()
     assert not user.email_confirmed
 
@@ -135,9 +166,48 @@ def test_send_it_again_mails_a_new_link_back_to_the_same_page_once_a_minute(logi
     assert "less than a minute ago" in again
     assert len(mail.outbox) == 1  # no second e-mail
 
-    client.get(_link_path(mail.outbox[0]))
+    _confirm(client, _link_path(mail.outbox[0]))
     user.refresh_from_db()
     assert user.email_confirmed
+
+
+def test_at_most_five_links_a_day_go_to_one_account(login: Any) -> None:
+    from django.core.cache import cache
+
+    user = _unconfirmed(email="flooded@example.org")
+    client = login(user)
+    for _ in range(5):
+        client.post("/me/confirm-email/")
+        cache.delete(f"email-confirmation-sent:{user.pk}")  # as if a minute had passed
+    page = client.post("/me/confirm-email/", follow=True).content.decode()
+    assert "5 confirmation links went to flooded@example.org today" in page
+    assert len(mail.outbox) == 5
+
+
+def test_one_network_can_create_only_ten_accounts_an_hour(client: Client) -> None:
+    for number in range(10):
+        assert _sign_up(Client(), f"person{number}@example.org").status_code == 200
+    refused = client.post(
+        "/signup/",
+        {"full_name": "One More", "email": "one.more@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert refused.status_code == 429
+    assert "Too many accounts were created from your network" in refused.content.decode()
+    assert not User.objects.filter(email="one.more@example.org").exists()
+    assert len(mail.outbox) == 10
+
+
+@pytest.mark.parametrize("persona", ["trainee", "mentor", "coordinator"])
+def test_every_kind_of_person_with_an_unconfirmed_address_can_ask_for_the_link(
+    login: Any, persona: str, request: pytest.FixtureRequest
+) -> None:
+    person = request.getfixturevalue(persona)
+    user = getattr(person, "user", person)
+    User.objects.filter(pk=user.pk).update(email_confirmed_at=None)
+    client = login(User.objects.get(pk=user.pk))
+    assert BANNER in client.get("/").content.decode()
+    client.post("/me/confirm-email/")
+    assert [m.to for m in mail.outbox] == [[user.email]]
 
 
 def test_send_it_again_never_redirects_off_the_site_and_only_takes_a_post(login: Any) -> None:
@@ -237,7 +307,7 @@ def test_the_api_refuses_a_bad_token_and_anonymous_requests_for_a_link() -> None
 
 
 def test_a_coordinator_sees_who_has_not_confirmed_and_a_changed_address_must_be_confirmed_again(
-    login: Any, coordinator: Any, trainee: Any
+    login: Any, coordinator: Any, trainee: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     waiting = _unconfirmed(email="waiting@example.org")
     client = login(coordinator)
@@ -246,11 +316,35 @@ def test_a_coordinator_sees_who_has_not_confirmed_and_a_changed_address_must_be_
     assert trainee.user.email not in listed
 
     user = trainee.user
-    response = client.post(
-        f"/admin/profiles/user/{user.pk}/change/",
-        {"email": "tara.new@example.org", "full_name": user.full_name, "is_active": "on"},
-    )
+    form = {"email": user.email.upper(), "full_name": user.full_name, "is_active": "on"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/admin/profiles/user/{user.pk}/change/", form).status_code == 302
+    user.refresh_from_db()
+    assert user.email_confirmed  # the same address in capitals is not a new one
+    assert mail.outbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/admin/profiles/user/{user.pk}/change/",
+            {"email": "tara.new@example.org", "full_name": user.full_name, "is_active": "on"},
+        )
     assert response.status_code == 302
     user.refresh_from_db()
     assert (user.email, user.email_confirmed) == ("tara.new@example.org", False)
+    assert [m.to for m in mail.outbox] == [["tara.new@example.org"]]
     assert waiting.email in client.get("/admin/profiles/user/?email_confirmed=no").content.decode()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the link leaves when the admin commits
+def test_an_account_a_superuser_adds_in_the_admin_is_sent_the_link_and_told_so(client: Client) -> None:
+    User.objects.create_superuser(email="root@example.org", password=PASSWORD, full_name="Root")
+    client.force_login(User.objects.get(email="root@example.org"), backend="profiles.backends.EmailBackend")
+    response = client.post(
+        "/admin/profiles/user/add/",
+        {"email": "Added@Example.org", "full_name": "Ada Added", "usable_password": "false"},
+        follow=True,
+    )
+    assert "A link to confirm the address went to added@example.org." in response.content.decode()
+    added = User.objects.get(email="added@example.org")
+    assert not added.email_confirmed
+    assert [m.to for m in mail.outbox] == [["added@example.org"]]
