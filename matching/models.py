@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -278,9 +279,18 @@ class ShortlistEntry(models.Model):
         return f"{self.trainee} ☆ {self.mentor}"
 
 
+INVITATION_VALID_DAYS = 90  # as long as the sign-up link in its e-mail works
+INVITATION_REMINDER_DAYS = 7  # someone with no account yet is reminded once, this long after the invitation
+
+
+def invitation_expiry() -> datetime:
+    return timezone.now() + timedelta(days=INVITATION_VALID_DAYS)
+
+
 class ProgramInvitation(models.Model):
     """Someone listed for a program who has no account, or not the profile of their role, yet: enrolled as soon as
-    they have it (`matching.services.invitations`). The address is stored lower-cased, as accounts store it."""
+    they have it (`matching.services.invitations`), unless it expired first (listing them again renews it). The
+    address is stored lower-cased, as accounts store it."""
 
     class Role(models.TextChoices):
         TRAINEE = "trainee", "Trainee"
@@ -294,6 +304,7 @@ class ProgramInvitation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     enrolled_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(default=invitation_expiry)
 
     class Meta:
         ordering = ["email", "role"]
@@ -304,3 +315,6 @@ class ProgramInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.role}) → {self.program}"
+
+    def is_expired(self, now: datetime | None = None) -> bool:
+        return self.enrolled_at is None and self.expires_at <= (now or timezone.now())

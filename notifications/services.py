@@ -63,13 +63,19 @@ def notify(
 
 
 def notify_address(
-    *, address: str, kind: str, about: models.Model | None = None, context: dict[str, Any] | None = None
+    *,
+    address: str,
+    kind: str,
+    about: models.Model | None = None,
+    due_at: datetime | None = None,
+    occurrence: str = "",
+    context: dict[str, Any] | None = None,
 ) -> Notification:
     """Record an e-mail to someone who has no account yet (an invitation to sign up), in the caller's
     transaction. E-mail only: there is no inbox to show it in. Idempotent like `notify`, per address."""
     address = User.objects.normalize_email(address)
     object_type, object_id = _reference(about)
-    key = f"{kind}:{_address_key(address)}:{object_type}:{object_id or ''}:"
+    key = f"{kind}:{_address_key(address)}:{object_type}:{object_id or ''}:{occurrence}"
     notification, _ = Notification.objects.get_or_create(
         dedup_key=key,
         defaults={
@@ -77,6 +83,7 @@ def notify_address(
             "kind": kind,
             "object_type": object_type,
             "object_id": object_id,
+            "due_at": due_at or timezone.now(),
             "context": context or {},
             "email": True,
             "in_app": False,
@@ -98,6 +105,13 @@ def notifications_cancel(
     if recipient is not None:
         pending = pending.filter(recipient=recipient)
     return pending.update(state=Notification.State.CANCELLED)
+
+
+def notifications_cancel_many(*, kind: str, about: type[models.Model], ids: Iterable[int]) -> int:
+    """Cancel pending messages of one kind about many objects of one model at once (one query)."""
+    return Notification.objects.filter(
+        kind=kind, object_type=about._meta.model_name, object_id__in=list(ids), state=Notification.State.PENDING
+    ).update(state=Notification.State.CANCELLED)
 
 
 def notification_mark_read(*, user: User, notification_id: int) -> Notification:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils import timezone
 
 from matching.models import Program, ProgramInvitation
 from profiles.models import User
@@ -39,7 +40,10 @@ def invitations_waiting(program: Program) -> list[WaitingInvitation]:
     waiting = []
     for invitation in invitations:
         problem = enrolment_problem(accounts.get(invitation.email), invitation.role)
-        if problem:
+        if invitation.is_expired():
+            expired_on = timezone.localdate(invitation.expires_at)
+            reason = f"nothing any more: it expired on {expired_on:%d %b %Y}; list them again to renew it"
+        elif problem:
             reason = problem[0]
         elif not program.is_active:
             reason = "the program to be active again (invitations to an inactive program wait)"

@@ -13,12 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from matching.coordination.roster import Role, Roster, RosterEntry, RosterProblem
-from matching.models import Program, ProgramInvitation
+from matching.models import INVITATION_REMINDER_DAYS, Program, ProgramInvitation, invitation_expiry
 from matching.selectors.enrolment import enrolment_problem
 from matching.services.decisions import ensure_coordinator
 from mentorship.errors import ApplicationError
@@ -88,9 +89,11 @@ def program_enrol(*, program: Program, roster: Roster, by: User, invite_missing:
     for role in Role:
         # Someone invited earlier who now has the profile is enrolled here: their invitation is fulfilled too.
         emails = [e.email for e in ready if e.role is role]
-        program.invitations.filter(enrolled_at__isnull=True, role=role, email__in=emails).update(
-            enrolled_at=timezone.now()
-        )
+        pending = program.invitations.filter(enrolled_at__isnull=True, role=role)
+        pending.filter(email__in=emails).update(enrolled_at=timezone.now())
+        # Listed again after their invitation expired: it is renewed (and its e-mails go out again, below).
+        invited_again = [e.email for e in to_invite if e.role is role]
+        pending.filter(email__in=invited_again, expires_at__lte=timezone.now()).update(expires_at=invitation_expiry())
     ProgramInvitation.objects.bulk_create(
         [ProgramInvitation(program=program, email=e.email, role=e.role, invited_by=by) for e in to_invite],
         ignore_conflicts=True,  # invited before: still one invitation
@@ -106,10 +109,11 @@ def program_enrol(*, program: Program, roster: Roster, by: User, invite_missing:
 
 
 def _tell_invited(program: Program, entries: list[RosterEntry], users: Mapping[str, User]) -> None:
-    """Each invited person hears of it once per invitation, through the outbox: someone with no account gets the
-    sign-up link for their address, someone with a confirmed account the profile to fill in. An account whose
-    address is not confirmed is told nothing: whoever holds it may not be the person listed (they are asked to
-    confirm on every page, and enrolled once they have)."""
+    """Each invited person hears of it once per invitation (again once it is renewed), through the outbox:
+    someone with no account gets the sign-up link for their address, and a reminder a week later unless they have
+    signed up by then; someone with a confirmed account gets the profile to fill in. An account whose address is
+    not confirmed is told nothing: whoever holds it may not be the person listed (they are asked to confirm on
+    every page, told once they have, and enrolled)."""
     if not entries:
         return
     wanted = {(e.email, e.role) for e in entries}
@@ -117,10 +121,19 @@ def _tell_invited(program: Program, entries: list[RosterEntry], users: Mapping[s
         if (invitation.email, invitation.role) not in wanted:
             continue
         user = users.get(invitation.email)
+        term = invitation.expires_at.isoformat()  # a renewed invitation is a new occurrence: told again
         if user is None:
-            notify_address(address=invitation.email, kind="program_invitation_signup", about=invitation)
+            address = invitation.email
+            notify_address(address=address, kind="program_invitation_signup", about=invitation, occurrence=term)
+            notify_address(
+                address=address,
+                kind="program_invitation_reminder",
+                about=invitation,
+                occurrence=term,
+                due_at=timezone.now() + timedelta(days=INVITATION_REMINDER_DAYS),
+            )
         elif user.email_confirmed:
-            notify(recipient=user, kind="program_invitation", about=invitation)
+            notify(recipient=user, kind="program_invitation", about=invitation, occurrence=term)
 
 
 def _line_order(problem: RosterProblem) -> tuple[str, int]:

@@ -20,7 +20,7 @@ from matching.models import Program, ProgramInvitation
 from matching.services.decisions import ensure_coordinator
 from mentorship.errors import Conflict
 from notifications.selectors import objects_told
-from notifications.services import notifications_cancel, notify
+from notifications.services import notifications_cancel, notifications_cancel_many, notify
 from profiles.models import MentorProfile, TraineeProfile, User
 from profiles.selectors import accounts_by_email, profile_in_role
 
@@ -32,19 +32,25 @@ class InvitationAlreadyUsed(Conflict):
 @transaction.atomic
 def invitations_fulfil(*, program: Program | None = None, wait: bool = False) -> int:
     """Enrol every invited person who now has an active account, the address confirmed and the profile of their
-    role, in programs still active; how many.
+    role, in programs still active, while the invitation has not expired; how many.
 
     The beat task skips invitations another run holds (`wait=False`); a round waits for them (`wait=True`), so
     it never reads its cohort while someone who signed up is still being enrolled by the task. Only the
     invitation rows are locked, never the program's (coordinators' enrolments and round starts lock that).
     """
-    pending = ProgramInvitation.objects.filter(enrolled_at__isnull=True, program__is_active=True)
+    pending = ProgramInvitation.objects.filter(
+        enrolled_at__isnull=True, expires_at__gt=timezone.now(), program__is_active=True
+    )
     if program is not None:
         pending = pending.filter(program=program)
     invitations = list(pending.select_for_update(of=("self",), skip_locked=not wait).select_related("program"))
     if not invitations:
         return 0
     users = accounts_by_email(i.email for i in invitations)
+    # Whoever has signed up needs no "you have not signed up yet" reminder any more.
+    signed_up = [i.pk for i in invitations if i.email in users]
+    if signed_up:
+        notifications_cancel_many(kind="program_invitation_reminder", about=ProgramInvitation, ids=signed_up)
     # One add per program and role, however many people: (program, role) → profiles.
     batches: dict[tuple[Program, str], list[TraineeProfile | MentorProfile]] = defaultdict(list)
     done: list[int] = []

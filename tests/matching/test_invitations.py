@@ -302,7 +302,7 @@ def test_people_with_no_account_are_e_mailed_once_and_signing_up_from_it_confirm
     program_enrol(program=program, roster=roster, by=coordinator, invite_missing=True)
     program_enrol(program=program, roster=roster, by=coordinator, invite_missing=True)  # listed again: no resend
 
-    rows = Notification.objects.order_by("to_address")
+    rows = Notification.objects.filter(kind="program_invitation_signup").order_by("to_address")
     assert [(n.to_address, n.kind, n.recipient, n.in_app) for n in rows] == [
         ("amara@uni.edu", "program_invitation_signup", None, False),
         ("wei@uni.edu", "program_invitation_signup", None, False),
@@ -375,7 +375,10 @@ def test_withdrawing_an_invitation_before_its_e_mail_left_stops_the_e_mail(login
     program_enrol(program=program, roster=parse_roster("wei@uni.edu, trainee"), by=coordinator, invite_missing=True)
     invitation = program.invitations.get()
     login(coordinator).post(reverse("admin:matching_program_withdraw_invitation", args=[program.pk, invitation.pk]))
-    assert Notification.objects.get(to_address="wei@uni.edu").state == "cancelled"
+    assert set(Notification.objects.filter(to_address="wei@uni.edu").values_list("kind", "state")) == {
+        ("program_invitation_signup", "cancelled"),
+        ("program_invitation_reminder", "cancelled"),
+    }
 
 
 def test_an_unconfirmed_account_holder_is_told_nothing_and_no_address_e_mail_goes_to_them(program, coordinator):
@@ -384,3 +387,80 @@ def test_an_unconfirmed_account_holder_is_told_nothing_and_no_address_e_mail_goe
     UserFactory(email="claimed@uni.edu", email_confirmed_at=None)
     program_enrol(program=program, roster=parse_roster("claimed@uni.edu, trainee"), by=coordinator, invite_missing=True)
     assert not Notification.objects.exists()
+
+
+# --- Reminders and expiry --------------------------------------------------------------------------------------
+
+
+def _dispatch(now=None):
+    from notifications.dispatch import dispatch_due, send_claimed
+
+    return dispatch_due(enqueue=lambda pk, claim: send_claimed(notification_id=pk, claim=claim), now=now)
+
+
+def test_someone_who_has_not_signed_up_a_week_later_is_reminded_once(program, coordinator):
+    from datetime import timedelta
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from notifications.models import Notification
+
+    roster = parse_roster("amara@uni.edu, trainee\nwei@uni.edu, trainee")
+    program_enrol(program=program, roster=roster, by=coordinator, invite_missing=True)
+    _dispatch()
+    assert sorted(m.to[0] for m in mail.outbox) == ["amara@uni.edu", "wei@uni.edu"]  # the invitations, not yet more
+
+    UserFactory(email="wei@uni.edu")  # Wei signs up during the week
+    enrol_invited.apply()
+    week_later = timezone.now() + timedelta(days=7, minutes=1)
+    _dispatch(now=week_later)
+    _dispatch(now=week_later + timedelta(days=1))  # nothing goes twice
+    reminders = [m for m in mail.outbox if m.subject.startswith("Reminder:")]
+    assert [m.to for m in reminders] == [["amara@uni.edu"]]
+    assert reminders[0].subject == "Reminder: you are invited to Surgery Mentoring as a trainee"
+    assert "/signup/?invited=" in reminders[0].body
+    assert Notification.objects.get(kind="program_invitation_reminder", to_address="wei@uni.edu").state == "cancelled"
+
+
+def test_an_expired_invitation_enrols_nobody_until_the_person_is_listed_again(login, program, coordinator):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    program_enrol(program=program, roster=parse_roster("amara@uni.edu, trainee"), by=coordinator, invite_missing=True)
+    invitation = program.invitations.get()
+    assert invitation.expires_at > timezone.now() + timedelta(days=89)
+    program.invitations.update(expires_at=timezone.now() - timedelta(minutes=1))
+    TraineeProfileFactory(user__email="amara@uni.edu")
+
+    assert enrol_invited.apply().get() == 0
+    html = login(coordinator).get(reverse("admin:matching_program_enrol", args=[program.pk])).content.decode()
+    assert "Nothing any more: it expired on" in html
+
+    again = program_enrol(
+        program=program, roster=parse_roster("amara@uni.edu, trainee"), by=coordinator, invite_missing=True
+    )
+    assert (again.trainees_added, again.invited) == (1, 0)  # ready now: enrolled directly, invitation fulfilled
+    assert _pending(program) == []
+
+
+def test_listing_someone_again_renews_an_expired_invitation_and_sends_it_again(program, coordinator):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications.models import Notification
+
+    roster = parse_roster("amara@uni.edu, trainee")
+    program_enrol(program=program, roster=roster, by=coordinator, invite_missing=True)
+    program_enrol(program=program, roster=roster, by=coordinator, invite_missing=True)  # not expired: nothing new
+    assert Notification.objects.filter(kind="program_invitation_signup").count() == 1
+    program.invitations.update(expires_at=timezone.now() - timedelta(minutes=1))
+
+    program_enrol(program=program, roster=roster, by=coordinator, invite_missing=True)
+
+    assert program.invitations.get().expires_at > timezone.now() + timedelta(days=89)
+    assert Notification.objects.filter(kind="program_invitation_signup").count() == 2
+    TraineeProfileFactory(user__email="amara@uni.edu")
+    assert enrol_invited.apply().get() == 1

@@ -79,7 +79,7 @@ LINKS = {
 
 
 #: Messages to an address with no account (no inbox): their links are checked by their own tests below.
-ADDRESS_ONLY = {"program_invitation_signup"}
+ADDRESS_ONLY = {"program_invitation_signup", "program_invitation_reminder"}
 
 
 def test_every_kind_in_the_code_base_has_a_link_to_check() -> None:
@@ -87,7 +87,8 @@ def test_every_kind_in_the_code_base_has_a_link_to_check() -> None:
 
 
 @pytest.mark.django_db
-def test_an_invitation_to_sign_up_links_to_a_sign_up_page_that_knows_the_address(coordinator: Any) -> None:
+@pytest.mark.parametrize("kind", sorted(ADDRESS_ONLY))
+def test_an_invitation_to_sign_up_links_to_a_sign_up_page_that_knows_the_address(coordinator: Any, kind: str) -> None:
     from urllib.parse import parse_qs, urlsplit
 
     from matching.models import ProgramInvitation
@@ -99,11 +100,14 @@ def test_an_invitation_to_sign_up_links_to_a_sign_up_page_that_knows_the_address
     invitation = ProgramInvitation.objects.create(
         program=program, email="amara@uni.edu", role="trainee", invited_by=coordinator
     )
-    rendered = render_email(notify_address(address="Amara@Uni.edu", kind="program_invitation_signup", about=invitation))
+    rendered = render_email(notify_address(address="Amara@Uni.edu", kind=kind, about=invitation))
 
-    assert rendered.subject == "You are invited to Surgery Mentoring as a trainee"
+    reminder = "Reminder: y" if kind == "program_invitation_reminder" else "Y"
+    assert rendered.subject == f"{reminder}ou are invited to Surgery Mentoring as a trainee"
+    assert f"open until {timezone.localdate(invitation.expires_at):%-d %B %Y}" in " ".join(rendered.text.split())
     assert f"{coordinator}, a coordinator of Surgery Mentoring," in rendered.text
-    assert "Monthly meetings with a surgeon." in rendered.text
+    if kind == "program_invitation_signup":  # the first e-mail says what the program is; the reminder is short
+        assert "Monthly meetings with a surgeon." in rendered.text
     found = re.search(re.escape(settings.SITE_URL) + r"(/signup/\?invited=\S+)", rendered.text)
     assert found, rendered.text
     token = parse_qs(urlsplit(found.group(1)).query)["invited"][0]
