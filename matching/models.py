@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -284,7 +284,10 @@ INVITATION_REMINDER_DAYS = 7  # someone with no account yet is reminded once, th
 
 
 def invitation_expiry() -> datetime:
-    return timezone.now() + timedelta(days=INVITATION_VALID_DAYS)
+    """The end of the day, INVITATION_VALID_DAYS from today, in the site's time zone: what "open until 28
+    February" in the e-mails and on the page means."""
+    last_day = timezone.localdate() + timedelta(days=INVITATION_VALID_DAYS)
+    return timezone.make_aware(datetime.combine(last_day, time(23, 59, 59)))
 
 
 class ProgramInvitation(models.Model):

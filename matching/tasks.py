@@ -6,7 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from matching.models import MatchingRound
-from matching.services.invitations import invitations_fulfil
+from matching.services.invitations import invitation_reminders_cancel, invitations_fulfil
 from matching.services.requests import match_requests_expire, match_requests_remind
 from matching.services.rounds import round_run
 
@@ -29,5 +29,7 @@ def sweep_open_requests() -> dict[str, int]:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def enrol_invited() -> int:
-    """Enrol invited people who have signed up and made their profile since (idempotent)."""
+    """Enrol invited people who have signed up and made their profile since, and call off the reminders of those
+    who have signed up (both idempotent); how many were enrolled."""
+    invitation_reminders_cancel()
     return invitations_fulfil()

@@ -138,6 +138,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "profiles.backends.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Each sign-up e-mails the address it names: accounts one network may create per hour (0: no limit). Sign-ups
+# from an invitation e-mail send nothing and do not count. Behind a proxy that hides client addresses every
+# visitor is one network: raise it, or set 0.
+SIGN_UPS_PER_NETWORK_PER_HOUR = env_int("SIGN_UPS_PER_NETWORK_PER_HOUR", 60, minimum=0)
 
 # --- Security (strict whenever DEBUG is off) ----------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

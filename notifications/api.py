@@ -22,7 +22,10 @@ NOT_FOUND = OpenApiResponse(description="No such message of yours.")
 
 
 class NotificationSerializer(serializers.ModelSerializer[Notification]):
-    subject = serializers.SerializerMethodField()
+    subject = serializers.SerializerMethodField(
+        help_text="Plain text, as in the e-mail's subject line: it may quote names people typed, so escape it "
+        "before putting it into HTML."
+    )
     link = serializers.SerializerMethodField(help_text='The page to open, as a path ("" when there is none).')
     unread = serializers.SerializerMethodField()
 

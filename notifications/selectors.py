@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.db import models
 
 from notifications.models import Notification, NotificationQuerySet
@@ -15,8 +13,7 @@ def inbox_list(*, user: User) -> NotificationQuerySet:
     return Notification.objects.inbox_for(user).select_related("recipient").order_by("-due_at", "-pk")
 
 
-def objects_told(*, kind: str, about: type[models.Model], ids: Iterable[int]) -> set[int]:
-    """Which of these objects (ids of model `about`) some message of `kind` was already written about: one query,
-    for callers that write a message once per object and would otherwise ask row by row."""
-    rows = Notification.objects.filter(kind=kind, object_type=about._meta.model_name, object_id__in=list(ids))
-    return {pk for pk in rows.values_list("object_id", flat=True).distinct() if pk is not None}
+def pending_about(*, kind: str, about: type[models.Model]) -> list[int]:
+    """Ids of the `about` objects that a message of `kind` still waits to go out about (one query)."""
+    rows = Notification.objects.filter(kind=kind, object_type=about._meta.model_name, state=Notification.State.PENDING)
+    return [pk for pk in rows.values_list("object_id", flat=True) if pk is not None]

@@ -18,9 +18,10 @@ def dedup_key_for(*, kind: str, recipient: User, object_type: str, object_id: in
     return f"{kind}:{recipient.pk}:{object_type}:{object_id or ''}:{occurrence}"
 
 
-def _address_key(address: str) -> str:
+def _address_dedup_key(kind: str, address: str, object_type: str, object_id: int | None, occurrence: str) -> str:
     # An address can be longer than the key column, and need not be readable in it: a digest names it.
-    return "@" + hashlib.sha256(address.encode()).hexdigest()[:32]
+    digest = hashlib.sha256(address.encode()).hexdigest()[:32]
+    return f"{kind}:@{digest}:{object_type}:{object_id or ''}:{occurrence}"
 
 
 def _reference(about: models.Model | None) -> tuple[str, int | None]:
@@ -75,7 +76,7 @@ def notify_address(
     transaction. E-mail only: there is no inbox to show it in. Idempotent like `notify`, per address."""
     address = User.objects.normalize_email(address)
     object_type, object_id = _reference(about)
-    key = f"{kind}:{_address_key(address)}:{object_type}:{object_id or ''}:{occurrence}"
+    key = _address_dedup_key(kind, address, object_type, object_id, occurrence)
     notification, _ = Notification.objects.get_or_create(
         dedup_key=key,
         defaults={
@@ -90,6 +91,34 @@ def notify_address(
         },
     )
     return notification
+
+
+#: One message of a batch: to an account or to a bare address, about an object, and its occurrence.
+Message = tuple[User | str, models.Model, str]
+
+
+def notify_many(*, kind: str, messages: Iterable[Message], due_at: datetime | None = None) -> None:
+    """`notify` / `notify_address` for many at once: one INSERT, and a message written before (same kind,
+    addressee, object and occurrence) is left as it is, whatever its state."""
+    due = due_at or timezone.now()
+    rows = []
+    for to, about, occurrence in messages:
+        object_type, object_id = _reference(about)
+        if isinstance(to, User):
+            key = dedup_key_for(
+                kind=kind, recipient=to, object_type=object_type, object_id=object_id, occurrence=occurrence
+            )
+            addressee: dict[str, Any] = {"recipient": to, "in_app": True}
+        else:
+            address = User.objects.normalize_email(to)
+            key = _address_dedup_key(kind, address, object_type, object_id, occurrence)
+            addressee = {"to_address": address, "in_app": False}
+        rows.append(
+            Notification(
+                dedup_key=key, kind=kind, object_type=object_type, object_id=object_id, due_at=due, **addressee
+            )
+        )
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def notifications_cancel(

@@ -136,13 +136,6 @@ def invited_address(token: str) -> str | None:
     return address if isinstance(address, str) else None
 
 
-def email_confirm_if_invited(*, user: User, invited: str | None) -> bool:
-    """Confirm a new account's address when it signed up from an invitation sent to that very address."""
-    if invited is None or invited != user.email:
-        return False
-    return email_confirm(user=user, address=invited).email_confirmed
-
-
 def email_confirm_by_token(*, token: str) -> User:
     """Confirm the address a link was sent to. A link works any number of times within its week; it confirms
     nothing once the account's address changed or the account was deactivated."""

@@ -8,15 +8,18 @@ next to the field, the API handler turns it into a 400. Nothing is written when 
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any, TypeVar
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from mentorship.errors import Conflict, NotAllowed
+from mentorship.errors import ApplicationError, Conflict, NotAllowed
 from profiles.models import Goal, MentorProfile, TraineeProfile, User
 
 ProfileT = TypeVar("ProfileT", MentorProfile, TraineeProfile)
@@ -35,9 +38,42 @@ _REQUIRED_M2M = {
 GOAL_FIELDS = ("title", "focus_area", "description", "target_date", "status", "progress")
 
 
+class TooManySignUps(ApplicationError):
+    code = "too_many_sign_ups"
+    status = 429
+
+
 @transaction.atomic
-def user_sign_up(*, email: str, full_name: str, password: str) -> User:
-    return User.objects.create_user(email=email, password=password, full_name=full_name.strip())
+def user_sign_up(
+    *, email: str, full_name: str, password: str, network: str | None = None, invited: str | None = None
+) -> User:
+    """A new account. `invited`: the address an invitation's sign-up link was sent to; signing up with that very
+    address confirms it (only its owner could read the link), and such a sign-up sends no e-mail, so only the
+    others count against their `network`'s hourly limit (the caller then e-mails a confirmation link)."""
+    email = User.objects.normalize_email(email)
+    if invited != email and network is not None:
+        _count_sign_up(network)
+    user = User.objects.create_user(email=email, password=password, full_name=full_name.strip())
+    if invited == email:
+        user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["email_confirmed_at"])
+    return user
+
+
+def _count_sign_up(network: str) -> None:
+    limit = settings.SIGN_UPS_PER_NETWORK_PER_HOUR
+    if not limit:
+        return
+    try:  # an IPv6 client can pick any address of its /64: the /64 is the network
+        address = ipaddress.ip_address(network)
+        if address.version == 6:
+            network = str(ipaddress.ip_network(f"{address}/64", strict=False))
+    except ValueError:
+        pass  # not an address ("unknown"): all such requests share one count
+    key = f"sign-ups:{network}"
+    cache.add(key, 0, timeout=3600)
+    if cache.incr(key) > limit:
+        raise TooManySignUps("Too many accounts were created from your network in the last hour. Try later.")
 
 
 @transaction.atomic

@@ -11,19 +11,17 @@ Enrolling someone already enrolled changes nothing; nobody is ever removed here 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from matching.coordination.roster import Role, Roster, RosterEntry, RosterProblem
-from matching.models import INVITATION_REMINDER_DAYS, Program, ProgramInvitation, invitation_expiry
+from matching.models import Program, ProgramInvitation, invitation_expiry
 from matching.selectors.enrolment import enrolment_problem
 from matching.services.decisions import ensure_coordinator
+from matching.services.invitations import invitations_tell
 from mentorship.errors import ApplicationError
-from notifications.services import notify, notify_address
 from profiles.models import MentorProfile, TraineeProfile, User
 from profiles.selectors import accounts_by_email
 
@@ -98,7 +96,9 @@ def program_enrol(*, program: Program, roster: Roster, by: User, invite_missing:
         [ProgramInvitation(program=program, email=e.email, role=e.role, invited_by=by) for e in to_invite],
         ignore_conflicts=True,  # invited before: still one invitation
     )
-    _tell_invited(program, to_invite, users)
+    wanted = {(e.email, e.role) for e in to_invite}
+    invited = program.invitations.filter(enrolled_at__isnull=True, email__in=[email for email, _ in wanted])
+    invitations_tell([(i, users.get(i.email)) for i in invited if (i.email, i.role) in wanted])
     return Enrolment(
         trainees_added=len(new_trainees),
         mentors_added=len(new_mentors),
@@ -106,34 +106,6 @@ def program_enrol(*, program: Program, roster: Roster, by: User, invite_missing:
         open_to_all=program.open_to_all,
         invited=len(to_invite),
     )
-
-
-def _tell_invited(program: Program, entries: list[RosterEntry], users: Mapping[str, User]) -> None:
-    """Each invited person hears of it once per invitation (again once it is renewed), through the outbox:
-    someone with no account gets the sign-up link for their address, and a reminder a week later unless they have
-    signed up by then; someone with a confirmed account gets the profile to fill in. An account whose address is
-    not confirmed is told nothing: whoever holds it may not be the person listed (they are asked to confirm on
-    every page, told once they have, and enrolled)."""
-    if not entries:
-        return
-    wanted = {(e.email, e.role) for e in entries}
-    for invitation in program.invitations.filter(email__in=[e.email for e in entries]):
-        if (invitation.email, invitation.role) not in wanted:
-            continue
-        user = users.get(invitation.email)
-        term = invitation.expires_at.isoformat()  # a renewed invitation is a new occurrence: told again
-        if user is None:
-            address = invitation.email
-            notify_address(address=address, kind="program_invitation_signup", about=invitation, occurrence=term)
-            notify_address(
-                address=address,
-                kind="program_invitation_reminder",
-                about=invitation,
-                occurrence=term,
-                due_at=timezone.now() + timedelta(days=INVITATION_REMINDER_DAYS),
-            )
-        elif user.email_confirmed:
-            notify(recipient=user, kind="program_invitation", about=invitation, occurrence=term)
 
 
 def _line_order(problem: RosterProblem) -> tuple[str, int]:

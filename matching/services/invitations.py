@@ -12,15 +12,16 @@ e-mailed to it (`profiles.email_confirmation`): whoever registers a listed addre
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
-from matching.models import Program, ProgramInvitation
+from matching.models import INVITATION_REMINDER_DAYS, Program, ProgramInvitation
 from matching.services.decisions import ensure_coordinator
 from mentorship.errors import Conflict
-from notifications.selectors import objects_told
-from notifications.services import notifications_cancel, notifications_cancel_many, notify
+from notifications.selectors import pending_about
+from notifications.services import notifications_cancel, notifications_cancel_many, notify_many
 from profiles.models import MentorProfile, TraineeProfile, User
 from profiles.selectors import accounts_by_email, profile_in_role
 
@@ -47,25 +48,21 @@ def invitations_fulfil(*, program: Program | None = None, wait: bool = False) ->
     if not invitations:
         return 0
     users = accounts_by_email(i.email for i in invitations)
-    # Whoever has signed up needs no "you have not signed up yet" reminder any more.
-    signed_up = [i.pk for i in invitations if i.email in users]
-    if signed_up:
-        notifications_cancel_many(kind="program_invitation_reminder", about=ProgramInvitation, ids=signed_up)
     # One add per program and role, however many people: (program, role) → profiles.
     batches: dict[tuple[Program, str], list[TraineeProfile | MentorProfile]] = defaultdict(list)
     done: list[int] = []
-    need_profile: list[tuple[User, ProgramInvitation]] = []
+    need_profile: list[tuple[ProgramInvitation, User | None]] = []
     for invitation in invitations:
         user = users.get(invitation.email)
         if user is None or not user.is_active or not user.email_confirmed:
             continue  # no active account with the address confirmed yet
         profile = profile_in_role(user, invitation.role)
         if profile is None:
-            need_profile.append((user, invitation))
+            need_profile.append((invitation, user))
             continue
         batches[(invitation.program, invitation.role)].append(profile)
         done.append(invitation.pk)
-    _tell_who_needs_a_profile(need_profile)
+    invitations_tell(need_profile)  # confirmed since they were listed: told now (once)
     for (invited_to, role), profiles in batches.items():
         people = invited_to.trainees if role == ProgramInvitation.Role.TRAINEE else invited_to.mentors
         people.add(*profiles)  # type: ignore[arg-type]
@@ -73,15 +70,31 @@ def invitations_fulfil(*, program: Program | None = None, wait: bool = False) ->
     return len(done)
 
 
-def _tell_who_needs_a_profile(waiting: list[tuple[User, ProgramInvitation]]) -> None:
-    """Someone who confirmed their address after being listed (and so was not told then) hears which profile to
-    fill in; once per invitation, whoever listed them first. One query when nobody is new."""
+REMINDER = "program_invitation_reminder"
+
+
+def invitations_tell(invited: list[tuple[ProgramInvitation, User | None]]) -> None:
+    """Tell each invited person, through the outbox, once per invitation and term (a renewal is told again):
+    an account holder whose address is confirmed, which profile to make; an address with no account, the
+    invitation with its sign-up link, and one reminder a week later (cancelled once the address has an
+    account: `invitation_reminders_cancel`). An unconfirmed account is told nothing: whoever holds it may not
+    be the person listed. Three INSERTs, however many people."""
+    accounts = [(user, i, i.expires_at.isoformat()) for i, user in invited if user is not None and user.email_confirmed]
+    addresses = [(i.email, i, i.expires_at.isoformat()) for i, user in invited if user is None]
+    notify_many(kind="program_invitation", messages=accounts)
+    notify_many(kind="program_invitation_signup", messages=addresses)
+    due = timezone.now() + timedelta(days=INVITATION_REMINDER_DAYS)
+    notify_many(kind=REMINDER, messages=addresses, due_at=due)
+
+
+def invitation_reminders_cancel() -> int:
+    """Cancel the "you have not signed up yet" reminders of addresses that have an account by now, however
+    their invitation stands (enrolled, waiting for a profile, its program inactive); how many."""
+    waiting = pending_about(kind=REMINDER, about=ProgramInvitation)
     if not waiting:
-        return
-    told = objects_told(kind="program_invitation", about=ProgramInvitation, ids=[i.pk for _, i in waiting])
-    for user, invitation in waiting:
-        if invitation.pk not in told:
-            notify(recipient=user, kind="program_invitation", about=invitation)
+        return 0
+    signed_up = ProgramInvitation.objects.filter(pk__in=waiting, email__in=User.objects.values("email"))
+    return notifications_cancel_many(kind=REMINDER, about=ProgramInvitation, ids=signed_up.values_list("pk", flat=True))
 
 
 @transaction.atomic

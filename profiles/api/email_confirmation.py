@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from mentorship.api_schema import ErrorSerializer
 from profiles.api.auth import SignedInAPI, api_user
-from profiles.email_confirmation import LINK_VALID_DAYS, email_confirm_by_token, email_confirmation_send
+from profiles.email_confirmation import DAILY_LIMIT, LINK_VALID_DAYS, email_confirm_by_token, email_confirmation_send
 
 
 class ConfirmationTokenSerializer(serializers.Serializer):
@@ -32,7 +32,8 @@ class ConfirmationRequestView(SignedInAPI):
         description=(
             "Coordinators enrol people by e-mail address, and invitations wait for the address's owner, so an "
             "account's address counts only once a link sent to it was opened. A link is sent at sign-up; this "
-            f"sends another (at most one a minute). Each link works for {LINK_VALID_DAYS} days."
+            f"sends another (at most one a minute and {DAILY_LIMIT} a day). Each link works for {LINK_VALID_DAYS} "
+            "days; opening it shows a button that confirms."
         ),
         request=None,
         responses={
@@ -41,7 +42,9 @@ class ConfirmationRequestView(SignedInAPI):
                 ErrorSerializer, description="The address is confirmed already (`email_already_confirmed`)."
             ),
             429: OpenApiResponse(
-                ErrorSerializer, description="A link was sent less than a minute ago (`confirmation_sent_recently`)."
+                ErrorSerializer,
+                description=f"A link was sent less than a minute ago, or {DAILY_LIMIT} today "
+                "(`confirmation_sent_recently`; no `Retry-After`).",
             ),
             503: OpenApiResponse(
                 ErrorSerializer,

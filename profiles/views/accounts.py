@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +15,6 @@ from mentorship.errors import ApplicationError
 from profiles.email_confirmation import (
     email_confirm,
     email_confirm_by_token,
-    email_confirm_if_invited,
     email_confirmation_send,
     invited_address,
 )
@@ -24,16 +22,6 @@ from profiles.forms import SignupForm
 from profiles.models import User
 from profiles.services import user_sign_up
 from profiles.views._helpers import request_user
-
-SIGN_UPS_PER_NETWORK_PER_HOUR = 10
-
-
-def _sign_up_allowed(request: HttpRequest) -> bool:
-    """Each sign-up e-mails the address it names, so one network may create only a few accounts an hour (the
-    client address as the log-in lockout reads it; counted in the shared cache, per process without Redis)."""
-    key = f"sign-ups:{get_client_ip_address(request) or 'unknown'}"
-    cache.add(key, 0, timeout=3600)
-    return cache.incr(key) <= SIGN_UPS_PER_NETWORK_PER_HOUR
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -43,16 +31,19 @@ def signup(request: HttpRequest) -> HttpResponse:
     invited = invited_address(request.GET.get("invited", ""))
     form = SignupForm(request.POST or None, initial={"email": invited} if invited else None)
     if request.method == "POST" and form.is_valid():
-        if not _sign_up_allowed(request):
-            form.add_error(None, "Too many accounts were created from your network in the last hour. Try later.")
-            return render(request, "registration/signup.html", {"form": form}, status=429)
-        user = user_sign_up(
-            email=form.cleaned_data["email"],
-            full_name=form.cleaned_data["full_name"],
-            password=form.cleaned_data["password1"],
-        )
+        try:
+            user = user_sign_up(
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+                network=get_client_ip_address(request) or "unknown",  # as the log-in lockout reads it
+                invited=invited,
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+            return render(request, "registration/signup.html", {"form": form}, status=error.status)
         login(request, user, backend="profiles.backends.EmailBackend")
-        if email_confirm_if_invited(user=user, invited=invited):
+        if user.email_confirmed:
             messages.success(request, f"Welcome! {user.email} is confirmed: your invitation reached you there.")
         else:
             _send_confirmation(request, user)

@@ -1,0 +1,218 @@
+"""What invited people are sent: the invitation e-mail to an address with no account (its sign-up link fills in
+and confirms the address), one reminder a week later unless they have signed up, and expiry after 90 days with
+renewal when they are listed again.
+
+Tried: listing people again (nothing twice), a tampered or expired sign-up link, another address on the sign-up
+form, withdrawing before the e-mail left, an unconfirmed account holder, signing up during the week (also in an
+inactive program, and when a coordinator's list enrols them directly), an expired invitation of someone now ready.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from matching.coordination.roster import Role, parse_roster
+from matching.services.enrolment import program_enrol
+from matching.tasks import enrol_invited
+from notifications.dispatch import dispatch_due, send_claimed
+from notifications.models import Notification
+from profiles.email_confirmation import SIGNUP_LINK_VALID_DAYS, signup_path
+from profiles.models import User
+from tests.factories import ProgramFactory, TraineeProfileFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "a-long-enough-passphrase-2026"
+
+
+@pytest.fixture
+def program(coordinator):
+    return ProgramFactory(name="Surgery Mentoring", coordinators=[coordinator], open_to_all=False)
+
+
+def _pending(program):
+    return sorted(program.invitations.filter(enrolled_at__isnull=True).values_list("email", "role"))
+
+
+def _dispatch(now=None):
+    return dispatch_due(enqueue=lambda pk, claim: send_claimed(notification_id=pk, claim=claim), now=now)
+
+
+# --- Invitation e-mails to people with no account ----------------------------------------------------------
+
+
+def _sign_up(client, path, email="amara@uni.edu"):
+    data = {"full_name": "Amara Okafor", "email": email, "password1": PASSWORD, "password2": PASSWORD}
+    return client.post(path, data, follow=True)
+
+
+def test_people_with_no_account_are_e_mailed_once_and_signing_up_from_it_confirms_their_address(
+    program, coordinator, client
+):
+    roster = parse_roster("Amara@Uni.edu, trainee\nwei@uni.edu, mentor")
+    program_enrol(program=program, roster=roster, by=coordinator, invite_missing=True)
+    program_enrol(program=program, roster=roster, by=coordinator, invite_missing=True)  # listed again: no resend
+
+    rows = Notification.objects.filter(kind="program_invitation_signup").order_by("to_address")
+    assert [(n.to_address, n.recipient, n.in_app) for n in rows] == [
+        ("amara@uni.edu", None, False),
+        ("wei@uni.edu", None, False),
+    ]
+    _dispatch()  # as the worker does
+    assert sorted(m.to[0] for m in mail.outbox) == ["amara@uni.edu", "wei@uni.edu"]
+    assert set(rows.values_list("state", flat=True)) == {"sent"}
+    invitation_mail = next(m for m in mail.outbox if m.to == ["amara@uni.edu"])
+    assert invitation_mail.subject == "You are invited to Surgery Mentoring as a trainee"
+    signup = re.search(r"https?://[^/\s]+(/signup/\?invited=\S+)", invitation_mail.body).group(1)
+
+    assert 'value="amara@uni.edu"' in client.get(signup).content.decode()  # the address is filled in
+    response = _sign_up(client, signup)
+    assert "amara@uni.edu is confirmed: your invitation reached you there." in response.content.decode()
+    assert User.objects.get(email="amara@uni.edu").email_confirmed
+    assert len(mail.outbox) == 2  # no confirmation e-mail: the invitation already proved the address
+    TraineeProfileFactory(user=User.objects.get(email="amara@uni.edu"))
+    assert enrol_invited.apply().get() == 1
+    assert list(program.trainees.values_list("user__email", flat=True)) == ["amara@uni.edu"]
+
+
+def test_inviting_many_people_costs_a_fixed_number_of_queries(program, coordinator, django_assert_max_num_queries):
+    def invite(count: int) -> None:
+        emails = "\n".join(f"p{i}@uni.edu" for i in range(count))
+        program_enrol(program=program, roster=parse_roster(emails, Role.TRAINEE), by=coordinator, invite_missing=True)
+
+    with django_assert_max_num_queries(20) as few:
+        invite(3)
+    with django_assert_max_num_queries(len(few.captured_queries)):  # 40 people: no more queries than 3
+        invite(40)
+    assert Notification.objects.filter(kind="program_invitation_signup").count() == 40
+
+
+def test_signing_up_from_an_invitation_with_another_address_confirms_nothing(client):
+    _sign_up(client, signup_path("amara@uni.edu"), email="else@uni.edu")
+    assert not User.objects.get(email="else@uni.edu").email_confirmed
+    assert [m.subject for m in mail.outbox] == ["Confirm your e-mail address for Mentorship"]
+
+
+@pytest.mark.parametrize("spoil", ["tamper", "expire"])
+def test_a_tampered_or_expired_invitation_link_is_an_ordinary_sign_up(client, monkeypatch, spoil):
+    path = signup_path("amara@uni.edu")
+    if spoil == "tamper":
+        path = path[:-2] + ("AA" if not path.endswith("AA") else "BB")
+    else:
+        later = time.time() + SIGNUP_LINK_VALID_DAYS * 24 * 3600 + 60
+        monkeypatch.setattr("django.core.signing.time.time", lambda: later)
+    assert 'value="amara@uni.edu"' not in client.get(path).content.decode()
+    _sign_up(client, path)
+    assert not User.objects.get(email="amara@uni.edu").email_confirmed
+    assert [m.subject for m in mail.outbox] == ["Confirm your e-mail address for Mentorship"]
+
+
+def test_withdrawing_an_invitation_before_its_e_mail_left_stops_the_e_mail(login, coordinator, program):
+    program_enrol(program=program, roster=parse_roster("wei@uni.edu, trainee"), by=coordinator, invite_missing=True)
+    invitation = program.invitations.get()
+    login(coordinator).post(reverse("admin:matching_program_withdraw_invitation", args=[program.pk, invitation.pk]))
+    assert set(Notification.objects.filter(to_address="wei@uni.edu").values_list("kind", "state")) == {
+        ("program_invitation_signup", "cancelled"),
+        ("program_invitation_reminder", "cancelled"),
+    }
+
+
+def test_an_unconfirmed_account_holder_is_told_nothing_and_no_address_e_mail_goes_to_them(program, coordinator):
+    UserFactory(email="claimed@uni.edu", email_confirmed_at=None)
+    program_enrol(program=program, roster=parse_roster("claimed@uni.edu, trainee"), by=coordinator, invite_missing=True)
+    assert not Notification.objects.exists()
+
+
+def test_someone_told_by_the_task_is_not_told_again_when_listed_again(program, coordinator):
+    from profiles.email_confirmation import email_confirm
+
+    user = UserFactory(email="late@uni.edu", email_confirmed_at=None)
+    roster = parse_roster("late@uni.edu, mentor")
+    program_enrol(program=program, roster=roster, by=coordinator, invite_missing=True)
+    email_confirm(user=user, address="late@uni.edu")
+    enrol_invited.apply()  # told now: make your mentor profile
+    program_enrol(program=program, roster=roster, by=coordinator, invite_missing=True)  # the same sheet again
+    enrol_invited.apply()
+    assert Notification.objects.filter(kind="program_invitation", recipient=user).count() == 1
+
+
+# --- Reminders and expiry --------------------------------------------------------------------------------------
+
+
+def test_someone_who_has_not_signed_up_a_week_later_is_reminded_once(program, coordinator):
+    roster = parse_roster("amara@uni.edu, trainee\nwei@uni.edu, trainee")
+    program_enrol(program=program, roster=roster, by=coordinator, invite_missing=True)
+    _dispatch()
+    assert sorted(m.to[0] for m in mail.outbox) == ["amara@uni.edu", "wei@uni.edu"]  # the invitations, not yet more
+
+    UserFactory(email="wei@uni.edu")  # Wei signs up during the week
+    enrol_invited.apply()
+    week_later = timezone.now() + timedelta(days=7, minutes=1)
+    _dispatch(now=week_later)
+    _dispatch(now=week_later + timedelta(days=1))  # nothing goes twice
+    reminders = [m for m in mail.outbox if m.subject.startswith("Reminder:")]
+    assert [m.to for m in reminders] == [["amara@uni.edu"]]
+    assert reminders[0].subject == "Reminder: you are invited to Surgery Mentoring as a trainee"
+    assert "/signup/?invited=" in reminders[0].body
+    assert Notification.objects.get(kind="program_invitation_reminder", to_address="wei@uni.edu").state == "cancelled"
+
+
+@pytest.mark.parametrize("how", ["program inactive", "enrolled from a list"])
+def test_no_reminder_goes_to_someone_who_signed_up_however_their_invitation_stands(program, coordinator, how):
+    roster = parse_roster("amara@uni.edu, trainee")
+    program_enrol(program=program, roster=roster, by=coordinator, invite_missing=True)
+    TraineeProfileFactory(user__email="amara@uni.edu")
+    if how == "program inactive":
+        program.is_active = False
+        program.save()
+    else:  # the coordinator's next list enrols them directly; the task never sees the invitation again
+        program_enrol(program=program, roster=roster, by=coordinator)
+    enrol_invited.apply()
+    _dispatch(now=timezone.now() + timedelta(days=8))
+    assert not [m for m in mail.outbox if m.subject.startswith("Reminder:")]
+
+
+def test_an_expired_invitation_enrols_nobody_until_the_person_is_listed_again(login, program, coordinator):
+    program_enrol(program=program, roster=parse_roster("amara@uni.edu, trainee"), by=coordinator, invite_missing=True)
+    assert program.invitations.get().expires_at > timezone.now() + timedelta(days=89)
+    program.invitations.update(expires_at=timezone.now() - timedelta(minutes=1))
+    TraineeProfileFactory(user__email="amara@uni.edu")
+
+    assert enrol_invited.apply().get() == 0
+    html = login(coordinator).get(reverse("admin:matching_program_enrol", args=[program.pk])).content.decode()
+    assert "Nothing any more: it expired on" in html
+
+    again = program_enrol(
+        program=program, roster=parse_roster("amara@uni.edu, trainee"), by=coordinator, invite_missing=True
+    )
+    assert (again.trainees_added, again.invited) == (1, 0)  # ready now: enrolled directly, invitation fulfilled
+    assert _pending(program) == []
+
+
+def test_listing_someone_again_after_expiry_renews_the_invitation_and_sends_it_again_once(
+    program, coordinator, monkeypatch
+):
+    roster = parse_roster("amara@uni.edu, trainee")
+    today = timezone.localdate()
+    monkeypatch.setattr(timezone, "localdate", lambda *a: today - timedelta(days=91))  # listed 91 days ago
+    program_enrol(program=program, roster=roster, by=coordinator, invite_missing=True)
+    monkeypatch.undo()
+    assert program.invitations.get().is_expired()
+    _dispatch(now=timezone.now() + timedelta(days=8))  # the first term's invitation and reminder (long gone out)
+
+    program_enrol(program=program, roster=roster, by=coordinator, invite_missing=True)
+    program_enrol(program=program, roster=roster, by=coordinator, invite_missing=True)  # and again: nothing new
+
+    assert not program.invitations.get().is_expired()
+    _dispatch(now=timezone.now() + timedelta(days=16))
+    invitations = [m for m in mail.outbox if m.subject.startswith("You are invited")]
+    reminders = [m for m in mail.outbox if m.subject.startswith("Reminder:")]
+    assert (len(invitations), len(reminders)) == (2, 2)  # one invitation and one reminder per term
+    TraineeProfileFactory(user__email="amara@uni.edu")
+    assert enrol_invited.apply().get() == 1
