@@ -63,43 +63,14 @@ def notify(
     return notification
 
 
-def notify_address(
-    *,
-    address: str,
-    kind: str,
-    about: models.Model | None = None,
-    due_at: datetime | None = None,
-    occurrence: str = "",
-    context: dict[str, Any] | None = None,
-) -> Notification:
-    """Record an e-mail to someone who has no account yet (an invitation to sign up), in the caller's
-    transaction. E-mail only: there is no inbox to show it in. Idempotent like `notify`, per address."""
-    address = User.objects.normalize_email(address)
-    object_type, object_id = _reference(about)
-    key = _address_dedup_key(kind, address, object_type, object_id, occurrence)
-    notification, _ = Notification.objects.get_or_create(
-        dedup_key=key,
-        defaults={
-            "to_address": address,
-            "kind": kind,
-            "object_type": object_type,
-            "object_id": object_id,
-            "due_at": due_at or timezone.now(),
-            "context": context or {},
-            "email": True,
-            "in_app": False,
-        },
-    )
-    return notification
-
-
 #: One message of a batch: to an account or to a bare address, about an object, and its occurrence.
-Message = tuple[User | str, models.Model, str]
+Message = tuple[User | str, models.Model | None, str]
 
 
 def notify_many(*, kind: str, messages: Iterable[Message], due_at: datetime | None = None) -> None:
-    """`notify` / `notify_address` for many at once: one INSERT, and a message written before (same kind,
-    addressee, object and occurrence) is left as it is, whatever its state."""
+    """`notify` for many at once, each to an account or, for someone who has no account yet (an invitation to
+    sign up), to a bare address: e-mail only then, with no inbox to show it in. One INSERT; a message written
+    before (same kind, addressee, object and occurrence) is left as it is, whatever its state."""
     due = due_at or timezone.now()
     rows = []
     for to, about, occurrence in messages:

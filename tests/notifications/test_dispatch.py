@@ -228,10 +228,11 @@ def test_an_eagerly_run_task_keeps_the_callers_transaction_and_connection() -> N
 def test_a_message_to_an_address_without_an_account_goes_out_once_and_never_reaches_an_inbox(
     login: Any, coordinator: Any
 ) -> None:
-    from notifications.services import notify_address
+    from notifications.services import notify_many
 
-    row = notify_address(address="New.Person@Uni.edu", kind="match_approved_test")
-    assert notify_address(address="new.person@uni.edu", kind="match_approved_test") == row  # idempotent per address
+    notify_many(kind="match_approved_test", messages=[("New.Person@Uni.edu", None, "")])
+    notify_many(kind="match_approved_test", messages=[("new.person@uni.edu", None, "")])  # idempotent per address
+    row = Notification.objects.get()
     assert (row.to_address, row.recipient, row.email, row.in_app) == ("new.person@uni.edu", None, True, False)
     recorder = Recorder()
     dispatch.dispatch_due(enqueue=recorder)
