@@ -39,10 +39,13 @@ def invitations_waiting(program: Program) -> list[WaitingInvitation]:
     accounts = accounts_by_email(i.email for i in invitations)
     waiting = []
     for invitation in invitations:
-        problem = enrolment_problem(accounts.get(invitation.email), invitation.role)
+        account = accounts.get(invitation.email)
+        problem = enrolment_problem(account, invitation.role)
         if invitation.is_expired():
             expired_on = timezone.localdate(invitation.expires_at)
             reason = f"nothing any more: it expired on {expired_on:%d %b %Y}; list them again to renew it"
+        elif account is None:
+            reason = "an account: this address was e-mailed the invitation and its sign-up link (one reminder follows)"
         elif problem:
             reason = problem[0]
         elif not program.is_active:
