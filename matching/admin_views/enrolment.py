@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -16,7 +17,7 @@ from matching.coordination.roster import Role, RosterProblem, parse_roster
 from matching.models import Program
 from matching.selectors.enrolment import invitations_waiting
 from matching.services.enrolment import Enrolment, RosterInvalid, program_enrol
-from matching.services.invitations import invitation_withdraw
+from matching.services.invitations import invitation_resend, invitation_withdraw
 from mentorship.errors import ApplicationError
 
 MAX_FILE_BYTES = 1 << 20
@@ -121,14 +122,31 @@ def enrol_page(model_admin: admin.ModelAdmin[Program], request: HttpRequest, pro
 def withdraw_invitation(
     model_admin: admin.ModelAdmin[Program], request: HttpRequest, program_id: int, invitation_id: int
 ) -> HttpResponse:
+    return _on_invitation(request, program_id, invitation_id, invitation_withdraw, "The invitation of {} is withdrawn.")
+
+
+def resend_invitation(
+    model_admin: admin.ModelAdmin[Program], request: HttpRequest, program_id: int, invitation_id: int
+) -> HttpResponse:
+    return _on_invitation(request, program_id, invitation_id, invitation_resend, "The invitation went to {} again.")
+
+
+def _on_invitation(
+    request: HttpRequest,
+    program_id: int,
+    invitation_id: int,
+    service: Callable[..., None],
+    done: str,
+) -> HttpResponse:
+    """A button on one invitation (POST): the program's coordinators only (404 for anyone else), one service."""
     user = access.request_user(request)
     program = get_object_or_404(access.programs_for(user), pk=program_id)
     invitation = get_object_or_404(program.invitations, pk=invitation_id)
     if request.method == "POST":
         try:
-            invitation_withdraw(invitation=invitation, by=user)
+            service(invitation=invitation, by=user)
         except ApplicationError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"The invitation of {invitation.email} is withdrawn.")
+            messages.success(request, done.format(invitation.email))
     return HttpResponseRedirect(reverse("admin:matching_program_enrol", args=[program.pk]))

@@ -38,6 +38,11 @@ class ProgramPages:
                 wrap(self.withdraw_invitation_view),
                 name="matching_program_withdraw_invitation",
             ),
+            path(
+                "<int:program_id>/invitations/<int:invitation_id>/resend/",
+                wrap(self.resend_invitation_view),
+                name="matching_program_resend_invitation",
+            ),
             *super().get_urls(),  # type: ignore[misc]
         ]
 
@@ -52,6 +57,9 @@ class ProgramPages:
 
     def withdraw_invitation_view(self, request: HttpRequest, program_id: int, invitation_id: int) -> HttpResponse:
         return enrolment.withdraw_invitation(self._model_admin, request, program_id, invitation_id)
+
+    def resend_invitation_view(self, request: HttpRequest, program_id: int, invitation_id: int) -> HttpResponse:
+        return enrolment.resend_invitation(self._model_admin, request, program_id, invitation_id)
 
     @property
     def _model_admin(self) -> admin.ModelAdmin[Program]:

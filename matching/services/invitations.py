@@ -20,7 +20,7 @@ from django.utils import timezone
 from matching.models import INVITATION_REMINDER_DAYS, Program, ProgramInvitation
 from matching.services.decisions import ensure_coordinator
 from mentorship.errors import Conflict
-from notifications.selectors import pending_about
+from notifications.selectors import last_written, pending_about
 from notifications.services import notifications_cancel, notifications_cancel_many, notify_many
 from profiles.models import MentorProfile, TraineeProfile, User
 from profiles.selectors import accounts_by_email, profile_in_role
@@ -28,6 +28,10 @@ from profiles.selectors import accounts_by_email, profile_in_role
 
 class InvitationAlreadyUsed(Conflict):
     code = "invitation_already_used"
+
+
+class InvitationCannotBeSent(Conflict):
+    code = "invitation_cannot_be_sent"
 
 
 @transaction.atomic
@@ -95,6 +99,38 @@ def invitation_reminders_cancel() -> int:
         return 0
     signed_up = ProgramInvitation.objects.filter(pk__in=waiting, email__in=User.objects.values("email"))
     return notifications_cancel_many(kind=REMINDER, about=ProgramInvitation, ids=signed_up.values_list("pk", flat=True))
+
+
+RESEND_AFTER = timedelta(hours=1)
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: ProgramInvitation, by: User) -> None:
+    """Send a pending invitation's message again ("I never got it"): the sign-up invitation to an address with no
+    account, or "make your profile" to a confirmed account holder. Once an hour at most, under the invitation's
+    row lock so two coordinators clicking at once send one."""
+    ensure_coordinator(user=by, program=invitation.program)
+    invitation = ProgramInvitation.objects.select_for_update().select_related("program").get(pk=invitation.pk)
+    if invitation.enrolled_at is not None:
+        raise InvitationAlreadyUsed(f"{invitation.email} is enrolled already.")
+    if invitation.is_expired():
+        raise InvitationCannotBeSent(
+            f"The invitation of {invitation.email} has expired: list them again to renew it, which sends it again."
+        )
+    account = accounts_by_email([invitation.email]).get(invitation.email)
+    if account is not None and (not account.is_active or not account.email_confirmed):
+        raise InvitationCannotBeSent(
+            f"{account} has an account whose address is not confirmed (or is deactivated): nothing is sent to it "
+            "until the address is confirmed, which every page they open offers."
+        )
+    if account is not None and profile_in_role(account, invitation.role) is not None:
+        raise InvitationCannotBeSent(f"{account} is ready: they are enrolled within a few minutes.")
+    kind = "program_invitation_signup" if account is None else "program_invitation"
+    last = last_written(kind=kind, about=invitation)
+    if last is not None and last > timezone.now() - RESEND_AFTER:
+        raise InvitationCannotBeSent(f"A message went to {invitation.email} less than an hour ago.")
+    again = f"{invitation.expires_at.isoformat()}:again:{timezone.now().isoformat()}"
+    notify_many(kind=kind, messages=[(account or invitation.email, invitation, again)])
 
 
 @transaction.atomic

@@ -216,3 +216,81 @@ def test_listing_someone_again_after_expiry_renews_the_invitation_and_sends_it_a
     assert (len(invitations), len(reminders)) == (2, 2)  # one invitation and one reminder per term
     TraineeProfileFactory(user__email="amara@uni.edu")
     assert enrol_invited.apply().get() == 1
+
+
+# --- Sending an invitation again ------------------------------------------------------------------------------
+
+
+def _resend(client, program, invitation):
+    url = reverse("admin:matching_program_resend_invitation", args=[program.pk, invitation.pk])
+    return [str(m) for m in client.post(url, follow=True).context["messages"]]
+
+
+def test_a_coordinator_sends_an_invitation_again_at_most_once_an_hour(login, coordinator, program, monkeypatch):
+    program_enrol(program=program, roster=parse_roster("amara@uni.edu, trainee"), by=coordinator, invite_missing=True)
+    invitation = program.invitations.get()
+    client = login(coordinator)
+    assert (
+        'value="Send again"' in client.get(reverse("admin:matching_program_enrol", args=[program.pk])).content.decode()
+    )
+
+    assert _resend(client, program, invitation) == ["A message went to amara@uni.edu less than an hour ago."]
+    later = timezone.now() + timedelta(hours=1, minutes=1)
+    monkeypatch.setattr("matching.services.invitations.timezone.now", lambda: later)
+    assert _resend(client, program, invitation) == ["The invitation went to amara@uni.edu again."]
+    assert _resend(client, program, invitation) == ["A message went to amara@uni.edu less than an hour ago."]
+    monkeypatch.undo()
+    _dispatch(now=later)
+    invitations = [m for m in mail.outbox if m.subject.startswith("You are invited")]
+    assert [m.to for m in invitations] == [["amara@uni.edu"], ["amara@uni.edu"]]
+
+
+def test_a_confirmed_account_holder_is_sent_the_profile_message_again(login, coordinator, program, monkeypatch):
+    user = UserFactory(email="has.account@uni.edu")
+    program_enrol(
+        program=program, roster=parse_roster("has.account@uni.edu, mentor"), by=coordinator, invite_missing=True
+    )
+    later = timezone.now() + timedelta(hours=2)
+    monkeypatch.setattr("matching.services.invitations.timezone.now", lambda: later)
+    assert _resend(login(coordinator), program, program.invitations.get()) == [
+        "The invitation went to has.account@uni.edu again."
+    ]
+    assert Notification.objects.filter(kind="program_invitation", recipient=user).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("situation", "refusal"),
+    [
+        ("unconfirmed", "has an account whose address is not confirmed"),
+        ("ready", "is ready: they are enrolled within a few minutes"),
+        ("expired", "has expired: list them again to renew it"),
+        ("enrolled", "is enrolled already"),
+    ],
+)
+def test_sending_again_is_refused_with_the_reason_and_sends_nothing(login, coordinator, program, situation, refusal):
+    program_enrol(program=program, roster=parse_roster("amara@uni.edu, trainee"), by=coordinator, invite_missing=True)
+    invitation = program.invitations.get()
+    if situation == "unconfirmed":
+        UserFactory(email="amara@uni.edu", email_confirmed_at=None)
+    elif situation == "ready":
+        TraineeProfileFactory(user__email="amara@uni.edu")
+    elif situation == "expired":
+        program.invitations.update(expires_at=timezone.now() - timedelta(minutes=1))
+    else:
+        TraineeProfileFactory(user__email="amara@uni.edu")
+        enrol_invited.apply()
+    before = Notification.objects.count()
+    messages = _resend(login(coordinator), program, invitation)
+    assert len(messages) == 1
+    assert refusal in messages[0]
+    assert Notification.objects.count() == before
+
+
+def test_only_the_programs_coordinators_may_send_an_invitation_again(login, program, coordinator, trainee):
+    from tests.factories import CoordinatorFactory
+
+    program_enrol(program=program, roster=parse_roster("amara@uni.edu, trainee"), by=coordinator, invite_missing=True)
+    url = reverse("admin:matching_program_resend_invitation", args=[program.pk, program.invitations.get().pk])
+    assert login(CoordinatorFactory()).post(url).status_code == 404
+    assert login(trainee.user).post(url).status_code == 302  # to the admin's log-in page
+    assert Notification.objects.filter(kind="program_invitation_signup").count() == 1
