@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import models
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 
 from notifications.models import Notification, NotificationQuerySet
 from profiles.models import User
@@ -22,7 +23,15 @@ def pending_about(*, kind: str, about: type[models.Model]) -> list[int]:
     return [pk for pk in rows.values_list("object_id", flat=True) if pk is not None]
 
 
-def last_written(*, kind: str, about: models.Model) -> datetime | None:
-    """When the latest message of `kind` about this object was written (None: never)."""
+@dataclass(frozen=True)
+class OutboxState:
+    queued: bool  # a message is still waiting to go out, or going out now
+    last_sent: datetime | None  # when the latest one went out (None: none has)
+
+
+def outbox_state(*, kind: str, about: models.Model) -> OutboxState:
+    """Where the messages of `kind` about this object stand, failed and cancelled ones aside (one query)."""
     rows = Notification.objects.filter(kind=kind, object_type=about._meta.model_name, object_id=about.pk)
-    return rows.aggregate(last=Max("created_at"))["last"]
+    waiting = Q(state__in=[Notification.State.PENDING, Notification.State.SENDING])
+    found = rows.aggregate(queued=Count("pk", filter=waiting), last_sent=Max("sent_at"))
+    return OutboxState(queued=found["queued"] > 0, last_sent=found["last_sent"])

@@ -76,12 +76,16 @@ def notify_many(*, kind: str, messages: Iterable[Message], due_at: datetime | No
     for to, about, occurrence in messages:
         object_type, object_id = _reference(about)
         if isinstance(to, User):
+            if to.pk is None:
+                raise ValueError("A message to an account needs a saved account.")
             key = dedup_key_for(
                 kind=kind, recipient=to, object_type=object_type, object_id=object_id, occurrence=occurrence
             )
             addressee: dict[str, Any] = {"recipient": to, "in_app": True}
         else:
             address = User.objects.normalize_email(to)
+            if not address:  # SQLite's INSERT OR IGNORE would drop such a row silently, PostgreSQL would raise
+                raise ValueError("A message to an address needs an address.")
             key = _address_dedup_key(kind, address, object_type, object_id, occurrence)
             addressee = {"to_address": address, "in_app": False}
         rows.append(

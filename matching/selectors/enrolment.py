@@ -45,7 +45,7 @@ def invitations_waiting(program: Program) -> list[WaitingInvitation]:
             expired_on = timezone.localdate(invitation.expires_at)
             reason = f"nothing any more: it expired on {expired_on:%d %b %Y}; list them again to renew it"
         elif account is None:
-            reason = "an account: this address was e-mailed the invitation and its sign-up link (one reminder follows)"
+            reason = "an account (this address is e-mailed the invitation with a sign-up link)"
         elif problem:
             reason = problem[0]
         elif not program.is_active:

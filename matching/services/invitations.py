@@ -18,9 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from matching.models import INVITATION_REMINDER_DAYS, Program, ProgramInvitation
+from matching.selectors.enrolment import enrolment_problem
 from matching.services.decisions import ensure_coordinator
 from mentorship.errors import Conflict
-from notifications.selectors import last_written, pending_about
+from notifications.selectors import outbox_state, pending_about
 from notifications.services import notifications_cancel, notifications_cancel_many, notify_many
 from profiles.models import MentorProfile, TraineeProfile, User
 from profiles.selectors import accounts_by_email, profile_in_role
@@ -107,30 +108,40 @@ RESEND_AFTER = timedelta(hours=1)
 @transaction.atomic
 def invitation_resend(*, invitation: ProgramInvitation, by: User) -> None:
     """Send a pending invitation's message again ("I never got it"): the sign-up invitation to an address with no
-    account, or "make your profile" to a confirmed account holder. Once an hour at most, under the invitation's
-    row lock so two coordinators clicking at once send one."""
+    account, or "make your profile" to a confirmed account holder who has not been told yet or was told over an
+    hour ago. Refused while one is still queued, and when it would reach nobody who can act on it. Under the
+    invitation's row lock (never the program's), so two coordinators clicking at once send one."""
     ensure_coordinator(user=by, program=invitation.program)
-    invitation = ProgramInvitation.objects.select_for_update().select_related("program").get(pk=invitation.pk)
+    email = invitation.email
+    locked = ProgramInvitation.objects.select_for_update(of=("self",)).select_related("program")
+    current = locked.filter(pk=invitation.pk).first()
+    if current is None:
+        raise InvitationCannotBeSent(f"The invitation of {email} was withdrawn meanwhile.")
+    invitation = current
     if invitation.enrolled_at is not None:
-        raise InvitationAlreadyUsed(f"{invitation.email} is enrolled already.")
+        raise InvitationAlreadyUsed(f"{email} is enrolled already.")
     if invitation.is_expired():
-        raise InvitationCannotBeSent(
-            f"The invitation of {invitation.email} has expired: list them again to renew it, which sends it again."
-        )
-    account = accounts_by_email([invitation.email]).get(invitation.email)
-    if account is not None and (not account.is_active or not account.email_confirmed):
-        raise InvitationCannotBeSent(
-            f"{account} has an account whose address is not confirmed (or is deactivated): nothing is sent to it "
-            "until the address is confirmed, which every page they open offers."
-        )
-    if account is not None and profile_in_role(account, invitation.role) is not None:
-        raise InvitationCannotBeSent(f"{account} is ready: they are enrolled within a few minutes.")
+        raise InvitationCannotBeSent(f"The invitation of {email} has expired: list them again to renew and send it.")
+    if not invitation.program.is_active:
+        raise InvitationCannotBeSent(f"{invitation.program} is not active: its invitations wait until it is again.")
+    account = accounts_by_email([email]).get(email)
+    if account is not None:
+        problem = enrolment_problem(account, invitation.role)
+        if problem is None:
+            raise InvitationCannotBeSent(f"{account} is ready: they are enrolled within a few minutes.")
+        if not account.is_active or not account.email_confirmed:
+            raise InvitationCannotBeSent(f"Nothing is sent: {problem[0]}")
     kind = "program_invitation_signup" if account is None else "program_invitation"
-    last = last_written(kind=kind, about=invitation)
-    if last is not None and last > timezone.now() - RESEND_AFTER:
-        raise InvitationCannotBeSent(f"A message went to {invitation.email} less than an hour ago.")
+    state = outbox_state(kind=kind, about=invitation)
+    if state.queued:
+        raise InvitationCannotBeSent(f"A message to {email} is still waiting to go out: it leaves within minutes.")
+    if state.last_sent is None and account is not None:
+        invitations_tell([(invitation, account)])  # confirmed since listed, not told yet: the term's message
+        return
+    if state.last_sent is not None and state.last_sent > timezone.now() - RESEND_AFTER:
+        raise InvitationCannotBeSent(f"A message went to {email} less than an hour ago.")
     again = f"{invitation.expires_at.isoformat()}:again:{timezone.now().isoformat()}"
-    notify_many(kind=kind, messages=[(account or invitation.email, invitation, again)])
+    notify_many(kind=kind, messages=[(account or email, invitation, again)])
 
 
 @transaction.atomic

@@ -130,7 +130,7 @@ def test_a_coordinator_enrols_a_cohort_from_a_spreadsheet_and_the_round_matches_
     )
     expect(page.get_by_role("heading", name="Invited, not enrolled yet (1)")).to_be_visible()
     expect(page.get_by_role("row", name="nobody@example.org")).to_contain_text(
-        "An account: this address was e-mailed the invitation"
+        "An account (this address is e-mailed the invitation"
     )
     page.screenshot(path=str(artifacts_dir / "admin-enrol-invited.png"), full_page=True)
 

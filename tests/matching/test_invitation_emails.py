@@ -25,7 +25,7 @@ from notifications.dispatch import dispatch_due, send_claimed
 from notifications.models import Notification
 from profiles.email_confirmation import SIGNUP_LINK_VALID_DAYS, signup_path
 from profiles.models import User
-from tests.factories import ProgramFactory, TraineeProfileFactory, UserFactory
+from tests.factories import CoordinatorFactory, ProgramFactory, TraineeProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-enough-passphrase-2026"
@@ -226,7 +226,7 @@ def _resend(client, program, invitation):
     return [str(m) for m in client.post(url, follow=True).context["messages"]]
 
 
-def test_a_coordinator_sends_an_invitation_again_at_most_once_an_hour(login, coordinator, program, monkeypatch):
+def test_a_coordinator_sends_an_invitation_again_once_the_last_went_out_over_an_hour_ago(login, coordinator, program):
     program_enrol(program=program, roster=parse_roster("amara@uni.edu, trainee"), by=coordinator, invite_missing=True)
     invitation = program.invitations.get()
     client = login(coordinator)
@@ -234,24 +234,46 @@ def test_a_coordinator_sends_an_invitation_again_at_most_once_an_hour(login, coo
         'value="Send again"' in client.get(reverse("admin:matching_program_enrol", args=[program.pk])).content.decode()
     )
 
+    queued = "A message to amara@uni.edu is still waiting to go out: it leaves within minutes."
+    assert _resend(client, program, invitation) == [queued]  # the worker has not sent the first one yet
+    _dispatch()
     assert _resend(client, program, invitation) == ["A message went to amara@uni.edu less than an hour ago."]
-    later = timezone.now() + timedelta(hours=1, minutes=1)
-    monkeypatch.setattr("matching.services.invitations.timezone.now", lambda: later)
+    Notification.objects.filter(kind="program_invitation_signup").update(sent_at=timezone.now() - timedelta(hours=2))
     assert _resend(client, program, invitation) == ["The invitation went to amara@uni.edu again."]
-    assert _resend(client, program, invitation) == ["A message went to amara@uni.edu less than an hour ago."]
-    monkeypatch.undo()
-    _dispatch(now=later)
+    assert _resend(client, program, invitation) == [queued]  # a double click sends one
+    _dispatch()
     invitations = [m for m in mail.outbox if m.subject.startswith("You are invited")]
     assert [m.to for m in invitations] == [["amara@uni.edu"], ["amara@uni.edu"]]
 
 
-def test_a_confirmed_account_holder_is_sent_the_profile_message_again(login, coordinator, program, monkeypatch):
+def test_a_failed_e_mail_does_not_hold_back_sending_again(login, coordinator, program):
+    program_enrol(program=program, roster=parse_roster("amara@uni.edu, trainee"), by=coordinator, invite_missing=True)
+    Notification.objects.filter(kind="program_invitation_signup").update(state="failed")  # the mail server refused
+    assert _resend(login(coordinator), program, program.invitations.get()) == [
+        "The invitation went to amara@uni.edu again."
+    ]
+
+
+def test_someone_who_confirmed_since_being_listed_is_told_once_even_if_the_task_runs_after_a_click(
+    login, coordinator, program
+):
+    program_enrol(program=program, roster=parse_roster("amara@uni.edu, trainee"), by=coordinator, invite_missing=True)
+    _dispatch()
+    user = UserFactory(email="amara@uni.edu")  # signed up from the invitation: confirmed, no profile yet
+    assert _resend(login(coordinator), program, program.invitations.get()) == [
+        "The invitation went to amara@uni.edu again."
+    ]
+    enrol_invited.apply()  # the task would tell them now: it is the same message
+    assert Notification.objects.filter(kind="program_invitation", recipient=user).count() == 1
+
+
+def test_a_confirmed_account_holder_is_sent_the_profile_message_again_an_hour_later(login, coordinator, program):
     user = UserFactory(email="has.account@uni.edu")
     program_enrol(
         program=program, roster=parse_roster("has.account@uni.edu, mentor"), by=coordinator, invite_missing=True
     )
-    later = timezone.now() + timedelta(hours=2)
-    monkeypatch.setattr("matching.services.invitations.timezone.now", lambda: later)
+    _dispatch()
+    Notification.objects.filter(kind="program_invitation").update(sent_at=timezone.now() - timedelta(hours=2))
     assert _resend(login(coordinator), program, program.invitations.get()) == [
         "The invitation went to has.account@uni.edu again."
     ]
@@ -261,24 +283,34 @@ def test_a_confirmed_account_holder_is_sent_the_profile_message_again(login, coo
 @pytest.mark.parametrize(
     ("situation", "refusal"),
     [
-        ("unconfirmed", "has an account whose address is not confirmed"),
-        ("ready", "is ready: they are enrolled within a few minutes"),
-        ("expired", "has expired: list them again to renew it"),
-        ("enrolled", "is enrolled already"),
+        ("unconfirmed", "Nothing is sent: Ada Amara has not confirmed this e-mail address yet"),
+        ("deactivated", "Nothing is sent: Ada Amara's account is deactivated."),
+        ("ready", "Ada Amara is ready: they are enrolled within a few minutes."),
+        ("expired", "has expired: list them again to renew and send it."),
+        ("inactive", "Surgery Mentoring is not active: its invitations wait until it is again."),
+        ("enrolled", "amara@uni.edu is enrolled already."),
     ],
 )
 def test_sending_again_is_refused_with_the_reason_and_sends_nothing(login, coordinator, program, situation, refusal):
     program_enrol(program=program, roster=parse_roster("amara@uni.edu, trainee"), by=coordinator, invite_missing=True)
     invitation = program.invitations.get()
-    if situation == "unconfirmed":
-        UserFactory(email="amara@uni.edu", email_confirmed_at=None)
-    elif situation == "ready":
-        TraineeProfileFactory(user__email="amara@uni.edu")
+    if situation in ("unconfirmed", "deactivated"):
+        confirmed = None if situation == "unconfirmed" else timezone.now()
+        UserFactory(
+            email="amara@uni.edu",
+            full_name="Ada Amara",
+            email_confirmed_at=confirmed,
+            is_active=situation != "deactivated",
+        )
+    elif situation in ("ready", "enrolled"):
+        TraineeProfileFactory(user__email="amara@uni.edu", user__full_name="Ada Amara")
+        if situation == "enrolled":
+            enrol_invited.apply()
     elif situation == "expired":
         program.invitations.update(expires_at=timezone.now() - timedelta(minutes=1))
     else:
-        TraineeProfileFactory(user__email="amara@uni.edu")
-        enrol_invited.apply()
+        program.is_active = False
+        program.save()
     before = Notification.objects.count()
     messages = _resend(login(coordinator), program, invitation)
     assert len(messages) == 1
@@ -286,11 +318,10 @@ def test_sending_again_is_refused_with_the_reason_and_sends_nothing(login, coord
     assert Notification.objects.count() == before
 
 
-def test_only_the_programs_coordinators_may_send_an_invitation_again(login, program, coordinator, trainee):
-    from tests.factories import CoordinatorFactory
-
+def test_only_the_programs_coordinators_may_send_an_invitation_again(login, program, coordinator, trainee, mentor):
     program_enrol(program=program, roster=parse_roster("amara@uni.edu, trainee"), by=coordinator, invite_missing=True)
     url = reverse("admin:matching_program_resend_invitation", args=[program.pk, program.invitations.get().pk])
     assert login(CoordinatorFactory()).post(url).status_code == 404
     assert login(trainee.user).post(url).status_code == 302  # to the admin's log-in page
+    assert login(mentor.user).post(url).status_code == 302
     assert Notification.objects.filter(kind="program_invitation_signup").count() == 1

@@ -273,7 +273,7 @@ def test_the_page_says_what_each_invitation_still_waits_for(login, coordinator, 
     TraineeProfileFactory(user__email="ready@uni.edu")  # signed up after the list: the task has not run yet
 
     html = login(coordinator).get(reverse("admin:matching_program_enrol", args=[program.pk])).content.decode()
-    assert "An account: this address was e-mailed the invitation and its sign-up link" in html
+    assert "An account (this address is e-mailed the invitation with a sign-up link)" in html
     assert "Nora Noprofile has no mentor profile yet" in html
     assert "Una Unconfirmed has not confirmed this e-mail address yet" in html
     assert "Nothing: enrolled within a few minutes, or at the next round" in html

@@ -258,3 +258,14 @@ def test_the_database_refuses_a_message_with_no_or_an_impossible_addressee(field
         Notification.objects.create(kind="x", dedup_key="x", recipient=None, **{"in_app": False, **fields})
     with pytest.raises(IntegrityError), transaction.atomic():  # an account and an address at once
         NotificationFactory(to_address="x@uni.edu")
+
+
+def test_a_batch_with_no_address_or_an_unsaved_account_is_refused_on_every_database() -> None:
+    from notifications.services import notify_many
+    from profiles.models import User
+
+    with pytest.raises(ValueError, match="needs an address"):
+        notify_many(kind="match_approved_test", messages=[("  ", None, "")])
+    with pytest.raises(ValueError, match="needs a saved account"):
+        notify_many(kind="match_approved_test", messages=[(User(email="x@uni.edu"), None, "")])
+    assert not Notification.objects.exists()
