@@ -153,3 +153,35 @@ def test_the_invitation_task_and_rounds_enrolling_at_once_enrol_each_invited_per
     assert sum(counts) == 20  # each invitation counted by exactly one of them
     assert set(program.trainees.all()) == set(people)
     assert program.invitations.filter(enrolled_at__isnull=True).count() == 0
+
+
+def test_coordinators_sending_an_invitation_again_at_once_send_it_once():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from matching.coordination.roster import parse_roster
+    from matching.services.enrolment import program_enrol
+    from matching.services.invitations import invitation_resend
+    from notifications.models import Notification
+
+    coordinators = [CoordinatorFactory() for _ in range(2)]
+    program = ProgramFactory(coordinators=coordinators, open_to_all=False)
+    program_enrol(
+        program=program, roster=parse_roster("amara@uni.edu, trainee"), by=coordinators[0], invite_missing=True
+    )
+    invitation = program.invitations.get()
+    # The first invitation went out two hours ago, so one more may go now.
+    Notification.objects.filter(kind="program_invitation_signup").update(
+        state="sent", sent_at=timezone.now() - timedelta(hours=2)
+    )
+
+    results = _race([lambda c=c: invitation_resend(invitation=invitation, by=c) for c in coordinators * 4], threads=8)
+
+    assert results.count("ok") == 1
+    assert all(
+        r.startswith("invitation_cannot_be_sent: A message to amara@uni.edu is still waiting")
+        for r in results
+        if r != "ok"
+    )
+    assert Notification.objects.filter(kind="program_invitation_signup").count() == 2
