@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mentorship.errors import ApplicationError, Conflict, NotAllowed
+from profiles.email_confirmation import email_confirm
 from profiles.models import Goal, MentorProfile, TraineeProfile, User
 
 ProfileT = TypeVar("ProfileT", MentorProfile, TraineeProfile)
@@ -55,22 +56,24 @@ def user_sign_up(
         _count_sign_up(network)
     user = User.objects.create_user(email=email, password=password, full_name=full_name.strip())
     if invited == email:
-        user.email_confirmed_at = timezone.now()
-        user.save(update_fields=["email_confirmed_at"])
+        email_confirm(user=user, address=email)
     return user
+
+
+def _network_of(client: str) -> str:
+    """An IPv4 address is its own network; an IPv6 client can pick any address of its /64, so the /64 is."""
+    try:
+        address = ipaddress.ip_address(client)
+    except ValueError:
+        return client  # not an address ("unknown"): all such requests share one count
+    return str(ipaddress.ip_network(f"{address}/64", strict=False)) if address.version == 6 else client
 
 
 def _count_sign_up(network: str) -> None:
     limit = settings.SIGN_UPS_PER_NETWORK_PER_HOUR
     if not limit:
         return
-    try:  # an IPv6 client can pick any address of its /64: the /64 is the network
-        address = ipaddress.ip_address(network)
-        if address.version == 6:
-            network = str(ipaddress.ip_network(f"{address}/64", strict=False))
-    except ValueError:
-        pass  # not an address ("unknown"): all such requests share one count
-    key = f"sign-ups:{network}"
+    key = f"sign-ups:{_network_of(network)}"
     cache.add(key, 0, timeout=3600)
     if cache.incr(key) > limit:
         raise TooManySignUps("Too many accounts were created from your network in the last hour. Try later.")

@@ -20,7 +20,7 @@ from matching.selectors_coordination import match_list_for, round_list_for
 from matching.services.decisions import match_approve, match_decline, match_end
 from matching.services.rounds import round_start
 from mentorship.api_schema import ErrorSerializer
-from profiles.models import User
+from profiles.api.auth import api_user
 
 TAGS = ["coordination"]
 
@@ -119,12 +119,6 @@ class MatchFilter(django_filters.FilterSet):
         fields = ("status", "program")
 
 
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)  # IsAuthenticated ran first
-    return user
-
-
 def _refusal(description: str) -> OpenApiResponse:
     return OpenApiResponse(ErrorSerializer, description=description)
 
@@ -145,7 +139,7 @@ class MatchListView(generics.ListAPIView[Match]):
     def get_queryset(self) -> QuerySet[Match]:
         if getattr(self, "swagger_fake_view", False):
             return Match.objects.none()
-        return match_list_for(user=_user(self.request))
+        return match_list_for(user=api_user(self.request))
 
     @extend_schema(
         summary="My matches: as trainee, as mentor, and every match of the programs I coordinate",
@@ -157,7 +151,7 @@ class MatchListView(generics.ListAPIView[Match]):
 
 class _DecisionView(APIView):
     def match(self, request: Request, match_id: int) -> Match:
-        return get_object_or_404(match_list_for(user=_user(request)), pk=match_id)
+        return get_object_or_404(match_list_for(user=api_user(request)), pk=match_id)
 
 
 @extend_schema(tags=TAGS)
@@ -174,7 +168,7 @@ class MatchApproveView(_DecisionView):
         },
     )
     def post(self, request: Request, match_id: int) -> Response:
-        match = match_approve(match=self.match(request, match_id), by=_user(request))
+        match = match_approve(match=self.match(request, match_id), by=api_user(request))
         return Response(MatchSerializer(match).data)
 
 
@@ -193,7 +187,7 @@ class MatchDeclineView(_DecisionView):
         match = self.match(request, match_id)
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        match = match_decline(match=match, by=_user(request), reason=body.validated_data["reason"])
+        match = match_decline(match=match, by=api_user(request), reason=body.validated_data["reason"])
         return Response(MatchSerializer(match).data)
 
 
@@ -212,7 +206,7 @@ class MatchEndView(_DecisionView):
         match = self.match(request, match_id)
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        match = match_end(match=match, by=_user(request), reason=body.validated_data["reason"])
+        match = match_end(match=match, by=api_user(request), reason=body.validated_data["reason"])
         return Response(MatchSerializer(match).data)
 
 
@@ -232,7 +226,7 @@ class RoundStartView(APIView):
         program = get_object_or_404(Program, pk=program_id)
         body = RoundStartSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        matching_round = round_start(program=program, algorithm=body.validated_data["algorithm"], by=_user(request))
+        matching_round = round_start(program=program, algorithm=body.validated_data["algorithm"], by=api_user(request))
         return Response(RoundSerializer(matching_round).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -244,7 +238,7 @@ class RoundDetailView(generics.RetrieveAPIView[MatchingRound]):
     def get_queryset(self) -> QuerySet[MatchingRound]:
         if getattr(self, "swagger_fake_view", False):
             return MatchingRound.objects.none()
-        return round_list_for(user=_user(self.request))
+        return round_list_for(user=api_user(self.request))
 
     @extend_schema(
         summary="A round's progress (stage, percent) and, when done, its quality report",

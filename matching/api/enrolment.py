@@ -14,7 +14,7 @@ from matching.coordination.roster import MAX_ROWS, roster_from_lists
 from matching.models import Program
 from matching.services.enrolment import program_enrol
 from mentorship.api_schema import ErrorSerializer
-from profiles.models import User
+from profiles.api.auth import api_user
 
 
 def _emails(role: str) -> serializers.ListField:
@@ -71,13 +71,11 @@ class ProgramEnrolView(APIView):
         program = get_object_or_404(Program, pk=program_id)
         body = EnrolmentRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        user = request.user
-        assert isinstance(user, User)  # IsAuthenticated ran first
         data = body.validated_data
         enrolment = program_enrol(
             program=program,
             roster=roster_from_lists(trainees=data["trainees"], mentors=data["mentors"]),
-            by=user,
+            by=api_user(request),
             invite_missing=data["invite_missing"],
         )
         return Response(EnrolmentSerializer(enrolment).data)

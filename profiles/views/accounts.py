@@ -56,7 +56,7 @@ def email_confirm_link(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the confirmation e-mail: a page with a button, which confirms (POST). Mail scanners open every
     link in an e-mail, so opening the link alone must not confirm an address for whoever signed up with it."""
     if request.method != "POST":
-        return render(request, "registration/confirm_email.html", {"token": token})
+        return render(request, "registration/confirm_email.html")  # its form posts back to this very link
     try:
         user = email_confirm_by_token(token=token)
     except ApplicationError as error:
