@@ -27,15 +27,34 @@ def enrolment_problem(user: User | None, role: str) -> tuple[str, bool] | None:
     return None
 
 
+def resend_refusal(invitation: ProgramInvitation, account: User | None) -> str | None:
+    """Why sending a pending invitation's message again would reach nobody who can act on it; None when it can
+    be sent (how recently the last one left is the service's to check)."""
+    email = invitation.email
+    if invitation.is_expired():
+        return f"The invitation of {email} has expired: list them again to renew and send it."
+    if not invitation.program.is_active:
+        return f"{invitation.program} is not active: its invitations wait until it is again."
+    if account is None:
+        return None
+    problem = enrolment_problem(account, invitation.role)
+    if problem is None:
+        return f"{account} is ready: they are enrolled within a few minutes."
+    if not account.is_active or not account.email_confirmed:
+        return f"Nothing is sent: {problem[0]}"
+    return None
+
+
 @dataclass(frozen=True)
 class WaitingInvitation:
     invitation: ProgramInvitation
     waiting_for: str  # what still keeps them out, or that the next run of the task enrols them
+    can_send_again: bool  # whether "Send again" could reach someone who can act on it
 
 
 def invitations_waiting(program: Program) -> list[WaitingInvitation]:
     """The program's invitations not fulfilled yet, each with what it waits for (two queries)."""
-    invitations = list(program.invitations.filter(enrolled_at__isnull=True).select_related("invited_by"))
+    invitations = list(program.invitations.filter(enrolled_at__isnull=True).select_related("invited_by", "program"))
     accounts = accounts_by_email(i.email for i in invitations)
     waiting = []
     for invitation in invitations:
@@ -52,5 +71,5 @@ def invitations_waiting(program: Program) -> list[WaitingInvitation]:
             reason = "the program to be active again (invitations to an inactive program wait)"
         else:
             reason = "nothing: enrolled within a few minutes, or at the next round"
-        waiting.append(WaitingInvitation(invitation, reason))
+        waiting.append(WaitingInvitation(invitation, reason, resend_refusal(invitation, account) is None))
     return waiting

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from matching.models import INVITATION_REMINDER_DAYS, Program, ProgramInvitation
-from matching.selectors.enrolment import enrolment_problem
+from matching.selectors.enrolment import resend_refusal
 from matching.services.decisions import ensure_coordinator
 from mentorship.errors import Conflict
 from notifications.selectors import outbox_state, pending_about
@@ -120,17 +120,10 @@ def invitation_resend(*, invitation: ProgramInvitation, by: User) -> None:
     invitation = current
     if invitation.enrolled_at is not None:
         raise InvitationAlreadyUsed(f"{email} is enrolled already.")
-    if invitation.is_expired():
-        raise InvitationCannotBeSent(f"The invitation of {email} has expired: list them again to renew and send it.")
-    if not invitation.program.is_active:
-        raise InvitationCannotBeSent(f"{invitation.program} is not active: its invitations wait until it is again.")
     account = accounts_by_email([email]).get(email)
-    if account is not None:
-        problem = enrolment_problem(account, invitation.role)
-        if problem is None:
-            raise InvitationCannotBeSent(f"{account} is ready: they are enrolled within a few minutes.")
-        if not account.is_active or not account.email_confirmed:
-            raise InvitationCannotBeSent(f"Nothing is sent: {problem[0]}")
+    refusal = resend_refusal(invitation, account)
+    if refusal is not None:
+        raise InvitationCannotBeSent(refusal)
     kind = "program_invitation_signup" if account is None else "program_invitation"
     state = outbox_state(kind=kind, about=invitation)
     if state.queued:

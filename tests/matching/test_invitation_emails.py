@@ -312,10 +312,14 @@ def test_sending_again_is_refused_with_the_reason_and_sends_nothing(login, coord
         program.is_active = False
         program.save()
     before = Notification.objects.count()
-    messages = _resend(login(coordinator), program, invitation)
+    client = login(coordinator)
+    messages = _resend(client, program, invitation)
     assert len(messages) == 1
     assert refusal in messages[0]
     assert Notification.objects.count() == before
+    page = client.get(reverse("admin:matching_program_enrol", args=[program.pk])).content.decode()
+    assert 'value="Send again"' not in page  # the button is offered only where it would be sent
+    assert ('value="Withdraw"' in page) == (situation != "enrolled")
 
 
 def test_only_the_programs_coordinators_may_send_an_invitation_again(login, program, coordinator, trainee, mentor):
