@@ -1,4 +1,12 @@
+from typing import Any
+
 from django.apps import AppConfig
+
+
+def _cancel_meetings_of_ended_match(sender: Any, *, match: Any, by: Any, **kwargs: Any) -> None:
+    from meetings.services.scheduling import meetings_cancel_for_ended_match
+
+    meetings_cancel_for_ended_match(match=match, by=by)
 
 
 class MeetingsConfig(AppConfig):
@@ -7,10 +15,13 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         # notifications cannot import meetings; meetings tells it how to attach a meeting's .ics to its e-mails.
+        from matching.signals import match_ended
         from meetings.ics import attachment_for_notification
         from meetings.models import Meeting
         from notifications.rendering import register_attachment, register_object_queryset
 
+        # matching cannot import meetings: an ended match's upcoming meetings are cancelled from here.
+        match_ended.connect(_cancel_meetings_of_ended_match, dispatch_uid="meetings.cancel_for_ended_match")
         register_attachment("meeting", attachment_for_notification)
         register_object_queryset(
             "meeting",

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 
 from matching.models import Match, Program
 from matching.services.transitions import match_transition
+from matching.signals import match_ended
 from mentorship.errors import ApplicationError, Conflict, NotAllowed
 from notifications.services import notify
 from profiles.models import MentorProfile, User
@@ -144,7 +145,8 @@ def match_decline(*, match: Match, by: User, reason: str) -> Match:
 
 @transaction.atomic
 def match_end(*, match: Match, by: User, reason: str) -> Match:
-    """End an approved match (the mentorship is over or not working); it frees the mentor's place."""
+    """End an approved match (the mentorship is over or not working); it frees the mentor's place, and its
+    meetings still to come are cancelled (`match_ended`)."""
     ensure_coordinator(user=by, program=match.program)
     reason = _clean_reason(reason, "end")
     match = _lock_match(match)
@@ -153,6 +155,7 @@ def match_end(*, match: Match, by: User, reason: str) -> Match:
     match.ended_at = timezone.now()
     match.end_reason = reason
     match_transition(match=match, to=Match.Status.ENDED, by=by, reason=reason, fields=("ended_at", "end_reason"))
+    match_ended.send(sender=Match, match=match, by=by)  # meetings cancels the upcoming ones, in this transaction
     notify(recipient=match.trainee.user, kind="match_ended", about=match)
     notify(recipient=match.mentor.user, kind="match_ended", about=match)
     return match

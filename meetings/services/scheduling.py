@@ -228,3 +228,27 @@ def meeting_cancel(*, meeting: Meeting, by: User, reason: str = "") -> Meeting:
         recipient=_other(meeting.match, by), kind="meeting_cancelled", about=meeting, occurrence=occurrence_of(meeting)
     )
     return meeting
+
+
+MATCH_ENDED_REASON = "The mentorship has ended."
+
+
+def meetings_cancel_for_ended_match(*, match: Match, by: User | None) -> int:
+    """Cancel an ended match's meetings still to come, with their reminders and prompts, and send both people the
+    cancellation for their calendars; how many. Meetings already started keep their feedback and session-log
+    prompts: a session can still be logged and rated after the end. In the caller's (the end's) transaction."""
+    upcoming = list(
+        Meeting.objects.select_for_update(of=("self",))
+        .filter(match=match, status__in=(Meeting.Status.PROPOSED, Meeting.Status.ACCEPTED), start__gt=timezone.now())
+        .select_related("match__program", "match__mentor__user", "match__trainee__user")
+    )
+    for meeting in upcoming:
+        meeting.status = Meeting.Status.CANCELLED
+        meeting.sequence += 1
+        meeting.cancelled_by = by
+        meeting.cancel_reason = MATCH_ENDED_REASON
+        meeting.save(update_fields=["status", "sequence", "cancelled_by", "cancel_reason", "updated_at"])
+        notifications_cancel(about=meeting)
+        for person in participants(meeting.match):
+            notify(recipient=person, kind="meeting_cancelled", about=meeting, occurrence=occurrence_of(meeting))
+    return len(upcoming)

@@ -206,7 +206,9 @@ def test_a_kind_without_templates_falls_back_to_the_generic_message() -> None:
 )
 def test_each_meeting_email_renders_in_the_recipients_zone_with_the_ics(kind: str, mentor: Any, trainee: Any) -> None:
     match = approved_match(mentor=mentor, trainee=trainee)
-    meeting = MeetingFactory(match=match, start=timezone.now() + timedelta(days=2), cancel_reason="Sick")
+    meeting = MeetingFactory(
+        match=match, start=timezone.now() + timedelta(days=2), cancel_reason="Sick", cancelled_by=mentor.user
+    )
     # The session-log prompt goes to the mentor (New York); every other kind is tried on the trainee (Chicago).
     recipient, zone, other = (
         (mentor.user, "America/New_York", "Tara Trainee")

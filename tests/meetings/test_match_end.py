@@ -1,0 +1,115 @@
+"""A coordinator ends a match: its meetings still to come are cancelled with their reminders, both people get
+the cancellation for their calendars, and meetings already held keep their feedback and session-log prompts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from matching.models import Match
+from matching.services import decisions
+from meetings import services
+from meetings.models import Meeting
+from meetings.services.reminders import meeting_followups_write
+from notifications.dispatch import dispatch_due, send_claimed
+from notifications.models import Notification
+from tests.factories import MeetingFactory, ProgramFactory, approved_match
+
+pytestmark = pytest.mark.django_db
+
+
+def _dispatch(now: Any = None) -> int:
+    return dispatch_due(enqueue=lambda pk, claim: send_claimed(notification_id=pk, claim=claim), now=now)
+
+
+@pytest.fixture
+def arranged(mentor: Any, trainee: Any, coordinator: Any) -> dict[str, Any]:
+    """An approved match with an accepted meeting in 3 days, a proposal for 5 days and a meeting held 2 h ago."""
+    match = approved_match(mentor=mentor, trainee=trainee, program=ProgramFactory(coordinators=[coordinator]))
+    soon = (timezone.now() + timedelta(days=3)).replace(hour=15, minute=0, second=0, microsecond=0)
+    accepted = services.meeting_propose(
+        match=match, by=mentor.user, start=soon, duration_minutes=45, format="video", video_link="https://m.example/1"
+    )
+    services.meeting_accept(meeting=accepted, by=trainee.user)
+    proposed = services.meeting_propose(
+        match=match,
+        by=trainee.user,
+        start=soon + timedelta(days=2),
+        duration_minutes=30,
+        format="phone",
+        phone="+1 555 0100",
+    )
+    _dispatch()  # the proposal and acceptance e-mails
+    mail.outbox.clear()
+    held = MeetingFactory(match=match, start=timezone.now() - timedelta(hours=2), status=Meeting.Status.ACCEPTED)
+    meeting_followups_write(meeting=held)  # its feedback and session-log prompts, due now
+    return {"match": match, "accepted": accepted, "proposed": proposed, "held": held}
+
+
+def _end_in_the_admin(client: Any, match: Match) -> None:
+    client.post(
+        reverse("admin:matching_match_changelist"),
+        {"action": "end_selected", ACTION_CHECKBOX_NAME: [match.pk], "apply": "1", "reason": "Moved away"},
+    )
+
+
+def test_ending_a_match_cancels_its_upcoming_meetings_and_sends_both_the_calendar_cancellation(
+    login: Any, coordinator: Any, mentor: Any, trainee: Any, arranged: dict[str, Any]
+) -> None:
+    _end_in_the_admin(login(coordinator), arranged["match"])
+
+    for name in ("accepted", "proposed"):
+        meeting = Meeting.objects.get(pk=arranged[name].pk)
+        assert (meeting.status, meeting.cancel_reason) == (Meeting.Status.CANCELLED, "The mentorship has ended.")
+        assert meeting.sequence == arranged[name].sequence + 1  # calendars replace the event
+    assert Meeting.objects.get(pk=arranged["held"].pk).status == Meeting.Status.ACCEPTED
+    _dispatch()
+    cancellations = [m for m in mail.outbox if m.subject.startswith("Meeting cancelled")]
+    assert sorted(m.to[0] for m in cancellations) == sorted([mentor.user.email, trainee.user.email] * 2)
+    for message in cancellations:
+        assert "is cancelled. Reason: The mentorship has ended." in message.body
+        assert "cancelled the meeting" not in message.body  # neither of them did
+        assert "METHOD:CANCEL" in message.attachments[0][1]
+    held_prompts = [m.subject for m in mail.outbox if m.subject.startswith(("Log your session", "How was"))]
+    assert len(held_prompts) == 3  # the meeting already held is still to be logged (mentor) and rated (both)
+
+    mail.outbox.clear()
+    _dispatch(now=arranged["accepted"].start)  # the day of the cancelled meeting: no reminder, no prompt
+    assert mail.outbox == []
+    live = Notification.objects.filter(
+        object_type="meeting", object_id__in=[arranged["accepted"].pk, arranged["proposed"].pk]
+    ).exclude(state__in=[Notification.State.CANCELLED, Notification.State.SENT])
+    assert not live.exists()
+
+
+def test_a_meeting_cancelled_by_a_participant_still_says_who_cancelled_it(
+    mentor: Any, trainee: Any, arranged: dict[str, Any]
+) -> None:
+    services.meeting_cancel(meeting=arranged["accepted"], by=trainee.user, reason="On call")
+    _dispatch()
+    [message] = [m for m in mail.outbox if m.subject.startswith("Meeting cancelled")]
+    assert message.to == [mentor.user.email]
+    assert "Tara Trainee cancelled the meeting" in message.body
+    assert "Reason: On call" in message.body
+
+
+def test_an_end_that_fails_midway_cancels_no_meeting(
+    monkeypatch: Any, coordinator: Any, arranged: dict[str, Any]
+) -> None:
+    def mail_server_gone(**kwargs: Any) -> None:
+        raise RuntimeError("the outbox write failed")
+
+    monkeypatch.setattr(decisions, "notify", mail_server_gone)  # fails after the meetings were cancelled
+    with pytest.raises(RuntimeError):
+        decisions.match_end(match=arranged["match"], by=coordinator, reason="Moved away")
+    assert Match.objects.get(pk=arranged["match"].pk).status == Match.Status.APPROVED
+    accepted = Meeting.objects.get(pk=arranged["accepted"].pk)
+    assert (accepted.status, accepted.sequence) == (Meeting.Status.ACCEPTED, arranged["accepted"].sequence)
+    reminders = Notification.objects.filter(kind="meeting_reminder", object_id=accepted.pk)
+    assert reminders.filter(state=Notification.State.PENDING).exists()
