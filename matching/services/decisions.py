@@ -122,7 +122,8 @@ def match_approve(*, match: Match, by: User) -> Match:
 
 @transaction.atomic
 def match_decline(*, match: Match, by: User, reason: str) -> Match:
-    """Decline a requested or proposed match. A trainee who asked is told; a round's proposal was never shown."""
+    """Decline a requested or proposed match, and tell the trainee: they see a round's proposal on their home
+    page as well as their own request (a proposal a new round replaces is withdrawn silently instead)."""
     ensure_coordinator(user=by, program=match.program)
     reason = _clean_reason(reason, "decline")
     match = _lock_match(match)
@@ -138,8 +139,7 @@ def match_decline(*, match: Match, by: User, reason: str) -> Match:
         reason=reason,
         fields=("decided_by", "decided_at", "decision_reason"),
     )
-    if match.origin == Match.Origin.REQUEST:
-        notify(recipient=match.trainee.user, kind="match_declined", about=match)
+    notify(recipient=match.trainee.user, kind="match_declined", about=match)  # a round's proposal was shown too
     return match
 
 

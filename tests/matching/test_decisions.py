@@ -157,17 +157,27 @@ def test_declining_needs_a_reason_and_saves_nothing_without_one(proposal, coordi
     assert proposal.status == Match.Status.PROPOSED
 
 
-def test_declining_a_request_tells_the_trainee_but_a_round_proposal_stays_silent(program, coordinator):
+def test_declining_tells_the_trainee_of_a_request_and_of_a_round_proposal_they_saw(program, coordinator):
+    from notifications.rendering import render_email
+
     request = MatchFactory(program=program, origin=Match.Origin.REQUEST, status=Match.Status.REQUESTED)
-    round_proposal = MatchFactory(program=program)
+    round_proposal = MatchFactory(program=program)  # shown on the trainee's home page as proposed by a round
 
     match_decline(match=request, by=coordinator, reason="Mentor is on leave")
     match_decline(match=round_proposal, by=coordinator, reason="Different specialty")
 
     request.refresh_from_db()
     assert request.decision_reason == "Mentor is on leave"
-    assert list(Notification.objects.values_list("kind", "recipient")) == [("match_declined", request.trainee.user.pk)]
+    assert list(Notification.objects.order_by("pk").values_list("kind", "recipient")) == [
+        ("match_declined", request.trainee.user.pk),
+        ("match_declined", round_proposal.trainee.user.pk),
+    ]
     assert MatchTransition.objects.get(match=request).reason == "Mentor is on leave"
+    told = render_email(Notification.objects.get(recipient=round_proposal.trainee.user))
+    assert told.subject == f"{round_proposal.mentor} will not be your mentor"
+    assert "A matching round proposed" in told.text
+    assert "Reason: Different specialty" in told.text
+    assert "request one yourself" in told.html
 
 
 def test_only_an_approved_match_can_be_ended(proposal, coordinator):
