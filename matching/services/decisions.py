@@ -14,8 +14,8 @@ from matching.models import Match, Program
 from matching.services.transitions import match_transition
 from matching.signals import match_ended
 from mentorship.errors import ApplicationError, Conflict, NotAllowed
-from notifications.services import notify
-from profiles.models import MentorProfile, User
+from notifications.services import notifications_cancel, notify
+from profiles.models import MentorProfile, TraineeProfile, User
 
 
 class NotProgramCoordinator(NotAllowed):
@@ -87,8 +87,12 @@ def _clean_reason(reason: str, action: str) -> str:
 
 @transaction.atomic
 def match_approve(*, match: Match, by: User) -> Match:
-    """Approve a requested or proposed match, keeping the mentor within capacity, and notify both people."""
+    """Approve a requested or proposed match, keeping the mentor within capacity, and notify both people. The
+    trainee's other requests and proposals in the program are closed: they can never be approved now."""
     ensure_coordinator(user=by, program=match.program)
+    # Approvals for one trainee queue on the trainee row (taken first, as a request does), so closing the other
+    # requests below never waits on a second approval that waits on us.
+    TraineeProfile.objects.select_for_update(of=("self",)).filter(pk=match.trainee_id).first()
     # The mentor row is the lock every approval for this mentor queues on: count and compare only while holding it.
     mentor = MentorProfile.objects.select_for_update(of=("self",)).select_related("user").get(pk=match.mentor_id)
     match = _lock_match(match)
@@ -115,9 +119,31 @@ def match_approve(*, match: Match, by: User) -> Match:
         # Two coordinators approving the same trainee with different mentors hold different mentor locks; the
         # one-approved-match-per-program constraint decides, and the loser gets the same clear refusal.
         raise TraineeAlreadyMatched(f"{match.trainee} already has an approved mentor in {match.program}.") from None
+    _close_the_others(match, by=by)
     notify(recipient=match.trainee.user, kind="match_approved", about=match)
     notify(recipient=mentor.user, kind="match_approved", about=match)
     return match
+
+
+def _close_the_others(approved: Match, *, by: User) -> None:
+    """Cancel the trainee's other undecided matches in the program (a request to another mentor, a round's
+    proposal), each with the reason in its history, and the reminders queued about them."""
+    others = (
+        Match.objects.select_for_update(of=("self",))
+        .filter(program_id=approved.program_id, trainee_id=approved.trainee_id, status__in=Match.UNDECIDED)
+        .exclude(pk=approved.pk)
+    )
+    reason = f"{approved.mentor} was approved as mentor in {approved.program}."
+    for other in others:
+        other.decided_by, other.decided_at, other.decision_reason = by, timezone.now(), reason
+        match_transition(
+            match=other,
+            to=Match.Status.CANCELLED,
+            by=by,
+            reason=reason,
+            fields=("decided_by", "decided_at", "decision_reason"),
+        )
+        notifications_cancel(about=other)
 
 
 @transaction.atomic

@@ -96,20 +96,24 @@ def round_run(*, matching_round: MatchingRound) -> MatchingRound:
 
 
 def _participants(program: Program) -> tuple[Cohort, NDArray[np.int64], NDArray[np.int64]]:
-    """The cohort cut to trainees without an approved match here, each mentor's free places, and the pairs
-    that already have a live match elsewhere (they cannot get a second one)."""
+    """The cohort cut to trainees without an approved match or a pending request here, each mentor's free places
+    less those pending requests hold, and the pairs that already have a live match elsewhere (they cannot get a
+    second one)."""
     # Whoever signed up since the last beat takes part in this round. Committed on its own: an enrolment stays
     # even if the round then fails (it is true either way), and no proposal has been written yet.
     invitations_fulfil(program=program, wait=True)
     cohort = cohort_features(program)
-    approved_here = set(
-        Match.objects.filter(program=program, status=Match.Status.APPROVED).values_list("trainee_id", flat=True)
-    )
-    keep = np.flatnonzero(~np.isin(cohort.trainees.ids, np.fromiter(approved_here, dtype=np.int64)))
-    trainees = cohort.trainees.take(keep)
-    # Places: capacity minus approved matches in any program, recounted here (not from a cache); closed mentors
+    # Left out: trainees with an approved mentor here, and those whose own request here awaits a decision (the
+    # round does not overrule their choice; if it is declined, the next round includes them).
+    decided_or_asked = Match.objects.filter(
+        program=program, status__in=(Match.Status.APPROVED, Match.Status.REQUESTED)
+    ).values_list("trainee_id", flat=True)
+    left_out = np.fromiter(set(decided_or_asked), dtype=np.int64)
+    trainees = cohort.trainees.take(np.flatnonzero(~np.isin(cohort.trainees.ids, left_out)))
+    # Places: capacity minus approved matches in any program, recounted here (not from a cache), minus the places
+    # that pending requests in any program hold, so each can still be approved after the round; closed mentors
     # (not accepting) offer none.
-    capacity = np.maximum(cohort.mentors.free_places.astype(np.int64), 0)
+    capacity = np.maximum(cohort.mentors.free_places.astype(np.int64) - _requests_held(cohort.mentors.ids), 0)
     capacity[~cohort.mentors.accepting] = 0
     live_pairs = _live_pairs(program)
     cut = Cohort(
@@ -122,6 +126,17 @@ def _participants(program: Program) -> tuple[Cohort, NDArray[np.int64], NDArray[
         weights=cohort.weights,
     )
     return cut, capacity, live_pairs
+
+
+def _requests_held(mentor_ids: NDArray[np.int64]) -> NDArray[np.int64]:
+    """How many pending requests (in any program) wait on each of these mentors."""
+    waiting = dict(
+        Match.objects.filter(status=Match.Status.REQUESTED)  # few at any time: no id list to send
+        .values("mentor_id")
+        .annotate(n=Count("pk"))
+        .values_list("mentor_id", "n")
+    )
+    return np.array([waiting.get(m, 0) for m in mentor_ids.tolist()], dtype=np.int64)
 
 
 def _live_pairs(program: Program) -> NDArray[np.int64]:

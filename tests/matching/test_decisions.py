@@ -224,3 +224,33 @@ def test_the_decision_emails_speak_to_each_person_in_their_role(program, coordin
     declined = render_email(Notification.objects.get(kind="match_declined"))
     assert declined.subject.startswith("Your request for")
     assert "Reason: On leave" in declined.text
+
+
+def test_approving_closes_the_trainees_other_requests_and_proposals_in_the_program(
+    program, coordinator, mentor, trainee, login
+):
+    from django.urls import reverse
+
+    from notifications.services import notify
+
+    asked = MatchFactory(program=program, mentor=mentor, trainee=trainee, origin="request", status="requested")
+    other_request = MatchFactory(program=program, trainee=trainee, origin="request", status="requested")
+    proposal = MatchFactory(program=program, trainee=trainee)  # a round's
+    elsewhere = MatchFactory(trainee=trainee, origin="request", status="requested")  # another program: untouched
+    notify(recipient=coordinator, kind="match_request_reminder", about=other_request, occurrence="reminder")
+
+    match_approve(match=asked, by=coordinator)
+
+    for closed in (other_request, proposal):
+        closed.refresh_from_db()
+        assert closed.status == Match.Status.CANCELLED
+        assert closed.decision_reason == "Dr Maya Patel was approved as mentor in Cardiology Mentoring."
+        assert MatchTransition.objects.filter(match=closed, to_status="cancelled", by=coordinator).exists()
+    elsewhere.refresh_from_db()
+    assert elsewhere.status == Match.Status.REQUESTED
+    reminder = Notification.objects.get(kind="match_request_reminder")
+    assert reminder.state == Notification.State.CANCELLED  # nobody is asked to decide a closed request
+    page = login(trainee.user).get(reverse("matching-requests")).content.decode()
+    assert "Reason: Dr Maya Patel was approved as mentor in Cardiology Mentoring." in page
+    with pytest.raises(AlreadyDecided):
+        match_approve(match=other_request, by=coordinator)

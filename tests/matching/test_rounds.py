@@ -260,3 +260,24 @@ def test_a_round_where_every_trainee_is_already_matched_proposes_nothing(program
 
     assert matching_round.status == MatchingRound.Status.DONE, matching_round.error
     assert Match.objects.filter(program=program).count() == 1
+
+
+def test_a_round_leaves_requesters_to_their_request_and_holds_the_places_requests_wait_for(program, coordinator):
+    from matching.services.decisions import match_approve
+
+    popular = MentorProfileFactory(capacity=2, user__full_name="Dr Popular")
+    spare = MentorProfileFactory(capacity=3, user__full_name="Dr Spare")
+    asker = TraineeProfileFactory(user__full_name="Asker Here")
+    others = TraineeProfileFactory.create_batch(3)
+    request = MatchFactory(program=program, mentor=popular, trainee=asker, origin="request", status="requested")
+    # A request in another program waits on Dr Popular's second place.
+    MatchFactory(mentor=popular, origin="request", status="requested")
+
+    matching_round = _run(program, coordinator)
+
+    assert matching_round.status == MatchingRound.Status.DONE, matching_round.error
+    proposals = Match.objects.filter(round=matching_round)
+    assert not proposals.filter(trainee=asker).exists()  # their own choice waits for the coordinator
+    assert not proposals.filter(mentor=popular).exists()  # both its places are held by requests
+    assert sorted(p.trainee_id for p in proposals.filter(mentor=spare)) == sorted(t.pk for t in others)
+    assert match_approve(match=request, by=coordinator).status == Match.Status.APPROVED  # still possible
