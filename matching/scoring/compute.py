@@ -89,11 +89,13 @@ class Context:
         order = np.argsort(rows, kind="stable")
         self.cf_rows, self.cf_cols = rows[order], cols[order]
 
-        # Each trainee's points are shared out of 100 over the components that apply to them: the shortlist
-        # counts only for trainees who made one, so not shortlisting never caps a trainee's scores.
+        # Points are shared out of 100 over the fit components. The shortlist is a bonus on top, for the mentors
+        # a trainee starred or ranked only, up to 100: starring someone never lowers anyone's score. A #1 choice
+        # adds the shortlist's share of all the weights (2 of 13.5 by default: 14.8 points), lower ranks less.
         base = sum(v for k, v in self.w.items() if k != "shortlist")
-        denominator = base + self.w["shortlist"] * has_shortlist
-        self.norm = np.divide(100.0, denominator, out=np.zeros(n), where=denominator > 0).astype(F32)
+        self.norm = np.full(n, 100.0 / base if base > 0 else 0.0, dtype=F32)
+        everything = base + self.w["shortlist"]
+        self.sl_points = F32(100.0 * self.w["shortlist"] / everything if everything > 0 else 0.0)
 
         # Specialty fit from one sparse product: exact matches count `spec_scale`, shared families count 1.
         s = trainees.interests.shape[1]
@@ -224,6 +226,10 @@ class Context:
                 np.copyto(total, -BIG, where=np.less(shared, 0.5, out=scratch[1]))
         return total
 
+    def with_shortlist(self, fit: NDArray[np.float32], values: NDArray[np.float32]) -> NDArray[np.float32]:
+        """Fit scores of shortlisted pairs with their shortlist bonus (value × `sl_points`), at most 100."""
+        return np.minimum(fit + values * self.sl_points, F32(100.0)).astype(F32)
+
     def _shortlist_block(self, r0: int, r1: int) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float32]]:
         s = self._sparse_in(self.sl_rows, r0, r1)
         return self.sl_rows[s] - r0, self.sl_cols[s], self.sl_values[s]
@@ -245,7 +251,9 @@ class Context:
         np.multiply(spec, (norm * F32(self.w["specialty"]))[:, None], out=spec)
         np.add(total, spec, out=total)
         rows, cols, values = self._shortlist_block(r0, r1)
-        total[rows, cols] += values * norm[rows] * F32(self.w["shortlist"])
+        fit = total[rows, cols]
+        allowed = fit > -BIG / 2  # an excluded pair stays excluded, starred or not
+        total[rows[allowed], cols[allowed]] = self.with_shortlist(fit[allowed], values[allowed])
         s = self._sparse_in(self.cf_rows, r0, r1)
         total[self.cf_rows[s] - r0, self.cf_cols[s]] = -np.inf
         if self.browsing and self.side.blocked.any():
@@ -275,8 +283,10 @@ class Context:
             norm = self.norm[r0:r1, None]
             total = np.zeros(excluded.shape, dtype=F32)
             for name in COMPONENTS:
-                if self.w[name] > 0:
+                if self.w[name] > 0 and name != "shortlist":
                     total += components[name] * (norm * F32(self.w[name]))
+            starred = components["shortlist"] > 0
+            total[starred] = self.with_shortlist(total[starred], components["shortlist"][starred])
             total[excluded > 0] = -np.inf
         else:
             total = self.total(r0, r1, tables)

@@ -206,14 +206,21 @@ def explain(
     rank = int(ctx.sl_ranks[0]) if len(ctx.sl_ranks) else None
     reasons = _reasons(t, m, weights, names or Names(), rank)
     norm = float(ctx.norm[0])
-    parts, lost = [], {}
+    parts, lost, fit = [], {}, 0.0
     for name in COMPONENTS:
         weight = ctx.w[name]
-        if weight <= 0 or (name == "shortlist" and not ctx.has_shortlist[0]):
+        if weight <= 0 or name == "shortlist":
             continue
         value = float(result.components[name][0, 0])
         parts.append(Part(name, round(value, 4), weight, round(norm * weight * value, 2), reasons[name]))
         lost[name] = norm * weight * (1.0 - value)
+        fit += norm * weight * value
+    if ctx.w["shortlist"] > 0 and ctx.has_shortlist[0]:  # a bonus: it raises a starred mentor, lowers nobody
+        value = float(result.components["shortlist"][0, 0])
+        bonus = float(ctx.with_shortlist(np.array([fit], dtype=np.float32), np.array([value], dtype=np.float32))[0])
+        parts.append(
+            Part("shortlist", round(value, 4), ctx.w["shortlist"], round(bonus - fit, 2), reasons["shortlist"])
+        )
     bits = int(result.excluded[0, 0])
     exclusions = [Exclusion(str(rule.name), _exclusion_reason(rule, t, m, weights)) for rule in RULES if bits & rule]
     lowered = [c for c, v in sorted(lost.items(), key=lambda kv: -kv[1]) if v >= 0.5][:3]

@@ -178,8 +178,10 @@ def _explain_one(
     conflicts: NDArray[np.int64] | None,
 ) -> Explanation:
     found = explain(trainee, 0, mentors, j, weights, shortlist=shortlist, conflicts=conflicts, names=names)
-    # Each counted component's share of the 100 is weight × 100 / (sum of the counted weights).
-    norm = 100.0 / (sum(part.weight for part in found.parts) or 1.0)
+    # Each fit component's share of the 100 is weight × 100 / (sum of the fit weights); the shortlist is a bonus
+    # on top worth at most weight × 100 / (sum of all the weights), the score staying within 100.
+    fit_weights = sum(part.weight for part in found.parts if part.component != "shortlist")
+    all_weights = sum(part.weight for part in found.parts)
     lowered = set(found.lowered_by)
     lines = tuple(
         Line(
@@ -188,7 +190,9 @@ def _explain_one(
             value=round(part.value, 3),
             weight=part.weight,
             points=round(part.points, 1),
-            max_points=round(part.weight * norm, 1),
+            max_points=round(
+                100.0 * part.weight / ((all_weights if part.component == "shortlist" else fit_weights) or 1.0), 1
+            ),
             reason=part.reason,
             lowered=part.component in lowered,
         )

@@ -100,13 +100,28 @@ def test_shortlist_rank_one_two_three_and_starred_score_less_and_less() -> None:
     np.testing.assert_allclose(values, [1.0, 0.85, 0.7, 0.5, 0.0])
 
 
-def test_the_shortlist_counts_only_for_trainees_who_made_one() -> None:
-    m = mentors({}, {})
-    without = score(trainee(id=1), m, Weights()).total[0]
-    np.testing.assert_allclose(without, [100.0, 100.0], atol=1e-3)  # a perfect fit can still reach 100
-    with_list = score(trainee(id=1), m, Weights(), shortlist=Shortlist.from_entries([(1, 101, 1)])).total[0]
-    assert with_list[1] == pytest.approx(100.0, abs=1e-3)
-    assert with_list[0] < 90
+def test_the_shortlist_raises_the_mentors_on_it_and_lowers_nobody() -> None:
+    # Four mentors of middling fit (a related specialty, half the focus areas); the trainee ranks or stars three.
+    m = mentors(*({"specialties": [3], "focus": [0]} for _ in range(4)))
+    t = trainee(id=1)
+    without = score(t, m, Weights()).total[0]
+    shortlist = Shortlist.from_entries([(1, 100, 1), (1, 101, 3), (1, 102, 0)])  # #1, #3, starred
+    with_list = score(t, m, Weights(), shortlist=shortlist, with_components=True)
+    fast = score(t, m, Weights(), shortlist=shortlist).total[0]
+    np.testing.assert_allclose(fast, with_list.total[0], rtol=1e-6)  # both paths agree
+    bonus = fast - without
+    assert bonus[3] == pytest.approx(0.0, abs=1e-4)  # not on the list: exactly as before
+    share = 100 * 2.0 / (sum(Weights().active().values()))  # the shortlist's share of all the weights
+    np.testing.assert_allclose(bonus[:3], [share, 0.7 * share, 0.5 * share], rtol=1e-4)
+    assert (fast[:3] > without[:3]).all()
+
+
+def test_the_shortlist_bonus_never_takes_a_score_past_100_nor_brings_back_an_excluded_mentor() -> None:
+    m = mentors({}, {"stage": 0})  # a perfect fit; a mentor not ahead of the trainee (excluded)
+    shortlist = Shortlist.from_entries([(1, 100, 1), (1, 101, 1)])
+    total = score(trainee(id=1), m, Weights(), shortlist=shortlist).total[0]
+    assert total[0] == pytest.approx(100.0, abs=1e-3)
+    assert np.isneginf(total[1])
 
 
 def test_a_mentor_who_assesses_the_trainee_is_excluded() -> None:

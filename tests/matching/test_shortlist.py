@@ -122,6 +122,36 @@ def test_a_shortlisted_mentor_scores_higher_in_the_directory(login: Any, trainee
     cards = client.get(reverse("mentors-directory")).context["directory"].cards
     assert [c.mentor.pk for c in cards] == [b.pk, a.pk]
     assert cards[0].shortlist_rank == 1
+    after = {c.mentor.pk: c.score for c in cards}
+    assert after[b.pk] > before[b.pk]
+    assert after[a.pk] == before[a.pk]  # starring someone lowers nobody else
+
+
+def test_starring_a_mentor_raises_their_score_and_says_so_on_their_page(login: Any, trainee: Any) -> None:
+    """The review's case: starring (no rank yet) showed "Starred by you — lowered the score" and a lower score."""
+    from tests.factories import ProgramFactory
+
+    ProgramFactory()
+    starred = MentorProfileFactory(user__full_name="Dr Starred")
+    other = MentorProfileFactory(user__full_name="Dr Other")
+    client = login(trainee.user)
+
+    def page(mentor: Any) -> Any:
+        return client.get(reverse("mentors-detail", args=[mentor.pk])).context
+
+    before, other_before = page(starred)["detail"].explanation, page(other)["detail"].explanation
+    client.post(reverse("matching-shortlist-add", args=[starred.pk]))
+    after_page = client.get(reverse("mentors-detail", args=[starred.pk]))
+    after, other_after = after_page.context["detail"].explanation, page(other)["detail"].explanation
+    assert after.score > before.score
+    assert other_after.score == other_before.score
+    lines = {line.name: line for line in after.lines}
+    assert lines["shortlist"].reason == "Starred by you"
+    assert lines["shortlist"].points == pytest.approx(0.5 * lines["shortlist"].max_points, abs=0.1)
+    assert not lines["shortlist"].lowered
+    assert not {line.name: line for line in other_after.lines}["shortlist"].lowered
+    assert sum(line.points for line in after.lines) == pytest.approx(after.score, abs=0.3)
+    assert "Starred by you" not in after.lowered_by()
 
 
 def test_a_starred_mentor_who_left_is_marked_and_no_longer_linked(login: Any, trainee: Any, mentor: Any) -> None:
