@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from matching.models import Match
 from meetings.models import MAX_DURATION_MINUTES, CheckIn, Feedback, Meeting, SessionLog
-from meetings.people import role_in
+from meetings.people import role_in, time_zone_for
 from profiles.models import User
 
 FEEDBACK_REVEAL_AFTER = timedelta(days=7)
@@ -112,6 +112,23 @@ def session_logs_for(*, user: User) -> QuerySet[SessionLog]:
         .select_related("match__mentor__user", "match__trainee__user", "meeting")
         .prefetch_related("topics", "goal_updates__goal")
     )
+
+
+def session_log_start(*, match: Match, user: User, meeting_id: str | None) -> tuple[Meeting | None, dict[str, Any]]:
+    """The meeting a new log is about (`?meeting=`: one of this match's, else Meeting.DoesNotExist, a non-number
+    included) and the form's first values: that meeting's date and length, or today.
+
+    Dates are the mentor's own: a meeting at 21:00 in New York is on that evening's date, not the next day's in UTC.
+    """
+    zone = time_zone_for(match, user)
+    if not meeting_id:
+        return None, {"date": timezone.localdate(timezone=zone), "duration_minutes": 45}
+    try:
+        pk = int(meeting_id)
+    except ValueError:
+        raise Meeting.DoesNotExist(f"No meeting {meeting_id!r}.") from None
+    meeting = match.meetings.get(pk=pk)
+    return meeting, {"date": timezone.localdate(meeting.start, zone), "duration_minutes": meeting.duration_minutes}
 
 
 def feedback_visible(*, meeting: Meeting, user: User, now: datetime | None = None) -> list[Feedback]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -93,6 +94,32 @@ def test_a_bad_session_log_is_refused_and_nothing_saved(
     if case == "someone else's goal":
         theirs.refresh_from_db()
         assert theirs.progress == 0
+
+
+def test_a_mentor_in_tokyo_logs_this_mornings_session_while_utc_is_still_on_the_day_before(
+    match: Any, mentor: Any, monkeypatch: Any
+) -> None:
+    # Tried without the fix (the check used the server's date, UTC): "cannot be logged before it happens".
+    mentor.time_zone = "Asia/Tokyo"
+    mentor.save()
+    tokyo_morning = datetime(2026, 6, 10, 8, 0, tzinfo=ZoneInfo("Asia/Tokyo"))  # 23:00 on 9 June in UTC
+    monkeypatch.setattr(timezone, "now", lambda: tokyo_morning.astimezone(UTC))
+    assert log(match, mentor.user, date=date(2026, 6, 10)).date == date(2026, 6, 10)
+    with pytest.raises(ApplicationError, match="before it happens"):
+        log(match, mentor.user, date=date(2026, 6, 11))  # tomorrow in Tokyo stays refused
+
+
+def test_a_mentor_in_new_york_cannot_log_tomorrow_although_it_is_already_tomorrow_in_utc(
+    match: Any, mentor: Any, monkeypatch: Any
+) -> None:
+    # Tried without the fix: 3 March was accepted at 21:00 on 2 March in New York (02:00 on 3 March in UTC).
+    evening = datetime(2026, 3, 2, 21, 0, tzinfo=ZoneInfo("America/New_York"))
+    monkeypatch.setattr(timezone, "now", lambda: evening.astimezone(UTC))
+    with pytest.raises(ApplicationError, match="before it happens"):
+        log(match, mentor.user, date=date(2026, 3, 3))
+    session = log(match, mentor.user, date=date(2026, 3, 2))
+    with pytest.raises(ApplicationError, match="before it happens"):  # editing follows the same rule
+        services.session_log_update(session_log=session, by=mentor.user, date=date(2026, 3, 3), duration_minutes=45)
 
 
 def test_a_session_that_reaches_100_percent_marks_the_goal_achieved(match: Any, mentor: Any) -> None:

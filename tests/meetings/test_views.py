@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -146,6 +147,34 @@ def test_the_mentor_logs_a_session_and_the_trainee_sees_only_the_shared_notes(
     trainee_page = login(trainee.user).get(reverse("meetings-match", args=[match.pk])).content.decode()
     assert "Residency applications" in trainee_page
     assert "Needs confidence" not in trainee_page
+
+
+def test_the_log_form_starts_on_the_mentors_own_date_of_the_meeting_and_of_today(
+    match: Any, login: Any, mentor: Any, monkeypatch: Any
+) -> None:
+    # Tried without the fix: the form offered 3 March (the UTC date) for a meeting at 21:00 on 2 March in New York.
+    evening = datetime(2026, 3, 2, 21, 0, tzinfo=ZoneInfo("America/New_York"))
+    held = MeetingFactory(match=match, start=evening, duration_minutes=50)
+    monkeypatch.setattr(timezone, "now", lambda: (evening + timedelta(hours=1)).astimezone(UTC))
+    client = login(mentor.user)
+    url = reverse("meetings-log-create", args=[match.pk])
+    assert client.get(f"{url}?meeting={held.pk}").context["form"].initial == {
+        "date": date(2026, 3, 2),
+        "duration_minutes": 50,
+    }
+    assert client.get(url).context["form"].initial["date"] == date(2026, 3, 2)  # 22:00 in New York, 03:00 UTC
+
+
+def test_a_log_form_naming_no_meeting_of_this_match_is_404(match: Any, login: Any, mentor: Any) -> None:
+    # Tried without the fix: ?meeting=abc raised ValueError in the view (500).
+    someone_elses = MeetingFactory(start=timezone.now() - timedelta(days=1))
+    client = login(mentor.user)
+    url = reverse("meetings-log-create", args=[match.pk])
+    for meeting in ("abc", "1.5", str(someone_elses.pk)):
+        assert client.get(f"{url}?meeting={meeting}").status_code == 404, meeting
+        body = {"date": str(timezone.localdate()), "duration_minutes": "30"}
+        assert client.post(f"{url}?meeting={meeting}", body).status_code == 404, meeting
+    assert SessionLog.objects.count() == 0
 
 
 def test_the_trainee_cannot_open_the_session_log_form_or_edit_a_log(match: Any, login: Any, trainee: Any) -> None:
