@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from matching.models import Match
 from meetings import selectors, services
-from meetings.errors import AlreadyAnswered, MeetingStateConflict, MentorOnly, NotInMatch
+from meetings.errors import AlreadyAnswered, MatchNotApproved, MeetingStateConflict, MentorOnly, NotInMatch
 from meetings.models import CheckIn, Feedback, Meeting, SessionLog
 from mentorship.errors import ApplicationError
 from notifications.models import Notification
@@ -222,3 +223,17 @@ def test_a_check_in_is_answered_once_per_period_and_only_when_open(mentor: Any, 
     with pytest.raises(MeetingStateConflict):
         services.checkin_submit(match=match, by=trainee.user, period=1, going_well=4)
     assert CheckIn.objects.count() == 1
+
+
+@pytest.mark.parametrize("status", [Match.Status.DECLINED, Match.Status.ENDED])
+def test_a_check_in_on_a_declined_or_ended_match_is_refused_and_flags_nothing(
+    status: str, mentor: Any, trainee: Any
+) -> None:
+    # Tried without the fix: the answer was saved and a 1/5 flagged the dead match at risk for the coordinator.
+    match = approved_match(mentor=mentor, trainee=trainee, decided_at=timezone.now() - timedelta(days=40))
+    Match.objects.filter(pk=match.pk).update(status=status)
+    with pytest.raises(MatchNotApproved, match="approved match only"):
+        services.checkin_submit(match=match, by=trainee.user, period=0, going_well=1)
+    match.refresh_from_db()
+    assert match.at_risk_since is None
+    assert CheckIn.objects.count() == 0

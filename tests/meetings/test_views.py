@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import Feedback, Meeting, SessionLog
-from tests.factories import MeetingFactory, SessionLogFactory
+from tests.factories import MeetingFactory, SessionLogFactory, approved_match
 
 pytestmark = pytest.mark.django_db
 
@@ -226,6 +226,22 @@ def test_both_answer_the_open_check_in_and_an_outsider_cannot(
     assert CheckIn.objects.count() == 2
     match.refresh_from_db()
     assert "not going well" in match.at_risk_reason
+
+
+def test_the_check_in_page_of_a_declined_match_shows_the_refusal(login: Any, mentor: Any, trainee: Any) -> None:
+    # Tried without the fix: the answer was saved (302) and a 1/5 flagged the declined match at risk.
+    from matching.models import Match
+    from meetings.models import CheckIn
+
+    match = approved_match(mentor=mentor, trainee=trainee, decided_at=timezone.now() - timedelta(days=40))
+    Match.objects.filter(pk=match.pk).update(status=Match.Status.DECLINED)
+    client = login(trainee.user)
+    refused = client.post(reverse("meetings-checkin", args=[match.pk, 0]), {"going_well": "1"})
+    assert refused.status_code == 400
+    assert "approved match only; this one is declined" in refused.content.decode()
+    assert CheckIn.objects.count() == 0
+    match.refresh_from_db()
+    assert match.at_risk_since is None
 
 
 def test_the_meetings_page_links_each_approved_match_to_its_page_and_a_new_proposal(
