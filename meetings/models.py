@@ -27,6 +27,12 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
     def involving(self, user: object) -> MeetingQuerySet:
         return self.filter(Q(match__mentor__user=user) | Q(match__trainee__user=user))
 
+    def agreed(self) -> MeetingQuerySet:
+        """Meetings both people agreed to, held or still ahead: what "the match has had or booked its (first)
+        meeting" means everywhere (the at-risk flag, the coordinator's health page, the home page's prompt). A
+        proposal the other person has not accepted is not a meeting yet, whatever its time."""
+        return self.filter(status=Meeting.Status.ACCEPTED)
+
 
 class Meeting(models.Model):
     class Status(models.TextChoices):

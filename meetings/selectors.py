@@ -62,7 +62,7 @@ class ToDo:
     to_answer: list[Meeting]  # upcoming meetings the other person proposed
     feedback_due: list[Meeting]  # accepted meetings that ended lately, without my feedback
     logs_due: list[Meeting]  # as the mentor: accepted meetings that ended lately, without a session log
-    first_meeting_due: list[Match]  # approved matches with no meeting yet, held or planned
+    first_meeting_due: list[Match]  # approved matches with no agreed meeting yet, held or booked
 
     def __bool__(self) -> bool:
         return bool(self.next_meeting or self.to_answer or self.feedback_due or self.logs_due or self.first_meeting_due)
@@ -85,15 +85,10 @@ def to_do_for(*, user: User, now: datetime | None = None) -> ToDo:
     )
     upcoming = [m for m in recent if m.is_upcoming(now) and m.match.status == Match.Status.APPROVED]
     ended = [m for m in recent if m.has_ended(now) and m.end >= now - FOLLOW_UP_WITHIN]
-    # A match has had or will have a meeting if one was accepted (held or coming) or one is proposed for a time
-    # still ahead; a proposal nobody answered before its time does not count.
-    met_or_planned = Meeting.objects.filter(match=OuterRef("pk")).filter(
-        Q(status=Meeting.Status.ACCEPTED) | Q(status=Meeting.Status.PROPOSED, start__gt=now)
-    )
     no_meeting = (
         matches_for(user=user)
         .filter(status=Match.Status.APPROVED)
-        .exclude(Exists(met_or_planned))
+        .exclude(Exists(Meeting.objects.agreed().filter(match=OuterRef("pk"))))
         .order_by("decided_at", "pk")
     )
     return ToDo(

@@ -19,7 +19,8 @@ from profiles.models import User
 def is_first_meeting(meeting: Meeting) -> bool:
     """The earliest accepted meeting of the match: the one after which both are asked “is this a good fit?”."""
     first = (
-        Meeting.objects.filter(match_id=meeting.match_id, status=Meeting.Status.ACCEPTED)
+        Meeting.objects.agreed()
+        .filter(match_id=meeting.match_id)
         .order_by("start", "pk")
         .values_list("pk", flat=True)
         .first()

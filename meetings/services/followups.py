@@ -80,7 +80,7 @@ def schedule_followups(*, now: datetime | None = None) -> FollowupReport:
         .select_related("program", "mentor__user", "trainee__user")
         .annotate(
             last_session_date=Max("session_logs__date"),
-            has_meeting=Exists(Meeting.objects.filter(match=OuterRef("pk"), status=Meeting.Status.ACCEPTED)),
+            has_meeting=Exists(Meeting.objects.agreed().filter(match=OuterRef("pk"))),
         )
         .order_by("pk")
     )
