@@ -39,13 +39,16 @@ def test_the_first_check_in_goes_to_both_after_30_days_then_every_60(mentor: Any
     assert {r.context["period"] for r in rows("checkin_survey")} == {0, 1}
 
 
-def test_running_twice_writes_nothing_new(mentor: Any, trainee: Any) -> None:
+def test_running_twice_writes_nothing_new_and_reports_nothing_new(mentor: Any, trainee: Any) -> None:
     approved_match(mentor=mentor, trainee=trainee, decided_at=timezone.now() - timedelta(days=65))
-    schedule_followups()
+    first = schedule_followups()
     before = Notification.objects.count()
-    schedule_followups()
+    second = schedule_followups()
     assert before > 0
     assert Notification.objects.count() == before
+    assert (first.checkins, first.nudges) == (2, 2)  # the current check-in and nudge, to both people
+    # Tried without the fix: every hourly run reported 2 check-ins and 2 nudges per match, written or not.
+    assert (second.checkins, second.nudges) == (0, 0)
 
 
 def test_no_session_for_the_threshold_nudges_both_and_a_second_nudge_flags_the_match(mentor: Any, trainee: Any) -> None:
