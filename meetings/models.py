@@ -97,10 +97,6 @@ class Meeting(models.Model):
         field = DETAIL_FIELD.get(self.format)
         return str(getattr(self, field)) if field else ""
 
-    def other_person_id(self, user_id: int) -> int:
-        mentor_user_id = self.match.mentor.user_id
-        return self.match.trainee.user_id if user_id == mentor_user_id else mentor_user_id
-
 
 class SessionLog(models.Model):
     """What the mentor records after a session. `notes_private` is never shown to anyone but its author."""
