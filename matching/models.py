@@ -123,9 +123,6 @@ class MatchQuerySet(models.QuerySet["Match"]):
     def open_requests(self) -> MatchQuerySet:
         return self.filter(status=Match.Status.REQUESTED)
 
-    def proposed(self) -> MatchQuerySet:
-        return self.filter(status=Match.Status.PROPOSED)
-
 
 class Match(models.Model):
     class Status(models.TextChoices):
@@ -192,9 +189,6 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trainee} ↔ {self.mentor} ({self.get_status_display()})"
-
-    def is_live(self) -> bool:
-        return self.status in self.LIVE
 
     def is_undecided(self) -> bool:
         return self.status in self.UNDECIDED

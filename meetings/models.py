@@ -27,6 +27,12 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
     def involving(self, user: object) -> MeetingQuerySet:
         return self.filter(Q(match__mentor__user=user) | Q(match__trainee__user=user))
 
+    def agreed(self) -> MeetingQuerySet:
+        """Meetings both people agreed to, held or still ahead: what "the match has had or booked its (first)
+        meeting" means everywhere (the at-risk flag, the coordinator's health page, the home page's prompt). A
+        proposal the other person has not accepted is not a meeting yet, whatever its time."""
+        return self.filter(status=Meeting.Status.ACCEPTED)
+
 
 class Meeting(models.Model):
     class Status(models.TextChoices):
@@ -90,10 +96,6 @@ class Meeting(models.Model):
     def where(self) -> str:
         field = DETAIL_FIELD.get(self.format)
         return str(getattr(self, field)) if field else ""
-
-    def other_person_id(self, user_id: int) -> int:
-        mentor_user_id = self.match.mentor.user_id
-        return self.match.trainee.user_id if user_id == mentor_user_id else mentor_user_id
 
 
 class SessionLog(models.Model):

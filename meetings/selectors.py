@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from matching.models import Match
 from meetings.models import MAX_DURATION_MINUTES, CheckIn, Feedback, Meeting, SessionLog
-from meetings.people import role_in
+from meetings.people import role_in, time_zone_for
 from profiles.models import User
 
 FEEDBACK_REVEAL_AFTER = timedelta(days=7)
@@ -62,7 +62,7 @@ class ToDo:
     to_answer: list[Meeting]  # upcoming meetings the other person proposed
     feedback_due: list[Meeting]  # accepted meetings that ended lately, without my feedback
     logs_due: list[Meeting]  # as the mentor: accepted meetings that ended lately, without a session log
-    first_meeting_due: list[Match]  # approved matches with no meeting yet, held or planned
+    first_meeting_due: list[Match]  # approved matches with no agreed meeting yet, held or booked
 
     def __bool__(self) -> bool:
         return bool(self.next_meeting or self.to_answer or self.feedback_due or self.logs_due or self.first_meeting_due)
@@ -85,15 +85,10 @@ def to_do_for(*, user: User, now: datetime | None = None) -> ToDo:
     )
     upcoming = [m for m in recent if m.is_upcoming(now) and m.match.status == Match.Status.APPROVED]
     ended = [m for m in recent if m.has_ended(now) and m.end >= now - FOLLOW_UP_WITHIN]
-    # A match has had or will have a meeting if one was accepted (held or coming) or one is proposed for a time
-    # still ahead; a proposal nobody answered before its time does not count.
-    met_or_planned = Meeting.objects.filter(match=OuterRef("pk")).filter(
-        Q(status=Meeting.Status.ACCEPTED) | Q(status=Meeting.Status.PROPOSED, start__gt=now)
-    )
     no_meeting = (
         matches_for(user=user)
         .filter(status=Match.Status.APPROVED)
-        .exclude(Exists(met_or_planned))
+        .exclude(Exists(Meeting.objects.agreed().filter(match=OuterRef("pk"))))
         .order_by("decided_at", "pk")
     )
     return ToDo(
@@ -112,6 +107,23 @@ def session_logs_for(*, user: User) -> QuerySet[SessionLog]:
         .select_related("match__mentor__user", "match__trainee__user", "meeting")
         .prefetch_related("topics", "goal_updates__goal")
     )
+
+
+def session_log_start(*, match: Match, user: User, meeting_id: str | None) -> tuple[Meeting | None, dict[str, Any]]:
+    """The meeting a new log is about (`?meeting=`: one of this match's, else Meeting.DoesNotExist, a non-number
+    included) and the form's first values: that meeting's date and length, or today.
+
+    Dates are the mentor's own: a meeting at 21:00 in New York is on that evening's date, not the next day's in UTC.
+    """
+    zone = time_zone_for(match, user)
+    if not meeting_id:
+        return None, {"date": timezone.localdate(timezone=zone), "duration_minutes": 45}
+    try:
+        pk = int(meeting_id)
+    except ValueError:
+        raise Meeting.DoesNotExist(f"No meeting {meeting_id!r}.") from None
+    meeting = match.meetings.get(pk=pk)
+    return meeting, {"date": timezone.localdate(meeting.start, zone), "duration_minutes": meeting.duration_minutes}
 
 
 def feedback_visible(*, meeting: Meeting, user: User, now: datetime | None = None) -> list[Feedback]:

@@ -128,7 +128,8 @@ def program_health(*, program: Program, now: Any = None) -> ProgramHealth:
     late = _approved(program).filter(decided_at__lt=late_cutoff)
     meeting = meetings_model("Meeting")
     if meeting is not None:
-        late = late.exclude(Exists(meeting.objects.filter(match=OuterRef("pk")).exclude(status="cancelled")))
+        # The meetings app defines what counts as a first meeting; it is looked up by name, never imported.
+        late = late.exclude(Exists(meeting.objects.agreed().filter(match=OuterRef("pk"))))
     health = ProgramHealth(
         program=program,
         by_status=statuses,

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 
-from matching.features import invalidate_mentor_features
 from matching.models import Match, Program
 from matching.selectors.context import pair_explanation
 from matching.services.decisions import TraineeAlreadyMatched
@@ -200,6 +199,5 @@ def mentor_set_accepting(*, mentor: MentorProfile, accepting: bool) -> MentorPro
     """A mentor opens or closes their list for new mentees (current mentees and open requests are kept)."""
     locked = MentorProfile.objects.select_for_update().get(pk=mentor.pk)
     locked.accepting_mentees = accepting
-    locked.save(update_fields=["accepting_mentees", "updated_at"])
-    transaction.on_commit(invalidate_mentor_features)
+    locked.save(update_fields=["accepting_mentees", "updated_at"])  # the save's receiver drops the cached arrays
     return locked

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from matching.models import Match
-from meetings.errors import AlreadyAnswered, MeetingStateConflict, NotInMatch
+from meetings.errors import AlreadyAnswered, MatchNotApproved, MeetingStateConflict, NotInMatch
 from meetings.models import CheckIn, Feedback, Meeting
 from meetings.people import role_in
 from meetings.services.reminders import FEEDBACK_PROMPT
@@ -19,7 +19,8 @@ from profiles.models import User
 def is_first_meeting(meeting: Meeting) -> bool:
     """The earliest accepted meeting of the match: the one after which both are asked “is this a good fit?”."""
     first = (
-        Meeting.objects.filter(match_id=meeting.match_id, status=Meeting.Status.ACCEPTED)
+        Meeting.objects.agreed()
+        .filter(match_id=meeting.match_id)
         .order_by("start", "pk")
         .values_list("pk", flat=True)
         .first()
@@ -86,6 +87,11 @@ def checkin_submit(*, match: Match, by: User, period: int, going_well: int, comm
     match = Match.objects.select_related("program", "mentor__user", "trainee__user").get(pk=match.pk)
     if role_in(match, by) is None:
         raise NotInMatch("Only the mentor and the trainee of this match answer its check-ins.")
+    # A declined or ended match is no one's to watch: an answer to it would only flag a dead match at risk.
+    if match.status != Match.Status.APPROVED:
+        raise MatchNotApproved(
+            f"Check-ins are answered for an approved match only; this one is {match.get_status_display().lower()}."
+        )
     current = checkin_current_period(match)
     if current is None or not 0 <= period <= current:
         raise MeetingStateConflict("This check-in is not open.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
@@ -15,7 +16,8 @@ from django.utils import timezone
 from matching.models import Match
 from meetings.models import Meeting
 from meetings.services.risk import match_flag_at_risk
-from notifications.services import notify
+from notifications.models import Notification
+from notifications.services import dedup_key_for, notify
 
 CHECKIN = "checkin_survey"
 NUDGE = "inactivity_nudge"
@@ -29,6 +31,18 @@ class FollowupReport:
     flagged: int = 0
 
 
+def _notify_both(match: Match, *, kind: str, due_at: datetime, occurrence: str, context: dict[str, Any]) -> int:
+    """Write the message to both people once; returns how many were new (0 on every later hourly run)."""
+    written = 0
+    for person in (match.mentor.user, match.trainee.user):
+        key = dedup_key_for(kind=kind, recipient=person, object_type="match", object_id=match.pk, occurrence=occurrence)
+        if Notification.objects.filter(dedup_key=key).exists():
+            continue
+        notify(recipient=person, kind=kind, about=match, due_at=due_at, occurrence=occurrence, context=context)
+        written += 1
+    return written
+
+
 def _checkin(match: Match, approved_at: datetime, now: datetime) -> int:
     program = match.program
     first_due = approved_at + timedelta(days=program.first_checkin_days)
@@ -36,16 +50,7 @@ def _checkin(match: Match, approved_at: datetime, now: datetime) -> int:
         return 0
     period = (now - first_due).days // program.checkin_every_days
     due_at = first_due + timedelta(days=period * program.checkin_every_days)
-    for person in (match.mentor.user, match.trainee.user):
-        notify(
-            recipient=person,
-            kind=CHECKIN,
-            about=match,
-            due_at=due_at,
-            occurrence=f"p{period}",
-            context={"period": period},
-        )
-    return 2
+    return _notify_both(match, kind=CHECKIN, due_at=due_at, occurrence=f"p{period}", context={"period": period})
 
 
 def _inactivity(match: Match, approved_at: datetime, last_session: datetime | None, now: datetime) -> tuple[int, bool]:
@@ -57,19 +62,17 @@ def _inactivity(match: Match, approved_at: datetime, last_session: datetime | No
     if periods < 1:
         return 0, False
     due_at = since + timedelta(days=periods * days)
-    for person in (match.mentor.user, match.trainee.user):
-        notify(
-            recipient=person,
-            kind=NUDGE,
-            about=match,
-            due_at=due_at,
-            occurrence=f"{since:%Y%m%d}-n{periods}",
-            context={"idle_days": periods * days, "nudge": periods},
-        )
+    nudges = _notify_both(
+        match,
+        kind=NUDGE,
+        due_at=due_at,
+        occurrence=f"{since:%Y%m%d}-n{periods}",
+        context={"idle_days": periods * days, "nudge": periods},
+    )
     flagged = periods >= 2 and match_flag_at_risk(
         match=match, reason=f"No session logged in {periods * days} days ({periods} nudges)."
     )
-    return 2, flagged
+    return nudges, flagged
 
 
 def schedule_followups(*, now: datetime | None = None) -> FollowupReport:
@@ -80,7 +83,7 @@ def schedule_followups(*, now: datetime | None = None) -> FollowupReport:
         .select_related("program", "mentor__user", "trainee__user")
         .annotate(
             last_session_date=Max("session_logs__date"),
-            has_meeting=Exists(Meeting.objects.filter(match=OuterRef("pk"), status=Meeting.Status.ACCEPTED)),
+            has_meeting=Exists(Meeting.objects.agreed().filter(match=OuterRef("pk"))),
         )
         .order_by("pk")
     )

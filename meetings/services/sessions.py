@@ -12,7 +12,7 @@ from django.utils import timezone
 from matching.models import Match
 from meetings.errors import MatchNotApproved, MeetingStateConflict, MentorOnly
 from meetings.models import MAX_DURATION_MINUTES, Meeting, SessionGoal, SessionLog
-from meetings.people import role_in
+from meetings.people import role_in, time_zone_for
 from meetings.services.reminders import SESSION_LOG_PROMPT
 from mentorship.errors import ApplicationError
 from notifications.services import notifications_cancel
@@ -32,10 +32,13 @@ def _require_mentor(match: Match, by: User) -> None:
         raise MentorOnly("Only the mentor of this match can log its sessions.")
 
 
-def _validate(*, match: Match, date_: date, duration_minutes: int, goal_updates: Sequence[GoalUpdate]) -> None:
+def _validate(
+    *, match: Match, by: User, date_: date, duration_minutes: int, goal_updates: Sequence[GoalUpdate]
+) -> None:
     if match.status not in (Match.Status.APPROVED, Match.Status.ENDED):
         raise MatchNotApproved("Sessions can only be logged for an approved match.")
-    if date_ > timezone.localdate():
+    # "Today" is the mentor's own: at 08:00 in Tokyo it is already the day that has not begun in UTC.
+    if date_ > timezone.localdate(timezone=time_zone_for(match, by)):
         raise ApplicationError("A session cannot be logged before it happens.", fields={"date": ["In the future."]})
     if not 5 <= duration_minutes <= MAX_DURATION_MINUTES:
         raise ApplicationError(
@@ -74,7 +77,7 @@ def session_log_create(
 ) -> SessionLog:
     match = Match.objects.select_for_update(of=("self",)).select_related("mentor", "trainee").get(pk=match.pk)
     _require_mentor(match, by)
-    _validate(match=match, date_=date, duration_minutes=duration_minutes, goal_updates=goal_updates)
+    _validate(match=match, by=by, date_=date, duration_minutes=duration_minutes, goal_updates=goal_updates)
     if meeting is not None:
         if meeting.match_id != match.pk or meeting.status != Meeting.Status.ACCEPTED:
             raise MeetingStateConflict("Link the log to an accepted meeting of this match.")
@@ -116,7 +119,7 @@ def session_log_update(
         .get(pk=session_log.pk)
     )
     _require_mentor(session.match, by)
-    _validate(match=session.match, date_=date, duration_minutes=duration_minutes, goal_updates=goal_updates)
+    _validate(match=session.match, by=by, date_=date, duration_minutes=duration_minutes, goal_updates=goal_updates)
     session.date, session.duration_minutes = date, duration_minutes
     session.notes_shared, session.notes_private, session.next_steps = notes_shared, notes_private, next_steps
     session.save()

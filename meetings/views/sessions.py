@@ -7,7 +7,6 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from meetings import selectors, services
 from meetings.forms import CheckInForm, FeedbackForm, SessionLogForm
@@ -58,12 +57,12 @@ def session_log_create(request: HttpRequest, match_id: int) -> HttpResponse:
     match = match_or_404(request, match_id)
     if role_in(match, request.user) != "mentor":
         raise Http404("Only the mentor logs sessions.")
-    meeting = None
-    if request.GET.get("meeting"):
-        meeting = match.meetings.filter(pk=request.GET["meeting"]).first()
-    initial = {"date": timezone.localdate(), "duration_minutes": 45}
-    if meeting is not None:
-        initial = {"date": meeting.start.date(), "duration_minutes": meeting.duration_minutes}
+    try:
+        meeting, initial = selectors.session_log_start(
+            match=match, user=user_of(request), meeting_id=request.GET.get("meeting")
+        )
+    except Meeting.DoesNotExist:
+        raise Http404("No such meeting in this match.") from None
     form = SessionLogForm(request.POST or None, goals=_goals(match.trainee_id), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -107,6 +107,19 @@ def test_cached_mentor_arrays_are_refreshed_when_a_mentor_changes() -> None:
     assert second.mentors.accepting[second.mentors.position_of([mentor.pk])[0]] == False  # noqa: E712
 
 
+def test_a_mentor_closing_their_list_refreshes_the_cached_arrays_through_the_save_receiver_alone() -> None:
+    # mentor_set_accepting no longer queues its own invalidation after commit: the post_save receiver does it
+    # (at once and after commit). Tried with the receiver disconnected: the cached arrays still said "accepting".
+    from matching.services.requests import mentor_set_accepting
+
+    mentor = MentorProfileFactory(accepting_mentees=True)
+    first = browsing_features()
+    mentor_set_accepting(mentor=mentor, accepting=False)
+    second = browsing_features()
+    assert second is not first
+    assert second.mentors.accepting[second.mentors.position_of([mentor.pk])[0]] == False  # noqa: E712
+
+
 def test_cached_arrays_are_refreshed_when_a_match_is_approved_or_a_language_added() -> None:
     mentor = MentorProfileFactory(capacity=1)
     before = browsing_features()

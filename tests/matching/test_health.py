@@ -34,16 +34,24 @@ def _approved(program, **kwargs):
     return MatchFactory(program=program, status=Match.Status.APPROVED, **kwargs)
 
 
-def test_an_approved_match_with_no_meeting_after_the_programs_days_is_listed(program):
-    late = _approved(program)
+def test_an_approved_match_with_no_accepted_meeting_after_the_programs_days_is_listed(program):
+    late = _approved(program, decided_at=timezone.now() - timedelta(days=31))
     _approved(program, decided_at=timezone.now() - timedelta(days=3))  # still within 21 days
     met = _approved(program)
+    unanswered = _approved(program)
     meeting = apps.get_model("meetings", "Meeting")
-    meeting.objects.create(match=met, proposed_by=met.mentor.user, start=timezone.now() - timedelta(days=20))
+    meeting.objects.create(
+        match=met, proposed_by=met.mentor.user, start=timezone.now() - timedelta(days=20), status="accepted"
+    )
+    # A proposal nobody accepted is not a meeting (the rule of the at-risk flag and the home page too); before,
+    # any meeting not cancelled took the match off this list.
+    meeting.objects.create(
+        match=unanswered, proposed_by=unanswered.mentor.user, start=timezone.now() - timedelta(days=20)
+    )
 
     health = program_health(program=program)
 
-    assert [m.pk for m in health.no_first_meeting] == [late.pk]
+    assert [m.pk for m in health.no_first_meeting] == [late.pk, unanswered.pk]
 
 
 def test_at_risk_matches_and_statuses_are_counted(program):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -137,6 +138,23 @@ def test_the_mentor_logs_a_session_and_the_trainee_reads_only_the_shared_part(
     assert "notes_private" not in seen
     one = login(trainee.user).get(f"/api/v1/session-logs/{created.json()['id']}/").json()
     assert "notes_private" not in one
+
+
+def test_a_mentor_in_tokyo_logs_this_mornings_session_through_the_api(
+    match: Any, login: Any, mentor: Any, monkeypatch: Any
+) -> None:
+    # Tried without the fix: 400 "cannot be logged before it happens", UTC being still on 9 June.
+    mentor.time_zone = "Asia/Tokyo"
+    mentor.save()
+    tokyo_morning = datetime(2026, 6, 10, 8, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+    monkeypatch.setattr(timezone, "now", lambda: tokyo_morning.astimezone(UTC))
+    client = login(mentor.user)
+    body = {"match": match.pk, "date": "2026-06-10", "duration_minutes": 30}
+    created = client.post("/api/v1/session-logs/", body, content_type="application/json")
+    assert created.status_code == 201, created.json()
+    tomorrow = client.post("/api/v1/session-logs/", {**body, "date": "2026-06-11"}, content_type="application/json")
+    assert tomorrow.status_code == 400
+    assert tomorrow.json()["error"]["fields"] == {"date": ["In the future."]}
 
 
 def test_the_trainee_and_an_outsider_cannot_log_or_edit_sessions(

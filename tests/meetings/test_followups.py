@@ -39,13 +39,16 @@ def test_the_first_check_in_goes_to_both_after_30_days_then_every_60(mentor: Any
     assert {r.context["period"] for r in rows("checkin_survey")} == {0, 1}
 
 
-def test_running_twice_writes_nothing_new(mentor: Any, trainee: Any) -> None:
+def test_running_twice_writes_nothing_new_and_reports_nothing_new(mentor: Any, trainee: Any) -> None:
     approved_match(mentor=mentor, trainee=trainee, decided_at=timezone.now() - timedelta(days=65))
-    schedule_followups()
+    first = schedule_followups()
     before = Notification.objects.count()
-    schedule_followups()
+    second = schedule_followups()
     assert before > 0
     assert Notification.objects.count() == before
+    assert (first.checkins, first.nudges) == (2, 2)  # the current check-in and nudge, to both people
+    # Tried without the fix: every hourly run reported 2 check-ins and 2 nudges per match, written or not.
+    assert (second.checkins, second.nudges) == (0, 0)
 
 
 def test_no_session_for_the_threshold_nudges_both_and_a_second_nudge_flags_the_match(mentor: Any, trainee: Any) -> None:
@@ -83,3 +86,33 @@ def test_matches_that_are_not_approved_are_left_alone(mentor: Any, trainee: Any)
 
     MatchFactory(mentor=mentor, trainee=trainee, status="ended", decided_at=timezone.now() - timedelta(days=100))
     assert schedule_followups().matches == 0
+
+
+@pytest.mark.parametrize(
+    ("meeting", "counts"),
+    [
+        (None, False),
+        ({"status": "proposed", "start": timedelta(days=3)}, False),  # the other person has not accepted yet
+        ({"status": "proposed", "start": -timedelta(days=10)}, False),  # nobody answered before its time
+        ({"status": "cancelled", "start": -timedelta(days=10)}, False),
+        ({"status": "accepted", "start": -timedelta(days=10)}, True),  # held
+        ({"status": "accepted", "start": timedelta(days=3)}, True),  # booked
+    ],
+)
+def test_the_at_risk_flag_the_health_page_and_the_home_page_agree_on_a_first_meeting(
+    meeting: dict[str, Any] | None, counts: bool, mentor: Any, trainee: Any
+) -> None:
+    # Before, each had its own rule: the flag counted accepted meetings, the health page any meeting not
+    # cancelled, the home page accepted ones or proposals for a time ahead (tried: the proposal rows disagreed).
+    from matching.coordination.health import program_health
+    from meetings.selectors import to_do_for
+
+    match = approved_match(mentor=mentor, trainee=trainee, decided_at=timezone.now() - timedelta(days=22))
+    if meeting is not None:
+        MeetingFactory(match=match, status=meeting["status"], start=timezone.now() + meeting["start"])
+    schedule_followups()
+    match.refresh_from_db()
+    flagged = "No meeting within" in match.at_risk_reason
+    listed = match in program_health(program=match.program).no_first_meeting
+    prompted = match in to_do_for(user=trainee.user).first_meeting_due
+    assert (flagged, listed, prompted) == (not counts,) * 3

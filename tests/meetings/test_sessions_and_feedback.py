@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 
+from matching.models import Match
 from meetings import selectors, services
-from meetings.errors import AlreadyAnswered, MeetingStateConflict, MentorOnly, NotInMatch
+from meetings.errors import AlreadyAnswered, MatchNotApproved, MeetingStateConflict, MentorOnly, NotInMatch
 from meetings.models import CheckIn, Feedback, Meeting, SessionLog
 from mentorship.errors import ApplicationError
 from notifications.models import Notification
@@ -93,6 +95,32 @@ def test_a_bad_session_log_is_refused_and_nothing_saved(
     if case == "someone else's goal":
         theirs.refresh_from_db()
         assert theirs.progress == 0
+
+
+def test_a_mentor_in_tokyo_logs_this_mornings_session_while_utc_is_still_on_the_day_before(
+    match: Any, mentor: Any, monkeypatch: Any
+) -> None:
+    # Tried without the fix (the check used the server's date, UTC): "cannot be logged before it happens".
+    mentor.time_zone = "Asia/Tokyo"
+    mentor.save()
+    tokyo_morning = datetime(2026, 6, 10, 8, 0, tzinfo=ZoneInfo("Asia/Tokyo"))  # 23:00 on 9 June in UTC
+    monkeypatch.setattr(timezone, "now", lambda: tokyo_morning.astimezone(UTC))
+    assert log(match, mentor.user, date=date(2026, 6, 10)).date == date(2026, 6, 10)
+    with pytest.raises(ApplicationError, match="before it happens"):
+        log(match, mentor.user, date=date(2026, 6, 11))  # tomorrow in Tokyo stays refused
+
+
+def test_a_mentor_in_new_york_cannot_log_tomorrow_although_it_is_already_tomorrow_in_utc(
+    match: Any, mentor: Any, monkeypatch: Any
+) -> None:
+    # Tried without the fix: 3 March was accepted at 21:00 on 2 March in New York (02:00 on 3 March in UTC).
+    evening = datetime(2026, 3, 2, 21, 0, tzinfo=ZoneInfo("America/New_York"))
+    monkeypatch.setattr(timezone, "now", lambda: evening.astimezone(UTC))
+    with pytest.raises(ApplicationError, match="before it happens"):
+        log(match, mentor.user, date=date(2026, 3, 3))
+    session = log(match, mentor.user, date=date(2026, 3, 2))
+    with pytest.raises(ApplicationError, match="before it happens"):  # editing follows the same rule
+        services.session_log_update(session_log=session, by=mentor.user, date=date(2026, 3, 3), duration_minutes=45)
 
 
 def test_a_session_that_reaches_100_percent_marks_the_goal_achieved(match: Any, mentor: Any) -> None:
@@ -195,3 +223,17 @@ def test_a_check_in_is_answered_once_per_period_and_only_when_open(mentor: Any, 
     with pytest.raises(MeetingStateConflict):
         services.checkin_submit(match=match, by=trainee.user, period=1, going_well=4)
     assert CheckIn.objects.count() == 1
+
+
+@pytest.mark.parametrize("status", [Match.Status.DECLINED, Match.Status.ENDED])
+def test_a_check_in_on_a_declined_or_ended_match_is_refused_and_flags_nothing(
+    status: str, mentor: Any, trainee: Any
+) -> None:
+    # Tried without the fix: the answer was saved and a 1/5 flagged the dead match at risk for the coordinator.
+    match = approved_match(mentor=mentor, trainee=trainee, decided_at=timezone.now() - timedelta(days=40))
+    Match.objects.filter(pk=match.pk).update(status=status)
+    with pytest.raises(MatchNotApproved, match="approved match only"):
+        services.checkin_submit(match=match, by=trainee.user, period=0, going_well=1)
+    match.refresh_from_db()
+    assert match.at_risk_since is None
+    assert CheckIn.objects.count() == 0

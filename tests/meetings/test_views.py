@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import Feedback, Meeting, SessionLog
-from tests.factories import MeetingFactory, SessionLogFactory
+from tests.factories import MeetingFactory, SessionLogFactory, approved_match
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +149,34 @@ def test_the_mentor_logs_a_session_and_the_trainee_sees_only_the_shared_notes(
     assert "Needs confidence" not in trainee_page
 
 
+def test_the_log_form_starts_on_the_mentors_own_date_of_the_meeting_and_of_today(
+    match: Any, login: Any, mentor: Any, monkeypatch: Any
+) -> None:
+    # Tried without the fix: the form offered 3 March (the UTC date) for a meeting at 21:00 on 2 March in New York.
+    evening = datetime(2026, 3, 2, 21, 0, tzinfo=ZoneInfo("America/New_York"))
+    held = MeetingFactory(match=match, start=evening, duration_minutes=50)
+    monkeypatch.setattr(timezone, "now", lambda: (evening + timedelta(hours=1)).astimezone(UTC))
+    client = login(mentor.user)
+    url = reverse("meetings-log-create", args=[match.pk])
+    assert client.get(f"{url}?meeting={held.pk}").context["form"].initial == {
+        "date": date(2026, 3, 2),
+        "duration_minutes": 50,
+    }
+    assert client.get(url).context["form"].initial["date"] == date(2026, 3, 2)  # 22:00 in New York, 03:00 UTC
+
+
+def test_a_log_form_naming_no_meeting_of_this_match_is_404(match: Any, login: Any, mentor: Any) -> None:
+    # Tried without the fix: ?meeting=abc raised ValueError in the view (500).
+    someone_elses = MeetingFactory(start=timezone.now() - timedelta(days=1))
+    client = login(mentor.user)
+    url = reverse("meetings-log-create", args=[match.pk])
+    for meeting in ("abc", "1.5", str(someone_elses.pk)):
+        assert client.get(f"{url}?meeting={meeting}").status_code == 404, meeting
+        body = {"date": str(timezone.localdate()), "duration_minutes": "30"}
+        assert client.post(f"{url}?meeting={meeting}", body).status_code == 404, meeting
+    assert SessionLog.objects.count() == 0
+
+
 def test_the_trainee_cannot_open_the_session_log_form_or_edit_a_log(match: Any, login: Any, trainee: Any) -> None:
     log = SessionLogFactory(match=match)
     client = login(trainee.user)
@@ -197,6 +226,22 @@ def test_both_answer_the_open_check_in_and_an_outsider_cannot(
     assert CheckIn.objects.count() == 2
     match.refresh_from_db()
     assert "not going well" in match.at_risk_reason
+
+
+def test_the_check_in_page_of_a_declined_match_shows_the_refusal(login: Any, mentor: Any, trainee: Any) -> None:
+    # Tried without the fix: the answer was saved (302) and a 1/5 flagged the declined match at risk.
+    from matching.models import Match
+    from meetings.models import CheckIn
+
+    match = approved_match(mentor=mentor, trainee=trainee, decided_at=timezone.now() - timedelta(days=40))
+    Match.objects.filter(pk=match.pk).update(status=Match.Status.DECLINED)
+    client = login(trainee.user)
+    refused = client.post(reverse("meetings-checkin", args=[match.pk, 0]), {"going_well": "1"})
+    assert refused.status_code == 400
+    assert "approved match only; this one is declined" in refused.content.decode()
+    assert CheckIn.objects.count() == 0
+    match.refresh_from_db()
+    assert match.at_risk_since is None
 
 
 def test_the_meetings_page_links_each_approved_match_to_its_page_and_a_new_proposal(
