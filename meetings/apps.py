@@ -3,10 +3,12 @@ from typing import Any
 from django.apps import AppConfig
 
 
-def _cancel_meetings_of_ended_match(sender: Any, *, match: Any, by: Any, **kwargs: Any) -> None:
+def _close_ended_match(sender: Any, *, match: Any, by: Any, **kwargs: Any) -> None:
+    from meetings.services.followups import match_followups_cancel
     from meetings.services.scheduling import meetings_cancel_for_ended_match
 
     meetings_cancel_for_ended_match(match=match, by=by)
+    match_followups_cancel(match=match)
 
 
 class MeetingsConfig(AppConfig):
@@ -20,8 +22,8 @@ class MeetingsConfig(AppConfig):
         from meetings.models import Meeting
         from notifications.rendering import register_attachment, register_object_queryset
 
-        # matching cannot import meetings: an ended match's upcoming meetings are cancelled from here.
-        match_ended.connect(_cancel_meetings_of_ended_match, dispatch_uid="meetings.cancel_for_ended_match")
+        # matching cannot import meetings: an ended match's upcoming meetings and check-ins are cancelled from here.
+        match_ended.connect(_close_ended_match, dispatch_uid="meetings.close_ended_match")
         register_attachment("meeting", attachment_for_notification)
         register_object_queryset(
             "meeting",

@@ -17,7 +17,7 @@ from matching.models import Match
 from meetings.models import Meeting
 from meetings.services.risk import match_flag_at_risk
 from notifications.models import Notification
-from notifications.services import dedup_key_for, notify
+from notifications.services import dedup_key_for, notifications_cancel, notify
 
 CHECKIN = "checkin_survey"
 NUDGE = "inactivity_nudge"
@@ -101,3 +101,9 @@ def schedule_followups(*, now: datetime | None = None) -> FollowupReport:
             days = match.program.first_meeting_days
             report.flagged += int(match_flag_at_risk(match=match, reason=f"No meeting within {days} days of approval."))
     return report
+
+
+def match_followups_cancel(*, match: Match) -> int:
+    """Cancel an ended match's queued check-in surveys and inactivity nudges (nothing is left to check in on);
+    how many."""
+    return notifications_cancel(about=match, kinds=(CHECKIN, NUDGE))

@@ -19,6 +19,7 @@ from meetings.models import Meeting
 from meetings.services.reminders import meeting_followups_write
 from notifications.dispatch import dispatch_due, send_claimed
 from notifications.models import Notification
+from notifications.services import notify
 from tests.factories import MeetingFactory, ProgramFactory, approved_match
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,15 @@ def _end_in_the_admin(client: Any, match: Match) -> None:
 def test_ending_a_match_cancels_its_upcoming_meetings_and_sends_both_the_calendar_cancellation(
     login: Any, coordinator: Any, mentor: Any, trainee: Any, arranged: dict[str, Any]
 ) -> None:
+    checkin = notify(
+        recipient=trainee.user,
+        kind="checkin_survey",
+        about=arranged["match"],
+        due_at=timezone.now() + timedelta(days=9),
+    )
     _end_in_the_admin(login(coordinator), arranged["match"])
+    checkin.refresh_from_db()
+    assert checkin.state == Notification.State.CANCELLED  # no "how is it going?" for a mentorship that is over
 
     for name in ("accepted", "proposed"):
         meeting = Meeting.objects.get(pk=arranged[name].pk)
