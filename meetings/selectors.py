@@ -62,7 +62,7 @@ class ToDo:
     to_answer: list[Meeting]  # upcoming meetings the other person proposed
     feedback_due: list[Meeting]  # accepted meetings that ended lately, without my feedback
     logs_due: list[Meeting]  # as the mentor: accepted meetings that ended lately, without a session log
-    first_meeting_due: list[Match]  # approved matches with no agreed meeting yet, held or booked
+    first_meeting_due: list[Match]  # approved matches with no agreed meeting, held or booked, nor a proposal ahead
 
     def __bool__(self) -> bool:
         return bool(self.next_meeting or self.to_answer or self.feedback_due or self.logs_due or self.first_meeting_due)
@@ -85,10 +85,14 @@ def to_do_for(*, user: User, now: datetime | None = None) -> ToDo:
     )
     upcoming = [m for m in recent if m.is_upcoming(now) and m.match.status == Match.Status.APPROVED]
     ended = [m for m in recent if m.has_ended(now) and m.end >= now - FOLLOW_UP_WITHIN]
+    # "Propose one" is for matches with nothing under way: with a proposal ahead, the other person has it to
+    # answer and the proposer waits (coordinators still count it as no meeting until it is accepted).
+    under_way = Meeting.objects.filter(match=OuterRef("pk"), status=Meeting.Status.PROPOSED, start__gt=now)
     no_meeting = (
         matches_for(user=user)
         .filter(status=Match.Status.APPROVED)
         .exclude(Exists(Meeting.objects.agreed().filter(match=OuterRef("pk"))))
+        .exclude(Exists(under_way))
         .order_by("decided_at", "pk")
     )
     return ToDo(

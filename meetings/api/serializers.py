@@ -56,7 +56,9 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
 
 
 class FirstMeetingDueSerializer(serializers.Serializer):
-    match = serializers.IntegerField(help_text="The approved match with no agreed meeting yet, held or booked.")
+    match = serializers.IntegerField(
+        help_text="The approved match with no accepted meeting yet, held or booked, nor a proposal ahead."
+    )
     program_name = serializers.CharField()
     other_person = serializers.CharField(help_text="The mentor, or the mentee when you are the mentor.")
 

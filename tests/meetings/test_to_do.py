@@ -86,11 +86,11 @@ def test_a_proposal_nobody_answered_before_its_time_still_leaves_the_first_meeti
 
 
 @pytest.mark.django_db
-def test_a_proposal_not_yet_accepted_is_not_a_first_meeting_but_an_accepted_one_ahead_is(match) -> None:
-    # The same rule as the at-risk flag and the coordinator's health page (Meeting.objects.agreed()); before, a
-    # proposal for a time ahead hid this prompt while the health page and the flag still counted it as missing.
+def test_a_proposal_ahead_is_answered_not_proposed_again_and_an_accepted_one_ends_the_prompt(match) -> None:
+    # With a proposal ahead, "propose one" would ask for a second: the trainee answers it, the mentor waits.
     proposal = MeetingFactory(match=match, status="proposed", proposed_by=match.mentor.user)  # in 3 days
-    assert to_do_for(user=match.mentor.user).first_meeting_due == [match]
+    assert to_do_for(user=match.mentor.user).first_meeting_due == []
+    assert to_do_for(user=match.trainee.user).first_meeting_due == []
     assert to_do_for(user=match.trainee.user).to_answer == [proposal]
     Meeting.objects.filter(pk=proposal.pk).update(status=Meeting.Status.ACCEPTED)
     assert to_do_for(user=match.mentor.user).first_meeting_due == []
