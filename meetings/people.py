@@ -9,6 +9,7 @@ from typing import Literal
 from django.utils import timezone
 
 from matching.models import Match
+from mentorship.errors import ApplicationError
 from profiles.models import User
 
 Role = Literal["mentor", "trainee"]
@@ -43,4 +44,9 @@ def time_zone_for(match: Match, user: User | object) -> zoneinfo.ZoneInfo:
 def local_to_utc(naive: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
     """A wall-clock time typed by a person, read in their zone. An already-aware value keeps its offset."""
     aware = naive if timezone.is_aware(naive) else naive.replace(tzinfo=zone)
-    return aware.astimezone(zoneinfo.ZoneInfo("UTC"))
+    try:
+        return aware.astimezone(zoneinfo.ZoneInfo("UTC"))
+    except OverflowError:  # the last hours of the year 9999 have no UTC
+        raise ApplicationError(
+            "That date is out of range.", code="invalid", fields={"start": ["Out of range."]}
+        ) from None

@@ -18,7 +18,7 @@ from meetings.errors import (
     NotInMatch,
 )
 from meetings.models import DETAIL_FIELD, MAX_DURATION_MINUTES, Meeting
-from meetings.people import participants, role_in
+from meetings.people import participants, role_in, time_zone_for
 from meetings.services.reminders import meeting_followups_cancel, meeting_followups_write, occurrence_of
 from mentorship.errors import ApplicationError
 from notifications.services import notifications_cancel, notify
@@ -47,11 +47,20 @@ def _require_approved(match: Match) -> None:
         )
 
 
+#: How far ahead a meeting can be arranged: a date years away is a typo (and the year 9999 has no room for a
+#: meeting's end).
+MAX_AHEAD = timedelta(days=2 * 365)
+
+
 def _require_future(start: datetime, now: datetime) -> None:
     if timezone.is_naive(start):
         raise ApplicationError("The start time needs a time zone.", code="invalid", fields={"start": ["No zone."]})
     if start <= now:
         raise MeetingInPast("The meeting must start in the future.", fields={"start": ["This time has passed."]})
+    if start > now + MAX_AHEAD:
+        raise ApplicationError(
+            "A meeting can be arranged up to two years ahead.", code="invalid", fields={"start": ["Too far ahead."]}
+        )
 
 
 def _require_details(*, duration_minutes: int, format: str, place: str, video_link: str, phone: str) -> None:
@@ -69,9 +78,12 @@ def _require_details(*, duration_minutes: int, format: str, place: str, video_li
         )
 
 
-def _require_free(match: Match, start: datetime, duration_minutes: int, *, exclude: Meeting | None = None) -> None:
+def _require_free(
+    match: Match, start: datetime, duration_minutes: int, *, by: User, exclude: Meeting | None = None
+) -> None:
     """Neither person may have another live meeting overlapping this one. Both users' rows are locked first (in
-    id order) so two proposals racing for the same slot are decided one after the other."""
+    id order) so two proposals racing for the same slot are decided one after the other. The refusal speaks to
+    `by`, in their zone."""
     mentor, trainee = participants(match)
     list(User.objects.select_for_update().filter(pk__in=[mentor.pk, trainee.pk]).order_by("pk"))
     end = start + timedelta(minutes=duration_minutes)
@@ -86,10 +98,13 @@ def _require_free(match: Match, start: datetime, duration_minutes: int, *, exclu
     for other in nearby:
         if other.end > start:
             other_people = {other.match.mentor.user_id, other.match.trainee.user_id}
-            busy = mentor if mentor.pk in other_people else trainee
+            busy = by if by.pk in other_people else (mentor if mentor.pk in other_people else trainee)
+            zone = time_zone_for(match, by)
+            begins, ends = other.start.astimezone(zone), other.end.astimezone(zone)
+            when = f"{begins:%H:%M} to {ends:%H:%M} on {begins:%a %-d %b} ({zone.key})"
+            who = "You already have" if busy.pk == by.pk else f"{busy} already has"
             raise MeetingOverlap(
-                f"{busy} already has a meeting from {other.start:%H:%M} to {other.end:%H:%M} UTC on "
-                f"{other.start:%b %-d}; choose another time.",
+                f"{who} a meeting from {when}; choose another time.",
                 fields={"start": ["Overlaps another meeting."]},
             )
 
@@ -117,7 +132,7 @@ def meeting_propose(
     _require_approved(match)
     _require_future(start, timezone.now())
     _require_details(duration_minutes=duration_minutes, format=format, place=place, video_link=video_link, phone=phone)
-    _require_free(match, start, duration_minutes)
+    _require_free(match, start, duration_minutes, by=by)
     meeting = Meeting.objects.create(
         match=match,
         proposed_by=by,
@@ -154,7 +169,7 @@ def meeting_accept(*, meeting: Meeting, by: User) -> Meeting:
         raise MeetingStateConflict("You proposed this time; the other person accepts it.")
     _require_approved(meeting.match)
     _require_future(meeting.start, timezone.now())
-    _require_free(meeting.match, meeting.start, meeting.duration_minutes, exclude=meeting)
+    _require_free(meeting.match, meeting.start, meeting.duration_minutes, by=by, exclude=meeting)
     meeting.status = Meeting.Status.ACCEPTED
     meeting.save(update_fields=["status", "updated_at"])
     meeting_followups_write(meeting=meeting)
@@ -184,7 +199,7 @@ def meeting_reschedule(*, meeting: Meeting, by: User, start: datetime, duration_
         video_link=meeting.video_link,
         phone=meeting.phone,
     )
-    _require_free(meeting.match, start, duration, exclude=meeting)
+    _require_free(meeting.match, start, duration, by=by, exclude=meeting)
     accepted = meeting.status == Meeting.Status.ACCEPTED
     if accepted:
         meeting_followups_cancel(meeting=meeting)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +27,9 @@ class GoalUpdate:
     note: str = ""
 
 
+MAX_LOGGED_BACK = timedelta(days=3 * 365)
+
+
 def _require_mentor(match: Match, by: User) -> None:
     if role_in(match, by) != "mentor":
         raise MentorOnly("Only the mentor of this match can log its sessions.")
@@ -38,8 +41,15 @@ def _validate(
     if match.status not in (Match.Status.APPROVED, Match.Status.ENDED):
         raise MatchNotApproved("Sessions can only be logged for an approved match.")
     # "Today" is the mentor's own: at 08:00 in Tokyo it is already the day that has not begun in UTC.
-    if date_ > timezone.localdate(timezone=time_zone_for(match, by)):
+    today = timezone.localdate(timezone=time_zone_for(match, by))
+    if date_ > today:
         raise ApplicationError("A session cannot be logged before it happens.", fields={"date": ["In the future."]})
+    # Not bounded by the match's start: a program moving its pairs from a spreadsheet logs their earlier sessions.
+    # But a typo such as 1900 would land in the program's sessions-per-month figures.
+    if date_ < today - MAX_LOGGED_BACK:
+        raise ApplicationError(
+            "A session can be logged up to three years back: check the year.", fields={"date": ["Too long ago."]}
+        )
     if not 5 <= duration_minutes <= MAX_DURATION_MINUTES:
         raise ApplicationError(
             f"A session lasts 5 to {MAX_DURATION_MINUTES} minutes.", fields={"duration_minutes": ["Out of range."]}

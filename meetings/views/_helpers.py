@@ -29,11 +29,12 @@ def match_or_404(request: HttpRequest, pk: int) -> Match:
 
 
 def form_error(form: Any, exc: Any) -> None:
-    """Show a service refusal next to the field it names, or above the form."""
+    """Show a service refusal next to the field it names (the whole sentence by the first, the short note by any
+    other), or above the form."""
     placed = False
     for field, messages in (getattr(exc, "fields", None) or {}).items():
         if field in form.fields:
-            form.add_error(field, messages[0] if field != "start" else exc.message)
+            form.add_error(field, messages[0] if placed else exc.message)
             placed = True
     if not placed:
         form.add_error(None, exc.message)

@@ -76,6 +76,54 @@ def test_a_proposal_in_the_past_is_shown_back_with_the_reason_and_not_saved(
     assert Meeting.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("start", "reason"),
+    [
+        ("9999-12-31T23:30", "That date is out of range."),  # was a server error: no UTC for it from New York
+        ("2031-06-01T10:00", "A meeting can be arranged up to two years ahead."),
+    ],
+)
+def test_a_date_years_ahead_is_shown_back_with_the_reason_and_not_saved(
+    match: Any, login: Any, mentor: Any, start: str, reason: str
+) -> None:
+    response = login(mentor.user).post(
+        reverse("meetings-propose", args=[match.pk]),
+        {"start": start, "duration_minutes": 30, "format": "video", "video_link": "https://v.example.org"},
+    )
+    assert response.status_code == 400
+    assert reason in response.content.decode()
+    assert Meeting.objects.count() == 0
+
+
+def test_an_overlap_is_told_in_the_proposers_own_zone_and_person(match: Any, login: Any, mentor: Any) -> None:
+    from meetings.people import local_to_utc
+
+    new_york = ZoneInfo("America/New_York")
+    day = (timezone.now() + timedelta(days=5)).astimezone(new_york).date()
+    start = local_to_utc(datetime(day.year, day.month, day.day, 12, 30), new_york)
+    MeetingFactory(match=match, start=start, duration_minutes=45)
+    response = login(mentor.user).post(
+        reverse("meetings-propose", args=[match.pk]),
+        {"start": f"{day}T12:45", "duration_minutes": 30, "format": "video", "video_link": "https://v.example.org"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    # Before: "Dr Maya Patel already has a meeting from 17:30 to 18:15 UTC on Dec 5" (the UTC times).
+    assert f"You already have a meeting from 12:30 to 13:15 on {day:%a %-d %b} (America/New_York)" in page
+
+
+def test_a_session_dated_decades_back_is_refused_with_the_reason(match: Any, login: Any, mentor: Any) -> None:
+    # The review typed 1900-01-01: it was saved and showed as "1900-01" in the program's sessions per month.
+    response = login(mentor.user).post(
+        reverse("meetings-log-create", args=[match.pk]),
+        {"date": "1900-01-01", "duration_minutes": 45, "notes_shared": "Kick-off"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "A session can be logged up to three years back: check the year." in page
+    assert SessionLog.objects.count() == 0
+
+
 def test_an_outsider_cannot_open_the_propose_form_of_a_match(match: Any, login: Any, outsider: Any) -> None:
     assert login(outsider.user).get(reverse("meetings-propose", args=[match.pk])).status_code == 404
 
