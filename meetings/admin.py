@@ -1,30 +1,49 @@
-"""Coordinators see meetings and session logs (never the private notes) in the admin."""
+"""Coordinators see the meetings and session logs (never the private notes) of the programs they coordinate.
+
+Rows come from `matching.admin_views.access.matches_for`, as in the match admin: another program's meeting or log
+is neither listed nor opened (its change page sends the coordinator back, as for a row that does not exist).
+"""
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
+from matching.admin_views import access
+from matching.models import Match
 from meetings.models import Meeting, SessionLog
+
+
+def _matches_of(request: HttpRequest) -> QuerySet[Match]:
+    return access.matches_for(access.request_user(request))
 
 
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
     list_display = ("start", "match", "status", "format", "duration_minutes", "sequence")
-    list_filter = ("status", "format", "match__program")
+    # Only the programs this coordinator's rows belong to are offered, never every program's name.
+    list_filter = ("status", "format", ("match__program", admin.RelatedOnlyFieldListFilter))
     date_hierarchy = "start"
     raw_id_fields = ("match", "proposed_by", "cancelled_by")
     list_select_related = ("match__mentor__user", "match__trainee__user")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Meeting]:
+        return super().get_queryset(request).filter(match__in=_matches_of(request))
 
 
 @admin.register(SessionLog)
 class SessionLogAdmin(admin.ModelAdmin):
     list_display = ("date", "match", "duration_minutes")
-    list_filter = ("match__program",)
+    list_filter = (("match__program", admin.RelatedOnlyFieldListFilter),)
     date_hierarchy = "date"
     # Private notes belong to the mentor alone: not even coordinators read them here.
     exclude = ("notes_private",)
     raw_id_fields = ("match", "meeting", "author")
     list_select_related = ("match__mentor__user", "match__trainee__user")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SessionLog]:
+        return super().get_queryset(request).filter(match__in=_matches_of(request))
 
 
 # Feedback and check-in answers are not in the admin on purpose: coordinators see only the totals
