@@ -1,5 +1,6 @@
 """The admin for people and profiles. Coordinators (staff in the Coordinators group) view and change profiles here;
-only superusers touch staff accounts and permissions, so the admin cannot be used to raise one's own rights."""
+only superusers touch staff accounts, permissions and e-mail addresses, so the admin cannot be used to raise one's
+own rights or to take over someone's account."""
 
 from __future__ import annotations
 
@@ -111,7 +112,9 @@ class UserAdmin(DjangoUserAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = super().get_readonly_fields(request, obj)
         if not request.user.is_superuser:
-            return (*fields, *_PRIVILEGE_FIELDS)
+            # The address is the login and where password resets go (a reset also confirms it): whoever could
+            # change someone's address could take over their account. Only superusers change it here.
+            return (*fields, *(("email",) if obj is not None else ()), *_PRIVILEGE_FIELDS)
         return fields
 
     def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:

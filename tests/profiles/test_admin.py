@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.apps import apps as global_apps
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.test import Client
 
 from profiles.apps import grant_coordinator_permissions
@@ -214,3 +215,27 @@ def test_coordinators_may_view_but_not_change_every_meetings_model() -> None:
         name = model._meta.model_name
         assert f"meetings.view_{name}" in codes
         assert f"meetings.change_{name}" not in codes
+
+
+def test_a_coordinator_cannot_change_someones_address_to_reset_their_password(
+    login: Any, coordinator: Any, trainee: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # The reviewer's takeover: change a trainee's address to one's own, then reset the password by e-mail (which
+    # also confirms the address). Before, the address was saved and the reset link went to the new address.
+    user = trainee.user
+    client = login(coordinator)
+    page = client.get(f"/admin/profiles/user/{user.pk}/change/").content.decode()
+    assert 'name="email"' not in page  # shown, not editable
+    assert user.email in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/admin/profiles/user/{user.pk}/change/",
+            {"email": "attacker@example.org", "full_name": "Tara T. Trainee", "is_active": "on"},
+        )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.email, user.email_confirmed, user.full_name) == ("tara@example.org", True, "Tara T. Trainee")
+    client.logout()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/password-reset/", {"email": "attacker@example.org"})
+    assert mail.outbox == []
