@@ -1,31 +1,74 @@
-"""Coordinators see meetings and session logs (never the private notes) in the admin."""
+"""Coordinators see the meetings and session logs (never the private notes) of the programs they coordinate.
+
+Rows come from `matching.admin_views.access.matches_for`, as in the match admin: another program's meeting or log
+is neither listed nor opened (its change page sends the coordinator back, as for a row that does not exist).
+"""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from matching.admin_views import access
+from matching.models import Match, ProgramInvitation
 from meetings.models import Meeting, SessionLog
+from notifications.admin import register_coordinator_scope
+from profiles.models import User
+
+
+def _matches_of(request: HttpRequest) -> QuerySet[Match]:
+    return access.matches_for(access.request_user(request))
 
 
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
     list_display = ("start", "match", "status", "format", "duration_minutes", "sequence")
-    list_filter = ("status", "format", "match__program")
+    # Only the programs this coordinator's rows belong to are offered, never every program's name.
+    list_filter = ("status", "format", ("match__program", admin.RelatedOnlyFieldListFilter))
     date_hierarchy = "start"
     raw_id_fields = ("match", "proposed_by", "cancelled_by")
     list_select_related = ("match__mentor__user", "match__trainee__user")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Meeting]:
+        return super().get_queryset(request).filter(match__in=_matches_of(request))
 
 
 @admin.register(SessionLog)
 class SessionLogAdmin(admin.ModelAdmin):
     list_display = ("date", "match", "duration_minutes")
-    list_filter = ("match__program",)
+    list_filter = (("match__program", admin.RelatedOnlyFieldListFilter),)
     date_hierarchy = "date"
     # Private notes belong to the mentor alone: not even coordinators read them here.
     exclude = ("notes_private",)
     raw_id_fields = ("match", "meeting", "author")
     list_select_related = ("match__mentor__user", "match__trainee__user")
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SessionLog]:
+        return super().get_queryset(request).filter(match__in=_matches_of(request))
+
 
 # Feedback and check-in answers are not in the admin on purpose: coordinators see only the totals
 # (/meetings/feedback-summary/), single answers stay between the two people.
+
+
+# The outbox cannot tell which program a message belongs to (notifications sits below matching and meetings).
+# This app is the top one and can name every object a message is about, so it tells the outbox's admin which rows
+# a coordinator may see and retry: those about their programs' matches, meetings and invitations.
+def _match_ids(user: User) -> QuerySet[Any]:
+    return access.matches_for(user).values("pk")
+
+
+def _meeting_ids(user: User) -> QuerySet[Any]:
+    return Meeting.objects.filter(match__in=access.matches_for(user)).values("pk")
+
+
+def _invitation_ids(user: User) -> QuerySet[Any]:
+    return ProgramInvitation.objects.filter(program__in=access.programs_for(user)).values("pk")
+
+
+register_coordinator_scope("match", _match_ids)
+register_coordinator_scope("meeting", _meeting_ids)
+register_coordinator_scope("programinvitation", _invitation_ids)

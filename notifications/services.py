@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from notifications.models import Notification
@@ -96,14 +98,17 @@ def notify_many(*, kind: str, messages: Iterable[Message], due_at: datetime | No
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
 
 
+#: Messages not sent and not being sent: what cancelling stops. A failed one is included, so that a retry in the
+#: admin never revives a message whose reason has gone (the reminder of a meeting cancelled after it failed).
+_UNSENT = (Notification.State.PENDING, Notification.State.FAILED)
+
+
 def notifications_cancel(
     *, about: models.Model, kinds: Iterable[str] | None = None, recipient: User | None = None
 ) -> int:
-    """Cancel pending messages about an object (a cancelled meeting's reminders). Returns how many."""
+    """Cancel pending (and failed) messages about an object (a cancelled meeting's reminders). Returns how many."""
     object_type, object_id = _reference(about)
-    pending = Notification.objects.filter(
-        object_type=object_type, object_id=object_id, state=Notification.State.PENDING
-    )
+    pending = Notification.objects.filter(object_type=object_type, object_id=object_id, state__in=_UNSENT)
     if kinds is not None:
         pending = pending.filter(kind__in=list(kinds))
     if recipient is not None:
@@ -112,9 +117,9 @@ def notifications_cancel(
 
 
 def notifications_cancel_many(*, kind: str, about: type[models.Model], ids: Iterable[int]) -> int:
-    """Cancel pending messages of one kind about many objects of one model at once (one query)."""
+    """Cancel pending (and failed) messages of one kind about many objects of one model at once (one query)."""
     return Notification.objects.filter(
-        kind=kind, object_type=about._meta.model_name, object_id__in=list(ids), state=Notification.State.PENDING
+        kind=kind, object_type=about._meta.model_name, object_id__in=list(ids), state__in=_UNSENT
     ).update(state=Notification.State.CANCELLED)
 
 
@@ -131,8 +136,24 @@ def notifications_mark_all_read(*, user: User) -> int:
     return Notification.objects.unread_for(user).update(read_at=timezone.now())
 
 
-def notifications_retry(*, ids: Iterable[int]) -> int:
-    """Put failed (or cancelled by mistake) messages back in the queue with a fresh attempt budget."""
-    return Notification.objects.filter(
-        pk__in=list(ids), state__in=[Notification.State.FAILED, Notification.State.CANCELLED]
-    ).update(state=Notification.State.PENDING, attempts=0, claim="", claimed_at=None, last_error="")
+@dataclass(frozen=True)
+class RetryResult:
+    """What a retry did: how many failed messages went back in the queue, and how many of the others were left
+    alone, by their state."""
+
+    requeued: int
+    skipped: dict[str, int]
+
+
+@transaction.atomic
+def notifications_retry(*, ids: Iterable[int]) -> RetryResult:
+    """Put failed messages back in the queue with a fresh attempt budget. Only failed ones: a cancelled message was
+    cancelled on purpose (its meeting was cancelled, its invitation withdrawn, its recipient deactivated) and stays
+    cancelled; a pending, sending or sent one needs nothing."""
+    ids = list(ids)
+    # Locked, so the count of what was skipped describes the rows the update saw.
+    states = list(Notification.objects.select_for_update().filter(pk__in=ids).values_list("state", flat=True))
+    requeued = Notification.objects.filter(pk__in=ids, state=Notification.State.FAILED).update(
+        state=Notification.State.PENDING, attempts=0, claim="", claimed_at=None, last_error=""
+    )
+    return RetryResult(requeued=requeued, skipped=dict(Counter(s for s in states if s != Notification.State.FAILED)))

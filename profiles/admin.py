@@ -1,5 +1,6 @@
 """The admin for people and profiles. Coordinators (staff in the Coordinators group) view and change profiles here;
-only superusers touch staff accounts and permissions, so the admin cannot be used to raise one's own rights."""
+only superusers touch staff accounts, permissions and e-mail addresses, so the admin cannot be used to raise one's
+own rights or to take over someone's account. Profile and goal changes go through the services."""
 
 from __future__ import annotations
 
@@ -8,19 +9,23 @@ from typing import Any, ClassVar
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from mentorship.errors import ApplicationError
 from profiles.email_confirmation import email_confirmation_before_save, email_confirmation_send
 from profiles.models import FocusArea, Goal, Language, MentorProfile, Specialty, TraineeProfile, User
 from profiles.services import (
+    GOAL_FIELDS,
     MENTOR_FIELDS,
     MENTOR_M2M,
     TRAINEE_FIELDS,
     TRAINEE_M2M,
+    goal_create,
+    goal_delete,
+    goal_update,
     mentor_profile_save,
     trainee_profile_save,
 )
@@ -111,7 +116,9 @@ class UserAdmin(DjangoUserAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = super().get_readonly_fields(request, obj)
         if not request.user.is_superuser:
-            return (*fields, *_PRIVILEGE_FIELDS)
+            # The address is the login and where password resets go (a reset also confirms it): whoever could
+            # change someone's address could take over their account. Only superusers change it here.
+            return (*fields, *(("email",) if obj is not None else ()), *_PRIVILEGE_FIELDS)
         return fields
 
     def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
@@ -248,10 +255,22 @@ class MentorProfileAdmin(_ProfileAdmin):
 
 
 class GoalInline(admin.TabularInline):
+    """The trainee's plan at a glance. Goals are changed on their own page, which saves through the goal service."""
+
     model = Goal
     extra = 0
     fields = ("title", "focus_area", "target_date", "status", "progress")
+    readonly_fields = fields
     show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(TraineeProfile)
@@ -273,6 +292,9 @@ class TraineeProfileAdmin(_ProfileAdmin):
 
 @admin.register(Goal)
 class GoalAdmin(admin.ModelAdmin):
+    """Goals are the trainee's: every change here goes through the same services as their own pages (the target
+    date rule included), on the trainee's behalf, and a goal never moves to another trainee."""
+
     list_display = ("title", "trainee", "focus_area", "status", "progress", "target_date", "updated_at")
     list_filter = ("status", "focus_area", "target_date")
     search_fields = ("title", "description", "trainee__user__full_name", "trainee__user__email")
@@ -280,3 +302,33 @@ class GoalAdmin(admin.ModelAdmin):
     autocomplete_fields = ("trainee",)
     date_hierarchy = "target_date"
     readonly_fields = ("created_at", "updated_at")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return (*super().get_readonly_fields(request, obj), *(("trainee",) if obj is not None else ()))
+
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (ValidationError, ApplicationError) as error:
+            # The service refused after the form was valid (a new target date in the past): the admin's transaction
+            # has rolled back, so nothing was saved; say why on the same page.
+            reason = error.message if isinstance(error, ApplicationError) else " ".join(error.messages)
+            self.message_user(request, f"Nothing was saved: {reason}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(self, request: HttpRequest, obj: Goal, form: Any, change: bool) -> None:
+        data = {name: value for name, value in form.cleaned_data.items() if name in GOAL_FIELDS}
+        if change:
+            saved = goal_update(goal=obj, user=obj.trainee.user, data=data)
+        else:
+            saved = goal_create(user=form.cleaned_data["trainee"].user, data=data)
+        obj.pk, obj._state.adding = saved.pk, False
+
+    def delete_model(self, request: HttpRequest, obj: Goal) -> None:
+        goal_delete(goal=obj, user=obj.trainee.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Goal]) -> None:
+        for goal in queryset.select_related("trainee"):
+            goal_delete(goal=goal, user=goal.trainee.user)

@@ -5,9 +5,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from matching.admin_views import access
 from meetings import selectors, services
 from meetings.forms import CheckInForm, FeedbackForm, SessionLogForm
 from meetings.models import Meeting, SessionLog
@@ -163,5 +165,20 @@ def checkin(request: HttpRequest, match_id: int, period: int) -> HttpResponse:
 
 @staff_member_required
 def feedback_summary(request: HttpRequest) -> HttpResponse:
-    context = {"rows": selectors.feedback_summary(), "checkins": selectors.checkins_summary()}
-    return render(request, "meetings/feedback_summary.html", context)
+    """Feedback and check-in totals, one table per program the coordinator runs (superusers: all together)."""
+    user = user_of(request)
+    if not access.is_coordinator(user):
+        raise PermissionDenied("Only coordinators see the feedback totals.")
+    if user.is_superuser:
+        scopes: list[tuple[str, int | None]] = [("All programs", None)]
+    else:
+        scopes = [(program.name, program.pk) for program in access.programs_for(user).order_by("name")]
+    programs = [
+        {
+            "name": name,
+            "rows": selectors.feedback_summary(program_id=program_id),
+            "checkins": selectors.checkins_summary(program_id=program_id),
+        }
+        for name, program_id in scopes
+    ]
+    return render(request, "meetings/feedback_summary.html", {"programs": programs})

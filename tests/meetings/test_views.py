@@ -253,8 +253,35 @@ def test_both_give_feedback_and_see_each_other_only_after_both_answered(
 
 
 def test_feedback_summary_is_for_coordinators_only(login: Any, coordinator: Any, mentor: Any) -> None:
-    assert login(coordinator).get(reverse("meetings-feedback-summary")).status_code == 200
-    assert login(mentor.user).get(reverse("meetings-feedback-summary")).status_code == 302
+    # Before, any staff account got every program's totals; now staff who coordinate nothing get 403.
+    from tests.factories import UserFactory
+
+    assert login(UserFactory(is_staff=True)).get(reverse("meetings-feedback-summary")).status_code == 403
+    assert login(mentor.user).get(reverse("meetings-feedback-summary")).status_code == 302  # to the admin's login
+    page = login(coordinator).get(reverse("meetings-feedback-summary"))
+    assert page.status_code == 200
+    assert "You coordinate no programs yet" in page.content.decode()
+
+
+def test_feedback_summary_totals_only_the_programs_the_coordinator_runs(login: Any, coordinator: Any) -> None:
+    # Before, the one table counted every program's answers (here 3 instead of 1 for the cardiology program).
+    from tests.factories import FeedbackFactory, ProgramFactory, UserFactory, approved_match
+
+    cardiology = ProgramFactory(coordinators=[coordinator], name="Cardiology residents")
+    surgery = ProgramFactory(name="Surgery fellows")
+    FeedbackFactory(meeting=MeetingFactory(match=approved_match(program=cardiology)), rating=5)
+    for _ in range(2):
+        FeedbackFactory(meeting=MeetingFactory(match=approved_match(program=surgery)), rating=1)
+
+    mine = login(coordinator).get(reverse("meetings-feedback-summary")).content.decode()
+    assert "<td>Mentors</td><td>1</td><td>5.0</td>" in mine
+    assert "<td>3</td>" not in mine
+    assert "<h2>Cardiology residents</h2>" in mine
+    assert "Surgery fellows" not in mine
+    root = UserFactory(is_staff=True, is_superuser=True)
+    everything = login(root).get(reverse("meetings-feedback-summary")).content.decode()
+    assert "<h2>All programs</h2>" in everything
+    assert "<td>Mentors</td><td>3</td>" in everything
 
 
 def test_both_answer_the_open_check_in_and_an_outsider_cannot(

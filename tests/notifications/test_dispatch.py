@@ -228,10 +228,15 @@ def test_an_eagerly_run_task_keeps_the_callers_transaction_and_connection() -> N
 def test_a_message_to_an_address_without_an_account_goes_out_once_and_never_reaches_an_inbox(
     login: Any, coordinator: Any
 ) -> None:
+    from matching.models import ProgramInvitation
     from notifications.services import notify_many
+    from tests.factories import ProgramFactory
 
-    notify_many(kind="match_approved_test", messages=[("New.Person@Uni.edu", None, "")])
-    notify_many(kind="match_approved_test", messages=[("new.person@uni.edu", None, "")])  # idempotent per address
+    # About an invitation to the coordinator's program, so that the admin shows it to them.
+    program = ProgramFactory(coordinators=[coordinator])
+    invitation = ProgramInvitation.objects.create(program=program, email="new.person@uni.edu", role="trainee")
+    notify_many(kind="match_approved_test", messages=[("New.Person@Uni.edu", invitation, "")])
+    notify_many(kind="match_approved_test", messages=[("new.person@uni.edu", invitation, "")])  # once per address
     row = Notification.objects.get()
     assert (row.to_address, row.recipient, row.email, row.in_app) == ("new.person@uni.edu", None, True, False)
     recorder = Recorder()

@@ -84,9 +84,21 @@ def test_api_refuses_another_persons_message_and_anonymous_calls(
     assert other.get("/api/v1/notifications/").json()["count"] == 0
 
 
-def test_coordinators_retry_failed_messages_from_the_admin(login: Any, coordinator: Any, trainee: Any) -> None:
+def test_coordinators_retry_failed_messages_from_the_admin(
+    login: Any, coordinator: Any, mentor: Any, trainee: Any
+) -> None:
+    from tests.factories import ProgramFactory, approved_match
+
+    # A message about a match of the coordinator's program: the admin shows them only those (tests/notifications/
+    # test_admin.py has the rest).
+    match = approved_match(mentor=mentor, trainee=trainee, program=ProgramFactory(coordinators=[coordinator]))
     failed = NotificationFactory(
-        recipient=trainee.user, state=Notification.State.FAILED, attempts=5, last_error="SMTP 550"
+        recipient=trainee.user,
+        object_type="match",
+        object_id=match.pk,
+        state=Notification.State.FAILED,
+        attempts=5,
+        last_error="SMTP 550",
     )
     client = login(coordinator)
     listing = client.get(reverse("admin:notifications_notification_changelist") + "?state__exact=failed")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.apps import apps as global_apps
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from profiles.apps import grant_coordinator_permissions
 from profiles.models import Goal, MentorProfile, Specialty, User
@@ -214,3 +217,114 @@ def test_coordinators_may_view_but_not_change_every_meetings_model() -> None:
         name = model._meta.model_name
         assert f"meetings.view_{name}" in codes
         assert f"meetings.change_{name}" not in codes
+
+
+def test_a_coordinator_cannot_change_someones_address_to_reset_their_password(
+    login: Any, coordinator: Any, trainee: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # The reviewer's takeover: change a trainee's address to one's own, then reset the password by e-mail (which
+    # also confirms the address). Before, the address was saved and the reset link went to the new address.
+    user = trainee.user
+    client = login(coordinator)
+    page = client.get(f"/admin/profiles/user/{user.pk}/change/").content.decode()
+    assert 'name="email"' not in page  # shown, not editable
+    assert user.email in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/admin/profiles/user/{user.pk}/change/",
+            {"email": "attacker@example.org", "full_name": "Tara T. Trainee", "is_active": "on"},
+        )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.email, user.email_confirmed, user.full_name) == ("tara@example.org", True, "Tara T. Trainee")
+    client.logout()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/password-reset/", {"email": "attacker@example.org"})
+    assert mail.outbox == []
+
+
+def goal_admin_post(goal: Goal, **changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "trainee": str(goal.trainee_id),  # ignored now that the field is read-only; the form needed it before
+        "title": goal.title,
+        "focus_area": "",
+        "description": goal.description,
+        "target_date": goal.target_date.isoformat() if goal.target_date else "",
+        "status": goal.status,
+        "progress": str(goal.progress),
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_coordinator_updates_a_goal_through_the_goal_service(
+    login: Any, coordinator: Any, trainee: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from profiles import admin as profiles_admin
+
+    overdue = GoalFactory(trainee=trainee, target_date=timezone.localdate() - timedelta(days=10))
+    calls: list[dict[str, Any]] = []
+    real = profiles_admin.goal_update
+
+    def spy(*, goal: Goal, user: User, data: dict[str, Any]) -> Goal:
+        calls.append({"user": user, **data})
+        return real(goal=goal, user=user, data=data)
+
+    monkeypatch.setattr(profiles_admin, "goal_update", spy)
+    response = login(coordinator).post(
+        f"/admin/profiles/goal/{overdue.pk}/change/", goal_admin_post(overdue, status="achieved", progress="100")
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    overdue.refresh_from_db()
+    assert (overdue.status, overdue.progress) == ("achieved", 100)  # an overdue goal stays editable
+    assert [call["user"] for call in calls] == [trainee.user]  # on the trainee's behalf, as their own page does
+
+
+def test_the_admin_refuses_a_new_target_date_in_the_past_like_the_trainees_page(
+    login: Any, coordinator: Any, trainee: Any
+) -> None:
+    # Before, the admin saved the goal itself and took any date.
+    goal = GoalFactory(trainee=trainee, target_date=timezone.localdate() + timedelta(days=30))
+    client = login(coordinator)
+    response = client.post(
+        f"/admin/profiles/goal/{goal.pk}/change/",
+        goal_admin_post(goal, target_date=(timezone.localdate() - timedelta(days=1)).isoformat()),
+        follow=True,
+    )
+    said = [str(m) for m in response.context["messages"]]
+    assert said == ["Nothing was saved: Choose a target date from today on."]
+    goal.refresh_from_db()
+    assert goal.target_date == timezone.localdate() + timedelta(days=30)
+
+
+def test_a_goal_cannot_be_moved_to_another_trainee(login: Any, coordinator: Any, trainee: Any, outsider: Any) -> None:
+    # Before, the goal's trainee was an editable field of the goal's admin page.
+    goal = GoalFactory(trainee=trainee)
+    response = login(coordinator).post(
+        f"/admin/profiles/goal/{goal.pk}/change/", goal_admin_post(goal, trainee=str(outsider.pk), title="Moved")
+    )
+    assert response.status_code == 302
+    goal.refresh_from_db()
+    assert (goal.trainee, goal.title) == (trainee, "Moved")
+
+
+def test_the_trainee_page_lists_goals_without_editing_them_there(login: Any, coordinator: Any, trainee: Any) -> None:
+    # Before, the inline's fields were inputs saved straight to the goals, past the goal service.
+    goal = GoalFactory(trainee=trainee, title="Present a poster at the spring meeting")
+    page = login(coordinator).get(f"/admin/profiles/traineeprofile/{trainee.pk}/change/").content.decode()
+    assert "Present a poster at the spring meeting" in page
+    assert 'name="goals-0-title"' not in page
+    assert f"/admin/profiles/goal/{goal.pk}/change/" in page  # changed on its own page
+
+
+def test_a_superuser_adds_and_deletes_a_trainees_goal_through_the_goal_services(client: Client, trainee: Any) -> None:
+    client.force_login(UserFactory(is_staff=True, is_superuser=True), backend="profiles.backends.EmailBackend")
+    added = client.post(
+        "/admin/profiles/goal/add/",
+        {"trainee": str(trainee.pk), "title": "Publish a case report", "status": "not_started", "progress": "0"},
+    )
+    assert added.status_code == 302, added.content.decode()[:2000]
+    goal = Goal.objects.get(title="Publish a case report")
+    assert goal.trainee == trainee
+    assert client.post(f"/admin/profiles/goal/{goal.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not Goal.objects.exists()

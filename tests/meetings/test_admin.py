@@ -1,0 +1,88 @@
+"""Meetings and session logs in the admin: a coordinator sees those of the programs they coordinate, never the
+private notes; another program's are neither listed nor opened; superusers see all.
+
+Tried, each failing on the admin as it was (every coordinator saw every program's rows): the lists, the program
+filter's choices, the change page of another program's meeting and session log (with its shared notes).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import (
+    CoordinatorFactory,
+    MeetingFactory,
+    ProgramFactory,
+    SessionLogFactory,
+    UserFactory,
+    approved_match,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ours(coordinator: Any, mentor: Any, trainee: Any) -> Any:
+    program = ProgramFactory(coordinators=[coordinator], name="Cardiology residents")
+    return approved_match(mentor=mentor, trainee=trainee, program=program)
+
+
+@pytest.fixture
+def theirs() -> Any:
+    program = ProgramFactory(coordinators=[CoordinatorFactory()], name="Surgery fellows")
+    return approved_match(program=program)
+
+
+def test_a_coordinator_lists_only_their_programs_meetings_and_session_logs(
+    login: Any, coordinator: Any, ours: Any, theirs: Any
+) -> None:
+    also_ours = approved_match(program=ProgramFactory(coordinators=[coordinator], name="Pediatrics students"))
+    for match in (ours, also_ours, theirs):
+        MeetingFactory(match=match)
+        SessionLogFactory(match=match)
+    client = login(coordinator)
+
+    for name in ("meeting", "sessionlog"):
+        response = client.get(reverse(f"admin:meetings_{name}_changelist"))
+        assert {row.match for row in response.context["cl"].result_list} == {ours, also_ours}
+        page = response.content.decode()
+        assert ("Cardiology residents" in page, "Pediatrics students" in page) == (True, True)  # program filter
+        assert "Surgery fellows" not in page
+
+
+def test_another_programs_session_log_and_meeting_do_not_open(
+    login: Any, coordinator: Any, ours: Any, theirs: Any
+) -> None:
+    # The reviewer's scenario: before, the page opened (200) with the shared notes.
+    log = SessionLogFactory(match=theirs, notes_shared="Talked about her divorce")
+    meeting = MeetingFactory(match=theirs)
+    client = login(coordinator)
+    for url in (
+        reverse("admin:meetings_sessionlog_change", args=[log.pk]),
+        reverse("admin:meetings_meeting_change", args=[meeting.pk]),
+        reverse("admin:meetings_sessionlog_history", args=[log.pk]),
+    ):
+        response = client.get(url, follow=True)
+        assert response.redirect_chain[0] == (reverse("admin:index"), 302), url
+        assert "divorce" not in response.content.decode()
+
+
+def test_a_coordinator_opens_their_programs_session_log_without_its_private_notes(
+    login: Any, coordinator: Any, ours: Any
+) -> None:
+    log = SessionLogFactory(match=ours, notes_shared="Research electives", notes_private="Anxious about boards")
+    page = login(coordinator).get(reverse("admin:meetings_sessionlog_change", args=[log.pk])).content.decode()
+    assert "Research electives" in page
+    assert "Anxious about boards" not in page
+
+
+def test_a_superuser_sees_every_programs_meetings_and_logs(client: Any, ours: Any, theirs: Any) -> None:
+    MeetingFactory(match=ours)
+    MeetingFactory(match=theirs)
+    log = SessionLogFactory(match=theirs)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True), backend="profiles.backends.EmailBackend")
+    assert client.get(reverse("admin:meetings_meeting_changelist")).context["cl"].result_count == 2
+    assert client.get(reverse("admin:meetings_sessionlog_change", args=[log.pk])).status_code == 200

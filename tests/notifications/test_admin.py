@@ -1,0 +1,139 @@
+"""The outbox in the admin: a coordinator sees their own programs' messages and retries only the failed ones.
+
+Each test names what it was checked against: it fails on the admin and retry service as they were before
+(an unscoped list, an action without a permission, a retry that revived cancelled rows).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.services import meeting_accept, meeting_cancel, meeting_propose
+from notifications.models import Notification
+from notifications.services import notifications_cancel, notifications_retry
+from tests.factories import MeetingFactory, NotificationFactory, ProgramFactory, UserFactory, approved_match
+
+pytestmark = pytest.mark.django_db
+State = Notification.State
+CHANGELIST = reverse("admin:notifications_notification_changelist")
+
+
+def retry(client: Any, *rows: Notification, follow: bool = False) -> Any:
+    return client.post(
+        CHANGELIST, {"action": "retry", "_selected_action": [str(row.pk) for row in rows]}, follow=follow
+    )
+
+
+def failed_about(about: Any, **fields: Any) -> Notification:
+    fields = {"state": State.FAILED, "attempts": 5, "last_error": "SMTP 550", **fields}
+    return NotificationFactory(object_type=about._meta.model_name, object_id=about.pk, **fields)
+
+
+@pytest.fixture
+def program(coordinator: Any) -> Any:
+    return ProgramFactory(coordinators=[coordinator], name="Cardiology residents")
+
+
+def test_a_cancelled_meetings_reminders_stay_cancelled_when_a_coordinator_retries_them(
+    login: Any, coordinator: Any, program: Any, mentor: Any, trainee: Any
+) -> None:
+    # The reviewer's scenario, by the program's own coordinator: before, retry revived the cancelled reminders
+    # (state back to pending, so they went out for a meeting that will not happen).
+    match = approved_match(mentor=mentor, trainee=trainee, program=program)
+    meeting = meeting_propose(
+        match=match,
+        by=mentor.user,
+        start=timezone.now() + timedelta(days=3),
+        duration_minutes=45,
+        format="video",
+        video_link="https://v.example.org/1",
+    )
+    meeting_accept(meeting=meeting, by=trainee.user)
+    meeting_cancel(meeting=meeting, by=mentor.user, reason="ill")
+    reminders = list(Notification.objects.filter(object_id=meeting.pk, kind="meeting_reminder"))
+    assert {r.state for r in reminders} == {State.CANCELLED}
+    failed = failed_about(match, recipient=trainee.user)
+
+    response = retry(login(coordinator), failed, *reminders, follow=True)
+
+    assert set(Notification.objects.filter(kind="meeting_reminder").values_list("state", flat=True)) == {
+        State.CANCELLED
+    }
+    failed.refresh_from_db()
+    assert (failed.state, failed.attempts, failed.last_error) == (State.PENDING, 0, "")
+    said = [str(m) for m in response.context["messages"]]
+    assert said == [
+        f"1 failed message(s) queued again. {len(reminders)} not failed, left as they are: {len(reminders)} "
+        "cancelled on purpose (a cancelled meeting, a withdrawn invitation, an inactive account), so they stay "
+        "cancelled."
+    ]
+
+
+def test_the_retry_service_revives_failed_rows_only_and_says_what_it_left() -> None:
+    # Before, the service also revived cancelled rows and returned one count.
+    failed, cancelled, sent = (NotificationFactory(state=s) for s in (State.FAILED, State.CANCELLED, State.SENT))
+    result = notifications_retry(ids=[failed.pk, cancelled.pk, sent.pk])
+    assert (result.requeued, result.skipped) == (1, {"cancelled": 1, "sent": 1})
+    states = dict(Notification.objects.values_list("pk", "state"))
+    assert states == {failed.pk: State.PENDING, cancelled.pk: State.CANCELLED, sent.pk: State.SENT}
+
+
+def test_cancelling_a_meeting_also_cancels_its_reminder_that_already_failed(mentor: Any, trainee: Any) -> None:
+    # A failed reminder was left `failed` by the cancellation before, so a retry sent it for a cancelled meeting.
+    meeting = MeetingFactory(match=approved_match(mentor=mentor, trainee=trainee))
+    failed = failed_about(meeting, recipient=trainee.user, kind="meeting_reminder")
+    sent = NotificationFactory(object_type="meeting", object_id=meeting.pk, state=State.SENT)
+    assert notifications_cancel(about=meeting) == 1
+    failed.refresh_from_db()
+    sent.refresh_from_db()
+    assert (failed.state, sent.state) == (State.CANCELLED, State.SENT)
+
+
+def test_a_coordinator_sees_and_retries_only_the_messages_of_their_programs(
+    login: Any, coordinator: Any, program: Any, mentor: Any, trainee: Any, outsider: Any
+) -> None:
+    # Before, every coordinator listed every program's messages and could retry them.
+    ours = failed_about(approved_match(mentor=mentor, trainee=trainee, program=program), recipient=trainee.user)
+    theirs = failed_about(MeetingFactory(), recipient=outsider.user, last_error="Other program bounced")
+    nobodys = NotificationFactory(recipient=outsider.user, state=State.FAILED, last_error="About nothing")
+    own = NotificationFactory(recipient=coordinator, state=State.FAILED, last_error="My own message")
+    client = login(coordinator)
+
+    listed = client.get(CHANGELIST).content.decode()
+    assert ("SMTP 550" in listed, "My own message" in listed) == (True, True)
+    assert ("Other program bounced" in listed, "About nothing" in listed) == (False, False)
+    assert client.get(reverse("admin:notifications_notification_change", args=[theirs.pk])).status_code == 302
+
+    retry(client, ours, theirs, nobodys, own)
+    states = dict(Notification.objects.values_list("pk", "state"))
+    assert states == {ours.pk: State.PENDING, own.pk: State.PENDING, theirs.pk: State.FAILED, nobodys.pk: State.FAILED}
+
+
+def test_a_superuser_sees_and_retries_every_message(client: Any) -> None:
+    root = UserFactory(is_staff=True, is_superuser=True)
+    failed = failed_about(MeetingFactory(), last_error="Bounced")
+    client.force_login(root, backend="profiles.backends.EmailBackend")
+    assert "Bounced" in client.get(CHANGELIST).content.decode()
+    retry(client, failed)
+    failed.refresh_from_db()
+    assert failed.state == State.PENDING
+
+
+def test_staff_who_may_only_view_the_outbox_and_coordinate_nothing_cannot_retry(client: Any) -> None:
+    # Before, the action declared no permission: anyone who could open the list could run it.
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_notification"))
+    failed = NotificationFactory(recipient=viewer, state=State.FAILED)  # their own, so it is listed
+    client.force_login(viewer, backend="profiles.backends.EmailBackend")
+    page = client.get(CHANGELIST)
+    assert page.status_code == 200
+    assert page.context["action_form"] is None  # no action is offered
+    retry(client, failed)
+    failed.refresh_from_db()
+    assert failed.state == State.FAILED
