@@ -179,6 +179,7 @@ def mentor_directory_for(
 @dataclass
 class MentorDetail:
     mentor: MentorProfile
+    taken: int  # approved mentees now
     free_places: int
     explanation: Explanation | None  # None without a trainee profile
     context: TraineeContext | None
@@ -242,9 +243,11 @@ def mentor_detail_for(*, user: User, mentor_id: int) -> MentorDetail:
         programs = [p for p in shared if p.pk not in mentored]
         mentored_in = [p for p in shared if p.pk in mentored]
     ranks = context.shortlist_ranks if context else {}
+    taken = mentor.active_match_count()
     return MentorDetail(
         mentor=mentor,
-        free_places=mentor.free_places(),
+        taken=taken,
+        free_places=max(mentor.capacity - taken, 0),
         explanation=explanation,
         context=context,
         live_match=live,

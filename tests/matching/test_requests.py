@@ -339,6 +339,17 @@ def test_a_mentor_sees_mentees_and_free_places_and_stops_accepting(login: Any, m
     assert mentor.accepting_mentees is True
 
 
+def test_a_full_mentor_who_accepts_is_told_trainees_cannot_request_them(login: Any, mentor: Any) -> None:
+    # Tried: with both places taken the page still said "Trainees can find and request you".
+    MatchFactory(mentor=mentor, status=Match.Status.APPROVED)
+    MatchFactory(mentor=mentor, status=Match.Status.APPROVED)
+    body = " ".join(login(mentor.user).get(reverse("matching-my-mentees")).content.decode().split())
+    assert "2 of 2 places taken" in body
+    assert "Trainees can find and request you" not in body
+    assert "Every place is taken: trainees see you as full and cannot request you" in body
+    assert 'href="/me/mentor/">raise your capacity</a>' in body
+
+
 def test_a_mentor_sees_who_each_trainee_is_and_what_they_ask_before_a_coordinator_decides(
     login: Any, mentor: Any, django_assert_max_num_queries: Any
 ) -> None:
