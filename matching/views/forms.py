@@ -56,6 +56,8 @@ class ShortlistRankForm(forms.Form):
         if len(set(picked)) != len(picked):
             raise forms.ValidationError("Choose a different mentor for each place.")
         data["mentor_ids"] = picked
+        # Ranks have no gaps (a lone "third choice" is saved as the first): the view says so when it happens.
+        data["closed_up"] = chosen[: len(picked)] != picked
         return data
 
 
