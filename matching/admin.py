@@ -50,11 +50,17 @@ class ProgramAdmin(CoordinatorAccess, ProgramPages, admin.ModelAdmin):
             "Scoring",
             {
                 "fields": ("weights", "institution_rule", "stage_gap_best", "time_zone_cap_hours"),
-                "description": "Weights are a JSON object of component → number ≥ 0, e.g. "
+                "description": "Weights are a JSON object of component → number from 0 to 100, e.g. "
                 '{"specialty": 3, "focus_areas": 3, "career_stage": 2}.',
             },
         ),
-        ("Requests", {"fields": ("max_open_requests", "request_reminder_days", "request_expiry_days")}),
+        (
+            "Requests",
+            {
+                "fields": ("max_open_requests", "request_reminder_days", "request_expiry_days"),
+                "description": "Coordinators are reminded of an open request before it expires.",
+            },
+        ),
         (
             "Cadence",
             {

@@ -26,6 +26,11 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 
 
+#: Weights are relative, so a few digits are plenty; a huge one (1e308) overflows the engine's float32 sums and
+#: every score becomes "nan".
+MAX_WEIGHT = 100
+
+
 def default_weights() -> dict[str, float]:
     return dict(DEFAULT_WEIGHTS)
 
@@ -40,13 +45,20 @@ def validate_weights(value: Any) -> None:
     unknown = set(value) - set(DEFAULT_WEIGHTS)
     if unknown:
         raise ValidationError(f"Unknown weight(s): {', '.join(sorted(unknown))}.")
-    for name, weight in value.items():
-        if not isinstance(weight, int | float) or isinstance(weight, bool) or weight != weight or weight < 0:
-            raise ValidationError(f"Weight “{name}” must be a number ≥ 0.")
-        if weight == float("inf"):
-            raise ValidationError(f"Weight “{name}” must be finite.")
+    # The range check also refuses NaN and ±infinity (every comparison with NaN is false).
+    out_of_range = [
+        f"Weight “{name}” must be a number from 0 to {MAX_WEIGHT}."
+        for name, weight in value.items()
+        if not isinstance(weight, int | float) or isinstance(weight, bool) or not 0 <= weight <= MAX_WEIGHT
+    ]
+    if out_of_range:
+        raise ValidationError(out_of_range)
     if not any(value.get(name, 0) for name in DEFAULT_WEIGHTS):
         raise ValidationError("At least one weight must be above 0.")
+
+
+def _positive(weight: Any) -> bool:
+    return isinstance(weight, int | float) and not isinstance(weight, bool) and weight > 0
 
 
 def validate_lead_hours(value: Any) -> None:
@@ -109,8 +121,32 @@ class Program(models.Model):
         return self.name
 
     def clean(self) -> None:
+        errors: dict[str, str] = {}
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": "The program cannot end before it starts."})
+            errors["ends_on"] = "The program cannot end before it starts."
+        reminder, expiry = self.request_reminder_days, self.request_expiry_days
+        if isinstance(reminder, int) and isinstance(expiry, int) and reminder >= expiry:
+            errors["request_reminder_days"] = (
+                f"Requests expire after {expiry} days, so the reminder must come sooner: fewer than {expiry} days, "
+                "or let requests expire later."
+            )
+        if self._only_institution_counts():
+            errors["weights"] = (
+                "With “Ignore institution” the institution weight does not count: give another component a weight "
+                "above 0, or choose another institution rule."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def _only_institution_counts(self) -> bool:
+        """The engine ignores the institution weight under the neutral rule (and takes the default for a missing
+        one); with nothing else above 0 it could not score anyone."""
+        if self.institution_rule != self.InstitutionRule.NEUTRAL or not isinstance(self.weights, dict):
+            return False
+        if not _positive(self.weights.get("institution")):
+            return False  # all zero: validate_weights says so
+        counted = {**DEFAULT_WEIGHTS, **self.weights}
+        return not any(_positive(weight) for name, weight in counted.items() if name != "institution")
 
 
 class MatchQuerySet(models.QuerySet["Match"]):

@@ -47,7 +47,18 @@ class MeetingProposeForm(MeetingTimeForm):
 
 
 class MeetingCancelForm(forms.Form):
-    reason = forms.CharField(required=False, max_length=300, label="Reason (shown to the other person)")
+    reason = forms.CharField(
+        required=False,
+        max_length=300,
+        label="Reason (shown to the other person)",
+        help_text="Up to 300 characters.",
+        error_messages={"max_length": "Keep the reason to %(limit_value)d characters (this one has %(show_value)d)."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # No maxlength attribute: a browser cuts a pasted reason at 300 without a word; the field error says so.
+        self.fields["reason"].widget.attrs.pop("maxlength", None)
 
 
 class SessionLogForm(forms.Form):

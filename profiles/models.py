@@ -224,6 +224,20 @@ class MentorProfile(ProfileBase):
             models.CheckConstraint(condition=models.Q(capacity__gte=1, capacity__lte=10), name="mentor_capacity_1_10"),
         ]
 
+    def clean(self) -> None:
+        # Approval refuses a mentor at capacity, but lowering the capacity below the mentees they already have
+        # would leave "3 of 1 places taken". Here, so the profile service (pages, API) and the admin form refuse it.
+        if self.pk is None or not isinstance(self.capacity, int) or self.capacity < 1:
+            return
+        mentees = self.active_match_count()
+        if self.capacity < mentees:
+            raise ValidationError(
+                {
+                    "capacity": f"There are {mentees} current mentees, so the capacity cannot be lower than {mentees}. "
+                    "To take no new mentees, untick “Accepting new mentees” instead."
+                }
+            )
+
     def active_match_count(self) -> int:
         """Mentees this mentor has now (approved matches); capacity is checked against it under a row lock."""
         return self.matches.filter(status="approved").count()  # type: ignore[attr-defined]

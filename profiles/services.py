@@ -99,7 +99,8 @@ def trainee_profile_save(*, user: User, data: Mapping[str, Any]) -> TraineeProfi
 
 @transaction.atomic
 def mentor_profile_save(*, user: User, data: Mapping[str, Any]) -> MentorProfile:
-    """Create or update `user`'s mentor profile. Subspecialties never repeat the main specialty."""
+    """Create or update `user`'s mentor profile. Subspecialties never repeat the main specialty; the capacity is
+    never below the mentees they have now (MentorProfile.clean, checked under this row lock)."""
     profile = MentorProfile.objects.select_for_update().filter(user=user).first() or MentorProfile(user=user)
     if "subspecialties" in data:
         specialty = data.get("specialty") or (profile.specialty if profile.specialty_id else None)

@@ -16,6 +16,7 @@ from matching.filters import MentorFilter
 from matching.models import Match, Program
 from matching.scoring.rules import tz_minutes_apart
 from matching.selectors.context import TraineeContext, trainee_context_for, trainee_profile_of
+from matching.selectors.empty_directory import EmptyDirectory, why_nobody_is_listed
 from matching.selectors.explaining import Explanation
 from profiles.models import MentorProfile, User
 
@@ -59,6 +60,7 @@ class DirectoryPage:
     program: Program | None = None
     errors: dict[str, list[str]] = field(default_factory=dict)
     mentored_in: list[Program] = field(default_factory=list)  # set when no program is left to request in
+    empty: EmptyDirectory | None = None  # why nobody is listed, when no filter is in use
 
 
 def _requestable(context: TraineeContext | None, mentor_ids: list[int]) -> tuple[list[Program], set[int] | None]:
@@ -107,6 +109,10 @@ def _array_filters(
     return positions
 
 
+def _filters_in_use(data: Mapping[str, Any]) -> bool:
+    return any(value is not None and value != "" and value is not False for value in data.values())
+
+
 def _live_statuses(context: TraineeContext | None, mentor_ids: list[int]) -> dict[int, str]:
     if context is None or not mentor_ids:
         return {}
@@ -140,11 +146,15 @@ def mentor_directory_for(
     ids = _candidate_ids(filterset, user)
     positions = browsing.mentors.position_of(ids)
     positions = positions[positions >= 0]  # a mentor created since the arrays were built shows after the refresh
+    accepting = positions
     positions = _array_filters(positions, filterset.form.cleaned_data, browsing, context)
-    if context is not None:
+    ranking = context.ranking() if context is not None else None
+    if ranking is not None:
         # The engine's order (best first, excluded mentors dropped), restricted to the filtered candidates.
-        order = context.ranking().order
-        positions = order[np.isin(order, positions)]
+        positions = ranking.order[np.isin(ranking.order, positions)]
+    why_empty = None
+    if not len(positions) and not _filters_in_use(filterset.form.cleaned_data):
+        why_empty = why_nobody_is_listed(candidates=accepting, excluded=ranking.result.excluded[0] if ranking else None)
 
     paginator = Paginator(range(len(positions)), PAGE_SIZE)
     current = paginator.page(page) if strict_page else paginator.get_page(page)
@@ -172,13 +182,21 @@ def mentor_directory_for(
     ]
     program = context.program if context else None
     return DirectoryPage(
-        filterset, current, cards, context is not None, len(positions), program=program, mentored_in=mentored_in
+        filterset,
+        current,
+        cards,
+        context is not None,
+        len(positions),
+        program=program,
+        mentored_in=mentored_in,
+        empty=why_empty,
     )
 
 
 @dataclass
 class MentorDetail:
     mentor: MentorProfile
+    taken: int  # approved mentees now
     free_places: int
     explanation: Explanation | None  # None without a trainee profile
     context: TraineeContext | None
@@ -242,9 +260,11 @@ def mentor_detail_for(*, user: User, mentor_id: int) -> MentorDetail:
         programs = [p for p in shared if p.pk not in mentored]
         mentored_in = [p for p in shared if p.pk in mentored]
     ranks = context.shortlist_ranks if context else {}
+    taken = mentor.active_match_count()
     return MentorDetail(
         mentor=mentor,
-        free_places=mentor.free_places(),
+        taken=taken,
+        free_places=max(mentor.capacity - taken, 0),
         explanation=explanation,
         context=context,
         live_match=live,

@@ -12,7 +12,15 @@ from profiles.models import MentorProfile
 
 
 class RequestForm(forms.Form):
-    program = forms.ModelChoiceField(queryset=Program.objects.none(), empty_label=None, label="Program")
+    program = forms.ModelChoiceField(
+        queryset=Program.objects.none(),
+        empty_label=None,
+        label="Program",
+        error_messages={
+            "invalid_choice": "You can no longer request this mentor in that program (it may have ended, or you "
+            "now have a mentor there). Open the mentor's page again to see where you can request them."
+        },
+    )
     message = forms.CharField(
         label="What do you hope to get from this mentorship?",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -48,6 +56,8 @@ class ShortlistRankForm(forms.Form):
         if len(set(picked)) != len(picked):
             raise forms.ValidationError("Choose a different mentor for each place.")
         data["mentor_ids"] = picked
+        # Ranks have no gaps (a lone "third choice" is saved as the first): the view says so when it happens.
+        data["closed_up"] = chosen[: len(picked)] != picked
         return data
 
 

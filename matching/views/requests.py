@@ -17,6 +17,8 @@ from matching.views.forms import RequestForm, ShortlistRankForm
 from mentorship.errors import ApplicationError
 from profiles.models import MentorProfile
 
+ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
+
 
 def _back(request: HttpRequest, default: str) -> HttpResponse:
     target = request.POST.get("next", "")
@@ -100,6 +102,16 @@ def shortlist_unstar(request: HttpRequest, mentor_id: int) -> HttpResponse:
     return _back(request, "matching-shortlist")
 
 
+def _ranking_saved(mentor_ids: list[int], mentors: list[MentorProfile], *, closed_up: bool) -> str:
+    if not mentor_ids:
+        return "Your ranking is cleared."
+    names = {m.pk: str(m) for m in mentors}
+    saved = ", ".join(f"{names[pk]} is your {ORDINALS[rank]} choice" for rank, pk in enumerate(mentor_ids, start=1))
+    if closed_up:
+        return f"Saved: {saved}. Choices have no empty places between them, so yours moved up."
+    return f"Saved: {saved}."
+
+
 @login_required
 def shortlist(request: HttpRequest) -> HttpResponse:
     trainee = trainee_profile_of(signed_in(request))
@@ -117,7 +129,8 @@ def shortlist(request: HttpRequest) -> HttpResponse:
             except ApplicationError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, "Your top three are saved.")
+                data = form.cleaned_data
+                messages.success(request, _ranking_saved(data["mentor_ids"], mentors, closed_up=data["closed_up"]))
                 return redirect("matching-shortlist")
         status = 400
     return render(

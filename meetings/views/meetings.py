@@ -10,6 +10,7 @@ from matching.models import Match
 from meetings import selectors, services
 from meetings.forms import MeetingCancelForm, MeetingProposeForm, MeetingTimeForm
 from meetings.ics import CONTENT_TYPE, meeting_calendar
+from meetings.models import Meeting
 from meetings.people import local_to_utc, role_in, time_zone_for
 from meetings.services.feedback import is_first_meeting
 from meetings.views._helpers import form_error, match_or_404, meeting_or_404, user_of
@@ -53,7 +54,10 @@ def meeting_propose(request: HttpRequest, match_id: int) -> HttpResponse:
 
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = meeting_or_404(request, pk)
+    return _detail(request, meeting_or_404(request, pk), MeetingCancelForm())
+
+
+def _detail(request: HttpRequest, meeting: Meeting, cancel_form: MeetingCancelForm, status: int = 200) -> HttpResponse:
     user = user_of(request)
     zone = time_zone_for(meeting.match, user)
     context = {
@@ -61,13 +65,13 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "role": role_in(meeting.match, user),
         "can_accept": meeting.status == "proposed" and meeting.proposed_by_id != user.pk and meeting.is_upcoming(),
         "time_form": MeetingTimeForm(zone_name=zone.key, initial={"duration_minutes": meeting.duration_minutes}),
-        "cancel_form": MeetingCancelForm(),
+        "cancel_form": cancel_form,
         "feedback": selectors.feedback_visible(meeting=meeting, user=user),
         "my_feedback": meeting.feedback.filter(author=user).exists(),
         "first_meeting": is_first_meeting(meeting),
         "session_log": getattr(meeting, "session_log", None),
     }
-    return render(request, "meetings/detail.html", context)
+    return render(request, "meetings/detail.html", context, status=status)
 
 
 @login_required
@@ -122,9 +126,10 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_or_404(request, pk)
     form = MeetingCancelForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if not form.is_valid():
+        return _detail(request, meeting, form, status=400)  # nothing cancelled: the reason is not dropped unseen
     try:
-        services.meeting_cancel(meeting=meeting, by=user_of(request), reason=reason)
+        services.meeting_cancel(meeting=meeting, by=user_of(request), reason=form.cleaned_data["reason"])
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:

@@ -13,6 +13,12 @@ class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
         label="E-mail", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
+    # Django's wording says both fields "may be case-sensitive"; the e-mail is not (profiles.backends).
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Please enter a correct e-mail and password. "
+        "The password is case-sensitive; the e-mail is not.",
+    }
 
 
 class SignupForm(forms.Form):

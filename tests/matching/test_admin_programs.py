@@ -67,6 +67,51 @@ def test_negative_or_unknown_weights_are_refused_and_nothing_changes(login, coor
     assert program.weights == before
 
 
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [
+        ('{"specialty": 1e308}', "Weight “specialty” must be a number from 0 to 100."),
+        ('{"specialty": 101}', "Weight “specialty” must be a number from 0 to 100."),
+        ('{"specialty": 1' + "0" * 400 + "}", "Weight “specialty” must be a number from 0 to 100."),
+        ('{"specialty": NaN}', "Weight “specialty” must be a number from 0 to 100."),
+        ('{"specialty": Infinity}', "Weight “specialty” must be a number from 0 to 100."),
+        (
+            '{"specialty": 0, "career_stage": 0, "focus_areas": 0, "language": 0, "time_zone": 0, '
+            '"meeting_format": 0, "shortlist": 0, "institution": 2}',
+            "With “Ignore institution” the institution weight does not count",
+        ),
+    ],
+)
+def test_weights_the_engine_cannot_score_with_are_refused_and_nothing_changes(login, coordinator, weights, message):
+    # Tried: weights {"specialty": 1e308} were saved, then the directory listed 0 mentors and scores read "nan/100".
+    program = ProgramFactory(coordinators=[coordinator])
+    before = dict(program.weights)
+    response = login(coordinator).post(
+        reverse("admin:matching_program_change", args=[program.pk]), _form_data(program, weights=weights)
+    )
+    assert response.status_code == 200
+    assert any(message in error for error in response.context["adminform"].form.errors["weights"])
+    program.refresh_from_db()
+    assert program.weights == before
+
+
+def test_the_request_reminder_must_come_before_the_request_expires(login, coordinator):
+    # Tried: a reminder after 30 days with requests expiring after 5 was saved: the reminder could never go out.
+    program = ProgramFactory(coordinators=[coordinator])
+    url = reverse("admin:matching_program_change", args=[program.pk])
+    for reminder, expiry in ((30, 5), (5, 5)):
+        response = login(coordinator).post(
+            url, _form_data(program, request_reminder_days=reminder, request_expiry_days=expiry)
+        )
+        assert response.status_code == 200
+        [error] = response.context["adminform"].form.errors["request_reminder_days"]
+        assert error.startswith(f"Requests expire after {expiry} days, so the reminder must come sooner")
+    program.refresh_from_db()
+    assert (program.request_reminder_days, program.request_expiry_days) == (7, 14)
+    response = login(coordinator).post(url, _form_data(program, request_reminder_days=4, request_expiry_days=5))
+    assert response.status_code == 302
+
+
 def test_valid_weights_are_saved(login, coordinator):
     program = ProgramFactory(coordinators=[coordinator])
     weights = {**program.weights, "specialty": 5}

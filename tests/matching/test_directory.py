@@ -57,6 +57,46 @@ def test_mentors_a_hard_rule_excludes_are_not_listed(login: Any, trainee: Any, p
     assert names(login(trainee.user).get(URL)) == ["Listed Mentor"]
 
 
+def text(response: Any) -> str:
+    return " ".join(response.content.decode().split())
+
+
+def test_with_no_filter_in_use_an_empty_list_says_which_rules_left_everyone_out(
+    login: Any, trainee: Any, program: Any
+) -> None:
+    # Tried: a trainee who speaks only German, with no filter set, read "No mentor matches these filters. Try
+    # removing one." The page now counts, among the mentors accepting new mentees, who each rule leaves out.
+    trainee.languages.set([language("de")])
+    MentorProfileFactory()
+    MentorProfileFactory()
+    MentorProfileFactory(career_stage=CareerStage.CLINICAL_STUDENT)
+    MentorProfileFactory(accepting_mentees=False, languages=[language("de")])
+    response = login(trainee.user).get(URL)
+    assert names(response) == []
+    body = text(response)
+    assert "No mentor matches these filters" not in body
+    assert (
+        "No mentor can be matched with you: of the 3 mentors accepting new mentees, 3 share no language with you "
+        "and 1 is not further along in their career than you." in body
+    )
+    assert 'href="/me/trainee/">update your trainee profile</a>' in body
+
+
+def test_with_nobody_accepting_the_empty_list_says_so(login: Any, trainee: Any, program: Any) -> None:
+    MentorProfileFactory(accepting_mentees=False)
+    body = text(login(trainee.user).get(URL))
+    assert "No mentor is accepting new mentees right now." in body
+    assert "update your trainee profile" not in body
+
+
+def test_with_a_filter_in_use_an_empty_list_suggests_removing_one(login: Any, trainee: Any, program: Any) -> None:
+    trainee.languages.set([language("de")])
+    MentorProfileFactory()
+    body = text(login(trainee.user).get(URL, {"language": language("es").pk}))
+    assert "No mentor matches these filters. Try removing one." in body
+    assert "No mentor can be matched with you" not in body
+
+
 def test_a_mentor_whose_account_is_deactivated_is_neither_listed_nor_shown(
     login: Any, trainee: Any, program: Any
 ) -> None:

@@ -51,6 +51,17 @@ def test_a_full_mentor_page_says_full_and_offers_no_request(login: Any, trainee:
     assert "Send request" not in body
 
 
+def test_a_full_mentor_page_counts_the_places_taken_not_the_capacity_twice(
+    login: Any, trainee: Any, program: Any
+) -> None:
+    # Tried: a mentor left with 3 mentees and capacity 1 (set before capacity was checked) read "Full (1 of 1 taken)".
+    over = MentorProfileFactory(capacity=1)
+    for _ in range(3):
+        MatchFactory(mentor=over, program=program, status=Match.Status.APPROVED)
+    body = login(trainee.user).get(reverse("mentors-detail", args=[over.pk])).content.decode()
+    assert "Full</span> (3 of 1 taken)" in body
+
+
 @pytest.mark.parametrize(
     ("status", "says"),
     [

@@ -235,6 +235,30 @@ def test_a_refused_request_shows_the_reason_next_to_the_form(
     assert "already has your request" in response.content.decode()
 
 
+def test_a_request_in_a_program_that_is_no_longer_open_says_why(
+    login: Any, trainee: Any, mentor: Any, program: Any
+) -> None:
+    # Tried: the page offered the one program as a hidden field; the program closed and another opened before
+    # "Send request", and the 400 page showed no message at all (the hidden field's error was never shown).
+    client = login(trainee.user)
+    assert (
+        f'type="hidden" name="program" value="{program.pk}"'
+        in client.get(reverse("mentors-detail", args=[mentor.pk])).content.decode()
+    )
+    program.is_active = False
+    program.save()
+    ProgramFactory(open_to_all=True)
+    before = counts()
+    response = client.post(
+        reverse("matching-request-create", args=[mentor.pk]), {"program": program.pk, "message": "please"}
+    )
+    assert response.status_code == 400
+    assert '<div class="errorlist" role="alert"><p>Program: You can no longer request this mentor in that program' in (
+        response.content.decode()
+    )
+    assert counts() == before
+
+
 def test_a_request_to_a_full_mentor_through_the_page_saves_nothing(
     login: Any, trainee: Any, mentor: Any, program: Any
 ) -> None:
@@ -337,6 +361,17 @@ def test_a_mentor_sees_mentees_and_free_places_and_stops_accepting(login: Any, m
     client.post(reverse("matching-mentor-accepting"), {"accepting": "1"})
     mentor.refresh_from_db()
     assert mentor.accepting_mentees is True
+
+
+def test_a_full_mentor_who_accepts_is_told_trainees_cannot_request_them(login: Any, mentor: Any) -> None:
+    # Tried: with both places taken the page still said "Trainees can find and request you".
+    MatchFactory(mentor=mentor, status=Match.Status.APPROVED)
+    MatchFactory(mentor=mentor, status=Match.Status.APPROVED)
+    body = " ".join(login(mentor.user).get(reverse("matching-my-mentees")).content.decode().split())
+    assert "2 of 2 places taken" in body
+    assert "Trainees can find and request you" not in body
+    assert "Every place is taken: trainees see you as full and cannot request you" in body
+    assert 'href="/me/mentor/">raise your capacity</a>' in body
 
 
 def test_a_mentor_sees_who_each_trainee_is_and_what_they_ask_before_a_coordinator_decides(

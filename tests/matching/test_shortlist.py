@@ -74,6 +74,24 @@ def test_star_from_the_mentor_page_then_order_on_the_shortlist_page(login: Any, 
     assert ranks(trainee) == {b.pk: 1}
 
 
+def test_choices_with_an_empty_place_above_move_up_and_the_trainee_is_told(login: Any, trainee: Any) -> None:
+    # Tried: choosing only "Third choice" saved that mentor as #1 with no word about it.
+    a = MentorProfileFactory(user__full_name="Dr A")
+    b = MentorProfileFactory(user__full_name="Dr B")
+    ShortlistEntryFactory(trainee=trainee, mentor=a)
+    ShortlistEntryFactory(trainee=trainee, mentor=b)
+    client = login(trainee.user)
+    assert "Choices have no gaps" in client.get(reverse("matching-shortlist")).content.decode()
+    response = client.post(reverse("matching-shortlist"), {"rank_1": "", "rank_2": "", "rank_3": a.pk}, follow=True)
+    assert ranks(trainee) == {a.pk: 1, b.pk: None}
+    assert (
+        "Saved: Dr A is your 1st choice. Choices have no empty places between them, so yours moved up."
+        in response.content.decode()
+    )
+    response = client.post(reverse("matching-shortlist"), {"rank_1": b.pk, "rank_2": a.pk, "rank_3": ""}, follow=True)
+    assert "Saved: Dr B is your 1st choice, Dr A is your 2nd choice.</p>" in response.content.decode()
+
+
 def test_the_same_mentor_in_two_places_is_refused_with_a_message(login: Any, trainee: Any) -> None:
     a = MentorProfileFactory()
     ShortlistEntryFactory(trainee=trainee, mentor=a)

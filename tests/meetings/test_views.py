@@ -156,6 +156,24 @@ def test_either_person_cancels(meeting: Any, login: Any, trainee: Any) -> None:
     assert (meeting.status, meeting.cancel_reason) == (Meeting.Status.CANCELLED, "Night shift")
 
 
+def test_a_cancel_reason_over_300_characters_is_refused_next_to_the_field_and_nothing_is_cancelled(
+    meeting: Any, login: Any, trainee: Any
+) -> None:
+    # Tried: a 301-character reason cancelled the meeting and silently dropped the reason (and the input's
+    # maxlength made a browser cut a pasted one at 300 without a word).
+    page = login(trainee.user).get(reverse("meetings-detail", args=[meeting.pk])).content.decode()
+    assert '<input type="text" name="reason" aria-describedby="id_reason_helptext" id="id_reason">' in page
+    response = login(trainee.user).post(reverse("meetings-cancel", args=[meeting.pk]), {"reason": "x" * 301})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert (
+        '<ul class="errorlist" id="id_reason_error"><li>Keep the reason to 300 characters (this one has 301).' in body
+    )
+    assert "x" * 301 in body  # what they typed is still there to shorten
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.cancel_reason) == (Meeting.Status.PROPOSED, "")
+
+
 def test_the_ics_download_is_a_calendar_invitation_for_the_two_people(meeting: Any, login: Any, trainee: Any) -> None:
     response = login(trainee.user).get(reverse("meetings-ics", args=[meeting.pk]))
     body = response.content.decode()

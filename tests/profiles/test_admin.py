@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from profiles.apps import grant_coordinator_permissions
 from profiles.models import Goal, MentorProfile, Specialty, User
-from tests.factories import GoalFactory, UserFactory, english, focus_area, specialty
+from tests.factories import GoalFactory, UserFactory, approved_match, english, focus_area, specialty
 
 pytestmark = pytest.mark.django_db
 
@@ -134,6 +134,21 @@ def test_the_admin_refuses_a_capacity_of_50_and_saves_nothing(login: Any, coordi
     )
     assert response.status_code == 200
     assert "less than or equal to 10" in response.content.decode()
+    mentor.refresh_from_db()
+    assert mentor.capacity == 2
+
+
+def test_the_admin_refuses_a_capacity_below_the_mentors_current_mentees(
+    login: Any, coordinator: Any, mentor: Any
+) -> None:
+    # Tried: the same refusal through the admin, whose save goes through the profile service after its form.
+    approved_match(mentor=mentor)
+    approved_match(mentor=mentor)
+    response = login(coordinator).post(
+        f"/admin/profiles/mentorprofile/{mentor.pk}/change/", mentor_admin_post(mentor, capacity="1")
+    )
+    assert response.status_code == 200
+    assert "There are 2 current mentees" in response.content.decode()
     mentor.refresh_from_db()
     assert mentor.capacity == 2
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from profiles.models import CareerStage, Goal, MeetingFormat, MentorProfile, TraineeProfile
-from tests.factories import GoalFactory, english, focus_area, language, specialty
+from tests.factories import GoalFactory, approved_match, english, focus_area, language, specialty
 
 pytestmark = pytest.mark.django_db
 PERSONAS = ["trainee", "mentor", "coordinator", "outsider"]
@@ -102,6 +102,18 @@ def test_a_trainee_creates_a_mentor_profile_through_patch(trainee: Any) -> None:
     assert MentorProfile.objects.get(user=trainee.user).capacity == 2
     assert response.json()["full_name"] == "Dr Tara Trainee"
     assert TraineeProfile.objects.filter(user=trainee.user).exists()
+
+
+def test_a_capacity_below_the_current_mentees_is_a_400_naming_the_field(mentor: Any) -> None:
+    # Tried: PATCH capacity 1 for a mentor with 2 mentees was saved ("2 of 1 places taken").
+    approved_match(mentor=mentor)
+    approved_match(mentor=mentor)
+    response = api(mentor.user).patch("/api/v1/me/", {"mentor_profile": {"capacity": 1}}, format="json")
+    assert response.status_code == 400
+    [message] = response.json()["error"]["fields"]["mentor_profile"]["capacity"]
+    assert message.startswith("There are 2 current mentees, so the capacity cannot be lower than 2.")
+    mentor.refresh_from_db()
+    assert mentor.capacity == 2
 
 
 @pytest.mark.parametrize(

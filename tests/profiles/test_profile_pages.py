@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from profiles.models import CareerStage, MeetingFormat, MentorProfile, TraineeProfile
-from tests.factories import specialty
+from tests.factories import approved_match, specialty
 from tests.profiles.helpers import field_errors, mentor_post, trainee_post
 
 pytestmark = pytest.mark.django_db
@@ -139,6 +139,23 @@ def test_bad_mentor_input_is_refused_and_the_saved_profile_is_unchanged(
     assert (mentor.capacity, mentor.time_zone, mentor.institution) == (2, "America/New_York", "City Teaching Hospital")
     assert [lang.code for lang in mentor.languages.all()] == ["en"]
     assert MentorProfile.objects.count() == 1
+
+
+def test_a_mentor_cannot_lower_their_capacity_below_the_mentees_they_have(login: Any, mentor: Any) -> None:
+    # Tried: a mentor with 3 mentees set capacity 1 and "My mentees" then said "3 of 1 places taken".
+    mentor.capacity = 3
+    mentor.save()
+    for _ in range(3):
+        approved_match(mentor=mentor)
+    response = login(mentor.user).post("/me/mentor/", mentor_post(capacity="1"))
+    assert response.status_code == 200
+    [error] = field_errors(response, "capacity")
+    assert "There are 3 current mentees, so the capacity cannot be lower than 3." in error
+    assert "untick “Accepting new mentees” instead" in error
+    assert 'id="id_capacity_error"' in response.content.decode()
+    mentor.refresh_from_db()
+    assert (mentor.capacity, mentor.institution) == (3, "City Teaching Hospital")
+    assert login(mentor.user).post("/me/mentor/", mentor_post(capacity="3")).status_code == 302
 
 
 def test_a_legacy_time_zone_alias_is_still_accepted(login: Any, coordinator: Any) -> None:

@@ -17,6 +17,17 @@ def test_email_is_stored_lowercase_and_login_ignores_case(client: Client) -> Non
 
 
 @pytest.mark.django_db
+def test_a_wrong_password_says_only_the_password_is_case_sensitive(client: Client) -> None:
+    # Tried: the message said both fields "may be case-sensitive", but any case of the e-mail logs in.
+    User.objects.create_user(email="maya@example.org", password="a-long-enough-passphrase", full_name="Maya")
+    response = client.post("/login/", {"username": "MAYA@example.org", "password": "Wrong-password-1"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Please enter a correct e-mail and password. The password is case-sensitive; the e-mail is not." in body
+    assert "both fields may be case-sensitive" not in body
+
+
+@pytest.mark.django_db
 def test_two_accounts_cannot_share_an_email_in_different_case() -> None:
     User.objects.create_user(email="sam@example.org", password="x", full_name="Sam")
     with pytest.raises(IntegrityError), transaction.atomic():
