@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 
-from meetings.models import DETAIL_FIELD, MAX_DURATION_MINUTES, Feedback, Meeting
+from meetings.models import DETAIL_FIELD, MAX_DURATION_MINUTES, VIDEO_LINK_MAX_LENGTH, Feedback, Meeting
 from profiles.models import FocusArea, Goal
 
 LOCAL_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -40,7 +40,11 @@ class MeetingProposeForm(MeetingTimeForm):
     )
     place = forms.CharField(required=False, max_length=200, help_text="For an in-person meeting.")
     video_link = forms.URLField(
-        required=False, label="Video link", help_text="For a video meeting.", assume_scheme="https"
+        required=False,
+        label="Video link",
+        help_text="For a video meeting.",
+        assume_scheme="https",
+        max_length=VIDEO_LINK_MAX_LENGTH,
     )
     phone = forms.CharField(required=False, max_length=40, help_text="For a phone call: the number to call.")
     agenda = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -18,6 +18,8 @@ MAX_DURATION_MINUTES = 480
 
 #: The detail each meeting format needs: where to go, the link to join, the number to call.
 DETAIL_FIELD = {"in_person": "place", "video": "video_link", "phone": "phone"}
+#: Teams and Zoom links with their tracking parameters run to several hundred characters.
+VIDEO_LINK_MAX_LENGTH = 2000
 
 
 class MeetingQuerySet(models.QuerySet["Meeting"]):
@@ -55,7 +57,7 @@ class Meeting(models.Model):
     )
     format = models.CharField(max_length=10, choices=Format.choices, default=Format.VIDEO)
     place = models.CharField(max_length=200, blank=True, help_text="Where to meet in person.")
-    video_link = models.URLField(blank=True)
+    video_link = models.URLField(max_length=VIDEO_LINK_MAX_LENGTH, blank=True)
     phone = models.CharField(max_length=40, blank=True, help_text="The number to call.")
     agenda = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED, db_index=True)

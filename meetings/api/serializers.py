@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from matching.models import Match
-from meetings.models import MAX_DURATION_MINUTES, Feedback, Meeting, SessionLog
+from meetings.models import MAX_DURATION_MINUTES, VIDEO_LINK_MAX_LENGTH, Feedback, Meeting, SessionLog
 from meetings.people import role_in, time_zone_for
 from profiles.models import FocusArea, Goal
 
@@ -105,7 +105,7 @@ class MeetingProposeSerializer(MeetingTimeSerializer):
     duration_minutes = serializers.IntegerField(min_value=5, max_value=MAX_DURATION_MINUTES, default=45)
     format = serializers.ChoiceField(choices=Meeting.Format.choices)
     place = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
-    video_link = serializers.URLField(required=False, default="", allow_blank=True)
+    video_link = serializers.URLField(max_length=VIDEO_LINK_MAX_LENGTH, required=False, default="", allow_blank=True)
     phone = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
     agenda = serializers.CharField(required=False, default="", allow_blank=True)
 

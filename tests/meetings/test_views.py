@@ -124,6 +124,21 @@ def test_a_session_dated_decades_back_is_refused_with_the_reason(match: Any, log
     assert SessionLog.objects.count() == 0
 
 
+def test_a_long_teams_link_is_kept_whole_and_an_absurd_one_refused(match: Any, login: Any, mentor: Any) -> None:
+    # Real Teams links run to 300 characters; the column held 200 (PostgreSQL refused the INSERT: a 500).
+    teams = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_" + "N2Y4ZmQ" * 40 + "%40thread.v2/0?context=x"
+    client = login(mentor.user)
+    url = reverse("meetings-propose", args=[match.pk])
+    when = (timezone.now() + timedelta(days=4)).strftime("%Y-%m-%dT10:00")
+    data = {"start": when, "duration_minutes": 30, "format": "video"}
+    assert client.post(url, {**data, "video_link": teams}).status_code == 302
+    assert Meeting.objects.get().video_link == teams
+    absurd = client.post(url, {**data, "video_link": teams + "x" * 2000})
+    assert absurd.status_code == 400
+    assert "at most 2000 characters" in absurd.content.decode()
+    assert Meeting.objects.count() == 1
+
+
 def test_an_outsider_cannot_open_the_propose_form_of_a_match(match: Any, login: Any, outsider: Any) -> None:
     assert login(outsider.user).get(reverse("meetings-propose", args=[match.pk])).status_code == 404
 
