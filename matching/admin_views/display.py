@@ -28,7 +28,7 @@ def _rows(breakdown: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
                     _number(item.get("value"), 2),
                     _number(item.get("weight"), 1),
                     _number(item.get("points"), 1),
-                    str(item.get("detail") or item.get("text") or ""),
+                    str(item.get("reason") or ""),  # a request's snapshot says why; a round's has numbers only
                 )
             )
     elif isinstance(components, dict):
@@ -49,18 +49,20 @@ def breakdown_table(score: float | None, breakdown: dict[str, Any] | None) -> Sa
     rows = _rows(breakdown)
     if not rows:
         return format_html("<p>{}</p>", "No breakdown was recorded for this match.")
+    with_why = any(row[4] for row in rows)
     body = format_html_join(
         "",
-        "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-        rows,
+        "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td><td>{}</td>{}</tr>",
+        ((*row[:4], format_html("<td>{}</td>", row[4]) if with_why else "") for row in rows),
     )
     summary = breakdown.get("summary") or ""
     total = _number(score, 1) if score is not None else _number(breakdown.get("total"), 1)
     return format_html(
         "<table class='score-breakdown'><caption>Score {} of 100{}</caption>"
         "<thead><tr><th scope='col'>Component</th><th scope='col'>Value (0–1)</th><th scope='col'>Weight</th>"
-        "<th scope='col'>Points</th><th scope='col'>Why</th></tr></thead><tbody>{}</tbody></table>",
+        "<th scope='col'>Points</th>{}</tr></thead><tbody>{}</tbody></table>",
         total,
         f" · {summary}" if summary else "",
+        format_html("<th scope='col'>{}</th>", "Why") if with_why else "",
         body,
     )

@@ -128,10 +128,13 @@ def explain_pairs(
     totals, components = _diagonal(cohort, conflicts, rows, cols, with_components=True)
     weights = cohort.weights.active()
     active = [name for name in COMPONENTS if weights[name] > 0]
-    raw = np.stack([components[name] * weights[name] for name in active], axis=1) if active else np.zeros((0, 0))
-    raw_sum = raw.sum(axis=1) if active else np.zeros(len(rows))
-    # Points share the 0–100 total in proportion to each component's weighted value.
-    scale = np.divide(totals, raw_sum, out=np.zeros(len(rows)), where=raw_sum > 0)
+    fit = [name for name in active if name != "shortlist"]
+    # As the engine scores: each fit component's points are its weighted share of 100; the shortlist's are the
+    # bonus on top, whatever the cap at 100 left of it.
+    base = sum(weights[name] for name in fit)
+    points = {name: components[name] * (100.0 * weights[name] / base if base else 0.0) for name in fit}
+    if "shortlist" in active:
+        points["shortlist"] = totals - sum((points[name] for name in fit), np.zeros(len(rows)))
     breakdowns: list[dict[str, Any]] = []
     for k in range(len(rows)):
         breakdowns.append(
@@ -142,9 +145,9 @@ def explain_pairs(
                         "name": name,
                         "value": round(float(components[name][k]), 3),
                         "weight": weights[name],
-                        "points": round(float(raw[k, a] * scale[k]), 2),
+                        "points": round(float(points[name][k]), 2),
                     }
-                    for a, name in enumerate(active)
+                    for name in active
                 ],
             }
         )

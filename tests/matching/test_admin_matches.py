@@ -115,6 +115,28 @@ def test_the_match_page_shows_the_score_breakdown_and_its_history(login, coordin
     assert "Cora Coordinator" in html
 
 
+def test_a_requests_breakdown_shows_why_and_a_rounds_has_no_empty_why_column(login, coordinator, program, trainee):
+    # The review found the "Why" column always empty: it read keys the snapshots never had.
+    from django.utils.html import escape
+
+    from matching.services.requests import match_request
+
+    mentor = MentorProfileFactory(user__full_name="Dr Why")
+    asked = match_request(trainee=trainee, mentor=mentor, program=program, message="Please")
+    client = login(coordinator)
+    html = client.get(reverse("admin:matching_match_change", args=[asked.pk])).content.decode()
+    reasons = [c["reason"] for c in asked.score_breakdown["components"]]
+    assert "<th scope='col'>Why</th>" in html
+    assert all(reason and escape(reason) in html for reason in reasons)
+    proposal = MatchFactory(
+        program=program,
+        score_breakdown={"components": [{"name": "specialty", "value": 1.0, "weight": 3.0, "points": 30.0}]},
+    )
+    html = client.get(reverse("admin:matching_match_change", args=[proposal.pk])).content.decode()
+    assert "Specialty fit" in html
+    assert "<th scope='col'>Why</th>" not in html
+
+
 def test_approve_selected_approves_what_it_can_and_names_each_refusal(login, coordinator, program):
     patel = MentorProfileFactory(user__full_name="Dr Patel", capacity=1)
     first = MatchFactory(program=program, mentor=patel, score=90)

@@ -229,6 +229,9 @@ def test_each_proposals_snapshot_equals_the_engines_score_for_that_pair(program,
         j = int(cohort.mentors.position_of([proposal.mentor_id])[0])
         assert proposal.score == pytest.approx(float(full.total[i, j]), abs=0.01)
         assert proposal.score_breakdown["total"] == pytest.approx(proposal.score, abs=0.01)
+        points = {c["name"]: c["points"] for c in proposal.score_breakdown["components"]}
+        assert sum(points.values()) == pytest.approx(proposal.score, abs=0.05)
+        assert points.get("shortlist", 0.0) >= 0.0  # a bonus, never a cost
 
 
 def test_a_person_with_both_profiles_is_never_proposed_to_themselves(program, coordinator):
