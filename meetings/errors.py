@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from mentorship.errors import ApplicationError, Conflict, NotAllowed
 
 
@@ -27,6 +29,16 @@ class MeetingOverlap(Conflict):
 
 class MeetingStateConflict(Conflict):
     code = "meeting_state"
+
+
+class SessionAlreadyLogged(Conflict):
+    """The same log form was sent again; `session_log` is the log its first sending wrote."""
+
+    code = "session_already_logged"
+
+    def __init__(self, message: str, *, session_log: Any) -> None:
+        super().__init__(message)
+        self.session_log = session_log
 
 
 class AlreadyAnswered(Conflict):

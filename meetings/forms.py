@@ -66,6 +66,8 @@ class MeetingCancelForm(forms.Form):
 
 
 class SessionLogForm(forms.Form):
+    # Handed out with the empty form (see `initial` in the view); sent back with it, so a second sending is known.
+    submission = forms.UUIDField(required=False, widget=forms.HiddenInput)
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=5, max_value=MAX_DURATION_MINUTES)
     topics = forms.ModelMultipleChoiceField(

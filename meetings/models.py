@@ -116,6 +116,9 @@ class SessionLog(models.Model):
     notes_shared = models.TextField(blank=True, help_text="Shown to the trainee.")
     notes_private = models.TextField(blank=True, help_text="Only you see these.")
     next_steps = models.TextField(blank=True, help_text="Shown to the trainee.")
+    # The id the log form was handed when it was opened: the same form sent twice (a double click, Back and send
+    # again) is one log.
+    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
 
 from matching.models import Match
-from meetings.errors import MatchNotApproved, MeetingStateConflict, MentorOnly
+from meetings.errors import MatchNotApproved, MeetingStateConflict, MentorOnly, SessionAlreadyLogged
 from meetings.models import MAX_DURATION_MINUTES, Meeting, SessionGoal, SessionLog
 from meetings.people import role_in, time_zone_for
 from meetings.services.reminders import SESSION_LOG_PROMPT
@@ -84,9 +85,18 @@ def session_log_create(
     notes_shared: str = "",
     notes_private: str = "",
     next_steps: str = "",
+    submission: UUID | None = None,
 ) -> SessionLog:
+    """Log a session. `submission`: the id of the form it came from; sending it again writes nothing and raises
+    `SessionAlreadyLogged` with the first log (checked under the match's row lock, so a double click is one)."""
     match = Match.objects.select_for_update(of=("self",)).select_related("mentor", "trainee").get(pk=match.pk)
     _require_mentor(match, by)
+    if submission is not None:
+        earlier = SessionLog.objects.filter(submission=submission).first()
+        if earlier is not None:
+            if earlier.match_id != match.pk:
+                raise ApplicationError("This form belongs to another match.", code="invalid")
+            raise SessionAlreadyLogged("This session was already logged.", session_log=earlier)
     _validate(match=match, by=by, date_=date, duration_minutes=duration_minutes, goal_updates=goal_updates)
     if meeting is not None:
         if meeting.match_id != match.pk or meeting.status != Meeting.Status.ACCEPTED:
@@ -102,6 +112,7 @@ def session_log_create(
         notes_shared=notes_shared,
         notes_private=notes_private,
         next_steps=next_steps,
+        submission=submission,
     )
     session.topics.set(list(topics))
     _write_goals(session, goal_updates)

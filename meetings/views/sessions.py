@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.shortcuts import redirect, render
 
 from matching.admin_views import access
 from meetings import selectors, services
+from meetings.errors import SessionAlreadyLogged
 from meetings.forms import CheckInForm, FeedbackForm, SessionLogForm
 from meetings.models import Meeting, SessionLog
 from meetings.people import role_in
@@ -65,6 +67,7 @@ def session_log_create(request: HttpRequest, match_id: int) -> HttpResponse:
         )
     except Meeting.DoesNotExist:
         raise Http404("No such meeting in this match.") from None
+    initial["submission"] = uuid.uuid4()
     form = SessionLogForm(request.POST or None, goals=_goals(match.trainee_id), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -72,8 +75,12 @@ def session_log_create(request: HttpRequest, match_id: int) -> HttpResponse:
                 match=match,
                 by=user_of(request),
                 meeting=meeting,
+                submission=form.cleaned_data["submission"],
                 **_log_fields(form),
             )
+        except SessionAlreadyLogged:
+            messages.info(request, "This session was already logged; it is saved once.")
+            return redirect("meetings-match", match.pk)
         except ApplicationError as exc:
             form_error(form, exc)
         else:

@@ -139,6 +139,27 @@ def test_a_long_teams_link_is_kept_whole_and_an_absurd_one_refused(match: Any, l
     assert Meeting.objects.count() == 1
 
 
+def test_the_same_log_form_sent_twice_is_one_session_log(match: Any, login: Any, mentor: Any) -> None:
+    # The review saved a log, pressed Back (the form still filled in) and Save again: two identical logs.
+    import re
+
+    client = login(mentor.user)
+    url = reverse("meetings-log-create", args=[match.pk])
+    form = client.get(url).content.decode()
+    submission = re.search(r'name="submission" value="([0-9a-f-]{36})"', form)
+    assert submission is not None
+    data = {"submission": submission[1], "date": str(timezone.localdate()), "duration_minutes": 45, "notes_shared": "x"}
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data, follow=True)
+    assert "This session was already logged; it is saved once." in again.content.decode()
+    assert SessionLog.objects.count() == 1
+    other_form = re.search(r'name="submission" value="([0-9a-f-]{36})"', client.get(url).content.decode())
+    assert other_form is not None
+    assert other_form[1] != submission[1]
+    assert client.post(url, {**data, "submission": other_form[1]}).status_code == 302
+    assert SessionLog.objects.count() == 2
+
+
 def test_an_outsider_cannot_open_the_propose_form_of_a_match(match: Any, login: Any, outsider: Any) -> None:
     assert login(outsider.user).get(reverse("meetings-propose", args=[match.pk])).status_code == 404
 
@@ -239,10 +260,8 @@ def test_the_log_form_starts_on_the_mentors_own_date_of_the_meeting_and_of_today
     monkeypatch.setattr(timezone, "now", lambda: (evening + timedelta(hours=1)).astimezone(UTC))
     client = login(mentor.user)
     url = reverse("meetings-log-create", args=[match.pk])
-    assert client.get(f"{url}?meeting={held.pk}").context["form"].initial == {
-        "date": date(2026, 3, 2),
-        "duration_minutes": 50,
-    }
+    initial = client.get(f"{url}?meeting={held.pk}").context["form"].initial
+    assert (initial["date"], initial["duration_minutes"]) == (date(2026, 3, 2), 50)
     assert client.get(url).context["form"].initial["date"] == date(2026, 3, 2)  # 22:00 in New York, 03:00 UTC
 
 
