@@ -175,6 +175,12 @@ class SessionLogWriteSerializer(serializers.Serializer[Any]):
     notes_shared = serializers.CharField(required=False, default="", allow_blank=True)
     notes_private = serializers.CharField(required=False, default="", allow_blank=True)
     next_steps = serializers.CharField(required=False, default="", allow_blank=True)
+    submission = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="When creating: a UUID the client makes once per log. Sending the same again (a retry after a "
+        "lost response) writes nothing and answers 409 `session_already_logged`.",
+    )
 
 
 class FeedbackSerializer(serializers.ModelSerializer[Feedback]):

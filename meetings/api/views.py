@@ -223,6 +223,7 @@ class SessionLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             notes_shared=data["notes_shared"],
             notes_private=data["notes_private"],
             next_steps=data["next_steps"],
+            submission=data.get("submission"),
         )
         return Response(self._data(self.get_queryset().get(pk=log.pk)), status=status.HTTP_201_CREATED)
 

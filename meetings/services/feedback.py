@@ -40,11 +40,11 @@ def feedback_submit(
     good_fit: bool | None = None,
 ) -> Feedback:
     meeting = Meeting.objects.select_related("match__mentor__user", "match__trainee__user").get(pk=meeting.pk)
+    refusal = feedback_refusal(meeting=meeting, by=by)
+    if refusal is not None:
+        raise refusal
     role = role_in(meeting.match, by)
-    if role is None:
-        raise NotInMatch("Only the two people who met can give feedback on this meeting.")
-    if not meeting.has_ended():
-        raise MeetingStateConflict("Feedback opens when an accepted meeting has ended.")
+    assert role is not None  # feedback_refusal turned away anyone else
     if not 1 <= rating <= 5:
         raise ApplicationError("Rate the meeting from 1 to 5.", fields={"rating": ["Out of range."]})
     first = is_first_meeting(meeting)
@@ -72,6 +72,35 @@ def feedback_submit(
     return feedback
 
 
+def feedback_refusal(*, meeting: Meeting, by: User) -> ApplicationError | None:
+    """Why `by` cannot give feedback on this meeting now (the form says so before anyone fills it in); None when
+    they can."""
+    if role_in(meeting.match, by) is None:
+        return NotInMatch("Only the two people who met can give feedback on this meeting.")
+    if not meeting.has_ended():
+        return MeetingStateConflict("Feedback opens when an accepted meeting has ended.")
+    if Feedback.objects.filter(meeting=meeting, author=by).exists():
+        return AlreadyAnswered("You have already given feedback on this meeting.")
+    return None
+
+
+def checkin_refusal(*, match: Match, by: User, period: int) -> ApplicationError | None:
+    """Why `by` cannot answer this check-in of the match now; None when they can."""
+    if role_in(match, by) is None:
+        return NotInMatch("Only the mentor and the trainee of this match answer its check-ins.")
+    # A declined or ended match is no one's to watch: an answer to it would only flag a dead match at risk.
+    if match.status != Match.Status.APPROVED:
+        return MatchNotApproved(
+            f"Check-ins are answered for an approved match only; this one is {match.get_status_display().lower()}."
+        )
+    current = checkin_current_period(match)
+    if current is None or not 0 <= period <= current:
+        return MeetingStateConflict("This check-in is not open.")
+    if CheckIn.objects.filter(match=match, respondent=by, period=period).exists():
+        return AlreadyAnswered("You have already answered this check-in.")
+    return None
+
+
 def checkin_current_period(match: Match, now: object | None = None) -> int | None:
     """Which check-in is open now (0 = the first), or None before the first is due."""
     approved_at = match.decided_at or match.created_at
@@ -85,16 +114,9 @@ def checkin_current_period(match: Match, now: object | None = None) -> int | Non
 @transaction.atomic
 def checkin_submit(*, match: Match, by: User, period: int, going_well: int, comment: str = "") -> CheckIn:
     match = Match.objects.select_related("program", "mentor__user", "trainee__user").get(pk=match.pk)
-    if role_in(match, by) is None:
-        raise NotInMatch("Only the mentor and the trainee of this match answer its check-ins.")
-    # A declined or ended match is no one's to watch: an answer to it would only flag a dead match at risk.
-    if match.status != Match.Status.APPROVED:
-        raise MatchNotApproved(
-            f"Check-ins are answered for an approved match only; this one is {match.get_status_display().lower()}."
-        )
-    current = checkin_current_period(match)
-    if current is None or not 0 <= period <= current:
-        raise MeetingStateConflict("This check-in is not open.")
+    refusal = checkin_refusal(match=match, by=by, period=period)
+    if refusal is not None:
+        raise refusal
     if not 1 <= going_well <= 5:
         raise ApplicationError("Answer from 1 to 5.", fields={"going_well": ["Out of range."]})
     try:

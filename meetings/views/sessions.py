@@ -16,7 +16,7 @@ from meetings.errors import SessionAlreadyLogged
 from meetings.forms import CheckInForm, FeedbackForm, SessionLogForm
 from meetings.models import Meeting, SessionLog
 from meetings.people import role_in
-from meetings.services.feedback import checkin_current_period, is_first_meeting
+from meetings.services.feedback import checkin_current_period, checkin_refusal, feedback_refusal, is_first_meeting
 from meetings.views._helpers import form_error, match_or_404, meeting_or_404, user_of
 from mentorship.errors import ApplicationError
 from profiles.models import Goal
@@ -125,6 +125,9 @@ def session_log_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def feedback(request: HttpRequest, pk: int) -> HttpResponse:
     meeting: Meeting = meeting_or_404(request, pk)
+    refusal = feedback_refusal(meeting=meeting, by=user_of(request))
+    if request.method != "POST" and refusal is not None:  # said before anyone fills in the form
+        return render(request, "meetings/feedback_form.html", {"meeting": meeting, "refusal": refusal.message})
     first = is_first_meeting(meeting)
     form = FeedbackForm(request.POST or None, first_meeting=first)
     if request.method == "POST" and form.is_valid():
@@ -151,6 +154,10 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def checkin(request: HttpRequest, match_id: int, period: int) -> HttpResponse:
     match = match_or_404(request, match_id)
+    refusal = checkin_refusal(match=match, by=user_of(request), period=period)
+    if request.method != "POST" and refusal is not None:  # said before anyone fills in the form
+        context = {"match": match, "period": period, "refusal": refusal.message}
+        return render(request, "meetings/checkin_form.html", context)
     form = CheckInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

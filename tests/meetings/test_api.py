@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -155,6 +156,19 @@ def test_a_mentor_in_tokyo_logs_this_mornings_session_through_the_api(
     tomorrow = client.post("/api/v1/session-logs/", {**body, "date": "2026-06-11"}, content_type="application/json")
     assert tomorrow.status_code == 400
     assert tomorrow.json()["error"]["fields"] == {"date": ["In the future."]}
+
+
+def test_a_retried_create_with_the_same_submission_id_writes_one_log(match: Any, login: Any, mentor: Any) -> None:
+    # A client whose first response was lost sends the same create again: before, two identical logs.
+    from meetings.models import SessionLog
+
+    client = login(mentor.user)
+    body = {"match": match.pk, "date": str(timezone.localdate()), "duration_minutes": 30, "submission": str(uuid4())}
+    assert client.post("/api/v1/session-logs/", body, content_type="application/json").status_code == 201
+    again = client.post("/api/v1/session-logs/", body, content_type="application/json")
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "session_already_logged"
+    assert SessionLog.objects.count() == 1
 
 
 def test_the_trainee_and_an_outsider_cannot_log_or_edit_sessions(

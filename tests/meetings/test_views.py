@@ -160,6 +160,29 @@ def test_the_same_log_form_sent_twice_is_one_session_log(match: Any, login: Any,
     assert SessionLog.objects.count() == 2
 
 
+def test_feedback_and_check_in_forms_say_at_once_when_they_cannot_be_sent(
+    match: Any, login: Any, mentor: Any, trainee: Any
+) -> None:
+    # The review filled in whole forms for a future meeting, a mere proposal, one already answered and check-in
+    # period 99, and was refused only after sending.
+    ahead = MeetingFactory(match=match, start=timezone.now() + timedelta(days=2))
+    held = MeetingFactory(match=match, start=timezone.now() - timedelta(days=2))
+    Feedback.objects.create(meeting=held, author=trainee.user, role="trainee", rating=4, useful=True)
+    client = login(trainee.user)
+    for meeting, refusal in [
+        (ahead, "Feedback opens when an accepted meeting has ended."),
+        (held, "You have already given feedback on this meeting."),
+    ]:
+        page = client.get(reverse("meetings-feedback", args=[meeting.pk])).content.decode()
+        assert refusal in page
+        assert 'name="rating"' not in page  # no form to fill in for nothing
+    page = client.get(reverse("meetings-checkin", args=[match.pk, 99])).content.decode()
+    assert "This check-in is not open." in page
+    assert 'name="going_well"' not in page
+    open_form = login(mentor.user).get(reverse("meetings-feedback", args=[held.pk])).content.decode()
+    assert 'name="rating"' in open_form  # the mentor has not answered yet
+
+
 def test_an_outsider_cannot_open_the_propose_form_of_a_match(match: Any, login: Any, outsider: Any) -> None:
     assert login(outsider.user).get(reverse("meetings-propose", args=[match.pk])).status_code == 404
 
