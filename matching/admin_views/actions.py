@@ -56,6 +56,10 @@ def _run_batch(
         )
 
 
+def _matches(n: int) -> str:
+    return f"{n} selected match" if n == 1 else f"{n} selected matches"
+
+
 @admin.action(description="Approve selected matches", permissions=["decide"])
 def approve_selected(modeladmin: admin.ModelAdmin[Match], request: HttpRequest, queryset: QuerySet[Match]) -> None:
     by = request_user(request)
@@ -80,7 +84,7 @@ def _with_reason(
         return None
     context = {
         **modeladmin.admin_site.each_context(request),
-        "title": f"{verb} {queryset.count()} selected matches",
+        "title": f"{verb} {_matches(queryset.count())}",
         "opts": modeladmin.model._meta,
         "form": form,
         "matches": queryset.select_related("trainee__user", "mentor__user")[:50],

@@ -67,8 +67,12 @@ class RosterForm(forms.Form):
         return data
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _done_message(program: Program, enrolment: Enrolment) -> str:
-    added = f"{enrolment.trainees_added} trainee(s) and {enrolment.mentors_added} mentor(s)"
+    added = f"{_count(enrolment.trainees_added, 'trainee')} and {_count(enrolment.mentors_added, 'mentor')}"
     message = f"Enrolled {added} in {program}."
     if enrolment.already_enrolled:
         message += f" {enrolment.already_enrolled} listed were enrolled already."

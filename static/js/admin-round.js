@@ -31,6 +31,8 @@
           bar.textContent = data.progress + "%";
           stageText.textContent = data.stage || data.status_label;
           statusText.textContent = data.status_label;
+          var wrap = root.querySelector("[data-round-status-wrap]");  // "(Done)" after "done" says nothing
+          if (wrap) { wrap.hidden = (data.stage || "").toLowerCase() === data.status_label.toLowerCase(); }
           markStages(root, data.stage);
           if (data.error) { errorText.textContent = data.error; errorText.classList.remove("hidden"); }
           if (data.finished) { window.location.reload(); } else { window.setTimeout(poll, 1000); }

@@ -125,7 +125,7 @@ def test_a_coordinator_enrols_a_cohort_from_a_spreadsheet_and_the_round_matches_
     page.get_by_label("Invite people who cannot take part yet").check()
     page.get_by_role("button", name="Enrol").click()
     expect(page.locator(".messagelist .success")).to_have_text(
-        "Enrolled 2 trainee(s) and 1 mentor(s) in Demo Program. 1 invited: enrolled once they sign up and make "
+        "Enrolled 2 trainees and 1 mentor in Demo Program. 1 invited: enrolled once they sign up and make "
         "their profile (listed below; those without an account are e-mailed a sign-up link)."
     )
     expect(page.get_by_role("heading", name="Invited, not enrolled yet (1)")).to_be_visible()

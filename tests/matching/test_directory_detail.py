@@ -63,20 +63,21 @@ def test_a_full_mentor_page_counts_the_places_taken_not_the_capacity_twice(
 
 
 @pytest.mark.parametrize(
-    ("status", "says"),
+    ("status", "says", "link"),
     [
-        ("requested", "You have already requested this mentor"),
-        ("proposed", "A matching round proposed this mentor for you"),
-        ("approved", "This is already your mentor."),
+        ("requested", "You have already requested this mentor", "See your requests"),
+        ("proposed", "A matching round proposed this mentor for you", "See your requests"),
+        ("approved", "This is already your mentor.", "Go to My mentorship"),  # was "See your requests"
     ],
 )
 def test_a_mentor_i_already_have_a_match_with_says_so_in_words_and_offers_no_request(
-    login: Any, trainee: Any, program: Any, status: str, says: str
+    login: Any, trainee: Any, program: Any, status: str, says: str, link: str
 ) -> None:
     mine = MentorProfileFactory(capacity=3)
     MatchFactory(mentor=mine, trainee=trainee, program=program, status=status)
     body = login(trainee.user).get(reverse("mentors-detail", args=[mine.pk])).content.decode()
     assert says in body
+    assert link in body
     assert "Send request" not in body
 
 

@@ -137,7 +137,7 @@ def test_a_coordinator_pastes_a_cohort_and_sees_what_was_enrolled(
 
     assert response["Location"] == reverse("admin:matching_program_change", args=[program.pk])
     shown = [str(m) for m in client.get(response["Location"]).context["messages"]]
-    assert shown == ["Enrolled 40 trainee(s) and 10 mentor(s) in Surgery Mentoring."]
+    assert shown == ["Enrolled 40 trainees and 10 mentors in Surgery Mentoring."]
     assert program.trainees.count() == 40
     assert program.mentors.count() == 10
 
@@ -150,9 +150,7 @@ def test_the_page_offers_the_current_roster_as_a_csv_in_the_columns_it_reads(log
 def test_a_csv_upload_from_excel_with_a_bom_and_semicolons_is_read(login, coordinator, program, trainee):
     upload = SimpleUploadedFile("cohort.csv", "\ufeffE-mail;Role\ntara@example.org;Trainee\n".encode())
     response = login(coordinator).post(_enrol_url(program), {"upload": upload, "default_role": ""}, follow=True)
-    assert [str(m) for m in response.context["messages"]] == [
-        "Enrolled 1 trainee(s) and 0 mentor(s) in Surgery Mentoring."
-    ]
+    assert [str(m) for m in response.context["messages"]] == ["Enrolled 1 trainee and 0 mentors in Surgery Mentoring."]
     assert _enrolled(program) == (["tara@example.org"], [])
 
 

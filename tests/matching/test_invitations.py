@@ -109,7 +109,7 @@ def test_a_coordinator_invites_from_the_page_sees_who_waits_and_withdraws_one(lo
     )
 
     assert [str(m) for m in response.context["messages"]] == [
-        "Enrolled 0 trainee(s) and 0 mentor(s) in Surgery Mentoring. 2 invited: enrolled once they sign up and make "
+        "Enrolled 0 trainees and 0 mentors in Surgery Mentoring. 2 invited: enrolled once they sign up and make "
         "their profile (listed below; those without an account are e-mailed a sign-up link)."
     ]
     html = response.content.decode()
