@@ -135,15 +135,14 @@ def _close_the_others(approved: Match, *, by: User) -> None:
     )
     reason = f"{approved.mentor} was approved as mentor in {approved.program}."
     for other in others:
-        other.decided_by, other.decided_at, other.decision_reason = by, timezone.now(), reason
-        match_transition(
-            match=other,
-            to=Match.Status.CANCELLED,
-            by=by,
-            reason=reason,
-            fields=("decided_by", "decided_at", "decision_reason"),
-        )
+        _record_decision(other, to=Match.Status.CANCELLED, by=by, reason=reason)
         notifications_cancel(about=other)
+
+
+def _record_decision(match: Match, *, to: str, by: User, reason: str) -> None:
+    """Move an undecided match to `to`, recording who decided, when and why (on the match and in its history)."""
+    match.decided_by, match.decided_at, match.decision_reason = by, timezone.now(), reason
+    match_transition(match=match, to=to, by=by, reason=reason, fields=("decided_by", "decided_at", "decision_reason"))
 
 
 @transaction.atomic
@@ -155,16 +154,7 @@ def match_decline(*, match: Match, by: User, reason: str) -> Match:
     match = _lock_match(match)
     if not match.is_undecided():
         raise _already_decided(match)
-    match.decided_by = by
-    match.decided_at = timezone.now()
-    match.decision_reason = reason
-    match_transition(
-        match=match,
-        to=Match.Status.DECLINED,
-        by=by,
-        reason=reason,
-        fields=("decided_by", "decided_at", "decision_reason"),
-    )
+    _record_decision(match, to=Match.Status.DECLINED, by=by, reason=reason)
     notify(recipient=match.trainee.user, kind="match_declined", about=match)  # a round's proposal was shown too
     return match
 
