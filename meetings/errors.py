@@ -32,13 +32,15 @@ class MeetingStateConflict(Conflict):
 
 
 class SessionAlreadyLogged(Conflict):
-    """The same log form was sent again; `session_log` is the log its first sending wrote."""
+    """The same log form was sent again; `session_log` is the log its first sending wrote, `same` whether this
+    sending says the same (a double click) or something else (Back, edited, sent again)."""
 
     code = "session_already_logged"
 
-    def __init__(self, message: str, *, session_log: Any) -> None:
+    def __init__(self, message: str, *, session_log: Any, same: bool) -> None:
         super().__init__(message)
         self.session_log = session_log
+        self.same = same
 
 
 class AlreadyAnswered(Conflict):

@@ -229,6 +229,9 @@ class MentorProfile(ProfileBase):
         # would leave "3 of 1 places taken". Here, so the profile service (pages, API) and the admin form refuse it.
         if self.pk is None or not isinstance(self.capacity, int) or self.capacity < 1:
             return
+        stored = type(self).objects.filter(pk=self.pk).values_list("capacity", flat=True).first()
+        if stored is not None and self.capacity >= stored:
+            return  # not lowered: an unrelated edit of a mentor already over capacity (older data) still saves
         mentees = self.active_match_count()
         if self.capacity < mentees:
             raise ValidationError(

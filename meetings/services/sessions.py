@@ -96,7 +96,19 @@ def session_log_create(
         if earlier is not None:
             if earlier.match_id != match.pk:
                 raise ApplicationError("This form belongs to another match.", code="invalid")
-            raise SessionAlreadyLogged("This session was already logged.", session_log=earlier)
+            same = (earlier.date, earlier.duration_minutes, earlier.notes_shared, earlier.notes_private) == (
+                date,
+                duration_minutes,
+                notes_shared,
+                notes_private,
+            ) and earlier.next_steps == next_steps
+            message = (
+                "This session was already logged."
+                if same
+                else f"This form was already saved as the log of {earlier.date:%-d %b %Y}; nothing else was saved. "
+                "Edit that log, or send these details again to log another session."
+            )
+            raise SessionAlreadyLogged(message, session_log=earlier, same=same)
     _validate(match=match, by=by, date_=date, duration_minutes=duration_minutes, goal_updates=goal_updates)
     if meeting is not None:
         if meeting.match_id != match.pk or meeting.status != Meeting.Status.ACCEPTED:

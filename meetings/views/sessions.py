@@ -78,9 +78,16 @@ def session_log_create(request: HttpRequest, match_id: int) -> HttpResponse:
                 submission=form.cleaned_data["submission"],
                 **_log_fields(form),
             )
-        except SessionAlreadyLogged:
-            messages.info(request, "This session was already logged; it is saved once.")
-            return redirect("meetings-match", match.pk)
+        except SessionAlreadyLogged as exc:
+            if exc.same:
+                messages.info(request, "This session was already logged; it is saved once.")
+                return redirect("meetings-match", match.pk)
+            # Edited after it was saved: keep what was typed, under a fresh id, so sending it again logs it.
+            typed = request.POST.copy()  # every value, the ticked topics included
+            typed["submission"] = str(uuid.uuid4())
+            form = SessionLogForm(typed, goals=_goals(match.trainee_id), initial=initial)
+            form.is_valid()
+            form.add_error(None, exc.message)
         except ApplicationError as exc:
             form_error(form, exc)
         else:

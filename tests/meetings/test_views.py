@@ -153,6 +153,20 @@ def test_the_same_log_form_sent_twice_is_one_session_log(match: Any, login: Any,
     again = client.post(url, data, follow=True)
     assert "This session was already logged; it is saved once." in again.content.decode()
     assert SessionLog.objects.count() == 1
+    # Back, edited into another session, sent again with the old form's id: nothing is lost, the form says so.
+    edited = client.post(url, {**data, "notes_shared": "Today's session", "duration_minutes": 30})
+    page = edited.content.decode()
+    assert edited.status_code == 400
+    assert "This form was already saved as the log of" in page
+    assert "Today&#x27;s session" in page  # what was typed is still there
+    fresh = re.search(r'name="submission" value="([0-9a-f-]{36})"', page)
+    assert fresh is not None
+    assert fresh[1] != submission[1]
+    assert SessionLog.objects.count() == 1
+    resent = client.post(url, {**data, "notes_shared": "Today's session", "submission": fresh[1]})
+    assert resent.status_code == 302
+    assert SessionLog.objects.filter(notes_shared="Today's session").count() == 1
+    SessionLog.objects.filter(notes_shared="Today's session").delete()
     other_form = re.search(r'name="submission" value="([0-9a-f-]{36})"', client.get(url).content.decode())
     assert other_form is not None
     assert other_form[1] != submission[1]

@@ -158,6 +158,20 @@ def test_a_mentor_cannot_lower_their_capacity_below_the_mentees_they_have(login:
     assert login(mentor.user).post("/me/mentor/", mentor_post(capacity="3")).status_code == 302
 
 
+def test_a_mentor_already_over_capacity_can_still_edit_the_rest_of_their_profile(login: Any, mentor: Any) -> None:
+    # Older data (or a capacity lowered in the database) can leave 3 mentees on a capacity of 1: only lowering
+    # the capacity further is refused, not an edit of the time zone.
+    mentor.capacity = 3
+    mentor.save()
+    for _ in range(3):
+        approved_match(mentor=mentor)
+    MentorProfile.objects.filter(pk=mentor.pk).update(capacity=1)
+    response = login(mentor.user).post("/me/mentor/", mentor_post(capacity="1", time_zone="Europe/London"))
+    assert response.status_code == 302
+    mentor.refresh_from_db()
+    assert (mentor.capacity, mentor.time_zone) == (1, "Europe/London")
+
+
 def test_a_legacy_time_zone_alias_is_still_accepted(login: Any, coordinator: Any) -> None:
     response = login(coordinator).post("/me/trainee/", trainee_post(time_zone="US/Eastern"))
     assert response.status_code == 302
