@@ -153,8 +153,13 @@ class FeedbackSummary:
     not_a_good_fit: int
 
 
+#: Below this many answers an average would give away single people's ratings: the totals then show "–".
+MIN_ANSWERS_FOR_AVERAGES = 5
+
+
 def feedback_summary(*, program_id: int | None = None) -> list[FeedbackSummary]:
-    """Coordinators' aggregate view: no single answer or author is shown."""
+    """Coordinators' aggregate view: no single answer or author is shown, nor averages of fewer than
+    `MIN_ANSWERS_FOR_AVERAGES` answers (a program with one answer would show that person's rating)."""
     rows = Feedback.objects.all()
     if program_id is not None:
         rows = rows.filter(meeting__match__program_id=program_id)
@@ -173,8 +178,10 @@ def feedback_summary(*, program_id: int | None = None) -> list[FeedbackSummary]:
             FeedbackSummary(
                 role=row["role"],
                 answers=row["answers"],
-                average_rating=round(row["average"], 2) if row["average"] is not None else None,
-                useful_share=round(row["useful"] / row["answers"], 2) if row["answers"] else None,
+                average_rating=round(row["average"], 2) if row["answers"] >= MIN_ANSWERS_FOR_AVERAGES else None,
+                useful_share=round(row["useful"] / row["answers"], 2)
+                if row["answers"] >= MIN_ANSWERS_FOR_AVERAGES
+                else None,
                 not_a_good_fit=row["bad_fit"],
             )
         )

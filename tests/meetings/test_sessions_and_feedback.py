@@ -207,12 +207,17 @@ def test_the_good_fit_question_is_required_after_the_first_meeting_only(
 
 
 def test_coordinator_summary_shows_totals_not_answers(past_meeting: Any, mentor: Any, trainee: Any) -> None:
+    from tests.factories import FeedbackFactory, MeetingFactory
+
     feedback(past_meeting, mentor.user, rating=5)
     feedback(past_meeting, trainee.user, rating=3, useful=False, good_fit=False)
     rows = {r.role: r for r in selectors.feedback_summary()}
-    assert (rows["mentor"].average_rating, rows["trainee"].average_rating) == (5.0, 3.0)
-    assert rows["trainee"].useful_share == 0.0
-    assert rows["trainee"].not_a_good_fit == 1
+    # One answer each: an average would be that person's own rating, so it is not shown (the review's finding).
+    assert (rows["mentor"].average_rating, rows["trainee"].useful_share) == (None, None)
+    assert (rows["mentor"].answers, rows["trainee"].not_a_good_fit) == (1, 1)
+    for rating in (1, 2, 4, 4):
+        FeedbackFactory(meeting=MeetingFactory(match=past_meeting.match), author=mentor.user, rating=rating)
+    assert {r.role: r for r in selectors.feedback_summary()}["mentor"].average_rating == 3.2  # five answers
 
 
 def test_a_check_in_is_answered_once_per_period_and_only_when_open(mentor: Any, trainee: Any) -> None:
