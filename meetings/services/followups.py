@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
@@ -88,19 +89,30 @@ def schedule_followups(*, now: datetime | None = None) -> FollowupReport:
         .order_by("pk")
     )
     for match in matches.iterator(chunk_size=500):
-        report.matches += 1
-        approved_at = match.decided_at or match.created_at
-        last_date = match.last_session_date  # type: ignore[attr-defined]
-        last_session = datetime.combine(last_date, time.min, tzinfo=UTC) if last_date else None
-        report.checkins += _checkin(match, approved_at, now)
-        nudges, flagged = _inactivity(match, approved_at, last_session, now)
-        report.nudges += nudges
-        report.flagged += int(flagged)
-        no_meeting_by = approved_at + timedelta(days=match.program.first_meeting_days)
-        if not match.has_meeting and now >= no_meeting_by:  # type: ignore[attr-defined]
-            days = match.program.first_meeting_days
-            report.flagged += int(match_flag_at_risk(match=match, reason=f"No meeting within {days} days of approval."))
+        with transaction.atomic():
+            # Still approved, under the match's row lock: a coordinator ending it meanwhile either ended it before
+            # (it is skipped) or waits for us (and the end then cancels what we wrote). A match being decided
+            # right now is left to the next run.
+            still = Match.objects.select_for_update(skip_locked=True).filter(pk=match.pk, status=Match.Status.APPROVED)
+            if not still.values_list("pk", flat=True):
+                continue
+            report.matches += 1
+            _follow_up(match, now, report)
     return report
+
+
+def _follow_up(match: Match, now: datetime, report: FollowupReport) -> None:
+    approved_at = match.decided_at or match.created_at
+    last_date = match.last_session_date  # type: ignore[attr-defined]
+    last_session = datetime.combine(last_date, time.min, tzinfo=UTC) if last_date else None
+    report.checkins += _checkin(match, approved_at, now)
+    nudges, flagged = _inactivity(match, approved_at, last_session, now)
+    report.nudges += nudges
+    report.flagged += int(flagged)
+    no_meeting_by = approved_at + timedelta(days=match.program.first_meeting_days)
+    if not match.has_meeting and now >= no_meeting_by:  # type: ignore[attr-defined]
+        days = match.program.first_meeting_days
+        report.flagged += int(match_flag_at_risk(match=match, reason=f"No meeting within {days} days of approval."))
 
 
 def match_followups_cancel(*, match: Match) -> int:

@@ -118,3 +118,21 @@ def test_the_at_risk_flag_the_health_page_and_the_home_page_agree_on_a_first_mee
     listed = match in program_health(program=match.program).no_first_meeting
     assert (flagged, listed) == (not counts,) * 2
     assert (match in to_do_for(user=trainee.user).first_meeting_due) == prompted
+
+
+def test_a_match_ended_while_the_hourly_run_reads_gets_no_check_in_nor_flag(
+    mentor: Any, trainee: Any, monkeypatch: Any
+) -> None:
+    # The run reads its matches first and writes afterwards; a coordinator ending one in between used to get a
+    # check-in e-mail (to a page that refuses an ended match) and an at-risk flag. Simulated by letting the read
+    # return the match the coordinator has just ended.
+    from matching.models import Match, MatchQuerySet
+
+    match = approved_match(mentor=mentor, trainee=trainee, decided_at=timezone.now() - timedelta(days=40))
+    Match.objects.filter(pk=match.pk).update(status=Match.Status.ENDED)
+    monkeypatch.setattr(MatchQuerySet, "active", lambda self: self.all())
+    report = schedule_followups()
+    assert (report.matches, report.checkins, report.flagged) == (0, 0, 0)
+    assert not Notification.objects.filter(kind="checkin_survey").exists()
+    match.refresh_from_db()
+    assert match.at_risk_reason == ""
