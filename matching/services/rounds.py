@@ -8,6 +8,8 @@ matches are never touched, their trainees are left out of the round, and the pla
 from __future__ import annotations
 
 import logging
+import math
+from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -129,14 +131,17 @@ def _participants(program: Program) -> tuple[Cohort, NDArray[np.int64], NDArray[
 
 
 def _requests_held(mentor_ids: NDArray[np.int64]) -> NDArray[np.int64]:
-    """How many pending requests (in any program) wait on each of these mentors."""
-    waiting = dict(
-        Match.objects.filter(status=Match.Status.REQUESTED)  # few at any time: no id list to send
-        .values("mentor_id")
-        .annotate(n=Count("pk"))
-        .values_list("mentor_id", "n")
+    """The places pending requests (in any program) hold with each of these mentors. Only one of a trainee's
+    requests in a program can be approved, so each of their k requests there holds 1/k of a place, rounded up
+    per mentor: three trainees who each asked three mentors hold one place with a mentor all three asked."""
+    pending = list(
+        Match.objects.filter(status=Match.Status.REQUESTED).values_list("trainee_id", "program_id", "mentor_id")
     )
-    return np.array([waiting.get(m, 0) for m in mentor_ids.tolist()], dtype=np.int64)
+    asked = Counter((trainee, program) for trainee, program, _ in pending)  # few at any time: no id list to send
+    held: dict[int, float] = defaultdict(float)
+    for trainee, program, mentor in pending:
+        held[mentor] += 1.0 / asked[(trainee, program)]
+    return np.array([math.ceil(held.get(m, 0.0) - 1e-9) for m in mentor_ids.tolist()], dtype=np.int64)
 
 
 def _live_pairs(program: Program) -> NDArray[np.int64]:

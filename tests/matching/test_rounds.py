@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from matching.models import Match, MatchingRound, MatchTransition
@@ -284,3 +285,23 @@ def test_a_round_leaves_requesters_to_their_request_and_holds_the_places_request
     assert not proposals.filter(mentor=popular).exists()  # both its places are held by requests
     assert sorted(p.trainee_id for p in proposals.filter(mentor=spare)) == sorted(t.pk for t in others)
     assert match_approve(match=request, by=coordinator).status == Match.Status.APPROVED  # still possible
+
+
+def test_trainees_asking_several_mentors_hold_one_place_between_them_not_one_each(program, coordinator):
+    # Only one of a trainee's requests in a program can be approved. Before, two trainees who each asked the
+    # same three mentors held six places; the round could offer none of those mentors' places.
+    from matching.services.rounds import _requests_held
+
+    mentors = [MentorProfileFactory(capacity=2) for _ in range(3)]
+    askers = TraineeProfileFactory.create_batch(2)
+    for asker in askers:
+        for mentor in mentors:
+            MatchFactory(program=program, mentor=mentor, trainee=asker, origin="request", status="requested")
+    lone = MentorProfileFactory(capacity=2)
+    MatchFactory(program=program, mentor=lone, origin="request", status="requested")  # its trainee's only request
+    ids = np.array([m.pk for m in [*mentors, lone]], dtype=np.int64)
+    assert _requests_held(ids).tolist() == [1, 1, 1, 1]  # 2 × 1/3 rounds up to one place each; a lone request 1
+
+    matching_round = _run(program, coordinator)
+    offered = Match.objects.filter(round=matching_round)
+    assert all(offered.filter(mentor=m).count() <= 1 for m in [*mentors, lone])  # one place left with each
