@@ -13,6 +13,7 @@ from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Sub
 from django.db.models.functions import Coalesce
 from django.forms import ModelMultipleChoiceField
 from django.http import HttpRequest, HttpResponse
+from django.template.defaultfilters import floatformat
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -252,7 +253,8 @@ class MatchAdmin(CoordinatorAccess, admin.ModelAdmin):
 
     @admin.display(description="Score", ordering="score")
     def score_display(self, match: Match) -> str:
-        return f"{match.score:.0f}" if match.score is not None else "–"
+        # As the site rounds it (half up), so a 76.5 reads 77 to the coordinator as to the trainee, not 76.
+        return floatformat(match.score, 0) if match.score is not None else "–"
 
     @admin.display(description="Mentor load", ordering="mentor_active")
     def mentor_load(self, match: Match) -> str:

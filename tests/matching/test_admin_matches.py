@@ -218,3 +218,10 @@ def test_select_all_approves_a_cohort_of_300_within_capacity_in_proportional_que
     # About 21 per approval (trainee and mentor locks, checks, update, audit row, looking for the trainee's other
     # requests to close, two outbox rows); nothing grows with the batch.
     assert len(queries) <= 300 * 23
+
+
+def test_the_score_column_rounds_as_the_site_does(login, coordinator, program):
+    # 76.5 read 76 in the admin (Python's half-to-even) and 77 to the trainee (the site's half-up).
+    MatchFactory(program=program, score=76.5)
+    html = login(coordinator).get(reverse(CHANGELIST)).content.decode()
+    assert '<td class="field-score_display">77</td>' in html

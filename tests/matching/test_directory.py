@@ -236,6 +236,10 @@ def test_a_bad_filter_value_is_reported_not_crashed(login: Any, trainee: Any, pr
     assert response.status_code == 200
     assert response.context["directory"].errors.keys() == {"max_hours_apart", "specialty"}
     assert names(response) == []
+    page = response.content.decode()
+    assert "A filter is not valid (2): see the message by it in Filters." in page
+    assert "max_hours_apart:" not in page  # each error once, by its filter, not again under its raw name
+    assert page.count("Select a valid choice") == 1
 
 
 def test_the_list_is_paginated_by_twenty_and_keeps_filters_in_links(login: Any, trainee: Any, program: Any) -> None:
