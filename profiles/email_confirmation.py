@@ -120,11 +120,17 @@ def email_confirmation_before_save(*, user: User) -> bool:
     return user.email_confirmed_at is None and not same_address
 
 
-def signup_path(address: str) -> str:
+#: Where someone invited as a mentor or a trainee goes right after signing up: the profile of that role.
+SIGNUP_NEXT_STEP = {"mentor": "profiles-mentor-edit", "trainee": "profiles-trainee-edit"}
+
+
+def signup_path(address: str, role: str = "") -> str:
     """The sign-up page for someone invited at `address` (an invitation e-mail's link). Signing up from it with
-    that address confirms it at once: the link could only be read by whoever reads that inbox."""
+    that address confirms it at once: the link could only be read by whoever reads that inbox. With the `role`
+    they were invited as, the next page is that role's profile (a mentor is not first asked for a trainee's)."""
     token = signing.dumps(User.objects.normalize_email(address), salt=_SIGNUP_SALT)
-    return f"{reverse('signup')}?{urlencode({'invited': token})}"
+    query = {"invited": token, **({"as": role} if role in SIGNUP_NEXT_STEP else {})}
+    return f"{reverse('signup')}?{urlencode(query)}"
 
 
 def invited_address(token: str) -> str | None:

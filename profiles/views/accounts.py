@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mentorship.errors import ApplicationError
 from profiles.email_confirmation import (
+    SIGNUP_NEXT_STEP,
     email_confirm,
     email_confirm_by_token,
     email_confirmation_send,
@@ -47,7 +48,8 @@ def signup(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Welcome! {user.email} is confirmed: your invitation reached you there.")
         else:
             _send_confirmation(request, user)
-        return redirect("home")
+        # Invited as a mentor: their next step is the mentor profile, not the trainee one the home page offers.
+        return redirect(SIGNUP_NEXT_STEP.get(request.GET.get("as", ""), "home") if invited else "home")
     return render(request, "registration/signup.html", {"form": form})
 
 

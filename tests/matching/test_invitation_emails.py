@@ -74,11 +74,23 @@ def test_people_with_no_account_are_e_mailed_once_and_signing_up_from_it_confirm
     assert 'value="amara@uni.edu"' in client.get(signup).content.decode()  # the address is filled in
     response = _sign_up(client, signup)
     assert "amara@uni.edu is confirmed: your invitation reached you there." in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("profiles-trainee-edit")  # the profile of their role next
     assert User.objects.get(email="amara@uni.edu").email_confirmed
     assert len(mail.outbox) == 2  # no confirmation e-mail: the invitation already proved the address
     TraineeProfileFactory(user=User.objects.get(email="amara@uni.edu"))
     assert enrol_invited.apply().get() == 1
     assert list(program.trainees.values_list("user__email", flat=True)) == ["amara@uni.edu"]
+
+
+def test_someone_invited_as_a_mentor_is_taken_to_the_mentor_profile_after_signing_up(program, coordinator, client):
+    # The review signed up from a mentor invitation and was offered "Create my trainee profile" as step 1.
+    program_enrol(program=program, roster=parse_roster("wei@uni.edu, mentor"), by=coordinator, invite_missing=True)
+    _dispatch()
+    signup = re.search(r"https?://[^/\s]+(/signup/\?invited=\S+)", mail.outbox[0].body).group(1)
+    assert "as=mentor" in signup
+    response = _sign_up(client, signup, email="wei@uni.edu")
+    assert response.redirect_chain[-1][0] == reverse("profiles-mentor-edit")
+    assert client.post(reverse("signup") + "?as=mentor").status_code == 302  # signed in now: no second account
 
 
 def test_inviting_many_people_costs_a_fixed_number_of_queries(program, coordinator, django_assert_max_num_queries):

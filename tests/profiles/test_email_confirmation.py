@@ -93,6 +93,16 @@ def test_only_opening_the_link_as_a_mail_scanner_does_confirms_nothing(client: C
     assert Client().put(path).status_code == 405
 
 
+def test_the_confirm_page_shows_only_its_button_not_the_reminder_to_confirm(client: Client) -> None:
+    # Signed in and unconfirmed, the page showed "Please confirm … Send the link again" above "Confirm my address".
+    user = _unconfirmed()
+    client.force_login(user)
+    page = client.get(f"/confirm-email/{confirmation_token(user)}/").content.decode()
+    assert "Confirm my address" in page
+    assert "Send the link again" not in page
+    assert "Send the link again" in client.get("/").content.decode()  # every other page still reminds them
+
+
 def test_a_link_confirms_nothing_when_the_address_changes_between_the_check_and_the_write() -> None:
     from profiles.email_confirmation import email_confirm
 
