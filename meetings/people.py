@@ -44,9 +44,26 @@ def time_zone_for(match: Match, user: User | object) -> zoneinfo.ZoneInfo:
 def local_to_utc(naive: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
     """A wall-clock time typed by a person, read in their zone. An already-aware value keeps its offset."""
     aware = naive if timezone.is_aware(naive) else naive.replace(tzinfo=zone)
+    if aware is not naive and _skipped(naive, zone):
+        raise ApplicationError(
+            f"{naive:%H:%M} does not exist on {naive:%-d %b %Y} in {zone.key}: the clocks go forward then. "
+            "Choose another time.",
+            code="invalid",
+            fields={"start": ["Not a time on that day."]},
+        )
     try:
         return aware.astimezone(zoneinfo.ZoneInfo("UTC"))
     except OverflowError:  # the last hours of the year 9999 have no UTC
         raise ApplicationError(
             "That date is out of range.", code="invalid", fields={"start": ["Out of range."]}
         ) from None
+
+
+def _skipped(naive: datetime, zone: zoneinfo.ZoneInfo) -> bool:
+    """Whether a wall-clock time falls in the hour the clocks skip (02:30 on a spring-forward night): it then
+    comes back from UTC as another time. A time that happens twice (autumn) is taken the first time."""
+    try:
+        there = naive.replace(tzinfo=zone).astimezone(zoneinfo.ZoneInfo("UTC")).astimezone(zone)
+    except OverflowError:
+        return False  # out of range: the caller says so
+    return there.replace(tzinfo=None) != naive

@@ -3,6 +3,7 @@ outbox rows it implies are written together or not at all."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -76,6 +77,15 @@ def _require_details(*, duration_minutes: int, format: str, place: str, video_li
         raise ApplicationError(
             f"A {Format(format).label.lower()} meeting needs {label}.", fields={field: ["Required."]}
         )
+    if format == Format.PHONE and not PHONE.fullmatch(phone.strip()):
+        raise ApplicationError(
+            "A phone number has 5 to 20 digits, with only +, spaces, dashes, dots, brackets or an extension.",
+            fields={"phone": ["Not a phone number."]},
+        )
+
+
+#: "+1 (555) 010-0100", "020 7946 0000 ext. 12"; not "call me maybe".
+PHONE = re.compile(r"\+?(?=(?:\D*\d){5,20}\D*$)[\d\s().-]+(?:\s*(?:ext\.?|x)\s*\d{1,6})?", re.IGNORECASE)
 
 
 def _require_free(

@@ -81,6 +81,8 @@ def test_a_proposal_in_the_past_is_shown_back_with_the_reason_and_not_saved(
     [
         ("9999-12-31T23:30", "That date is out of range."),  # was a server error: no UTC for it from New York
         ("2031-06-01T10:00", "A meeting can be arranged up to two years ahead."),
+        # Spring forward in New York: 02:30 silently became 03:30 before.
+        ("2027-03-14T02:30", "02:30 does not exist on 14 Mar 2027 in America/New_York: the clocks go forward then."),
     ],
 )
 def test_a_date_years_ahead_is_shown_back_with_the_reason_and_not_saved(
@@ -93,6 +95,22 @@ def test_a_date_years_ahead_is_shown_back_with_the_reason_and_not_saved(
     assert response.status_code == 400
     assert reason in response.content.decode()
     assert Meeting.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("phone", "saved"), [("+1 (555) 010-0100 ext. 12", True), ("call me maybe", False), ("12", False)]
+)
+def test_a_phone_meeting_needs_a_number_that_can_be_called(
+    match: Any, login: Any, mentor: Any, phone: str, saved: bool
+) -> None:
+    when = (timezone.now() + timedelta(days=4)).strftime("%Y-%m-%dT10:00")
+    response = login(mentor.user).post(
+        reverse("meetings-propose", args=[match.pk]),
+        {"start": when, "duration_minutes": 30, "format": "phone", "phone": phone},
+    )
+    assert Meeting.objects.filter(phone=phone).exists() == saved
+    if not saved:
+        assert "A phone number has 5 to 20 digits" in response.content.decode()
 
 
 def test_an_overlap_is_told_in_the_proposers_own_zone_and_person(match: Any, login: Any, mentor: Any) -> None:
