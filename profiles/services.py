@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -165,6 +165,9 @@ def person_update(
     return user
 
 
+GOAL_HORIZON = timedelta(days=3653)
+
+
 def _validate_goal(goal: Goal, *, today: date, date_changed: bool) -> None:
     errors: dict[str, list[str]] = {}
     try:
@@ -174,6 +177,14 @@ def _validate_goal(goal: Goal, *, today: date, date_changed: bool) -> None:
     # A goal that is already overdue stays editable; only a newly chosen date must lie ahead.
     if date_changed and goal.target_date is not None and goal.target_date < today:
         errors.setdefault("target_date", []).append("Choose a target date from today on.")
+    if date_changed and goal.target_date is not None and goal.target_date > today + GOAL_HORIZON:
+        errors.setdefault("target_date", []).append("Choose a target date within ten years.")
+    # The status and the progress must tell the same story (a session's progress moves the status the same way).
+    progress = goal.progress if isinstance(goal.progress, int) else 0
+    if goal.status == Goal.Status.NOT_STARTED and progress > 0:
+        errors.setdefault("progress", []).append("A goal not started yet is at 0 %: choose “In progress”.")
+    if goal.status == Goal.Status.ACHIEVED and progress < 100:
+        errors.setdefault("progress", []).append("An achieved goal is at 100 %.")
     if errors:
         raise ValidationError(errors)
 

@@ -55,6 +55,10 @@ def test_a_trainee_sees_only_their_own_goals(login: Any, trainee: Any, outsider:
         ({"progress": "-5"}, "progress", "at least 0"),
         ({"title": ""}, "title", "required"),
         ({"status": "finished-ish"}, "status", "valid choice"),
+        # The review saved "Achieved" at 0 %, "Not started" at 100 % and a target in the year 9999.
+        ({"status": "achieved", "progress": "0"}, "progress", "An achieved goal is at 100 %."),
+        ({"status": "not_started", "progress": "100"}, "progress", "A goal not started yet is at 0 %"),
+        ({"target_date": "9999-12-31"}, "target_date", "within ten years"),
     ],
 )
 def test_bad_goal_input_is_shown_next_to_the_field_and_nothing_is_saved(
