@@ -134,6 +134,12 @@ def test_a_coordinator_enrols_a_cohort_from_a_spreadsheet_and_the_round_matches_
     )
     page.screenshot(path=str(artifacts_dir / "admin-enrol-invited.png"), full_page=True)
 
+    # Withdraw asks first: dismissing keeps the invitation (it went at once, unasked, before).
+    withdraw = page.get_by_role("button", name="Withdraw the invitation of nobody@example.org")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    withdraw.click()
+    expect(page.get_by_role("heading", name="Invited, not enrolled yet (1)")).to_be_visible()
+
     page.locator(".breadcrumbs").get_by_role("link", name="Demo Program").click()
     page.get_by_role("link", name="Run a matching round").click()
     page.get_by_role("button", name="Start the round").click()
