@@ -174,6 +174,7 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Internationalisation -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
+FORMAT_MODULE_PATH = ["mentorship.formats"]  # dates as "30 Nov 2026, 14:05" everywhere (see the module)
 TIME_ZONE = env_time_zone("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
