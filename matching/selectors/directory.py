@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 from django.core.paginator import Page, Paginator
+from django.db.models import Count
 from django.http import Http404
 from numpy.typing import NDArray
 
@@ -205,6 +206,7 @@ class MentorDetail:
     shortlist_rank: int | None
     programs: list[Program]  # where this trainee could request this mentor
     mentored_in: list[Program] = field(default_factory=list)  # shared programs where they already have a mentor
+    at_request_limit: list[Program] = field(default_factory=list)  # shared programs where their requests are used up
 
     @property
     def is_self(self) -> bool:
@@ -225,9 +227,15 @@ class MentorDetail:
             return "This mentor is not accepting new mentees."
         if self.free_places <= 0:
             return "This mentor is full: every place is taken."
-        if not self.programs and self.mentored_in:
+        if not self.programs and self.mentored_in and not self.at_request_limit:
             names = ", ".join(str(p) for p in self.mentored_in)
             return f"You already have a mentor in {names}. Ask its coordinator if you need a change."
+        if not self.programs and self.at_request_limit:
+            limits = ", ".join(f"{p.max_open_requests} in {p}" for p in self.at_request_limit)
+            return (
+                f"You have as many open requests as a program allows ({limits}). Cancel one under My requests or "
+                "wait for a decision, then request this mentor."
+            )
         if not self.programs:
             return "You and this mentor are not in an active program together."
         return ""
@@ -249,6 +257,7 @@ def mentor_detail_for(*, user: User, mentor_id: int) -> MentorDetail:
     live = None
     programs: list[Program] = []
     mentored_in: list[Program] = []
+    at_limit: list[Program] = []
     if context is not None:
         position = context.browsing.mentors.position_of([mentor.pk])
         if position[0] >= 0:
@@ -257,7 +266,15 @@ def mentor_detail_for(*, user: User, mentor_id: int) -> MentorDetail:
         mentor_programs = set(mentor.programs.values_list("pk", flat=True))
         shared = [p for p in context.programs if p.open_to_all or p.pk in mentor_programs]
         mentored = _mentored_programs(context)
-        programs = [p for p in shared if p.pk not in mentored]
+        open_requests = dict(
+            Match.objects.open_requests()
+            .filter(trainee=context.profile)
+            .values("program")
+            .annotate(n=Count("pk"))
+            .values_list("program", "n")
+        )
+        at_limit = [p for p in shared if p.pk not in mentored and open_requests.get(p.pk, 0) >= p.max_open_requests]
+        programs = [p for p in shared if p.pk not in mentored and p not in at_limit]
         mentored_in = [p for p in shared if p.pk in mentored]
     ranks = context.shortlist_ranks if context else {}
     taken = mentor.active_match_count()
@@ -272,4 +289,5 @@ def mentor_detail_for(*, user: User, mentor_id: int) -> MentorDetail:
         shortlist_rank=ranks.get(mentor.pk),
         programs=programs,
         mentored_in=mentored_in,
+        at_request_limit=at_limit,
     )

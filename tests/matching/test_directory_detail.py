@@ -106,3 +106,17 @@ def test_the_explanation_follows_a_profile_change_at_once(login: Any, trainee: A
     mentor.languages.set([language("de")])  # no longer shares a language with the trainee
     explanation = client.get(reverse("mentors-detail", args=[mentor.pk])).context["detail"].explanation
     assert explanation.rules == ("no_shared_language",)
+
+
+def test_a_trainee_with_every_request_in_use_is_told_before_writing_another(
+    login: Any, trainee: Any, program: Any
+) -> None:
+    # The request form was offered; the limit was only mentioned after the message had been written.
+    program.max_open_requests = 2
+    program.save()
+    for _ in range(2):
+        MatchFactory(program=program, trainee=trainee, status="requested", origin="request")
+    other = MentorProfileFactory(capacity=3)
+    body = login(trainee.user).get(reverse("mentors-detail", args=[other.pk])).content.decode()
+    assert "You have as many open requests as a program allows (2 in" in body
+    assert "Send request" not in body
