@@ -6,10 +6,12 @@ from mentorship.api_auth import TokenView
 from mentorship.api_docs import ApiDocsView
 from mentorship.health import healthz
 from mentorship.home import home
+from profiles.forms.accounts import AdminEmailAuthenticationForm
 
 admin.site.site_header = "Mentorship · program coordination"
 admin.site.site_title = "Mentorship admin"
 admin.site.index_title = "Programs, people and matches"
+admin.site.login_form = AdminEmailAuthenticationForm
 
 api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenView.as_view(), name="api-auth-token"),

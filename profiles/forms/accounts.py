@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
@@ -17,6 +18,16 @@ class EmailAuthenticationForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": "Please enter a correct e-mail and password. "
+        "The password is case-sensitive; the e-mail is not.",
+    }
+
+
+class AdminEmailAuthenticationForm(AdminAuthenticationForm):
+    """The admin's log-in (staff only), with the same honest wording about case."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "invalid_login": "Please enter the correct e-mail and password for a staff account. "
         "The password is case-sensitive; the e-mail is not.",
     }
 

@@ -25,6 +25,9 @@ def test_a_wrong_password_says_only_the_password_is_case_sensitive(client: Clien
     body = response.content.decode()
     assert "Please enter a correct e-mail and password. The password is case-sensitive; the e-mail is not." in body
     assert "both fields may be case-sensitive" not in body
+    admin = client.post("/admin/login/", {"username": "maya@example.org", "password": "Wrong-password-1"})
+    assert "The password is case-sensitive; the e-mail is not." in admin.content.decode()
+    assert "both fields may be case-sensitive" not in admin.content.decode()
 
 
 @pytest.mark.django_db
