@@ -59,7 +59,9 @@ class GroupedSpecialtiesField(forms.ModelMultipleChoiceField):
     """Several specialties, offered in optgroups by parent specialty."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.SelectMultiple(attrs={"size": 10}))
+        # `data-toggle-options` (static/js/app.js): a click chooses or unchooses one option, no Ctrl needed, and a
+        # line under the list names what is chosen (scrolled out of sight in a 10-row list otherwise).
+        kwargs.setdefault("widget", forms.SelectMultiple(attrs={"size": 10, "data-toggle-options": ""}))
         super().__init__(queryset=Specialty.objects.all(), **kwargs)
 
     def group(self) -> None:

@@ -36,7 +36,7 @@ class _ProfileForm(forms.Form):
 class TraineeProfileForm(_ProfileForm):
     specialty_interests = GroupedSpecialtiesField(
         label="Specialty interests",
-        help_text="Hold Ctrl (⌘ on a Mac) to choose several. Undecided? Choose the broad specialties you consider.",
+        help_text="Click each one you want (again to unchoose). Undecided? Choose the broad specialties you consider.",
         error_messages={"required": "Choose at least one specialty (the broad one is fine if you are undecided)."},
     )
     focus_areas = _checkboxes(FocusArea, "What you want help with", "Choose at least one focus area.")
@@ -74,7 +74,7 @@ class MentorProfileForm(_ProfileForm):
     subspecialties = GroupedSpecialtiesField(
         label="Other sub-specialties you can speak to",
         required=False,
-        help_text="Optional. Hold Ctrl (⌘ on a Mac) to choose several.",
+        help_text="Optional. Click each one you practise (click again to unchoose).",
     )
     focus_areas = _checkboxes(FocusArea, "What you can help with", "Choose at least one focus area.")
     capacity = forms.IntegerField(

@@ -35,3 +35,36 @@
     });
   });
 })();
+
+// A multiple select with data-toggle-options: a plain click chooses or unchooses one option (no Ctrl/Cmd to hold,
+// which people new to multi-selects do not know), and a line under it names what is chosen. Keyboard selection
+// is the browser's own. Without this file the select works as browsers make it.
+(function () {
+  "use strict";
+  function summarise(select, line) {
+    var chosen = Array.prototype.filter.call(select.options, function (o) { return o.selected; });
+    line.textContent = chosen.length
+      ? "Chosen: " + chosen.map(function (o) { return o.textContent.trim(); }).join(", ")
+      : "Nothing chosen yet.";
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[multiple][data-toggle-options]").forEach(function (select) {
+      var line = document.createElement("p");
+      line.className = "helptext chosen-options";
+      line.setAttribute("aria-live", "polite");
+      select.insertAdjacentElement("afterend", line);
+      summarise(select, line);
+      select.addEventListener("mousedown", function (event) {
+        var option = event.target;
+        if (option.tagName !== "OPTION" || option.disabled) { return; }
+        event.preventDefault();
+        var top = select.scrollTop;
+        option.selected = !option.selected;
+        select.focus();
+        select.scrollTop = top;
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+      });
+      select.addEventListener("change", function () { summarise(select, line); });
+    });
+  });
+})();
