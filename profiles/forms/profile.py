@@ -26,8 +26,10 @@ class _ProfileForm(forms.Form):
     meeting_formats = MeetingFormatsField(label="Meeting formats")
     languages = _checkboxes(Language, "Languages you can meet in", "Choose at least one language you can meet in.")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, new: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if new:  # a first profile: the browser's own zone replaces the default (static/js/app.js), if it knows one
+            self.fields["time_zone"].widget.attrs["data-guess-zone"] = ""
         for field in self.fields.values():
             if isinstance(field, GroupedSpecialtyField | GroupedSpecialtiesField):
                 field.group()

@@ -28,7 +28,9 @@ def me(request: HttpRequest) -> HttpResponse:
 def trainee_edit(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     profile = trainee_profile_of(user=user)
-    form = TraineeProfileForm(request.POST or None, initial=TraineeProfileForm.initial_from(profile))
+    form = TraineeProfileForm(
+        request.POST or None, initial=TraineeProfileForm.initial_from(profile), new=profile is None
+    )
     if request.method == "POST" and form.is_valid():
         saved = save_through_service(form, lambda: trainee_profile_save(user=user, data=form.cleaned_data))
         if saved is not None:
@@ -42,7 +44,7 @@ def trainee_edit(request: HttpRequest) -> HttpResponse:
 def mentor_edit(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     profile = mentor_profile_of(user=user)
-    form = MentorProfileForm(request.POST or None, initial=MentorProfileForm.initial_from(profile))
+    form = MentorProfileForm(request.POST or None, initial=MentorProfileForm.initial_from(profile), new=profile is None)
     if request.method == "POST" and form.is_valid():
         saved = save_through_service(form, lambda: mentor_profile_save(user=user, data=form.cleaned_data))
         if saved is not None:

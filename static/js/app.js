@@ -68,3 +68,16 @@
     });
   });
 })();
+
+// A first profile's time zone select (data-guess-zone): start from the zone the browser reports instead of the
+// server's default, when the list has it. The person still sees and can change it before saving.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var select = document.querySelector("select[data-guess-zone]");
+    var zone = window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!select || !zone) { return; }
+    var known = Array.prototype.some.call(select.options, function (o) { return o.value === zone; });
+    if (known) { select.value = zone; }
+  });
+})();

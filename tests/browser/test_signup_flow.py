@@ -79,3 +79,22 @@ def test_a_new_trainee_signs_up_fills_the_profile_adds_a_goal_and_sees_it(
     profile = TraineeProfile.objects.get(user__email="nia.newcomer@example.org", user__email_confirmed_at__isnull=False)
     assert profile.meeting_formats == 2 | 4  # video (the default) and phone
     assert Goal.objects.get(trainee=profile).progress == 25
+
+
+def test_a_first_profile_starts_from_the_browsers_own_time_zone(browser: Any, live_server: Any) -> None:
+    # Every new profile started on America/New_York, wherever the person was.
+    from tests.factories import UserFactory
+    from tests.factories.profiles import DEFAULT_PASSWORD
+
+    UserFactory(email="lena@example.org")
+    context = browser.new_context(timezone_id="Europe/Berlin")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("E-mail").fill("lena@example.org")
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    for path in ("/me/trainee/", "/me/mentor/"):
+        page.goto(f"{live_server.url}{path}")
+        expect(page.get_by_label("Time zone")).to_have_value("Europe/Berlin")
+    context.close()

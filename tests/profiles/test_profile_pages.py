@@ -183,3 +183,10 @@ def test_a_mentor_subspecialty_equal_to_the_main_specialty_is_dropped(login: Any
     login(mentor.user).post("/me/mentor/", mentor_post(subspecialties=[cardiology]))
     mentor.refresh_from_db()
     assert mentor.subspecialties.count() == 0
+
+
+def test_only_a_first_profile_takes_the_browsers_time_zone(login: Any, trainee: Any) -> None:
+    from tests.factories import UserFactory
+
+    assert "data-guess-zone" not in login(trainee.user).get("/me/trainee/").content.decode()  # theirs stays
+    assert "data-guess-zone" in login(UserFactory()).get("/me/trainee/").content.decode()
