@@ -32,6 +32,8 @@ def test_the_mentor_page_shows_every_component_and_what_lowered_the_score(
         assert f">{heading}</th>" in body
     assert "What lowered it:" in body
     assert "Different specialty from your interests" in body
+    # One reason per item: joined by "; " they ran into reasons with a ";" of their own.
+    assert "<li>Different specialty from your interests" in body.split("What lowered it:")[1]
     assert "Send request" in body
 
 
