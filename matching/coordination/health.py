@@ -4,6 +4,7 @@ meetings, at-risk matches, who carries the load, sessions per month, feedback)."
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -77,13 +78,17 @@ def _flag_threshold(loads: list[int]) -> tuple[float, float]:
 def mentor_loads(program: Program) -> tuple[list[MentorLoad], float, float]:
     """Mentees per mentor (approved matches, all programs: capacity is one budget) for the program's mentors."""
     in_program = Q(programs=program) | Q(matches__program=program, matches__status__in=Match.LIVE)
-    mentors = (
+    mentors = list(
         MentorProfile.objects.filter(pk__in=MentorProfile.objects.filter(in_program).values("pk"))
         .annotate(load=Count("matches", filter=Q(matches__status=Match.Status.APPROVED)))
         .select_related("user")
         .order_by("-load", "user__full_name")
     )
-    loads = [MentorLoad(m.pk, str(m), m.load, m.capacity) for m in mentors]  # type: ignore[attr-defined]
+    # Two "Claire Thompson"s must not read as one: a name shared in the list gets the e-mail beside it.
+    names = Counter(str(m) for m in mentors)
+    loads = [
+        MentorLoad(m.pk, str(m) if names[str(m)] == 1 else f"{m} ({m.user.email})", m.load, m.capacity) for m in mentors
+    ]
     mean, threshold = _flag_threshold([m.load for m in loads])
     for entry in loads:
         entry.flagged = entry.load >= 2 and entry.load > threshold - 1e-9 and entry.load > mean

@@ -77,6 +77,15 @@ def test_a_mentor_carrying_far_more_than_the_average_is_flagged(program):
     assert health.chart_data()["load"][0] == {"label": "Dr Busy", "value": 6, "capacity": 10, "flagged": True}
 
 
+def test_two_mentors_with_one_name_are_told_apart_in_the_load_chart(program):
+    # The review saw two "Claire Thompson" bars and could not tell whose was whose.
+    for email in ("claire.t@uni.edu", "claire.thompson@hosp.org"):
+        _approved(program, mentor=MentorProfileFactory(user__full_name="Claire Thompson", user__email=email))
+    _approved(program, mentor=MentorProfileFactory(user__full_name="Dr Unique"))
+    names = sorted(m.name for m in program_health(program=program).loads)
+    assert names == ["Claire Thompson (claire.t@uni.edu)", "Claire Thompson (claire.thompson@hosp.org)", "Dr Unique"]
+
+
 def test_sessions_per_month_and_feedback_averages(program):
     match = _approved(program)
     session_log = apps.get_model("meetings", "SessionLog")
