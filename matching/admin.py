@@ -23,7 +23,8 @@ from matching.admin_views import access, rounds
 from matching.admin_views.actions import approve_selected, decline_selected, end_selected
 from matching.admin_views.display import breakdown_table
 from matching.admin_views.program_pages import ProgramPages
-from matching.models import Match, MatchingRound, MatchTransition, Program
+from matching.models import Match, MatchingRound, MatchTransition, Program, ProgramInvitation
+from notifications.admin import register_coordinator_scope
 from profiles.models import MentorProfile, TraineeProfile, User
 
 
@@ -304,3 +305,18 @@ class MatchingRoundAdmin(CoordinatorAccess, admin.ModelAdmin):
 
     def status_view(self, request: HttpRequest, round_id: int) -> HttpResponse:
         return rounds.status_json(self, request, round_id)
+
+
+# The outbox cannot tell which program a message belongs to (notifications sits below matching), so each app
+# above it names the objects of its own a coordinator may see and retry: here, their programs' matches and
+# invitations (meetings registers its meetings).
+def _match_ids(user: Any) -> QuerySet[Any]:
+    return access.matches_for(user).values("pk")
+
+
+def _invitation_ids(user: Any) -> QuerySet[Any]:
+    return ProgramInvitation.objects.filter(program__in=access.programs_for(user)).values("pk")
+
+
+register_coordinator_scope("match", _match_ids)
+register_coordinator_scope("programinvitation", _invitation_ids)

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from matching.admin_views import access
-from matching.models import Match, ProgramInvitation
+from matching.models import Match
 from meetings.models import Meeting, SessionLog
 from notifications.admin import register_coordinator_scope
 from profiles.models import User
@@ -54,21 +54,10 @@ class SessionLogAdmin(admin.ModelAdmin):
 # (/meetings/feedback-summary/), single answers stay between the two people.
 
 
-# The outbox cannot tell which program a message belongs to (notifications sits below matching and meetings).
-# This app is the top one and can name every object a message is about, so it tells the outbox's admin which rows
-# a coordinator may see and retry: those about their programs' matches, meetings and invitations.
-def _match_ids(user: User) -> QuerySet[Any]:
-    return access.matches_for(user).values("pk")
-
-
+# The outbox cannot tell which program a message belongs to (notifications sits below meetings), so each app
+# above it names the objects of its own a coordinator may see and retry: here, their programs' meetings.
 def _meeting_ids(user: User) -> QuerySet[Any]:
     return Meeting.objects.filter(match__in=access.matches_for(user)).values("pk")
 
 
-def _invitation_ids(user: User) -> QuerySet[Any]:
-    return ProgramInvitation.objects.filter(program__in=access.programs_for(user)).values("pk")
-
-
-register_coordinator_scope("match", _match_ids)
 register_coordinator_scope("meeting", _meeting_ids)
-register_coordinator_scope("programinvitation", _invitation_ids)
