@@ -107,7 +107,7 @@ def mentor_admin_post(mentor: MentorProfile, **changes: Any) -> dict[str, Any]:
 def test_a_coordinator_edits_a_mentor_profile_through_the_profile_service(
     login: Any, coordinator: Any, mentor: Any, trainee: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from profiles import admin as profiles_admin
+    from profiles.admin import people as profiles_admin
     from profiles.services import mentor_profile_save
 
     calls: list[dict[str, Any]] = []
@@ -275,7 +275,7 @@ def goal_admin_post(goal: Goal, **changes: Any) -> dict[str, Any]:
 def test_a_coordinator_updates_a_goal_through_the_goal_service(
     login: Any, coordinator: Any, trainee: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from profiles import admin as profiles_admin
+    from profiles.admin import people as profiles_admin
 
     overdue = GoalFactory(trainee=trainee, target_date=timezone.localdate() - timedelta(days=10))
     calls: list[dict[str, Any]] = []

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.test import RequestFactory
 
 from mentorship.errors import ApplicationError
-from profiles import admin as profiles_admin
+from profiles.admin import users as profiles_admin
 from profiles.email_confirmation import confirmation_token, email_confirm_by_token
 from profiles.models import User
 from tests.factories import CoordinatorFactory, UserFactory

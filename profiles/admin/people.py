@@ -1,0 +1,167 @@
+"""Mentor and trainee profiles and trainees' goals: every save goes through the profile and goal services."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+
+from mentorship.errors import ApplicationError
+from profiles.models import Goal, MentorProfile, TraineeProfile
+from profiles.services import (
+    GOAL_FIELDS,
+    MENTOR_FIELDS,
+    MENTOR_M2M,
+    TRAINEE_FIELDS,
+    TRAINEE_M2M,
+    goal_create,
+    goal_delete,
+    goal_update,
+    mentor_profile_save,
+    trainee_profile_save,
+)
+
+
+class _ProfileAdmin(admin.ModelAdmin):
+    list_select_related: ClassVar[tuple[str, ...]] = ("user",)
+    search_fields = ("user__full_name", "user__email", "institution")
+    autocomplete_fields: ClassVar[tuple[str, ...]] = ("user",)
+    readonly_fields: ClassVar[tuple[str, ...]] = ("created_at", "updated_at")
+    date_hierarchy = "created_at"
+
+    service: Any
+    service_fields: tuple[str, ...]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A profile belongs to one person for good; move it by creating a new one.
+        return (*super().get_readonly_fields(request, obj), *(("user",) if obj is not None else ()))
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        # Through the same service as the pages and the API, so every profile write has one path.
+        data = {name: value for name, value in form.cleaned_data.items() if name in self.service_fields}
+        saved = self.service(user=obj.user, data=data)
+        obj.pk, obj._state.adding = saved.pk, False
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        for formset in formsets:  # the service already set the many-to-many fields
+            self.save_formset(request, form, formset, change=change)
+
+    @admin.display(description="e-mail", ordering="user__email")
+    def email(self, obj: Any) -> str:
+        return str(obj.user.email)
+
+    @admin.display(description="formats")
+    def formats(self, obj: Any) -> str:
+        return ", ".join(obj.meeting_format_labels())
+
+
+@admin.register(MentorProfile)
+class MentorProfileAdmin(_ProfileAdmin):
+    service = staticmethod(mentor_profile_save)
+    service_fields = (*MENTOR_FIELDS, *MENTOR_M2M)
+    list_display = (
+        "user",
+        "email",
+        "specialty",
+        "career_stage",
+        "institution",
+        "capacity",
+        "accepting_mentees",
+        "time_zone",
+        "formats",
+    )
+    list_filter = (
+        "accepting_mentees",
+        "career_stage",
+        "capacity",
+        ("specialty", admin.RelatedOnlyFieldListFilter),
+        "languages",
+        "focus_areas",
+    )
+    filter_horizontal = ("subspecialties", "focus_areas", "languages")
+    # There may be thousands of trainees: pick the ones a mentor assesses by searching, not from a list.
+    autocomplete_fields = ("user", "specialty", "assesses")
+    list_select_related = ("user", "specialty")
+
+
+class GoalInline(admin.TabularInline):
+    """The trainee's plan at a glance. Goals are changed on their own page, which saves through the goal service."""
+
+    model = Goal
+    extra = 0
+    fields = ("title", "focus_area", "target_date", "status", "progress")
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(TraineeProfile)
+class TraineeProfileAdmin(_ProfileAdmin):
+    list_display = ("user", "email", "career_stage", "institution", "time_zone", "formats", "goal_count")
+    list_filter = ("career_stage", "specialty_interests", "languages", "focus_areas")
+    filter_horizontal = ("specialty_interests", "focus_areas", "languages")
+    inlines = (GoalInline,)
+    service = staticmethod(trainee_profile_save)
+    service_fields = (*TRAINEE_FIELDS, *TRAINEE_M2M)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[TraineeProfile]:
+        return super().get_queryset(request).annotate(_goals=Count("goals"))
+
+    @admin.display(description="goals", ordering="_goals")
+    def goal_count(self, obj: Any) -> int:
+        return int(obj._goals)
+
+
+@admin.register(Goal)
+class GoalAdmin(admin.ModelAdmin):
+    """Goals are the trainee's: every change here goes through the same services as their own pages (the target
+    date rule included), on the trainee's behalf, and a goal never moves to another trainee."""
+
+    list_display = ("title", "trainee", "focus_area", "status", "progress", "target_date", "updated_at")
+    list_filter = ("status", "focus_area", "target_date")
+    search_fields = ("title", "description", "trainee__user__full_name", "trainee__user__email")
+    list_select_related = ("trainee__user", "focus_area")
+    autocomplete_fields = ("trainee",)
+    date_hierarchy = "target_date"
+    readonly_fields = ("created_at", "updated_at")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return (*super().get_readonly_fields(request, obj), *(("trainee",) if obj is not None else ()))
+
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (ValidationError, ApplicationError) as error:
+            # The service refused after the form was valid (a new target date in the past): the admin's transaction
+            # has rolled back, so nothing was saved; say why on the same page.
+            reason = error.message if isinstance(error, ApplicationError) else " ".join(error.messages)
+            self.message_user(request, f"Nothing was saved: {reason}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(self, request: HttpRequest, obj: Goal, form: Any, change: bool) -> None:
+        data = {name: value for name, value in form.cleaned_data.items() if name in GOAL_FIELDS}
+        if change:
+            saved = goal_update(goal=obj, user=obj.trainee.user, data=data)
+        else:
+            saved = goal_create(user=form.cleaned_data["trainee"].user, data=data)
+        obj.pk, obj._state.adding = saved.pk, False
+
+    def delete_model(self, request: HttpRequest, obj: Goal) -> None:
+        goal_delete(goal=obj, user=obj.trainee.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Goal]) -> None:
+        for goal in queryset.select_related("trainee"):
+            goal_delete(goal=goal, user=goal.trainee.user)

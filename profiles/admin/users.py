@@ -1,0 +1,133 @@
+"""Accounts: who may change whom, e-mail confirmation on an address change, no privilege escalation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+
+from mentorship.errors import ApplicationError
+from profiles.email_confirmation import email_confirmation_before_save, email_confirmation_send
+from profiles.models import User
+
+_PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "full_name")
+
+    def clean_email(self) -> str:
+        return User.objects.normalize_email(self.cleaned_data["email"])
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+    def clean_email(self) -> str:
+        return User.objects.normalize_email(self.cleaned_data["email"])
+
+
+class RoleFilter(admin.SimpleListFilter):
+    title = "role"
+    parameter_name = "role"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("trainee", "Trainees"), ("mentor", "Mentors"), ("both", "Both"), ("neither", "Neither")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> QuerySet[User]:
+        value = self.value()
+        if value == "trainee":
+            return queryset.filter(trainee_profile__isnull=False)
+        if value == "mentor":
+            return queryset.filter(mentor_profile__isnull=False)
+        if value == "both":
+            return queryset.filter(trainee_profile__isnull=False, mentor_profile__isnull=False)
+        if value == "neither":
+            return queryset.filter(trainee_profile__isnull=True, mentor_profile__isnull=True)
+        return queryset
+
+
+class EmailConfirmedFilter(admin.SimpleListFilter):
+    title = "e-mail confirmed"
+    parameter_name = "email_confirmed"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> QuerySet[User]:
+        if self.value() in ("yes", "no"):
+            return queryset.filter(email_confirmed_at__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserEditForm
+    add_form = UserCreationForm
+    list_display = ("email", "full_name", "is_trainee", "is_mentor", "is_staff", "is_active", "date_joined")
+    list_filter = (RoleFilter, EmailConfirmedFilter, "is_staff", "is_superuser", "is_active", "groups")
+    search_fields = ("email", "full_name")
+    ordering = ("full_name", "email")
+    list_select_related = ("trainee_profile", "mentor_profile")
+    readonly_fields = ("last_login", "date_joined", "email_confirmed_at")
+    filter_horizontal = ("groups", "user_permissions")
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Person", {"fields": ("full_name",)}),
+        ("Access", {"fields": ("is_active", *_PRIVILEGE_FIELDS)}),
+        ("Dates", {"fields": ("last_login", "date_joined", "email_confirmed_at")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "full_name", "usable_password", "password1", "password2")}),
+    )
+
+    @admin.display(boolean=True, description="trainee")
+    def is_trainee(self, obj: User) -> bool:
+        return hasattr(obj, "trainee_profile")
+
+    @admin.display(boolean=True, description="mentor")
+    def is_mentor(self, obj: User) -> bool:
+        return hasattr(obj, "mentor_profile")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = super().get_readonly_fields(request, obj)
+        if not request.user.is_superuser:
+            # The address is the login and where password resets go (a reset also confirms it): whoever could
+            # change someone's address could take over their account. Only superusers change it here.
+            return (*fields, *(("email",) if obj is not None else ()), *_PRIVILEGE_FIELDS)
+        return fields
+
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        # A coordinator who could edit a staff account could change its e-mail and reset its password.
+        if obj is not None and (obj.is_staff or obj.is_superuser) and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        needs_link = email_confirmation_before_save(user=obj)
+        super().save_model(request, obj, form, change)
+        if needs_link:  # a new account or address: its owner gets the link once this is committed
+            transaction.on_commit(lambda: self._send_confirmation(request, obj))
+
+    def _send_confirmation(self, request: HttpRequest, user: User) -> None:
+        try:
+            email_confirmation_send(user=user)
+        except ApplicationError as error:
+            self.message_user(request, f"No confirmation link went to {user.email}: {error.message}", messages.WARNING)
+        else:
+            self.message_user(request, f"A link to confirm the address went to {user.email}.", messages.INFO)
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        if not request.user.is_superuser:
+            raise PermissionDenied("Only superusers set passwords here; people reset their own by e-mail.")
+        return super().user_change_password(request, id, form_url)
