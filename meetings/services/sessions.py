@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 from uuid import UUID
 
 from django.db import transaction
@@ -62,6 +63,29 @@ def _validate(
             raise ApplicationError("Progress is 0 to 100 %.", fields={"goals": ["Out of range."]})
 
 
+#: A log identical to one the same mentor wrote for the match this recently is the same form sent again.
+TWIN_WITHIN = timedelta(minutes=30)
+
+
+def _recent_twin(*, match: Match, by: User, meeting: Meeting | None, fields: tuple[Any, ...]) -> SessionLog | None:
+    date_, duration_minutes, notes_shared, notes_private, next_steps = fields
+    return (
+        SessionLog.objects.filter(
+            match=match,
+            author=by,
+            meeting=meeting,
+            date=date_,
+            duration_minutes=duration_minutes,
+            notes_shared=notes_shared,
+            notes_private=notes_private,
+            next_steps=next_steps,
+            created_at__gte=timezone.now() - TWIN_WITHIN,
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
 def _write_goals(session: SessionLog, goal_updates: Sequence[GoalUpdate]) -> None:
     session.goal_updates.all().delete()
     SessionGoal.objects.bulk_create(
@@ -109,6 +133,14 @@ def session_log_create(
                 "Edit that log, or send these details again to log another session."
             )
             raise SessionAlreadyLogged(message, session_log=earlier, same=same)
+    twin = _recent_twin(
+        match=match,
+        by=by,
+        meeting=meeting,
+        fields=(date, duration_minutes, notes_shared, notes_private, next_steps),
+    )
+    if twin is not None:  # Back to a re-fetched form (a new id), Save again: the same session, once
+        raise SessionAlreadyLogged("This session was already logged.", session_log=twin, same=True)
     _validate(match=match, by=by, date_=date, duration_minutes=duration_minutes, goal_updates=goal_updates)
     if meeting is not None:
         if meeting.match_id != match.pk or meeting.status != Meeting.Status.ACCEPTED:

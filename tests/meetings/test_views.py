@@ -185,10 +185,15 @@ def test_the_same_log_form_sent_twice_is_one_session_log(match: Any, login: Any,
     assert resent.status_code == 302
     assert SessionLog.objects.filter(notes_shared="Today's session").count() == 1
     SessionLog.objects.filter(notes_shared="Today's session").delete()
+    # Back to a form the browser fetched again (so with a new id), the same details, Save: still one log (the
+    # second review's finding); a different session from a new form is a new log.
     other_form = re.search(r'name="submission" value="([0-9a-f-]{36})"', client.get(url).content.decode())
     assert other_form is not None
     assert other_form[1] != submission[1]
-    assert client.post(url, {**data, "submission": other_form[1]}).status_code == 302
+    refetched = client.post(url, {**data, "submission": other_form[1]}, follow=True)
+    assert "This session was already logged; it is saved once." in refetched.content.decode()
+    assert SessionLog.objects.count() == 1
+    assert client.post(url, {**data, "submission": other_form[1], "duration_minutes": 60}).status_code == 302
     assert SessionLog.objects.count() == 2
 
 
