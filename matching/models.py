@@ -276,7 +276,7 @@ class MatchingRound(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.program} · {self.get_algorithm_display()} · {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.program} · {self.get_algorithm_display()} · {self.created_at:%-d %b %Y, %H:%M} UTC"
 
     def is_finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}

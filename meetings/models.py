@@ -83,7 +83,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Meeting {self.start:%Y-%m-%d %H:%M} UTC ({self.get_status_display()})"
+        return f"Meeting {self.start:%-d %b %Y, %H:%M} UTC ({self.get_status_display()})"
 
     @property
     def end(self) -> datetime:
@@ -126,7 +126,7 @@ class SessionLog(models.Model):
         ordering = ["-date", "-pk"]
 
     def __str__(self) -> str:
-        return f"Session {self.date:%Y-%m-%d}"
+        return f"Session {self.date:%-d %b %Y}"
 
 
 class SessionGoal(models.Model):

@@ -161,7 +161,7 @@ def program_health(*, program: Program, now: Any = None) -> ProgramHealth:
             .annotate(n=Count("pk"))
             .order_by("month")
         )
-        health.sessions_per_month = [(row["month"].strftime("%Y-%m"), row["n"]) for row in months if row["month"]]
+        health.sessions_per_month = [(row["month"].strftime("%b %Y"), row["n"]) for row in months if row["month"]]
     feedback = meetings_model("Feedback")
     if feedback is not None:
         rows = (

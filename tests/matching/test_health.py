@@ -101,7 +101,7 @@ def test_sessions_per_month_and_feedback_averages(program):
 
     health = program_health(program=program)
 
-    assert health.sessions_per_month == [("2026-09", 2), ("2026-10", 1)]
+    assert health.sessions_per_month == [("Sep 2026", 2), ("Oct 2026", 1)]
     assert health.feedback["trainee"]["rating"] == 4
     assert health.feedback["mentor"]["not_a_good_fit"] == 1
 
