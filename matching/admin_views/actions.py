@@ -25,7 +25,7 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label="Reason",
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text="Recorded in each match's history; a trainee whose request is declined sees it.",
+        help_text="Recorded in each match's history; the trainee sees it in the e-mail and under My requests.",
     )
 
 

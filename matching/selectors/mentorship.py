@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -47,15 +47,16 @@ class Mentorship:
     active: list[Match]
     open_requests: list[Match]
     goals: list[Goal]
+    ended: list[Match] = field(default_factory=list)  # past mentorships, with when and why they ended
 
 
 def my_mentorship(*, user: User) -> Mentorship:
-    """The trainee's active matches (with the mentor's contact), open requests and goals."""
+    """The trainee's active matches (with the mentor's contact), open requests, goals and ended mentorships."""
     trainee = TraineeProfile.objects.filter(user=user).first() if user.is_authenticated else None
     if trainee is None:
         return Mentorship(None, [], [], [])
     matches = list(
-        Match.objects.filter(trainee=trainee, status__in=[Match.Status.APPROVED, *Match.UNDECIDED])
+        Match.objects.filter(trainee=trainee, status__in=[Match.Status.APPROVED, Match.Status.ENDED, *Match.UNDECIDED])
         .select_related("mentor__user", "mentor__specialty", "program")
         .order_by("-created_at")
     )
@@ -64,6 +65,11 @@ def my_mentorship(*, user: User) -> Mentorship:
         active=[m for m in matches if m.status == Match.Status.APPROVED],
         open_requests=[m for m in matches if m.status in Match.UNDECIDED],
         goals=list(Goal.objects.filter(trainee=trainee).select_related("focus_area")),
+        ended=sorted(
+            (m for m in matches if m.status == Match.Status.ENDED),
+            key=lambda m: m.ended_at or m.created_at,
+            reverse=True,
+        ),
     )
 
 

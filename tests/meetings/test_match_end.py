@@ -122,3 +122,19 @@ def test_an_end_that_fails_midway_cancels_no_meeting(
     assert (accepted.status, accepted.sequence) == (Meeting.Status.ACCEPTED, arranged["accepted"].sequence)
     reminders = Notification.objects.filter(kind="meeting_reminder", object_id=accepted.pk)
     assert reminders.filter(state=Notification.State.PENDING).exists()
+
+
+def test_the_trainee_sees_why_a_mentorship_ended_on_their_pages(
+    login: Any, coordinator: Any, trainee: Any, arranged: dict[str, Any]
+) -> None:
+    # The reason reached only the e-mail: My requests said "Ended", My mentorship "No active mentorship yet".
+    Match.objects.filter(pk=arranged["match"].pk).update(origin=Match.Origin.REQUEST)  # listed under My requests
+    decisions.match_end(match=arranged["match"], by=coordinator, reason="Rohan is going on sabbatical")
+    client = login(trainee.user)
+    mentorship = client.get(reverse("matching-my-mentorship")).content.decode()
+    assert "Past mentorships" in mentorship
+    assert "Reason: Rohan is going on sabbatical" in mentorship
+    assert reverse("meetings-match", args=[arranged["match"].pk]) in mentorship  # the notes stay readable
+    assert client.get(reverse("meetings-match", args=[arranged["match"].pk])).status_code == 200
+    requests = client.get(reverse("matching-requests")).content.decode()
+    assert "Reason: Rohan is going on sabbatical" in requests
