@@ -61,9 +61,9 @@ class TraineeProfileForm(_ProfileForm):
     ]
 
     @staticmethod
-    def initial_from(profile: TraineeProfile | None) -> dict[str, Any]:
+    def initial_from(profile: TraineeProfile | None, other: MentorProfile | None = None) -> dict[str, Any]:
         if profile is None:
-            return {"meeting_formats": 2, "time_zone": "America/New_York"}
+            return {"meeting_formats": 2, "time_zone": "America/New_York", **_about_the_person(other)}
         return {
             **_common_initial(profile),
             "specialty_interests": list(profile.specialty_interests.all()),
@@ -107,9 +107,10 @@ class MentorProfileForm(_ProfileForm):
     ]
 
     @staticmethod
-    def initial_from(profile: MentorProfile | None) -> dict[str, Any]:
+    def initial_from(profile: MentorProfile | None, other: TraineeProfile | None = None) -> dict[str, Any]:
         if profile is None:
-            return {"meeting_formats": 2, "time_zone": "America/New_York", "capacity": 2, "accepting_mentees": True}
+            defaults = {"meeting_formats": 2, "time_zone": "America/New_York", "capacity": 2, "accepting_mentees": True}
+            return {**defaults, **_about_the_person(other)}
         return {
             **_common_initial(profile),
             "specialty": profile.specialty,
@@ -118,6 +119,14 @@ class MentorProfileForm(_ProfileForm):
             "accepting_mentees": profile.accepting_mentees,
             "bio": profile.bio,
         }
+
+
+def _about_the_person(other: TraineeProfile | MentorProfile | None) -> dict[str, Any]:
+    """A second profile starts from what the first says about the same person (stage, institution, zone, formats,
+    languages); not the focus areas, which a trainee seeks and a mentor offers."""
+    if other is None:
+        return {}
+    return {name: value for name, value in _common_initial(other).items() if name != "focus_areas"}
 
 
 def _common_initial(profile: TraineeProfile | MentorProfile) -> dict[str, Any]:

@@ -27,10 +27,9 @@ def me(request: HttpRequest) -> HttpResponse:
 @login_required
 def trainee_edit(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
-    profile = trainee_profile_of(user=user)
-    form = TraineeProfileForm(
-        request.POST or None, initial=TraineeProfileForm.initial_from(profile), new=profile is None
-    )
+    profile, other = trainee_profile_of(user=user), mentor_profile_of(user=user)
+    initial = TraineeProfileForm.initial_from(profile, other)
+    form = TraineeProfileForm(request.POST or None, initial=initial, new=profile is None and other is None)
     if request.method == "POST" and form.is_valid():
         saved = save_through_service(form, lambda: trainee_profile_save(user=user, data=form.cleaned_data))
         if saved is not None:
@@ -43,8 +42,9 @@ def trainee_edit(request: HttpRequest) -> HttpResponse:
 @login_required
 def mentor_edit(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
-    profile = mentor_profile_of(user=user)
-    form = MentorProfileForm(request.POST or None, initial=MentorProfileForm.initial_from(profile), new=profile is None)
+    profile, other = mentor_profile_of(user=user), trainee_profile_of(user=user)
+    initial = MentorProfileForm.initial_from(profile, other)
+    form = MentorProfileForm(request.POST or None, initial=initial, new=profile is None and other is None)
     if request.method == "POST" and form.is_valid():
         saved = save_through_service(form, lambda: mentor_profile_save(user=user, data=form.cleaned_data))
         if saved is not None:

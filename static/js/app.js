@@ -77,6 +77,13 @@
     var select = document.querySelector("select[data-guess-zone]");
     var zone = window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (!select || !zone) { return; }
+    // Some browsers still report a zone by its old name: save the name everyone else in the list uses.
+    var current = {
+      "Asia/Calcutta": "Asia/Kolkata", "Asia/Saigon": "Asia/Ho_Chi_Minh", "Asia/Katmandu": "Asia/Kathmandu",
+      "Asia/Rangoon": "Asia/Yangon", "Europe/Kiev": "Europe/Kyiv", "America/Buenos_Aires":
+      "America/Argentina/Buenos_Aires", "Atlantic/Faeroe": "Atlantic/Faroe", "Pacific/Truk": "Pacific/Chuuk"
+    };
+    zone = current[zone] || zone;
     var known = Array.prototype.some.call(select.options, function (o) { return o.value === zone; });
     if (known) { select.value = zone; }
   });

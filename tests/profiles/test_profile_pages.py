@@ -190,3 +190,18 @@ def test_only_a_first_profile_takes_the_browsers_time_zone(login: Any, trainee: 
 
     assert "data-guess-zone" not in login(trainee.user).get("/me/trainee/").content.decode()  # theirs stays
     assert "data-guess-zone" in login(UserFactory()).get("/me/trainee/").content.decode()
+
+
+def test_a_second_profile_starts_from_what_the_first_says_about_the_person(login: Any, mentor: Any) -> None:
+    # Elena (a mentor in New York) opening the trainee profile got an empty form on the browser's zone: one person
+    # could end up with two zones, and meetings are shown in "your" zone.
+    mentor.time_zone, mentor.institution = "Europe/Lisbon", "City Teaching Hospital"
+    mentor.save()
+    response = login(mentor.user).get("/me/trainee/")
+    initial = response.context["form"].initial
+    assert (initial["time_zone"], initial["institution"]) == ("Europe/Lisbon", "City Teaching Hospital")
+    assert initial["career_stage"] == mentor.career_stage
+    assert [lang.code for lang in initial["languages"]] == [lang.code for lang in mentor.languages.all()]
+    assert "focus_areas" not in initial  # a mentor offers them, a trainee seeks them: not the same list
+    assert "data-guess-zone" not in response.content.decode()  # their zone is known: no guessing
+
