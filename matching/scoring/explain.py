@@ -215,8 +215,8 @@ def explain(
         parts.append(Part(name, round(value, 4), weight, round(norm * weight * value, 2), reasons[name]))
         lost[name] = norm * weight * (1.0 - value)
         fit += norm * weight * value
-    if ctx.w["shortlist"] > 0 and ctx.has_shortlist[0]:  # a bonus: it raises a starred mentor, lowers nobody
-        value = float(result.components["shortlist"][0, 0])
+    value = float(result.components["shortlist"][0, 0])
+    if ctx.w["shortlist"] > 0 and value > 0:  # a bonus on a starred mentor's score only; "0 of 15" elsewhere confused
         bonus = float(ctx.with_shortlist(np.array([fit], dtype=np.float32), np.array([value], dtype=np.float32))[0])
         parts.append(
             Part("shortlist", round(value, 4), ctx.w["shortlist"], round(bonus - fit, 2), reasons["shortlist"])

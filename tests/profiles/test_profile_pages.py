@@ -204,4 +204,3 @@ def test_a_second_profile_starts_from_what_the_first_says_about_the_person(login
     assert [lang.code for lang in initial["languages"]] == [lang.code for lang in mentor.languages.all()]
     assert "focus_areas" not in initial  # a mentor offers them, a trainee seeks them: not the same list
     assert "data-guess-zone" not in response.content.decode()  # their zone is known: no guessing
-
