@@ -168,7 +168,7 @@ def person_update(
 GOAL_HORIZON = timedelta(days=3653)
 
 
-def _validate_goal(goal: Goal, *, today: date, date_changed: bool) -> None:
+def _validate_goal(goal: Goal, *, today: date, date_changed: bool, state_changed: bool = True) -> None:
     errors: dict[str, list[str]] = {}
     try:
         goal.full_clean(exclude=["trainee"])
@@ -180,10 +180,11 @@ def _validate_goal(goal: Goal, *, today: date, date_changed: bool) -> None:
     if date_changed and goal.target_date is not None and goal.target_date > today + GOAL_HORIZON:
         errors.setdefault("target_date", []).append("Choose a target date within ten years.")
     # The status and the progress must tell the same story (a session's progress moves the status the same way).
+    # Checked when either changes: a goal saved before this rule keeps its title edits possible.
     progress = goal.progress if isinstance(goal.progress, int) else 0
-    if goal.status == Goal.Status.NOT_STARTED and progress > 0:
+    if state_changed and goal.status == Goal.Status.NOT_STARTED and progress > 0:
         errors.setdefault("progress", []).append("A goal not started yet is at 0 %: choose “In progress”.")
-    if goal.status == Goal.Status.ACHIEVED and progress < 100:
+    if state_changed and goal.status == Goal.Status.ACHIEVED and progress < 100:
         errors.setdefault("progress", []).append("An achieved goal is at 100 %.")
     if errors:
         raise ValidationError(errors)
@@ -211,11 +212,16 @@ def goal_create(*, user: User, data: Mapping[str, Any]) -> Goal:
 @transaction.atomic
 def goal_update(*, goal: Goal, user: User, data: Mapping[str, Any]) -> Goal:
     goal = _own_goal_locked(goal, user)
-    old_date = goal.target_date
+    old_date, old_state = goal.target_date, (goal.status, goal.progress)
     for name in GOAL_FIELDS:
         if name in data:
             setattr(goal, name, data[name])
-    _validate_goal(goal, today=timezone.localdate(), date_changed=goal.target_date != old_date)
+    _validate_goal(
+        goal,
+        today=timezone.localdate(),
+        date_changed=goal.target_date != old_date,
+        state_changed=(goal.status, goal.progress) != old_state,
+    )
     goal.save()
     return goal
 
@@ -224,14 +230,17 @@ def goal_update(*, goal: Goal, user: User, data: Mapping[str, Any]) -> Goal:
 def goal_progress_record(*, goal: Goal, progress: int) -> Goal:
     """Progress reported in a mentoring session (the caller has checked the goal belongs to the mentee).
 
-    Starting work moves a goal to "in progress", reaching 100 % marks it achieved; a dropped or achieved goal keeps
-    its status. Mentors never edit the goal otherwise: its title, dates and deletion stay the trainee's."""
+    Starting work moves a goal to "in progress", reaching 100 % marks it achieved, and progress below 100 % on an
+    achieved goal reopens it (status and progress always agree, as the trainee's own edits must); a dropped goal
+    keeps its status. Mentors never edit the goal otherwise: its title, dates and deletion stay the trainee's."""
     locked = Goal.objects.select_for_update().get(pk=goal.pk)
     locked.progress = max(0, min(100, progress))
     if locked.status == Goal.Status.NOT_STARTED and locked.progress > 0:
         locked.status = Goal.Status.IN_PROGRESS
     if locked.status == Goal.Status.IN_PROGRESS and locked.progress == 100:
         locked.status = Goal.Status.ACHIEVED
+    if locked.status == Goal.Status.ACHIEVED and locked.progress < 100:
+        locked.status = Goal.Status.IN_PROGRESS
     locked.save(update_fields=["progress", "status", "updated_at"])
     return locked
 

@@ -77,15 +77,21 @@ def _require_details(*, duration_minutes: int, format: str, place: str, video_li
         raise ApplicationError(
             f"A {Format(format).label.lower()} meeting needs {label}.", fields={field: ["Required."]}
         )
-    if format == Format.PHONE and not PHONE.fullmatch(phone.strip()):
+
+
+#: "+1 (555) 010-0100", "030/1234567", "020 7946 0000 ext. 12"; not "call me maybe".
+PHONE = re.compile(r"\+?(?P<number>[\d\s()./-]+?)(?:\s*(?:ext\.?|x)\s*\d{1,6})?", re.IGNORECASE)
+
+
+def _require_phone(phone: str) -> None:
+    """A number that can be called: 5 to 20 digits (an extension aside). Checked when a phone meeting is
+    proposed, not when one is moved, so a meeting saved before this rule can still be moved."""
+    found = PHONE.fullmatch(phone.strip())
+    if found is None or not 5 <= sum(c.isdigit() for c in found["number"]) <= 20:
         raise ApplicationError(
-            "A phone number has 5 to 20 digits, with only +, spaces, dashes, dots, brackets or an extension.",
+            "A phone number has 5 to 20 digits, with only +, spaces, dashes, dots, slashes, brackets or an extension.",
             fields={"phone": ["Not a phone number."]},
         )
-
-
-#: "+1 (555) 010-0100", "020 7946 0000 ext. 12"; not "call me maybe".
-PHONE = re.compile(r"\+?(?=(?:\D*\d){5,20}\D*$)[\d\s().-]+(?:\s*(?:ext\.?|x)\s*\d{1,6})?", re.IGNORECASE)
 
 
 def _require_free(
@@ -142,6 +148,8 @@ def meeting_propose(
     _require_approved(match)
     _require_future(start, timezone.now())
     _require_details(duration_minutes=duration_minutes, format=format, place=place, video_link=video_link, phone=phone)
+    if format == Format.PHONE:
+        _require_phone(phone)
     _require_free(match, start, duration_minutes, by=by)
     meeting = Meeting.objects.create(
         match=match,

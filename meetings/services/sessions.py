@@ -63,27 +63,47 @@ def _validate(
             raise ApplicationError("Progress is 0 to 100 %.", fields={"goals": ["Out of range."]})
 
 
-#: A log identical to one the same mentor wrote for the match this recently is the same form sent again.
+#: A log identical to one the same mentor wrote for the match this recently is the same form sent again (a form
+#: the browser fetched anew on Back carries a new id).
 TWIN_WITHIN = timedelta(minutes=30)
 
 
-def _recent_twin(*, match: Match, by: User, meeting: Meeting | None, fields: tuple[Any, ...]) -> SessionLog | None:
-    date_, duration_minutes, notes_shared, notes_private, next_steps = fields
-    return (
-        SessionLog.objects.filter(
-            match=match,
-            author=by,
-            meeting=meeting,
-            date=date_,
-            duration_minutes=duration_minutes,
-            notes_shared=notes_shared,
-            notes_private=notes_private,
-            next_steps=next_steps,
-            created_at__gte=timezone.now() - TWIN_WITHIN,
-        )
-        .order_by("-pk")
-        .first()
+def _content(
+    *,
+    date_: date,
+    duration_minutes: int,
+    meeting_id: int | None,
+    notes: tuple[str, str, str],
+    topic_ids: Iterable[int],
+    goals: Iterable[tuple[int, int]],
+) -> tuple[Any, ...]:
+    """Everything a log says, to tell the same session sent twice from another one."""
+    return (date_, duration_minutes, meeting_id, notes, tuple(sorted(topic_ids)), tuple(sorted(goals)))
+
+
+def _content_of(log: SessionLog) -> tuple[Any, ...]:
+    return _content(
+        date_=log.date,
+        duration_minutes=log.duration_minutes,
+        meeting_id=log.meeting_id,
+        notes=(log.notes_shared, log.notes_private, log.next_steps),
+        topic_ids=log.topics.values_list("pk", flat=True),
+        goals=log.goal_updates.values_list("goal_id", "progress"),
     )
+
+
+def _form_used_up(earlier: SessionLog, meeting: Meeting | None) -> str:
+    saved = f"This form was already saved as the log of {earlier.date:%-d %b %Y}; nothing else was saved."
+    if meeting is not None:  # a meeting has one log: sending again would only be refused
+        return f"{saved} Edit that log."
+    return f"{saved} Edit that log, or send these details again to log another session."
+
+
+def _recent_twin(*, match: Match, by: User, content: tuple[Any, ...]) -> SessionLog | None:
+    recent = SessionLog.objects.filter(
+        match=match, author=by, date=content[0], created_at__gte=timezone.now() - TWIN_WITHIN
+    ).order_by("-pk")
+    return next((log for log in recent if _content_of(log) == content), None)
 
 
 def _write_goals(session: SessionLog, goal_updates: Sequence[GoalUpdate]) -> None:
@@ -110,37 +130,38 @@ def session_log_create(
     notes_private: str = "",
     next_steps: str = "",
     submission: UUID | None = None,
+    same_as_recent_is_one: bool = False,
 ) -> SessionLog:
     """Log a session. `submission`: the id of the form it came from; sending it again writes nothing and raises
-    `SessionAlreadyLogged` with the first log (checked under the match's row lock, so a double click is one)."""
+    `SessionAlreadyLogged` with the first log (checked under the match's row lock, so a double click is one).
+    `same_as_recent_is_one` (the HTML form): a log saying exactly what one of the last 30 minutes says is that
+    one again, sent from a form the browser fetched anew; an API client tells its retries by `submission`."""
     match = Match.objects.select_for_update(of=("self",)).select_related("mentor", "trainee").get(pk=match.pk)
     _require_mentor(match, by)
+    topics = list(topics)
+    content = _content(
+        date_=date,
+        duration_minutes=duration_minutes,
+        meeting_id=meeting.pk if meeting is not None else None,
+        notes=(notes_shared, notes_private, next_steps),
+        topic_ids=[t.pk for t in topics],
+        goals=[(u.goal.pk, u.progress) for u in goal_updates],
+    )
     if submission is not None:
         earlier = SessionLog.objects.filter(submission=submission).first()
         if earlier is not None:
             if earlier.match_id != match.pk:
                 raise ApplicationError("This form belongs to another match.", code="invalid")
-            same = (earlier.date, earlier.duration_minutes, earlier.notes_shared, earlier.notes_private) == (
-                date,
-                duration_minutes,
-                notes_shared,
-                notes_private,
-            ) and earlier.next_steps == next_steps
-            message = (
-                "This session was already logged."
-                if same
-                else f"This form was already saved as the log of {earlier.date:%-d %b %Y}; nothing else was saved. "
-                "Edit that log, or send these details again to log another session."
+            same = _content_of(earlier) == content
+            raise SessionAlreadyLogged(
+                "This session was already logged." if same else _form_used_up(earlier, meeting),
+                session_log=earlier,
+                same=same,
             )
-            raise SessionAlreadyLogged(message, session_log=earlier, same=same)
-    twin = _recent_twin(
-        match=match,
-        by=by,
-        meeting=meeting,
-        fields=(date, duration_minutes, notes_shared, notes_private, next_steps),
-    )
-    if twin is not None:  # Back to a re-fetched form (a new id), Save again: the same session, once
-        raise SessionAlreadyLogged("This session was already logged.", session_log=twin, same=True)
+    if same_as_recent_is_one:
+        twin = _recent_twin(match=match, by=by, content=content)
+        if twin is not None:
+            raise SessionAlreadyLogged("This session was already logged.", session_log=twin, same=True)
     _validate(match=match, by=by, date_=date, duration_minutes=duration_minutes, goal_updates=goal_updates)
     if meeting is not None:
         if meeting.match_id != match.pk or meeting.status != Meeting.Status.ACCEPTED:

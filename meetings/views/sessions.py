@@ -76,6 +76,7 @@ def session_log_create(request: HttpRequest, match_id: int) -> HttpResponse:
                 by=user_of(request),
                 meeting=meeting,
                 submission=form.cleaned_data["submission"],
+                same_as_recent_is_one=True,  # Back to a form fetched anew, Save: the same session
                 **_log_fields(form),
             )
         except SessionAlreadyLogged as exc:

@@ -28,7 +28,9 @@ class _ProfileForm(forms.Form):
 
     def __init__(self, *args: Any, new: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if new:  # a first profile: the browser's own zone replaces the default (static/js/app.js), if it knows one
+        # A first profile, shown empty: the browser's own zone replaces the default (static/js/app.js). Not once the
+        # person has chosen one (a form shown again with an error keeps their choice).
+        if new and not self.is_bound:
             self.fields["time_zone"].widget.attrs["data-guess-zone"] = ""
         for field in self.fields.values():
             if isinstance(field, GroupedSpecialtyField | GroupedSpecialtiesField):

@@ -20,6 +20,7 @@ def test_requests_left_waiting_beside_an_approved_mentor_are_closed_with_the_rea
     program, trainee = ProgramFactory(name="Surgery"), TraineeProfileFactory()
     approved = MatchFactory(program=program, trainee=trainee, status="approved", mentor__user__full_name="Dr Ada")
     stale = MatchFactory(program=program, trainee=trainee, status="requested", origin="request")
+    reminder = NotificationFactory(object_type="match", object_id=stale.pk, state="failed")
     elsewhere = MatchFactory(trainee=trainee, status="requested", origin="request")  # another program
     unmatched = MatchFactory(program=program, status="requested", origin="request")  # no approved mentor
 
@@ -28,6 +29,7 @@ def test_requests_left_waiting_beside_an_approved_mentor_are_closed_with_the_rea
     stale.refresh_from_db()
     assert (stale.status, stale.decision_reason) == ("cancelled", "Dr Ada was approved as mentor in Surgery.")
     assert MatchTransition.objects.filter(match=stale, to_status="cancelled").count() == 1
+    assert Notification.objects.get(pk=reminder.pk).state == "cancelled"  # cannot be retried for a closed request
     assert Match.objects.get(pk=elsewhere.pk).status == "requested"
     assert Match.objects.get(pk=unmatched.pk).status == "requested"
     assert Match.objects.get(pk=approved.pk).status == "approved"
@@ -44,3 +46,19 @@ def test_failed_messages_of_meetings_cancelled_before_are_cancelled() -> None:
 
     assert Notification.objects.get(pk=failed_off.pk).state == "cancelled"
     assert Notification.objects.get(pk=failed_on.pk).state == "failed"  # its meeting is on: Retry may send it
+
+
+def test_a_mentor_without_a_name_is_named_by_e_mail_in_the_reason() -> None:
+    migration = importlib.import_module("matching.migrations.0004_close_requests_superseded_by_approval")
+    program, trainee = ProgramFactory(name="Surgery"), TraineeProfileFactory()
+    MatchFactory(
+        program=program,
+        trainee=trainee,
+        status="approved",
+        mentor__user__full_name="",
+        mentor__user__email="nameless@uni.edu",
+    )
+    stale = MatchFactory(program=program, trainee=trainee, status="requested", origin="request")
+    migration.close_superseded(apps, None)
+    stale.refresh_from_db()
+    assert stale.decision_reason == "nameless@uni.edu was approved as mentor in Surgery."

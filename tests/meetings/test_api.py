@@ -169,6 +169,10 @@ def test_a_retried_create_with_the_same_submission_id_writes_one_log(match: Any,
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "session_already_logged"
     assert SessionLog.objects.count() == 1
+    # Another id is another log, even saying the same: the API's contract (the 30-minute rule is the form's).
+    other = {**body, "submission": str(uuid4())}
+    assert client.post("/api/v1/session-logs/", other, content_type="application/json").status_code == 201
+    assert SessionLog.objects.count() == 2
 
 
 def test_the_trainee_and_an_outsider_cannot_log_or_edit_sessions(

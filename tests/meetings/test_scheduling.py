@@ -221,3 +221,11 @@ def test_writing_the_same_reminders_twice_creates_no_duplicates(match: Any, ment
     before = Notification.objects.count()
     meeting_followups_write(meeting=meeting)
     assert Notification.objects.count() == before
+
+
+def test_a_phone_meeting_saved_before_the_number_rule_can_still_be_moved(match: Any, mentor: Any) -> None:
+    # The number is checked when a phone meeting is proposed; moving one saved with "WhatsApp me" was refused with an
+    # error on a field the move form does not have.
+    old = MeetingFactory(match=match, start=in_days(3), format="phone", phone="WhatsApp me", status="accepted")
+    moved = services.meeting_reschedule(meeting=old, by=mentor.user, start=in_days(4))
+    assert (moved.start, moved.phone) == (in_days(4), "WhatsApp me")

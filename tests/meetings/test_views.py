@@ -197,6 +197,29 @@ def test_the_same_log_form_sent_twice_is_one_session_log(match: Any, login: Any,
     assert SessionLog.objects.count() == 2
 
 
+def test_two_sessions_on_one_day_that_differ_only_in_goal_progress_are_two_logs(
+    match: Any, login: Any, mentor: Any
+) -> None:
+    # The third review: same day, same length, no notes, goal progress 20 then 50: the second was refused as
+    # "already logged" and the progress lost. What a log says includes its topics and goal progress.
+    import re
+
+    from tests.factories import GoalFactory
+
+    goal = GoalFactory(trainee=match.trainee)
+    client = login(mentor.user)
+    url = reverse("meetings-log-create", args=[match.pk])
+    for progress in ("20", "50"):
+        form = client.get(url).content.decode()
+        submission = re.search(r'name="submission" value="([0-9a-f-]{36})"', form)
+        assert submission is not None
+        data = {"submission": submission[1], "date": str(timezone.localdate()), "duration_minutes": 30}
+        assert client.post(url, {**data, f"goal_{goal.pk}": progress}).status_code == 302
+    assert SessionLog.objects.count() == 2
+    goal.refresh_from_db()
+    assert goal.progress == 50
+
+
 def test_feedback_and_check_in_forms_say_at_once_when_they_cannot_be_sent(
     match: Any, login: Any, mentor: Any, trainee: Any
 ) -> None:

@@ -133,3 +133,24 @@ def test_a_mentor_without_a_trainee_profile_is_asked_to_create_one_first(login: 
 def test_the_goals_link_appears_in_the_navigation_for_trainees_only(login: Any, trainee: Any, mentor: Any) -> None:
     assert 'href="/me/goals/"' in login(trainee.user).get("/me/").content.decode()
     assert 'href="/me/goals/"' not in login(mentor.user).get("/").content.decode()
+
+
+def test_a_goal_saved_before_the_status_rule_still_takes_a_title_edit(login: Any, trainee: Any) -> None:
+    # An achieved goal left at 60 % (older data, or a session's progress before the rule) refused every edit.
+    from tests.factories import GoalFactory
+
+    goal = GoalFactory(trainee=trainee, status="achieved", progress=60)
+    response = login(trainee.user).post(
+        f"/me/goals/{goal.pk}/edit/", goal_post(title="Renamed", status="achieved", progress="60")
+    )
+    assert response.status_code == 302
+    goal.refresh_from_db()
+    assert goal.title == "Renamed"
+
+
+def test_progress_below_100_from_a_session_reopens_an_achieved_goal() -> None:
+    from profiles.services import goal_progress_record
+    from tests.factories import GoalFactory
+
+    goal = goal_progress_record(goal=GoalFactory(status="achieved", progress=100), progress=60)
+    assert (goal.status, goal.progress) == ("in_progress", 60)

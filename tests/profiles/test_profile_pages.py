@@ -204,3 +204,13 @@ def test_a_second_profile_starts_from_what_the_first_says_about_the_person(login
     assert [lang.code for lang in initial["languages"]] == [lang.code for lang in mentor.languages.all()]
     assert "focus_areas" not in initial  # a mentor offers them, a trainee seeks them: not the same list
     assert "data-guess-zone" not in response.content.decode()  # their zone is known: no guessing
+
+
+def test_a_first_profile_shown_again_with_an_error_keeps_the_zone_the_person_chose(login: Any) -> None:
+    from tests.factories import UserFactory
+
+    response = login(UserFactory()).post("/me/trainee/", {"time_zone": "America/Chicago"})  # much missing
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "data-guess-zone" not in page  # the browser's zone would replace their choice
+    assert '<option value="America/Chicago" selected>' in page
