@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching.models import Program, ProgramInvitation
+from notifications.selectors import pending_about
 from profiles.models import User
 from profiles.selectors import accounts_by_email, profile_in_role
 
@@ -53,9 +54,14 @@ class WaitingInvitation:
 
 
 def invitations_waiting(program: Program) -> list[WaitingInvitation]:
-    """The program's invitations not fulfilled yet, each with what it waits for (two queries)."""
+    """The program's invitations not fulfilled yet, each with what it waits for (four queries)."""
     invitations = list(program.invitations.filter(enrolled_at__isnull=True).select_related("invited_by", "program"))
     accounts = accounts_by_email(i.email for i in invitations)
+    # A message still queued leaves within minutes: "Send again" would only be refused, so it is not offered.
+    queued = {
+        kind: set(pending_about(kind=kind, about=ProgramInvitation))
+        for kind in ("program_invitation_signup", "program_invitation")
+    }
     waiting = []
     for invitation in invitations:
         account = accounts.get(invitation.email)
@@ -71,5 +77,7 @@ def invitations_waiting(program: Program) -> list[WaitingInvitation]:
             reason = "the program to be active again (invitations to an inactive program wait)"
         else:
             reason = "nothing: enrolled within a few minutes, or at the next round"
-        waiting.append(WaitingInvitation(invitation, reason, resend_refusal(invitation, account) is None))
+        kind = "program_invitation_signup" if account is None else "program_invitation"
+        sendable = resend_refusal(invitation, account) is None and invitation.pk not in queued[kind]
+        waiting.append(WaitingInvitation(invitation, reason, sendable))
     return waiting

@@ -242,13 +242,14 @@ def test_a_coordinator_sends_an_invitation_again_once_the_last_went_out_over_an_
     program_enrol(program=program, roster=parse_roster("amara@uni.edu, trainee"), by=coordinator, invite_missing=True)
     invitation = program.invitations.get()
     client = login(coordinator)
-    assert (
-        'value="Send again"' in client.get(reverse("admin:matching_program_enrol", args=[program.pk])).content.decode()
-    )
+    enrol_page = reverse("admin:matching_program_enrol", args=[program.pk])
+    # Not offered while the first message is still queued (it would only be refused, as a direct post is).
+    assert 'value="Send again"' not in client.get(enrol_page).content.decode()
 
     queued = "A message to amara@uni.edu is still waiting to go out: it leaves within minutes."
     assert _resend(client, program, invitation) == [queued]  # the worker has not sent the first one yet
     _dispatch()
+    assert 'value="Send again"' in client.get(enrol_page).content.decode()
     assert _resend(client, program, invitation) == ["A message went to amara@uni.edu less than an hour ago."]
     Notification.objects.filter(kind="program_invitation_signup").update(sent_at=timezone.now() - timedelta(hours=2))
     assert _resend(client, program, invitation) == ["The invitation went to amara@uni.edu again."]
