@@ -45,11 +45,52 @@ def notify(
 ) -> Notification:
     """Record a message in the caller's transaction. Idempotent: the same kind/recipient/object/occurrence
     returns the existing row instead of writing a second one."""
+    notification, _ = _record(
+        recipient=recipient,
+        kind=kind,
+        about=about,
+        due_at=due_at,
+        occurrence=occurrence,
+        context=context,
+        email=email,
+        in_app=in_app,
+    )
+    return notification
+
+
+def notify_new(
+    *,
+    recipient: User,
+    kind: str,
+    about: models.Model | None = None,
+    due_at: datetime | None = None,
+    occurrence: str = "",
+    context: dict[str, Any] | None = None,
+) -> bool:
+    """`notify`, saying whether this call wrote the message (False: it was recorded before), for sweeps that run
+    again and again and count what they wrote."""
+    _, created = _record(
+        recipient=recipient, kind=kind, about=about, due_at=due_at, occurrence=occurrence, context=context
+    )
+    return created
+
+
+def _record(
+    *,
+    recipient: User,
+    kind: str,
+    about: models.Model | None,
+    due_at: datetime | None,
+    occurrence: str,
+    context: dict[str, Any] | None,
+    email: bool = True,
+    in_app: bool = True,
+) -> tuple[Notification, bool]:
     object_type, object_id = _reference(about)
     key = dedup_key_for(
         kind=kind, recipient=recipient, object_type=object_type, object_id=object_id, occurrence=occurrence
     )
-    notification, _ = Notification.objects.get_or_create(
+    return Notification.objects.get_or_create(
         dedup_key=key,
         defaults={
             "recipient": recipient,
@@ -62,7 +103,6 @@ def notify(
             "in_app": in_app,
         },
     )
-    return notification
 
 
 #: One message of a batch: to an account or to a bare address, about an object, and its occurrence.

@@ -15,8 +15,7 @@ from matching.selectors.context import pair_explanation
 from matching.services.decisions import TraineeAlreadyMatched
 from matching.services.transitions import match_created, match_transition
 from mentorship.errors import ApplicationError, Conflict, NotAllowed
-from notifications.models import Notification
-from notifications.services import dedup_key_for, notify
+from notifications.services import notify, notify_new
 from profiles.models import COORDINATORS_GROUP, MentorProfile, TraineeProfile, User
 
 MESSAGE_MAX_LENGTH = 2000
@@ -151,18 +150,10 @@ def match_requests_remind(*, now: datetime) -> int:
         coordinators = program_coordinators(program)
         for match in stale:
             with transaction.atomic():
-                for coordinator in coordinators:
-                    key = dedup_key_for(
-                        kind="match_request_reminder",
-                        recipient=coordinator,
-                        object_type="match",
-                        object_id=match.pk,
-                        occurrence="reminder",
+                for coordinator in coordinators:  # once each: this sweep runs every few minutes
+                    sent += notify_new(
+                        recipient=coordinator, kind="match_request_reminder", about=match, occurrence="reminder"
                     )
-                    if Notification.objects.filter(dedup_key=key).exists():
-                        continue  # reminded once already: this sweep runs every few minutes
-                    notify(recipient=coordinator, kind="match_request_reminder", about=match, occurrence="reminder")
-                    sent += 1
     return sent
 
 

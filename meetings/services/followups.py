@@ -17,8 +17,7 @@ from django.utils import timezone
 from matching.models import Match
 from meetings.models import Meeting
 from meetings.services.risk import match_flag_at_risk
-from notifications.models import Notification
-from notifications.services import dedup_key_for, notifications_cancel, notify
+from notifications.services import notifications_cancel, notify_new
 
 CHECKIN = "checkin_survey"
 NUDGE = "inactivity_nudge"
@@ -34,14 +33,10 @@ class FollowupReport:
 
 def _notify_both(match: Match, *, kind: str, due_at: datetime, occurrence: str, context: dict[str, Any]) -> int:
     """Write the message to both people once; returns how many were new (0 on every later hourly run)."""
-    written = 0
-    for person in (match.mentor.user, match.trainee.user):
-        key = dedup_key_for(kind=kind, recipient=person, object_type="match", object_id=match.pk, occurrence=occurrence)
-        if Notification.objects.filter(dedup_key=key).exists():
-            continue
-        notify(recipient=person, kind=kind, about=match, due_at=due_at, occurrence=occurrence, context=context)
-        written += 1
-    return written
+    return sum(
+        notify_new(recipient=person, kind=kind, about=match, due_at=due_at, occurrence=occurrence, context=context)
+        for person in (match.mentor.user, match.trainee.user)
+    )
 
 
 def _checkin(match: Match, approved_at: datetime, now: datetime) -> int:

@@ -34,7 +34,7 @@ def kinds_in_code() -> set[str]:
             if "migrations" in path.parts:
                 continue
             text = path.read_text()
-            if not re.search(r"\bnotify(_many|_address)?\(", text):
+            if not re.search(r"\bnotify(_many|_address|_new)?\(", text):
                 continue  # numpy's argsort(kind="stable") is not a message
             for match in KIND_ARG.finditer(text):
                 found.update(k for k in match.groups() if k)
