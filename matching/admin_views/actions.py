@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 
 from matching.admin_views.access import request_user
@@ -56,10 +57,6 @@ def _run_batch(
         )
 
 
-def _matches(n: int) -> str:
-    return f"{n} selected match" if n == 1 else f"{n} selected matches"
-
-
 @admin.action(description="Approve selected matches", permissions=["decide"])
 def approve_selected(modeladmin: admin.ModelAdmin[Match], request: HttpRequest, queryset: QuerySet[Match]) -> None:
     by = request_user(request)
@@ -82,13 +79,14 @@ def _with_reason(
         reason = form.cleaned_data["reason"]
         _run_batch(modeladmin, request, queryset, lambda match: decide(match, reason), done)
         return None
+    count = queryset.count()
     context = {
         **modeladmin.admin_site.each_context(request),
-        "title": f"{verb} {_matches(queryset.count())}",
+        "title": f"{verb} {count} selected match{pluralize(count, 'es')}",
         "opts": modeladmin.model._meta,
         "form": form,
         "matches": queryset.select_related("trainee__user", "mentor__user")[:50],
-        "count": queryset.count(),
+        "count": count,
         "selected_ids": list(queryset.values_list("pk", flat=True)),
         "action": action,
         "verb": verb,

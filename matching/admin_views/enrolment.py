@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
@@ -67,12 +68,9 @@ class RosterForm(forms.Form):
         return data
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
 def _done_message(program: Program, enrolment: Enrolment) -> str:
-    added = f"{_count(enrolment.trainees_added, 'trainee')} and {_count(enrolment.mentors_added, 'mentor')}"
+    trainees, mentors = enrolment.trainees_added, enrolment.mentors_added
+    added = f"{trainees} trainee{pluralize(trainees)} and {mentors} mentor{pluralize(mentors)}"
     message = f"Enrolled {added} in {program}."
     if enrolment.already_enrolled:
         message += f" {enrolment.already_enrolled} listed were enrolled already."

@@ -251,16 +251,21 @@ def meeting_cancel(*, meeting: Meeting, by: User, reason: str = "") -> Meeting:
         raise MeetingStateConflict("This meeting is already cancelled.")
     if meeting.start <= timezone.now():
         raise MeetingStateConflict("This meeting has already started; it can no longer be cancelled.")
-    meeting.status = Meeting.Status.CANCELLED
-    meeting.sequence += 1
-    meeting.cancelled_by = by
-    meeting.cancel_reason = reason[:300]
-    meeting.save(update_fields=["status", "sequence", "cancelled_by", "cancel_reason", "updated_at"])
-    notifications_cancel(about=meeting)
+    _mark_cancelled(meeting, by=by, reason=reason[:300])
     notify(
         recipient=_other(meeting.match, by), kind="meeting_cancelled", about=meeting, occurrence=occurrence_of(meeting)
     )
     return meeting
+
+
+def _mark_cancelled(meeting: Meeting, *, by: User | None, reason: str) -> None:
+    """Cancel the meeting (a new SEQUENCE, so calendars drop the event) and every message still to go about it."""
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.sequence += 1
+    meeting.cancelled_by = by
+    meeting.cancel_reason = reason
+    meeting.save(update_fields=["status", "sequence", "cancelled_by", "cancel_reason", "updated_at"])
+    notifications_cancel(about=meeting)
 
 
 MATCH_ENDED_REASON = "The mentorship has ended."
@@ -271,17 +276,13 @@ def meetings_cancel_for_ended_match(*, match: Match, by: User | None) -> int:
     cancellation for their calendars; how many. Meetings already started keep their feedback and session-log
     prompts: a session can still be logged and rated after the end. In the caller's (the end's) transaction."""
     upcoming = list(
-        Meeting.objects.select_for_update(of=("self",))
-        .filter(match=match, status__in=(Meeting.Status.PROPOSED, Meeting.Status.ACCEPTED), start__gt=timezone.now())
+        Meeting.objects.live()
+        .select_for_update(of=("self",))
+        .filter(match=match, start__gt=timezone.now())
         .select_related("match__program", "match__mentor__user", "match__trainee__user")
     )
     for meeting in upcoming:
-        meeting.status = Meeting.Status.CANCELLED
-        meeting.sequence += 1
-        meeting.cancelled_by = by
-        meeting.cancel_reason = MATCH_ENDED_REASON
-        meeting.save(update_fields=["status", "sequence", "cancelled_by", "cancel_reason", "updated_at"])
-        notifications_cancel(about=meeting)
+        _mark_cancelled(meeting, by=by, reason=MATCH_ENDED_REASON)
         for person in participants(meeting.match):
             notify(recipient=person, kind="meeting_cancelled", about=meeting, occurrence=occurrence_of(meeting))
     return len(upcoming)

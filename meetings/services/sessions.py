@@ -99,9 +99,9 @@ def _form_used_up(earlier: SessionLog, meeting: Meeting | None) -> str:
     return f"{saved} Edit that log, or send these details again to log another session."
 
 
-def _recent_twin(*, match: Match, by: User, content: tuple[Any, ...]) -> SessionLog | None:
+def _recent_twin(*, match: Match, by: User, date_: date, content: tuple[Any, ...]) -> SessionLog | None:
     recent = SessionLog.objects.filter(
-        match=match, author=by, date=content[0], created_at__gte=timezone.now() - TWIN_WITHIN
+        match=match, author=by, date=date_, created_at__gte=timezone.now() - TWIN_WITHIN
     ).order_by("-pk")
     return next((log for log in recent if _content_of(log) == content), None)
 
@@ -159,7 +159,7 @@ def session_log_create(
                 same=same,
             )
     if same_as_recent_is_one:
-        twin = _recent_twin(match=match, by=by, content=content)
+        twin = _recent_twin(match=match, by=by, date_=date, content=content)
         if twin is not None:
             raise SessionAlreadyLogged("This session was already logged.", session_log=twin, same=True)
     _validate(match=match, by=by, date_=date, duration_minutes=duration_minutes, goal_updates=goal_updates)
@@ -179,7 +179,7 @@ def session_log_create(
         next_steps=next_steps,
         submission=submission,
     )
-    session.topics.set(list(topics))
+    session.topics.set(topics)
     _write_goals(session, goal_updates)
     if meeting is not None:
         notifications_cancel(about=meeting, kinds=[SESSION_LOG_PROMPT])

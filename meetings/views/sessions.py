@@ -133,9 +133,10 @@ def session_log_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def feedback(request: HttpRequest, pk: int) -> HttpResponse:
     meeting: Meeting = meeting_or_404(request, pk)
-    refusal = feedback_refusal(meeting=meeting, by=user_of(request))
-    if request.method != "POST" and refusal is not None:  # said before anyone fills in the form
-        return render(request, "meetings/feedback_form.html", {"meeting": meeting, "refusal": refusal.message})
+    if request.method != "POST":  # said before anyone fills in the form (a POST hears it from the service)
+        refusal = feedback_refusal(meeting=meeting, by=user_of(request))
+        if refusal is not None:
+            return render(request, "meetings/feedback_form.html", {"meeting": meeting, "refusal": refusal.message})
     first = is_first_meeting(meeting)
     form = FeedbackForm(request.POST or None, first_meeting=first)
     if request.method == "POST" and form.is_valid():
@@ -162,10 +163,11 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def checkin(request: HttpRequest, match_id: int, period: int) -> HttpResponse:
     match = match_or_404(request, match_id)
-    refusal = checkin_refusal(match=match, by=user_of(request), period=period)
-    if request.method != "POST" and refusal is not None:  # said before anyone fills in the form
-        context = {"match": match, "period": period, "refusal": refusal.message}
-        return render(request, "meetings/checkin_form.html", context)
+    if request.method != "POST":  # said before anyone fills in the form (a POST hears it from the service)
+        refusal = checkin_refusal(match=match, by=user_of(request), period=period)
+        if refusal is not None:
+            context = {"match": match, "period": period, "refusal": refusal.message}
+            return render(request, "meetings/checkin_form.html", context)
     form = CheckInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
