@@ -15,8 +15,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from meetings.models import Feedback, Meeting, SessionLog
 from notifications import dispatch
+from tests.browser.pages import log_in
 from tests.factories import MentorProfileFactory, TraineeProfileFactory, approved_match
-from tests.factories.profiles import DEFAULT_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -27,13 +27,6 @@ def pair() -> Any:
     mentor = MentorProfileFactory(user__full_name="Dr Maya Patel", user__email="maya@example.org")
     trainee = TraineeProfileFactory(user__full_name="Tara Trainee", user__email="tara@example.org")
     return approved_match(mentor=mentor, trainee=trainee)
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/login/")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def give_feedback(page: Page, base: str, meeting: Meeting, went_well: str) -> None:

@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page
 
 from matching.models import Match
 from meetings.models import Meeting
+from tests.browser.pages import log_in
 from tests.factories import (
     MatchFactory,
     MeetingFactory,
@@ -22,7 +23,6 @@ from tests.factories import (
     TraineeProfileFactory,
     approved_match,
 )
-from tests.factories.profiles import DEFAULT_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -72,14 +72,6 @@ def pages() -> dict[str, tuple[str, str]]:
         "the match page with long session notes": ("tara", f"/meetings/match/{match.pk}/"),
         "my mentees, with a long statement and request message": ("maya", "/mentorship/mentees/"),
     }
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/login/")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base}/")
 
 
 def test_no_page_is_wider_than_a_375_px_phone(

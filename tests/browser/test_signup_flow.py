@@ -83,17 +83,13 @@ def test_a_new_trainee_signs_up_fills_the_profile_adds_a_goal_and_sees_it(
 
 def test_a_first_profile_starts_from_the_browsers_own_time_zone(browser: Any, live_server: Any) -> None:
     # Every new profile started on America/New_York, wherever the person was.
+    from tests.browser.pages import log_in
     from tests.factories import UserFactory
-    from tests.factories.profiles import DEFAULT_PASSWORD
 
     UserFactory(email="lena@example.org")
     context = browser.new_context(timezone_id="Europe/Berlin")
     page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("E-mail").fill("lena@example.org")
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, "lena@example.org")
     for path in ("/me/trainee/", "/me/mentor/"):
         page.goto(f"{live_server.url}{path}")
         expect(page.get_by_label("Time zone")).to_have_value("Europe/Berlin")
@@ -101,11 +97,7 @@ def test_a_first_profile_starts_from_the_browsers_own_time_zone(browser: Any, li
     # Chromium in India reports the old name "Asia/Calcutta": the profile gets the current one everyone else has.
     india = browser.new_context(timezone_id="Asia/Calcutta")
     page = india.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("E-mail").fill("lena@example.org")
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, "lena@example.org")
     page.goto(f"{live_server.url}/me/trainee/")
     expect(page.get_by_label("Time zone")).to_have_value("Asia/Kolkata")
     india.close()
