@@ -51,6 +51,13 @@ def local_to_utc(naive: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
             code="invalid",
             fields={"start": ["Not a time on that day."]},
         )
+    if aware is not naive and _repeated(naive, zone):
+        raise ApplicationError(
+            f"{naive:%H:%M} happens twice on {naive:%-d %b %Y} in {zone.key}: the clocks go back then. "
+            "Choose a time outside the repeated hour, so nobody turns up an hour early or late.",
+            code="invalid",
+            fields={"start": ["Happens twice on that day."]},
+        )
     try:
         return aware.astimezone(zoneinfo.ZoneInfo("UTC"))
     except OverflowError:  # the last hours of the year 9999 have no UTC
@@ -61,9 +68,17 @@ def local_to_utc(naive: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
 
 def _skipped(naive: datetime, zone: zoneinfo.ZoneInfo) -> bool:
     """Whether a wall-clock time falls in the hour the clocks skip (02:30 on a spring-forward night): it then
-    comes back from UTC as another time. A time that happens twice (autumn) is taken the first time."""
+    comes back from UTC as another time."""
     try:
         there = naive.replace(tzinfo=zone).astimezone(zoneinfo.ZoneInfo("UTC")).astimezone(zone)
     except OverflowError:
         return False  # out of range: the caller says so
     return there.replace(tzinfo=None) != naive
+
+
+def _repeated(naive: datetime, zone: zoneinfo.ZoneInfo) -> bool:
+    """Whether a wall-clock time falls in the hour the clocks repeat (01:30 on a fall-back night): its first and
+    second occurrences have different offsets."""
+    first = naive.replace(tzinfo=zone, fold=0)
+    second = naive.replace(tzinfo=zone, fold=1)
+    return first.utcoffset() != second.utcoffset()

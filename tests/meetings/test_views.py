@@ -83,6 +83,9 @@ def test_a_proposal_in_the_past_is_shown_back_with_the_reason_and_not_saved(
         ("2031-06-01T10:00", "A meeting can be arranged up to two years ahead."),
         # Spring forward in New York: 02:30 silently became 03:30 before.
         ("2027-03-14T02:30", "02:30 does not exist on 14 Mar 2027 in America/New_York: the clocks go forward then."),
+        # Fall back in New York: 01:30 happens twice; it was silently taken as the first, an hour off for anyone
+        # who read it as the second.
+        ("2027-11-07T01:30", "01:30 happens twice on 7 Nov 2027 in America/New_York: the clocks go back then."),
     ],
 )
 def test_a_date_years_ahead_is_shown_back_with_the_reason_and_not_saved(
