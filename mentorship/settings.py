@@ -219,6 +219,9 @@ else:
         "processed_folder": str(CELERY_BROKER_FOLDER / "processed"),
         "control_folder": str(CELERY_BROKER_FOLDER / "control"),
         "store_processed": False,
+        # kombu sleeps this long whenever the worker's two slots are busy or the folder is empty; at its default
+        # of 1 s a round's 264 approval e-mails took 135 s to go out, at 0.1 s 18 s (docs/performance.md).
+        "polling_interval": 0.1,
     }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
