@@ -1,0 +1,109 @@
+"""Matches (a trainee with a mentor in a program) and the audit history of their status changes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from matching.models.programs import Program
+from profiles.models import MentorProfile, TraineeProfile
+
+
+class MatchQuerySet(models.QuerySet["Match"]):
+    def live(self) -> MatchQuerySet:
+        return self.filter(status__in=Match.LIVE)
+
+    def active(self) -> MatchQuerySet:
+        return self.filter(status=Match.Status.APPROVED)
+
+    def open_requests(self) -> MatchQuerySet:
+        return self.filter(status=Match.Status.REQUESTED)
+
+
+class Match(models.Model):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        PROPOSED = "proposed", "Proposed"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+        EXPIRED = "expired", "Expired"
+        CANCELLED = "cancelled", "Cancelled"
+        ENDED = "ended", "Ended"
+
+    class Origin(models.TextChoices):
+        REQUEST = "request", "Trainee request"
+        ROUND = "round", "Matching round"
+
+    LIVE = (Status.REQUESTED, Status.PROPOSED, Status.APPROVED)
+    UNDECIDED = (Status.REQUESTED, Status.PROPOSED)
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="matches")
+    mentor = models.ForeignKey(MentorProfile, on_delete=models.CASCADE, related_name="matches")
+    trainee = models.ForeignKey(TraineeProfile, on_delete=models.CASCADE, related_name="matches")
+    status = models.CharField(max_length=10, choices=Status.choices, db_index=True)
+    origin = models.CharField(max_length=10, choices=Origin.choices)
+    round = models.ForeignKey(
+        "MatchingRound", null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals"
+    )
+    # Snapshotted when the match is created, so a later profile edit never rewrites why it was proposed.
+    score = models.FloatField(null=True, blank=True)
+    score_breakdown = models.JSONField(default=dict, blank=True)
+    message = models.TextField(blank=True, help_text="What the trainee hopes to get from it.")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.TextField(blank=True)
+    at_risk_since = models.DateTimeField(null=True, blank=True)
+    at_risk_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "matches"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trainee", "mentor"],
+                condition=Q(status__in=["requested", "proposed", "approved"]),
+                name="match_one_live_per_pair",
+            ),
+            models.UniqueConstraint(
+                fields=["program", "trainee"],
+                condition=Q(status="approved"),
+                name="match_one_approved_per_trainee_per_program",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["mentor", "status"], name="match_mentor_status_idx"),
+            models.Index(fields=["program", "status"], name="match_program_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trainee} ↔ {self.mentor} ({self.get_status_display()})"
+
+    def is_undecided(self) -> bool:
+        return self.status in self.UNDECIDED
+
+
+class MatchTransition(models.Model):
+    """Audit history: every status change of a match, who made it and why."""
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=10, choices=Match.Status.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=Match.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '∅'} → {self.to_status}"
