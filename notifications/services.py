@@ -138,15 +138,18 @@ def notify_many(*, kind: str, messages: Iterable[Message], due_at: datetime | No
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
 
 
-#: Messages not sent and not being sent: what cancelling stops. A failed one is included, so that a retry in the
-#: admin never revives a message whose reason has gone (the reminder of a meeting cancelled after it failed).
-_UNSENT = (Notification.State.PENDING, Notification.State.FAILED)
+#: Messages not sent yet: what cancelling stops. A claimed one (`sending`) is included: its send task may wait in
+#: the queue or between retries for minutes, and finds it cancelled. One whose send is running right now holds its
+#: row lock, so the cancel waits for it and then finds it `sent` (that e-mail has left). A failed one is included,
+#: so that a retry in the admin never revives a message whose reason has gone.
+_UNSENT = (Notification.State.PENDING, Notification.State.SENDING, Notification.State.FAILED)
 
 
 def notifications_cancel(
     *, about: models.Model, kinds: Iterable[str] | None = None, recipient: User | None = None
 ) -> int:
-    """Cancel pending (and failed) messages about an object (a cancelled meeting's reminders). Returns how many."""
+    """Cancel the unsent (pending, queued or failed) messages about an object (a cancelled meeting's reminders).
+    Returns how many."""
     object_type, object_id = _reference(about)
     pending = Notification.objects.filter(object_type=object_type, object_id=object_id, state__in=_UNSENT)
     if kinds is not None:
@@ -157,7 +160,7 @@ def notifications_cancel(
 
 
 def notifications_cancel_many(*, kind: str, about: type[models.Model], ids: Iterable[int]) -> int:
-    """Cancel pending (and failed) messages of one kind about many objects of one model at once (one query)."""
+    """Cancel the unsent messages of one kind about many objects of one model at once (one query)."""
     return Notification.objects.filter(
         kind=kind, object_type=about._meta.model_name, object_id__in=list(ids), state__in=_UNSENT
     ).update(state=Notification.State.CANCELLED)
