@@ -60,6 +60,7 @@ def backoff_seconds(attempt: int) -> int:
 @dataclass
 class DispatchReport:
     requeued: int = 0
+    expired: int = 0
     in_app_delivered: int = 0
     claimed: int = 0
     enqueued: int = 0
@@ -83,6 +84,17 @@ def requeue_stuck(*, now: datetime) -> int:
         )
 
 
+EXPIRED = "Expired before it could be sent: past its expires_at it would have arrived too late."
+
+
+def cancel_expired(*, now: datetime) -> int:
+    """Due rows whose moment has passed (a reminder for a meeting that has begun, after beat or the workers were
+    down) are cancelled, with the reason, instead of going out late in a burst."""
+    return Notification.objects.filter(state=State.PENDING, expires_at__lte=now).update(
+        state=State.CANCELLED, last_error=EXPIRED
+    )
+
+
 def deliver_in_app_only(*, now: datetime) -> int:
     """A message without e-mail has nothing to send: it is in the inbox as soon as it is due, and is marked `sent`
     then so the dispatcher never looks at it again."""
@@ -95,6 +107,7 @@ def claim_batch(*, now: datetime, batch_size: int = BATCH_SIZE) -> tuple[str, li
         ids = list(
             Notification.objects.due(now)
             .filter(email=True)
+            .exclude(expires_at__lte=now)
             .order_by("due_at", "pk")
             .select_for_update(skip_locked=True)
             .values_list("pk", flat=True)[:batch_size]
@@ -115,7 +128,11 @@ def dispatch_due(
     *, enqueue: Enqueue, batch_size: int = BATCH_SIZE, max_batches: int = MAX_BATCHES, now: datetime | None = None
 ) -> DispatchReport:
     now = now or timezone.now()
-    report = DispatchReport(requeued=requeue_stuck(now=now), in_app_delivered=deliver_in_app_only(now=now))
+    report = DispatchReport(
+        requeued=requeue_stuck(now=now),
+        expired=cancel_expired(now=now),
+        in_app_delivered=deliver_in_app_only(now=now),
+    )
     for _ in range(max_batches):
         claim, ids = claim_batch(now=now, batch_size=batch_size)
         if not ids:
@@ -196,6 +213,10 @@ def send_claimed(*, notification_id: int, claim: str) -> SendResult:
             return SendResult(Outcome.SKIPPED)
         now = timezone.now()
         attempts = notification.attempts + 1
+        if notification.expires_at is not None and notification.expires_at <= now:
+            # Claimed in time, but retried (or redelivered after a crash) past its moment.
+            Notification.objects.filter(pk=notification.pk).update(state=State.CANCELLED, last_error=EXPIRED)
+            return SendResult(Outcome.SKIPPED)
         if notification.recipient is not None and not notification.recipient.is_active:
             Notification.objects.filter(pk=notification.pk).update(
                 state=State.CANCELLED, attempts=attempts, last_error="The recipient's account is inactive."

@@ -38,18 +38,21 @@ def notify(
     kind: str,
     about: models.Model | None = None,
     due_at: datetime | None = None,
+    expires_at: datetime | None = None,
     occurrence: str = "",
     context: dict[str, Any] | None = None,
     email: bool = True,
     in_app: bool = True,
 ) -> Notification:
     """Record a message in the caller's transaction. Idempotent: the same kind/recipient/object/occurrence
-    returns the existing row instead of writing a second one."""
+    returns the existing row instead of writing a second one. A message not sent by `expires_at` (None: never)
+    is cancelled instead of going out late."""
     notification, _ = _record(
         recipient=recipient,
         kind=kind,
         about=about,
         due_at=due_at,
+        expires_at=expires_at,
         occurrence=occurrence,
         context=context,
         email=email,
@@ -70,7 +73,13 @@ def notify_new(
     """`notify`, saying whether this call wrote the message (False: it was recorded before), for sweeps that run
     again and again and count what they wrote."""
     _, created = _record(
-        recipient=recipient, kind=kind, about=about, due_at=due_at, occurrence=occurrence, context=context
+        recipient=recipient,
+        kind=kind,
+        about=about,
+        due_at=due_at,
+        expires_at=None,
+        occurrence=occurrence,
+        context=context,
     )
     return created
 
@@ -81,6 +90,7 @@ def _record(
     kind: str,
     about: models.Model | None,
     due_at: datetime | None,
+    expires_at: datetime | None,
     occurrence: str,
     context: dict[str, Any] | None,
     email: bool = True,
@@ -98,6 +108,7 @@ def _record(
             "object_type": object_type,
             "object_id": object_id,
             "due_at": due_at or timezone.now(),
+            "expires_at": expires_at,
             "context": context or {},
             "email": email,
             "in_app": in_app,

@@ -79,3 +79,45 @@ def test_a_meeting_moved_while_its_reminders_are_queued_sends_only_the_new_times
     assert set(Notification.objects.filter(pk__in=old).values_list("state", flat=True)) == {State.CANCELLED}
     new = Notification.objects.filter(kind="meeting_reminder", object_id=meeting.pk, state=State.PENDING)
     assert new.count() == 4
+
+
+def test_reminders_that_fell_due_while_beat_was_down_are_not_sent_once_the_meeting_has_begun(
+    match: Any, mentor: Any, trainee: Any
+) -> None:
+    meeting = accepted_meeting(match, mentor, trainee, timezone.now() + timedelta(days=3))
+    earlier = Recorder()
+    dispatch.dispatch_due(enqueue=earlier)  # the proposal and the acceptance
+    # Beat comes back five minutes into the meeting: both the 24-hour and the 1-hour reminders are overdue.
+    recorder = Recorder()
+    dispatch.dispatch_due(enqueue=recorder, now=meeting.start + timedelta(minutes=5))
+    run_sends(recorder)
+    assert [m.subject for m in mail.outbox if m.subject.startswith("Reminder")] == []
+    stale = reminders(meeting)
+    assert len(stale) == 4
+    assert {r.state for r in stale} == {State.CANCELLED}
+    assert all(r.last_error.startswith("Expired") for r in stale)  # what a coordinator reads in the admin
+
+
+def test_a_reminder_still_failing_when_its_meeting_begins_is_cancelled_not_sent_late(
+    match: Any, mentor: Any, trainee: Any, monkeypatch: Any
+) -> None:
+    from freezegun import freeze_time
+
+    meeting = accepted_meeting(match, mentor, trainee, timezone.now() + timedelta(days=3))
+    one_hour_before = meeting.start - timedelta(hours=1)
+    Notification.objects.exclude(kind="meeting_reminder", context__lead_hours=1).update(state=State.SENT)
+    real_send = dispatch.EmailMultiAlternatives.send
+
+    def smtp_down(self: Any, fail_silently: bool = False) -> int:
+        raise OSError("SMTP server unreachable")
+
+    recorder = Recorder()
+    with freeze_time(one_hour_before):
+        dispatch.dispatch_due(enqueue=recorder)
+        monkeypatch.setattr(dispatch.EmailMultiAlternatives, "send", smtp_down)
+        assert {r.outcome for r in run_sends(recorder)} == {dispatch.Outcome.RETRY}
+    monkeypatch.setattr(dispatch.EmailMultiAlternatives, "send", real_send)
+    with freeze_time(meeting.start + timedelta(minutes=2)):  # the mail server is back; the retries run now
+        assert {r.outcome for r in run_sends(recorder)} == {dispatch.Outcome.SKIPPED}
+    assert mail.outbox == []
+    assert {r.state for r in reminders(meeting) if r.context["lead_hours"] == 1} == {State.CANCELLED}
