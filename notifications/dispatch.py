@@ -12,12 +12,14 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 import logging
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 from pathlib import Path
 
 from django.conf import settings
@@ -166,6 +168,19 @@ class SendResult:
     countdown: int = 0
 
 
+def message_id(notification: Notification) -> str:
+    """The same Message-ID for every copy of one message, so the duplicate the design allows (the worker died after
+    the mail server accepted) is recognisable as such: mail servers and clients that drop a repeated Message-ID
+    (Gmail does) show it once. The row's creation time and key make it unique across databases (staging and
+    production both have a row 42; reusing one id for two different messages would hide the second)."""
+    _, sender = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    domain = sender.rpartition("@")[2] or "localhost"
+    unique = hashlib.sha256(
+        f"{notification.pk}:{notification.dedup_key}:{notification.created_at.isoformat()}".encode()
+    )
+    return f"<notification.{notification.pk}.{unique.hexdigest()[:24]}@{domain}>"
+
+
 def build_message(notification: Notification) -> EmailMultiAlternatives:
     rendered = render_email(notification)
     message = EmailMultiAlternatives(
@@ -173,7 +188,7 @@ def build_message(notification: Notification) -> EmailMultiAlternatives:
         body=rendered.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.address],
-        headers={"X-Mentorship-Notification": str(notification.pk)},
+        headers={"X-Mentorship-Notification": str(notification.pk), "Message-ID": message_id(notification)},
     )
     message.attach_alternative(rendered.html, "text/html")
     for attachment in rendered.attachments:

@@ -24,7 +24,7 @@ from notifications import dispatch
 from notifications.models import Notification
 from notifications.tasks import _enqueue_send
 from tests.factories import UserFactory
-from tests.notifications.mail_backend import sends_by_notification
+from tests.notifications.mail_backend import message_ids_by_notification, sends_by_notification
 from tests.notifications.worker import celery_worker_argv
 
 pytestmark = [
@@ -234,3 +234,7 @@ def test_policy_a_worker_dying_after_the_email_left_sends_that_one_again(
     sends = sends_by_notification(mail_log)
     assert sends[rows[2].pk] == 2
     assert all(sends[r.pk] == 1 for r in rows if r.pk != rows[2].pk)
+    # Both copies carry one Message-ID, so a mail client that drops a repeated Message-ID shows one message.
+    message_ids = message_ids_by_notification(mail_log)
+    assert len(set(message_ids[rows[2].pk])) == 1
+    assert len({ids[0] for ids in message_ids.values()}) == len(rows)
