@@ -27,6 +27,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
+from notifications.mail_errors import is_permanent
 from notifications.models import Notification
 from notifications.rendering import ObjectGone, render_email
 
@@ -248,7 +249,7 @@ def send_claimed(*, notification_id: int, claim: str) -> SendResult:
             return SendResult(Outcome.SKIPPED)
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"[:2000]
-            if attempts >= max_attempts():
+            if attempts >= max_attempts() or is_permanent(exc):
                 Notification.objects.filter(pk=notification.pk).update(
                     state=State.FAILED, attempts=attempts, last_error=error
                 )
