@@ -238,3 +238,22 @@ def test_policy_a_worker_dying_after_the_email_left_sends_that_one_again(
     message_ids = message_ids_by_notification(mail_log)
     assert len(set(message_ids[rows[2].pk])) == 1
     assert len({ids[0] for ids in message_ids.values()}) == len(rows)
+
+
+def test_a_backlog_of_emails_does_not_hold_up_the_minutes_dispatch(worker: Worker, mail_log: Path) -> None:
+    """A cohort's approvals can queue thousands of sends. Beat's dispatch (which claims the reminders falling due,
+    sweeps stuck rows and delivers in-app messages) expires after 55 s: queued behind the backlog it never ran
+    until the backlog was gone."""
+    from notifications.services import notify
+    from notifications.tasks import dispatch_due as dispatch_task
+
+    backlog = make_due(30, marked={i: {"test_pause_seconds": 0.5} for i in range(30)})
+    dispatch.dispatch_due(enqueue=_enqueue_send)
+    in_app = notify(recipient=UserFactory(), kind="match_approved", email=False)  # delivered by the dispatch itself
+    dispatch_task.apply_async(**settings.CELERY_BEAT_SCHEDULE["notifications-dispatch-due"]["options"])
+    wait_for(lambda: all_sent([*backlog, in_app]), 60, "the backlog and the dispatch")
+    in_app.refresh_from_db()
+    sent_before_the_dispatch = Notification.objects.filter(
+        pk__in=[r.pk for r in backlog], sent_at__lt=in_app.sent_at
+    ).count()
+    assert sent_before_the_dispatch <= 10  # without a queue of its own: 28 to 30 of the 30
