@@ -23,7 +23,8 @@ from email.utils import parseaddr
 from pathlib import Path
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
 
@@ -182,13 +183,14 @@ def message_id(notification: Notification) -> str:
     return f"<notification.{notification.pk}.{unique.hexdigest()[:24]}@{domain}>"
 
 
-def build_message(notification: Notification) -> EmailMultiAlternatives:
+def build_message(notification: Notification, connection: BaseEmailBackend | None = None) -> EmailMultiAlternatives:
     rendered = render_email(notification)
     message = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.address],
+        connection=connection,
         headers={"X-Mentorship-Notification": str(notification.pk), "Message-ID": message_id(notification)},
     )
     message.attach_alternative(rendered.html, "text/html")
@@ -213,6 +215,20 @@ def _test_hook(notification: Notification) -> None:
 
 
 def send_claimed(*, notification_id: int, claim: str) -> SendResult:
+    # Opened by us, the SMTP session is closed (QUIT, one more round trip to the mail server) only after `sent` is
+    # committed: the message is accepted at the end of its DATA, and a worker dying from then until the commit
+    # sends it again, so nothing else is let into that window.
+    mail_connection = get_connection()
+    try:
+        return _send_claimed(notification_id=notification_id, claim=claim, mail_connection=mail_connection)
+    finally:
+        try:
+            mail_connection.close()
+        except Exception:  # the row's outcome is already committed: a failed QUIT changes nothing about it
+            logger.warning("Closing the mail connection failed", exc_info=True)
+
+
+def _send_claimed(*, notification_id: int, claim: str, mail_connection: BaseEmailBackend) -> SendResult:
     with transaction.atomic():
         # The lock is held until the row is marked: a second copy of this task skips it instead of sending again,
         # and the stuck-row sweep cannot re-queue it. If this process dies, the database drops the lock.
@@ -241,7 +257,8 @@ def send_claimed(*, notification_id: int, claim: str) -> SendResult:
         try:
             if notification.context.get("test_pause_when") != "after_send":
                 _test_hook(notification)
-            build_message(notification).send()
+            mail_connection.open()
+            build_message(notification, mail_connection).send()
         except ObjectGone as exc:
             Notification.objects.filter(pk=notification.pk).update(
                 state=State.CANCELLED, attempts=attempts, last_error=str(exc)
