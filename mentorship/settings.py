@@ -229,6 +229,8 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_QUEUES = (
     Queue("celery", Exchange("celery"), routing_key="celery"),
     Queue("outbox", Exchange("outbox"), routing_key="outbox"),
+    # Sends that expire (meeting reminders) skip the backlog: notifications.tasks.URGENT_QUEUE.
+    Queue("outbox-urgent", Exchange("outbox-urgent"), routing_key="outbox-urgent"),
 )
 CELERY_TASK_ROUTES = {"notifications.tasks.send_notification": {"queue": "outbox"}}
 CELERY_TASK_ACKS_LATE = True

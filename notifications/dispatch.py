@@ -105,20 +105,22 @@ def deliver_in_app_only(*, now: datetime) -> int:
     return Notification.objects.due(now).filter(email=False).update(state=State.SENT, sent_at=now)
 
 
-def claim_batch(*, now: datetime, batch_size: int = BATCH_SIZE) -> tuple[str, list[int]]:
+def claim_batch(*, now: datetime, batch_size: int = BATCH_SIZE) -> tuple[str, list[int], set[int]]:
+    """Claim up to `batch_size` due rows: the claim, their ids in due order, and which of them expire (a reminder)."""
     claim = uuid.uuid4().hex
     with transaction.atomic():
-        ids = list(
+        rows = list(
             Notification.objects.due(now)
             .filter(email=True)
             .exclude(expires_at__lte=now)
             .order_by("due_at", "pk")
             .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)[:batch_size]
+            .values_list("pk", "expires_at")[:batch_size]
         )
+        ids = [pk for pk, _ in rows]
         if ids:
             Notification.objects.filter(pk__in=ids).update(state=State.SENDING, claim=claim, claimed_at=now)
-    return claim, ids
+    return claim, ids, {pk for pk, expires_at in rows if expires_at is not None}
 
 
 def release(*, ids: list[int], claim: str) -> int:
@@ -129,8 +131,16 @@ def release(*, ids: list[int], claim: str) -> int:
 
 
 def dispatch_due(
-    *, enqueue: Enqueue, batch_size: int = BATCH_SIZE, max_batches: int = MAX_BATCHES, now: datetime | None = None
+    *,
+    enqueue: Enqueue,
+    enqueue_urgent: Enqueue | None = None,
+    batch_size: int = BATCH_SIZE,
+    max_batches: int = MAX_BATCHES,
+    now: datetime | None = None,
 ) -> DispatchReport:
+    """Expire, sweep, deliver in-app, then claim and enqueue due rows. A row that expires (a reminder) goes through
+    `enqueue_urgent` when given: a queue of its own, so that it does not wait behind a backlog of e-mails that can
+    arrive late."""
     now = now or timezone.now()
     report = DispatchReport(
         requeued=requeue_stuck(now=now),
@@ -138,7 +148,7 @@ def dispatch_due(
         in_app_delivered=deliver_in_app_only(now=now),
     )
     for _ in range(max_batches):
-        claim, ids = claim_batch(now=now, batch_size=batch_size)
+        claim, ids, expiring = claim_batch(now=now, batch_size=batch_size)
         if not ids:
             break
         report.batches += 1
@@ -146,7 +156,7 @@ def dispatch_due(
         # The claim is committed before any task exists, so a task never looks for a row it cannot see yet.
         for position, pk in enumerate(ids):
             try:
-                enqueue(pk, claim)
+                (enqueue_urgent if enqueue_urgent is not None and pk in expiring else enqueue)(pk, claim)
             except Exception:
                 report.released += release(ids=ids[position:], claim=claim)
                 logger.exception("Broker unavailable: released %d notifications", len(ids) - position)

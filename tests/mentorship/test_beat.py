@@ -35,4 +35,4 @@ def test_a_send_and_beats_dispatch_each_land_in_one_queue_that_every_worker_cons
     finally:
         broker.flushdb()
     assert lengths == {"outbox": 1, "celery": 1}
-    assert set(app.amqp.queues) == {"outbox", "celery"}  # what `celery worker` consumes without -Q
+    assert set(app.amqp.queues) == {"outbox", "outbox-urgent", "celery"}  # what `celery worker` consumes without -Q

@@ -257,3 +257,24 @@ def test_a_backlog_of_emails_does_not_hold_up_the_minutes_dispatch(worker: Worke
         pk__in=[r.pk for r in backlog], sent_at__lt=in_app.sent_at
     ).count()
     assert sent_before_the_dispatch <= 10  # without a queue of its own: 28 to 30 of the 30
+
+
+def test_a_reminder_falling_due_behind_a_backlog_of_emails_goes_out_before_it(worker: Worker, mail_log: Path) -> None:
+    """A reminder expires when its meeting begins: queued behind an hour of a cohort's e-mails it would arrive too
+    late, or, past its meeting's start, not at all."""
+    from notifications.tasks import dispatch_due as dispatch_task
+
+    backlog = make_due(30, marked={i: {"test_pause_seconds": 0.5} for i in range(30)})
+    dispatch.dispatch_due(enqueue=_enqueue_send)
+    reminder = Notification.objects.create(
+        recipient=UserFactory(),
+        kind="match_approved",
+        dedup_key=f"rel:{uuid.uuid4().hex}",
+        expires_at=timezone.now() + timezone.timedelta(hours=1),
+    )
+    dispatch_task.apply_async(**settings.CELERY_BEAT_SCHEDULE["notifications-dispatch-due"]["options"])
+    wait_for(lambda: all_sent([*backlog, reminder]), 60, "the backlog and the reminder")
+    reminder.refresh_from_db()
+    sent_before_it = Notification.objects.filter(pk__in=[r.pk for r in backlog], sent_at__lt=reminder.sent_at)
+    assert sent_before_it.count() <= 10  # on the backlog's queue: 30 of the 30
+    assert sends_by_notification(mail_log)[reminder.pk] == 1
