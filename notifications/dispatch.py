@@ -5,8 +5,10 @@
 - The send task locks its row (`SELECT … FOR UPDATE SKIP LOCKED`) for the whole send and acts only while the row is
   still `sending` under the same claim, so a duplicate or stale task message does nothing.
 - A row left in `sending` longer than the lease whose lock nobody holds (its worker died, or its message was lost)
-  goes back to `pending` with a fresh claim. The only duplicate: the e-mail left, then the worker died before its
-  transaction committed `sent`.
+  goes back to `pending` with a fresh claim. The only duplicates: the mail server accepted the e-mail, then the
+  worker died before its transaction committed `sent`, or the connection broke before the server's reply and the
+  retry sent it again. Every copy carries the row's own Message-ID.
+- A row past its `expires_at` (a meeting reminder once the meeting has begun) is cancelled instead of sent late.
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ class SessionRecorder(BaseEmailBackend):
         return len(email_messages)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_smtp_session_is_closed_only_after_sent_is_committed(settings: Any) -> None:
     settings.EMAIL_BACKEND = f"{__name__}.SessionRecorder"
     SessionRecorder.at_quit = []
