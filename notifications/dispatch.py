@@ -185,8 +185,8 @@ class SendResult:
 def message_id(notification: Notification) -> str:
     """The same Message-ID for every copy of one message, so the duplicate the design allows (the worker died after
     the mail server accepted) is recognisable as such: mail servers and clients that drop a repeated Message-ID
-    (Gmail does) show it once. The row's creation time and key make it unique across databases (staging and
-    production both have a row 42; reusing one id for two different messages would hide the second)."""
+    (Gmail is reported to) can show it once. The row's creation time and key make it unique across databases
+    (staging and production both have a row 42; reusing one id for two different messages would hide the second)."""
     _, sender = parseaddr(settings.DEFAULT_FROM_EMAIL)
     domain = sender.rpartition("@")[2] or "localhost"
     unique = hashlib.sha256(

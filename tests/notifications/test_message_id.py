@@ -1,5 +1,5 @@
 """The one duplicate the design allows (docs/reliability.md) carries the Message-ID of the first copy, so mail
-servers and clients that drop a repeated Message-ID (Gmail does) show the recipient one message."""
+servers and clients that drop a repeated Message-ID (Gmail is reported to) can show the recipient one message."""
 
 from __future__ import annotations
 
