@@ -142,7 +142,7 @@ def main() -> None:
         queries, batches = _queries_per_batch(backlog, meetings)
         print(
             f"dispatcher: backlog {backlog:>6}: {queries} queries in {batches} batches "
-            f"→ {(queries - 7) / batches:.1f} per batch (+7 fixed)"
+            f"→ {(queries - 8) / batches:.1f} per batch (+8 fixed)"
         )
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

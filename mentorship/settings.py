@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Exchange, Queue
 
 from mentorship.env import env_bool, env_int, env_list, env_str, env_time_zone, env_url
 
@@ -223,6 +224,18 @@ else:
         # of 1 s a round's 264 approval e-mails took 135 s to go out, at 0.1 s 18 s (docs/performance.md).
         "polling_interval": 0.1,
     }
+# Sends have a queue of their own, which every worker also consumes (no -Q needed) and Celery polls in turn with
+# the default one: a backlog of thousands of e-mails (a cohort's approvals) would otherwise hold up beat's tasks,
+# and the minute's dispatch, which claims the reminders falling due, expires in the queue before its turn comes.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+# Each with its own exchange and key, stated (left out, the worker's banner shows both on exchange "celery").
+CELERY_TASK_QUEUES = (
+    Queue("celery", Exchange("celery"), routing_key="celery"),
+    Queue("outbox", Exchange("outbox"), routing_key="outbox"),
+    # Sends that expire (meeting reminders) skip the backlog: notifications.tasks.URGENT_QUEUE.
+    Queue("outbox-urgent", Exchange("outbox-urgent"), routing_key="outbox-urgent"),
+)
+CELERY_TASK_ROUTES = {"notifications.tasks.send_notification": {"queue": "outbox"}}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

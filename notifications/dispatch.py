@@ -5,26 +5,32 @@
 - The send task locks its row (`SELECT … FOR UPDATE SKIP LOCKED`) for the whole send and acts only while the row is
   still `sending` under the same claim, so a duplicate or stale task message does nothing.
 - A row left in `sending` longer than the lease whose lock nobody holds (its worker died, or its message was lost)
-  goes back to `pending` with a fresh claim. The only duplicate: the e-mail left, then the worker died before its
-  transaction committed `sent`.
+  goes back to `pending` with a fresh claim. The only duplicates: the mail server accepted the e-mail, then the
+  worker died before its transaction committed `sent`, or the connection broke before the server's reply and the
+  retry sent it again. Every copy carries the row's own Message-ID.
+- A row past its `expires_at` (a meeting reminder once the meeting has begun) is cancelled instead of sent late.
 """
 
 from __future__ import annotations
 
 import enum
+import hashlib
 import logging
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 from pathlib import Path
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
 
+from notifications.mail_errors import is_permanent
 from notifications.models import Notification
 from notifications.rendering import ObjectGone, render_email
 
@@ -60,6 +66,7 @@ def backoff_seconds(attempt: int) -> int:
 @dataclass
 class DispatchReport:
     requeued: int = 0
+    expired: int = 0
     in_app_delivered: int = 0
     claimed: int = 0
     enqueued: int = 0
@@ -83,25 +90,39 @@ def requeue_stuck(*, now: datetime) -> int:
         )
 
 
+EXPIRED = "Expired before it could be sent: past its expires_at it would have arrived too late."
+
+
+def cancel_expired(*, now: datetime) -> int:
+    """Due rows whose moment has passed (a reminder for a meeting that has begun, after beat or the workers were
+    down) are cancelled, with the reason, instead of going out late in a burst."""
+    return Notification.objects.filter(state=State.PENDING, expires_at__lte=now).update(
+        state=State.CANCELLED, last_error=EXPIRED
+    )
+
+
 def deliver_in_app_only(*, now: datetime) -> int:
     """A message without e-mail has nothing to send: it is in the inbox as soon as it is due, and is marked `sent`
     then so the dispatcher never looks at it again."""
     return Notification.objects.due(now).filter(email=False).update(state=State.SENT, sent_at=now)
 
 
-def claim_batch(*, now: datetime, batch_size: int = BATCH_SIZE) -> tuple[str, list[int]]:
+def claim_batch(*, now: datetime, batch_size: int = BATCH_SIZE) -> tuple[str, list[int], set[int]]:
+    """Claim up to `batch_size` due rows: the claim, their ids in due order, and which of them expire (a reminder)."""
     claim = uuid.uuid4().hex
     with transaction.atomic():
-        ids = list(
+        rows = list(
             Notification.objects.due(now)
             .filter(email=True)
+            .exclude(expires_at__lte=now)
             .order_by("due_at", "pk")
             .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)[:batch_size]
+            .values_list("pk", "expires_at")[:batch_size]
         )
+        ids = [pk for pk, _ in rows]
         if ids:
             Notification.objects.filter(pk__in=ids).update(state=State.SENDING, claim=claim, claimed_at=now)
-    return claim, ids
+    return claim, ids, {pk for pk, expires_at in rows if expires_at is not None}
 
 
 def release(*, ids: list[int], claim: str) -> int:
@@ -112,12 +133,24 @@ def release(*, ids: list[int], claim: str) -> int:
 
 
 def dispatch_due(
-    *, enqueue: Enqueue, batch_size: int = BATCH_SIZE, max_batches: int = MAX_BATCHES, now: datetime | None = None
+    *,
+    enqueue: Enqueue,
+    enqueue_urgent: Enqueue | None = None,
+    batch_size: int = BATCH_SIZE,
+    max_batches: int = MAX_BATCHES,
+    now: datetime | None = None,
 ) -> DispatchReport:
+    """Expire, sweep, deliver in-app, then claim and enqueue due rows. A row that expires (a reminder) goes through
+    `enqueue_urgent` when given: a queue of its own, so that it does not wait behind a backlog of e-mails that can
+    arrive late."""
     now = now or timezone.now()
-    report = DispatchReport(requeued=requeue_stuck(now=now), in_app_delivered=deliver_in_app_only(now=now))
+    report = DispatchReport(
+        requeued=requeue_stuck(now=now),
+        expired=cancel_expired(now=now),
+        in_app_delivered=deliver_in_app_only(now=now),
+    )
     for _ in range(max_batches):
-        claim, ids = claim_batch(now=now, batch_size=batch_size)
+        claim, ids, expiring = claim_batch(now=now, batch_size=batch_size)
         if not ids:
             break
         report.batches += 1
@@ -125,7 +158,7 @@ def dispatch_due(
         # The claim is committed before any task exists, so a task never looks for a row it cannot see yet.
         for position, pk in enumerate(ids):
             try:
-                enqueue(pk, claim)
+                (enqueue_urgent if enqueue_urgent is not None and pk in expiring else enqueue)(pk, claim)
             except Exception:
                 report.released += release(ids=ids[position:], claim=claim)
                 logger.exception("Broker unavailable: released %d notifications", len(ids) - position)
@@ -149,14 +182,28 @@ class SendResult:
     countdown: int = 0
 
 
-def build_message(notification: Notification) -> EmailMultiAlternatives:
+def message_id(notification: Notification) -> str:
+    """The same Message-ID for every copy of one message, so the duplicate the design allows (the worker died after
+    the mail server accepted) is recognisable as such: mail servers and clients that drop a repeated Message-ID
+    (Gmail is reported to) can show it once. The row's creation time and key make it unique across databases
+    (staging and production both have a row 42; reusing one id for two different messages would hide the second)."""
+    _, sender = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    domain = sender.rpartition("@")[2] or "localhost"
+    unique = hashlib.sha256(
+        f"{notification.pk}:{notification.dedup_key}:{notification.created_at.isoformat()}".encode()
+    )
+    return f"<notification.{notification.pk}.{unique.hexdigest()[:24]}@{domain}>"
+
+
+def build_message(notification: Notification, connection: BaseEmailBackend | None = None) -> EmailMultiAlternatives:
     rendered = render_email(notification)
     message = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.address],
-        headers={"X-Mentorship-Notification": str(notification.pk)},
+        connection=connection,
+        headers={"X-Mentorship-Notification": str(notification.pk), "Message-ID": message_id(notification)},
     )
     message.attach_alternative(rendered.html, "text/html")
     for attachment in rendered.attachments:
@@ -180,6 +227,20 @@ def _test_hook(notification: Notification) -> None:
 
 
 def send_claimed(*, notification_id: int, claim: str) -> SendResult:
+    # Opened by us, the SMTP session is closed (QUIT, one more round trip to the mail server) only after `sent` is
+    # committed: the message is accepted at the end of its DATA, and a worker dying from then until the commit
+    # sends it again, so nothing else is let into that window.
+    mail_connection = get_connection()
+    try:
+        return _send_claimed(notification_id=notification_id, claim=claim, mail_connection=mail_connection)
+    finally:
+        try:
+            mail_connection.close()
+        except Exception:  # the row's outcome is already committed: a failed QUIT changes nothing about it
+            logger.warning("Closing the mail connection failed", exc_info=True)
+
+
+def _send_claimed(*, notification_id: int, claim: str, mail_connection: BaseEmailBackend) -> SendResult:
     with transaction.atomic():
         # The lock is held until the row is marked: a second copy of this task skips it instead of sending again,
         # and the stuck-row sweep cannot re-queue it. If this process dies, the database drops the lock.
@@ -196,6 +257,10 @@ def send_claimed(*, notification_id: int, claim: str) -> SendResult:
             return SendResult(Outcome.SKIPPED)
         now = timezone.now()
         attempts = notification.attempts + 1
+        if notification.expires_at is not None and notification.expires_at <= now:
+            # Claimed in time, but retried (or redelivered after a crash) past its moment.
+            Notification.objects.filter(pk=notification.pk).update(state=State.CANCELLED, last_error=EXPIRED)
+            return SendResult(Outcome.SKIPPED)
         if notification.recipient is not None and not notification.recipient.is_active:
             Notification.objects.filter(pk=notification.pk).update(
                 state=State.CANCELLED, attempts=attempts, last_error="The recipient's account is inactive."
@@ -204,7 +269,8 @@ def send_claimed(*, notification_id: int, claim: str) -> SendResult:
         try:
             if notification.context.get("test_pause_when") != "after_send":
                 _test_hook(notification)
-            build_message(notification).send()
+            mail_connection.open()
+            build_message(notification, mail_connection).send()
         except ObjectGone as exc:
             Notification.objects.filter(pk=notification.pk).update(
                 state=State.CANCELLED, attempts=attempts, last_error=str(exc)
@@ -212,7 +278,7 @@ def send_claimed(*, notification_id: int, claim: str) -> SendResult:
             return SendResult(Outcome.SKIPPED)
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"[:2000]
-            if attempts >= max_attempts():
+            if attempts >= max_attempts() or is_permanent(exc):
                 Notification.objects.filter(pk=notification.pk).update(
                     state=State.FAILED, attempts=attempts, last_error=error
                 )

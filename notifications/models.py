@@ -47,6 +47,10 @@ class Notification(models.Model):
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     context = models.JSONField(default=dict, blank=True, help_text="Ids and small values for the template.")
     due_at = models.DateTimeField(default=timezone.now)
+    # A message that is no use late (a reminder once its meeting has begun): not sent by then, it is cancelled.
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="Not sent by then, it is cancelled (a reminder once its meeting begins)."
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)

@@ -38,18 +38,21 @@ def notify(
     kind: str,
     about: models.Model | None = None,
     due_at: datetime | None = None,
+    expires_at: datetime | None = None,
     occurrence: str = "",
     context: dict[str, Any] | None = None,
     email: bool = True,
     in_app: bool = True,
 ) -> Notification:
     """Record a message in the caller's transaction. Idempotent: the same kind/recipient/object/occurrence
-    returns the existing row instead of writing a second one."""
+    returns the existing row instead of writing a second one. A message not sent by `expires_at` (None: never)
+    is cancelled instead of going out late."""
     notification, _ = _record(
         recipient=recipient,
         kind=kind,
         about=about,
         due_at=due_at,
+        expires_at=expires_at,
         occurrence=occurrence,
         context=context,
         email=email,
@@ -70,7 +73,13 @@ def notify_new(
     """`notify`, saying whether this call wrote the message (False: it was recorded before), for sweeps that run
     again and again and count what they wrote."""
     _, created = _record(
-        recipient=recipient, kind=kind, about=about, due_at=due_at, occurrence=occurrence, context=context
+        recipient=recipient,
+        kind=kind,
+        about=about,
+        due_at=due_at,
+        expires_at=None,
+        occurrence=occurrence,
+        context=context,
     )
     return created
 
@@ -81,6 +90,7 @@ def _record(
     kind: str,
     about: models.Model | None,
     due_at: datetime | None,
+    expires_at: datetime | None,
     occurrence: str,
     context: dict[str, Any] | None,
     email: bool = True,
@@ -98,6 +108,7 @@ def _record(
             "object_type": object_type,
             "object_id": object_id,
             "due_at": due_at or timezone.now(),
+            "expires_at": expires_at,
             "context": context or {},
             "email": email,
             "in_app": in_app,
@@ -138,15 +149,18 @@ def notify_many(*, kind: str, messages: Iterable[Message], due_at: datetime | No
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
 
 
-#: Messages not sent and not being sent: what cancelling stops. A failed one is included, so that a retry in the
-#: admin never revives a message whose reason has gone (the reminder of a meeting cancelled after it failed).
-_UNSENT = (Notification.State.PENDING, Notification.State.FAILED)
+#: Messages not sent yet: what cancelling stops. A claimed one (`sending`) is included: its send task may wait in
+#: the queue or between retries for minutes, and finds it cancelled. One whose send is running right now holds its
+#: row lock, so the cancel waits for it and then finds it `sent` (that e-mail has left). A failed one is included,
+#: so that a retry in the admin never revives a message whose reason has gone.
+_UNSENT = (Notification.State.PENDING, Notification.State.SENDING, Notification.State.FAILED)
 
 
 def notifications_cancel(
     *, about: models.Model, kinds: Iterable[str] | None = None, recipient: User | None = None
 ) -> int:
-    """Cancel pending (and failed) messages about an object (a cancelled meeting's reminders). Returns how many."""
+    """Cancel the unsent (pending, queued or failed) messages about an object (a cancelled meeting's reminders).
+    Returns how many."""
     object_type, object_id = _reference(about)
     pending = Notification.objects.filter(object_type=object_type, object_id=object_id, state__in=_UNSENT)
     if kinds is not None:
@@ -157,7 +171,7 @@ def notifications_cancel(
 
 
 def notifications_cancel_many(*, kind: str, about: type[models.Model], ids: Iterable[int]) -> int:
-    """Cancel pending (and failed) messages of one kind about many objects of one model at once (one query)."""
+    """Cancel the unsent messages of one kind about many objects of one model at once (one query)."""
     return Notification.objects.filter(
         kind=kind, object_type=about._meta.model_name, object_id__in=list(ids), state__in=_UNSENT
     ).update(state=Notification.State.CANCELLED)

@@ -29,17 +29,26 @@ def _enqueue_send(notification_id: int, claim: str) -> None:
     send_notification.delay(notification_id, claim)
 
 
+#: Sends wait on queues of their own (settings.CELERY_TASK_QUEUES), those that expire (meeting reminders) on a
+#: separate one, so that they never wait behind a backlog of e-mails that can arrive late.
+OUTBOX_QUEUE = "outbox"
+URGENT_QUEUE = "outbox-urgent"
+
+
 @contextmanager
-def send_enqueuer() -> Iterator[Callable[[int, str], object]]:
+def send_enqueuer(*, urgent: bool = False) -> Iterator[Callable[[int, str], object]]:
     """One broker connection for a whole dispatch run instead of one pool checkout per message."""
+    queue = URGENT_QUEUE if urgent else OUTBOX_QUEUE
     with send_notification.app.producer_or_acquire() as producer:
-        yield lambda notification_id, claim: send_notification.apply_async((notification_id, claim), producer=producer)
+        yield lambda notification_id, claim: send_notification.apply_async(
+            (notification_id, claim), producer=producer, queue=queue
+        )
 
 
 @shared_task(name="notifications.tasks.dispatch_due", ignore_result=True)
 def dispatch_due() -> dict[str, int]:
-    with send_enqueuer() as enqueue:
-        return asdict(dispatch.dispatch_due(enqueue=enqueue))
+    with send_enqueuer() as enqueue, send_enqueuer(urgent=True) as enqueue_urgent:
+        return asdict(dispatch.dispatch_due(enqueue=enqueue, enqueue_urgent=enqueue_urgent))
 
 
 @shared_task(

@@ -40,6 +40,9 @@ def meeting_followups_write(*, meeting: Meeting, now: datetime | None = None) ->
                 kind=REMINDER,
                 about=meeting,
                 due_at=due_at,
+                # Late (beat or the mail server down, a failed one retried), it would announce a meeting that
+                # has begun or ended.
+                expires_at=meeting.start,
                 occurrence=f"{base}-{lead_hours}h",
                 context={"lead_hours": lead_hours},
             )

@@ -24,7 +24,7 @@ from notifications import dispatch
 from notifications.models import Notification
 from notifications.tasks import _enqueue_send
 from tests.factories import UserFactory
-from tests.notifications.mail_backend import sends_by_notification
+from tests.notifications.mail_backend import message_ids_by_notification, sends_by_notification
 from tests.notifications.worker import celery_worker_argv
 
 pytestmark = [
@@ -234,3 +234,47 @@ def test_policy_a_worker_dying_after_the_email_left_sends_that_one_again(
     sends = sends_by_notification(mail_log)
     assert sends[rows[2].pk] == 2
     assert all(sends[r.pk] == 1 for r in rows if r.pk != rows[2].pk)
+    # Both copies carry one Message-ID, so a mail client that drops a repeated Message-ID shows one message.
+    message_ids = message_ids_by_notification(mail_log)
+    assert len(set(message_ids[rows[2].pk])) == 1
+    assert len({ids[0] for ids in message_ids.values()}) == len(rows)
+
+
+def test_a_backlog_of_emails_does_not_hold_up_the_minutes_dispatch(worker: Worker, mail_log: Path) -> None:
+    """A cohort's approvals can queue thousands of sends. Beat's dispatch (which claims the reminders falling due,
+    sweeps stuck rows and delivers in-app messages) expires after 55 s: queued behind the backlog it never ran
+    until the backlog was gone."""
+    from notifications.services import notify
+    from notifications.tasks import dispatch_due as dispatch_task
+
+    backlog = make_due(30, marked={i: {"test_pause_seconds": 0.5} for i in range(30)})
+    dispatch.dispatch_due(enqueue=_enqueue_send)
+    in_app = notify(recipient=UserFactory(), kind="match_approved", email=False)  # delivered by the dispatch itself
+    dispatch_task.apply_async(**settings.CELERY_BEAT_SCHEDULE["notifications-dispatch-due"]["options"])
+    wait_for(lambda: all_sent([*backlog, in_app]), 60, "the backlog and the dispatch")
+    in_app.refresh_from_db()
+    sent_before_the_dispatch = Notification.objects.filter(
+        pk__in=[r.pk for r in backlog], sent_at__lt=in_app.sent_at
+    ).count()
+    assert sent_before_the_dispatch <= 10  # without a queue of its own: 28 to 30 of the 30
+
+
+def test_a_reminder_falling_due_behind_a_backlog_of_emails_goes_out_before_it(worker: Worker, mail_log: Path) -> None:
+    """A reminder expires when its meeting begins: queued behind an hour of a cohort's e-mails it would arrive too
+    late, or, past its meeting's start, not at all."""
+    from notifications.tasks import dispatch_due as dispatch_task
+
+    backlog = make_due(30, marked={i: {"test_pause_seconds": 0.5} for i in range(30)})
+    dispatch.dispatch_due(enqueue=_enqueue_send)
+    reminder = Notification.objects.create(
+        recipient=UserFactory(),
+        kind="match_approved",
+        dedup_key=f"rel:{uuid.uuid4().hex}",
+        expires_at=timezone.now() + timezone.timedelta(hours=1),
+    )
+    dispatch_task.apply_async(**settings.CELERY_BEAT_SCHEDULE["notifications-dispatch-due"]["options"])
+    wait_for(lambda: all_sent([*backlog, reminder]), 60, "the backlog and the reminder")
+    reminder.refresh_from_db()
+    sent_before_it = Notification.objects.filter(pk__in=[r.pk for r in backlog], sent_at__lt=reminder.sent_at)
+    assert sent_before_it.count() <= 10  # on the backlog's queue: 30 of the 30
+    assert sends_by_notification(mail_log)[reminder.pk] == 1
