@@ -48,6 +48,23 @@ def test_failed_messages_of_meetings_cancelled_before_are_cancelled() -> None:
     assert Notification.objects.get(pk=failed_on.pk).state == "failed"  # its meeting is on: Retry may send it
 
 
+def test_unsent_reminders_written_before_expiry_existed_expire_when_their_meeting_starts() -> None:
+    migration = importlib.import_module("meetings.migrations.0005_reminders_expire_when_the_meeting_starts")
+    meeting = MeetingFactory()
+    old = [
+        NotificationFactory(kind="meeting_reminder", object_type="meeting", object_id=meeting.pk, state=state)
+        for state in ("pending", "sending", "failed")
+    ]
+    sent = NotificationFactory(kind="meeting_reminder", object_type="meeting", object_id=meeting.pk, state="sent")
+    prompt = NotificationFactory(kind="feedback_prompt", object_type="meeting", object_id=meeting.pk, state="pending")
+
+    migration.expire_at_start(apps, None)
+
+    assert {Notification.objects.get(pk=n.pk).expires_at for n in old} == {meeting.start}
+    assert Notification.objects.get(pk=sent.pk).expires_at is None  # history stays as it was
+    assert Notification.objects.get(pk=prompt.pk).expires_at is None  # a feedback prompt is due after the meeting
+
+
 def test_a_mentor_without_a_name_is_named_by_e_mail_in_the_reason() -> None:
     migration = importlib.import_module("matching.migrations.0004_close_requests_superseded_by_approval")
     program, trainee = ProgramFactory(name="Surgery"), TraineeProfileFactory()
