@@ -60,6 +60,15 @@ def _report(
 ) -> None:
     if succeeded:
         modeladmin.message_user(request, f"{done} {succeeded} match{'es' if succeeded != 1 else ''}.", messages.SUCCESS)
+    elif not refusals:
+        # "Select all N" acts on the list's filter as it is now: another coordinator (or a new round) may have just
+        # decided every match it showed. Say so, rather than come back to an empty list without a word.
+        modeladmin.message_user(
+            request,
+            f"Nothing was {done.lower()}: none of the selected matches is in the list any more (another coordinator "
+            "may have just decided them). The list shows the matches as they are now.",
+            messages.WARNING,
+        )
     for refusal in refusals[:MAX_LISTED_REFUSALS]:
         modeladmin.message_user(request, refusal, messages.WARNING)
     if len(refusals) > MAX_LISTED_REFUSALS:

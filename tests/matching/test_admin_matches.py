@@ -180,6 +180,27 @@ def test_approving_a_stale_selection_names_what_was_decided_meanwhile_and_one_me
     assert her_proposal.decision_reason.endswith("was approved as mentor in Cardiology Mentoring.")
 
 
+def test_select_all_after_another_coordinator_approved_them_says_nothing_was_left_to_approve(
+    login, coordinator, program
+):
+    proposals = [MatchFactory(program=program) for _ in range(3)]
+    second = CoordinatorFactory(full_name="Ben Second")
+    program.coordinators.add(second)
+    _act(login(second), "approve_selected", proposals)  # a moment before the first coordinator clicks Go
+
+    response = login(coordinator).post(
+        reverse(CHANGELIST) + "?status__exact=proposed",
+        {"action": "approve_selected", "select_across": "1", "index": 0, ACTION_CHECKBOX_NAME: ["0"]},
+        follow=True,
+    )
+
+    assert _messages(response) == [
+        "Nothing was approved: none of the selected matches is in the list any more (another coordinator may have "
+        "just decided them). The list shows the matches as they are now."
+    ]
+    assert Match.objects.filter(status="approved", decided_by=second).count() == 3
+
+
 def test_decline_selected_asks_for_a_reason_first_and_saves_nothing_without_one(login, coordinator, program):
     matches = [MatchFactory(program=program) for _ in range(2)]
     client = login(coordinator)
