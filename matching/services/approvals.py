@@ -93,13 +93,14 @@ def matches_approve(*, match_ids: Iterable[int], by: User) -> Approvals:
         ).values_list("mentorprofile_id", "traineeprofile_id")
     )
     allowed = {program.pk: can_coordinate(user=by, program=program) for program in {m.program for m in matches}}
+    history = _last_transitions([m.pk for m in matches if not m.is_undecided() and m.decided_by_id is None])
     outcome = Approvals()
     now = timezone.now()
     was: dict[int, str] = {}
     for match in matches:
         mentor = mentors[match.mentor_id]
         try:
-            _check(match, mentor, by=by, allowed=allowed, load=load, matched=matched, assesses=assesses)
+            _check(match, mentor, allowed=allowed, load=load, matched=matched, assesses=assesses, history=history)
         except ApplicationError as error:
             outcome.refused.append((match, error))
             continue
@@ -118,11 +119,11 @@ def _check(
     match: Match,
     mentor: MentorProfile,
     *,
-    by: User,
     allowed: dict[int, bool],
     load: dict[int, int],
     matched: set[tuple[int, int]],
     assesses: set[tuple[int, int]],
+    history: dict[int, MatchTransition],
 ) -> None:
     """The rules of approval, in the order a refusal names them; raises the first that fails."""
     if not allowed[match.program_id]:
@@ -130,7 +131,7 @@ def _check(
             f"Only coordinators of {match.program} can manage its matches, rounds and enrolment."
         )
     if not match.is_undecided():
-        raise already_decided(match)
+        raise already_decided(match, last=history.get(match.pk))
     for person in (mentor.user, match.trainee.user):
         if not person.is_active:
             raise AccountDeactivated(f"{person}'s account is deactivated: decline the match instead.")
@@ -141,6 +142,14 @@ def _check(
         raise TraineeAlreadyMatched(f"{match.trainee} already has an approved mentor in {match.program}.")
     if (mentor.pk, match.trainee_id) in assesses:
         raise MentorAssessesTrainee(f"{mentor} assesses or supervises {match.trainee}, so they cannot be matched.")
+
+
+def _last_transitions(match_ids: list[int]) -> dict[int, MatchTransition]:
+    """The latest history entry of each match (who cancelled or expired it, and why), in one query."""
+    last: dict[int, MatchTransition] = {}
+    for entry in MatchTransition.objects.filter(match_id__in=match_ids).select_related("by").order_by("at", "pk"):
+        last[entry.match_id] = entry
+    return last
 
 
 def _write(approved: list[Match], *, was: dict[int, str], by: User, at: datetime) -> None:

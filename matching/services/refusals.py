@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from matching.models import Match, Program
+from matching.models import Match, MatchTransition, Program
 from mentorship.errors import ApplicationError, Conflict, NotAllowed
 from profiles.models import User
 
@@ -54,10 +54,18 @@ def ensure_coordinator(*, user: User, program: Program) -> None:
         raise NotProgramCoordinator(f"Only coordinators of {program} can manage its matches, rounds and enrolment.")
 
 
-def already_decided(match: Match) -> AlreadyDecided:
-    who = (match.decided_by.get_full_name() or match.decided_by.email) if match.decided_by else "someone"
-    when = date_format(timezone.localtime(match.decided_at), "DATETIME_FORMAT") if match.decided_at else "earlier"
-    return AlreadyDecided(
-        f"The match of {match.trainee} with {match.mentor} was already {match.get_status_display().lower()} "
-        f"by {who} on {when}."
-    )
+def already_decided(match: Match, *, last: MatchTransition | None = None) -> AlreadyDecided:
+    """Who decided the match, when, and (when it was not a coordinator's decision) why. A trainee's cancellation,
+    an expiry or a new round replacing a proposal leave no decision on the match, only a history entry (`last`,
+    looked up when not given): without it a coordinator read "cancelled by someone on earlier"."""
+    if match.decided_by is None and last is None:
+        last = match.transitions.select_related("by").order_by("-at", "-pk").first()
+    by = match.decided_by or (last.by if last else None)
+    at = match.decided_at or (last.at if last else None)
+    why = last.reason if last and match.decided_by is None else ""
+    said = f"The match of {match.trainee} with {match.mentor} was already {match.get_status_display().lower()}"
+    if by is not None:
+        said += f" by {by.get_full_name() or by.email}"
+    if at is not None:
+        said += f" on {date_format(timezone.localtime(at), 'DATETIME_FORMAT')}"
+    return AlreadyDecided(f"{said} ({why})." if why else f"{said}.")
