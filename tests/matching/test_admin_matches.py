@@ -278,3 +278,19 @@ def test_the_score_column_rounds_as_the_site_does(login, coordinator, program):
     MatchFactory(program=program, score=76.5)
     html = login(coordinator).get(reverse(CHANGELIST)).content.decode()
     assert '<td class="field-score_display">77</td>' in html
+
+
+def test_the_breakdown_shows_a_component_worth_nothing_as_0_not_minus_0(login, coordinator, program):
+    breakdown = {
+        "total": 66.67,
+        "components": [
+            {"name": "specialty", "value": 1.0, "weight": 3.0, "points": 66.67},
+            {"name": "shortlist", "value": 0.0, "weight": 2.0, "points": -0.0},  # as a round stores it
+        ],
+    }
+    match = MatchFactory(program=program, score=66.67, score_breakdown=breakdown)
+
+    html = login(coordinator).get(reverse("admin:matching_match_change", args=[match.pk])).content.decode()
+
+    assert "shortlist</th><td>0.00</td><td>2.0</td><td>0.0</td></tr>" in html
+    assert "-0.0" not in html
