@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.forms import ModelMultipleChoiceField
@@ -20,7 +21,7 @@ from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 
 from matching.admin_views import access, rounds
-from matching.admin_views.actions import approve_selected, decline_selected, end_selected
+from matching.admin_views.actions import approve_selected, decisions_for, decline_selected, end_selected
 from matching.admin_views.display import breakdown_table
 from matching.admin_views.program_pages import ProgramPages
 from matching.models import Match, MatchingRound, MatchTransition, Program, ProgramInvitation
@@ -188,6 +189,7 @@ class MatchAdmin(CoordinatorAccess, admin.ModelAdmin):
         "mentor__user__email",
     )
     list_select_related = ("program", "trainee__user", "mentor__user")
+    change_form_template = "admin/matching/match/change_form.html"
     list_per_page = 100
     list_max_show_all = 1000
     actions = (approve_selected, decline_selected, end_selected)
@@ -243,6 +245,14 @@ class MatchAdmin(CoordinatorAccess, admin.ModelAdmin):
 
     def has_decide_permission(self, request: HttpRequest) -> bool:
         return access.is_coordinator(request.user)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        match = self.get_object(request, object_id)
+        decisions = decisions_for(match) if match is not None and self.has_decide_permission(request) else []
+        context = {"decisions": decisions, "action_checkbox_name": ACTION_CHECKBOX_NAME}
+        return super().change_view(request, object_id, form_url, {**context, **(extra_context or {})})
 
     @admin.display(description="Trainee", ordering="trainee__user__full_name")
     def trainee_name(self, match: Match) -> str:

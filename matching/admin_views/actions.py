@@ -147,3 +147,12 @@ def end_selected(
         decide=lambda match, reason: match_end(match=match, by=by, reason=reason),
         done="Ended",
     )
+
+
+def decisions_for(match: Match) -> list[tuple[str, str]]:
+    """The actions a match's own page offers (name, button label), as its status allows."""
+    if match.is_undecided():
+        return [("approve_selected", "Approve"), ("decline_selected", "Decline…")]
+    if match.status == Match.Status.APPROVED:
+        return [("end_selected", "End…")]
+    return []

@@ -294,3 +294,32 @@ def test_the_breakdown_shows_a_component_worth_nothing_as_0_not_minus_0(login, c
 
     assert "shortlist</th><td>0.00</td><td>2.0</td><td>0.0</td></tr>" in html
     assert "-0.0" not in html
+
+
+def test_a_coordinator_decides_a_match_from_its_own_page(login, coordinator, program):
+    proposal = MatchFactory(program=program)
+    client = login(coordinator)
+    page = client.get(reverse("admin:matching_match_change", args=[proposal.pk])).content.decode()
+    assert 'name="action" value="approve_selected">Approve</button>' in page
+    assert 'name="action" value="decline_selected">Decline…</button>' in page
+    assert 'value="end_selected"' not in page
+
+    # What the page's Approve button posts.
+    response = client.post(
+        reverse(CHANGELIST),
+        {"action": "approve_selected", "index": 0, ACTION_CHECKBOX_NAME: [proposal.pk]},
+        follow=True,
+    )
+
+    assert "Approved 1 match." in _messages(response)
+    proposal.refresh_from_db()
+    assert proposal.status == Match.Status.APPROVED
+    page = client.get(reverse("admin:matching_match_change", args=[proposal.pk])).content.decode()
+    assert 'name="action" value="end_selected">End…</button>' in page
+    assert 'value="approve_selected"' not in page
+
+
+def test_a_decided_match_page_offers_no_decision(login, coordinator, program):
+    declined = MatchFactory(program=program, status=Match.Status.DECLINED)
+    page = login(coordinator).get(reverse("admin:matching_match_change", args=[declined.pk])).content.decode()
+    assert "Decide this match" not in page
