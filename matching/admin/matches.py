@@ -1,8 +1,5 @@
-"""The coordinators' admin: programs, matches (batch decisions), matching rounds, program health.
-
-Access comes from coordinating a program, not from Django model permissions: see admin_views/access.py.
-Nothing here writes a match directly; actions and pages call the services in matching/services/.
-"""
+"""The match list: filters, score and mentor load, the batch decisions, and each match's page with its breakdown
+and history."""
 
 from __future__ import annotations
 
@@ -12,110 +9,17 @@ from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.forms import ModelMultipleChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import floatformat
-from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 
-from matching.admin_views import access, rounds
+from matching.admin.programs import CoordinatorAccess
+from matching.admin_views import access
 from matching.admin_views.actions import approve_selected, decisions_for, decline_selected, end_selected
 from matching.admin_views.display import breakdown_table
-from matching.admin_views.program_pages import ProgramPages
-from matching.models import Match, MatchingRound, MatchTransition, Program, ProgramInvitation
-from notifications.admin import register_coordinator_scope
-from profiles.models import MentorProfile, TraineeProfile, User
-
-
-class CoordinatorAccess:
-    """Staff who coordinate programs may view these models; superusers keep their usual powers."""
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return access.is_coordinator(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return access.is_coordinator(request.user)
-
-
-@admin.register(Program)
-class ProgramAdmin(CoordinatorAccess, ProgramPages, admin.ModelAdmin):
-    list_display = ("name", "is_active", "starts_on", "ends_on", "open_to_all", "links")
-    list_filter = ("is_active", "open_to_all")
-    search_fields = ("name",)
-    filter_horizontal = ("coordinators", "mentors", "trainees")
-    change_form_template = "admin/matching/program/change_form.html"
-    fieldsets = (
-        (None, {"fields": ("name", "description", ("starts_on", "ends_on"), "is_active")}),
-        ("People", {"fields": ("coordinators", "open_to_all", "mentors", "trainees")}),
-        (
-            "Scoring",
-            {
-                "fields": ("weights", "institution_rule", "stage_gap_best", "time_zone_cap_hours"),
-                "description": "Weights are a JSON object of component → number from 0 to 100, e.g. "
-                '{"specialty": 3, "focus_areas": 3, "career_stage": 2}.',
-            },
-        ),
-        (
-            "Requests",
-            {
-                "fields": ("max_open_requests", "request_reminder_days", "request_expiry_days"),
-                "description": "Coordinators are reminded of an open request before it expires.",
-            },
-        ),
-        (
-            "Cadence",
-            {
-                "fields": (
-                    "reminder_lead_hours",
-                    "first_meeting_days",
-                    "inactivity_days",
-                    "first_checkin_days",
-                    "checkin_every_days",
-                ),
-                "classes": ("collapse",),
-            },
-        ),
-    )
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Program]:
-        return access.programs_for(access.request_user(request))
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return access.is_coordinator(request.user)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return access.is_coordinator(request.user)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(getattr(request.user, "is_superuser", False))
-
-    def get_autocomplete_fields(self, request: HttpRequest) -> tuple[str, ...]:
-        # Large cohorts need autocomplete, which needs a profile admin this user may view; otherwise fall back to
-        # filter_horizontal (still keyboard-usable).
-        fields = []
-        for name, model in (("mentors", MentorProfile), ("trainees", TraineeProfile)):
-            model_admin = self.admin_site._registry.get(model)
-            if model_admin and model_admin.search_fields and model_admin.has_view_permission(request):
-                fields.append(name)
-        return tuple(fields)
-
-    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> ModelMultipleChoiceField:
-        if db_field.name == "coordinators":
-            kwargs["queryset"] = User.objects.filter(is_staff=True, is_active=True)
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        assert field is not None
-        if db_field.name in ("mentors", "trainees") and field.queryset is not None:
-            field.queryset = field.queryset.select_related("user")
-        return field
-
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        user = access.request_user(request)
-        if not user.is_superuser:
-            # A coordinator who creates or edits a program never locks themselves out of it.
-            form.instance.coordinators.add(user)
+from matching.models import Match, MatchTransition
 
 
 class ProgramListFilter(admin.SimpleListFilter):
@@ -278,55 +182,3 @@ class MatchAdmin(CoordinatorAccess, admin.ModelAdmin):
     @admin.display(description="Score breakdown")
     def breakdown(self, match: Match) -> SafeString:
         return breakdown_table(match.score, match.score_breakdown)
-
-
-@admin.register(MatchingRound)
-class MatchingRoundAdmin(CoordinatorAccess, admin.ModelAdmin):
-    list_display = ("__str__", "program", "algorithm", "status", "stage", "progress", "started_by")
-    list_filter = ("status", "algorithm")
-    list_select_related = ("program", "started_by")
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[MatchingRound]:
-        return access.rounds_for(access.request_user(request))
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return access.is_coordinator(request.user)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> HttpResponse:
-        return rounds.start_page(self, request)
-
-    def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
-    ) -> HttpResponse:
-        return rounds.detail_page(self, request, object_id)
-
-    def get_urls(self) -> list[URLPattern]:
-        wrap = self.admin_site.admin_view
-        return [
-            path("<int:round_id>/status.json", wrap(self.status_view), name="matching_matchinground_status"),
-            *super().get_urls(),
-        ]
-
-    def status_view(self, request: HttpRequest, round_id: int) -> HttpResponse:
-        return rounds.status_json(self, request, round_id)
-
-
-# The outbox cannot tell which program a message belongs to (notifications sits below matching), so each app
-# above it names the objects of its own a coordinator may see and retry: here, their programs' matches and
-# invitations (meetings registers its meetings).
-def _match_ids(user: Any) -> QuerySet[Any]:
-    return access.matches_for(user).values("pk")
-
-
-def _invitation_ids(user: Any) -> QuerySet[Any]:
-    return ProgramInvitation.objects.filter(program__in=access.programs_for(user)).values("pk")
-
-
-register_coordinator_scope("match", _match_ids)
-register_coordinator_scope("programinvitation", _invitation_ids)
