@@ -39,7 +39,9 @@ def _rows(breakdown: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
 
 def _number(value: Any, digits: int) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return f"{value:.{digits}f}"
+        shown = f"{value:.{digits}f}"
+        # A round stores -0.0 points for a mentor nobody shortlisted: a coordinator reads 0.0, not "-0.0".
+        return shown.removeprefix("-") if float(shown) == 0 else shown
     return ""
 
 

@@ -19,8 +19,8 @@ from django.utils import timezone
 from matching.coordination.roster import Role, Roster, RosterEntry, RosterProblem
 from matching.models import Program, ProgramInvitation, invitation_expiry
 from matching.selectors.enrolment import enrolment_problem
-from matching.services.decisions import ensure_coordinator
 from matching.services.invitations import invitations_tell
+from matching.services.refusals import ensure_coordinator
 from mentorship.errors import ApplicationError
 from profiles.models import MentorProfile, TraineeProfile, User
 from profiles.selectors import accounts_by_email

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from matching.models import INVITATION_REMINDER_DAYS, Program, ProgramInvitation
 from matching.selectors.enrolment import resend_refusal
-from matching.services.decisions import ensure_coordinator
+from matching.services.refusals import ensure_coordinator
 from mentorship.errors import Conflict
 from notifications.selectors import outbox_state, pending_about
 from notifications.services import notifications_cancel, notifications_cancel_many, notify_many

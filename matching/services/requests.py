@@ -12,7 +12,7 @@ from django.db import transaction
 
 from matching.models import Match, Program
 from matching.selectors.context import pair_explanation
-from matching.services.decisions import TraineeAlreadyMatched
+from matching.services.refusals import TraineeAlreadyMatched
 from matching.services.transitions import match_created, match_transition
 from mentorship.errors import ApplicationError, Conflict, NotAllowed
 from notifications.services import notify, notify_new

@@ -21,8 +21,8 @@ from numpy.typing import NDArray
 
 from matching.features import Cohort, cohort_features, cohort_members
 from matching.models import Match, MatchingRound, MatchTransition, Program
-from matching.services.decisions import ensure_coordinator
 from matching.services.invitations import invitations_fulfil
+from matching.services.refusals import ensure_coordinator
 from mentorship.errors import Conflict
 from profiles.models import User
 

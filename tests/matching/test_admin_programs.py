@@ -7,8 +7,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from matching.models import Program
-from tests.factories import CoordinatorFactory, ProgramFactory
+from matching.models import Match, Program
+from tests.factories import CoordinatorFactory, MatchFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +127,13 @@ def test_another_coordinators_program_cannot_be_opened(login, coordinator):
     theirs = ProgramFactory(coordinators=[CoordinatorFactory()])
     response = login(coordinator).get(reverse("admin:matching_program_change", args=[theirs.pk]))
     assert response.status_code == 302  # the admin redirects a missing object to the index with a message
+
+
+def test_the_health_page_never_says_just_approved_matches_have_met(login, coordinator):
+    program = ProgramFactory(coordinators=[coordinator], first_meeting_days=21)
+    MatchFactory(program=program, status=Match.Status.APPROVED)  # approved today: not met, not late either
+
+    page = login(coordinator).get(reverse("admin:matching_program_health", args=[program.pk])).content.decode()
+
+    assert "Every approved match has met." not in page
+    assert "No approved match has gone 21 days without a first meeting." in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 from django.utils import timezone
 
@@ -143,3 +144,30 @@ def test_starting_while_a_round_is_running_shows_why_and_starts_nothing(login, c
     assert response.status_code == 200
     assert "is already running" in response.content.decode()
     assert MatchingRound.objects.count() == 1
+
+
+def test_approving_from_a_page_a_new_round_replaced_says_which_round_replaced_the_proposals(
+    login, coordinator, program
+):
+    MentorProfileFactory(capacity=3)
+    TraineeProfileFactory.create_batch(2)
+    first = MatchingRoundFactory(program=program, started_by=coordinator)
+    round_run(matching_round=first)
+    stale = list(Match.objects.filter(round=first))  # the proposals list as it was opened
+    second = MatchingRoundFactory(program=program, started_by=coordinator)
+    round_run(matching_round=second)  # run meanwhile (by another coordinator, or in another tab)
+
+    response = login(coordinator).post(
+        reverse("admin:matching_match_changelist"),
+        {"action": "approve_selected", "index": 0, ACTION_CHECKBOX_NAME: [m.pk for m in stale]},
+        follow=True,
+    )
+
+    messages = [str(m) for m in response.context["messages"]]
+    assert len(stale) == 2
+    assert len(messages) == 2
+    for message in messages:
+        assert "was already cancelled by Cora Coordinator on" in message
+        assert message.endswith(f"(Replaced by matching round #{second.pk}).")
+        assert "someone" not in message
+    assert not Match.objects.filter(status=Match.Status.APPROVED).exists()

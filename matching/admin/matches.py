@@ -1,0 +1,184 @@
+"""The match list: filters, score and mentor load, the batch decisions, and each match's page with its breakdown
+and history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
+from django.template.defaultfilters import floatformat
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.timesince import timesince
+
+from matching.admin.programs import CoordinatorAccess
+from matching.admin_views import access
+from matching.admin_views.actions import approve_selected, decisions_for, decline_selected, end_selected
+from matching.admin_views.display import breakdown_table
+from matching.models import Match, MatchTransition
+
+
+class ProgramListFilter(admin.SimpleListFilter):
+    """Only the programs this coordinator runs are offered."""
+
+    title = "program"
+    parameter_name = "program"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(str(p.pk), p.name) for p in access.programs_for(access.request_user(request))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(program_id=self.value()) if self.value() else queryset
+
+
+class RoundListFilter(admin.SimpleListFilter):
+    """A round's proposals, for bulk approval from the round page."""
+
+    title = "matching round"
+    parameter_name = "round"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        recent = access.rounds_for(access.request_user(request)).select_related("program")[:10]
+        return [(str(r.pk), f"#{r.pk} {r}") for r in recent]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(round_id=self.value()) if self.value() else queryset
+
+
+class MatchTransitionInline(admin.TabularInline):
+    """The audit history: who moved the match from which status to which, when, and why. Never edited."""
+
+    model = MatchTransition
+    fields = ("at", "by", "from_status", "to_status", "reason")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name = "history entry"
+    verbose_name_plural = "History (who, when, from → to, reason)"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[MatchTransition]:
+        return super().get_queryset(request).select_related("by")
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return access.is_coordinator(request.user)
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+@admin.register(Match)
+class MatchAdmin(CoordinatorAccess, admin.ModelAdmin):
+    list_display = ("trainee_name", "mentor_name", "program", "status", "score_display", "mentor_load", "age")
+    list_filter = (
+        ProgramListFilter,
+        RoundListFilter,
+        "status",
+        "origin",
+        ("mentor__specialty", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = (
+        "trainee__user__full_name",
+        "trainee__user__email",
+        "mentor__user__full_name",
+        "mentor__user__email",
+    )
+    list_select_related = ("program", "trainee__user", "mentor__user")
+    change_form_template = "admin/matching/match/change_form.html"
+    list_per_page = 100
+    list_max_show_all = 1000
+    actions = (approve_selected, decline_selected, end_selected)
+    inlines = (MatchTransitionInline,)
+    fieldsets = (
+        (None, {"fields": ("program", "trainee", "mentor", "status", "origin", "round", "created_at")}),
+        ("Why it was proposed", {"fields": ("score", "breakdown")}),
+        ("Request", {"fields": ("message",)}),
+        ("Decision", {"fields": ("decided_by", "decided_at", "decision_reason", "ended_at", "end_reason")}),
+        ("Follow-up", {"fields": ("at_risk_since", "at_risk_reason")}),
+    )
+    readonly_fields = (
+        "program",
+        "trainee",
+        "mentor",
+        "status",
+        "origin",
+        "round",
+        "created_at",
+        "score",
+        "breakdown",
+        "message",
+        "decided_by",
+        "decided_at",
+        "decision_reason",
+        "ended_at",
+        "end_reason",
+        "at_risk_since",
+        "at_risk_reason",
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Match]:
+        # The mentor's load in one correlated subquery: the changelist stays a constant number of queries.
+        approved = (
+            Match.objects.filter(mentor_id=OuterRef("mentor_id"), status=Match.Status.APPROVED)
+            .order_by()
+            .values("mentor_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return access.matches_for(access.request_user(request)).annotate(
+            mentor_active=Coalesce(Subquery(approved, output_field=IntegerField()), Value(0))
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # matches come from trainees' requests and matching rounds
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # decisions go through the actions, never by editing fields
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # the history of a match is kept
+
+    def has_decide_permission(self, request: HttpRequest) -> bool:
+        return access.is_coordinator(request.user)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        match = self.get_object(request, object_id)
+        decisions = decisions_for(match) if match is not None and self.has_decide_permission(request) else []
+        context = {"decisions": decisions, "action_checkbox_name": ACTION_CHECKBOX_NAME}
+        return super().change_view(request, object_id, form_url, {**context, **(extra_context or {})})
+
+    @admin.display(description="Trainee", ordering="trainee__user__full_name")
+    def trainee_name(self, match: Match) -> str:
+        return str(match.trainee)
+
+    @admin.display(description="Mentor", ordering="mentor__user__full_name")
+    def mentor_name(self, match: Match) -> str:
+        return str(match.mentor)
+
+    @admin.display(description="Score", ordering="score")
+    def score_display(self, match: Match) -> str:
+        # As the site rounds it (half up), so a 76.5 reads 77 to the coordinator as to the trainee, not 76.
+        return floatformat(match.score, 0) if match.score is not None else "–"
+
+    @admin.display(description="Mentor load", ordering="mentor_active")
+    def mentor_load(self, match: Match) -> str:
+        return f"{getattr(match, 'mentor_active', 0)}/{match.mentor.capacity}"
+
+    @admin.display(description="Age", ordering="created_at")
+    def age(self, match: Match) -> str:
+        return timesince(match.created_at, timezone.now(), depth=1)
+
+    @admin.display(description="Score breakdown")
+    def breakdown(self, match: Match) -> SafeString:
+        return breakdown_table(match.score, match.score_breakdown)

@@ -1,0 +1,71 @@
+"""Who may decide a program's matches, and the refusals a decision can end in (each a stable `code` for the API)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from matching.models import Match, MatchTransition, Program
+from mentorship.errors import ApplicationError, Conflict, NotAllowed
+from profiles.models import User
+
+
+class NotProgramCoordinator(NotAllowed):
+    code = "not_program_coordinator"
+
+
+class AlreadyDecided(Conflict):
+    code = "already_decided"
+
+
+class MentorAtCapacity(Conflict):
+    code = "mentor_at_capacity"
+
+
+class TraineeAlreadyMatched(Conflict):
+    code = "trainee_already_matched"
+
+
+class MentorAssessesTrainee(Conflict):
+    code = "mentor_assesses_trainee"
+
+
+class MatchNotActive(Conflict):
+    code = "match_not_active"
+
+
+class AccountDeactivated(Conflict):
+    code = "account_deactivated"
+
+
+class ReasonRequired(ApplicationError):
+    code = "reason_required"
+
+
+def can_coordinate(*, user: User, program: Program) -> bool:
+    """Superusers, and active staff listed as coordinators of this program."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    return user.is_superuser or program.coordinators.filter(pk=user.pk).exists()
+
+
+def ensure_coordinator(*, user: User, program: Program) -> None:
+    if not can_coordinate(user=user, program=program):
+        raise NotProgramCoordinator(f"Only coordinators of {program} can manage its matches, rounds and enrolment.")
+
+
+def already_decided(match: Match, *, last: MatchTransition | None = None) -> AlreadyDecided:
+    """Who decided the match, when, and (when it was not a coordinator's decision) why. A trainee's cancellation,
+    an expiry or a new round replacing a proposal leave no decision on the match, only a history entry (`last`,
+    looked up when not given): without it a coordinator read "cancelled by someone on earlier"."""
+    if match.decided_by is None and last is None:
+        last = match.transitions.select_related("by").order_by("-at", "-pk").first()
+    by = match.decided_by or (last.by if last else None)
+    at = match.decided_at or (last.at if last else None)
+    why = last.reason if last and match.decided_by is None else ""
+    said = f"The match of {match.trainee} with {match.mentor} was already {match.get_status_display().lower()}"
+    if by is not None:
+        said += f" by {by.get_full_name() or by.email}"
+    if at is not None:
+        said += f" on {date_format(timezone.localtime(at), 'DATETIME_FORMAT')}"
+    return AlreadyDecided(f"{said} ({why})." if why else f"{said}.")
