@@ -13,6 +13,7 @@ from matching.selectors import mentor_detail_for, own_request, requests_for, sho
 from matching.services.requests import match_cancel, match_request
 from matching.services.shortlist import shortlist_add, shortlist_rank, shortlist_remove
 from matching.views.access import signed_in
+from matching.views.directory import directory_return
 from matching.views.forms import RequestForm, ShortlistRankForm
 from mentorship.errors import ApplicationError
 from profiles.models import MentorProfile
@@ -51,7 +52,8 @@ def request_create(request: HttpRequest, mentor_id: int) -> HttpResponse:
             return redirect("matching-requests")
     elif not detail.programs:
         form.add_error(None, detail.refusal or "You and this mentor are not in an active program together.")
-    return render(request, "matching/mentor_detail.html", {"detail": detail, "form": form}, status=400)
+    context = {"detail": detail, "form": form, **directory_return(request)}
+    return render(request, "matching/mentor_detail.html", context, status=400)
 
 
 @login_required
