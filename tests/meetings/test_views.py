@@ -220,6 +220,18 @@ def test_two_sessions_on_one_day_that_differ_only_in_goal_progress_are_two_logs(
     assert goal.progress == 50
 
 
+def test_the_log_form_says_where_each_of_the_trainees_goals_stands(match: Any, login: Any, mentor: Any) -> None:
+    # Tried: "Progress on “Choose my sub-internship” (%)" with an empty box and nothing else: the mentor had to
+    # guess where the goal was (the trainee had it at 30 %) before recording progress on it.
+    from tests.factories import GoalFactory
+
+    GoalFactory(trainee=match.trainee, title="Choose my sub-internship", status="in_progress", progress=30)
+    GoalFactory(trainee=match.trainee, title="Join a research project", status="not_started", progress=0)
+    page = login(mentor.user).get(reverse("meetings-log-create", args=[match.pk])).content.decode()
+    assert "Now 30 % (in progress). Leave empty if you did not work on it." in page
+    assert "Now 0 % (not started). Leave empty if you did not work on it." in page
+
+
 def test_feedback_and_check_in_forms_say_at_once_when_they_cannot_be_sent(
     match: Any, login: Any, mentor: Any, trainee: Any
 ) -> None:
