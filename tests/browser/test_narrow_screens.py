@@ -124,3 +124,20 @@ def test_on_a_phone_every_reason_of_a_score_is_on_screen(page: Page, live_server
         .evaluate_all("cells => cells.map(c => getComputedStyle(c, '::before').content)")
     )
     assert named[:3] == ['"Fit "', '"Weight "', '"Points "']
+
+
+def test_on_a_phone_a_feedback_rating_reads_as_one_scale_of_plain_choices(page: Page, live_server: Any) -> None:
+    # Tried: outside the profile form a group's question was plain and its choices bold, and 1–5 stood in a column
+    # (the session log's topics the same), unlike every other group on the site.
+    mentor = MentorProfileFactory(user__email="maya@example.org")
+    match = approved_match(mentor=mentor, trainee=TraineeProfileFactory())
+    meeting = MeetingFactory(match=match, start=timezone.now() - timedelta(hours=3))
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 800})
+    log_in(page, live_server.url, "maya@example.org")
+    page.goto(f"{live_server.url}/meetings/{meeting.pk}/feedback")
+
+    rating = page.get_by_role("group", name="How was the meeting?")
+    tops = {round(rating.get_by_label(str(n), exact=True).bounding_box()["y"]) for n in range(1, 6)}  # type: ignore[index]
+    assert len(tops) == 1, tops  # 1 to 5 on one line
+    weights = rating.evaluate("g => ['legend', 'label'].map(tag => getComputedStyle(g.querySelector(tag)).fontWeight)")
+    assert weights == ["600", "400"]
