@@ -144,3 +144,8 @@ def test_every_fill_in_your_trainee_profile_prompt_links_to_the_form(
     body = login(mentor.user).get(url).content.decode()
     assert "Fill in your trainee profile</" in body
     assert f'<a href="{reverse("profiles-trainee-edit")}">' in body
+
+
+def test_my_mentees_without_a_mentor_profile_links_to_the_mentor_form(login: Any, trainee: Any) -> None:
+    body = login(trainee.user).get(reverse("matching-my-mentees")).content.decode()
+    assert f'<a href="{reverse("profiles-mentor-edit")}">Fill in a mentor profile</a>' in body
