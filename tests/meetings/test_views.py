@@ -478,3 +478,13 @@ def test_the_meetings_page_links_each_approved_match_to_its_page_and_a_new_propo
     html = login(outsider.user).get("/meetings/").content.decode()
     assert f"/meetings/new/{match.pk}/" not in html
     assert "once a coordinator approves a match" in html
+
+
+def test_the_mentor_reaches_the_log_form_from_my_mentees_and_meetings_and_the_trainee_is_not_offered_it(
+    match: Any, login: Any, mentor: Any, trainee: Any
+) -> None:
+    # Tried: logging a session took My mentees → Meetings and session notes → Log a session; proposing took one.
+    log_form = f'href="{reverse("meetings-log-create", args=[match.pk])}">Log a session</a>'
+    for page in ("matching-my-mentees", "meetings-list"):
+        assert log_form in login(mentor.user).get(reverse(page)).content.decode(), page
+    assert log_form not in login(trainee.user).get(reverse("meetings-list")).content.decode()
