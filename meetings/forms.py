@@ -86,7 +86,9 @@ class SessionLogForm(forms.Form):
                 min_value=0,
                 max_value=100,
                 required=False,
-                help_text="Leave empty if you did not work on it.",
+                # Where the goal stands, so the mentor records progress from there rather than from a guess.
+                help_text=f"Now {goal.progress} % ({goal.get_status_display().lower()}). "
+                "Leave empty if you did not work on it.",
             )
 
     def goal_progress(self) -> list[tuple[Goal, int]]:

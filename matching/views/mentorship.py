@@ -6,11 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from matching.selectors import mentees_for, my_mentorship
 from matching.services.requests import mentor_set_accepting
-from matching.views.access import signed_in
+from matching.views.access import post_only, signed_in
 from matching.views.forms import AcceptingForm
 from profiles.models import MentorProfile
 
@@ -33,7 +32,7 @@ def my_mentees(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("matching-my-mentees")
 def mentor_accepting(request: HttpRequest) -> HttpResponse:
     mentor = _mentor_of(request)
     form = AcceptingForm(request.POST)

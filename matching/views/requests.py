@@ -7,12 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
 
 from matching.selectors import mentor_detail_for, own_request, requests_for, shortlist_of, trainee_profile_of
 from matching.services.requests import match_cancel, match_request
 from matching.services.shortlist import shortlist_add, shortlist_rank, shortlist_remove
-from matching.views.access import signed_in
+from matching.views.access import post_only, signed_in
+from matching.views.directory import directory_return
 from matching.views.forms import RequestForm, ShortlistRankForm
 from mentorship.errors import ApplicationError
 from profiles.models import MentorProfile
@@ -28,7 +28,7 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("mentors-detail")
 def request_create(request: HttpRequest, mentor_id: int) -> HttpResponse:
     detail = mentor_detail_for(user=signed_in(request), mentor_id=mentor_id)
     trainee = detail.context.profile if detail.context else None
@@ -51,7 +51,8 @@ def request_create(request: HttpRequest, mentor_id: int) -> HttpResponse:
             return redirect("matching-requests")
     elif not detail.programs:
         form.add_error(None, detail.refusal or "You and this mentor are not in an active program together.")
-    return render(request, "matching/mentor_detail.html", {"detail": detail, "form": form}, status=400)
+    context = {"detail": detail, "form": form, **directory_return(request)}
+    return render(request, "matching/mentor_detail.html", context, status=400)
 
 
 @login_required
@@ -62,7 +63,7 @@ def my_requests(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("matching-requests", with_arguments=False)
 def request_cancel(request: HttpRequest, match_id: int) -> HttpResponse:
     match = own_request(user=signed_in(request), match_id=match_id)
     try:
@@ -75,7 +76,7 @@ def request_cancel(request: HttpRequest, match_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("mentors-detail")
 def shortlist_star(request: HttpRequest, mentor_id: int) -> HttpResponse:
     trainee = trainee_profile_of(signed_in(request))
     mentor = get_object_or_404(MentorProfile, pk=mentor_id)
@@ -92,7 +93,7 @@ def shortlist_star(request: HttpRequest, mentor_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("mentors-detail")
 def shortlist_unstar(request: HttpRequest, mentor_id: int) -> HttpResponse:
     trainee = trainee_profile_of(signed_in(request))
     mentor = get_object_or_404(MentorProfile, pk=mentor_id)

@@ -4,9 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from matching.models import Match
+from matching.views.access import post_only
 from meetings import selectors, services
 from meetings.forms import MeetingCancelForm, MeetingProposeForm, MeetingTimeForm
 from meetings.ics import CONTENT_TYPE, meeting_calendar
@@ -75,7 +75,7 @@ def _detail(request: HttpRequest, meeting: Meeting, cancel_form: MeetingCancelFo
 
 
 @login_required
-@require_POST
+@post_only("meetings-detail")
 def meeting_accept(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_or_404(request, pk)
     try:
@@ -122,7 +122,7 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("meetings-detail")
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_or_404(request, pk)
     form = MeetingCancelForm(request.POST)

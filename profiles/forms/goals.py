@@ -8,6 +8,8 @@ from profiles.models import FocusArea, Goal
 
 
 class GoalForm(forms.Form):
+    # A new goal's form carries an id (see goal_add), so the same form sent twice — Back and Save again — adds one.
+    submission = forms.UUIDField(required=False, widget=forms.HiddenInput)
     title = forms.CharField(
         max_length=200, help_text="Something you can tell you have done, e.g. “Submit an abstract”."
     )

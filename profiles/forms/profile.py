@@ -40,7 +40,8 @@ class _ProfileForm(forms.Form):
 class TraineeProfileForm(_ProfileForm):
     specialty_interests = GroupedSpecialtiesField(
         label="Specialty interests",
-        help_text="Click each one you want (again to unchoose). Undecided? Choose the broad specialties you consider.",
+        help_text="Click each one you want (again to unchoose), or use the arrow keys and Space. Undecided? Choose "
+        "the broad specialties you consider.",
         error_messages={"required": "Choose at least one specialty (the broad one is fine if you are undecided)."},
     )
     focus_areas = _checkboxes(FocusArea, "What you want help with", "Choose at least one focus area.")
@@ -78,7 +79,7 @@ class MentorProfileForm(_ProfileForm):
     subspecialties = GroupedSpecialtiesField(
         label="Other sub-specialties you can speak to",
         required=False,
-        help_text="Optional. Click each one you practise (click again to unchoose).",
+        help_text="Optional. Click each one you practise (click again to unchoose), or use the arrow keys and Space.",
     )
     focus_areas = _checkboxes(FocusArea, "What you can help with", "Choose at least one focus area.")
     capacity = forms.IntegerField(

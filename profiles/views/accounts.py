@@ -9,7 +9,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from mentorship.errors import ApplicationError
 from profiles.email_confirmation import (
@@ -69,9 +69,12 @@ def email_confirm_link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def email_confirmation_request(request: HttpRequest) -> HttpResponse:
-    """ "Send the link again", from the reminder on every page; back to the page it was pressed on."""
+    """ "Send the link again", from the reminder on every page; back to the page it was pressed on. Opened by GET
+    (the log-in page sends someone back here after their session ran out), it sends nothing and shows the profile,
+    where the reminder and its button are, instead of a bare 405."""
+    if request.method != "POST":
+        return redirect("profiles-me")
     _send_confirmation(request, request_user(request))
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):

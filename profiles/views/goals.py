@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -22,16 +24,27 @@ def goal_list(request: HttpRequest) -> HttpResponse:
     return render(request, "profiles/goal_list.html", context)
 
 
+# The ids of add-goal forms this browser session has saved: the last few are enough to know Back and Save again.
+SENT_GOAL_FORMS = "sent_goal_forms"
+
+
 @login_required
 def goal_add(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     if trainee_profile_of(user=user) is None:
         messages.info(request, "Create your trainee profile first: goals belong to it.")
         return redirect("profiles-trainee-edit")
-    form = GoalForm(request.POST or None)
+    form = GoalForm(request.POST or None, initial={"submission": uuid.uuid4()})
     if request.method == "POST" and form.is_valid():
+        submission = str(form.cleaned_data["submission"] or "")
+        sent: list[str] = request.session.get(SENT_GOAL_FORMS, [])
+        if submission and submission in sent:
+            messages.info(request, "This goal was already added; it is saved once.")
+            return redirect("profiles-goals")
         goal = save_through_service(form, lambda: goal_create(user=user, data=form.cleaned_data))
         if goal is not None:
+            if submission:
+                request.session[SENT_GOAL_FORMS] = [*sent, submission][-20:]
             messages.success(request, f"Goal “{goal.title}” added.")
             return redirect("profiles-goals")
     return render(request, "profiles/goal_form.html", {"form": form})

@@ -32,6 +32,12 @@ def trainee_edit(request: HttpRequest) -> HttpResponse:
     form = TraineeProfileForm(request.POST or None, initial=initial, new=profile is None and other is None)
     if request.method == "POST" and form.is_valid():
         saved = save_through_service(form, lambda: trainee_profile_save(user=user, data=form.cleaned_data))
+        if saved is not None and profile is None:
+            # A first profile is made to find a mentor: show the ranking it unlocks, not the profile just typed.
+            messages.success(
+                request, "Your trainee profile is saved. Here are the mentors ranked for you: open one to see why."
+            )
+            return redirect("mentors-directory")
         if saved is not None:
             messages.success(request, "Your trainee profile is saved.")
             return redirect("profiles-me")

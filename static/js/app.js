@@ -37,8 +37,10 @@
 })();
 
 // A multiple select with data-toggle-options: a plain click chooses or unchooses one option (no Ctrl/Cmd to hold,
-// which people new to multi-selects do not know), and a line under it names what is chosen. Keyboard selection
-// is the browser's own. Without this file the select works as browsers make it.
+// which people new to multi-selects do not know), and a line under it names what is chosen. The keyboard works the
+// same way: arrows (and Home, End, typing a name) move a marked cursor without touching what is chosen, Space
+// chooses or unchooses the marked one. The browser's own arrow keys replaced every choice with the next option,
+// so a keyboard user who arrowed past "Cardiology" lost it. Without this file the select works as browsers make it.
 (function () {
   "use strict";
   function summarise(select, line) {
@@ -47,25 +49,89 @@
       ? "Chosen: " + chosen.map(function (o) { return o.textContent.trim(); }).join(", ")
       : "Nothing chosen yet.";
   }
-  document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("select[multiple][data-toggle-options]").forEach(function (select) {
-      var line = document.createElement("p");
-      line.className = "helptext chosen-options";
-      line.setAttribute("aria-live", "polite");
-      select.insertAdjacentElement("afterend", line);
-      summarise(select, line);
-      select.addEventListener("mousedown", function (event) {
-        var option = event.target;
-        if (option.tagName !== "OPTION" || option.disabled) { return; }
-        event.preventDefault();
-        var top = select.scrollTop;
-        option.selected = !option.selected;
-        select.focus();
-        select.scrollTop = top;
-        select.dispatchEvent(new Event("change", { bubbles: true }));
-      });
-      select.addEventListener("change", function () { summarise(select, line); });
+  function enable(select) {
+    var line = document.createElement("p");
+    line.className = "helptext chosen-options";
+    line.setAttribute("aria-live", "polite");
+    select.insertAdjacentElement("afterend", line);
+    var spoken = document.createElement("span");  // what the cursor is on, for screen readers
+    spoken.className = "visually-hidden";
+    spoken.setAttribute("aria-live", "polite");
+    line.insertAdjacentElement("afterend", spoken);
+    summarise(select, line);
+    var cursor = null;
+    var typed = "";
+    var typedAt = 0;
+    function options() {
+      return Array.prototype.filter.call(select.options, function (o) { return !o.disabled; });
+    }
+    function say(option) {
+      spoken.textContent = option.textContent.trim() + (option.selected ? ": chosen" : ": not chosen") +
+        ". Space to " + (option.selected ? "unchoose." : "choose.");
+    }
+    function moveTo(option) {
+      if (cursor) { cursor.classList.remove("option-cursor"); }
+      cursor = option;
+      option.classList.add("option-cursor");
+      var top = option.offsetTop - select.offsetTop;  // keep the marked option in the list's visible part
+      if (top < select.scrollTop) { select.scrollTop = top; }
+      else if (top + option.offsetHeight > select.scrollTop + select.clientHeight) {
+        select.scrollTop = top + option.offsetHeight - select.clientHeight;
+      }
+      say(option);
+    }
+    function toggle(option) {
+      var top = select.scrollTop;
+      option.selected = !option.selected;
+      select.scrollTop = top;
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    select.addEventListener("mousedown", function (event) {
+      var option = event.target;
+      if (option.tagName !== "OPTION" || option.disabled) { return; }
+      event.preventDefault();
+      toggle(option);
+      select.focus();
+      moveTo(option);
     });
+    select.addEventListener("focus", function () {
+      if (!cursor) {
+        var list = options();
+        var first = list.filter(function (o) { return o.selected; })[0] || list[0];
+        if (first) { moveTo(first); }
+      }
+    });
+    select.addEventListener("keydown", function (event) {
+      if (event.ctrlKey || event.metaKey || event.altKey) { return; }
+      var list = options();
+      if (!list.length) { return; }
+      var at = list.indexOf(cursor);
+      var next = null;
+      if (event.key === "ArrowDown") { next = list[Math.min(list.length - 1, at + 1)]; }
+      else if (event.key === "ArrowUp") { next = list[Math.max(0, at - 1)]; }
+      else if (event.key === "Home") { next = list[0]; }
+      else if (event.key === "End") { next = list[list.length - 1]; }
+      else if (event.key === " ") {
+        event.preventDefault();
+        if (cursor) { toggle(cursor); say(cursor); }
+        return;
+      } else if (event.key.length === 1) {
+        var now = Date.now();
+        typed = (now - typedAt > 800 ? "" : typed) + event.key.toLowerCase();
+        typedAt = now;
+        var from = list.slice(at + (typed.length === 1 ? 1 : 0)).concat(list);
+        next = from.filter(function (o) { return o.textContent.trim().toLowerCase().indexOf(typed) === 0; })[0] || null;
+        if (!next) { event.preventDefault(); return; }
+      } else {
+        return;  // Tab and the rest keep their usual meaning
+      }
+      event.preventDefault();
+      moveTo(next);
+    });
+    select.addEventListener("change", function () { summarise(select, line); });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[multiple][data-toggle-options]").forEach(enable);
   });
 })();
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.pages import log_in
 from tests.factories import MentorProfileFactory, ProgramFactory, TraineeProfileFactory, language, specialty
 from tests.factories.profiles import DEFAULT_PASSWORD
 
@@ -100,3 +101,39 @@ def test_on_a_phone_the_mentors_come_first_and_the_filters_open_on_demand(
     # Filters in use stay open after the reload, so the trainee sees what narrowed the list.
     expect(page.get_by_label("Language")).to_be_visible()
     expect(page.locator(".mentor-card h3")).to_have_text(["Dr Ana Cardio", "Dr Dana English"])
+
+
+def test_the_back_link_of_a_mentor_page_returns_to_the_filtered_list(
+    page: Page, live_server: Any, people: dict[str, Any]
+) -> None:
+    # Tried: "← All mentors" always opened the whole directory, so a trainee comparing the cardiologists they had
+    # filtered for had to set every filter again after reading each mentor's "why".
+    log_in(page, live_server.url, "tara@example.org")
+    page.goto(f"{live_server.url}/mentors/")
+    page.get_by_label("Specialty").select_option(label="Internal Medicine")
+    page.get_by_label("Language").select_option(label="Spanish")
+    page.get_by_role("button", name="Show mentors").click()
+    expect(page.locator(".mentor-card h3")).to_have_text(["Dr Ana Cardio", "Dr Ben Internist"])
+
+    page.get_by_role("link", name="Why this score · request — Dr Ben Internist").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dr Ben Internist")
+    page.get_by_role("button", name="Add to shortlist").click()  # starring keeps the way back too
+    expect(page.get_by_role("button", name="Remove from shortlist")).to_be_visible()
+    page.get_by_role("link", name="← Back to your list of mentors").click()
+
+    expect(page.locator(".mentor-card h3")).to_have_text(["Dr Ana Cardio", "Dr Ben Internist"])
+    expect(page.get_by_label("Specialty")).to_have_value(str(specialty("Internal Medicine").pk))
+    expect(page.get_by_label("Language")).to_have_value(str(language("es").pk))
+
+
+def test_a_mentor_page_opened_from_elsewhere_links_to_the_whole_directory(
+    page: Page, live_server: Any, people: dict[str, Any]
+) -> None:
+    log_in(page, live_server.url, "tara@example.org")
+    # A crafted "from" is only ever a query on the directory's own path, never another site.
+    page.goto(f"{live_server.url}/mentors/{people['ana'].pk}/?from=//evil.example.org/")
+    back = page.get_by_role("link", name="← Back to your list of mentors")
+    assert (back.get_attribute("href") or "").startswith("/mentors/?")
+    page.goto(f"{live_server.url}/mentors/{people['ana'].pk}/")
+    page.get_by_role("link", name="← All mentors").click()
+    expect(page.locator(".mentor-card h3")).to_have_count(4)

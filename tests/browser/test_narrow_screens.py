@@ -1,15 +1,16 @@
 """On a 375 px phone no page is wider than the screen: long user text (a Teams link, an agenda, a reason) wraps,
-and the score table scrolls inside its own box instead of widening the page."""
+tables scroll inside their own box instead of widening the page, and a score's lines stack so each reason shows."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from matching.models import Match
 from meetings.models import Meeting
@@ -95,3 +96,48 @@ def test_no_page_is_wider_than_a_375_px_phone(
     for opened in signed_in.values():
         opened.close()
     assert {name: width for name, width in widths.items() if width > PHONE_WIDTH} == {}
+
+
+def test_on_a_phone_every_reason_of_a_score_is_on_screen(page: Page, live_server: Any) -> None:
+    # Tried: as five columns the table scrolled sideways in its box and the "Reason" column started beyond the
+    # right edge of a 375 px screen: the trainee saw fits and weights but not the words saying why.
+    ProgramFactory(name="Residents 2026", open_to_all=True)
+    TraineeProfileFactory(user__full_name="Tara Trainee", user__email="tara@example.org")
+    mentor = MentorProfileFactory(user__full_name="Dr Ana Cardio", time_zone="Europe/London")
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 800})
+    log_in(page, live_server.url, "tara@example.org")
+    page.goto(f"{live_server.url}/mentors/{mentor.pk}/")
+
+    reasons = page.locator("table.breakdown tbody tr td:last-child")
+    assert reasons.count() >= 6
+    for index in range(reasons.count()):
+        reason = reasons.nth(index)
+        box = reason.bounding_box()  # where it is without scrolling sideways
+        assert box is not None
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= PHONE_WIDTH, reason.inner_text()
+    expect(reasons.first).to_have_text(re.compile(r"^Same specialty"))
+    # The numbers are still there, each named, since the column headings are out of sight.
+    named = (
+        page.locator("table.breakdown tbody tr")
+        .first.locator("td")
+        .evaluate_all("cells => cells.map(c => getComputedStyle(c, '::before').content)")
+    )
+    assert named[:3] == ['"Fit "', '"Weight "', '"Points "']
+
+
+def test_on_a_phone_a_feedback_rating_reads_as_one_scale_of_plain_choices(page: Page, live_server: Any) -> None:
+    # Tried: outside the profile form a group's question was plain and its choices bold, and 1–5 stood in a column
+    # (the session log's topics the same), unlike every other group on the site.
+    mentor = MentorProfileFactory(user__email="maya@example.org")
+    match = approved_match(mentor=mentor, trainee=TraineeProfileFactory())
+    meeting = MeetingFactory(match=match, start=timezone.now() - timedelta(hours=3))
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 800})
+    log_in(page, live_server.url, "maya@example.org")
+    page.goto(f"{live_server.url}/meetings/{meeting.pk}/feedback")
+
+    rating = page.get_by_role("group", name="How was the meeting?")
+    tops = {round(rating.get_by_label(str(n), exact=True).bounding_box()["y"]) for n in range(1, 6)}  # type: ignore[index]
+    assert len(tops) == 1, tops  # 1 to 5 on one line
+    weights = rating.evaluate("g => ['legend', 'label'].map(tag => getComputedStyle(g.querySelector(tag)).fontWeight)")
+    assert weights == ["600", "400"]

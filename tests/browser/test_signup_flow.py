@@ -60,8 +60,17 @@ def test_a_new_trainee_signs_up_fills_the_profile_adds_a_goal_and_sees_it(
     page.get_by_label("Time zone").select_option("America/New_York")
     page.get_by_label("Phone", exact=True).check()
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("Your trainee profile is saved.")).to_be_visible()
+    # A first profile leads straight to the mentors it ranks (the next of the home page's three steps).
+    expect(page.get_by_role("heading", level=1)).to_have_text("Find a mentor")
+    expect(page.get_by_role("status")).to_contain_text("Your trainee profile is saved. Here are the mentors ranked")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My profile").click()
     expect(page.get_by_text("Cardiology, Internal Medicine")).to_be_visible()
+    page.get_by_role("link", name="Edit trainee profile").click()
+    page.get_by_label("Institution").fill("Hudson Valley School of Medicine, Poughkeepsie")
+    page.get_by_role("button", name="Save").click()
+    # Editing it later goes back to the profile, as before.
+    expect(page.get_by_role("heading", level=1)).to_have_text("My profile")
+    expect(page.get_by_text("Your trainee profile is saved.")).to_be_visible()
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Goals").click()
     page.get_by_role("link", name="Add a goal").click()

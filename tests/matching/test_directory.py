@@ -150,6 +150,18 @@ def test_a_card_offers_a_request_only_where_the_trainee_has_no_mentor_yet_and_th
     }
 
 
+def test_a_card_says_in_words_where_the_trainee_stands_with_that_mentor(login: Any, trainee: Any, program: Any) -> None:
+    # Tried: the card read "Your match: requested" (the status's code name) after sending a request.
+    asked = MentorProfileFactory(user__full_name="Ana Asked")
+    MatchFactory(
+        program=program, trainee=trainee, mentor=asked, status=Match.Status.REQUESTED, origin=Match.Origin.REQUEST
+    )
+    body = login(trainee.user).get(URL).content.decode()
+    card = body.split("Ana Asked", 1)[1].split("</article>", 1)[0]
+    assert "You requested this mentor · with a coordinator" in card
+    assert "Your match:" not in body
+
+
 def test_a_full_mentor_is_listed_as_full_without_a_request_link(login: Any, trainee: Any, program: Any) -> None:
     full = MentorProfileFactory(user__full_name="Full Mentor", capacity=1)
     MatchFactory(mentor=full, status=Match.Status.APPROVED, program=program)

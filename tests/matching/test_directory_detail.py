@@ -122,3 +122,30 @@ def test_a_trainee_with_every_request_in_use_is_told_before_writing_another(
     body = login(trainee.user).get(reverse("mentors-detail", args=[other.pk])).content.decode()
     assert "You have as many open requests as a program allows (2 in" in body
     assert "Send request" not in body
+
+
+@pytest.mark.parametrize(
+    ("name", "needs_mentor_id"),
+    [
+        ("mentors-directory", False),
+        ("mentors-detail", True),
+        ("matching-shortlist", False),
+        ("matching-requests", False),
+        ("matching-my-mentorship", False),
+    ],
+)
+def test_every_fill_in_your_trainee_profile_prompt_links_to_the_form(
+    name: str, needs_mentor_id: bool, login: Any, mentor: Any, program: Any
+) -> None:
+    # Tried: five pages told a mentor browsing for a mentor of their own to "Fill in your trainee profile" in plain
+    # text, with nothing to click; they had to find My profile in the menu.
+    other = MentorProfileFactory()
+    url = reverse(name, args=[other.pk]) if needs_mentor_id else reverse(name)
+    body = login(mentor.user).get(url).content.decode()
+    assert "Fill in your trainee profile</" in body
+    assert f'<a href="{reverse("profiles-trainee-edit")}">' in body
+
+
+def test_my_mentees_without_a_mentor_profile_links_to_the_mentor_form(login: Any, trainee: Any) -> None:
+    body = login(trainee.user).get(reverse("matching-my-mentees")).content.decode()
+    assert f'<a href="{reverse("profiles-mentor-edit")}">Fill in a mentor profile</a>' in body

@@ -223,6 +223,18 @@ def test_two_sessions_on_one_day_that_differ_only_in_goal_progress_are_two_logs(
     assert goal.progress == 50
 
 
+def test_the_log_form_says_where_each_of_the_trainees_goals_stands(match: Any, login: Any, mentor: Any) -> None:
+    # Tried: "Progress on “Choose my sub-internship” (%)" with an empty box and nothing else: the mentor had to
+    # guess where the goal was (the trainee had it at 30 %) before recording progress on it.
+    from tests.factories import GoalFactory
+
+    GoalFactory(trainee=match.trainee, title="Choose my sub-internship", status="in_progress", progress=30)
+    GoalFactory(trainee=match.trainee, title="Join a research project", status="not_started", progress=0)
+    page = login(mentor.user).get(reverse("meetings-log-create", args=[match.pk])).content.decode()
+    assert "Now 30 % (in progress). Leave empty if you did not work on it." in page
+    assert "Now 0 % (not started). Leave empty if you did not work on it." in page
+
+
 def test_feedback_and_check_in_forms_say_at_once_when_they_cannot_be_sent(
     match: Any, login: Any, mentor: Any, trainee: Any
 ) -> None:
@@ -469,3 +481,13 @@ def test_the_meetings_page_links_each_approved_match_to_its_page_and_a_new_propo
     html = login(outsider.user).get("/meetings/").content.decode()
     assert f"/meetings/new/{match.pk}/" not in html
     assert "once a coordinator approves a match" in html
+
+
+def test_the_mentor_reaches_the_log_form_from_my_mentees_and_meetings_and_the_trainee_is_not_offered_it(
+    match: Any, login: Any, mentor: Any, trainee: Any
+) -> None:
+    # Tried: logging a session took My mentees → Meetings and session notes → Log a session; proposing took one.
+    log_form = f'href="{reverse("meetings-log-create", args=[match.pk])}">Log a session</a>'
+    for page in ("matching-my-mentees", "meetings-list"):
+        assert log_form in login(mentor.user).get(reverse(page)).content.decode(), page
+    assert log_form not in login(trainee.user).get(reverse("meetings-list")).content.decode()

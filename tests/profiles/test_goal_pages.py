@@ -39,6 +39,26 @@ def test_a_trainee_adds_a_goal_and_sees_it_in_the_list(login: Any, trainee: Any)
     assert 'value="10"' in page  # the progress bar
 
 
+def test_the_same_new_goal_form_sent_twice_adds_one_goal(login: Any, trainee: Any) -> None:
+    # Tried: Save goal, Back (the form still filled in), Save goal again: the goal was listed twice.
+    import re
+
+    client = login(trainee.user)
+    form = client.get("/me/goals/new/").content.decode()
+    submission = re.search(r'name="submission" value="([0-9a-f-]{36})"', form)
+    assert submission is not None
+    assert client.post("/me/goals/new/", goal_post(submission=submission[1])).status_code == 302
+    again = client.post("/me/goals/new/", goal_post(submission=submission[1]), follow=True)
+    assert "This goal was already added; it is saved once." in again.content.decode()
+    assert Goal.objects.count() == 1
+    # A new form is a new goal, even with the same words (two abstracts to two meetings).
+    fresh = re.search(r'name="submission" value="([0-9a-f-]{36})"', client.get("/me/goals/new/").content.decode())
+    assert fresh is not None
+    assert fresh[1] != submission[1]
+    assert client.post("/me/goals/new/", goal_post(submission=fresh[1])).status_code == 302
+    assert Goal.objects.count() == 2
+
+
 def test_a_trainee_sees_only_their_own_goals(login: Any, trainee: Any, outsider: Any) -> None:
     GoalFactory(trainee=trainee, title="Mine: learn point-of-care ultrasound")
     GoalFactory(trainee=outsider, title="Theirs: publish a case series")

@@ -63,6 +63,19 @@ def test_a_person_creates_a_trainee_profile_with_their_choices(login: Any, coord
     assert profile.focus_areas.count() == 2
 
 
+def test_a_first_trainee_profile_leads_to_the_mentors_it_ranks_and_an_edit_back_to_the_profile(
+    login: Any, coordinator: Any
+) -> None:
+    # Tried: a new trainee saved their first profile and landed on it again, one more click from the ranking.
+    client = login(coordinator)
+    created = client.post("/me/trainee/", trainee_post(), follow=True)
+    assert created.redirect_chain == [("/mentors/", 302)]
+    assert "Here are the mentors ranked for you" in created.content.decode()
+    edited = client.post("/me/trainee/", trainee_post(institution="Hudson Valley"), follow=True)
+    assert edited.redirect_chain == [("/me/", 302)]
+    assert "Your trainee profile is saved." in edited.content.decode()
+
+
 def test_the_edit_form_shows_the_saved_meeting_formats_as_ticked_boxes(login: Any, mentor: Any) -> None:
     # The factory mentor meets in person (1) and by video (2) but not by phone (4).
     page = login(mentor.user).get("/me/mentor/").content.decode()
