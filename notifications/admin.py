@@ -47,6 +47,10 @@ def visible_to(user: User) -> Q:
 
 def retry_message(result: RetryResult) -> str:
     parts = [f"{result.requeued} failed message(s) queued again."]
+    if result.expired:
+        parts.append(
+            f"{result.expired} cancelled instead: reminders for meetings that have begun would only arrive too late."
+        )
     if result.skipped:
         reasons = "; ".join(
             f"{count} {_SKIPPED_BECAUSE.get(state, state)}" for state, count in sorted(result.skipped.items())

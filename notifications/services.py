@@ -190,24 +190,31 @@ def notifications_mark_all_read(*, user: User) -> int:
     return Notification.objects.unread_for(user).update(read_at=timezone.now())
 
 
+TOO_LATE = "Not retried: past its expires_at (its meeting has begun), it would only arrive too late."
+
+
 @dataclass(frozen=True)
 class RetryResult:
-    """What a retry did: how many failed messages went back in the queue, and how many of the others were left
-    alone, by their state."""
+    """What a retry did: how many failed messages went back in the queue, how many were cancelled instead because
+    their moment had passed, and how many of the others were left alone, by their state."""
 
     requeued: int
     skipped: dict[str, int]
+    expired: int = 0
 
 
 @transaction.atomic
-def notifications_retry(*, ids: Iterable[int]) -> RetryResult:
+def notifications_retry(*, ids: Iterable[int], now: datetime | None = None) -> RetryResult:
     """Put failed messages back in the queue with a fresh attempt budget. Only failed ones: a cancelled message was
     cancelled on purpose (its meeting was cancelled, its invitation withdrawn, its recipient deactivated) and stays
-    cancelled; a pending, sending or sent one needs nothing."""
+    cancelled; a pending, sending or sent one needs nothing. A failed message past its `expires_at` (a reminder for
+    a meeting that has begun) would only arrive too late: it is cancelled with the reason instead."""
     ids = list(ids)
+    now = now or timezone.now()
     # Locked, so the count of what was skipped describes the rows the update saw.
     states = list(Notification.objects.select_for_update().filter(pk__in=ids).values_list("state", flat=True))
-    requeued = Notification.objects.filter(pk__in=ids, state=Notification.State.FAILED).update(
-        state=Notification.State.PENDING, attempts=0, claim="", claimed_at=None, last_error=""
-    )
-    return RetryResult(requeued=requeued, skipped=dict(Counter(s for s in states if s != Notification.State.FAILED)))
+    failed = Notification.objects.filter(pk__in=ids, state=Notification.State.FAILED)
+    expired = failed.filter(expires_at__lte=now).update(state=Notification.State.CANCELLED, last_error=TOO_LATE)
+    requeued = failed.update(state=Notification.State.PENDING, attempts=0, claim="", claimed_at=None, last_error="")
+    skipped = Counter(s for s in states if s != Notification.State.FAILED)
+    return RetryResult(requeued=requeued, skipped=dict(skipped), expired=expired)

@@ -115,6 +115,26 @@ def test_a_coordinator_sees_and_retries_only_the_messages_of_their_programs(
     assert states == {ours.pk: State.PENDING, own.pk: State.PENDING, theirs.pk: State.FAILED, nobodys.pk: State.FAILED}
 
 
+def test_retrying_a_reminder_whose_meeting_has_begun_cancels_it_and_says_so(
+    login: Any, coordinator: Any, program: Any, mentor: Any, trainee: Any
+) -> None:
+    # Before, the outbox said "queued again" and the next dispatch cancelled it as expired without a word.
+    meeting = MeetingFactory(match=approved_match(mentor=mentor, trainee=trainee, program=program))
+    began = failed_about(
+        meeting, recipient=trainee.user, kind="meeting_reminder", expires_at=timezone.now() - timedelta(minutes=5)
+    )
+    ahead = failed_about(
+        meeting, recipient=mentor.user, kind="meeting_reminder", expires_at=timezone.now() + timedelta(hours=2)
+    )
+    page = retry(login(coordinator), began, ahead, follow=True).content.decode()
+    assert "1 failed message(s) queued again." in page
+    assert "1 cancelled instead: reminders for meetings that have begun would only arrive too late." in page
+    began.refresh_from_db()
+    ahead.refresh_from_db()
+    assert (began.state, ahead.state) == (State.CANCELLED, State.PENDING)
+    assert began.last_error.startswith("Not retried: past its expires_at")
+
+
 def test_a_superuser_sees_and_retries_every_message(client: Any) -> None:
     root = UserFactory(is_staff=True, is_superuser=True)
     failed = failed_about(MeetingFactory(), last_error="Bounced")
