@@ -8,7 +8,14 @@ from typing import Any
 
 from django import forms
 
-from meetings.models import DETAIL_FIELD, MAX_DURATION_MINUTES, VIDEO_LINK_MAX_LENGTH, Feedback, Meeting
+from meetings.models import (
+    DETAIL_FIELD,
+    MAX_DURATION_MINUTES,
+    TEXT_MAX_LENGTH,
+    VIDEO_LINK_MAX_LENGTH,
+    Feedback,
+    Meeting,
+)
 from profiles.models import FocusArea, Goal
 
 LOCAL_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -47,7 +54,7 @@ class MeetingProposeForm(MeetingTimeForm):
         max_length=VIDEO_LINK_MAX_LENGTH,
     )
     phone = forms.CharField(required=False, max_length=40, help_text="For a phone call: the number to call.")
-    agenda = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    agenda = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX_LENGTH)
 
 
 class MeetingCancelForm(forms.Form):
@@ -73,9 +80,15 @@ class SessionLogForm(forms.Form):
     topics = forms.ModelMultipleChoiceField(
         queryset=FocusArea.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    notes_shared = forms.CharField(required=False, widget=forms.Textarea, label="Notes shared with the trainee")
-    next_steps = forms.CharField(required=False, widget=forms.Textarea, label="Next steps (shared)")
-    notes_private = forms.CharField(required=False, widget=forms.Textarea, label="Private notes (only you see these)")
+    notes_shared = forms.CharField(
+        required=False, widget=forms.Textarea, label="Notes shared with the trainee", max_length=TEXT_MAX_LENGTH
+    )
+    next_steps = forms.CharField(
+        required=False, widget=forms.Textarea, label="Next steps (shared)", max_length=TEXT_MAX_LENGTH
+    )
+    notes_private = forms.CharField(
+        required=False, widget=forms.Textarea, label="Private notes (only you see these)", max_length=TEXT_MAX_LENGTH
+    )
 
     def __init__(self, *args: Any, goals: list[Goal] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -112,9 +125,14 @@ class FeedbackForm(forms.Form):
     useful = forms.TypedChoiceField(
         label="Was it useful?", choices=YES_NO, coerce=lambda v: v == "yes", widget=forms.RadioSelect
     )
-    went_well = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="What went well?")
+    went_well = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="What went well?", max_length=TEXT_MAX_LENGTH
+    )
     to_change = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="What would you change?"
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="What would you change?",
+        max_length=TEXT_MAX_LENGTH,
     )
     good_fit = forms.TypedChoiceField(
         label="Is this a good fit?",
@@ -140,7 +158,9 @@ class CheckInForm(forms.Form):
         coerce=int,
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Anything to add?")
+    comment = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Anything to add?", max_length=TEXT_MAX_LENGTH
+    )
 
 
 __all__ = [

@@ -20,6 +20,8 @@ MAX_DURATION_MINUTES = 480
 DETAIL_FIELD = {"in_person": "place", "video": "video_link", "phone": "phone"}
 #: Teams and Zoom links with their tracking parameters run to several hundred characters.
 VIDEO_LINK_MAX_LENGTH = 2000
+#: An agenda, a session's notes, feedback and check-in comments: as long as a profile's statement.
+TEXT_MAX_LENGTH = 4000
 
 
 class MeetingQuerySet(models.QuerySet["Meeting"]):
@@ -59,7 +61,7 @@ class Meeting(models.Model):
     place = models.CharField(max_length=200, blank=True, help_text="Where to meet in person.")
     video_link = models.URLField(max_length=VIDEO_LINK_MAX_LENGTH, blank=True)
     phone = models.CharField(max_length=40, blank=True, help_text="The number to call.")
-    agenda = models.TextField(blank=True)
+    agenda = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED, db_index=True)
     # RFC 5545 SEQUENCE: every change a calendar must apply (new time, cancellation) increments it.
     sequence = models.PositiveIntegerField(default=0)
@@ -113,9 +115,9 @@ class SessionLog(models.Model):
         validators=[MinValueValidator(5), MaxValueValidator(MAX_DURATION_MINUTES)]
     )
     topics = models.ManyToManyField(FocusArea, blank=True, related_name="+")
-    notes_shared = models.TextField(blank=True, help_text="Shown to the trainee.")
-    notes_private = models.TextField(blank=True, help_text="Only you see these.")
-    next_steps = models.TextField(blank=True, help_text="Shown to the trainee.")
+    notes_shared = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH, help_text="Shown to the trainee.")
+    notes_private = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH, help_text="Only you see these.")
+    next_steps = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH, help_text="Shown to the trainee.")
     # The id the log form was handed when it was opened: the same form sent twice (a double click, Back and send
     # again) is one log.
     submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
@@ -157,8 +159,8 @@ class Feedback(models.Model):
     role = models.CharField(max_length=10, choices=Role.choices)
     rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
     useful = models.BooleanField()
-    went_well = models.TextField(blank=True)
-    to_change = models.TextField(blank=True)
+    went_well = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
+    to_change = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     good_fit = models.BooleanField(null=True, blank=True, help_text="Asked after the first meeting only.")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -182,7 +184,7 @@ class CheckIn(models.Model):
     going_well = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(5)], help_text="1 = not at all, 5 = very well"
     )
-    comment = models.TextField(blank=True)
+    comment = models.TextField(blank=True, max_length=TEXT_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
