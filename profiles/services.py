@@ -8,6 +8,7 @@ next to the field, the API handler turns it into a 400. Nothing is written when 
 
 from __future__ import annotations
 
+import copy
 import ipaddress
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
@@ -197,14 +198,30 @@ def _trainee_of(user: User) -> TraineeProfile:
     return trainee
 
 
+def goal_check(*, goal: Goal | None, data: Mapping[str, Any]) -> Goal:
+    """The rules a new goal (`goal` None) or a change to `goal` must meet, checked without saving: the services
+    call it, and so can a form that shows a refusal next to its field with what was typed. Returns the goal as it
+    would be saved; raises ValidationError (field → messages)."""
+    candidate = Goal() if goal is None else copy.copy(goal)  # `goal` itself stays as it is
+    for name in GOAL_FIELDS:
+        if name in data:
+            setattr(candidate, name, data[name])
+    old_state = None if goal is None else (goal.status, goal.progress)
+    _validate_goal(
+        candidate,
+        today=timezone.localdate(),
+        date_changed=goal is None or candidate.target_date != goal.target_date,
+        state_changed=(candidate.status, candidate.progress) != old_state,
+    )
+    return candidate
+
+
 @transaction.atomic
 def goal_create(*, user: User, data: Mapping[str, Any]) -> Goal:
     """Add a goal to `user`'s own development plan (they must hold a trainee profile)."""
-    goal = Goal(trainee=_trainee_of(user))
-    for name in GOAL_FIELDS:
-        if name in data:
-            setattr(goal, name, data[name])
-    _validate_goal(goal, today=timezone.localdate(), date_changed=True)
+    trainee = _trainee_of(user)
+    goal = goal_check(goal=None, data=data)
+    goal.trainee = trainee
     goal.save()
     return goal
 
@@ -212,16 +229,9 @@ def goal_create(*, user: User, data: Mapping[str, Any]) -> Goal:
 @transaction.atomic
 def goal_update(*, goal: Goal, user: User, data: Mapping[str, Any]) -> Goal:
     goal = _own_goal_locked(goal, user)
-    old_date, old_state = goal.target_date, (goal.status, goal.progress)
+    changed = goal_check(goal=goal, data=data)
     for name in GOAL_FIELDS:
-        if name in data:
-            setattr(goal, name, data[name])
-    _validate_goal(
-        goal,
-        today=timezone.localdate(),
-        date_changed=goal.target_date != old_date,
-        state_changed=(goal.status, goal.progress) != old_state,
-    )
+        setattr(goal, name, getattr(changed, name))
     goal.save()
     return goal
 

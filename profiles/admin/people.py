@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
@@ -17,6 +18,7 @@ from profiles.services import (
     MENTOR_M2M,
     TRAINEE_FIELDS,
     TRAINEE_M2M,
+    goal_check,
     goal_create,
     goal_delete,
     goal_update,
@@ -123,11 +125,33 @@ class TraineeProfileAdmin(_ProfileAdmin):
         return int(obj._goals)
 
 
+class GoalAdminForm(forms.ModelForm):
+    """Checks the goal service's rules while the form is still open, so a refusal is shown next to its field with
+    what the coordinator typed (the service checks again when it saves)."""
+
+    class Meta:
+        model = Goal
+        fields = ("trainee", *GOAL_FIELDS)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.instance.pk is None and not cleaned.get("trainee"):
+            return cleaned  # the trainee field already says what is missing
+        data = {name: cleaned[name] for name in GOAL_FIELDS if name in cleaned}
+        try:
+            goal_check(goal=self.instance if self.instance.pk else None, data=data)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, problems)
+        return cleaned
+
+
 @admin.register(Goal)
 class GoalAdmin(admin.ModelAdmin):
     """Goals are the trainee's: every change here goes through the same services as their own pages (the target
     date rule included), on the trainee's behalf, and a goal never moves to another trainee."""
 
+    form = GoalAdminForm
     list_display = ("title", "trainee", "focus_area", "status", "progress", "target_date", "updated_at")
     list_filter = ("status", "focus_area", "target_date")
     search_fields = ("title", "description", "trainee__user__full_name", "trainee__user__email")
@@ -145,8 +169,8 @@ class GoalAdmin(admin.ModelAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except (ValidationError, ApplicationError) as error:
-            # The service refused after the form was valid (a new target date in the past): the admin's transaction
-            # has rolled back, so nothing was saved; say why on the same page.
+            # The form checks the service's rules first; this is the rare refusal that comes only at saving (the
+            # trainee changed the goal meanwhile). The admin's transaction has rolled back: say why, nothing saved.
             reason = error.message if isinstance(error, ApplicationError) else " ".join(error.messages)
             self.message_user(request, f"Nothing was saved: {reason}", messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())

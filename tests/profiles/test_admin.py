@@ -298,18 +298,53 @@ def test_a_coordinator_updates_a_goal_through_the_goal_service(
 def test_the_admin_refuses_a_new_target_date_in_the_past_like_the_trainees_page(
     login: Any, coordinator: Any, trainee: Any
 ) -> None:
-    # Before, the admin saved the goal itself and took any date.
+    # Before, the admin saved the goal itself and took any date; then it refused on a fresh page that had lost
+    # everything the coordinator typed. Now the refusal is next to the field, with the typed title kept.
     goal = GoalFactory(trainee=trainee, target_date=timezone.localdate() + timedelta(days=30))
     client = login(coordinator)
     response = client.post(
         f"/admin/profiles/goal/{goal.pk}/change/",
-        goal_admin_post(goal, target_date=(timezone.localdate() - timedelta(days=1)).isoformat()),
-        follow=True,
+        goal_admin_post(
+            goal, title="Submit the abstract to ACC", target_date=(timezone.localdate() - timedelta(days=1)).isoformat()
+        ),
     )
-    said = [str(m) for m in response.context["messages"]]
-    assert said == ["Nothing was saved: Choose a target date from today on."]
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors == {"target_date": ["Choose a target date from today on."]}
+    assert 'value="Submit the abstract to ACC"' in response.content.decode()
     goal.refresh_from_db()
     assert goal.target_date == timezone.localdate() + timedelta(days=30)
+
+
+def test_the_admin_shows_a_status_that_contradicts_the_progress_next_to_the_field(
+    login: Any, coordinator: Any, trainee: Any
+) -> None:
+    goal = GoalFactory(trainee=trainee, status="in_progress", progress=40)
+    response = login(coordinator).post(
+        f"/admin/profiles/goal/{goal.pk}/change/", goal_admin_post(goal, status="achieved", progress="40")
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"progress": ["An achieved goal is at 100 %."]}
+    goal.refresh_from_db()
+    assert (goal.status, goal.progress) == ("in_progress", 40)
+
+
+def test_a_new_goal_in_the_admin_is_checked_by_the_trainees_rules(client: Client, trainee: Any) -> None:
+    client.force_login(UserFactory(is_staff=True, is_superuser=True), backend="profiles.backends.EmailBackend")
+    response = client.post(
+        "/admin/profiles/goal/add/",
+        {
+            "trainee": trainee.pk,
+            "title": "Publish a case report",
+            "description": "",
+            "target_date": (timezone.localdate() + timedelta(days=4000)).isoformat(),
+            "status": "not_started",
+            "progress": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"target_date": ["Choose a target date within ten years."]}
+    assert not Goal.objects.filter(title="Publish a case report").exists()
 
 
 def test_a_goal_cannot_be_moved_to_another_trainee(login: Any, coordinator: Any, trainee: Any, outsider: Any) -> None:
