@@ -182,6 +182,14 @@ class SessionLogWriteSerializer(serializers.Serializer[Any]):
         "lost response) writes nothing and answers 409 `session_already_logged`.",
     )
 
+    def validate_goals(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        # One progress per goal and session: a goal named twice would say two things at once (and the second row
+        # would break the database's one-update-per-goal rule).
+        ids = [update["goal"].pk for update in value]
+        if len(ids) != len(set(ids)):
+            raise serializers.ValidationError("Name each goal at most once.")
+        return value
+
 
 class FeedbackSerializer(serializers.ModelSerializer[Feedback]):
     class Meta:

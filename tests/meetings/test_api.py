@@ -236,3 +236,29 @@ def test_a_meeting_on_a_not_approved_match_is_409(login: Any, mentor: Any, train
     )
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "match_not_approved"
+
+
+def test_a_session_log_naming_one_goal_twice_is_400_and_saves_nothing(match: Any, login: Any, mentor: Any) -> None:
+    # Before: the second SessionGoal row broke the (session, goal) unique constraint and the client got a 500.
+    from tests.factories import GoalFactory
+
+    goal = GoalFactory(trainee=match.trainee, progress=10)
+    client = login(mentor.user)
+    body = {
+        "match": match.pk,
+        "date": str(timezone.localdate()),
+        "duration_minutes": 30,
+        "goals": [{"goal": goal.pk, "progress": 40}, {"goal": goal.pk, "progress": 70}],
+    }
+    created = client.post("/api/v1/session-logs/", body, content_type="application/json")
+    assert created.status_code == 400, created.content[:300]
+    assert created.json()["error"]["code"] == "invalid"
+    assert "goals" in created.json()["error"]["fields"]
+    assert SessionLog.objects.count() == 0
+
+    log = SessionLogFactory(match=match)
+    edited = client.put(f"/api/v1/session-logs/{log.pk}/", body, content_type="application/json")
+    assert edited.status_code == 400, edited.content[:300]
+    goal.refresh_from_db()
+    assert goal.progress == 10
+    assert log.goal_updates.count() == 0
