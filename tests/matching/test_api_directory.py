@@ -205,3 +205,28 @@ def test_creating_requests_is_throttled(
     assert codes == [201, 409, 429]
     assert Match.objects.count() == 1
     assert client.get(url).status_code == 200  # reading one's own list is not throttled
+
+
+def test_has_free_place_takes_true_or_false_and_refuses_anything_else(
+    api: APIClient, trainee: Any, program: Any
+) -> None:
+    # Before: any value but "false" (a checkbox's rule) meant yes, so `0` and `no` filtered out full mentors and
+    # a typo was silently read as a filter.
+    MentorProfileFactory(user__full_name="Free Mentor")
+    full = MentorProfileFactory(user__full_name="Full Mentor", capacity=1)
+    MatchFactory(mentor=full, status=Match.Status.APPROVED, program=program)
+    client = as_user(api, trainee.user)
+
+    def names(value: str) -> list[str]:
+        response = client.get(reverse("api-mentors"), {"has_free_place": value})
+        assert response.status_code == 200, (value, response.content[:300])
+        return sorted(card["name"] for card in response.json()["results"])
+
+    for yes in ("true", "True", "1", "on"):
+        assert names(yes) == ["Free Mentor"], yes
+    for no in ("false", "False", "0", ""):
+        assert names(no) == ["Free Mentor", "Full Mentor"], no
+    for nonsense in ("maybe", "no", "2"):
+        response = client.get(reverse("api-mentors"), {"has_free_place": nonsense})
+        assert response.status_code == 400, nonsense
+        assert "has_free_place" in response.json()["error"]["fields"]
