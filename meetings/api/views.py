@@ -92,7 +92,13 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(
         summary="Accept a time the other person proposed",
         request=None,
-        responses={200: MeetingSerializer, 401: E401, 404: E404, 409: E409},
+        responses={
+            200: MeetingSerializer,
+            400: OpenApiResponse(description="The proposed time has passed (code `meeting_in_past`): suggest another."),
+            401: E401,
+            404: E404,
+            409: E409,
+        },
     )
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str | None = None) -> Response:

@@ -262,3 +262,20 @@ def test_a_session_log_naming_one_goal_twice_is_400_and_saves_nothing(match: Any
     goal.refresh_from_db()
     assert goal.progress == 10
     assert log.goal_updates.count() == 0
+
+
+def test_accepting_a_proposal_whose_time_has_passed_is_a_documented_400(match: Any, login: Any, trainee: Any) -> None:
+    # The refusal was right but the schema listed 200/401/403/404/409 only: a client generated from it had no
+    # case for the 400 `meeting_in_past` the service answers when the other person was too slow.
+    from tests.api.schema_walk import schema
+
+    stale = MeetingFactory(
+        match=match, status=Meeting.Status.PROPOSED, start=timezone.now() - timedelta(hours=1), duration_minutes=30
+    )
+    response = login(trainee.user).post(f"/api/v1/meetings/{stale.pk}/accept/")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "meeting_in_past"
+    assert "400" in schema()["paths"]["/api/v1/meetings/{id}/accept/"]["post"]["responses"]
+    stale.refresh_from_db()
+    assert stale.status == Meeting.Status.PROPOSED
