@@ -165,9 +165,9 @@ class SessionLogSerializer(serializers.Serializer[Any]):
     notes_private = serializers.CharField(required=False, help_text="Only in the mentor's own responses.")
 
 
-class SessionLogWriteSerializer(serializers.Serializer[Any]):
-    match = serializers.PrimaryKeyRelatedField(queryset=Match.objects.all(), required=False)
-    meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all(), required=False, allow_null=True)
+class SessionLogEditSerializer(serializers.Serializer[Any]):
+    """An edit: what the session was. The match and meeting a log is about stay as they were created."""
+
     date = serializers.DateField()
     duration_minutes = serializers.IntegerField(min_value=5, max_value=MAX_DURATION_MINUTES)
     topics = serializers.PrimaryKeyRelatedField(queryset=FocusArea.objects.all(), many=True, required=False)
@@ -175,12 +175,6 @@ class SessionLogWriteSerializer(serializers.Serializer[Any]):
     notes_shared = serializers.CharField(required=False, default="", allow_blank=True)
     notes_private = serializers.CharField(required=False, default="", allow_blank=True)
     next_steps = serializers.CharField(required=False, default="", allow_blank=True)
-    submission = serializers.UUIDField(
-        required=False,
-        allow_null=True,
-        help_text="When creating: a UUID the client makes once per log. Sending the same again (a retry after a "
-        "lost response) writes nothing and answers 409 `session_already_logged`.",
-    )
 
     def validate_goals(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         # One progress per goal and session: a goal named twice would say two things at once (and the second row
@@ -189,6 +183,19 @@ class SessionLogWriteSerializer(serializers.Serializer[Any]):
         if len(ids) != len(set(ids)):
             raise serializers.ValidationError("Name each goal at most once.")
         return value
+
+
+class SessionLogWriteSerializer(SessionLogEditSerializer):
+    """A new log: also which match (or meeting of it) it is about, and the client's submission id."""
+
+    match = serializers.PrimaryKeyRelatedField(queryset=Match.objects.all(), required=False)
+    meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all(), required=False, allow_null=True)
+    submission = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="A UUID the client makes once per log. Sending the same again (a retry after a lost response) "
+        "writes nothing and answers 409 `session_already_logged`.",
+    )
 
 
 class FeedbackSerializer(serializers.ModelSerializer[Feedback]):

@@ -20,6 +20,7 @@ from meetings.api.serializers import (
     MeetingProposeSerializer,
     MeetingSerializer,
     MeetingTimeSerializer,
+    SessionLogEditSerializer,
     SessionLogMentorSerializer,
     SessionLogSerializer,
     SessionLogSharedSerializer,
@@ -234,13 +235,13 @@ class SessionLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return Response(self._data(self.get_queryset().get(pk=log.pk)), status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="Edit a session log (its mentor only)",
-        request=SessionLogWriteSerializer,
+        summary="Edit a session log (its mentor only); its match and meeting stay as they are",
+        request=SessionLogEditSerializer,
         responses={200: SessionLogSerializer, 400: E400, 401: E401, 403: E403, 404: E404},
     )
     def update(self, request: Request, pk: str | None = None) -> Response:
         log = self.get_object()
-        data = _valid(SessionLogWriteSerializer(data=request.data))
+        data = _valid(SessionLogEditSerializer(data=request.data))
         services.session_log_update(
             session_log=log,
             by=_user(request),

@@ -279,3 +279,26 @@ def test_accepting_a_proposal_whose_time_has_passed_is_a_documented_400(match: A
     assert "400" in schema()["paths"]["/api/v1/meetings/{id}/accept/"]["post"]["responses"]
     stale.refresh_from_db()
     assert stale.status == Meeting.Status.PROPOSED
+
+
+def test_the_schema_does_not_offer_to_move_a_log_to_another_match_or_meeting_on_edit(
+    match: Any, login: Any, mentor: Any
+) -> None:
+    # The edit's documented body listed `match`, `meeting` and `submission`, which an edit ignores: a client
+    # re-linking a log to another meeting got 200 and the log stayed where it was.
+    from tests.api.schema_walk import schema
+
+    spec = schema()
+    body = spec["paths"]["/api/v1/session-logs/{id}/"]["put"]["requestBody"]["content"]["application/json"]
+    component = spec["components"]["schemas"][body["schema"]["$ref"].rsplit("/", 1)[1]]
+    assert {"match", "meeting", "submission"}.isdisjoint(component["properties"])
+    assert {"date", "duration_minutes", "notes_private"} <= set(component["properties"])
+
+    log = SessionLogFactory(match=match)
+    edited = login(mentor.user).put(
+        f"/api/v1/session-logs/{log.pk}/",
+        {"date": str(log.date), "duration_minutes": 40},
+        content_type="application/json",
+    )
+    assert edited.status_code == 200, edited.content[:300]
+    assert edited.json()["match"] == match.pk
