@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -12,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from matching.models import Match
 from meetings import selectors, services
 from meetings.api.serializers import (
     FeedbackSerializer,
@@ -43,10 +45,34 @@ def _user(request: Request) -> User:
     return request.user  # type: ignore[return-value]
 
 
+def _my_matches(request: Request | None) -> QuerySet[Match]:
+    """The matches `?match=` may name: the caller's own. Someone else's is then refused exactly like an id that
+    does not exist, instead of answering an empty list that tells the two apart."""
+    if request is None or not request.user.is_authenticated:
+        return Match.objects.none()
+    return selectors.matches_for(user=_user(request))
+
+
+class MeetingFilter(django_filters.FilterSet):
+    match = django_filters.ModelChoiceFilter(queryset=_my_matches, help_text="One of my matches.")
+
+    class Meta:
+        model = Meeting
+        fields = ("status", "match")
+
+
+class SessionLogFilter(django_filters.FilterSet):
+    match = django_filters.ModelChoiceFilter(queryset=_my_matches, help_text="One of my matches.")
+
+    class Meta:
+        model = SessionLog
+        fields = ("match",)
+
+
 @extend_schema(tags=["meetings"])
 class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Meeting]):
     serializer_class = MeetingSerializer
-    filterset_fields = ("status", "match")
+    filterset_class = MeetingFilter
     ordering_fields = ("start",)
 
     def get_queryset(self) -> QuerySet[Meeting]:
@@ -174,7 +200,7 @@ class SessionLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     """The mentor of a match writes its logs; the trainee reads the shared part. Private notes appear only in the
     mentor's own responses."""
 
-    filterset_fields = ("match",)
+    filterset_class = SessionLogFilter
 
     def get_queryset(self) -> QuerySet[SessionLog]:
         if getattr(self, "swagger_fake_view", False):

@@ -302,3 +302,22 @@ def test_the_schema_does_not_offer_to_move_a_log_to_another_match_or_meeting_on_
     )
     assert edited.status_code == 200, edited.content[:300]
     assert edited.json()["match"] == match.pk
+
+
+@pytest.mark.parametrize("path", ["/api/v1/meetings/", "/api/v1/session-logs/"])
+def test_filtering_by_someone_elses_match_is_the_same_400_as_by_a_match_that_does_not_exist(
+    path: str, match: Any, login: Any, mentor: Any, outsider: Any
+) -> None:
+    # Before: someone else's match gave 200 and an empty list, a missing one 400, so any signed-in person could
+    # tell which match ids exist.
+    MeetingFactory(match=match)
+    SessionLogFactory(match=match)
+    client = login(outsider.user)
+
+    theirs = client.get(path, {"match": match.pk})
+    missing = client.get(path, {"match": match.pk + 1000})
+
+    assert theirs.status_code == missing.status_code == 400
+    assert theirs.json() == missing.json()
+    assert "match" in theirs.json()["error"]["fields"]
+    assert login(mentor.user).get(path, {"match": match.pk}).json()["count"] == 1
