@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
-from rest_framework import exceptions, filters, parsers, status
+from rest_framework import exceptions, filters, parsers, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -143,6 +143,18 @@ class JSONParser(parsers.JSONParser):
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
+
+
+class IdField(serializers.PrimaryKeyRelatedField):
+    """An object named by its id in a request body: a whole number (or a string of one).
+
+    DRF's PrimaryKeyRelatedField hands the value to the database as it comes, and the id lookup rounds 1.5 down
+    to 1: a client's slip would name whoever has the id below. Reading it as an integer first makes it a 400.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("pk_field", serializers.IntegerField())
+        super().__init__(**kwargs)
 
 
 class OrderingFilter(filters.OrderingFilter):

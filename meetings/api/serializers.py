@@ -12,6 +12,7 @@ from rest_framework import serializers
 from matching.models import Match
 from meetings.models import MAX_DURATION_MINUTES, VIDEO_LINK_MAX_LENGTH, Feedback, Meeting, SessionLog
 from meetings.people import role_in, time_zone_for
+from mentorship.api import IdField
 from profiles.models import FocusArea, Goal
 
 
@@ -101,7 +102,7 @@ class MeetingTimeSerializer(serializers.Serializer[Any]):
 
 
 class MeetingProposeSerializer(MeetingTimeSerializer):
-    match = serializers.PrimaryKeyRelatedField(queryset=Match.objects.all())
+    match = IdField(queryset=Match.objects.all())
     duration_minutes = serializers.IntegerField(min_value=5, max_value=MAX_DURATION_MINUTES, default=45)
     format = serializers.ChoiceField(choices=Meeting.Format.choices)
     place = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
@@ -115,7 +116,7 @@ class MeetingCancelSerializer(serializers.Serializer[Any]):
 
 
 class SessionGoalSerializer(serializers.Serializer[Any]):
-    goal = serializers.PrimaryKeyRelatedField(queryset=Goal.objects.all())
+    goal = IdField(queryset=Goal.objects.all())
     progress = serializers.IntegerField(min_value=0, max_value=100)
     note = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
 
@@ -170,7 +171,7 @@ class SessionLogEditSerializer(serializers.Serializer[Any]):
 
     date = serializers.DateField()
     duration_minutes = serializers.IntegerField(min_value=5, max_value=MAX_DURATION_MINUTES)
-    topics = serializers.PrimaryKeyRelatedField(queryset=FocusArea.objects.all(), many=True, required=False)
+    topics = IdField(queryset=FocusArea.objects.all(), many=True, required=False)
     goals = SessionGoalSerializer(many=True, required=False)
     notes_shared = serializers.CharField(required=False, default="", allow_blank=True)
     notes_private = serializers.CharField(required=False, default="", allow_blank=True)
@@ -188,8 +189,8 @@ class SessionLogEditSerializer(serializers.Serializer[Any]):
 class SessionLogWriteSerializer(SessionLogEditSerializer):
     """A new log: also which match (or meeting of it) it is about, and the client's submission id."""
 
-    match = serializers.PrimaryKeyRelatedField(queryset=Match.objects.all(), required=False)
-    meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all(), required=False, allow_null=True)
+    match = IdField(queryset=Match.objects.all(), required=False)
+    meeting = IdField(queryset=Meeting.objects.all(), required=False, allow_null=True)
     submission = serializers.UUIDField(
         required=False,
         allow_null=True,
@@ -206,7 +207,7 @@ class FeedbackSerializer(serializers.ModelSerializer[Feedback]):
 
 
 class FeedbackWriteSerializer(serializers.Serializer[Any]):
-    meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all())
+    meeting = IdField(queryset=Meeting.objects.all())
     rating = serializers.IntegerField(min_value=1, max_value=5)
     useful = serializers.BooleanField()
     went_well = serializers.CharField(required=False, default="", allow_blank=True)
