@@ -285,6 +285,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "mentorship.api_schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "mentorship.api.exception_handler",
+    # Throttle by REMOTE_ADDR, the address the sign-in lockout (axes) and the sign-up limit count by. Unset, DRF
+    # would count by any X-Forwarded-For header the client sends, so a made-up one per call escaped every limit.
+    "NUM_PROXIES": 0,
     "DEFAULT_THROTTLE_RATES": {
         "token": env_str("THROTTLE_TOKEN", "10/min"),
         "match_request": env_str("THROTTLE_MATCH_REQUEST", "20/hour"),
