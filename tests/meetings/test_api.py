@@ -321,3 +321,24 @@ def test_filtering_by_someone_elses_match_is_the_same_400_as_by_a_match_that_doe
     assert theirs.json() == missing.json()
     assert "match" in theirs.json()["error"]["fields"]
     assert login(mentor.user).get(path, {"match": match.pk}).json()["count"] == 1
+
+
+@pytest.mark.parametrize("path", ["/api/v1/meetings/", "/api/v1/session-logs/"])
+def test_the_browsable_filter_form_lists_only_my_own_matches(path: str, match: Any, login: Any, outsider: Any) -> None:
+    # Before: a browser opening the list got DRF's HTML page, whose `match` filter was a <select> of every match
+    # in the system, each named by its trainee and mentor, whatever program they were in.
+    from tests.factories import MentorProfileFactory, TraineeProfileFactory, approved_match
+
+    approved_match(
+        mentor=MentorProfileFactory(user__full_name="Dr Private Mentor"),
+        trainee=TraineeProfileFactory(user__full_name="Private Trainee"),
+    )
+
+    page = login(outsider.user).get(path, HTTP_ACCEPT="text/html")
+
+    assert page.status_code == 200
+    assert "text/html" in page["Content-Type"]
+    body = page.content.decode()
+    assert "Private Trainee" not in body
+    assert "Dr Private Mentor" not in body
+    assert str(match.trainee.user.full_name) not in body
