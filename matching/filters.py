@@ -12,6 +12,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.forms.utils import flatatt
 from django.utils.html import format_html
@@ -37,6 +38,33 @@ class FastSelect(forms.Select):
             parts.append(format_html('<option value="{}"{}>{}</option>', key, marker, label))
         parts.append("</select>")
         return mark_safe("".join(parts))  # noqa: S308 (every part escaped by format_html)
+
+
+#: How the "has a free place" box arrives: the page's ticked checkbox sends "on" (an unticked one sends nothing),
+#: an API client true/false or 1/0.
+_YES_NO = {"on": True, "true": True, "1": True, "false": False, "0": False, "": False}
+
+
+class YesNoCheckbox(forms.CheckboxInput):
+    """A checkbox that hands any other value on as typed, for the field to refuse. Django's CheckboxInput reads
+    every value but "false" as ticked, so `?has_free_place=0` or a typo silently filtered."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        if name not in data:
+            return False
+        value = data.get(name)
+        return _YES_NO.get(value.lower(), value) if isinstance(value, str) else value
+
+
+class YesNoField(forms.BooleanField):
+    def to_python(self, value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        raise ValidationError("Enter true or false.", code="invalid")
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    field_class = YesNoField
 
 
 def _taxonomy_choices(kind: str) -> list[tuple[str, str]]:
@@ -97,9 +125,7 @@ class MentorFilter(django_filters.FilterSet):
         max_value=12,
         help_text="From your profile's time zone.",
     )
-    has_free_place = django_filters.BooleanFilter(
-        method="filter_in_arrays", label="Has a free place", widget=forms.CheckboxInput
-    )
+    has_free_place = YesNoFilter(method="filter_in_arrays", label="Has a free place", widget=YesNoCheckbox)
 
     class Meta:
         model = MentorProfile

@@ -15,9 +15,10 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
-from rest_framework import exceptions, parsers, status
+from rest_framework import exceptions, filters, parsers, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -142,6 +143,43 @@ class JSONParser(parsers.JSONParser):
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
+
+
+class IdField(serializers.PrimaryKeyRelatedField):
+    """An object named by its id in a request body: a whole number (or a string of one).
+
+    DRF's PrimaryKeyRelatedField hands the value to the database as it comes, and the id lookup rounds 1.5 down
+    to 1: a client's slip would name whoever has the id below. Reading it as an integer first makes it a 400.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("pk_field", serializers.IntegerField())
+        super().__init__(**kwargs)
+
+
+class OrderingFilter(filters.OrderingFilter):
+    """DRF's `?ordering=`, with the list's own order kept behind the chosen fields and the id behind everything.
+
+    DRF replaces the order with the chosen fields alone: rows that tie on them (matches sharing a score or
+    without one, meetings at the same hour) then come in whatever order the database picks, which may differ
+    from one page to the next, so a client paging through sees some rows twice and others never.
+    """
+
+    def filter_queryset(self, request: Any, queryset: QuerySet[Any], view: Any) -> QuerySet[Any]:
+        chosen = list(self.get_ordering(request, queryset, view) or [])
+        current = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+        taken = {_field_of(term) for term in chosen}
+        terms = [*chosen, *(term for term in current if _field_of(term) not in taken)]
+        if not any(_field_of(term) in {"pk", "id"} for term in terms):
+            last = next((term for term in reversed(terms) if isinstance(term, str)), "")
+            terms.append("-pk" if last.startswith("-") else "pk")
+        if terms == current:
+            return queryset
+        return queryset.order_by(*terms)
+
+
+def _field_of(term: Any) -> Any:
+    return term.removeprefix("-") if isinstance(term, str) else term
 
 
 def _api_error(request: HttpRequest, code: str, message: str, http_status: int) -> JsonResponse:

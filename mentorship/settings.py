@@ -297,10 +297,13 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "mentorship.api.OrderingFilter",  # keeps ties in the list's own order
     ],
     "DEFAULT_SCHEMA_CLASS": "mentorship.api_schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "mentorship.api.exception_handler",
+    # Throttle by REMOTE_ADDR, the address the sign-in lockout (axes) and the sign-up limit count by. Unset, DRF
+    # would count by any X-Forwarded-For header the client sends, so a made-up one per call escaped every limit.
+    "NUM_PROXIES": 0,
     "DEFAULT_THROTTLE_RATES": {
         "token": env_str("THROTTLE_TOKEN", "10/min"),
         "match_request": env_str("THROTTLE_MATCH_REQUEST", "20/hour"),

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from matching.models import Match, Program, ShortlistEntry
 from matching.services.requests import MESSAGE_MAX_LENGTH
+from mentorship.api import IdField
 from profiles.models import MentorProfile
 
 
@@ -115,7 +116,7 @@ class ShortlistEntrySerializer(serializers.ModelSerializer):
 
 
 class ShortlistAddSerializer(serializers.Serializer):
-    mentor = serializers.PrimaryKeyRelatedField(queryset=MentorProfile.objects.all())
+    mentor = IdField(queryset=MentorProfile.objects.all())
 
 
 class ShortlistRankSerializer(serializers.Serializer):
@@ -125,8 +126,8 @@ class ShortlistRankSerializer(serializers.Serializer):
 
 
 class RequestCreateSerializer(serializers.Serializer):
-    mentor = serializers.PrimaryKeyRelatedField(queryset=MentorProfile.objects.all())
-    program = serializers.PrimaryKeyRelatedField(queryset=Program.objects.all())
+    mentor = IdField(queryset=MentorProfile.objects.all())
+    program = IdField(queryset=Program.objects.all())
     message = serializers.CharField(max_length=MESSAGE_MAX_LENGTH, allow_blank=True, required=False, default="")
 
 

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from matching.models import Match
 from meetings.models import MAX_DURATION_MINUTES, VIDEO_LINK_MAX_LENGTH, Feedback, Meeting, SessionLog
 from meetings.people import role_in, time_zone_for
+from mentorship.api import IdField
 from profiles.models import FocusArea, Goal
 
 
@@ -101,7 +102,7 @@ class MeetingTimeSerializer(serializers.Serializer[Any]):
 
 
 class MeetingProposeSerializer(MeetingTimeSerializer):
-    match = serializers.PrimaryKeyRelatedField(queryset=Match.objects.all())
+    match = IdField(queryset=Match.objects.all())
     duration_minutes = serializers.IntegerField(min_value=5, max_value=MAX_DURATION_MINUTES, default=45)
     format = serializers.ChoiceField(choices=Meeting.Format.choices)
     place = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
@@ -115,7 +116,7 @@ class MeetingCancelSerializer(serializers.Serializer[Any]):
 
 
 class SessionGoalSerializer(serializers.Serializer[Any]):
-    goal = serializers.PrimaryKeyRelatedField(queryset=Goal.objects.all())
+    goal = IdField(queryset=Goal.objects.all())
     progress = serializers.IntegerField(min_value=0, max_value=100)
     note = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
 
@@ -165,21 +166,36 @@ class SessionLogSerializer(serializers.Serializer[Any]):
     notes_private = serializers.CharField(required=False, help_text="Only in the mentor's own responses.")
 
 
-class SessionLogWriteSerializer(serializers.Serializer[Any]):
-    match = serializers.PrimaryKeyRelatedField(queryset=Match.objects.all(), required=False)
-    meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all(), required=False, allow_null=True)
+class SessionLogEditSerializer(serializers.Serializer[Any]):
+    """An edit: what the session was. The match and meeting a log is about stay as they were created."""
+
     date = serializers.DateField()
     duration_minutes = serializers.IntegerField(min_value=5, max_value=MAX_DURATION_MINUTES)
-    topics = serializers.PrimaryKeyRelatedField(queryset=FocusArea.objects.all(), many=True, required=False)
+    topics = IdField(queryset=FocusArea.objects.all(), many=True, required=False)
     goals = SessionGoalSerializer(many=True, required=False)
     notes_shared = serializers.CharField(required=False, default="", allow_blank=True)
     notes_private = serializers.CharField(required=False, default="", allow_blank=True)
     next_steps = serializers.CharField(required=False, default="", allow_blank=True)
+
+    def validate_goals(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        # One progress per goal and session: a goal named twice would say two things at once (and the second row
+        # would break the database's one-update-per-goal rule).
+        ids = [update["goal"].pk for update in value]
+        if len(ids) != len(set(ids)):
+            raise serializers.ValidationError("Name each goal at most once.")
+        return value
+
+
+class SessionLogWriteSerializer(SessionLogEditSerializer):
+    """A new log: also which match (or meeting of it) it is about, and the client's submission id."""
+
+    match = IdField(queryset=Match.objects.all(), required=False)
+    meeting = IdField(queryset=Meeting.objects.all(), required=False, allow_null=True)
     submission = serializers.UUIDField(
         required=False,
         allow_null=True,
-        help_text="When creating: a UUID the client makes once per log. Sending the same again (a retry after a "
-        "lost response) writes nothing and answers 409 `session_already_logged`.",
+        help_text="A UUID the client makes once per log. Sending the same again (a retry after a lost response) "
+        "writes nothing and answers 409 `session_already_logged`.",
     )
 
 
@@ -191,7 +207,7 @@ class FeedbackSerializer(serializers.ModelSerializer[Feedback]):
 
 
 class FeedbackWriteSerializer(serializers.Serializer[Any]):
-    meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all())
+    meeting = IdField(queryset=Meeting.objects.all())
     rating = serializers.IntegerField(min_value=1, max_value=5)
     useful = serializers.BooleanField()
     went_well = serializers.CharField(required=False, default="", allow_blank=True)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -12,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from matching.models import Match
 from meetings import selectors, services
 from meetings.api.serializers import (
     FeedbackSerializer,
@@ -20,6 +22,7 @@ from meetings.api.serializers import (
     MeetingProposeSerializer,
     MeetingSerializer,
     MeetingTimeSerializer,
+    SessionLogEditSerializer,
     SessionLogMentorSerializer,
     SessionLogSerializer,
     SessionLogSharedSerializer,
@@ -42,10 +45,34 @@ def _user(request: Request) -> User:
     return request.user  # type: ignore[return-value]
 
 
+def _my_matches(request: Request | None) -> QuerySet[Match]:
+    """The matches `?match=` may name: the caller's own. Someone else's is then refused exactly like an id that
+    does not exist, instead of answering an empty list that tells the two apart."""
+    if request is None or not request.user.is_authenticated:
+        return Match.objects.none()
+    return selectors.matches_for(user=_user(request))
+
+
+class MeetingFilter(django_filters.FilterSet):
+    match = django_filters.ModelChoiceFilter(queryset=_my_matches, help_text="One of my matches.")
+
+    class Meta:
+        model = Meeting
+        fields = ("status", "match")
+
+
+class SessionLogFilter(django_filters.FilterSet):
+    match = django_filters.ModelChoiceFilter(queryset=_my_matches, help_text="One of my matches.")
+
+    class Meta:
+        model = SessionLog
+        fields = ("match",)
+
+
 @extend_schema(tags=["meetings"])
 class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Meeting]):
     serializer_class = MeetingSerializer
-    filterset_fields = ("status", "match")
+    filterset_class = MeetingFilter
     ordering_fields = ("start",)
 
     def get_queryset(self) -> QuerySet[Meeting]:
@@ -92,7 +119,13 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(
         summary="Accept a time the other person proposed",
         request=None,
-        responses={200: MeetingSerializer, 401: E401, 404: E404, 409: E409},
+        responses={
+            200: MeetingSerializer,
+            400: OpenApiResponse(description="The proposed time has passed (code `meeting_in_past`): suggest another."),
+            401: E401,
+            404: E404,
+            409: E409,
+        },
     )
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str | None = None) -> Response:
@@ -167,7 +200,7 @@ class SessionLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     """The mentor of a match writes its logs; the trainee reads the shared part. Private notes appear only in the
     mentor's own responses."""
 
-    filterset_fields = ("match",)
+    filterset_class = SessionLogFilter
 
     def get_queryset(self) -> QuerySet[SessionLog]:
         if getattr(self, "swagger_fake_view", False):
@@ -228,13 +261,13 @@ class SessionLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return Response(self._data(self.get_queryset().get(pk=log.pk)), status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="Edit a session log (its mentor only)",
-        request=SessionLogWriteSerializer,
+        summary="Edit a session log (its mentor only); its match and meeting stay as they are",
+        request=SessionLogEditSerializer,
         responses={200: SessionLogSerializer, 400: E400, 401: E401, 403: E403, 404: E404},
     )
     def update(self, request: Request, pk: str | None = None) -> Response:
         log = self.get_object()
-        data = _valid(SessionLogWriteSerializer(data=request.data))
+        data = _valid(SessionLogEditSerializer(data=request.data))
         services.session_log_update(
             session_log=log,
             by=_user(request),

@@ -7,6 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from mentorship.api import IdField
 from profiles.models import CareerStage, FocusArea, Language, MeetingFormat, MentorProfile, Specialty, TraineeProfile
 
 FORMAT_NAMES = {"in_person": MeetingFormat.IN_PERSON, "video": MeetingFormat.VIDEO, "phone": MeetingFormat.PHONE}
@@ -31,8 +32,8 @@ class MeetingFormatsField(serializers.ListField):
         return format_names(int(value))
 
 
-def _ids(model: Any, **kwargs: Any) -> serializers.PrimaryKeyRelatedField:
-    return serializers.PrimaryKeyRelatedField(queryset=model.objects.all(), many=True, **kwargs)
+def _ids(model: Any, **kwargs: Any) -> IdField:
+    return IdField(queryset=model.objects.all(), many=True, **kwargs)
 
 
 class _ProfileFields(serializers.Serializer):
@@ -59,7 +60,7 @@ class TraineeProfileSerializer(_ProfileFields):
 
 
 class MentorProfileSerializer(_ProfileFields):
-    specialty = serializers.PrimaryKeyRelatedField(queryset=Specialty.objects.all())
+    specialty = IdField(queryset=Specialty.objects.all())
     subspecialties = _ids(Specialty, required=False)
     focus_areas = _ids(FocusArea, help_text="Focus areas offered; at least one.")
     capacity = serializers.IntegerField(help_text="Mentees at once, 1–10.")

@@ -134,6 +134,21 @@ def test_the_token_endpoint_is_throttled_with_a_retry_after(api_client: APIClien
     assert int(throttled["Retry-After"]) > 0
 
 
+def test_a_made_up_x_forwarded_for_does_not_escape_the_token_throttle(api_client: APIClient, trainee: Any) -> None:
+    # Before: with NUM_PROXIES unset DRF counted calls per X-Forwarded-For header when one was sent, so a client
+    # naming a new "address" on every call was never throttled (trying e-mail after e-mail from one machine).
+    rates: Any = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]  # type: ignore[index]
+    allowed = int(rates["token"].split("/")[0])
+    for attempt in range(allowed):
+        spoofed = f"203.0.113.{attempt}"
+        assert _sign_in(api_client, f"nobody{attempt}@example.org", HTTP_X_FORWARDED_FOR=spoofed).status_code == 400
+
+    throttled = _sign_in(api_client, "tara@example.org", HTTP_X_FORWARDED_FOR="198.51.100.7")
+
+    assert throttled.status_code == 429
+    assert throttled.json()["error"]["code"] == "throttled"
+
+
 def test_revoking_without_signing_in_is_401_with_a_token_challenge(api_client: APIClient) -> None:
     response = api_client.delete(URL)
 

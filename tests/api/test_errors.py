@@ -7,6 +7,7 @@ schema with a JSON body gets malformed JSON, a wrong content type, wrong types a
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -190,3 +191,11 @@ def test_a_crash_outside_the_api_keeps_the_html_500_page(client: Any, settings: 
 
     assert response.status_code == 500
     assert "text/html" in response["Content-Type"]
+
+
+def test_an_accept_header_the_api_cannot_meet_is_the_documented_406(world: World) -> None:
+    response = world.client("trainee").get("/api/v1/me/", HTTP_ACCEPT="application/xml")
+
+    assert response.status_code == 406
+    assert _is_error(response)["code"] == "not_acceptable"
+    assert "`not_acceptable` | 406" in (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text()

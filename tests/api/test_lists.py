@@ -90,3 +90,24 @@ def test_a_filter_value_of_the_wrong_type_is_400_naming_the_parameter(
 
     assert response.status_code == 400, response.content[:300]
     assert name in response.json()["error"]["fields"]
+
+
+def test_matches_that_tie_on_the_ordering_field_keep_the_lists_own_order_on_every_page(world: World) -> None:
+    # Before: `?ordering=score` replaced the list's order entirely, so the 25 matches scoring 50 came in whatever
+    # order the database chose — not the list's newest-first, and free to differ from one page to the next.
+    from tests.factories import MatchFactory
+
+    MatchFactory.create_batch(25, program=world.objects["program"], status="requested", origin="request", score=50.0)
+    api = world.client("coordinator")
+
+    def every_page(**params: str) -> list[dict[str, object]]:
+        first = api.get("/api/v1/matches/", params).json()
+        second = api.get("/api/v1/matches/", {**params, "page": "2"}).json()
+        return [*first["results"], *second["results"]]
+
+    default = every_page()
+    assert len(default) == 27
+    for ordering, direction in (("score", 1), ("-score", -1)):
+        ordered = every_page(ordering=ordering)
+        expected = sorted(default, key=lambda match: direction * float(match["score"]))  # type: ignore[arg-type]
+        assert [m["id"] for m in ordered] == [m["id"] for m in expected], ordering

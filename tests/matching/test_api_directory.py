@@ -205,3 +205,47 @@ def test_creating_requests_is_throttled(
     assert codes == [201, 409, 429]
     assert Match.objects.count() == 1
     assert client.get(url).status_code == 200  # reading one's own list is not throttled
+
+
+def test_has_free_place_takes_true_or_false_and_refuses_anything_else(
+    api: APIClient, trainee: Any, program: Any
+) -> None:
+    # Before: any value but "false" (a checkbox's rule) meant yes, so `0` and `no` filtered out full mentors and
+    # a typo was silently read as a filter.
+    MentorProfileFactory(user__full_name="Free Mentor")
+    full = MentorProfileFactory(user__full_name="Full Mentor", capacity=1)
+    MatchFactory(mentor=full, status=Match.Status.APPROVED, program=program)
+    client = as_user(api, trainee.user)
+
+    def names(value: str) -> list[str]:
+        response = client.get(reverse("api-mentors"), {"has_free_place": value})
+        assert response.status_code == 200, (value, response.content[:300])
+        return sorted(card["name"] for card in response.json()["results"])
+
+    for yes in ("true", "True", "1", "on"):
+        assert names(yes) == ["Free Mentor"], yes
+    for no in ("false", "False", "0", ""):
+        assert names(no) == ["Free Mentor", "Full Mentor"], no
+    for nonsense in ("maybe", "no", "2"):
+        response = client.get(reverse("api-mentors"), {"has_free_place": nonsense})
+        assert response.status_code == 400, nonsense
+        assert "has_free_place" in response.json()["error"]["fields"]
+
+
+def test_an_id_with_a_fraction_is_a_400_not_the_id_below_it(
+    api: APIClient, trainee: Any, mentor: Any, program: Any
+) -> None:
+    # Before: DRF looked {"mentor": 1.5} up as mentor 1, so a client's arithmetic slip requested (or starred)
+    # whoever had the id below it.
+    client = as_user(api, trainee.user)
+
+    requested = client.post(reverse("api-requests"), {"mentor": mentor.pk + 0.5, "program": program.pk}, format="json")
+    starred = client.post(reverse("api-shortlist"), {"mentor": mentor.pk + 0.5}, format="json")
+
+    assert requested.status_code == starred.status_code == 400
+    assert "mentor" in requested.json()["error"]["fields"]
+    assert "mentor" in starred.json()["error"]["fields"]
+    assert not Match.objects.exists()
+    assert not ShortlistEntry.objects.exists()
+    whole = client.post(reverse("api-shortlist"), {"mentor": float(mentor.pk)}, format="json")
+    assert whole.status_code == 201  # 3.0 is the whole number 3

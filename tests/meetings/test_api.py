@@ -236,3 +236,109 @@ def test_a_meeting_on_a_not_approved_match_is_409(login: Any, mentor: Any, train
     )
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "match_not_approved"
+
+
+def test_a_session_log_naming_one_goal_twice_is_400_and_saves_nothing(match: Any, login: Any, mentor: Any) -> None:
+    # Before: the second SessionGoal row broke the (session, goal) unique constraint and the client got a 500.
+    from tests.factories import GoalFactory
+
+    goal = GoalFactory(trainee=match.trainee, progress=10)
+    client = login(mentor.user)
+    body = {
+        "match": match.pk,
+        "date": str(timezone.localdate()),
+        "duration_minutes": 30,
+        "goals": [{"goal": goal.pk, "progress": 40}, {"goal": goal.pk, "progress": 70}],
+    }
+    created = client.post("/api/v1/session-logs/", body, content_type="application/json")
+    assert created.status_code == 400, created.content[:300]
+    assert created.json()["error"]["code"] == "invalid"
+    assert "goals" in created.json()["error"]["fields"]
+    assert SessionLog.objects.count() == 0
+
+    log = SessionLogFactory(match=match)
+    edited = client.put(f"/api/v1/session-logs/{log.pk}/", body, content_type="application/json")
+    assert edited.status_code == 400, edited.content[:300]
+    goal.refresh_from_db()
+    assert goal.progress == 10
+    assert log.goal_updates.count() == 0
+
+
+def test_accepting_a_proposal_whose_time_has_passed_is_a_documented_400(match: Any, login: Any, trainee: Any) -> None:
+    # The refusal was right but the schema listed 200/401/403/404/409 only: a client generated from it had no
+    # case for the 400 `meeting_in_past` the service answers when the other person was too slow.
+    from tests.api.schema_walk import schema
+
+    stale = MeetingFactory(
+        match=match, status=Meeting.Status.PROPOSED, start=timezone.now() - timedelta(hours=1), duration_minutes=30
+    )
+    response = login(trainee.user).post(f"/api/v1/meetings/{stale.pk}/accept/")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "meeting_in_past"
+    assert "400" in schema()["paths"]["/api/v1/meetings/{id}/accept/"]["post"]["responses"]
+    stale.refresh_from_db()
+    assert stale.status == Meeting.Status.PROPOSED
+
+
+def test_the_schema_does_not_offer_to_move_a_log_to_another_match_or_meeting_on_edit(
+    match: Any, login: Any, mentor: Any
+) -> None:
+    # The edit's documented body listed `match`, `meeting` and `submission`, which an edit ignores: a client
+    # re-linking a log to another meeting got 200 and the log stayed where it was.
+    from tests.api.schema_walk import schema
+
+    spec = schema()
+    body = spec["paths"]["/api/v1/session-logs/{id}/"]["put"]["requestBody"]["content"]["application/json"]
+    component = spec["components"]["schemas"][body["schema"]["$ref"].rsplit("/", 1)[1]]
+    assert {"match", "meeting", "submission"}.isdisjoint(component["properties"])
+    assert {"date", "duration_minutes", "notes_private"} <= set(component["properties"])
+
+    log = SessionLogFactory(match=match)
+    edited = login(mentor.user).put(
+        f"/api/v1/session-logs/{log.pk}/",
+        {"date": str(log.date), "duration_minutes": 40},
+        content_type="application/json",
+    )
+    assert edited.status_code == 200, edited.content[:300]
+    assert edited.json()["match"] == match.pk
+
+
+@pytest.mark.parametrize("path", ["/api/v1/meetings/", "/api/v1/session-logs/"])
+def test_filtering_by_someone_elses_match_is_the_same_400_as_by_a_match_that_does_not_exist(
+    path: str, match: Any, login: Any, mentor: Any, outsider: Any
+) -> None:
+    # Before: someone else's match gave 200 and an empty list, a missing one 400, so any signed-in person could
+    # tell which match ids exist.
+    MeetingFactory(match=match)
+    SessionLogFactory(match=match)
+    client = login(outsider.user)
+
+    theirs = client.get(path, {"match": match.pk})
+    missing = client.get(path, {"match": match.pk + 1000})
+
+    assert theirs.status_code == missing.status_code == 400
+    assert theirs.json() == missing.json()
+    assert "match" in theirs.json()["error"]["fields"]
+    assert login(mentor.user).get(path, {"match": match.pk}).json()["count"] == 1
+
+
+@pytest.mark.parametrize("path", ["/api/v1/meetings/", "/api/v1/session-logs/"])
+def test_the_browsable_filter_form_lists_only_my_own_matches(path: str, match: Any, login: Any, outsider: Any) -> None:
+    # Before: a browser opening the list got DRF's HTML page, whose `match` filter was a <select> of every match
+    # in the system, each named by its trainee and mentor, whatever program they were in.
+    from tests.factories import MentorProfileFactory, TraineeProfileFactory, approved_match
+
+    approved_match(
+        mentor=MentorProfileFactory(user__full_name="Dr Private Mentor"),
+        trainee=TraineeProfileFactory(user__full_name="Private Trainee"),
+    )
+
+    page = login(outsider.user).get(path, HTTP_ACCEPT="text/html")
+
+    assert page.status_code == 200
+    assert "text/html" in page["Content-Type"]
+    body = page.content.decode()
+    assert "Private Trainee" not in body
+    assert "Dr Private Mentor" not in body
+    assert str(match.trainee.user.full_name) not in body
