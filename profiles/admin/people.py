@@ -134,7 +134,8 @@ class GoalAdminForm(forms.ModelForm):
         fields = ("trainee", *GOAL_FIELDS)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.instance.pk is None and not cleaned.get("trainee"):
             return cleaned  # the trainee field already says what is missing
         data = {name: cleaned[name] for name in GOAL_FIELDS if name in cleaned}
