@@ -10,7 +10,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from matching.models import Match
-from meetings.models import MAX_DURATION_MINUTES, VIDEO_LINK_MAX_LENGTH, Feedback, Meeting, SessionLog
+from meetings.models import (
+    MAX_DURATION_MINUTES,
+    TEXT_MAX_LENGTH,
+    VIDEO_LINK_MAX_LENGTH,
+    Feedback,
+    Meeting,
+    SessionLog,
+)
 from meetings.people import role_in, time_zone_for
 from mentorship.api import IdField
 from profiles.models import FocusArea, Goal
@@ -108,7 +115,7 @@ class MeetingProposeSerializer(MeetingTimeSerializer):
     place = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     video_link = serializers.URLField(max_length=VIDEO_LINK_MAX_LENGTH, required=False, default="", allow_blank=True)
     phone = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
-    agenda = serializers.CharField(required=False, default="", allow_blank=True)
+    agenda = serializers.CharField(required=False, default="", allow_blank=True, max_length=TEXT_MAX_LENGTH)
 
 
 class MeetingCancelSerializer(serializers.Serializer[Any]):
@@ -173,9 +180,9 @@ class SessionLogEditSerializer(serializers.Serializer[Any]):
     duration_minutes = serializers.IntegerField(min_value=5, max_value=MAX_DURATION_MINUTES)
     topics = IdField(queryset=FocusArea.objects.all(), many=True, required=False)
     goals = SessionGoalSerializer(many=True, required=False)
-    notes_shared = serializers.CharField(required=False, default="", allow_blank=True)
-    notes_private = serializers.CharField(required=False, default="", allow_blank=True)
-    next_steps = serializers.CharField(required=False, default="", allow_blank=True)
+    notes_shared = serializers.CharField(required=False, default="", allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    notes_private = serializers.CharField(required=False, default="", allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    next_steps = serializers.CharField(required=False, default="", allow_blank=True, max_length=TEXT_MAX_LENGTH)
 
     def validate_goals(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         # One progress per goal and session: a goal named twice would say two things at once (and the second row
@@ -210,6 +217,6 @@ class FeedbackWriteSerializer(serializers.Serializer[Any]):
     meeting = IdField(queryset=Meeting.objects.all())
     rating = serializers.IntegerField(min_value=1, max_value=5)
     useful = serializers.BooleanField()
-    went_well = serializers.CharField(required=False, default="", allow_blank=True)
-    to_change = serializers.CharField(required=False, default="", allow_blank=True)
+    went_well = serializers.CharField(required=False, default="", allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    to_change = serializers.CharField(required=False, default="", allow_blank=True, max_length=TEXT_MAX_LENGTH)
     good_fit = serializers.BooleanField(required=False, allow_null=True, default=None)

@@ -76,3 +76,56 @@ def test_feedback_over_the_limit_is_refused_and_nothing_is_recorded(
     )
     assert SAYS in response.content.decode()
     assert Feedback.objects.count() == 0
+
+
+def test_through_the_api_an_agenda_notes_or_feedback_over_the_limit_is_400_and_saves_nothing(
+    match: Any, login: Any, mentor: Any
+) -> None:
+    client = login(mentor.user)
+    held = MeetingFactory(match=match, start=timezone.now() - timedelta(hours=4))
+    start = (timezone.now() + timedelta(days=4)).replace(microsecond=0).isoformat()
+    calls = [
+        (
+            "/api/v1/meetings/",
+            {
+                "match": match.pk,
+                "start": start,
+                "format": "video",
+                "video_link": "https://v.example.org/1",
+                "agenda": TOO_LONG,
+            },
+            "agenda",
+        ),
+        (
+            "/api/v1/session-logs/",
+            {
+                "match": match.pk,
+                "date": timezone.localdate().isoformat(),
+                "duration_minutes": 45,
+                "notes_private": TOO_LONG,
+            },
+            "notes_private",
+        ),
+        ("/api/v1/feedback/", {"meeting": held.pk, "rating": 4, "useful": True, "went_well": TOO_LONG}, "went_well"),
+    ]
+    for url, body, field in calls:
+        response = client.post(url, body, content_type="application/json")
+        assert response.status_code == 400, (url, response.json())
+        assert field in response.json()["error"]["fields"], response.json()
+    assert (Meeting.objects.count(), SessionLog.objects.count(), Feedback.objects.count()) == (1, 0, 0)
+
+
+def test_through_the_api_a_log_edit_over_the_limit_is_400_and_keeps_the_log(
+    match: Any, login: Any, mentor: Any
+) -> None:
+    client = login(mentor.user)
+    created = client.post(
+        "/api/v1/session-logs/",
+        {"match": match.pk, "date": timezone.localdate().isoformat(), "duration_minutes": 45, "next_steps": "Read"},
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.json()
+    url = f"/api/v1/session-logs/{created.json()['id']}/"
+    body = {"date": timezone.localdate().isoformat(), "duration_minutes": 45, "next_steps": TOO_LONG}
+    assert client.put(url, body, content_type="application/json").status_code == 400
+    assert SessionLog.objects.get().next_steps == "Read"
