@@ -220,6 +220,10 @@ class RoundStartView(APIView):
             403: _refusal("Not a coordinator of this program (code `not_program_coordinator`)."),
             404: _refusal("No such program (code `not_found`)."),
             409: _refusal("A round of this program is already queued or running (code `round_already_running`)."),
+            503: _refusal(
+                "The task queue could not be reached; the round is recorded as failed and can be started again "
+                "(code `task_queue_unavailable`)."
+            ),
         },
     )
     def post(self, request: Request, program_id: int) -> Response:

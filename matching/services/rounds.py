@@ -23,7 +23,7 @@ from matching.features import Cohort, cohort_features, cohort_members
 from matching.models import Match, MatchingRound, MatchTransition, Program
 from matching.services.invitations import invitations_fulfil
 from matching.services.refusals import ensure_coordinator
-from mentorship.errors import Conflict
+from mentorship.errors import ApplicationError, Conflict
 from profiles.models import User
 
 logger = logging.getLogger(__name__)
@@ -43,9 +43,45 @@ def _stage(matching_round: MatchingRound, stage: str, progress: int) -> None:
     matching_round.stage, matching_round.progress = stage, progress
 
 
-@transaction.atomic
+class TaskQueueUnavailable(ApplicationError):
+    code = "task_queue_unavailable"
+    status = 503
+
+
+QUEUE_DOWN = (
+    "The task queue could not be reached ({error}), so no worker got the round. Nothing was changed: start it "
+    "again once the queue (Redis) and the workers are running."
+)
+
+
 def round_start(*, program: Program, algorithm: str, by: User) -> MatchingRound:
-    """Create a queued round and hand it to a worker once the transaction commits."""
+    """Create a queued round and hand it to a worker once the transaction commits. If the task queue refuses it,
+    the round is failed with the reason at once (left queued, it would refuse every new start until it went
+    stale) and TaskQueueUnavailable says so."""
+    matching_round = _round_create(program=program, algorithm=algorithm, by=by)
+    matching_round.refresh_from_db()
+    if matching_round.status == MatchingRound.Status.FAILED:
+        raise TaskQueueUnavailable(matching_round.error, code="task_queue_unavailable")
+    return matching_round
+
+
+def _hand_to_worker(round_id: int) -> None:
+    from matching.tasks import run_round
+
+    try:
+        run_round.delay(round_id)
+    except Exception as error:  # kombu's OperationalError, a refused connection, a full Redis, …
+        logger.exception("Round %s could not be queued", round_id)
+        MatchingRound.objects.filter(pk=round_id, status=MatchingRound.Status.QUEUED).update(
+            status=MatchingRound.Status.FAILED,
+            stage="",
+            finished_at=timezone.now(),
+            error=QUEUE_DOWN.format(error=f"{type(error).__name__}: {error}"),
+        )
+
+
+@transaction.atomic
+def _round_create(*, program: Program, algorithm: str, by: User) -> MatchingRound:
     ensure_coordinator(user=by, program=program)
     if algorithm not in MatchingRound.Algorithm.values:
         raise Conflict(f"Unknown algorithm “{algorithm}”: choose optimal or stable.", code="invalid_algorithm")
@@ -56,9 +92,7 @@ def round_start(*, program: Program, algorithm: str, by: User) -> MatchingRound:
     if busy is not None and not _is_stale(busy):
         raise RoundAlreadyRunning(f"A round for {program} is already {busy.get_status_display().lower()} (#{busy.pk}).")
     matching_round = MatchingRound.objects.create(program=program, algorithm=algorithm, started_by=by, stage="queued")
-    from matching.tasks import run_round
-
-    transaction.on_commit(lambda: run_round.delay(matching_round.pk))
+    transaction.on_commit(lambda: _hand_to_worker(matching_round.pk))
     return matching_round
 
 
