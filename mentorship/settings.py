@@ -172,6 +172,9 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+# The admin's decline/end page sends every selected match id back as one field; "Select all" of a cohort of a few
+# thousand must fit (Django's default of 1,000 answered a bare 400). Request bodies stay capped at 2.5 MB.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 
 # --- Internationalisation -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
