@@ -22,6 +22,7 @@ from meetings.models import Feedback, Meeting, SessionLog
 from meetings.services.reminders import meeting_followups_write
 from profiles.demo import FIXED_EMAILS
 from profiles.models import FocusArea, Goal, MentorProfile, TraineeProfile, User
+from profiles.services import goal_progress_record
 
 DEMO_DOMAIN = "demo.mentorship.test"
 EXTRA_PAIRS = 3
@@ -110,6 +111,7 @@ def _history(match: Match, result: DemoMeetings) -> None:
         log.topics.set(topics[index : index + 2])
         if goal is not None:
             log.goal_updates.create(goal=goal, progress=30 + 30 * index, note="Steady progress")
+            goal = goal_progress_record(goal=goal, progress=30 + 30 * index)  # as a real log moves the goal
         first = index == 0
         Feedback.objects.create(
             meeting=meeting,

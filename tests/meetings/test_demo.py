@@ -8,8 +8,14 @@ from typing import Any
 import pytest
 
 from meetings.demo import ensure_demo_meetings
-from meetings.models import Feedback, Meeting, SessionLog
-from tests.factories import CoordinatorFactory, MentorProfileFactory, ProgramFactory, TraineeProfileFactory
+from meetings.models import Feedback, Meeting, SessionGoal, SessionLog
+from tests.factories import (
+    CoordinatorFactory,
+    GoalFactory,
+    MentorProfileFactory,
+    ProgramFactory,
+    TraineeProfileFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +45,16 @@ def test_the_demo_logins_get_past_meetings_with_logs_and_feedback_and_one_upcomi
     assert sorted(f"{m.start.astimezone(zone):%H:%M}" for m in mine) == ["12:30", "17:00", "17:00"]
     assert SessionLog.objects.filter(match__mentor=demo_people["mentor"]).count() == 2
     assert Feedback.objects.filter(meeting__match__trainee=demo_people["trainee"]).count() == 4
+
+
+def test_the_trainees_goal_stands_where_the_last_demo_session_left_it(demo_people: dict[str, Any]) -> None:
+    # Before, the goal said 30 % and not started while the latest session log recorded 60 %.
+    goal = GoalFactory(trainee=demo_people["trainee"], progress=0, status="not_started")
+    ensure_demo_meetings(program=ProgramFactory(), coordinator=CoordinatorFactory())
+    last = SessionGoal.objects.filter(goal=goal).order_by("-session__date").first()
+    goal.refresh_from_db()
+    assert last is not None
+    assert (goal.progress, goal.status) == (last.progress, "in_progress")
 
 
 def test_running_it_again_adds_nothing(demo_people: dict[str, Any]) -> None:
