@@ -59,10 +59,27 @@ def retry_message(result: RetryResult) -> str:
     return " ".join(parts)
 
 
+def kind_label(kind: str) -> str:
+    """ "meeting_feedback_prompt" → "Meeting feedback prompt": the outbox speaks words, not identifiers."""
+    return kind.replace("_", " ").capitalize()
+
+
+class KindFilter(admin.SimpleListFilter):
+    title = "kind"
+    parameter_name = "kind"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        kinds = model_admin.get_queryset(request).order_by("kind").values_list("kind", flat=True).distinct()
+        return [(kind, kind_label(kind)) for kind in kinds]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Notification]) -> QuerySet[Notification]:
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("kind", "addressee", "state", "due_at", "attempts", "sent_at", "email", "in_app", "short_error")
-    list_filter = ("state", "kind", "email")
+    list_display = ("what", "addressee", "state", "due_at", "attempts", "sent_at", "email", "in_app", "short_error")
+    list_filter = ("state", KindFilter, "email")
     search_fields = ("recipient__email", "recipient__full_name", "to_address", "kind", "dedup_key")
     date_hierarchy = "due_at"
     list_select_related = ("recipient",)
@@ -78,6 +95,10 @@ class NotificationAdmin(admin.ModelAdmin):
         if user.is_superuser:
             return rows
         return rows.filter(visible_to(user))
+
+    @admin.display(description="kind", ordering="kind")
+    def what(self, obj: Notification) -> str:
+        return kind_label(obj.kind)
 
     def has_retry_permission(self, request: HttpRequest) -> bool:
         # Coordinators only view the outbox (no change permission): retrying is the one thing they do to it, and

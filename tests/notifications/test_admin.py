@@ -157,3 +157,15 @@ def test_staff_who_may_only_view_the_outbox_and_coordinate_nothing_cannot_retry(
     retry(client, failed)
     failed.refresh_from_db()
     assert failed.state == State.FAILED
+
+
+def test_the_outbox_names_kinds_in_words_and_filters_by_them(login: Any, coordinator: Any) -> None:
+    # Before, the list and its filter showed identifiers such as "meeting_feedback_prompt".
+    NotificationFactory(recipient=coordinator, kind="meeting_feedback_prompt", state=State.SENT)
+    NotificationFactory(recipient=coordinator, kind="match_approved", state=State.SENT)
+    client = login(coordinator)
+    page = client.get(CHANGELIST).content.decode()
+    assert "Meeting feedback prompt" in page
+    assert "?kind=meeting_feedback_prompt" in page  # the filter's link
+    filtered = client.get(CHANGELIST, {"kind": "match_approved"})
+    assert [row.kind for row in filtered.context["cl"].result_list] == ["match_approved"]
