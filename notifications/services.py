@@ -170,11 +170,13 @@ def notifications_cancel(
     return pending.update(state=Notification.State.CANCELLED)
 
 
-def notifications_cancel_many(*, kind: str, about: type[models.Model], ids: Iterable[int]) -> int:
-    """Cancel the unsent messages of one kind about many objects of one model at once (one query)."""
-    return Notification.objects.filter(
-        kind=kind, object_type=about._meta.model_name, object_id__in=list(ids), state__in=_UNSENT
-    ).update(state=Notification.State.CANCELLED)
+def notifications_cancel_many(*, about: type[models.Model], ids: Iterable[int], kind: str | None = None) -> int:
+    """Cancel the unsent messages (of one kind, or of every kind) about many objects of one model at once (one
+    query)."""
+    unsent = Notification.objects.filter(object_type=about._meta.model_name, object_id__in=list(ids), state__in=_UNSENT)
+    if kind is not None:
+        unsent = unsent.filter(kind=kind)
+    return unsent.update(state=Notification.State.CANCELLED)
 
 
 def notification_mark_read(*, user: User, notification_id: int) -> Notification:

@@ -228,12 +228,9 @@ def goal_create(*, user: User, data: Mapping[str, Any]) -> Goal:
 
 @transaction.atomic
 def goal_update(*, goal: Goal, user: User, data: Mapping[str, Any]) -> Goal:
-    goal = _own_goal_locked(goal, user)
-    changed = goal_check(goal=goal, data=data)
-    for name in GOAL_FIELDS:
-        setattr(goal, name, getattr(changed, name))
-    goal.save()
-    return goal
+    changed = goal_check(goal=_own_goal_locked(goal, user), data=data)  # a copy of the locked row, changed
+    changed.save()
+    return changed
 
 
 @transaction.atomic

@@ -32,7 +32,7 @@ from matching.services.refusals import (
     can_coordinate,
 )
 from mentorship.errors import ApplicationError
-from notifications.services import notifications_cancel, notify_many
+from notifications.services import notifications_cancel_many, notify_many
 from profiles.models import MentorProfile, TraineeProfile, User
 
 
@@ -192,6 +192,6 @@ def _close_the_others(approved: list[Match], *, by: User, at: datetime) -> None:
         )
         other.status, other.decided_by, other.decided_at, other.decision_reason = Match.Status.CANCELLED, by, at, reason
         other.updated_at = at
-        notifications_cancel(about=other)
     Match.objects.bulk_update(others, ["status", "decided_by", "decided_at", "decision_reason", "updated_at"])
     MatchTransition.objects.bulk_create(transitions)
+    notifications_cancel_many(about=Match, ids=[other.pk for other in others])

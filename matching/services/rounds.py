@@ -61,7 +61,7 @@ def round_start(*, program: Program, algorithm: str, by: User) -> MatchingRound:
     matching_round = _round_create(program=program, algorithm=algorithm, by=by)
     matching_round.refresh_from_db()
     if matching_round.status == MatchingRound.Status.FAILED:
-        raise TaskQueueUnavailable(matching_round.error, code="task_queue_unavailable")
+        raise TaskQueueUnavailable(matching_round.error)
     return matching_round
 
 
