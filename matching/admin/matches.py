@@ -20,6 +20,7 @@ from matching.admin_views import access
 from matching.admin_views.actions import approve_selected, decisions_for, decline_selected, end_selected
 from matching.admin_views.display import breakdown_table
 from matching.models import Match, MatchTransition
+from matching.services.refusals import ConflictOfInterest, ensure_not_a_party
 
 
 class ProgramListFilter(admin.SimpleListFilter):
@@ -155,7 +156,13 @@ class MatchAdmin(CoordinatorAccess, admin.ModelAdmin):
     ) -> HttpResponse:
         match = self.get_object(request, object_id)
         decisions = decisions_for(match) if match is not None and self.has_decide_permission(request) else []
-        context = {"decisions": decisions, "action_checkbox_name": ACTION_CHECKBOX_NAME}
+        conflict = None
+        if decisions and match is not None:
+            try:  # the service refuses it anyway; the page says why before anyone clicks
+                ensure_not_a_party(match=match, by=access.request_user(request))
+            except ConflictOfInterest as error:
+                decisions, conflict = [], error.message
+        context = {"decisions": decisions, "conflict": conflict, "action_checkbox_name": ACTION_CHECKBOX_NAME}
         return super().change_view(request, object_id, form_url, {**context, **(extra_context or {})})
 
     @admin.display(description="Trainee", ordering="trainee__user__full_name")

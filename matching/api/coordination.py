@@ -125,7 +125,10 @@ def _refusal(description: str) -> OpenApiResponse:
 
 DECISION_RESPONSES = {
     200: MatchSerializer,
-    403: _refusal("Not a coordinator of this match's program (code `not_program_coordinator`)."),
+    403: _refusal(
+        "Not a coordinator of this match's program (code `not_program_coordinator`), or the coordinator is the "
+        "match's mentor or trainee (code `conflict_of_interest`: another coordinator must decide it)."
+    ),
     404: _refusal("No such match among yours (code `not_found`)."),
 }
 
