@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import unescape
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
@@ -171,3 +173,58 @@ def test_approving_from_a_page_a_new_round_replaced_says_which_round_replaced_th
         assert message.endswith(f"(Replaced by matching round #{second.pk}).")
         assert "someone" not in message
     assert not Match.objects.filter(status=Match.Status.APPROVED).exists()
+
+
+def _a_round_with_places_left_and_two_kinds_of_unmatched(program, coordinator):
+    """Dr Solo (1 place) fits three trainees, one of whom speaks only German; Dr Roomy (3 places) is a surgeon
+    mentor whose career stage is not ahead of anyone: only Dr Solo's place is taken, and two trainees stay
+    unmatched, one because the place ran out, one because no mentor speaks German."""
+    from profiles.models import CareerStage
+    from tests.factories import language
+
+    MentorProfileFactory(user__full_name="Dr Solo", capacity=1)
+    MentorProfileFactory(user__full_name="Dr Roomy", capacity=3, career_stage=CareerStage.CLINICAL_STUDENT)
+    TraineeProfileFactory.create_batch(2)
+    TraineeProfileFactory(languages=[language("de")])
+    matching_round = round_run(matching_round=MatchingRoundFactory(program=program, started_by=coordinator))
+    assert matching_round.status == "done", matching_round.error
+    return matching_round
+
+
+def test_the_round_page_reports_free_places_left_and_why_trainees_stayed_unmatched(login, coordinator, program):
+    matching_round = _a_round_with_places_left_and_two_kinds_of_unmatched(program, coordinator)
+
+    html = login(coordinator).get(reverse("admin:matching_matchinground_change", args=[matching_round.pk]))
+    text = " ".join(unescape(html.content.decode()).split())
+
+    assert "Free places left if every proposal is approved</th><td>3 of 4 (with 1 mentor)" in text
+    assert "Trainees left unmatched</th><td>2" in text
+    assert "no acceptable mentor with a free place</th><td>1" in text
+    assert "places ran out (every acceptable mentor's places went to others)</th><td>1" in text
+
+
+def test_the_round_api_reports_free_places_left_and_why_trainees_stayed_unmatched(coordinator, program):
+    from rest_framework.test import APIClient
+
+    matching_round = _a_round_with_places_left_and_two_kinds_of_unmatched(program, coordinator)
+    client = APIClient()
+    client.force_authenticate(coordinator)
+
+    quality = client.get(f"/api/v1/rounds/{matching_round.pk}/").json()["quality"]
+
+    assert quality["free_places"] == 4
+    assert quality["free_places_left"] == 3
+    assert quality["mentors_with_free_places_left"] == 1
+    assert quality["unmatched"] == 2
+    assert quality["unmatched_no_acceptable_mentor"] == 1
+    assert quality["unmatched_places_ran_out"] == 1
+
+
+def test_an_older_rounds_report_without_free_places_shows_no_empty_rows(login, coordinator, program):
+    older = MatchingRoundFactory(
+        program=program, status="done", quality={"trainees": 2, "matched": 2, "could_match": 2, "mean_score": 70.0}
+    )
+    html = login(coordinator).get(reverse("admin:matching_matchinground_change", args=[older.pk])).content.decode()
+    assert "Quality report" in html
+    assert "Free places left" not in html
+    assert "Trainees left unmatched" not in html
