@@ -25,6 +25,14 @@ class Quality:
     max_load_ratio: float | None  # max over mentors of load / capacity
     load_gini: float  # inequality of mentees per mentor: 0 = even, → 1 = all with one mentor
     blocking_pairs: int | None  # only when preferences were given
+    free_places: int  # places the mentors offered in the round
+    free_places_left: int  # of those, still free once every proposal is approved
+    mentors_with_free_places_left: int
+    unmatched: int
+    # Why a trainee stayed unmatched: no mentor with a place to offer in the round was acceptable to them (a hard
+    # rule ruled out every one), or some were but their places all went to other trainees.
+    unmatched_no_acceptable_mentor: int
+    unmatched_places_ran_out: int
 
     def to_dict(self) -> dict[str, Any]:
         return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(self).items()}
@@ -120,9 +128,11 @@ def round_quality(
         hit_rows, hit_pos = nonzero2d((table >= 0) & (table == a[:, None]))
         rank[matched] = table.shape[1] + 1
         rank[hit_rows] = hit_pos + 1
-    could = int(np.asarray(eligible, dtype=bool).sum())
+    could_mask = np.asarray(eligible, dtype=bool)
+    could = int(could_mask.sum())
     load = np.bincount(a[matched], minlength=m)
     has_cap = cap > 0
+    left = np.maximum(cap - load, 0)
     return Quality(
         trainees=n,
         matched=len(matched),
@@ -137,4 +147,12 @@ def round_quality(
             if trainee_prefs is not None and mentor_prefs is not None
             else None
         ),
+        free_places=int(cap.sum()),
+        free_places_left=int(left.sum()),
+        mentors_with_free_places_left=int((left > 0).sum()),
+        unmatched=n - len(matched),
+        unmatched_no_acceptable_mentor=int((~could_mask & (a < 0)).sum()),
+        # An eligible trainee left unmatched: the optimal solve matches as many as it can, so each of their
+        # acceptable mentors is full (stable: each mentor on their preference list).
+        unmatched_places_ran_out=int((could_mask & (a < 0)).sum()),
     )

@@ -18,8 +18,9 @@ from django.utils.timesince import timesince
 from matching.admin.programs import CoordinatorAccess
 from matching.admin_views import access
 from matching.admin_views.actions import approve_selected, decisions_for, decline_selected, end_selected
-from matching.admin_views.display import breakdown_table
+from matching.admin_views.display import breakdown_table, summary_of
 from matching.models import Match, MatchTransition
+from matching.services.refusals import ConflictOfInterest, ensure_not_a_party
 
 
 class ProgramListFilter(admin.SimpleListFilter):
@@ -78,7 +79,7 @@ class MatchTransitionInline(admin.TabularInline):
 
 @admin.register(Match)
 class MatchAdmin(CoordinatorAccess, admin.ModelAdmin):
-    list_display = ("trainee_name", "mentor_name", "program", "status", "score_display", "mentor_load", "age")
+    list_display = ("trainee_name", "mentor_name", "program", "status", "score_display", "why", "mentor_load", "age")
     list_filter = (
         ProgramListFilter,
         RoundListFilter,
@@ -155,7 +156,13 @@ class MatchAdmin(CoordinatorAccess, admin.ModelAdmin):
     ) -> HttpResponse:
         match = self.get_object(request, object_id)
         decisions = decisions_for(match) if match is not None and self.has_decide_permission(request) else []
-        context = {"decisions": decisions, "action_checkbox_name": ACTION_CHECKBOX_NAME}
+        conflict = None
+        if decisions and match is not None:
+            try:  # the service refuses it anyway; the page says why before anyone clicks
+                ensure_not_a_party(match=match, by=access.request_user(request))
+            except ConflictOfInterest as error:
+                decisions, conflict = [], error.message
+        context = {"decisions": decisions, "conflict": conflict, "action_checkbox_name": ACTION_CHECKBOX_NAME}
         return super().change_view(request, object_id, form_url, {**context, **(extra_context or {})})
 
     @admin.display(description="Trainee", ordering="trainee__user__full_name")
@@ -170,6 +177,12 @@ class MatchAdmin(CoordinatorAccess, admin.ModelAdmin):
     def score_display(self, match: Match) -> str:
         # As the site rounds it (half up), so a 76.5 reads 77 to the coordinator as to the trainee, not 76.
         return floatformat(match.score, 0) if match.score is not None else "–"
+
+    @admin.display(description="Why")
+    def why(self, match: Match) -> str:
+        """The engine's top reasons, as the trainee reads them in the directory, snapshotted when the round ran or
+        the request was made: read from the row itself, so the list costs no query per match."""
+        return summary_of(match.score_breakdown) or "–"
 
     @admin.display(description="Mentor load", ordering="mentor_active")
     def mentor_load(self, match: Match) -> str:

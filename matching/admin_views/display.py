@@ -28,7 +28,8 @@ def _rows(breakdown: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
                     _number(item.get("value"), 2),
                     _number(item.get("weight"), 1),
                     _number(item.get("points"), 1),
-                    str(item.get("reason") or ""),  # a request's snapshot says why; a round's has numbers only
+                    # Requests and rounds store the engine's reason; rounds run before reasons were stored do not.
+                    str(item.get("reason") or ""),
                 )
             )
     elif isinstance(components, dict):
@@ -45,6 +46,12 @@ def _number(value: Any, digits: int) -> str:
     return ""
 
 
+def summary_of(breakdown: dict[str, Any] | None) -> str:
+    """The one-line "why" a request or a round stored ("Same specialty (Cardiology) · speaks Spanish · …"), or ""."""
+    summary = (breakdown or {}).get("summary") if isinstance(breakdown, dict) else None
+    return summary if isinstance(summary, str) else ""
+
+
 def breakdown_table(score: float | None, breakdown: dict[str, Any] | None) -> SafeString:
     """A table a coordinator can read: why this pair was proposed, component by component."""
     breakdown = breakdown or {}
@@ -57,7 +64,7 @@ def breakdown_table(score: float | None, breakdown: dict[str, Any] | None) -> Sa
         "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td><td>{}</td>{}</tr>",
         ((*row[:4], format_html("<td>{}</td>", row[4]) if with_why else "") for row in rows),
     )
-    summary = breakdown.get("summary") or ""
+    summary = summary_of(breakdown)
     total = _number(score, 1) if score is not None else _number(breakdown.get("total"), 1)
     return format_html(
         "<table class='score-breakdown'><caption>Score {} of 100{}</caption>"

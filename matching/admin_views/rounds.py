@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
@@ -45,6 +46,31 @@ class RoundStartForm(forms.Form):
         only = list(programs[:2])
         if len(only) == 1 and "program" not in self.initial:
             self.initial["program"] = only[0].pk
+
+
+def _places_rows(quality: dict[str, Any]) -> list[tuple[str, str]]:
+    """What the round leaves: free places, and the trainees it could not match with the engine's reason. Rounds
+    run before the report had these keys show none of these rows rather than blanks."""
+    rows: list[tuple[str, str]] = []
+    if quality.get("free_places_left") is not None:
+        mentors = quality.get("mentors_with_free_places_left", 0)
+        rows.append(
+            (
+                "Free places left if every proposal is approved",
+                f"{quality['free_places_left']} of {quality.get('free_places', 0)} "
+                f"(with {mentors} mentor{pluralize(mentors)})",
+            )
+        )
+    if quality.get("unmatched") is not None:
+        rows.append(("Trainees left unmatched", str(quality["unmatched"])))
+        rows.append(("· no acceptable mentor with a free place", str(quality.get("unmatched_no_acceptable_mentor"))))
+        rows.append(
+            (
+                "· places ran out (every acceptable mentor's places went to others)",
+                str(quality.get("unmatched_places_ran_out")),
+            )
+        )
+    return rows
 
 
 def _number(value: Any) -> str:
@@ -119,6 +145,7 @@ def detail_page(model_admin: admin.ModelAdmin[MatchingRound], request: HttpReque
             (label, _number(quality[key]), unit) for key, label, unit in QUALITY_LABELS if quality.get(key) is not None
         ],
         "quality": quality,
+        "places_rows": _places_rows(quality),
         "proposals": proposals[:25],
         "proposal_count": proposals.count(),
         "pending_count": proposals.filter(status=Match.Status.PROPOSED).count(),

@@ -99,6 +99,17 @@ class RoundSerializer(serializers.ModelSerializer[MatchingRound]):
             "proposals",
         )
         read_only_fields = fields
+        extra_kwargs = {
+            "quality": {
+                "help_text": "When done: the engine's report. `trainees`, `matched`, `could_match`, "
+                "`matched_pct_of_possible`, `top3_pct`, `mean_score`, `max_load_ratio`, `load_gini`, "
+                "`blocking_pairs` (stable only), `free_places` (offered in the round), `free_places_left` (still free "
+                "if every proposal is approved), `mentors_with_free_places_left`, `unmatched`, and why: "
+                "`unmatched_no_acceptable_mentor` (a hard rule ruled out every mentor with a free place) and "
+                "`unmatched_places_ran_out` (their acceptable mentors' places went to others). Rounds run before a "
+                "key existed lack it."
+            }
+        }
 
     def get_proposals(self, matching_round: MatchingRound) -> int:
         return matching_round.proposals.count()
@@ -125,7 +136,10 @@ def _refusal(description: str) -> OpenApiResponse:
 
 DECISION_RESPONSES = {
     200: MatchSerializer,
-    403: _refusal("Not a coordinator of this match's program (code `not_program_coordinator`)."),
+    403: _refusal(
+        "Not a coordinator of this match's program (code `not_program_coordinator`), or the coordinator is the "
+        "match's mentor or trainee (code `conflict_of_interest`: another coordinator must decide it)."
+    ),
     404: _refusal("No such match among yours (code `not_found`)."),
 }
 

@@ -2,7 +2,7 @@
 
 from .arrays import FORMAT_NAMES, IN_PERSON, PHONE, VIDEO, MentorFeatures, Shortlist, TraineeFeatures
 from .compute import ScoreResult, score, score_blocks
-from .explain import Exclusion, Explanation, Names, Part, Ranking, explain, rank, ranked
+from .explain import Exclusion, Explanation, Names, Part, Ranking, explain, explain_scored, rank, ranked
 from .rules import RULES, Rule
 from .weights import COMPONENTS, Weights
 
@@ -25,6 +25,7 @@ __all__ = [
     "TraineeFeatures",
     "Weights",
     "explain",
+    "explain_scored",
     "rank",
     "ranked",
     "score",

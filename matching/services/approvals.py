@@ -30,6 +30,7 @@ from matching.services.refusals import (
     TraineeAlreadyMatched,
     already_decided,
     can_coordinate,
+    ensure_not_a_party,
 )
 from mentorship.errors import ApplicationError
 from notifications.services import notifications_cancel_many, notify_many
@@ -100,7 +101,9 @@ def matches_approve(*, match_ids: Iterable[int], by: User) -> Approvals:
     for match in matches:
         mentor = mentors[match.mentor_id]
         try:
-            _check(match, mentor, allowed=allowed, load=load, matched=matched, assesses=assesses, history=history)
+            _check(
+                match, mentor, by=by, allowed=allowed, load=load, matched=matched, assesses=assesses, history=history
+            )
         except ApplicationError as error:
             outcome.refused.append((match, error))
             continue
@@ -119,6 +122,7 @@ def _check(
     match: Match,
     mentor: MentorProfile,
     *,
+    by: User,
     allowed: dict[int, bool],
     load: dict[int, int],
     matched: set[tuple[int, int]],
@@ -130,6 +134,7 @@ def _check(
         raise NotProgramCoordinator(
             f"Only coordinators of {match.program} can manage its matches, rounds and enrolment."
         )
+    ensure_not_a_party(match=match, by=by)
     if not match.is_undecided():
         raise already_decided(match, last=history.get(match.pk))
     for person in (mentor.user, match.trainee.user):

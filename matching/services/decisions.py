@@ -15,6 +15,7 @@ from matching.services.approvals import Approvals, match_approve, matches_approv
 from matching.services.refusals import (
     AccountDeactivated,
     AlreadyDecided,
+    ConflictOfInterest,
     MatchNotActive,
     MentorAssessesTrainee,
     MentorAtCapacity,
@@ -24,6 +25,7 @@ from matching.services.refusals import (
     already_decided,
     can_coordinate,
     ensure_coordinator,
+    ensure_not_a_party,
 )
 from matching.services.transitions import match_transition
 from matching.signals import match_ended
@@ -34,6 +36,7 @@ __all__ = [
     "AccountDeactivated",
     "AlreadyDecided",
     "Approvals",
+    "ConflictOfInterest",
     "MatchNotActive",
     "MentorAssessesTrainee",
     "MentorAtCapacity",
@@ -76,6 +79,7 @@ def match_decline(*, match: Match, by: User, reason: str) -> Match:
     ensure_coordinator(user=by, program=match.program)
     reason = _clean_reason(reason, "decline")
     match = _lock_match(match)
+    ensure_not_a_party(match=match, by=by)
     if not match.is_undecided():
         raise already_decided(match)
     _record_decision(match, to=Match.Status.DECLINED, by=by, reason=reason)
@@ -90,6 +94,7 @@ def match_end(*, match: Match, by: User, reason: str) -> Match:
     ensure_coordinator(user=by, program=match.program)
     reason = _clean_reason(reason, "end")
     match = _lock_match(match)
+    ensure_not_a_party(match=match, by=by)
     if match.status != Match.Status.APPROVED:
         raise MatchNotActive(f"Only an approved match can be ended; this one is {match.get_status_display().lower()}.")
     match.ended_at = timezone.now()

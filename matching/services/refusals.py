@@ -38,6 +38,10 @@ class AccountDeactivated(Conflict):
     code = "account_deactivated"
 
 
+class ConflictOfInterest(NotAllowed):
+    code = "conflict_of_interest"
+
+
 class ReasonRequired(ApplicationError):
     code = "reason_required"
 
@@ -52,6 +56,21 @@ def can_coordinate(*, user: User, program: Program) -> bool:
 def ensure_coordinator(*, user: User, program: Program) -> None:
     if not can_coordinate(user=user, program=program):
         raise NotProgramCoordinator(f"Only coordinators of {program} can manage its matches, rounds and enrolment.")
+
+
+def ensure_not_a_party(*, match: Match, by: User) -> None:
+    """A coordinator never decides a match they are the mentor or the trainee of (a conflict of interest), whatever
+    else they may do: another coordinator of the program must. Superusers too."""
+    if by.pk == match.mentor.user_id:
+        side = "mentor"
+    elif by.pk == match.trainee.user_id:
+        side = "trainee"
+    else:
+        return
+    raise ConflictOfInterest(
+        f"You are the {side} in this match: another coordinator of {match.program} must decide it "
+        "(conflict of interest)."
+    )
 
 
 def already_decided(match: Match, *, last: MatchTransition | None = None) -> AlreadyDecided:

@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 
 from matching.assignment import assign_cohort
 from matching.quality import round_quality
-from matching.scoring import COMPONENTS, Shortlist, score
+from matching.scoring import COMPONENTS, Explanation, Names, Shortlist, explain_scored, score
 
 if TYPE_CHECKING:  # the cohort is built by matching.features (Django); this module only reads its arrays
     from matching.features import Cohort
@@ -124,7 +124,12 @@ def _diagonal(
 def explain_pairs(
     cohort: Cohort, conflicts: NDArray[np.int64], rows: NDArray[np.intp], cols: NDArray[np.intp]
 ) -> tuple[NDArray[np.float64], list[dict[str, Any]]]:
-    """Each pair's score and the breakdown snapshot stored on its proposal: component, value, weight, points."""
+    """Each pair's score and the breakdown snapshot stored on its proposal: component, value, weight, points and
+    the engine's reason, and the one-line summary, worded as the trainee reads them in the directory.
+
+    Worded now, from the arrays the round scored, and stored: the profiles change after the round (a mentor drops
+    a language, a trainee changes focus areas), and a "why" worked out later from the new profiles would no longer
+    be why the pair was proposed, nor agree with the score it was proposed with."""
     totals, components = _diagonal(cohort, conflicts, rows, cols, with_components=True)
     weights = cohort.weights.active()
     active = [name for name in COMPONENTS if weights[name] > 0]
@@ -135,20 +140,56 @@ def explain_pairs(
     points = {name: components[name] * (100.0 * weights[name] / base if base else 0.0) for name in fit}
     if "shortlist" in active:
         points["shortlist"] = totals - sum((points[name] for name in fit), np.zeros(len(rows)))
+    explanations = _worded(cohort, rows, cols, components, totals)
     breakdowns: list[dict[str, Any]] = []
     for k in range(len(rows)):
+        words = explanations[k]
+        reasons = {part.component: part.reason for part in words.parts}
         breakdowns.append(
             {
                 "total": round(float(totals[k]), 2),
+                "summary": words.summary(),
                 "components": [
                     {
                         "name": name,
                         "value": round(float(components[name][k]), 3),
                         "weight": weights[name],
                         "points": round(float(points[name][k]), 2),
+                        "reason": reasons.get(name, ""),  # the shortlist has none when the mentor was not on it
+                        "lowered": name in words.lowered_by,
                     }
                     for name in active
                 ],
             }
         )
     return totals, breakdowns
+
+
+def _worded(
+    cohort: Cohort,
+    rows: NDArray[np.intp],
+    cols: NDArray[np.intp],
+    components: dict[str, NDArray[np.float64]],
+    totals: NDArray[np.float64],
+) -> list[Explanation]:
+    """The engine's explanation of each pair from the numbers already computed (no second scoring)."""
+    shortlist = cohort.shortlist
+    listed = zip(shortlist.trainee_ids.tolist(), shortlist.mentor_ids.tolist(), shortlist.ranks.tolist(), strict=True)
+    ranked = {(int(t), int(m)): int(r) for t, m, r in listed}
+    trainee_ids, mentor_ids = cohort.trainees.ids[rows].tolist(), cohort.mentors.ids[cols].tolist()
+    names = cohort.taxonomy.names()
+    return explain_scored(
+        cohort.trainees,
+        rows,
+        cohort.mentors,
+        cols,
+        cohort.weights,
+        values=components,
+        totals=totals,
+        shortlist_ranks=[ranked.get(pair) for pair in zip(trainee_ids, mentor_ids, strict=True)],
+        names=Names(
+            specialties=names.get("specialties", ()),
+            focus_areas=names.get("focus_areas", ()),
+            languages=names.get("languages", ()),
+        ),
+    )

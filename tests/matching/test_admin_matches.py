@@ -338,3 +338,65 @@ def test_a_decided_match_page_offers_no_decision(login, coordinator, program):
     declined = MatchFactory(program=program, status=Match.Status.DECLINED)
     page = login(coordinator).get(reverse("admin:matching_match_change", args=[declined.pk])).content.decode()
     assert "Decide this match" not in page
+
+
+# --- Conflict of interest: a coordinator never decides a match they are the mentor or trainee of ----------------
+
+
+@pytest.fixture
+def own_match(program, coordinator):
+    """Cora coordinates the program and mentors Tom in it."""
+    mentor = MentorProfileFactory(user=coordinator)
+    return MatchFactory(program=program, mentor=mentor, trainee=TraineeProfileFactory(user__full_name="Tom Own"))
+
+
+def test_a_coordinators_own_match_page_says_another_coordinator_must_decide_and_offers_no_decision(
+    login, coordinator, own_match
+):
+    page = login(coordinator).get(reverse("admin:matching_match_change", args=[own_match.pk])).content.decode()
+    assert "You are the mentor in this match" in page
+    assert "Decide this match" not in page
+
+
+def test_approving_ones_own_match_from_its_page_is_refused_with_the_reason(login, coordinator, own_match):
+    response = _act(login(coordinator), "approve_selected", [own_match])  # what the page's button would post
+
+    assert _messages(response) == [
+        "Tom Own ↔ Cora Coordinator: You are the mentor in this match: another coordinator of Cardiology Mentoring "
+        "must decide it (conflict of interest)."
+    ]
+    own_match.refresh_from_db()
+    assert own_match.status == Match.Status.PROPOSED
+
+
+def test_a_batch_approval_approves_the_others_and_names_the_coordinators_own_match(login, coordinator, own_match):
+    others = [MatchFactory(program=own_match.program, score=50) for _ in range(2)]
+
+    response = _act(login(coordinator), "approve_selected", [own_match, *others])
+
+    messages = _messages(response)
+    assert "Approved 2 matches." in messages
+    assert any(m.startswith("Tom Own ↔ Cora Coordinator: You are the mentor in this match") for m in messages)
+    statuses = dict(Match.objects.values_list("pk", "status"))
+    assert statuses == {own_match.pk: "proposed", others[0].pk: "approved", others[1].pk: "approved"}
+
+
+@pytest.mark.parametrize("action", ["decline_selected", "end_selected"])
+def test_declining_or_ending_in_a_batch_skips_the_coordinators_own_match(login, coordinator, own_match, action):
+    status = Match.Status.APPROVED if action == "end_selected" else Match.Status.PROPOSED
+    Match.objects.filter(pk=own_match.pk).update(status=status)
+    other = MatchFactory(program=own_match.program, status=status)
+
+    response = login(coordinator).post(
+        reverse(CHANGELIST),
+        {"action": action, ACTION_CHECKBOX_NAME: [own_match.pk, other.pk], "apply": "1", "reason": "Moving on"},
+        follow=True,
+    )
+
+    messages = _messages(response)
+    assert any(m.endswith("match.") and m.split()[0] in {"Declined", "Ended"} for m in messages)
+    assert any(m.startswith("Tom Own ↔ Cora Coordinator: You are the mentor in this match") for m in messages)
+    own_match.refresh_from_db()
+    other.refresh_from_db()
+    assert own_match.status == status
+    assert other.status != status

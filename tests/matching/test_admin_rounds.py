@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import unescape
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
@@ -171,3 +173,146 @@ def test_approving_from_a_page_a_new_round_replaced_says_which_round_replaced_th
         assert message.endswith(f"(Replaced by matching round #{second.pk}).")
         assert "someone" not in message
     assert not Match.objects.filter(status=Match.Status.APPROVED).exists()
+
+
+def _a_round_with_places_left_and_two_kinds_of_unmatched(program, coordinator):
+    """Dr Solo (1 place) fits three trainees, one of whom speaks only German; Dr Roomy (3 places) is a surgeon
+    mentor whose career stage is not ahead of anyone: only Dr Solo's place is taken, and two trainees stay
+    unmatched, one because the place ran out, one because no mentor speaks German."""
+    from profiles.models import CareerStage
+    from tests.factories import language
+
+    MentorProfileFactory(user__full_name="Dr Solo", capacity=1)
+    MentorProfileFactory(user__full_name="Dr Roomy", capacity=3, career_stage=CareerStage.CLINICAL_STUDENT)
+    TraineeProfileFactory.create_batch(2)
+    TraineeProfileFactory(languages=[language("de")])
+    matching_round = round_run(matching_round=MatchingRoundFactory(program=program, started_by=coordinator))
+    assert matching_round.status == "done", matching_round.error
+    return matching_round
+
+
+def test_the_round_page_reports_free_places_left_and_why_trainees_stayed_unmatched(login, coordinator, program):
+    matching_round = _a_round_with_places_left_and_two_kinds_of_unmatched(program, coordinator)
+
+    html = login(coordinator).get(reverse("admin:matching_matchinground_change", args=[matching_round.pk]))
+    text = " ".join(unescape(html.content.decode()).split())
+
+    assert "Free places left if every proposal is approved</th><td>3 of 4 (with 1 mentor)" in text
+    assert "Trainees left unmatched</th><td>2" in text
+    assert "no acceptable mentor with a free place</th><td>1" in text
+    assert "places ran out (every acceptable mentor's places went to others)</th><td>1" in text
+
+
+def test_the_round_api_reports_free_places_left_and_why_trainees_stayed_unmatched(coordinator, program):
+    from rest_framework.test import APIClient
+
+    matching_round = _a_round_with_places_left_and_two_kinds_of_unmatched(program, coordinator)
+    client = APIClient()
+    client.force_authenticate(coordinator)
+
+    quality = client.get(f"/api/v1/rounds/{matching_round.pk}/").json()["quality"]
+
+    assert quality["free_places"] == 4
+    assert quality["free_places_left"] == 3
+    assert quality["mentors_with_free_places_left"] == 1
+    assert quality["unmatched"] == 2
+    assert quality["unmatched_no_acceptable_mentor"] == 1
+    assert quality["unmatched_places_ran_out"] == 1
+
+
+def test_an_older_rounds_report_without_free_places_shows_no_empty_rows(login, coordinator, program):
+    older = MatchingRoundFactory(
+        program=program, status="done", quality={"trainees": 2, "matched": 2, "could_match": 2, "mean_score": 70.0}
+    )
+    html = login(coordinator).get(reverse("admin:matching_matchinground_change", args=[older.pk])).content.decode()
+    assert "Quality report" in html
+    assert "Free places left" not in html
+    assert "Trainees left unmatched" not in html
+
+
+# --- Why each proposal was made: the engine's words, snapshotted when the round ran ------------------------------
+
+
+def _a_round_of_cardiology_trainees(program, coordinator, n=3):
+    from tests.factories import language
+
+    for k in range(0, n, 5):  # a mentor takes at most 10
+        name = "Dr Ana Ruiz" if k == 0 else f"Dr Ruiz {k}"
+        MentorProfileFactory(user__full_name=name, capacity=min(5, n - k), languages=[language("en"), language("es")])
+    trainees = TraineeProfileFactory.create_batch(n, languages=[language("en"), language("es")])
+    matching_round = round_run(matching_round=MatchingRoundFactory(program=program, started_by=coordinator))
+    assert matching_round.status == "done", matching_round.error
+    return matching_round, trainees
+
+
+def test_each_proposal_in_the_match_list_says_why_in_the_words_trainees_read_in_the_directory(
+    login, coordinator, program
+):
+    from matching.selectors.context import pair_explanation
+
+    matching_round, _ = _a_round_of_cardiology_trainees(program, coordinator)
+    response = login(coordinator).get(reverse("admin:matching_match_changelist"), {"round": matching_round.pk})
+    html = unescape(response.content.decode())
+
+    proposals = list(response.context["cl"].result_list)
+    assert len(proposals) == 3
+    assert ">Why<" in html
+    for proposal in proposals:
+        directory = pair_explanation(trainee=proposal.trainee, mentor_id=proposal.mentor_id, program=program)
+        assert directory.summary_line.startswith("Same specialty (Cardiology) · covers your focus area")
+        assert "speaks English and Spanish" in directory.summary_line
+        assert f'<td class="field-why">{directory.summary_line}</td>' in html
+
+
+def test_a_proposals_page_shows_each_components_reason_as_the_directory_words_it(login, coordinator, program):
+    from matching.selectors.context import pair_explanation
+
+    matching_round, _ = _a_round_of_cardiology_trainees(program, coordinator, n=1)
+    proposal = Match.objects.get(round=matching_round)
+    directory = pair_explanation(trainee=proposal.trainee, mentor_id=proposal.mentor_id, program=program)
+
+    html = login(coordinator).get(reverse("admin:matching_match_change", args=[proposal.pk])).content.decode()
+    html = unescape(html)
+
+    assert "<th scope='col'>Why</th>" in html
+    assert directory.lines
+    for line in directory.lines:
+        assert f"<td>{line.reason}</td>" in html
+    assert directory.summary_line in html
+
+
+def test_a_proposals_why_stays_what_it_was_when_the_round_ran_after_profiles_change(login, coordinator, program):
+    from tests.factories import language
+
+    matching_round, _ = _a_round_of_cardiology_trainees(program, coordinator, n=1)
+    proposal = Match.objects.get(round=matching_round)
+    proposal.mentor.languages.set([language("en")])  # Dr Ruiz stops offering Spanish a day later
+
+    html = login(coordinator).get(reverse("admin:matching_match_change", args=[proposal.pk])).content.decode()
+
+    assert "Speaks English and Spanish" in unescape(html)  # why it was proposed, as the score was computed
+
+
+def test_the_match_lists_why_column_costs_no_query_per_row(login, coordinator, program, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(coordinator)
+    url = reverse("admin:matching_match_changelist") + "?status__exact=proposed"
+    _a_round_of_cardiology_trainees(program, coordinator, n=2)
+    with CaptureQueriesContext(connection) as few:
+        assert len(client.get(url).context["cl"].result_list) == 2
+    _a_round_of_cardiology_trainees(program, coordinator, n=38)  # the next round proposes for all 40
+
+    with django_assert_max_num_queries(len(few)):
+        response = client.get(url)
+    assert len(response.context["cl"].result_list) == 40
+    assert unescape(response.content.decode()).count("Same specialty (Cardiology)") == 40
+
+
+def test_the_round_page_lists_its_best_proposals_with_why(login, coordinator, program):
+    matching_round, _ = _a_round_of_cardiology_trainees(program, coordinator, n=2)
+    html = login(coordinator).get(reverse("admin:matching_matchinground_change", args=[matching_round.pk]))
+    html = unescape(html.content.decode())
+    assert '<th scope="col">Why</th>' in html
+    assert html.count("Same specialty (Cardiology) · covers your focus area") == 2

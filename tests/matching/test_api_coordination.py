@@ -158,3 +158,25 @@ def test_a_malformed_program_filter_is_a_400_naming_the_field(coordinator, value
     response = client.get("/api/v1/matches/", {"program": value})
     assert response.status_code == 400
     assert "program" in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("side", ["mentor", "trainee"])
+def test_a_coordinator_who_is_a_party_to_the_match_gets_403_conflict_of_interest(api, coordinator, program, side):
+    from tests.factories import MentorProfileFactory, TraineeProfileFactory
+
+    party = MentorProfileFactory(user=coordinator) if side == "mentor" else TraineeProfileFactory(user=coordinator)
+    proposal = MatchFactory(program=program, **{side: party})
+    approved = MatchFactory(program=program, status=Match.Status.APPROVED, **{side: party})
+    client = api(coordinator)
+
+    for url, match in (("approve", proposal), ("decline", proposal), ("end", approved)):
+        response = client.post(f"/api/v1/matches/{match.pk}/{url}/", {"reason": "Mine"}, format="json")
+        assert response.status_code == 403, url
+        error = response.json()["error"]
+        assert error["code"] == "conflict_of_interest"
+        assert error["message"] == (
+            f"You are the {side} in this match: another coordinator of Demo Program must decide it "
+            "(conflict of interest)."
+        )
+    assert Match.objects.get(pk=proposal.pk).status == Match.Status.PROPOSED
+    assert Match.objects.get(pk=approved.pk).status == Match.Status.APPROVED

@@ -8,6 +8,7 @@ from matching.models import Match, MatchTransition
 from matching.services.decisions import (
     AccountDeactivated,
     AlreadyDecided,
+    ConflictOfInterest,
     MatchNotActive,
     MentorAssessesTrainee,
     MentorAtCapacity,
@@ -17,6 +18,7 @@ from matching.services.decisions import (
     match_approve,
     match_decline,
     match_end,
+    matches_approve,
 )
 from notifications.models import Notification
 from tests.factories import (
@@ -254,3 +256,59 @@ def test_approving_closes_the_trainees_other_requests_and_proposals_in_the_progr
     assert "Reason: Dr Maya Patel was approved as mentor in Cardiology Mentoring." in page
     with pytest.raises(AlreadyDecided):
         match_approve(match=other_request, by=coordinator)
+
+
+# --- Conflict of interest: a coordinator who is a party to a match never decides it ------------------------------
+
+
+@pytest.fixture
+def coordinating_mentor(program):
+    """Cora coordinates the program and mentors in it too (a senior physician running the program she teaches in)."""
+    cora = CoordinatorFactory(full_name="Dr Cora Mendes", email="cora.mendes@example.org")
+    program.coordinators.add(cora)
+    return MentorProfileFactory(user=cora)
+
+
+@pytest.mark.parametrize("side", ["mentor", "trainee"])
+def test_a_coordinator_who_is_a_party_cannot_approve_decline_or_end_the_match(program, coordinating_mentor, side):
+    cora = coordinating_mentor.user
+    party = {"mentor": coordinating_mentor} if side == "mentor" else {"trainee": TraineeProfileFactory(user=cora)}
+    proposal = MatchFactory(program=program, **party)
+    approved = MatchFactory(program=program, status=Match.Status.APPROVED, **party)
+
+    for action in (
+        lambda: match_approve(match=proposal, by=cora),
+        lambda: match_decline(match=proposal, by=cora, reason="no"),
+        lambda: match_end(match=approved, by=cora, reason="no"),
+    ):
+        with pytest.raises(ConflictOfInterest) as refused:
+            action()
+        assert refused.value.code == "conflict_of_interest"
+        assert refused.value.status == 403
+        assert f"You are the {side} in this match" in refused.value.message
+        assert "another coordinator of Cardiology Mentoring must decide it" in refused.value.message
+
+    assert Match.objects.get(pk=proposal.pk).status == Match.Status.PROPOSED
+    assert Match.objects.get(pk=approved.pk).status == Match.Status.APPROVED
+    assert not MatchTransition.objects.exists()
+    assert not Notification.objects.exists()
+
+
+def test_a_batch_approval_by_a_party_approves_the_others_and_refuses_their_own(program, coordinating_mentor):
+    cora = coordinating_mentor.user
+    own = MatchFactory(program=program, mentor=coordinating_mentor, score=95)
+    others = [MatchFactory(program=program, score=60) for _ in range(2)]
+
+    outcome = matches_approve(match_ids=[own.pk, *(m.pk for m in others)], by=cora)
+
+    assert sorted(m.pk for m in outcome.approved) == sorted(m.pk for m in others)
+    assert [(m.pk, e.code) for m, e in outcome.refused] == [(own.pk, "conflict_of_interest")]
+    assert Match.objects.get(pk=own.pk).status == Match.Status.PROPOSED
+
+
+def test_another_coordinator_of_the_program_decides_the_coordinators_own_match(program, coordinating_mentor):
+    own = MatchFactory(program=program, mentor=coordinating_mentor)
+    ben = CoordinatorFactory(full_name="Ben Coordinator")
+    program.coordinators.add(ben)
+
+    assert match_approve(match=own, by=ben).status == Match.Status.APPROVED

@@ -75,3 +75,18 @@ def test_it_serialises_to_json_for_the_rounds_record() -> None:
 def test_assigned_scores_alone_need_to_say_who_could_be_matched() -> None:
     with pytest.raises(ValueError, match="eligible"):
         round_quality(np.array([0]), np.array([50.0]), np.array([1]))
+
+
+def test_it_reports_free_places_left_and_why_each_unmatched_trainee_stayed_unmatched() -> None:
+    # Mentor 0 has 2 places, mentor 1 has 3. Trainees 0–2 all want only mentor 0: two get it, trainee 2 does not
+    # (places ran out). Trainee 3 finds no mentor acceptable (no acceptable mentor). Trainee 4 gets mentor 1.
+    scores = np.array([[90.0, INF], [80.0, INF], [70.0, INF], [INF, INF], [INF, 60.0]])
+    quality = round_quality(np.array([0, 0, -1, -1, 1]), scores, np.array([2, 3]))
+
+    assert (quality.free_places, quality.free_places_left, quality.mentors_with_free_places_left) == (5, 2, 1)
+    assert quality.unmatched == 2
+    assert quality.unmatched_no_acceptable_mentor == 1
+    assert quality.unmatched_places_ran_out == 1
+    data = json.loads(json.dumps(quality.to_dict()))
+    assert data["free_places_left"] == 2
+    assert data["unmatched_places_ran_out"] == 1

@@ -162,8 +162,13 @@ def test_stable_rounds_give_trainees_their_first_ranked_choice_when_possible(pro
 
     matching_round = _run(program, coordinator, "stable")
 
-    assert Match.objects.get(round=matching_round).mentor == mentors[2]
+    proposal = Match.objects.get(round=matching_round)
+    assert proposal.mentor == mentors[2]
     assert matching_round.quality["top3_pct"] == 100.0
+    # Why, as the directory words it: the trainee's own choice first.
+    assert proposal.score_breakdown["summary"].startswith("Your #1 choice · same specialty (Cardiology)")
+    reasons = {c["name"]: c["reason"] for c in proposal.score_breakdown["components"]}
+    assert reasons["shortlist"] == "Your #1 choice"
 
 
 def test_a_mentor_who_assesses_a_trainee_is_never_proposed_to_them(program, coordinator):

@@ -314,3 +314,49 @@ def test_many_distinct_language_sets_give_the_same_scores_by_the_direct_route() 
     assert ((fast.excluded & Rule.NO_SHARED_LANGUAGE) > 0).any()
     finite = np.isfinite(fast.total)
     np.testing.assert_allclose(fast.total[finite], full.total[finite], atol=1e-3)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_explain_scored_words_already_scored_pairs_exactly_as_explain_does(seed: int) -> None:
+    # A round scores its proposals in blocks and words them with explain_scored; a trainee's directory uses
+    # explain. Both must give the same reasons, points, lowered components and summary for the same pair.
+    from matching.scoring import COMPONENTS, explain_scored
+
+    t, m = random_features(seed, 40, 12)
+    weights = Weights(shortlist=2.0)
+    rng = np.random.default_rng(seed)
+    ranks = rng.integers(0, 4, 40)  # 0 = starred, 1–3 = ranked
+    listed = Shortlist(t.ids, m.ids[rng.integers(0, 12, 40)], ranks)
+    names = Names(specialties=[f"S{k}" for k in range(6)], focus_areas=list("ABCD"), languages=["en", "es", "de"])
+    pairs = []
+    for i in range(40):
+        j = int(np.flatnonzero(m.ids == listed.mentor_ids[i])[0]) if i % 2 else int(rng.integers(0, 12))
+        if explain(t, i, m, j, weights, shortlist=listed).exclusions:
+            continue
+        pairs.append((i, j))
+    assert len(pairs) >= 5
+    rows, cols = [i for i, _ in pairs], [j for _, j in pairs]
+    scored = score(t.take(rows), m, weights, shortlist=listed, with_components=True)
+    assert scored.components is not None
+    values = {name: np.array([scored.components[name][k, j] for k, j in enumerate(cols)]) for name in COMPONENTS}
+    totals = np.array([scored.total[k, j] for k, j in enumerate(cols)], dtype=np.float64)
+    rank_of = {
+        (int(a), int(b)): int(r) for a, b, r in zip(listed.trainee_ids, listed.mentor_ids, listed.ranks, strict=True)
+    }
+    worded = explain_scored(
+        t,
+        rows,
+        m,
+        cols,
+        weights,
+        values=values,
+        totals=totals,
+        shortlist_ranks=[rank_of.get((int(t.ids[i]), int(m.ids[j]))) for i, j in pairs],
+        names=names,
+    )
+    for (i, j), mine in zip(pairs, worded, strict=True):
+        theirs = explain(t, i, m, j, weights, shortlist=listed, names=names)
+        assert mine.summary() == theirs.summary()
+        assert mine.lowered_by == theirs.lowered_by
+        assert [(p.component, p.reason) for p in mine.parts] == [(p.component, p.reason) for p in theirs.parts]
+        assert [p.points for p in mine.parts] == pytest.approx([p.points for p in theirs.parts], abs=0.02)
