@@ -65,15 +65,23 @@ def backoff_seconds(attempt: int) -> int:
 
 
 def gives_up(notification: Notification, error: BaseException) -> bool:
-    """After a failed attempt: fail the row (True) or retry it. A refusal for good fails at once; anything else
-    fails after NOTIFICATIONS_MAX_ATTEMPTS attempts, for a coordinator to retry."""
-    return is_permanent(error) or notification.attempts >= max_attempts()
+    """After a failed attempt: fail the row (True) or retry it. A refusal for good fails at once. A temporary
+    failure (a 4xx reply, the server down or timing out) of a message with a moment (a meeting reminder) is retried
+    until that moment, however long the outage, and the row is cancelled then; any other message fails after
+    NOTIFICATIONS_MAX_ATTEMPTS attempts, for a coordinator to retry."""
+    if is_permanent(error):
+        return True
+    return notification.expires_at is None and notification.attempts >= max_attempts()
 
 
 def out_of_attempts(notification: Notification) -> bool:
-    """Before an attempt: NOTIFICATIONS_MAX_ATTEMPTS attempts were made and the last one stopped without a result
-    (its worker was killed, ran out of memory or crashed mid-send)."""
-    return notification.attempts >= max_attempts()
+    """Before an attempt: the attempts the row may have are used up. The workers that tried it stopped mid-send
+    (killed, out of memory) NOTIFICATIONS_MAX_ATTEMPTS times, whatever its expiry; or, for a message without one,
+    that many attempts were made in all and the last one stopped without a result."""
+    limit = max_attempts()
+    if notification.attempts_without_result >= limit:
+        return True
+    return notification.expires_at is None and notification.attempts >= limit
 
 
 def stopped_reason(notification: Notification) -> str:
@@ -299,8 +307,9 @@ def _start_attempt(*, notification_id: int, claim: str) -> Notification | SendRe
         if notification is None:
             return SendResult(Outcome.SKIPPED)
         if notification.expires_at is not None and notification.expires_at <= timezone.now():
-            # Claimed in time, but retried (or redelivered after a crash) past its moment.
-            Notification.objects.filter(pk=notification.pk).update(state=State.CANCELLED, last_error=EXPIRED)
+            # Claimed in time, but retried (through a mail server outage) or redelivered past its moment.
+            why = f"{EXPIRED} Last error: {notification.last_error}" if notification.last_error else EXPIRED
+            Notification.objects.filter(pk=notification.pk).update(state=State.CANCELLED, last_error=why[:2000])
             return SendResult(Outcome.SKIPPED)
         if notification.recipient is not None and not notification.recipient.is_active:
             Notification.objects.filter(pk=notification.pk).update(
