@@ -306,8 +306,8 @@ def _start_attempt(*, notification_id: int, claim: str) -> Notification | SendRe
         if connection.vendor == "postgresql":
             # The count has to outlive this worker, not the database server: committed without waiting for the
             # WAL flush, it is visible to every session at once and lost only if PostgreSQL itself crashes in the
-            # next moment (the attempt then goes uncounted). Waiting for a second flush per message cost ~40 % of
-            # the worker's throughput in bench/notifications.py.
+            # next moment (the attempt then goes uncounted). Waiting for that second flush per message took 5,000
+            # sends from 145 to 168 s in bench/notifications.py (docs/performance.md).
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
         notification = next(iter(_locked(notification_id, claim).select_related("recipient")[:1]), None)
