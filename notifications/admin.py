@@ -84,7 +84,16 @@ class NotificationAdmin(admin.ModelAdmin):
     date_hierarchy = "due_at"
     list_select_related = ("recipient",)
     raw_id_fields = ("recipient",)
-    readonly_fields = ("dedup_key", "claim", "claimed_at", "sent_at", "attempts", "last_error", "created_at")
+    readonly_fields = (
+        "dedup_key",
+        "claim",
+        "claimed_at",
+        "sent_at",
+        "attempts",
+        "attempts_without_result",
+        "last_error",
+        "created_at",
+    )
     actions = ("retry",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Notification]:

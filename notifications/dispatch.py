@@ -27,7 +27,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from notifications.mail_errors import is_permanent
@@ -61,6 +62,40 @@ def backoff_seconds(attempt: int) -> int:
     redeliver the message again and again) and the sending lease (so a waiting retry is not re-queued)."""
     cap = min(300, settings.CELERY_VISIBILITY_TIMEOUT // 4, lease_seconds() // 2)
     return max(1, min(60 * 2 ** max(attempt - 1, 0), cap))
+
+
+def gives_up(notification: Notification, error: BaseException) -> bool:
+    """After a failed attempt: fail the row (True) or retry it. A refusal for good fails at once. A temporary
+    failure (a 4xx reply, the server down or timing out) of a message with a moment (a meeting reminder) is retried
+    until that moment, however long the outage, and the row is cancelled then; any other message fails after
+    NOTIFICATIONS_MAX_ATTEMPTS attempts, for a coordinator to retry."""
+    if is_permanent(error):
+        return True
+    return notification.expires_at is None and notification.attempts >= max_attempts()
+
+
+def out_of_attempts(notification: Notification) -> bool:
+    """Before an attempt: the attempts the row may have are used up. The workers that tried it stopped mid-send
+    (killed, out of memory) NOTIFICATIONS_MAX_ATTEMPTS times, whatever its expiry; or, for a message without one,
+    that many attempts were made in all and the last one stopped without a result."""
+    limit = max_attempts()
+    if notification.attempts_without_result >= limit:
+        return True
+    return notification.expires_at is None and notification.attempts >= limit
+
+
+def stopped_reason(notification: Notification) -> str:
+    """What a coordinator reads in the admin when attempts ran out without a result."""
+    stopped, attempts = notification.attempts_without_result, notification.attempts
+    if stopped:
+        counted = f"{stopped}" if stopped == attempts else f"{stopped} of {attempts}"
+        reason = (
+            f"The worker stopped during {counted} sending attempt{'s' if attempts > 1 else ''} (killed, out of memory "
+            "or crashed while sending): not tried again, in case this message is what stops it."
+        )
+    else:
+        reason = f"Not tried again after {attempts} attempts (NOTIFICATIONS_MAX_ATTEMPTS)."
+    return f"{reason} Last error: {notification.last_error}" if notification.last_error else reason
 
 
 @dataclass
@@ -213,26 +248,38 @@ def build_message(notification: Notification, connection: BaseEmailBackend | Non
 
 def _test_hook(notification: Notification) -> None:
     """Only with NOTIFICATIONS_TEST_HOOKS on (the reliability tests): pause a marked message once, recording the
-    process id so the test can kill exactly the worker child that holds it."""
-    pause = notification.context.get("test_pause_seconds")
-    if not getattr(settings, "NOTIFICATIONS_TEST_HOOKS", False) or not pause:
-        return
-    marker = Path(settings.NOTIFICATIONS_TEST_HOOK_DIR) / f"{notification.pk}.pid"
-    if marker.exists():
+    process id so the test can kill exactly the worker child that holds it; or have the process kill itself
+    (SIGKILL, as the kernel's out-of-memory killer would) in its first `test_kill_times` sends."""
+    if not getattr(settings, "NOTIFICATIONS_TEST_HOOKS", False):
         return
     import os
+    import signal
 
+    hooks = Path(settings.NOTIFICATIONS_TEST_HOOK_DIR)
+    kills = int(notification.context.get("test_kill_times", 0))
+    if kills:
+        done = len(list(hooks.glob(f"{notification.pk}.kill.*")))
+        if done < kills:
+            (hooks / f"{notification.pk}.kill.{done}").write_text(str(os.getpid()))
+            os.kill(os.getpid(), signal.SIGKILL)
+    pause = notification.context.get("test_pause_seconds")
+    marker = hooks / f"{notification.pk}.pid"
+    if not pause or marker.exists():
+        return
     marker.write_text(str(os.getpid()))
     time.sleep(float(pause))
 
 
 def send_claimed(*, notification_id: int, claim: str) -> SendResult:
+    notification = _start_attempt(notification_id=notification_id, claim=claim)
+    if isinstance(notification, SendResult):
+        return notification
     # Opened by us, the SMTP session is closed (QUIT, one more round trip to the mail server) only after `sent` is
     # committed: the message is accepted at the end of its DATA, and a worker dying from then until the commit
     # sends it again, so nothing else is let into that window.
     mail_connection = get_connection()
     try:
-        return _send_claimed(notification_id=notification_id, claim=claim, mail_connection=mail_connection)
+        return _send_attempt(notification, claim=claim, mail_connection=mail_connection)
     finally:
         try:
             mail_connection.close()
@@ -240,55 +287,85 @@ def send_claimed(*, notification_id: int, claim: str) -> SendResult:
             logger.warning("Closing the mail connection failed", exc_info=True)
 
 
-def _send_claimed(*, notification_id: int, claim: str, mail_connection: BaseEmailBackend) -> SendResult:
+def _locked(notification_id: int, claim: str) -> QuerySet[Notification]:
+    """The row, locked, while it is still `sending` under this claim. The lock is held until the transaction ends:
+    a second copy of this task skips the row instead of sending again, and the stuck-row sweep cannot take it.
+    If this process dies, the database drops the lock."""
+    return (
+        Notification.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(pk=notification_id, state=State.SENDING, claim=claim)
+        .order_by()
+    )
+
+
+def _start_attempt(*, notification_id: int, claim: str) -> Notification | SendResult:
+    """Count the attempt in a transaction of its own, committed before the mail server is spoken to. A process that
+    dies in the send (out of memory, a segfault, SIGKILL) rolls back only the send's transaction, so its attempt
+    still counts: a message that kills its worker every time ends `failed` instead of being redelivered forever."""
     with transaction.atomic():
-        # The lock is held until the row is marked: a second copy of this task skips it instead of sending again,
-        # and the stuck-row sweep cannot re-queue it. If this process dies, the database drops the lock.
-        notification = next(
-            iter(
-                Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("recipient")
-                .filter(pk=notification_id, state=State.SENDING, claim=claim)
-                .order_by()[:1]
-            ),
-            None,
-        )
+        if connection.vendor == "postgresql":
+            # The count has to outlive this worker, not the database server: committed without waiting for the
+            # WAL flush, it is visible to every session at once and lost only if PostgreSQL itself crashes in the
+            # next moment (the attempt then goes uncounted). Waiting for that second flush per message took 5,000
+            # sends from 145 to 168 s in bench/notifications.py (docs/performance.md).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        notification = next(iter(_locked(notification_id, claim).select_related("recipient")[:1]), None)
         if notification is None:
             return SendResult(Outcome.SKIPPED)
-        now = timezone.now()
-        attempts = notification.attempts + 1
-        if notification.expires_at is not None and notification.expires_at <= now:
-            # Claimed in time, but retried (or redelivered after a crash) past its moment.
-            Notification.objects.filter(pk=notification.pk).update(state=State.CANCELLED, last_error=EXPIRED)
+        if notification.expires_at is not None and notification.expires_at <= timezone.now():
+            # Claimed in time, but retried (through a mail server outage) or redelivered past its moment.
+            why = f"{EXPIRED} Last error: {notification.last_error}" if notification.last_error else EXPIRED
+            Notification.objects.filter(pk=notification.pk).update(state=State.CANCELLED, last_error=why[:2000])
             return SendResult(Outcome.SKIPPED)
         if notification.recipient is not None and not notification.recipient.is_active:
             Notification.objects.filter(pk=notification.pk).update(
-                state=State.CANCELLED, attempts=attempts, last_error="The recipient's account is inactive."
+                state=State.CANCELLED, last_error="The recipient's account is inactive."
             )
             return SendResult(Outcome.SKIPPED)
+        if out_of_attempts(notification):
+            reason = stopped_reason(notification)[:2000]
+            Notification.objects.filter(pk=notification.pk).update(state=State.FAILED, last_error=reason)
+            logger.warning("Notification %s failed for good: %s", notification.pk, reason)
+            return SendResult(Outcome.FAILED)
+        notification.attempts += 1
+        notification.attempts_without_result += 1
+        # The lease counts from this attempt's start: the sweep leaves the row alone while it is being sent.
+        Notification.objects.filter(pk=notification.pk).update(
+            attempts=notification.attempts,
+            attempts_without_result=notification.attempts_without_result,
+            claimed_at=timezone.now(),
+        )
+    return notification
+
+
+def _send_attempt(notification: Notification, *, claim: str, mail_connection: BaseEmailBackend) -> SendResult:
+    with transaction.atomic():
+        # Locked again for the send itself, and only while no other delivery of this message has started an
+        # attempt since ours was counted (a copy that ran between the two transactions owns the row now).
+        if not list(_locked(notification.pk, claim).filter(attempts=notification.attempts).values_list("pk")[:1]):
+            return SendResult(Outcome.SKIPPED)
+        row = Notification.objects.filter(pk=notification.pk)
+        with_result = {"attempts_without_result": F("attempts_without_result") - 1}
         try:
             if notification.context.get("test_pause_when") != "after_send":
                 _test_hook(notification)
             mail_connection.open()
             build_message(notification, mail_connection).send()
         except ObjectGone as exc:
-            Notification.objects.filter(pk=notification.pk).update(
-                state=State.CANCELLED, attempts=attempts, last_error=str(exc)
-            )
+            row.update(state=State.CANCELLED, last_error=str(exc), **with_result)
             return SendResult(Outcome.SKIPPED)
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"[:2000]
-            if attempts >= max_attempts() or is_permanent(exc):
-                Notification.objects.filter(pk=notification.pk).update(
-                    state=State.FAILED, attempts=attempts, last_error=error
-                )
+            if gives_up(notification, exc):
+                row.update(state=State.FAILED, last_error=error, **with_result)
                 logger.warning("Notification %s failed for good: %s", notification.pk, error)
                 return SendResult(Outcome.FAILED)
-            Notification.objects.filter(pk=notification.pk).update(attempts=attempts, last_error=error, claimed_at=now)
-            return SendResult(Outcome.RETRY, countdown=backoff_seconds(attempts))
+            row.update(last_error=error, claimed_at=timezone.now(), **with_result)
+            return SendResult(Outcome.RETRY, countdown=backoff_seconds(notification.attempts))
         if notification.context.get("test_pause_when") == "after_send":
             _test_hook(notification)
-        Notification.objects.filter(pk=notification.pk, state=State.SENDING, claim=claim).update(
-            state=State.SENT, sent_at=timezone.now(), attempts=attempts, last_error=""
+        row.filter(state=State.SENDING, claim=claim).update(
+            state=State.SENT, sent_at=timezone.now(), last_error="", **with_result
         )
         return SendResult(Outcome.SENT)

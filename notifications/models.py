@@ -52,7 +52,15 @@ class Notification(models.Model):
         null=True, blank=True, help_text="Not sent by then, it is cancelled (a reminder once its meeting begins)."
     )
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)  # counted as each starts, before the mail server is called
+    # Counted when an attempt starts and taken back when it records a result: what is left counts the attempts
+    # whose worker stopped mid-send (killed, out of memory), so a message that kills its worker every time fails.
+    # The database default lets a worker of the previous release insert rows during a rolling deploy.
+    attempts_without_result = models.PositiveSmallIntegerField(
+        default=0,
+        db_default=0,
+        help_text="Attempts that recorded no result: the worker stopped mid-send (or the one running now).",
+    )
     claimed_at = models.DateTimeField(null=True, blank=True)
     # Which dispatch claimed the row: a send task carries it and acts only while it still matches, so a stale or
     # redelivered task message for an earlier claim does nothing.

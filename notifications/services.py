@@ -217,6 +217,13 @@ def notifications_retry(*, ids: Iterable[int], now: datetime | None = None) -> R
     states = list(Notification.objects.select_for_update().filter(pk__in=ids).values_list("state", flat=True))
     failed = Notification.objects.filter(pk__in=ids, state=Notification.State.FAILED)
     expired = failed.filter(expires_at__lte=now).update(state=Notification.State.CANCELLED, last_error=TOO_LATE)
-    requeued = failed.update(state=Notification.State.PENDING, attempts=0, claim="", claimed_at=None, last_error="")
+    requeued = failed.update(
+        state=Notification.State.PENDING,
+        attempts=0,
+        attempts_without_result=0,
+        claim="",
+        claimed_at=None,
+        last_error="",
+    )
     skipped = Counter(s for s in states if s != Notification.State.FAILED)
     return RetryResult(requeued=requeued, skipped=dict(skipped), expired=expired)

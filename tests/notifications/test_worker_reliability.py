@@ -278,3 +278,70 @@ def test_a_reminder_falling_due_behind_a_backlog_of_emails_goes_out_before_it(wo
     sent_before_it = Notification.objects.filter(pk__in=[r.pk for r in backlog], sent_at__lt=reminder.sent_at)
     assert sent_before_it.count() <= 10  # on the backlog's queue: 30 of the 30
     assert sends_by_notification(mail_log)[reminder.pk] == 1
+
+
+def test_a_message_that_kills_its_worker_every_time_ends_failed_and_a_coordinator_can_retry_it(
+    worker: Worker,
+    hook_dir: Path,
+    mail_log: Path,
+    settings: Any,
+    login: Any,
+    coordinator: Any,
+    mentor: Any,
+    trainee: Any,
+) -> None:
+    """A poison message: its send kills the worker child every time (SIGKILL, as the out-of-memory killer would).
+    Before, nothing recorded the deaths and the broker redelivered it forever, never `failed`."""
+    from tests.factories import ProgramFactory, approved_match
+
+    settings.NOTIFICATIONS_SENDING_LEASE_SECONDS = 600  # no sweep: the broker's redelivery alone drives it
+    match = approved_match(mentor=mentor, trainee=trainee, program=ProgramFactory(coordinators=[coordinator]))
+    rows = make_due(6)
+    poison = Notification.objects.create(
+        recipient=trainee.user,
+        kind="match_approved",
+        object_type="match",
+        object_id=match.pk,
+        dedup_key=f"rel:{uuid.uuid4().hex}",
+        context={"test_kill_times": 99},
+    )
+    dispatch.dispatch_due(enqueue=_enqueue_send)
+
+    def settled() -> bool:
+        return all_sent(rows) and Notification.objects.get(pk=poison.pk).state == Notification.State.FAILED
+
+    wait_for(settled, 90, "the poison message to fail and the others to be sent")
+    poison.refresh_from_db()
+    assert poison.attempts == 5  # NOTIFICATIONS_MAX_ATTEMPTS' default, in the worker as here
+    assert poison.last_error.startswith("The worker stopped during 5 sending attempts")
+    assert len(list(hook_dir.glob(f"{poison.pk}.kill.*"))) == 5  # five deaths, then no sixth attempt
+    sends = sends_by_notification(mail_log)
+    assert sorted(sends) == sorted(r.pk for r in rows)
+    assert set(sends.values()) == {1}
+
+    # The program's coordinator sees it failed, with the reason, and retries it once the cause is fixed.
+    client = login(coordinator)
+    listed = client.get("/admin/notifications/notification/?state__exact=failed").content.decode()
+    assert "The worker stopped during 5 sending attempts" in listed
+    Notification.objects.filter(pk=poison.pk).update(context={})  # the cause fixed (workers given more memory)
+    client.post("/admin/notifications/notification/", {"action": "retry", "_selected_action": [str(poison.pk)]})
+    dispatch.dispatch_due(enqueue=_enqueue_send)
+    wait_for(lambda: all_sent([poison]), 20, "the retried message")
+    assert sends_by_notification(mail_log)[poison.pk] == 1
+
+
+def test_a_worker_child_killed_once_mid_send_counts_the_attempt_and_sends_the_message_once(
+    worker: Worker, hook_dir: Path, mail_log: Path, settings: Any
+) -> None:
+    """A deploy or an out-of-memory kill, once: the attempt is counted (it is what bounds a poison message), and
+    the message is still sent, once."""
+    settings.NOTIFICATIONS_SENDING_LEASE_SECONDS = 600
+    rows = make_due(6, marked={3: {"test_kill_times": 1}})
+    dispatch.dispatch_due(enqueue=_enqueue_send)
+    wait_for(lambda: all_sent(rows), 40, "all 6 to be sent")
+    assert len(list(hook_dir.glob(f"{rows[3].pk}.kill.*"))) == 1
+    sends = sends_by_notification(mail_log)
+    assert sorted(sends) == sorted(r.pk for r in rows)
+    assert set(sends.values()) == {1}
+    rows[3].refresh_from_db()
+    assert (rows[3].attempts, rows[3].last_error) == (2, "")

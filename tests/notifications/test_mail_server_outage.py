@@ -1,0 +1,128 @@
+"""The mail server down for longer than a few retries. A message with a moment (a meeting reminder expires when its
+meeting begins) keeps being retried, with capped backoff, until that moment instead of failing after
+NOTIFICATIONS_MAX_ATTEMPTS attempts (about 12 minutes) and waiting for a coordinator. A refusal for good still fails
+at once; a message without a moment keeps the fixed number of attempts (tests/notifications/test_dispatch.py).
+
+The outage is real: Django's SMTP backend connecting to a port nobody listens on (connection refused). When the
+server is back, the locmem backend stands for it."""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from freezegun import freeze_time
+
+from notifications import dispatch
+from notifications.models import Notification
+from tests.factories import NotificationFactory
+from tests.notifications.test_dispatch import Recorder
+
+pytestmark = pytest.mark.django_db
+State = Notification.State
+
+
+@pytest.fixture
+def mail_server_down(settings: Any) -> None:
+    with socket.socket() as probe:  # a port that was free a moment ago: connecting to it is refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+
+
+def mail_server_back(settings: Any) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def retry_until(row: Notification, until: datetime, start: datetime) -> list[dispatch.SendResult]:
+    """Beat ticks and the send task's retries, each at its own time, from `start` until `until`: what a worker
+    does through an outage."""
+    results: list[dispatch.SendResult] = []
+    recorder = Recorder()
+    now = start
+    with freeze_time(now) as clock:
+        dispatch.dispatch_due(enqueue=recorder)
+        [(pk, claim)] = recorder.sent
+        while now < until:
+            result = dispatch.send_claimed(notification_id=pk, claim=claim)
+            results.append(result)
+            if result.outcome != dispatch.Outcome.RETRY:
+                break
+            now += timedelta(seconds=result.countdown)
+            clock.move_to(now)
+            # Beat keeps ticking meanwhile: a retry waiting for its countdown is never swept and claimed again.
+            assert dispatch.dispatch_due(enqueue=recorder).claimed == 0
+    return results
+
+
+def test_a_reminder_is_retried_through_an_outage_of_an_hour_and_goes_out_once_the_server_is_back(
+    mail_server_down: None, settings: Any
+) -> None:
+    start = timezone.now()
+    row = NotificationFactory(due_at=start, expires_at=start + timedelta(hours=3))
+    results = retry_until(row, until=start + timedelta(hours=1), start=start)
+    # Before: failed after 5 attempts, about 12 minutes in, until a coordinator pressed Retry.
+    assert {r.outcome for r in results} == {dispatch.Outcome.RETRY}
+    assert max(r.countdown for r in results) <= 600
+    row.refresh_from_db()
+    assert row.state == State.SENDING
+    assert row.attempts == len(results) > settings.NOTIFICATIONS_MAX_ATTEMPTS
+    assert "ConnectionRefusedError" in row.last_error
+
+    mail_server_back(settings)
+    with freeze_time(start + timedelta(hours=1)):
+        assert dispatch.send_claimed(notification_id=row.pk, claim=row.claim).outcome == dispatch.Outcome.SENT
+    row.refresh_from_db()
+    assert (row.state, row.last_error) == (State.SENT, "")
+    assert len(mail.outbox) == 1
+
+
+def test_a_reminder_whose_meeting_begins_during_the_outage_is_cancelled_with_the_outage_as_reason(
+    mail_server_down: None,
+) -> None:
+    start = timezone.now()
+    row = NotificationFactory(due_at=start, expires_at=start + timedelta(minutes=40))
+    results = retry_until(row, until=start + timedelta(hours=1), start=start)
+    assert results[-1].outcome == dispatch.Outcome.SKIPPED
+    assert {r.outcome for r in results[:-1]} == {dispatch.Outcome.RETRY}
+    row.refresh_from_db()
+    assert row.state == State.CANCELLED
+    # What a coordinator reads in the admin: why it never went out, not only that it expired.
+    assert row.last_error.startswith("Expired before it could be sent")
+    assert "ConnectionRefusedError" in row.last_error
+    assert mail.outbox == []
+
+
+def test_a_message_without_a_moment_still_fails_after_the_attempts_of_the_setting(
+    mail_server_down: None, settings: Any
+) -> None:
+    start = timezone.now()
+    row = NotificationFactory(due_at=start)
+    results = retry_until(row, until=start + timedelta(hours=1), start=start)
+    assert [r.outcome for r in results] == [dispatch.Outcome.RETRY] * (settings.NOTIFICATIONS_MAX_ATTEMPTS - 1) + [
+        dispatch.Outcome.FAILED
+    ]
+    row.refresh_from_db()
+    assert row.state == State.FAILED
+
+
+def test_a_reminder_refused_for_good_fails_at_once_though_it_has_time_left(monkeypatch: Any) -> None:
+    start = timezone.now()
+    row = NotificationFactory(due_at=start, expires_at=start + timedelta(hours=3))
+
+    def no_such_mailbox(message: Any, fail_silently: bool = False) -> int:
+        raise smtplib.SMTPRecipientsRefused({"gone@uni.edu": (550, b"5.1.1 Recipient address rejected")})
+
+    monkeypatch.setattr(dispatch.EmailMultiAlternatives, "send", no_such_mailbox)
+    [result] = retry_until(row, until=start + timedelta(hours=1), start=start)
+    assert result.outcome == dispatch.Outcome.FAILED
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == (State.FAILED, 1)
+    assert "5.1.1" in row.last_error
