@@ -115,3 +115,25 @@ def test_a_meeting_from_proposal_to_two_sided_feedback(
     trainee_page.goto(f"{base}/meetings/{meeting.pk}/")
     expect(trainee_page.get_by_text("Well prepared questions")).to_be_visible()
     trainee_page.screenshot(path=str(artifacts_dir / "meeting-feedback.png"), full_page=True)
+
+
+def test_a_session_log_with_only_a_date_and_a_duration_is_refused_with_the_reason_read_aloud(
+    page: Page, live_server: Any, pair: Any
+) -> None:
+    # Before: "Session logged.", and the empty log counted as a session for the pair and the program's health.
+    base = live_server.url
+    log_in(page, base, "maya@example.org")
+    page.goto(f"{base}/meetings/match/{pair.pk}/")
+    page.get_by_role("link", name="Log a session").click()
+    page.get_by_label("Duration (minutes)").fill("40")
+    page.get_by_role("button", name="Save the log").click()
+
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Say what the session was about")
+    expect(page.get_by_label("Duration (minutes)")).to_have_value("40")  # what was typed stays
+    assert SessionLog.objects.count() == 0
+
+    page.get_by_label("Next steps (shared)").fill("Draft the abstract by Friday.")
+    page.get_by_role("button", name="Save the log").click()
+    expect(page.get_by_text("Session logged.")).to_be_visible()
+    assert SessionLog.objects.get().duration_minutes == 40
