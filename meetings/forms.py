@@ -61,7 +61,7 @@ class MeetingCancelForm(forms.Form):
     reason = forms.CharField(
         required=False,
         max_length=300,
-        label="Reason (shown to the other person)",
+        label="Reason for cancelling (shown to the other person)",
         help_text="Up to 300 characters.",
         error_messages={"max_length": "Keep the reason to %(limit_value)d characters (this one has %(show_value)d)."},
     )
