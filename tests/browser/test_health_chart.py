@@ -52,7 +52,8 @@ def test_long_mentor_names_in_the_load_chart_stay_inside_it_with_the_full_name_o
 ) -> None:
     # Before: labels were right-aligned at x=174 with nothing to stop them, so a long name ran off the chart's
     # left edge ("…poulou-Whitfield de la Fuente") and two same-named mentors' e-mails were cut the same way;
-    # on a phone the whole chart shrank to a 5-pixel font.
+    # on a phone the whole chart shrank to a 5-pixel font
+    # and ran off the screen's right edge.
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{live_server.url}/admin/login/?next=/admin/matching/program/{program.pk}/health/")
     page.get_by_label("E-mail address").fill("cora@example.org")
@@ -60,6 +61,14 @@ def test_long_mentor_names_in_the_load_chart_stay_inside_it_with_the_full_name_o
     page.get_by_role("button", name="Log in").click()
     page.wait_for_selector('figure[data-chart="load"] svg')
     page.locator('figure[data-chart="load"]').screenshot(path=str(artifacts_dir / f"health-chart-{width}.png"))
+
+    # The chart stays inside its section: before, the figure's default 40 px side margin pushed it past the right
+    # edge (25 px past a phone's screen with the demo data).
+    overhang = page.evaluate(
+        """(() => { const f = document.querySelector('figure[data-chart="load"]');
+                    return f.getBoundingClientRect().right - f.closest('section').getBoundingClientRect().right; })()"""
+    )
+    assert overhang <= 0
 
     labels = page.evaluate(LABELS)
     fulls = {label["full"] for label in labels}
