@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -169,3 +170,23 @@ def test_what_lowered_a_score_names_the_focus_area_and_meeting_format_the_mentor
     expect(lowered.filter(has_text="meeting formats")).to_have_text(
         "Offers 1 of your 2 preferred meeting formats (video), not phone"
     )
+
+
+def test_a_request_message_over_the_limit_is_shown_back_whole_with_the_limit_not_cut_short(
+    page: Page, live_server: Any, people: dict[str, Any]
+) -> None:
+    # Before: the textarea's maxlength made the browser cut a pasted message at 2,000 characters without a word, and
+    # the request went out with the end of the message missing.
+    from matching.models import Match
+
+    log_in(page, live_server.url, "tara@example.org")
+    page.goto(f"{live_server.url}/mentors/{people['ana'].pk}/")
+    message = page.get_by_label("What do you hope to get from this mentorship?")
+    long = " ".join(["I want advice on a cardiology fellowship."] * 60)  # 2,519 characters
+    message.fill(long)
+    expect(message).to_have_value(long)
+    page.get_by_role("button", name="Send request").click()
+
+    expect(message).to_have_accessible_description(re.compile(r"at most 2000 characters \(it has 2519\)"))
+    expect(message).to_have_value(long)  # nothing typed is lost
+    assert not Match.objects.exists()
