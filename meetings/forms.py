@@ -16,6 +16,7 @@ from meetings.models import (
     Feedback,
     Meeting,
 )
+from mentorship.forms import Textarea
 from profiles.models import FocusArea, Goal
 
 LOCAL_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -54,14 +55,14 @@ class MeetingProposeForm(MeetingTimeForm):
         max_length=VIDEO_LINK_MAX_LENGTH,
     )
     phone = forms.CharField(required=False, max_length=40, help_text="For a phone call: the number to call.")
-    agenda = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX_LENGTH)
+    agenda = forms.CharField(required=False, widget=Textarea(attrs={"rows": 3}), max_length=TEXT_MAX_LENGTH)
 
 
 class MeetingCancelForm(forms.Form):
     reason = forms.CharField(
         required=False,
         max_length=300,
-        label="Reason (shown to the other person)",
+        label="Reason for cancelling (shown to the other person)",
         help_text="Up to 300 characters.",
         error_messages={"max_length": "Keep the reason to %(limit_value)d characters (this one has %(show_value)d)."},
     )
@@ -81,13 +82,13 @@ class SessionLogForm(forms.Form):
         queryset=FocusArea.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
     notes_shared = forms.CharField(
-        required=False, widget=forms.Textarea, label="Notes shared with the trainee", max_length=TEXT_MAX_LENGTH
+        required=False, widget=Textarea, label="Notes shared with the trainee", max_length=TEXT_MAX_LENGTH
     )
     next_steps = forms.CharField(
-        required=False, widget=forms.Textarea, label="Next steps (shared)", max_length=TEXT_MAX_LENGTH
+        required=False, widget=Textarea, label="Next steps (shared)", max_length=TEXT_MAX_LENGTH
     )
     notes_private = forms.CharField(
-        required=False, widget=forms.Textarea, label="Private notes (only you see these)", max_length=TEXT_MAX_LENGTH
+        required=False, widget=Textarea, label="Private notes (only you see these)", max_length=TEXT_MAX_LENGTH
     )
 
     def __init__(self, *args: Any, goals: list[Goal] | None = None, **kwargs: Any) -> None:
@@ -126,11 +127,11 @@ class FeedbackForm(forms.Form):
         label="Was it useful?", choices=YES_NO, coerce=lambda v: v == "yes", widget=forms.RadioSelect
     )
     went_well = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="What went well?", max_length=TEXT_MAX_LENGTH
+        required=False, widget=Textarea(attrs={"rows": 3}), label="What went well?", max_length=TEXT_MAX_LENGTH
     )
     to_change = forms.CharField(
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=Textarea(attrs={"rows": 3}),
         label="What would you change?",
         max_length=TEXT_MAX_LENGTH,
     )
@@ -159,7 +160,7 @@ class CheckInForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Anything to add?", max_length=TEXT_MAX_LENGTH
+        required=False, widget=Textarea(attrs={"rows": 3}), label="Anything to add?", max_length=TEXT_MAX_LENGTH
     )
 
 

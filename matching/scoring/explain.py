@@ -84,11 +84,11 @@ def _name(lookup: Lookup | None, index: int) -> str | None:
         return None
 
 
-def _listing(lookup: Lookup | None, indexes: Iterable[int]) -> str | None:
+def _listing(lookup: Lookup | None, indexes: Iterable[int], last: str = "and") -> str | None:
     names = [n for n in (_name(lookup, int(i)) for i in indexes) if n]
     if not names:
         return None
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {last} " + names[-1]
 
 
 def _hours(minutes: int) -> str:
@@ -138,6 +138,10 @@ def _reasons(
         else:
             share = f"{len(covered)} of your {sought} focus areas"
         reasons["focus_areas"] = f"Covers {share}" + (f" ({listed})" if listed else "")
+        # What is missing is what lowered the score: name it, or the covered ones read as the cause.
+        missing = _listing(names.focus_areas, np.flatnonzero(t.focus[i] & ~m.focus[j]), last="or")
+        if len(covered) < sought and missing:
+            reasons["focus_areas"] += f", not {missing}"
     shared = np.flatnonzero(t.languages[i] & m.languages[j])
     listed = _listing(names.languages, shared)
     reasons["language"] = (
@@ -152,7 +156,10 @@ def _reasons(
     elif len(hit) == n_wanted:
         reasons["meeting_format"] = f"Meets the way you prefer ({', '.join(hit)})"
     elif hit:
-        reasons["meeting_format"] = f"Offers {len(hit)} of your {n_wanted} preferred meeting formats ({', '.join(hit)})"
+        not_offered = " or ".join(FORMAT_NAMES[b] for b in (1, 2, 4) if wanted & ~offered & b)
+        reasons["meeting_format"] = (
+            f"Offers {len(hit)} of your {n_wanted} preferred meeting formats ({', '.join(hit)}), not {not_offered}"
+        )
     else:
         missing = ", ".join(FORMAT_NAMES[b] for b in (1, 2, 4) if wanted & b)
         reasons["meeting_format"] = f"Does not offer your preferred meeting format ({missing})"

@@ -8,6 +8,7 @@ from django import forms
 
 from matching.models import Program
 from matching.services.requests import MESSAGE_MAX_LENGTH
+from mentorship.forms import Textarea
 from profiles.models import MentorProfile
 
 
@@ -23,7 +24,7 @@ class RequestForm(forms.Form):
     )
     message = forms.CharField(
         label="What do you hope to get from this mentorship?",
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=Textarea(attrs={"rows": 4}),
         max_length=MESSAGE_MAX_LENGTH,
         help_text="A few sentences for the mentor and the program coordinator.",
     )

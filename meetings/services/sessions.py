@@ -31,6 +31,13 @@ class GoalUpdate:
 
 MAX_LOGGED_BACK = timedelta(days=3 * 365)
 
+#: A log must say what the session was about. With only a date and a duration it would still count as a session
+#: (the pair's and the program's session figures, the inactivity clock) for a meeting nobody can tell happened.
+EMPTY_LOG = (
+    "Say what the session was about: tick a topic, write a note or the next steps, or record progress on a goal. "
+    "A date and a duration alone are not saved as a session."
+)
+
 
 def _require_mentor(match: Match, by: User) -> None:
     if role_in(match, by) != "mentor":
@@ -38,7 +45,14 @@ def _require_mentor(match: Match, by: User) -> None:
 
 
 def _validate(
-    *, match: Match, by: User, date_: date, duration_minutes: int, goal_updates: Sequence[GoalUpdate]
+    *,
+    match: Match,
+    by: User,
+    date_: date,
+    duration_minutes: int,
+    goal_updates: Sequence[GoalUpdate],
+    topics: Sequence[FocusArea],
+    notes: tuple[str, str, str],
 ) -> None:
     if match.status not in (Match.Status.APPROVED, Match.Status.ENDED):
         raise MatchNotApproved("Sessions can only be logged for an approved match.")
@@ -61,6 +75,8 @@ def _validate(
             raise ApplicationError("Only this trainee's goals can be updated.", fields={"goals": ["Not theirs."]})
         if not 0 <= update.progress <= 100:
             raise ApplicationError("Progress is 0 to 100 %.", fields={"goals": ["Out of range."]})
+    if not topics and not goal_updates and not any(note.strip() for note in notes):
+        raise ApplicationError(EMPTY_LOG, code="empty_session_log", fields={"non_field_errors": [EMPTY_LOG]})
 
 
 #: A log identical to one the same mentor wrote for the match this recently is the same form sent again (a form
@@ -162,7 +178,15 @@ def session_log_create(
         twin = _recent_twin(match=match, by=by, date_=date, content=content)
         if twin is not None:
             raise SessionAlreadyLogged("This session was already logged.", session_log=twin, same=True)
-    _validate(match=match, by=by, date_=date, duration_minutes=duration_minutes, goal_updates=goal_updates)
+    _validate(
+        match=match,
+        by=by,
+        date_=date,
+        duration_minutes=duration_minutes,
+        goal_updates=goal_updates,
+        topics=topics,
+        notes=(notes_shared, notes_private, next_steps),
+    )
     if meeting is not None:
         if meeting.match_id != match.pk or meeting.status != Meeting.Status.ACCEPTED:
             raise MeetingStateConflict("Link the log to an accepted meeting of this match.")
@@ -205,10 +229,19 @@ def session_log_update(
         .get(pk=session_log.pk)
     )
     _require_mentor(session.match, by)
-    _validate(match=session.match, by=by, date_=date, duration_minutes=duration_minutes, goal_updates=goal_updates)
+    topics = list(topics)
+    _validate(
+        match=session.match,
+        by=by,
+        date_=date,
+        duration_minutes=duration_minutes,
+        goal_updates=goal_updates,
+        topics=topics,
+        notes=(notes_shared, notes_private, next_steps),
+    )
     session.date, session.duration_minutes = date, duration_minutes
     session.notes_shared, session.notes_private, session.next_steps = notes_shared, notes_private, next_steps
     session.save()
-    session.topics.set(list(topics))
+    session.topics.set(topics)
     _write_goals(session, goal_updates)
     return session

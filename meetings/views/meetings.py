@@ -60,9 +60,11 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail(request: HttpRequest, meeting: Meeting, cancel_form: MeetingCancelForm, status: int = 200) -> HttpResponse:
     user = user_of(request)
     zone = time_zone_for(meeting.match, user)
+    role = role_in(meeting.match, user)
     context = {
         "meeting": meeting,
-        "role": role_in(meeting.match, user),
+        "role": role,
+        "other": meeting.match.trainee if role == "mentor" else meeting.match.mentor,
         "can_accept": meeting.status == "proposed" and meeting.proposed_by_id != user.pk and meeting.is_upcoming(),
         "time_form": MeetingTimeForm(zone_name=zone.key, initial={"duration_minutes": meeting.duration_minutes}),
         "cancel_form": cancel_form,

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from mentorship.forms import Textarea
 from profiles.models import FocusArea, Goal
 
 
@@ -16,7 +17,7 @@ class GoalForm(forms.Form):
     focus_area = forms.ModelChoiceField(
         queryset=FocusArea.objects.all(), required=False, empty_label="(none)", label="Focus area"
     )
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+    description = forms.CharField(required=False, widget=Textarea(attrs={"rows": 4}), max_length=4000)
     target_date = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="Optional. Not in the past."
     )

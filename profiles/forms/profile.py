@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from mentorship.forms import Textarea
 from profiles.forms.fields import GroupedSpecialtiesField, GroupedSpecialtyField, MeetingFormatsField, TimeZoneField
 from profiles.models import CareerStage, FocusArea, Language, MentorProfile, TraineeProfile
 
@@ -48,7 +49,7 @@ class TraineeProfileForm(_ProfileForm):
     statement = forms.CharField(
         label="What do you want from mentoring?",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=Textarea(attrs={"rows": 5}),
         max_length=4000,
     )
 
@@ -93,7 +94,7 @@ class MentorProfileForm(_ProfileForm):
         },
     )
     accepting_mentees = forms.BooleanField(required=False, initial=True, label="Accepting new mentees")
-    bio = forms.CharField(label="About you", required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=4000)
+    bio = forms.CharField(label="About you", required=False, widget=Textarea(attrs={"rows": 5}), max_length=4000)
 
     field_order = [
         "career_stage",

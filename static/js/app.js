@@ -1,10 +1,16 @@
 // Small progressive enhancements. Pages work without this file; CSP forbids inline scripts, so all lives here.
 (function () {
   "use strict";
-  // Move focus to the first invalid field after a refused form submit, for keyboard and screen-reader users.
+  // Move focus to the first invalid field after a refused form submit, for keyboard and screen-reader users; a
+  // refusal about no single field (shown above the form) takes the focus itself, so it is read out, and Tab goes
+  // on into the form.
   document.addEventListener("DOMContentLoaded", function () {
-    var invalid = document.querySelector("[aria-invalid='true']");
-    if (invalid) { invalid.focus(); }
+    var invalid = document.querySelector("[aria-invalid='true']") ||
+      document.querySelector("form .errorlist[role='alert']");
+    if (invalid) {
+      if (!invalid.matches("input, select, textarea, button")) { invalid.setAttribute("tabindex", "-1"); }
+      invalid.focus();
+    }
     document.querySelectorAll("[data-confirm]").forEach(function (el) {
       el.addEventListener("click", function (event) {
         if (!window.confirm(el.getAttribute("data-confirm"))) { event.preventDefault(); }

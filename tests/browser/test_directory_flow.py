@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from profiles.models import MeetingFormat
 from tests.browser.pages import log_in
-from tests.factories import MentorProfileFactory, ProgramFactory, TraineeProfileFactory, language, specialty
+from tests.factories import (
+    MentorProfileFactory,
+    ProgramFactory,
+    TraineeProfileFactory,
+    focus_area,
+    language,
+    specialty,
+)
 from tests.factories.profiles import DEFAULT_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -137,3 +146,47 @@ def test_a_mentor_page_opened_from_elsewhere_links_to_the_whole_directory(
     page.goto(f"{live_server.url}/mentors/{people['ana'].pk}/")
     page.get_by_role("link", name="← All mentors").click()
     expect(page.locator(".mentor-card h3")).to_have_count(4)
+
+
+def test_what_lowered_a_score_names_the_focus_area_and_meeting_format_the_mentor_does_not_offer(
+    page: Page, live_server: Any
+) -> None:
+    # Before: "What lowered it: Covers 1 of your 2 focus areas (Specialty choice and career planning)" named only
+    # what the mentor does cover, so it read as if that area had lowered the score; the one missing was nowhere.
+    ProgramFactory(name="Residents 2026", open_to_all=True)
+    TraineeProfileFactory(
+        user__email="tara@example.org",
+        focus_areas=[focus_area(0), focus_area(3)],
+        meeting_formats=MeetingFormat.VIDEO | MeetingFormat.PHONE,
+    )
+    mentor = MentorProfileFactory(focus_areas=[focus_area(0)], meeting_formats=MeetingFormat.VIDEO)
+    log_in(page, live_server.url, "tara@example.org")
+    page.goto(f"{live_server.url}/mentors/{mentor.pk}/")
+
+    lowered = page.locator(".lowered-list li")
+    expect(lowered.filter(has_text="focus areas")).to_have_text(
+        f"Covers 1 of your 2 focus areas ({focus_area(0).name}), not {focus_area(3).name}"
+    )
+    expect(lowered.filter(has_text="meeting formats")).to_have_text(
+        "Offers 1 of your 2 preferred meeting formats (video), not phone"
+    )
+
+
+def test_a_request_message_over_the_limit_is_shown_back_whole_with_the_limit_not_cut_short(
+    page: Page, live_server: Any, people: dict[str, Any]
+) -> None:
+    # Before: the textarea's maxlength made the browser cut a pasted message at 2,000 characters without a word, and
+    # the request went out with the end of the message missing.
+    from matching.models import Match
+
+    log_in(page, live_server.url, "tara@example.org")
+    page.goto(f"{live_server.url}/mentors/{people['ana'].pk}/")
+    message = page.get_by_label("What do you hope to get from this mentorship?")
+    long = " ".join(["I want advice on a cardiology fellowship."] * 60)  # 2,519 characters
+    message.fill(long)
+    expect(message).to_have_value(long)
+    page.get_by_role("button", name="Send request").click()
+
+    expect(message).to_have_accessible_description(re.compile(r"at most 2000 characters \(it has 2519\)"))
+    expect(message).to_have_value(long)  # nothing typed is lost
+    assert not Match.objects.exists()

@@ -49,3 +49,19 @@ def test_a_refused_feedback_describes_the_rating_group_and_focuses_its_first_but
     rating = page.get_by_role("group", name="How was the meeting?")
     expect(rating).to_have_accessible_description("This field is required.")
     expect(rating.get_by_label("1")).to_be_focused()
+
+
+def test_a_refusal_of_the_whole_form_is_where_the_focus_lands(page: Page, live_server: Any) -> None:
+    # Tried: an error about no single field (an empty session log) was printed above the form, but focus stayed at
+    # the top of the reloaded page, so a keyboard or screen-reader user heard nothing and had to hunt for it.
+    mentor = MentorProfileFactory(user__email="maya@example.org")
+    match = approved_match(mentor=mentor, trainee=TraineeProfileFactory())
+    log_in(page, live_server.url, "maya@example.org")
+    page.goto(f"{live_server.url}/meetings/match/{match.pk}/log/")
+    page.get_by_role("button", name="Save the log").click()
+
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Say what the session was about")
+    expect(alert).to_be_focused()
+    page.keyboard.press("Tab")  # and the form follows it
+    expect(page.get_by_label("Date")).to_be_focused()

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 from meetings.models import Feedback, Meeting, SessionLog
 from notifications import dispatch
 from tests.browser.pages import log_in
-from tests.factories import MentorProfileFactory, TraineeProfileFactory, approved_match
+from tests.factories import MeetingFactory, MentorProfileFactory, TraineeProfileFactory, approved_match
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -115,3 +115,57 @@ def test_a_meeting_from_proposal_to_two_sided_feedback(
     trainee_page.goto(f"{base}/meetings/{meeting.pk}/")
     expect(trainee_page.get_by_text("Well prepared questions")).to_be_visible()
     trainee_page.screenshot(path=str(artifacts_dir / "meeting-feedback.png"), full_page=True)
+
+
+def test_a_session_log_with_only_a_date_and_a_duration_is_refused_with_the_reason_read_aloud(
+    page: Page, live_server: Any, pair: Any
+) -> None:
+    # Before: "Session logged.", and the empty log counted as a session for the pair and the program's health.
+    base = live_server.url
+    log_in(page, base, "maya@example.org")
+    page.goto(f"{base}/meetings/match/{pair.pk}/")
+    page.get_by_role("link", name="Log a session").click()
+    page.get_by_label("Duration (minutes)").fill("40")
+    page.get_by_role("button", name="Save the log").click()
+
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Say what the session was about")
+    expect(page.get_by_label("Duration (minutes)")).to_have_value("40")  # what was typed stays
+    assert SessionLog.objects.count() == 0
+
+    page.get_by_label("Next steps (shared)").fill("Draft the abstract by Friday.")
+    page.get_by_role("button", name="Save the log").click()
+    expect(page.get_by_text("Session logged.")).to_be_visible()
+    assert SessionLog.objects.get().duration_minutes == 40
+
+
+def test_cancelling_a_meeting_asks_first_and_the_reason_field_says_it_is_for_cancelling(
+    page: Page, live_server: Any, pair: Any
+) -> None:
+    # Before: one click on "Cancel the meeting" cancelled it for both (a request's Cancel asks first), and the field
+    # above it, "Reason (shown to the other person)", sat under "Move it" as if it were the reason for moving.
+    meeting = MeetingFactory(match=pair)
+    base = live_server.url
+    log_in(page, base, "maya@example.org")
+    page.goto(f"{base}/meetings/{meeting.pk}/")
+    reason = page.get_by_label("Reason for cancelling (shown to the other person)")
+    reason.fill("Called into theatre")
+
+    asked: list[str] = []
+
+    def answer(dialog: Any, accept: bool) -> None:
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=False))
+    page.get_by_role("button", name="Cancel the meeting").click()
+    assert asked == ["Cancel this meeting? Tara Trainee is told, and its reminders stop."]
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.ACCEPTED
+    expect(reason).to_have_value("Called into theatre")  # nothing typed is lost
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=True))
+    page.get_by_role("button", name="Cancel the meeting").click()
+    expect(page.get_by_text("Meeting cancelled.")).to_be_visible()
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.cancel_reason) == (Meeting.Status.CANCELLED, "Called into theatre")

@@ -205,7 +205,7 @@ def test_an_explanation_names_things_and_its_points_add_up_to_the_score() -> Non
     assert e.score == pytest.approx(sum(p.points for p in e.parts), abs=0.05)
     assert e.score == pytest.approx(float(score(t, m, Weights()).total[0, 0]), abs=0.01)
     assert e.summary() == (
-        "Same specialty (Cardiology) · covers 3 of your 4 focus areas (Research, Wellness and Careers)"
+        "Same specialty (Cardiology) · covers 3 of your 4 focus areas (Research, Wellness and Careers), not Teaching"
         " · speaks Spanish · 1 h apart"
     )
 

@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from meetings.models import Feedback, Meeting, SessionLog
+from profiles.models import FocusArea
 from tests.factories import MeetingFactory, SessionLogFactory
 
 pytestmark = pytest.mark.django_db
@@ -150,7 +151,7 @@ def test_a_mentor_in_tokyo_logs_this_mornings_session_through_the_api(
     tokyo_morning = datetime(2026, 6, 10, 8, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
     monkeypatch.setattr(timezone, "now", lambda: tokyo_morning.astimezone(UTC))
     client = login(mentor.user)
-    body = {"match": match.pk, "date": "2026-06-10", "duration_minutes": 30}
+    body = {"match": match.pk, "date": "2026-06-10", "duration_minutes": 30, "notes_shared": "CV review"}
     created = client.post("/api/v1/session-logs/", body, content_type="application/json")
     assert created.status_code == 201, created.json()
     tomorrow = client.post("/api/v1/session-logs/", {**body, "date": "2026-06-11"}, content_type="application/json")
@@ -163,7 +164,13 @@ def test_a_retried_create_with_the_same_submission_id_writes_one_log(match: Any,
     from meetings.models import SessionLog
 
     client = login(mentor.user)
-    body = {"match": match.pk, "date": str(timezone.localdate()), "duration_minutes": 30, "submission": str(uuid4())}
+    body = {
+        "match": match.pk,
+        "date": str(timezone.localdate()),
+        "duration_minutes": 30,
+        "notes_shared": "CV review",
+        "submission": str(uuid4()),
+    }
     assert client.post("/api/v1/session-logs/", body, content_type="application/json").status_code == 201
     again = client.post("/api/v1/session-logs/", body, content_type="application/json")
     assert again.status_code == 409
@@ -297,7 +304,7 @@ def test_the_schema_does_not_offer_to_move_a_log_to_another_match_or_meeting_on_
     log = SessionLogFactory(match=match)
     edited = login(mentor.user).put(
         f"/api/v1/session-logs/{log.pk}/",
-        {"date": str(log.date), "duration_minutes": 40},
+        {"date": str(log.date), "duration_minutes": 40, "next_steps": "Send the draft"},
         content_type="application/json",
     )
     assert edited.status_code == 200, edited.content[:300]
@@ -342,3 +349,29 @@ def test_the_browsable_filter_form_lists_only_my_own_matches(path: str, match: A
     assert "Private Trainee" not in body
     assert "Dr Private Mentor" not in body
     assert str(match.trainee.user.full_name) not in body
+
+
+def test_a_log_that_says_nothing_but_date_and_duration_is_400_and_counts_no_session(
+    match: Any, login: Any, mentor: Any
+) -> None:
+    # Before: 201, and the empty log counted as a session in the pair's and the program's figures and reset the
+    # inactivity clock, so a pair that never talked looked active.
+    client = login(mentor.user)
+    body = {"match": match.pk, "date": str(timezone.localdate()), "duration_minutes": 30, "notes_shared": "  "}
+    empty = client.post("/api/v1/session-logs/", body, content_type="application/json")
+    assert empty.status_code == 400, empty.json()
+    assert empty.json()["error"]["code"] == "empty_session_log"
+    assert "topic" in empty.json()["error"]["message"]
+    assert set(empty.json()["error"]["fields"]) == {"non_field_errors"}
+    assert SessionLog.objects.count() == 0
+    # One topic is enough to say what the session was about.
+    topic = FocusArea.objects.first()
+    assert topic is not None
+    created = client.post("/api/v1/session-logs/", {**body, "topics": [topic.pk]}, content_type="application/json")
+    assert created.status_code == 201, created.json()
+    # Emptying a log afterwards is refused the same way, and the log stays as it was.
+    url = f"/api/v1/session-logs/{created.json()['id']}/"
+    emptied = client.put(url, {"date": body["date"], "duration_minutes": 30}, content_type="application/json")
+    assert emptied.status_code == 400
+    assert emptied.json()["error"]["code"] == "empty_session_log"
+    assert list(SessionLog.objects.get().topics.all()) == [topic]

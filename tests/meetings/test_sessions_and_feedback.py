@@ -31,6 +31,7 @@ def log(match: Any, by: Any, **kw: Any) -> SessionLog:
         by=by,
         date=kw.pop("date", timezone.localdate()),
         duration_minutes=kw.pop("duration_minutes", 45),
+        notes_shared=kw.pop("notes_shared", "Talked about research electives."),
         **kw,
     )
 
@@ -72,6 +73,7 @@ def test_the_mentor_logs_a_session_with_topics_goals_and_private_notes(
         ("a future date", ApplicationError),
         ("someone else's goal", ApplicationError),
         ("a meeting of another match", MeetingStateConflict),
+        ("nothing but a date and a duration", ApplicationError),
     ],
 )
 def test_a_bad_session_log_is_refused_and_nothing_saved(
@@ -89,6 +91,8 @@ def test_a_bad_session_log_is_refused_and_nothing_saved(
         kwargs["goal_updates"] = [services.GoalUpdate(goal=theirs, progress=10)]
     elif case == "a meeting of another match":
         kwargs["meeting"] = MeetingFactory(start=timezone.now() - timedelta(days=1))
+    elif case == "nothing but a date and a duration":
+        kwargs.update(notes_shared=" ", notes_private="", next_steps="\n")
     with pytest.raises(error):
         log(**kwargs)
     assert SessionLog.objects.count() == 0
@@ -120,7 +124,9 @@ def test_a_mentor_in_new_york_cannot_log_tomorrow_although_it_is_already_tomorro
         log(match, mentor.user, date=date(2026, 3, 3))
     session = log(match, mentor.user, date=date(2026, 3, 2))
     with pytest.raises(ApplicationError, match="before it happens"):  # editing follows the same rule
-        services.session_log_update(session_log=session, by=mentor.user, date=date(2026, 3, 3), duration_minutes=45)
+        services.session_log_update(
+            session_log=session, by=mentor.user, date=date(2026, 3, 3), duration_minutes=45, notes_shared="Electives"
+        )
 
 
 def test_a_session_that_reaches_100_percent_marks_the_goal_achieved(match: Any, mentor: Any) -> None:
