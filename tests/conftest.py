@@ -40,10 +40,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
     has_redis = bool(os.environ.get("REDIS_URL"))
     for item in items:
+        _require_serialized_rollback(item)
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://... (CI does)"))
         if "worker" in item.keywords and not has_redis:
             item.add_marker(pytest.mark.skip(reason="needs Redis: set REDIS_URL=redis://... (CI does)"))
+
+
+def _require_serialized_rollback(item: pytest.Item) -> None:
+    """A test with real commits empties every table when it ends; without serialized rollback the data the
+    migrations seeded (content types, the taxonomy) comes back under other ids, and the next test that restores
+    the seeded data fails on them ("UNIQUE constraint failed: django_content_type…"), or only in some orders."""
+    marker = item.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+        raise pytest.UsageError(
+            f"{item.nodeid}: django_db(transaction=True) needs serialized_rollback=True as well (see tests/conftest.py)"
+        )
 
 
 # --- Browser (Playwright driving Debian's Chromium; never a downloaded browser) ---------------------------------

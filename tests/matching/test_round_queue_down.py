@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from matching.models import MatchingRound
 from tests.factories import ProgramFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 START = "admin:matching_matchinground_add"
 
