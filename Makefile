@@ -35,8 +35,16 @@ run: $(VENV)/.installed
 	@echo
 	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho --procfile Procfile.dev --no-prefix start
 
+# The suite runs in one pytest-xdist process per core (`auto`); PYTEST_WORKERS=1 runs it in this one process, as
+# `.venv/bin/pytest` alone does; any other number is that many processes. `--dist load` hands tests out in
+# pytest-django's order, so each process still runs its transactional tests (which empty every table, the seeded
+# languages and specialties too) after its ordinary ones, as Django's own runner does; `worksteal` and `loadfile`
+# do not keep that order, and ordinary tests then ran on emptied tables.
+PYTEST_WORKERS ?= auto
+XDIST_ARGS := $(if $(filter 1,$(strip $(PYTEST_WORKERS))),,-n $(strip $(PYTEST_WORKERS)) --dist load)
+
 test: $(VENV)/.installed-dev
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest $(XDIST_ARGS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -6,6 +6,7 @@ import os
 import shutil
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.test import Client
@@ -16,6 +17,63 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).resolve().parent.parent / "var" / "test-artifacts"))
+
+
+# --- One Redis database per pytest-xdist process ----------------------------------------------------------------
+# `make test` runs the suite in several processes (gw0, gw1, ...; PYTEST_XDIST_WORKER names this one). Each test's
+# cache.clear() empties its whole Redis database, and the worker tests flush it and start a Celery worker that takes
+# every message in it: sharing one database, a test in one process would empty the queue a test in another is
+# counting, or its Celery worker would send the other process's notifications. Process N uses REDIS_URL's database
+# number plus N (gw0 the number itself, so a run without xdist is unchanged). Django's settings are read by now, but
+# neither the cache nor Celery has read them yet. (Without Redis there is nothing to share: the cache is in memory,
+# and no test leaves a message in the filesystem broker's folder.)
+
+
+def redis_url_for_worker(url: str, worker: int) -> str:
+    """`redis://host:6379/8` for process 0, `.../9` for process 1 (no number in the path is database 0)."""
+    parts = urlsplit(url)
+    path = parts.path.strip("/")
+    if path and not path.isdigit():
+        raise pytest.UsageError(f"REDIS_URL={url!r}: the path must be a database number, as in redis://host:6379/8.")
+    return urlunsplit(parts._replace(path=f"/{int(path or 0) + worker}"))
+
+
+def _refuse_a_database_redis_lacks(url: str) -> None:
+    """Redis has 16 databases (0-15) unless configured otherwise: say so before starting rather than in every test."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=5).ping()
+    except redis.ResponseError as error:
+        raise pytest.UsageError(
+            f"{url}: {error}. Each parallel test process uses REDIS_URL's database number plus its own (0, 1, ...): "
+            "set a lower number in REDIS_URL (redis://127.0.0.1:6379/8 leaves room for 8), or fewer processes "
+            "(PYTEST_WORKERS=1 make test runs one)."
+        ) from None
+    except redis.ConnectionError:
+        pass  # the tests that need Redis say so themselves
+
+
+def _own_redis_database() -> None:
+    from django.conf import settings
+
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    if settings.REDIS_URL and worker:
+        url = redis_url_for_worker(settings.REDIS_URL, worker)
+        os.environ["REDIS_URL"] = url  # the worker tests hand it to the Celery workers they start
+        settings.REDIS_URL = settings.CELERY_BROKER_URL = url
+        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": url}}
+
+
+_own_redis_database()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    processes = getattr(config.option, "numprocesses", None)  # -n, a number by now; the workers have none
+    if isinstance(processes, int) and processes > 1 and settings.REDIS_URL:
+        _refuse_a_database_redis_lacks(redis_url_for_worker(settings.REDIS_URL, processes - 1))
 
 
 @pytest.fixture(autouse=True)
