@@ -192,7 +192,9 @@ def outsider(db: None) -> Any:
 def _reference_data(request: pytest.FixtureRequest) -> None:
     """Transactional tests (live server, threads, real workers) truncate every table when they end, and the
     serialized restore has been seen to leave the migration-seeded taxonomy empty for the next one (SQLite in
-    memory, and after threaded PostgreSQL tests). Seed it again, idempotently, as migration 0002 does."""
+    memory, and after threaded PostgreSQL tests). Seed it again, idempotently, as migration 0002 does, and give
+    the Coordinators group its admin permissions again as `migrate` does: a group seeded without them made the
+    next coordinator's admin page a 403, in whichever test came after such a loss."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None or not marker.kwargs.get("transaction"):
         return
@@ -200,9 +202,19 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
     import importlib
 
     from django.apps import apps
+    from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group
+    from django.contrib.contenttypes.management import create_contenttypes
 
+    from profiles.apps import COORDINATOR_PERMISSIONS, grant_coordinator_permissions
     from profiles.models import COORDINATORS_GROUP, Language
 
-    if not (Language.objects.exists() and Group.objects.filter(name=COORDINATORS_GROUP).exists()):
-        importlib.import_module("profiles.migrations.0002_seed_reference_data").seed(apps, None)
+    group = Group.objects.filter(name=COORDINATORS_GROUP).first()
+    if Language.objects.exists() and group is not None and group.permissions.exists():
+        return
+    importlib.import_module("profiles.migrations.0002_seed_reference_data").seed(apps, None)
+    for label in COORDINATOR_PERMISSIONS:
+        config = apps.get_app_config(label)
+        create_contenttypes(config, verbosity=0)
+        create_permissions(config, verbosity=0)
+        grant_coordinator_permissions(config, apps=apps)
