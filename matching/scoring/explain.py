@@ -37,6 +37,15 @@ class Names:
     languages: Lookup = field(default_factory=dict)
     institutions: Lookup = field(default_factory=dict)
 
+    @classmethod
+    def of_columns(cls, names: Mapping[str, Lookup]) -> Names:
+        """From column → name tables keyed "specialties", "focus_areas", "languages" (as `Taxonomy.names()`)."""
+        return cls(
+            specialties=names.get("specialties", ()),
+            focus_areas=names.get("focus_areas", ()),
+            languages=names.get("languages", ()),
+        )
+
 
 @dataclass(frozen=True)
 class Part:

@@ -144,11 +144,7 @@ def explain_pairs(
 ) -> list[Explanation]:
     """One explanation per mentor row for a 1-row `trainee`, from the engine's `explain` (pair rules only:
     whether a mentor is full or accepting is shown separately, so a full mentor still shows why they fit)."""
-    engine_names = Names(
-        specialties=names.get("specialties", ()),
-        focus_areas=names.get("focus_areas", ()),
-        languages=names.get("languages", ()),
-    )
+    engine_names = Names.of_columns(names)
     trainee_key = _row_bytes(trainee, 0)
     names_key = hash(tuple(tuple(v) for v in names.values()))
     explanations = []

@@ -177,7 +177,6 @@ def _worded(
     listed = zip(shortlist.trainee_ids.tolist(), shortlist.mentor_ids.tolist(), shortlist.ranks.tolist(), strict=True)
     ranked = {(int(t), int(m)): int(r) for t, m, r in listed}
     trainee_ids, mentor_ids = cohort.trainees.ids[rows].tolist(), cohort.mentors.ids[cols].tolist()
-    names = cohort.taxonomy.names()
     return explain_scored(
         cohort.trainees,
         rows,
@@ -187,9 +186,5 @@ def _worded(
         values=components,
         totals=totals,
         shortlist_ranks=[ranked.get(pair) for pair in zip(trainee_ids, mentor_ids, strict=True)],
-        names=Names(
-            specialties=names.get("specialties", ()),
-            focus_areas=names.get("focus_areas", ()),
-            languages=names.get("languages", ()),
-        ),
+        names=Names.of_columns(cohort.taxonomy.names()),
     )
