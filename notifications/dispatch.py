@@ -64,24 +64,25 @@ def backoff_seconds(attempt: int) -> int:
     return max(1, min(60 * 2 ** max(attempt - 1, 0), cap))
 
 
+def _budget_spent(notification: Notification) -> bool:
+    """A message without a moment has NOTIFICATIONS_MAX_ATTEMPTS attempts in all; one with a moment (a meeting
+    reminder) has until that moment instead."""
+    return notification.expires_at is None and notification.attempts >= max_attempts()
+
+
 def gives_up(notification: Notification, error: BaseException) -> bool:
     """After a failed attempt: fail the row (True) or retry it. A refusal for good fails at once. A temporary
     failure (a 4xx reply, the server down or timing out) of a message with a moment (a meeting reminder) is retried
     until that moment, however long the outage, and the row is cancelled then; any other message fails after
     NOTIFICATIONS_MAX_ATTEMPTS attempts, for a coordinator to retry."""
-    if is_permanent(error):
-        return True
-    return notification.expires_at is None and notification.attempts >= max_attempts()
+    return is_permanent(error) or _budget_spent(notification)
 
 
 def out_of_attempts(notification: Notification) -> bool:
     """Before an attempt: the attempts the row may have are used up. The workers that tried it stopped mid-send
     (killed, out of memory) NOTIFICATIONS_MAX_ATTEMPTS times, whatever its expiry; or, for a message without one,
     that many attempts were made in all and the last one stopped without a result."""
-    limit = max_attempts()
-    if notification.attempts_without_result >= limit:
-        return True
-    return notification.expires_at is None and notification.attempts >= limit
+    return notification.attempts_without_result >= max_attempts() or _budget_spent(notification)
 
 
 def stopped_reason(notification: Notification) -> str:
