@@ -171,7 +171,10 @@ class Context:
             x = np.zeros((r1 - r0, self.shape[1]), dtype=F32)
             for b, r in enumerate(range(r0, r1)):
                 cols = csr.indices[csr.indptr[r] : csr.indptr[r + 1]]
-                x[b] = np.einsum("k,km->m", csr.data[csr.indptr[r] : csr.indptr[r + 1]], self.side.spec_fam[cols])
+                # No interest: the row stays 0. (np.einsum over an empty summed axis can hand back
+                # uninitialised memory: NaN scores, seen in NumPy 2.4.6.)
+                if len(cols):
+                    x[b] = np.einsum("k,km->m", csr.data[csr.indptr[r] : csr.indptr[r + 1]], self.side.spec_fam[cols])
         else:
             x = np.asarray(self.spec_rows[r0:r1] @ self.side.spec_fam, dtype=F32)
         exact = x >= self.spec_scale
