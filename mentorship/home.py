@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from matching.selectors import undecided_for
+from matching.selectors import active_matches_for, undecided_for
 from matching.selectors_coordination import SHOWN_PROGRAMS, program_queues
 from meetings.selectors import to_do_for
 from profiles.models import User
@@ -27,5 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "programs": list(program_queues(user=user)[:SHOWN_PROGRAMS]),
             "todo": to_do_for(user=user) if trainee or mentor else None,
             "waiting": undecided_for(trainee=trainee) if trainee else [],
+            # A trainee with a mentor is led to the mentorship (meetings to plan) rather than to the directory.
+            "mentorships": active_matches_for(trainee=trainee) if trainee else [],
         }
     return render(request, "home.html", context)

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from mentorship.paging import nearest_page
 from notifications.models import Notification
 from notifications.rendering import inbox_entries, inbox_entry
 from notifications.selectors import inbox_list
@@ -17,7 +18,7 @@ from notifications.services import notification_mark_read, notifications_mark_al
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    page = Paginator(inbox_list(user=request.user), 25).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    page = nearest_page(Paginator(inbox_list(user=request.user), 25), request.GET.get("page"))  # type: ignore[arg-type]
     rows = inbox_entries(page.object_list)
     return render(request, "notifications/inbox.html", {"page": page, "rows": rows, "zone": _zone(request)})
 

@@ -11,6 +11,7 @@ from matching.selectors.directory import (
 from matching.selectors.mentorship import (
     Mentees,
     Mentorship,
+    active_matches_for,
     mentees_for,
     my_mentorship,
     own_request,
@@ -25,6 +26,7 @@ __all__ = [
     "MentorCard",
     "MentorDetail",
     "Mentorship",
+    "active_matches_for",
     "mentees_for",
     "mentor_detail_for",
     "mentor_directory_for",

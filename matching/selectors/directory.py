@@ -19,6 +19,7 @@ from matching.scoring.rules import tz_minutes_apart
 from matching.selectors.context import TraineeContext, trainee_context_for, trainee_profile_of
 from matching.selectors.empty_directory import EmptyDirectory, why_nobody_is_listed
 from matching.selectors.explaining import Explanation
+from mentorship.paging import nearest_page
 from profiles.models import MentorProfile, User
 
 PAGE_SIZE = 20
@@ -126,8 +127,8 @@ def mentor_directory_for(
 ) -> DirectoryPage:
     """Accepting mentors matching `filters`, ranked for the user's trainee profile (best first) and paginated.
 
-    A page number out of range shows the nearest page (the HTML directory's forgiving links), or raises
-    `django.core.paginator.InvalidPage` with `strict_page` (the API's convention: 404).
+    A page number below 1 or not a number shows the first page and one past the end the last (the HTML directory's
+    forgiving links), or raises `django.core.paginator.InvalidPage` with `strict_page` (the API's convention: 404).
 
     Mentors a hard rule excludes for this trainee are left out. Without a trainee profile the list is
     alphabetical and unscored. The number of queries does not depend on the number of mentors.
@@ -158,7 +159,7 @@ def mentor_directory_for(
         why_empty = why_nobody_is_listed(candidates=accepting, excluded=ranking.result.excluded[0] if ranking else None)
 
     paginator = Paginator(range(len(positions)), PAGE_SIZE)
-    current = paginator.page(page) if strict_page else paginator.get_page(page)
+    current = paginator.page(page) if strict_page else nearest_page(paginator, page)
     on_page = positions[current.start_index() - 1 : current.end_index()] if len(positions) else positions
     page_ids = [int(i) for i in browsing.mentors.ids[on_page]]
     mentors = MentorProfile.objects.select_related("user", "specialty").in_bulk(page_ids)

@@ -29,6 +29,12 @@ def undecided_for(*, trainee: TraineeProfile) -> list[Match]:
     )
 
 
+def active_matches_for(*, trainee: TraineeProfile) -> list[Match]:
+    """The trainee's approved matches (at most one per program), with the mentor's name, oldest first."""
+    approved = Match.objects.active().filter(trainee=trainee).select_related("mentor__user")
+    return list(approved.order_by("created_at", "pk"))
+
+
 def own_request(*, user: User, match_id: int) -> Match:
     """A request of the signed-in trainee; anybody else's is a 404."""
     match = Match.objects.filter(pk=match_id, trainee__user=user, origin=Match.Origin.REQUEST).first()

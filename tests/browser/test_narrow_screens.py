@@ -16,6 +16,7 @@ from matching.models import Match
 from meetings.models import Meeting
 from tests.browser.pages import log_in
 from tests.factories import (
+    CoordinatorFactory,
     MatchFactory,
     MeetingFactory,
     MentorProfileFactory,
@@ -24,6 +25,7 @@ from tests.factories import (
     TraineeProfileFactory,
     approved_match,
 )
+from tests.factories.profiles import DEFAULT_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -141,3 +143,40 @@ def test_on_a_phone_a_feedback_rating_reads_as_one_scale_of_plain_choices(page: 
     assert len(tops) == 1, tops  # 1 to 5 on one line
     weights = rating.evaluate("g => ['legend', 'label'].map(tag => getComputedStyle(g.querySelector(tag)).fontWeight)")
     assert weights == ["600", "400"]
+
+
+def test_on_a_phone_the_program_health_page_is_no_wider_than_the_screen_with_long_e_mails(
+    page: Page, live_server: Any, artifacts_dir: Path
+) -> None:
+    # Tried: people without a full name are shown by their e-mail, and mentors who share a name by their name and
+    # e-mail; a 90-character address made the at-risk table 461 px wide on a 375 px phone (the page scrolled sideways).
+    coordinator = CoordinatorFactory(email="cora@example.org")
+    program = ProgramFactory(name="Residents 2026", coordinators=[coordinator], first_meeting_days=14)
+    long = "maria-alejandra.konstantinopoulou-whitfield@university-hospital-of-somewhere.example.org"
+    for n in range(2):
+        approved_match(
+            mentor=MentorProfileFactory(user__full_name="Dr Claire Thompson", user__email=f"{n}.{long}"),
+            trainee=TraineeProfileFactory(user__full_name="", user__email=f"trainee.{n}.{long}"),
+            program=program,
+            decided_at=timezone.now() - timedelta(days=30),
+            at_risk_since=timezone.now() - timedelta(days=3),
+            at_risk_reason="No session logged in 30 days",
+        )
+    TraineeProfileFactory(user__full_name="", user__email=f"waiting.{long}").programs.add(program)
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 800})
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/matching/program/{program.pk}/health/")
+    page.get_by_label("E-mail address").fill("cora@example.org")
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_selector('figure[data-chart="load"] svg')
+    expect(page.get_by_text(f"trainee.0.{long}").first).to_be_attached()
+
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > PHONE_WIDTH:
+        page.screenshot(path=str(artifacts_dir / "too-wide-program-health.png"), full_page=True)
+    assert width <= PHONE_WIDTH
+    # Each e-mail wraps on screen, rather than hiding its end in a table scrolled sideways.
+    cells = page.locator("td", has_text=long)
+    assert cells.count() >= 7
+    rights = [cells.nth(i).evaluate("cell => cell.getBoundingClientRect().right") for i in range(cells.count())]
+    assert max(rights) <= PHONE_WIDTH

@@ -80,6 +80,17 @@ def test_pages_link_to_the_next_one(api: APIClient, trainee: Any, program: Any) 
     assert body["previous"] is None
 
 
+@pytest.mark.parametrize("asked", ["0", "-1", "two", "3"])
+def test_a_page_number_below_one_not_a_number_or_past_the_end_is_a_404(
+    api: APIClient, trainee: Any, program: Any, asked: str
+) -> None:
+    # Unlike the HTML directory, which shows the nearest page, the API says the page does not exist.
+    MentorProfileFactory.create_batch(21)
+    response = as_user(api, trainee.user).get(reverse("api-mentors"), {"page": asked})
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
 def test_the_mentor_detail_has_the_whole_breakdown(api: APIClient, trainee: Any, mentor: Any, program: Any) -> None:
     body = as_user(api, trainee.user).get(reverse("api-mentors-detail", args=[mentor.pk])).json()
     assert body["name"] == "Dr Maya Patel"

@@ -265,6 +265,18 @@ def test_the_list_is_paginated_by_twenty_and_keeps_filters_in_links(login: Any, 
     assert not set(names(first)) & set(names(second))
 
 
+@pytest.mark.parametrize(("asked", "shown"), [("0", 1), ("-3", 1), ("two", 1), ("", 1), ("2", 2), ("99", 2)])
+def test_a_page_number_below_one_or_not_a_number_shows_the_first_page_and_one_past_the_end_the_last(
+    login: Any, trainee: Any, program: Any, asked: str, shown: int
+) -> None:
+    # Tried: ?page=0 and ?page=-3 showed the last page (Django's get_page treats every bad number as "too far").
+    MentorProfileFactory.create_batch(23)
+    response = login(trainee.user).get(URL, {"page": asked})
+    assert response.status_code == 200
+    assert response.context["directory"].page.number == shown
+    assert f"Page {shown} of 2" in text(response)
+
+
 def _directory_queries(client: Any, mentors: int) -> int:
     from profiles.models import MentorProfile
 

@@ -105,3 +105,38 @@ def test_a_trainee_sees_which_requests_and_proposals_wait_for_a_coordinator(trai
     assert html.count(">Waiting</span>") == 2
     assert "request to Dr Maya Patel</a>" in html
     assert "A matching round proposed Dr Round as your mentor" in html
+
+
+def _buttons(html: str) -> list[tuple[str, str]]:
+    """The page's main actions (links styled as buttons), as (address, words), in order."""
+    import re
+
+    return [
+        (href, " ".join(words.split()))
+        for href, words in re.findall(r'<a class="button" href="([^"]+)">(.*?)</a>', html, re.S)
+    ]
+
+
+@pytest.mark.django_db
+def test_a_trainee_with_a_mentor_is_led_to_their_mentorship_with_the_directory_a_plain_link(
+    trainee, mentor, login
+) -> None:
+    # Tried: with Dr Maya Patel approved as her mentor, the home page's only button still said "Find a mentor ranked
+    # for you", as if she were still looking.
+    from tests.factories import approved_match
+
+    approved_match(mentor=mentor, trainee=trainee)
+    html = login(trainee.user).get("/").content.decode()
+    assert _buttons(html) == [("/mentorship/", "My mentorship with Dr Maya Patel")]
+    assert "Find a mentor ranked for you" not in html
+    assert '<a href="/mentors/">' in html  # the directory is still one click away
+
+
+@pytest.mark.django_db
+def test_a_trainee_whose_mentorship_ended_is_led_to_the_directory_again(trainee, mentor, login) -> None:
+    from tests.factories import MatchFactory
+
+    MatchFactory(trainee=trainee, mentor=mentor, status="ended")
+    html = login(trainee.user).get("/").content.decode()
+    assert _buttons(html) == [("/mentors/", "Find a mentor ranked for you")]
+    assert '<a href="/mentorship/">My mentorship</a>' in html

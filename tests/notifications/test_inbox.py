@@ -173,3 +173,15 @@ def test_a_page_of_the_inbox_costs_the_same_queries_for_two_messages_or_twelve(
     assert page.count('aria-label="Open: ') == 12
     assert listed["count"] == 12
     assert len(twelve) == len(two)
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("0", 1), ("-1", 1), ("x", 1), ("2", 2), ("7", 2)])
+def test_a_page_number_below_one_or_not_a_number_shows_the_newest_messages_and_one_past_the_end_the_oldest(
+    login: Any, trainee: Any, asked: str, shown: int
+) -> None:
+    # Tried: ?page=0 showed the last page, the oldest messages (Django's get_page treats it as "too far").
+    NotificationFactory.create_batch(30, recipient=trainee.user)
+    response = login(trainee.user).get(reverse("notifications-inbox"), {"page": asked})
+    assert response.status_code == 200
+    assert response.context["page"].number == shown
+    assert f"Page {shown} of 2" in " ".join(response.content.decode().split())
