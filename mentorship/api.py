@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import codecs
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -155,6 +155,22 @@ class IdField(serializers.PrimaryKeyRelatedField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("pk_field", serializers.IntegerField())
         super().__init__(**kwargs)
+
+
+class VisibleIdField(IdField):
+    """An id in a request body that must name an object the caller may see (`visible(user)`).
+
+    Someone else's object is then "does not exist", word for word the answer to an id nobody has: a 403 from the
+    service for a real but foreign id would tell a caller which ids exist, as a 403 on a path would. `queryset`
+    stays the model's (it types the field in the schema); the serializer needs the request in its context.
+    """
+
+    def __init__(self, *, visible: Callable[[Any], QuerySet[Any]], **kwargs: Any) -> None:
+        self.visible = visible
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.visible(self.context["request"].user)
 
 
 class OrderingFilter(filters.OrderingFilter):
