@@ -296,7 +296,7 @@ REST_FRAMEWORK = {
     # JSON only, size- and string-limited (mentorship.api.JSONParser): any other body is 415.
     "DEFAULT_PARSER_CLASSES": ["mentorship.api.JSONParser"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "mentorship.api_pagination.PageNumberPagination",  # a bad ?page= is 400
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",

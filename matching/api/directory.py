@@ -36,6 +36,7 @@ from matching.selectors import (
 )
 from matching.services.requests import match_cancel, match_request
 from matching.services.shortlist import shortlist_add, shortlist_rank, shortlist_remove
+from mentorship.api_pagination import page_number
 from mentorship.errors import Conflict
 from profiles.api.auth import SignedInAPI, api_user
 from profiles.models import MentorProfile, TraineeProfile
@@ -89,7 +90,7 @@ class MentorListAPI(SignedInAPI):
             directory = mentor_directory_for(
                 user=api_user(request),
                 filters=request.query_params,
-                page=request.query_params.get("page", 1),
+                page=page_number(request.query_params, allow_last=False),  # the selector pages by number only
                 strict_page=True,
             )
         except InvalidPage as error:

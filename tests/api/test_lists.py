@@ -111,3 +111,19 @@ def test_matches_that_tie_on_the_ordering_field_keep_the_lists_own_order_on_ever
         ordered = every_page(ordering=ordering)
         expected = sorted(default, key=lambda match: direction * float(match["score"]))  # type: ignore[arg-type]
         assert [m["id"] for m in ordered] == [m["id"] for m in expected], ordering
+
+
+@pytest.mark.parametrize("operation", PAGED, ids=str)
+@pytest.mark.parametrize("number", ["abc", "0", "-1", "1.5"])
+def test_a_page_number_that_is_not_a_whole_number_from_one_is_400_naming_page(
+    operation: Operation, number: str, world: World
+) -> None:
+    # Before: 404 "Invalid page.", which reads as "this list does not exist" and differs from every other query
+    # parameter of the wrong type (400 naming it).
+    api = world.client("coordinator" if "round" in operation.path else "trainee")
+    url = operation.url(**world.path_ids(operation.path))
+
+    response = api.get(url, {"page": number})
+
+    assert response.status_code == 400, response.content[:300]
+    assert list(response.json()["error"]["fields"]) == ["page"]
