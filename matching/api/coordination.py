@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
@@ -115,6 +116,7 @@ class RoundSerializer(serializers.ModelSerializer[MatchingRound]):
         return matching_round.proposals.count()
 
 
+@extend_schema_field(OpenApiTypes.INT)  # a NumberFilter is documented as `number`; this one takes integers only
 class IdFilter(django_filters.NumberFilter):
     """A database id: a whole number within BIGINT range (a decimal or a 200-digit number is a 400, not a 500)."""
 
