@@ -193,6 +193,19 @@ class OrderingFilter(filters.OrderingFilter):
             return queryset
         return queryset.order_by(*terms)
 
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        # DRF documents only "Which field to use…": name the fields this list takes, as docs/api.md promises.
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        fields = getattr(view, "ordering_fields", None)
+        if fields and fields != "__all__":
+            names = ", ".join(f"`{name}`" for name in fields)
+            for parameter in parameters:
+                parameter["description"] = (
+                    f"Order by {names}: `-` in front for descending, several separated by commas. Rows that tie "
+                    "keep the list's own order; an unknown field is ignored."
+                )
+        return parameters
+
 
 def _field_of(term: Any) -> Any:
     return term.removeprefix("-") if isinstance(term, str) else term

@@ -201,6 +201,7 @@ class SessionLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     mentor's own responses."""
 
     filterset_class = SessionLogFilter
+    ordering_fields = ("date",)
 
     def get_queryset(self) -> QuerySet[SessionLog]:
         if getattr(self, "swagger_fake_view", False):
@@ -285,6 +286,7 @@ class SessionLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 @extend_schema(tags=["feedback"])
 class FeedbackViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Feedback]):
     serializer_class = FeedbackSerializer
+    ordering_fields = ("created_at",)
 
     def get_queryset(self) -> QuerySet[Feedback]:
         if getattr(self, "swagger_fake_view", False):

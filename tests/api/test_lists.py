@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -147,3 +148,20 @@ def test_a_filter_documented_as_a_number_takes_a_fraction(operation: Operation, 
     response = world.client("trainee").get(url, {name: "1.5"})
 
     assert response.status_code == 200, response.content[:300]
+
+
+def _ordering_description(operation: Operation) -> str:
+    return next(p for p in operation.spec["parameters"] if p["name"] == "ordering").get("description", "")
+
+
+@pytest.mark.parametrize("operation", ORDERED, ids=str)
+def test_the_schema_lists_the_fields_a_list_can_be_ordered_by(operation: Operation) -> None:
+    # docs/api.md says the fields are "listed in the schema"; before, the parameter said only "Which field to use
+    # when ordering the results.", and feedback and session logs took any field of their body.
+    from django.urls import resolve
+
+    listed = re.findall(r"`-?([a-z_]+)`", _ordering_description(operation))
+    view = resolve(operation.url()).func.cls  # type: ignore[attr-defined]
+
+    assert listed, _ordering_description(operation)
+    assert set(listed) == set(view.ordering_fields)
