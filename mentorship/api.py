@@ -145,6 +145,31 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+UNKNOWN_FIELD = "This operation takes no such field."
+
+
+class KnownFieldsOnly(serializers.Serializer):
+    """A request body with a name the serializer does not have is a 400 naming it, with any other field's errors.
+
+    DRF drops unknown names, so a typo ({"tittle": …}) or a field the API does not let a client set
+    ({"is_staff": true}) answered 200 while nothing changed. Names the serializer has read-only (`id`,
+    `updated_at`) are still accepted and ignored, so a client can send back what it read.
+    """
+
+    def to_internal_value(self, data: Any) -> Any:
+        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, Mapping) else []
+        errors = {str(name): [UNKNOWN_FIELD] for name in unknown}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if errors and isinstance(error.detail, dict):
+                raise serializers.ValidationError({**error.detail, **errors}) from error
+            raise
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
+
+
 class IdField(serializers.PrimaryKeyRelatedField):
     """An object named by its id in a request body: a whole number (or a string of one).
 

@@ -20,6 +20,7 @@ from matching.models import Match, MatchingRound, Program
 from matching.selectors_coordination import match_list_for, round_list_for
 from matching.services.decisions import match_approve, match_decline, match_end
 from matching.services.rounds import round_start
+from mentorship.api import KnownFieldsOnly
 from mentorship.api_schema import ErrorSerializer
 from profiles.api.auth import api_user
 
@@ -72,11 +73,11 @@ class MatchSerializer(serializers.ModelSerializer[Match]):
         return str(match.decided_by) if match.decided_by else None
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(KnownFieldsOnly):
     reason = serializers.CharField(max_length=2000, help_text="Recorded in the match's history.")
 
 
-class RoundStartSerializer(serializers.Serializer):
+class RoundStartSerializer(KnownFieldsOnly):
     algorithm = serializers.ChoiceField(choices=MatchingRound.Algorithm.choices, default="optimal")
 
 

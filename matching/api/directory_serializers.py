@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from matching.models import Match, Program, ShortlistEntry
 from matching.services.requests import MESSAGE_MAX_LENGTH
-from mentorship.api import IdField
+from mentorship.api import IdField, KnownFieldsOnly
 from profiles.models import MentorProfile
 
 
@@ -115,17 +115,17 @@ class ShortlistEntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ShortlistAddSerializer(serializers.Serializer):
+class ShortlistAddSerializer(KnownFieldsOnly):
     mentor = IdField(queryset=MentorProfile.objects.all())
 
 
-class ShortlistRankSerializer(serializers.Serializer):
+class ShortlistRankSerializer(KnownFieldsOnly):
     mentor_ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1), max_length=3, allow_empty=True, help_text="Best first."
     )
 
 
-class RequestCreateSerializer(serializers.Serializer):
+class RequestCreateSerializer(KnownFieldsOnly):
     mentor = IdField(queryset=MentorProfile.objects.all())
     program = IdField(queryset=Program.objects.all())
     message = serializers.CharField(max_length=MESSAGE_MAX_LENGTH, allow_blank=True, required=False, default="")

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from matching.coordination.roster import MAX_ROWS, roster_from_lists
 from matching.models import Program
 from matching.services.enrolment import program_enrol
+from mentorship.api import KnownFieldsOnly
 from mentorship.api_schema import ErrorSerializer
 from profiles.api.auth import api_user
 
@@ -27,7 +28,7 @@ def _emails(role: str) -> serializers.ListField:
     )
 
 
-class EnrolmentRequestSerializer(serializers.Serializer):
+class EnrolmentRequestSerializer(KnownFieldsOnly):
     trainees = _emails("trainee")
     mentors = _emails("mentor")
     invite_missing = serializers.BooleanField(

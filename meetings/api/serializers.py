@@ -21,7 +21,7 @@ from meetings.models import (
 )
 from meetings.people import role_in, time_zone_for
 from meetings.selectors import goals_in_matches_of, meetings_for
-from mentorship.api import IdField, VisibleIdField
+from mentorship.api import IdField, KnownFieldsOnly, VisibleIdField
 from profiles.models import FocusArea, Goal
 
 
@@ -103,7 +103,7 @@ class WallClockDateTimeField(serializers.DateTimeField):
         return value
 
 
-class MeetingTimeSerializer(serializers.Serializer[Any]):
+class MeetingTimeSerializer(KnownFieldsOnly):
     start = WallClockDateTimeField(
         help_text="ISO 8601. Without an offset it is read in your own time zone (the one on your profile).",
     )
@@ -134,11 +134,11 @@ class MeetingProposeSerializer(MeetingTimeSerializer):
     agenda = serializers.CharField(required=False, default="", allow_blank=True, max_length=TEXT_MAX_LENGTH)
 
 
-class MeetingCancelSerializer(serializers.Serializer[Any]):
+class MeetingCancelSerializer(KnownFieldsOnly):
     reason = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
 
 
-class SessionGoalSerializer(serializers.Serializer[Any]):
+class SessionGoalSerializer(KnownFieldsOnly):
     goal = VisibleIdField(queryset=Goal.objects.all(), visible=_goals_in_my_matches)
     progress = serializers.IntegerField(min_value=0, max_value=100)
     note = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
@@ -189,8 +189,13 @@ class SessionLogSerializer(serializers.Serializer[Any]):
     notes_private = serializers.CharField(required=False, help_text="Only in the mentor's own responses.")
 
 
-class SessionLogEditSerializer(serializers.Serializer[Any]):
+class SessionLogEditSerializer(KnownFieldsOnly):
     """An edit: what the session was. The match and meeting a log is about stay as they were created."""
+
+    # What a client read (GET) can be sent back: these are accepted and ignored, not "no such field".
+    id = serializers.IntegerField(read_only=True)
+    match: serializers.Field[Any, Any, Any, Any] = serializers.IntegerField(read_only=True)
+    meeting: serializers.Field[Any, Any, Any, Any] = serializers.IntegerField(read_only=True)
 
     date = serializers.DateField()
     duration_minutes = serializers.IntegerField(min_value=5, max_value=MAX_DURATION_MINUTES)
@@ -229,7 +234,7 @@ class FeedbackSerializer(serializers.ModelSerializer[Feedback]):
         read_only_fields = fields
 
 
-class FeedbackWriteSerializer(serializers.Serializer[Any]):
+class FeedbackWriteSerializer(KnownFieldsOnly):
     meeting = VisibleIdField(queryset=Meeting.objects.all(), visible=_my_meetings)
     rating = serializers.IntegerField(min_value=1, max_value=5)
     useful = serializers.BooleanField()

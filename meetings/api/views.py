@@ -165,10 +165,9 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
+        meeting = self.get_object()  # someone else's meeting is 404 whatever the body says
         data = _valid(MeetingCancelSerializer(data=request.data))
-        return self._respond(
-            services.meeting_cancel(meeting=self.get_object(), by=_user(request), reason=data["reason"])
-        )
+        return self._respond(services.meeting_cancel(meeting=meeting, by=_user(request), reason=data["reason"]))
 
     @extend_schema(
         summary="The meeting as an iCalendar invitation",

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from mentorship.api import KnownFieldsOnly
 from profiles.api.auth import SignedInAPI, api_user
 from profiles.api.profile_serializers import MentorProfileSerializer, TraineeProfileSerializer
 from profiles.models import User
@@ -16,7 +17,7 @@ from profiles.selectors import mentor_profile_of, trainee_profile_of
 from profiles.services import ProfileSectionInvalid, person_update
 
 
-class MeSerializer(serializers.Serializer):
+class MeSerializer(KnownFieldsOnly):
     id = serializers.IntegerField(read_only=True)
     email = serializers.EmailField(read_only=True)
     email_confirmed = serializers.BooleanField(
