@@ -36,7 +36,7 @@ from matching.selectors import (
 )
 from matching.services.requests import match_cancel, match_request
 from matching.services.shortlist import shortlist_add, shortlist_rank, shortlist_remove
-from mentorship.api_pagination import page_number
+from mentorship.api_pagination import page_number, refuse_unknown_query_parameters
 from mentorship.errors import Conflict
 from profiles.api.auth import SignedInAPI, api_user
 from profiles.models import MentorProfile, TraineeProfile
@@ -86,6 +86,7 @@ class MentorListAPI(SignedInAPI):
         responses={200: DirectoryPageSerializer, 400: BAD_FILTERS, 401: UNAUTHENTICATED, 404: PAGE_NOT_FOUND},
     )
     def get(self, request: Request) -> Response:
+        refuse_unknown_query_parameters(request.query_params, (p.name for p in FILTER_PARAMETERS))
         try:
             directory = mentor_directory_for(
                 user=api_user(request),

@@ -165,3 +165,24 @@ def test_the_schema_lists_the_fields_a_list_can_be_ordered_by(operation: Operati
 
     assert listed, _ordering_description(operation)
     assert set(listed) == set(view.ordering_fields)
+
+
+@pytest.mark.parametrize("operation", PAGED, ids=str)
+def test_a_query_parameter_the_list_does_not_take_is_400_naming_it(operation: Operation, world: World) -> None:
+    # Before: /meetings/?program=3 or /goals/?status=done answered every row, as if the filter had matched them
+    # all: a client's wrong name (or a filter another list has) looked like a filter that worked.
+    url = operation.url(**world.path_ids(operation.path))
+
+    response = world.client("trainee").get(url, {"no_such_filter": "1"})
+
+    assert response.status_code == 400, response.content[:300]
+    assert list(response.json()["error"]["fields"]) == ["no_such_filter"]
+
+
+@pytest.mark.parametrize("operation", PAGED, ids=str)
+def test_every_query_parameter_the_schema_documents_is_taken(operation: Operation, world: World) -> None:
+    url = operation.url(**world.path_ids(operation.path))
+
+    response = world.client("trainee").get(url, {**dict.fromkeys(_query_params(operation), ""), "format": "json"})
+
+    assert response.status_code == 200, response.content[:300]
