@@ -84,7 +84,10 @@ class MeView(SignedInAPI):
         serializer = MeSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if data.get("trainee_profile", False) is None or data.get("mentor_profile", False) is None:
+        held = {"trainee_profile": trainee_profile_of(user=user), "mentor_profile": mentor_profile_of(user=user)}
+        # null is what GET shows for a section the person does not hold: sent back, it changes nothing. For a
+        # section they hold it would mean "remove it", which the API does not do.
+        if any(name in data and data[name] is None and held[name] is not None for name in held):
             raise serializers.ValidationError({"non_field_errors": ["A profile cannot be removed through the API."]})
         try:
             person_update(

@@ -179,13 +179,22 @@ def test_what_a_client_read_can_be_sent_back_read_only_fields_included(
 ) -> None:
     api = world.client(persona)
     url = url.format(goal=world.objects["goal"].pk, session_log=world.objects["session_log"].pk)
-    # A profile section the person does not hold reads as null; sending null back asks to remove a profile,
-    # which the API refuses on purpose, so leave those out.
-    body = {name: value for name, value in api.get(url).json().items() if value is not None}
+    # Before: /me/ reads `"mentor_profile": null` for a trainee, and sending that back was 400 "A profile cannot
+    # be removed through the API" although there was nothing to remove.
+    body = api.get(url).json()
 
     response = getattr(api, method)(url, body, format="json")
 
     assert response.status_code == 200, response.content[:300]
+
+
+def test_a_profile_one_holds_cannot_be_removed_by_sending_null(world: World) -> None:
+    api = world.client("trainee")
+
+    response = api.patch("/api/v1/me/", {"trainee_profile": None}, format="json")
+
+    assert response.status_code == 400
+    assert api.get("/api/v1/me/").json()["trainee_profile"] is not None
 
 
 @pytest.mark.parametrize("operation", ID_OPERATIONS, ids=str)
