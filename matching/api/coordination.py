@@ -16,8 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from matching.models import Match, MatchingRound, Program
-from matching.selectors_coordination import match_list_for, round_list_for
+from matching.models import Match, MatchingRound
+from matching.selectors_coordination import coordinated_programs, match_list_for, round_list_for
 from matching.services.decisions import match_approve, match_decline, match_end
 from matching.services.rounds import round_start
 from mentorship.api import KnownFieldsOnly
@@ -234,8 +234,7 @@ class RoundStartView(APIView):
         request=RoundStartSerializer,
         responses={
             202: RoundSerializer,
-            403: _refusal("Not a coordinator of this program (code `not_program_coordinator`)."),
-            404: _refusal("No such program (code `not_found`)."),
+            404: _refusal("No such program among those you coordinate (code `not_found`)."),
             409: _refusal("A round of this program is already queued or running (code `round_already_running`)."),
             503: _refusal(
                 "The task queue could not be reached; the round is recorded as failed and can be started again "
@@ -244,7 +243,8 @@ class RoundStartView(APIView):
         },
     )
     def post(self, request: Request, program_id: int) -> Response:
-        program = get_object_or_404(Program, pk=program_id)
+        # Someone else's program is 404 like an id nobody has: a 403 naming it would list every program's name.
+        program = get_object_or_404(coordinated_programs(user=api_user(request)), pk=program_id)
         body = RoundStartSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         matching_round = round_start(program=program, algorithm=body.validated_data["algorithm"], by=api_user(request))

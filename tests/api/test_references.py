@@ -83,3 +83,21 @@ def test_a_coordinator_who_sees_the_match_is_still_told_only_its_mentor_logs_its
 
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "mentor_only"
+
+
+@pytest.mark.parametrize("action", ["rounds", "enrolments"])
+@pytest.mark.parametrize(("persona", "program"), [("trainee", "other_program"), ("other_coordinator", "program")])
+def test_a_program_one_does_not_coordinate_is_answered_like_one_that_does_not_exist(
+    world: World, action: str, persona: str, program: str
+) -> None:
+    # Before: 403 "Only coordinators of Program B can manage …" for a real id and 404 for a made-up one, so any
+    # signed-in person could list every program's name by trying ids.
+    api = world.client(persona)
+    before = row_counts()
+
+    theirs = api.post(f"/api/v1/programs/{world.objects[program].pk}/{action}/", {}, format="json")
+    made_up = api.post(f"/api/v1/programs/{NO_SUCH_ID}/{action}/", {}, format="json")
+
+    assert theirs.status_code == made_up.status_code == 404
+    assert theirs.json() == made_up.json()
+    assert row_counts() == before
