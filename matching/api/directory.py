@@ -230,7 +230,7 @@ class RequestListAPI(SignedInAPI):
     )
     def post(self, request: Request) -> Response:
         trainee = _trainee(request)
-        serializer = RequestCreateSerializer(data=request.data)
+        serializer = RequestCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         match = match_request(

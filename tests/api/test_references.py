@@ -101,3 +101,20 @@ def test_a_program_one_does_not_coordinate_is_answered_like_one_that_does_not_ex
     assert theirs.status_code == made_up.status_code == 404
     assert theirs.json() == made_up.json()
     assert row_counts() == before
+
+
+def test_requesting_a_mentor_in_a_program_one_cannot_use_is_answered_like_no_such_program(world: World) -> None:
+    # Before: 409 "Program B is not open to both you and this mentor." for a real closed program and 400 "does
+    # not exist" for a made-up id: trying ids listed the names of programs the trainee is not in.
+    api = world.client("trainee")
+    body = {"mentor": world.objects["victim_mentor_profile"].pk}
+    before = row_counts()
+
+    theirs = api.post("/api/v1/requests/", {**body, "program": world.objects["other_program"].pk}, format="json")
+    made_up = api.post("/api/v1/requests/", {**body, "program": NO_SUCH_ID}, format="json")
+
+    assert theirs.status_code == made_up.status_code == 400
+    assert str(theirs.json()).replace(str(world.objects["other_program"].pk), "ID") == str(made_up.json()).replace(
+        str(NO_SUCH_ID), "ID"
+    )
+    assert row_counts() == before
