@@ -156,6 +156,9 @@ class KnownFieldsOnly(serializers.Serializer):
     `updated_at`) are still accepted and ignored, so a client can send back what it read.
     """
 
+    #: Read by mentorship.api_schema, which documents such a request body as `additionalProperties: false`.
+    refuses_unknown_fields = True
+
     def to_internal_value(self, data: Any) -> Any:
         unknown = sorted(set(data) - set(self.fields)) if isinstance(data, Mapping) else []
         errors = {str(name): [UNKNOWN_FIELD] for name in unknown}
