@@ -249,6 +249,15 @@ def test_a_crash_outside_the_api_keeps_the_html_500_page(client: Any, settings: 
     assert "text/html" in response["Content-Type"]
 
 
+@pytest.mark.parametrize("url", ["/api/v1/me/", "/api/v1/goals/"])
+def test_a_format_the_api_cannot_answer_in_is_406_like_the_accept_header(url: str, world: World) -> None:
+    # Before: ?format=xml was 404 "Not found." on a URL that exists, as if the resource were missing.
+    response = world.client("trainee").get(url, {"format": "xml"})
+
+    assert response.status_code == 406
+    assert _is_error(response)["code"] == "not_acceptable"
+
+
 def test_an_accept_header_the_api_cannot_meet_is_the_documented_406(world: World) -> None:
     response = world.client("trainee").get("/api/v1/me/", HTTP_ACCEPT="application/xml")
 
