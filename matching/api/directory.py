@@ -130,6 +130,7 @@ class ShortlistAPI(SignedInAPI):
         responses={200: ShortlistEntrySerializer(many=True), 401: UNAUTHENTICATED, 409: NO_TRAINEE_PROFILE},
     )
     def get(self, request: Request) -> Response:
+        refuse_unknown_query_parameters(request.query_params, ())  # it comes whole: nothing to filter or page
         return Response(ShortlistEntrySerializer(shortlist_of(trainee=_trainee(request)), many=True).data)
 
     @extend_schema(
@@ -207,6 +208,7 @@ class RequestListAPI(SignedInAPI):
         responses={200: RequestSerializer(many=True), 401: UNAUTHENTICATED, 409: NO_TRAINEE_PROFILE},
     )
     def get(self, request: Request) -> Response:
+        refuse_unknown_query_parameters(request.query_params, ())  # it comes whole: nothing to filter or page
         return Response(RequestSerializer(requests_for(trainee=_trainee(request)), many=True).data)
 
     @extend_schema(

@@ -186,3 +186,22 @@ def test_every_query_parameter_the_schema_documents_is_taken(operation: Operatio
     response = world.client("trainee").get(url, {**dict.fromkeys(_query_params(operation), ""), "format": "json"})
 
     assert response.status_code == 200, response.content[:300]
+
+
+WHOLE = [
+    op
+    for op in operations()
+    if op.method == "GET"
+    and "{" not in op.path
+    and op.spec["responses"]["200"].get("content", {}).get("application/json", {}).get("schema", {}).get("type")
+    == "array"
+]
+
+
+@pytest.mark.parametrize("operation", WHOLE, ids=str)
+def test_a_short_list_that_comes_whole_takes_no_query_parameter(operation: Operation, world: World) -> None:
+    # Before: /requests/?status=requested answered every request, as if the filter had worked.
+    response = world.client("trainee").get(operation.url(), {"status": "requested"})
+
+    assert response.status_code == 400, response.content[:300]
+    assert list(response.json()["error"]["fields"]) == ["status"]
