@@ -264,3 +264,12 @@ def test_an_accept_header_the_api_cannot_meet_is_the_documented_406(world: World
     assert response.status_code == 406
     assert _is_error(response)["code"] == "not_acceptable"
     assert "`not_acceptable` | 406" in (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text()
+
+
+def test_a_format_suffix_in_the_path_stays_a_404(world: World) -> None:
+    # schemathesis found it: /meetings/0.5/ is read by the router as meeting 0 with the format "5"; that URL
+    # does not exist (an id that is not a number is 404), so it must not become the 406 of ?format=.
+    response = world.client("trainee").get("/api/v1/meetings/0.5/")
+
+    assert response.status_code == 404
+    assert _is_error(response)["code"] == "not_found"
