@@ -12,7 +12,7 @@ from django.utils import timezone
 from matching.models import Match
 from meetings.models import MAX_DURATION_MINUTES, CheckIn, Feedback, Meeting, SessionLog
 from meetings.people import role_in, time_zone_for
-from profiles.models import User
+from profiles.models import Goal, User
 
 FEEDBACK_REVEAL_AFTER = timedelta(days=7)
 #: The home page asks for feedback and session logs on meetings that ended this recently; older ones stay on
@@ -29,6 +29,11 @@ def matches_for(*, user: User) -> QuerySet[Match]:
 def match_for(*, user: User, pk: int) -> Match:
     """The match if `user` is its mentor or trainee; Match.DoesNotExist otherwise (views answer 404)."""
     return matches_for(user=user).get(pk=pk)
+
+
+def goals_in_matches_of(*, user: User) -> QuerySet[Goal]:
+    """Goals of the trainees of the user's matches (his own included): those a session log may name."""
+    return Goal.objects.filter(trainee__in=matches_for(user=user).values("trainee"))
 
 
 def meetings_for(*, user: User) -> QuerySet[Meeting]:

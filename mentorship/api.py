@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import codecs
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -145,6 +145,34 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+UNKNOWN_FIELD = "This operation takes no such field."
+
+
+class KnownFieldsOnly(serializers.Serializer):
+    """A request body with a name the serializer does not have is a 400 naming it, with any other field's errors.
+
+    DRF drops unknown names, so a typo ({"tittle": …}) or a field the API does not let a client set
+    ({"is_staff": true}) answered 200 while nothing changed. Names the serializer has read-only (`id`,
+    `updated_at`) are still accepted and ignored, so a client can send back what it read.
+    """
+
+    #: Read by mentorship.api_schema, which documents such a request body as `additionalProperties: false`.
+    refuses_unknown_fields = True
+
+    def to_internal_value(self, data: Any) -> Any:
+        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, Mapping) else []
+        errors = {str(name): [UNKNOWN_FIELD] for name in unknown}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if errors and isinstance(error.detail, dict):
+                raise serializers.ValidationError({**error.detail, **errors}) from error
+            raise
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
+
+
 class IdField(serializers.PrimaryKeyRelatedField):
     """An object named by its id in a request body: a whole number (or a string of one).
 
@@ -155,6 +183,22 @@ class IdField(serializers.PrimaryKeyRelatedField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("pk_field", serializers.IntegerField())
         super().__init__(**kwargs)
+
+
+class VisibleIdField(IdField):
+    """An id in a request body that must name an object the caller may see (`visible(user)`).
+
+    Someone else's object is then "does not exist", word for word the answer to an id nobody has: a 403 from the
+    service for a real but foreign id would tell a caller which ids exist, as a 403 on a path would. `queryset`
+    stays the model's (it types the field in the schema); the serializer needs the request in its context.
+    """
+
+    def __init__(self, *, visible: Callable[[Any], QuerySet[Any]], **kwargs: Any) -> None:
+        self.visible = visible
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.visible(self.context["request"].user)
 
 
 class OrderingFilter(filters.OrderingFilter):
@@ -176,6 +220,19 @@ class OrderingFilter(filters.OrderingFilter):
         if terms == current:
             return queryset
         return queryset.order_by(*terms)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        # DRF documents only "Which field to use…": name the fields this list takes, as docs/api.md promises.
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        fields = getattr(view, "ordering_fields", None)
+        if fields and fields != "__all__":
+            names = ", ".join(f"`{name}`" for name in fields)
+            for parameter in parameters:
+                parameter["description"] = (
+                    f"Order by {names}: `-` in front for descending, several separated by commas. Rows that tie "
+                    "keep the list's own order; an unknown field is ignored."
+                )
+        return parameters
 
 
 def _field_of(term: Any) -> Any:

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from mentorship.api import LockedOut
+from mentorship.api import KnownFieldsOnly, LockedOut
 from mentorship.api_schema import ErrorSerializer
 from mentorship.errors import ApplicationError
 from profiles.models import User
@@ -29,7 +29,7 @@ class InvalidCredentials(ApplicationError):
     status = 400
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(KnownFieldsOnly):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
 

@@ -64,6 +64,12 @@ class ApiAutoSchema(AutoSchema):
                 responses[code] = {**response, "content": self._error_response(code, "")["content"]}
         return responses
 
+    def _map_serializer(self, serializer: Any, direction: Any, bypass_extensions: bool = False) -> dict[str, Any]:
+        schema: dict[str, Any] = super()._map_serializer(serializer, direction, bypass_extensions)
+        if direction == "request" and getattr(serializer, "refuses_unknown_fields", False):
+            schema["additionalProperties"] = False  # mentorship.api.KnownFieldsOnly: any other name is a 400
+        return schema
+
     def _error_response(self, code: str, description: str) -> dict[str, Any]:
         return self._get_response_for_code(OpenApiResponse(ApiErrorSerializer, description=description), code)  # type: ignore[no-any-return]
 

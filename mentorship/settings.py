@@ -295,8 +295,10 @@ REST_FRAMEWORK = {
     ],
     # JSON only, size- and string-limited (mentorship.api.JSONParser): any other body is 415.
     "DEFAULT_PARSER_CLASSES": ["mentorship.api.JSONParser"],
+    # ?format=xml is 406 like an Accept header the API cannot meet (DRF: 404, as if the URL did not exist).
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "mentorship.api_negotiation.ContentNegotiation",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "mentorship.api_pagination.PageNumberPagination",  # a bad ?page= is 400
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",

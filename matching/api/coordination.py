@@ -9,16 +9,18 @@ from django import forms
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from matching.models import Match, MatchingRound, Program
-from matching.selectors_coordination import match_list_for, round_list_for
+from matching.models import Match, MatchingRound
+from matching.selectors_coordination import coordinated_programs, match_list_for, round_list_for
 from matching.services.decisions import match_approve, match_decline, match_end
 from matching.services.rounds import round_start
+from mentorship.api import KnownFieldsOnly
 from mentorship.api_schema import ErrorSerializer
 from profiles.api.auth import api_user
 
@@ -71,11 +73,11 @@ class MatchSerializer(serializers.ModelSerializer[Match]):
         return str(match.decided_by) if match.decided_by else None
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(KnownFieldsOnly):
     reason = serializers.CharField(max_length=2000, help_text="Recorded in the match's history.")
 
 
-class RoundStartSerializer(serializers.Serializer):
+class RoundStartSerializer(KnownFieldsOnly):
     algorithm = serializers.ChoiceField(choices=MatchingRound.Algorithm.choices, default="optimal")
 
 
@@ -115,6 +117,7 @@ class RoundSerializer(serializers.ModelSerializer[MatchingRound]):
         return matching_round.proposals.count()
 
 
+@extend_schema_field(OpenApiTypes.INT)  # a NumberFilter is documented as `number`; this one takes integers only
 class IdFilter(django_filters.NumberFilter):
     """A database id: a whole number within BIGINT range (a decimal or a 200-digit number is a 400, not a 500)."""
 
@@ -231,8 +234,7 @@ class RoundStartView(APIView):
         request=RoundStartSerializer,
         responses={
             202: RoundSerializer,
-            403: _refusal("Not a coordinator of this program (code `not_program_coordinator`)."),
-            404: _refusal("No such program (code `not_found`)."),
+            404: _refusal("No such program among those you coordinate (code `not_found`)."),
             409: _refusal("A round of this program is already queued or running (code `round_already_running`)."),
             503: _refusal(
                 "The task queue could not be reached; the round is recorded as failed and can be started again "
@@ -241,7 +243,8 @@ class RoundStartView(APIView):
         },
     )
     def post(self, request: Request, program_id: int) -> Response:
-        program = get_object_or_404(Program, pk=program_id)
+        # Someone else's program is 404 like an id nobody has: a 403 naming it would list every program's name.
+        program = get_object_or_404(coordinated_programs(user=api_user(request)), pk=program_id)
         body = RoundStartSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         matching_round = round_start(program=program, algorithm=body.validated_data["algorithm"], by=api_user(request))

@@ -36,6 +36,7 @@ from matching.selectors import (
 )
 from matching.services.requests import match_cancel, match_request
 from matching.services.shortlist import shortlist_add, shortlist_rank, shortlist_remove
+from mentorship.api_pagination import page_number, refuse_unknown_query_parameters
 from mentorship.errors import Conflict
 from profiles.api.auth import SignedInAPI, api_user
 from profiles.models import MentorProfile, TraineeProfile
@@ -85,11 +86,12 @@ class MentorListAPI(SignedInAPI):
         responses={200: DirectoryPageSerializer, 400: BAD_FILTERS, 401: UNAUTHENTICATED, 404: PAGE_NOT_FOUND},
     )
     def get(self, request: Request) -> Response:
+        refuse_unknown_query_parameters(request.query_params, (p.name for p in FILTER_PARAMETERS))
         try:
             directory = mentor_directory_for(
                 user=api_user(request),
                 filters=request.query_params,
-                page=request.query_params.get("page", 1),
+                page=page_number(request.query_params, allow_last=False),  # the selector pages by number only
                 strict_page=True,
             )
         except InvalidPage as error:
@@ -128,6 +130,7 @@ class ShortlistAPI(SignedInAPI):
         responses={200: ShortlistEntrySerializer(many=True), 401: UNAUTHENTICATED, 409: NO_TRAINEE_PROFILE},
     )
     def get(self, request: Request) -> Response:
+        refuse_unknown_query_parameters(request.query_params, ())  # it comes whole: nothing to filter or page
         return Response(ShortlistEntrySerializer(shortlist_of(trainee=_trainee(request)), many=True).data)
 
     @extend_schema(
@@ -205,6 +208,7 @@ class RequestListAPI(SignedInAPI):
         responses={200: RequestSerializer(many=True), 401: UNAUTHENTICATED, 409: NO_TRAINEE_PROFILE},
     )
     def get(self, request: Request) -> Response:
+        refuse_unknown_query_parameters(request.query_params, ())  # it comes whole: nothing to filter or page
         return Response(RequestSerializer(requests_for(trainee=_trainee(request)), many=True).data)
 
     @extend_schema(
@@ -228,7 +232,7 @@ class RequestListAPI(SignedInAPI):
     )
     def post(self, request: Request) -> Response:
         trainee = _trainee(request)
-        serializer = RequestCreateSerializer(data=request.data)
+        serializer = RequestCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         match = match_request(

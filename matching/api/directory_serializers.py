@@ -8,8 +8,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from matching.models import Match, Program, ShortlistEntry
+from matching.selectors import programs_known_to
 from matching.services.requests import MESSAGE_MAX_LENGTH
-from mentorship.api import IdField
+from mentorship.api import IdField, KnownFieldsOnly, VisibleIdField
 from profiles.models import MentorProfile
 
 
@@ -115,19 +116,24 @@ class ShortlistEntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ShortlistAddSerializer(serializers.Serializer):
+class ShortlistAddSerializer(KnownFieldsOnly):
     mentor = IdField(queryset=MentorProfile.objects.all())
 
 
-class ShortlistRankSerializer(serializers.Serializer):
+class ShortlistRankSerializer(KnownFieldsOnly):
     mentor_ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1), max_length=3, allow_empty=True, help_text="Best first."
     )
 
 
-class RequestCreateSerializer(serializers.Serializer):
+def _programs_known_to(user: Any) -> Any:
+    return programs_known_to(user=user)
+
+
+class RequestCreateSerializer(KnownFieldsOnly):
     mentor = IdField(queryset=MentorProfile.objects.all())
-    program = IdField(queryset=Program.objects.all())
+    # A program the trainee is not in (and that is not open to all) is "does not exist", not a 409 naming it.
+    program = VisibleIdField(queryset=Program.objects.all(), visible=_programs_known_to)
     message = serializers.CharField(max_length=MESSAGE_MAX_LENGTH, allow_blank=True, required=False, default="")
 
 

@@ -11,8 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from matching.coordination.roster import MAX_ROWS, roster_from_lists
-from matching.models import Program
+from matching.selectors_coordination import coordinated_programs
 from matching.services.enrolment import program_enrol
+from mentorship.api import KnownFieldsOnly
 from mentorship.api_schema import ErrorSerializer
 from profiles.api.auth import api_user
 
@@ -27,7 +28,7 @@ def _emails(role: str) -> serializers.ListField:
     )
 
 
-class EnrolmentRequestSerializer(serializers.Serializer):
+class EnrolmentRequestSerializer(KnownFieldsOnly):
     trainees = _emails("trainee")
     mentors = _emails("mentor")
     invite_missing = serializers.BooleanField(
@@ -61,14 +62,14 @@ class ProgramEnrolView(APIView):
                 description="Nobody was enrolled: `fields` names each bad entry, e.g. `trainees[2]`, and says why "
                 "(code `roster_invalid`), or the body is malformed (code `invalid`).",
             ),
-            403: OpenApiResponse(
-                ErrorSerializer, description="Not a coordinator of this program (code `not_program_coordinator`)."
+            404: OpenApiResponse(
+                ErrorSerializer, description="No such program among those you coordinate (code `not_found`)."
             ),
-            404: OpenApiResponse(ErrorSerializer, description="No such program (code `not_found`)."),
         },
     )
     def post(self, request: Request, program_id: int) -> Response:
-        program = get_object_or_404(Program, pk=program_id)
+        # Someone else's program is 404 like an id nobody has: a 403 naming it would list every program's name.
+        program = get_object_or_404(coordinated_programs(user=api_user(request)), pk=program_id)
         body = EnrolmentRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data

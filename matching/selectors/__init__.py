@@ -1,6 +1,6 @@
 """Reads that depend on who asks. The directory ranking lives only in `directory` (views and API call it)."""
 
-from matching.selectors.context import pair_explanation, programs_for_trainee, trainee_profile_of
+from matching.selectors.context import pair_explanation, programs_for_trainee, programs_known_to, trainee_profile_of
 from matching.selectors.directory import (
     DirectoryPage,
     MentorCard,
@@ -34,6 +34,7 @@ __all__ = [
     "own_request",
     "pair_explanation",
     "programs_for_trainee",
+    "programs_known_to",
     "requests_for",
     "shortlist_of",
     "trainee_profile_of",

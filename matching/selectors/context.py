@@ -33,6 +33,16 @@ def trainee_profile_of(user: User) -> TraineeProfile | None:
         return None
 
 
+def programs_known_to(*, user: User) -> QuerySet[Program]:
+    """Programs a request may name without learning anything: those the user is enrolled in as a trainee (closed
+    ones too, so the answer can say so) and those open to everyone. Any other is "does not exist"."""
+    trainee = trainee_profile_of(user)
+    if trainee is None:
+        return Program.objects.none()
+    enrolled = Program.trainees.through.objects.filter(program_id=OuterRef("pk"), traineeprofile_id=trainee.pk)
+    return Program.objects.filter(Q(open_to_all=True) | Q(Exists(enrolled)))
+
+
 def programs_for_trainee(trainee: TraineeProfile) -> QuerySet[Program]:
     """Active programs the trainee can use: enrolled ones first, then those open to everyone."""
     enrolled = Program.trainees.through.objects.filter(program_id=OuterRef("pk"), traineeprofile_id=trainee.pk)

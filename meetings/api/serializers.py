@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from matching.models import Match
+from matching.selectors_coordination import match_list_for
 from meetings.models import (
     MAX_DURATION_MINUTES,
     TEXT_MAX_LENGTH,
@@ -19,7 +20,8 @@ from meetings.models import (
     SessionLog,
 )
 from meetings.people import role_in, time_zone_for
-from mentorship.api import IdField
+from meetings.selectors import goals_in_matches_of, meetings_for
+from mentorship.api import IdField, KnownFieldsOnly, VisibleIdField
 from profiles.models import FocusArea, Goal
 
 
@@ -101,15 +103,29 @@ class WallClockDateTimeField(serializers.DateTimeField):
         return value
 
 
-class MeetingTimeSerializer(serializers.Serializer[Any]):
+class MeetingTimeSerializer(KnownFieldsOnly):
     start = WallClockDateTimeField(
         help_text="ISO 8601. Without an offset it is read in your own time zone (the one on your profile).",
     )
     duration_minutes = serializers.IntegerField(min_value=5, max_value=MAX_DURATION_MINUTES, required=False)
 
 
+def _my_matches(user: Any) -> Any:
+    # Matches the caller sees in GET /matches/ (a coordinator's programs' included): for those the service's 403
+    # is no news; anyone else's is "does not exist".
+    return match_list_for(user=user)
+
+
+def _my_meetings(user: Any) -> Any:
+    return meetings_for(user=user)
+
+
+def _goals_in_my_matches(user: Any) -> Any:
+    return goals_in_matches_of(user=user)
+
+
 class MeetingProposeSerializer(MeetingTimeSerializer):
-    match = IdField(queryset=Match.objects.all())
+    match = VisibleIdField(queryset=Match.objects.all(), visible=_my_matches)
     duration_minutes = serializers.IntegerField(min_value=5, max_value=MAX_DURATION_MINUTES, default=45)
     format = serializers.ChoiceField(choices=Meeting.Format.choices)
     place = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
@@ -118,12 +134,12 @@ class MeetingProposeSerializer(MeetingTimeSerializer):
     agenda = serializers.CharField(required=False, default="", allow_blank=True, max_length=TEXT_MAX_LENGTH)
 
 
-class MeetingCancelSerializer(serializers.Serializer[Any]):
+class MeetingCancelSerializer(KnownFieldsOnly):
     reason = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
 
 
-class SessionGoalSerializer(serializers.Serializer[Any]):
-    goal = IdField(queryset=Goal.objects.all())
+class SessionGoalSerializer(KnownFieldsOnly):
+    goal = VisibleIdField(queryset=Goal.objects.all(), visible=_goals_in_my_matches)
     progress = serializers.IntegerField(min_value=0, max_value=100)
     note = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
 
@@ -173,8 +189,13 @@ class SessionLogSerializer(serializers.Serializer[Any]):
     notes_private = serializers.CharField(required=False, help_text="Only in the mentor's own responses.")
 
 
-class SessionLogEditSerializer(serializers.Serializer[Any]):
+class SessionLogEditSerializer(KnownFieldsOnly):
     """An edit: what the session was. The match and meeting a log is about stay as they were created."""
+
+    # What a client read (GET) can be sent back: these are accepted and ignored, not "no such field".
+    id = serializers.IntegerField(read_only=True)
+    match: serializers.Field[Any, Any, Any, Any] = serializers.IntegerField(read_only=True)
+    meeting: serializers.Field[Any, Any, Any, Any] = serializers.IntegerField(read_only=True)
 
     date = serializers.DateField()
     duration_minutes = serializers.IntegerField(min_value=5, max_value=MAX_DURATION_MINUTES)
@@ -196,8 +217,8 @@ class SessionLogEditSerializer(serializers.Serializer[Any]):
 class SessionLogWriteSerializer(SessionLogEditSerializer):
     """A new log: also which match (or meeting of it) it is about, and the client's submission id."""
 
-    match = IdField(queryset=Match.objects.all(), required=False)
-    meeting = IdField(queryset=Meeting.objects.all(), required=False, allow_null=True)
+    match = VisibleIdField(queryset=Match.objects.all(), visible=_my_matches, required=False)
+    meeting = VisibleIdField(queryset=Meeting.objects.all(), visible=_my_meetings, required=False, allow_null=True)
     submission = serializers.UUIDField(
         required=False,
         allow_null=True,
@@ -213,8 +234,8 @@ class FeedbackSerializer(serializers.ModelSerializer[Feedback]):
         read_only_fields = fields
 
 
-class FeedbackWriteSerializer(serializers.Serializer[Any]):
-    meeting = IdField(queryset=Meeting.objects.all())
+class FeedbackWriteSerializer(KnownFieldsOnly):
+    meeting = VisibleIdField(queryset=Meeting.objects.all(), visible=_my_meetings)
     rating = serializers.IntegerField(min_value=1, max_value=5)
     useful = serializers.BooleanField()
     went_well = serializers.CharField(required=False, default="", allow_blank=True, max_length=TEXT_MAX_LENGTH)

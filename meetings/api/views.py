@@ -110,7 +110,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         responses={201: MeetingSerializer, 400: E400, 401: E401, 403: E403, 409: E409},
     )
     def create(self, request: Request) -> Response:
-        data = _valid(MeetingProposeSerializer(data=request.data))
+        data = _valid(MeetingProposeSerializer(data=request.data, context=self.get_serializer_context()))
         match = data.pop("match")
         start = local_to_utc(data.pop("start"), time_zone_for(match, request.user))
         meeting = services.meeting_propose(match=match, by=_user(request), start=start, **data)
@@ -165,10 +165,9 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
+        meeting = self.get_object()  # someone else's meeting is 404 whatever the body says
         data = _valid(MeetingCancelSerializer(data=request.data))
-        return self._respond(
-            services.meeting_cancel(meeting=self.get_object(), by=_user(request), reason=data["reason"])
-        )
+        return self._respond(services.meeting_cancel(meeting=meeting, by=_user(request), reason=data["reason"]))
 
     @extend_schema(
         summary="The meeting as an iCalendar invitation",
@@ -201,6 +200,7 @@ class SessionLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     mentor's own responses."""
 
     filterset_class = SessionLogFilter
+    ordering_fields = ("date",)
 
     def get_queryset(self) -> QuerySet[SessionLog]:
         if getattr(self, "swagger_fake_view", False):
@@ -232,7 +232,7 @@ class SessionLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         responses={201: SessionLogSerializer, 400: E400, 401: E401, 403: E403, 409: E409},
     )
     def create(self, request: Request) -> Response:
-        data = _valid(SessionLogWriteSerializer(data=request.data))
+        data = _valid(SessionLogWriteSerializer(data=request.data, context=self.get_serializer_context()))
         match = data.get("match") or (data["meeting"].match if data.get("meeting") else None)
         if match is None:
             return Response(
@@ -267,7 +267,7 @@ class SessionLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     )
     def update(self, request: Request, pk: str | None = None) -> Response:
         log = self.get_object()
-        data = _valid(SessionLogEditSerializer(data=request.data))
+        data = _valid(SessionLogEditSerializer(data=request.data, context=self.get_serializer_context()))
         services.session_log_update(
             session_log=log,
             by=_user(request),
@@ -285,6 +285,7 @@ class SessionLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 @extend_schema(tags=["feedback"])
 class FeedbackViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Feedback]):
     serializer_class = FeedbackSerializer
+    ordering_fields = ("created_at",)
 
     def get_queryset(self) -> QuerySet[Feedback]:
         if getattr(self, "swagger_fake_view", False):
@@ -301,6 +302,6 @@ class FeedbackViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Feedback]):
         responses={201: FeedbackSerializer, 400: E400, 401: E401, 403: E403, 409: E409},
     )
     def create(self, request: Request) -> Response:
-        data = _valid(FeedbackWriteSerializer(data=request.data))
+        data = _valid(FeedbackWriteSerializer(data=request.data, context=self.get_serializer_context()))
         feedback = services.feedback_submit(by=_user(request), **data)
         return Response(FeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)

@@ -8,12 +8,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mentorship.api import KnownFieldsOnly
 from mentorship.api_schema import ErrorSerializer
 from profiles.api.auth import SignedInAPI, api_user
 from profiles.email_confirmation import DAILY_LIMIT, LINK_VALID_DAYS, email_confirm_by_token, email_confirmation_send
 
 
-class ConfirmationTokenSerializer(serializers.Serializer):
+class ConfirmationTokenSerializer(KnownFieldsOnly):
     token = serializers.CharField(
         max_length=500, help_text="The last part of the link in the e-mail: `/confirm-email/<token>/`."
     )

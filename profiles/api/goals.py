@@ -10,14 +10,14 @@ from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from mentorship.api import IdField
+from mentorship.api import IdField, KnownFieldsOnly
 from profiles.api.auth import SignedInAPI, api_user
 from profiles.models import FocusArea, Goal
 from profiles.selectors import goal_list_for
 from profiles.services import goal_create, goal_delete, goal_update
 
 
-class GoalSerializer(serializers.ModelSerializer):
+class GoalSerializer(KnownFieldsOnly, serializers.ModelSerializer):
     focus_area = IdField(queryset=FocusArea.objects.all(), allow_null=True, required=False)
     progress = serializers.IntegerField(min_value=0, max_value=100, required=False, help_text="Per cent, 0–100.")
     is_overdue = serializers.SerializerMethodField()

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from mentorship.api import KnownFieldsOnly
 from profiles.api.auth import SignedInAPI, api_user
 from profiles.api.profile_serializers import MentorProfileSerializer, TraineeProfileSerializer
 from profiles.models import User
@@ -16,7 +17,7 @@ from profiles.selectors import mentor_profile_of, trainee_profile_of
 from profiles.services import ProfileSectionInvalid, person_update
 
 
-class MeSerializer(serializers.Serializer):
+class MeSerializer(KnownFieldsOnly):
     id = serializers.IntegerField(read_only=True)
     email = serializers.EmailField(read_only=True)
     email_confirmed = serializers.BooleanField(
@@ -83,7 +84,10 @@ class MeView(SignedInAPI):
         serializer = MeSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if data.get("trainee_profile", False) is None or data.get("mentor_profile", False) is None:
+        held = {"trainee_profile": trainee_profile_of(user=user), "mentor_profile": mentor_profile_of(user=user)}
+        # null is what GET shows for a section the person does not hold: sent back, it changes nothing. For a
+        # section they hold it would mean "remove it", which the API does not do.
+        if any(name in data and data[name] is None and held[name] is not None for name in held):
             raise serializers.ValidationError({"non_field_errors": ["A profile cannot be removed through the API."]})
         try:
             person_update(

@@ -7,7 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from mentorship.api import IdField
+from mentorship.api import IdField, KnownFieldsOnly
 from profiles.models import CareerStage, FocusArea, Language, MeetingFormat, MentorProfile, Specialty, TraineeProfile
 
 FORMAT_NAMES = {"in_person": MeetingFormat.IN_PERSON, "video": MeetingFormat.VIDEO, "phone": MeetingFormat.PHONE}
@@ -36,7 +36,7 @@ def _ids(model: Any, **kwargs: Any) -> IdField:
     return IdField(queryset=model.objects.all(), many=True, **kwargs)
 
 
-class _ProfileFields(serializers.Serializer):
+class _ProfileFields(KnownFieldsOnly):
     career_stage = serializers.ChoiceField(choices=CareerStage.choices, help_text="See /api/v1/career-stages/.")
     institution = serializers.CharField(max_length=200, allow_blank=True, required=False)
     time_zone = serializers.CharField(max_length=64, help_text="IANA name, e.g. America/New_York.")

@@ -141,6 +141,62 @@ def test_bad_bodies_are_refused_and_nothing_is_saved(operation: Operation, world
         assert reached_validation, f"{operation}: no persona's body was ever parsed (403 for all three?)"
 
 
+SIGN_IN = [op for op in operations() if (op.method, op.path) == ("POST", TOKEN_PATH)]
+
+
+@pytest.mark.parametrize("operation", [*BODY_OPERATIONS, *SIGN_IN], ids=str)
+def test_a_field_the_operation_does_not_know_is_400_naming_it_and_nothing_is_saved(
+    operation: Operation, world: World
+) -> None:
+    # Before: DRF dropped unknown names, so PATCH /goals/1/ {"tittle": "…"} answered 200 with nothing changed
+    # and PATCH /me/ {"is_staff": true} 200 as if it had worked: a client's typo looked like success.
+    url = operation.url(**world.path_ids(operation.path))
+    send = {"POST": "post", "PUT": "put", "PATCH": "patch"}[operation.method]
+    named = []
+    for persona in PERSONAS:
+        before = row_counts()
+
+        response = getattr(world.client(persona), send)(url, {"no_such_field": 1}, format="json")
+
+        assert row_counts() == before, f"{operation} as {persona} saved something"
+        assert not 200 <= response.status_code < 300, (persona, response.content[:300])
+        if response.status_code == 400:
+            named.append(persona)
+            assert "no_such_field" in _is_error(response)["fields"], (persona, response.content[:300])
+    assert named or operation.path_params, f"{operation}: no persona reached the body's validation"
+
+
+@pytest.mark.parametrize(
+    ("persona", "method", "url"),
+    [
+        ("trainee", "patch", "/api/v1/me/"),
+        ("trainee", "patch", "/api/v1/goals/{goal}/"),
+        ("mentor", "put", "/api/v1/session-logs/{session_log}/"),
+    ],
+)
+def test_what_a_client_read_can_be_sent_back_read_only_fields_included(
+    persona: str, method: str, url: str, world: World
+) -> None:
+    api = world.client(persona)
+    url = url.format(goal=world.objects["goal"].pk, session_log=world.objects["session_log"].pk)
+    # Before: /me/ reads `"mentor_profile": null` for a trainee, and sending that back was 400 "A profile cannot
+    # be removed through the API" although there was nothing to remove.
+    body = api.get(url).json()
+
+    response = getattr(api, method)(url, body, format="json")
+
+    assert response.status_code == 200, response.content[:300]
+
+
+def test_a_profile_one_holds_cannot_be_removed_by_sending_null(world: World) -> None:
+    api = world.client("trainee")
+
+    response = api.patch("/api/v1/me/", {"trainee_profile": None}, format="json")
+
+    assert response.status_code == 400
+    assert api.get("/api/v1/me/").json()["trainee_profile"] is not None
+
+
 @pytest.mark.parametrize("operation", ID_OPERATIONS, ids=str)
 def test_unknown_ids_in_the_path_are_404_in_the_error_format(operation: Operation, world: World) -> None:
     before = row_counts()
@@ -193,9 +249,27 @@ def test_a_crash_outside_the_api_keeps_the_html_500_page(client: Any, settings: 
     assert "text/html" in response["Content-Type"]
 
 
+@pytest.mark.parametrize("url", ["/api/v1/me/", "/api/v1/goals/"])
+def test_a_format_the_api_cannot_answer_in_is_406_like_the_accept_header(url: str, world: World) -> None:
+    # Before: ?format=xml was 404 "Not found." on a URL that exists, as if the resource were missing.
+    response = world.client("trainee").get(url, {"format": "xml"})
+
+    assert response.status_code == 406
+    assert _is_error(response)["code"] == "not_acceptable"
+
+
 def test_an_accept_header_the_api_cannot_meet_is_the_documented_406(world: World) -> None:
     response = world.client("trainee").get("/api/v1/me/", HTTP_ACCEPT="application/xml")
 
     assert response.status_code == 406
     assert _is_error(response)["code"] == "not_acceptable"
     assert "`not_acceptable` | 406" in (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text()
+
+
+def test_a_format_suffix_in_the_path_stays_a_404(world: World) -> None:
+    # schemathesis found it: /meetings/0.5/ is read by the router as meeting 0 with the format "5"; that URL
+    # does not exist (an id that is not a number is 404), so it must not become the 406 of ?format=.
+    response = world.client("trainee").get("/api/v1/meetings/0.5/")
+
+    assert response.status_code == 404
+    assert _is_error(response)["code"] == "not_found"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -111,3 +112,96 @@ def test_matches_that_tie_on_the_ordering_field_keep_the_lists_own_order_on_ever
         ordered = every_page(ordering=ordering)
         expected = sorted(default, key=lambda match: direction * float(match["score"]))  # type: ignore[arg-type]
         assert [m["id"] for m in ordered] == [m["id"] for m in expected], ordering
+
+
+@pytest.mark.parametrize("operation", PAGED, ids=str)
+@pytest.mark.parametrize("number", ["abc", "0", "-1", "1.5"])
+def test_a_page_number_that_is_not_a_whole_number_from_one_is_400_naming_page(
+    operation: Operation, number: str, world: World
+) -> None:
+    # Before: 404 "Invalid page.", which reads as "this list does not exist" and differs from every other query
+    # parameter of the wrong type (400 naming it).
+    api = world.client("coordinator" if "round" in operation.path else "trainee")
+    url = operation.url(**world.path_ids(operation.path))
+
+    response = api.get(url, {"page": number})
+
+    assert response.status_code == 400, response.content[:300]
+    assert list(response.json()["error"]["fields"]) == ["page"]
+
+
+NUMBER_FILTERS = [
+    (op, name)
+    for op in operations()
+    if op.method == "GET"
+    for name, schema in _query_params(op).items()
+    if schema.get("type") == "number"
+]
+
+
+@pytest.mark.parametrize(("operation", "name"), NUMBER_FILTERS, ids=[f"{op} ?{n}=" for op, n in NUMBER_FILTERS])
+def test_a_filter_documented_as_a_number_takes_a_fraction(operation: Operation, name: str, world: World) -> None:
+    # Before: `?program=` on matches was documented as `number` but is an id: 1.5 is a 400, and a client generated
+    # from the schema (and test_a_filter_value_of_the_wrong_type_…, which takes integers) was misled.
+    url = operation.url(**world.path_ids(operation.path))
+
+    response = world.client("trainee").get(url, {name: "1.5"})
+
+    assert response.status_code == 200, response.content[:300]
+
+
+def _ordering_description(operation: Operation) -> str:
+    return next(p for p in operation.spec["parameters"] if p["name"] == "ordering").get("description", "")
+
+
+@pytest.mark.parametrize("operation", ORDERED, ids=str)
+def test_the_schema_lists_the_fields_a_list_can_be_ordered_by(operation: Operation) -> None:
+    # docs/api.md says the fields are "listed in the schema"; before, the parameter said only "Which field to use
+    # when ordering the results.", and feedback and session logs took any field of their body.
+    from django.urls import resolve
+
+    listed = re.findall(r"`-?([a-z_]+)`", _ordering_description(operation))
+    view = resolve(operation.url()).func.cls  # type: ignore[attr-defined]
+
+    assert listed, _ordering_description(operation)
+    assert set(listed) == set(view.ordering_fields)
+
+
+@pytest.mark.parametrize("operation", PAGED, ids=str)
+def test_a_query_parameter_the_list_does_not_take_is_400_naming_it(operation: Operation, world: World) -> None:
+    # Before: /meetings/?program=3 or /goals/?status=done answered every row, as if the filter had matched them
+    # all: a client's wrong name (or a filter another list has) looked like a filter that worked.
+    url = operation.url(**world.path_ids(operation.path))
+
+    response = world.client("trainee").get(url, {"no_such_filter": "1"})
+
+    assert response.status_code == 400, response.content[:300]
+    assert list(response.json()["error"]["fields"]) == ["no_such_filter"]
+
+
+@pytest.mark.parametrize("operation", PAGED, ids=str)
+def test_every_query_parameter_the_schema_documents_is_taken(operation: Operation, world: World) -> None:
+    url = operation.url(**world.path_ids(operation.path))
+
+    response = world.client("trainee").get(url, {**dict.fromkeys(_query_params(operation), ""), "format": "json"})
+
+    assert response.status_code == 200, response.content[:300]
+
+
+WHOLE = [
+    op
+    for op in operations()
+    if op.method == "GET"
+    and "{" not in op.path
+    and op.spec["responses"]["200"].get("content", {}).get("application/json", {}).get("schema", {}).get("type")
+    == "array"
+]
+
+
+@pytest.mark.parametrize("operation", WHOLE, ids=str)
+def test_a_short_list_that_comes_whole_takes_no_query_parameter(operation: Operation, world: World) -> None:
+    # Before: /requests/?status=requested answered every request, as if the filter had worked.
+    response = world.client("trainee").get(operation.url(), {"status": "requested"})
+
+    assert response.status_code == 400, response.content[:300]
+    assert list(response.json()["error"]["fields"]) == ["status"]
