@@ -128,7 +128,8 @@ def mentor_directory_for(
     """Accepting mentors matching `filters`, ranked for the user's trainee profile (best first) and paginated.
 
     A page number below 1 or not a number shows the first page and one past the end the last (the HTML directory's
-    forgiving links), or raises `django.core.paginator.InvalidPage` with `strict_page` (the API's convention: 404).
+    forgiving links), or raises `django.core.paginator.InvalidPage` with `strict_page` (the API's convention: 404;
+    the API itself refuses numbers below 1 with a 400 before asking).
 
     Mentors a hard rule excludes for this trainee are left out. Without a trainee profile the list is
     alphabetical and unscored. The number of queries does not depend on the number of mentors.

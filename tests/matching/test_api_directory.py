@@ -80,13 +80,20 @@ def test_pages_link_to_the_next_one(api: APIClient, trainee: Any, program: Any) 
     assert body["previous"] is None
 
 
-@pytest.mark.parametrize("asked", ["0", "-1", "two", "3"])
-def test_a_page_number_below_one_not_a_number_or_past_the_end_is_a_404(
+@pytest.mark.parametrize("asked", ["0", "-1", "two"])
+def test_a_page_number_below_one_or_not_a_number_is_a_400_naming_page(
     api: APIClient, trainee: Any, program: Any, asked: str
 ) -> None:
-    # Unlike the HTML directory, which shows the nearest page, the API says the page does not exist.
+    # Unlike the HTML directory, which shows the nearest page, the API does not guess.
     MentorProfileFactory.create_batch(21)
     response = as_user(api, trainee.user).get(reverse("api-mentors"), {"page": asked})
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["page"]
+
+
+def test_a_page_past_the_end_is_a_404(api: APIClient, trainee: Any, program: Any) -> None:
+    MentorProfileFactory.create_batch(21)
+    response = as_user(api, trainee.user).get(reverse("api-mentors"), {"page": "3"})
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
 
