@@ -262,7 +262,9 @@ def test_the_list_is_paginated_by_twenty_and_keeps_filters_in_links(login: Any, 
     assert f"language={language('en').pk}&amp;page=2" in first.content.decode()
     second = client.get(URL, {"language": language("en").pk, "page": 2})
     assert len(second.context["directory"].cards) == 3
-    assert not set(names(first)) & set(names(second))
+    # By id: the factory gives Faker names, which can repeat.
+    ids = [{card.mentor.pk for card in page.context["directory"].cards} for page in (first, second)]
+    assert not ids[0] & ids[1]
 
 
 @pytest.mark.parametrize(("asked", "shown"), [("0", 1), ("-3", 1), ("two", 1), ("", 1), ("2", 2), ("99", 2)])
