@@ -192,6 +192,12 @@ def session_log_create(
             raise MeetingStateConflict("Link the log to an accepted meeting of this match.")
         if SessionLog.objects.filter(meeting=meeting).exists():
             raise MeetingStateConflict("This meeting already has a session log; edit it instead.")
+        # A log dated today would otherwise pass for a meeting later today that may yet be moved or cancelled.
+        if meeting.start > timezone.now():
+            raise MeetingStateConflict(
+                "This meeting has not taken place yet: log the session once it has begun.",
+                fields={"date": ["The meeting is still to come."]},
+            )
     session = SessionLog.objects.create(
         match=match,
         meeting=meeting,

@@ -1,0 +1,34 @@
+"""The session-log form as the mentor meets it: a meeting still to come, a meeting already logged, a match that has
+ended."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.models import Meeting, SessionLog
+from tests.factories import MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _log_url(match: Any, meeting: Meeting | None = None) -> str:
+    url = reverse("meetings-log-create", args=[match.pk])
+    return f"{url}?meeting={meeting.pk}" if meeting is not None else url
+
+
+def test_a_meeting_that_has_not_begun_cannot_be_logged_yet(match: Any, login: Any, mentor: Any) -> None:
+    # Later today: the date is today's, so only the meeting's own time tells the session has not happened.
+    meeting = MeetingFactory(match=match, start=timezone.now() + timedelta(minutes=30))
+    today = timezone.localdate(meeting.start, timezone=ZoneInfo(mentor.time_zone))
+    response = login(mentor.user).post(
+        _log_url(match, meeting), {"date": str(today), "duration_minutes": 45, "notes_shared": "Went through the CV."}
+    )
+    assert response.status_code == 400
+    assert "has not taken place yet" in response.content.decode()
+    assert not SessionLog.objects.exists()
