@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from matching.models import Match
 from meetings.models import Meeting, SessionLog
 from tests.factories import MeetingFactory
 
@@ -32,3 +33,24 @@ def test_a_meeting_that_has_not_begun_cannot_be_logged_yet(match: Any, login: An
     assert response.status_code == 400
     assert "has not taken place yet" in response.content.decode()
     assert not SessionLog.objects.exists()
+
+
+def test_after_a_match_ends_only_sessions_up_to_its_end_can_be_logged(match: Any, login: Any, mentor: Any) -> None:
+    match.status, match.ended_at = Match.Status.ENDED, timezone.now() - timedelta(days=10)
+    match.save(update_fields=["status", "ended_at"])
+    ended_on = timezone.localdate(match.ended_at, timezone=ZoneInfo(mentor.time_zone))
+    client = login(mentor.user)
+
+    response = client.post(
+        _log_url(match), {"date": str(ended_on + timedelta(days=3)), "duration_minutes": 45, "notes_shared": "Later."}
+    )
+    assert response.status_code == 400
+    assert f"ended on {ended_on:%-d %b %Y}" in response.content.decode()
+    assert not SessionLog.objects.exists()
+
+    # A session held before the end, logged late, is still welcome.
+    response = client.post(
+        _log_url(match), {"date": str(ended_on - timedelta(days=2)), "duration_minutes": 45, "notes_shared": "Before."}
+    )
+    assert response.status_code == 302
+    assert SessionLog.objects.get().notes_shared == "Before."
