@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from matching.models import Match
 from meetings.models import Meeting, SessionLog
-from tests.factories import MeetingFactory
+from tests.factories import MeetingFactory, SessionLogFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +54,13 @@ def test_after_a_match_ends_only_sessions_up_to_its_end_can_be_logged(match: Any
     )
     assert response.status_code == 302
     assert SessionLog.objects.get().notes_shared == "Before."
+
+
+def test_the_log_link_of_a_meeting_already_logged_opens_that_log_to_edit(match: Any, login: Any, mentor: Any) -> None:
+    # The e-mail's "Log it" link, or the home page opened in an old tab, after the session was logged.
+    meeting = MeetingFactory(match=match, start=timezone.now() - timedelta(hours=3))
+    log = SessionLogFactory(match=match, meeting=meeting, author=mentor.user)
+    response = login(mentor.user).get(_log_url(match, meeting), follow=True)
+    assert response.redirect_chain == [(reverse("meetings-log-edit", args=[log.pk]), 302)]
+    assert "already logged" in response.content.decode()
+    assert SessionLog.objects.count() == 1
