@@ -94,6 +94,14 @@ class Meeting(models.Model):
     def is_upcoming(self, now: datetime | None = None) -> bool:
         return self.status in self.LIVE and self.end > (now or timezone.now())
 
+    def can_change(self, now: datetime | None = None) -> bool:
+        """Whether it can still be accepted, moved or cancelled: live, and not begun (the services' rule)."""
+        return self.status in self.LIVE and self.start > (now or timezone.now())
+
+    def is_under_way(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.status == self.Status.ACCEPTED and self.start <= now < self.end
+
     def has_ended(self, now: datetime | None = None) -> bool:
         return self.status == self.Status.ACCEPTED and self.end <= (now or timezone.now())
 

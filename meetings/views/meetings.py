@@ -65,7 +65,7 @@ def _detail(request: HttpRequest, meeting: Meeting, cancel_form: MeetingCancelFo
         "meeting": meeting,
         "role": role,
         "other": meeting.match.trainee if role == "mentor" else meeting.match.mentor,
-        "can_accept": meeting.status == "proposed" and meeting.proposed_by_id != user.pk and meeting.is_upcoming(),
+        "can_accept": meeting.status == "proposed" and meeting.proposed_by_id != user.pk and meeting.can_change(),
         "time_form": MeetingTimeForm(zone_name=zone.key, initial={"duration_minutes": meeting.duration_minutes}),
         "cancel_form": cancel_form,
         "feedback": selectors.feedback_visible(meeting=meeting, user=user),

@@ -1,0 +1,35 @@
+"""What a meeting's page offers once its time has come: nothing the services would only refuse."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.models import Meeting
+from tests.factories import MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_meeting_under_way_offers_no_move_cancel_or_accept(match: Any, login: Any, mentor: Any, trainee: Any) -> None:
+    started = MeetingFactory(match=match, start=timezone.now() - timedelta(minutes=10))
+    html = login(mentor.user).get(reverse("meetings-detail", args=[started.pk])).content.decode()
+    assert "Move it" not in html
+    assert "Cancel the meeting" not in html
+    assert "Under way: it ends at" in html
+
+    # A proposal whose time has come can no longer be accepted: the service refuses a start in the past.
+    unanswered = MeetingFactory(
+        match=match,
+        start=timezone.now() - timedelta(minutes=5),
+        status=Meeting.Status.PROPOSED,
+        proposed_by=mentor.user,
+        duration_minutes=30,
+    )
+    html = login(trainee.user).get(reverse("meetings-detail", args=[unanswered.pk])).content.decode()
+    assert "Accept this time" not in html
+    assert "Suggest another time" not in html
