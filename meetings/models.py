@@ -98,6 +98,13 @@ class Meeting(models.Model):
         """Whether it can still be accepted, moved or cancelled: live, and not begun (the services' rule)."""
         return self.status in self.LIVE and self.start > (now or timezone.now())
 
+    def lapsed(self, now: datetime | None = None) -> bool:
+        """A proposal nobody accepted before its time came: it can no longer be accepted, and never took place."""
+        return self.status == self.Status.PROPOSED and self.start <= (now or timezone.now())
+
+    def status_label(self) -> str:
+        return "Not accepted" if self.lapsed() else self.get_status_display()
+
     def is_under_way(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.status == self.Status.ACCEPTED and self.start <= now < self.end

@@ -33,3 +33,18 @@ def test_a_meeting_under_way_offers_no_move_cancel_or_accept(match: Any, login: 
     html = login(trainee.user).get(reverse("meetings-detail", args=[unanswered.pk])).content.decode()
     assert "Accept this time" not in html
     assert "Suggest another time" not in html
+
+
+def test_a_proposal_whose_time_passed_unanswered_says_so_instead_of_waiting(
+    match: Any, login: Any, mentor: Any, trainee: Any
+) -> None:
+    lapsed = MeetingFactory(
+        match=match, start=timezone.now() - timedelta(days=2), status=Meeting.Status.PROPOSED, proposed_by=mentor.user
+    )
+    client = login(trainee.user)
+    html = client.get(reverse("meetings-detail", args=[lapsed.pk])).content.decode()
+    assert "waiting for an answer" not in html
+    assert "Not accepted before its time" in html
+    listed = client.get(reverse("meetings-list")).content.decode()
+    assert ">Not accepted</span>" in listed
+    assert ">Proposed</span>" not in listed
