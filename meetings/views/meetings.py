@@ -28,6 +28,10 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def meeting_propose(request: HttpRequest, match_id: int) -> HttpResponse:
     match = match_or_404(request, match_id)
+    if request.method != "POST":  # said before anyone fills in the form (a POST hears it from the service)
+        refusal = services.meeting_propose_refusal(match=match)
+        if refusal is not None:
+            return render(request, "meetings/propose.html", {"match": match, "refusal": refusal.message})
     zone = time_zone_for(match, request.user)
     form = MeetingProposeForm(request.POST or None, zone_name=zone.key)
     if request.method == "POST" and form.is_valid():
@@ -91,6 +95,11 @@ def meeting_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _move(request: HttpRequest, pk: int, *, suggest: bool) -> HttpResponse:
     meeting = meeting_or_404(request, pk)
+    if request.method != "POST":  # said before anyone fills in the form (a POST hears it from the service)
+        refusal = services.meeting_move_refusal(meeting=meeting, by=user_of(request), suggest=suggest)
+        if refusal is not None:
+            context = {"meeting": meeting, "suggest": suggest, "refusal": refusal.message}
+            return render(request, "meetings/move.html", context)
     zone = time_zone_for(meeting.match, request.user)
     form = MeetingTimeForm(
         request.POST or None, zone_name=zone.key, initial={"duration_minutes": meeting.duration_minutes}

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from matching.models import Match
 from meetings.models import Meeting
 from tests.factories import MeetingFactory
 
@@ -48,3 +49,21 @@ def test_a_proposal_whose_time_passed_unanswered_says_so_instead_of_waiting(
     listed = client.get(reverse("meetings-list")).content.decode()
     assert ">Not accepted</span>" in listed
     assert ">Proposed</span>" not in listed
+
+
+def test_the_propose_and_move_forms_say_at_once_when_nothing_can_be_arranged(
+    match: Any, login: Any, mentor: Any
+) -> None:
+    meeting = MeetingFactory(match=match, start=timezone.now() - timedelta(minutes=10))
+    client = login(mentor.user)
+    # Opened from an old tab or a bookmark once the meeting has begun: no form to fill in for nothing.
+    for name, refusal in (("meetings-reschedule", "already started"), ("meetings-suggest", "counter-proposal")):
+        html = client.get(reverse(name, args=[meeting.pk])).content.decode()
+        assert refusal in html
+        assert 'name="start"' not in html
+
+    match.status, match.ended_at = Match.Status.ENDED, timezone.now()
+    match.save(update_fields=["status", "ended_at"])
+    html = client.get(reverse("meetings-propose", args=[match.pk])).content.decode()
+    assert "this one is ended" in html
+    assert 'name="start"' not in html
