@@ -67,3 +67,19 @@ def test_the_propose_and_move_forms_say_at_once_when_nothing_can_be_arranged(
     html = client.get(reverse("meetings-propose", args=[match.pk])).content.decode()
     assert "this one is ended" in html
     assert 'name="start"' not in html
+
+
+def test_feedback_on_a_meeting_that_never_took_place_says_so_rather_than_to_wait(
+    match: Any, login: Any, trainee: Any
+) -> None:
+    cancelled = MeetingFactory(match=match, start=timezone.now() - timedelta(days=1), status=Meeting.Status.CANCELLED)
+    lapsed = MeetingFactory(match=match, start=timezone.now() - timedelta(days=2), status=Meeting.Status.PROPOSED)
+    coming = MeetingFactory(match=match, start=timezone.now() + timedelta(days=2))
+    client = login(trainee.user)
+    for meeting, refusal in (
+        (cancelled, "This meeting was cancelled, so there is no feedback to give."),
+        (lapsed, "This meeting was never accepted, so it did not take place"),
+        (coming, "Feedback opens when an accepted meeting has ended."),
+    ):
+        html = client.get(reverse("meetings-feedback", args=[meeting.pk])).content.decode()
+        assert refusal in html
