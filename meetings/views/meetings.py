@@ -101,9 +101,12 @@ def _move(request: HttpRequest, pk: int, *, suggest: bool) -> HttpResponse:
             context = {"meeting": meeting, "suggest": suggest, "refusal": refusal.message}
             return render(request, "meetings/move.html", context)
     zone = time_zone_for(meeting.match, request.user)
-    form = MeetingTimeForm(
-        request.POST or None, zone_name=zone.key, initial={"duration_minutes": meeting.duration_minutes}
-    )
+    # Starts from the meeting as it is (in the person's zone): moving it an hour should not mean typing the date.
+    initial = {
+        "start": meeting.start.astimezone(zone).replace(tzinfo=None),
+        "duration_minutes": meeting.duration_minutes,
+    }
+    form = MeetingTimeForm(request.POST or None, zone_name=zone.key, initial=initial)
     if request.method == "POST" and form.is_valid():
         action = services.meeting_suggest_time if suggest else services.meeting_reschedule
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -83,3 +84,12 @@ def test_feedback_on_a_meeting_that_never_took_place_says_so_rather_than_to_wait
     ):
         html = client.get(reverse("meetings-feedback", args=[meeting.pk])).content.decode()
         assert refusal in html
+
+
+def test_the_move_form_starts_from_the_meetings_time_in_my_zone(match: Any, login: Any, trainee: Any) -> None:
+    start = (timezone.now() + timedelta(days=4)).replace(hour=15, minute=30, second=0, microsecond=0)
+    meeting = MeetingFactory(match=match, start=start, duration_minutes=60)
+    html = login(trainee.user).get(reverse("meetings-reschedule", args=[meeting.pk])).content.decode()
+    local = start.astimezone(ZoneInfo("America/Chicago"))
+    assert f'value="{local:%Y-%m-%dT%H:%M}"' in html
+    assert 'value="60"' in html
