@@ -23,6 +23,7 @@ def test_a_meeting_under_way_offers_no_move_cancel_or_accept(match: Any, login: 
     assert "Move it" not in html
     assert "Cancel the meeting" not in html
     assert "Under way: it ends at" in html
+    assert "Feedback and the session log open here then." in html
 
     # A proposal whose time has come can no longer be accepted: the service refuses a start in the past.
     unanswered = MeetingFactory(
@@ -46,7 +47,7 @@ def test_a_proposal_whose_time_passed_unanswered_says_so_instead_of_waiting(
     client = login(trainee.user)
     html = client.get(reverse("meetings-detail", args=[lapsed.pk])).content.decode()
     assert "waiting for an answer" not in html
-    assert "Not accepted before its time" in html
+    assert "not accepted before its time: it did not take place" in html
     listed = client.get(reverse("meetings-list")).content.decode()
     assert ">Not accepted</span>" in listed
     assert ">Proposed</span>" not in listed
