@@ -94,3 +94,22 @@ def test_the_move_form_starts_from_the_meetings_time_in_my_zone(match: Any, logi
     local = start.astimezone(ZoneInfo("America/Chicago"))
     assert f'value="{local:%Y-%m-%dT%H:%M}"' in html
     assert 'value="60"' in html
+
+
+def test_a_bad_time_or_length_is_refused_with_what_to_enter(match: Any, login: Any, mentor: Any) -> None:
+    client = login(mentor.user)
+    for data, told in (
+        ({"start": "", "duration_minutes": 45}, "Choose the day and the time the meeting starts."),
+        ({"start": "next Tuesday", "duration_minutes": 45}, "Enter the date and time as 2026-12-03 14:30."),
+        ({"start": "2030-01-01T10:00", "duration_minutes": 0}, "A meeting lasts 5 to 480 minutes (8 hours)."),
+        ({"start": "2030-01-01T10:00", "duration_minutes": 600}, "A meeting lasts 5 to 480 minutes (8 hours)."),
+    ):
+        data |= {"format": "video", "video_link": "https://video.example.org/a"}
+        response = client.post(reverse("meetings-propose", args=[match.pk]), data)
+        assert response.status_code == 400
+        assert told in response.content.decode()
+    response = client.post(reverse("meetings-log-create", args=[match.pk]), {"date": "", "duration_minutes": 900})
+    html = response.content.decode()
+    assert "Give the day of the session." in html
+    assert "A session lasts 5 to 480 minutes (8 hours)." in html
+    assert not Meeting.objects.exists()
