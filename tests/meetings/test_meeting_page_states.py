@@ -113,3 +113,14 @@ def test_a_bad_time_or_length_is_refused_with_what_to_enter(match: Any, login: A
     assert "Give the day of the session." in html
     assert "A session lasts 5 to 480 minutes (8 hours)." in html
     assert not Meeting.objects.exists()
+
+
+def test_an_ended_match_page_says_when_it_ended_and_what_is_still_possible(
+    match: Any, login: Any, mentor: Any, trainee: Any
+) -> None:
+    match.status, match.ended_at = Match.Status.ENDED, timezone.now() - timedelta(days=3)
+    match.save(update_fields=["status", "ended_at"])
+    for person in (mentor, trainee):
+        html = login(person.user).get(reverse("meetings-match", args=[match.pk])).content.decode()
+        assert f"This mentorship ended on {match.ended_at:%-d %b %Y}" in html
+        assert "Propose a meeting" not in html
