@@ -133,6 +133,8 @@ def _require_free(
     nearby = (
         Meeting.objects.live()
         .filter(start__lt=end, start__gt=start - timedelta(minutes=MAX_DURATION_MINUTES))
+        # A proposal whose time came unaccepted can no longer be accepted: it holds no one's time.
+        .exclude(status=Meeting.Status.PROPOSED, start__lte=timezone.now())
         .filter(Q(match__mentor__user__in=[mentor, trainee]) | Q(match__trainee__user__in=[mentor, trainee]))
         .select_related("match__mentor__user", "match__trainee__user")
     )

@@ -124,3 +124,21 @@ def test_an_ended_match_page_says_when_it_ended_and_what_is_still_possible(
         html = login(person.user).get(reverse("meetings-match", args=[match.pk])).content.decode()
         assert f"This mentorship ended on {match.ended_at:%-d %b %Y}" in html
         assert "Propose a meeting" not in html
+
+
+def test_a_proposal_nobody_accepted_in_time_does_not_block_its_slot(match: Any, login: Any, mentor: Any) -> None:
+    # Proposed for 10:00 and not accepted; at 10:05 the mentor proposes 10:30 instead, within the old slot.
+    MeetingFactory(
+        match=match,
+        start=timezone.now() - timedelta(minutes=5),
+        duration_minutes=60,
+        status=Meeting.Status.PROPOSED,
+        proposed_by=mentor.user,
+    )
+    soon = timezone.now().astimezone(ZoneInfo(mentor.time_zone)) + timedelta(minutes=25)
+    response = login(mentor.user).post(
+        reverse("meetings-propose", args=[match.pk]),
+        {"start": f"{soon:%Y-%m-%dT%H:%M}", "duration_minutes": 30, "format": "phone", "phone": "+1 555 0100"},
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    assert Meeting.objects.filter(status=Meeting.Status.PROPOSED).count() == 2
