@@ -84,8 +84,10 @@ class MeetingCancelForm(forms.Form):
         error_messages={"max_length": "Keep the reason to %(limit_value)d characters (this one has %(show_value)d)."},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, declining: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if declining:  # the other person's proposal: this person declines it rather than cancels a meeting
+            self.fields["reason"].label = "Reason for declining (shown to the other person)"
         # No maxlength attribute: a browser cuts a pasted reason at 300 without a word; the field error says so.
         self.fields["reason"].widget.attrs.pop("maxlength", None)
 

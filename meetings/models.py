@@ -98,6 +98,10 @@ class Meeting(models.Model):
         """Whether it can still be accepted, moved or cancelled: live, and not begun (the services' rule)."""
         return self.status in self.LIVE and self.start > (now or timezone.now())
 
+    def is_proposal_to(self, user: object) -> bool:
+        """The other person proposed it and it waits for `user`'s answer: cancelling it is declining it."""
+        return self.status == self.Status.PROPOSED and self.proposed_by_id != getattr(user, "pk", None)
+
     def lapsed(self, now: datetime | None = None) -> bool:
         """A proposal nobody accepted before its time came: it can no longer be accepted, and never took place."""
         return self.status == self.Status.PROPOSED and self.start <= (now or timezone.now())

@@ -58,7 +58,8 @@ def meeting_propose(request: HttpRequest, match_id: int) -> HttpResponse:
 
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, meeting_or_404(request, pk), MeetingCancelForm())
+    meeting = meeting_or_404(request, pk)
+    return _detail(request, meeting, MeetingCancelForm(declining=meeting.is_proposal_to(request.user)))
 
 
 def _detail(request: HttpRequest, meeting: Meeting, cancel_form: MeetingCancelForm, status: int = 200) -> HttpResponse:
@@ -69,7 +70,8 @@ def _detail(request: HttpRequest, meeting: Meeting, cancel_form: MeetingCancelFo
         "meeting": meeting,
         "role": role,
         "other": meeting.match.trainee if role == "mentor" else meeting.match.mentor,
-        "can_accept": meeting.status == "proposed" and meeting.proposed_by_id != user.pk and meeting.can_change(),
+        "can_accept": meeting.is_proposal_to(user) and meeting.can_change(),
+        "declining": meeting.is_proposal_to(user),
         "time_form": MeetingTimeForm(zone_name=zone.key, initial={"duration_minutes": meeting.duration_minutes}),
         "cancel_form": cancel_form,
         "feedback": selectors.feedback_visible(meeting=meeting, user=user),
@@ -139,7 +141,8 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 @post_only("meetings-detail")
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_or_404(request, pk)
-    form = MeetingCancelForm(request.POST)
+    declining = meeting.is_proposal_to(request.user)
+    form = MeetingCancelForm(request.POST, declining=declining)
     if not form.is_valid():
         return _detail(request, meeting, form, status=400)  # nothing cancelled: the reason is not dropped unseen
     try:
@@ -147,7 +150,9 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Meeting cancelled. Its reminders are cancelled too.")
+        other = meeting.match.trainee if role_in(meeting.match, request.user) == "mentor" else meeting.match.mentor
+        cancelled = "Meeting cancelled. Its reminders are cancelled too."
+        messages.success(request, f"Proposal declined: {other} is told." if declining else cancelled)
     return redirect("meetings-detail", meeting.pk)
 
 

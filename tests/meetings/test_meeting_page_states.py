@@ -142,3 +142,24 @@ def test_a_proposal_nobody_accepted_in_time_does_not_block_its_slot(match: Any, 
     )
     assert response.status_code == 302, response.content.decode()[-2000:]
     assert Meeting.objects.filter(status=Meeting.Status.PROPOSED).count() == 2
+
+
+def test_the_other_persons_proposal_is_declined_not_cancelled(
+    match: Any, login: Any, mentor: Any, trainee: Any
+) -> None:
+    proposal = MeetingFactory(match=match, status=Meeting.Status.PROPOSED, proposed_by=mentor.user)
+    client = login(trainee.user)
+    html = client.get(reverse("meetings-detail", args=[proposal.pk])).content.decode()
+    assert "Decline this time</button>" in html
+    assert "Reason for declining (shown to the other person)" in html
+    assert "Cancel the meeting" not in html
+
+    response = client.post(reverse("meetings-cancel", args=[proposal.pk]), {"reason": "On nights"}, follow=True)
+    assert "Proposal declined: Dr Maya Patel is told." in response.content.decode()
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.cancel_reason) == (Meeting.Status.CANCELLED, "On nights")
+
+    # The mentor's own proposal is hers to cancel (withdraw).
+    own = MeetingFactory(match=match, status=Meeting.Status.PROPOSED, proposed_by=mentor.user)
+    html = login(mentor.user).get(reverse("meetings-detail", args=[own.pk])).content.decode()
+    assert "Cancel the meeting</button>" in html
