@@ -277,9 +277,15 @@ def meeting_cancel(*, meeting: Meeting, by: User, reason: str = "") -> Meeting:
         raise MeetingStateConflict("This meeting is already cancelled.")
     if meeting.start <= timezone.now():
         raise MeetingStateConflict("This meeting has already started; it can no longer be cancelled.")
+    # The other person's proposal, never agreed to: its proposer hears it was declined, not that a meeting is off.
+    declined = meeting.is_proposal_to(by)
     _mark_cancelled(meeting, by=by, reason=reason[:300])
     notify(
-        recipient=_other(meeting.match, by), kind="meeting_cancelled", about=meeting, occurrence=occurrence_of(meeting)
+        recipient=_other(meeting.match, by),
+        kind="meeting_cancelled",
+        about=meeting,
+        occurrence=occurrence_of(meeting),
+        context={"declined": True} if declined else None,
     )
     return meeting
 
