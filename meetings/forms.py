@@ -149,9 +149,14 @@ class FeedbackForm(forms.Form):
         choices=[(i, str(i)) for i in range(1, 6)],
         coerce=int,
         widget=forms.RadioSelect,
+        error_messages={"required": "Choose a rating from 1 (poor) to 5 (excellent)."},
     )
     useful = forms.TypedChoiceField(
-        label="Was it useful?", choices=YES_NO, coerce=lambda v: v == "yes", widget=forms.RadioSelect
+        label="Was it useful?",
+        choices=YES_NO,
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the meeting was useful."},
     )
     went_well = forms.CharField(
         required=False, widget=Textarea(attrs={"rows": 3}), label="What went well?", max_length=TEXT_MAX_LENGTH
@@ -169,6 +174,7 @@ class FeedbackForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
         empty_value=None,
+        error_messages={"required": "Say whether this is a good fit."},
     )
 
     def __init__(self, *args: Any, first_meeting: bool = False, **kwargs: Any) -> None:
@@ -185,6 +191,7 @@ class CheckInForm(forms.Form):
         choices=[(i, str(i)) for i in range(1, 6)],
         coerce=int,
         widget=forms.RadioSelect,
+        error_messages={"required": "Choose from 1 (not at all) to 5 (very well)."},
     )
     comment = forms.CharField(
         required=False, widget=Textarea(attrs={"rows": 3}), label="Anything to add?", max_length=TEXT_MAX_LENGTH

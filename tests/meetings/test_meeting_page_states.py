@@ -163,3 +163,14 @@ def test_the_other_persons_proposal_is_declined_not_cancelled(
     own = MeetingFactory(match=match, status=Meeting.Status.PROPOSED, proposed_by=mentor.user)
     html = login(mentor.user).get(reverse("meetings-detail", args=[own.pk])).content.decode()
     assert "Cancel the meeting</button>" in html
+
+
+def test_feedback_sent_unanswered_says_what_to_choose(match: Any, login: Any, trainee: Any) -> None:
+    held = MeetingFactory(match=match, start=timezone.now() - timedelta(hours=3))
+    # What a browser sends with nothing chosen: the empty text boxes.
+    unanswered = {"went_well": "", "to_change": ""}
+    html = login(trainee.user).post(reverse("meetings-feedback", args=[held.pk]), unanswered).content.decode()
+    assert "Choose a rating from 1 (poor) to 5 (excellent)." in html
+    assert "Say whether the meeting was useful." in html
+    assert "Say whether this is a good fit." in html
+    assert "This field is required." not in html
