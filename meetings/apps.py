@@ -20,11 +20,13 @@ class MeetingsConfig(AppConfig):
         from matching.signals import match_ended
         from meetings.ics import attachment_for_notification
         from meetings.models import Meeting
-        from notifications.rendering import register_attachment, register_object_queryset
+        from meetings.services.reminders import meeting_as_sent
+        from notifications.rendering import register_as_sent, register_attachment, register_object_queryset
 
         # matching cannot import meetings: an ended match's upcoming meetings and check-ins are cancelled from here.
         match_ended.connect(_close_ended_match, dispatch_uid="meetings.close_ended_match")
         register_attachment("meeting", attachment_for_notification)
+        register_as_sent("meeting", meeting_as_sent)
         register_object_queryset(
             "meeting",
             lambda: Meeting.objects.select_related(

@@ -22,12 +22,29 @@ from profiles.models import FocusArea, Goal
 LOCAL_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+def _length_errors(what: str) -> dict[str, str]:
+    """Django's "Ensure this value is less than or equal to 480." names neither the unit nor the other bound."""
+    said = f"{what} lasts 5 to {MAX_DURATION_MINUTES} minutes ({MAX_DURATION_MINUTES // 60} hours)."
+    return {"min_value": said, "max_value": said, "required": said, "invalid": said}
+
+
 class MeetingTimeForm(forms.Form):
     start = forms.DateTimeField(
-        label="Date and time", widget=LOCAL_INPUT, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        label="Date and time",
+        widget=LOCAL_INPUT,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={
+            "required": "Choose the day and the time the meeting starts.",
+            # Only a browser without a date picker lets other text through.
+            "invalid": "Enter the date and time as 2026-12-03 14:30.",
+        },
     )
     duration_minutes = forms.IntegerField(
-        label="Duration (minutes)", min_value=5, max_value=MAX_DURATION_MINUTES, initial=45
+        label="Duration (minutes)",
+        min_value=5,
+        max_value=MAX_DURATION_MINUTES,
+        initial=45,
+        error_messages=_length_errors("A meeting"),
     )
 
     def __init__(self, *args: Any, zone_name: str = "UTC", **kwargs: Any) -> None:
@@ -67,8 +84,10 @@ class MeetingCancelForm(forms.Form):
         error_messages={"max_length": "Keep the reason to %(limit_value)d characters (this one has %(show_value)d)."},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, declining: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if declining:  # the other person's proposal: this person declines it rather than cancels a meeting
+            self.fields["reason"].label = "Reason for declining (shown to the other person)"
         # No maxlength attribute: a browser cuts a pasted reason at 300 without a word; the field error says so.
         self.fields["reason"].widget.attrs.pop("maxlength", None)
 
@@ -76,8 +95,16 @@ class MeetingCancelForm(forms.Form):
 class SessionLogForm(forms.Form):
     # Handed out with the empty form (see `initial` in the view); sent back with it, so a second sending is known.
     submission = forms.UUIDField(required=False, widget=forms.HiddenInput)
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=5, max_value=MAX_DURATION_MINUTES)
+    date = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Give the day of the session.", "invalid": "Enter the day as 2026-12-03."},
+    )
+    duration_minutes = forms.IntegerField(
+        label="Duration (minutes)",
+        min_value=5,
+        max_value=MAX_DURATION_MINUTES,
+        error_messages=_length_errors("A session"),
+    )
     topics = forms.ModelMultipleChoiceField(
         queryset=FocusArea.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -122,9 +149,14 @@ class FeedbackForm(forms.Form):
         choices=[(i, str(i)) for i in range(1, 6)],
         coerce=int,
         widget=forms.RadioSelect,
+        error_messages={"required": "Choose a rating from 1 (poor) to 5 (excellent)."},
     )
     useful = forms.TypedChoiceField(
-        label="Was it useful?", choices=YES_NO, coerce=lambda v: v == "yes", widget=forms.RadioSelect
+        label="Was it useful?",
+        choices=YES_NO,
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the meeting was useful."},
     )
     went_well = forms.CharField(
         required=False, widget=Textarea(attrs={"rows": 3}), label="What went well?", max_length=TEXT_MAX_LENGTH
@@ -142,6 +174,7 @@ class FeedbackForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
         empty_value=None,
+        error_messages={"required": "Say whether this is a good fit."},
     )
 
     def __init__(self, *args: Any, first_meeting: bool = False, **kwargs: Any) -> None:
@@ -158,6 +191,7 @@ class CheckInForm(forms.Form):
         choices=[(i, str(i)) for i in range(1, 6)],
         coerce=int,
         widget=forms.RadioSelect,
+        error_messages={"required": "Choose from 1 (not at all) to 5 (very well)."},
     )
     comment = forms.CharField(
         required=False, widget=Textarea(attrs={"rows": 3}), label="Anything to add?", max_length=TEXT_MAX_LENGTH

@@ -94,6 +94,25 @@ class Meeting(models.Model):
     def is_upcoming(self, now: datetime | None = None) -> bool:
         return self.status in self.LIVE and self.end > (now or timezone.now())
 
+    def can_change(self, now: datetime | None = None) -> bool:
+        """Whether it can still be accepted, moved or cancelled: live, and not begun (the services' rule)."""
+        return self.status in self.LIVE and self.start > (now or timezone.now())
+
+    def is_proposal_to(self, user: object) -> bool:
+        """The other person proposed it and it waits for `user`'s answer: cancelling it is declining it."""
+        return self.status == self.Status.PROPOSED and self.proposed_by_id != getattr(user, "pk", None)
+
+    def lapsed(self, now: datetime | None = None) -> bool:
+        """A proposal nobody accepted before its time came: it can no longer be accepted, and never took place."""
+        return self.status == self.Status.PROPOSED and self.start <= (now or timezone.now())
+
+    def status_label(self) -> str:
+        return "Not accepted" if self.lapsed() else self.get_status_display()
+
+    def is_under_way(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.status == self.Status.ACCEPTED and self.start <= now < self.end
+
     def has_ended(self, now: datetime | None = None) -> bool:
         return self.status == self.Status.ACCEPTED and self.end <= (now or timezone.now())
 

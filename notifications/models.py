@@ -100,5 +100,12 @@ class Notification(models.Model):
         """Where the e-mail goes: the account's current address, or the one given for someone without one."""
         return self.recipient.email if self.recipient is not None else self.to_address
 
+    @property
+    def occurrence(self) -> str:
+        """Which occurrence of its object the row is about ("" for none): the last part of its dedup key, as
+        `notifications.services.dedup_key_for` writes it."""
+        parts = self.dedup_key.split(":", 4)
+        return parts[4] if len(parts) == 5 else ""
+
     def is_unread(self) -> bool:
         return self.read_at is None

@@ -43,6 +43,7 @@ class RenderedEmail:
 AttachmentMaker = Callable[[Notification, Any], Attachment | None]
 _attachment_makers: dict[str, AttachmentMaker] = {}
 _object_querysets: dict[str, Callable[[], models.QuerySet[Any]]] = {}
+_as_sent: dict[str, Callable[[Any, Notification], Any]] = {}
 
 
 def register_attachment(object_type: str, maker: AttachmentMaker) -> None:
@@ -54,6 +55,12 @@ def register_object_queryset(object_type: str, queryset: Callable[[], models.Que
     """Let a higher app say how to load its objects for a template (with the joins its templates need), so an
     e-mail renders from one query instead of one per related row."""
     _object_querysets[object_type] = queryset
+
+
+def register_as_sent(object_type: str, as_sent: Callable[[Any, Notification], Any]) -> None:
+    """Let a higher app say how its object looked when a message about it was written (a meeting's time then,
+    from the message's occurrence), so an old message in the inbox does not read today's state."""
+    _as_sent[object_type] = as_sent
 
 
 @cache
@@ -162,7 +169,11 @@ def inbox_entries(notifications: Iterable[Notification]) -> list[InboxEntry]:
     objects = load_objects(notifications)
     entries = []
     for notification in notifications:
-        context = build_context(notification, objects.get(_about(notification)))
+        obj = objects.get(_about(notification))
+        as_sent = _as_sent.get(notification.object_type)
+        if obj is not None and as_sent is not None:
+            obj = as_sent(obj, notification)
+        context = build_context(notification, obj)
         entries.append(InboxEntry(notification, _subject(notification.kind, context), context["link"]))
     return entries
 

@@ -43,6 +43,10 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
+#: Titles people put before their name, skipped when greeting them by first name.
+TITLES = frozenset({"dr", "prof", "professor", "mr", "mrs", "ms", "mx"})
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("e-mail address", max_length=254, unique=True)
     full_name = models.CharField(max_length=150)
@@ -74,7 +78,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name
 
     def get_short_name(self) -> str:
-        return self.full_name.split(" ")[0] if self.full_name else self.email
+        """The first name, to greet someone by: "Maya" for "Dr Maya Patel" (not "Hello Dr,")."""
+        words = self.full_name.split()
+        if len(words) > 1 and words[0].rstrip(".").lower() in TITLES:
+            words = words[1:]
+        return words[0] if words else self.email
 
     @property
     def email_confirmed(self) -> bool:

@@ -84,6 +84,7 @@ class Mentees:
     mentor: MentorProfile
     active: list[Match]
     pending: list[Match]  # requested or proposed, awaiting a coordinator
+    ended: list[Match] = field(default_factory=list)  # past mentees: their meetings and notes stay reachable
 
     @property
     def free_places(self) -> int:
@@ -92,7 +93,7 @@ class Mentees:
 
 def mentees_for(*, mentor: MentorProfile) -> Mentees:
     matches = list(
-        Match.objects.filter(mentor=mentor, status__in=[Match.Status.APPROVED, *Match.UNDECIDED])
+        Match.objects.filter(mentor=mentor, status__in=[Match.Status.APPROVED, Match.Status.ENDED, *Match.UNDECIDED])
         .select_related("trainee__user", "program")
         # Who the trainee is and what they seek: a mentor asked to take someone on wants to know.
         .prefetch_related("trainee__focus_areas", "trainee__specialty_interests")
@@ -102,4 +103,9 @@ def mentees_for(*, mentor: MentorProfile) -> Mentees:
         mentor=mentor,
         active=[m for m in matches if m.status == Match.Status.APPROVED],
         pending=[m for m in matches if m.status in Match.UNDECIDED],
+        ended=sorted(
+            (m for m in matches if m.status == Match.Status.ENDED),
+            key=lambda m: m.ended_at or m.created_at,
+            reverse=True,
+        ),
     )

@@ -14,7 +14,9 @@ from meetings.services.risk import match_flag_at_risk
 from meetings.services.scheduling import (
     meeting_accept,
     meeting_cancel,
+    meeting_move_refusal,
     meeting_propose,
+    meeting_propose_refusal,
     meeting_reschedule,
     meeting_suggest_time,
 )
@@ -27,7 +29,9 @@ __all__ = [
     "match_flag_at_risk",
     "meeting_accept",
     "meeting_cancel",
+    "meeting_move_refusal",
     "meeting_propose",
+    "meeting_propose_refusal",
     "meeting_reschedule",
     "meeting_suggest_time",
     "schedule_followups",

@@ -77,6 +77,11 @@ def feedback_refusal(*, meeting: Meeting, by: User) -> ApplicationError | None:
     they can."""
     if role_in(meeting.match, by) is None:
         return NotInMatch("Only the two people who met can give feedback on this meeting.")
+    # "Opens when it has ended" would send someone back to wait for a meeting that will never happen.
+    if meeting.status == Meeting.Status.CANCELLED:
+        return MeetingStateConflict("This meeting was cancelled, so there is no feedback to give.")
+    if meeting.lapsed():
+        return MeetingStateConflict("This meeting was never accepted, so it did not take place: no feedback to give.")
     if not meeting.has_ended():
         return MeetingStateConflict("Feedback opens when an accepted meeting has ended.")
     if Feedback.objects.filter(meeting=meeting, author=by).exists():

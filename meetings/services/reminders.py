@@ -6,12 +6,14 @@ are cancelled) while writing the same meeting twice writes nothing new.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import copy
+from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 
 from meetings.models import Meeting
 from meetings.people import participants
+from notifications.models import Notification
 from notifications.services import notifications_cancel, notify
 
 REMINDER = "meeting_reminder"
@@ -20,8 +22,25 @@ SESSION_LOG_PROMPT = "session_log_prompt"
 SCHEDULED_KINDS = (REMINDER, FEEDBACK_PROMPT, SESSION_LOG_PROMPT)
 
 
+OCCURRENCE_START = "%Y%m%dT%H%MZ"
+
+
 def occurrence_of(meeting: Meeting) -> str:
-    return f"{meeting.start:%Y%m%dT%H%MZ}-s{meeting.sequence}"
+    return f"{meeting.start:{OCCURRENCE_START}}-s{meeting.sequence}"
+
+
+def meeting_as_sent(meeting: Meeting, notification: Notification) -> Meeting:
+    """The meeting at the time a message about it names (its occurrence): a proposal's message still reads the
+    time proposed after the meeting was moved. The meeting itself when the occurrence names no other time."""
+    try:
+        start = datetime.strptime(notification.occurrence.split("-", 1)[0], OCCURRENCE_START).replace(tzinfo=UTC)
+    except ValueError:
+        return meeting
+    if start == meeting.start.replace(second=0, microsecond=0):
+        return meeting
+    then = copy.copy(meeting)
+    then.start = start
+    return then
 
 
 def meeting_followups_write(*, meeting: Meeting, now: datetime | None = None) -> None:

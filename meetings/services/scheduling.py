@@ -41,11 +41,38 @@ def _require_participant(match: Match, by: User) -> None:
         raise NotInMatch("Only the mentor and the trainee of this match can arrange its meetings.")
 
 
-def _require_approved(match: Match) -> None:
+def meeting_propose_refusal(*, match: Match) -> ApplicationError | None:
+    """Why no meeting can be arranged in this match now (the form says so before anyone fills it in); None when
+    one can."""
     if match.status != Match.Status.APPROVED:
-        raise MatchNotApproved(
+        return MatchNotApproved(
             f"Meetings can only be arranged for an approved match; this one is {match.get_status_display().lower()}."
         )
+    return None
+
+
+def _require_approved(match: Match) -> None:
+    refusal = meeting_propose_refusal(match=match)
+    if refusal is not None:
+        raise refusal
+
+
+def meeting_move_refusal(
+    *, meeting: Meeting, by: User, suggest: bool = False, now: datetime | None = None
+) -> ApplicationError | None:
+    """Why `by` cannot move this meeting (or, `suggest`, counter-propose another time) now; None when they can."""
+    if suggest:
+        if meeting.status != Meeting.Status.PROPOSED:
+            return MeetingStateConflict(
+                "Only a proposed meeting can get a counter-proposal; move an accepted one instead."
+            )
+        if meeting.proposed_by_id == by.pk:
+            return MeetingStateConflict("This is your own proposal; move it instead of suggesting another time.")
+    if meeting.status not in Meeting.LIVE:
+        return MeetingStateConflict("A cancelled meeting cannot be moved; propose a new one.")
+    if meeting.start <= (now or timezone.now()):
+        return MeetingStateConflict("This meeting has already started; it can no longer be moved.")
+    return meeting_propose_refusal(match=meeting.match)
 
 
 #: How far ahead a meeting can be arranged: a date years away is a typo (and the year 9999 has no room for a
@@ -106,6 +133,8 @@ def _require_free(
     nearby = (
         Meeting.objects.live()
         .filter(start__lt=end, start__gt=start - timedelta(minutes=MAX_DURATION_MINUTES))
+        # A proposal whose time came unaccepted can no longer be accepted: it holds no one's time.
+        .exclude(status=Meeting.Status.PROPOSED, start__lte=timezone.now())
         .filter(Q(match__mentor__user__in=[mentor, trainee]) | Q(match__trainee__user__in=[mentor, trainee]))
         .select_related("match__mentor__user", "match__trainee__user")
     )
@@ -203,11 +232,9 @@ def meeting_reschedule(*, meeting: Meeting, by: User, start: datetime, duration_
     the person who did not propose it becomes their counter-proposal."""
     meeting = _locked_meeting(meeting, by)
     now = timezone.now()
-    if meeting.status not in Meeting.LIVE:
-        raise MeetingStateConflict("A cancelled meeting cannot be moved; propose a new one.")
-    if meeting.start <= now:
-        raise MeetingStateConflict("This meeting has already started; it can no longer be moved.")
-    _require_approved(meeting.match)
+    refusal = meeting_move_refusal(meeting=meeting, by=by, now=now)
+    if refusal is not None:
+        raise refusal
     _require_future(start, now)
     duration = duration_minutes or meeting.duration_minutes
     _require_details(
@@ -237,10 +264,9 @@ def meeting_suggest_time(
     *, meeting: Meeting, by: User, start: datetime, duration_minutes: int | None = None
 ) -> Meeting:
     """“Suggest another time” on a proposal made by the other person."""
-    if meeting.status != Meeting.Status.PROPOSED:
-        raise MeetingStateConflict("Only a proposed meeting can get a counter-proposal; move an accepted one instead.")
-    if meeting.proposed_by_id == by.pk:
-        raise MeetingStateConflict("This is your own proposal; move it instead of suggesting another time.")
+    refusal = meeting_move_refusal(meeting=meeting, by=by, suggest=True)
+    if refusal is not None:
+        raise refusal
     return meeting_reschedule(meeting=meeting, by=by, start=start, duration_minutes=duration_minutes)
 
 
@@ -251,9 +277,15 @@ def meeting_cancel(*, meeting: Meeting, by: User, reason: str = "") -> Meeting:
         raise MeetingStateConflict("This meeting is already cancelled.")
     if meeting.start <= timezone.now():
         raise MeetingStateConflict("This meeting has already started; it can no longer be cancelled.")
+    # The other person's proposal, never agreed to: its proposer hears it was declined, not that a meeting is off.
+    declined = meeting.is_proposal_to(by)
     _mark_cancelled(meeting, by=by, reason=reason[:300])
     notify(
-        recipient=_other(meeting.match, by), kind="meeting_cancelled", about=meeting, occurrence=occurrence_of(meeting)
+        recipient=_other(meeting.match, by),
+        kind="meeting_cancelled",
+        about=meeting,
+        occurrence=occurrence_of(meeting),
+        context={"declined": True} if declined else None,
     )
     return meeting
 

@@ -66,6 +66,14 @@ def _validate(
         raise ApplicationError(
             "A session can be logged up to three years back: check the year.", fields={"date": ["Too long ago."]}
         )
+    # Held sessions can be logged after the end, but a session after it would count for a mentorship that is over.
+    if match.status == Match.Status.ENDED and match.ended_at is not None:
+        ended_on = timezone.localdate(match.ended_at, timezone=time_zone_for(match, by))
+        if date_ > ended_on:
+            raise ApplicationError(
+                f"This mentorship ended on {ended_on:%-d %b %Y}: only sessions up to that day can be logged.",
+                fields={"date": ["After the mentorship ended."]},
+            )
     if not 5 <= duration_minutes <= MAX_DURATION_MINUTES:
         raise ApplicationError(
             f"A session lasts 5 to {MAX_DURATION_MINUTES} minutes.", fields={"duration_minutes": ["Out of range."]}
@@ -192,6 +200,12 @@ def session_log_create(
             raise MeetingStateConflict("Link the log to an accepted meeting of this match.")
         if SessionLog.objects.filter(meeting=meeting).exists():
             raise MeetingStateConflict("This meeting already has a session log; edit it instead.")
+        # A log dated today would otherwise pass for a meeting later today that may yet be moved or cancelled.
+        if meeting.start > timezone.now():
+            raise MeetingStateConflict(
+                "This meeting has not taken place yet: log the session once it has begun.",
+                fields={"date": ["The meeting is still to come."]},
+            )
     session = SessionLog.objects.create(
         match=match,
         meeting=meeting,

@@ -25,3 +25,9 @@ def local_time(meeting: Meeting, user: Any) -> str:
 @register.filter
 def local_iso(meeting: Meeting, user: Any) -> str:
     return meeting.start.astimezone(time_zone_for(meeting.match, user)).isoformat()
+
+
+@register.filter
+def local_end_time(meeting: Meeting, user: Any) -> str:
+    """“14:45” for `user`: when a meeting under way ends, in their zone."""
+    return f"{meeting.end.astimezone(time_zone_for(meeting.match, user)):%H:%M}"

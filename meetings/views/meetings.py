@@ -28,6 +28,10 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def meeting_propose(request: HttpRequest, match_id: int) -> HttpResponse:
     match = match_or_404(request, match_id)
+    if request.method != "POST":  # said before anyone fills in the form (a POST hears it from the service)
+        refusal = services.meeting_propose_refusal(match=match)
+        if refusal is not None:
+            return render(request, "meetings/propose.html", {"match": match, "refusal": refusal.message})
     zone = time_zone_for(match, request.user)
     form = MeetingProposeForm(request.POST or None, zone_name=zone.key)
     if request.method == "POST" and form.is_valid():
@@ -54,7 +58,8 @@ def meeting_propose(request: HttpRequest, match_id: int) -> HttpResponse:
 
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, meeting_or_404(request, pk), MeetingCancelForm())
+    meeting = meeting_or_404(request, pk)
+    return _detail(request, meeting, MeetingCancelForm(declining=meeting.is_proposal_to(request.user)))
 
 
 def _detail(request: HttpRequest, meeting: Meeting, cancel_form: MeetingCancelForm, status: int = 200) -> HttpResponse:
@@ -65,7 +70,8 @@ def _detail(request: HttpRequest, meeting: Meeting, cancel_form: MeetingCancelFo
         "meeting": meeting,
         "role": role,
         "other": meeting.match.trainee if role == "mentor" else meeting.match.mentor,
-        "can_accept": meeting.status == "proposed" and meeting.proposed_by_id != user.pk and meeting.is_upcoming(),
+        "can_accept": meeting.is_proposal_to(user) and meeting.can_change(),
+        "declining": meeting.is_proposal_to(user),
         "time_form": MeetingTimeForm(zone_name=zone.key, initial={"duration_minutes": meeting.duration_minutes}),
         "cancel_form": cancel_form,
         "feedback": selectors.feedback_visible(meeting=meeting, user=user),
@@ -91,10 +97,18 @@ def meeting_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _move(request: HttpRequest, pk: int, *, suggest: bool) -> HttpResponse:
     meeting = meeting_or_404(request, pk)
+    if request.method != "POST":  # said before anyone fills in the form (a POST hears it from the service)
+        refusal = services.meeting_move_refusal(meeting=meeting, by=user_of(request), suggest=suggest)
+        if refusal is not None:
+            context = {"meeting": meeting, "suggest": suggest, "refusal": refusal.message}
+            return render(request, "meetings/move.html", context)
     zone = time_zone_for(meeting.match, request.user)
-    form = MeetingTimeForm(
-        request.POST or None, zone_name=zone.key, initial={"duration_minutes": meeting.duration_minutes}
-    )
+    # Starts from the meeting as it is (in the person's zone): moving it an hour should not mean typing the date.
+    initial = {
+        "start": meeting.start.astimezone(zone).replace(tzinfo=None),
+        "duration_minutes": meeting.duration_minutes,
+    }
+    form = MeetingTimeForm(request.POST or None, zone_name=zone.key, initial=initial)
     if request.method == "POST" and form.is_valid():
         action = services.meeting_suggest_time if suggest else services.meeting_reschedule
         try:
@@ -127,7 +141,8 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 @post_only("meetings-detail")
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_or_404(request, pk)
-    form = MeetingCancelForm(request.POST)
+    declining = meeting.is_proposal_to(request.user)
+    form = MeetingCancelForm(request.POST, declining=declining)
     if not form.is_valid():
         return _detail(request, meeting, form, status=400)  # nothing cancelled: the reason is not dropped unseen
     try:
@@ -135,7 +150,9 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Meeting cancelled. Its reminders are cancelled too.")
+        other = meeting.match.trainee if role_in(meeting.match, request.user) == "mentor" else meeting.match.mentor
+        cancelled = "Meeting cancelled. Its reminders are cancelled too."
+        messages.success(request, f"Proposal declined: {other} is told." if declining else cancelled)
     return redirect("meetings-detail", meeting.pk)
 
 

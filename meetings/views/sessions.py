@@ -67,6 +67,10 @@ def session_log_create(request: HttpRequest, match_id: int) -> HttpResponse:
         )
     except Meeting.DoesNotExist:
         raise Http404("No such meeting in this match.") from None
+    logged = getattr(meeting, "session_log", None)
+    if logged is not None and request.method != "POST":  # an old link: the empty form would only be refused
+        messages.info(request, "This meeting is already logged: here is its log to edit.")
+        return redirect("meetings-log-edit", logged.pk)
     initial["submission"] = uuid.uuid4()
     form = SessionLogForm(request.POST or None, goals=_goals(match.trainee_id), initial=initial)
     if request.method == "POST" and form.is_valid():

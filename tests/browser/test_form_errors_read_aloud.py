@@ -47,7 +47,7 @@ def test_a_refused_feedback_describes_the_rating_group_and_focuses_its_first_but
     page.get_by_role("button", name="Send feedback").click()
 
     rating = page.get_by_role("group", name="How was the meeting?")
-    expect(rating).to_have_accessible_description("This field is required.")
+    expect(rating).to_have_accessible_description("Choose a rating from 1 (poor) to 5 (excellent).")
     expect(rating.get_by_label("1")).to_be_focused()
 
 

@@ -67,13 +67,21 @@ def pages() -> dict[str, tuple[str, str]]:
         origin=Match.Origin.REQUEST,
         message=UNBROKEN,
     )
+    MatchFactory(  # listed under the mentor's past mentees with why it ended
+        program=program,
+        mentor=mentor,
+        status=Match.Status.ENDED,
+        origin=Match.Origin.REQUEST,
+        ended_at=timezone.now() - timedelta(days=2),
+        end_reason=UNBROKEN,
+    )
     return {
         "the mentor page with its score table": ("tara", f"/mentors/{browsing.pk}/"),
         "a meeting with a Teams link and a long agenda": ("tara", f"/meetings/{video.pk}/"),
         "a meeting cancelled with a long reason": ("tara", f"/meetings/{cancelled.pk}/"),
         "my requests, one declined with a long reason": ("tara", "/mentors/requests/"),
         "the match page with long session notes": ("tara", f"/meetings/match/{match.pk}/"),
-        "my mentees, with a long statement and request message": ("maya", "/mentorship/mentees/"),
+        "my mentees, with a long statement, request message and end reason": ("maya", "/mentorship/mentees/"),
     }
 
 

@@ -172,3 +172,14 @@ def test_the_api_to_do_shows_an_outsider_nothing_and_refuses_the_anonymous(match
     assert client.get("/api/v1/meetings/to-do/").status_code == 401
     body = login(outsider.user).get("/api/v1/meetings/to-do/").json()
     assert body == {"next_meeting": None, "to_answer": [], "feedback_due": [], "logs_due": [], "first_meeting_due": []}
+
+
+@pytest.mark.django_db
+def test_a_mentor_of_several_mentees_is_told_whom_each_feedback_prompt_is_about(mentor, trainee, outsider, login):
+    for mentee in (trainee, outsider):
+        MeetingFactory(match=approved_match(mentor=mentor, trainee=mentee), start=_ago(hours=3))
+    html = login(mentor.user).get("/").content.decode()
+    feedback = [line for line in html.split("<li>") if "How did it go?" in line]
+    assert len(feedback) == 2
+    assert any("with Tara Trainee" in line for line in feedback)
+    assert any("with Oscar Outsider" in line for line in feedback)

@@ -1,0 +1,176 @@
+"""What a meeting's page offers once its time has come: nothing the services would only refuse."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from matching.models import Match
+from meetings.models import Meeting
+from tests.factories import MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_meeting_under_way_offers_no_move_cancel_or_accept(match: Any, login: Any, mentor: Any, trainee: Any) -> None:
+    started = MeetingFactory(match=match, start=timezone.now() - timedelta(minutes=10))
+    html = login(mentor.user).get(reverse("meetings-detail", args=[started.pk])).content.decode()
+    assert "Move it" not in html
+    assert "Cancel the meeting" not in html
+    assert "Under way: it ends at" in html
+    assert "Feedback and the session log open here then." in html
+
+    # A proposal whose time has come can no longer be accepted: the service refuses a start in the past.
+    unanswered = MeetingFactory(
+        match=match,
+        start=timezone.now() - timedelta(minutes=5),
+        status=Meeting.Status.PROPOSED,
+        proposed_by=mentor.user,
+        duration_minutes=30,
+    )
+    html = login(trainee.user).get(reverse("meetings-detail", args=[unanswered.pk])).content.decode()
+    assert "Accept this time" not in html
+    assert "Suggest another time" not in html
+
+
+def test_a_proposal_whose_time_passed_unanswered_says_so_instead_of_waiting(
+    match: Any, login: Any, mentor: Any, trainee: Any
+) -> None:
+    lapsed = MeetingFactory(
+        match=match, start=timezone.now() - timedelta(days=2), status=Meeting.Status.PROPOSED, proposed_by=mentor.user
+    )
+    client = login(trainee.user)
+    html = client.get(reverse("meetings-detail", args=[lapsed.pk])).content.decode()
+    assert "waiting for an answer" not in html
+    assert "not accepted before its time: it did not take place" in html
+    listed = client.get(reverse("meetings-list")).content.decode()
+    assert ">Not accepted</span>" in listed
+    assert ">Proposed</span>" not in listed
+
+
+def test_the_propose_and_move_forms_say_at_once_when_nothing_can_be_arranged(
+    match: Any, login: Any, mentor: Any
+) -> None:
+    meeting = MeetingFactory(match=match, start=timezone.now() - timedelta(minutes=10))
+    client = login(mentor.user)
+    # Opened from an old tab or a bookmark once the meeting has begun: no form to fill in for nothing.
+    for name, refusal in (("meetings-reschedule", "already started"), ("meetings-suggest", "counter-proposal")):
+        html = client.get(reverse(name, args=[meeting.pk])).content.decode()
+        assert refusal in html
+        assert 'name="start"' not in html
+
+    match.status, match.ended_at = Match.Status.ENDED, timezone.now()
+    match.save(update_fields=["status", "ended_at"])
+    html = client.get(reverse("meetings-propose", args=[match.pk])).content.decode()
+    assert "this one is ended" in html
+    assert 'name="start"' not in html
+
+
+def test_feedback_on_a_meeting_that_never_took_place_says_so_rather_than_to_wait(
+    match: Any, login: Any, trainee: Any
+) -> None:
+    cancelled = MeetingFactory(match=match, start=timezone.now() - timedelta(days=1), status=Meeting.Status.CANCELLED)
+    lapsed = MeetingFactory(match=match, start=timezone.now() - timedelta(days=2), status=Meeting.Status.PROPOSED)
+    coming = MeetingFactory(match=match, start=timezone.now() + timedelta(days=2))
+    client = login(trainee.user)
+    for meeting, refusal in (
+        (cancelled, "This meeting was cancelled, so there is no feedback to give."),
+        (lapsed, "This meeting was never accepted, so it did not take place"),
+        (coming, "Feedback opens when an accepted meeting has ended."),
+    ):
+        html = client.get(reverse("meetings-feedback", args=[meeting.pk])).content.decode()
+        assert refusal in html
+
+
+def test_the_move_form_starts_from_the_meetings_time_in_my_zone(match: Any, login: Any, trainee: Any) -> None:
+    start = (timezone.now() + timedelta(days=4)).replace(hour=15, minute=30, second=0, microsecond=0)
+    meeting = MeetingFactory(match=match, start=start, duration_minutes=60)
+    html = login(trainee.user).get(reverse("meetings-reschedule", args=[meeting.pk])).content.decode()
+    local = start.astimezone(ZoneInfo("America/Chicago"))
+    assert f'value="{local:%Y-%m-%dT%H:%M}"' in html
+    assert 'value="60"' in html
+
+
+def test_a_bad_time_or_length_is_refused_with_what_to_enter(match: Any, login: Any, mentor: Any) -> None:
+    client = login(mentor.user)
+    for data, told in (
+        ({"start": "", "duration_minutes": 45}, "Choose the day and the time the meeting starts."),
+        ({"start": "next Tuesday", "duration_minutes": 45}, "Enter the date and time as 2026-12-03 14:30."),
+        ({"start": "2030-01-01T10:00", "duration_minutes": 0}, "A meeting lasts 5 to 480 minutes (8 hours)."),
+        ({"start": "2030-01-01T10:00", "duration_minutes": 600}, "A meeting lasts 5 to 480 minutes (8 hours)."),
+    ):
+        data |= {"format": "video", "video_link": "https://video.example.org/a"}
+        response = client.post(reverse("meetings-propose", args=[match.pk]), data)
+        assert response.status_code == 400
+        assert told in response.content.decode()
+    response = client.post(reverse("meetings-log-create", args=[match.pk]), {"date": "", "duration_minutes": 900})
+    html = response.content.decode()
+    assert "Give the day of the session." in html
+    assert "A session lasts 5 to 480 minutes (8 hours)." in html
+    assert not Meeting.objects.exists()
+
+
+def test_an_ended_match_page_says_when_it_ended_and_what_is_still_possible(
+    match: Any, login: Any, mentor: Any, trainee: Any
+) -> None:
+    match.status, match.ended_at = Match.Status.ENDED, timezone.now() - timedelta(days=3)
+    match.save(update_fields=["status", "ended_at"])
+    for person in (mentor, trainee):
+        html = login(person.user).get(reverse("meetings-match", args=[match.pk])).content.decode()
+        assert f"This mentorship ended on {match.ended_at:%-d %b %Y}" in html
+        assert "Propose a meeting" not in html
+
+
+def test_a_proposal_nobody_accepted_in_time_does_not_block_its_slot(match: Any, login: Any, mentor: Any) -> None:
+    # Proposed for 10:00 and not accepted; at 10:05 the mentor proposes 10:30 instead, within the old slot.
+    MeetingFactory(
+        match=match,
+        start=timezone.now() - timedelta(minutes=5),
+        duration_minutes=60,
+        status=Meeting.Status.PROPOSED,
+        proposed_by=mentor.user,
+    )
+    soon = timezone.now().astimezone(ZoneInfo(mentor.time_zone)) + timedelta(minutes=25)
+    response = login(mentor.user).post(
+        reverse("meetings-propose", args=[match.pk]),
+        {"start": f"{soon:%Y-%m-%dT%H:%M}", "duration_minutes": 30, "format": "phone", "phone": "+1 555 0100"},
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    assert Meeting.objects.filter(status=Meeting.Status.PROPOSED).count() == 2
+
+
+def test_the_other_persons_proposal_is_declined_not_cancelled(
+    match: Any, login: Any, mentor: Any, trainee: Any
+) -> None:
+    proposal = MeetingFactory(match=match, status=Meeting.Status.PROPOSED, proposed_by=mentor.user)
+    client = login(trainee.user)
+    html = client.get(reverse("meetings-detail", args=[proposal.pk])).content.decode()
+    assert "Decline this time</button>" in html
+    assert "Reason for declining (shown to the other person)" in html
+    assert "Cancel the meeting" not in html
+
+    response = client.post(reverse("meetings-cancel", args=[proposal.pk]), {"reason": "On nights"}, follow=True)
+    assert "Proposal declined: Dr Maya Patel is told." in response.content.decode()
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.cancel_reason) == (Meeting.Status.CANCELLED, "On nights")
+
+    # The mentor's own proposal is hers to cancel (withdraw).
+    own = MeetingFactory(match=match, status=Meeting.Status.PROPOSED, proposed_by=mentor.user)
+    html = login(mentor.user).get(reverse("meetings-detail", args=[own.pk])).content.decode()
+    assert "Cancel the meeting</button>" in html
+
+
+def test_feedback_sent_unanswered_says_what_to_choose(match: Any, login: Any, trainee: Any) -> None:
+    held = MeetingFactory(match=match, start=timezone.now() - timedelta(hours=3))
+    # What a browser sends with nothing chosen: the empty text boxes.
+    unanswered = {"went_well": "", "to_change": ""}
+    html = login(trainee.user).post(reverse("meetings-feedback", args=[held.pk]), unanswered).content.decode()
+    assert "Choose a rating from 1 (poor) to 5 (excellent)." in html
+    assert "Say whether the meeting was useful." in html
+    assert "Say whether this is a good fit." in html
+    assert "This field is required." not in html

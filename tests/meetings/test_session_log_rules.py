@@ -1,0 +1,66 @@
+"""The session-log form as the mentor meets it: a meeting still to come, a meeting already logged, a match that has
+ended."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from matching.models import Match
+from meetings.models import Meeting, SessionLog
+from tests.factories import MeetingFactory, SessionLogFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _log_url(match: Any, meeting: Meeting | None = None) -> str:
+    url = reverse("meetings-log-create", args=[match.pk])
+    return f"{url}?meeting={meeting.pk}" if meeting is not None else url
+
+
+def test_a_meeting_that_has_not_begun_cannot_be_logged_yet(match: Any, login: Any, mentor: Any) -> None:
+    # Later today: the date is today's, so only the meeting's own time tells the session has not happened.
+    meeting = MeetingFactory(match=match, start=timezone.now() + timedelta(minutes=30))
+    today = timezone.localdate(meeting.start, timezone=ZoneInfo(mentor.time_zone))
+    response = login(mentor.user).post(
+        _log_url(match, meeting), {"date": str(today), "duration_minutes": 45, "notes_shared": "Went through the CV."}
+    )
+    assert response.status_code == 400
+    assert "has not taken place yet" in response.content.decode()
+    assert not SessionLog.objects.exists()
+
+
+def test_after_a_match_ends_only_sessions_up_to_its_end_can_be_logged(match: Any, login: Any, mentor: Any) -> None:
+    match.status, match.ended_at = Match.Status.ENDED, timezone.now() - timedelta(days=10)
+    match.save(update_fields=["status", "ended_at"])
+    ended_on = timezone.localdate(match.ended_at, timezone=ZoneInfo(mentor.time_zone))
+    client = login(mentor.user)
+
+    response = client.post(
+        _log_url(match), {"date": str(ended_on + timedelta(days=3)), "duration_minutes": 45, "notes_shared": "Later."}
+    )
+    assert response.status_code == 400
+    assert f"ended on {ended_on:%-d %b %Y}" in response.content.decode()
+    assert not SessionLog.objects.exists()
+
+    # A session held before the end, logged late, is still welcome.
+    response = client.post(
+        _log_url(match), {"date": str(ended_on - timedelta(days=2)), "duration_minutes": 45, "notes_shared": "Before."}
+    )
+    assert response.status_code == 302
+    assert SessionLog.objects.get().notes_shared == "Before."
+
+
+def test_the_log_link_of_a_meeting_already_logged_opens_that_log_to_edit(match: Any, login: Any, mentor: Any) -> None:
+    # The e-mail's "Log it" link, or the home page opened in an old tab, after the session was logged.
+    meeting = MeetingFactory(match=match, start=timezone.now() - timedelta(hours=3))
+    log = SessionLogFactory(match=match, meeting=meeting, author=mentor.user)
+    response = login(mentor.user).get(_log_url(match, meeting), follow=True)
+    assert response.redirect_chain == [(reverse("meetings-log-edit", args=[log.pk]), 302)]
+    assert "already logged" in response.content.decode()
+    assert SessionLog.objects.count() == 1
