@@ -35,7 +35,10 @@ def _person(user: Any, *, organizer: bool = False, accepted: bool = False) -> vC
 def meeting_calendar(meeting: Meeting) -> bytes:
     match = meeting.match
     mentor, trainee = match.mentor.user, match.trainee.user
-    cancelled = meeting.status == Meeting.Status.CANCELLED
+    # A proposal nobody accepted before its time did not take place: its file cancels the tentative event a
+    # calendar may hold, one sequence later than that invitation (the meeting's own sequence no longer moves).
+    lapsed = meeting.lapsed()
+    cancelled = meeting.status == Meeting.Status.CANCELLED or lapsed
     calendar = Calendar()
     calendar.add("prodid", "-//Mentorship//Meetings//EN")
     calendar.add("version", "2.0")
@@ -45,11 +48,10 @@ def meeting_calendar(meeting: Meeting) -> bytes:
     event.add("dtstamp", timezone.now())
     event.add("dtstart", meeting.start)
     event.add("dtend", meeting.end)
-    event.add("sequence", meeting.sequence)
+    event.add("sequence", meeting.sequence + (1 if lapsed else 0))
     event.add("summary", f"Mentorship meeting: {mentor} and {trainee}")
     event.add(
-        "status",
-        {"proposed": "TENTATIVE", "accepted": "CONFIRMED", "cancelled": "CANCELLED"}[meeting.status],
+        "status", "CANCELLED" if cancelled else {"proposed": "TENTATIVE", "accepted": "CONFIRMED"}[meeting.status]
     )
     where = meeting.where()
     if where:

@@ -174,3 +174,26 @@ def test_feedback_sent_unanswered_says_what_to_choose(match: Any, login: Any, tr
     assert "Say whether the meeting was useful." in html
     assert "Say whether this is a good fit." in html
     assert "This field is required." not in html
+
+
+def test_a_proposal_that_lapsed_offers_a_calendar_cancellation_not_an_invitation(
+    match: Any, login: Any, mentor: Any, trainee: Any
+) -> None:
+    # Tried: the page of a proposal nobody accepted offered "Add to calendar (.ics)", and the file was a
+    # TENTATIVE invitation to a meeting that did not take place; a calendar holding it kept it.
+    lapsed = MeetingFactory(
+        match=match, start=timezone.now() - timedelta(days=2), status=Meeting.Status.PROPOSED, proposed_by=mentor.user
+    )
+    client = login(trainee.user)
+    html = client.get(reverse("meetings-detail", args=[lapsed.pk])).content.decode()
+    assert "Add to calendar" not in html
+    assert "Remove from calendar (.ics)" in html
+    body = client.get(reverse("meetings-ics", args=[lapsed.pk])).content.decode()
+    assert "METHOD:CANCEL" in body
+    assert "STATUS:CANCELLED" in body
+    assert f"SEQUENCE:{lapsed.sequence + 1}" in body  # later than the invitation a calendar may hold
+    cancelled = MeetingFactory(match=match, start=timezone.now() + timedelta(days=2), status=Meeting.Status.CANCELLED)
+    html = client.get(reverse("meetings-detail", args=[cancelled.pk])).content.decode()
+    assert "Remove from calendar (.ics)" in html
+    coming = MeetingFactory(match=match, start=timezone.now() + timedelta(days=3))
+    assert "Add to calendar (.ics)" in client.get(reverse("meetings-detail", args=[coming.pk])).content.decode()
