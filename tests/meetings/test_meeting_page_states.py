@@ -17,6 +17,14 @@ from tests.factories import MeetingFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def lapsed(match: Any, mentor: Any) -> Meeting:
+    """The mentor's proposal, two days ago, that nobody accepted."""
+    return MeetingFactory(
+        match=match, start=timezone.now() - timedelta(days=2), status=Meeting.Status.PROPOSED, proposed_by=mentor.user
+    )
+
+
 def test_a_meeting_under_way_offers_no_move_cancel_or_accept(match: Any, login: Any, mentor: Any, trainee: Any) -> None:
     started = MeetingFactory(match=match, start=timezone.now() - timedelta(minutes=10))
     html = login(mentor.user).get(reverse("meetings-detail", args=[started.pk])).content.decode()
@@ -39,11 +47,8 @@ def test_a_meeting_under_way_offers_no_move_cancel_or_accept(match: Any, login: 
 
 
 def test_a_proposal_whose_time_passed_unanswered_says_so_instead_of_waiting(
-    match: Any, login: Any, mentor: Any, trainee: Any
+    lapsed: Meeting, login: Any, trainee: Any
 ) -> None:
-    lapsed = MeetingFactory(
-        match=match, start=timezone.now() - timedelta(days=2), status=Meeting.Status.PROPOSED, proposed_by=mentor.user
-    )
     client = login(trainee.user)
     html = client.get(reverse("meetings-detail", args=[lapsed.pk])).content.decode()
     assert "waiting for an answer" not in html
@@ -177,13 +182,10 @@ def test_feedback_sent_unanswered_says_what_to_choose(match: Any, login: Any, tr
 
 
 def test_a_proposal_that_lapsed_offers_a_calendar_cancellation_not_an_invitation(
-    match: Any, login: Any, mentor: Any, trainee: Any
+    lapsed: Meeting, match: Any, login: Any, trainee: Any
 ) -> None:
     # Tried: the page of a proposal nobody accepted offered "Add to calendar (.ics)", and the file was a
     # TENTATIVE invitation to a meeting that did not take place; a calendar holding it kept it.
-    lapsed = MeetingFactory(
-        match=match, start=timezone.now() - timedelta(days=2), status=Meeting.Status.PROPOSED, proposed_by=mentor.user
-    )
     client = login(trainee.user)
     html = client.get(reverse("meetings-detail", args=[lapsed.pk])).content.decode()
     assert "Add to calendar" not in html
