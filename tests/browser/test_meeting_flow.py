@@ -77,7 +77,7 @@ def test_a_meeting_from_proposal_to_two_sided_feedback(
     trainee_page = browser.new_page()
     log_in(trainee_page, base, "tara@example.org")
     trainee_page.goto(f"{base}/")
-    expect(trainee_page.get_by_text("accept it or suggest another time")).to_be_visible()
+    expect(trainee_page.get_by_text("accept it, suggest another time or decline it")).to_be_visible()
     trainee_page.get_by_role("link", name="09:00 (America/Chicago)").click()
     trainee_page.get_by_role("button", name="Accept this time").click()
     expect(trainee_page.get_by_text("Meeting accepted.")).to_be_visible()

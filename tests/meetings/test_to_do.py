@@ -41,8 +41,8 @@ def test_the_next_accepted_meeting_is_shown_in_my_own_time_zone(match, login) ->
 @pytest.mark.django_db
 def test_a_meeting_the_other_person_proposed_waits_for_my_answer_but_not_for_theirs(match, login) -> None:
     MeetingFactory(match=match, status="proposed", proposed_by=match.mentor.user)
-    assert "accept it or suggest another time" in login(match.trainee.user).get("/").content.decode()
-    assert "accept it or suggest another time" not in login(match.mentor.user).get("/").content.decode()
+    assert "accept it, suggest another time or decline it" in login(match.trainee.user).get("/").content.decode()
+    assert "accept it, suggest another time or decline it" not in login(match.mentor.user).get("/").content.decode()
 
 
 @pytest.mark.django_db
