@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching.models import Match
-from meetings.models import Meeting
-from tests.factories import MeetingFactory
+from meetings.models import CheckIn, Meeting
+from tests.factories import MeetingFactory, approved_match
 
 pytestmark = pytest.mark.django_db
 
@@ -179,6 +179,16 @@ def test_feedback_sent_unanswered_says_what_to_choose(match: Any, login: Any, tr
     assert "Say whether the meeting was useful." in html
     assert "Say whether this is a good fit." in html
     assert "This field is required." not in html
+
+
+def test_a_check_in_sent_unanswered_says_what_to_choose_and_saves_nothing(
+    login: Any, mentor: Any, trainee: Any
+) -> None:
+    match = approved_match(mentor=mentor, trainee=trainee, decided_at=timezone.now() - timedelta(days=31))
+    response = login(trainee.user).post(reverse("meetings-checkin", args=[match.pk, 0]), {"comment": ""})
+    assert "Choose from 1 (not at all) to 5 (very well)." in response.content.decode()
+    assert "This field is required." not in response.content.decode()
+    assert not CheckIn.objects.exists()
 
 
 def test_a_proposal_that_lapsed_offers_a_calendar_cancellation_not_an_invitation(
