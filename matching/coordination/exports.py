@@ -40,7 +40,9 @@ def _lines(header: list[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
     import csv
 
     writer = csv.writer(_Echo())
-    yield writer.writerow(header)
+    # Excel opens a CSV without a byte order mark in the local code page ("José" reads "JosÃ©"); with it, as UTF-8.
+    # "Enrol from a list" reads the mark back (utf-8-sig), so the roster still round-trips.
+    yield "\ufeff" + writer.writerow(header)
     for row in rows:
         yield writer.writerow([_safe(v) for v in row])
 

@@ -192,7 +192,7 @@ def test_the_matches_csv_lists_the_programs_matches_and_neutralises_formulas(log
     match = _approved(program, decision_reason="=HYPERLINK(evil)")
     MatchFactory()  # another program
     response = login(coordinator).get(reverse("admin:matching_program_export", args=[program.pk, "matches"]))
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert response["Content-Type"].startswith("text/csv")
     assert [int(r["id"]) for r in rows] == [match.pk]
     assert rows[0]["decision_reason"] == "'=HYPERLINK(evil)"
@@ -231,7 +231,7 @@ def test_the_without_mentor_csv_lists_every_waiting_trainee_past_the_pages_first
     assert "<details open>" in page  # short lists are shown unfolded
     assert ">Trainees without a mentor</a>" in page
     assert response["Content-Disposition"] == 'attachment; filename="closed-program-without-mentor.csv"'
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert [(r["trainee"], r["waiting_for_a_decision"]) for r in rows] == [
         ("Bea Requesting", "Requested: Dr Xu"),
         ("Cal Idle", ""),
@@ -244,7 +244,7 @@ def test_the_roster_csv_lists_who_takes_part_and_reads_back_into_enrol_from_a_li
     program, _ = _closed_program_with_three_trainees(coordinator)
     program.mentors.add(MentorProfileFactory(user__full_name="Dr Xu Enrolled", user__email="xu@example.org"))
     response = login(coordinator).get(reverse("admin:matching_program_export", args=[program.pk, "roster"]))
-    text = b"".join(response.streaming_content).decode()
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
 
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [(r["name"], r["role"]) for r in rows] == [
@@ -257,3 +257,29 @@ def test_the_roster_csv_lists_who_takes_part_and_reads_back_into_enrol_from_a_li
         *((r["email"], Role.TRAINEE) for r in rows[:3]),
         ("xu@example.org", Role.MENTOR),
     ]
+
+
+@pytest.mark.parametrize("kind", ["roster", "matches", "without-mentor", "sessions", "feedback"])
+def test_every_export_opens_in_excel_with_accented_names_intact(login, coordinator, program, kind):
+    # Excel reads a CSV without a byte order mark as the local code page: "José" became "JosÃ©" in every cell.
+    trainee = TraineeProfileFactory(user__full_name="José Núñez, Jr")
+    program.open_to_all = True
+    program.save()
+    match = _approved(program, trainee=trainee) if kind != "without-mentor" else None
+    if kind == "sessions":
+        apps.get_model("meetings", "SessionLog").objects.create(
+            match=match, author=match.mentor.user, date=date(2026, 9, 1), duration_minutes=30
+        )
+    if kind == "feedback":
+        from tests.factories import FeedbackFactory, MeetingFactory
+
+        FeedbackFactory(meeting=MeetingFactory(match=match))
+
+    response = login(coordinator).get(reverse("admin:matching_program_export", args=[program.pk, kind]))
+    body = b"".join(response.streaming_content)
+
+    assert body.startswith(b"\xef\xbb\xbf")  # UTF-8's byte order mark, once, before the header
+    assert body.count(b"\xef\xbb\xbf") == 1
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0][0] in ("name", "id", "trainee")
+    assert "José Núñez, Jr" in rows[1]  # one cell, comma and accents intact
