@@ -43,7 +43,13 @@ class RoundListFilter(admin.SimpleListFilter):
     parameter_name = "round"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        recent = access.rounds_for(access.request_user(request)).select_related("program")[:10]
+        rounds = access.rounds_for(access.request_user(request)).select_related("program")
+        recent = list(rounds[:10])
+        # An older round's page links here too: offer the round the list is cut to, so the sidebar shows it chosen
+        # (only if it is one of this coordinator's rounds; another program's is never named).
+        chosen = self.value()
+        if chosen and chosen.isdigit() and all(str(r.pk) != chosen for r in recent):
+            recent += list(rounds.filter(pk=int(chosen)))
         return [(str(r.pk), f"#{r.pk} {r}") for r in recent]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:

@@ -316,3 +316,26 @@ def test_the_round_page_lists_its_best_proposals_with_why(login, coordinator, pr
     html = unescape(html.content.decode())
     assert '<th scope="col">Why</th>' in html
     assert html.count("Same specialty (Cardiology) · covers your focus area") == 2
+
+
+def test_the_match_list_opened_from_an_older_rounds_page_shows_that_round_as_the_chosen_filter(
+    login, coordinator, program
+):
+    # The filter offered only the ten latest rounds: from round #1's page the list was cut to #1's proposals while
+    # the sidebar marked no round at all, so nothing said what "Select all" would act on.
+    oldest, *_newer = [MatchingRoundFactory(program=program) for _ in range(11)]
+    theirs = MatchingRoundFactory(program=ProgramFactory(name="Their Program", coordinators=[CoordinatorFactory()]))
+    client = login(coordinator)
+
+    response = client.get(reverse("admin:matching_match_changelist"), {"round": oldest.pk})
+    choices = next(
+        list(spec.choices(response.context["cl"]))
+        for spec in response.context["cl"].filter_specs
+        if spec.parameter_name == "round"
+    )
+    chosen = [c["display"] for c in choices if c["selected"]]
+    assert chosen == [f"#{oldest.pk} {oldest}"]
+    assert len(choices) == 1 + 11  # "All", the ten latest and the chosen one
+
+    other = client.get(reverse("admin:matching_match_changelist"), {"round": theirs.pk}).content.decode()
+    assert "Their Program" not in other  # another program's round is never named
