@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
@@ -23,6 +24,15 @@ from matching.models import Match, MatchTransition
 from matching.services.refusals import ConflictOfInterest, ensure_not_a_party
 
 
+def _id_of(list_filter: admin.SimpleListFilter) -> str | None:
+    """The filter's value, which must be an id: anything else (a link cut short, an edited address) is the admin's
+    "bad filter", which sends the coordinator back to the whole list, rather than a server error."""
+    value = list_filter.value()
+    if value and not value.isdigit():
+        raise IncorrectLookupParameters(f"{list_filter.parameter_name}={value!r} is not an id")
+    return value or None
+
+
 class ProgramListFilter(admin.SimpleListFilter):
     """Only the programs this coordinator runs are offered."""
 
@@ -33,7 +43,8 @@ class ProgramListFilter(admin.SimpleListFilter):
         return [(str(p.pk), p.name) for p in access.programs_for(access.request_user(request))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.filter(program_id=self.value()) if self.value() else queryset
+        value = _id_of(self)
+        return queryset.filter(program_id=value) if value else queryset
 
 
 class RoundListFilter(admin.SimpleListFilter):
@@ -53,7 +64,8 @@ class RoundListFilter(admin.SimpleListFilter):
         return [(str(r.pk), f"#{r.pk} {r}") for r in recent]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.filter(round_id=self.value()) if self.value() else queryset
+        value = _id_of(self)
+        return queryset.filter(round_id=value) if value else queryset
 
 
 class MatchTransitionInline(admin.TabularInline):

@@ -400,3 +400,21 @@ def test_declining_or_ending_in_a_batch_skips_the_coordinators_own_match(login, 
     other.refresh_from_db()
     assert own_match.status == status
     assert other.status != status
+
+
+@pytest.mark.parametrize("query", [{"program": "abc"}, {"round": "1.5"}, {"program": "2", "round": "x"}])
+def test_a_filter_value_that_is_not_an_id_shows_the_whole_list_instead_of_a_server_error(
+    login, coordinator, program, query
+):
+    # A link cut short in an e-mail, or a hand-edited address, made the match list a 500.
+    from tests.factories import MatchingRoundFactory
+
+    MatchingRoundFactory(program=program)  # so the round filter is offered
+    match = MatchFactory(program=program)
+    client = login(coordinator)
+
+    response = client.get(reverse(CHANGELIST), query)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse(CHANGELIST) + "?e=1"  # the admin's own answer to a bad filter
+    assert [m.pk for m in client.get(response["Location"]).context["cl"].result_list] == [match.pk]
