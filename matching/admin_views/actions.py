@@ -5,7 +5,7 @@ transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django import forms
 from django.contrib import admin, messages
@@ -94,14 +94,32 @@ def _with_reason(
     verb: str,
     decide: Callable[[Match, str], object],
     done: str,
+    decidable: Iterable[str],
+    left_because: tuple[str, str, str],
 ) -> TemplateResponse | None:
-    """An intermediate page asks for the reason once for the whole selection, as delete_selected asks to confirm."""
+    """An intermediate page asks for the reason once for the whole selection, as delete_selected asks to confirm.
+
+    It counts only the matches in a state to be decided (`decidable`) and says why the others of the selection will
+    be left as they are (`left_because`: for some, for the one selected, for none of several), so nobody writes a
+    reason for matches it will not touch; the service still refuses whatever changed meanwhile."""
     form = ReasonForm(request.POST if "apply" in request.POST else None)
     if form.is_valid():
         reason = form.cleaned_data["reason"]
         _run_batch(modeladmin, request, queryset, lambda match: decide(match, reason), done)
         return None
     count = queryset.count()
+    to_decide = queryset.filter(status__in=list(decidable)).count()
+    left = count - to_decide
+    if not count:
+        left_note = "None of the selected matches is in the list any more: the list shows the matches as they are now."
+    elif not left:
+        left_note = ""
+    elif to_decide:
+        left_note = f"{left} of the {count} selected matches {left_because[0]} and will be left as they are."
+    elif count == 1:
+        left_note = f"The selected match {left_because[1]}, so there is nothing to {verb.lower()}."
+    else:
+        left_note = f"None of the {count} selected matches {left_because[2]}, so there is nothing to {verb.lower()}."
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": f"{verb} {count} selected match{pluralize(count, 'es')}",
@@ -109,6 +127,9 @@ def _with_reason(
         "form": form,
         "matches": queryset.select_related("trainee__user", "mentor__user")[:50],
         "count": count,
+        "to_decide": to_decide,
+        "left_note": left_note,
+        "list_url": request.get_full_path(),  # the list as it was filtered, for Cancel
         "selected_ids": list(queryset.values_list("pk", flat=True)),
         "action": action,
         "verb": verb,
@@ -130,6 +151,8 @@ def decline_selected(
         verb="Decline",
         decide=lambda match, reason: match_decline(match=match, by=by, reason=reason),
         done="Declined",
+        decidable=Match.UNDECIDED,
+        left_because=("are already decided", "is already decided", "is waiting for a decision"),
     )
 
 
@@ -146,6 +169,8 @@ def end_selected(
         verb="End",
         decide=lambda match, reason: match_end(match=match, by=by, reason=reason),
         done="Ended",
+        decidable=(Match.Status.APPROVED,),
+        left_because=("are not approved", "is not approved", "is approved"),
     )
 
 

@@ -418,3 +418,34 @@ def test_a_filter_value_that_is_not_an_id_shows_the_whole_list_instead_of_a_serv
     assert response.status_code == 302
     assert response["Location"] == reverse(CHANGELIST) + "?e=1"  # the admin's own answer to a bad filter
     assert [m.pk for m in client.get(response["Location"]).context["cl"].result_list] == [match.pk]
+
+
+def test_the_reason_page_counts_only_what_can_be_declined_and_cancel_returns_to_the_filtered_list(
+    login, coordinator, program
+):
+    # A selection mixing states asked to "Decline 3 matches" when only one could be: the other two came back as
+    # refusals only after the coordinator had written the reason. And Cancel dropped the list's filters.
+    proposal = MatchFactory(program=program)
+    MatchFactory(program=program, status=Match.Status.APPROVED)
+    MatchFactory(program=program, status=Match.Status.DECLINED)
+    client = login(coordinator)
+    filtered = f"{reverse(CHANGELIST)}?program={program.pk}"
+
+    page = client.post(
+        filtered,
+        {"action": "decline_selected", ACTION_CHECKBOX_NAME: list(Match.objects.values_list("pk", flat=True))},
+    ).content.decode()
+
+    assert 'value="Decline 1 match"' in page
+    assert "2 of the 3 selected matches are already decided and will be left as they are." in page
+    assert f'href="{filtered}" class="button cancel-link"' in page.replace("&amp;", "&")
+
+    nothing = client.post(filtered, {"action": "end_selected", ACTION_CHECKBOX_NAME: [proposal.pk]}).content.decode()
+    assert "The selected match is not approved, so there is nothing to end." in nothing
+    assert 'type="submit"' not in nothing.split('id="content-main"')[1]
+
+    gone = client.post(
+        f"{reverse(CHANGELIST)}?status__exact=approved",
+        {"action": "decline_selected", ACTION_CHECKBOX_NAME: [proposal.pk]},
+    ).content.decode()
+    assert "None of the selected matches is in the list any more" in gone
