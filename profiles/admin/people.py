@@ -30,6 +30,9 @@ from profiles.services import (
 class _ProfileAdmin(admin.ModelAdmin):
     list_select_related: ClassVar[tuple[str, ...]] = ("user",)
     search_fields = ("user__full_name", "user__email", "institution")
+    # By name, as people are looked for; also what the autocomplete pages through (twenty at a time: without an
+    # order the database may repeat or skip someone between pages).
+    ordering: ClassVar[tuple[str, ...]] = ("user__full_name", "pk")
     autocomplete_fields: ClassVar[tuple[str, ...]] = ("user",)
     readonly_fields: ClassVar[tuple[str, ...]] = ("created_at", "updated_at")
     date_hierarchy = "created_at"

@@ -378,3 +378,30 @@ def test_a_superuser_adds_and_deletes_a_trainees_goal_through_the_goal_services(
     assert goal.trainee == trainee
     assert client.post(f"/admin/profiles/goal/{goal.pk}/delete/", {"post": "yes"}).status_code == 302
     assert not Goal.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("model_name", "field_name"), [("program", "trainees"), ("program", "mentors"), ("mentorprofile", "assesses")]
+)
+def test_picking_people_by_typing_lists_them_by_name_across_pages(
+    login: Any, coordinator: Any, model_name: str, field_name: str
+) -> None:
+    # The profile lists had no order: the autocomplete gave people in the order their rows were made (and, paged
+    # in twenties without an order, PostgreSQL may repeat or skip someone between pages).
+    from tests.factories import MentorProfileFactory, TraineeProfileFactory
+
+    factory = MentorProfileFactory if field_name == "mentors" else TraineeProfileFactory
+    names = [f"{letter} Person" for letter in "ZYXWVUTSRQPONMLKJIHGFEDCBA"]  # made in reverse order of name
+    for name in names:
+        factory(user__full_name=name)
+    app_label = "matching" if model_name == "program" else "profiles"
+    client = login(coordinator)
+
+    shown: list[str] = []
+    for page in (1, 2):
+        response = client.get(
+            "/admin/autocomplete/",
+            {"app_label": app_label, "model_name": model_name, "field_name": field_name, "term": "", "page": page},
+        )
+        shown += [r["text"] for r in response.json()["results"]]
+    assert shown == sorted(names)
