@@ -96,7 +96,8 @@ def enrol_page(model_admin: admin.ModelAdmin[Program], request: HttpRequest, pro
             )
         except RosterInvalid as error:
             form.add_error(None, error.message)
-            problems = error.problems
+            # An empty list has no row to point at: its message says it all (the API names it as a problem).
+            problems = error.problems if roster.entries or roster.problems else []
         else:
             messages.success(request, _done_message(program, enrolment))
             if enrolment.open_to_all:

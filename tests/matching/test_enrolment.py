@@ -262,3 +262,16 @@ def test_the_api_refuses_everyone_but_the_programs_coordinators(program, trainee
     assert refused.json()["error"]["code"] == "not_found"
     assert _api(trainee.user).post("/api/v1/programs/999999/enrolments/", body, format="json").status_code == 404
     assert _enrolled(program) == ([], [])
+
+
+def test_a_sheet_with_only_its_header_row_says_once_that_it_lists_nobody(login, coordinator, program):
+    # The page said it twice: "The list has no e-mail addresses." and, as if it were a row to fix, "the list: it
+    # has no e-mail addresses."
+    upload = SimpleUploadedFile("cohort.csv", "\ufeffName;E-mail;Role\n".encode())
+    response = login(coordinator).post(_enrol_url(program), {"upload": upload, "default_role": ""})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("no e-mail addresses") == 1
+    assert "The list has no e-mail addresses." in html
+    assert _enrolled(program) == ([], [])
