@@ -81,8 +81,11 @@ def start_page(model_admin: admin.ModelAdmin[MatchingRound], request: HttpReques
     user = access.request_user(request)
     if not model_admin.has_add_permission(request):
         raise Http404
-    initial = {"program": request.GET.get("program")} if request.GET.get("program") else None
+    asked = request.GET.get("program") or ""
+    initial = {"program": asked} if asked else None
     form = RoundStartForm(request.POST or None, user=user, initial=initial)
+    # "Run a round" is offered on every program's row; the form offers only active ones, so say why one is missing.
+    inactive = access.programs_for(user).filter(pk=asked, is_active=False).first() if asked.isdigit() else None
     if request.method == "POST" and form.is_valid():
         try:
             matching_round = round_start(
@@ -98,6 +101,7 @@ def start_page(model_admin: admin.ModelAdmin[MatchingRound], request: HttpReques
         "title": "Run a matching round",
         "opts": MatchingRound._meta,
         "form": form,
+        "inactive_program": inactive,
     }
     return TemplateResponse(request, "admin/matching/matchinground/start.html", context)
 

@@ -339,3 +339,20 @@ def test_the_match_list_opened_from_an_older_rounds_page_shows_that_round_as_the
 
     other = client.get(reverse("admin:matching_match_changelist"), {"round": theirs.pk}).content.decode()
     assert "Their Program" not in other  # another program's round is never named
+
+
+def test_run_a_round_for_an_inactive_program_says_why_it_is_not_offered(login, coordinator, program):
+    # The program list offers "Run a round" for every program; for an inactive one the start page showed a form
+    # without it (or with the other program chosen) and no word why.
+    closed = ProgramFactory(name="Closed Cohort", coordinators=[coordinator], is_active=False)
+    theirs = ProgramFactory(name="Their Closed Cohort", coordinators=[CoordinatorFactory()], is_active=False)
+    client = login(coordinator)
+
+    html = unescape(client.get(reverse("admin:matching_matchinground_add"), {"program": closed.pk}).content.decode())
+    assert "Closed Cohort is not active, so no round can run for it" in html
+    assert reverse("admin:matching_program_change", args=[closed.pk]) in html
+
+    for asked in (theirs.pk, program.pk, "abc"):
+        html = unescape(client.get(reverse("admin:matching_matchinground_add"), {"program": asked}).content.decode())
+        assert "is not active" not in html
+        assert "Their Closed Cohort" not in html
