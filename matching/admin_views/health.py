@@ -41,5 +41,7 @@ def export_csv(
     if lines is None:
         raise Http404(f"No {kind} report in this build.")
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{slugify(program.name)}-{kind}.csv"'
+    # A name in another script has no Latin letters to make a file name of: the program's number stands in.
+    name = slugify(program.name) or f"program-{program.pk}"
+    response["Content-Disposition"] = f'attachment; filename="{name}-{kind}.csv"'
     return response

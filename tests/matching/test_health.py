@@ -283,3 +283,10 @@ def test_every_export_opens_in_excel_with_accented_names_intact(login, coordinat
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0][0] in ("name", "id", "trainee")
     assert "José Núñez, Jr" in rows[1]  # one cell, comma and accents intact
+
+
+def test_an_export_of_a_program_named_in_another_script_still_has_a_file_name(login, coordinator):
+    # The file name came from the program's name in Latin letters only: "Ελληνικό Πρόγραμμα" left "-roster.csv".
+    program = ProgramFactory(name="Ελληνικό Πρόγραμμα", coordinators=[coordinator])
+    response = login(coordinator).get(reverse("admin:matching_program_export", args=[program.pk, "roster"]))
+    assert response["Content-Disposition"] == f'attachment; filename="program-{program.pk}-roster.csv"'
