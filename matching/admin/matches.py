@@ -63,6 +63,11 @@ class RoundListFilter(admin.SimpleListFilter):
             recent += list(rounds.filter(pk=int(chosen)))
         return [(str(r.pk), f"#{r.pk} {r}") for r in recent]
 
+    def has_output(self) -> bool:
+        # With no round to offer the admin would drop "?round=N" without a word and list every match: a link to a
+        # round must cut the list even then (to nothing, for a round this coordinator cannot see).
+        return super().has_output() or bool(self.value())
+
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = _id_of(self)
         return queryset.filter(round_id=value) if value else queryset

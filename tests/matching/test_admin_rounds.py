@@ -356,3 +356,20 @@ def test_run_a_round_for_an_inactive_program_says_why_it_is_not_offered(login, c
         html = unescape(client.get(reverse("admin:matching_matchinground_add"), {"program": asked}).content.decode())
         assert "is not active" not in html
         assert "Their Closed Cohort" not in html
+
+
+def test_a_link_to_a_round_the_coordinator_cannot_see_shows_no_matches_rather_than_all_of_theirs(
+    login, coordinator, program
+):
+    # A coordinator with no round of their own had no round filter, so "?round=N" was dropped without a word and
+    # the list showed every proposal of their program: "Select all" then approved those, not the round's.
+    Match.objects.create(
+        program=program, mentor=MentorProfileFactory(), trainee=TraineeProfileFactory(), status="proposed"
+    )
+    theirs = MatchingRoundFactory(program=ProgramFactory(coordinators=[CoordinatorFactory()]))
+
+    response = login(coordinator).get(
+        reverse("admin:matching_match_changelist"), {"round": theirs.pk, "status__exact": "proposed"}
+    )
+
+    assert list(response.context["cl"].result_list) == []
