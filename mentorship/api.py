@@ -191,14 +191,15 @@ class VisibleIdField(IdField):
     Someone else's object is then "does not exist", word for word the answer to an id nobody has: a 403 from the
     service for a real but foreign id would tell a caller which ids exist, as a 403 on a path would. `queryset`
     stays the model's (it types the field in the schema); the serializer needs the request in its context.
+    `visible` is a selector called as `visible(user=…)`.
     """
 
-    def __init__(self, *, visible: Callable[[Any], QuerySet[Any]], **kwargs: Any) -> None:
+    def __init__(self, *, visible: Callable[..., QuerySet[Any]], **kwargs: Any) -> None:
         self.visible = visible
         super().__init__(**kwargs)
 
     def get_queryset(self) -> QuerySet[Any]:
-        return self.visible(self.context["request"].user)
+        return self.visible(user=self.context["request"].user)
 
 
 class OrderingFilter(filters.OrderingFilter):

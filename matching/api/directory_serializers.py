@@ -126,14 +126,10 @@ class ShortlistRankSerializer(KnownFieldsOnly):
     )
 
 
-def _programs_known_to(user: Any) -> Any:
-    return programs_known_to(user=user)
-
-
 class RequestCreateSerializer(KnownFieldsOnly):
     mentor = IdField(queryset=MentorProfile.objects.all())
     # A program the trainee is not in (and that is not open to all) is "does not exist", not a 409 naming it.
-    program = VisibleIdField(queryset=Program.objects.all(), visible=_programs_known_to)
+    program = VisibleIdField(queryset=Program.objects.all(), visible=programs_known_to)
     message = serializers.CharField(max_length=MESSAGE_MAX_LENGTH, allow_blank=True, required=False, default="")
 
 

@@ -110,22 +110,10 @@ class MeetingTimeSerializer(KnownFieldsOnly):
     duration_minutes = serializers.IntegerField(min_value=5, max_value=MAX_DURATION_MINUTES, required=False)
 
 
-def _my_matches(user: Any) -> Any:
+class MeetingProposeSerializer(MeetingTimeSerializer):
     # Matches the caller sees in GET /matches/ (a coordinator's programs' included): for those the service's 403
     # is no news; anyone else's is "does not exist".
-    return match_list_for(user=user)
-
-
-def _my_meetings(user: Any) -> Any:
-    return meetings_for(user=user)
-
-
-def _goals_in_my_matches(user: Any) -> Any:
-    return goals_in_matches_of(user=user)
-
-
-class MeetingProposeSerializer(MeetingTimeSerializer):
-    match = VisibleIdField(queryset=Match.objects.all(), visible=_my_matches)
+    match = VisibleIdField(queryset=Match.objects.all(), visible=match_list_for)
     duration_minutes = serializers.IntegerField(min_value=5, max_value=MAX_DURATION_MINUTES, default=45)
     format = serializers.ChoiceField(choices=Meeting.Format.choices)
     place = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
@@ -139,7 +127,7 @@ class MeetingCancelSerializer(KnownFieldsOnly):
 
 
 class SessionGoalSerializer(KnownFieldsOnly):
-    goal = VisibleIdField(queryset=Goal.objects.all(), visible=_goals_in_my_matches)
+    goal = VisibleIdField(queryset=Goal.objects.all(), visible=goals_in_matches_of)
     progress = serializers.IntegerField(min_value=0, max_value=100)
     note = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
 
@@ -217,8 +205,8 @@ class SessionLogEditSerializer(KnownFieldsOnly):
 class SessionLogWriteSerializer(SessionLogEditSerializer):
     """A new log: also which match (or meeting of it) it is about, and the client's submission id."""
 
-    match = VisibleIdField(queryset=Match.objects.all(), visible=_my_matches, required=False)
-    meeting = VisibleIdField(queryset=Meeting.objects.all(), visible=_my_meetings, required=False, allow_null=True)
+    match = VisibleIdField(queryset=Match.objects.all(), visible=match_list_for, required=False)
+    meeting = VisibleIdField(queryset=Meeting.objects.all(), visible=meetings_for, required=False, allow_null=True)
     submission = serializers.UUIDField(
         required=False,
         allow_null=True,
@@ -235,7 +223,7 @@ class FeedbackSerializer(serializers.ModelSerializer[Feedback]):
 
 
 class FeedbackWriteSerializer(KnownFieldsOnly):
-    meeting = VisibleIdField(queryset=Meeting.objects.all(), visible=_my_meetings)
+    meeting = VisibleIdField(queryset=Meeting.objects.all(), visible=meetings_for)
     rating = serializers.IntegerField(min_value=1, max_value=5)
     useful = serializers.BooleanField()
     went_well = serializers.CharField(required=False, default="", allow_blank=True, max_length=TEXT_MAX_LENGTH)
