@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from matching.models import Match
 from mentorship.errors import ApplicationError
-from profiles.models import User
+from profiles.models import MentorProfile, TraineeProfile, User
 
 Role = Literal["mentor", "trainee"]
 
@@ -24,6 +24,11 @@ def role_in(match: Match, user: User | object) -> Role | None:
     if match.trainee.user_id == user_id:
         return "trainee"
     return None
+
+
+def other_side(match: Match, user: User | object) -> MentorProfile | TraineeProfile:
+    """The profile of the other person in the match: the trainee for its mentor, the mentor for anyone else."""
+    return match.trainee if role_in(match, user) == "mentor" else match.mentor
 
 
 def participants(match: Match) -> tuple[User, User]:

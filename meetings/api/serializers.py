@@ -19,7 +19,7 @@ from meetings.models import (
     Meeting,
     SessionLog,
 )
-from meetings.people import role_in, time_zone_for
+from meetings.people import other_side, time_zone_for
 from meetings.selectors import goals_in_matches_of, meetings_for
 from mentorship.api import IdField, KnownFieldsOnly, VisibleIdField
 from profiles.models import FocusArea, Goal
@@ -89,7 +89,7 @@ class ToDoSerializer(serializers.Serializer):
             {
                 "match": match.pk,
                 "program_name": match.program.name,
-                "other_person": str(match.trainee if role_in(match, user) == "mentor" else match.mentor),
+                "other_person": str(other_side(match, user)),
             }
             for match in todo.first_meeting_due
         ]

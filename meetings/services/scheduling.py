@@ -19,7 +19,7 @@ from meetings.errors import (
     NotInMatch,
 )
 from meetings.models import DETAIL_FIELD, MAX_DURATION_MINUTES, Meeting
-from meetings.people import participants, role_in, time_zone_for
+from meetings.people import other_side, participants, role_in, time_zone_for
 from meetings.services.reminders import meeting_followups_cancel, meeting_followups_write, occurrence_of
 from mentorship.errors import ApplicationError
 from notifications.services import notifications_cancel, notify
@@ -155,8 +155,7 @@ def _require_free(
 
 
 def _other(match: Match, by: User) -> User:
-    mentor, trainee = participants(match)
-    return trainee if by.pk == mentor.pk else mentor
+    return other_side(match, by).user
 
 
 @transaction.atomic

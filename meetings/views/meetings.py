@@ -11,7 +11,7 @@ from meetings import selectors, services
 from meetings.forms import MeetingCancelForm, MeetingProposeForm, MeetingTimeForm
 from meetings.ics import CONTENT_TYPE, meeting_calendar
 from meetings.models import Meeting
-from meetings.people import local_to_utc, role_in, time_zone_for
+from meetings.people import local_to_utc, other_side, role_in, time_zone_for
 from meetings.services.feedback import is_first_meeting
 from meetings.views._helpers import form_error, match_or_404, meeting_or_404, user_of
 from mentorship.errors import ApplicationError
@@ -69,7 +69,7 @@ def _detail(request: HttpRequest, meeting: Meeting, cancel_form: MeetingCancelFo
     context = {
         "meeting": meeting,
         "role": role,
-        "other": meeting.match.trainee if role == "mentor" else meeting.match.mentor,
+        "other": other_side(meeting.match, user),
         "can_accept": meeting.is_proposal_to(user) and meeting.can_change(),
         "declining": meeting.is_proposal_to(user),
         "time_form": MeetingTimeForm(zone_name=zone.key, initial={"duration_minutes": meeting.duration_minutes}),
@@ -150,9 +150,9 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        other = meeting.match.trainee if role_in(meeting.match, request.user) == "mentor" else meeting.match.mentor
         cancelled = "Meeting cancelled. Its reminders are cancelled too."
-        messages.success(request, f"Proposal declined: {other} is told." if declining else cancelled)
+        declined = f"Proposal declined: {other_side(meeting.match, request.user)} is told."
+        messages.success(request, declined if declining else cancelled)
     return redirect("meetings-detail", meeting.pk)
 
 
