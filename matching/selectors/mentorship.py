@@ -56,6 +56,12 @@ class Mentorship:
     ended: list[Match] = field(default_factory=list)  # past mentorships, with when and why they ended
 
 
+def _ended_latest_first(matches: list[Match]) -> list[Match]:
+    return sorted(
+        (m for m in matches if m.status == Match.Status.ENDED), key=lambda m: m.ended_at or m.created_at, reverse=True
+    )
+
+
 def my_mentorship(*, user: User) -> Mentorship:
     """The trainee's active matches (with the mentor's contact), open requests, goals and ended mentorships."""
     trainee = TraineeProfile.objects.filter(user=user).first() if user.is_authenticated else None
@@ -71,11 +77,7 @@ def my_mentorship(*, user: User) -> Mentorship:
         active=[m for m in matches if m.status == Match.Status.APPROVED],
         open_requests=[m for m in matches if m.status in Match.UNDECIDED],
         goals=list(Goal.objects.filter(trainee=trainee).select_related("focus_area")),
-        ended=sorted(
-            (m for m in matches if m.status == Match.Status.ENDED),
-            key=lambda m: m.ended_at or m.created_at,
-            reverse=True,
-        ),
+        ended=_ended_latest_first(matches),
     )
 
 
@@ -103,9 +105,5 @@ def mentees_for(*, mentor: MentorProfile) -> Mentees:
         mentor=mentor,
         active=[m for m in matches if m.status == Match.Status.APPROVED],
         pending=[m for m in matches if m.status in Match.UNDECIDED],
-        ended=sorted(
-            (m for m in matches if m.status == Match.Status.ENDED),
-            key=lambda m: m.ended_at or m.created_at,
-            reverse=True,
-        ),
+        ended=_ended_latest_first(matches),
     )
