@@ -13,6 +13,11 @@ from django.db import models
 from django.utils import timezone
 
 
+def dedup_key(kind: str, who: str, object_type: str, object_id: int | None, occurrence: str) -> str:
+    """A row's dedup key, `kind:who:object_type:object_id:occurrence` (`Notification.occurrence` reads it back)."""
+    return f"{kind}:{who}:{object_type}:{object_id or ''}:{occurrence}"
+
+
 class NotificationQuerySet(models.QuerySet["Notification"]):
     def due(self, now: datetime | None = None) -> NotificationQuerySet:
         return self.filter(state=Notification.State.PENDING, due_at__lte=now or timezone.now())
@@ -102,8 +107,7 @@ class Notification(models.Model):
 
     @property
     def occurrence(self) -> str:
-        """Which occurrence of its object the row is about ("" for none): the last part of its dedup key, as
-        `notifications.services.dedup_key_for` writes it."""
+        """Which occurrence of its object the row is about ("" for none): the last part of its `dedup_key`."""
         parts = self.dedup_key.split(":", 4)
         return parts[4] if len(parts) == 5 else ""
 

@@ -12,18 +12,18 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from notifications.models import Notification
+from notifications.models import Notification, dedup_key
 from profiles.models import User
 
 
 def dedup_key_for(*, kind: str, recipient: User, object_type: str, object_id: int | None, occurrence: str) -> str:
-    return f"{kind}:{recipient.pk}:{object_type}:{object_id or ''}:{occurrence}"
+    return dedup_key(kind, str(recipient.pk), object_type, object_id, occurrence)
 
 
 def _address_dedup_key(kind: str, address: str, object_type: str, object_id: int | None, occurrence: str) -> str:
     # An address can be longer than the key column, and need not be readable in it: a digest names it.
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]
-    return f"{kind}:@{digest}:{object_type}:{object_id or ''}:{occurrence}"
+    return dedup_key(kind, f"@{digest}", object_type, object_id, occurrence)
 
 
 def _reference(about: models.Model | None) -> tuple[str, int | None]:
