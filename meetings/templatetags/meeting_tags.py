@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from matching.models import Match
 from meetings.models import Meeting
 from meetings.people import time_zone_for
 
@@ -31,3 +32,11 @@ def local_iso(meeting: Meeting, user: Any) -> str:
 def local_end_time(meeting: Meeting, user: Any) -> str:
     """“14:45” for `user`: when a meeting under way ends, in their zone."""
     return f"{meeting.end.astimezone(time_zone_for(meeting.match, user)):%H:%M}"
+
+
+@register.filter
+def ended_on(match: Match, user: Any) -> str:
+    """“30 Nov 2026”: the day a match ended in `user`'s zone, the day the session-log rule counts up to."""
+    if match.ended_at is None:
+        return ""
+    return f"{match.ended_at.astimezone(time_zone_for(match, user)):%-d %b %Y}"

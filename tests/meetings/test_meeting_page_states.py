@@ -127,7 +127,8 @@ def test_an_ended_match_page_says_when_it_ended_and_what_is_still_possible(
     match.save(update_fields=["status", "ended_at"])
     for person in (mentor, trainee):
         html = login(person.user).get(reverse("meetings-match", args=[match.pk])).content.decode()
-        assert f"This mentorship ended on {match.ended_at:%-d %b %Y}" in html
+        ended_on = timezone.localdate(match.ended_at, timezone=ZoneInfo(person.time_zone))
+        assert f"This mentorship ended on {ended_on:%-d %b %Y}" in html
         assert "Propose a meeting" not in html
 
 
