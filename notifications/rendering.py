@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.db import models
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import render_to_string, select_template
 from django.urls import NoReverseMatch
+from django.utils import timezone
 
 from notifications.models import Notification
 
@@ -116,10 +118,13 @@ def has_own_templates(kind: str) -> bool:
     return True
 
 
-def build_context(notification: Notification, obj: Any) -> dict[str, Any]:
+def build_context(notification: Notification, obj: Any, *, as_of: datetime) -> dict[str, Any]:
+    """`as_of`: the moment the message speaks from, for "in 5 hours": when the e-mail leaves (which can be later
+    than planned), or, in the inbox, the moment it was due (the time the inbox shows beside it)."""
     context = {
         **notification.context,
         "notification": notification,
+        "as_of": as_of,
         "recipient": notification.recipient,
         "obj": obj,
         "site_url": settings.SITE_URL,
@@ -173,7 +178,7 @@ def inbox_entries(notifications: Iterable[Notification]) -> list[InboxEntry]:
         as_sent = _as_sent.get(notification.object_type)
         if obj is not None and as_sent is not None:
             obj = as_sent(obj, notification)
-        context = build_context(notification, obj)
+        context = build_context(notification, obj, as_of=notification.due_at)
         entries.append(InboxEntry(notification, _subject(notification.kind, context), context["link"]))
     return entries
 
@@ -190,7 +195,7 @@ def render_email(notification: Notification) -> RenderedEmail:
     obj = load_object(notification)
     if obj is None and notification.object_id is not None:
         raise ObjectGone(f"{notification.object_type} {notification.object_id} no longer exists.")
-    context = build_context(notification, obj)
+    context = build_context(notification, obj, as_of=timezone.now())
     rendered = RenderedEmail(
         subject=_subject(notification.kind, context),
         text=_plain(template_names(notification.kind, "txt"), context),

@@ -192,7 +192,10 @@ def notifications_mark_all_read(*, user: User) -> int:
     return Notification.objects.unread_for(user).update(read_at=timezone.now())
 
 
-TOO_LATE = "Not retried: past its expires_at (its meeting has begun), it would only arrive too late."
+TOO_LATE = (
+    "Not retried: past its expires_at (its meeting has begun or the next reminder is due), "
+    "it would only arrive too late."
+)
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,8 @@ def meeting_followups_write(*, meeting: Meeting, now: datetime | None = None) ->
     now = now or timezone.now()
     mentor, trainee = participants(meeting.match)
     base = occurrence_of(meeting)
-    for lead_hours in sorted(set(meeting.match.program.reminder_lead_hours), reverse=True):
+    leads = sorted(set(meeting.match.program.reminder_lead_hours), reverse=True)
+    for lead_hours, next_lead in zip(leads, [*leads[1:], 0], strict=True):
         due_at = meeting.start - timedelta(hours=lead_hours)
         if due_at <= now:
             continue
@@ -59,9 +60,10 @@ def meeting_followups_write(*, meeting: Meeting, now: datetime | None = None) ->
                 kind=REMINDER,
                 about=meeting,
                 due_at=due_at,
-                # Late (beat or the mail server down, a failed one retried), it would announce a meeting that
-                # has begun or ended.
-                expires_at=meeting.start,
+                # Late (beat or the mail server down, a failed one retried), it gives way to the next reminder
+                # once that is due, rather than arriving beside it, and the last one to the meeting itself (it
+                # would announce a meeting that has begun). Sent late before then, it says the time left.
+                expires_at=meeting.start - timedelta(hours=next_lead),
                 occurrence=f"{base}-{lead_hours}h",
                 context={"lead_hours": lead_hours},
             )

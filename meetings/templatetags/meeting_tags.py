@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import template
+from django.template.defaultfilters import pluralize
 
 from matching.models import Match
 from meetings.models import Meeting
@@ -40,3 +42,16 @@ def ended_on(match: Match, user: Any) -> str:
     if match.ended_at is None:
         return ""
     return f"{match.ended_at.astimezone(time_zone_for(match, user)):%-d %b %Y}"
+
+
+@register.filter
+def starts_in(meeting: Meeting, as_of: datetime | None) -> str:
+    """“in 24 hours”, “in 1 hour”, “in 50 minutes”: how long from `as_of` until the meeting begins, in whole hours
+    from 55 minutes on (a reminder sent within its minute still reads its lead time)."""
+    if not isinstance(meeting, Meeting) or as_of is None:
+        return ""
+    minutes = max(1, round((meeting.start - as_of).total_seconds() / 60))
+    if minutes < 55:
+        return f"in {minutes} minute{pluralize(minutes)}"
+    hours = max(1, round(minutes / 60))
+    return f"in {hours} hour{pluralize(hours)}"

@@ -156,6 +156,8 @@ def test_a_moved_meetings_old_reminder_is_not_sent_and_the_new_one_is(
     with freeze_time(start - timedelta(hours=1)):
         send_due()
     assert mail.outbox == []
+    with freeze_time(start + timedelta(days=2) - timedelta(hours=24)):
+        send_due()
     with freeze_time(start + timedelta(days=2) - timedelta(hours=1)):
         send_due()
     day_before, hour_before = reminders_sent("maya@example.org")
