@@ -1,0 +1,110 @@
+"""Two beat instances, a redelivered send racing the original, a double click on Accept: with real row locks
+(PostgreSQL and threads), every reminder is written once and sent once."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from meetings import services
+from meetings.models import Meeting
+from notifications import dispatch
+from notifications.models import Notification
+from tests.factories import MeetingFactory, approved_match
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def at_once(*jobs: Callable[[], Any]) -> list[Any]:
+    """Run the jobs in threads released together; what each returned or raised."""
+    barrier = threading.Barrier(len(jobs))
+    outcomes: list[Any] = [None] * len(jobs)
+
+    def run(index: int, job: Callable[[], Any]) -> None:
+        try:
+            barrier.wait()
+            outcomes[index] = job()
+        except Exception as error:  # the outcome is what the test compares
+            outcomes[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def _accepted_meetings(count: int) -> list[Meeting]:
+    # Each meeting a day apart, so the 24-hour reminders of all of them fall due at once below.
+    meetings = []
+    for _ in range(count):
+        proposal = MeetingFactory(status=Meeting.Status.PROPOSED, start=timezone.now() + timedelta(days=3))
+        meetings.append(services.meeting_accept(meeting=proposal, by=proposal.match.trainee.user))
+    return meetings
+
+
+def test_two_dispatchers_at_once_send_every_due_reminder_exactly_once() -> None:
+    _accepted_meetings(15)
+    Notification.objects.filter(kind="meeting_reminder").update(due_at=timezone.now() - timedelta(minutes=1))
+    Notification.objects.exclude(kind="meeting_reminder").update(state=Notification.State.SENT)
+    due = set(Notification.objects.filter(kind="meeting_reminder").values_list("pk", flat=True))
+    assert len(due) == 60  # 15 meetings x 2 people x 2 lead times
+
+    def beat() -> None:
+        dispatch.dispatch_due(enqueue=lambda pk, claim: dispatch.send_claimed(notification_id=pk, claim=claim))
+
+    assert at_once(beat, beat) == [None, None]
+    sent = Counter(int(email.extra_headers["X-Mentorship-Notification"]) for email in mail.outbox)
+    assert set(sent) == due
+    assert set(sent.values()) == {1}
+    assert set(Notification.objects.filter(pk__in=due).values_list("state", flat=True)) == {Notification.State.SENT}
+
+
+def test_a_redelivered_send_racing_the_original_sends_once() -> None:
+    (meeting,) = _accepted_meetings(1)
+    row = Notification.objects.filter(kind="meeting_reminder").earliest("due_at")
+    Notification.objects.filter(pk=row.pk).update(due_at=timezone.now() - timedelta(minutes=1))
+    claims: list[tuple[int, str]] = []
+    dispatch.dispatch_due(enqueue=lambda pk, claim: claims.append((pk, claim)))
+    (claimed,) = [c for c in claims if c[0] == row.pk]
+
+    def send() -> str:
+        return dispatch.send_claimed(notification_id=claimed[0], claim=claimed[1]).outcome.value
+
+    outcomes = at_once(send, send)
+    assert outcomes.count("sent") == 1, outcomes
+    assert len([e for e in mail.outbox if "Reminder" in e.subject]) == 1
+    assert meeting.pk
+
+
+def test_a_double_click_on_accept_writes_the_reminders_once() -> None:
+    match = approved_match()
+    proposal = services.meeting_propose(
+        match=match,
+        by=match.mentor.user,
+        start=timezone.now() + timedelta(days=3),
+        duration_minutes=45,
+        format="video",
+        video_link="https://v.example.org/1",
+    )
+
+    def accept() -> str:
+        services.meeting_accept(meeting=proposal, by=match.trainee.user)
+        return "accepted"
+
+    outcomes = at_once(accept, accept)
+    assert outcomes.count("accepted") == 1, outcomes
+    reminders = Notification.objects.filter(kind="meeting_reminder", object_id=proposal.pk)
+    assert reminders.count() == 4  # 24 h and 1 h, to both
+    assert Notification.objects.filter(kind="meeting_accepted", object_id=proposal.pk).count() == 1
