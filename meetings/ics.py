@@ -3,6 +3,7 @@ every change, so calendars replace the earlier version instead of adding a secon
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,20 +33,27 @@ def _person(user: Any, *, organizer: bool = False, accepted: bool = False) -> vC
     return address
 
 
-def meeting_calendar(meeting: Meeting) -> bytes:
+def calendar_method(meeting: Meeting, now: datetime) -> str:
+    """iTIP's METHOD: the file of a cancelled meeting, or of a proposal nobody accepted in time, cancels it."""
+    return "CANCEL" if meeting.status == Meeting.Status.CANCELLED or meeting.lapsed(now) else "REQUEST"
+
+
+def meeting_calendar(meeting: Meeting, now: datetime | None = None) -> bytes:
+    now = now or timezone.now()
     match = meeting.match
     mentor, trainee = match.mentor.user, match.trainee.user
     # A proposal nobody accepted before its time did not take place: its file cancels the tentative event a
     # calendar may hold, one sequence later than that invitation (the meeting's own sequence no longer moves).
-    lapsed = meeting.lapsed()
-    cancelled = meeting.status == Meeting.Status.CANCELLED or lapsed
+    lapsed = meeting.lapsed(now)
+    method = calendar_method(meeting, now)
+    cancelled = method == "CANCEL"
     calendar = Calendar()
     calendar.add("prodid", "-//Mentorship//Meetings//EN")
     calendar.add("version", "2.0")
-    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
+    calendar.add("method", method)
     event = Event()
     event.add("uid", uid_for(meeting))
-    event.add("dtstamp", timezone.now())
+    event.add("dtstamp", now)
     event.add("dtstart", meeting.start)
     event.add("dtend", meeting.end)
     event.add("sequence", meeting.sequence + (1 if lapsed else 0))
@@ -72,4 +80,12 @@ def attachment_for_notification(notification: Notification, meeting: Any) -> Att
     """Meeting e-mails carry the current invitation (a cancellation carries the cancelled event)."""
     if not isinstance(meeting, Meeting):
         return None
-    return Attachment(filename="meeting.ics", content=meeting_calendar(meeting), mimetype=CONTENT_TYPE)
+    # RFC 6047 (iMIP): the part names its method as the file does, so a mail client offers Accept/Decline for an
+    # invitation and applies a cancellation, rather than showing a file to open.
+    now = timezone.now()
+    return Attachment(
+        filename="meeting.ics",
+        content=meeting_calendar(meeting, now),
+        mimetype=CONTENT_TYPE,
+        params=(("method", calendar_method(meeting, now)),),
+    )

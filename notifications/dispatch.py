@@ -243,7 +243,7 @@ def build_message(notification: Notification, connection: BaseEmailBackend | Non
     )
     message.attach_alternative(rendered.html, "text/html")
     for attachment in rendered.attachments:
-        message.attach(attachment.filename, attachment.content, attachment.mimetype)
+        message.attach(attachment.mime_part())
     return message
 
 

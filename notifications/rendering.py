@@ -11,6 +11,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from email import encoders
+from email.mime.base import MIMEBase
+from email.mime.text import MIMEText
 from functools import cache
 from typing import Any
 
@@ -32,6 +35,23 @@ class Attachment:
     filename: str
     content: bytes
     mimetype: str
+    #: Content-Type parameters beside the type: an invitation's `method` (RFC 6047), which mail clients read.
+    params: tuple[tuple[str, str], ...] = ()
+
+    def mime_part(self) -> MIMEBase:
+        """The attachment as a MIME part, with its Content-Type parameters (Django's `attach` takes none)."""
+        maintype, subtype = self.mimetype.split("/", 1)
+        part: MIMEBase
+        if maintype == "text":
+            part = MIMEText(self.content.decode(), subtype, "utf-8")
+        else:
+            part = MIMEBase(maintype, subtype)
+            part.set_payload(self.content)
+            encoders.encode_base64(part)
+        for name, value in self.params:
+            part.set_param(name, value)
+        part.add_header("Content-Disposition", "attachment", filename=self.filename)
+        return part
 
 
 @dataclass

@@ -84,7 +84,9 @@ def test_ending_a_match_cancels_its_upcoming_meetings_and_sends_both_the_calenda
     for message in cancellations:
         assert "is cancelled. Reason: The mentorship has ended." in message.body
         assert "cancelled the meeting" not in message.body  # neither of them did
-        assert "METHOD:CANCEL" in message.attachments[0][1]
+        (invitation,) = message.attachments
+        assert invitation.get_param("method") == "CANCEL"
+        assert "METHOD:CANCEL" in invitation.get_payload(decode=True).decode()
     held_prompts = [m.subject for m in mail.outbox if m.subject.startswith(("Log your session", "How was"))]
     assert len(held_prompts) == 3  # the meeting already held is still to be logged (mentor) and rated (both)
 

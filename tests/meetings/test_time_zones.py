@@ -236,3 +236,24 @@ def test_the_day_a_mentorship_ended_is_each_persons_own(london_la: Any, login: A
         assert "This mentorship ended on 30 Nov 2026" in refused.content.decode()
         page = login(trainee.user).get(f"/meetings/match/{london_la.pk}/").content.decode()
         assert "This mentorship ended on 1 Dec 2026" in page
+
+
+def _calendar_parts(email: Any) -> list[Any]:
+    return [part for part in email.message().walk() if part.get_content_type() == "text/calendar"]
+
+
+def test_the_invitation_in_an_email_says_its_method_as_imip_requires(london_la: Any, mentor: Any, trainee: Any) -> None:
+    # RFC 6047: a text/calendar part carries method=, the same as the METHOD inside; mail clients (Outlook) show
+    # Accept/Decline, or apply a cancellation, from it.
+    with freeze_time(NOW):
+        meeting = accepted(london_la, mentor, trainee, datetime(2026, 12, 10, 9, 0, tzinfo=UTC))
+        send_due()
+        services.meeting_cancel(meeting=meeting, by=trainee.user)
+        send_due()
+    (accepted_email,) = [e for e in emails_to("maya@example.org") if e.subject.startswith("Meeting confirmed")]
+    (cancelled_email,) = [e for e in emails_to("maya@example.org") if e.subject.startswith("Meeting cancelled")]
+    for email, method in ((accepted_email, "REQUEST"), (cancelled_email, "CANCEL")):
+        (part,) = _calendar_parts(email)
+        assert part.get_param("method") == method
+        assert f"METHOD:{method}" in part.get_payload(decode=True).decode()
+        assert part.get_filename() == "meeting.ics"

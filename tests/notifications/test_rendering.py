@@ -261,9 +261,9 @@ def test_a_reminder_email_carries_an_ics_that_calendars_read(mentor: Any, traine
         dispatch.send_claimed(notification_id=pk, claim=claim)
     reminders = [m for m in mail.outbox if "Reminder" in m.subject]
     assert len(reminders) == 4
-    name, content, mimetype = reminders[0].attachments[0]  # type: ignore[misc]
-    assert (name, mimetype) == ("meeting.ics", "text/calendar")
-    event = Calendar.from_ical(content).walk("VEVENT")[0]
+    (part,) = reminders[0].attachments
+    assert (part.get_filename(), part.get_content_type()) == ("meeting.ics", "text/calendar")
+    event = Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")[0]
     assert str(event["location"]) == "Room 4B"
     assert event.decoded("dtstart") == meeting.start
     assert str(event["status"]) == "CONFIRMED"
