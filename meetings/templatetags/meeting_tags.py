@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django import template
@@ -22,7 +22,21 @@ def local_time(meeting: Meeting, user: Any) -> str:
         return ""
     zone = time_zone_for(meeting.match, user)
     local = meeting.start.astimezone(zone)
-    return f"{local:%a %-d %b %Y, %H:%M} ({zone.key})"
+    return f"{local:%a %-d %b %Y, %H:%M} ({zone.key}{_which_of_two(meeting.start, local)})"
+
+
+def _which_of_two(instant: datetime, local: datetime) -> str:
+    """For a wall-clock time that happens twice (the night the clocks go back: 01:30 in Los Angeles on 7 Nov 2027
+    is 08:30 or 09:30 UTC), which of the two `instant` is, with its offset; "" for any other time."""
+    first, second = local.replace(fold=0), local.replace(fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return ""
+    # From the instant itself, not `local.fold`, which datetime subclasses (freezegun's) can drop.
+    offset = local.replace(tzinfo=None) - instant.astimezone(UTC).replace(tzinfo=None)
+    is_first = offset == first.utcoffset()
+    sign, minutes = ("-" if offset < timedelta(0) else "+"), abs(int(offset.total_seconds())) // 60
+    when = "before" if is_first else "after"
+    return f", UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}, {when} the clocks go back"
 
 
 @register.filter

@@ -257,3 +257,28 @@ def test_the_invitation_in_an_email_says_its_method_as_imip_requires(london_la: 
         assert part.get_param("method") == method
         assert f"METHOD:{method}" in part.get_payload(decode=True).decode()
         assert part.get_filename() == "meeting.ics"
+
+
+@freeze_time(NOW)
+def test_a_time_that_happens_twice_for_the_reader_says_which_of_the_two_it_is(
+    london_la: Any, login: Any, mentor: Any, trainee: Any
+) -> None:
+    # 08:30 and 09:30 in London on 7 Nov 2027 are both 01:30 in Los Angeles, where the clocks go back that night.
+    client = login(mentor.user)
+    for typed in ("2027-11-07T08:30", "2027-11-07T09:30"):
+        assert propose_on_page(client, london_la, typed).status_code == 302
+    first, second = Meeting.objects.order_by("start")
+    page = login(trainee.user).get("/meetings/").content.decode()
+    assert "Sun 7 Nov 2027, 01:30 (America/Los_Angeles, UTC-07:00, before the clocks go back)" in page
+    assert "Sun 7 Nov 2027, 01:30 (America/Los_Angeles, UTC-08:00, after the clocks go back)" in page
+    send_due()
+    subjects = sorted(email.subject for email in emails_to("tara@example.org"))
+    assert subjects == [
+        "Dr Maya Patel proposes a meeting on Sun 7 Nov 2027, 01:30 (America/Los_Angeles, UTC-07:00, before the "
+        "clocks go back)",
+        "Dr Maya Patel proposes a meeting on Sun 7 Nov 2027, 01:30 (America/Los_Angeles, UTC-08:00, after the "
+        "clocks go back)",
+    ]
+    # Times nobody can mistake read as before.
+    assert "Sun 7 Nov 2027, 08:30 (Europe/London)" in login(mentor.user).get(f"/meetings/{first.pk}/").content.decode()
+    assert second.pk
