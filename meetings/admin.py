@@ -6,6 +6,7 @@ is neither listed nor opened (its change page sends the coordinator back, as for
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from django.contrib import admin
@@ -15,6 +16,7 @@ from django.http import HttpRequest
 from matching.admin_views import access
 from matching.models import Match
 from meetings.models import Meeting, SessionLog
+from meetings.people import participants, time_zone_for
 from notifications.admin import register_coordinator_scope
 from profiles.models import User
 
@@ -25,7 +27,7 @@ def _matches_of(request: HttpRequest) -> QuerySet[Match]:
 
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
-    list_display = ("start", "match", "status", "format", "duration_minutes", "sequence")
+    list_display = ("start_utc", "local_times", "match", "status", "format", "duration_minutes", "sequence")
     # Only the programs this coordinator's rows belong to are offered, never every program's name.
     list_filter = ("status", "format", ("match__program", admin.RelatedOnlyFieldListFilter))
     date_hierarchy = "start"
@@ -34,6 +36,18 @@ class MeetingAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Meeting]:
         return super().get_queryset(request).filter(match__in=_matches_of(request))
+
+    # A coordinator has no zone of their own: a bare "9 a.m." would be read as theirs. The instant is said in UTC,
+    # and each person's wall clock beside it, as each of them reads it.
+    @admin.display(description="start", ordering="start")
+    def start_utc(self, obj: Meeting) -> str:
+        return f"{obj.start.astimezone(UTC):%a %-d %b %Y, %H:%M} UTC"
+
+    @admin.display(description="for them")
+    def local_times(self, obj: Meeting) -> str:
+        mentor, trainee = participants(obj.match)
+        zones = (("mentor", time_zone_for(obj.match, mentor)), ("trainee", time_zone_for(obj.match, trainee)))
+        return ", ".join(f"{role} {obj.start.astimezone(zone):%H:%M} ({zone.key})" for role, zone in zones)
 
 
 @admin.register(SessionLog)

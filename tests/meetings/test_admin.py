@@ -86,3 +86,19 @@ def test_a_superuser_sees_every_programs_meetings_and_logs(client: Any, ours: An
     client.force_login(UserFactory(is_staff=True, is_superuser=True), backend="profiles.backends.EmailBackend")
     assert client.get(reverse("admin:meetings_meeting_changelist")).context["cl"].result_count == 2
     assert client.get(reverse("admin:meetings_sessionlog_change", args=[log.pk])).status_code == 200
+
+
+def test_the_meeting_list_says_which_zone_its_times_are_in_and_each_persons_own(
+    login: Any, coordinator: Any, ours: Any, mentor: Any, trainee: Any
+) -> None:
+    # A coordinator has no zone of their own: a bare "9 a.m." read as their local time sends them to the pair an
+    # hour or more off.
+    from datetime import UTC, datetime
+
+    mentor.time_zone, trainee.time_zone = "Europe/London", "America/Los_Angeles"
+    mentor.save()
+    trainee.save()
+    MeetingFactory(match=ours, start=datetime(2027, 1, 14, 17, 0, tzinfo=UTC))
+    page = login(coordinator).get(reverse("admin:meetings_meeting_changelist")).content.decode()
+    assert "Thu 14 Jan 2027, 17:00 UTC" in page
+    assert "mentor 17:00 (Europe/London), trainee 09:00 (America/Los_Angeles)" in page
