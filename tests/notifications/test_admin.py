@@ -169,3 +169,11 @@ def test_the_outbox_names_kinds_in_words_and_filters_by_them(login: Any, coordin
     assert "?kind=meeting_feedback_prompt" in page  # the filter's link
     filtered = client.get(CHANGELIST, {"kind": "match_approved"})
     assert [row.kind for row in filtered.context["cl"].result_list] == ["match_approved"]
+
+
+def test_the_outbox_list_says_which_zone_its_times_are_in(login: Any, coordinator: Any) -> None:
+    # A coordinator has no zone of their own: "due 5 p.m." must say it is the server's zone (UTC), not theirs.
+    NotificationFactory(recipient=coordinator, state=State.SENT, sent_at=timezone.now())
+    listed = login(coordinator).get(CHANGELIST).content.decode()
+    assert "Due (UTC)" in listed
+    assert "Sent (UTC)" in listed
