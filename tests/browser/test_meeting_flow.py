@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.utils import timezone
+from freezegun import freeze_time
 from icalendar import Calendar
 from playwright.sync_api import Browser, Page, expect
 
@@ -41,11 +42,13 @@ def give_feedback(page: Page, base: str, meeting: Meeting, went_well: str) -> No
 
 
 def send_due(now: Any) -> None:
-    """What beat and the worker do, run synchronously: claim everything due at `now` and send it."""
+    """What beat and the worker do, run synchronously at `now`: claim everything due and send it (an e-mail says
+    the time left from the moment it is sent, so the clock is set there too)."""
     queued: list[tuple[int, str]] = []
-    dispatch.dispatch_due(enqueue=lambda pk, claim: queued.append((pk, claim)), now=now)
-    for pk, claim in queued:
-        dispatch.send_claimed(notification_id=pk, claim=claim)
+    with freeze_time(now):
+        dispatch.dispatch_due(enqueue=lambda pk, claim: queued.append((pk, claim)), now=now)
+        for pk, claim in queued:
+            dispatch.send_claimed(notification_id=pk, claim=claim)
 
 
 def test_a_meeting_from_proposal_to_two_sided_feedback(
@@ -85,12 +88,12 @@ def test_a_meeting_from_proposal_to_two_sided_feedback(
 
     # A day before: the reminder e-mail arrives with the invitation attached.
     meeting.refresh_from_db()
-    send_due(meeting.start - timedelta(hours=23))
+    send_due(meeting.start - timedelta(hours=24))
     reminder = next(m for m in mail.outbox if m.to == ["tara@example.org"] and "Reminder" in m.subject)
     assert "in 24 hours" in reminder.subject
-    ics_name, ics, _ = reminder.attachments[0]  # type: ignore[misc]
-    assert ics_name == "meeting.ics"
-    assert Calendar.from_ical(ics).walk("VEVENT")[0].decoded("dtstart") == meeting.start
+    (ics,) = reminder.attachments
+    assert (ics.get_filename(), ics.get_param("method")) == ("meeting.ics", "REQUEST")
+    assert Calendar.from_ical(ics.get_payload(decode=True)).walk("VEVENT")[0].decoded("dtstart") == meeting.start
 
     # The meeting takes place (moved into the past here rather than waiting for it).
     Meeting.objects.filter(pk=meeting.pk).update(start=timezone.now() - timedelta(hours=2))
