@@ -282,3 +282,19 @@ def test_a_time_that_happens_twice_for_the_reader_says_which_of_the_two_it_is(
     # Times nobody can mistake read as before.
     assert "Sun 7 Nov 2027, 08:30 (Europe/London)" in login(mentor.user).get(f"/meetings/{first.pk}/").content.decode()
     assert second.pk
+
+
+def test_a_proposal_nobody_accepted_gets_no_reminder_and_no_feedback_prompt(
+    london_la: Any, mentor: Any, trainee: Any
+) -> None:
+    start = datetime(2026, 12, 10, 9, 0, tzinfo=UTC)
+    with freeze_time(NOW):
+        services.meeting_propose(
+            match=london_la, by=mentor.user, start=start, duration_minutes=45, format="phone", phone="+44 20 7946 0000"
+        )
+        send_due()
+    mail.outbox.clear()
+    for moment in (start - timedelta(hours=24), start - timedelta(hours=1), start + timedelta(hours=1)):
+        with freeze_time(moment):
+            send_due()
+    assert mail.outbox == []
