@@ -6,7 +6,7 @@
   // on into the form.
   document.addEventListener("DOMContentLoaded", function () {
     var invalid = document.querySelector("[aria-invalid='true']") ||
-      document.querySelector("form .errorlist[role='alert']");
+      document.querySelector("form .errorlist[role='alert'], .request-refused[role='alert']");
     if (invalid) {
       if (!invalid.matches("input, select, textarea, button")) { invalid.setAttribute("tabindex", "-1"); }
       invalid.focus();

@@ -190,3 +190,24 @@ def test_a_request_message_over_the_limit_is_shown_back_whole_with_the_limit_not
     expect(message).to_have_accessible_description(re.compile(r"at most 2000 characters \(it has 2519\)"))
     expect(message).to_have_value(long)  # nothing typed is lost
     assert not Match.objects.exists()
+
+
+def test_back_after_a_request_shows_it_pending_not_the_form_again(
+    page: Page, live_server: Any, people: dict[str, Any]
+) -> None:
+    # Tried: Back from My requests showed the mentor's page as it was before the request (the browser kept it),
+    # with the form and "Send request"; sending it again gave a 400 page with that same form and "already has your
+    # request", as if the first request had failed.
+    from matching.models import Match
+
+    log_in(page, live_server.url, "tara@example.org")
+    page.goto(f"{live_server.url}/mentors/{people['ana'].pk}/")
+    page.get_by_label("What do you hope to get from this mentorship?").fill("Advice on a cardiology fellowship.")
+    page.get_by_role("button", name="Send request").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My requests")
+
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dr Ana Cardio")
+    expect(page.get_by_text("You have already requested this mentor")).to_be_visible()
+    expect(page.get_by_role("button", name="Send request")).to_have_count(0)
+    assert Match.objects.filter(mentor=people["ana"]).count() == 1
