@@ -42,6 +42,18 @@ class MentorCard:
     shortlist_rank: int | None
     live_status: str  # "" or the status of this trainee's live match/request with the mentor
     requestable: bool = True  # False when the trainee already has a mentor in every program they are in
+    lowered: list[str] = field(default_factory=list)  # the reasons that cost the most points, worst first
+
+    @property
+    def fits(self) -> str:
+        """The summary's reasons without those that lowered the score: "mentor is 6 stages ahead; 2 is ideal"
+        is a partial fit the summary lists, but on a card it read as one more reason to choose the mentor."""
+        lowered = {reason.lower() for reason in self.lowered}
+        return _reason_line([reason for reason in self.reasons if reason.lower() not in lowered])
+
+    @property
+    def lowered_line(self) -> str:
+        return _reason_line(self.lowered)
 
     @property
     def is_full(self) -> bool:
@@ -50,6 +62,13 @@ class MentorCard:
     @property
     def can_request(self) -> bool:
         return self.requestable and not self.is_full and not self.live_status
+
+
+def _reason_line(reasons: list[str]) -> str:
+    """Reasons as one sentence-like line: the first capitalised, the rest as they read mid-sentence (names kept)."""
+    said = [reasons[0][:1].upper() + reasons[0][1:]] if reasons else []
+    said += [r if r[:2].isupper() else r[:1].lower() + r[1:] for r in reasons[1:]]
+    return " · ".join(said)
 
 
 @dataclass
@@ -179,6 +198,7 @@ def mentor_directory_for(
             shortlist_rank=ranks.get(mentor_id),
             live_status=live.get(mentor_id, ""),
             requestable=requestable is None or mentor_id in requestable,
+            lowered=explanation.lowered_by() if explanation else [],
         )
         for mentor_id, position, explanation in zip(page_ids, on_page.tolist(), explanations, strict=True)
         if mentor_id in mentors

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -45,6 +46,29 @@ def test_a_trainee_sees_mentors_ranked_best_first_with_reasons(login: Any, train
     body = response.content.decode()
     assert "Same specialty (Cardiology)" in body
     assert "Why is a mentor not listed?" in body
+
+
+def test_a_low_ranked_card_says_what_lowered_its_score_not_only_what_fits(
+    login: Any, trainee: Any, program: Any
+) -> None:
+    # Tried: a dermatologist at 27/100 for a trainee after cardiology read "Speaks English · same time zone ·
+    # meets the way you prefer (video)", only what fitted; a trainee could not tell from the list why the score
+    # was low, and "mentor is 6 stages ahead; 2 is ideal" sat among those reasons as if it were one more.
+    MentorProfileFactory(
+        user__full_name="Dora Derm",
+        specialty=specialty("Dermatology"),
+        focus_areas=[focus_area(5)],
+        career_stage=CareerStage.SENIOR,
+    )
+    body = re.sub(r"<[^>]+>", "", text(login(trainee.user).get(URL)))
+    fits = body.split("Fits: ")[1].split("What lowered it: ")[0]
+    lowered = body.split("What lowered it: ")[1].split("Why this score")[0]
+    assert fits.startswith("Speaks English · ")
+    assert "meets the way you prefer (video)" in fits
+    assert "stages ahead" not in fits
+    assert lowered.startswith("Different specialty from your interests · ")
+    assert "no shared focus areas" in lowered
+    assert "mentor is 7 stages ahead; 2 is ideal" in lowered
 
 
 def test_mentors_a_hard_rule_excludes_are_not_listed(login: Any, trainee: Any, program: Any) -> None:
