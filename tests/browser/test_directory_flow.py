@@ -211,3 +211,33 @@ def test_back_after_a_request_shows_it_pending_not_the_form_again(
     expect(page.get_by_text("You have already requested this mentor")).to_be_visible()
     expect(page.get_by_role("button", name="Send request")).to_have_count(0)
     assert Match.objects.filter(mentor=people["ana"]).count() == 1
+
+
+def test_the_confirmation_of_a_request_and_a_stale_refusal_are_where_the_focus_lands(
+    page: Page, live_server: Any, people: dict[str, Any]
+) -> None:
+    # Tried: "Your request to … was sent" was printed at the top of My requests, but after the page load focus and
+    # a screen reader's reading started at the skip link and the menu: nothing said the request had gone. On a
+    # mentor who stopped accepting while the trainee wrote, the refusal was printed with the form again.
+    from matching.services.requests import mentor_set_accepting
+
+    log_in(page, live_server.url, "tara@example.org")
+    page.goto(f"{live_server.url}/mentors/{people['ana'].pk}/")
+    page.get_by_label("What do you hope to get from this mentorship?").fill("Advice on a cardiology fellowship.")
+    page.get_by_role("button", name="Send request").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My requests")
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("Your request to Dr Ana Cardio was sent")
+    expect(status).to_be_focused()
+    page.keyboard.press("Tab")  # and the page goes on from there, not from the top
+    expect(page.get_by_role("link", name="Dr Ana Cardio")).to_be_focused()
+
+    page.goto(f"{live_server.url}/mentors/{people['ben'].pk}/")
+    page.get_by_label("What do you hope to get from this mentorship?").fill("Advice on internal medicine.")
+    mentor_set_accepting(mentor=people["ben"], accepting=False)
+    page.get_by_role("button", name="Send request").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_have_text("Dr Ben Internist is not accepting new mentees.")
+    expect(alert).to_be_focused()
+    expect(page.get_by_role("button", name="Send request")).to_have_count(0)
+    expect(page.get_by_text("Advice on internal medicine.")).to_be_visible()
