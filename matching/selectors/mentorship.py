@@ -44,6 +44,13 @@ def own_request(*, user: User, match_id: int) -> Match:
     return match
 
 
+def last_decline_with(*, trainee: TraineeProfile, mentor: MentorProfile) -> Match | None:
+    """The trainee's latest match with this mentor when a coordinator declined it (None when the latest is
+    anything else): their page says so, with the reason, before the trainee asks again."""
+    latest = Match.objects.filter(trainee=trainee, mentor=mentor).order_by("-created_at", "-pk").first()
+    return latest if latest is not None and latest.status == Match.Status.DECLINED else None
+
+
 def shortlist_of(*, trainee: TraineeProfile) -> list[ShortlistEntry]:
     """The starred mentors, ranked first, each with `free_places` and `live_status` (the trainee's live match
     with them, or ""): a mentor who filled up or stopped accepting must not look like one they can still ask."""

@@ -149,3 +149,25 @@ def test_every_fill_in_your_trainee_profile_prompt_links_to_the_form(
 def test_my_mentees_without_a_mentor_profile_links_to_the_mentor_form(login: Any, trainee: Any) -> None:
     body = login(trainee.user).get(reverse("matching-my-mentees")).content.decode()
     assert f'<a href="{reverse("profiles-mentor-edit")}">Fill in a mentor profile</a>' in body
+
+
+def test_a_mentor_page_says_when_and_why_the_last_request_to_them_was_declined(
+    login: Any, trainee: Any, program: Any
+) -> None:
+    # Tried: after a coordinator declined the request ("Dr Patel takes only fellows this term; try Dr Lee"), the
+    # mentor's page offered the same empty form as before, with no word of the decline or its reason, so the
+    # trainee asked again and waited for the same answer.
+    from matching.services.decisions import match_decline
+    from matching.services.requests import match_request
+    from tests.factories import CoordinatorFactory
+
+    mentor = MentorProfileFactory(user__full_name="Dr Maya Patel")
+    coordinator = CoordinatorFactory()
+    program.coordinators.add(coordinator)
+    match = match_request(trainee=trainee, mentor=mentor, program=program, message="please")
+    match_decline(match=match, by=coordinator, reason="Dr Patel takes only fellows this term; try Dr Lee.")
+
+    body = " ".join(login(trainee.user).get(reverse("mentors-detail", args=[mentor.pk])).content.decode().split())
+    assert "A coordinator declined your last request to Dr Maya Patel on " in body
+    assert "Reason: Dr Patel takes only fellows this term; try Dr Lee." in body
+    assert "Send request" in body  # they may still ask again
