@@ -492,3 +492,15 @@ def test_a_mentor_who_became_full_while_the_page_was_open_is_not_offered_again(
     body = response.content.decode()
     assert "Send request" not in body
     assert "is full: every place is taken" in body
+
+
+def test_an_open_request_on_my_mentorship_leads_to_where_it_can_be_cancelled(
+    login: Any, trainee: Any, mentor: Any, program: Any
+) -> None:
+    # Tried: My mentorship listed "Dr Maya Patel · Pending" with no link at all (the link to My requests showed
+    # only when there was no open request), so a trainee who wanted to withdraw it had nowhere to go from there.
+    match_request(trainee=trainee, mentor=mentor, program=program, message="please")
+    body = " ".join(login(trainee.user).get(reverse("matching-my-mentorship")).content.decode().split())
+    open_requests = body.split("Open requests</h2>")[1].split("<h2>")[0]
+    assert "Dr Maya Patel" in open_requests
+    assert f'<a href="{reverse("matching-requests")}">See or cancel them under My requests</a>' in open_requests
