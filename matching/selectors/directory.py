@@ -235,6 +235,12 @@ class MentorDetail:
         return self.context is not None and self.context.profile.user_id == self.mentor.user_id
 
     @property
+    def ruled_out(self) -> bool:
+        """The request is refused by one of the engine's hard rules (not a live match, not their own profile)."""
+        excluded = self.explanation is not None and self.explanation.excluded
+        return excluded and not self.is_self and self.live_match is None
+
+    @property
     def refusal(self) -> str:
         """Why the request form is not offered, in words ("" when it is)."""
         if self.context is None:

@@ -171,3 +171,24 @@ def test_a_mentor_page_says_when_and_why_the_last_request_to_them_was_declined(
     assert "A coordinator declined your last request to Dr Maya Patel on " in body
     assert "Reason: Dr Patel takes only fellows this term; try Dr Lee." in body
     assert "Send request" in body  # they may still ask again
+
+
+def test_an_excluded_mentor_page_says_why_there_is_no_score_and_what_the_trainee_can_change(
+    login: Any, trainee: Any, program: Any
+) -> None:
+    # Tried: "Not listed for you. No language in common." over a "score breakdown" adding up to 72 points with no
+    # score anywhere, and the same sentence again where the request form would be, with nothing to do about it.
+    german = MentorProfileFactory(languages=[language("de")])
+    body = " ".join(login(trainee.user).get(reverse("mentors-detail", args=[german.pk])).content.decode().split())
+    assert "A rule like this comes before any score, so this mentor has none" in body
+    assert body.count("No language in common.") == 1
+    assert "You cannot request a mentor a rule rules out for you." in body
+    assert f'<a href="{reverse("profiles-trainee-edit")}">update your trainee profile</a>' in body
+
+
+def test_a_mentor_who_assesses_the_trainee_is_not_a_profile_change_away(login: Any, trainee: Any, program: Any) -> None:
+    assessor = MentorProfileFactory()
+    assessor.assesses.add(trainee)
+    body = " ".join(login(trainee.user).get(reverse("mentors-detail", args=[assessor.pk])).content.decode().split())
+    assert "You cannot request a mentor a rule rules out for you." in body
+    assert "update your trainee profile" not in body
