@@ -241,3 +241,24 @@ def test_the_confirmation_of_a_request_and_a_stale_refusal_are_where_the_focus_l
     expect(alert).to_be_focused()
     expect(page.get_by_role("button", name="Send request")).to_have_count(0)
     expect(page.get_by_text("Advice on internal medicine.")).to_be_visible()
+
+
+def test_after_show_mentors_the_keyboard_is_at_the_results_not_the_top(
+    page: Page, live_server: Any, people: dict[str, Any]
+) -> None:
+    # Tried: "Show mentors" reloaded the page with the focus at the top: a keyboard user tabbed through the menu and
+    # every filter again (about twenty stops) to reach the first mentor, and a screen reader never said how many
+    # mentors the filters left.
+    log_in(page, live_server.url, "tara@example.org")
+    page.goto(f"{live_server.url}/mentors/")
+    page.get_by_label("Language").select_option(label="English")
+    page.get_by_role("button", name="Show mentors").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"language="))
+    results = page.get_by_role("heading", name="2 mentors")
+    expect(results).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Dr Ana Cardio", exact=True)).to_be_focused()
+
+    page.goto(f"{live_server.url}/mentors/")  # opened from a link or the menu: the page starts at the top
+    expect(page.get_by_role("heading", name="4 mentors")).not_to_be_focused()
