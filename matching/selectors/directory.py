@@ -30,6 +30,12 @@ LIVE_MATCH_REFUSALS: dict[str, str] = {
     Match.Status.APPROVED: "This is already your mentor.",
 }
 
+#: A trainee whose programs are all closed or ended, or who was never enrolled: browsing works, requesting waits.
+NO_PROGRAM = (
+    "You are not in a mentoring program yet, so you can browse mentors but not request one: a program coordinator "
+    "enrols you, or sends you an invitation by e-mail."
+)
+
 
 @dataclass
 class MentorCard:
@@ -82,6 +88,7 @@ class DirectoryPage:
     errors: dict[str, list[str]] = field(default_factory=dict)
     mentored_in: list[Program] = field(default_factory=list)  # set when no program is left to request in
     empty: EmptyDirectory | None = None  # why nobody is listed, when no filter is in use
+    no_program: str = ""  # NO_PROGRAM when the trainee is in no active program, so no card offers a request
 
 
 def _requestable(context: TraineeContext | None, mentor_ids: list[int]) -> tuple[list[Program], set[int] | None]:
@@ -213,6 +220,7 @@ def mentor_directory_for(
         program=program,
         mentored_in=mentored_in,
         empty=why_empty,
+        no_program=NO_PROGRAM if context is not None and not context.programs else "",
     )
 
 
@@ -264,6 +272,8 @@ class MentorDetail:
                 f"You have as many open requests as a program allows ({limits}). Cancel one under My requests or "
                 "wait for a decision, then request this mentor."
             )
+        if not self.context.programs:
+            return NO_PROGRAM
         if not self.programs:
             return "You and this mentor are not in an active program together."
         return ""

@@ -322,3 +322,19 @@ def test_queries_per_page_do_not_grow_with_the_number_of_mentors(login: Any, tra
     with_50 = _directory_queries(client, 50)
     assert with_5 == with_50
     assert with_50 <= 20
+
+
+def test_a_trainee_in_no_program_is_told_why_no_mentor_can_be_requested_and_what_to_do(
+    login: Any, trainee: Any
+) -> None:
+    # Tried: with no active program open to them, every card said "Why this score" with no way to request and the
+    # list said nothing about it; only a mentor's page said "You and this mentor are not in an active program
+    # together", which reads as something about that one mentor and gave no next step.
+    mentor = MentorProfileFactory(user__full_name="Dr Solo")
+    client = login(trainee.user)
+    body = text(client.get(URL))
+    assert "You are not in a mentoring program yet" in body
+    assert "a program coordinator enrols you" in body
+    detail = text(client.get(reverse("mentors-detail", args=[mentor.pk])))
+    assert "You are not in a mentoring program yet" in detail
+    assert "not in an active program together" not in detail

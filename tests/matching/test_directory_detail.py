@@ -98,7 +98,10 @@ def test_a_program_outside_both_people_is_not_offered(login: Any, trainee: Any) 
     ProgramFactory(open_to_all=False)
     mentor = MentorProfileFactory()
     body = login(trainee.user).get(reverse("mentors-detail", args=[mentor.pk])).content.decode()
-    assert "not in an active program together" in body
+    assert "You are not in a mentoring program yet" in body  # the trainee is in none
+    ProgramFactory(open_to_all=False).trainees.add(trainee)
+    body = login(trainee.user).get(reverse("mentors-detail", args=[mentor.pk])).content.decode()
+    assert "not in an active program together" in body  # theirs, but not the mentor's
 
 
 def test_the_explanation_follows_a_profile_change_at_once(login: Any, trainee: Any, program: Any) -> None:
