@@ -1,4 +1,5 @@
-"""The mentor directory and the mentor page, ranked for whoever asks. The only place mentors are ranked."""
+"""The mentor directory, ranked for whoever asks. The only place mentors are ranked (a mentor's page, in
+`mentor_detail`, explains one of them)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,6 @@ from typing import Any
 
 import numpy as np
 from django.core.paginator import Page, Paginator
-from django.db.models import Count
-from django.http import Http404
 from numpy.typing import NDArray
 
 from matching.features import BrowsingFeatures, browsing_features
@@ -23,12 +22,6 @@ from mentorship.paging import nearest_page
 from profiles.models import MentorProfile, User
 
 PAGE_SIZE = 20
-#: Why a trainee cannot request a mentor they already have a live match with, by the match's status.
-LIVE_MATCH_REFUSALS: dict[str, str] = {
-    Match.Status.REQUESTED: "You have already requested this mentor; a coordinator will decide soon.",
-    Match.Status.PROPOSED: "A matching round proposed this mentor for you; a coordinator will confirm it.",
-    Match.Status.APPROVED: "This is already your mentor.",
-}
 
 #: A trainee whose programs are all closed or ended, or who was never enrolled: browsing works, requesting waits.
 NO_PROGRAM = (
@@ -99,7 +92,7 @@ def _requestable(context: TraineeContext | None, mentor_ids: list[int]) -> tuple
         return [], None
     if not context.programs:
         return [], set()  # in no active program: the mentor page explains
-    mentored = _mentored_programs(context)
+    mentored = mentored_programs(context)
     still_open = [p for p in context.programs if p.pk not in mentored]
     if not still_open:
         return list(context.programs), set()
@@ -111,7 +104,7 @@ def _requestable(context: TraineeContext | None, mentor_ids: list[int]) -> tuple
     return [], set(enrolled.values_list("mentorprofile_id", flat=True))
 
 
-def _mentored_programs(context: TraineeContext) -> set[int]:
+def mentored_programs(context: TraineeContext) -> set[int]:
     """Programs where the trainee already has an approved mentor: approval allows one per program."""
     approved = Match.objects.active().filter(trainee=context.profile)
     return set(approved.values_list("program", flat=True))
@@ -221,111 +214,4 @@ def mentor_directory_for(
         mentored_in=mentored_in,
         empty=why_empty,
         no_program=NO_PROGRAM if context is not None and not context.programs else "",
-    )
-
-
-@dataclass
-class MentorDetail:
-    mentor: MentorProfile
-    taken: int  # approved mentees now
-    free_places: int
-    explanation: Explanation | None  # None without a trainee profile
-    context: TraineeContext | None
-    live_match: Match | None
-    shortlisted: bool
-    shortlist_rank: int | None
-    programs: list[Program]  # where this trainee could request this mentor
-    mentored_in: list[Program] = field(default_factory=list)  # shared programs where they already have a mentor
-    at_request_limit: list[Program] = field(default_factory=list)  # shared programs where their requests are used up
-
-    @property
-    def is_self(self) -> bool:
-        return self.context is not None and self.context.profile.user_id == self.mentor.user_id
-
-    @property
-    def ruled_out(self) -> bool:
-        """The request is refused by one of the engine's hard rules (not a live match, not their own profile)."""
-        excluded = self.explanation is not None and self.explanation.excluded
-        return excluded and not self.is_self and self.live_match is None
-
-    @property
-    def refusal(self) -> str:
-        """Why the request form is not offered, in words ("" when it is)."""
-        if self.context is None:
-            return "Fill in your trainee profile to request a mentor."
-        if self.is_self:
-            return "This is your own mentor profile."
-        if self.live_match is not None:
-            return LIVE_MATCH_REFUSALS.get(self.live_match.status, "You already have a match with this mentor.")
-        if self.explanation is not None and self.explanation.excluded:
-            return " ".join(self.explanation.rule_messages)
-        if not self.mentor.accepting_mentees:
-            return "This mentor is not accepting new mentees."
-        if self.free_places <= 0:
-            return "This mentor is full: every place is taken."
-        if not self.programs and self.mentored_in and not self.at_request_limit:
-            names = ", ".join(str(p) for p in self.mentored_in)
-            return f"You already have a mentor in {names}. Ask its coordinator if you need a change."
-        if not self.programs and self.at_request_limit:
-            limits = ", ".join(f"{p.max_open_requests} in {p}" for p in self.at_request_limit)
-            return (
-                f"You have as many open requests as a program allows ({limits}). Cancel one under My requests or "
-                "wait for a decision, then request this mentor."
-            )
-        if not self.context.programs:
-            return NO_PROGRAM
-        if not self.programs:
-            return "You and this mentor are not in an active program together."
-        return ""
-
-
-def mentor_detail_for(*, user: User, mentor_id: int) -> MentorDetail:
-    """One mentor's page: profile, free places and, for a trainee, the whole score breakdown and any rule."""
-    mentor = (
-        MentorProfile.objects.select_related("user", "specialty__parent")
-        .prefetch_related("subspecialties", "focus_areas", "languages")
-        .filter(pk=mentor_id, user__is_active=True)
-        .first()
-    )
-    if mentor is None:
-        raise Http404("No such mentor.")
-    trainee = trainee_profile_of(user)
-    context = trainee_context_for(trainee) if trainee is not None else None
-    explanation = None
-    live = None
-    programs: list[Program] = []
-    mentored_in: list[Program] = []
-    at_limit: list[Program] = []
-    if context is not None:
-        position = context.browsing.mentors.position_of([mentor.pk])
-        if position[0] >= 0:
-            explanation = context.explain(position)[0]
-        live = Match.objects.live().filter(trainee=context.profile, mentor=mentor).first()
-        mentor_programs = set(mentor.programs.values_list("pk", flat=True))
-        shared = [p for p in context.programs if p.open_to_all or p.pk in mentor_programs]
-        mentored = _mentored_programs(context)
-        open_requests = dict(
-            Match.objects.open_requests()
-            .filter(trainee=context.profile)
-            .values("program")
-            .annotate(n=Count("pk"))
-            .values_list("program", "n")
-        )
-        at_limit = [p for p in shared if p.pk not in mentored and open_requests.get(p.pk, 0) >= p.max_open_requests]
-        programs = [p for p in shared if p.pk not in mentored and p not in at_limit]
-        mentored_in = [p for p in shared if p.pk in mentored]
-    ranks = context.shortlist_ranks if context else {}
-    taken = mentor.active_match_count()
-    return MentorDetail(
-        mentor=mentor,
-        taken=taken,
-        free_places=max(mentor.capacity - taken, 0),
-        explanation=explanation,
-        context=context,
-        live_match=live,
-        shortlisted=mentor.pk in ranks,
-        shortlist_rank=ranks.get(mentor.pk),
-        programs=programs,
-        mentored_in=mentored_in,
-        at_request_limit=at_limit,
     )
