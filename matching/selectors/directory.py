@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 from django.core.paginator import Page, Paginator
+from django.db.models import Count
 from numpy.typing import NDArray
 
 from matching.features import BrowsingFeatures, browsing_features
@@ -80,28 +81,56 @@ class DirectoryPage:
     program: Program | None = None
     errors: dict[str, list[str]] = field(default_factory=dict)
     mentored_in: list[Program] = field(default_factory=list)  # set when no program is left to request in
+    at_request_limit: str = ""  # likewise, when the trainee's open requests are used up there
     empty: EmptyDirectory | None = None  # why nobody is listed, when no filter is in use
     no_program: str = ""  # NO_PROGRAM when the trainee is in no active program, so no card offers a request
 
 
-def _requestable(context: TraineeContext | None, mentor_ids: list[int]) -> tuple[list[Program], set[int] | None]:
-    """(the programs where the trainee already has a mentor, when that is all of theirs; which of these mentors
-    they may still request, None meaning all): a mentor is requestable in a program the trainee has no mentor in
-    yet and that is open to everyone or has the mentor enrolled. One query, two when programs are closed."""
+@dataclass
+class _Requestable:
+    mentored_in: list[Program]  # set when no program is left to request in
+    at_request_limit: list[Program]  # likewise: programs whose open requests the trainee has used up
+    mentor_ids: set[int] | None  # which mentors of the page they may still request, None meaning all
+
+
+def _requestable(context: TraineeContext | None, mentor_ids: list[int]) -> _Requestable:
+    """A mentor is requestable in a program the trainee has no mentor in yet, with an open request left, and that
+    is open to everyone or has the mentor enrolled. Two queries, three when programs are closed."""
     if context is None:
-        return [], None
+        return _Requestable([], [], None)
     if not context.programs:
-        return [], set()  # in no active program: the mentor page explains
+        return _Requestable([], [], set())  # in no active program: the page says so
     mentored = mentored_programs(context)
-    still_open = [p for p in context.programs if p.pk not in mentored]
+    at_limit = programs_at_request_limit(context, [p for p in context.programs if p.pk not in mentored])
+    still_open = [p for p in context.programs if p.pk not in mentored and p not in at_limit]
     if not still_open:
-        return list(context.programs), set()
+        return _Requestable([p for p in context.programs if p.pk in mentored], at_limit, set())
     if any(p.open_to_all for p in still_open):
-        return [], None
+        return _Requestable([], [], None)
     enrolled = Program.mentors.through.objects.filter(
         program_id__in=[p.pk for p in still_open], mentorprofile_id__in=mentor_ids
     )
-    return [], set(enrolled.values_list("mentorprofile_id", flat=True))
+    return _Requestable([], [], set(enrolled.values_list("mentorprofile_id", flat=True)))
+
+
+def programs_at_request_limit(context: TraineeContext, programs: list[Program]) -> list[Program]:
+    """Those of `programs` where the trainee has as many open requests as the program allows."""
+    open_requests = dict(
+        Match.objects.open_requests()
+        .filter(trainee=context.profile, program__in=programs)
+        .values("program")
+        .annotate(n=Count("pk"))
+        .values_list("program", "n")
+    )
+    return [p for p in programs if open_requests.get(p.pk, 0) >= p.max_open_requests]
+
+
+def request_limit_reached(programs: list[Program]) -> str:
+    limits = ", ".join(f"{p.max_open_requests} in {p}" for p in programs)
+    return (
+        f"You have as many open requests as a program allows ({limits}). Cancel one under My requests or wait for "
+        "a decision, then request another mentor."
+    )
 
 
 def mentored_programs(context: TraineeContext) -> set[int]:
@@ -186,7 +215,7 @@ def mentor_directory_for(
     explanations: list[Explanation | None] = list(context.explain(on_page)) if context else [None] * len(page_ids)
     live = _live_statuses(context, page_ids)
     ranks = context.shortlist_ranks if context else {}
-    mentored_in, requestable = _requestable(context, page_ids)
+    requestable = _requestable(context, page_ids)
     cards = [
         MentorCard(
             mentor=mentors[mentor_id],
@@ -197,7 +226,7 @@ def mentor_directory_for(
             shortlisted=mentor_id in ranks,
             shortlist_rank=ranks.get(mentor_id),
             live_status=live.get(mentor_id, ""),
-            requestable=requestable is None or mentor_id in requestable,
+            requestable=requestable.mentor_ids is None or mentor_id in requestable.mentor_ids,
             lowered=explanation.lowered_by() if explanation else [],
         )
         for mentor_id, position, explanation in zip(page_ids, on_page.tolist(), explanations, strict=True)
@@ -211,7 +240,8 @@ def mentor_directory_for(
         context is not None,
         len(positions),
         program=program,
-        mentored_in=mentored_in,
+        mentored_in=requestable.mentored_in,
+        at_request_limit=request_limit_reached(requestable.at_request_limit) if requestable.at_request_limit else "",
         empty=why_empty,
         no_program=NO_PROGRAM if context is not None and not context.programs else "",
     )

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
 from django.http import Http404
 
 from matching.models import Match, Program
 from matching.selectors.context import TraineeContext, trainee_context_for, trainee_profile_of
-from matching.selectors.directory import NO_PROGRAM, mentored_programs
+from matching.selectors.directory import NO_PROGRAM, mentored_programs, programs_at_request_limit
 from matching.selectors.explaining import Explanation
 from profiles.models import MentorProfile, User
 
@@ -102,14 +101,7 @@ def mentor_detail_for(*, user: User, mentor_id: int) -> MentorDetail:
         mentor_programs = set(mentor.programs.values_list("pk", flat=True))
         shared = [p for p in context.programs if p.open_to_all or p.pk in mentor_programs]
         mentored = mentored_programs(context)
-        open_requests = dict(
-            Match.objects.open_requests()
-            .filter(trainee=context.profile)
-            .values("program")
-            .annotate(n=Count("pk"))
-            .values_list("program", "n")
-        )
-        at_limit = [p for p in shared if p.pk not in mentored and open_requests.get(p.pk, 0) >= p.max_open_requests]
+        at_limit = programs_at_request_limit(context, [p for p in shared if p.pk not in mentored])
         programs = [p for p in shared if p.pk not in mentored and p not in at_limit]
         mentored_in = [p for p in shared if p.pk in mentored]
     ranks = context.shortlist_ranks if context else {}

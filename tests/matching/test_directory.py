@@ -338,3 +338,23 @@ def test_a_trainee_in_no_program_is_told_why_no_mentor_can_be_requested_and_what
     detail = text(client.get(reverse("mentors-detail", args=[mentor.pk])))
     assert "You are not in a mentoring program yet" in detail
     assert "not in an active program together" not in detail
+
+
+def test_with_every_request_in_use_the_list_says_so_and_no_card_offers_a_request(login: Any, trainee: Any) -> None:
+    # Tried: with as many open requests as the program allows, every card still said "Why this score · request";
+    # only on a mentor's page, after reading the whole breakdown, did the trainee learn they could not ask.
+    from matching.services.requests import match_request
+
+    program = ProgramFactory(name="Residents 2026", open_to_all=True, max_open_requests=1)
+    asked = MentorProfileFactory(user__full_name="Dr Asked")
+    MentorProfileFactory(user__full_name="Dr Other")
+    match_request(trainee=trainee, mentor=asked, program=program, message="please")
+
+    response = login(trainee.user).get(URL)
+    assert {card.mentor.user.full_name: card.can_request for card in response.context["directory"].cards} == {
+        "Dr Asked": False,
+        "Dr Other": False,
+    }
+    body = text(response)
+    assert "You have as many open requests as a program allows (1 in Residents 2026)." in body
+    assert "Why this score · request" not in body
