@@ -1,4 +1,5 @@
-"""The mentor directory and the mentor page, ranked for whoever asks. The only place mentors are ranked."""
+"""The mentor directory, ranked for whoever asks. The only place mentors are ranked (a mentor's page, in
+`mentor_detail`, explains one of them)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from typing import Any
 import numpy as np
 from django.core.paginator import Page, Paginator
 from django.db.models import Count
-from django.http import Http404
 from numpy.typing import NDArray
 
 from matching.features import BrowsingFeatures, browsing_features
@@ -23,12 +23,12 @@ from mentorship.paging import nearest_page
 from profiles.models import MentorProfile, User
 
 PAGE_SIZE = 20
-#: Why a trainee cannot request a mentor they already have a live match with, by the match's status.
-LIVE_MATCH_REFUSALS: dict[str, str] = {
-    Match.Status.REQUESTED: "You have already requested this mentor; a coordinator will decide soon.",
-    Match.Status.PROPOSED: "A matching round proposed this mentor for you; a coordinator will confirm it.",
-    Match.Status.APPROVED: "This is already your mentor.",
-}
+
+#: A trainee whose programs are all closed or ended, or who was never enrolled: browsing works, requesting waits.
+NO_PROGRAM = (
+    "You are not in a mentoring program yet, so you can browse mentors but not request one: a program coordinator "
+    "enrols you, or sends you an invitation by e-mail."
+)
 
 
 @dataclass
@@ -42,6 +42,18 @@ class MentorCard:
     shortlist_rank: int | None
     live_status: str  # "" or the status of this trainee's live match/request with the mentor
     requestable: bool = True  # False when the trainee already has a mentor in every program they are in
+    lowered: list[str] = field(default_factory=list)  # the reasons that cost the most points, worst first
+
+    @property
+    def fits(self) -> str:
+        """The summary's reasons without those that lowered the score: "mentor is 6 stages ahead; 2 is ideal"
+        is a partial fit the summary lists, but on a card it read as one more reason to choose the mentor."""
+        lowered = {reason.lower() for reason in self.lowered}
+        return _reason_line([reason for reason in self.reasons if reason.lower() not in lowered])
+
+    @property
+    def lowered_line(self) -> str:
+        return _reason_line(self.lowered)
 
     @property
     def is_full(self) -> bool:
@@ -50,6 +62,13 @@ class MentorCard:
     @property
     def can_request(self) -> bool:
         return self.requestable and not self.is_full and not self.live_status
+
+
+def _reason_line(reasons: list[str]) -> str:
+    """Reasons as one sentence-like line: the first capitalised, the rest as they read mid-sentence (names kept)."""
+    said = [reasons[0][:1].upper() + reasons[0][1:]] if reasons else []
+    said += [r if r[:2].isupper() else r[:1].lower() + r[1:] for r in reasons[1:]]
+    return " · ".join(said)
 
 
 @dataclass
@@ -62,30 +81,59 @@ class DirectoryPage:
     program: Program | None = None
     errors: dict[str, list[str]] = field(default_factory=dict)
     mentored_in: list[Program] = field(default_factory=list)  # set when no program is left to request in
+    at_request_limit: str = ""  # likewise, when the trainee's open requests are used up there
     empty: EmptyDirectory | None = None  # why nobody is listed, when no filter is in use
+    no_program: str = ""  # NO_PROGRAM when the trainee is in no active program, so no card offers a request
 
 
-def _requestable(context: TraineeContext | None, mentor_ids: list[int]) -> tuple[list[Program], set[int] | None]:
-    """(the programs where the trainee already has a mentor, when that is all of theirs; which of these mentors
-    they may still request, None meaning all): a mentor is requestable in a program the trainee has no mentor in
-    yet and that is open to everyone or has the mentor enrolled. One query, two when programs are closed."""
+@dataclass
+class _Requestable:
+    mentored_in: list[Program]  # set when no program is left to request in
+    at_request_limit: list[Program]  # likewise: programs whose open requests the trainee has used up
+    mentor_ids: set[int] | None  # which mentors of the page they may still request, None meaning all
+
+
+def _requestable(context: TraineeContext | None, mentor_ids: list[int]) -> _Requestable:
+    """A mentor is requestable in a program the trainee has no mentor in yet, with an open request left, and that
+    is open to everyone or has the mentor enrolled. Two queries, three when programs are closed."""
     if context is None:
-        return [], None
+        return _Requestable([], [], None)
     if not context.programs:
-        return [], set()  # in no active program: the mentor page explains
-    mentored = _mentored_programs(context)
-    still_open = [p for p in context.programs if p.pk not in mentored]
+        return _Requestable([], [], set())  # in no active program: the page says so
+    mentored = mentored_programs(context)
+    at_limit = programs_at_request_limit(context, [p for p in context.programs if p.pk not in mentored])
+    still_open = [p for p in context.programs if p.pk not in mentored and p not in at_limit]
     if not still_open:
-        return list(context.programs), set()
+        return _Requestable([p for p in context.programs if p.pk in mentored], at_limit, set())
     if any(p.open_to_all for p in still_open):
-        return [], None
+        return _Requestable([], [], None)
     enrolled = Program.mentors.through.objects.filter(
         program_id__in=[p.pk for p in still_open], mentorprofile_id__in=mentor_ids
     )
-    return [], set(enrolled.values_list("mentorprofile_id", flat=True))
+    return _Requestable([], [], set(enrolled.values_list("mentorprofile_id", flat=True)))
 
 
-def _mentored_programs(context: TraineeContext) -> set[int]:
+def programs_at_request_limit(context: TraineeContext, programs: list[Program]) -> list[Program]:
+    """Those of `programs` where the trainee has as many open requests as the program allows."""
+    open_requests = dict(
+        Match.objects.open_requests()
+        .filter(trainee=context.profile, program__in=programs)
+        .values("program")
+        .annotate(n=Count("pk"))
+        .values_list("program", "n")
+    )
+    return [p for p in programs if open_requests.get(p.pk, 0) >= p.max_open_requests]
+
+
+def request_limit_reached(programs: list[Program]) -> str:
+    limits = ", ".join(f"{p.max_open_requests} in {p}" for p in programs)
+    return (
+        f"You have as many open requests as a program allows ({limits}). Cancel one under My requests or wait for "
+        "a decision, then request another mentor."
+    )
+
+
+def mentored_programs(context: TraineeContext) -> set[int]:
     """Programs where the trainee already has an approved mentor: approval allows one per program."""
     approved = Match.objects.active().filter(trainee=context.profile)
     return set(approved.values_list("program", flat=True))
@@ -167,7 +215,7 @@ def mentor_directory_for(
     explanations: list[Explanation | None] = list(context.explain(on_page)) if context else [None] * len(page_ids)
     live = _live_statuses(context, page_ids)
     ranks = context.shortlist_ranks if context else {}
-    mentored_in, requestable = _requestable(context, page_ids)
+    requestable = _requestable(context, page_ids)
     cards = [
         MentorCard(
             mentor=mentors[mentor_id],
@@ -178,7 +226,8 @@ def mentor_directory_for(
             shortlisted=mentor_id in ranks,
             shortlist_rank=ranks.get(mentor_id),
             live_status=live.get(mentor_id, ""),
-            requestable=requestable is None or mentor_id in requestable,
+            requestable=requestable.mentor_ids is None or mentor_id in requestable.mentor_ids,
+            lowered=explanation.lowered_by() if explanation else [],
         )
         for mentor_id, position, explanation in zip(page_ids, on_page.tolist(), explanations, strict=True)
         if mentor_id in mentors
@@ -191,105 +240,8 @@ def mentor_directory_for(
         context is not None,
         len(positions),
         program=program,
-        mentored_in=mentored_in,
+        mentored_in=requestable.mentored_in,
+        at_request_limit=request_limit_reached(requestable.at_request_limit) if requestable.at_request_limit else "",
         empty=why_empty,
-    )
-
-
-@dataclass
-class MentorDetail:
-    mentor: MentorProfile
-    taken: int  # approved mentees now
-    free_places: int
-    explanation: Explanation | None  # None without a trainee profile
-    context: TraineeContext | None
-    live_match: Match | None
-    shortlisted: bool
-    shortlist_rank: int | None
-    programs: list[Program]  # where this trainee could request this mentor
-    mentored_in: list[Program] = field(default_factory=list)  # shared programs where they already have a mentor
-    at_request_limit: list[Program] = field(default_factory=list)  # shared programs where their requests are used up
-
-    @property
-    def is_self(self) -> bool:
-        return self.context is not None and self.context.profile.user_id == self.mentor.user_id
-
-    @property
-    def refusal(self) -> str:
-        """Why the request form is not offered, in words ("" when it is)."""
-        if self.context is None:
-            return "Fill in your trainee profile to request a mentor."
-        if self.is_self:
-            return "This is your own mentor profile."
-        if self.live_match is not None:
-            return LIVE_MATCH_REFUSALS.get(self.live_match.status, "You already have a match with this mentor.")
-        if self.explanation is not None and self.explanation.excluded:
-            return " ".join(self.explanation.rule_messages)
-        if not self.mentor.accepting_mentees:
-            return "This mentor is not accepting new mentees."
-        if self.free_places <= 0:
-            return "This mentor is full: every place is taken."
-        if not self.programs and self.mentored_in and not self.at_request_limit:
-            names = ", ".join(str(p) for p in self.mentored_in)
-            return f"You already have a mentor in {names}. Ask its coordinator if you need a change."
-        if not self.programs and self.at_request_limit:
-            limits = ", ".join(f"{p.max_open_requests} in {p}" for p in self.at_request_limit)
-            return (
-                f"You have as many open requests as a program allows ({limits}). Cancel one under My requests or "
-                "wait for a decision, then request this mentor."
-            )
-        if not self.programs:
-            return "You and this mentor are not in an active program together."
-        return ""
-
-
-def mentor_detail_for(*, user: User, mentor_id: int) -> MentorDetail:
-    """One mentor's page: profile, free places and, for a trainee, the whole score breakdown and any rule."""
-    mentor = (
-        MentorProfile.objects.select_related("user", "specialty__parent")
-        .prefetch_related("subspecialties", "focus_areas", "languages")
-        .filter(pk=mentor_id, user__is_active=True)
-        .first()
-    )
-    if mentor is None:
-        raise Http404("No such mentor.")
-    trainee = trainee_profile_of(user)
-    context = trainee_context_for(trainee) if trainee is not None else None
-    explanation = None
-    live = None
-    programs: list[Program] = []
-    mentored_in: list[Program] = []
-    at_limit: list[Program] = []
-    if context is not None:
-        position = context.browsing.mentors.position_of([mentor.pk])
-        if position[0] >= 0:
-            explanation = context.explain(position)[0]
-        live = Match.objects.live().filter(trainee=context.profile, mentor=mentor).first()
-        mentor_programs = set(mentor.programs.values_list("pk", flat=True))
-        shared = [p for p in context.programs if p.open_to_all or p.pk in mentor_programs]
-        mentored = _mentored_programs(context)
-        open_requests = dict(
-            Match.objects.open_requests()
-            .filter(trainee=context.profile)
-            .values("program")
-            .annotate(n=Count("pk"))
-            .values_list("program", "n")
-        )
-        at_limit = [p for p in shared if p.pk not in mentored and open_requests.get(p.pk, 0) >= p.max_open_requests]
-        programs = [p for p in shared if p.pk not in mentored and p not in at_limit]
-        mentored_in = [p for p in shared if p.pk in mentored]
-    ranks = context.shortlist_ranks if context else {}
-    taken = mentor.active_match_count()
-    return MentorDetail(
-        mentor=mentor,
-        taken=taken,
-        free_places=max(mentor.capacity - taken, 0),
-        explanation=explanation,
-        context=context,
-        live_match=live,
-        shortlisted=mentor.pk in ranks,
-        shortlist_rank=ranks.get(mentor.pk),
-        programs=programs,
-        mentored_in=mentored_in,
-        at_request_limit=at_limit,
+        no_program=NO_PROGRAM if context is not None and not context.programs else "",
     )

@@ -65,6 +65,11 @@ class Explanation:
     def excluded(self) -> bool:
         return bool(self.rules)
 
+    @property
+    def profile_may_help(self) -> bool:
+        """A rule the trainee's own profile trips (languages, career stage, time zone), unlike an assessor."""
+        return any(rule != RULE_CODES[Rule.ASSESSES_TRAINEE] for rule in self.rules)
+
     def summary(self) -> list[str]:
         """The engine's strongest reasons, one per item, best first."""
         return [part for part in self.summary_line.split(" · ") if part] if not self.excluded else []

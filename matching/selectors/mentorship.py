@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 
 from matching.models import Match, ShortlistEntry
@@ -43,8 +44,26 @@ def own_request(*, user: User, match_id: int) -> Match:
     return match
 
 
+def last_decline_with(*, trainee: TraineeProfile, mentor: MentorProfile) -> Match | None:
+    """The trainee's latest match with this mentor when a coordinator declined it (None when the latest is
+    anything else): their page says so, with the reason, before the trainee asks again."""
+    latest = Match.objects.filter(trainee=trainee, mentor=mentor).order_by("-created_at", "-pk").first()
+    return latest if latest is not None and latest.status == Match.Status.DECLINED else None
+
+
 def shortlist_of(*, trainee: TraineeProfile) -> list[ShortlistEntry]:
-    return list(ShortlistEntry.objects.filter(trainee=trainee).select_related("mentor__user", "mentor__specialty"))
+    """The starred mentors, ranked first, each with `free_places` and `live_status` (the trainee's live match
+    with them, or ""): a mentor who filled up or stopped accepting must not look like one they can still ask."""
+    live = Match.objects.live().filter(trainee=trainee, mentor=OuterRef("mentor")).values("status")[:1]
+    taken = Count("mentor__matches", filter=Q(mentor__matches__status=Match.Status.APPROVED), distinct=True)
+    return list(
+        ShortlistEntry.objects.filter(trainee=trainee)
+        .select_related("mentor__user", "mentor__specialty")
+        .annotate(
+            free_places=Greatest(F("mentor__capacity") - taken, Value(0)),
+            live_status=Coalesce(Subquery(live), Value("")),
+        )
+    )
 
 
 @dataclass

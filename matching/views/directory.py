@@ -7,8 +7,9 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
 
-from matching.selectors import mentor_detail_for, mentor_directory_for
+from matching.selectors import last_decline_with, mentor_detail_for, mentor_directory_for
 from matching.views.access import signed_in
 from matching.views.forms import RequestForm
 
@@ -43,9 +44,13 @@ def directory_return(request: HttpRequest) -> dict[str, str]:
     }
 
 
+# Never kept by the browser: Back from My requests must show the request pending, not the page as it was
+# before it (form and all), and a mentor who filled up or stopped accepting must show so at once.
+@never_cache
 @login_required
 def mentors_detail(request: HttpRequest, mentor_id: int) -> HttpResponse:
     detail = mentor_detail_for(user=signed_in(request), mentor_id=mentor_id)
     form = RequestForm(programs=detail.programs) if not detail.refusal else None
-    context = {"detail": detail, "form": form, **directory_return(request)}
+    declined = last_decline_with(trainee=detail.context.profile, mentor=detail.mentor) if detail.context else None
+    context = {"detail": detail, "form": form, "declined": declined, **directory_return(request)}
     return render(request, "matching/mentor_detail.html", context)

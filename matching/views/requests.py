@@ -6,9 +6,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from matching.selectors import mentor_detail_for, own_request, requests_for, shortlist_of, trainee_profile_of
+from matching.models import Match
+from matching.selectors import (
+    MentorDetail,
+    mentor_detail_for,
+    own_request,
+    requests_for,
+    shortlist_of,
+    trainee_profile_of,
+)
 from matching.services.requests import match_cancel, match_request
 from matching.services.shortlist import shortlist_add, shortlist_rank, shortlist_remove
 from matching.views.access import post_only, signed_in
@@ -27,14 +37,32 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
     return redirect(default)
 
 
+def _already_requested(request: HttpRequest, detail: MentorDetail) -> HttpResponse | None:
+    """The form sent again (a double click, or Back to a page kept from before the request and "Send request"):
+    the request it asks for is open already, so say so on My requests instead of refusing it as a failure."""
+    live = detail.live_match
+    if live is None or live.status != Match.Status.REQUESTED:
+        return None
+    sent = date_format(timezone.localtime(live.created_at), "DATE_FORMAT")
+    messages.info(
+        request,
+        f"Your request to {detail.mentor} was already sent on {sent} and is pending with a coordinator; "
+        "nothing new was sent.",
+    )
+    return redirect("matching-requests")
+
+
 @login_required
 @post_only("mentors-detail")
 def request_create(request: HttpRequest, mentor_id: int) -> HttpResponse:
-    detail = mentor_detail_for(user=signed_in(request), mentor_id=mentor_id)
+    user = signed_in(request)
+    detail = mentor_detail_for(user=user, mentor_id=mentor_id)
     trainee = detail.context.profile if detail.context else None
     if trainee is None:
         messages.error(request, "Fill in your trainee profile before requesting a mentor.")
         return redirect("mentors-detail", mentor_id=mentor_id)
+    if (sent := _already_requested(request, detail)) is not None:
+        return sent
     form = RequestForm(request.POST, programs=detail.programs)
     if form.is_valid():
         try:
@@ -45,13 +73,22 @@ def request_create(request: HttpRequest, mentor_id: int) -> HttpResponse:
                 message=form.cleaned_data["message"],
             )
         except ApplicationError as error:
+            # What changed since the page was opened (the mentor filled up or stopped, a second click won the race).
+            detail = mentor_detail_for(user=user, mentor_id=mentor_id)
+            if (sent := _already_requested(request, detail)) is not None:
+                return sent
             form.add_error(None, error.message)
         else:
             messages.success(request, f"Your request to {detail.mentor} was sent. A coordinator will review it.")
             return redirect("matching-requests")
     elif not detail.programs:
         form.add_error(None, detail.refusal or "You and this mentor are not in an active program together.")
-    context = {"detail": detail, "form": form, **directory_return(request)}
+    context: dict[str, object] = {"detail": detail, "form": form, **directory_return(request)}
+    if detail.refusal:
+        # The page was opened before this mentor could no longer be requested: say why once, and offer the way
+        # on (the list, and what they wrote to reuse), never the same form that can only be refused again.
+        refusals = form.non_field_errors() or [detail.refusal]
+        context.update(form=None, refused=refusals, unsent_message=request.POST.get("message", "").strip())
     return render(request, "matching/mentor_detail.html", context, status=400)
 
 

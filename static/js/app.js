@@ -6,10 +6,18 @@
   // on into the form.
   document.addEventListener("DOMContentLoaded", function () {
     var invalid = document.querySelector("[aria-invalid='true']") ||
-      document.querySelector("form .errorlist[role='alert']");
+      document.querySelector("form .errorlist[role='alert'], .request-refused[role='alert']");
     if (invalid) {
       if (!invalid.matches("input, select, textarea, button")) { invalid.setAttribute("tabindex", "-1"); }
       invalid.focus();
+    } else {
+      // A confirmation after a redirect ("Your request … was sent") is read first, where the focus lands, as
+      // GOV.UK's notification banners do: a live region already in the page when it loads is never announced.
+      var status = document.querySelector("main .messages");
+      if (status && (!document.activeElement || document.activeElement === document.body)) {
+        status.setAttribute("tabindex", "-1");
+        status.focus();
+      }
     }
     document.querySelectorAll("[data-confirm]").forEach(function (el) {
       el.addEventListener("click", function (event) {

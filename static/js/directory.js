@@ -8,8 +8,22 @@
         d.open = false;
       });
     }
+    // After "Show mentors" or another page of results, start where the results are: their heading ("12 mentors")
+    // is read out and Tab goes on to the first mentor, instead of the menu and every filter again.
+    var AT_RESULTS = "mentors-directory-at-results";
+    function remember() { try { window.sessionStorage.setItem(AT_RESULTS, "1"); } catch (e) { /* storage off */ } }
+    var wanted = false;
+    try { wanted = window.sessionStorage.getItem(AT_RESULTS) === "1"; window.sessionStorage.removeItem(AT_RESULTS); }
+    catch (e) { wanted = false; }
+    var heading = document.getElementById("results-heading");
+    if (wanted && heading && (!document.activeElement || document.activeElement === document.body)) {
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
+    }
+    document.querySelectorAll(".pagination a").forEach(function (link) { link.addEventListener("click", remember); });
     document.querySelectorAll("form[data-clean-query]").forEach(function (form) {
       form.addEventListener("submit", function () {
+        remember();
         // Leave unused filters out of the URL, so a shared or bookmarked link shows only what was chosen.
         form.querySelectorAll("input, select, textarea").forEach(function (field) {
           var empty = (field.type === "checkbox") ? !field.checked : field.value === "";

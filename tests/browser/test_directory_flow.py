@@ -190,3 +190,75 @@ def test_a_request_message_over_the_limit_is_shown_back_whole_with_the_limit_not
     expect(message).to_have_accessible_description(re.compile(r"at most 2000 characters \(it has 2519\)"))
     expect(message).to_have_value(long)  # nothing typed is lost
     assert not Match.objects.exists()
+
+
+def test_back_after_a_request_shows_it_pending_not_the_form_again(
+    page: Page, live_server: Any, people: dict[str, Any]
+) -> None:
+    # Tried: Back from My requests showed the mentor's page as it was before the request (the browser kept it),
+    # with the form and "Send request"; sending it again gave a 400 page with that same form and "already has your
+    # request", as if the first request had failed.
+    from matching.models import Match
+
+    log_in(page, live_server.url, "tara@example.org")
+    page.goto(f"{live_server.url}/mentors/{people['ana'].pk}/")
+    page.get_by_label("What do you hope to get from this mentorship?").fill("Advice on a cardiology fellowship.")
+    page.get_by_role("button", name="Send request").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My requests")
+
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dr Ana Cardio")
+    expect(page.get_by_text("You have already requested this mentor")).to_be_visible()
+    expect(page.get_by_role("button", name="Send request")).to_have_count(0)
+    assert Match.objects.filter(mentor=people["ana"]).count() == 1
+
+
+def test_the_confirmation_of_a_request_and_a_stale_refusal_are_where_the_focus_lands(
+    page: Page, live_server: Any, people: dict[str, Any]
+) -> None:
+    # Tried: "Your request to … was sent" was printed at the top of My requests, but after the page load focus and
+    # a screen reader's reading started at the skip link and the menu: nothing said the request had gone. On a
+    # mentor who stopped accepting while the trainee wrote, the refusal was printed with the form again.
+    from matching.services.requests import mentor_set_accepting
+
+    log_in(page, live_server.url, "tara@example.org")
+    page.goto(f"{live_server.url}/mentors/{people['ana'].pk}/")
+    page.get_by_label("What do you hope to get from this mentorship?").fill("Advice on a cardiology fellowship.")
+    page.get_by_role("button", name="Send request").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My requests")
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("Your request to Dr Ana Cardio was sent")
+    expect(status).to_be_focused()
+    page.keyboard.press("Tab")  # and the page goes on from there, not from the top
+    expect(page.get_by_role("link", name="Dr Ana Cardio")).to_be_focused()
+
+    page.goto(f"{live_server.url}/mentors/{people['ben'].pk}/")
+    page.get_by_label("What do you hope to get from this mentorship?").fill("Advice on internal medicine.")
+    mentor_set_accepting(mentor=people["ben"], accepting=False)
+    page.get_by_role("button", name="Send request").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_have_text("Dr Ben Internist is not accepting new mentees.")
+    expect(alert).to_be_focused()
+    expect(page.get_by_role("button", name="Send request")).to_have_count(0)
+    expect(page.get_by_text("Advice on internal medicine.")).to_be_visible()
+
+
+def test_after_show_mentors_the_keyboard_is_at_the_results_not_the_top(
+    page: Page, live_server: Any, people: dict[str, Any]
+) -> None:
+    # Tried: "Show mentors" reloaded the page with the focus at the top: a keyboard user tabbed through the menu and
+    # every filter again (about twenty stops) to reach the first mentor, and a screen reader never said how many
+    # mentors the filters left.
+    log_in(page, live_server.url, "tara@example.org")
+    page.goto(f"{live_server.url}/mentors/")
+    page.get_by_label("Language").select_option(label="English")
+    page.get_by_role("button", name="Show mentors").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"language="))
+    results = page.get_by_role("heading", name="2 mentors")
+    expect(results).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Dr Ana Cardio", exact=True)).to_be_focused()
+
+    page.goto(f"{live_server.url}/mentors/")  # opened from a link or the menu: the page starts at the top
+    expect(page.get_by_role("heading", name="4 mentors")).not_to_be_focused()

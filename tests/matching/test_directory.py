@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -45,6 +46,29 @@ def test_a_trainee_sees_mentors_ranked_best_first_with_reasons(login: Any, train
     body = response.content.decode()
     assert "Same specialty (Cardiology)" in body
     assert "Why is a mentor not listed?" in body
+
+
+def test_a_low_ranked_card_says_what_lowered_its_score_not_only_what_fits(
+    login: Any, trainee: Any, program: Any
+) -> None:
+    # Tried: a dermatologist at 27/100 for a trainee after cardiology read "Speaks English · same time zone ·
+    # meets the way you prefer (video)", only what fitted; a trainee could not tell from the list why the score
+    # was low, and "mentor is 6 stages ahead; 2 is ideal" sat among those reasons as if it were one more.
+    MentorProfileFactory(
+        user__full_name="Dora Derm",
+        specialty=specialty("Dermatology"),
+        focus_areas=[focus_area(5)],
+        career_stage=CareerStage.SENIOR,
+    )
+    body = re.sub(r"<[^>]+>", "", text(login(trainee.user).get(URL)))
+    fits = body.split("Fits: ")[1].split("What lowered it: ")[0]
+    lowered = body.split("What lowered it: ")[1].split("Why this score")[0]
+    assert fits.startswith("Speaks English · ")
+    assert "meets the way you prefer (video)" in fits
+    assert "stages ahead" not in fits
+    assert lowered.startswith("Different specialty from your interests · ")
+    assert "no shared focus areas" in lowered
+    assert "mentor is 7 stages ahead; 2 is ideal" in lowered
 
 
 def test_mentors_a_hard_rule_excludes_are_not_listed(login: Any, trainee: Any, program: Any) -> None:
@@ -298,3 +322,39 @@ def test_queries_per_page_do_not_grow_with_the_number_of_mentors(login: Any, tra
     with_50 = _directory_queries(client, 50)
     assert with_5 == with_50
     assert with_50 <= 20
+
+
+def test_a_trainee_in_no_program_is_told_why_no_mentor_can_be_requested_and_what_to_do(
+    login: Any, trainee: Any
+) -> None:
+    # Tried: with no active program open to them, every card said "Why this score" with no way to request and the
+    # list said nothing about it; only a mentor's page said "You and this mentor are not in an active program
+    # together", which reads as something about that one mentor and gave no next step.
+    mentor = MentorProfileFactory(user__full_name="Dr Solo")
+    client = login(trainee.user)
+    body = text(client.get(URL))
+    assert "You are not in a mentoring program yet" in body
+    assert "a program coordinator enrols you" in body
+    detail = text(client.get(reverse("mentors-detail", args=[mentor.pk])))
+    assert "You are not in a mentoring program yet" in detail
+    assert "not in an active program together" not in detail
+
+
+def test_with_every_request_in_use_the_list_says_so_and_no_card_offers_a_request(login: Any, trainee: Any) -> None:
+    # Tried: with as many open requests as the program allows, every card still said "Why this score · request";
+    # only on a mentor's page, after reading the whole breakdown, did the trainee learn they could not ask.
+    from matching.services.requests import match_request
+
+    program = ProgramFactory(name="Residents 2026", open_to_all=True, max_open_requests=1)
+    asked = MentorProfileFactory(user__full_name="Dr Asked")
+    MentorProfileFactory(user__full_name="Dr Other")
+    match_request(trainee=trainee, mentor=asked, program=program, message="please")
+
+    response = login(trainee.user).get(URL)
+    assert {card.mentor.user.full_name: card.can_request for card in response.context["directory"].cards} == {
+        "Dr Asked": False,
+        "Dr Other": False,
+    }
+    body = text(response)
+    assert "You have as many open requests as a program allows (1 in Residents 2026)." in body
+    assert "Why this score · request" not in body

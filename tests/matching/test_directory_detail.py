@@ -98,7 +98,10 @@ def test_a_program_outside_both_people_is_not_offered(login: Any, trainee: Any) 
     ProgramFactory(open_to_all=False)
     mentor = MentorProfileFactory()
     body = login(trainee.user).get(reverse("mentors-detail", args=[mentor.pk])).content.decode()
-    assert "not in an active program together" in body
+    assert "You are not in a mentoring program yet" in body  # the trainee is in none
+    ProgramFactory(open_to_all=False).trainees.add(trainee)
+    body = login(trainee.user).get(reverse("mentors-detail", args=[mentor.pk])).content.decode()
+    assert "not in an active program together" in body  # theirs, but not the mentor's
 
 
 def test_the_explanation_follows_a_profile_change_at_once(login: Any, trainee: Any, program: Any) -> None:
@@ -149,3 +152,46 @@ def test_every_fill_in_your_trainee_profile_prompt_links_to_the_form(
 def test_my_mentees_without_a_mentor_profile_links_to_the_mentor_form(login: Any, trainee: Any) -> None:
     body = login(trainee.user).get(reverse("matching-my-mentees")).content.decode()
     assert f'<a href="{reverse("profiles-mentor-edit")}">Fill in a mentor profile</a>' in body
+
+
+def test_a_mentor_page_says_when_and_why_the_last_request_to_them_was_declined(
+    login: Any, trainee: Any, program: Any
+) -> None:
+    # Tried: after a coordinator declined the request ("Dr Patel takes only fellows this term; try Dr Lee"), the
+    # mentor's page offered the same empty form as before, with no word of the decline or its reason, so the
+    # trainee asked again and waited for the same answer.
+    from matching.services.decisions import match_decline
+    from matching.services.requests import match_request
+    from tests.factories import CoordinatorFactory
+
+    mentor = MentorProfileFactory(user__full_name="Dr Maya Patel")
+    coordinator = CoordinatorFactory()
+    program.coordinators.add(coordinator)
+    match = match_request(trainee=trainee, mentor=mentor, program=program, message="please")
+    match_decline(match=match, by=coordinator, reason="Dr Patel takes only fellows this term; try Dr Lee.")
+
+    body = " ".join(login(trainee.user).get(reverse("mentors-detail", args=[mentor.pk])).content.decode().split())
+    assert "A coordinator declined your last request to Dr Maya Patel on " in body
+    assert "Reason: Dr Patel takes only fellows this term; try Dr Lee." in body
+    assert "Send request" in body  # they may still ask again
+
+
+def test_an_excluded_mentor_page_says_why_there_is_no_score_and_what_the_trainee_can_change(
+    login: Any, trainee: Any, program: Any
+) -> None:
+    # Tried: "Not listed for you. No language in common." over a "score breakdown" adding up to 72 points with no
+    # score anywhere, and the same sentence again where the request form would be, with nothing to do about it.
+    german = MentorProfileFactory(languages=[language("de")])
+    body = " ".join(login(trainee.user).get(reverse("mentors-detail", args=[german.pk])).content.decode().split())
+    assert "A rule like this comes before any score, so this mentor has none" in body
+    assert body.count("No language in common.") == 1
+    assert "You cannot request a mentor a rule rules out for you." in body
+    assert f'<a href="{reverse("profiles-trainee-edit")}">update your trainee profile</a>' in body
+
+
+def test_a_mentor_who_assesses_the_trainee_is_not_a_profile_change_away(login: Any, trainee: Any, program: Any) -> None:
+    assessor = MentorProfileFactory()
+    assessor.assesses.add(trainee)
+    body = " ".join(login(trainee.user).get(reverse("mentors-detail", args=[assessor.pk])).content.decode().split())
+    assert "You cannot request a mentor a rule rules out for you." in body
+    assert "update your trainee profile" not in body

@@ -222,17 +222,17 @@ def test_a_trainee_requests_from_the_mentor_page_and_sees_it_pending(
     assert "Pending" in body
 
 
-def test_a_refused_request_shows_the_reason_next_to_the_form(
+def test_a_second_request_to_the_same_mentor_adds_nothing_and_says_the_first_is_pending(
     login: Any, trainee: Any, mentor: Any, program: Any
 ) -> None:
     client = login(trainee.user)
     url = reverse("matching-request-create", args=[mentor.pk])
     client.post(url, {"program": program.pk, "message": "first"})
     before = counts()
-    response = client.post(url, {"program": program.pk, "message": "again"})
-    assert response.status_code == 400
+    response = client.post(url, {"program": program.pk, "message": "again"}, follow=True)
     assert counts() == before
-    assert "already has your request" in response.content.decode()
+    assert "already sent" in response.content.decode()
+    assert Match.objects.get().message == "first"
 
 
 def test_a_request_in_a_program_that_is_no_longer_open_says_why(
@@ -436,3 +436,71 @@ def test_each_request_notification_has_its_own_email_naming_the_people(
     assert "\n" not in email.subject
     assert "Dr Maya Patel" in email.text
     assert program.name in email.html
+
+
+def test_the_same_request_sent_again_opens_my_requests_with_the_one_pending_request(
+    login: Any, trainee: Any, mentor: Any, program: Any
+) -> None:
+    # Tried: Back from My requests showed the mentor's page as it was, form and all; "Send request" again (or a
+    # double click) gave a 400 page that offered the same form once more, as if the first request had failed.
+    client = login(trainee.user)
+    url = reverse("matching-request-create", args=[mentor.pk])
+    client.post(url, {"program": program.pk, "message": "Research help"})
+    before = counts()
+    response = client.post(url, {"program": program.pk, "message": "Research help"}, follow=True)
+    assert response.redirect_chain == [(reverse("matching-requests"), 302)]
+    body = response.content.decode()
+    assert "Your request to Dr Maya Patel was already sent" in body
+    assert "nothing new was sent" in body
+    assert counts() == before
+
+
+def test_a_mentor_who_stopped_accepting_while_the_page_was_open_is_not_offered_again(
+    login: Any, trainee: Any, mentor: Any, program: Any
+) -> None:
+    # Tried: the page said "Dr Maya Patel is not accepting new mentees." above the same form and "Send request",
+    # which could only be refused again, with no way on but the browser's Back; the message typed was gone.
+    from matching.services.requests import mentor_set_accepting
+
+    client = login(trainee.user)
+    assert "Send request" in client.get(reverse("mentors-detail", args=[mentor.pk])).content.decode()
+    mentor_set_accepting(mentor=mentor, accepting=False)
+    before = counts()
+    response = client.post(
+        reverse("matching-request-create", args=[mentor.pk]) + "?from=specialty%3D3",
+        {"program": program.pk, "message": "Help me choose a fellowship"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Send request" not in body
+    assert '<div class="errorlist request-refused" role="alert"><p>Dr Maya Patel is not accepting new mentees.' in body
+    assert "Help me choose a fellowship" in body  # what they wrote, to reuse for another mentor
+    assert 'href="/mentors/?specialty=3"' in body  # the way on: their list as they left it
+    assert counts() == before
+
+
+def test_a_mentor_who_became_full_while_the_page_was_open_is_not_offered_again(
+    login: Any, trainee: Any, mentor: Any, program: Any
+) -> None:
+    client = login(trainee.user)
+    assert "Send request" in client.get(reverse("mentors-detail", args=[mentor.pk])).content.decode()
+    MatchFactory.create_batch(mentor.capacity, mentor=mentor, program=program, status=Match.Status.APPROVED)
+    response = client.post(
+        reverse("matching-request-create", args=[mentor.pk]), {"program": program.pk, "message": "please"}
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Send request" not in body
+    assert "is full: every place is taken" in body
+
+
+def test_an_open_request_on_my_mentorship_leads_to_where_it_can_be_cancelled(
+    login: Any, trainee: Any, mentor: Any, program: Any
+) -> None:
+    # Tried: My mentorship listed "Dr Maya Patel · Pending" with no link at all (the link to My requests showed
+    # only when there was no open request), so a trainee who wanted to withdraw it had nowhere to go from there.
+    match_request(trainee=trainee, mentor=mentor, program=program, message="please")
+    body = " ".join(login(trainee.user).get(reverse("matching-my-mentorship")).content.decode().split())
+    open_requests = body.split("Open requests</h2>")[1].split("<h2>")[0]
+    assert "Dr Maya Patel" in open_requests
+    assert f'<a href="{reverse("matching-requests")}">See or cancel them under My requests</a>' in open_requests

@@ -179,3 +179,30 @@ def test_a_starred_mentor_who_left_is_marked_and_no_longer_linked(login: Any, tr
     body = login(trainee.user).get(reverse("matching-shortlist")).content.decode()
     assert 'Dr Maya Patel <span class="badge badge-warn">No longer a mentor here</span>' in body
     assert f'href="{reverse("mentors-detail", args=[mentor.pk])}"' not in body  # Remove stays
+
+
+def test_the_shortlist_says_which_starred_mentors_can_still_be_requested(login: Any, trainee: Any) -> None:
+    # Tried: the shortlist listed each starred mentor by name and specialty only; a mentor who had stopped
+    # accepting or filled up looked like the others, so a trainee ranked them first and requested nobody.
+    from matching.models import Match
+    from matching.services.requests import match_request
+    from tests.factories import MatchFactory, ProgramFactory
+
+    program = ProgramFactory(open_to_all=True)
+    open_one = MentorProfileFactory(user__full_name="Dr Open", capacity=3)
+    closed = MentorProfileFactory(user__full_name="Dr Closed", accepting_mentees=False)
+    full = MentorProfileFactory(user__full_name="Dr Full", capacity=1)
+    asked = MentorProfileFactory(user__full_name="Dr Asked")
+    MatchFactory(mentor=full, program=program, status=Match.Status.APPROVED)
+    for mentor in (open_one, closed, full, asked):
+        shortlist_add(trainee=trainee, mentor=mentor)
+    match_request(trainee=trainee, mentor=asked, program=program, message="please")
+
+    body = " ".join(login(trainee.user).get(reverse("matching-shortlist")).content.decode().split())
+    entries = {
+        name: body.split(name, 1)[1].split("</li>", 1)[0] for name in ("Dr Open", "Dr Closed", "Dr Full", "Dr Asked")
+    }
+    assert "3 free places" in entries["Dr Open"]
+    assert "Not accepting new mentees" in entries["Dr Closed"]
+    assert "Full" in entries["Dr Full"]
+    assert "You requested this mentor · with a coordinator" in entries["Dr Asked"]
