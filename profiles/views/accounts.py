@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -98,3 +101,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         email_confirm(user=form.user, address=form.user.email)  # type: ignore[attr-defined]
         return response
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    """The same page whether or not a link went out; it states the hourly limit, which holds for every address."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "per_hour": settings.PASSWORD_RESET_EMAILS_PER_HOUR}

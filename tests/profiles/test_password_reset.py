@@ -64,3 +64,36 @@ def test_an_unknown_address_gets_the_same_answer_and_no_email(client: Client) ->
     assert response["Location"] == "/password-reset/sent/"
     assert mail.outbox == []
     assert not User.objects.exists()
+
+
+def test_the_form_cannot_flood_someone_s_inbox_with_reset_links(client: Client, settings: object) -> None:
+    """Anyone can type someone else's address into the form: past the hourly limit it sends nothing more, and the
+    answer stays word for word the same (it tells nobody whether the address has an account)."""
+    UserFactory(email="victim@example.org")
+    answers = [client.post("/password-reset/", {"email": "victim@example.org"}, follow=True) for _ in range(10)]
+    assert len(mail.outbox) == 3
+    assert {a.content for a in answers} == {answers[0].content}
+    assert "at most 3 links an hour" in answers[0].content.decode()
+    # An unknown address gets that same page.
+    unknown = client.post("/password-reset/", {"email": "nobody@example.org"}, follow=True)
+    assert unknown.content == answers[0].content
+    # Another person's limit is their own.
+    UserFactory(email="someone.else@example.org")
+    client.post("/password-reset/", {"email": "someone.else@example.org"})
+    assert len(mail.outbox) == 4
+
+
+def test_reset_links_can_be_asked_for_again_an_hour_later(client: Client) -> None:
+    from datetime import timedelta
+    from unittest import mock
+
+    from django.utils import timezone
+
+    UserFactory(email="patient@example.org")
+    for _ in range(4):
+        client.post("/password-reset/", {"email": "patient@example.org"})
+    assert len(mail.outbox) == 3
+    later = timezone.now() + timedelta(minutes=61)
+    with mock.patch("profiles.password_reset.timezone.now", return_value=later):
+        client.post("/password-reset/", {"email": "patient@example.org"})
+    assert len(mail.outbox) == 4
