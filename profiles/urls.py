@@ -29,6 +29,7 @@ urlpatterns = [
     path("confirm-email/<str:token>/", accounts.email_confirm_link, name="profiles-email-confirm"),
     path("me/confirm-email/", accounts.email_confirmation_request, name="profiles-email-confirmation-request"),
     path("me/", me.me, name="profiles-me"),
+    path("me/password/", accounts.PasswordChangeView.as_view(), name="profiles-password-change"),
     path("me/trainee/", me.trainee_edit, name="profiles-trainee-edit"),
     path("me/mentor/", me.mentor_edit, name="profiles-mentor-edit"),
     path("me/goals/", goals.goal_list, name="profiles-goals"),

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
@@ -108,3 +109,21 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {**super().get_context_data(**kwargs), "per_hour": settings.PASSWORD_RESET_EMAILS_PER_HOUR}
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change one's password while signed in (the current one is asked for). Django's view keeps this session
+    signed in and signs out every other one: someone who fears their password is known ends the intruder's session
+    too."""
+
+    success_url = reverse_lazy("profiles-me")
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password is changed. Your other sessions are signed out.")
+        return response
+
+    def form_invalid(self, form: Form) -> HttpResponse:
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response

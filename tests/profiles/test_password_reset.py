@@ -97,3 +97,55 @@ def test_reset_links_can_be_asked_for_again_an_hour_later(client: Client) -> Non
     with mock.patch("profiles.password_reset.timezone.now", return_value=later):
         client.post("/password-reset/", {"email": "patient@example.org"})
     assert len(mail.outbox) == 4
+
+
+# --- Changing the password while signed in --------------------------------------------------------------------
+
+
+def test_a_signed_in_person_changes_their_password_from_their_profile(client: Client) -> None:
+    """Someone who fears their password is known changes it; every other session of theirs is signed out."""
+    user = UserFactory(email="changer@example.org")
+    elsewhere = Client()
+    elsewhere.force_login(user, backend="profiles.backends.EmailBackend")
+    assert client.post("/login/", {"username": "changer@example.org", "password": "correct-horse-battery-staple"})
+    assert 'href="/me/password/"' in client.get("/me/").content.decode()
+
+    done = client.post(
+        "/me/password/",
+        {
+            "old_password": "correct-horse-battery-staple",
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+        follow=True,
+    )
+    assert done.redirect_chain[-1][0] == "/me/"
+    assert "Your password is changed" in done.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+    # This session stays signed in; the other one is signed out.
+    assert client.get("/me/").status_code == 200
+    assert elsewhere.get("/me/")["Location"].startswith("/login/")
+
+
+def test_a_wrong_current_password_or_a_weak_new_one_changes_nothing(client: Client) -> None:
+    user = UserFactory(email="careful@example.org")
+    client.force_login(user, backend="profiles.backends.EmailBackend")
+    wrong = client.post(
+        "/me/password/",
+        {"old_password": "not-my-password-at-all", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert wrong.status_code == 400
+    assert "Your old password was entered incorrectly" in wrong.content.decode()
+    weak = client.post(
+        "/me/password/",
+        {"old_password": "correct-horse-battery-staple", "new_password1": "short", "new_password2": "short"},
+    )
+    assert weak.status_code == 400
+    assert "too short" in weak.content.decode()
+    user.refresh_from_db()
+    assert user.check_password("correct-horse-battery-staple")
+
+
+def test_the_change_password_page_needs_a_signed_in_person(client: Client) -> None:
+    assert client.get("/me/password/")["Location"] == "/login/?next=/me/password/"
