@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from matching.models import Match, ShortlistEntry
 from profiles.models import Goal, MentorProfile, TraineeProfile, User
@@ -41,6 +42,16 @@ def own_request(*, user: User, match_id: int) -> Match:
     if match is None:
         raise Http404("No such request.")
     return match
+
+
+def shortlist_mentor(*, trainee: TraineeProfile | None, mentor_id: int, starring: bool) -> MentorProfile:
+    """The mentor a star or unstar button names; Http404 for a deactivated account, as the directory and the
+    mentor's page answer (the button's message would otherwise name whoever is behind any id). One deactivated
+    after being starred can still be unstarred from the shortlist that shows them."""
+    shown = Q(user__is_active=True)
+    if not starring and trainee is not None:
+        shown |= Q(shortlisted_by__trainee=trainee)
+    return get_object_or_404(MentorProfile.objects.filter(shown).distinct(), pk=mentor_id)
 
 
 def shortlist_of(*, trainee: TraineeProfile) -> list[ShortlistEntry]:

@@ -5,10 +5,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from matching.selectors import mentor_detail_for, own_request, requests_for, shortlist_of, trainee_profile_of
+from matching.selectors import (
+    mentor_detail_for,
+    own_request,
+    requests_for,
+    shortlist_mentor,
+    shortlist_of,
+    trainee_profile_of,
+)
 from matching.services.requests import match_cancel, match_request
 from matching.services.shortlist import shortlist_add, shortlist_rank, shortlist_remove
 from matching.views.access import post_only, signed_in
@@ -79,7 +86,7 @@ def request_cancel(request: HttpRequest, match_id: int) -> HttpResponse:
 @post_only("mentors-detail")
 def shortlist_star(request: HttpRequest, mentor_id: int) -> HttpResponse:
     trainee = trainee_profile_of(signed_in(request))
-    mentor = get_object_or_404(MentorProfile, pk=mentor_id)
+    mentor = shortlist_mentor(trainee=trainee, mentor_id=mentor_id, starring=True)
     if trainee is None:
         messages.error(request, "Fill in your trainee profile to keep a shortlist.")
     else:
@@ -96,7 +103,7 @@ def shortlist_star(request: HttpRequest, mentor_id: int) -> HttpResponse:
 @post_only("mentors-detail")
 def shortlist_unstar(request: HttpRequest, mentor_id: int) -> HttpResponse:
     trainee = trainee_profile_of(signed_in(request))
-    mentor = get_object_or_404(MentorProfile, pk=mentor_id)
+    mentor = shortlist_mentor(trainee=trainee, mentor_id=mentor_id, starring=False)
     if trainee is not None:
         shortlist_remove(trainee=trainee, mentor=mentor)
         messages.success(request, f"{mentor} was removed from your shortlist.")
