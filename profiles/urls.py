@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from profiles.forms import EmailAuthenticationForm
-from profiles.password_reset import LimitedPasswordResetForm
+from profiles.passwords import LimitedPasswordResetForm
 from profiles.views import accounts, goals, me
 
 urlpatterns = [

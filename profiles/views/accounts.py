@@ -25,6 +25,7 @@ from profiles.email_confirmation import (
 )
 from profiles.forms import SignupForm
 from profiles.models import User
+from profiles.passwords import LimitedPasswordChangeForm
 from profiles.services import user_sign_up
 from profiles.views._helpers import request_user
 
@@ -116,6 +117,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     signed in and signs out every other one: someone who fears their password is known ends the intruder's session
     too."""
 
+    form_class = LimitedPasswordChangeForm
     success_url = reverse_lazy("profiles-me")
 
     def form_valid(self, form: Form) -> HttpResponse:

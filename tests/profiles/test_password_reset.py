@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -94,7 +95,7 @@ def test_reset_links_can_be_asked_for_again_an_hour_later(client: Client) -> Non
         client.post("/password-reset/", {"email": "patient@example.org"})
     assert len(mail.outbox) == 3
     later = timezone.now() + timedelta(minutes=61)
-    with mock.patch("profiles.password_reset.timezone.now", return_value=later):
+    with mock.patch("profiles.passwords.timezone.now", return_value=later):
         client.post("/password-reset/", {"email": "patient@example.org"})
     assert len(mail.outbox) == 4
 
@@ -149,3 +150,23 @@ def test_a_wrong_current_password_or_a_weak_new_one_changes_nothing(client: Clie
 
 def test_the_change_password_page_needs_a_signed_in_person(client: Client) -> None:
     assert client.get("/me/password/")["Location"] == "/login/?next=/me/password/"
+
+
+def test_guessing_the_current_password_on_the_change_page_is_stopped_like_log_in(client: Client) -> None:
+    """Someone who finds a session left open must not learn the password by trying it on the change page (which,
+    unlike the log-in, checked it as often as asked): after five wrong tries even the right one is refused."""
+    user = UserFactory(email="left.open@example.org")
+    client.force_login(user, backend="profiles.backends.EmailBackend")
+
+    def change(old: str) -> Any:
+        return client.post(
+            "/me/password/", {"old_password": old, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+        )
+
+    for attempt in range(5):
+        assert change(f"guess-number-{attempt}").status_code == 400
+    refused = change("correct-horse-battery-staple")
+    assert refused.status_code == 400
+    assert "Too many wrong passwords" in refused.content.decode()
+    user.refresh_from_db()
+    assert user.check_password("correct-horse-battery-staple")
