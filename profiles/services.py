@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from mentorship.errors import ApplicationError, Conflict, NotAllowed
 from profiles.email_confirmation import email_confirm
-from profiles.models import Goal, MentorProfile, TraineeProfile, User
+from profiles.models import Goal, MentorProfile, TraineeProfile, User, validate_person_name
 
 ProfileT = TypeVar("ProfileT", MentorProfile, TraineeProfile)
 
@@ -53,6 +53,10 @@ def user_sign_up(
     address confirms it (only its owner could read the link), and such a sign-up sends no e-mail, so only the
     others count against their `network`'s hourly limit (the caller then e-mails a confirmation link)."""
     email = User.objects.normalize_email(email)
+    try:
+        validate_person_name(full_name)
+    except ValidationError as error:
+        raise ValidationError({"full_name": error.messages}) from None
     if invited != email and network is not None:
         _count_sign_up(network)
     user = User.objects.create_user(email=email, password=password, full_name=full_name.strip())
@@ -84,9 +88,14 @@ def _count_sign_up(network: str) -> None:
 def user_update(*, user: User, data: Mapping[str, Any]) -> User:
     """What a person may change about their own account here: their name (e-mail and password have own flows)."""
     if "full_name" in data:
-        user.full_name = str(data["full_name"]).strip()
-        if not user.full_name:
+        full_name = str(data["full_name"]).strip()
+        if not full_name:
             raise ValidationError({"full_name": "Enter your name."})
+        try:
+            validate_person_name(full_name)
+        except ValidationError as error:
+            raise ValidationError({"full_name": error.messages}) from None
+        user.full_name = full_name
         user.save(update_fields=["full_name"])
     return user
 
