@@ -84,6 +84,22 @@ def _count_sign_up(network: str) -> None:
         raise TooManySignUps("Too many accounts were created from your network in the last hour. Try later.")
 
 
+def sign_up_address_taken_count(*, network: str) -> None:
+    """Count one "this address has an account" answer to `network`; TooManySignUps past the hourly limit.
+
+    That answer tells whoever asks that a person uses the site (log-in and password reset keep it to themselves).
+    It cannot be avoided while signing up signs in at once, so it is rationed: as many an hour as the network may
+    create accounts, counted apart from them (probes do not use up a hospital's sign-ups, nor sign-ups its probes).
+    """
+    limit = settings.SIGN_UPS_PER_NETWORK_PER_HOUR
+    if not limit:
+        return
+    key = f"sign-up-address-taken:{_network_of(network)}"
+    cache.add(key, 0, timeout=3600)
+    if cache.incr(key) > limit:
+        raise TooManySignUps("Too many sign-ups from your network in the last hour. Try later.")
+
+
 @transaction.atomic
 def user_update(*, user: User, data: Mapping[str, Any]) -> User:
     """What a person may change about their own account here: their name (e-mail and password have own flows)."""

@@ -50,7 +50,9 @@ class SignupForm(forms.Form):
     def clean_email(self) -> str:
         email = User.objects.normalize_email(self.cleaned_data["email"])
         if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this e-mail already exists. Log in or reset your password.")
+            raise forms.ValidationError(
+                "An account with this e-mail already exists. Log in or reset your password.", code="email_taken"
+            )
         return email
 
     def clean(self) -> dict[str, Any]:

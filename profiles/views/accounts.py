@@ -26,7 +26,7 @@ from profiles.email_confirmation import (
 from profiles.forms import SignupForm
 from profiles.models import User
 from profiles.passwords import LimitedPasswordChangeForm
-from profiles.services import user_sign_up
+from profiles.services import sign_up_address_taken_count, user_sign_up
 from profiles.views._helpers import request_user
 
 
@@ -36,13 +36,21 @@ def signup(request: HttpRequest) -> HttpResponse:
     # From an invitation e-mail: the address it was sent to is filled in (the form posts back to this URL).
     invited = invited_address(request.GET.get("invited", ""))
     form = SignupForm(request.POST or None, initial={"email": invited} if invited else None)
+    network = get_client_ip_address(request) or "unknown"  # as the log-in lockout reads it
+    if request.method == "POST" and form.has_error("email", code="email_taken"):
+        try:
+            sign_up_address_taken_count(network=network)
+        except ApplicationError as error:
+            del form.errors["email"]  # nothing said about the address
+            form.add_error(None, error.message)
+            return render(request, "registration/signup.html", {"form": form}, status=error.status)
     if request.method == "POST" and form.is_valid():
         try:
             user = user_sign_up(
                 email=form.cleaned_data["email"],
                 full_name=form.cleaned_data["full_name"],
                 password=form.cleaned_data["password1"],
-                network=get_client_ip_address(request) or "unknown",  # as the log-in lockout reads it
+                network=network,
                 invited=invited,
             )
         except ApplicationError as error:
