@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -55,3 +56,20 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "broker": "ok" if "broker" not in failures else "failed",
     }
     return JsonResponse(body, status=200 if not failures else 503)
+
+
+class HealthzMiddleware:
+    """Answer /healthz before the Host check and the HTTPS redirect (first in MIDDLEWARE).
+
+    compose's health check and load balancers ask each node by its address over plain HTTP
+    (http://127.0.0.1:8000/healthz): with DEBUG off that was a 400 (the address is not in ALLOWED_HOSTS) or a
+    redirect to https, and the node was never healthy. The answer builds no URL from the Host header, so nothing
+    relies on that check here; every other path still goes through both."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info == "/healthz":
+            return healthz(request)
+        return self.get_response(request)

@@ -56,3 +56,22 @@ def test_healthz_names_an_unreachable_database_but_tells_the_public_no_more(clie
     assert response.json()["database"] == "failed"
     assert "10.0.3.7" not in response.content.decode()
     assert 'database: RuntimeError: connection to server at "db" (10.0.3.7)' in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_load_balancer_or_compose_reaches_healthz_by_address_over_http_in_production(
+    client: Client, settings
+) -> None:
+    """compose's health check (and a load balancer's) asks http://127.0.0.1:8000/healthz: with DEBUG off that was a
+    400 (the address is not in ALLOWED_HOSTS) or a redirect to https, so the web container was never healthy."""
+    settings.ALLOWED_HOSTS = ["mentoring.example.edu"]
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/healthz", HTTP_HOST="127.0.0.1:8000")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    assert client.post("/healthz", HTTP_HOST="127.0.0.1:8000").status_code == 405
+    # Every other page keeps both rules.
+    assert client.get("/login/", HTTP_HOST="127.0.0.1:8000").status_code == 400
+    redirect = client.get("/login/", HTTP_HOST="mentoring.example.edu")
+    assert redirect.status_code == 301
+    assert redirect["Location"] == "https://mentoring.example.edu/login/"
