@@ -147,3 +147,36 @@ def test_names_in_any_script_still_sign_up(client: Client) -> None:
         Client().logout()
         client.logout()
     assert User.objects.count() == 4
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example",
+        "https://evil.example/",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "///evil.example",
+        "http:/evil.example",
+        "javascript:alert(1)",
+        " //evil.example",
+    ],
+)
+def test_logging_in_never_sends_someone_to_another_site(target: str) -> None:
+    """A link to /login/?next=… in a phishing e-mail must not land the person, signed in, on someone else's site;
+    the session is a new one (any session id planted before the log-in is worthless after it)."""
+    User.objects.create_user(email="ada@example.org", password="a-long-enough-passphrase", full_name="Ada")
+    client = Client()
+    planted = client.session
+    planted["visited"] = True
+    planted.save()
+    before = client.session.session_key
+    assert before is not None
+    response = client.post(
+        f"/login/?next={target}",
+        {"username": "ada@example.org", "password": "a-long-enough-passphrase", "next": target},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert client.session.session_key != before
