@@ -27,6 +27,10 @@ class MeetingOverlap(Conflict):
     code = "meeting_overlap"
 
 
+class TooManyProposals(Conflict):
+    code = "too_many_proposals"
+
+
 class MeetingStateConflict(Conflict):
     code = "meeting_state"
 

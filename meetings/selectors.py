@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from matching.coordination.health import MIN_ANSWERS_FOR_AVERAGES  # the health page's rule too
 from matching.models import Match
 from meetings.models import MAX_DURATION_MINUTES, CheckIn, Feedback, Meeting, SessionLog
 from meetings.people import role_in, time_zone_for
@@ -156,10 +157,6 @@ class FeedbackSummary:
     average_rating: float | None
     useful_share: float | None
     not_a_good_fit: int
-
-
-#: Below this many answers an average would give away single people's ratings: the totals then show "–".
-MIN_ANSWERS_FOR_AVERAGES = 5
 
 
 def feedback_summary(*, program_id: int | None = None) -> list[FeedbackSummary]:

@@ -62,12 +62,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Health checks ask by address over HTTP: answered before the Host check and the HTTPS redirect.
+    "mentorship.health.HealthzMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mentorship.private_pages.PrivatePagesMiddleware",  # no-store on every answer to a signed-in person
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -131,6 +134,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+# Reset links one account is e-mailed per clock hour: anyone may type anyone's address into the form.
+PASSWORD_RESET_EMAILS_PER_HOUR = env_int("PASSWORD_RESET_EMAILS_PER_HOUR", 3, minimum=1)
 
 # django-axes: lock an account (per e-mail and IP) after repeated failures; a coordinator can unlock in the admin.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import zoneinfo
 from datetime import date
 from enum import IntFlag
@@ -174,6 +175,21 @@ MEETING_FORMAT_CHOICES = [(str(int(f)), f.label) for f in MeetingFormat]
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(f"“{value}” is not a known time zone. Use a name such as America/New_York.")
+
+
+#: Direction embeddings, overrides and isolates: inside a name they make it read as another one ("Dr \u202eleteP").
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def validate_person_name(value: str) -> None:
+    """A name is shown to other people, in pages and in the plain text of their e-mails, where a line break in it
+    starts a line of text that seems to come from us. Joiners (U+200C, U+200D) stay: Persian and Indic names need
+    them."""
+    for char in value:
+        if char in _BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Zl", "Zp"):
+            raise ValidationError(
+                "A name cannot contain line breaks, tabs or other control characters.", code="name_control_character"
+            )
 
 
 def validate_meeting_formats(value: int) -> None:

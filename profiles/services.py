@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from mentorship.errors import ApplicationError, Conflict, NotAllowed
 from profiles.email_confirmation import email_confirm
-from profiles.models import Goal, MentorProfile, TraineeProfile, User
+from profiles.models import Goal, MentorProfile, TraineeProfile, User, validate_person_name
 
 ProfileT = TypeVar("ProfileT", MentorProfile, TraineeProfile)
 
@@ -53,6 +53,10 @@ def user_sign_up(
     address confirms it (only its owner could read the link), and such a sign-up sends no e-mail, so only the
     others count against their `network`'s hourly limit (the caller then e-mails a confirmation link)."""
     email = User.objects.normalize_email(email)
+    try:
+        validate_person_name(full_name)
+    except ValidationError as error:
+        raise ValidationError({"full_name": error.messages}) from None
     if invited != email and network is not None:
         _count_sign_up(network)
     user = User.objects.create_user(email=email, password=password, full_name=full_name.strip())
@@ -80,13 +84,34 @@ def _count_sign_up(network: str) -> None:
         raise TooManySignUps("Too many accounts were created from your network in the last hour. Try later.")
 
 
+def sign_up_address_taken_count(*, network: str) -> None:
+    """Count one "this address has an account" answer to `network`; TooManySignUps past the hourly limit.
+
+    That answer tells whoever asks that a person uses the site (log-in and password reset keep it to themselves).
+    It cannot be avoided while signing up signs in at once, so it is rationed: as many an hour as the network may
+    create accounts, counted apart from them (probes do not use up a hospital's sign-ups, nor sign-ups its probes).
+    """
+    limit = settings.SIGN_UPS_PER_NETWORK_PER_HOUR
+    if not limit:
+        return
+    key = f"sign-up-address-taken:{_network_of(network)}"
+    cache.add(key, 0, timeout=3600)
+    if cache.incr(key) > limit:
+        raise TooManySignUps("Too many sign-ups from your network in the last hour. Try later.")
+
+
 @transaction.atomic
 def user_update(*, user: User, data: Mapping[str, Any]) -> User:
     """What a person may change about their own account here: their name (e-mail and password have own flows)."""
     if "full_name" in data:
-        user.full_name = str(data["full_name"]).strip()
-        if not user.full_name:
+        full_name = str(data["full_name"]).strip()
+        if not full_name:
             raise ValidationError({"full_name": "Enter your name."})
+        try:
+            validate_person_name(full_name)
+        except ValidationError as error:
+            raise ValidationError({"full_name": error.messages}) from None
+        user.full_name = full_name
         user.save(update_fields=["full_name"])
     return user
 

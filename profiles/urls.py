@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from profiles.forms import EmailAuthenticationForm
+from profiles.passwords import LimitedPasswordResetForm
 from profiles.views import accounts, goals, me
 
 urlpatterns = [
@@ -13,8 +14,12 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Password reset by e-mail: Django's views and tokens, our templates (templates/registration/).
-    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
-    path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(form_class=LimitedPasswordResetForm),
+        name="password_reset",
+    ),
+    path("password-reset/sent/", accounts.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "password-reset/<uidb64>/<token>/",
         accounts.PasswordResetConfirmView.as_view(),
@@ -24,6 +29,7 @@ urlpatterns = [
     path("confirm-email/<str:token>/", accounts.email_confirm_link, name="profiles-email-confirm"),
     path("me/confirm-email/", accounts.email_confirmation_request, name="profiles-email-confirmation-request"),
     path("me/", me.me, name="profiles-me"),
+    path("me/password/", accounts.PasswordChangeView.as_view(), name="profiles-password-change"),
     path("me/trainee/", me.trainee_edit, name="profiles-trainee-edit"),
     path("me/mentor/", me.mentor_edit, name="profiles-mentor-edit"),
     path("me/goals/", goals.goal_list, name="profiles-goals"),

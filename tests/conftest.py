@@ -88,6 +88,15 @@ def _fast_and_isolated(settings: Any, tmp_path: Path) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _password_reset_emails_sent_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reset form queues its e-mail for the worker (profiles.passwords); tests read mail.outbox right after the
+    POST, so the queued task runs at once, in the test (test_password_reset checks the queueing itself)."""
+    from profiles.tasks import send_password_reset
+
+    monkeypatch.setattr(send_password_reset, "delay", lambda *args: send_password_reset.apply(args=args))
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     from django.core.cache import cache
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
-from matching.coordination.health import trainees_waiting, with_pending
+from matching.coordination.health import feedback_totals, trainees_waiting, with_pending
 from matching.coordination.meetings_data import meetings_model
 from matching.features import cohort_members
 from matching.models import Match, Program
@@ -136,46 +136,13 @@ def export_rows(program: Program, kind: str) -> Iterator[str] | None:
             ),
         )
     if kind == "feedback":
-        feedback = meetings_model(NEEDS_MEETINGS[kind])
-        if feedback is None:
+        # Totals per role, as the health page shows them: each answer stays between the two people.
+        if meetings_model(NEEDS_MEETINGS[kind]) is None:
             return None
-        rows = (
-            feedback.objects.filter(meeting__match__program=program)
-            .select_related("meeting__match__trainee__user", "meeting__match__mentor__user")
-            .order_by("created_at", "pk")
-        )
+        totals = feedback_totals(program)
         return _lines(
-            [
-                "id",
-                "match_id",
-                "meeting_id",
-                "trainee",
-                "mentor",
-                "role",
-                "rating",
-                "useful",
-                "good_fit",
-                "went_well",
-                "to_change",
-                "created_at",
-            ],
-            (
-                [
-                    f.pk,
-                    f.meeting.match_id,
-                    f.meeting_id,
-                    f.meeting.match.trainee.user.full_name,
-                    f.meeting.match.mentor.user.full_name,
-                    f.role,
-                    f.rating,
-                    f.useful,
-                    "" if f.good_fit is None else f.good_fit,
-                    f.went_well,
-                    f.to_change,
-                    f.created_at.isoformat(),
-                ]
-                for f in rows.iterator(chunk_size=2000)
-            ),
+            ["role", "answers", "average_rating", "useful_percent", "not_a_good_fit"],
+            ([role, t["count"], t["rating"], t["useful_pct"], t["not_a_good_fit"]] for role, t in totals.items()),
         )
     return None
 

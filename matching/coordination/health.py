@@ -162,26 +162,39 @@ def program_health(*, program: Program, now: Any = None) -> ProgramHealth:
             .order_by("month")
         )
         health.sessions_per_month = [(row["month"].strftime("%b %Y"), row["n"]) for row in months if row["month"]]
-    feedback = meetings_model("Feedback")
-    if feedback is not None:
-        rows = (
-            feedback.objects.filter(meeting__match__program=program)
-            .values("role")
-            .annotate(
-                rating=Avg("rating"),
-                n=Count("pk"),
-                useful=Count("pk", filter=Q(useful=True)),
-                not_fit=Count("pk", filter=Q(good_fit=False)),
-            )
-            .order_by("role")
-        )
-        health.feedback = {
-            row["role"]: {
-                "rating": round(row["rating"] or 0, 2),
-                "count": row["n"],
-                "useful_pct": round(100 * row["useful"] / row["n"]) if row["n"] else 0,
-                "not_a_good_fit": row["not_fit"],
-            }
-            for row in rows
-        }
+    health.feedback = feedback_totals(program)
     return health
+
+
+#: Below this many answers an average would give away single people's ratings: "–" instead. Coordinators get totals
+#: only; each answer stays between the two people (the feedback summary page uses the same number).
+MIN_ANSWERS_FOR_AVERAGES = 5
+
+
+def feedback_totals(program: Program) -> dict[str, dict[str, Any]]:
+    """Per role that answered: answers, average rating and % useful (None under MIN_ANSWERS_FOR_AVERAGES), and how
+    many said "not a good fit" (each of those already flags its match at risk for the coordinator)."""
+    feedback = meetings_model("Feedback")
+    if feedback is None:
+        return {}
+    rows = (
+        feedback.objects.filter(meeting__match__program=program)
+        .values("role")
+        .annotate(
+            rating=Avg("rating"),
+            n=Count("pk"),
+            useful=Count("pk", filter=Q(useful=True)),
+            not_fit=Count("pk", filter=Q(good_fit=False)),
+        )
+        .order_by("role")
+    )
+    totals = {}
+    for row in rows:
+        enough = row["n"] >= MIN_ANSWERS_FOR_AVERAGES
+        totals[row["role"]] = {
+            "rating": round(row["rating"], 2) if enough else None,
+            "count": row["n"],
+            "useful_pct": round(100 * row["useful"] / row["n"]) if enough else None,
+            "not_a_good_fit": row["not_fit"],
+        }
+    return totals

@@ -12,6 +12,7 @@ from matching.selectors.mentorship import (
     my_mentorship,
     own_request,
     requests_for,
+    shortlist_mentor,
     shortlist_of,
     undecided_for,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "programs_for_trainee",
     "programs_known_to",
     "requests_for",
+    "shortlist_mentor",
     "shortlist_of",
     "trainee_profile_of",
     "undecided_for",

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from matching.models import Match, ShortlistEntry
 from profiles.models import Goal, MentorProfile, TraineeProfile, User
@@ -49,6 +50,16 @@ def last_decline_with(*, trainee: TraineeProfile, mentor: MentorProfile) -> Matc
     anything else): their page says so, with the reason, before the trainee asks again."""
     latest = Match.objects.filter(trainee=trainee, mentor=mentor).order_by("-created_at", "-pk").first()
     return latest if latest is not None and latest.status == Match.Status.DECLINED else None
+
+
+def shortlist_mentor(*, trainee: TraineeProfile | None, mentor_id: int, starring: bool) -> MentorProfile:
+    """The mentor a star or unstar button names; Http404 for a deactivated account, as the directory and the
+    mentor's page answer (the button's message would otherwise name whoever is behind any id). One deactivated
+    after being starred can still be unstarred from the shortlist that shows them."""
+    shown = Q(user__is_active=True)
+    if not starring and trainee is not None:
+        shown |= Q(shortlisted_by__trainee=trainee)
+    return get_object_or_404(MentorProfile.objects.filter(shown).distinct(), pk=mentor_id)
 
 
 def shortlist_of(*, trainee: TraineeProfile) -> list[ShortlistEntry]:

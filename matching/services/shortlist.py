@@ -23,6 +23,8 @@ def shortlist_add(*, trainee: TraineeProfile, mentor: MentorProfile) -> Shortlis
     """Star a mentor (idempotent)."""
     if trainee.user_id == mentor.user_id:
         raise ShortlistInvalid("You cannot shortlist yourself.")
+    if not mentor.user.is_active:
+        raise ShortlistInvalid("This mentor no longer takes part.")
     existing = ShortlistEntry.objects.filter(trainee=trainee, mentor=mentor).first()
     if existing is not None:
         return existing

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +16,7 @@ from matching.selectors import (
     mentor_detail_for,
     own_request,
     requests_for,
+    shortlist_mentor,
     shortlist_of,
     trainee_profile_of,
 )
@@ -116,7 +117,7 @@ def request_cancel(request: HttpRequest, match_id: int) -> HttpResponse:
 @post_only("mentors-detail")
 def shortlist_star(request: HttpRequest, mentor_id: int) -> HttpResponse:
     trainee = trainee_profile_of(signed_in(request))
-    mentor = get_object_or_404(MentorProfile, pk=mentor_id)
+    mentor = shortlist_mentor(trainee=trainee, mentor_id=mentor_id, starring=True)
     if trainee is None:
         messages.error(request, "Fill in your trainee profile to keep a shortlist.")
     else:
@@ -133,7 +134,7 @@ def shortlist_star(request: HttpRequest, mentor_id: int) -> HttpResponse:
 @post_only("mentors-detail")
 def shortlist_unstar(request: HttpRequest, mentor_id: int) -> HttpResponse:
     trainee = trainee_profile_of(signed_in(request))
-    mentor = get_object_or_404(MentorProfile, pk=mentor_id)
+    mentor = shortlist_mentor(trainee=trainee, mentor_id=mentor_id, starring=False)
     if trainee is not None:
         shortlist_remove(trainee=trainee, mentor=mentor)
         messages.success(request, f"{mentor} was removed from your shortlist.")

@@ -20,7 +20,7 @@ from meetings.services.scheduling import (
     meeting_reschedule,
     meeting_suggest_time,
 )
-from meetings.services.sessions import GoalUpdate, session_log_create, session_log_update
+from meetings.services.sessions import GoalUpdate, session_log_create, session_log_refusal, session_log_update
 
 __all__ = [
     "GoalUpdate",
@@ -36,5 +36,6 @@ __all__ = [
     "meeting_suggest_time",
     "schedule_followups",
     "session_log_create",
+    "session_log_refusal",
     "session_log_update",
 ]

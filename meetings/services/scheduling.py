@@ -17,6 +17,7 @@ from meetings.errors import (
     MeetingOverlap,
     MeetingStateConflict,
     NotInMatch,
+    TooManyProposals,
 )
 from meetings.models import DETAIL_FIELD, MAX_DURATION_MINUTES, Meeting
 from meetings.people import other_side, participants, role_in, time_zone_for
@@ -158,6 +159,22 @@ def _other(match: Match, by: User) -> User:
     return other_side(match, by).user
 
 
+#: Proposals one person may have waiting for the other's answer in a match. Each e-mails the other person and holds
+#: that time in their calendar; without a limit one side could fill the other's weeks and bury their inbox.
+MAX_WAITING_PROPOSALS = 3
+
+
+def _require_few_waiting(match: Match, by: User) -> None:
+    waiting = Meeting.objects.filter(
+        match=match, proposed_by=by, status=Meeting.Status.PROPOSED, start__gt=timezone.now()
+    ).count()
+    if waiting >= MAX_WAITING_PROPOSALS:
+        raise TooManyProposals(
+            f"You have {waiting} proposals waiting for {other_side(match, by)}'s answer: wait for an answer, or "
+            "cancel one, before proposing another time."
+        )
+
+
 @transaction.atomic
 def meeting_propose(
     *,
@@ -178,6 +195,7 @@ def meeting_propose(
     _require_details(duration_minutes=duration_minutes, format=format, place=place, video_link=video_link, phone=phone)
     if format == Format.PHONE:
         _require_phone(phone)
+    _require_few_waiting(match, by)  # under the match's lock: two racing proposals are counted one by one
     _require_free(match, start, duration_minutes, by=by)
     meeting = Meeting.objects.create(
         match=match,

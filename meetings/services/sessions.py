@@ -44,6 +44,16 @@ def _require_mentor(match: Match, by: User) -> None:
         raise MentorOnly("Only the mentor of this match can log its sessions.")
 
 
+def session_log_refusal(*, match: Match) -> ApplicationError | None:
+    """Why no session can be logged in this match (its form says so instead of listing the trainee's goals to a
+    mentor who was only asked, or turned down); None for an approved or ended match."""
+    if match.status not in (Match.Status.APPROVED, Match.Status.ENDED):
+        return MatchNotApproved(
+            f"Sessions can only be logged for an approved match; this one is {match.get_status_display().lower()}."
+        )
+    return None
+
+
 def _validate(
     *,
     match: Match,
@@ -54,8 +64,9 @@ def _validate(
     topics: Sequence[FocusArea],
     notes: tuple[str, str, str],
 ) -> None:
-    if match.status not in (Match.Status.APPROVED, Match.Status.ENDED):
-        raise MatchNotApproved("Sessions can only be logged for an approved match.")
+    refusal = session_log_refusal(match=match)
+    if refusal is not None:
+        raise refusal
     # "Today" is the mentor's own: at 08:00 in Tokyo it is already the day that has not begun in UTC.
     today = timezone.localdate(timezone=time_zone_for(match, by))
     if date_ > today:

@@ -61,6 +61,11 @@ def session_log_create(request: HttpRequest, match_id: int) -> HttpResponse:
     match = match_or_404(request, match_id)
     if role_in(match, request.user) != "mentor":
         raise Http404("Only the mentor logs sessions.")
+    refusal = services.session_log_refusal(match=match)
+    if refusal is not None:  # before the form, which lists the trainee's goals
+        context = {"match": match, "refusal": refusal.message}
+        status = refusal.status if request.method == "POST" else 200
+        return render(request, "meetings/session_log_form.html", context, status=status)
     try:
         meeting, initial = selectors.session_log_start(
             match=match, user=user_of(request), meeting_id=request.GET.get("meeting")

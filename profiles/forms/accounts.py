@@ -7,7 +7,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
-from profiles.models import User
+from profiles.models import User, validate_person_name
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -33,7 +33,9 @@ class AdminEmailAuthenticationForm(AdminAuthenticationForm):
 
 
 class SignupForm(forms.Form):
-    full_name = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    full_name = forms.CharField(
+        max_length=150, validators=[validate_person_name], widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     email = forms.EmailField(label="E-mail", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password1 = forms.CharField(
         label="Password",
@@ -48,7 +50,9 @@ class SignupForm(forms.Form):
     def clean_email(self) -> str:
         email = User.objects.normalize_email(self.cleaned_data["email"])
         if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this e-mail already exists. Log in or reset your password.")
+            raise forms.ValidationError(
+                "An account with this e-mail already exists. Log in or reset your password.", code="email_taken"
+            )
         return email
 
     def clean(self) -> dict[str, Any]:

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -8,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
@@ -21,7 +25,8 @@ from profiles.email_confirmation import (
 )
 from profiles.forms import SignupForm
 from profiles.models import User
-from profiles.services import user_sign_up
+from profiles.passwords import LimitedPasswordChangeForm
+from profiles.services import sign_up_address_taken_count, user_sign_up
 from profiles.views._helpers import request_user
 
 
@@ -31,13 +36,21 @@ def signup(request: HttpRequest) -> HttpResponse:
     # From an invitation e-mail: the address it was sent to is filled in (the form posts back to this URL).
     invited = invited_address(request.GET.get("invited", ""))
     form = SignupForm(request.POST or None, initial={"email": invited} if invited else None)
+    network = get_client_ip_address(request) or "unknown"  # as the log-in lockout reads it
+    if request.method == "POST" and form.has_error("email", code="email_taken"):
+        try:
+            sign_up_address_taken_count(network=network)
+        except ApplicationError as error:
+            del form.errors["email"]  # nothing said about the address
+            form.add_error(None, error.message)
+            return render(request, "registration/signup.html", {"form": form}, status=error.status)
     if request.method == "POST" and form.is_valid():
         try:
             user = user_sign_up(
                 email=form.cleaned_data["email"],
                 full_name=form.cleaned_data["full_name"],
                 password=form.cleaned_data["password1"],
-                network=get_client_ip_address(request) or "unknown",  # as the log-in lockout reads it
+                network=network,
                 invited=invited,
             )
         except ApplicationError as error:
@@ -97,4 +110,30 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: Form) -> HttpResponse:
         response = super().form_valid(form)
         email_confirm(user=form.user, address=form.user.email)  # type: ignore[attr-defined]
+        return response
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    """The same page whether or not a link went out; it states the hourly limit, which holds for every address."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "per_hour": settings.PASSWORD_RESET_EMAILS_PER_HOUR}
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change one's password while signed in (the current one is asked for). Django's view keeps this session
+    signed in and signs out every other one: someone who fears their password is known ends the intruder's session
+    too."""
+
+    form_class = LimitedPasswordChangeForm
+    success_url = reverse_lazy("profiles-me")
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password is changed. Your other sessions are signed out.")
+        return response
+
+    def form_invalid(self, form: Form) -> HttpResponse:
+        response = super().form_invalid(form)
+        response.status_code = 400
         return response

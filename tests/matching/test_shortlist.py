@@ -206,3 +206,30 @@ def test_the_shortlist_says_which_starred_mentors_can_still_be_requested(login: 
     assert "Not accepting new mentees" in entries["Dr Closed"]
     assert "Full" in entries["Dr Full"]
     assert "You requested this mentor · with a coordinator" in entries["Dr Asked"]
+
+
+def test_a_deactivated_mentor_cannot_be_starred_nor_named_by_guessing_their_id(trainee: Any, login: Any) -> None:
+    """The directory and the mentor's page hide a deactivated account (404); starring it by its id did not, and its
+    "… is on your shortlist" message named the person behind any id."""
+    gone = MentorProfileFactory(user__full_name="Dr Gone Away", user__is_active=False)
+    client = login(trainee.user)
+    response = client.post(reverse("matching-shortlist-add", args=[gone.pk]), follow=True)
+    assert response.status_code == 404
+    assert "Gone Away" not in response.content.decode()
+    assert not ShortlistEntry.objects.filter(trainee=trainee).exists()
+    with pytest.raises(ShortlistInvalid):
+        shortlist_add(trainee=trainee, mentor=gone)
+
+
+def test_a_mentor_deactivated_after_being_starred_can_still_be_unstarred(trainee: Any, login: Any) -> None:
+    starred = MentorProfileFactory(user__full_name="Dr Left Later")
+    shortlist_add(trainee=trainee, mentor=starred)
+    starred.user.is_active = False
+    starred.user.save()
+    client = login(trainee.user)
+    response = client.post(reverse("matching-shortlist-remove", args=[starred.pk]), follow=True)
+    assert "Dr Left Later was removed from your shortlist." in response.content.decode()
+    assert not ShortlistEntry.objects.filter(trainee=trainee).exists()
+    # Someone else's deactivated mentor, never starred by this trainee: not found.
+    other = MentorProfileFactory(user__is_active=False)
+    assert client.post(reverse("matching-shortlist-remove", args=[other.pk])).status_code == 404

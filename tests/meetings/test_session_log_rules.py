@@ -64,3 +64,24 @@ def test_the_log_link_of_a_meeting_already_logged_opens_that_log_to_edit(match: 
     assert response.redirect_chain == [(reverse("meetings-log-edit", args=[log.pk]), 302)]
     assert "already logged" in response.content.decode()
     assert SessionLog.objects.count() == 1
+
+
+@pytest.mark.parametrize("status", ["requested", "proposed", "declined", "cancelled", "expired"])
+def test_a_mentor_whose_match_was_never_approved_does_not_see_the_trainees_goals(
+    login: Any, mentor: Any, trainee: Any, status: str
+) -> None:
+    """The log form lists the trainee's goals, to record progress on them. Opened for a request the mentor was only
+    asked about, or one declined, cancelled or expired, it showed them all the same (a log would be refused)."""
+    from tests.factories import GoalFactory, MatchFactory
+
+    GoalFactory(trainee=trainee, title="Publish my depression research quietly")
+    match = MatchFactory(mentor=mentor, trainee=trainee, status=status)
+    client = login(mentor.user)
+    page = client.get(reverse("meetings-log-create", args=[match.pk]))
+    body = page.content.decode()
+    assert "depression" not in body
+    assert "Sessions can only be logged for an approved match" in body
+    assert "<form" not in body.split("<main", 1)[-1]
+    refused = client.post(reverse("meetings-log-create", args=[match.pk]), {"date": "2026-01-01"})
+    assert "depression" not in refused.content.decode()
+    assert not SessionLog.objects.exists()

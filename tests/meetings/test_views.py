@@ -491,3 +491,35 @@ def test_the_mentor_reaches_the_log_form_from_my_mentees_and_meetings_and_the_tr
     for page in ("matching-my-mentees", "meetings-list"):
         assert log_form in login(mentor.user).get(reverse(page)).content.decode(), page
     assert log_form not in login(trainee.user).get(reverse("meetings-list")).content.decode()
+
+
+def test_one_person_cannot_flood_the_other_with_proposals_nor_hold_their_whole_calendar(
+    match: Any, login: Any, trainee: Any, mentor: Any
+) -> None:
+    """Each proposal e-mails the other person and holds that time in their calendar (no one can book them over it),
+    and nothing limited how many one person sent: a mentee could fill a mentor's weeks with proposals, block them
+    for their other mentees and bury their inbox. Three may wait for an answer at once."""
+    from notifications.models import Notification
+
+    client = login(trainee.user)
+
+    def propose(days: int) -> Any:
+        day = (timezone.now() + timedelta(days=days)).date()
+        return client.post(
+            reverse("meetings-propose", args=[match.pk]),
+            {"start": f"{day}T10:00", "duration_minutes": 30, "format": "video", "video_link": "https://v.example.org"},
+        )
+
+    for days in (3, 4, 5):
+        assert propose(days).status_code == 302
+    refused = propose(6)
+    assert refused.status_code == 400
+    assert "You have 3 proposals waiting for Dr Maya Patel" in refused.content.decode()
+    assert Meeting.objects.count() == 3
+    assert Notification.objects.filter(recipient=mentor.user, kind="meeting_proposed").count() == 3
+    # The mentor answers one: the trainee may propose again; the mentor's own proposals are counted apart.
+    first = Meeting.objects.order_by("start").first()
+    assert first is not None
+    login(mentor.user).post(reverse("meetings-accept", args=[first.pk]))
+    client = login(trainee.user)
+    assert propose(6).status_code == 302

@@ -181,6 +181,18 @@ def test_a_coordinator_renames_a_trainee_but_cannot_make_them_staff(login: Any, 
     assert (user.is_staff, user.is_superuser) == (False, False)
 
 
+def test_a_coordinator_cannot_put_a_line_break_into_a_name(login: Any, coordinator: Any, trainee: Any) -> None:
+    user = trainee.user
+    response = login(coordinator).post(
+        f"/admin/profiles/user/{user.pk}/change/",
+        {"email": user.email, "full_name": "Tara\r\nReply to https://evil.example", "is_active": "on"},
+    )
+    assert response.status_code == 200
+    assert "A name cannot contain line breaks" in response.content.decode()
+    user.refresh_from_db()
+    assert user.full_name == "Tara Trainee"
+
+
 def test_a_coordinator_cannot_take_over_a_staff_account(login: Any, coordinator: Any) -> None:
     admin_user = UserFactory(email="root@example.org", is_staff=True, is_superuser=True)
     client = login(coordinator)

@@ -292,3 +292,24 @@ def test_resetting_the_password_by_e_mail_confirms_the_address(client: Client) -
 def test_a_superuser_made_on_the_command_line_is_confirmed_a_plain_new_account_is_not() -> None:
     assert User.objects.create_superuser(email="root@example.org", password=PASSWORD, full_name="Root").email_confirmed
     assert not User.objects.create_user(email="plain@example.org", password=PASSWORD, full_name="P").email_confirmed
+
+
+def test_the_sign_up_form_cannot_be_used_to_check_address_after_address_for_an_account(
+    client: Client, settings: Any
+) -> None:
+    """ "An account with this e-mail already exists" tells whoever asks that this person uses the site. Every other
+    page keeps that to itself, and this one answered without limit: now one network gets as many such answers an
+    hour as it may create accounts, then the same refusal whatever the address."""
+    settings.SIGN_UPS_PER_NETWORK_PER_HOUR = 3
+    for number in range(4):
+        User.objects.create_user(email=f"doctor{number}@example.org", password=PASSWORD, full_name=f"Dr {number}")
+    for number in range(3):
+        answer = _sign_up(Client(), f"doctor{number}@example.org")
+        assert "already exists" in answer.content.decode()
+    probe = _sign_up(Client(), "doctor3@example.org")
+    assert probe.status_code == 429
+    assert "already exists" not in probe.content.decode()
+    assert "Too many sign-ups from your network" in probe.content.decode()
+    # Someone new on that network still signs up: the probes did not use up the accounts it may create.
+    assert _sign_up(Client(), "new.person@example.org").status_code == 200
+    assert User.objects.filter(email="new.person@example.org").exists()

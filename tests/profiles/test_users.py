@@ -101,3 +101,82 @@ def test_repeated_failed_logins_lock_the_account(client: Client) -> None:
     response = client.post("/login/", {"username": "locked@example.org", "password": "the-right-passphrase"})
     assert response.status_code == 429
     assert "Too many failed log-ins" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Bob\r\nURGENT: your account is locked, sign in at https://evil.example",  # a forged line in e-mails
+        "Bob\tBuilder",
+        "Dr \u202eleteP ayaM",  # right-to-left override: shows as another name
+    ],
+)
+def test_a_name_with_line_breaks_or_control_characters_is_refused_everywhere(
+    client: Client, name: str, rf: RequestFactory
+) -> None:
+    """A name is shown to others in their e-mails' plain text, where a line break in it started a new line of text
+    that seemed to come from us; a direction override made it read as someone else's name."""
+    from django.core.exceptions import ValidationError
+
+    from profiles.services import user_sign_up, user_update
+
+    password = "a-long-enough-passphrase"
+    response = client.post(
+        "/signup/", {"full_name": name, "email": "x@example.org", "password1": password, "password2": password}
+    )
+    assert "A name cannot contain line breaks, tabs or other control characters." in response.content.decode()
+    assert not User.objects.exists()
+    with pytest.raises(ValidationError):
+        user_sign_up(email="y@example.org", full_name=name, password=password)
+    user = User.objects.create_user(email="z@example.org", password=password, full_name="Zed")
+    with pytest.raises(ValidationError):
+        user_update(user=user, data={"full_name": name})
+    user.refresh_from_db()
+    assert user.full_name == "Zed"
+
+
+@pytest.mark.django_db
+def test_names_in_any_script_still_sign_up(client: Client) -> None:
+    password = "a-long-enough-passphrase"
+    for n, name in enumerate(["José Ñúñez-O'Brien", "محمد رضا\u200cپور", "李小龍", "Anna-Lena Müller"]):
+        response = client.post(
+            "/signup/", {"full_name": name, "email": f"p{n}@example.org", "password1": password, "password2": password}
+        )
+        assert response.status_code == 302, response.content.decode()
+        Client().logout()
+        client.logout()
+    assert User.objects.count() == 4
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example",
+        "https://evil.example/",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "///evil.example",
+        "http:/evil.example",
+        "javascript:alert(1)",
+        " //evil.example",
+    ],
+)
+def test_logging_in_never_sends_someone_to_another_site(target: str) -> None:
+    """A link to /login/?next=… in a phishing e-mail must not land the person, signed in, on someone else's site;
+    the session is a new one (any session id planted before the log-in is worthless after it)."""
+    User.objects.create_user(email="ada@example.org", password="a-long-enough-passphrase", full_name="Ada")
+    client = Client()
+    planted = client.session
+    planted["visited"] = True
+    planted.save()
+    before = client.session.session_key
+    assert before is not None
+    response = client.post(
+        f"/login/?next={target}",
+        {"username": "ada@example.org", "password": "a-long-enough-passphrase", "next": target},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert client.session.session_key != before
