@@ -5,11 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
@@ -22,6 +20,7 @@ from matching.services.decisions import match_approve, match_decline, match_end
 from matching.services.rounds import round_start
 from mentorship.api import KnownFieldsOnly
 from mentorship.api_schema import ErrorSerializer
+from mentorship.filters import IdFilter, OneOfFilter
 from profiles.api.auth import api_user
 
 TAGS = ["coordination"]
@@ -117,16 +116,9 @@ class RoundSerializer(serializers.ModelSerializer[MatchingRound]):
         return matching_round.proposals.count()
 
 
-@extend_schema_field(OpenApiTypes.INT)  # a NumberFilter is documented as `number`; this one takes integers only
-class IdFilter(django_filters.NumberFilter):
-    """A database id: a whole number within BIGINT range (a decimal or a 200-digit number is a 400, not a 500)."""
-
-    field_class = forms.IntegerField
-
-
 class MatchFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=Match.Status.choices)
-    program = IdFilter(field_name="program_id", min_value=1, max_value=2**63 - 1)
+    status = OneOfFilter(choices=Match.Status.choices)
+    program = IdFilter(field_name="program_id")
 
     class Meta:
         model = Match

@@ -32,6 +32,7 @@ from meetings.api.serializers import (
 from meetings.ics import CONTENT_TYPE, meeting_calendar
 from meetings.models import Feedback, Meeting, SessionLog
 from meetings.people import local_to_utc, time_zone_for
+from mentorship.filters import OneOfFilter
 from profiles.models import User
 
 E400 = OpenApiResponse(description="Invalid input, or a refusal such as a time in the past (error.code says which).")
@@ -54,6 +55,7 @@ def _my_matches(request: Request | None) -> QuerySet[Match]:
 
 
 class MeetingFilter(django_filters.FilterSet):
+    status = OneOfFilter(choices=Meeting.Status.choices)
     match = django_filters.ModelChoiceFilter(queryset=_my_matches, help_text="One of my matches.")
 
     class Meta:

@@ -205,3 +205,65 @@ def test_a_short_list_that_comes_whole_takes_no_query_parameter(operation: Opera
 
     assert response.status_code == 400, response.content[:300]
     assert list(response.json()["error"]["fields"]) == ["status"]
+
+
+def test_an_unknown_kind_of_message_is_400_naming_kind_and_listing_the_kinds(world: World) -> None:
+    # Before: /notifications/?kind=nonsense answered an empty list, which reads as "you have no such messages":
+    # a client with a misspelt kind (`meeting_reminders`) could not tell it from an empty inbox.
+    api = world.client("trainee")
+
+    response = api.get("/api/v1/notifications/", {"kind": "meeting_reminders"})
+
+    assert response.status_code == 400, response.content[:300]
+    fields = response.json()["error"]["fields"]
+    assert list(fields) == ["kind"]
+    assert "meeting_reminders" in fields["kind"][0]
+    assert "meeting_reminder," in fields["kind"][0]
+    assert "match_approved" in fields["kind"][0]
+
+
+def test_every_kind_the_code_writes_is_a_kind_the_list_takes(world: World) -> None:
+    from notifications.kinds import Kind
+    from tests.factories import NotificationFactory
+
+    NotificationFactory(recipient=world.users["trainee"], kind=Kind.MEETING_REMINDER)
+    api = world.client("trainee")
+
+    counts = {kind: api.get("/api/v1/notifications/", {"kind": kind}).json()["count"] for kind in Kind.values}
+
+    assert counts == {kind: int(kind == "meeting_reminder") for kind in Kind.values}
+
+
+def test_the_schema_lists_the_kinds_of_message_the_list_takes() -> None:
+    from notifications.kinds import Kind
+
+    operation = next(op for op in operations() if op.method == "GET" and op.path == "/api/v1/notifications/")
+
+    assert _query_params(operation)["kind"].get("enum") == sorted(Kind.values)
+
+
+ENUM_FILTERS = [
+    (op, name, schema["enum"])
+    for op in operations()
+    if op.method == "GET"
+    for name, schema in _query_params(op).items()
+    if "enum" in schema
+]
+
+
+@pytest.mark.parametrize(
+    ("operation", "name", "values"), ENUM_FILTERS, ids=[f"{op} ?{n}=" for op, n, _ in ENUM_FILTERS]
+)
+def test_a_filter_value_outside_its_set_is_400_naming_the_parameter_and_listing_the_values(
+    operation: Operation, name: str, values: list[object], world: World
+) -> None:
+    # Before: ?status=aproved said "Select a valid choice. aproved is not one of the available choices." and left
+    # the client to find the set in the schema; ?kind= took anything and answered an empty list.
+    url = operation.url(**world.path_ids(operation.path))
+
+    response = world.client("trainee").get(url, {name: "nonsense"})
+
+    assert response.status_code == 400, response.content[:300]
+    fields = response.json()["error"]["fields"]
+    assert list(fields) == [name]
+    assert all(str(value) in fields[name][0] for value in values), fields
