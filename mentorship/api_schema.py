@@ -17,8 +17,9 @@ from rest_framework import serializers
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 _DESCRIPTIONS = {
-    "400": "The input is not valid: `fields` names each field (or query parameter) and what is wrong (code "
-    "`invalid`), or the body is not JSON (code `malformed_json`).",
+    "400": "The input is not valid: `fields` names each field or query parameter and what is wrong, a query "
+    "parameter the operation does not take included (code `invalid`), or the body is not JSON (code "
+    "`malformed_json`).",
     "401": "Not signed in, or the token is not valid (codes `not_authenticated`, `authentication_failed`).",
     "403": "Signed in but not allowed to do this (code `permission_denied`).",
     "404": "No such object among those visible to the caller, or no such page (code `not_found`).",
@@ -88,8 +89,7 @@ class ApiAutoSchema(AutoSchema):
         public = not auth or {} in auth
         has_body = self.method in BODY_METHODS and self.get_request_serializer() is not None
         is_list = self.method == "GET" and self._is_list_view()
-        if has_body or is_list:
-            codes.append("400")  # a bad body, or a bad filter value
+        codes.append("400")  # a bad body or filter value, or a query parameter the operation does not take
         if self.view.get_authenticators():
             codes.append("401")  # even a public operation refuses a bad token
         if not public:

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from mentorship.api_query import KnownQueryParametersOnly
 from mentorship.filters import OneOfFilter
 from notifications.kinds import Kind
 from notifications.models import Notification, NotificationQuerySet
@@ -66,7 +67,9 @@ MarkedAll = inline_serializer("MarkedAll", {"marked": serializers.IntegerField()
 
 
 @extend_schema(tags=["notifications"])
-class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Notification]):
+class NotificationViewSet(
+    KnownQueryParametersOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Notification]
+):
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilter
     ordering_fields = ("due_at",)

@@ -19,6 +19,7 @@ from matching.selectors_coordination import coordinated_programs, match_list_for
 from matching.services.decisions import match_approve, match_decline, match_end
 from matching.services.rounds import round_start
 from mentorship.api import KnownFieldsOnly
+from mentorship.api_query import KnownQueryParametersOnly
 from mentorship.api_schema import ErrorSerializer
 from mentorship.filters import IdFilter, OneOfFilter
 from profiles.api.auth import api_user
@@ -140,7 +141,7 @@ DECISION_RESPONSES = {
 
 
 @extend_schema(tags=TAGS)
-class MatchListView(generics.ListAPIView[Match]):
+class MatchListView(KnownQueryParametersOnly, generics.ListAPIView[Match]):
     serializer_class = MatchSerializer
     filterset_class = MatchFilter
     ordering_fields = ("created_at", "score")
@@ -158,7 +159,7 @@ class MatchListView(generics.ListAPIView[Match]):
         return super().get(request, *args, **kwargs)
 
 
-class _DecisionView(APIView):
+class _DecisionView(KnownQueryParametersOnly, APIView):
     def match(self, request: Request, match_id: int) -> Match:
         return get_object_or_404(match_list_for(user=api_user(request)), pk=match_id)
 
@@ -220,7 +221,7 @@ class MatchEndView(_DecisionView):
 
 
 @extend_schema(tags=TAGS)
-class RoundStartView(APIView):
+class RoundStartView(KnownQueryParametersOnly, APIView):
     @extend_schema(
         summary="Start a matching round for a program (runs in the background; poll the round)",
         request=RoundStartSerializer,
@@ -244,7 +245,7 @@ class RoundStartView(APIView):
 
 
 @extend_schema(tags=TAGS)
-class RoundDetailView(generics.RetrieveAPIView[MatchingRound]):
+class RoundDetailView(KnownQueryParametersOnly, generics.RetrieveAPIView[MatchingRound]):
     serializer_class = RoundSerializer
     lookup_url_kwarg = "round_id"
 
