@@ -113,26 +113,37 @@ def _profile_save(profile: ProfileT, data: Mapping[str, Any], fields: Iterable[s
     unknown = set(data) - set(fields) - set(m2m)
     if unknown:
         raise ValidationError({name: "This field cannot be set here." for name in sorted(unknown)})
-    for name in fields:
-        if name in data:
-            setattr(profile, name, data[name])
+    creating = profile.pk is None
+    changed = [name for name in fields if name in data and (creating or getattr(profile, name) != data[name])]
+    for name in changed:
+        setattr(profile, name, data[name])
     errors: dict[str, list[str]] = {}
     try:
         profile.full_clean(exclude=["user"])
     except ValidationError as error:
         errors.update(error.message_dict)
-    creating = profile.pk is None
     for name in m2m:
         missing = (creating and name not in data) or (name in data and not list(data[name]))
         if name in _REQUIRED_M2M and missing:
             errors.setdefault(name, []).append(_REQUIRED_M2M[name])
     if errors:
         raise ValidationError(errors)
-    profile.save()
-    for name in m2m:
-        if name in data:
-            getattr(profile, name).set(list(data[name]))
+    changed_m2m = [name for name in m2m if name in data and (creating or _ids(data[name]) != _held(profile, name))]
+    # Nothing changed (an empty section, a form sent back as it was): nothing is saved, so `updated_at` keeps
+    # saying when the profile last really changed.
+    if creating or changed or changed_m2m:
+        profile.save()
+    for name in changed_m2m:
+        getattr(profile, name).set(list(data[name]))
     return profile
+
+
+def _ids(objects: Iterable[Any]) -> set[Any]:
+    return {getattr(obj, "pk", obj) for obj in objects}
+
+
+def _held(profile: TraineeProfile | MentorProfile, name: str) -> set[Any]:
+    return set(getattr(profile, name).values_list("pk", flat=True))
 
 
 class ProfileSectionInvalid(ValidationError):
@@ -228,8 +239,13 @@ def goal_create(*, user: User, data: Mapping[str, Any]) -> Goal:
 
 @transaction.atomic
 def goal_update(*, goal: Goal, user: User, data: Mapping[str, Any]) -> Goal:
-    changed = goal_check(goal=_own_goal_locked(goal, user), data=data)  # a copy of the locked row, changed
-    changed.save()
+    """Change `user`'s own goal. A change that changes nothing (an empty PATCH, a form sent back as it was) saves
+    nothing, so `updated_at` keeps saying when the goal last really changed."""
+    locked = _own_goal_locked(goal, user)
+    changed = goal_check(goal=locked, data=data)  # a copy of the locked row, changed
+    fields = [name for name in GOAL_FIELDS if getattr(changed, name) != getattr(locked, name)]
+    if fields:
+        changed.save(update_fields=[*fields, "updated_at"])
     return changed
 
 

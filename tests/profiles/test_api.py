@@ -230,3 +230,77 @@ def test_the_goal_list_shows_only_my_goals(trainee: Any, outsider: Any) -> None:
     GoalFactory(trainee=outsider, title="Theirs")
     titles = [g["title"] for g in api(outsider.user).get("/api/v1/goals/").json()["results"]]
     assert titles == ["Theirs"]
+
+
+LAST_WEEK = timezone.now() - timedelta(days=7)
+
+
+def _last_changed_a_week_ago(model: Any, pk: int) -> None:
+    model.objects.filter(pk=pk).update(updated_at=LAST_WEEK)  # update() leaves auto_now alone
+
+
+@pytest.mark.parametrize("body", [{}, "same"], ids=["empty", "what GET returned"])
+def test_a_goal_patch_that_changes_nothing_keeps_updated_at(trainee: Any, body: Any) -> None:
+    # Before: PATCH {} answered a fresh updated_at, so a client syncing by updated_at saw a change that never
+    # happened (and one comparing it before writing lost its own edit to a phantom).
+    goal = GoalFactory(trainee=trainee, title="Publish a case report")
+    _last_changed_a_week_ago(Goal, goal.pk)
+    client = api(trainee.user)
+    url = f"/api/v1/goals/{goal.pk}/"
+    sent = client.get(url).json() if body == "same" else body
+
+    response = client.patch(url, sent, format="json")
+
+    assert response.status_code == 200, response.content[:300]
+    assert response.json()["updated_at"] == client.get(url).json()["updated_at"]
+    goal.refresh_from_db()
+    assert goal.updated_at == LAST_WEEK
+
+
+def test_a_goal_patch_that_changes_something_moves_updated_at(trainee: Any) -> None:
+    goal = GoalFactory(trainee=trainee, title="Publish a case report")
+    _last_changed_a_week_ago(Goal, goal.pk)
+
+    response = api(trainee.user).patch(f"/api/v1/goals/{goal.pk}/", {"title": "Publish two"}, format="json")
+
+    assert response.status_code == 200
+    goal.refresh_from_db()
+    assert goal.updated_at > LAST_WEEK
+    assert response.json()["title"] == "Publish two"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"trainee_profile": {}}, {"mentor_profile": {}}, "same"],
+    ids=["empty", "empty trainee section", "empty mentor section", "what GET returned"],
+)
+def test_a_me_patch_that_changes_nothing_keeps_both_profiles_updated_at(trainee: Any, body: Any) -> None:
+    from tests.factories import MentorProfileFactory
+
+    person = trainee.user
+    MentorProfileFactory(user=person)
+    _last_changed_a_week_ago(TraineeProfile, person.trainee_profile.pk)
+    _last_changed_a_week_ago(MentorProfile, person.mentor_profile.pk)
+    client = api(person)
+    sent = client.get("/api/v1/me/").json() if body == "same" else body
+
+    response = client.patch("/api/v1/me/", sent, format="json")
+
+    assert response.status_code == 200, response.content[:300]
+    assert TraineeProfile.objects.get(user=person).updated_at == LAST_WEEK
+    assert MentorProfile.objects.get(user=person).updated_at == LAST_WEEK
+
+
+def test_a_me_patch_that_changes_one_profile_moves_only_its_updated_at(trainee: Any) -> None:
+    from tests.factories import MentorProfileFactory
+
+    person = trainee.user
+    MentorProfileFactory(user=person, capacity=2)
+    _last_changed_a_week_ago(TraineeProfile, person.trainee_profile.pk)
+    _last_changed_a_week_ago(MentorProfile, person.mentor_profile.pk)
+
+    response = api(person).patch("/api/v1/me/", {"mentor_profile": {"capacity": 3}}, format="json")
+
+    assert response.status_code == 200, response.content[:300]
+    assert TraineeProfile.objects.get(user=person).updated_at == LAST_WEEK
+    assert MentorProfile.objects.get(user=person).updated_at > LAST_WEEK
