@@ -190,7 +190,10 @@ class MatchDeclineView(_DecisionView):
         responses={
             **DECISION_RESPONSES,
             400: _refusal("The reason is missing or blank (codes `invalid`, `reason_required`)."),
-            409: _refusal("Already decided by someone else (code `already_decided`)."),
+            409: _refusal(
+                "The match is approved (code `already_approved`: end it instead, with `…/end/`), or was already "
+                "declined, cancelled or ended (code `already_decided`)."
+            ),
         },
     )
     def post(self, request: Request, match_id: int) -> Response:
@@ -209,7 +212,10 @@ class MatchEndView(_DecisionView):
         responses={
             **DECISION_RESPONSES,
             400: _refusal("The reason is missing or blank (codes `invalid`, `reason_required`)."),
-            409: _refusal("The match is not approved (code `match_not_active`)."),
+            409: _refusal(
+                "The match is not approved (code `match_not_active`); one still waiting for a decision can be "
+                "declined instead."
+            ),
         },
     )
     def post(self, request: Request, match_id: int) -> Response:

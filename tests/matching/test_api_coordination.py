@@ -119,6 +119,56 @@ def test_ending_an_approved_match_and_refusing_to_end_a_proposal(api, coordinato
     assert refused.json()["error"]["code"] == "match_not_active"
 
 
+def test_declining_an_approved_match_is_409_already_approved_saying_to_end_it_instead(api, coordinator, program):
+    # Before: 409 `already_decided`, "The match of … was already approved by … on …", the same answer as for a
+    # match declined a moment ago: nothing told the coordinator that ending it is what they can do instead.
+    active = MatchFactory(program=program, status=Match.Status.APPROVED, decided_by=coordinator)
+
+    refused = api(coordinator).post(f"/api/v1/matches/{active.pk}/decline/", {"reason": "Not a fit"}, format="json")
+
+    assert refused.status_code == 409
+    error = refused.json()["error"]
+    assert error["code"] == "already_approved"
+    assert error["message"].startswith(f"The match of {active.trainee} with {active.mentor} was already approved by ")
+    assert error["message"].endswith(
+        "An approved match cannot be declined: end it instead (with a reason), which frees the mentor's place."
+    )
+    active.refresh_from_db()
+    assert (active.status, active.decision_reason) == (Match.Status.APPROVED, "")
+
+
+def test_ending_a_match_still_waiting_for_a_decision_says_to_decline_it_instead(api, coordinator, proposal):
+    refused = api(coordinator).post(f"/api/v1/matches/{proposal.pk}/end/", {"reason": "Done"}, format="json")
+
+    assert refused.status_code == 409
+    assert refused.json()["error"] == {
+        "code": "match_not_active",
+        "message": "Only an approved match can be ended; this one is proposed: decline it instead.",
+        "fields": {},
+    }
+
+
+def test_declining_an_approved_match_in_the_admin_gives_the_apis_answer(api, login, coordinator, program):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+    active = MatchFactory(program=program, status=Match.Status.APPROVED, decided_by=coordinator)
+    said_by_api = (
+        api(coordinator)
+        .post(f"/api/v1/matches/{active.pk}/decline/", {"reason": "x"}, format="json")
+        .json()["error"]["message"]
+    )
+
+    response = login(coordinator).post(
+        "/admin/matching/match/",
+        {"action": "decline_selected", ACTION_CHECKBOX_NAME: [active.pk], "apply": "1", "reason": "Not a fit"},
+        follow=True,
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [f"{active.trainee} ↔ {active.mentor}: {said_by_api}"]
+    active.refresh_from_db()
+    assert active.status == Match.Status.APPROVED
+
+
 def test_a_coordinator_starts_a_round_and_reads_its_progress(api, coordinator, program, monkeypatch):
     monkeypatch.setattr("matching.tasks.run_round.delay", lambda pk: None)
     started = api(coordinator).post(f"/api/v1/programs/{program.pk}/rounds/", {"algorithm": "stable"}, format="json")
