@@ -114,7 +114,8 @@ class RoundSerializer(serializers.ModelSerializer[MatchingRound]):
         }
 
     def get_proposals(self, matching_round: MatchingRound) -> int:
-        return matching_round.proposals.count()
+        counted = getattr(matching_round, "proposal_count", None)  # round_list_for counts them in its query
+        return int(counted) if counted is not None else matching_round.proposals.count()
 
 
 class MatchFilter(django_filters.FilterSet):
@@ -123,6 +124,15 @@ class MatchFilter(django_filters.FilterSet):
 
     class Meta:
         model = Match
+        fields = ("status", "program")
+
+
+class RoundFilter(django_filters.FilterSet):
+    status = OneOfFilter(choices=MatchingRound.Status.choices)
+    program = IdFilter(field_name="program_id")
+
+    class Meta:
+        model = MatchingRound
         fields = ("status", "program")
 
 
@@ -251,6 +261,25 @@ class RoundStartView(KnownQueryParametersOnly, APIView):
 
 
 @extend_schema(tags=TAGS)
+class RoundListView(KnownQueryParametersOnly, generics.ListAPIView[MatchingRound]):
+    serializer_class = RoundSerializer
+    filterset_class = RoundFilter
+    ordering_fields = ("created_at",)
+
+    def get_queryset(self) -> QuerySet[MatchingRound]:
+        if getattr(self, "swagger_fake_view", False):
+            return MatchingRound.objects.none()
+        return round_list_for(user=api_user(self.request))
+
+    @extend_schema(
+        summary="The rounds of the programs I coordinate, newest first",
+        responses={200: RoundSerializer(many=True)},
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+@extend_schema(tags=TAGS)
 class RoundDetailView(KnownQueryParametersOnly, generics.RetrieveAPIView[MatchingRound]):
     serializer_class = RoundSerializer
     lookup_url_kwarg = "round_id"
@@ -274,5 +303,6 @@ urlpatterns = [
     path("matches/<int:match_id>/decline/", MatchDeclineView.as_view(), name="api-match-decline"),
     path("matches/<int:match_id>/end/", MatchEndView.as_view(), name="api-match-end"),
     path("programs/<int:program_id>/rounds/", RoundStartView.as_view(), name="api-program-rounds"),
+    path("rounds/", RoundListView.as_view(), name="api-rounds"),
     path("rounds/<int:round_id>/", RoundDetailView.as_view(), name="api-round"),
 ]
