@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -27,6 +28,32 @@ _DESCRIPTIONS = {
     "415": "The body is not `application/json` (code `unsupported_media_type`).",
     "429": "Too many requests; retry after the `Retry-After` header's seconds (code `throttled`).",
 }
+
+
+#: Optimistic locking (profiles.versions): a read names the version it shows, a write may require it.
+def etag_header(status: int = 200) -> OpenApiParameter:
+    """The `ETag` header of an operation's `status` response."""
+    return OpenApiParameter(
+        "ETag",
+        OpenApiTypes.STR,
+        location=OpenApiParameter.HEADER,
+        response=[status],
+        description="The version of what this response shows: send it back as `If-Match` with a change.",
+    )
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="The `ETag` of the version you read. If it changed since, nothing is written and the answer is "
+    "412 `changed_since_read`. Without the header, the write is made whatever changed meanwhile.",
+)
+CHANGED_SINCE_READ = OpenApiResponse(
+    description="`If-Match` names a version that is no longer current: someone changed it since it was read "
+    "(code `changed_since_read`); nothing was written. Read it again and redo the change."
+)
 
 
 class ApiErrorDetailSerializer(serializers.Serializer):

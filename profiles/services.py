@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import ipaddress
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
@@ -23,6 +23,7 @@ from django.utils import timezone
 from mentorship.errors import ApplicationError, Conflict, NotAllowed
 from profiles.email_confirmation import email_confirm
 from profiles.models import Goal, MentorProfile, TraineeProfile, User
+from profiles.versions import ensure_version, goal_version, person_version
 
 ProfileT = TypeVar("ProfileT", MentorProfile, TraineeProfile)
 
@@ -161,8 +162,16 @@ def person_update(
     user_data: Mapping[str, Any] | None = None,
     trainee_data: Mapping[str, Any] | None = None,
     mentor_data: Mapping[str, Any] | None = None,
+    expected_versions: Collection[str] | None = None,
 ) -> User:
-    """Update a person's account and either profile at once: all of it is saved, or none of it."""
+    """Update a person's account and either profile at once: all of it is saved, or none of it.
+    `expected_versions`: the versions (`person_version`) the caller read; any other is `ChangedSinceRead`."""
+    if expected_versions is not None:
+        # Lock everything the version covers before comparing, so no change slips in before this one is written.
+        user = User.objects.select_for_update().get(pk=user.pk)
+        list(TraineeProfile.objects.select_for_update().filter(user=user))
+        list(MentorProfile.objects.select_for_update().filter(user=user))
+        ensure_version(person_version(user), expected_versions, "profile")
     sections = (
         ("user", user_update, user_data),
         ("trainee_profile", trainee_profile_save, trainee_data),
@@ -238,10 +247,14 @@ def goal_create(*, user: User, data: Mapping[str, Any]) -> Goal:
 
 
 @transaction.atomic
-def goal_update(*, goal: Goal, user: User, data: Mapping[str, Any]) -> Goal:
+def goal_update(
+    *, goal: Goal, user: User, data: Mapping[str, Any], expected_versions: Collection[str] | None = None
+) -> Goal:
     """Change `user`'s own goal. A change that changes nothing (an empty PATCH, a form sent back as it was) saves
-    nothing, so `updated_at` keeps saying when the goal last really changed."""
+    nothing, so `updated_at` keeps saying when the goal last really changed. `expected_versions`: the versions
+    (`goal_version`) the caller read; any other is `ChangedSinceRead`, checked under the row lock."""
     locked = _own_goal_locked(goal, user)
+    ensure_version(goal_version(locked), expected_versions, "goal")
     changed = goal_check(goal=locked, data=data)  # a copy of the locked row, changed
     fields = [name for name in GOAL_FIELDS if getattr(changed, name) != getattr(locked, name)]
     if fields:
@@ -269,8 +282,10 @@ def goal_progress_record(*, goal: Goal, progress: int) -> Goal:
 
 
 @transaction.atomic
-def goal_delete(*, goal: Goal, user: User) -> None:
-    _own_goal_locked(goal, user).delete()
+def goal_delete(*, goal: Goal, user: User, expected_versions: Collection[str] | None = None) -> None:
+    locked = _own_goal_locked(goal, user)
+    ensure_version(goal_version(locked), expected_versions, "goal")
+    locked.delete()
 
 
 def _own_goal_locked(goal: Goal, user: User) -> Goal:
