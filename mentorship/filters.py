@@ -36,3 +36,20 @@ class OneOfFilter(django_filters.ChoiceFilter):
         taken = ", ".join(str(value) for value, _ in choices)
         kwargs.setdefault("error_messages", {"invalid_choice": f"“%(value)s” is not one of: {taken}."})
         super().__init__(*args, choices=choices, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class YesNoFilter(OneOfFilter):
+    """`true` or `false` (`1`/`0`), anything else a 400; empty is no filter. `field_name` and `lookup_expr` say what
+    a yes compares (`YesNoFilter(field_name="read_at", lookup_expr="isnull")`). Django's boolean fields read every
+    value but a few as yes, so a typo would filter instead of being refused."""
+
+    YES, NO = ("true", "1"), ("false", "0")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, choices=[(value, value) for value in (*self.YES, *self.NO)], **kwargs)
+
+    def filter(self, qs: Any, value: Any) -> Any:
+        if value in ("", None):
+            return qs
+        return super().filter(qs, value in self.YES)

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from mentorship.api_query import KnownQueryParametersOnly
-from mentorship.filters import OneOfFilter
+from mentorship.filters import OneOfFilter, YesNoFilter
 from notifications.kinds import Kind
 from notifications.models import Notification, NotificationQuerySet
 from notifications.rendering import InboxEntry, inbox_entries, inbox_entry
@@ -57,10 +57,13 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
 
 class NotificationFilter(django_filters.FilterSet):
     kind = OneOfFilter(choices=Kind.choices, help_text="Only messages of this kind.")
+    unread = YesNoFilter(
+        field_name="read_at", lookup_expr="isnull", help_text="`true`: only the unread ones; `false`: only the read."
+    )
 
     class Meta:
         model = Notification
-        fields = ("kind",)
+        fields = ("kind", "unread")
 
 
 MarkedAll = inline_serializer("MarkedAll", {"marked": serializers.IntegerField()})

@@ -267,3 +267,27 @@ def test_a_filter_value_outside_its_set_is_400_naming_the_parameter_and_listing_
     fields = response.json()["error"]["fields"]
     assert list(fields) == [name]
     assert all(str(value) in fields[name][0] for value in values), fields
+
+
+def test_messages_can_be_filtered_to_the_unread_or_the_read_ones(world: World) -> None:
+    # Before: a client showing an unread badge had to page through every message and count; ?unread=true was a
+    # 400 (no such parameter).
+    from notifications.models import Notification
+
+    unread = world.objects["notification"].pk
+    read = Notification.objects.create(
+        recipient=world.users["trainee"], kind="generic", dedup_key="read", email=False, read_at=timezone.now()
+    ).pk
+    api = world.client("trainee")
+
+    def ids(value: str) -> list[int]:
+        response = api.get("/api/v1/notifications/", {"unread": value})
+        assert response.status_code == 200, response.content[:300]
+        return sorted(n["id"] for n in response.json()["results"])
+
+    assert ids("true") == ids("1") == [unread]
+    assert ids("false") == ids("0") == [read]
+    assert ids("") == sorted([unread, read])
+    refused = api.get("/api/v1/notifications/", {"unread": "yes please"})
+    assert refused.status_code == 400
+    assert list(refused.json()["error"]["fields"]) == ["unread"]
