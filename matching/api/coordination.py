@@ -53,6 +53,7 @@ class MatchSerializer(serializers.ModelSerializer[Match]):
             "score_breakdown",
             "message",
             "created_at",
+            "updated_at",
             "decided_by",
             "decided_at",
             "decision_reason",
@@ -82,6 +83,7 @@ class RoundStartSerializer(KnownFieldsOnly):
 
 
 class RoundSerializer(serializers.ModelSerializer[MatchingRound]):
+    program_name = serializers.CharField(source="program.name", read_only=True)
     proposals = serializers.SerializerMethodField()
 
     class Meta:
@@ -89,6 +91,7 @@ class RoundSerializer(serializers.ModelSerializer[MatchingRound]):
         fields = (
             "id",
             "program",
+            "program_name",
             "algorithm",
             "status",
             "stage",
