@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
@@ -12,6 +13,7 @@ from rest_framework.response import Response
 
 from mentorship.api import IdField, KnownFieldsOnly, etag, if_match
 from mentorship.api_schema import CHANGED_SINCE_READ, IF_MATCH, etag_header
+from mentorship.filters import OneOfFilter
 from profiles.api.auth import SignedInAPI, api_user
 from profiles.models import FocusArea, Goal
 from profiles.selectors import goal_list_for
@@ -59,6 +61,14 @@ _NO_TRAINEE_PROFILE = OpenApiResponse(
 _NOT_MINE = OpenApiResponse(description="No such goal among the caller's own (code `not_found`).")
 
 
+class GoalFilter(django_filters.FilterSet):
+    status = OneOfFilter(choices=Goal.Status.choices)
+
+    class Meta:
+        model = Goal
+        fields = ("status",)
+
+
 @extend_schema_view(
     get=extend_schema(tags=["goals"], summary="My goals"),
     post=extend_schema(
@@ -70,7 +80,8 @@ _NOT_MINE = OpenApiResponse(description="No such goal among the caller's own (co
 )
 class GoalList(SignedInAPI, generics.ListCreateAPIView):
     serializer_class = GoalSerializer
-    filter_backends: list[Any] = []
+    filterset_class = GoalFilter
+    ordering_fields = ("target_date", "created_at", "updated_at")
 
     def get_queryset(self) -> Any:
         return goal_list_for(user=api_user(self.request))

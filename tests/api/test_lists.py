@@ -291,3 +291,27 @@ def test_messages_can_be_filtered_to_the_unread_or_the_read_ones(world: World) -
     refused = api.get("/api/v1/notifications/", {"unread": "yes please"})
     assert refused.status_code == 400
     assert list(refused.json()["error"]["fields"]) == ["unread"]
+
+
+def test_goals_filter_by_status_and_order_by_target_date_like_the_other_lists(world: World) -> None:
+    # Before: the goal list took no filter and no ordering at all (`?status=` was a 400), unlike every other list.
+    from datetime import date
+
+    from tests.factories import GoalFactory
+
+    trainee = world.objects["trainee_profile"]
+    first = world.objects["goal"]
+    achieved = GoalFactory(trainee=trainee, status="achieved", progress=100, target_date=date(2027, 1, 1))
+    later = GoalFactory(trainee=trainee, status="in_progress", progress=10, target_date=date(2028, 1, 1))
+    api = world.client("trainee")
+
+    done = api.get("/api/v1/goals/", {"status": "achieved"}).json()["results"]
+    by_date = api.get("/api/v1/goals/", {"ordering": "-target_date"}).json()["results"]
+    wrong = api.get("/api/v1/goals/", {"status": "finished"})
+
+    assert [g["id"] for g in done] == [achieved.pk]
+    ids = [g["id"] for g in by_date]
+    assert ids.index(later.pk) < ids.index(achieved.pk)  # a goal without a date sorts first or last by database
+    assert first.pk in ids
+    assert wrong.status_code == 400
+    assert "achieved" in wrong.json()["error"]["fields"]["status"][0]
