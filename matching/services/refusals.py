@@ -97,13 +97,16 @@ def already_decided(match: Match, *, last: MatchTransition | None = None) -> Alr
     return AlreadyDecided(f"{said} ({why})." if why else f"{said}.")
 
 
+#: What a coordinator can do instead, said by the API's refusal and the admin's reason page alike.
+END_INSTEAD = "An approved match cannot be declined: end it instead (with a reason), which frees the mentor's place."
+DECLINE_INSTEAD = "A match still waiting for a decision cannot be ended: decline it instead."
+
+
 def approved_cannot_be_declined(match: Match) -> AlreadyApproved:
     """Declining an approved match: who approved it and when, and what can be done instead (the admin offers only
     End… on such a match, the API its /end/)."""
     said = already_decided(match).message
-    return AlreadyApproved(
-        f"{said} An approved match cannot be declined: end it instead (with a reason), which frees the mentor's place."
-    )
+    return AlreadyApproved(f"{said} {END_INSTEAD}")
 
 
 def not_active(match: Match) -> MatchNotActive:
