@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from matching.features import browsing_features
+from mentorship.filters import OneOfFilter
 from profiles.models import MEETING_FORMAT_CHOICES, CareerStage, MentorProfile, Specialty
 
 SubspecialtyThrough = MentorProfile.subspecialties.through
@@ -101,9 +102,7 @@ class MentorFilter(django_filters.FilterSet):
         empty_label="Any",
         widget=FastSelect,
     )
-    career_stage = django_filters.ChoiceFilter(
-        choices=CareerStage.choices, label="Career stage", empty_label="Any", widget=FastSelect
-    )
+    career_stage = OneOfFilter(choices=CareerStage.choices, label="Career stage", empty_label="Any", widget=FastSelect)
     language = django_filters.ChoiceFilter(
         choices=partial(_taxonomy_choices, "language"),
         field_name="languages",
@@ -111,7 +110,7 @@ class MentorFilter(django_filters.FilterSet):
         empty_label="Any",
         widget=FastSelect,
     )
-    meeting_format = django_filters.ChoiceFilter(
+    meeting_format = OneOfFilter(
         choices=MEETING_FORMAT_CHOICES,
         method="filter_meeting_format",
         label="Meeting format",

@@ -52,6 +52,11 @@ def match_list_for(*, user: User) -> QuerySet[Match]:
 
 
 def round_list_for(*, user: User) -> QuerySet[MatchingRound]:
-    return MatchingRound.objects.filter(program__in=coordinated_programs(user=user).values("pk")).select_related(
-        "program"
+    """The rounds of the programs `user` coordinates, each with `proposal_count` (the matches it proposed), so a
+    page of rounds is one query."""
+    return (
+        MatchingRound.objects.filter(program__in=coordinated_programs(user=user).values("pk"))
+        .select_related("program")
+        .annotate(proposal_count=Count("proposals"))
+        .order_by("-created_at", "-pk")  # a query that counts ignores the model's ordering
     )

@@ -236,6 +236,23 @@ class OrderingFilter(filters.OrderingFilter):
         return parameters
 
 
+def etag(version: str) -> str:
+    """The `ETag` header naming a version (profiles.versions)."""
+    return f'"{version}"'
+
+
+def if_match(request: Any) -> list[str] | None:
+    """The versions an `If-Match` header names (None without one, or for `*`: any version will do).
+
+    A weak tag (`W/"…"`, as a proxy that compresses may turn ours into) names the same version: the versions are
+    of the stored object, not of the bytes sent.
+    """
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    return [tag.strip().removeprefix("W/").strip('"') for tag in header.split(",") if tag.strip()]
+
+
 def _field_of(term: Any) -> Any:
     return term.removeprefix("-") if isinstance(term, str) else term
 

@@ -19,6 +19,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from mentorship.api import KnownFieldsOnly, LockedOut
+from mentorship.api_query import KnownQueryParametersOnly
 from mentorship.api_schema import ErrorSerializer
 from mentorship.errors import ApplicationError
 from profiles.models import User
@@ -57,7 +58,7 @@ class _IsAuthenticatedToRevoke(permissions.BasePermission):
         return request.method != "DELETE" or bool(request.user and request.user.is_authenticated)
 
 
-class TokenView(APIView):
+class TokenView(KnownQueryParametersOnly, APIView):
     permission_classes = [_IsAuthenticatedToRevoke]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"

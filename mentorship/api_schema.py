@@ -11,14 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 _DESCRIPTIONS = {
-    "400": "The input is not valid: `fields` names each field (or query parameter) and what is wrong (code "
-    "`invalid`), or the body is not JSON (code `malformed_json`).",
+    "400": "The input is not valid: `fields` names each field or query parameter and what is wrong, a query "
+    "parameter the operation does not take included (code `invalid`), or the body is not JSON (code "
+    "`malformed_json`).",
     "401": "Not signed in, or the token is not valid (codes `not_authenticated`, `authentication_failed`).",
     "403": "Signed in but not allowed to do this (code `permission_denied`).",
     "404": "No such object among those visible to the caller, or no such page (code `not_found`).",
@@ -26,6 +28,32 @@ _DESCRIPTIONS = {
     "415": "The body is not `application/json` (code `unsupported_media_type`).",
     "429": "Too many requests; retry after the `Retry-After` header's seconds (code `throttled`).",
 }
+
+
+#: Optimistic locking (profiles.versions): a read names the version it shows, a write may require it.
+def etag_header(status: int = 200) -> OpenApiParameter:
+    """The `ETag` header of an operation's `status` response."""
+    return OpenApiParameter(
+        "ETag",
+        OpenApiTypes.STR,
+        location=OpenApiParameter.HEADER,
+        response=[status],
+        description="The version of what this response shows: send it back as `If-Match` with a change.",
+    )
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="The `ETag` of the version you read. If it changed since, nothing is written and the answer is "
+    "412 `changed_since_read`. Without the header, the write is made whatever changed meanwhile.",
+)
+CHANGED_SINCE_READ = OpenApiResponse(
+    description="`If-Match` names a version that is no longer current: someone changed it since it was read "
+    "(code `changed_since_read`); nothing was written. Read it again and redo the change."
+)
 
 
 class ApiErrorDetailSerializer(serializers.Serializer):
@@ -88,8 +116,7 @@ class ApiAutoSchema(AutoSchema):
         public = not auth or {} in auth
         has_body = self.method in BODY_METHODS and self.get_request_serializer() is not None
         is_list = self.method == "GET" and self._is_list_view()
-        if has_body or is_list:
-            codes.append("400")  # a bad body, or a bad filter value
+        codes.append("400")  # a bad body or filter value, or a query parameter the operation does not take
         if self.view.get_authenticators():
             codes.append("401")  # even a public operation refuses a bad token
         if not public:

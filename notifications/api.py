@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
@@ -12,6 +13,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from mentorship.api_query import KnownQueryParametersOnly
+from mentorship.filters import OneOfFilter, YesNoFilter
+from notifications.kinds import Kind
 from notifications.models import Notification, NotificationQuerySet
 from notifications.rendering import InboxEntry, inbox_entries, inbox_entry
 from notifications.selectors import inbox_list
@@ -51,13 +55,26 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
         return obj.is_unread()
 
 
+class NotificationFilter(django_filters.FilterSet):
+    kind = OneOfFilter(choices=Kind.choices, help_text="Only messages of this kind.")
+    unread = YesNoFilter(
+        field_name="read_at", lookup_expr="isnull", help_text="`true`: only the unread ones; `false`: only the read."
+    )
+
+    class Meta:
+        model = Notification
+        fields = ("kind", "unread")
+
+
 MarkedAll = inline_serializer("MarkedAll", {"marked": serializers.IntegerField()})
 
 
 @extend_schema(tags=["notifications"])
-class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Notification]):
+class NotificationViewSet(
+    KnownQueryParametersOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Notification]
+):
     serializer_class = NotificationSerializer
-    filterset_fields = ("kind",)
+    filterset_class = NotificationFilter
     ordering_fields = ("due_at",)
 
     def get_queryset(self) -> NotificationQuerySet:

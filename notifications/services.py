@@ -12,6 +12,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from notifications.kinds import known_kind
 from notifications.models import Notification, dedup_key
 from profiles.models import User
 
@@ -96,6 +97,7 @@ def _record(
     email: bool = True,
     in_app: bool = True,
 ) -> tuple[Notification, bool]:
+    kind = known_kind(kind)
     object_type, object_id = _reference(about)
     key = dedup_key_for(
         kind=kind, recipient=recipient, object_type=object_type, object_id=object_id, occurrence=occurrence
@@ -124,6 +126,7 @@ def notify_many(*, kind: str, messages: Iterable[Message], due_at: datetime | No
     """`notify` for many at once, each to an account or, for someone who has no account yet (an invitation to
     sign up), to a bare address: e-mail only then, with no inbox to show it in. One INSERT; a message written
     before (same kind, addressee, object and occurrence) is left as it is, whatever its state."""
+    kind = known_kind(kind)
     due = due_at or timezone.now()
     rows = []
     for to, about, occurrence in messages:

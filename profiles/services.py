@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import ipaddress
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
@@ -23,6 +23,7 @@ from django.utils import timezone
 from mentorship.errors import ApplicationError, Conflict, NotAllowed
 from profiles.email_confirmation import email_confirm
 from profiles.models import Goal, MentorProfile, TraineeProfile, User, validate_person_name
+from profiles.versions import ensure_version, goal_version, person_version
 
 ProfileT = TypeVar("ProfileT", MentorProfile, TraineeProfile)
 
@@ -138,26 +139,37 @@ def _profile_save(profile: ProfileT, data: Mapping[str, Any], fields: Iterable[s
     unknown = set(data) - set(fields) - set(m2m)
     if unknown:
         raise ValidationError({name: "This field cannot be set here." for name in sorted(unknown)})
-    for name in fields:
-        if name in data:
-            setattr(profile, name, data[name])
+    creating = profile.pk is None
+    changed = [name for name in fields if name in data and (creating or getattr(profile, name) != data[name])]
+    for name in changed:
+        setattr(profile, name, data[name])
     errors: dict[str, list[str]] = {}
     try:
         profile.full_clean(exclude=["user"])
     except ValidationError as error:
         errors.update(error.message_dict)
-    creating = profile.pk is None
     for name in m2m:
         missing = (creating and name not in data) or (name in data and not list(data[name]))
         if name in _REQUIRED_M2M and missing:
             errors.setdefault(name, []).append(_REQUIRED_M2M[name])
     if errors:
         raise ValidationError(errors)
-    profile.save()
-    for name in m2m:
-        if name in data:
-            getattr(profile, name).set(list(data[name]))
+    changed_m2m = [name for name in m2m if name in data and (creating or _ids(data[name]) != _held(profile, name))]
+    # Nothing changed (an empty section, a form sent back as it was): nothing is saved, so `updated_at` keeps
+    # saying when the profile last really changed.
+    if creating or changed or changed_m2m:
+        profile.save()
+    for name in changed_m2m:
+        getattr(profile, name).set(list(data[name]))
     return profile
+
+
+def _ids(objects: Iterable[Any]) -> set[Any]:
+    return {getattr(obj, "pk", obj) for obj in objects}
+
+
+def _held(profile: TraineeProfile | MentorProfile, name: str) -> set[Any]:
+    return set(getattr(profile, name).values_list("pk", flat=True))
 
 
 class ProfileSectionInvalid(ValidationError):
@@ -175,8 +187,16 @@ def person_update(
     user_data: Mapping[str, Any] | None = None,
     trainee_data: Mapping[str, Any] | None = None,
     mentor_data: Mapping[str, Any] | None = None,
+    expected_versions: Collection[str] | None = None,
 ) -> User:
-    """Update a person's account and either profile at once: all of it is saved, or none of it."""
+    """Update a person's account and either profile at once: all of it is saved, or none of it.
+    `expected_versions`: the versions (`person_version`) the caller read; any other is `ChangedSinceRead`."""
+    if expected_versions is not None:
+        # Lock everything the version covers before comparing, so no change slips in before this one is written.
+        user = User.objects.select_for_update().get(pk=user.pk)
+        list(TraineeProfile.objects.select_for_update().filter(user=user))
+        list(MentorProfile.objects.select_for_update().filter(user=user))
+        ensure_version(person_version(user), expected_versions, "profile")
     sections = (
         ("user", user_update, user_data),
         ("trainee_profile", trainee_profile_save, trainee_data),
@@ -252,9 +272,18 @@ def goal_create(*, user: User, data: Mapping[str, Any]) -> Goal:
 
 
 @transaction.atomic
-def goal_update(*, goal: Goal, user: User, data: Mapping[str, Any]) -> Goal:
-    changed = goal_check(goal=_own_goal_locked(goal, user), data=data)  # a copy of the locked row, changed
-    changed.save()
+def goal_update(
+    *, goal: Goal, user: User, data: Mapping[str, Any], expected_versions: Collection[str] | None = None
+) -> Goal:
+    """Change `user`'s own goal. A change that changes nothing (an empty PATCH, a form sent back as it was) saves
+    nothing, so `updated_at` keeps saying when the goal last really changed. `expected_versions`: the versions
+    (`goal_version`) the caller read; any other is `ChangedSinceRead`, checked under the row lock."""
+    locked = _own_goal_locked(goal, user)
+    ensure_version(goal_version(locked), expected_versions, "goal")
+    changed = goal_check(goal=locked, data=data)  # a copy of the locked row, changed
+    fields = [name for name in GOAL_FIELDS if getattr(changed, name) != getattr(locked, name)]
+    if fields:
+        changed.save(update_fields=[*fields, "updated_at"])
     return changed
 
 
@@ -278,8 +307,10 @@ def goal_progress_record(*, goal: Goal, progress: int) -> Goal:
 
 
 @transaction.atomic
-def goal_delete(*, goal: Goal, user: User) -> None:
-    _own_goal_locked(goal, user).delete()
+def goal_delete(*, goal: Goal, user: User, expected_versions: Collection[str] | None = None) -> None:
+    locked = _own_goal_locked(goal, user)
+    ensure_version(goal_version(locked), expected_versions, "goal")
+    locked.delete()
 
 
 def _own_goal_locked(goal: Goal, user: User) -> Goal:

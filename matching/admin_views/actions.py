@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from matching.admin_views.access import request_user
 from matching.models import Match
 from matching.services.decisions import match_decline, match_end, matches_approve
+from matching.services.refusals import DECLINE_INSTEAD, END_INSTEAD
 from mentorship.errors import ApplicationError
 
 #: Refusals listed one by one; beyond this many, the rest are summarised so the page stays readable.
@@ -96,12 +97,14 @@ def _with_reason(
     done: str,
     decidable: Iterable[str],
     left_because: tuple[str, str, str],
+    instead: tuple[Iterable[str], str],
 ) -> TemplateResponse | None:
     """An intermediate page asks for the reason once for the whole selection, as delete_selected asks to confirm.
 
     It counts only the matches in a state to be decided (`decidable`) and says why the others of the selection will
     be left as they are (`left_because`: for some, for the one selected, for none of several), so nobody writes a
-    reason for matches it will not touch; the service still refuses whatever changed meanwhile."""
+    reason for matches it will not touch, and what can be done instead with those in some states (`instead`: the
+    states, and the sentence the API's refusal ends with); the service still refuses whatever changed meanwhile."""
     form = ReasonForm(request.POST if "apply" in request.POST else None)
     if form.is_valid():
         reason = form.cleaned_data["reason"]
@@ -120,6 +123,9 @@ def _with_reason(
         left_note = f"The selected match {left_because[1]}, so there is nothing to {verb.lower()}."
     else:
         left_note = f"None of the {count} selected matches {left_because[2]}, so there is nothing to {verb.lower()}."
+    instead_states, instead_note = instead
+    if left and queryset.filter(status__in=list(instead_states)).exists():
+        left_note = f"{left_note} {instead_note}"
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": f"{verb} {count} selected match{pluralize(count, 'es')}",
@@ -153,6 +159,7 @@ def decline_selected(
         done="Declined",
         decidable=Match.UNDECIDED,
         left_because=("are already decided", "is already decided", "is waiting for a decision"),
+        instead=((Match.Status.APPROVED,), END_INSTEAD),
     )
 
 
@@ -171,6 +178,7 @@ def end_selected(
         done="Ended",
         decidable=(Match.Status.APPROVED,),
         left_because=("are not approved", "is not approved", "is approved"),
+        instead=(Match.UNDECIDED, DECLINE_INSTEAD),
     )
 
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
@@ -21,7 +19,9 @@ from matching.selectors_coordination import coordinated_programs, match_list_for
 from matching.services.decisions import match_approve, match_decline, match_end
 from matching.services.rounds import round_start
 from mentorship.api import KnownFieldsOnly
+from mentorship.api_query import KnownQueryParametersOnly
 from mentorship.api_schema import ErrorSerializer
+from mentorship.filters import IdFilter, OneOfFilter
 from profiles.api.auth import api_user
 
 TAGS = ["coordination"]
@@ -53,6 +53,7 @@ class MatchSerializer(serializers.ModelSerializer[Match]):
             "score_breakdown",
             "message",
             "created_at",
+            "updated_at",
             "decided_by",
             "decided_at",
             "decision_reason",
@@ -82,6 +83,7 @@ class RoundStartSerializer(KnownFieldsOnly):
 
 
 class RoundSerializer(serializers.ModelSerializer[MatchingRound]):
+    program_name = serializers.CharField(source="program.name", read_only=True)
     proposals = serializers.SerializerMethodField()
 
     class Meta:
@@ -89,6 +91,7 @@ class RoundSerializer(serializers.ModelSerializer[MatchingRound]):
         fields = (
             "id",
             "program",
+            "program_name",
             "algorithm",
             "status",
             "stage",
@@ -114,22 +117,25 @@ class RoundSerializer(serializers.ModelSerializer[MatchingRound]):
         }
 
     def get_proposals(self, matching_round: MatchingRound) -> int:
-        return matching_round.proposals.count()
-
-
-@extend_schema_field(OpenApiTypes.INT)  # a NumberFilter is documented as `number`; this one takes integers only
-class IdFilter(django_filters.NumberFilter):
-    """A database id: a whole number within BIGINT range (a decimal or a 200-digit number is a 400, not a 500)."""
-
-    field_class = forms.IntegerField
+        counted = getattr(matching_round, "proposal_count", None)  # round_list_for counts them in its query
+        return int(counted) if counted is not None else matching_round.proposals.count()
 
 
 class MatchFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=Match.Status.choices)
-    program = IdFilter(field_name="program_id", min_value=1, max_value=2**63 - 1)
+    status = OneOfFilter(choices=Match.Status.choices)
+    program = IdFilter(field_name="program_id")
 
     class Meta:
         model = Match
+        fields = ("status", "program")
+
+
+class RoundFilter(django_filters.FilterSet):
+    status = OneOfFilter(choices=MatchingRound.Status.choices)
+    program = IdFilter(field_name="program_id")
+
+    class Meta:
+        model = MatchingRound
         fields = ("status", "program")
 
 
@@ -148,7 +154,7 @@ DECISION_RESPONSES = {
 
 
 @extend_schema(tags=TAGS)
-class MatchListView(generics.ListAPIView[Match]):
+class MatchListView(KnownQueryParametersOnly, generics.ListAPIView[Match]):
     serializer_class = MatchSerializer
     filterset_class = MatchFilter
     ordering_fields = ("created_at", "score")
@@ -166,7 +172,7 @@ class MatchListView(generics.ListAPIView[Match]):
         return super().get(request, *args, **kwargs)
 
 
-class _DecisionView(APIView):
+class _DecisionView(KnownQueryParametersOnly, APIView):
     def match(self, request: Request, match_id: int) -> Match:
         return get_object_or_404(match_list_for(user=api_user(request)), pk=match_id)
 
@@ -197,7 +203,10 @@ class MatchDeclineView(_DecisionView):
         responses={
             **DECISION_RESPONSES,
             400: _refusal("The reason is missing or blank (codes `invalid`, `reason_required`)."),
-            409: _refusal("Already decided by someone else (code `already_decided`)."),
+            409: _refusal(
+                "The match is approved (code `already_approved`: end it instead, with `…/end/`), or was already "
+                "declined, cancelled or ended (code `already_decided`)."
+            ),
         },
     )
     def post(self, request: Request, match_id: int) -> Response:
@@ -216,7 +225,10 @@ class MatchEndView(_DecisionView):
         responses={
             **DECISION_RESPONSES,
             400: _refusal("The reason is missing or blank (codes `invalid`, `reason_required`)."),
-            409: _refusal("The match is not approved (code `match_not_active`)."),
+            409: _refusal(
+                "The match is not approved (code `match_not_active`); one still waiting for a decision can be "
+                "declined instead."
+            ),
         },
     )
     def post(self, request: Request, match_id: int) -> Response:
@@ -228,7 +240,7 @@ class MatchEndView(_DecisionView):
 
 
 @extend_schema(tags=TAGS)
-class RoundStartView(APIView):
+class RoundStartView(KnownQueryParametersOnly, APIView):
     @extend_schema(
         summary="Start a matching round for a program (runs in the background; poll the round)",
         request=RoundStartSerializer,
@@ -252,7 +264,26 @@ class RoundStartView(APIView):
 
 
 @extend_schema(tags=TAGS)
-class RoundDetailView(generics.RetrieveAPIView[MatchingRound]):
+class RoundListView(KnownQueryParametersOnly, generics.ListAPIView[MatchingRound]):
+    serializer_class = RoundSerializer
+    filterset_class = RoundFilter
+    ordering_fields = ("created_at",)
+
+    def get_queryset(self) -> QuerySet[MatchingRound]:
+        if getattr(self, "swagger_fake_view", False):
+            return MatchingRound.objects.none()
+        return round_list_for(user=api_user(self.request))
+
+    @extend_schema(
+        summary="The rounds of the programs I coordinate, newest first",
+        responses={200: RoundSerializer(many=True)},
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+@extend_schema(tags=TAGS)
+class RoundDetailView(KnownQueryParametersOnly, generics.RetrieveAPIView[MatchingRound]):
     serializer_class = RoundSerializer
     lookup_url_kwarg = "round_id"
 
@@ -275,5 +306,6 @@ urlpatterns = [
     path("matches/<int:match_id>/decline/", MatchDeclineView.as_view(), name="api-match-decline"),
     path("matches/<int:match_id>/end/", MatchEndView.as_view(), name="api-match-end"),
     path("programs/<int:program_id>/rounds/", RoundStartView.as_view(), name="api-program-rounds"),
+    path("rounds/", RoundListView.as_view(), name="api-rounds"),
     path("rounds/<int:round_id>/", RoundDetailView.as_view(), name="api-round"),
 ]

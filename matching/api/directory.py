@@ -36,7 +36,7 @@ from matching.selectors import (
 )
 from matching.services.requests import match_cancel, match_request
 from matching.services.shortlist import shortlist_add, shortlist_rank, shortlist_remove
-from mentorship.api_pagination import page_number, refuse_unknown_query_parameters
+from mentorship.api_pagination import page_number
 from mentorship.errors import Conflict
 from profiles.api.auth import SignedInAPI, api_user
 from profiles.models import MentorProfile, TraineeProfile
@@ -76,6 +76,8 @@ FILTER_PARAMETERS = [
 
 
 class MentorListAPI(SignedInAPI):
+    query_parameters = [parameter.name for parameter in FILTER_PARAMETERS]  # the selector reads them itself
+
     @extend_schema(
         tags=TAGS,
         operation_id="directory_mentors_list",
@@ -86,7 +88,6 @@ class MentorListAPI(SignedInAPI):
         responses={200: DirectoryPageSerializer, 400: BAD_FILTERS, 401: UNAUTHENTICATED, 404: PAGE_NOT_FOUND},
     )
     def get(self, request: Request) -> Response:
-        refuse_unknown_query_parameters(request.query_params, (p.name for p in FILTER_PARAMETERS))
         try:
             directory = mentor_directory_for(
                 user=api_user(request),
@@ -130,7 +131,6 @@ class ShortlistAPI(SignedInAPI):
         responses={200: ShortlistEntrySerializer(many=True), 401: UNAUTHENTICATED, 409: NO_TRAINEE_PROFILE},
     )
     def get(self, request: Request) -> Response:
-        refuse_unknown_query_parameters(request.query_params, ())  # it comes whole: nothing to filter or page
         return Response(ShortlistEntrySerializer(shortlist_of(trainee=_trainee(request)), many=True).data)
 
     @extend_schema(
@@ -208,7 +208,6 @@ class RequestListAPI(SignedInAPI):
         responses={200: RequestSerializer(many=True), 401: UNAUTHENTICATED, 409: NO_TRAINEE_PROFILE},
     )
     def get(self, request: Request) -> Response:
-        refuse_unknown_query_parameters(request.query_params, ())  # it comes whole: nothing to filter or page
         return Response(RequestSerializer(requests_for(trainee=_trainee(request)), many=True).data)
 
     @extend_schema(

@@ -14,6 +14,7 @@ from matching.coordination.roster import MAX_ROWS, roster_from_lists
 from matching.selectors_coordination import coordinated_programs
 from matching.services.enrolment import program_enrol
 from mentorship.api import KnownFieldsOnly
+from mentorship.api_query import KnownQueryParametersOnly
 from mentorship.api_schema import ErrorSerializer
 from profiles.api.auth import api_user
 
@@ -51,7 +52,7 @@ class EnrolmentSerializer(serializers.Serializer):
 
 
 @extend_schema(tags=["coordination"])
-class ProgramEnrolView(APIView):
+class ProgramEnrolView(KnownQueryParametersOnly, APIView):
     @extend_schema(
         summary="Enrol trainees and mentors in a program by e-mail (all or nothing)",
         request=EnrolmentRequestSerializer,

@@ -14,6 +14,7 @@ from matching.models import Match
 from matching.services.approvals import Approvals, match_approve, matches_approve
 from matching.services.refusals import (
     AccountDeactivated,
+    AlreadyApproved,
     AlreadyDecided,
     ConflictOfInterest,
     MatchNotActive,
@@ -23,9 +24,11 @@ from matching.services.refusals import (
     ReasonRequired,
     TraineeAlreadyMatched,
     already_decided,
+    approved_cannot_be_declined,
     can_coordinate,
     ensure_coordinator,
     ensure_not_a_party,
+    not_active,
 )
 from matching.services.transitions import match_transition
 from matching.signals import match_ended
@@ -34,6 +37,7 @@ from profiles.models import User
 
 __all__ = [
     "AccountDeactivated",
+    "AlreadyApproved",
     "AlreadyDecided",
     "Approvals",
     "ConflictOfInterest",
@@ -80,6 +84,8 @@ def match_decline(*, match: Match, by: User, reason: str) -> Match:
     reason = _clean_reason(reason, "decline")
     match = _lock_match(match)
     ensure_not_a_party(match=match, by=by)
+    if match.status == Match.Status.APPROVED:
+        raise approved_cannot_be_declined(match)
     if not match.is_undecided():
         raise already_decided(match)
     _record_decision(match, to=Match.Status.DECLINED, by=by, reason=reason)
@@ -96,7 +102,7 @@ def match_end(*, match: Match, by: User, reason: str) -> Match:
     match = _lock_match(match)
     ensure_not_a_party(match=match, by=by)
     if match.status != Match.Status.APPROVED:
-        raise MatchNotActive(f"Only an approved match can be ended; this one is {match.get_status_display().lower()}.")
+        raise not_active(match)
     match.ended_at = timezone.now()
     match.end_reason = reason
     match_transition(match=match, to=Match.Status.ENDED, by=by, reason=reason, fields=("ended_at", "end_reason"))

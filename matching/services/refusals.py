@@ -18,6 +18,13 @@ class AlreadyDecided(Conflict):
     code = "already_decided"
 
 
+class AlreadyApproved(AlreadyDecided):
+    """Declining a match that is approved: it is under way, and what a coordinator can do is end it. (A subclass,
+    so callers that handle every decided match alike still catch it.)"""
+
+    code = "already_approved"
+
+
 class MentorAtCapacity(Conflict):
     code = "mentor_at_capacity"
 
@@ -88,3 +95,21 @@ def already_decided(match: Match, *, last: MatchTransition | None = None) -> Alr
     if at is not None:
         said += f" on {date_format(timezone.localtime(at), 'DATETIME_FORMAT')}"
     return AlreadyDecided(f"{said} ({why})." if why else f"{said}.")
+
+
+#: What a coordinator can do instead, said by the API's refusal and the admin's reason page alike.
+END_INSTEAD = "An approved match cannot be declined: end it instead (with a reason), which frees the mentor's place."
+DECLINE_INSTEAD = "A match still waiting for a decision cannot be ended: decline it instead."
+
+
+def approved_cannot_be_declined(match: Match) -> AlreadyApproved:
+    """Declining an approved match: who approved it and when, and what can be done instead (the admin offers only
+    End… on such a match, the API its /end/)."""
+    said = already_decided(match).message
+    return AlreadyApproved(f"{said} {END_INSTEAD}")
+
+
+def not_active(match: Match) -> MatchNotActive:
+    """Ending a match that is not approved; one still waiting for a decision can be declined instead."""
+    said = f"Only an approved match can be ended; this one is {match.get_status_display().lower()}"
+    return MatchNotActive(f"{said}: decline it instead." if match.is_undecided() else f"{said}.")

@@ -9,6 +9,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from matching.api.coordination import PersonSerializer
 from matching.models import Match
 from matching.selectors_coordination import match_list_for
 from meetings.models import (
@@ -29,12 +30,14 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
     start_local = serializers.SerializerMethodField(help_text="The start in the requester's own time zone.")
     time_zone = serializers.SerializerMethodField()
     ics_url = serializers.SerializerMethodField()
+    other_person = serializers.SerializerMethodField(help_text="The other person of the match (profile id, name).")
 
     class Meta:
         model = Meeting
         fields = (
             "id",
             "match",
+            "other_person",
             "proposed_by",
             "start",
             "start_local",
@@ -60,6 +63,11 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
 
     def get_time_zone(self, obj: Meeting) -> str:
         return time_zone_for(obj.match, self._user()).key
+
+    @extend_schema_field(PersonSerializer)
+    def get_other_person(self, obj: Meeting) -> dict[str, Any]:
+        profile = other_side(obj.match, self._user())
+        return {"id": profile.pk, "name": str(profile)}
 
     def get_ics_url(self, obj: Meeting) -> str:
         return reverse("meeting-ics", args=[obj.pk])

@@ -32,6 +32,8 @@ from meetings.api.serializers import (
 from meetings.ics import CONTENT_TYPE, meeting_calendar
 from meetings.models import Feedback, Meeting, SessionLog
 from meetings.people import local_to_utc, time_zone_for
+from mentorship.api_query import KnownQueryParametersOnly
+from mentorship.filters import OneOfFilter
 from profiles.models import User
 
 E400 = OpenApiResponse(description="Invalid input, or a refusal such as a time in the past (error.code says which).")
@@ -54,6 +56,7 @@ def _my_matches(request: Request | None) -> QuerySet[Match]:
 
 
 class MeetingFilter(django_filters.FilterSet):
+    status = OneOfFilter(choices=Meeting.Status.choices)
     match = django_filters.ModelChoiceFilter(queryset=_my_matches, help_text="One of my matches.")
 
     class Meta:
@@ -70,7 +73,9 @@ class SessionLogFilter(django_filters.FilterSet):
 
 
 @extend_schema(tags=["meetings"])
-class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Meeting]):
+class MeetingViewSet(
+    KnownQueryParametersOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Meeting]
+):
     serializer_class = MeetingSerializer
     filterset_class = MeetingFilter
     ordering_fields = ("start",)
@@ -195,7 +200,9 @@ def _goal_updates(data: dict[str, Any]) -> list[services.GoalUpdate]:
 
 
 @extend_schema(tags=["session logs"])
-class SessionLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[SessionLog]):
+class SessionLogViewSet(
+    KnownQueryParametersOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[SessionLog]
+):
     """The mentor of a match writes its logs; the trainee reads the shared part. Private notes appear only in the
     mentor's own responses."""
 
@@ -283,7 +290,7 @@ class SessionLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
 
 @extend_schema(tags=["feedback"])
-class FeedbackViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Feedback]):
+class FeedbackViewSet(KnownQueryParametersOnly, mixins.ListModelMixin, viewsets.GenericViewSet[Feedback]):
     serializer_class = FeedbackSerializer
     ordering_fields = ("created_at",)
 

@@ -142,13 +142,17 @@ def _recent_twin(*, match: Match, by: User, date_: date, content: tuple[Any, ...
 
 
 def _write_goals(session: SessionLog, goal_updates: Sequence[GoalUpdate]) -> None:
+    reported = dict(session.goal_updates.values_list("goal_id", "progress"))  # what the log said before (an edit)
     session.goal_updates.all().delete()
     SessionGoal.objects.bulk_create(
         SessionGoal(session=session, goal=u.goal, progress=u.progress, note=u.note[:300]) for u in goal_updates
     )
-    # The trainee's development plan shows the latest progress reported in a session.
+    # The trainee's development plan shows the latest progress reported in a session. An edit reports only what
+    # it changes: sent back as it was (a typo fixed in the notes), an old log's figure would overwrite the progress
+    # the trainee or a later session has recorded since.
     for update in goal_updates:
-        goal_progress_record(goal=update.goal, progress=update.progress)
+        if reported.get(update.goal.pk) != update.progress:
+            goal_progress_record(goal=update.goal, progress=update.progress)
 
 
 @transaction.atomic

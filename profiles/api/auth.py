@@ -5,11 +5,13 @@ from typing import Any
 from rest_framework import authentication, permissions
 from rest_framework.views import APIView
 
+from mentorship.api_query import KnownQueryParametersOnly
 from profiles.models import User
 
 
-class SignedInAPI(APIView):
-    """Any signed-in person. Token is listed first so an anonymous call gets 401 with a challenge, not 403."""
+class SignedInAPI(KnownQueryParametersOnly, APIView):
+    """Any signed-in person, and only the query parameters the operation takes. Token is listed first so an
+    anonymous call gets 401 with a challenge, not 403."""
 
     authentication_classes = [authentication.TokenAuthentication, authentication.SessionAuthentication]
     permission_classes = [permissions.IsAuthenticated]

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mentorship.api import KnownFieldsOnly
+from mentorship.api_query import KnownQueryParametersOnly
 from mentorship.api_schema import ErrorSerializer
 from profiles.api.auth import SignedInAPI, api_user
 from profiles.email_confirmation import DAILY_LIMIT, LINK_VALID_DAYS, email_confirm_by_token, email_confirmation_send
@@ -58,7 +59,7 @@ class ConfirmationRequestView(SignedInAPI):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ConfirmView(APIView):
+class ConfirmView(KnownQueryParametersOnly, APIView):
     # The token is the proof: no sign-in, so no session either (and so no CSRF check on a browser's cookie).
     authentication_classes: list[type] = []
     permission_classes = [permissions.AllowAny]

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from mentorship.api import IdField, KnownFieldsOnly
+from mentorship.api import IdField, KnownFieldsOnly, etag, if_match
+from mentorship.api_schema import CHANGED_SINCE_READ, IF_MATCH, etag_header
+from mentorship.filters import OneOfFilter
 from profiles.api.auth import SignedInAPI, api_user
 from profiles.models import FocusArea, Goal
 from profiles.selectors import goal_list_for
 from profiles.services import goal_create, goal_delete, goal_update
+from profiles.versions import goal_version
 
 
 class GoalSerializer(KnownFieldsOnly, serializers.ModelSerializer):
@@ -57,19 +61,31 @@ _NO_TRAINEE_PROFILE = OpenApiResponse(
 _NOT_MINE = OpenApiResponse(description="No such goal among the caller's own (code `not_found`).")
 
 
+class GoalFilter(django_filters.FilterSet):
+    status = OneOfFilter(choices=Goal.Status.choices)
+
+    class Meta:
+        model = Goal
+        fields = ("status",)
+
+
 @extend_schema_view(
     get=extend_schema(tags=["goals"], summary="My goals"),
     post=extend_schema(
         tags=["goals"],
         summary="Add a goal to my development plan",
+        parameters=[etag_header(201)],
         responses={201: GoalSerializer, 400: _BAD_GOAL, 409: _NO_TRAINEE_PROFILE},
     ),
 )
 class GoalList(SignedInAPI, generics.ListCreateAPIView):
     serializer_class = GoalSerializer
-    filter_backends: list[Any] = []
+    filterset_class = GoalFilter
+    ordering_fields = ("target_date", "created_at", "updated_at")
 
     def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
+            return Goal.objects.none()
         return goal_list_for(user=api_user(self.request))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -79,20 +95,29 @@ class GoalList(SignedInAPI, generics.ListCreateAPIView):
             goal = goal_create(user=api_user(request), data=serializer.validated_data)
         except DjangoValidationError as error:
             raise _field_errors(error) from error
-        return Response(GoalSerializer(goal).data, status=status.HTTP_201_CREATED)
+        return Response(
+            GoalSerializer(goal).data, status=status.HTTP_201_CREATED, headers={"ETag": etag(goal_version(goal))}
+        )
 
 
 @extend_schema_view(
-    get=extend_schema(tags=["goals"], summary="One of my goals", responses={200: GoalSerializer, 404: _NOT_MINE}),
+    get=extend_schema(
+        tags=["goals"],
+        summary="One of my goals",
+        parameters=[etag_header()],
+        responses={200: GoalSerializer, 404: _NOT_MINE},
+    ),
     patch=extend_schema(
         tags=["goals"],
         summary="Change one of my goals",
-        responses={200: GoalSerializer, 400: _BAD_GOAL, 404: _NOT_MINE},
+        parameters=[IF_MATCH, etag_header()],
+        responses={200: GoalSerializer, 400: _BAD_GOAL, 404: _NOT_MINE, 412: CHANGED_SINCE_READ},
     ),
     delete=extend_schema(
         tags=["goals"],
         summary="Delete one of my goals",
-        responses={204: OpenApiResponse(description="Deleted."), 404: _NOT_MINE},
+        parameters=[IF_MATCH],
+        responses={204: OpenApiResponse(description="Deleted."), 404: _NOT_MINE, 412: CHANGED_SINCE_READ},
     ),
 )
 class GoalDetail(SignedInAPI, generics.RetrieveUpdateDestroyAPIView):
@@ -102,16 +127,22 @@ class GoalDetail(SignedInAPI, generics.RetrieveUpdateDestroyAPIView):
     def get_queryset(self) -> Any:
         return goal_list_for(user=api_user(self.request))
 
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        goal = self.get_object()
+        return Response(GoalSerializer(goal).data, headers={"ETag": etag(goal_version(goal))})
+
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         goal = self.get_object()
         serializer = self.get_serializer(goal, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         try:
-            goal = goal_update(goal=goal, user=api_user(request), data=serializer.validated_data)
+            goal = goal_update(
+                goal=goal, user=api_user(request), data=serializer.validated_data, expected_versions=if_match(request)
+            )
         except DjangoValidationError as error:
             raise _field_errors(error) from error
-        return Response(GoalSerializer(goal).data)
+        return Response(GoalSerializer(goal).data, headers={"ETag": etag(goal_version(goal))})
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        goal_delete(goal=self.get_object(), user=api_user(request))
+        goal_delete(goal=self.get_object(), user=api_user(request), expected_versions=if_match(request))
         return Response(status=status.HTTP_204_NO_CONTENT)

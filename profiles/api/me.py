@@ -9,12 +9,14 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from mentorship.api import KnownFieldsOnly
+from mentorship.api import KnownFieldsOnly, etag, if_match
+from mentorship.api_schema import CHANGED_SINCE_READ, IF_MATCH, etag_header
 from profiles.api.auth import SignedInAPI, api_user
 from profiles.api.profile_serializers import MentorProfileSerializer, TraineeProfileSerializer
 from profiles.models import User
 from profiles.selectors import mentor_profile_of, trainee_profile_of
 from profiles.services import ProfileSectionInvalid, person_update
+from profiles.versions import person_version
 
 
 class MeSerializer(KnownFieldsOnly):
@@ -60,9 +62,11 @@ _PATCH_EXAMPLE = OpenApiExample(
 
 
 class MeView(SignedInAPI):
-    @extend_schema(tags=["me"], summary="My account and profiles", responses={200: MeSerializer})
+    @extend_schema(
+        tags=["me"], summary="My account and profiles", parameters=[etag_header()], responses={200: MeSerializer}
+    )
     def get(self, request: Request) -> Response:
-        return Response(MeSerializer(_me(api_user(request))).data)
+        return _respond(api_user(request))
 
     @extend_schema(
         tags=["me"],
@@ -71,7 +75,9 @@ class MeView(SignedInAPI):
         "All of it is saved, or nothing is.",
         request=MeSerializer,
         examples=[_PATCH_EXAMPLE],
+        parameters=[IF_MATCH, etag_header()],
         responses={
+            412: CHANGED_SINCE_READ,
             200: MeSerializer,
             400: OpenApiResponse(
                 description="A field is not valid; `fields` names it, nested under its section "
@@ -95,9 +101,14 @@ class MeView(SignedInAPI):
                 user_data={"full_name": data["full_name"]} if "full_name" in data else None,
                 trainee_data=data.get("trainee_profile"),
                 mentor_data=data.get("mentor_profile"),
+                expected_versions=if_match(request),
             )
         except ProfileSectionInvalid as error:
             fields = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
             raise serializers.ValidationError(fields if error.section == "user" else {error.section: fields}) from error
         user.refresh_from_db()
-        return Response(MeSerializer(_me(user)).data)
+        return _respond(user)
+
+
+def _respond(user: User) -> Response:
+    return Response(MeSerializer(_me(user)).data, headers={"ETag": etag(person_version(user))})

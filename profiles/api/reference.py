@@ -10,7 +10,6 @@ from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from mentorship.api_pagination import refuse_unknown_query_parameters
 from profiles.api.auth import SignedInAPI
 from profiles.models import CareerStage, FocusArea, Language, Specialty
 from profiles.selectors import focus_area_list, language_list, specialty_tree
@@ -51,10 +50,6 @@ class _ReferenceList(SignedInAPI, generics.ListAPIView):
     pagination_class = None
     filter_backends: list[Any] = []
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        refuse_unknown_query_parameters(request.query_params, ())  # it comes whole: nothing to filter or page
-        return super().list(request, *args, **kwargs)
-
 
 @extend_schema(tags=["reference"], summary="Specialties, each with its sub-specialties nested")
 class SpecialtyList(_ReferenceList):
@@ -87,6 +82,5 @@ class CareerStageList(SignedInAPI):
         responses={200: CareerStageSerializer(many=True)},
     )
     def get(self, request: Request) -> Response:
-        refuse_unknown_query_parameters(request.query_params, ())
         stages = [{"value": value, "label": label} for value, label in CareerStage.choices]
         return Response(CareerStageSerializer(stages, many=True).data)

@@ -376,6 +376,21 @@ def test_the_match_list_holds_my_matches_and_my_programs_only(
     assert not {world.objects[k].pk for k in never} & ids
 
 
+@pytest.mark.parametrize(
+    ("persona", "sees"),
+    [("coordinator", True), ("other_coordinator", False), ("trainee", False), ("mentor", False)],
+)
+def test_the_round_list_holds_the_rounds_of_the_programs_i_coordinate_only(
+    persona: str, sees: bool, world: World
+) -> None:
+    program_a_round = world.objects["round"].pk
+
+    ids = _ids_in(world.client(persona).get("/api/v1/rounds/"))
+    asked_by_program = _ids_in(world.client(persona).get("/api/v1/rounds/", {"program": world.objects["program"].pk}))
+
+    assert ids == asked_by_program == ({program_a_round} if sees else set())
+
+
 @pytest.mark.parametrize("persona", ["trainee", "victim"])
 def test_the_goal_list_holds_my_goals_only(persona: str, world: World) -> None:
     mine, theirs = ("goal", "victim_goal") if persona == "trainee" else ("victim_goal", "goal")

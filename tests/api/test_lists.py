@@ -205,3 +205,113 @@ def test_a_short_list_that_comes_whole_takes_no_query_parameter(operation: Opera
 
     assert response.status_code == 400, response.content[:300]
     assert list(response.json()["error"]["fields"]) == ["status"]
+
+
+def test_an_unknown_kind_of_message_is_400_naming_kind_and_listing_the_kinds(world: World) -> None:
+    # Before: /notifications/?kind=nonsense answered an empty list, which reads as "you have no such messages":
+    # a client with a misspelt kind (`meeting_reminders`) could not tell it from an empty inbox.
+    api = world.client("trainee")
+
+    response = api.get("/api/v1/notifications/", {"kind": "meeting_reminders"})
+
+    assert response.status_code == 400, response.content[:300]
+    fields = response.json()["error"]["fields"]
+    assert list(fields) == ["kind"]
+    assert "meeting_reminders" in fields["kind"][0]
+    assert "meeting_reminder," in fields["kind"][0]
+    assert "match_approved" in fields["kind"][0]
+
+
+def test_every_kind_the_code_writes_is_a_kind_the_list_takes(world: World) -> None:
+    from notifications.kinds import Kind
+    from tests.factories import NotificationFactory
+
+    NotificationFactory(recipient=world.users["trainee"], kind=Kind.MEETING_REMINDER)
+    api = world.client("trainee")
+
+    counts = {kind: api.get("/api/v1/notifications/", {"kind": kind}).json()["count"] for kind in Kind.values}
+
+    assert counts == {kind: int(kind == "meeting_reminder") for kind in Kind.values}
+
+
+def test_the_schema_lists_the_kinds_of_message_the_list_takes() -> None:
+    from notifications.kinds import Kind
+
+    operation = next(op for op in operations() if op.method == "GET" and op.path == "/api/v1/notifications/")
+
+    assert _query_params(operation)["kind"].get("enum") == sorted(Kind.values)
+
+
+ENUM_FILTERS = [
+    (op, name, schema["enum"])
+    for op in operations()
+    if op.method == "GET"
+    for name, schema in _query_params(op).items()
+    if "enum" in schema
+]
+
+
+@pytest.mark.parametrize(
+    ("operation", "name", "values"), ENUM_FILTERS, ids=[f"{op} ?{n}=" for op, n, _ in ENUM_FILTERS]
+)
+def test_a_filter_value_outside_its_set_is_400_naming_the_parameter_and_listing_the_values(
+    operation: Operation, name: str, values: list[object], world: World
+) -> None:
+    # Before: ?status=aproved said "Select a valid choice. aproved is not one of the available choices." and left
+    # the client to find the set in the schema; ?kind= took anything and answered an empty list.
+    url = operation.url(**world.path_ids(operation.path))
+
+    response = world.client("trainee").get(url, {name: "nonsense"})
+
+    assert response.status_code == 400, response.content[:300]
+    fields = response.json()["error"]["fields"]
+    assert list(fields) == [name]
+    assert all(str(value) in fields[name][0] for value in values), fields
+
+
+def test_messages_can_be_filtered_to_the_unread_or_the_read_ones(world: World) -> None:
+    # Before: a client showing an unread badge had to page through every message and count; ?unread=true was a
+    # 400 (no such parameter).
+    from notifications.models import Notification
+
+    unread = world.objects["notification"].pk
+    read = Notification.objects.create(
+        recipient=world.users["trainee"], kind="generic", dedup_key="read", email=False, read_at=timezone.now()
+    ).pk
+    api = world.client("trainee")
+
+    def ids(value: str) -> list[int]:
+        response = api.get("/api/v1/notifications/", {"unread": value})
+        assert response.status_code == 200, response.content[:300]
+        return sorted(n["id"] for n in response.json()["results"])
+
+    assert ids("true") == ids("1") == [unread]
+    assert ids("false") == ids("0") == [read]
+    assert ids("") == sorted([unread, read])
+    refused = api.get("/api/v1/notifications/", {"unread": "yes please"})
+    assert refused.status_code == 400
+    assert list(refused.json()["error"]["fields"]) == ["unread"]
+
+
+def test_goals_filter_by_status_and_order_by_target_date_like_the_other_lists(world: World) -> None:
+    # Before: the goal list took no filter and no ordering at all (`?status=` was a 400), unlike every other list.
+    from datetime import date
+
+    from tests.factories import GoalFactory
+
+    trainee = world.objects["trainee_profile"]
+    first = world.objects["goal"]
+    achieved = GoalFactory(trainee=trainee, status="achieved", progress=100, target_date=date(2027, 1, 1))
+    later = GoalFactory(trainee=trainee, status="in_progress", progress=10, target_date=date(2028, 1, 1))
+    api = world.client("trainee")
+
+    done = api.get("/api/v1/goals/", {"status": "achieved"}).json()["results"]
+    by_date = api.get("/api/v1/goals/", {"ordering": "-target_date"}).json()["results"]
+    wrong = api.get("/api/v1/goals/", {"status": "finished"})
+
+    assert [g["id"] for g in done] == [achieved.pk]
+    ids = [g["id"] for g in by_date]
+    assert ids.index(later.pk) < ids.index(achieved.pk)  # a goal without a date sorts first or last by database
+    assert first.pk in ids
+    assert wrong.status_code == 400
+    assert "achieved" in wrong.json()["error"]["fields"]["status"][0]

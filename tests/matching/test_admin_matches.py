@@ -449,3 +449,24 @@ def test_the_reason_page_counts_only_what_can_be_declined_and_cancel_returns_to_
         {"action": "decline_selected", ACTION_CHECKBOX_NAME: [proposal.pk]},
     ).content.decode()
     assert "None of the selected matches is in the list any more" in gone
+
+
+def test_the_reason_page_says_an_approved_match_can_be_ended_instead_as_the_api_does(login, coordinator, program):
+    # Before: "The selected match is already decided, so there is nothing to decline." — the same words for a match
+    # declined a moment ago and for one under way, which the coordinator can end instead (the API's 409
+    # already_approved says so).
+    active = MatchFactory(program=program, status=Match.Status.APPROVED)
+    proposal = MatchFactory(program=program)
+    client = login(coordinator)
+
+    page = _act(client, "decline_selected", [active]).content.decode()
+    ending = _act(client, "end_selected", [proposal]).content.decode()
+
+    assert (
+        "The selected match is already decided, so there is nothing to decline. An approved match cannot be "
+        "declined: end it instead (with a reason), which frees the mentor&#x27;s place." in page
+    )
+    assert "The selected match is not approved, so there is nothing to end. A match still waiting for a decision " in (
+        ending
+    )
+    assert "cannot be ended: decline it instead." in ending

@@ -119,6 +119,116 @@ def test_ending_an_approved_match_and_refusing_to_end_a_proposal(api, coordinato
     assert refused.json()["error"]["code"] == "match_not_active"
 
 
+def test_declining_an_approved_match_is_409_already_approved_saying_to_end_it_instead(api, coordinator, program):
+    # Before: 409 `already_decided`, "The match of … was already approved by … on …", the same answer as for a
+    # match declined a moment ago: nothing told the coordinator that ending it is what they can do instead.
+    active = MatchFactory(program=program, status=Match.Status.APPROVED, decided_by=coordinator)
+
+    refused = api(coordinator).post(f"/api/v1/matches/{active.pk}/decline/", {"reason": "Not a fit"}, format="json")
+
+    assert refused.status_code == 409
+    error = refused.json()["error"]
+    assert error["code"] == "already_approved"
+    assert error["message"].startswith(f"The match of {active.trainee} with {active.mentor} was already approved by ")
+    assert error["message"].endswith(
+        "An approved match cannot be declined: end it instead (with a reason), which frees the mentor's place."
+    )
+    active.refresh_from_db()
+    assert (active.status, active.decision_reason) == (Match.Status.APPROVED, "")
+
+
+def test_ending_a_match_still_waiting_for_a_decision_says_to_decline_it_instead(api, coordinator, proposal):
+    refused = api(coordinator).post(f"/api/v1/matches/{proposal.pk}/end/", {"reason": "Done"}, format="json")
+
+    assert refused.status_code == 409
+    assert refused.json()["error"] == {
+        "code": "match_not_active",
+        "message": "Only an approved match can be ended; this one is proposed: decline it instead.",
+        "fields": {},
+    }
+
+
+def test_declining_an_approved_match_in_the_admin_gives_the_apis_answer(api, login, coordinator, program):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+    active = MatchFactory(program=program, status=Match.Status.APPROVED, decided_by=coordinator)
+    said_by_api = (
+        api(coordinator)
+        .post(f"/api/v1/matches/{active.pk}/decline/", {"reason": "x"}, format="json")
+        .json()["error"]["message"]
+    )
+
+    response = login(coordinator).post(
+        "/admin/matching/match/",
+        {"action": "decline_selected", ACTION_CHECKBOX_NAME: [active.pk], "apply": "1", "reason": "Not a fit"},
+        follow=True,
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [f"{active.trainee} ↔ {active.mentor}: {said_by_api}"]
+    active.refresh_from_db()
+    assert active.status == Match.Status.APPROVED
+
+
+def test_a_coordinator_lists_the_rounds_of_their_programs_newest_first_and_by_program(api, coordinator, program):
+    # Before: there was no list of rounds at all; a client that lost a round's id (or wanted last week's) could not
+    # find it, and the other lists' `?program=` had nothing to match.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    second_program = ProgramFactory(name="Second", coordinators=[coordinator])
+    old = MatchingRoundFactory(program=program, status="done", created_at=timezone.now() - timedelta(days=7))
+    new = MatchingRoundFactory(program=program, status="failed")
+    theirs = MatchingRoundFactory(program=second_program, status="done")
+    MatchingRoundFactory()  # another program's, coordinated by someone else
+    client = api(coordinator)
+
+    everything = client.get("/api/v1/rounds/").json()
+    of_program = client.get("/api/v1/rounds/", {"program": program.pk}).json()
+    done = client.get("/api/v1/rounds/", {"program": program.pk, "status": "done"}).json()
+    oldest_first = client.get("/api/v1/rounds/", {"program": program.pk, "ordering": "created_at"}).json()
+
+    assert [r["id"] for r in everything["results"]] == [theirs.pk, new.pk, old.pk]
+    assert [r["id"] for r in of_program["results"]] == [new.pk, old.pk]
+    assert [r["id"] for r in done["results"]] == [old.pk]
+    assert [r["id"] for r in oldest_first["results"]] == [old.pk, new.pk]
+    assert everything["results"][0] == client.get(f"/api/v1/rounds/{theirs.pk}/").json()
+
+
+def test_a_page_of_rounds_costs_the_same_queries_for_two_rounds_or_twenty(api, coordinator, program):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api(coordinator)
+    for _ in range(2):
+        MatchFactory(program=program, round=MatchingRoundFactory(program=program, status="done"))
+    with CaptureQueriesContext(connection) as two:
+        assert client.get("/api/v1/rounds/").json()["results"][0]["proposals"] == 1
+    for _ in range(18):
+        MatchFactory(program=program, round=MatchingRoundFactory(program=program, status="done"))
+    with CaptureQueriesContext(connection) as twenty:
+        assert len(client.get("/api/v1/rounds/").json()["results"]) == 20
+
+    assert len(twenty) == len(two)
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "0", str(2**64)])
+def test_a_malformed_program_filter_on_rounds_is_a_400_naming_it(api, coordinator, program, value):
+    response = api(coordinator).get("/api/v1/rounds/", {"program": value})
+
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["program"]
+
+
+def test_rounds_of_a_program_one_does_not_coordinate_are_never_listed(api, program, trainee, mentor, outsider):
+    MatchingRoundFactory(program=program)
+    for person in (trainee.user, mentor.user, outsider.user, CoordinatorFactory()):
+        listed = api(person).get("/api/v1/rounds/", {"program": program.pk})
+        assert listed.status_code == 200
+        assert listed.json()["count"] == 0
+    assert api().get("/api/v1/rounds/").status_code == 401
+
+
 def test_a_coordinator_starts_a_round_and_reads_its_progress(api, coordinator, program, monkeypatch):
     monkeypatch.setattr("matching.tasks.run_round.delay", lambda pk: None)
     started = api(coordinator).post(f"/api/v1/programs/{program.pk}/rounds/", {"algorithm": "stable"}, format="json")

@@ -121,7 +121,8 @@ def test_a_second_decision_is_refused_naming_who_decided_first(proposal, coordin
 
     with pytest.raises(AlreadyDecided, match="already approved by Cora Coordinator") as caught:
         match_decline(match=stale, by=other, reason="Not a fit")
-    assert caught.value.code == "already_decided"
+    assert caught.value.code == "already_approved"  # an AlreadyDecided that says what to do instead: end it
+    assert "end it instead" in caught.value.message
     assert Match.objects.get(pk=proposal.pk).status == Match.Status.APPROVED
 
 

@@ -235,8 +235,8 @@ def test_a_message_to_an_address_without_an_account_goes_out_once_and_never_reac
     # About an invitation to the coordinator's program, so that the admin shows it to them.
     program = ProgramFactory(coordinators=[coordinator])
     invitation = ProgramInvitation.objects.create(program=program, email="new.person@uni.edu", role="trainee")
-    notify_many(kind="match_approved_test", messages=[("New.Person@Uni.edu", invitation, "")])
-    notify_many(kind="match_approved_test", messages=[("new.person@uni.edu", invitation, "")])  # once per address
+    notify_many(kind="program_invitation_signup", messages=[("New.Person@Uni.edu", invitation, "")])
+    notify_many(kind="program_invitation_signup", messages=[("new.person@uni.edu", invitation, "")])  # once per address
     row = Notification.objects.get()
     assert (row.to_address, row.recipient, row.email, row.in_app) == ("new.person@uni.edu", None, True, False)
     recorder = Recorder()
@@ -270,7 +270,7 @@ def test_a_batch_with_no_address_or_an_unsaved_account_is_refused_on_every_datab
     from profiles.models import User
 
     with pytest.raises(ValueError, match="needs an address"):
-        notify_many(kind="match_approved_test", messages=[("  ", None, "")])
+        notify_many(kind="program_invitation_signup", messages=[("  ", None, "")])
     with pytest.raises(ValueError, match="needs a saved account"):
-        notify_many(kind="match_approved_test", messages=[(User(email="x@uni.edu"), None, "")])
+        notify_many(kind="program_invitation_signup", messages=[(User(email="x@uni.edu"), None, "")])
     assert not Notification.objects.exists()

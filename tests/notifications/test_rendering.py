@@ -51,6 +51,31 @@ def test_the_scan_finds_the_meeting_kinds() -> None:
     assert {"meeting_reminder", "meeting_proposed", "meeting_time_suggested", "checkin_survey"} <= kinds
 
 
+def test_the_list_of_kinds_is_every_kind_the_code_base_writes_and_no_other() -> None:
+    # The API's `?kind=` filter takes these and only these: a kind nobody writes would be a filter that can never
+    # match, a kind missing from the list one the filter refuses.
+    from notifications.kinds import Kind
+
+    assert set(Kind.values) == kinds_in_code()
+
+
+@pytest.mark.django_db
+def test_a_message_of_a_kind_not_in_the_list_is_refused_before_it_is_written() -> None:
+    from notifications.kinds import Kind
+    from notifications.services import notify, notify_many
+    from tests.factories import UserFactory
+
+    person = UserFactory()
+
+    with pytest.raises(ValueError, match="match_aproved"):
+        notify(recipient=person, kind="match_aproved")
+    with pytest.raises(ValueError, match="match_aproved"):
+        notify_many(kind="match_aproved", messages=[(person, None, "")])
+    notify(recipient=person, kind=Kind.MATCH_APPROVED)
+
+    assert list(Notification.objects.values_list("kind", flat=True)) == ["match_approved"]
+
+
 @pytest.mark.parametrize("kind", sorted(kinds_in_code()))
 def test_every_kind_used_in_the_code_base_has_its_own_templates(kind: str) -> None:
     assert has_own_templates(kind), f"templates/notifications/{kind}.subject.txt, .txt and .html are needed"

@@ -230,3 +230,136 @@ def test_the_goal_list_shows_only_my_goals(trainee: Any, outsider: Any) -> None:
     GoalFactory(trainee=outsider, title="Theirs")
     titles = [g["title"] for g in api(outsider.user).get("/api/v1/goals/").json()["results"]]
     assert titles == ["Theirs"]
+
+
+LAST_WEEK = timezone.now() - timedelta(days=7)
+
+
+def _last_changed_a_week_ago(model: Any, pk: int) -> None:
+    model.objects.filter(pk=pk).update(updated_at=LAST_WEEK)  # update() leaves auto_now alone
+
+
+@pytest.mark.parametrize("body", [{}, "same"], ids=["empty", "what GET returned"])
+def test_a_goal_patch_that_changes_nothing_keeps_updated_at(trainee: Any, body: Any) -> None:
+    # Before: PATCH {} answered a fresh updated_at, so a client syncing by updated_at saw a change that never
+    # happened (and one comparing it before writing lost its own edit to a phantom).
+    goal = GoalFactory(trainee=trainee, title="Publish a case report")
+    _last_changed_a_week_ago(Goal, goal.pk)
+    client = api(trainee.user)
+    url = f"/api/v1/goals/{goal.pk}/"
+    sent = client.get(url).json() if body == "same" else body
+
+    response = client.patch(url, sent, format="json")
+
+    assert response.status_code == 200, response.content[:300]
+    assert response.json()["updated_at"] == client.get(url).json()["updated_at"]
+    goal.refresh_from_db()
+    assert goal.updated_at == LAST_WEEK
+
+
+def test_a_goal_patch_that_changes_something_moves_updated_at(trainee: Any) -> None:
+    goal = GoalFactory(trainee=trainee, title="Publish a case report")
+    _last_changed_a_week_ago(Goal, goal.pk)
+
+    response = api(trainee.user).patch(f"/api/v1/goals/{goal.pk}/", {"title": "Publish two"}, format="json")
+
+    assert response.status_code == 200
+    goal.refresh_from_db()
+    assert goal.updated_at > LAST_WEEK
+    assert response.json()["title"] == "Publish two"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"trainee_profile": {}}, {"mentor_profile": {}}, "same"],
+    ids=["empty", "empty trainee section", "empty mentor section", "what GET returned"],
+)
+def test_a_me_patch_that_changes_nothing_keeps_both_profiles_updated_at(trainee: Any, body: Any) -> None:
+    from tests.factories import MentorProfileFactory
+
+    person = trainee.user
+    MentorProfileFactory(user=person)
+    _last_changed_a_week_ago(TraineeProfile, person.trainee_profile.pk)
+    _last_changed_a_week_ago(MentorProfile, person.mentor_profile.pk)
+    client = api(person)
+    sent = client.get("/api/v1/me/").json() if body == "same" else body
+
+    response = client.patch("/api/v1/me/", sent, format="json")
+
+    assert response.status_code == 200, response.content[:300]
+    assert TraineeProfile.objects.get(user=person).updated_at == LAST_WEEK
+    assert MentorProfile.objects.get(user=person).updated_at == LAST_WEEK
+
+
+def test_a_me_patch_that_changes_one_profile_moves_only_its_updated_at(trainee: Any) -> None:
+    from tests.factories import MentorProfileFactory
+
+    person = trainee.user
+    MentorProfileFactory(user=person, capacity=2)
+    _last_changed_a_week_ago(TraineeProfile, person.trainee_profile.pk)
+    _last_changed_a_week_ago(MentorProfile, person.mentor_profile.pk)
+
+    response = api(person).patch("/api/v1/me/", {"mentor_profile": {"capacity": 3}}, format="json")
+
+    assert response.status_code == 200, response.content[:300]
+    assert TraineeProfile.objects.get(user=person).updated_at == LAST_WEEK
+    assert MentorProfile.objects.get(user=person).updated_at > LAST_WEEK
+
+
+def test_a_goal_read_carries_an_etag_and_a_patch_with_a_stale_if_match_is_412_changing_nothing(trainee: Any) -> None:
+    # Before: two clients that read the same goal and each sent back their copy with one change lost the first
+    # change without a word; there was no ETag to detect it with.
+    goal = GoalFactory(trainee=trainee, title="Publish a case report", progress=0)
+    url = f"/api/v1/goals/{goal.pk}/"
+    phone, laptop = api(trainee.user), api(trainee.user)
+    read_on_phone = phone.get(url)
+    read_on_laptop = laptop.get(url)
+    assert read_on_phone["ETag"] == read_on_laptop["ETag"]
+
+    first = laptop.patch(
+        url, {"title": "Publish two case reports"}, format="json", HTTP_IF_MATCH=read_on_laptop["ETag"]
+    )
+    stale = phone.patch(url, {"description": "With Dr Patel"}, format="json", HTTP_IF_MATCH=read_on_phone["ETag"])
+
+    assert first.status_code == 200, first.content[:300]
+    assert first["ETag"] != read_on_laptop["ETag"]
+    assert stale.status_code == 412, stale.content[:300]
+    assert stale.json()["error"]["code"] == "changed_since_read"
+    goal.refresh_from_db()
+    assert (goal.title, goal.description) == ("Publish two case reports", "")
+    again = phone.patch(url, {"description": "With Dr Patel"}, format="json", HTTP_IF_MATCH=phone.get(url)["ETag"])
+    assert again.status_code == 200, again.content[:300]
+    assert phone.patch(url, {"progress": 0}, format="json").status_code == 200  # no If-Match: no check, as before
+
+
+def test_a_goal_delete_with_a_stale_if_match_is_412_and_deletes_nothing(trainee: Any) -> None:
+    goal = GoalFactory(trainee=trainee)
+    url = f"/api/v1/goals/{goal.pk}/"
+    client = api(trainee.user)
+    etag = client.get(url)["ETag"]
+    client.patch(url, {"title": "Changed meanwhile"}, format="json")
+
+    refused = client.delete(url, HTTP_IF_MATCH=etag)
+
+    assert refused.status_code == 412
+    assert Goal.objects.filter(pk=goal.pk).exists()
+    assert client.delete(url, HTTP_IF_MATCH=client.get(url)["ETag"]).status_code == 204
+
+
+def test_me_carries_an_etag_and_a_patch_with_a_stale_if_match_is_412_changing_nothing(trainee: Any) -> None:
+    client = api(trainee.user)
+    etag = client.get("/api/v1/me/")["ETag"]
+    changed = client.patch(
+        "/api/v1/me/", {"trainee_profile": {"statement": "Cardiology, then research."}}, format="json"
+    )
+    assert changed["ETag"] != etag
+
+    stale = client.patch("/api/v1/me/", {"full_name": "Tara T."}, format="json", HTTP_IF_MATCH=etag)
+
+    assert stale.status_code == 412, stale.content[:300]
+    assert stale.json()["error"]["code"] == "changed_since_read"
+    trainee.user.refresh_from_db()
+    assert trainee.user.full_name != "Tara T."
+    renamed = client.patch("/api/v1/me/", {"full_name": "Tara T."}, format="json", HTTP_IF_MATCH=changed["ETag"])
+    assert renamed.status_code == 200, renamed.content[:300]
+    assert renamed["ETag"] not in (etag, changed["ETag"])

@@ -1,0 +1,60 @@
+"""Editing a session log through the API: the goal progress it reported is history, not a command to repeat."""
+
+from __future__ import annotations
+
+import pytest
+
+from profiles.models import Goal
+from tests.api.conftest import World
+
+pytestmark = pytest.mark.django_db
+
+
+def test_editing_an_old_log_does_not_undo_the_progress_the_trainee_recorded_since(world: World) -> None:
+    # Before: the mentor fixed a typo in last month's log (sending back what GET returned, goals included) and the
+    # trainee's goal fell back from 80 % to the 50 % that log had reported.
+    mentor, trainee = world.client("mentor"), world.client("trainee")
+    goal = world.objects["goal"]
+    logged = mentor.post(
+        "/api/v1/session-logs/",
+        {
+            "match": world.objects["match"].pk,
+            "date": "2026-11-02",
+            "duration_minutes": 30,
+            "notes_shared": "We planned the case report.",
+            "goals": [{"goal": goal.pk, "progress": 50}],
+        },
+        format="json",
+    )
+    assert logged.status_code == 201, logged.content[:300]
+    assert trainee.patch(f"/api/v1/goals/{goal.pk}/", {"progress": 80}, format="json").status_code == 200
+    url = f"/api/v1/session-logs/{logged.json()['id']}/"
+
+    edited = mentor.put(
+        url, {**mentor.get(url).json(), "notes_shared": "We planned the case report together."}, format="json"
+    )
+
+    assert edited.status_code == 200, edited.content[:300]
+    assert Goal.objects.get(pk=goal.pk).progress == 80
+    assert edited.json()["goals"] == [{"goal": goal.pk, "progress": 50, "note": ""}]
+
+
+def test_editing_a_logs_progress_moves_the_goal_to_the_corrected_value(world: World) -> None:
+    mentor = world.client("mentor")
+    goal = world.objects["goal"]
+    logged = mentor.post(
+        "/api/v1/session-logs/",
+        {
+            "match": world.objects["match"].pk,
+            "date": "2026-11-02",
+            "duration_minutes": 30,
+            "goals": [{"goal": goal.pk, "progress": 50}],
+        },
+        format="json",
+    ).json()
+    url = f"/api/v1/session-logs/{logged['id']}/"
+
+    edited = mentor.put(url, {**mentor.get(url).json(), "goals": [{"goal": goal.pk, "progress": 60}]}, format="json")
+
+    assert edited.status_code == 200, edited.content[:300]
+    assert Goal.objects.get(pk=goal.pk).progress == 60
