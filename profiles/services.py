@@ -75,14 +75,21 @@ def _network_of(client: str) -> str:
     return str(ipaddress.ip_network(f"{address}/64", strict=False)) if address.version == 6 else client
 
 
-def _count_sign_up(network: str) -> None:
+def _count_per_network_hour(counter: str, network: str, refusal: str) -> None:
+    """Count one more `counter` for `network` this hour; TooManySignUps(refusal) past SIGN_UPS_PER_NETWORK_PER_HOUR."""
     limit = settings.SIGN_UPS_PER_NETWORK_PER_HOUR
     if not limit:
         return
-    key = f"sign-ups:{_network_of(network)}"
+    key = f"{counter}:{_network_of(network)}"
     cache.add(key, 0, timeout=3600)
     if cache.incr(key) > limit:
-        raise TooManySignUps("Too many accounts were created from your network in the last hour. Try later.")
+        raise TooManySignUps(refusal)
+
+
+def _count_sign_up(network: str) -> None:
+    _count_per_network_hour(
+        "sign-ups", network, "Too many accounts were created from your network in the last hour. Try later."
+    )
 
 
 def sign_up_address_taken_count(*, network: str) -> None:
@@ -92,13 +99,9 @@ def sign_up_address_taken_count(*, network: str) -> None:
     It cannot be avoided while signing up signs in at once, so it is rationed: as many an hour as the network may
     create accounts, counted apart from them (probes do not use up a hospital's sign-ups, nor sign-ups its probes).
     """
-    limit = settings.SIGN_UPS_PER_NETWORK_PER_HOUR
-    if not limit:
-        return
-    key = f"sign-up-address-taken:{_network_of(network)}"
-    cache.add(key, 0, timeout=3600)
-    if cache.incr(key) > limit:
-        raise TooManySignUps("Too many sign-ups from your network in the last hour. Try later.")
+    _count_per_network_hour(
+        "sign-up-address-taken", network, "Too many sign-ups from your network in the last hour. Try later."
+    )
 
 
 @transaction.atomic
