@@ -5,7 +5,8 @@ a colleague's inbox under reset links from our domain. Past the limit the form s
 always does, so the page still tells nobody whether an address has an account.
 
 Reset e-mails go out from the worker, not the request: sent before answering, and only for an account, the mail
-server's time made "this address has an account" measurable in the answer's speed.
+server's time made "this address has an account" measurable in the answer's speed. With the task queue down the
+e-mail is sent at once instead (logged): a link that arrives beats a server error shown for real accounts only.
 
 Change: it asks for the current password, which `authenticate()` (and so the log-in lockout) never sees; someone
 at a session left open could otherwise try passwords there without end. Wrong tries are counted as log-ins are.
@@ -13,6 +14,7 @@ at a session left open could otherwise try passwords there without end. Wrong tr
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,6 +28,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from profiles.models import User
+
+logger = logging.getLogger(__name__)
 
 
 def password_reset_link_allowed(*, user: User) -> bool:
@@ -57,7 +61,12 @@ class LimitedPasswordResetForm(PasswordResetForm):
         """Queue the e-mail; the worker makes the link (ids in the queue, never a token or an address)."""
         from profiles.tasks import send_password_reset
 
-        send_password_reset.delay(context["user"].pk, context["domain"], context["protocol"] == "https")
+        user_id, domain, use_https = context["user"].pk, context["domain"], context["protocol"] == "https"
+        try:
+            send_password_reset.delay(user_id, domain, use_https)
+        except Exception:  # kombu's OperationalError, a refused connection, a full Redis, …
+            logger.exception("Password reset for user %s could not be queued; sending it now", user_id)
+            password_reset_email_send(user_id=user_id, domain=domain, use_https=use_https)
 
 
 def password_reset_email_send(*, user_id: int, domain: str, use_https: bool) -> bool:

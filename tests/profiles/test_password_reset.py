@@ -195,3 +195,20 @@ def test_the_reset_form_answers_without_sending_so_its_speed_tells_nothing(clien
     user.save()
     tasks.send_password_reset.apply(args=queued[0])
     assert len(mail.outbox) == 1
+
+
+def test_with_the_task_queue_down_the_reset_email_still_goes_out(client: Client, monkeypatch: Any) -> None:
+    """Tried: Redis stopped while someone asks for a reset link. Queuing the e-mail raised, so the form answered a
+    server error for a real account only (and nothing was sent); now it is sent at once and the answer is the same."""
+    from kombu.exceptions import OperationalError
+
+    def queue_down(*args: Any) -> None:
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr("profiles.tasks.send_password_reset.delay", queue_down)
+    UserFactory(email="queue.down@example.org")
+    response = client.post("/password-reset/", {"email": "queue.down@example.org"})
+    assert response.status_code == 302
+    assert response["Location"] == "/password-reset/sent/"
+    assert len(mail.outbox) == 1
+    assert re.search(r"http://testserver/password-reset/[^/\s]+/[^/\s]+/", mail.outbox[0].body)
