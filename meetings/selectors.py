@@ -33,8 +33,10 @@ def match_for(*, user: User, pk: int) -> Match:
 
 
 def goals_in_matches_of(*, user: User) -> QuerySet[Goal]:
-    """Goals of the trainees of the user's matches (his own included): those a session log may name."""
-    return Goal.objects.filter(trainee__in=matches_for(user=user).values("trainee"))
+    """Goals of the trainees of the user's approved or ended matches (his own included): those a session log may
+    name. A trainee who only asked, or was turned down, keeps her goals to herself (`session_log_refusal`'s rule)."""
+    loggable = matches_for(user=user).filter(status__in=[Match.Status.APPROVED, Match.Status.ENDED])
+    return Goal.objects.filter(trainee__in=loggable.values("trainee"))
 
 
 def meetings_for(*, user: User) -> QuerySet[Meeting]:

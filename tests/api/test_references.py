@@ -118,3 +118,24 @@ def test_requesting_a_mentor_in_a_program_one_cannot_use_is_answered_like_no_suc
         str(NO_SUCH_ID), "ID"
     )
     assert row_counts() == before
+
+
+def test_the_goal_of_a_trainee_who_only_asked_the_mentor_is_answered_like_a_goal_that_does_not_exist(
+    world: World,
+) -> None:
+    # Tried: Rita's request to Dr Patel still waits; naming her goal in Dr Patel's session log was a different
+    # answer from a made-up id, so a mentor who was only asked (or turned down) learnt which goal ids were hers.
+    # The session-log page already refuses to list her goals; the API now agrees.
+    from tests.factories import GoalFactory
+
+    api = world.client("mentor")
+    make = _log_with_goal(world)
+    ritas = GoalFactory(trainee=world.objects["pending_match"].trainee, title="Rita's private goal")  # type: ignore[attr-defined]
+    before = row_counts()
+
+    theirs = api.post("/api/v1/session-logs/", make(ritas.pk), format="json")
+    made_up = api.post("/api/v1/session-logs/", make(NO_SUCH_ID), format="json")
+
+    assert theirs.status_code == made_up.status_code == 400, (theirs.content, made_up.content)
+    assert str(theirs.json()).replace(str(ritas.pk), "ID") == str(made_up.json()).replace(str(NO_SUCH_ID), "ID")
+    assert row_counts() == before
