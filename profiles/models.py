@@ -48,9 +48,23 @@ class UserManager(BaseUserManager["User"]):
 TITLES = frozenset({"dr", "prof", "professor", "mr", "mrs", "ms", "mx"})
 
 
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def validate_person_name(value: str) -> None:
+    """A name is shown to other people, in pages and in the plain text of their e-mails, where a line break in it
+    starts a line of text that seems to come from us. Joiners (U+200C, U+200D) stay: Persian and Indic names need
+    them."""
+    for char in value:
+        if char in _BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Zl", "Zp"):
+            raise ValidationError(
+                "A name cannot contain line breaks, tabs or other control characters.", code="name_control_character"
+            )
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("e-mail address", max_length=254, unique=True)
-    full_name = models.CharField(max_length=150)
+    full_name = models.CharField(max_length=150, validators=[validate_person_name])
     is_staff = models.BooleanField(default=False, help_text="Can log into the admin (coordinators).")
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -178,20 +192,6 @@ def validate_time_zone(value: str) -> None:
 
 
 #: Direction embeddings, overrides and isolates: inside a name they make it read as another one ("Dr \u202eleteP").
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def validate_person_name(value: str) -> None:
-    """A name is shown to other people, in pages and in the plain text of their e-mails, where a line break in it
-    starts a line of text that seems to come from us. Joiners (U+200C, U+200D) stay: Persian and Indic names need
-    them."""
-    for char in value:
-        if char in _BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Zl", "Zp"):
-            raise ValidationError(
-                "A name cannot contain line breaks, tabs or other control characters.", code="name_control_character"
-            )
-
-
 def validate_meeting_formats(value: int) -> None:
     if value <= 0 or value > sum(MeetingFormat):
         raise ValidationError("Choose at least one meeting format.")

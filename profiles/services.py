@@ -54,10 +54,7 @@ def user_sign_up(
     address confirms it (only its owner could read the link), and such a sign-up sends no e-mail, so only the
     others count against their `network`'s hourly limit (the caller then e-mails a confirmation link)."""
     email = User.objects.normalize_email(email)
-    try:
-        validate_person_name(full_name)
-    except ValidationError as error:
-        raise ValidationError({"full_name": error.messages}) from None
+    _check_person_name(full_name)
     if invited != email and network is not None:
         _count_sign_up(network)
     user = User.objects.create_user(email=email, password=password, full_name=full_name.strip())
@@ -104,6 +101,14 @@ def sign_up_address_taken_count(*, network: str) -> None:
     )
 
 
+def _check_person_name(full_name: str) -> None:
+    """validate_person_name's refusal, named by the field (the services save without the model's full_clean)."""
+    try:
+        validate_person_name(full_name)
+    except ValidationError as error:
+        raise ValidationError({"full_name": error.messages}) from None
+
+
 @transaction.atomic
 def user_update(*, user: User, data: Mapping[str, Any]) -> User:
     """What a person may change about their own account here: their name (e-mail and password have own flows)."""
@@ -111,10 +116,7 @@ def user_update(*, user: User, data: Mapping[str, Any]) -> User:
         full_name = str(data["full_name"]).strip()
         if not full_name:
             raise ValidationError({"full_name": "Enter your name."})
-        try:
-            validate_person_name(full_name)
-        except ValidationError as error:
-            raise ValidationError({"full_name": error.messages}) from None
+        _check_person_name(full_name)
         user.full_name = full_name
         user.save(update_fields=["full_name"])
     return user

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 
 from mentorship.errors import ApplicationError
 from profiles.email_confirmation import email_confirmation_before_save, email_confirmation_send
-from profiles.models import User, validate_person_name
+from profiles.models import User
 
 _PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 
@@ -27,10 +27,6 @@ class UserCreationForm(AdminUserCreationForm):
     def clean_email(self) -> str:
         return User.objects.normalize_email(self.cleaned_data["email"])
 
-    def clean_full_name(self) -> str:
-        validate_person_name(self.cleaned_data["full_name"])
-        return str(self.cleaned_data["full_name"])
-
 
 class UserEditForm(UserChangeForm):
     class Meta:
@@ -39,10 +35,6 @@ class UserEditForm(UserChangeForm):
 
     def clean_email(self) -> str:
         return User.objects.normalize_email(self.cleaned_data["email"])
-
-    def clean_full_name(self) -> str:
-        validate_person_name(self.cleaned_data["full_name"])
-        return str(self.cleaned_data["full_name"])
 
 
 class RoleFilter(admin.SimpleListFilter):
