@@ -125,11 +125,11 @@ def programs_at_request_limit(context: TraineeContext, programs: list[Program]) 
     return [p for p in programs if open_requests.get(p.pk, 0) >= p.max_open_requests]
 
 
-def request_limit_reached(programs: list[Program]) -> str:
+def request_limit_reached(programs: list[Program], *, then_request: str = "another mentor") -> str:
     limits = ", ".join(f"{p.max_open_requests} in {p}" for p in programs)
     return (
         f"You have as many open requests as a program allows ({limits}). Cancel one under My requests or wait for "
-        "a decision, then request another mentor."
+        f"a decision, then request {then_request}."
     )
 
 

@@ -9,7 +9,12 @@ from django.http import Http404
 
 from matching.models import Match, Program
 from matching.selectors.context import TraineeContext, trainee_context_for, trainee_profile_of
-from matching.selectors.directory import NO_PROGRAM, mentored_programs, programs_at_request_limit
+from matching.selectors.directory import (
+    NO_PROGRAM,
+    mentored_programs,
+    programs_at_request_limit,
+    request_limit_reached,
+)
 from matching.selectors.explaining import Explanation
 from profiles.models import MentorProfile, User
 
@@ -64,11 +69,7 @@ class MentorDetail:
             names = ", ".join(str(p) for p in self.mentored_in)
             return f"You already have a mentor in {names}. Ask its coordinator if you need a change."
         if not self.programs and self.at_request_limit:
-            limits = ", ".join(f"{p.max_open_requests} in {p}" for p in self.at_request_limit)
-            return (
-                f"You have as many open requests as a program allows ({limits}). Cancel one under My requests or "
-                "wait for a decision, then request this mentor."
-            )
+            return request_limit_reached(self.at_request_limit, then_request="this mentor")
         if not self.context.programs:
             return NO_PROGRAM
         if not self.programs:
