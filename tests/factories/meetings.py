@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import factory
 from django.utils import timezone
@@ -14,7 +15,14 @@ from notifications.models import Notification
 from tests.factories.matching import MatchFactory
 from tests.factories.profiles import UserFactory
 
-__all__ = ["FeedbackFactory", "MeetingFactory", "NotificationFactory", "SessionLogFactory", "approved_match"]
+__all__ = [
+    "FeedbackFactory",
+    "MeetingFactory",
+    "NotificationFactory",
+    "SessionLogFactory",
+    "approved_match",
+    "mentors_today",
+]
 
 
 def approved_match(mentor: Any = None, trainee: Any = None, **kwargs: Any) -> Match:
@@ -26,6 +34,13 @@ def approved_match(mentor: Any = None, trainee: Any = None, **kwargs: Any) -> Ma
         extra["trainee"] = trainee
     decided = kwargs.pop("decided_at", timezone.now() - timedelta(days=1))
     return MatchFactory(status=Match.Status.APPROVED, decided_at=decided, created_at=decided, **extra, **kwargs)
+
+
+def mentors_today(match: Match) -> date:
+    """Today on the mentor's own calendar, which is what a session log's date is checked against. Not the server's
+    `timezone.localdate()`: from 00:00 to 05:00 UTC that is already tomorrow for the New York test mentor, and a log
+    dated with it is refused as "in the future"."""
+    return timezone.localdate(timezone=ZoneInfo(match.mentor.time_zone))
 
 
 class MeetingFactory(factory.django.DjangoModelFactory):

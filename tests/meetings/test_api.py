@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from meetings.models import Feedback, Meeting, SessionLog
 from profiles.models import FocusArea
-from tests.factories import MeetingFactory, SessionLogFactory
+from tests.factories import MeetingFactory, SessionLogFactory, mentors_today
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +127,7 @@ def test_the_mentor_logs_a_session_and_the_trainee_reads_only_the_shared_part(
         "/api/v1/session-logs/",
         {
             "meeting": past.pk,
-            "date": str(timezone.localdate()),
+            "date": str(mentors_today(match)),
             "duration_minutes": 30,
             "notes_shared": "CV review",
             "notes_private": "Tired",
@@ -167,7 +167,7 @@ def test_a_retried_create_with_the_same_submission_id_writes_one_log(match: Any,
     client = login(mentor.user)
     body = {
         "match": match.pk,
-        "date": str(timezone.localdate()),
+        "date": str(mentors_today(match)),
         "duration_minutes": 30,
         "notes_shared": "CV review",
         "submission": str(uuid4()),
@@ -186,7 +186,7 @@ def test_a_retried_create_with_the_same_submission_id_writes_one_log(match: Any,
 def test_the_trainee_and_an_outsider_cannot_log_or_edit_sessions(
     match: Any, login: Any, trainee: Any, outsider: Any
 ) -> None:
-    body = {"match": match.pk, "date": str(timezone.localdate()), "duration_minutes": 30}
+    body = {"match": match.pk, "date": str(mentors_today(match)), "duration_minutes": 30}
     assert login(trainee.user).post("/api/v1/session-logs/", body, content_type="application/json").status_code == 403
     assert login(outsider.user).post("/api/v1/session-logs/", body, content_type="application/json").status_code == 400
     log = SessionLogFactory(match=match)
@@ -254,7 +254,7 @@ def test_a_session_log_naming_one_goal_twice_is_400_and_saves_nothing(match: Any
     client = login(mentor.user)
     body = {
         "match": match.pk,
-        "date": str(timezone.localdate()),
+        "date": str(mentors_today(match)),
         "duration_minutes": 30,
         "goals": [{"goal": goal.pk, "progress": 40}, {"goal": goal.pk, "progress": 70}],
     }
@@ -358,7 +358,7 @@ def test_a_log_that_says_nothing_but_date_and_duration_is_400_and_counts_no_sess
     # Before: 201, and the empty log counted as a session in the pair's and the program's figures and reset the
     # inactivity clock, so a pair that never talked looked active.
     client = login(mentor.user)
-    body = {"match": match.pk, "date": str(timezone.localdate()), "duration_minutes": 30, "notes_shared": "  "}
+    body = {"match": match.pk, "date": str(mentors_today(match)), "duration_minutes": 30, "notes_shared": "  "}
     empty = client.post("/api/v1/session-logs/", body, content_type="application/json")
     assert empty.status_code == 400, empty.json()
     assert empty.json()["error"]["code"] == "empty_session_log"

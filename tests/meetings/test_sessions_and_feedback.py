@@ -15,7 +15,7 @@ from meetings.errors import AlreadyAnswered, MatchNotApproved, MeetingStateConfl
 from meetings.models import CheckIn, Feedback, Meeting, SessionLog
 from mentorship.errors import ApplicationError
 from notifications.models import Notification
-from tests.factories import GoalFactory, MeetingFactory, approved_match, focus_area
+from tests.factories import GoalFactory, MeetingFactory, approved_match, focus_area, mentors_today
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def log(match: Any, by: Any, **kw: Any) -> SessionLog:
     return services.session_log_create(
         match=match,
         by=by,
-        date=kw.pop("date", timezone.localdate()),
+        date=kw.pop("date", mentors_today(match)),
         duration_minutes=kw.pop("duration_minutes", 45),
         notes_shared=kw.pop("notes_shared", "Talked about research electives."),
         **kw,
@@ -85,7 +85,7 @@ def test_a_bad_session_log_is_refused_and_nothing_saved(
     elif case == "an outsider logs":
         kwargs["by"] = outsider.user
     elif case == "a future date":
-        kwargs["date"] = timezone.localdate() + timedelta(days=2)
+        kwargs["date"] = mentors_today(match) + timedelta(days=2)
     elif case == "someone else's goal":
         theirs = GoalFactory(trainee=outsider, progress=0)
         kwargs["goal_updates"] = [services.GoalUpdate(goal=theirs, progress=10)]

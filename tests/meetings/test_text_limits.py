@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import TEXT_MAX_LENGTH, Feedback, Meeting, SessionLog
-from tests.factories import MeetingFactory
+from tests.factories import MeetingFactory, mentors_today
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def test_an_agenda_at_the_limit_is_saved(match: Any, login: Any, mentor: Any) ->
 def test_session_notes_over_the_limit_are_refused_and_nothing_is_logged(
     match: Any, login: Any, mentor: Any, field: str
 ) -> None:
-    today = timezone.localdate().isoformat()
+    today = mentors_today(match).isoformat()
     response = login(mentor.user).post(
         reverse("meetings-log-create", args=[match.pk]), {"date": today, "duration_minutes": 45, field: TOO_LONG}
     )
@@ -100,7 +100,7 @@ def test_through_the_api_an_agenda_notes_or_feedback_over_the_limit_is_400_and_s
             "/api/v1/session-logs/",
             {
                 "match": match.pk,
-                "date": timezone.localdate().isoformat(),
+                "date": mentors_today(match).isoformat(),
                 "duration_minutes": 45,
                 "notes_private": TOO_LONG,
             },
@@ -121,11 +121,11 @@ def test_through_the_api_a_log_edit_over_the_limit_is_400_and_keeps_the_log(
     client = login(mentor.user)
     created = client.post(
         "/api/v1/session-logs/",
-        {"match": match.pk, "date": timezone.localdate().isoformat(), "duration_minutes": 45, "next_steps": "Read"},
+        {"match": match.pk, "date": mentors_today(match).isoformat(), "duration_minutes": 45, "next_steps": "Read"},
         content_type="application/json",
     )
     assert created.status_code == 201, created.json()
     url = f"/api/v1/session-logs/{created.json()['id']}/"
-    body = {"date": timezone.localdate().isoformat(), "duration_minutes": 45, "next_steps": TOO_LONG}
+    body = {"date": mentors_today(match).isoformat(), "duration_minutes": 45, "next_steps": TOO_LONG}
     assert client.put(url, body, content_type="application/json").status_code == 400
     assert SessionLog.objects.get().next_steps == "Read"

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import Feedback, Meeting, SessionLog
-from tests.factories import MeetingFactory, SessionLogFactory, approved_match
+from tests.factories import MeetingFactory, SessionLogFactory, approved_match, mentors_today
 
 pytestmark = pytest.mark.django_db
 
@@ -169,7 +169,7 @@ def test_the_same_log_form_sent_twice_is_one_session_log(match: Any, login: Any,
     form = client.get(url).content.decode()
     submission = re.search(r'name="submission" value="([0-9a-f-]{36})"', form)
     assert submission is not None
-    data = {"submission": submission[1], "date": str(timezone.localdate()), "duration_minutes": 45, "notes_shared": "x"}
+    data = {"submission": submission[1], "date": str(mentors_today(match)), "duration_minutes": 45, "notes_shared": "x"}
     assert client.post(url, data).status_code == 302
     again = client.post(url, data, follow=True)
     assert "This session was already logged; it is saved once." in again.content.decode()
@@ -216,7 +216,7 @@ def test_two_sessions_on_one_day_that_differ_only_in_goal_progress_are_two_logs(
         form = client.get(url).content.decode()
         submission = re.search(r'name="submission" value="([0-9a-f-]{36})"', form)
         assert submission is not None
-        data = {"submission": submission[1], "date": str(timezone.localdate()), "duration_minutes": 30}
+        data = {"submission": submission[1], "date": str(mentors_today(match)), "duration_minutes": 30}
         assert client.post(url, {**data, f"goal_{goal.pk}": progress}).status_code == 302
     assert SessionLog.objects.count() == 2
     goal.refresh_from_db()
@@ -334,7 +334,7 @@ def test_the_mentor_logs_a_session_and_the_trainee_sees_only_the_shared_notes(
     response = login(mentor.user).post(
         reverse("meetings-log-create", args=[match.pk]) + f"?meeting={past.pk}",
         {
-            "date": str(timezone.localdate()),
+            "date": str(mentors_today(match)),
             "duration_minutes": 40,
             "notes_shared": "Residency applications",
             "notes_private": "Needs confidence",
@@ -370,7 +370,7 @@ def test_a_log_form_naming_no_meeting_of_this_match_is_404(match: Any, login: An
     url = reverse("meetings-log-create", args=[match.pk])
     for meeting in ("abc", "1.5", str(someone_elses.pk)):
         assert client.get(f"{url}?meeting={meeting}").status_code == 404, meeting
-        body = {"date": str(timezone.localdate()), "duration_minutes": "30"}
+        body = {"date": str(mentors_today(match)), "duration_minutes": "30"}
         assert client.post(f"{url}?meeting={meeting}", body).status_code == 404, meeting
     assert SessionLog.objects.count() == 0
 
