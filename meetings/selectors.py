@@ -9,8 +9,8 @@ from typing import Any
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from matching.coordination.health import MIN_ANSWERS_FOR_AVERAGES  # the health page's rule too
-from matching.models import Match
+from matching.coordination.health import feedback_totals
+from matching.models import Match, Program
 from meetings.models import MAX_DURATION_MINUTES, CheckIn, Feedback, Meeting, SessionLog
 from meetings.people import role_in, time_zone_for
 from profiles.models import Goal, User
@@ -157,43 +157,27 @@ class FeedbackSummary:
     role: str
     answers: int
     average_rating: float | None
-    useful_share: float | None
+    useful_pct: int | None
     not_a_good_fit: int
 
 
-def feedback_summary(*, program_id: int | None = None) -> list[FeedbackSummary]:
-    """Coordinators' aggregate view: no single answer or author is shown, nor averages of fewer than
-    `MIN_ANSWERS_FOR_AVERAGES` answers (a program with one answer would show that person's rating)."""
-    rows = Feedback.objects.all()
-    if program_id is not None:
-        rows = rows.filter(meeting__match__program_id=program_id)
-    out = []
-    for row in (
-        rows.values("role")
-        .annotate(
-            answers=Count("pk"),
-            average=Avg("rating"),
-            useful=Count("pk", filter=Q(useful=True)),
-            bad_fit=Count("pk", filter=Q(good_fit=False)),
+def feedback_summary(*, program: Program | None = None) -> list[FeedbackSummary]:
+    """Coordinators' aggregate view, with the program health page's figures: no single answer or author is shown,
+    nor averages of fewer than `MIN_ANSWERS_FOR_AVERAGES` answers (one answer would show that person's rating)."""
+    return [
+        FeedbackSummary(
+            role=role,
+            answers=totals["count"],
+            average_rating=totals["rating"],
+            useful_pct=totals["useful_pct"],
+            not_a_good_fit=totals["not_a_good_fit"],
         )
-        .order_by("role")
-    ):
-        out.append(
-            FeedbackSummary(
-                role=row["role"],
-                answers=row["answers"],
-                average_rating=round(row["average"], 2) if row["answers"] >= MIN_ANSWERS_FOR_AVERAGES else None,
-                useful_share=round(row["useful"] / row["answers"], 2)
-                if row["answers"] >= MIN_ANSWERS_FOR_AVERAGES
-                else None,
-                not_a_good_fit=row["bad_fit"],
-            )
-        )
-    return out
+        for role, totals in feedback_totals(program).items()
+    ]
 
 
-def checkins_summary(*, program_id: int | None = None) -> dict[str, Any]:
+def checkins_summary(*, program: Program | None = None) -> dict[str, Any]:
     rows = CheckIn.objects.all()
-    if program_id is not None:
-        rows = rows.filter(match__program_id=program_id)
+    if program is not None:
+        rows = rows.filter(match__program=program)
     return rows.aggregate(answers=Count("pk"), average=Avg("going_well"))

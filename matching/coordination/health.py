@@ -171,15 +171,17 @@ def program_health(*, program: Program, now: Any = None) -> ProgramHealth:
 MIN_ANSWERS_FOR_AVERAGES = 5
 
 
-def feedback_totals(program: Program) -> dict[str, dict[str, Any]]:
+def feedback_totals(program: Program | None) -> dict[str, dict[str, Any]]:
     """Per role that answered: answers, average rating and % useful (None under MIN_ANSWERS_FOR_AVERAGES), and how
-    many said "not a good fit" (each of those already flags its match at risk for the coordinator)."""
+    many said "not a good fit" (each of those already flags its match at risk for the coordinator). `None` totals
+    every program's answers (a superuser's feedback summary); the health page, its CSV and that summary all read
+    these figures, so they agree."""
     feedback = meetings_model("Feedback")
     if feedback is None:
         return {}
+    answers = feedback.objects.all() if program is None else feedback.objects.filter(meeting__match__program=program)
     rows = (
-        feedback.objects.filter(meeting__match__program=program)
-        .values("role")
+        answers.values("role")
         .annotate(
             rating=Avg("rating"),
             n=Count("pk"),

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from matching.admin_views import access
+from matching.models import Program
 from meetings import selectors, services
 from meetings.errors import SessionAlreadyLogged
 from meetings.forms import CheckInForm, FeedbackForm, SessionLogForm
@@ -203,15 +204,15 @@ def feedback_summary(request: HttpRequest) -> HttpResponse:
     if not access.is_coordinator(user):
         raise PermissionDenied("Only coordinators see the feedback totals.")
     if user.is_superuser:
-        scopes: list[tuple[str, int | None]] = [("All programs", None)]
+        scopes: list[tuple[str, Program | None]] = [("All programs", None)]
     else:
-        scopes = [(program.name, program.pk) for program in access.programs_for(user).order_by("name")]
+        scopes = [(program.name, program) for program in access.programs_for(user).order_by("name")]
     programs = [
         {
             "name": name,
-            "rows": selectors.feedback_summary(program_id=program_id),
-            "checkins": selectors.checkins_summary(program_id=program_id),
+            "rows": selectors.feedback_summary(program=program),
+            "checkins": selectors.checkins_summary(program=program),
         }
-        for name, program_id in scopes
+        for name, program in scopes
     ]
     return render(request, "meetings/feedback_summary.html", {"programs": programs})

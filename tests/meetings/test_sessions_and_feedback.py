@@ -219,7 +219,7 @@ def test_coordinator_summary_shows_totals_not_answers(past_meeting: Any, mentor:
     feedback(past_meeting, trainee.user, rating=3, useful=False, good_fit=False)
     rows = {r.role: r for r in selectors.feedback_summary()}
     # One answer each: an average would be that person's own rating, so it is not shown (the review's finding).
-    assert (rows["mentor"].average_rating, rows["trainee"].useful_share) == (None, None)
+    assert (rows["mentor"].average_rating, rows["trainee"].useful_pct) == (None, None)
     assert (rows["mentor"].answers, rows["trainee"].not_a_good_fit) == (1, 1)
     for rating in (1, 2, 4, 4):
         FeedbackFactory(meeting=MeetingFactory(match=past_meeting.match), author=mentor.user, rating=rating)

@@ -523,3 +523,19 @@ def test_one_person_cannot_flood_the_other_with_proposals_nor_hold_their_whole_c
     login(mentor.user).post(reverse("meetings-accept", args=[first.pk]))
     client = login(trainee.user)
     assert propose(6).status_code == 302
+
+
+def test_the_feedback_summary_and_the_program_health_page_give_the_same_figures(login: Any, coordinator: Any) -> None:
+    # Before, the two pages each counted the answers with their own rounding: 1 useful answer in 40 showed as 3 % on
+    # the feedback summary and 2 % on the health page. Both now read matching.coordination.health.feedback_totals.
+    from tests.factories import FeedbackFactory, ProgramFactory, approved_match
+
+    program = ProgramFactory(coordinators=[coordinator], name="Cardiology residents")
+    match = approved_match(program=program)
+    for answer in range(40):
+        FeedbackFactory(meeting=MeetingFactory(match=match), rating=4 if answer % 2 else 3, useful=answer == 0)
+
+    summary = login(coordinator).get(reverse("meetings-feedback-summary")).content.decode()
+    health = login(coordinator).get(reverse("admin:matching_program_health", args=[program.pk])).content.decode()
+    assert "<td>Mentors</td><td>40</td><td>3.5</td><td>2 %</td>" in summary
+    assert "<td>3.5</td><td>40</td><td>2%</td>" in health
