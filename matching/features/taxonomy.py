@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from profiles.models import FocusArea, Language, Specialty
+from profiles.models import CareerStage, FocusArea, Language, Specialty
+
+#: Career stage number → its name without the parenthesised detail ("Early-career attending", not "… (< 5 years)").
+STAGE_NAMES: tuple[str, ...] = tuple(label.split(" (")[0] for _, label in sorted(CareerStage.choices))
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,13 @@ class Taxonomy:
         return np.where(inside, table[np.where(inside, ids, 0)], -1)
 
     def names(self) -> dict[str, tuple[str, ...]]:
-        """Column → name for each index space (what the engine's explanations print)."""
-        return {"specialties": self.specialty_names, "focus_areas": self.focus_names, "languages": self.language_names}
+        """Column → name for each index space, and career stage → its name (what the engine's explanations print)."""
+        return {
+            "specialties": self.specialty_names,
+            "focus_areas": self.focus_names,
+            "languages": self.language_names,
+            "stages": STAGE_NAMES,
+        }
 
 
 def taxonomy_load() -> Taxonomy:

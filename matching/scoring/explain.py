@@ -36,14 +36,17 @@ class Names:
     focus_areas: Lookup = field(default_factory=dict)
     languages: Lookup = field(default_factory=dict)
     institutions: Lookup = field(default_factory=dict)
+    stages: Lookup = field(default_factory=dict)  # career stage number → "Fellow", "Senior attending", …
 
     @classmethod
     def of_columns(cls, names: Mapping[str, Lookup]) -> Names:
-        """From column → name tables keyed "specialties", "focus_areas", "languages" (as `Taxonomy.names()`)."""
+        """From column → name tables keyed "specialties", "focus_areas", "languages" and "stages" (as
+        `Taxonomy.names()`)."""
         return cls(
             specialties=names.get("specialties", ()),
             focus_areas=names.get("focus_areas", ()),
             languages=names.get("languages", ()),
+            stages=names.get("stages", ()),
         )
 
 
@@ -107,6 +110,23 @@ def _hours(minutes: int) -> str:
     return f"{h} h {m} min apart" if m else f"{h} h apart"
 
 
+def _stages(count: int) -> str:
+    return f"{count} stage" if count == 1 else f"{count} stages"
+
+
+def _stage_reason(trainee_stage: int, mentor_stage: int, best_gap: int, names: Names) -> str:
+    """Says where the mentor is ("Fellow") and what the program looks for, not a bare "6 stages ahead; 2 is ideal",
+    which a student could not read: the stages are the program's ladder from student to senior attending."""
+    gap = mentor_stage - trainee_stage
+    if gap <= 0:
+        return "Mentor is not ahead of you in training"
+    who = _name(names.stages, mentor_stage)
+    said = f"{who}, {_stages(gap)} ahead of you" if who else f"Mentor is {_stages(gap)} ahead of you"
+    if gap == best_gap:
+        return f"{said}, as your program prefers"
+    return f"{said}; your program prefers mentors {_stages(best_gap)} ahead"
+
+
 def _reasons(
     t: TraineeFeatures, i: int, m: MentorFeatures, j: int, w: Weights, names: Names, rank: int | None
 ) -> dict[str, str]:
@@ -125,14 +145,7 @@ def _reasons(
         reasons["specialty"] = "You have not picked a specialty interest yet"
     else:
         reasons["specialty"] = "Different specialty from your interests"
-    gap = int(m.stage[j]) - int(t.stage[i])
-    stages = "stage" if abs(gap) == 1 else "stages"
-    if gap <= 0:
-        reasons["career_stage"] = "Mentor is not ahead of you in training"
-    elif gap == w.stage_gap_best:
-        reasons["career_stage"] = f"Mentor is {gap} {stages} ahead of you (ideal)"
-    else:
-        reasons["career_stage"] = f"Mentor is {gap} {stages} ahead; {w.stage_gap_best} is ideal"
+    reasons["career_stage"] = _stage_reason(int(t.stage[i]), int(m.stage[j]), w.stage_gap_best, names)
     sought, covered = int(t.focus[i].sum()), np.flatnonzero(t.focus[i] & m.focus[j])
     if sought == 0:
         reasons["focus_areas"] = "You did not pick focus areas, so any mentor fits"

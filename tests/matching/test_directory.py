@@ -68,7 +68,7 @@ def test_a_low_ranked_card_says_what_lowered_its_score_not_only_what_fits(
     assert "stages ahead" not in fits
     assert lowered.startswith("Different specialty from your interests · ")
     assert "no shared focus areas" in lowered
-    assert "mentor is 7 stages ahead; 2 is ideal" in lowered
+    assert "senior attending, 7 stages ahead of you; your program prefers mentors 2 stages ahead" in lowered
 
 
 def test_mentors_a_hard_rule_excludes_are_not_listed(login: Any, trainee: Any, program: Any) -> None:

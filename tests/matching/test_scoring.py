@@ -241,10 +241,31 @@ def test_a_low_score_says_what_lowered_it_in_plain_words() -> None:
     e = explain(t, 0, m, 0, Weights(), names=NAMES)
     reasons = {p.component: p.reason for p in e.parts}
     assert reasons["focus_areas"] == "No shared focus areas"
-    assert reasons["career_stage"] == "Mentor is 4 stages ahead; 2 is ideal"
+    assert reasons["career_stage"] == "Mentor is 4 stages ahead of you; your program prefers mentors 2 stages ahead"
     assert reasons["time_zone"] == "7 h apart"
     assert reasons["specialty"] == "Different specialty from your interests"
     assert e.lowered_by[:2] == ["specialty", "focus_areas"]
+
+
+@pytest.mark.parametrize(
+    ("trainee_stage", "mentor_stage", "said"),
+    [
+        (1, 3, "Resident, 2 stages ahead of you, as your program prefers"),
+        (1, 8, "Senior attending, 7 stages ahead of you; your program prefers mentors 2 stages ahead"),
+        (3, 4, "Chief resident, 1 stage ahead of you; your program prefers mentors 2 stages ahead"),
+        (3, 3, "Mentor is not ahead of you in training"),
+    ],
+)
+def test_the_career_stage_reason_names_where_the_mentor_is_and_what_the_program_prefers(
+    trainee_stage: int, mentor_stage: int, said: str
+) -> None:
+    # Before: "Mentor is 7 stages ahead; 2 is ideal", which a student new to the program's ladder could not read.
+    stages = ["Student", "Clinical student", "Intern", "Resident", "Chief resident", "Fellow"]
+    stages += ["Early-career attending", "Mid-career attending", "Senior attending"]
+    t = trainee(stage=trainee_stage)
+    m = mentors({"stage": mentor_stage})
+    e = explain(t, 0, m, 0, Weights(), names=Names(stages=stages))
+    assert {p.component: p.reason for p in e.parts}["career_stage"] == said
 
 
 def test_an_excluded_pair_is_explained_by_its_rules() -> None:
