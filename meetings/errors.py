@@ -31,6 +31,10 @@ class TooManyProposals(Conflict):
     code = "too_many_proposals"
 
 
+class TooManyMoves(Conflict):
+    code = "too_many_moves"
+
+
 class MeetingStateConflict(Conflict):
     code = "meeting_state"
 

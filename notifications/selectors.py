@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -35,3 +36,15 @@ def outbox_state(*, kind: str, about: models.Model) -> OutboxState:
     waiting = Q(state__in=[Notification.State.PENDING, Notification.State.SENDING])
     found = rows.aggregate(queued=Count("pk", filter=waiting), last_sent=Max("sent_at"))
     return OutboxState(queued=found["queued"] > 0, last_sent=found["last_sent"])
+
+
+def count_sent_about(*, recipient: User, kinds: Collection[str], about: models.Model, since: datetime) -> int:
+    """How many messages of `kinds` about this object were written for `recipient` since then, whatever became of
+    them (one query): what a limit on one person e-mailing another counts."""
+    return Notification.objects.filter(
+        recipient=recipient,
+        kind__in=list(kinds),
+        object_type=about._meta.model_name,
+        object_id=about.pk,
+        due_at__gte=since,
+    ).count()

@@ -17,12 +17,14 @@ from meetings.errors import (
     MeetingOverlap,
     MeetingStateConflict,
     NotInMatch,
+    TooManyMoves,
     TooManyProposals,
 )
 from meetings.models import DETAIL_FIELD, MAX_DURATION_MINUTES, Meeting
 from meetings.people import other_side, participants, role_in, time_zone_for
 from meetings.services.reminders import meeting_followups_cancel, meeting_followups_write, occurrence_of
 from mentorship.errors import ApplicationError
+from notifications.selectors import count_sent_about
 from notifications.services import notifications_cancel, notify
 from profiles.models import User
 
@@ -71,9 +73,28 @@ def meeting_move_refusal(
             return MeetingStateConflict("This is your own proposal; move it instead of suggesting another time.")
     if meeting.status not in Meeting.LIVE:
         return MeetingStateConflict("A cancelled meeting cannot be moved; propose a new one.")
-    if meeting.start <= (now or timezone.now()):
+    now = now or timezone.now()
+    if meeting.start <= now:
         return MeetingStateConflict("This meeting has already started; it can no longer be moved.")
-    return meeting_propose_refusal(match=meeting.match)
+    return meeting_propose_refusal(match=meeting.match) or _too_many_moves(meeting, by, now)
+
+
+#: Times one person may move one meeting, or suggest another time for it, in 24 hours. Each move e-mails the other
+#: person (and re-times their reminders); without a limit one side could fill the other's inbox with one meeting.
+#: Counted under the meeting's lock when moving, so two racing moves are counted one by one.
+MAX_MOVES_PER_DAY = 5
+MOVE_KINDS = ("meeting_rescheduled", "meeting_time_suggested")
+
+
+def _too_many_moves(meeting: Meeting, by: User, now: datetime) -> TooManyMoves | None:
+    other = _other(meeting.match, by)
+    moves = count_sent_about(recipient=other, kinds=MOVE_KINDS, about=meeting, since=now - timedelta(days=1))
+    if moves < MAX_MOVES_PER_DAY:
+        return None
+    return TooManyMoves(
+        f"You have moved this meeting {moves} times in the last 24 hours, and {other_side(meeting.match, by)} was "
+        "e-mailed each time: agree a time with them first (or cancel the meeting), then move it once."
+    )
 
 
 #: How far ahead a meeting can be arranged: a date years away is a typo (and the year 9999 has no room for a

@@ -376,3 +376,21 @@ def test_a_log_that_says_nothing_but_date_and_duration_is_400_and_counts_no_sess
     assert emptied.status_code == 400
     assert emptied.json()["error"]["code"] == "empty_session_log"
     assert list(SessionLog.objects.get().topics.all()) == [topic]
+
+
+def test_a_sixth_move_of_one_meeting_in_a_day_is_409_and_changes_nothing(
+    proposed: Any, login: Any, mentor: Any
+) -> None:
+    proposed.status = Meeting.Status.ACCEPTED
+    proposed.save()
+    client = login(mentor.user)
+    url = f"/api/v1/meetings/{proposed.pk}/reschedule/"
+    for days in range(4, 9):
+        assert client.post(url, {"start": later(days)}, content_type="application/json").status_code == 200
+    proposed.refresh_from_db()
+    before = (proposed.start, proposed.sequence)
+    refused = client.post(url, {"start": later(10)}, content_type="application/json")
+    assert refused.status_code == 409, refused.json()
+    assert refused.json()["error"]["code"] == "too_many_moves"
+    proposed.refresh_from_db()
+    assert (proposed.start, proposed.sequence) == before

@@ -539,3 +539,40 @@ def test_the_feedback_summary_and_the_program_health_page_give_the_same_figures(
     health = login(coordinator).get(reverse("admin:matching_program_health", args=[program.pk])).content.decode()
     assert "<td>Mentors</td><td>40</td><td>3.5</td><td>2 %</td>" in summary
     assert "<td>3.5</td><td>40</td><td>2%</td>" in health
+
+
+def test_one_person_cannot_flood_the_other_by_moving_one_meeting_again_and_again(
+    match: Any, login: Any, trainee: Any, mentor: Any
+) -> None:
+    """Each move e-mails the other person, and nothing limited how often: the mentor moved one meeting 30 times
+    in a minute and the trainee got 30 e-mails. Five moves per person and meeting in 24 hours; the sixth is refused
+    with the reason, changes nothing and e-mails no one."""
+    from notifications.models import Notification
+
+    meeting = MeetingFactory(match=match, start=timezone.now() + timedelta(days=3))
+    client = login(mentor.user)
+    url = reverse("meetings-reschedule", args=[meeting.pk])
+
+    def move(hour: int) -> Any:
+        day = (timezone.now() + timedelta(days=4)).date()
+        return client.post(url, {"start": f"{day}T{hour:02d}:00", "duration_minutes": 45})
+
+    for hour in range(9, 14):
+        assert move(hour).status_code == 302
+    meeting.refresh_from_db()
+    moved_to = meeting.start
+    refused = move(15)
+    assert refused.status_code == 400
+    said = refused.content.decode()
+    assert "You have moved this meeting 5 times in the last 24 hours, and Tara Trainee was e-mailed each time" in said
+    meeting.refresh_from_db()
+    assert (meeting.start, meeting.sequence) == (moved_to, 5)
+    assert Notification.objects.filter(recipient=trainee.user, kind="meeting_rescheduled").count() == 5
+    # Said on the form page itself, before anyone fills it in.
+    assert "You have moved this meeting 5 times" in client.get(url).content.decode()
+    # The other person's moves are counted apart, and the day's count runs out after 24 hours.
+    theirs = {"start": f"{(timezone.now() + timedelta(days=5)).date()}T10:00", "duration_minutes": 45}
+    assert login(trainee.user).post(url, theirs).status_code == 302
+    Notification.objects.filter(recipient=trainee.user).update(due_at=timezone.now() - timedelta(hours=25))
+    client = login(mentor.user)
+    assert move(16).status_code == 302
