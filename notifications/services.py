@@ -173,6 +173,17 @@ def notifications_cancel(
     return pending.update(state=Notification.State.CANCELLED)
 
 
+def notifications_skip_email(*, about: models.Model, kinds: Iterable[str]) -> int:
+    """Send no e-mail for the messages of `kinds` about an object that wait to go out, but keep them in the in-app
+    inbox: what they ask was answered, or they name a time since changed (a proposal accepted before its e-mail left,
+    while the workers were busy or down). One that is being sent now goes. Returns how many."""
+    object_type, object_id = _reference(about)
+    waiting = Notification.objects.filter(
+        object_type=object_type, object_id=object_id, kind__in=list(kinds), email=True, state=Notification.State.PENDING
+    )
+    return waiting.update(email=False)
+
+
 def notifications_cancel_many(*, about: type[models.Model], ids: Iterable[int], kind: str | None = None) -> int:
     """Cancel the unsent messages (of one kind, or of every kind) about many objects of one model at once (one
     query)."""

@@ -25,7 +25,7 @@ from meetings.people import other_side, participants, role_in, time_zone_for
 from meetings.services.reminders import meeting_followups_cancel, meeting_followups_write, occurrence_of
 from mentorship.errors import ApplicationError
 from notifications.selectors import count_sent_about
-from notifications.services import notifications_cancel, notify
+from notifications.services import notifications_cancel, notifications_skip_email, notify
 from profiles.models import User
 
 Format = Meeting.Format
@@ -93,7 +93,7 @@ def _too_many_moves(meeting: Meeting, by: User, now: datetime) -> TooManyMoves |
         return None
     return TooManyMoves(
         f"You have moved this meeting {moves} times in the last 24 hours, and {other_side(meeting.match, by)} was "
-        "e-mailed each time: agree a time with them first (or cancel the meeting), then move it once."
+        "told each time: agree a time with them first (or cancel the meeting), then move it once."
     )
 
 
@@ -229,8 +229,19 @@ def meeting_propose(
         phone=phone.strip(),
         agenda=agenda,
     )
-    notify(recipient=_other(match, by), kind="meeting_proposed", about=meeting, occurrence=occurrence_of(meeting))
+    _announce(meeting, to=_other(match, by), kind="meeting_proposed")
     return meeting
+
+
+#: The messages that put a time to the other person. Each is out of date once the meeting is answered or moved.
+ANNOUNCING_KINDS = ("meeting_proposed", "meeting_time_suggested", "meeting_rescheduled")
+
+
+def _announce(meeting: Meeting, *, to: User, kind: str) -> None:
+    """Put the meeting's (new) time to `to`. An earlier message naming an older time that has not been e-mailed yet
+    is not e-mailed any more (it stays in the in-app inbox, the meeting's history)."""
+    notifications_skip_email(about=meeting, kinds=ANNOUNCING_KINDS)
+    notify(recipient=to, kind=kind, about=meeting, occurrence=occurrence_of(meeting))
 
 
 def _locked_meeting(meeting: Meeting, by: User) -> Meeting:
@@ -257,6 +268,9 @@ def meeting_accept(*, meeting: Meeting, by: User) -> Meeting:
     _require_free(meeting.match, meeting.start, meeting.duration_minutes, by=by, exclude=meeting)
     meeting.status = Meeting.Status.ACCEPTED
     meeting.save(update_fields=["status", "updated_at"])
+    # Answered: an e-mail still asking `by` to answer it (queued while the workers were busy or down) would only
+    # mislead. The in-app copy stays, as the meeting's history.
+    notifications_skip_email(about=meeting, kinds=ANNOUNCING_KINDS)
     meeting_followups_write(meeting=meeting)
     notify(
         recipient=_other(meeting.match, by), kind="meeting_accepted", about=meeting, occurrence=occurrence_of(meeting)
@@ -294,7 +308,7 @@ def meeting_reschedule(*, meeting: Meeting, by: User, start: datetime, duration_
     if accepted:
         meeting_followups_write(meeting=meeting, now=now)
     kind = "meeting_rescheduled" if accepted else "meeting_time_suggested"
-    notify(recipient=_other(meeting.match, by), kind=kind, about=meeting, occurrence=occurrence_of(meeting))
+    _announce(meeting, to=_other(meeting.match, by), kind=kind)
     return meeting
 
 

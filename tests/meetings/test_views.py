@@ -564,7 +564,7 @@ def test_one_person_cannot_flood_the_other_by_moving_one_meeting_again_and_again
     refused = move(15)
     assert refused.status_code == 400
     said = refused.content.decode()
-    assert "You have moved this meeting 5 times in the last 24 hours, and Tara Trainee was e-mailed each time" in said
+    assert "You have moved this meeting 5 times in the last 24 hours, and Tara Trainee was told each time" in said
     meeting.refresh_from_db()
     assert (meeting.start, meeting.sequence) == (moved_to, 5)
     assert Notification.objects.filter(recipient=trainee.user, kind="meeting_rescheduled").count() == 5

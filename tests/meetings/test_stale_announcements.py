@@ -1,0 +1,92 @@
+"""An e-mail that puts a meeting's time to someone is not sent once it is out of date: the proposal was answered,
+or the meeting was moved again, before the worker got to it (busy, or down for a while). Its in-app copy stays."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings import services
+from notifications.dispatch import dispatch_due, send_claimed
+from notifications.models import Notification
+from tests.factories import approved_match
+
+pytestmark = pytest.mark.django_db
+
+
+def send_due() -> None:
+    dispatch_due(enqueue=lambda pk, claim: send_claimed(notification_id=pk, claim=claim))
+
+
+def subjects_to(address: str) -> list[str]:
+    return [str(email.subject) for email in mail.outbox if email.to == [address]]
+
+
+def at(days: int, hour: int) -> Any:
+    return (timezone.now() + timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+def test_a_proposal_accepted_before_its_email_left_is_not_emailed_but_stays_in_the_inbox(
+    mentor: Any, trainee: Any, login: Any
+) -> None:
+    # Before: the mentor accepted in the app at once, then got "Tara Trainee proposes a meeting" by e-mail asking
+    # them to answer what they had already answered.
+    match = approved_match(mentor=mentor, trainee=trainee)
+    meeting = services.meeting_propose(
+        match=match, by=trainee.user, start=at(3, 15), duration_minutes=30, format="video", video_link="https://v.x"
+    )
+    services.meeting_accept(meeting=meeting, by=mentor.user)
+    send_due()
+
+    assert not any("propose" in subject.lower() for subject in subjects_to(mentor.user.email))
+    assert len(subjects_to(trainee.user.email)) == 1  # "accepted", to the proposer
+    proposal = Notification.objects.get(kind="meeting_proposed")
+    assert (proposal.email, proposal.state) == (False, Notification.State.SENT)
+    inbox = login(mentor.user).get(reverse("notifications-inbox")).content.decode()
+    assert "proposes a meeting" in inbox
+
+
+def test_a_meeting_moved_twice_before_the_worker_ran_emails_only_the_latest_time(
+    mentor: Any, trainee: Any, login: Any
+) -> None:
+    match = approved_match(mentor=mentor, trainee=trainee)
+    meeting = services.meeting_propose(
+        match=match, by=mentor.user, start=at(3, 15), duration_minutes=30, format="video", video_link="https://v.x"
+    )
+    services.meeting_accept(meeting=meeting, by=trainee.user)
+    send_due()
+    mail.outbox.clear()
+    services.meeting_reschedule(meeting=meeting, by=mentor.user, start=at(4, 15))
+    services.meeting_reschedule(meeting=meeting, by=mentor.user, start=at(4, 17))
+    send_due()
+
+    assert len([s for s in subjects_to(trainee.user.email) if "moved" in s.lower()]) == 1
+    meeting.refresh_from_db()
+    assert meeting.start == at(4, 17)
+    rows = Notification.objects.filter(kind="meeting_rescheduled").order_by("pk")
+    assert [(row.email, row.state) for row in rows] == [
+        (False, Notification.State.SENT),
+        (True, Notification.State.SENT),
+    ]
+    # Both stay in the trainee's inbox, each with the time it named (the meeting's history).
+    inbox = login(trainee.user).get(reverse("notifications-inbox")).content.decode()
+    for start in (at(4, 15), at(4, 17)):
+        assert f"Meeting moved to {start.astimezone(ZoneInfo('America/Chicago')):%a %-d %b %Y, %H:%M}" in inbox
+
+
+def test_a_message_already_being_sent_is_left_to_go(mentor: Any, trainee: Any) -> None:
+    from notifications.services import notifications_skip_email
+
+    match = approved_match(mentor=mentor, trainee=trainee)
+    meeting = services.meeting_propose(
+        match=match, by=trainee.user, start=at(3, 15), duration_minutes=30, format="video", video_link="https://v.x"
+    )
+    Notification.objects.filter(kind="meeting_proposed").update(state=Notification.State.SENDING)
+    assert notifications_skip_email(about=meeting, kinds=["meeting_proposed"]) == 0
+    assert Notification.objects.get(kind="meeting_proposed").email is True
