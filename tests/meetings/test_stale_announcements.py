@@ -32,15 +32,24 @@ def at(days: int, hour: int) -> Any:
     return (timezone.now() + timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
+def propose(mentor: Any, trainee: Any, *, by: Any) -> Any:
+    """A video meeting in three days, proposed by `by` (a user) in the pair's approved match."""
+    return services.meeting_propose(
+        match=approved_match(mentor=mentor, trainee=trainee),
+        by=by,
+        start=at(3, 15),
+        duration_minutes=30,
+        format="video",
+        video_link="https://video.example.org/room/7",
+    )
+
+
 def test_a_proposal_accepted_before_its_email_left_is_not_emailed_but_stays_in_the_inbox(
     mentor: Any, trainee: Any, login: Any
 ) -> None:
     # Before: the mentor accepted in the app at once, then got "Tara Trainee proposes a meeting" by e-mail asking
     # them to answer what they had already answered.
-    match = approved_match(mentor=mentor, trainee=trainee)
-    meeting = services.meeting_propose(
-        match=match, by=trainee.user, start=at(3, 15), duration_minutes=30, format="video", video_link="https://v.x"
-    )
+    meeting = propose(mentor, trainee, by=trainee.user)
     services.meeting_accept(meeting=meeting, by=mentor.user)
     send_due()
 
@@ -55,10 +64,7 @@ def test_a_proposal_accepted_before_its_email_left_is_not_emailed_but_stays_in_t
 def test_a_meeting_moved_twice_before_the_worker_ran_emails_only_the_latest_time(
     mentor: Any, trainee: Any, login: Any
 ) -> None:
-    match = approved_match(mentor=mentor, trainee=trainee)
-    meeting = services.meeting_propose(
-        match=match, by=mentor.user, start=at(3, 15), duration_minutes=30, format="video", video_link="https://v.x"
-    )
+    meeting = propose(mentor, trainee, by=mentor.user)
     services.meeting_accept(meeting=meeting, by=trainee.user)
     send_due()
     mail.outbox.clear()
@@ -83,10 +89,7 @@ def test_a_meeting_moved_twice_before_the_worker_ran_emails_only_the_latest_time
 def test_a_message_already_being_sent_is_left_to_go(mentor: Any, trainee: Any) -> None:
     from notifications.services import notifications_skip_email
 
-    match = approved_match(mentor=mentor, trainee=trainee)
-    meeting = services.meeting_propose(
-        match=match, by=trainee.user, start=at(3, 15), duration_minutes=30, format="video", video_link="https://v.x"
-    )
+    meeting = propose(mentor, trainee, by=trainee.user)
     Notification.objects.filter(kind="meeting_proposed").update(state=Notification.State.SENDING)
     assert notifications_skip_email(about=meeting, kinds=["meeting_proposed"]) == 0
     assert Notification.objects.get(kind="meeting_proposed").email is True
