@@ -8,7 +8,8 @@
   goes back to `pending` with a fresh claim. The only duplicates: the mail server accepted the e-mail, then the
   worker died before its transaction committed `sent`, or the connection broke before the server's reply and the
   retry sent it again. Every copy carries the row's own Message-ID.
-- A row past its `expires_at` (a meeting reminder once the meeting has begun) is cancelled instead of sent late.
+- A row past its `expires_at` (a meeting reminder once the meeting has begun) is cancelled instead of sent late;
+  one marked `in_app_after_expiry` (a meeting proposal) is not e-mailed but stays in the inbox.
 """
 
 from __future__ import annotations
@@ -131,10 +132,9 @@ EXPIRED = "Expired before it could be sent: past its expires_at it would have ar
 
 def cancel_expired(*, now: datetime) -> int:
     """Due rows whose moment has passed (a reminder for a meeting that has begun, after beat or the workers were
-    down) are cancelled, with the reason, instead of going out late in a burst."""
-    return Notification.objects.filter(state=State.PENDING, expires_at__lte=now).update(
-        state=State.CANCELLED, last_error=EXPIRED
-    )
+    down) are cancelled, with the reason, instead of going out late in a burst (those kept in the inbox are
+    delivered in-app only)."""
+    return Notification.objects.filter(state=State.PENDING, expires_at__lte=now).expire(reason=EXPIRED, now=now)
 
 
 def deliver_in_app_only(*, now: datetime) -> int:
@@ -317,7 +317,7 @@ def _start_attempt(*, notification_id: int, claim: str) -> Notification | SendRe
         if notification.expires_at is not None and notification.expires_at <= timezone.now():
             # Claimed in time, but retried (through a mail server outage) or redelivered past its moment.
             why = f"{EXPIRED} Last error: {notification.last_error}" if notification.last_error else EXPIRED
-            Notification.objects.filter(pk=notification.pk).update(state=State.CANCELLED, last_error=why[:2000])
+            Notification.objects.filter(pk=notification.pk).expire(reason=why[:2000], now=timezone.now())
             return SendResult(Outcome.SKIPPED)
         if notification.recipient is not None and not notification.recipient.is_active:
             Notification.objects.filter(pk=notification.pk).update(

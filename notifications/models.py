@@ -32,6 +32,30 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
     def unread_for(self, user: Any) -> NotificationQuerySet:
         return self.inbox_for(user).filter(read_at__isnull=True)
 
+    def expire(self, *, reason: str, now: datetime) -> int:
+        """These rows' moment has passed, so they are not e-mailed. Most are cancelled (a reminder, once its meeting
+        has begun, only misleads); one whose in-app copy outlives its moment (a meeting proposal: the meeting's
+        history) stays in the inbox, delivered in-app only. Returns how many."""
+        kept = models.Q(in_app=True, in_app_after_expiry=True)
+        # One statement, so the dispatcher's sweep costs no more than before.
+        return self.update(
+            state=models.Case(
+                models.When(kept, then=models.Value(Notification.State.SENT)),
+                default=models.Value(Notification.State.CANCELLED),
+            ),
+            email=models.Case(
+                models.When(kept, then=models.Value(False)),
+                default=models.F("email"),
+                output_field=models.BooleanField(),
+            ),
+            sent_at=models.Case(
+                models.When(kept, then=models.Value(now)),
+                default=models.F("sent_at"),
+                output_field=models.DateTimeField(),
+            ),
+            last_error=reason,
+        )
+
 
 class Notification(models.Model):
     class State(models.TextChoices):
@@ -55,6 +79,13 @@ class Notification(models.Model):
     # A message that is no use late (a reminder once its meeting has begun): not sent by then, it is cancelled.
     expires_at = models.DateTimeField(
         null=True, blank=True, help_text="Not sent by then, it is cancelled (a reminder once its meeting begins)."
+    )
+    # Not e-mailed after expires_at either, but kept in the inbox (a proposal for a time that has passed is still
+    # part of the meeting's history). The database default lets the previous release's workers insert rows.
+    in_app_after_expiry = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="Past expires_at: not e-mailed, but kept in the in-app inbox instead of being cancelled.",
     )
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)  # counted as each starts, before the mail server is called

@@ -44,10 +44,12 @@ def notify(
     context: dict[str, Any] | None = None,
     email: bool = True,
     in_app: bool = True,
+    in_app_after_expiry: bool = False,
 ) -> Notification:
     """Record a message in the caller's transaction. Idempotent: the same kind/recipient/object/occurrence
     returns the existing row instead of writing a second one. A message not sent by `expires_at` (None: never)
-    is cancelled instead of going out late."""
+    is cancelled instead of going out late; with `in_app_after_expiry` it is only not e-mailed, and stays in the
+    inbox. Until `expires_at` a message is retried through a mail outage, however long."""
     notification, _ = _record(
         recipient=recipient,
         kind=kind,
@@ -58,6 +60,7 @@ def notify(
         context=context,
         email=email,
         in_app=in_app,
+        in_app_after_expiry=in_app_after_expiry,
     )
     return notification
 
@@ -96,6 +99,7 @@ def _record(
     context: dict[str, Any] | None,
     email: bool = True,
     in_app: bool = True,
+    in_app_after_expiry: bool = False,
 ) -> tuple[Notification, bool]:
     kind = known_kind(kind)
     object_type, object_id = _reference(about)
@@ -114,6 +118,7 @@ def _record(
             "context": context or {},
             "email": email,
             "in_app": in_app,
+            "in_app_after_expiry": in_app_after_expiry,
         },
     )
 
@@ -233,7 +238,7 @@ def notifications_retry(*, ids: Iterable[int], now: datetime | None = None) -> R
     # Locked, so the count of what was skipped describes the rows the update saw.
     states = list(Notification.objects.select_for_update().filter(pk__in=ids).values_list("state", flat=True))
     failed = Notification.objects.filter(pk__in=ids, state=Notification.State.FAILED)
-    expired = failed.filter(expires_at__lte=now).update(state=Notification.State.CANCELLED, last_error=TOO_LATE)
+    expired = failed.filter(expires_at__lte=now).expire(reason=TOO_LATE, now=now)
     requeued = failed.update(
         state=Notification.State.PENDING,
         attempts=0,

@@ -239,9 +239,18 @@ ANNOUNCING_KINDS = ("meeting_proposed", "meeting_time_suggested", "meeting_resch
 
 def _announce(meeting: Meeting, *, to: User, kind: str) -> None:
     """Put the meeting's (new) time to `to`. An earlier message naming an older time that has not been e-mailed yet
-    is not e-mailed any more (it stays in the in-app inbox, the meeting's history)."""
+    is not e-mailed any more (it stays in the in-app inbox, the meeting's history). This one is e-mailed only before
+    the meeting begins (after it, with beat or the workers down that long, it would only mislead; it stays in the
+    inbox), and until then it is retried through a mail outage, however long."""
     notifications_skip_email(about=meeting, kinds=ANNOUNCING_KINDS)
-    notify(recipient=to, kind=kind, about=meeting, occurrence=occurrence_of(meeting))
+    notify(
+        recipient=to,
+        kind=kind,
+        about=meeting,
+        occurrence=occurrence_of(meeting),
+        expires_at=meeting.start,
+        in_app_after_expiry=True,
+    )
 
 
 def _locked_meeting(meeting: Meeting, by: User) -> Meeting:

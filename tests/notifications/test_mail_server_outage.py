@@ -126,3 +126,65 @@ def test_a_reminder_refused_for_good_fails_at_once_though_it_has_time_left(monke
     row.refresh_from_db()
     assert (row.state, row.attempts) == (State.FAILED, 1)
     assert "5.1.1" in row.last_error
+
+
+def test_a_proposal_is_retried_until_its_meeting_begins_then_stays_in_the_inbox_without_an_email(
+    mail_server_down: None, settings: Any, mentor: Any, trainee: Any, login: Any
+) -> None:
+    # Before: a proposal had no moment, so it failed after about 12 minutes of outage (the other person never got
+    # the e-mail), and with beat down for long it went out after the proposed time had passed. Now it is retried
+    # until the meeting begins; past that it is not e-mailed, and it stays in the inbox as the meeting's history.
+    from django.urls import reverse
+
+    from meetings import services
+    from tests.factories import approved_match
+
+    meeting = services.meeting_propose(
+        match=approved_match(mentor=mentor, trainee=trainee),
+        by=trainee.user,
+        start=timezone.now() + timedelta(minutes=90),
+        duration_minutes=30,
+        format="video",
+        video_link="https://video.example.org/room/7",
+    )
+    row = Notification.objects.get(kind="meeting_proposed")
+    assert (row.expires_at, row.in_app_after_expiry) == (meeting.start, True)
+    start = row.due_at
+    results = retry_until(row, until=start + timedelta(hours=2), start=start)
+    assert results[-1].outcome == dispatch.Outcome.SKIPPED
+    assert len(results) > settings.NOTIFICATIONS_MAX_ATTEMPTS
+    assert {r.outcome for r in results[:-1]} == {dispatch.Outcome.RETRY}
+    row.refresh_from_db()
+    assert (row.state, row.email) == (State.SENT, False)
+    assert row.last_error.startswith("Expired before it could be sent")
+    assert mail.outbox == []
+    with freeze_time(start + timedelta(hours=2)):
+        inbox = login(mentor.user).get(reverse("notifications-inbox")).content.decode()
+    assert "proposes a meeting" in inbox
+
+
+def test_a_proposal_still_queued_when_its_meeting_begins_is_not_emailed_and_a_reminder_is_cancelled() -> None:
+    # Beat or the workers down for longer than the time to the meeting: nothing is claimed in time.
+    start = timezone.now()
+    proposal = NotificationFactory(due_at=start, expires_at=start + timedelta(minutes=5), in_app_after_expiry=True)
+    reminder = NotificationFactory(due_at=start, expires_at=start + timedelta(minutes=5))
+    with freeze_time(start + timedelta(minutes=10)):
+        report = dispatch.dispatch_due(enqueue=Recorder())
+    assert (report.expired, report.claimed) == (2, 0)
+    proposal.refresh_from_db()
+    reminder.refresh_from_db()
+    assert (proposal.state, proposal.email, proposal.sent_at is not None) == (State.SENT, False, True)
+    assert (reminder.state, reminder.email) == (State.CANCELLED, True)
+    assert mail.outbox == []
+
+
+def test_retrying_a_failed_proposal_after_its_meeting_began_keeps_it_in_the_inbox_and_sends_nothing() -> None:
+    from notifications.services import notifications_retry
+
+    start = timezone.now()
+    proposal = NotificationFactory(
+        due_at=start, expires_at=start - timedelta(minutes=1), in_app_after_expiry=True, state=State.FAILED
+    )
+    assert notifications_retry(ids=[proposal.pk]).expired == 1
+    proposal.refresh_from_db()
+    assert (proposal.state, proposal.email) == (State.SENT, False)
