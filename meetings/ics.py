@@ -4,6 +4,7 @@ every change, so calendars replace the earlier version instead of adding a secon
 from __future__ import annotations
 
 from datetime import datetime
+from email.utils import parseaddr
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,12 +25,24 @@ def uid_for(meeting: Meeting) -> str:
     return f"meeting-{meeting.pk}@{host}"
 
 
-def _person(user: Any, *, organizer: bool = False, accepted: bool = False) -> vCalAddress:
+def _organizer() -> vCalAddress:
+    """The program's own sender, the one who e-mails every version of the invitation. Not the person who proposed
+    the time: a counter-proposal would then change the ORGANIZER of the same UID, which calendars take as a
+    different event's owner (Google and Outlook ignore or refuse such an update), and the e-mail's From would never
+    match the ORGANIZER, which some clients flag as not sent by the organizer."""
+    name, email = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    address = vCalAddress(f"mailto:{email}")
+    address.params["cn"] = vText(name or "Mentorship")
+    return address
+
+
+def _attendee(user: Any, *, accepted: bool) -> vCalAddress:
     address = vCalAddress(f"mailto:{user.email}")
     address.params["cn"] = vText(user.full_name or user.email)
-    if not organizer:
-        address.params["role"] = vText("REQ-PARTICIPANT")
-        address.params["partstat"] = vText("ACCEPTED" if accepted else "NEEDS-ACTION")
+    address.params["role"] = vText("REQ-PARTICIPANT")
+    address.params["partstat"] = vText("ACCEPTED" if accepted else "NEEDS-ACTION")
+    # Answers are given on the meeting's page, not by a calendar's Yes/No (that reply would go to the sender).
+    address.params["rsvp"] = vText("FALSE")
     return address
 
 
@@ -66,12 +79,12 @@ def meeting_calendar(meeting: Meeting, now: datetime | None = None) -> bytes:
         event.add("location", where)
     detail_url = settings.SITE_URL + reverse("meetings-detail", args=[meeting.pk])
     event.add("url", detail_url)
-    event.add("description", "\n\n".join(filter(None, [meeting.agenda, f"Details: {detail_url}"])))
-    organizer = meeting.proposed_by
-    event.add("organizer", _person(organizer, organizer=True))
+    answer_there = f"Answer, move or cancel the meeting on its page: {detail_url}"
+    event.add("description", "\n\n".join(filter(None, [meeting.agenda, answer_there])))
+    event.add("organizer", _organizer())
     accepted = meeting.status == Meeting.Status.ACCEPTED
     for person in (mentor, trainee):
-        event.add("attendee", _person(person, accepted=accepted or person.pk == organizer.pk))
+        event.add("attendee", _attendee(person, accepted=accepted or person.pk == meeting.proposed_by_id))
     calendar.add_component(event)
     return calendar.to_ical()
 
