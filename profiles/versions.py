@@ -1,4 +1,5 @@
-"""Versions of what a person edits (a goal, their account with both profiles), for optimistic locking.
+"""Versions of what a person edits (a goal, their account with both profiles, a session log), for optimistic
+locking.
 
 A client that read a version and sends it back with a change (the API's `If-Match`) is refused if someone changed
 the thing meanwhile, instead of silently writing over that change. The services compare under the row locks they
@@ -10,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
 
 from mentorship.errors import ApplicationError
 from profiles.models import Goal, MentorProfile, TraineeProfile, User
@@ -26,9 +28,19 @@ def _microseconds(moment: datetime) -> int:
     return (moment - _EPOCH) // timedelta(microseconds=1)
 
 
+class Saved(Protocol):
+    pk: Any
+    updated_at: datetime
+
+
+def saved_version(row: Saved) -> str:
+    """Changes whenever the row is saved (its `updated_at` is `auto_now`): a session log, and a goal."""
+    return f"{row.pk}-{_microseconds(row.updated_at)}"
+
+
 def goal_version(goal: Goal) -> str:
     """Changes whenever the goal is saved with a change (goal_update saves nothing when nothing changes)."""
-    return f"{goal.pk}-{_microseconds(goal.updated_at)}"
+    return saved_version(goal)
 
 
 def person_version(user: User) -> str:

@@ -32,9 +32,12 @@ from meetings.api.serializers import (
 from meetings.ics import CONTENT_TYPE, meeting_calendar
 from meetings.models import Feedback, Meeting, SessionLog
 from meetings.people import local_to_utc, time_zone_for
+from mentorship.api import etag, if_match
 from mentorship.api_query import KnownQueryParametersOnly
+from mentorship.api_schema import CHANGED_SINCE_READ, IF_MATCH, etag_header
 from mentorship.filters import OneOfFilter
 from profiles.models import User
+from profiles.versions import saved_version
 
 E400 = OpenApiResponse(description="Invalid input, or a refusal such as a time in the past (error.code says which).")
 E401 = OpenApiResponse(description="Not signed in.")
@@ -229,9 +232,17 @@ class SessionLogViewSet(
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response([self._data(log) for log in page or []])
 
-    @extend_schema(summary="One session log", responses={200: SessionLogSerializer, 401: E401, 404: E404})
+    def _respond(self, log: SessionLog, code: int = status.HTTP_200_OK) -> Response:
+        """The log as its reader may see it, with its version (`ETag`) to send back as `If-Match` with an edit."""
+        return Response(self._data(log), status=code, headers={"ETag": etag(saved_version(log))})
+
+    @extend_schema(
+        summary="One session log",
+        parameters=[etag_header()],
+        responses={200: SessionLogSerializer, 401: E401, 404: E404},
+    )
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response(self._data(self.get_object()))
+        return self._respond(self.get_object())
 
     @extend_schema(
         summary="Log a session (the mentor of the match only)",
@@ -265,12 +276,20 @@ class SessionLogViewSet(
             next_steps=data["next_steps"],
             submission=data.get("submission"),
         )
-        return Response(self._data(self.get_queryset().get(pk=log.pk)), status=status.HTTP_201_CREATED)
+        return self._respond(self.get_queryset().get(pk=log.pk), status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Edit a session log (its mentor only); its match and meeting stay as they are",
         request=SessionLogEditSerializer,
-        responses={200: SessionLogSerializer, 400: E400, 401: E401, 403: E403, 404: E404},
+        parameters=[IF_MATCH, etag_header()],
+        responses={
+            200: SessionLogSerializer,
+            400: E400,
+            401: E401,
+            403: E403,
+            404: E404,
+            412: CHANGED_SINCE_READ,
+        },
     )
     def update(self, request: Request, pk: str | None = None) -> Response:
         log = self.get_object()
@@ -285,8 +304,9 @@ class SessionLogViewSet(
             notes_shared=data["notes_shared"],
             notes_private=data["notes_private"],
             next_steps=data["next_steps"],
+            expected_versions=if_match(request),
         )
-        return Response(self._data(self.get_queryset().get(pk=log.pk)))
+        return self._respond(self.get_queryset().get(pk=log.pk))
 
 
 @extend_schema(tags=["feedback"])

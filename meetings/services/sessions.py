@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -20,6 +20,7 @@ from mentorship.errors import ApplicationError
 from notifications.services import notifications_cancel
 from profiles.models import FocusArea, Goal, User
 from profiles.services import goal_progress_record
+from profiles.versions import ensure_version, saved_version
 
 
 @dataclass(frozen=True)
@@ -251,13 +252,17 @@ def session_log_update(
     notes_shared: str = "",
     notes_private: str = "",
     next_steps: str = "",
+    expected_versions: Collection[str] | None = None,
 ) -> SessionLog:
+    """Replace a log's content. `expected_versions`: the versions (`saved_version`) the caller read; any other is
+    `ChangedSinceRead`, checked under the row lock (the mentor's edit in another tab is not written over)."""
     session = (
         SessionLog.objects.select_for_update(of=("self",))
         .select_related("match__mentor", "match__trainee")
         .get(pk=session_log.pk)
     )
     _require_mentor(session.match, by)
+    ensure_version(saved_version(session), expected_versions, "session log")
     topics = list(topics)
     _validate(
         match=session.match,

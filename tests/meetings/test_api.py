@@ -394,3 +394,30 @@ def test_a_sixth_move_of_one_meeting_in_a_day_is_409_and_changes_nothing(
     assert refused.json()["error"]["code"] == "too_many_moves"
     proposed.refresh_from_db()
     assert (proposed.start, proposed.sequence) == before
+
+
+def test_an_edit_made_from_a_stale_copy_of_a_log_is_412_and_does_not_overwrite_the_newer_edit(
+    match: Any, login: Any, mentor: Any
+) -> None:
+    # Before: the mentor's edit from a second tab (or a phone app that read the log an hour ago) silently replaced
+    # what they had saved since. The log now carries an ETag; an edit sent with an older one as If-Match is refused.
+    log = SessionLogFactory(match=match, notes_shared="First version")
+    client = login(mentor.user)
+    url = f"/api/v1/session-logs/{log.pk}/"
+    read = client.get(url)
+    stale = read.headers["ETag"]
+    body = {"date": str(log.date), "duration_minutes": 45, "notes_shared": "Saved from the laptop"}
+    saved = client.put(url, body, content_type="application/json", headers={"If-Match": stale})
+    assert saved.status_code == 200, saved.json()
+    assert saved.headers["ETag"] != stale
+
+    late = {**body, "notes_shared": "Typed on the phone, from the old copy"}
+    refused = client.put(url, late, content_type="application/json", headers={"If-Match": stale})
+    assert refused.status_code == 412
+    assert refused.json()["error"]["code"] == "changed_since_read"
+    log.refresh_from_db()
+    assert log.notes_shared == "Saved from the laptop"
+    # With the current version, or without If-Match (clients that do not send it), the edit goes through.
+    current = client.get(url).headers["ETag"]
+    assert client.put(url, late, content_type="application/json", headers={"If-Match": current}).status_code == 200
+    assert client.put(url, body, content_type="application/json").status_code == 200
