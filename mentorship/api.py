@@ -37,6 +37,13 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "payload_too_large"
 
 
+class NetworkLockedOut(exceptions.APIException):
+    """Too many failed sign-ins from the caller's network this hour, whatever the accounts (profiles.sign_in)."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "network_locked_out"
+
+
 class LockedOut(exceptions.APIException):
     """django-axes refused the login: too many failures for this e-mail from this address."""
 

@@ -18,11 +18,12 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from mentorship.api import KnownFieldsOnly, LockedOut
+from mentorship.api import KnownFieldsOnly, LockedOut, NetworkLockedOut
 from mentorship.api_query import KnownQueryParametersOnly
 from mentorship.api_schema import ErrorSerializer
 from mentorship.errors import ApplicationError
 from profiles.models import User
+from profiles.sign_in import refusal_for
 
 
 class InvalidCredentials(ApplicationError):
@@ -78,7 +79,11 @@ class TokenView(KnownQueryParametersOnly, APIView):
             200: TokenSerializer,
             400: OpenApiResponse(ErrorSerializer, description="Missing fields, or wrong e-mail or password."),
             401: OpenApiResponse(ErrorSerializer, description="An invalid token was sent in the header."),
-            429: OpenApiResponse(ErrorSerializer, description="Locked out (`locked_out`) or throttled."),
+            429: OpenApiResponse(
+                ErrorSerializer,
+                description="Locked out (`locked_out`), too many failed sign-ins from this network in the last hour "
+                "(`network_locked_out`), or throttled.",
+            ),
         },
         examples=[OpenApiExample("Sign in", value={"email": "tara@example.org", "password": "…"}, request_only=True)],
         auth=[],
@@ -86,6 +91,9 @@ class TokenView(KnownQueryParametersOnly, APIView):
     def post(self, request: Request) -> Response:
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        refusal = refusal_for(request)
+        if refusal is not None:
+            raise NetworkLockedOut(refusal)
         # The DRF request (not request._request) goes to authenticate(): axes marks the lockout on it, and we
         # answer in the API's error format instead of AxesMiddleware's HTML lockout page.
         user = authenticate(

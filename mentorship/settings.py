@@ -148,6 +148,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # from an invitation e-mail send nothing and do not count. Behind a proxy that hides client addresses every
 # visitor is one network: raise it, or set 0.
 SIGN_UPS_PER_NETWORK_PER_HOUR = env_int("SIGN_UPS_PER_NETWORK_PER_HOUR", 60, minimum=0)
+# Failed sign-ins one network may make in an hour, whatever the accounts (profiles.sign_in); 0 turns it off.
+LOGIN_FAILURES_PER_NETWORK_PER_HOUR = env_int("LOGIN_FAILURES_PER_NETWORK_PER_HOUR", 100, minimum=0)
 
 # --- Security (strict whenever DEBUG is off) ----------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

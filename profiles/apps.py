@@ -59,4 +59,9 @@ class ProfilesConfig(AppConfig):
     verbose_name = "People and profiles"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_login_failed
+
+        from profiles.sign_in import failure_record
+
         post_migrate.connect(grant_coordinator_permissions, dispatch_uid="profiles.grant_coordinator_permissions")
+        user_login_failed.connect(failure_record, dispatch_uid="profiles.sign_in.failure_record")

@@ -63,7 +63,7 @@ def user_sign_up(
     return user
 
 
-def _network_of(client: str) -> str:
+def network_of(client: str) -> str:
     """An IPv4 address is its own network; an IPv6 client can pick any address of its /64, so the /64 is."""
     try:
         address = ipaddress.ip_address(client)
@@ -77,7 +77,7 @@ def _count_per_network_hour(counter: str, network: str, refusal: str) -> None:
     limit = settings.SIGN_UPS_PER_NETWORK_PER_HOUR
     if not limit:
         return
-    key = f"{counter}:{_network_of(network)}"
+    key = f"{counter}:{network_of(network)}"
     cache.add(key, 0, timeout=3600)
     if cache.incr(key) > limit:
         raise TooManySignUps(refusal)

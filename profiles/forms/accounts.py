@@ -8,9 +8,23 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
 from profiles.models import User, validate_person_name
+from profiles.sign_in import refusal_for
 
 
-class EmailAuthenticationForm(AuthenticationForm):
+class _NetworkRationed:
+    """Says so plainly when the network has used up its failed sign-ins this hour (profiles.sign_in), instead of
+    "wrong e-mail or password" for the right one."""
+
+    request: Any
+
+    def clean(self) -> dict[str, Any]:
+        refusal = refusal_for(self.request)
+        if refusal is not None:
+            raise forms.ValidationError(refusal, code="network_locked_out")
+        return super().clean()  # type: ignore[misc]
+
+
+class EmailAuthenticationForm(_NetworkRationed, AuthenticationForm):
     username = forms.EmailField(
         label="E-mail", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
@@ -22,7 +36,7 @@ class EmailAuthenticationForm(AuthenticationForm):
     }
 
 
-class AdminEmailAuthenticationForm(AdminAuthenticationForm):
+class AdminEmailAuthenticationForm(_NetworkRationed, AdminAuthenticationForm):
     """The admin's log-in (staff only), with the same honest wording about case."""
 
     error_messages = {

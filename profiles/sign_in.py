@@ -1,0 +1,51 @@
+"""A ration of failed sign-ins per network and hour, whatever the accounts tried.
+
+django-axes locks one e-mail out from one address after a few failures. Trying one common password on many
+accounts (password spraying) never trips it. This ration does: after `LOGIN_FAILURES_PER_NETWORK_PER_HOUR` failed
+sign-ins from one network (an IPv4 address, an IPv6 /64) within an hour, no sign-in from that network is checked
+until the hour is over, the right password included. A hospital behind one address shares the ration, so the
+default is generous (100); 0 turns it off.
+
+Each way in (the log-in page, the admin's, the API's token) asks `refusal_for` first, to say so plainly. The auth
+backend refuses as well, so a way in added later cannot forget it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from axes.helpers import get_client_ip_address
+from django.conf import settings
+from django.core.cache import cache
+
+from profiles.services import network_of
+
+WINDOW_SECONDS = 3600
+NETWORK_LOCKED_OUT = (
+    "Too many failed sign-ins from your network in the last hour, for any account. Try again within the hour, "
+    "or ask a coordinator."
+)
+
+
+def _key(request: Any) -> str:
+    return f"login-failures:{network_of(get_client_ip_address(request) or 'unknown')}"
+
+
+def failure_record(sender: Any = None, *, request: Any = None, **kwargs: Any) -> None:
+    """Count one failed sign-in for the request's network (a `user_login_failed` receiver)."""
+    if request is None or not settings.LOGIN_FAILURES_PER_NETWORK_PER_HOUR:
+        return
+    key = _key(request)
+    cache.add(key, 0, timeout=WINDOW_SECONDS)  # the hour starts with the first failure
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between the two calls: this failure starts the next hour
+        cache.add(key, 1, timeout=WINDOW_SECONDS)
+
+
+def refusal_for(request: Any) -> str | None:
+    """Why no sign-in from this request's network is checked now; None when one may be."""
+    limit = settings.LOGIN_FAILURES_PER_NETWORK_PER_HOUR
+    if not limit or request is None:
+        return None
+    return NETWORK_LOCKED_OUT if (cache.get(_key(request)) or 0) >= limit else None
