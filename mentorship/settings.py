@@ -288,6 +288,8 @@ CELERY_BEAT_SCHEDULE["meetings-schedule-followups"] = {
 # A send is retried up to this many times; a row left `sending` longer than the lease with no worker holding it is
 # claimed again (docs/reliability.md). The test hooks exist only for the worker-kill tests.
 NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5, minimum=1)
+# How long a message without a moment (all but meeting reminders and proposals) is retried through a mail outage.
+NOTIFICATIONS_RETRY_HOURS = env_int("NOTIFICATIONS_RETRY_HOURS", 24, minimum=0)
 NOTIFICATIONS_SENDING_LEASE_SECONDS = env_int("NOTIFICATIONS_SENDING_LEASE_SECONDS", 900, minimum=2)
 NOTIFICATIONS_TEST_HOOKS = env_bool("NOTIFICATIONS_TEST_HOOKS", False)
 NOTIFICATIONS_TEST_HOOK_DIR = env_str("NOTIFICATIONS_TEST_HOOK_DIR", str(VAR_DIR / "test-hooks"))

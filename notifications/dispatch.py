@@ -65,17 +65,25 @@ def backoff_seconds(attempt: int) -> int:
     return max(1, min(60 * 2 ** max(attempt - 1, 0), cap))
 
 
+def retry_window() -> timedelta:
+    return timedelta(hours=int(getattr(settings, "NOTIFICATIONS_RETRY_HOURS", 24)))
+
+
 def _budget_spent(notification: Notification) -> bool:
-    """A message without a moment has NOTIFICATIONS_MAX_ATTEMPTS attempts in all; one with a moment (a meeting
-    reminder) has until that moment instead."""
-    return notification.expires_at is None and notification.attempts >= max_attempts()
+    """A message with a moment (a meeting reminder) may be tried until that moment. One without has at least
+    NOTIFICATIONS_MAX_ATTEMPTS attempts, and is retried until NOTIFICATIONS_RETRY_HOURS after it fell due: a mail
+    server down for an hour no longer leaves a match's approval `failed` until a coordinator presses Retry."""
+    if notification.expires_at is not None or notification.attempts < max_attempts():
+        return False
+    return timezone.now() >= notification.due_at + retry_window()
 
 
 def gives_up(notification: Notification, error: BaseException) -> bool:
     """After a failed attempt: fail the row (True) or retry it. A refusal for good fails at once. A temporary
-    failure (a 4xx reply, the server down or timing out) of a message with a moment (a meeting reminder) is retried
-    until that moment, however long the outage, and the row is cancelled then; any other message fails after
-    NOTIFICATIONS_MAX_ATTEMPTS attempts, for a coordinator to retry."""
+    failure (a 4xx reply, the server down or timing out) is retried: a message with a moment (a meeting reminder)
+    until that moment, however long the outage, and the row is cancelled then; any other message until
+    NOTIFICATIONS_RETRY_HOURS after it fell due (and at least NOTIFICATIONS_MAX_ATTEMPTS times), then it fails, for a
+    coordinator to retry."""
     return is_permanent(error) or _budget_spent(notification)
 
 
@@ -96,7 +104,9 @@ def stopped_reason(notification: Notification) -> str:
             "or crashed while sending): not tried again, in case this message is what stops it."
         )
     else:
-        reason = f"Not tried again after {attempts} attempts (NOTIFICATIONS_MAX_ATTEMPTS)."
+        hours = int(retry_window().total_seconds() // 3600)
+        over = f" over {hours} hours (NOTIFICATIONS_RETRY_HOURS)" if hours else " (NOTIFICATIONS_MAX_ATTEMPTS)"
+        reason = f"Not tried again after {attempts} attempts{over}."
     return f"{reason} Last error: {notification.last_error}" if notification.last_error else reason
 
 

@@ -56,7 +56,7 @@ def dispatch_due() -> dict[str, int]:
     name="notifications.tasks.send_notification",
     acks_late=True,
     reject_on_worker_lost=True,
-    max_retries=None,  # the row's `attempts` bounds retries (NOTIFICATIONS_MAX_ATTEMPTS), not Celery's counter
+    max_retries=None,  # the row bounds retries (its moment, or NOTIFICATIONS_RETRY_HOURS), not Celery's counter
     ignore_result=True,
 )
 def send_notification(self: Task[Any, Any], notification_id: int, claim: str) -> str:

@@ -113,6 +113,7 @@ def test_an_in_app_only_message_is_delivered_without_a_task_or_an_email() -> Non
 
 def test_a_failing_send_is_retried_with_growing_backoff_then_marked_failed(settings: Any, monkeypatch: Any) -> None:
     settings.NOTIFICATIONS_MAX_ATTEMPTS = 3
+    settings.NOTIFICATIONS_RETRY_HOURS = 0  # the attempts alone (tests/notifications/test_mail_server_outage.py: hours)
     row = NotificationFactory()
 
     def broken_send(self: Any, fail_silently: bool = False) -> int:

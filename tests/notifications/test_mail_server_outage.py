@@ -1,7 +1,7 @@
 """The mail server down for longer than a few retries. A message with a moment (a meeting reminder expires when its
 meeting begins) keeps being retried, with capped backoff, until that moment instead of failing after
-NOTIFICATIONS_MAX_ATTEMPTS attempts (about 12 minutes) and waiting for a coordinator. A refusal for good still fails
-at once; a message without a moment keeps the fixed number of attempts (tests/notifications/test_dispatch.py).
+NOTIFICATIONS_MAX_ATTEMPTS attempts (about 12 minutes) and waiting for a coordinator; any other message is retried
+for NOTIFICATIONS_RETRY_HOURS after it fell due. A refusal for good still fails at once.
 
 The outage is real: Django's SMTP backend connecting to a port nobody listens on (connection refused). When the
 server is back, the locmem backend stands for it."""
@@ -41,15 +41,21 @@ def mail_server_back(settings: Any) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
-def retry_until(row: Notification, until: datetime, start: datetime) -> list[dispatch.SendResult]:
+def retry_until(
+    row: Notification, until: datetime, start: datetime, *, claimed: bool = False
+) -> list[dispatch.SendResult]:
     """Beat ticks and the send task's retries, each at its own time, from `start` until `until`: what a worker
-    does through an outage."""
+    does through an outage (`claimed`: going on with the row's current claim)."""
     results: list[dispatch.SendResult] = []
     recorder = Recorder()
     now = start
     with freeze_time(now) as clock:
-        dispatch.dispatch_due(enqueue=recorder)
-        [(pk, claim)] = recorder.sent
+        if claimed:
+            row.refresh_from_db()
+            pk, claim = row.pk, row.claim
+        else:
+            dispatch.dispatch_due(enqueue=recorder)
+            [(pk, claim)] = recorder.sent
         while now < until:
             result = dispatch.send_claimed(notification_id=pk, claim=claim)
             results.append(result)
@@ -100,17 +106,27 @@ def test_a_reminder_whose_meeting_begins_during_the_outage_is_cancelled_with_the
     assert mail.outbox == []
 
 
-def test_a_message_without_a_moment_still_fails_after_the_attempts_of_the_setting(
+def test_a_message_without_a_moment_is_retried_through_an_hours_outage_and_fails_after_the_retry_hours(
     mail_server_down: None, settings: Any
 ) -> None:
+    # Before: a match's approval or an invitation failed after 5 attempts, about 12 minutes into an outage, and
+    # waited for a coordinator to press Retry. Now it is retried for NOTIFICATIONS_RETRY_HOURS (24) after it fell due.
     start = timezone.now()
     row = NotificationFactory(due_at=start)
     results = retry_until(row, until=start + timedelta(hours=1), start=start)
-    assert [r.outcome for r in results] == [dispatch.Outcome.RETRY] * (settings.NOTIFICATIONS_MAX_ATTEMPTS - 1) + [
-        dispatch.Outcome.FAILED
-    ]
+    assert {r.outcome for r in results} == {dispatch.Outcome.RETRY}
+    assert len(results) > settings.NOTIFICATIONS_MAX_ATTEMPTS
+    row.refresh_from_db()
+    assert row.state == State.SENDING
+
+    settings.NOTIFICATIONS_RETRY_HOURS = 2  # the same rule, over a shorter window for the test
+    results = retry_until(row, until=start + timedelta(hours=3), start=start + timedelta(hours=1), claimed=True)
+    assert results[-1].outcome == dispatch.Outcome.FAILED
+    assert {r.outcome for r in results[:-1]} <= {dispatch.Outcome.RETRY}
     row.refresh_from_db()
     assert row.state == State.FAILED
+    assert "ConnectionRefusedError" in row.last_error
+    assert mail.outbox == []
 
 
 def test_a_reminder_refused_for_good_fails_at_once_though_it_has_time_left(monkeypatch: Any) -> None:
