@@ -3,13 +3,14 @@ ended."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from freezegun import freeze_time
 
 from matching.models import Match
 from meetings.models import Meeting, SessionLog
@@ -23,13 +24,25 @@ def _log_url(match: Any, meeting: Meeting | None = None) -> str:
     return f"{url}?meeting={meeting.pk}" if meeting is not None else url
 
 
+def at_new_york_midday() -> datetime:
+    """15:00 UTC (10:00 or 11:00 in New York) of the last day that has reached it: a meeting 30 minutes on is
+    still on the mentor's today. (At 04:30 UTC it is 23:30 in New York, and such a meeting is tomorrow's: CI once
+    ran then, and the date was refused as in the future before the meeting's time was looked at.)"""
+    now = timezone.now()
+    midday = datetime.combine(now.date(), time(15), tzinfo=UTC)
+    return midday if midday <= now else midday - timedelta(days=1)
+
+
 def test_a_meeting_that_has_not_begun_cannot_be_logged_yet(match: Any, login: Any, mentor: Any) -> None:
     # Later today: the date is today's, so only the meeting's own time tells the session has not happened.
-    meeting = MeetingFactory(match=match, start=timezone.now() + timedelta(minutes=30))
-    today = timezone.localdate(meeting.start, timezone=ZoneInfo(mentor.time_zone))
-    response = login(mentor.user).post(
-        _log_url(match, meeting), {"date": str(today), "duration_minutes": 45, "notes_shared": "Went through the CV."}
-    )
+    with freeze_time(at_new_york_midday()):
+        meeting = MeetingFactory(match=match, start=timezone.now() + timedelta(minutes=30))
+        today = timezone.localdate(meeting.start, timezone=ZoneInfo(mentor.time_zone))
+        assert today == timezone.localdate(timezone=ZoneInfo(mentor.time_zone))
+        response = login(mentor.user).post(
+            _log_url(match, meeting),
+            {"date": str(today), "duration_minutes": 45, "notes_shared": "Went through the CV."},
+        )
     assert response.status_code == 400
     assert "has not taken place yet" in response.content.decode()
     assert not SessionLog.objects.exists()
