@@ -72,14 +72,25 @@ def network_of(client: str) -> str:
     return str(ipaddress.ip_network(f"{address}/64", strict=False)) if address.version == 6 else client
 
 
+def network_hour_key(counter: str, network: str) -> str:
+    """The cache key of `counter` for the network of the client address `network`."""
+    return f"{counter}:{network_of(network)}"
+
+
+def count_in_hour(key: str) -> int:
+    """One more in `key`'s hour, which starts with the first; the count so far."""
+    cache.add(key, 0, timeout=3600)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between the two calls: this one starts the next hour
+        cache.add(key, 1, timeout=3600)
+        return 1
+
+
 def _count_per_network_hour(counter: str, network: str, refusal: str) -> None:
     """Count one more `counter` for `network` this hour; TooManySignUps(refusal) past SIGN_UPS_PER_NETWORK_PER_HOUR."""
     limit = settings.SIGN_UPS_PER_NETWORK_PER_HOUR
-    if not limit:
-        return
-    key = f"{counter}:{network_of(network)}"
-    cache.add(key, 0, timeout=3600)
-    if cache.incr(key) > limit:
+    if limit and count_in_hour(network_hour_key(counter, network)) > limit:
         raise TooManySignUps(refusal)
 
 

@@ -18,9 +18,8 @@ from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.cache import cache
 
-from profiles.services import network_of
+from profiles.services import count_in_hour, network_hour_key
 
-WINDOW_SECONDS = 3600
 NETWORK_LOCKED_OUT = (
     "Too many failed sign-ins from your network in the last hour, for any account. Try again within the hour, "
     "or ask a coordinator."
@@ -28,19 +27,14 @@ NETWORK_LOCKED_OUT = (
 
 
 def _key(request: Any) -> str:
-    return f"login-failures:{network_of(get_client_ip_address(request) or 'unknown')}"
+    return network_hour_key("login-failures", get_client_ip_address(request) or "unknown")
 
 
 def failure_record(sender: Any = None, *, request: Any = None, **kwargs: Any) -> None:
     """Count one failed sign-in for the request's network (a `user_login_failed` receiver)."""
     if request is None or not settings.LOGIN_FAILURES_PER_NETWORK_PER_HOUR:
         return
-    key = _key(request)
-    cache.add(key, 0, timeout=WINDOW_SECONDS)  # the hour starts with the first failure
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between the two calls: this failure starts the next hour
-        cache.add(key, 1, timeout=WINDOW_SECONDS)
+    count_in_hour(_key(request))
 
 
 def refusal_for(request: Any) -> str | None:
