@@ -285,8 +285,9 @@ CELERY_BEAT_SCHEDULE["meetings-schedule-followups"] = {
     "schedule": 60.0 * 60,
     "options": {"expires": 30 * 60},
 }
-# A send is retried up to this many times; a row left `sending` longer than the lease with no worker holding it is
-# claimed again (docs/reliability.md). The test hooks exist only for the worker-kill tests.
+# A send that stops mid-send (its worker killed) is tried this many times, and a message without a moment at least
+# this many; a row left `sending` longer than the lease with no worker holding it is claimed again
+# (docs/reliability.md). The test hooks exist only for the worker-kill tests.
 NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5, minimum=1)
 # How long a message without a moment (all but meeting reminders and proposals) is retried through a mail outage.
 NOTIFICATIONS_RETRY_HOURS = env_int("NOTIFICATIONS_RETRY_HOURS", 24, minimum=0)

@@ -65,8 +65,8 @@ def backoff_seconds(attempt: int) -> int:
     return max(1, min(60 * 2 ** max(attempt - 1, 0), cap))
 
 
-def retry_window() -> timedelta:
-    return timedelta(hours=int(getattr(settings, "NOTIFICATIONS_RETRY_HOURS", 24)))
+def retry_hours() -> int:
+    return int(getattr(settings, "NOTIFICATIONS_RETRY_HOURS", 24))
 
 
 def _budget_spent(notification: Notification) -> bool:
@@ -75,7 +75,7 @@ def _budget_spent(notification: Notification) -> bool:
     server down for an hour no longer leaves a match's approval `failed` until a coordinator presses Retry."""
     if notification.expires_at is not None or notification.attempts < max_attempts():
         return False
-    return timezone.now() >= notification.due_at + retry_window()
+    return timezone.now() >= notification.due_at + timedelta(hours=retry_hours())
 
 
 def gives_up(notification: Notification, error: BaseException) -> bool:
@@ -104,7 +104,7 @@ def stopped_reason(notification: Notification) -> str:
             "or crashed while sending): not tried again, in case this message is what stops it."
         )
     else:
-        hours = int(retry_window().total_seconds() // 3600)
+        hours = retry_hours()
         over = f" over {hours} hours (NOTIFICATIONS_RETRY_HOURS)" if hours else " (NOTIFICATIONS_MAX_ATTEMPTS)"
         reason = f"Not tried again after {attempts} attempts{over}."
     return f"{reason} Last error: {notification.last_error}" if notification.last_error else reason

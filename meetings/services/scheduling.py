@@ -84,16 +84,18 @@ def meeting_move_refusal(
 #: Counted under the meeting's lock when moving, so two racing moves are counted one by one.
 MAX_MOVES_PER_DAY = 5
 MOVE_KINDS = ("meeting_rescheduled", "meeting_time_suggested")
+#: The messages that put a time to the other person. Each is out of date once the meeting is answered or moved.
+ANNOUNCING_KINDS = ("meeting_proposed", *MOVE_KINDS)
 
 
 def _too_many_moves(meeting: Meeting, by: User, now: datetime) -> TooManyMoves | None:
-    other = _other(meeting.match, by)
-    moves = count_sent_about(recipient=other, kinds=MOVE_KINDS, about=meeting, since=now - timedelta(days=1))
+    other = other_side(meeting.match, by)
+    moves = count_sent_about(recipient=other.user, kinds=MOVE_KINDS, about=meeting, since=now - timedelta(days=1))
     if moves < MAX_MOVES_PER_DAY:
         return None
     return TooManyMoves(
-        f"You have moved this meeting {moves} times in the last 24 hours, and {other_side(meeting.match, by)} was "
-        "told each time: agree a time with them first (or cancel the meeting), then move it once."
+        f"You have moved this meeting {moves} times in the last 24 hours, and {other} was told each time: agree a "
+        "time with them first (or cancel the meeting), then move it once."
     )
 
 
@@ -231,10 +233,6 @@ def meeting_propose(
     )
     _announce(meeting, to=_other(match, by), kind="meeting_proposed")
     return meeting
-
-
-#: The messages that put a time to the other person. Each is out of date once the meeting is answered or moved.
-ANNOUNCING_KINDS = ("meeting_proposed", "meeting_time_suggested", "meeting_rescheduled")
 
 
 def _announce(meeting: Meeting, *, to: User, kind: str) -> None:
