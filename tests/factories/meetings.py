@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ __all__ = [
     "SessionLogFactory",
     "approved_match",
     "mentors_today",
+    "video_meeting_proposed",
 ]
 
 
@@ -41,6 +42,21 @@ def mentors_today(match: Match) -> date:
     `timezone.localdate()`: from 00:00 to 05:00 UTC that is already tomorrow for the New York test mentor, and a log
     dated with it is refused as "in the future"."""
     return timezone.localdate(timezone=ZoneInfo(match.mentor.time_zone))
+
+
+def video_meeting_proposed(mentor: Any, trainee: Any, *, by: Any, start: datetime) -> Meeting:
+    """A 30-minute video meeting at `start`, proposed through the service by `by` (a user) in the pair's new approved
+    match: with the outbox rows a real proposal writes, which MeetingFactory does not."""
+    from meetings import services
+
+    return services.meeting_propose(
+        match=approved_match(mentor=mentor, trainee=trainee),
+        by=by,
+        start=start,
+        duration_minutes=30,
+        format="video",
+        video_link="https://video.example.org/room/7",
+    )
 
 
 class MeetingFactory(factory.django.DjangoModelFactory):

@@ -13,7 +13,7 @@ from icalendar import Calendar
 from meetings import services
 from meetings.ics import meeting_calendar
 from notifications.dispatch import dispatch_due, send_claimed
-from tests.factories import approved_match
+from tests.factories import video_meeting_proposed
 
 pytestmark = pytest.mark.django_db
 
@@ -29,14 +29,7 @@ def test_a_counter_proposal_keeps_the_organizer_and_the_email_comes_from_it(
     # the same UID (calendars ignore or refuse such an update), and it never matched the e-mail's From.
     settings.DEFAULT_FROM_EMAIL = "Cardiology mentoring <mentoring@hospital.example.org>"
     start = (timezone.now() + timedelta(days=3)).replace(microsecond=0)
-    meeting = services.meeting_propose(
-        match=approved_match(mentor=mentor, trainee=trainee),
-        by=trainee.user,
-        start=start,
-        duration_minutes=30,
-        format="video",
-        video_link="https://video.example.org/room/7",
-    )
+    meeting = video_meeting_proposed(mentor, trainee, by=trainee.user, start=start)
     first = event_of(meeting_calendar(meeting))
     services.meeting_suggest_time(meeting=meeting, by=mentor.user, start=start + timedelta(hours=2))
     meeting.refresh_from_db()

@@ -15,7 +15,7 @@ from django.utils import timezone
 from meetings import services
 from notifications.dispatch import dispatch_due, send_claimed
 from notifications.models import Notification
-from tests.factories import approved_match
+from tests.factories import video_meeting_proposed
 
 pytestmark = pytest.mark.django_db
 
@@ -32,24 +32,12 @@ def at(days: int, hour: int) -> Any:
     return (timezone.now() + timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
-def propose(mentor: Any, trainee: Any, *, by: Any) -> Any:
-    """A video meeting in three days, proposed by `by` (a user) in the pair's approved match."""
-    return services.meeting_propose(
-        match=approved_match(mentor=mentor, trainee=trainee),
-        by=by,
-        start=at(3, 15),
-        duration_minutes=30,
-        format="video",
-        video_link="https://video.example.org/room/7",
-    )
-
-
 def test_a_proposal_accepted_before_its_email_left_is_not_emailed_but_stays_in_the_inbox(
     mentor: Any, trainee: Any, login: Any
 ) -> None:
     # Before: the mentor accepted in the app at once, then got "Tara Trainee proposes a meeting" by e-mail asking
     # them to answer what they had already answered.
-    meeting = propose(mentor, trainee, by=trainee.user)
+    meeting = video_meeting_proposed(mentor, trainee, by=trainee.user, start=at(3, 15))
     services.meeting_accept(meeting=meeting, by=mentor.user)
     send_due()
 
@@ -64,7 +52,7 @@ def test_a_proposal_accepted_before_its_email_left_is_not_emailed_but_stays_in_t
 def test_a_meeting_moved_twice_before_the_worker_ran_emails_only_the_latest_time(
     mentor: Any, trainee: Any, login: Any
 ) -> None:
-    meeting = propose(mentor, trainee, by=mentor.user)
+    meeting = video_meeting_proposed(mentor, trainee, by=mentor.user, start=at(3, 15))
     services.meeting_accept(meeting=meeting, by=trainee.user)
     send_due()
     mail.outbox.clear()
@@ -89,7 +77,7 @@ def test_a_meeting_moved_twice_before_the_worker_ran_emails_only_the_latest_time
 def test_a_message_already_being_sent_is_left_to_go(mentor: Any, trainee: Any) -> None:
     from notifications.services import notifications_skip_email
 
-    meeting = propose(mentor, trainee, by=trainee.user)
+    meeting = video_meeting_proposed(mentor, trainee, by=trainee.user, start=at(3, 15))
     Notification.objects.filter(kind="meeting_proposed").update(state=Notification.State.SENDING)
     assert notifications_skip_email(about=meeting, kinds=["meeting_proposed"]) == 0
     assert Notification.objects.get(kind="meeting_proposed").email is True

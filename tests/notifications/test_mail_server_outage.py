@@ -152,17 +152,9 @@ def test_a_proposal_is_retried_until_its_meeting_begins_then_stays_in_the_inbox_
     # until the meeting begins; past that it is not e-mailed, and it stays in the inbox as the meeting's history.
     from django.urls import reverse
 
-    from meetings import services
-    from tests.factories import approved_match
+    from tests.factories import video_meeting_proposed
 
-    meeting = services.meeting_propose(
-        match=approved_match(mentor=mentor, trainee=trainee),
-        by=trainee.user,
-        start=timezone.now() + timedelta(minutes=90),
-        duration_minutes=30,
-        format="video",
-        video_link="https://video.example.org/room/7",
-    )
+    meeting = video_meeting_proposed(mentor, trainee, by=trainee.user, start=timezone.now() + timedelta(minutes=90))
     row = Notification.objects.get(kind="meeting_proposed")
     assert (row.expires_at, row.in_app_after_expiry) == (meeting.start, True)
     start = row.due_at
