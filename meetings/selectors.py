@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -35,7 +35,7 @@ def match_for(*, user: User, pk: int) -> Match:
 def goals_in_matches_of(*, user: User) -> QuerySet[Goal]:
     """Goals of the trainees of the user's approved or ended matches (his own included): those a session log may
     name. A trainee who only asked, or was turned down, keeps her goals to herself (`session_log_refusal`'s rule)."""
-    loggable = matches_for(user=user).filter(status__in=[Match.Status.APPROVED, Match.Status.ENDED])
+    loggable = matches_for(user=user).filter(status__in=Match.BEGUN)
     return Goal.objects.filter(trainee__in=loggable.values("trainee"))
 
 
@@ -51,15 +51,54 @@ def meeting_for(*, user: User, pk: int) -> Meeting:
     return meetings_for(user=user).get(pk=pk)
 
 
+def with_follow_up(meetings: QuerySet[Meeting], *, user: User) -> QuerySet[Meeting]:
+    """Each meeting with `my_feedback` (whether `user` has given theirs) and `logged` (whether it has a session
+    log), in the same query: what the lists show against a meeting that has ended."""
+    return meetings.annotate(
+        my_feedback=Exists(Feedback.objects.filter(meeting=OuterRef("pk"), author=user)),
+        logged=Exists(SessionLog.objects.filter(meeting=OuterRef("pk"))),
+    )
+
+
 def meetings_split(*, user: User, now: datetime | None = None) -> tuple[list[Meeting], list[Meeting]]:
     """(upcoming, past): upcoming soonest first, past most recent first; cancelled ones are past once due."""
     now = now or timezone.now()
     upcoming: list[Meeting] = []
     past: list[Meeting] = []
-    for meeting in meetings_for(user=user):
+    for meeting in with_follow_up(meetings_for(user=user), user=user):
         (upcoming if meeting.is_upcoming(now) else past).append(meeting)
     past.reverse()
     return upcoming, past
+
+
+#: What `FollowUp.log` (or None) and `FollowUp.feedback` can say; the API documents them as this enum.
+FOLLOW_UP_STATES = ("done", "due")
+FollowUpState = Literal["done", "due"]
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """What is done and what is still due after one ended meeting, for one of its two people.
+
+    `log`: "done" (the session is logged), "due" (I am its mentor and can log it), or None (nothing to show me).
+    `feedback`: "done" (I gave mine) or "due".
+    """
+
+    log: FollowUpState | None
+    feedback: FollowUpState
+
+
+def follow_up(meeting: Meeting, *, user: User, now: datetime | None = None) -> FollowUp | None:
+    """The follow-up of a meeting from `with_follow_up`, for `user`; None until an accepted meeting has ended (a
+    cancelled or never accepted one did not take place, so nothing follows it)."""
+    if not meeting.has_ended(now):
+        return None
+    logged: bool = meeting.logged  # type: ignore[attr-defined]
+    can_log = role_in(meeting.match, user) == "mentor" and meeting.match.status in Match.BEGUN
+    return FollowUp(
+        log="done" if logged else "due" if can_log else None,
+        feedback="done" if meeting.my_feedback else "due",  # type: ignore[attr-defined]
+    )
 
 
 @dataclass
@@ -83,16 +122,14 @@ def to_do_for(*, user: User, now: datetime | None = None) -> ToDo:
     accepted); logs and feedback are still due after a match ends, as their forms allow.
     """
     now = now or timezone.now()
-    recent = (
-        meetings_for(user=user)
-        .filter(status__in=Meeting.LIVE, start__gte=now - FOLLOW_UP_WITHIN - timedelta(minutes=MAX_DURATION_MINUTES))
-        .annotate(
-            my_feedback=Exists(Feedback.objects.filter(meeting=OuterRef("pk"), author=user)),
-            logged=Exists(SessionLog.objects.filter(meeting=OuterRef("pk"))),
-        )
+    recent = with_follow_up(
+        meetings_for(user=user).filter(
+            status__in=Meeting.LIVE, start__gte=now - FOLLOW_UP_WITHIN - timedelta(minutes=MAX_DURATION_MINUTES)
+        ),
+        user=user,
     )
     upcoming = [m for m in recent if m.is_upcoming(now) and m.match.status == Match.Status.APPROVED]
-    ended = [m for m in recent if m.has_ended(now) and m.end >= now - FOLLOW_UP_WITHIN]
+    ended = [(m, f) for m in recent if m.end >= now - FOLLOW_UP_WITHIN and (f := follow_up(m, user=user, now=now))]
     # "Propose one" is for matches with nothing under way: with a proposal ahead, the other person has it to
     # answer and the proposer waits (coordinators still count it as no meeting until it is accepted).
     under_way = Meeting.objects.filter(match=OuterRef("pk"), status=Meeting.Status.PROPOSED, start__gt=now)
@@ -106,8 +143,8 @@ def to_do_for(*, user: User, now: datetime | None = None) -> ToDo:
     return ToDo(
         next_meeting=next((m for m in upcoming if m.status == Meeting.Status.ACCEPTED), None),
         to_answer=[m for m in upcoming if m.status == Meeting.Status.PROPOSED and m.proposed_by_id != user.pk],
-        feedback_due=[m for m in ended if not m.my_feedback],  # type: ignore[attr-defined]
-        logs_due=[m for m in ended if role_in(m.match, user) == "mentor" and not m.logged],  # type: ignore[attr-defined]
+        feedback_due=[m for m, f in ended if f.feedback == "due"],
+        logs_due=[m for m, f in ended if f.log == "due"],
         first_meeting_due=list(no_meeting),
     )
 

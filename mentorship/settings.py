@@ -337,7 +337,10 @@ SPECTACULAR_SETTINGS = {
     # No call to validator.swagger.io from /api/docs/: the page loads only our own files.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # Several models have a `status` field; name the match lifecycle's enum instead of a hash suffix.
-    "ENUM_NAME_OVERRIDES": {"MatchStatusEnum": "matching.models.Match.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "MatchStatusEnum": "matching.models.Match.Status",
+        "FollowUpStateEnum": "meetings.selectors.FOLLOW_UP_STATES",
+    },
 }
 
 LOGGING = {

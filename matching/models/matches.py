@@ -38,6 +38,8 @@ class Match(models.Model):
 
     LIVE = (Status.REQUESTED, Status.PROPOSED, Status.APPROVED)
     UNDECIDED = (Status.REQUESTED, Status.PROPOSED)
+    #: Mentorships that began (approved, or approved and since ended): their sessions can be logged.
+    BEGUN = (Status.APPROVED, Status.ENDED)
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="matches")
     mentor = models.ForeignKey(MentorProfile, on_delete=models.CASCADE, related_name="matches")

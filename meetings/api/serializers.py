@@ -21,9 +21,18 @@ from meetings.models import (
     SessionLog,
 )
 from meetings.people import other_side, time_zone_for
-from meetings.selectors import goals_in_matches_of, meetings_for
+from meetings.selectors import FOLLOW_UP_STATES, follow_up, goals_in_matches_of, meetings_for
 from mentorship.api import IdField, KnownFieldsOnly, VisibleIdField
 from profiles.models import FocusArea, Goal
+
+
+class FollowUpSerializer(serializers.Serializer):
+    log = serializers.ChoiceField(
+        choices=FOLLOW_UP_STATES,
+        allow_null=True,
+        help_text='"done": the session is logged; "due": you are its mentor and can log it; null: nothing for you.',
+    )
+    feedback = serializers.ChoiceField(choices=FOLLOW_UP_STATES, help_text="Whether you have given your feedback.")
 
 
 class MeetingSerializer(serializers.ModelSerializer[Meeting]):
@@ -31,6 +40,9 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
     time_zone = serializers.SerializerMethodField()
     ics_url = serializers.SerializerMethodField()
     other_person = serializers.SerializerMethodField(help_text="The other person of the match (profile id, name).")
+    follow_up = serializers.SerializerMethodField(
+        help_text="Once an accepted meeting has ended: its session log and your feedback, done or due; else null."
+    )
 
     class Meta:
         model = Meeting
@@ -52,6 +64,7 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
             "sequence",
             "cancel_reason",
             "ics_url",
+            "follow_up",
         )
         read_only_fields = fields
 
@@ -68,6 +81,11 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
     def get_other_person(self, obj: Meeting) -> dict[str, Any]:
         profile = other_side(obj.match, self._user())
         return {"id": profile.pk, "name": str(profile)}
+
+    @extend_schema_field(FollowUpSerializer(allow_null=True))
+    def get_follow_up(self, obj: Meeting) -> dict[str, str | None] | None:
+        found = follow_up(obj, user=self._user())
+        return None if found is None else {"log": found.log, "feedback": found.feedback}
 
     def get_ics_url(self, obj: Meeting) -> str:
         return reverse("meeting-ics", args=[obj.pk])

@@ -86,7 +86,8 @@ class MeetingViewSet(
     def get_queryset(self) -> QuerySet[Meeting]:
         if getattr(self, "swagger_fake_view", False):
             return Meeting.objects.none()
-        return selectors.meetings_for(user=_user(self.request))
+        user = _user(self.request)
+        return selectors.with_follow_up(selectors.meetings_for(user=user), user=user)
 
     def _respond(self, meeting: Meeting, code: int = status.HTTP_200_OK) -> Response:
         meeting = self.get_queryset().get(pk=meeting.pk)

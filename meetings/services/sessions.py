@@ -48,7 +48,7 @@ def _require_mentor(match: Match, by: User) -> None:
 def session_log_refusal(*, match: Match) -> ApplicationError | None:
     """Why no session can be logged in this match (its form says so instead of listing the trainee's goals to a
     mentor who was only asked, or turned down); None for an approved or ended match."""
-    if match.status not in (Match.Status.APPROVED, Match.Status.ENDED):
+    if match.status not in Match.BEGUN:
         return MatchNotApproved(
             f"Sessions can only be logged for an approved match; this one is {match.get_status_display().lower()}."
         )

@@ -11,6 +11,7 @@ from django.template.defaultfilters import pluralize
 from matching.models import Match
 from meetings.models import Meeting
 from meetings.people import time_zone_for
+from meetings.selectors import FollowUp, follow_up
 
 register = template.Library()
 
@@ -37,6 +38,12 @@ def _which_of_two(instant: datetime, local: datetime) -> str:
     sign, minutes = ("-" if offset < timedelta(0) else "+"), abs(int(offset.total_seconds())) // 60
     when = "before" if is_first else "after"
     return f", UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}, {when} the clocks go back"
+
+
+@register.filter
+def follow_up_for(meeting: Meeting, user: Any) -> FollowUp | None:
+    """After an ended meeting (from `selectors.with_follow_up`): its log and `user`'s feedback, done or due."""
+    return follow_up(meeting, user=user)
 
 
 @register.filter

@@ -46,7 +46,9 @@ def match_page(request: HttpRequest, match_id: int) -> HttpResponse:
     context = {
         "match": match,
         "role": role_in(match, user),
-        "meetings": match.meetings.select_related("match__mentor__user", "match__trainee__user").order_by("-start"),
+        "meetings": selectors.with_follow_up(
+            selectors.meetings_for(user=user).filter(match=match).order_by("-start", "-pk"), user=user
+        ),
         "logs": logs,
         "checkin_period": checkin_current_period(match),
     }

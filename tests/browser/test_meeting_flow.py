@@ -111,10 +111,18 @@ def test_a_meeting_from_proposal_to_two_sided_feedback(
     expect(trainee_page.get_by_text("Mapped out research electives.")).to_be_visible()
     expect(trainee_page.get_by_text("Worried about workload.")).to_have_count(0)
 
+    # The trainee's meetings list says the session is logged and that their own feedback is still to give.
+    trainee_page.goto(f"{base}/meetings/")
+    past = trainee_page.locator(".meeting-row").filter(has=trainee_page.get_by_text("Session logged"))
+    expect(past.get_by_role("link", name="Give your feedback")).to_be_visible()
+
     # Both give feedback; each sees the other's answer once both have answered.
     give_feedback(page, base, meeting, "Well prepared questions")
     give_feedback(trainee_page, base, meeting, "Clear next steps")
     assert Feedback.objects.filter(meeting=meeting).count() == 2
+    trainee_page.goto(f"{base}/meetings/")
+    expect(past.get_by_text("Your feedback given")).to_be_visible()
+    expect(past.get_by_role("link", name="Give your feedback")).to_have_count(0)
     trainee_page.goto(f"{base}/meetings/{meeting.pk}/")
     expect(trainee_page.get_by_text("Well prepared questions")).to_be_visible()
     trainee_page.screenshot(path=str(artifacts_dir / "meeting-feedback.png"), full_page=True)

@@ -421,3 +421,23 @@ def test_an_edit_made_from_a_stale_copy_of_a_log_is_412_and_does_not_overwrite_t
     current = client.get(url).headers["ETag"]
     assert client.put(url, late, content_type="application/json", headers={"If-Match": current}).status_code == 200
     assert client.put(url, body, content_type="application/json").status_code == 200
+
+
+def test_each_meeting_says_what_follows_it_for_the_caller(
+    past: Any, proposed: Any, login: Any, mentor: Any, trainee: Any
+) -> None:
+    """GET /meetings/: `follow_up` is null until an accepted meeting has ended, then the log and my feedback."""
+
+    def follow_ups(user: Any) -> dict[int, Any]:
+        return {m["id"]: m["follow_up"] for m in login(user).get("/api/v1/meetings/").json()["results"]}
+
+    assert follow_ups(mentor.user) == {past.pk: {"log": "due", "feedback": "due"}, proposed.pk: None}
+    assert follow_ups(trainee.user)[past.pk] == {"log": None, "feedback": "due"}  # the mentor logs, not the trainee
+
+    SessionLogFactory(match=past.match, meeting=past)
+    body = {"meeting": past.pk, "rating": 5, "useful": True, "good_fit": True}
+    assert login(trainee.user).post("/api/v1/feedback/", body, content_type="application/json").status_code == 201
+    assert follow_ups(mentor.user)[past.pk] == {"log": "done", "feedback": "due"}
+    assert follow_ups(trainee.user)[past.pk] == {"log": "done", "feedback": "done"}
+    one = login(trainee.user).get(f"/api/v1/meetings/{past.pk}/").json()
+    assert one["follow_up"] == {"log": "done", "feedback": "done"}
