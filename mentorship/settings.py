@@ -134,7 +134,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
-# Reset links one account is e-mailed per clock hour: anyone may type anyone's address into the form.
+# Reset links one account is e-mailed in an hour (from the first): anyone may type anyone's address into the form.
 PASSWORD_RESET_EMAILS_PER_HOUR = env_int("PASSWORD_RESET_EMAILS_PER_HOUR", 3, minimum=1)
 
 # django-axes: lock an account (per e-mail and IP) after repeated failures; a coordinator can unlock in the admin.

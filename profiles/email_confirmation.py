@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from mentorship.errors import ApplicationError
+from profiles.counting import count_in_window
 from profiles.models import User
 
 logger = logging.getLogger(__name__)
@@ -75,8 +76,7 @@ def email_confirmation_send(*, user: User) -> None:
             f"A confirmation link went to {user.email} less than a minute ago. Check your inbox and spam folder, "
             "or ask again in a minute."
         )
-    cache.add(day_key, 0, timeout=24 * 3600)
-    if cache.incr(day_key) > DAILY_LIMIT:
+    if count_in_window(day_key, 24 * 3600) > DAILY_LIMIT:
         raise ConfirmationSentRecently(
             f"{DAILY_LIMIT} confirmation links went to {user.email} today. Check that the address is right "
             "(a coordinator can correct it), or ask again tomorrow."

@@ -23,24 +23,24 @@ from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from profiles.counting import count_in_window
 from profiles.models import User
 
 logger = logging.getLogger(__name__)
 
 
-def password_reset_link_allowed(*, user: User) -> bool:
-    """Count one reset e-mail to `user`; False once `PASSWORD_RESET_EMAILS_PER_HOUR` went out this clock hour.
+#: Reset e-mails to one account are counted over this window, which starts with the first of them.
+RESET_WINDOW_SECONDS = 3600
 
-    A fixed window counted with the cache's atomic add and incr (as the sign-up limit is), so concurrent presses
-    cannot slip past it; at worst twice the limit goes out across the turn of an hour."""
-    hour = int(timezone.now().timestamp() // 3600)
-    key = f"password-reset-emails:{user.pk}:{hour}"
-    cache.add(key, 0, timeout=2 * 3600)
-    return cache.incr(key) <= settings.PASSWORD_RESET_EMAILS_PER_HOUR
+
+def password_reset_link_allowed(*, user: User) -> bool:
+    """Count one reset e-mail to `user`; False once `PASSWORD_RESET_EMAILS_PER_HOUR` went out in the hour that
+    began with the first (concurrent presses are counted one by one, so none slips past the limit)."""
+    sent = count_in_window(f"password-reset-emails:{user.pk}", RESET_WINDOW_SECONDS)
+    return sent <= settings.PASSWORD_RESET_EMAILS_PER_HOUR
 
 
 class LimitedPasswordResetForm(PasswordResetForm):
@@ -108,8 +108,7 @@ class LimitedPasswordChangeForm(PasswordChangeForm):
         try:
             old = super().clean_old_password()
         except ValidationError:
-            cache.add(key, 0, timeout=cooloff)
-            cache.incr(key)
+            count_in_window(key, cooloff)
             raise
         cache.delete(key)
         return old

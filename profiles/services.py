@@ -15,12 +15,12 @@ from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from mentorship.errors import ApplicationError, Conflict, NotAllowed
+from profiles.counting import count_in_window
 from profiles.email_confirmation import email_confirm
 from profiles.models import Goal, MentorProfile, TraineeProfile, User, validate_person_name
 from profiles.versions import ensure_version, goal_version, person_version
@@ -77,20 +77,10 @@ def network_hour_key(counter: str, network: str) -> str:
     return f"{counter}:{network_of(network)}"
 
 
-def count_in_hour(key: str) -> int:
-    """One more in `key`'s hour, which starts with the first; the count so far."""
-    cache.add(key, 0, timeout=3600)
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between the two calls: this one starts the next hour
-        cache.add(key, 1, timeout=3600)
-        return 1
-
-
 def _count_per_network_hour(counter: str, network: str, refusal: str) -> None:
     """Count one more `counter` for `network` this hour; TooManySignUps(refusal) past SIGN_UPS_PER_NETWORK_PER_HOUR."""
     limit = settings.SIGN_UPS_PER_NETWORK_PER_HOUR
-    if limit and count_in_hour(network_hour_key(counter, network)) > limit:
+    if limit and count_in_window(network_hour_key(counter, network), 3600) > limit:
         raise TooManySignUps(refusal)
 
 

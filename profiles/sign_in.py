@@ -18,7 +18,8 @@ from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.cache import cache
 
-from profiles.services import count_in_hour, network_hour_key
+from profiles.counting import count_in_window
+from profiles.services import network_hour_key
 
 NETWORK_LOCKED_OUT = (
     "Too many failed sign-ins from your network in the last hour, for any account. Try again within the hour, "
@@ -34,7 +35,7 @@ def failure_record(sender: Any = None, *, request: Any = None, **kwargs: Any) ->
     """Count one failed sign-in for the request's network (a `user_login_failed` receiver)."""
     if request is None or not settings.LOGIN_FAILURES_PER_NETWORK_PER_HOUR:
         return
-    count_in_hour(_key(request))
+    count_in_window(_key(request), 3600)
 
 
 def refusal_for(request: Any) -> str | None:
