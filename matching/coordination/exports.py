@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
-from matching.coordination.health import feedback_totals, trainees_waiting, with_pending
+from matching.coordination.health import feedback_totals, mentor_loads, trainees_waiting, with_pending
 from matching.coordination.meetings_data import meetings_model
 from matching.features import cohort_members
 from matching.models import Match, Program
@@ -16,6 +16,7 @@ EXPORTS = {
     "roster": "Roster",
     "matches": "Matches",
     "without-mentor": "Trainees without a mentor",
+    "mentor-load": "Mentor load",
     "sessions": "Sessions",
     "feedback": "Feedback",
 }
@@ -110,6 +111,16 @@ def export_rows(program: Program, kind: str) -> Iterator[str] | None:
         return _lines(["name", "email", "role"], _roster_rows(program))
     if kind == "without-mentor":
         return _lines(["trainee", "trainee_email", "waiting_for_a_decision"], _without_mentor_rows(program))
+    if kind == "mentor-load":
+        # Every mentor of the program, as the health page charts the most loaded (same order, same flag).
+        loads, _, _ = mentor_loads(program)
+        return _lines(
+            ["mentor", "mentor_email", "mentees", "capacity", "free_places", "far_above_average"],
+            (
+                [m.name, m.email, m.load, m.capacity, max(m.capacity - m.load, 0), "yes" if m.flagged else "no"]
+                for m in loads
+            ),
+        )
     if kind == "sessions":
         session_log = meetings_model(NEEDS_MEETINGS[kind])
         if session_log is None:

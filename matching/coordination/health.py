@@ -20,6 +20,9 @@ from profiles.models import MentorProfile, TraineeProfile
 
 #: Rows shown per list on the page; the headings give the full counts.
 SHOWN = 100
+#: Mentors charted and listed under "Mentor load": those carrying the most (every flagged one, however many). A
+#: program of thousands of mentors charted them all, some 130,000 pixels of page; the CSV lists every mentor.
+LOADS_SHOWN = 30
 
 
 @dataclass
@@ -28,6 +31,7 @@ class MentorLoad:
     name: str
     load: int
     capacity: int
+    email: str
     flagged: bool = False
 
 
@@ -55,11 +59,28 @@ class ProgramHealth:
     has_meetings: bool = False
     someone_left: list[Match] = field(default_factory=list)  # approved, but one of the two is deactivated
 
+    @property
+    def loads_shown(self) -> list[MentorLoad]:
+        """The mentors carrying the most: `loads` is ordered by load, so the flagged ones come first."""
+        return self.loads[: max(LOADS_SHOWN, sum(m.flagged for m in self.loads))]
+
+    @property
+    def load_summary(self) -> dict[str, int]:
+        """How many mentors are full, have mentees and free places, or have no mentees (they add up to all)."""
+        return {
+            "mentors": len(self.loads),
+            "full": sum(1 for m in self.loads if m.load and m.load >= m.capacity),
+            "with_room": sum(1 for m in self.loads if 0 < m.load < m.capacity),
+            "without_mentees": sum(1 for m in self.loads if not m.load),
+            "flagged": sum(m.flagged for m in self.loads),
+        }
+
     def chart_data(self) -> dict[str, Any]:
         """What static/js/charts.js draws (passed with json_script: data, never executed)."""
         return {
             "load": [
-                {"label": m.name, "value": m.load, "capacity": m.capacity, "flagged": m.flagged} for m in self.loads
+                {"label": m.name, "value": m.load, "capacity": m.capacity, "flagged": m.flagged}
+                for m in self.loads_shown
             ],
             "sessions": [{"label": month, "value": count} for month, count in self.sessions_per_month],
         }
@@ -87,7 +108,8 @@ def mentor_loads(program: Program) -> tuple[list[MentorLoad], float, float]:
     # Two "Claire Thompson"s must not read as one: a name shared in the list gets the e-mail beside it.
     names = Counter(str(m) for m in mentors)
     loads = [
-        MentorLoad(m.pk, str(m) if names[str(m)] == 1 else f"{m} ({m.user.email})", m.load, m.capacity) for m in mentors
+        MentorLoad(m.pk, str(m) if names[str(m)] == 1 else f"{m} ({m.user.email})", m.load, m.capacity, m.user.email)
+        for m in mentors
     ]
     mean, threshold = _flag_threshold([m.load for m in loads])
     for entry in loads:

@@ -77,6 +77,57 @@ def test_a_mentor_carrying_far_more_than_the_average_is_flagged(program):
     assert health.chart_data()["load"][0] == {"label": "Dr Busy", "value": 6, "capacity": 10, "flagged": True}
 
 
+def test_a_large_program_charts_the_mentors_carrying_the_most_and_its_csv_lists_every_one(
+    login, coordinator, program, monkeypatch
+):
+    # 4,000 mentors were each a bar and a table row: a page some 130,000 pixels long. The page now shows the
+    # LOADS_SHOWN carrying the most (2 here) and how the rest stand; the CSV lists them all.
+    monkeypatch.setattr("matching.coordination.health.LOADS_SHOWN", 2)
+    full = MentorProfileFactory(capacity=2, user__full_name="Dr Full")
+    for _ in range(2):
+        _approved(program, mentor=full)
+    room = MentorProfileFactory(capacity=3, user__full_name="Dr Room")
+    _approved(program, mentor=room)
+    idle = [MentorProfileFactory(capacity=1, user__full_name=f"Dr Idle {i}") for i in (1, 2)]
+    program.mentors.add(*idle)
+
+    health = program_health(program=program)
+    assert health.load_summary == {"mentors": 4, "full": 1, "with_room": 1, "without_mentees": 2, "flagged": 1}
+    assert [m["label"] for m in health.chart_data()["load"]] == ["Dr Full", "Dr Room"]
+
+    html = login(coordinator).get(reverse("admin:matching_program_health", args=[program.pk])).content.decode()
+    table = html.split('id="h-load-table"')[1].split("</table>")[0]
+    assert "Dr Room" in table
+    assert "Dr Idle" not in table
+    assert "4 mentors: 1 full, 1 with mentees and free places," in " ".join(html.split())
+    assert "the Mentor load CSV</a> lists all 4" in html
+
+    export = reverse("admin:matching_program_export", args=[program.pk, "mentor-load"])
+    body = b"".join(login(coordinator).get(export).streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert [(r["mentor"], r["mentees"], r["capacity"], r["free_places"]) for r in rows] == [
+        ("Dr Full", "2", "2", "0"),
+        ("Dr Room", "1", "3", "2"),
+        ("Dr Idle 1", "0", "1", "1"),
+        ("Dr Idle 2", "0", "1", "1"),
+    ]
+    assert rows[0]["mentor_email"] == full.user.email
+    assert [r["far_above_average"] for r in rows] == ["yes", "no", "no", "no"]  # 2 mentees against 0.75 on average
+
+
+def test_every_flagged_mentor_is_shown_however_many_there_are(program, monkeypatch):
+    monkeypatch.setattr("matching.coordination.health.LOADS_SHOWN", 1)
+    for name in ("Dr Busy", "Dr Busier"):
+        busy = MentorProfileFactory(capacity=10, user__full_name=name)
+        for _ in range(6):
+            _approved(program, mentor=busy)
+    for _ in range(12):
+        _approved(program, mentor=MentorProfileFactory(capacity=2))
+    health = program_health(program=program)
+    assert sorted(m.name for m in health.loads_shown) == ["Dr Busier", "Dr Busy"]
+    assert all(m.flagged for m in health.loads_shown)
+
+
 def test_two_mentors_with_one_name_are_told_apart_in_the_load_chart(program):
     # The review saw two "Claire Thompson" bars and could not tell whose was whose.
     for email in ("claire.t@uni.edu", "claire.thompson@hosp.org"):
