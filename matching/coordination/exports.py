@@ -160,7 +160,7 @@ def export_rows(program: Program, kind: str) -> Iterator[str] | None:
 
 def _without_mentor_rows(program: Program) -> Iterator[list[Any]]:
     """Every trainee of the program with no approved mentor, with their undecided requests and proposals."""
-    trainees = trainees_waiting(program).iterator(chunk_size=CHUNK)
+    trainees = trainees_waiting(program).only("user__full_name", "user__email").iterator(chunk_size=CHUNK)
     while chunk := list(islice(trainees, CHUNK)):
         for waiting in with_pending(program, chunk):
             pending = "; ".join(f"{m.get_status_display()}: {m.mentor}" for m in waiting.pending)
