@@ -330,9 +330,7 @@ def test_the_without_mentor_csv_lists_every_waiting_trainee_past_the_pages_first
     ]
 
 
-def test_the_page_and_the_csv_of_trainees_without_a_mentor_cost_the_same_queries_however_much_waits(
-    login, coordinator
-):
+def test_the_page_and_the_csv_of_trainees_without_a_mentor_cost_the_same_queries_however_much_waits(login, coordinator):
     # They read only each waiting match's status and mentor: a field left out of that read and touched per row
     # would cost one query per row (with a round's 9,000 proposals, 9,000 queries).
     from django.db import connection
