@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/mentorship_h4_bench"
+from bench.round import DEFAULT_URL  # noqa: E402 - the database bench/round.py leaves its program in
 
 
 def main() -> None:
