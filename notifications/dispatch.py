@@ -24,11 +24,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -298,15 +299,48 @@ def send_claimed(*, notification_id: int, claim: str) -> SendResult:
             logger.warning("Closing the mail connection failed", exc_info=True)
 
 
-def _locked(notification_id: int, claim: str) -> QuerySet[Notification]:
+def _locked(notification_id: int, claim: str, *, wait: bool = False) -> QuerySet[Notification]:
     """The row, locked, while it is still `sending` under this claim. The lock is held until the transaction ends:
     a second copy of this task skips the row instead of sending again, and the stuck-row sweep cannot take it.
     If this process dies, the database drops the lock."""
     return (
-        Notification.objects.select_for_update(skip_locked=True, of=("self",))
+        Notification.objects.select_for_update(skip_locked=not wait, of=("self",))
         .filter(pk=notification_id, state=State.SENDING, claim=claim)
         .order_by()
     )
+
+
+#: How long a send waits for its row when another transaction holds the lock. Another dispatcher's claim that
+#: passed over the row as it was being claimed keeps it locked until that claim commits, some milliseconds
+#: (PostgreSQL keeps the lock on a row that fails its re-check for the rest of the transaction): skipping it then
+#: left the row in `sending` until the lease ran out, a reminder 15 minutes late. A copy of this task that is
+#: sending the row holds it for its whole send; after this wait the copy is left to it.
+ROW_LOCK_WAIT = "2s"
+
+R = TypeVar("R")
+
+
+def _take(notification_id: int, claim: str, read: Callable[[QuerySet[Notification]], list[R]]) -> list[R]:
+    """`read` of the locked row (see `_locked`); [] when it is no longer ours or another delivery is sending it."""
+    found = read(_locked(notification_id, claim))
+    if found or connection.vendor != "postgresql":
+        return found  # SQLite has no row locks: one writer at a time, nothing to wait for
+    if not Notification.objects.filter(pk=notification_id, state=State.SENDING, claim=claim).exists():
+        return []  # sent, re-claimed or cancelled: not locked, simply not ours any more
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = '{ROW_LOCK_WAIT}'")
+            found = read(_locked(notification_id, claim, wait=True))
+            cursor.execute("SET LOCAL lock_timeout TO DEFAULT")
+            return found
+    except OperationalError as error:
+        if getattr(error.__cause__, "pgcode", None) != LOCK_NOT_AVAILABLE:
+            raise
+        return []  # a copy of this task holds it through its send
+
+
+#: PostgreSQL's SQLSTATE when lock_timeout runs out.
+LOCK_NOT_AVAILABLE = "55P03"
 
 
 def _start_attempt(*, notification_id: int, claim: str) -> Notification | SendResult:
@@ -321,7 +355,8 @@ def _start_attempt(*, notification_id: int, claim: str) -> Notification | SendRe
             # sends from 145 to 168 s in bench/notifications.py (docs/performance.md).
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        notification = next(iter(_locked(notification_id, claim).select_related("recipient")[:1]), None)
+        found = _take(notification_id, claim, lambda rows: list(rows.select_related("recipient")[:1]))
+        notification = found[0] if found else None
         if notification is None:
             return SendResult(Outcome.SKIPPED)
         if notification.expires_at is not None and notification.expires_at <= timezone.now():
@@ -354,7 +389,7 @@ def _send_attempt(notification: Notification, *, claim: str, mail_connection: Ba
     with transaction.atomic():
         # Locked again for the send itself, and only while no other delivery of this message has started an
         # attempt since ours was counted (a copy that ran between the two transactions owns the row now).
-        if not list(_locked(notification.pk, claim).filter(attempts=notification.attempts).values_list("pk")[:1]):
+        if not _take(notification.pk, claim, lambda q: list(q.filter(attempts=notification.attempts).values("pk")[:1])):
             return SendResult(Outcome.SKIPPED)
         row = Notification.objects.filter(pk=notification.pk)
         with_result = {"attempts_without_result": F("attempts_without_result") - 1}

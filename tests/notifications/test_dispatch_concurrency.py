@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
@@ -108,3 +109,58 @@ def test_a_double_click_on_accept_writes_the_reminders_once() -> None:
     reminders = Notification.objects.filter(kind="meeting_reminder", object_id=proposal.pk)
     assert reminders.count() == 4  # 24 h and 1 h, to both
     assert Notification.objects.filter(kind="meeting_accepted", object_id=proposal.pk).count() == 1
+
+
+def _hold_row_lock(pk: int, seconds: float, held: threading.Event) -> None:
+    """What another dispatcher's claim does to a row it passed over just as it was claimed elsewhere: PostgreSQL
+    keeps that row locked until the claim's transaction ends (checked: a SELECT … FOR UPDATE SKIP LOCKED whose
+    re-check fails still holds the row)."""
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            list(Notification.objects.select_for_update().filter(pk=pk).values_list("pk"))
+            held.set()
+            time.sleep(seconds)
+    finally:
+        connection.close()
+
+
+def _claimed_reminder() -> tuple[int, str]:
+    _accepted_meetings(1)
+    row = Notification.objects.filter(kind="meeting_reminder").earliest("due_at")
+    Notification.objects.filter(pk=row.pk).update(due_at=timezone.now() - timedelta(minutes=1))
+    claims: list[tuple[int, str]] = []
+    dispatch.dispatch_due(enqueue=lambda pk, claim: claims.append((pk, claim)))
+    (claimed,) = [c for c in claims if c[0] == row.pk]
+    return claimed
+
+
+def test_a_send_waits_out_another_dispatchers_passing_lock_and_sends_at_once() -> None:
+    # Seen in CI: two beat instances, and the first two reminders stayed `sending` until the 15-minute lease.
+    pk, claim = _claimed_reminder()
+    held = threading.Event()
+    holder = threading.Thread(target=_hold_row_lock, args=(pk, 0.5, held))
+    holder.start()
+    held.wait(5)
+    outcome = dispatch.send_claimed(notification_id=pk, claim=claim).outcome
+    holder.join()
+    assert outcome == dispatch.Outcome.SENT
+    assert Notification.objects.get(pk=pk).state == Notification.State.SENT
+    assert len([e for e in mail.outbox if "Reminder" in e.subject]) == 1
+
+
+def test_a_row_held_through_a_whole_send_is_left_to_that_send(monkeypatch: Any) -> None:
+    # A redelivered copy of the task holds the row while it talks to the mail server: this one waits a moment,
+    # then leaves it, sending nothing, and the row is still the other send's to finish.
+    monkeypatch.setattr(dispatch, "ROW_LOCK_WAIT", "200ms")
+    pk, claim = _claimed_reminder()
+    held = threading.Event()
+    holder = threading.Thread(target=_hold_row_lock, args=(pk, 2.0, held))
+    holder.start()
+    held.wait(5)
+    outcome = dispatch.send_claimed(notification_id=pk, claim=claim).outcome
+    holder.join()
+    assert outcome == dispatch.Outcome.SKIPPED  # had it waited for the lock, it would have sent
+    assert Notification.objects.get(pk=pk).state == Notification.State.SENDING
+    assert not [e for e in mail.outbox if "Reminder" in e.subject]
