@@ -316,6 +316,8 @@ def _locked(notification_id: int, claim: str, *, wait: bool = False) -> QuerySet
 #: left the row in `sending` until the lease ran out, a reminder 15 minutes late. A copy of this task that is
 #: sending the row holds it for its whole send; after this wait the copy is left to it.
 ROW_LOCK_WAIT = "2s"
+#: PostgreSQL's SQLSTATE when lock_timeout runs out.
+LOCK_NOT_AVAILABLE = "55P03"
 
 R = TypeVar("R")
 
@@ -337,10 +339,6 @@ def _take(notification_id: int, claim: str, read: Callable[[QuerySet[Notificatio
         if getattr(error.__cause__, "pgcode", None) != LOCK_NOT_AVAILABLE:
             raise
         return []  # a copy of this task holds it through its send
-
-
-#: PostgreSQL's SQLSTATE when lock_timeout runs out.
-LOCK_NOT_AVAILABLE = "55P03"
 
 
 def _start_attempt(*, notification_id: int, claim: str) -> Notification | SendResult:

@@ -111,19 +111,30 @@ def test_a_double_click_on_accept_writes_the_reminders_once() -> None:
     assert Notification.objects.filter(kind="meeting_accepted", object_id=proposal.pk).count() == 1
 
 
-def _hold_row_lock(pk: int, seconds: float, held: threading.Event) -> None:
-    """What another dispatcher's claim does to a row it passed over just as it was claimed elsewhere: PostgreSQL
-    keeps that row locked until the claim's transaction ends (checked: a SELECT … FOR UPDATE SKIP LOCKED whose
-    re-check fails still holds the row)."""
+def _send_while_row_locked(pk: int, claim: str, seconds: float) -> dispatch.Outcome:
+    """Send the claimed row while another connection holds its lock for `seconds`: what another dispatcher's claim
+    does to a row it passed over just as it was claimed elsewhere (PostgreSQL keeps that row locked until the claim's
+    transaction ends; checked: a SELECT … FOR UPDATE SKIP LOCKED whose re-check fails still holds the row), or, held
+    longer, what a copy of the task does through its whole send."""
     from django.db import transaction
 
-    try:
-        with transaction.atomic():
-            list(Notification.objects.select_for_update().filter(pk=pk).values_list("pk"))
-            held.set()
-            time.sleep(seconds)
-    finally:
-        connection.close()
+    held = threading.Event()
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                list(Notification.objects.select_for_update().filter(pk=pk).values_list("pk"))
+                held.set()
+                time.sleep(seconds)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(5)
+    outcome = dispatch.send_claimed(notification_id=pk, claim=claim).outcome
+    holder.join()
+    return outcome
 
 
 def _claimed_reminder() -> tuple[int, str]:
@@ -139,13 +150,7 @@ def _claimed_reminder() -> tuple[int, str]:
 def test_a_send_waits_out_another_dispatchers_passing_lock_and_sends_at_once() -> None:
     # Seen in CI: two beat instances, and the first two reminders stayed `sending` until the 15-minute lease.
     pk, claim = _claimed_reminder()
-    held = threading.Event()
-    holder = threading.Thread(target=_hold_row_lock, args=(pk, 0.5, held))
-    holder.start()
-    held.wait(5)
-    outcome = dispatch.send_claimed(notification_id=pk, claim=claim).outcome
-    holder.join()
-    assert outcome == dispatch.Outcome.SENT
+    assert _send_while_row_locked(pk, claim, 0.5) == dispatch.Outcome.SENT
     assert Notification.objects.get(pk=pk).state == Notification.State.SENT
     assert len([e for e in mail.outbox if "Reminder" in e.subject]) == 1
 
@@ -155,12 +160,7 @@ def test_a_row_held_through_a_whole_send_is_left_to_that_send(monkeypatch: Any) 
     # then leaves it, sending nothing, and the row is still the other send's to finish.
     monkeypatch.setattr(dispatch, "ROW_LOCK_WAIT", "200ms")
     pk, claim = _claimed_reminder()
-    held = threading.Event()
-    holder = threading.Thread(target=_hold_row_lock, args=(pk, 2.0, held))
-    holder.start()
-    held.wait(5)
-    outcome = dispatch.send_claimed(notification_id=pk, claim=claim).outcome
-    holder.join()
-    assert outcome == dispatch.Outcome.SKIPPED  # had it waited for the lock, it would have sent
+    # Had it waited for the lock, it would have sent.
+    assert _send_while_row_locked(pk, claim, 2.0) == dispatch.Outcome.SKIPPED
     assert Notification.objects.get(pk=pk).state == Notification.State.SENDING
     assert not [e for e in mail.outbox if "Reminder" in e.subject]
