@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,11 @@ def test_a_coordinator_runs_a_round_and_approves_all_its_proposals(
     page.screenshot(path=str(artifacts_dir / "admin-round.png"), full_page=True)
 
     page.get_by_role("link", name="Review and approve the 5 proposals").click()
+    # The admin's actions script binds the select-all box when the page has loaded; a box ticked before that
+    # selects nothing, and the action would then say "Items must be selected" (seen once in CI).
+    page.wait_for_url(re.compile(r"/admin/matching/match/\?"), wait_until="load")
     page.locator("#action-toggle").check()
+    expect(page.locator(".action-counter")).to_have_text("5 of 5 selected")
     page.get_by_label("Action:").select_option("approve_selected")
     page.get_by_role("button", name="Go", exact=True).click()
 
