@@ -15,6 +15,16 @@ from drf_spectacular.utils import extend_schema_field
 MAX_ID = 2**63 - 1
 
 
+def as_id(value: object) -> int | None:
+    """`value` as a database id, or None if it is not one: ASCII digits only ("²" passes `str.isdigit` and then
+    breaks `int`), within 1…MAX_ID (SQLite cannot bind a larger number: a 500 on `make run`'s database)."""
+    text = str(value) if value is not None else ""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
+
 @extend_schema_field(OpenApiTypes.INT)  # a NumberFilter is documented as `number`; this one takes integers only
 class IdFilter(django_filters.NumberFilter):
     """A database id: a whole number within BIGINT range (a decimal or a 200-digit number is a 400, not a 500)."""

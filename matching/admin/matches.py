@@ -22,15 +22,19 @@ from matching.admin_views.actions import approve_selected, decisions_for, declin
 from matching.admin_views.display import breakdown_table, summary_of
 from matching.models import Match, MatchTransition
 from matching.services.refusals import ConflictOfInterest, ensure_not_a_party
+from mentorship.filters import as_id
 
 
-def _id_of(list_filter: admin.SimpleListFilter) -> str | None:
+def _id_of(list_filter: admin.SimpleListFilter) -> int | None:
     """The filter's value, which must be an id: anything else (a link cut short, an edited address) is the admin's
     "bad filter", which sends the coordinator back to the whole list, rather than a server error."""
     value = list_filter.value()
-    if value and not value.isdigit():
+    if not value:
+        return None
+    found = as_id(value)
+    if found is None:
         raise IncorrectLookupParameters(f"{list_filter.parameter_name}={value!r} is not an id")
-    return value or None
+    return found
 
 
 class ProgramListFilter(admin.SimpleListFilter):
@@ -44,7 +48,7 @@ class ProgramListFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = _id_of(self)
-        return queryset.filter(program_id=value) if value else queryset
+        return queryset.filter(program_id=value) if value is not None else queryset
 
 
 class RoundListFilter(admin.SimpleListFilter):
@@ -58,9 +62,9 @@ class RoundListFilter(admin.SimpleListFilter):
         recent = list(rounds[:10])
         # An older round's page links here too: offer the round the list is cut to, so the sidebar shows it chosen
         # (only if it is one of this coordinator's rounds; another program's is never named).
-        chosen = self.value()
-        if chosen and chosen.isdigit() and all(str(r.pk) != chosen for r in recent):
-            recent += list(rounds.filter(pk=int(chosen)))
+        chosen = as_id(self.value())
+        if chosen is not None and all(r.pk != chosen for r in recent):
+            recent += list(rounds.filter(pk=chosen))
         return [(str(r.pk), f"#{r.pk} {r}") for r in recent]
 
     def has_output(self) -> bool:
@@ -70,7 +74,7 @@ class RoundListFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = _id_of(self)
-        return queryset.filter(round_id=value) if value else queryset
+        return queryset.filter(round_id=value) if value is not None else queryset
 
 
 class MatchTransitionInline(admin.TabularInline):

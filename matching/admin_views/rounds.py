@@ -16,6 +16,7 @@ from matching.admin_views import access
 from matching.models import Match, MatchingRound, Program
 from matching.services.rounds import round_start
 from mentorship.errors import ApplicationError
+from mentorship.filters import as_id
 
 #: The engine's quality report (matching.quality.Quality), as a coordinator reads it.
 QUALITY_LABELS: tuple[tuple[str, str, str], ...] = (
@@ -85,7 +86,8 @@ def start_page(model_admin: admin.ModelAdmin[MatchingRound], request: HttpReques
     initial = {"program": asked} if asked else None
     form = RoundStartForm(request.POST or None, user=user, initial=initial)
     # "Run a round" is offered on every program's row; the form offers only active ones, so say why one is missing.
-    inactive = access.programs_for(user).filter(pk=asked, is_active=False).first() if asked.isdigit() else None
+    asked_id = as_id(asked)
+    inactive = access.programs_for(user).filter(pk=asked_id, is_active=False).first() if asked_id else None
     if request.method == "POST" and form.is_valid():
         try:
             matching_round = round_start(
@@ -128,9 +130,10 @@ def status_json(model_admin: admin.ModelAdmin[MatchingRound], request: HttpReque
 
 
 def detail_page(model_admin: admin.ModelAdmin[MatchingRound], request: HttpRequest, object_id: str) -> HttpResponse:
-    if not str(object_id).isdigit():
+    round_id = as_id(object_id)
+    if round_id is None:
         raise Http404
-    matching_round = _round_for(request, object_id)
+    matching_round = _round_for(request, round_id)
     proposals = (
         Match.objects.filter(round=matching_round)
         .select_related("trainee__user", "mentor__user")

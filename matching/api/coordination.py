@@ -247,7 +247,10 @@ class RoundStartView(KnownQueryParametersOnly, APIView):
         responses={
             202: RoundSerializer,
             404: _refusal("No such program among those you coordinate (code `not_found`)."),
-            409: _refusal("A round of this program is already queued or running (code `round_already_running`)."),
+            409: _refusal(
+                "A round of this program is already queued or running (code `round_already_running`), or the "
+                "program is not active (code `program_inactive`)."
+            ),
             503: _refusal(
                 "The task queue could not be reached; the round is recorded as failed and can be started again "
                 "(code `task_queue_unavailable`)."

@@ -97,10 +97,13 @@ def _flag_threshold(loads: list[int]) -> tuple[float, float]:
 
 
 def mentor_loads(program: Program) -> tuple[list[MentorLoad], float, float]:
-    """Mentees per mentor (approved matches, all programs: capacity is one budget) for the program's mentors."""
-    in_program = Q(programs=program) | Q(matches__program=program, matches__status__in=Match.LIVE)
+    """Mentees per mentor (approved matches, all programs: capacity is one budget) for the program's mentors:
+    everyone a round would consider (every active mentor when the program is open to all), and anyone else with a
+    live match in it (a mentor who left or was removed since)."""
+    _, members = cohort_members(program)
+    with_live_match = Match.objects.filter(program=program, status__in=Match.LIVE).values("mentor_id")
     mentors = list(
-        MentorProfile.objects.filter(pk__in=MentorProfile.objects.filter(in_program).values("pk"))
+        MentorProfile.objects.filter(Q(pk__in=members.values("pk")) | Q(pk__in=with_live_match))
         .annotate(load=Count("matches", filter=Q(matches__status=Match.Status.APPROVED)))
         .select_related("user")
         .order_by("-load", "user__full_name")

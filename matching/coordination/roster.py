@@ -107,11 +107,27 @@ def _looks_like_a_mistyped_address(cell: str) -> bool:
     return "@" in cell and not cell.startswith("@") and not any(char.isspace() for char in cell)
 
 
+class Unreadable(Exception):
+    """The list cannot be read past `line` (a cell longer than the csv module reads: in practice a quotation mark
+    that is never closed, which turns the rest of the list into one cell)."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(f"line {line}")
+        self.line = line
+
+
 def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """(line number where the row starts, its non-blank cells); a cell may span lines (Alt+Enter in Excel)."""
+    """(line number where the row starts, its non-blank cells); a cell may span lines (Alt+Enter in Excel).
+    Raises Unreadable where a cell outgrows what the csv module reads (131,072 characters)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     start = 1
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise Unreadable(start) from error
         yield start, [cell.strip() for cell in row if cell.strip()]
         start = reader.line_num + 1
 
@@ -125,9 +141,12 @@ def _delimiter(text: str) -> str:
 
     def readable(delimiter: str) -> int:
         score = 0
-        for _, cells in islice(_rows(text, delimiter), 200):
-            score += any(_one_person(cell) for cell in cells)
-            score += any(cell.lower() in ROLE_WORDS for cell in cells)
+        try:
+            for _, cells in islice(_rows(text, delimiter), 200):
+                score += any(_one_person(cell) for cell in cells)
+                score += any(cell.lower() in ROLE_WORDS for cell in cells)
+        except Unreadable:
+            pass  # what was read so far counts; parse_roster says where reading stopped
         return score
 
     return max(DELIMITERS, key=readable)  # the first of equals wins
@@ -137,8 +156,22 @@ def parse_roster(text: str, default_role: Role | None = None) -> Roster:
     """Every address on each non-blank row (usually one; an e-mail client's To: line has several), in the
     row's role word, or `default_role` when it has none. Cells without an address are ignored."""
     roster = Roster()
+    try:
+        _read_into(roster, _rows(text, _delimiter(text)), default_role)
+    except Unreadable as unreadable:
+        roster.problems.append(
+            RosterProblem(
+                f"line {unreadable.line}",
+                "a cell here runs on for over 130,000 characters, so the rest of the list cannot be read: most "
+                'likely a quotation mark (") that is never closed. Remove it, or close it, and enrol again.',
+            )
+        )
+    return roster
+
+
+def _read_into(roster: Roster, rows: Iterator[tuple[int, list[str]]], default_role: Role | None) -> None:
     seen_person = False
-    for count, (line, cells) in enumerate(_rows(text, _delimiter(text)), start=1):
+    for count, (line, cells) in enumerate(rows, start=1):
         if not cells:
             continue
         where = f"line {line}"
@@ -168,7 +201,6 @@ def parse_roster(text: str, default_role: Role | None = None) -> Roster:
             continue
         for email in emails:
             roster.add(email, role, where)
-    return roster
 
 
 def roster_from_lists(*, trainees: list[str], mentors: list[str]) -> Roster:

@@ -7,7 +7,11 @@ commit per match), longer than a web worker is given; the batch is decided in we
 Locks are taken in one order, each kind sorted by primary key: trainee rows → mentor rows → match rows. Every
 approval, of one match or of many, queues on the rows it needs in that order, so two coordinators approving
 overlapping selections at once wait for each other instead of deadlocking, and every count is taken while the
-rows it depends on are held.
+rows it depends on are held. The profile locks are PostgreSQL's FOR NO KEY UPDATE: they queue approvals and
+requests behind each other but not an INSERT that points at the profile (its foreign-key check takes FOR KEY
+SHARE). A round writing proposals holds the program's proposed rows and then inserts; with FOR UPDATE on the
+profiles, an approval waiting on those proposed rows and the round's insert waiting on the approval's profiles
+deadlocked.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from matching.features.signals import invalidate_now_and_after_commit
-from matching.models import Match, MatchTransition
+from matching.models import Match, MatchTransition, Program
 from matching.services.refusals import (
     AccountDeactivated,
     MentorAssessesTrainee,
@@ -32,6 +36,7 @@ from matching.services.refusals import (
     can_coordinate,
     ensure_not_a_party,
 )
+from matching.services.requests import ProgramNotAvailable
 from mentorship.errors import ApplicationError
 from notifications.services import notifications_cancel_many, notify_many
 from profiles.models import MentorProfile, TraineeProfile, User
@@ -60,10 +65,11 @@ def matches_approve(*, match_ids: Iterable[int], by: User) -> Approvals:
     the trainee's other requests and proposals in its program, and e-mails both people (through the outbox)."""
     ids = sorted(set(match_ids))
     people = list(Match.objects.filter(pk__in=ids).values_list("trainee_id", "mentor_id"))
-    list(TraineeProfile.objects.select_for_update(of=("self",)).filter(pk__in={t for t, _ in people}).order_by("pk"))
+    trainees = TraineeProfile.objects.select_for_update(of=("self",), no_key=True)
+    list(trainees.filter(pk__in={t for t, _ in people}).order_by("pk"))
     mentors = {
         mentor.pk: mentor
-        for mentor in MentorProfile.objects.select_for_update(of=("self",))
+        for mentor in MentorProfile.objects.select_for_update(of=("self",), no_key=True)
         .filter(pk__in={m for _, m in people})
         .select_related("user")
         .order_by("pk")
@@ -94,6 +100,7 @@ def matches_approve(*, match_ids: Iterable[int], by: User) -> Approvals:
         ).values_list("mentorprofile_id", "traineeprofile_id")
     )
     allowed = {program.pk: can_coordinate(user=by, program=program) for program in {m.program for m in matches}}
+    enrolled = _enrolled({m.program for m in matches if not m.program.open_to_all}, trainee_ids, set(mentors))
     history = _last_transitions([m.pk for m in matches if not m.is_undecided() and m.decided_by_id is None])
     outcome = Approvals()
     now = timezone.now()
@@ -102,7 +109,15 @@ def matches_approve(*, match_ids: Iterable[int], by: User) -> Approvals:
         mentor = mentors[match.mentor_id]
         try:
             _check(
-                match, mentor, by=by, allowed=allowed, load=load, matched=matched, assesses=assesses, history=history
+                match,
+                mentor,
+                by=by,
+                allowed=allowed,
+                enrolled=enrolled,
+                load=load,
+                matched=matched,
+                assesses=assesses,
+                history=history,
             )
         except ApplicationError as error:
             outcome.refused.append((match, error))
@@ -124,6 +139,7 @@ def _check(
     *,
     by: User,
     allowed: dict[int, bool],
+    enrolled: set[tuple[str, int, int]],
     load: dict[int, int],
     matched: set[tuple[int, int]],
     assesses: set[tuple[int, int]],
@@ -140,6 +156,15 @@ def _check(
     for person in (mentor.user, match.trainee.user):
         if not person.is_active:
             raise AccountDeactivated(f"{person}'s account is deactivated: decline the match instead.")
+    if not match.program.open_to_all:
+        for side, profile_id, name in (
+            ("trainee", match.trainee_id, str(match.trainee)),
+            ("mentor", mentor.pk, str(mentor)),
+        ):
+            if (side, match.program_id, profile_id) not in enrolled:
+                raise ProgramNotAvailable(
+                    f"{name} is no longer enrolled in {match.program}: decline the match instead."
+                )
     active = load.get(mentor.pk, 0)
     if active >= mentor.capacity:
         raise MentorAtCapacity(f"{mentor} is at capacity {active}/{mentor.capacity}.")
@@ -147,6 +172,18 @@ def _check(
         raise TraineeAlreadyMatched(f"{match.trainee} already has an approved mentor in {match.program}.")
     if (mentor.pk, match.trainee_id) in assesses:
         raise MentorAssessesTrainee(f"{mentor} assesses or supervises {match.trainee}, so they cannot be matched.")
+
+
+def _enrolled(programs: set[Program], trainee_ids: set[int], mentor_ids: set[int]) -> set[tuple[str, int, int]]:
+    """("trainee" | "mentor", program id, profile id) for each of these people enrolled in these closed programs
+    (someone removed from a program after a round proposed them, or after their request, takes no part in it)."""
+    if not programs:
+        return set()
+    trainees = Program.trainees.through.objects.filter(program__in=programs, traineeprofile_id__in=trainee_ids)
+    mentors = Program.mentors.through.objects.filter(program__in=programs, mentorprofile_id__in=mentor_ids)
+    return {("trainee", p, t) for p, t in trainees.values_list("program_id", "traineeprofile_id")} | {
+        ("mentor", p, m) for p, m in mentors.values_list("program_id", "mentorprofile_id")
+    }
 
 
 def _last_transitions(match_ids: list[int]) -> dict[int, MatchTransition]:

@@ -88,14 +88,14 @@ def match_request(*, trainee: TraineeProfile, mentor: MentorProfile, program: Pr
         raise ProgramNotAvailable(f"{program} is not open to both you and this mentor.")
     # Lock order trainee → mentor: the trainee row serialises their open-request count, the mentor row is the
     # one approvals lock, so a request never sees half of a concurrent approval.
-    TraineeProfile.objects.select_for_update().get(pk=trainee.pk)
+    TraineeProfile.objects.select_for_update(no_key=True).get(pk=trainee.pk)
     current = Match.objects.active().filter(trainee=trainee, program=program).select_related("mentor__user").first()
     if current is not None:
         # Approval allows one mentor per trainee and program: a request it must refuse only makes everyone wait.
         raise TraineeAlreadyMatched(
             f"You already have a mentor in {program}: {current.mentor}. Ask its coordinator if you need a change."
         )
-    locked = MentorProfile.objects.select_for_update().get(pk=mentor.pk)
+    locked = MentorProfile.objects.select_for_update(no_key=True).get(pk=mentor.pk)
     if not locked.accepting_mentees or not locked.user.is_active:
         raise MentorNotAccepting(f"{locked} is not accepting new mentees.")
     if locked.active_match_count() >= locked.capacity:
@@ -188,7 +188,7 @@ def match_requests_expire(*, now: datetime) -> int:
 @transaction.atomic
 def mentor_set_accepting(*, mentor: MentorProfile, accepting: bool) -> MentorProfile:
     """A mentor opens or closes their list for new mentees (current mentees and open requests are kept)."""
-    locked = MentorProfile.objects.select_for_update().get(pk=mentor.pk)
+    locked = MentorProfile.objects.select_for_update(no_key=True).get(pk=mentor.pk)
     locked.accepting_mentees = accepting
     locked.save(update_fields=["accepting_mentees", "updated_at"])  # the save's receiver drops the cached arrays
     return locked

@@ -37,6 +37,10 @@ class RoundAlreadyRunning(Conflict):
     code = "round_already_running"
 
 
+class ProgramInactive(Conflict):
+    code = "program_inactive"
+
+
 def _stage(matching_round: MatchingRound, stage: str, progress: int) -> None:
     """Progress is written outside the proposals' transaction so the admin's progress bar sees it at once."""
     MatchingRound.objects.filter(pk=matching_round.pk).update(stage=stage, progress=progress)
@@ -83,6 +87,8 @@ def _hand_to_worker(round_id: int) -> None:
 @transaction.atomic
 def _round_create(*, program: Program, algorithm: str, by: User) -> MatchingRound:
     ensure_coordinator(user=by, program=program)
+    if not program.is_active:
+        raise ProgramInactive(f"{program} is not active, so no round can run for it.")
     if algorithm not in MatchingRound.Algorithm.values:
         raise Conflict(f"Unknown algorithm “{algorithm}”: choose optimal or stable.", code="invalid_algorithm")
     Program.objects.select_for_update().filter(pk=program.pk).first()  # one start at a time per program
@@ -147,9 +153,8 @@ def _participants(program: Program) -> tuple[Cohort, NDArray[np.int64], NDArray[
     left_out = np.fromiter(set(decided_or_asked), dtype=np.int64)
     trainees = cohort.trainees.take(np.flatnonzero(~np.isin(cohort.trainees.ids, left_out)))
     # Places: capacity minus approved matches in any program, recounted here (not from a cache), minus the places
-    # that pending requests in any program hold, so each can still be approved after the round; closed mentors
-    # (not accepting) offer none.
-    capacity = np.maximum(cohort.mentors.free_places.astype(np.int64) - _requests_held(cohort.mentors.ids), 0)
+    # that requests and other programs' proposals hold; closed mentors (not accepting) offer none.
+    capacity = np.maximum(cohort.mentors.free_places.astype(np.int64) - _places_held(program, cohort.mentors.ids), 0)
     capacity[~cohort.mentors.accepting] = 0
     live_pairs = _live_pairs(program)
     cut = Cohort(
@@ -164,17 +169,22 @@ def _participants(program: Program) -> tuple[Cohort, NDArray[np.int64], NDArray[
     return cut, capacity, live_pairs
 
 
-def _requests_held(mentor_ids: NDArray[np.int64]) -> NDArray[np.int64]:
-    """The places pending requests (in any program) hold with each of these mentors. Only one of a trainee's
-    requests in a program can be approved, so each of their k requests there holds 1/k of a place, rounded up
-    per mentor: three trainees who each asked three mentors hold one place with a mentor all three asked."""
+def _places_held(program: Program, mentor_ids: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The places held with each of these mentors by matches waiting for a decision: requests in any program and
+    other programs' proposals (this program's are about to be replaced), so each can still be approved after the
+    round. Only one of a trainee's requests and proposals in a program can be approved, so each of their k there
+    holds 1/k of a place, rounded up per mentor: three trainees who each asked three mentors hold one place with a
+    mentor all three asked."""
     pending = list(
-        Match.objects.filter(status=Match.Status.REQUESTED).values_list("trainee_id", "program_id", "mentor_id")
+        Match.objects.filter(status__in=Match.UNDECIDED)
+        .exclude(program=program, status=Match.Status.PROPOSED)
+        .values_list("trainee_id", "program_id", "mentor_id")
     )
-    asked = Counter((trainee, program) for trainee, program, _ in pending)  # few at any time: no id list to send
+    # Requests are few at any time, other programs' proposals a few thousand at most: no id list to send.
+    asked = Counter((trainee, in_program) for trainee, in_program, _ in pending)
     held: dict[int, float] = defaultdict(float)
-    for trainee, program, mentor in pending:
-        held[mentor] += 1.0 / asked[(trainee, program)]
+    for trainee, in_program, mentor in pending:
+        held[mentor] += 1.0 / asked[(trainee, in_program)]
     return np.array([math.ceil(held.get(m, 0.0) - 1e-9) for m in mentor_ids.tolist()], dtype=np.int64)
 
 

@@ -352,7 +352,7 @@ def test_run_a_round_for_an_inactive_program_says_why_it_is_not_offered(login, c
     assert "Closed Cohort is not active, so no round can run for it" in html
     assert reverse("admin:matching_program_change", args=[closed.pk]) in html
 
-    for asked in (theirs.pk, program.pk, "abc"):
+    for asked in (theirs.pk, program.pk, "abc", "²", "99999999999999999999999"):
         html = unescape(client.get(reverse("admin:matching_matchinground_add"), {"program": asked}).content.decode())
         assert "is not active" not in html
         assert "Their Closed Cohort" not in html
@@ -373,3 +373,9 @@ def test_a_link_to_a_round_the_coordinator_cannot_see_shows_no_matches_rather_th
     )
 
     assert list(response.context["cl"].result_list) == []
+
+
+@pytest.mark.parametrize("round_id", ["²", "99999999999999999999999"])
+def test_an_odd_round_id_in_the_address_is_not_found_rather_than_a_server_error(login, coordinator, round_id):
+    response = login(coordinator).get(f"/admin/matching/matchinground/{round_id}/change/")
+    assert response.status_code == 404

@@ -291,3 +291,18 @@ def test_a_coordinator_who_is_a_party_to_the_match_gets_403_conflict_of_interest
         )
     assert Match.objects.get(pk=proposal.pk).status == Match.Status.PROPOSED
     assert Match.objects.get(pk=approved.pk).status == Match.Status.APPROVED
+
+
+def test_no_round_starts_for_an_inactive_program(api, coordinator, program, monkeypatch):
+    # Found in review: the admin's start form offered only active programs, but the API queued a round for any.
+    monkeypatch.setattr("matching.tasks.run_round.delay", lambda round_id: None)
+    program.is_active = False
+    program.save()
+    response = api(coordinator).post(f"/api/v1/programs/{program.pk}/rounds/", {"algorithm": "optimal"}, format="json")
+    assert response.status_code == 409
+    assert response.json()["error"] == {
+        "code": "program_inactive",
+        "message": "Demo Program is not active, so no round can run for it.",
+        "fields": {},
+    }
+    assert not MatchingRound.objects.exists()

@@ -190,3 +190,69 @@ def test_coordinators_sending_an_invitation_again_at_once_send_it_once():
         if r != "ok"
     )
     assert Notification.objects.filter(kind="program_invitation_signup").count() == 2
+
+
+def test_approving_a_rounds_proposals_while_the_next_round_writes_its_own_waits_instead_of_deadlocking(monkeypatch):
+    # Found in review: the round holds the program's proposed rows, then inserts proposals (each insert's
+    # foreign-key check locks the trainee and mentor rows FOR KEY SHARE); the approval held those profiles FOR
+    # UPDATE and then waited on the proposed rows: "deadlock detected", the round failed (or the approval 500ed).
+    import time
+
+    from matching.models import MatchingRound
+    from matching.services import rounds as rounds_module
+    from matching.services.decisions import matches_approve
+    from matching.services.rounds import round_run, round_start
+
+    monkeypatch.setattr("matching.tasks.run_round.delay", lambda round_id: None)
+    coordinator = CoordinatorFactory()
+    program = ProgramFactory(coordinators=[coordinator])
+    for _ in range(3):
+        MentorProfileFactory(capacity=2)
+    TraineeProfileFactory.create_batch(5)
+    first = round_start(program=program, algorithm="optimal", by=coordinator)
+    first = round_run(matching_round=MatchingRound.objects.get(pk=first.pk))
+    proposals = list(Match.objects.filter(round=first).values_list("pk", flat=True))
+    assert len(proposals) == 5
+
+    holding = threading.Event()
+    audit = rounds_module._audit_rows
+
+    def audit_then_pause(**kwargs):  # the second round has just locked the proposed rows
+        audit(**kwargs)
+        if not holding.is_set():
+            holding.set()
+            time.sleep(1.5)  # the approval queues on those rows now, holding the profiles
+
+    monkeypatch.setattr(rounds_module, "_audit_rows", audit_then_pause)
+    second = round_start(program=program, algorithm="optimal", by=coordinator)
+    approvals = []
+
+    def run_second():
+        try:
+            round_run(matching_round=MatchingRound.objects.get(pk=second.pk))
+        finally:
+            connection.close()
+
+    def approve():
+        try:
+            assert holding.wait(timeout=30)
+            approvals.append(matches_approve(match_ids=proposals, by=coordinator))
+        except Exception as error:  # a deadlock is an OperationalError, not an ApplicationError
+            approvals.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run_second), threading.Thread(target=approve)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    second.refresh_from_db()
+    assert second.status == MatchingRound.Status.DONE, second.error
+    # The approval waited for the round, which had replaced the proposals it was given: each is refused, by name.
+    [outcome] = approvals
+    assert not isinstance(outcome, Exception), outcome
+    assert outcome.approved == []
+    assert {error.code for _, error in outcome.refused} == {"already_decided"}
+    assert Match.objects.filter(program=program, status=Match.Status.PROPOSED, round=second).count() == 5

@@ -313,3 +313,30 @@ def test_another_coordinator_of_the_program_decides_the_coordinators_own_match(p
     program.coordinators.add(ben)
 
     assert match_approve(match=own, by=ben).status == Match.Status.APPROVED
+
+
+@pytest.mark.parametrize("removed", ["trainee", "mentor"])
+def test_someone_removed_from_a_closed_program_since_the_proposal_is_not_approved_in_it(coordinator, removed):
+    # Found in review: approval checked accounts, capacity and conflicts, but not enrolment, so a trainee (or
+    # mentor) taken off a closed program after its round was still approved there and e-mailed.
+    program = ProgramFactory(name="Closed Cohort", coordinators=[coordinator], open_to_all=False)
+    mentor = MentorProfileFactory(user__full_name="Dr Maya Patel")
+    trainee = TraineeProfileFactory(user__full_name="Tara Trainee")
+    program.mentors.add(mentor)
+    program.trainees.add(trainee)
+    proposal = MatchFactory(program=program, mentor=mentor, trainee=trainee, status=Match.Status.PROPOSED)
+    still_enrolled = MatchFactory(program=program, status=Match.Status.PROPOSED)
+    program.mentors.add(still_enrolled.mentor)
+    program.trainees.add(still_enrolled.trainee)
+    getattr(program, f"{removed}s").remove(mentor if removed == "mentor" else trainee)
+
+    outcome = matches_approve(match_ids=[proposal.pk, still_enrolled.pk], by=coordinator)
+
+    assert [m.pk for m in outcome.approved] == [still_enrolled.pk]
+    [(refused, error)] = outcome.refused
+    name = "Dr Maya Patel" if removed == "mentor" else "Tara Trainee"
+    assert (refused.pk, error.code) == (proposal.pk, "program_not_available")
+    assert error.message == f"{name} is no longer enrolled in Closed Cohort: decline the match instead."
+    proposal.refresh_from_db()
+    assert proposal.status == Match.Status.PROPOSED
+    assert Notification.objects.filter(kind="match_approved").count() == 2  # both people of the other match only

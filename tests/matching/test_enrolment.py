@@ -275,3 +275,13 @@ def test_a_sheet_with_only_its_header_row_says_once_that_it_lists_nobody(login, 
     assert html.count("no e-mail addresses") == 1
     assert "The list has no e-mail addresses." in html
     assert _enrolled(program) == ([], [])
+
+
+def test_a_paste_with_a_quotation_mark_never_closed_names_the_line_and_enrols_nobody(
+    login, coordinator, program, trainee
+):
+    text = f'{trainee.user.email}\ttrainee\n"Dr Lee\tlee@example.org\tmentor\n' + "x" * 140_000
+    response = login(coordinator).post(_enrol_url(program), {"pasted": text, "default_role": ""})
+    assert response.status_code == 200
+    assert "a quotation mark (&quot;) that is never closed" in response.content.decode()
+    assert _enrolled(program) == ([], [])

@@ -407,3 +407,30 @@ def test_an_export_of_a_program_named_in_another_script_still_has_a_file_name(lo
     program = ProgramFactory(name="Ελληνικό Πρόγραμμα", coordinators=[coordinator])
     response = login(coordinator).get(reverse("admin:matching_program_export", args=[program.pk, "roster"]))
     assert response["Content-Disposition"] == f'attachment; filename="program-{program.pk}-roster.csv"'
+
+
+def test_the_mentor_load_of_a_program_open_to_all_counts_every_active_mentor(program):
+    # Found in review: only mentors enrolled or with a match here were counted, so an open program (the demo's)
+    # said "1 mentor" and its "every mentor" CSV left out everyone without mentees.
+    busy = MentorProfileFactory(capacity=2, user__full_name="Dr Busy")
+    _approved(program, mentor=busy)
+    MentorProfileFactory(capacity=3, user__full_name="Dr Free")
+    MentorProfileFactory(capacity=1, user__full_name="Dr Gone", user__is_active=False)
+
+    health = program_health(program=program)
+
+    assert sorted(m.name for m in health.loads) == ["Dr Busy", "Dr Free"]
+    assert (health.load_summary["mentors"], health.load_summary["without_mentees"]) == (2, 1)
+
+
+def test_the_mentor_load_of_a_closed_program_counts_its_enrolled_mentors_and_anyone_with_a_match_here(coordinator):
+    program = ProgramFactory(coordinators=[coordinator], open_to_all=False)
+    enrolled = MentorProfileFactory(user__full_name="Dr Enrolled")
+    program.mentors.add(enrolled)
+    removed_since = MentorProfileFactory(user__full_name="Dr Removed")
+    _approved(program, mentor=removed_since)  # taken off the program with a mentee still under way
+    MentorProfileFactory(user__full_name="Dr Elsewhere")
+
+    names = sorted(m.name for m in program_health(program=program).loads)
+
+    assert names == ["Dr Enrolled", "Dr Removed"]

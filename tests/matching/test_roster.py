@@ -124,3 +124,24 @@ def test_a_quoted_comma_separated_export_is_read():
         ("amara@uni.edu", Role.TRAINEE),
         ("wei@uni.edu", Role.MENTOR),
     ]
+
+
+def test_a_quotation_mark_never_closed_is_a_problem_at_its_line_not_a_crash():
+    # Found in review: a stray opening quote turns the rest of a large sheet into one cell, and past 131,072
+    # characters the csv module raised "field larger than field limit": a 500 on the enrol page.
+    text = (
+        "amara@uni.edu, trainee\n"
+        + '"Dr Lee, b@uni.edu, mentor\n'
+        + "".join(f"person{i}@uni.edu, trainee\n" for i in range(8000))
+    )
+    roster = parse_roster(text)
+    assert [e.email for e in roster.entries] == ["amara@uni.edu"]
+    assert [str(p) for p in roster.problems] == [
+        "line 2: a cell here runs on for over 130,000 characters, so the rest of the list cannot be read: most "
+        'likely a quotation mark (") that is never closed. Remove it, or close it, and enrol again.'
+    ]
+
+
+def test_one_cell_too_long_to_read_among_good_rows_is_named_too():
+    roster = parse_roster('a@uni.edu, trainee\n"' + "x" * 200_000 + '"\nb@uni.edu, mentor\n')
+    assert [str(p).split(":")[0] for p in roster.problems] == ["line 2"]

@@ -295,7 +295,7 @@ def test_a_round_leaves_requesters_to_their_request_and_holds_the_places_request
 def test_trainees_asking_several_mentors_hold_one_place_between_them_not_one_each(program, coordinator):
     # Only one of a trainee's requests in a program can be approved. Before, two trainees who each asked the
     # same three mentors held six places; the round could offer none of those mentors' places.
-    from matching.services.rounds import _requests_held
+    from matching.services.rounds import _places_held
 
     mentors = [MentorProfileFactory(capacity=2) for _ in range(3)]
     askers = TraineeProfileFactory.create_batch(2)
@@ -305,8 +305,48 @@ def test_trainees_asking_several_mentors_hold_one_place_between_them_not_one_eac
     lone = MentorProfileFactory(capacity=2)
     MatchFactory(program=program, mentor=lone, origin="request", status="requested")  # its trainee's only request
     ids = np.array([m.pk for m in [*mentors, lone]], dtype=np.int64)
-    assert _requests_held(ids).tolist() == [1, 1, 1, 1]  # 2 × 1/3 rounds up to one place each; a lone request 1
+    assert _places_held(program, ids).tolist() == [1, 1, 1, 1]  # 2 × 1/3 rounds up to one place each; a lone request 1
 
     matching_round = _run(program, coordinator)
     offered = Match.objects.filter(round=matching_round)
     assert all(offered.filter(mentor=m).count() <= 1 for m in [*mentors, lone])  # one place left with each
+
+
+def test_another_programs_proposals_hold_their_places_until_decided(coordinator):
+    # Found in review: a mentor with one place in two open programs was proposed in both, and approving both
+    # rounds' proposals refused one ("at capacity 1/1"): the second round had offered a place already promised.
+    from matching.services.decisions import matches_approve
+
+    mentor = MentorProfileFactory(capacity=1)
+    first, second = (ProgramFactory(coordinators=[coordinator]) for _ in range(2))
+    TraineeProfileFactory.create_batch(2)
+
+    _run(first, coordinator)
+    assert Match.objects.filter(program=first, mentor=mentor, status=Match.Status.PROPOSED).count() == 1
+    later = _run(second, coordinator)
+
+    assert later.status == MatchingRound.Status.DONE, later.error
+    assert not Match.objects.filter(program=second, status=Match.Status.PROPOSED).exists()
+    outcome = matches_approve(
+        match_ids=Match.objects.filter(status="proposed").values_list("pk", flat=True), by=coordinator
+    )
+    assert (len(outcome.approved), outcome.refused) == (1, [])
+
+
+def test_a_programs_own_proposals_do_not_hold_places_from_its_next_round(program, coordinator):
+    # Its next round replaces them, so it may offer those places again (to the same trainees or others).
+    mentor = MentorProfileFactory(capacity=1)
+    TraineeProfileFactory()
+    _run(program, coordinator)
+    again = _run(program, coordinator)
+    assert Match.objects.get(program=program, status=Match.Status.PROPOSED).round == again
+    assert Match.objects.get(program=program, status=Match.Status.PROPOSED).mentor == mentor
+
+
+def test_no_round_starts_for_an_inactive_program(coordinator):
+    from matching.services.rounds import ProgramInactive
+
+    program = ProgramFactory(name="Closed Cohort", coordinators=[coordinator], is_active=False)
+    with pytest.raises(ProgramInactive, match=r"Closed Cohort is not active, so no round can run for it\."):
+        round_start(program=program, algorithm="optimal", by=coordinator)
+    assert not MatchingRound.objects.exists()
