@@ -61,6 +61,13 @@ class MatchSerializer(serializers.ModelSerializer[Match]):
             "end_reason",
         )
         read_only_fields = fields
+        extra_kwargs = {
+            "score_breakdown": {
+                "help_text": "The score's components and reasons, as the match was scored. Empty (`{}`) for the "
+                "mentor of a round's proposal nobody approved: the reasons are the trainee's, shared once they ask "
+                "or the match is approved."
+            }
+        }
 
     @extend_schema_field(PersonSerializer)
     def get_trainee(self, match: Match) -> dict[str, Any]:
@@ -72,6 +79,22 @@ class MatchSerializer(serializers.ModelSerializer[Match]):
 
     def get_decided_by(self, match: Match) -> str | None:
         return str(match.decided_by) if match.decided_by else None
+
+    def to_representation(self, instance: Match) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and not _breakdown_shown_to(instance, api_user(request)):
+            data["score_breakdown"] = {}
+        return data
+
+
+def _breakdown_shown_to(match: Match, user: Any) -> bool:
+    """A round's reasons are written from the trainee's side (their specialty, what they seek, whether they starred
+    the mentor): the mentor reads them once the trainee shared their profile, by asking (a request) or once the
+    match is approved. A round's proposal, approved by no one yet, shows the mentor its score only, as the web
+    page does."""
+    is_mentor = match.mentor.user_id == user.pk and match.trainee.user_id != user.pk
+    return not is_mentor or match.origin == Match.Origin.REQUEST or match.status in Match.BEGUN
 
 
 class ReasonSerializer(KnownFieldsOnly):

@@ -127,7 +127,8 @@ class ShortlistRankSerializer(KnownFieldsOnly):
 
 
 class RequestCreateSerializer(KnownFieldsOnly):
-    mentor = IdField(queryset=MentorProfile.objects.all())
+    # A deactivated mentor is "does not exist", as their page is: "Dr X is not accepting" named whoever held an id.
+    mentor = IdField(queryset=MentorProfile.objects.filter(user__is_active=True))
     # A program the trainee is not in (and that is not open to all) is "does not exist", not a 409 naming it.
     program = VisibleIdField(queryset=Program.objects.all(), visible=programs_known_to)
     message = serializers.CharField(max_length=MESSAGE_MAX_LENGTH, allow_blank=True, required=False, default="")

@@ -306,3 +306,27 @@ def test_no_round_starts_for_an_inactive_program(api, coordinator, program, monk
         "fields": {},
     }
     assert not MatchingRound.objects.exists()
+
+
+def test_a_mentor_reads_a_round_proposals_score_but_not_the_trainees_reasons_until_it_is_approved(
+    api, coordinator, program, mentor, trainee
+):
+    # Found in review: GET /api/v1/matches/ gave the mentor of a round's proposal its whole breakdown, written from
+    # the trainee's side (their specialty, what they seek, that they did not star this mentor), while the web page
+    # shows such a trainee's name and fit only until a coordinator approves the match.
+    reasons = {"components": [{"key": "specialty", "reason": "Same specialty (Cardiology)"}], "summary": "…"}
+    proposal = MatchFactory(
+        program=program, mentor=mentor, trainee=trainee, origin="round", score=81.5, score_breakdown=reasons
+    )
+    asked = MatchFactory(program=program, mentor=mentor, origin="request", status="requested", score_breakdown=reasons)
+
+    def breakdowns(user):
+        rows = api(user).get("/api/v1/matches/").json()["results"]
+        return {row["id"]: (row["score"], row["score_breakdown"]) for row in rows}
+
+    assert breakdowns(mentor.user) == {proposal.pk: (81.5, {}), asked.pk: (asked.score, reasons)}
+    assert breakdowns(trainee.user)[proposal.pk] == (81.5, reasons)  # their own reasons
+    assert breakdowns(coordinator)[proposal.pk] == (81.5, reasons)
+
+    api(coordinator).post(f"/api/v1/matches/{proposal.pk}/approve/")
+    assert breakdowns(mentor.user)[proposal.pk] == (81.5, reasons)  # shared once approved, as on the web

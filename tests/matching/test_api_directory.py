@@ -188,6 +188,26 @@ def test_refused_requests_are_409_with_a_stable_code_and_save_nothing(
     assert Match.objects.count() == before
 
 
+def test_a_request_to_a_deactivated_mentor_is_answered_as_for_an_id_nobody_has(
+    api: APIClient, trainee: Any, program: Any
+) -> None:
+    # Found in review: the 409 "Dr Gone Away is not accepting new mentees." named whoever was behind any id,
+    # while their page (GET /api/v1/mentors/{id}/) is a 404.
+    gone = MentorProfileFactory(user__full_name="Dr Gone Away", user__is_active=False)
+    nobody = gone.pk + 1000
+    client = as_user(api, trainee.user)
+    answers = [
+        client.post(reverse("api-requests"), {"mentor": mentor_id, "program": program.pk}, format="json")
+        for mentor_id in (gone.pk, nobody)
+    ]
+    assert [a.status_code for a in answers] == [400, 400]
+    assert "Gone Away" not in answers[0].content.decode()
+    assert answers[0].json()["error"]["fields"]["mentor"] == [
+        answers[1].json()["error"]["fields"]["mentor"][0].replace(str(nobody), str(gone.pk))
+    ]
+    assert Match.objects.count() == 0
+
+
 def test_a_mentor_without_a_trainee_profile_cannot_request_or_shortlist(
     api: APIClient, mentor: Any, program: Any
 ) -> None:
