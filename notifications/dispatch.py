@@ -10,6 +10,8 @@
   retry sent it again. Every copy carries the row's own Message-ID.
 - A row past its `expires_at` (a meeting reminder once the meeting has begun) is cancelled instead of sent late;
   one marked `in_app_after_expiry` (a meeting proposal) is not e-mailed but stays in the inbox.
+- A row whose e-mail was turned off after it was claimed (a proposal answered while its send waited between retries
+  through a mail outage) is delivered in-app only: each attempt re-reads `email` under its row lock before sending.
 """
 
 from __future__ import annotations
@@ -152,6 +154,20 @@ def deliver_in_app_only(*, now: datetime) -> int:
     """A message without e-mail has nothing to send: it is in the inbox as soon as it is due, and is marked `sent`
     then so the dispatcher never looks at it again."""
     return Notification.objects.due(now).filter(email=False).update(state=State.SENT, sent_at=now)
+
+
+EMAIL_TURNED_OFF = (
+    "Not e-mailed: out of date before it could go out (what it asked was answered, or the time it named changed); "
+    "delivered in the in-app inbox only."
+)
+
+
+def _in_app_only(notification: Notification) -> dict[str, object]:
+    """The update for a claimed row whose e-mail was turned off: delivered in the inbox only (`sent`), as
+    `deliver_in_app_only` does for one still pending; the error of a failed earlier attempt is kept after the reason."""
+    last = notification.last_error
+    reason = f"{EMAIL_TURNED_OFF} Last error: {last}" if last else EMAIL_TURNED_OFF
+    return {"state": State.SENT, "sent_at": timezone.now(), "last_error": reason[:2000]}
 
 
 def claim_batch(*, now: datetime, batch_size: int = BATCH_SIZE) -> tuple[str, list[int], set[int]]:
@@ -362,6 +378,10 @@ def _start_attempt(*, notification_id: int, claim: str) -> Notification | SendRe
             why = f"{EXPIRED} Last error: {notification.last_error}" if notification.last_error else EXPIRED
             Notification.objects.filter(pk=notification.pk).expire(reason=why[:2000], now=timezone.now())
             return SendResult(Outcome.SKIPPED)
+        if not notification.email:
+            # Turned off since it was claimed (notifications_skip_email): out of date, so no attempt is made.
+            Notification.objects.filter(pk=notification.pk).update(**_in_app_only(notification))
+            return SendResult(Outcome.SKIPPED)
         if notification.recipient is not None and not notification.recipient.is_active:
             Notification.objects.filter(pk=notification.pk).update(
                 state=State.CANCELLED, last_error="The recipient's account is inactive."
@@ -387,10 +407,20 @@ def _send_attempt(notification: Notification, *, claim: str, mail_connection: Ba
     with transaction.atomic():
         # Locked again for the send itself, and only while no other delivery of this message has started an
         # attempt since ours was counted (a copy that ran between the two transactions owns the row now).
-        if not _take(notification.pk, claim, lambda q: list(q.filter(attempts=notification.attempts).values("pk")[:1])):
+        email_on = _take(
+            notification.pk,
+            claim,
+            lambda q: list(q.filter(attempts=notification.attempts).values_list("email", flat=True)[:1]),
+        )
+        if not email_on:
             return SendResult(Outcome.SKIPPED)
         row = Notification.objects.filter(pk=notification.pk)
         with_result = {"attempts_without_result": F("attempts_without_result") - 1}
+        if not email_on[0]:
+            # Turned off since the attempt was counted. From here until the commit the lock keeps it on: an e-mail
+            # turned off later waits for this send, and then finds it `sent`.
+            row.update(**_in_app_only(notification), **with_result)
+            return SendResult(Outcome.SKIPPED)
         try:
             if notification.context.get("test_pause_when") != "after_send":
                 _test_hook(notification)
@@ -409,7 +439,9 @@ def _send_attempt(notification: Notification, *, claim: str, mail_connection: Ba
             return SendResult(Outcome.RETRY, countdown=backoff_seconds(notification.attempts))
         if notification.context.get("test_pause_when") == "after_send":
             _test_hook(notification)
+        # `email` says it was e-mailed: on SQLite, which has no row lock to wait on, an e-mail turned off while
+        # this one was with the mail server would otherwise leave a row that reads "in-app only".
         row.filter(state=State.SENDING, claim=claim).update(
-            state=State.SENT, sent_at=timezone.now(), last_error="", **with_result
+            state=State.SENT, sent_at=timezone.now(), last_error="", email=True, **with_result
         )
         return SendResult(Outcome.SENT)

@@ -181,10 +181,16 @@ def notifications_cancel(
 def notifications_skip_email(*, about: models.Model, kinds: Iterable[str]) -> int:
     """Send no e-mail for the messages of `kinds` about an object that wait to go out, but keep them in the in-app
     inbox: what they ask was answered, or they name a time since changed (a proposal accepted before its e-mail left,
-    while the workers were busy or down). One that is being sent now goes. Returns how many."""
+    while the workers were busy or down). Returns how many.
+
+    A claimed one (`sending`) is included: its send task may wait in the queue or between retries through a mail
+    outage, for days, and each attempt re-reads `email` under its row lock before it sends (notifications/dispatch.py),
+    then delivers it in-app only. One whose send is running right now holds its row lock, so this waits for it and
+    then finds it `sent`: that e-mail has left. A failed one is included, so that a retry in the admin does not
+    e-mail it."""
     object_type, object_id = _reference(about)
     waiting = Notification.objects.filter(
-        object_type=object_type, object_id=object_id, kind__in=list(kinds), email=True, state=Notification.State.PENDING
+        object_type=object_type, object_id=object_id, kind__in=list(kinds), email=True, state__in=_UNSENT
     )
     return waiting.update(email=False)
 

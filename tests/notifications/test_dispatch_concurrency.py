@@ -164,3 +164,54 @@ def test_a_row_held_through_a_whole_send_is_left_to_that_send(monkeypatch: Any) 
     assert _send_while_row_locked(pk, claim, 2.0) == dispatch.Outcome.SKIPPED
     assert Notification.objects.get(pk=pk).state == Notification.State.SENDING
     assert not [e for e in mail.outbox if "Reminder" in e.subject]
+
+
+def _proposal_claimed() -> tuple[Meeting, int, str]:
+    match = approved_match()
+    meeting = services.meeting_propose(
+        match=match,
+        by=match.trainee.user,
+        start=timezone.now() + timedelta(days=3),
+        duration_minutes=45,
+        format="video",
+        video_link="https://v.example.org/1",
+    )
+    claims: list[tuple[int, str]] = []
+    dispatch.dispatch_due(enqueue=lambda pk, claim: claims.append((pk, claim)))
+    ((pk, claim),) = claims
+    return meeting, pk, claim
+
+
+def test_an_accept_while_the_proposals_email_is_with_the_mail_server_waits_for_it_and_leaves_it_sent(
+    monkeypatch: Any,
+) -> None:
+    # Turning the e-mail off touches a `sending` row too, but a send that holds the row is not interrupted: the
+    # accept waits for its commit, then finds it `sent`.
+    meeting, pk, claim = _proposal_claimed()
+    real_send = dispatch.EmailMultiAlternatives.send
+    with_the_server = threading.Event()
+    done: list[str] = []
+
+    def slow_send(message: Any, fail_silently: bool = False) -> int:
+        with_the_server.set()
+        time.sleep(0.5)  # the accept starts meanwhile, and waits for the row
+        return real_send(message, fail_silently)
+
+    monkeypatch.setattr(dispatch.EmailMultiAlternatives, "send", slow_send)
+
+    def send() -> dispatch.Outcome:
+        outcome = dispatch.send_claimed(notification_id=pk, claim=claim).outcome
+        done.append("sent")
+        return outcome
+
+    def accept() -> str:
+        assert with_the_server.wait(5)
+        services.meeting_accept(meeting=meeting, by=meeting.match.mentor.user)
+        done.append("accepted")
+        return "accepted"
+
+    assert at_once(send, accept) == [dispatch.Outcome.SENT, "accepted"]
+    assert done == ["sent", "accepted"]
+    assert len([e for e in mail.outbox if "proposes a meeting" in e.subject]) == 1
+    row = Notification.objects.get(pk=pk)
+    assert (row.state, row.email) == (Notification.State.SENT, True)
