@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mentorship.errors import ApplicationError, Conflict, NotAllowed
+from profiles.versions import ChangedSinceRead
 
 
 class NotInMatch(NotAllowed):
@@ -53,3 +54,8 @@ class SessionAlreadyLogged(Conflict):
 
 class AlreadyAnswered(Conflict):
     code = "already_answered"
+
+
+class MeetingChangedSinceRead(ChangedSinceRead):
+    """An answer (accept, decline, cancel) sent with a version of the meeting (its `sequence`) that is no longer
+    current: it was moved or cancelled since. The page shows the meeting again instead of a bare message."""

@@ -75,6 +75,13 @@ class MeetingProposeForm(MeetingTimeForm):
     agenda = forms.CharField(required=False, widget=Textarea(attrs={"rows": 3}), max_length=TEXT_MAX_LENGTH)
 
 
+class MeetingSeenForm(forms.Form):
+    """Sent by every button that answers a meeting (accept, decline, cancel): the meeting's `sequence` as the page
+    showed it, so an answer to a time moved since is refused instead of applied to the new time."""
+
+    sequence = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
 class MeetingCancelForm(forms.Form):
     reason = forms.CharField(
         required=False,
@@ -204,6 +211,7 @@ __all__ = [
     "FeedbackForm",
     "MeetingCancelForm",
     "MeetingProposeForm",
+    "MeetingSeenForm",
     "MeetingTimeForm",
     "SessionLogForm",
 ]

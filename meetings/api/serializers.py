@@ -103,7 +103,7 @@ class ToDoSerializer(serializers.Serializer):
     """What waits on the requester in their own matches (the same as the home page's "what's next")."""
 
     next_meeting = MeetingSerializer(allow_null=True, help_text="The next accepted meeting, or null.")
-    to_answer = MeetingSerializer(many=True, help_text="Upcoming meetings the other person proposed.")
+    to_answer = MeetingSerializer(many=True, help_text="Proposals by the other person that can still be answered (not begun yet).")
     feedback_due = MeetingSerializer(many=True, help_text="Meetings of the last 30 days without your feedback.")
     logs_due = MeetingSerializer(many=True, help_text="As the mentor: meetings of the last 30 days without a log.")
     first_meeting_due = serializers.SerializerMethodField()
@@ -148,7 +148,17 @@ class MeetingProposeSerializer(MeetingTimeSerializer):
     agenda = serializers.CharField(required=False, default="", allow_blank=True, max_length=TEXT_MAX_LENGTH)
 
 
-class MeetingCancelSerializer(KnownFieldsOnly):
+class MeetingAnswerSerializer(KnownFieldsOnly):
+    sequence = serializers.IntegerField(
+        min_value=0,
+        required=False,
+        help_text="The meeting's `sequence` as you read it. If the meeting was moved or cancelled since, nothing "
+        "is changed and the answer is 412 `changed_since_read`. Without it, the answer applies to the meeting as "
+        "it is now.",
+    )
+
+
+class MeetingCancelSerializer(MeetingAnswerSerializer):
     reason = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
 
 

@@ -18,6 +18,7 @@ from meetings import selectors, services
 from meetings.api.serializers import (
     FeedbackSerializer,
     FeedbackWriteSerializer,
+    MeetingAnswerSerializer,
     MeetingCancelSerializer,
     MeetingProposeSerializer,
     MeetingSerializer,
@@ -44,6 +45,10 @@ E401 = OpenApiResponse(description="Not signed in.")
 E403 = OpenApiResponse(description="You are not in this match, or only the mentor may do this.")
 E404 = OpenApiResponse(description="Not one of yours.")
 E409 = OpenApiResponse(description="The current state forbids it: match not approved, overlap, already answered.")
+E412_MEETING = OpenApiResponse(
+    description="`sequence` names a version of the meeting that is no longer current: it was moved or cancelled "
+    "since it was read (code `changed_since_read`); nothing was changed. Read it again and answer the time it has now."
+)
 
 
 def _user(request: Request) -> User:
@@ -127,18 +132,24 @@ class MeetingViewSet(
 
     @extend_schema(
         summary="Accept a time the other person proposed",
-        request=None,
+        description="Send the `sequence` of the meeting you showed: a time moved since is not accepted (412).",
+        request=MeetingAnswerSerializer,
         responses={
             200: MeetingSerializer,
             400: OpenApiResponse(description="The proposed time has passed (code `meeting_in_past`): suggest another."),
             401: E401,
             404: E404,
             409: E409,
+            412: E412_MEETING,
         },
     )
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str | None = None) -> Response:
-        return self._respond(services.meeting_accept(meeting=self.get_object(), by=_user(request)))
+        meeting = self.get_object()  # someone else's meeting is 404 whatever the body says
+        data = _valid(MeetingAnswerSerializer(data=request.data))
+        return self._respond(
+            services.meeting_accept(meeting=meeting, by=_user(request), seen_sequence=data.get("sequence"))
+        )
 
     @extend_schema(
         summary="Suggest another time for the other person's proposal",
@@ -168,15 +179,19 @@ class MeetingViewSet(
         )
 
     @extend_schema(
-        summary="Cancel a meeting (its pending reminders are cancelled)",
+        summary="Cancel a meeting, or decline the other person's proposal (its pending reminders are cancelled)",
+        description="Send the `sequence` of the meeting you showed: a time moved since is not declined (412).",
         request=MeetingCancelSerializer,
-        responses={200: MeetingSerializer, 400: E400, 401: E401, 404: E404, 409: E409},
+        responses={200: MeetingSerializer, 400: E400, 401: E401, 404: E404, 409: E409, 412: E412_MEETING},
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         meeting = self.get_object()  # someone else's meeting is 404 whatever the body says
         data = _valid(MeetingCancelSerializer(data=request.data))
-        return self._respond(services.meeting_cancel(meeting=meeting, by=_user(request), reason=data["reason"]))
+        cancelled = services.meeting_cancel(
+            meeting=meeting, by=_user(request), reason=data["reason"], seen_sequence=data.get("sequence")
+        )
+        return self._respond(cancelled)
 
     @extend_schema(
         summary="The meeting as an iCalendar invitation",

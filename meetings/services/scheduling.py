@@ -13,6 +13,7 @@ from django.utils import timezone
 from matching.models import Match
 from meetings.errors import (
     MatchNotApproved,
+    MeetingChangedSinceRead,
     MeetingInPast,
     MeetingOverlap,
     MeetingStateConflict,
@@ -261,8 +262,26 @@ def _locked_meeting(meeting: Meeting, by: User) -> Meeting:
     return locked
 
 
+def _require_seen(meeting: Meeting, by: User, seen_sequence: int | None) -> None:
+    """Refuse an answer given to a version of the meeting `by` did not see (`seen_sequence`: the `sequence` their
+    page or client read; None checks nothing). Every move raises the sequence, so an answer sent from a page opened
+    before the other person moved the meeting would otherwise accept or decline a time its sender was never shown.
+    Checked under the meeting's lock: no move can slip in between the check and the write."""
+    if seen_sequence is None or seen_sequence == meeting.sequence:
+        return
+    zone = time_zone_for(meeting.match, by)
+    begins = meeting.start.astimezone(zone)
+    raise MeetingChangedSinceRead(
+        f"This meeting changed since you read it: it is now at {begins:%H:%M} on {begins:%a %-d %b %Y} "
+        f"({zone.key}) for {meeting.duration_minutes} minutes. Nothing was changed: read it again and answer the "
+        "time it has now."
+    )
+
+
 @transaction.atomic
-def meeting_accept(*, meeting: Meeting, by: User) -> Meeting:
+def meeting_accept(*, meeting: Meeting, by: User, seen_sequence: int | None = None) -> Meeting:
+    """Accept the other person's proposal. `seen_sequence`: the meeting's `sequence` as `by` read it (see
+    `_require_seen`)."""
     meeting = _locked_meeting(meeting, by)
     if meeting.status != Meeting.Status.PROPOSED:
         raise MeetingStateConflict(
@@ -270,6 +289,7 @@ def meeting_accept(*, meeting: Meeting, by: User) -> Meeting:
         )
     if meeting.proposed_by_id == by.pk:
         raise MeetingStateConflict("You proposed this time; the other person accepts it.")
+    _require_seen(meeting, by, seen_sequence)
     _require_approved(meeting.match)
     _require_future(meeting.start, timezone.now())
     _require_free(meeting.match, meeting.start, meeting.duration_minutes, by=by, exclude=meeting)
@@ -330,12 +350,15 @@ def meeting_suggest_time(
 
 
 @transaction.atomic
-def meeting_cancel(*, meeting: Meeting, by: User, reason: str = "") -> Meeting:
+def meeting_cancel(*, meeting: Meeting, by: User, reason: str = "", seen_sequence: int | None = None) -> Meeting:
+    """Cancel a meeting, or decline the other person's proposal. `seen_sequence`: the meeting's `sequence` as `by`
+    read it (see `_require_seen`)."""
     meeting = _locked_meeting(meeting, by)
     if meeting.status == Meeting.Status.CANCELLED:
         raise MeetingStateConflict("This meeting is already cancelled.")
     if meeting.start <= timezone.now():
         raise MeetingStateConflict("This meeting has already started; it can no longer be cancelled.")
+    _require_seen(meeting, by, seen_sequence)
     # The other person's proposal, never agreed to: its proposer hears it was declined, not that a meeting is off.
     declined = meeting.is_proposal_to(by)
     _mark_cancelled(meeting, by=by, reason=reason[:300])

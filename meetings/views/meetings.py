@@ -8,11 +8,13 @@ from django.shortcuts import redirect, render
 from matching.models import Match
 from matching.views.access import post_only
 from meetings import selectors, services
-from meetings.forms import MeetingCancelForm, MeetingProposeForm, MeetingTimeForm
+from meetings.errors import MeetingChangedSinceRead
+from meetings.forms import MeetingCancelForm, MeetingProposeForm, MeetingSeenForm, MeetingTimeForm
 from meetings.ics import CONTENT_TYPE, meeting_calendar
 from meetings.models import Meeting
 from meetings.people import local_to_utc, other_side, role_in, time_zone_for
 from meetings.services.feedback import is_first_meeting
+from meetings.templatetags.meeting_tags import local_time
 from meetings.views._helpers import form_error, match_or_404, meeting_or_404, user_of
 from mentorship.errors import ApplicationError
 
@@ -82,12 +84,43 @@ def _detail(request: HttpRequest, meeting: Meeting, cancel_form: MeetingCancelFo
     return render(request, "meetings/detail.html", context, status=status)
 
 
+def _answer_refused(
+    request: HttpRequest, pk: int, *, cancelling: bool, reason: str = "", unseen: bool = False
+) -> HttpResponse:
+    """The meeting page again, as the meeting is now, after an answer sent to a time the person was not shown:
+    moved since the page was opened (409), or a form that does not say which time it answers (400). Nothing was
+    changed; a reason typed for declining is kept."""
+    meeting = meeting_or_404(request, pk)
+    user = user_of(request)
+    when = local_time(meeting, user)
+    declining = meeting.is_proposal_to(user)
+    if unseen:
+        said = f"This form did not say which time it answers, so nothing was changed: the meeting is on {when}."
+    else:
+        said = f"The time changed since you opened this page: it is now {when}."
+    then = ""
+    if declining and meeting.can_change():
+        then = " Accept or decline it here." if unseen else " Accept or decline the new time."
+    elif cancelling and meeting.can_change():
+        then = " Cancel it again if it still does not suit you."
+    messages.error(request, said + then)
+    form = MeetingCancelForm(declining=declining, initial={"reason": reason})
+    return _detail(request, meeting, form, status=400 if unseen else 409)
+
+
 @login_required
 @post_only("meetings-detail")
 def meeting_accept(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_or_404(request, pk)
+    # The page's buttons send the meeting's sequence as shown: a form without it (a page from before they did, or
+    # one made by hand) is shown the time instead of answering one its sender may not have seen.
+    seen = MeetingSeenForm(request.POST)
+    if not seen.is_valid():
+        return _answer_refused(request, pk, cancelling=False, unseen=True)
     try:
-        services.meeting_accept(meeting=meeting, by=user_of(request))
+        services.meeting_accept(meeting=meeting, by=user_of(request), seen_sequence=seen.cleaned_data["sequence"])
+    except MeetingChangedSinceRead:
+        return _answer_refused(request, pk, cancelling=False)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -145,8 +178,16 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingCancelForm(request.POST, declining=declining)
     if not form.is_valid():
         return _detail(request, meeting, form, status=400)  # nothing cancelled: the reason is not dropped unseen
+    reason = form.cleaned_data["reason"]
+    seen = MeetingSeenForm(request.POST)
+    if not seen.is_valid():
+        return _answer_refused(request, pk, cancelling=True, reason=reason, unseen=True)
     try:
-        services.meeting_cancel(meeting=meeting, by=user_of(request), reason=form.cleaned_data["reason"])
+        services.meeting_cancel(
+            meeting=meeting, by=user_of(request), reason=reason, seen_sequence=seen.cleaned_data["sequence"]
+        )
+    except MeetingChangedSinceRead:
+        return _answer_refused(request, pk, cancelling=True, reason=reason)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:

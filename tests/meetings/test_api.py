@@ -91,7 +91,7 @@ def test_accept_suggest_reschedule_cancel_and_ics(proposed: Any, login: Any, men
     t = login(trainee.user)
     assert t.post(f"{base}/suggest/", {"start": later(6)}, content_type="application/json").status_code == 200
     m = login(mentor.user)
-    assert m.post(f"{base}/accept/").json()["status"] == "accepted"
+    assert m.post(f"{base}/accept/", content_type="application/json").json()["status"] == "accepted"
     moved = m.post(f"{base}/reschedule/", {"start": later(7), "duration_minutes": 60}, content_type="application/json")
     assert moved.json()["sequence"] == 2
     ics = m.get(f"{base}/ics/")
@@ -280,7 +280,7 @@ def test_accepting_a_proposal_whose_time_has_passed_is_a_documented_400(match: A
     stale = MeetingFactory(
         match=match, status=Meeting.Status.PROPOSED, start=timezone.now() - timedelta(hours=1), duration_minutes=30
     )
-    response = login(trainee.user).post(f"/api/v1/meetings/{stale.pk}/accept/")
+    response = login(trainee.user).post(f"/api/v1/meetings/{stale.pk}/accept/", content_type="application/json")
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "meeting_in_past"
@@ -441,3 +441,81 @@ def test_each_meeting_says_what_follows_it_for_the_caller(
     assert follow_ups(trainee.user)[past.pk] == {"log": "done", "feedback": "done"}
     one = login(trainee.user).get(f"/api/v1/meetings/{past.pk}/").json()
     assert one["follow_up"] == {"log": "done", "feedback": "done"}
+
+
+def _answer_as(user: Any) -> Any:
+    """A client of its own (the `login` fixture signs one shared client in as one person at a time)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend="profiles.backends.EmailBackend")
+    return client
+
+
+def _outbox() -> set[tuple[Any, ...]]:
+    from notifications.models import Notification
+
+    return set(Notification.objects.values_list("pk", "recipient_id", "kind", "state", "email", "due_at"))
+
+
+@pytest.mark.parametrize("answer", ["accept", "cancel"])
+def test_an_answer_sent_with_a_sequence_moved_since_is_412_and_changes_nothing(
+    answer: str, proposed: Any, mentor: Any, trainee: Any
+) -> None:
+    # Tried: the trainee's app read the mentor's proposal (sequence 0), the mentor moved it (sequence 1), and the app
+    # sent accept (or decline) for what it had shown. Before, the body was ignored and the new time was answered.
+    base = f"/api/v1/meetings/{proposed.pk}"
+    tara, maya = _answer_as(trainee.user), _answer_as(mentor.user)
+    shown = tara.get(f"{base}/").json()
+    assert shown["sequence"] == 0
+    new_start = (proposed.start + timedelta(days=1)).astimezone(ZoneInfo("America/Chicago")).replace(hour=18, minute=0)
+    moved = maya.post(f"{base}/reschedule/", {"start": new_start.isoformat()}, content_type="application/json")
+    assert moved.json()["sequence"] == 1
+    before = _outbox()
+
+    body = {"sequence": shown["sequence"], **({"reason": "On nights"} if answer == "cancel" else {})}
+    refused = tara.post(f"{base}/{answer}/", body, content_type="application/json")
+
+    assert refused.status_code == 412
+    error = refused.json()["error"]
+    assert error["code"] == "changed_since_read"
+    assert f"it is now at 18:00 on {new_start:%a %-d %b %Y} (America/Chicago) for 45 minutes" in error["message"]
+    proposed.refresh_from_db()
+    assert (proposed.status, proposed.sequence, proposed.cancel_reason) == (Meeting.Status.PROPOSED, 1, "")
+    assert _outbox() == before  # no reminders, and the mentor is told nothing
+
+    # With the sequence of the meeting as it is now, the answer goes through as before.
+    current = tara.get(f"{base}/").json()["sequence"]
+    answered = tara.post(f"{base}/{answer}/", {**body, "sequence": current}, content_type="application/json")
+    assert answered.status_code == 200
+    assert answered.json()["status"] == ("accepted" if answer == "accept" else "cancelled")
+    told = "meeting_accepted" if answer == "accept" else "meeting_cancelled"
+    assert {kind for _, recipient, kind, *_ in _outbox() - before if recipient == mentor.user.pk} >= {told}
+
+
+def test_an_answer_without_a_sequence_is_made_as_before_and_a_bad_one_is_400(
+    proposed: Any, login: Any, trainee: Any
+) -> None:
+    # Clients written before `sequence` existed send no body (or `{}`): their answers still go through, unchecked,
+    # as a PATCH without If-Match does elsewhere. A sequence that is not a number is a 400 naming it, not ignored.
+    client = login(trainee.user)
+    url = f"/api/v1/meetings/{proposed.pk}/accept/"
+    bad = client.post(url, {"sequence": "latest"}, content_type="application/json")
+    assert (bad.status_code, list(bad.json()["error"]["fields"])) == (400, ["sequence"])
+    proposed.refresh_from_db()
+    assert proposed.status == Meeting.Status.PROPOSED
+
+    no_body = client.generic("POST", url)  # Content-Length: 0, as `requests.post(url)` or `fetch` send
+    assert no_body.status_code == 200, no_body.content[:300]
+    assert no_body.json()["status"] == "accepted"
+
+
+def test_the_schema_documents_the_sequence_and_the_412_of_accept_and_cancel() -> None:
+    from tests.api.schema_walk import schema
+
+    paths = schema()["paths"]
+    for answer in ("accept", "cancel"):
+        operation = paths[f"/api/v1/meetings/{{id}}/{answer}/"]["post"]
+        assert "412" in operation["responses"], answer
+        body = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+        assert "sequence" in schema()["components"]["schemas"][body]["properties"], answer

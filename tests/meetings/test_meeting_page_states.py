@@ -160,7 +160,8 @@ def test_the_other_persons_proposal_is_declined_not_cancelled(
     assert "Reason for declining (shown to the other person)" in html
     assert "Cancel the meeting" not in html
 
-    response = client.post(reverse("meetings-cancel", args=[proposal.pk]), {"reason": "On nights"}, follow=True)
+    form = {"reason": "On nights", "sequence": proposal.sequence}
+    response = client.post(reverse("meetings-cancel", args=[proposal.pk]), form, follow=True)
     assert "Proposal declined: Dr Maya Patel is told." in response.content.decode()
     proposal.refresh_from_db()
     assert (proposal.status, proposal.cancel_reason) == (Meeting.Status.CANCELLED, "On nights")

@@ -265,11 +265,12 @@ def test_an_outsider_cannot_open_the_propose_form_of_a_match(match: Any, login: 
 def test_the_trainee_accepts_and_the_mentor_cannot_accept_their_own_proposal(
     meeting: Any, login: Any, mentor: Any, trainee: Any
 ) -> None:
-    response = login(mentor.user).post(reverse("meetings-accept", args=[meeting.pk]), follow=True)
+    seen = {"sequence": meeting.sequence}  # what the page's buttons send: the version of the meeting shown
+    response = login(mentor.user).post(reverse("meetings-accept", args=[meeting.pk]), seen, follow=True)
     assert "the other person accepts it" in response.content.decode()
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.PROPOSED
-    login(trainee.user).post(reverse("meetings-accept", args=[meeting.pk]))
+    login(trainee.user).post(reverse("meetings-accept", args=[meeting.pk]), seen)
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.ACCEPTED
 
@@ -285,7 +286,7 @@ def test_the_trainee_suggests_another_time(meeting: Any, login: Any, trainee: An
 
 
 def test_either_person_cancels(meeting: Any, login: Any, trainee: Any) -> None:
-    login(trainee.user).post(reverse("meetings-cancel", args=[meeting.pk]), {"reason": "Night shift"})
+    login(trainee.user).post(reverse("meetings-cancel", args=[meeting.pk]), {"reason": "Night shift", "sequence": 0})
     meeting.refresh_from_db()
     assert (meeting.status, meeting.cancel_reason) == (Meeting.Status.CANCELLED, "Night shift")
 
@@ -321,7 +322,7 @@ def test_a_cancelled_meetings_ics_cancels_the_event_with_a_higher_sequence(
     meeting: Any, login: Any, trainee: Any
 ) -> None:
     client = login(trainee.user)
-    client.post(reverse("meetings-cancel", args=[meeting.pk]))
+    client.post(reverse("meetings-cancel", args=[meeting.pk]), {"sequence": 0})
     body = client.get(reverse("meetings-ics", args=[meeting.pk])).content.decode()
     assert "STATUS:CANCELLED" in body
     assert "SEQUENCE:1" in body
@@ -520,7 +521,7 @@ def test_one_person_cannot_flood_the_other_with_proposals_nor_hold_their_whole_c
     # The mentor answers one: the trainee may propose again; the mentor's own proposals are counted apart.
     first = Meeting.objects.order_by("start").first()
     assert first is not None
-    login(mentor.user).post(reverse("meetings-accept", args=[first.pk]))
+    login(mentor.user).post(reverse("meetings-accept", args=[first.pk]), {"sequence": first.sequence})
     client = login(trainee.user)
     assert propose(6).status_code == 302
 
