@@ -34,9 +34,15 @@ def match_for(*, user: User, pk: int) -> Match:
 
 def goals_in_matches_of(*, user: User) -> QuerySet[Goal]:
     """Goals of the trainees of the user's approved or ended matches (his own included): those a session log may
-    name. A trainee who only asked, or was turned down, keeps her goals to herself (`session_log_refusal`'s rule)."""
-    loggable = matches_for(user=user).filter(status__in=Match.BEGUN)
-    return Goal.objects.filter(trainee__in=loggable.values("trainee"))
+    name. A trainee who only asked, or was turned down, keeps her goals to herself (`session_log_refusal`'s rule),
+    and once a match has ended, the goals she set after its end (`goals_for_logs_of`'s rule)."""
+    under_way_then = matches_for(user=user).filter(
+        Q(status=Match.Status.APPROVED)
+        | Q(status=Match.Status.ENDED, ended_at__isnull=True)
+        | Q(status=Match.Status.ENDED, ended_at__gte=OuterRef("created_at")),
+        trainee=OuterRef("trainee"),
+    )
+    return Goal.objects.filter(Exists(under_way_then))
 
 
 def meetings_for(*, user: User) -> QuerySet[Meeting]:
@@ -106,7 +112,7 @@ class ToDo:
     """What waits on one person in their own matches (the home page), each list soonest first."""
 
     next_meeting: Meeting | None
-    to_answer: list[Meeting]  # upcoming meetings the other person proposed
+    to_answer: list[Meeting]  # proposals by the other person that can still be answered: not begun yet
     feedback_due: list[Meeting]  # accepted meetings that ended lately, without my feedback
     logs_due: list[Meeting]  # as the mentor: accepted meetings that ended lately, without a session log
     first_meeting_due: list[Match]  # approved matches with no agreed meeting, held or booked, nor a proposal ahead
@@ -142,7 +148,13 @@ def to_do_for(*, user: User, now: datetime | None = None) -> ToDo:
     )
     return ToDo(
         next_meeting=next((m for m in upcoming if m.status == Meeting.Status.ACCEPTED), None),
-        to_answer=[m for m in upcoming if m.status == Meeting.Status.PROPOSED and m.proposed_by_id != user.pk],
+        # Only while it can still be accepted or moved (the services refuse once it has begun, as lapsed() says),
+        # not until its would-be end: a proposal whose time has come is no longer waiting for an answer.
+        to_answer=[
+            m
+            for m in upcoming
+            if m.status == Meeting.Status.PROPOSED and m.proposed_by_id != user.pk and not m.lapsed(now)
+        ],
         feedback_due=[m for m, f in ended if f.feedback == "due"],
         logs_due=[m for m, f in ended if f.log == "due"],
         first_meeting_due=list(no_meeting),

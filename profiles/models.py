@@ -297,6 +297,9 @@ class Goal(models.Model):
     target_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
+    #: The day, on the trainee's calendar, she last set the progress or status herself (None: never). A session
+    #: log dated before it records its figure without moving the goal (`meetings.services.sessions`).
+    progress_set_by_trainee_on = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import ipaddress
+import zoneinfo
 from collections.abc import Collection, Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any, TypeVar
@@ -273,6 +274,8 @@ def goal_create(*, user: User, data: Mapping[str, Any]) -> Goal:
     trainee = _trainee_of(user)
     goal = goal_check(goal=None, data=data)
     goal.trainee = trainee
+    if (goal.status, goal.progress) != (Goal.Status.NOT_STARTED, 0):  # a goal begun already says how far it is
+        goal.progress_set_by_trainee_on = _trainees_today(trainee)
     goal.save()
     return goal
 
@@ -288,14 +291,26 @@ def goal_update(
     ensure_version(goal_version(locked), expected_versions, "goal")
     changed = goal_check(goal=locked, data=data)  # a copy of the locked row, changed
     fields = [name for name in GOAL_FIELDS if getattr(changed, name) != getattr(locked, name)]
+    if {"status", "progress"} & set(fields):
+        changed.progress_set_by_trainee_on = _trainees_today(locked.trainee)
+        fields.append("progress_set_by_trainee_on")
     if fields:
         changed.save(update_fields=[*fields, "updated_at"])
     return changed
 
 
+def _trainees_today(trainee: TraineeProfile) -> date:
+    try:
+        zone = zoneinfo.ZoneInfo(trainee.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    return timezone.localdate(timezone=zone)
+
+
 @transaction.atomic
 def goal_progress_record(*, goal: Goal, progress: int) -> Goal:
-    """Progress reported in a mentoring session (the caller has checked the goal belongs to the mentee).
+    """Progress reported in a mentoring session (the caller has checked the goal belongs to the mentee, and that
+    nothing newer was recorded since the session: the trainee's own change, `progress_set_by_trainee_on`, included).
 
     Starting work moves a goal to "in progress", reaching 100 % marks it achieved, and progress below 100 % on an
     achieved goal reopens it (status and progress always agree, as the trainee's own edits must); a dropped goal

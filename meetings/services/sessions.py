@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from matching.models import Match
@@ -55,6 +56,16 @@ def session_log_refusal(*, match: Match) -> ApplicationError | None:
     return None
 
 
+def goals_for_logs_of(match: Match) -> QuerySet[Goal]:
+    """The trainee's goals a log of this match may name: all of them while it is under way; once it has ended, only
+    those she had by then. The goals she set herself since are no business of her former mentor's, who logs only
+    the sessions they held (`goals_in_matches_of` applies the same bound to what an API client may name)."""
+    goals = Goal.objects.filter(trainee_id=match.trainee_id)
+    if match.status == Match.Status.ENDED and match.ended_at is not None:
+        goals = goals.filter(created_at__lte=match.ended_at)
+    return goals
+
+
 def _validate(
     *,
     match: Match,
@@ -90,9 +101,18 @@ def _validate(
         raise ApplicationError(
             f"A session lasts 5 to {MAX_DURATION_MINUTES} minutes.", fields={"duration_minutes": ["Out of range."]}
         )
+    loggable = set(
+        goals_for_logs_of(match).filter(pk__in=[u.goal.pk for u in goal_updates]).values_list("pk", flat=True)
+    )
     for update in goal_updates:
         if update.goal.trainee_id != match.trainee_id:
             raise ApplicationError("Only this trainee's goals can be updated.", fields={"goals": ["Not theirs."]})
+        if update.goal.pk not in loggable:
+            raise ApplicationError(
+                "This mentorship has ended: its sessions can record progress only on the goals the trainee had "
+                "while it was under way.",
+                fields={"goals": ["Added after the mentorship ended."]},
+            )
         if not 0 <= update.progress <= 100:
             raise ApplicationError("Progress is 0 to 100 %.", fields={"goals": ["Out of range."]})
     if not topics and not goal_updates and not any(note.strip() for note in notes):
@@ -142,18 +162,39 @@ def _recent_twin(*, match: Match, by: User, date_: date, content: tuple[Any, ...
     return next((log for log in recent if _content_of(log) == content), None)
 
 
+def progress_recorded_after(*, goal: Goal, day: date) -> bool:
+    """Whether the goal's progress was recorded after `day`: by the trainee herself, or by a log (of any of her
+    matches) dated later. A log of `day` then keeps its figure without moving the goal, which would otherwise fall
+    back to an older state: a forgotten session logged late would reopen a goal achieved since."""
+    if goal.progress_set_by_trainee_on is not None and goal.progress_set_by_trainee_on > day:
+        return True
+    return SessionGoal.objects.filter(goal=goal, session__date__gt=day).exists()
+
+
+def goals_behind(session_log: SessionLog) -> list[Goal]:
+    """The goals a log reports progress on that show progress recorded after its day (`progress_recorded_after`):
+    its figures for them are kept on the log only."""
+    goals = Goal.objects.filter(pk__in=session_log.goal_updates.values("goal")).order_by("title", "pk")
+    return [goal for goal in goals if progress_recorded_after(goal=goal, day=session_log.date)]
+
+
 def _write_goals(session: SessionLog, goal_updates: Sequence[GoalUpdate]) -> None:
     reported = dict(session.goal_updates.values_list("goal_id", "progress"))  # what the log said before (an edit)
     session.goal_updates.all().delete()
     SessionGoal.objects.bulk_create(
         SessionGoal(session=session, goal=u.goal, progress=u.progress, note=u.note[:300]) for u in goal_updates
     )
-    # The trainee's development plan shows the latest progress reported in a session. An edit reports only what
-    # it changes: sent back as it was (a typo fixed in the notes), an old log's figure would overwrite the progress
-    # the trainee or a later session has recorded since.
-    for update in goal_updates:
-        if reported.get(update.goal.pk) != update.progress:
-            goal_progress_record(goal=update.goal, progress=update.progress)
+    # The trainee's development plan shows the latest progress recorded. An edit reports only what it changes:
+    # sent back as it was (a typo fixed in the notes), an old log's figure would overwrite the progress the trainee
+    # or a later session has recorded since. A new or corrected figure moves the goal only if nothing was recorded
+    # after the log's day, for the same reason: a session logged late (a spreadsheet's, a forgotten one) is history.
+    for update in sorted(goal_updates, key=lambda u: u.goal.pk):  # locked in one order: two logs cannot deadlock
+        if reported.get(update.goal.pk) == update.progress:
+            continue
+        # Locked before the question is asked: a trainee's change or another log's comes before or after, not between.
+        goal = Goal.objects.select_for_update().get(pk=update.goal.pk)
+        if not progress_recorded_after(goal=goal, day=session.date):
+            goal_progress_record(goal=goal, progress=update.progress)
 
 
 @transaction.atomic

@@ -11,13 +11,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from matching.admin_views import access
-from matching.models import Program
+from matching.models import Match, Program
 from meetings import selectors, services
 from meetings.errors import SessionAlreadyLogged
 from meetings.forms import CheckInForm, FeedbackForm, SessionLogForm
 from meetings.models import Meeting, SessionLog
 from meetings.people import role_in
 from meetings.services.feedback import checkin_current_period, checkin_refusal, feedback_refusal, is_first_meeting
+from meetings.services.sessions import goals_behind, goals_for_logs_of
 from meetings.views._helpers import form_error, match_or_404, meeting_or_404, user_of
 from mentorship.errors import ApplicationError
 from profiles.models import Goal
@@ -55,8 +56,21 @@ def match_page(request: HttpRequest, match_id: int) -> HttpResponse:
     return render(request, "meetings/match.html", context)
 
 
-def _goals(match_trainee_id: int) -> list[Goal]:
-    return list(Goal.objects.filter(trainee_id=match_trainee_id).exclude(status=Goal.Status.DROPPED))
+def _goals(match: Match) -> list[Goal]:
+    return list(goals_for_logs_of(match).exclude(status=Goal.Status.DROPPED))
+
+
+def _say_goals_behind(request: HttpRequest, log: SessionLog) -> None:
+    """Name the goals whose figure on the log did not move them: the mentor would otherwise take the plan's figure
+    for a save that failed."""
+    behind = goals_behind(log)
+    if behind:
+        titles = ", ".join(f"“{goal.title}”" for goal in behind)
+        messages.info(
+            request,
+            f"Progress on {titles} is recorded on this log but does not change the goal: the trainee or a later "
+            f"session recorded progress after {log.date:%-d %b %Y}, and the goal keeps that.",
+        )
 
 
 @login_required
@@ -80,10 +94,10 @@ def session_log_create(request: HttpRequest, match_id: int) -> HttpResponse:
         messages.info(request, "This meeting is already logged: here is its log to edit.")
         return redirect("meetings-log-edit", logged.pk)
     initial["submission"] = uuid.uuid4()
-    form = SessionLogForm(request.POST or None, goals=_goals(match.trainee_id), initial=initial)
+    form = SessionLogForm(request.POST or None, goals=_goals(match), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.session_log_create(
+            log = services.session_log_create(
                 match=match,
                 by=user_of(request),
                 meeting=meeting,
@@ -98,13 +112,14 @@ def session_log_create(request: HttpRequest, match_id: int) -> HttpResponse:
             # Edited after it was saved: keep what was typed, under a fresh id, so sending it again logs it.
             typed = request.POST.copy()  # every value, the ticked topics included
             typed["submission"] = str(uuid.uuid4())
-            form = SessionLogForm(typed, goals=_goals(match.trainee_id), initial=initial)
+            form = SessionLogForm(typed, goals=_goals(match), initial=initial)
             form.is_valid()
             form.add_error(None, exc.message)
         except ApplicationError as exc:
             form_error(form, exc)
         else:
             messages.success(request, "Session logged.")
+            _say_goals_behind(request, log)
             return redirect("meetings-match", match.pk)
     context = {"form": form, "match": match, "meeting": meeting}
     return render(request, "meetings/session_log_form.html", context, status=400 if form.errors else 200)
@@ -125,10 +140,10 @@ def session_log_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "next_steps": log.next_steps,
         **{f"goal_{u.goal_id}": u.progress for u in log.goal_updates.all()},
     }
-    form = SessionLogForm(request.POST or None, goals=_goals(log.match.trainee_id), initial=initial)
+    form = SessionLogForm(request.POST or None, goals=_goals(log.match), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.session_log_update(
+            saved = services.session_log_update(
                 session_log=log,
                 by=user_of(request),
                 **_log_fields(form),
@@ -137,6 +152,7 @@ def session_log_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form_error(form, exc)
         else:
             messages.success(request, "Session log saved.")
+            _say_goals_behind(request, saved)
             return redirect("meetings-match", log.match_id)
     context = {"form": form, "match": log.match, "meeting": log.meeting, "log": log}
     return render(request, "meetings/session_log_form.html", context, status=400 if form.errors else 200)
