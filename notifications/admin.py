@@ -17,6 +17,7 @@ from django.contrib import admin, messages
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
+from mentorship.admin_search import BoundedSearch
 from notifications.models import Notification
 from notifications.services import RetryResult, notifications_retry
 from profiles.models import User
@@ -79,7 +80,7 @@ class KindFilter(admin.SimpleListFilter):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(BoundedSearch, admin.ModelAdmin):
     list_display = ("what", "addressee", "state", "due", "attempts", "sent", "email", "in_app", "short_error")
     list_filter = ("state", KindFilter, "email")
     search_fields = ("recipient__email", "recipient__full_name", "to_address", "kind", "dedup_key")

@@ -22,6 +22,7 @@ from matching.admin_views.actions import approve_selected, decisions_for, declin
 from matching.admin_views.display import breakdown_table, summary_of
 from matching.models import Match, MatchTransition
 from matching.services.refusals import ConflictOfInterest, ensure_not_a_party
+from mentorship.admin_search import BoundedSearch
 from mentorship.filters import as_id
 
 
@@ -105,7 +106,7 @@ class MatchTransitionInline(admin.TabularInline):
 
 
 @admin.register(Match)
-class MatchAdmin(CoordinatorAccess, admin.ModelAdmin):
+class MatchAdmin(BoundedSearch, CoordinatorAccess, admin.ModelAdmin):
     list_display = ("trainee_name", "mentor_name", "program", "status", "score_display", "why", "mentor_load", "age")
     list_filter = (
         ProgramListFilter,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.forms import ModelMultipleChoiceField
@@ -13,7 +14,40 @@ from django.http import HttpRequest
 from matching.admin_views import access
 from matching.admin_views.program_pages import ProgramPages
 from matching.models import Program
+from mentorship.admin_search import BoundedSearch
 from profiles.models import MentorProfile, TraineeProfile, User
+
+
+class ProgramForm(forms.ModelForm):
+    """The program page adds people to a closed program by hand; it holds them to the rules *Enrol from a list*
+    applies (`program_enrol`): an address not confirmed yet may be anyone's (anyone can sign up with any address),
+    and a deactivated account takes part in nothing. People enrolled already stay, whatever their state."""
+
+    # No Meta: the admin builds the form's fields from ProgramAdmin.fieldsets on this class.
+
+    def clean_mentors(self) -> Any:
+        return self._only_ready("mentors")
+
+    def clean_trainees(self) -> Any:
+        return self._only_ready("trainees")
+
+    def _only_ready(self, name: str) -> Any:
+        chosen = self.cleaned_data[name]
+        before = set(getattr(self.instance, name).values_list("pk", flat=True)) if self.instance.pk else set()
+        problems = []
+        for profile in chosen:
+            if profile.pk in before:
+                continue
+            if not profile.user.is_active:
+                problems.append(f"{profile} ({profile.user.email}): the account is deactivated")
+            elif not profile.user.email_confirmed:
+                problems.append(f"{profile} ({profile.user.email}): has not confirmed this address yet")
+        if problems:
+            raise forms.ValidationError(
+                "Not enrolled — " + "; ".join(problems) + ". Use *Enrol from a list* with “Invite people who "
+                "cannot take part yet”: they are enrolled once they confirm their address."
+            )
+        return chosen
 
 
 class CoordinatorAccess:
@@ -27,7 +61,8 @@ class CoordinatorAccess:
 
 
 @admin.register(Program)
-class ProgramAdmin(CoordinatorAccess, ProgramPages, admin.ModelAdmin):
+class ProgramAdmin(BoundedSearch, CoordinatorAccess, ProgramPages, admin.ModelAdmin):
+    form = ProgramForm
     list_display = ("name", "is_active", "starts_on", "ends_on", "open_to_all", "links")
     list_filter = ("is_active", "open_to_all")
     search_fields = ("name",)

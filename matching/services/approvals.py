@@ -37,6 +37,7 @@ from matching.services.refusals import (
     ensure_not_a_party,
 )
 from matching.services.requests import ProgramNotAvailable
+from matching.services.transitions import requests_no_longer_waiting
 from mentorship.errors import ApplicationError
 from notifications.services import notifications_cancel_many, notify_many
 from profiles.models import MentorProfile, TraineeProfile, User
@@ -201,6 +202,7 @@ def _write(approved: list[Match], *, was: dict[int, str], by: User, at: datetime
         for match in approved
     )
     invalidate_now_and_after_commit()  # a mentor's free places changed (the update sends no post_save)
+    requests_no_longer_waiting([match.pk for match in approved if was[match.pk] == Match.Status.REQUESTED])
     notify_many(
         kind="match_approved",
         messages=[(person, match, "") for match in approved for person in (match.trainee.user, match.mentor.user)],

@@ -5,7 +5,13 @@ from __future__ import annotations
 from django.utils import timezone
 
 from matching.models import Match, MatchTransition
+from notifications.services import notifications_cancel, notifications_cancel_many
 from profiles.models import User
+
+#: What coordinators are sent about a request while it waits ("… asked for …", "… waits: decide it"). Once it is
+#: decided, cancelled or expired, one not sent yet (or failed, and retried later in the admin) would ask for a
+#: decision already made.
+WAITING_REQUEST_KINDS = ("match_requested", "match_request_reminder")
 
 
 def match_transition(
@@ -21,7 +27,15 @@ def match_transition(
     MatchTransition.objects.create(
         match=match, from_status=previous, to_status=to, by=by, at=timezone.now(), reason=reason
     )
+    if previous == Match.Status.REQUESTED and to != previous:
+        notifications_cancel(about=match, kinds=WAITING_REQUEST_KINDS)
     return match
+
+
+def requests_no_longer_waiting(match_ids: list[int]) -> None:
+    """`match_transition`'s clean-up for matches moved in bulk (a batch of approvals)."""
+    for kind in WAITING_REQUEST_KINDS:
+        notifications_cancel_many(about=Match, ids=match_ids, kind=kind)
 
 
 def match_created(*, match: Match, by: User | None, reason: str = "") -> None:

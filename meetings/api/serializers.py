@@ -103,7 +103,9 @@ class ToDoSerializer(serializers.Serializer):
     """What waits on the requester in their own matches (the same as the home page's "what's next")."""
 
     next_meeting = MeetingSerializer(allow_null=True, help_text="The next accepted meeting, or null.")
-    to_answer = MeetingSerializer(many=True, help_text="Proposals by the other person that can still be answered (not begun yet).")
+    to_answer = MeetingSerializer(
+        many=True, help_text="Proposals by the other person that can still be answered (not begun yet)."
+    )
     feedback_due = MeetingSerializer(many=True, help_text="Meetings of the last 30 days without your feedback.")
     logs_due = MeetingSerializer(many=True, help_text="As the mentor: meetings of the last 30 days without a log.")
     first_meeting_due = serializers.SerializerMethodField()

@@ -299,8 +299,15 @@ def meeting_accept(*, meeting: Meeting, by: User, seen_sequence: int | None = No
     # mislead. The in-app copy stays, as the meeting's history.
     notifications_skip_email(about=meeting, kinds=ANNOUNCING_KINDS)
     meeting_followups_write(meeting=meeting)
+    # Not e-mailed once the meeting has begun (a send that waited out a mail outage, a retry in the admin): "Meeting
+    # confirmed" with an invitation for a time gone by only confuses. It stays in the inbox, as the history.
     notify(
-        recipient=_other(meeting.match, by), kind="meeting_accepted", about=meeting, occurrence=occurrence_of(meeting)
+        recipient=_other(meeting.match, by),
+        kind="meeting_accepted",
+        about=meeting,
+        occurrence=occurrence_of(meeting),
+        expires_at=meeting.start,
+        in_app_after_expiry=True,
     )
     return meeting
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
+from mentorship.admin_search import BoundedSearch
 from mentorship.errors import ApplicationError
 from profiles.models import Goal, MentorProfile, TraineeProfile
 from profiles.services import (
@@ -27,7 +28,7 @@ from profiles.services import (
 )
 
 
-class _ProfileAdmin(admin.ModelAdmin):
+class _ProfileAdmin(BoundedSearch, admin.ModelAdmin):
     list_select_related: ClassVar[tuple[str, ...]] = ("user",)
     search_fields = ("user__full_name", "user__email", "institution")
     # By name, as people are looked for; also what the autocomplete pages through (twenty at a time: without an
@@ -151,7 +152,7 @@ class GoalAdminForm(forms.ModelForm):
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
+class GoalAdmin(BoundedSearch, admin.ModelAdmin):
     """Goals are the trainee's: every change here goes through the same services as their own pages (the target
     date rule included), on the trainee's behalf, and a goal never moves to another trainee."""
 

@@ -8,11 +8,12 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
+from mentorship.admin_search import BoundedSearch
 from profiles.models import FocusArea, Language, Specialty
 
 
 @admin.register(Specialty)
-class SpecialtyAdmin(admin.ModelAdmin):
+class SpecialtyAdmin(BoundedSearch, admin.ModelAdmin):
     list_display = ("name", "parent", "is_acgme_core", "mentor_count", "trainee_count")
     list_filter = ("is_acgme_core", ("parent", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "parent__name")
@@ -43,7 +44,7 @@ class SpecialtyAdmin(admin.ModelAdmin):
 
 
 @admin.register(FocusArea)
-class FocusAreaAdmin(admin.ModelAdmin):
+class FocusAreaAdmin(BoundedSearch, admin.ModelAdmin):
     list_display = ("name", "position", "description")
     list_editable = ("position",)
     search_fields = ("name", "description")
@@ -51,6 +52,6 @@ class FocusAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
+class LanguageAdmin(BoundedSearch, admin.ModelAdmin):
     list_display = ("name", "code")
     search_fields = ("name", "code")

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
+from mentorship.admin_search import BoundedSearch
 from mentorship.errors import ApplicationError
 from profiles.email_confirmation import email_confirmation_before_save, email_confirmation_send
 from profiles.models import User
@@ -71,7 +72,7 @@ class EmailConfirmedFilter(admin.SimpleListFilter):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(BoundedSearch, DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
     list_display = ("email", "full_name", "is_trainee", "is_mentor", "is_staff", "is_active", "date_joined")

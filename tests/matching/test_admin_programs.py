@@ -8,7 +8,13 @@ import pytest
 from django.urls import reverse
 
 from matching.models import Match, Program
-from tests.factories import CoordinatorFactory, MatchFactory, ProgramFactory
+from tests.factories import (
+    CoordinatorFactory,
+    MatchFactory,
+    MentorProfileFactory,
+    ProgramFactory,
+    TraineeProfileFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +143,39 @@ def test_the_health_page_never_says_just_approved_matches_have_met(login, coordi
 
     assert "Every approved match has met." not in page
     assert "No approved match has gone 21 days without a first meeting." in page
+
+
+def test_the_program_page_adds_only_people_who_can_take_part_and_says_why_not_the_others(login, coordinator):
+    # Found in review: the mentors and trainees boxes enrolled an address nobody had confirmed (anyone can sign up
+    # with any address) and a deactivated account, which *Enrol from a list* refuses.
+    from profiles.models import MentorProfile, TraineeProfile
+
+    program = ProgramFactory(name="Closed Cohort", coordinators=[coordinator], open_to_all=False)
+    ready = TraineeProfileFactory(user__full_name="Tara Ready")
+    unconfirmed = TraineeProfileFactory(
+        user__full_name="Dean Maybe", user__email="dean@uni.edu", user__email_confirmed_at=None
+    )
+    gone = MentorProfileFactory(user__full_name="Dr Gone", user__email="gone@uni.edu", user__is_active=False)
+    client = login(coordinator)
+    url = reverse("admin:matching_program_change", args=[program.pk])
+    data = _form_data(program, trainees=[ready.pk, unconfirmed.pk], mentors=[gone.pk])
+    del data["open_to_all"]
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200  # the form again, with the reasons
+    errors = response.context["adminform"].form.errors
+    assert errors["trainees"] == [
+        "Not enrolled — Dean Maybe (dean@uni.edu): has not confirmed this address yet. Use *Enrol from a list* with "
+        "“Invite people who cannot take part yet”: they are enrolled once they confirm their address."
+    ]
+    assert errors["mentors"][0].startswith("Not enrolled — Dr Gone (gone@uni.edu): the account is deactivated.")
+    assert (
+        list(TraineeProfile.objects.filter(programs=program)),
+        list(MentorProfile.objects.filter(programs=program)),
+    ) == ([], [])
+
+    # People enrolled already stay, whatever became of them since: saving the page again keeps them.
+    program.trainees.add(unconfirmed)
+    assert client.post(url, _form_data(program, trainees=[unconfirmed.pk, ready.pk], open_to_all="")).status_code == 302
+    assert set(program.trainees.all()) == {unconfirmed, ready}

@@ -102,3 +102,17 @@ def test_the_meeting_list_says_which_zone_its_times_are_in_and_each_persons_own(
     page = login(coordinator).get(reverse("admin:meetings_meeting_changelist")).content.decode()
     assert "Thu 14 Jan 2027, 17:00 UTC" in page
     assert "mentor 17:00 (Europe/London), trainee 09:00 (America/Los_Angeles)" in page
+
+
+@pytest.mark.parametrize("lookup", ["notes_private__istartswith", "notes_private__regex", "notes_private"])
+def test_a_private_note_cannot_be_spelled_out_by_filtering_the_list_on_it(
+    login: Any, coordinator: Any, ours: Any, lookup: str
+) -> None:
+    # Found in review: ?notes_private__istartswith=seems+anx listed the log and =seems+cal did not, so a coordinator
+    # could read the mentor's private note letter by letter. Such a filter is now refused, however it is spelled.
+    SessionLogFactory(match=ours, notes_private="Seems anxious about boards.")
+    client = login(coordinator)
+    for guess in ("seems anx", "seems cal", "^S"):
+        response = client.get(reverse("admin:meetings_sessionlog_changelist"), {lookup: guess})
+        assert response.status_code == 400
+    assert client.get(reverse("admin:meetings_sessionlog_changelist")).status_code == 200

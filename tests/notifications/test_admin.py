@@ -177,3 +177,70 @@ def test_the_outbox_list_says_which_zone_its_times_are_in(login: Any, coordinato
     listed = login(coordinator).get(CHANGELIST).content.decode()
     assert "Due (UTC)" in listed
     assert "Sent (UTC)" in listed
+
+
+@pytest.mark.parametrize("decide", ["decline", "approve", "withdraw"])
+def test_a_retry_never_asks_a_coordinator_to_decide_a_request_already_decided(
+    login: Any, coordinator: Any, program: Any, decide: str
+) -> None:
+    # Found in review: a failed "this request waits: decide it" e-mail, retried after the request was declined,
+    # went out. Deciding (or withdrawing) a request now cancels what was still to be sent about it waiting.
+    from matching.models import Match
+    from matching.services.decisions import match_approve, match_decline
+    from matching.services.requests import match_cancel
+    from notifications.services import notify
+    from tests.factories import MatchFactory
+
+    request = MatchFactory(program=program, status=Match.Status.REQUESTED, origin=Match.Origin.REQUEST)
+    asked = notify(recipient=coordinator, kind="match_requested", about=request)
+    reminder = notify(recipient=coordinator, kind="match_request_reminder", about=request, occurrence="reminder")
+    Notification.objects.filter(pk=reminder.pk).update(state=State.FAILED, attempts=5, last_error="SMTP 451")
+    if decide == "decline":
+        match_decline(match=request, by=coordinator, reason="Mentor on leave")
+    elif decide == "approve":
+        match_approve(match=request, by=coordinator)
+    else:
+        match_cancel(match=request, by=request.trainee.user)
+
+    response = retry(login(coordinator), reminder, follow=True)
+
+    asked.refresh_from_db()
+    reminder.refresh_from_db()
+    assert (asked.state, reminder.state) == (State.CANCELLED, State.CANCELLED)
+    assert "1 not failed, left as they are: 1 cancelled on purpose" in response.content.decode()
+
+
+def test_a_meeting_confirmation_not_sent_before_the_meeting_began_is_not_emailed_after(
+    login: Any, coordinator: Any, program: Any, mentor: Any, trainee: Any
+) -> None:
+    from django.core import mail
+    from freezegun import freeze_time
+
+    from notifications import dispatch
+    from tests.notifications.test_dispatch import Recorder, run_sends
+
+    # Found in review: a failed "Meeting confirmed" retried after the meeting had been held went out, with a
+    # calendar invitation for a time gone by. It now expires at the start, and stays in the inbox only.
+    match = approved_match(mentor=mentor, trainee=trainee, program=program)
+    meeting = meeting_propose(
+        match=match,
+        by=mentor.user,
+        start=timezone.now() + timedelta(days=3),
+        duration_minutes=45,
+        format="video",
+        video_link="https://v.example.org/1",
+    )
+    meeting_accept(meeting=meeting, by=trainee.user)
+    confirmed = Notification.objects.get(kind="meeting_accepted", object_id=meeting.pk)
+    Notification.objects.filter(pk=confirmed.pk).update(state=State.FAILED, attempts=5, last_error="SMTP 550")
+    Notification.objects.exclude(pk=confirmed.pk).update(state=State.SENT)
+
+    with freeze_time(meeting.start + timedelta(days=2)):  # held; then a coordinator retries the failed message
+        retry(login(coordinator), confirmed)
+        recorder = Recorder()
+        dispatch.dispatch_due(enqueue=recorder)
+        run_sends(recorder)
+
+    assert not [m for m in mail.outbox if m.subject.startswith("Meeting confirmed")]
+    confirmed.refresh_from_db()
+    assert (confirmed.state, confirmed.email, confirmed.in_app) == (State.SENT, False, True)  # in the inbox still
