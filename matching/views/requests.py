@@ -8,7 +8,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from matching.models import Match
 from matching.selectors import (
@@ -26,16 +25,10 @@ from matching.views.access import post_only, signed_in
 from matching.views.directory import directory_return
 from matching.views.forms import RequestForm, ShortlistRankForm
 from mentorship.errors import ApplicationError
+from mentorship.redirects import redirect_back
 from profiles.models import MentorProfile
 
 ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
-
-
-def _back(request: HttpRequest, default: str) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
-    return redirect(default)
 
 
 def _already_requested(request: HttpRequest, detail: MentorDetail) -> HttpResponse | None:
@@ -127,7 +120,7 @@ def shortlist_star(request: HttpRequest, mentor_id: int) -> HttpResponse:
             messages.error(request, error.message)
         else:
             messages.success(request, f"{mentor} is on your shortlist.")
-    return _back(request, "matching-shortlist")
+    return redirect_back(request, default="matching-shortlist")
 
 
 @login_required
@@ -138,7 +131,7 @@ def shortlist_unstar(request: HttpRequest, mentor_id: int) -> HttpResponse:
     if trainee is not None:
         shortlist_remove(trainee=trainee, mentor=mentor)
         messages.success(request, f"{mentor} was removed from your shortlist.")
-    return _back(request, "matching-shortlist")
+    return redirect_back(request, default="matching-shortlist")
 
 
 def _ranking_saved(mentor_ids: list[int], mentors: list[MentorProfile], *, closed_up: bool) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
@@ -13,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from mentorship.admin_search import BoundedSearch
+from mentorship.api_auth import token_revoke
 from mentorship.errors import ApplicationError
 from profiles.email_confirmation import email_confirmation_before_save, email_confirmation_send
 from profiles.models import User
@@ -131,4 +133,9 @@ class UserAdmin(BoundedSearch, DjangoUserAdmin):
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         if not request.user.is_superuser:
             raise PermissionDenied("Only superusers set passwords here; people reset their own by e-mail.")
-        return super().user_change_password(request, id, form_url)
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:  # the password was set
+            user = self.get_object(request, unquote(id))
+            if user is not None:
+                token_revoke(user=user)  # as a change or reset by the person: a token is as good as the password
+        return response

@@ -5,10 +5,15 @@ from typing import Any
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
 
 from profiles.models import User, validate_person_name
 from profiles.sign_in import refusal_for
+
+# The longest e-mail address there is (RFC 5321), and the size of User.email. A longer one is refused by the field,
+# before authenticate(): django-axes would record the failure in a varchar(255) (a 500 on PostgreSQL). Django's
+# AuthenticationForm only sets the input's maxlength attribute, which nothing checks on the server.
+EMAIL_MAX_LENGTH = 254
 
 
 class _NetworkRationed:
@@ -26,7 +31,9 @@ class _NetworkRationed:
 
 class EmailAuthenticationForm(_NetworkRationed, AuthenticationForm):
     username = forms.EmailField(
-        label="E-mail", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        label="E-mail",
+        max_length=EMAIL_MAX_LENGTH,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
     # Django's wording says both fields "may be case-sensitive"; the e-mail is not (profiles.backends).
     error_messages = {
@@ -39,6 +46,7 @@ class EmailAuthenticationForm(_NetworkRationed, AuthenticationForm):
 class AdminEmailAuthenticationForm(_NetworkRationed, AdminAuthenticationForm):
     """The admin's log-in (staff only), with the same honest wording about case."""
 
+    username = UsernameField(max_length=EMAIL_MAX_LENGTH, widget=forms.TextInput(attrs={"autofocus": True}))
     error_messages = {
         **AdminAuthenticationForm.error_messages,
         "invalid_login": "Please enter the correct e-mail and password for a staff account. "
@@ -50,7 +58,9 @@ class SignupForm(forms.Form):
     full_name = forms.CharField(
         max_length=150, validators=[validate_person_name], widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
-    email = forms.EmailField(label="E-mail", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label="E-mail", max_length=EMAIL_MAX_LENGTH, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     password1 = forms.CharField(
         label="Password",
         strip=False,

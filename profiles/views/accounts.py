@@ -8,14 +8,16 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from mentorship.api_auth import token_revoke
 from mentorship.errors import ApplicationError
+from mentorship.redirects import redirect_back
 from profiles.email_confirmation import (
     SIGNUP_NEXT_STEP,
     email_confirm,
@@ -89,10 +91,7 @@ def email_confirmation_request(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return redirect("profiles-me")
     _send_confirmation(request, request_user(request))
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        back = "profiles-me"
-    return redirect(back)
+    return redirect_back(request, default="profiles-me")
 
 
 def _send_confirmation(request: HttpRequest, user: User) -> None:
@@ -105,10 +104,13 @@ def _send_confirmation(request: HttpRequest, user: User) -> None:
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """Django's view; a reset link reached its owner through the address, which confirms the address too."""
+    """Django's view; a reset link reached its owner through the address, which confirms the address too. The new
+    password revokes the API token as well: one taken with the old password must stop working with it."""
 
+    @transaction.atomic
     def form_valid(self, form: Form) -> HttpResponse:
-        response = super().form_valid(form)
+        response = super().form_valid(form)  # saves the new password
+        token_revoke(user=form.user)  # type: ignore[attr-defined]
         email_confirm(user=form.user, address=form.user.email)  # type: ignore[attr-defined]
         return response
 
@@ -122,15 +124,19 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Change one's password while signed in (the current one is asked for). Django's view keeps this session
-    signed in and signs out every other one: someone who fears their password is known ends the intruder's session
-    too."""
+    signed in and signs out every other one, and we revoke the API token: someone who fears their password is known
+    ends the intruder's sessions too, including a token they swapped the password for."""
 
     form_class = LimitedPasswordChangeForm
     success_url = reverse_lazy("profiles-me")
 
+    @transaction.atomic
     def form_valid(self, form: Form) -> HttpResponse:
-        response = super().form_valid(form)
-        messages.success(self.request, "Your password is changed. Your other sessions are signed out.")
+        response = super().form_valid(form)  # saves the new password
+        token_revoke(user=form.user)  # type: ignore[attr-defined]
+        messages.success(
+            self.request, "Your password is changed. Your other sessions and your API token are signed out."
+        )
         return response
 
     def form_invalid(self, form: Form) -> HttpResponse:
