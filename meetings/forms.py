@@ -17,6 +17,7 @@ from meetings.models import (
     Meeting,
 )
 from mentorship.forms import Textarea
+from profiles.forms.fields import ModelIdsField
 from profiles.models import FocusArea, Goal
 
 LOCAL_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -112,9 +113,7 @@ class SessionLogForm(forms.Form):
         max_value=MAX_DURATION_MINUTES,
         error_messages=_length_errors("A session"),
     )
-    topics = forms.ModelMultipleChoiceField(
-        queryset=FocusArea.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
-    )
+    topics = ModelIdsField(queryset=FocusArea.objects.all(), required=False, widget=forms.CheckboxSelectMultiple)
     notes_shared = forms.CharField(
         required=False, widget=Textarea, label="Notes shared with the trainee", max_length=TEXT_MAX_LENGTH
     )

@@ -45,7 +45,7 @@ class NetworkLockedOut(exceptions.APIException):
 
 
 class LockedOut(exceptions.APIException):
-    """django-axes refused the login: too many failures for this e-mail from this address."""
+    """django-axes refused the login: too many failures for this e-mail from this network (IPv4 address or IPv6 /64)."""
 
     status_code = status.HTTP_429_TOO_MANY_REQUESTS
     default_detail = "Too many failed sign-in attempts. Try again later or ask a coordinator to unlock the account."

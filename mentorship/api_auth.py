@@ -70,7 +70,8 @@ class TokenView(KnownQueryParametersOnly, APIView):
         summary="Sign in: exchange an e-mail and password for an API token",
         description=(
             "Returns the caller's token (the same one until it is revoked). Failures count towards the "
-            "account lockout: after 5 failed attempts for an e-mail from one address, further attempts — even "
+            "account lockout: after 5 failed attempts for an e-mail from one network (an IPv4 address or IPv6 "
+            "/64), further attempts — even "
             'with the right password — get 429 `{"error": {"code": "locked_out"}}` until the cool-off ends or '
             "a coordinator unlocks the account in the admin. The endpoint is also throttled (scope `token`)."
         ),

@@ -131,6 +131,14 @@ class Specialty(models.Model):
             raise ValidationError({"parent": "A sub-specialty's parent must be a top-level specialty."})
         if self.pk and self.parent_id == self.pk:
             raise ValidationError({"parent": "A specialty cannot be its own parent."})
+        if self.pk and self.parent_id:
+            children = list(Specialty.objects.filter(parent_id=self.pk).order_by("name").values_list("name", flat=True))
+            if children:
+                # Two levels only: its sub-specialties would drop out of the grouped choices, and their family
+                # (scoring, the directory's "includes sub-specialists") would be wrong.
+                raise ValidationError(
+                    {"parent": f"{self.name} has sub-specialties ({', '.join(children)}), so it stays top-level."}
+                )
 
 
 class CareerStage(models.IntegerChoices):
@@ -283,6 +291,16 @@ class TraineeProfile(ProfileBase):
         ordering = ["user__full_name"]
 
 
+def trainees_today(trainee: TraineeProfile) -> date:
+    """The date on the trainee's own calendar: it decides whether her goal's target date is in the past or overdue
+    (a Chicago evening is already tomorrow in UTC)."""
+    try:
+        zone = zoneinfo.ZoneInfo(trainee.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    return timezone.localdate(timezone=zone)
+
+
 class Goal(models.Model):
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "Not started"
@@ -311,5 +329,6 @@ class Goal(models.Model):
         return self.title
 
     def is_overdue(self, today: date | None = None) -> bool:
-        today = today or timezone.localdate()
+        """Past its target date on the trainee's calendar (`today`: that date, if the caller has it) and not done."""
+        today = today or (trainees_today(self.trainee) if self.trainee_id else timezone.localdate())
         return bool(self.target_date and self.target_date < today and self.status in {"not_started", "in_progress"})

@@ -49,7 +49,7 @@ def profile_in_role(user: User, role: str) -> TraineeProfile | MentorProfile | N
 
 def goal_list_for(*, user: User) -> QuerySet[Goal]:
     """The goals of `user`'s own trainee profile (empty for anyone without one)."""
-    return Goal.objects.filter(trainee__user=user).select_related("focus_area")
+    return Goal.objects.filter(trainee__user=user).select_related("focus_area", "trainee")
 
 
 def specialty_tree() -> QuerySet[Specialty]:

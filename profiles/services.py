@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import ipaddress
-import zoneinfo
 from collections.abc import Collection, Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any, TypeVar
@@ -18,12 +17,13 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from mentorship.errors import ApplicationError, Conflict, NotAllowed
 from profiles.counting import count_in_window
 from profiles.email_confirmation import email_confirm
-from profiles.models import Goal, MentorProfile, TraineeProfile, User, validate_person_name
+from profiles.models import Goal, MentorProfile, TraineeProfile, User, trainees_today, validate_person_name
 from profiles.versions import ensure_version, goal_version, person_version
 
 ProfileT = TypeVar("ProfileT", MentorProfile, TraineeProfile)
@@ -71,6 +71,13 @@ def network_of(client: str) -> str:
     except ValueError:
         return client  # not an address ("unknown"): all such requests share one count
     return str(ipaddress.ip_network(f"{address}/64", strict=False)) if address.version == 6 else client
+
+
+def client_network(request: HttpRequest) -> str | None:
+    """The network (`network_of`) of the request's REMOTE_ADDR: django-axes locks an e-mail out from it
+    (AXES_CLIENT_IP_CALLABLE), so moving within one IPv6 /64 does not escape the lockout."""
+    address = request.META.get("REMOTE_ADDR")
+    return network_of(address) if address else None
 
 
 def network_hour_key(counter: str, network: str) -> str:
@@ -250,18 +257,20 @@ def _trainee_of(user: User) -> TraineeProfile:
     return trainee
 
 
-def goal_check(*, goal: Goal | None, data: Mapping[str, Any]) -> Goal:
-    """The rules a new goal (`goal` None) or a change to `goal` must meet, checked without saving: the services
-    call it, and so can a form that shows a refusal next to its field with what was typed. Returns the goal as it
-    would be saved; raises ValidationError (field → messages)."""
+def goal_check(*, goal: Goal | None, data: Mapping[str, Any], trainee: TraineeProfile | None = None) -> Goal:
+    """The rules a new goal (`goal` None, for `trainee`) or a change to `goal` must meet, checked without saving: the
+    services call it, and so can a form that shows a refusal next to its field with what was typed. "Today" is the
+    trainee's own date (UTC when a new goal's trainee is not given). Returns the goal as it would be saved; raises
+    ValidationError (field → messages)."""
     candidate = Goal() if goal is None else copy.copy(goal)  # `goal` itself stays as it is
     for name in GOAL_FIELDS:
         if name in data:
             setattr(candidate, name, data[name])
     old_state = None if goal is None else (goal.status, goal.progress)
+    owner = trainee if goal is None else goal.trainee
     _validate_goal(
         candidate,
-        today=timezone.localdate(),
+        today=trainees_today(owner) if owner is not None else timezone.localdate(),
         date_changed=goal is None or candidate.target_date != goal.target_date,
         state_changed=(candidate.status, candidate.progress) != old_state,
     )
@@ -272,10 +281,10 @@ def goal_check(*, goal: Goal | None, data: Mapping[str, Any]) -> Goal:
 def goal_create(*, user: User, data: Mapping[str, Any]) -> Goal:
     """Add a goal to `user`'s own development plan (they must hold a trainee profile)."""
     trainee = _trainee_of(user)
-    goal = goal_check(goal=None, data=data)
+    goal = goal_check(goal=None, data=data, trainee=trainee)
     goal.trainee = trainee
     if (goal.status, goal.progress) != (Goal.Status.NOT_STARTED, 0):  # a goal begun already says how far it is
-        goal.progress_set_by_trainee_on = _trainees_today(trainee)
+        goal.progress_set_by_trainee_on = trainees_today(trainee)
     goal.save()
     return goal
 
@@ -292,19 +301,11 @@ def goal_update(
     changed = goal_check(goal=locked, data=data)  # a copy of the locked row, changed
     fields = [name for name in GOAL_FIELDS if getattr(changed, name) != getattr(locked, name)]
     if {"status", "progress"} & set(fields):
-        changed.progress_set_by_trainee_on = _trainees_today(locked.trainee)
+        changed.progress_set_by_trainee_on = trainees_today(locked.trainee)
         fields.append("progress_set_by_trainee_on")
     if fields:
         changed.save(update_fields=[*fields, "updated_at"])
     return changed
-
-
-def _trainees_today(trainee: TraineeProfile) -> date:
-    try:
-        zone = zoneinfo.ZoneInfo(trainee.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
-    return timezone.localdate(timezone=zone)
 
 
 @transaction.atomic

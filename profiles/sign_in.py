@@ -1,6 +1,6 @@
 """A ration of failed sign-ins per network and hour, whatever the accounts tried.
 
-django-axes locks one e-mail out from one address after a few failures. Trying one common password on many
+django-axes locks one e-mail out from one network after a few failures. Trying one common password on many
 accounts (password spraying) never trips it. This ration does: after `LOGIN_FAILURES_PER_NETWORK_PER_HOUR` failed
 sign-ins from one network (an IPv4 address, an IPv6 /64) within an hour, no sign-in from that network is checked
 until the hour is over, the right password included. A hospital behind one address shares the ration, so the

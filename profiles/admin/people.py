@@ -144,7 +144,7 @@ class GoalAdminForm(forms.ModelForm):
             return cleaned  # the trainee field already says what is missing
         data = {name: cleaned[name] for name in GOAL_FIELDS if name in cleaned}
         try:
-            goal_check(goal=self.instance if self.instance.pk else None, data=data)
+            goal_check(goal=self.instance if self.instance.pk else None, data=data, trainee=cleaned.get("trainee"))
         except ValidationError as error:
             for field, problems in error.message_dict.items():
                 self.add_error(field if field in self.fields else None, problems)

@@ -1,4 +1,5 @@
-"""Form fields for the profile's own types: the meeting-format bit set, IANA time zones, grouped specialties."""
+"""Form fields for the profile's own types: the meeting-format bit set, IANA time zones, grouped specialties, and
+the multi-selects of rows by id."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ import zoneinfo
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Model
 
+from mentorship.filters import as_id
 from profiles.models import MEETING_FORMAT_CHOICES, Specialty
 from profiles.selectors import specialty_choices, time_zone_choices
 
@@ -55,7 +59,20 @@ class GroupedSpecialtyField(forms.ModelChoiceField):
         self.choices = [("", "Choose a specialty…"), *specialty_choices()]
 
 
-class GroupedSpecialtiesField(forms.ModelMultipleChoiceField):
+class ModelIdsField(forms.ModelMultipleChoiceField):
+    """Several rows chosen by id. What is not an id (a 23-digit number SQLite cannot bind — a 500 on `make run`'s
+    database —, "²", "1.0") is "Select a valid choice" like any id not offered, before the database is asked."""
+
+    def clean(self, value: Any) -> Any:
+        for chosen in value if isinstance(value, list | tuple) else ():
+            if not isinstance(chosen, Model) and as_id(chosen) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": chosen}
+                )
+        return super().clean(value)
+
+
+class GroupedSpecialtiesField(ModelIdsField):
     """Several specialties, offered in optgroups by parent specialty."""
 
     def __init__(self, **kwargs: Any) -> None:

@@ -7,12 +7,18 @@ from typing import Any
 from django import forms
 
 from mentorship.forms import Textarea
-from profiles.forms.fields import GroupedSpecialtiesField, GroupedSpecialtyField, MeetingFormatsField, TimeZoneField
+from profiles.forms.fields import (
+    GroupedSpecialtiesField,
+    GroupedSpecialtyField,
+    MeetingFormatsField,
+    ModelIdsField,
+    TimeZoneField,
+)
 from profiles.models import CareerStage, FocusArea, Language, MentorProfile, TraineeProfile
 
 
 def _checkboxes(model: type[FocusArea] | type[Language], label: str, required_message: str) -> forms.Field:
-    return forms.ModelMultipleChoiceField(
+    return ModelIdsField(
         queryset=model.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         label=label,

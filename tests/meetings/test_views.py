@@ -577,3 +577,19 @@ def test_one_person_cannot_flood_the_other_by_moving_one_meeting_again_and_again
     Notification.objects.filter(recipient=trainee.user).update(due_at=timezone.now() - timedelta(hours=25))
     client = login(mentor.user)
     assert move(16).status_code == 302
+
+
+@pytest.mark.parametrize("topic", ["99999999999999999999999", "²"])
+def test_a_topic_that_is_not_an_id_is_a_field_error_and_logs_nothing(
+    match: Any, login: Any, mentor: Any, topic: str
+) -> None:
+    # Tried: a 23-digit topic id (SQLite cannot bind it: a 500 on make run's database) and "²" (passes isdigit).
+    import uuid
+
+    data = {"submission": str(uuid.uuid4()), "date": str(mentors_today(match)), "duration_minutes": 45}
+    response = login(mentor.user).post(reverse("meetings-log-create", args=[match.pk]), {**data, "topics": [topic]})
+    assert response.status_code == 400
+    assert response.context["form"].errors["topics"] == [
+        f"Select a valid choice. {topic} is not one of the available choices."
+    ]
+    assert SessionLog.objects.count() == 0

@@ -163,6 +163,42 @@ def test_a_coordinator_adds_a_subspecialty_under_its_parent(login: Any, coordina
     assert Specialty.objects.get(name="Transplant Hepatology").parent == parent
 
 
+def test_a_specialty_with_sub_specialties_stays_top_level(login: Any, coordinator: Any) -> None:
+    # Found in review: Internal Medicine put under General Surgery made three levels; Cardiology and the other
+    # sub-specialties dropped out of the grouped choices and their family (scoring, the directory) was wrong.
+    internal = specialty("Internal Medicine")
+    children = ", ".join(Specialty.objects.filter(parent=internal).order_by("name").values_list("name", flat=True))
+    response = login(coordinator).post(
+        f"/admin/profiles/specialty/{internal.pk}/change/",
+        {"name": internal.name, "slug": internal.slug, "parent": str(specialty("General Surgery").pk)},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["parent"] == [
+        f"Internal Medicine has sub-specialties ({children}), so it stays top-level."
+    ]
+    internal.refresh_from_db()
+    assert internal.parent is None
+
+
+def test_many_search_words_search_for_the_first_twelve_and_say_so(login: Any, coordinator: Any) -> None:
+    # Found in review: 1,100 words in the admin's search box built a query SQLite refuses ("Expression tree is too
+    # large"): a 500 on the users, profiles, goals, messages and specialties lists.
+    client = login(coordinator)
+    client.raise_request_exception = False
+    for path in (
+        "/admin/profiles/user/",
+        "/admin/profiles/mentorprofile/",
+        "/admin/profiles/goal/",
+        "/admin/notifications/notification/",
+        "/admin/profiles/specialty/",
+        "/admin/matching/match/",
+    ):
+        response = client.get(path, {"q": " ".join(["a"] * 1100)})
+        assert response.status_code == 200, path
+        said = [str(m) for m in response.context["messages"]]
+        assert said == ["Searched for the first 12 words only: “a a a a a a a a a a a a”."], path
+
+
 def test_a_coordinator_renames_a_trainee_but_cannot_make_them_staff(login: Any, coordinator: Any, trainee: Any) -> None:
     user = trainee.user
     response = login(coordinator).post(
