@@ -35,6 +35,20 @@ def failed_about(about: Any, **fields: Any) -> Notification:
     return NotificationFactory(object_type=about._meta.model_name, object_id=about.pk, **fields)
 
 
+def accepted_meeting(program: Any, mentor: Any, trainee: Any) -> Any:
+    """A meeting three days ahead, proposed by the mentor and accepted by the trainee, with its messages."""
+    match = approved_match(mentor=mentor, trainee=trainee, program=program)
+    meeting = meeting_propose(
+        match=match,
+        by=mentor.user,
+        start=timezone.now() + timedelta(days=3),
+        duration_minutes=45,
+        format="video",
+        video_link="https://v.example.org/1",
+    )
+    return meeting_accept(meeting=meeting, by=trainee.user)
+
+
 @pytest.fixture
 def program(coordinator: Any) -> Any:
     return ProgramFactory(coordinators=[coordinator], name="Cardiology residents")
@@ -45,16 +59,8 @@ def test_a_cancelled_meetings_reminders_stay_cancelled_when_a_coordinator_retrie
 ) -> None:
     # The reviewer's scenario, by the program's own coordinator: before, retry revived the cancelled reminders
     # (state back to pending, so they went out for a meeting that will not happen).
-    match = approved_match(mentor=mentor, trainee=trainee, program=program)
-    meeting = meeting_propose(
-        match=match,
-        by=mentor.user,
-        start=timezone.now() + timedelta(days=3),
-        duration_minutes=45,
-        format="video",
-        video_link="https://v.example.org/1",
-    )
-    meeting_accept(meeting=meeting, by=trainee.user)
+    meeting = accepted_meeting(program, mentor, trainee)
+    match = meeting.match
     meeting_cancel(meeting=meeting, by=mentor.user, reason="ill")
     reminders = list(Notification.objects.filter(object_id=meeting.pk, kind="meeting_reminder"))
     assert {r.state for r in reminders} == {State.CANCELLED}
@@ -221,16 +227,7 @@ def test_a_meeting_confirmation_not_sent_before_the_meeting_began_is_not_emailed
 
     # Found in review: a failed "Meeting confirmed" retried after the meeting had been held went out, with a
     # calendar invitation for a time gone by. It now expires at the start, and stays in the inbox only.
-    match = approved_match(mentor=mentor, trainee=trainee, program=program)
-    meeting = meeting_propose(
-        match=match,
-        by=mentor.user,
-        start=timezone.now() + timedelta(days=3),
-        duration_minutes=45,
-        format="video",
-        video_link="https://v.example.org/1",
-    )
-    meeting_accept(meeting=meeting, by=trainee.user)
+    meeting = accepted_meeting(program, mentor, trainee)
     confirmed = Notification.objects.get(kind="meeting_accepted", object_id=meeting.pk)
     Notification.objects.filter(pk=confirmed.pk).update(state=State.FAILED, attempts=5, last_error="SMTP 550")
     Notification.objects.exclude(pk=confirmed.pk).update(state=State.SENT)
