@@ -81,6 +81,8 @@ class MeetingSeenForm(forms.Form):
     showed it, so an answer to a time moved since is refused instead of applied to the new time."""
 
     sequence = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    # The status it showed (a page from before it was sent has none): accepting keeps the sequence.
+    status = forms.ChoiceField(choices=Meeting.Status.choices, required=False, widget=forms.HiddenInput)
 
 
 class MeetingCancelForm(forms.Form):

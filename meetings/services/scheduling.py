@@ -262,24 +262,31 @@ def _locked_meeting(meeting: Meeting, by: User) -> Meeting:
     return locked
 
 
-def _require_seen(meeting: Meeting, by: User, seen_sequence: int | None) -> None:
+def _require_seen(meeting: Meeting, by: User, seen_sequence: int | None, seen_status: str | None = None) -> None:
     """Refuse an answer given to a version of the meeting `by` did not see (`seen_sequence`: the `sequence` their
-    page or client read; None checks nothing). Every move raises the sequence, so an answer sent from a page opened
-    before the other person moved the meeting would otherwise accept or decline a time its sender was never shown.
-    Checked under the meeting's lock: no move can slip in between the check and the write."""
-    if seen_sequence is None or seen_sequence == meeting.sequence:
+    page or client read; `seen_status`: the status it showed; None checks nothing). Every move raises the sequence,
+    so an answer sent from a page opened before the other person moved the meeting would otherwise accept or decline
+    a time its sender was never shown; accepting does not (the time stays), so *Decline this time* pressed on a page
+    from before an acceptance (in another tab) would cancel the accepted meeting. Checked under the meeting's lock:
+    no move can slip in between the check and the write."""
+    moved = seen_sequence is not None and seen_sequence != meeting.sequence
+    answered = seen_status is not None and seen_status != meeting.status
+    if not (moved or answered):
         return
     zone = time_zone_for(meeting.match, by)
     begins = meeting.start.astimezone(zone)
+    now_is = f"{meeting.get_status_display().lower()}, " if answered else ""
     raise MeetingChangedSinceRead(
-        f"This meeting changed since you read it: it is now at {begins:%H:%M} on {begins:%a %-d %b %Y} "
-        f"({zone.key}) for {meeting.duration_minutes} minutes. Nothing was changed: read it again and answer the "
-        "time it has now."
+        f"This meeting changed since you read it: it is now {now_is}at {begins:%H:%M} on {begins:%a %-d %b %Y} "
+        f"({zone.key}) for {meeting.duration_minutes} minutes. Nothing was changed: read it again and answer it as "
+        "it is now."
     )
 
 
 @transaction.atomic
-def meeting_accept(*, meeting: Meeting, by: User, seen_sequence: int | None = None) -> Meeting:
+def meeting_accept(
+    *, meeting: Meeting, by: User, seen_sequence: int | None = None, seen_status: str | None = None
+) -> Meeting:
     """Accept the other person's proposal. `seen_sequence`: the meeting's `sequence` as `by` read it (see
     `_require_seen`)."""
     meeting = _locked_meeting(meeting, by)
@@ -289,7 +296,7 @@ def meeting_accept(*, meeting: Meeting, by: User, seen_sequence: int | None = No
         )
     if meeting.proposed_by_id == by.pk:
         raise MeetingStateConflict("You proposed this time; the other person accepts it.")
-    _require_seen(meeting, by, seen_sequence)
+    _require_seen(meeting, by, seen_sequence, seen_status)
     _require_approved(meeting.match)
     _require_future(meeting.start, timezone.now())
     _require_free(meeting.match, meeting.start, meeting.duration_minutes, by=by, exclude=meeting)
@@ -357,7 +364,9 @@ def meeting_suggest_time(
 
 
 @transaction.atomic
-def meeting_cancel(*, meeting: Meeting, by: User, reason: str = "", seen_sequence: int | None = None) -> Meeting:
+def meeting_cancel(
+    *, meeting: Meeting, by: User, reason: str = "", seen_sequence: int | None = None, seen_status: str | None = None
+) -> Meeting:
     """Cancel a meeting, or decline the other person's proposal. `seen_sequence`: the meeting's `sequence` as `by`
     read it (see `_require_seen`)."""
     meeting = _locked_meeting(meeting, by)
@@ -365,7 +374,7 @@ def meeting_cancel(*, meeting: Meeting, by: User, reason: str = "", seen_sequenc
         raise MeetingStateConflict("This meeting is already cancelled.")
     if meeting.start <= timezone.now():
         raise MeetingStateConflict("This meeting has already started; it can no longer be cancelled.")
-    _require_seen(meeting, by, seen_sequence)
+    _require_seen(meeting, by, seen_sequence, seen_status)
     # The other person's proposal, never agreed to: its proposer hears it was declined, not that a meeting is off.
     declined = meeting.is_proposal_to(by)
     _mark_cancelled(meeting, by=by, reason=reason[:300])

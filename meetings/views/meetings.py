@@ -85,7 +85,7 @@ def _detail(request: HttpRequest, meeting: Meeting, cancel_form: MeetingCancelFo
 
 
 def _answer_refused(
-    request: HttpRequest, pk: int, *, cancelling: bool, reason: str = "", unseen: bool = False
+    request: HttpRequest, pk: int, *, cancelling: bool, reason: str = "", unseen: bool = False, shown_status: str = ""
 ) -> HttpResponse:
     """The meeting page again, as the meeting is now, after an answer sent to a time the person was not shown:
     moved since the page was opened (409), or a form that does not say which time it answers (400). Nothing was
@@ -96,6 +96,11 @@ def _answer_refused(
     declining = meeting.is_proposal_to(user)
     if unseen:
         said = f"This form did not say which time it answers, so nothing was changed: the meeting is on {when}."
+    elif shown_status and shown_status != meeting.status:
+        said = (
+            f"This meeting changed since you opened this page: it is {meeting.get_status_display().lower()} now, "
+            f"on {when}. Nothing was changed."
+        )
     else:
         said = f"The time changed since you opened this page: it is now {when}."
     then = ""
@@ -118,9 +123,14 @@ def meeting_accept(request: HttpRequest, pk: int) -> HttpResponse:
     if not seen.is_valid():
         return _answer_refused(request, pk, cancelling=False, unseen=True)
     try:
-        services.meeting_accept(meeting=meeting, by=user_of(request), seen_sequence=seen.cleaned_data["sequence"])
+        services.meeting_accept(
+            meeting=meeting,
+            by=user_of(request),
+            seen_sequence=seen.cleaned_data["sequence"],
+            seen_status=seen.cleaned_data["status"] or None,
+        )
     except MeetingChangedSinceRead:
-        return _answer_refused(request, pk, cancelling=False)
+        return _answer_refused(request, pk, cancelling=False, shown_status=seen.cleaned_data["status"])
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -184,10 +194,14 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         return _answer_refused(request, pk, cancelling=True, reason=reason, unseen=True)
     try:
         services.meeting_cancel(
-            meeting=meeting, by=user_of(request), reason=reason, seen_sequence=seen.cleaned_data["sequence"]
+            meeting=meeting,
+            by=user_of(request),
+            reason=reason,
+            seen_sequence=seen.cleaned_data["sequence"],
+            seen_status=seen.cleaned_data["status"] or None,
         )
     except MeetingChangedSinceRead:
-        return _answer_refused(request, pk, cancelling=True, reason=reason)
+        return _answer_refused(request, pk, cancelling=True, reason=reason, shown_status=seen.cleaned_data["status"])
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:

@@ -231,3 +231,28 @@ def test_an_answer_to_a_meeting_cancelled_meanwhile_says_it_is_cancelled(
     assert "This meeting is cancelled; there is nothing to accept." in response.content.decode()
     proposal.refresh_from_db()
     assert proposal.status == Meeting.Status.CANCELLED
+
+
+def test_declining_on_a_page_from_before_you_accepted_in_another_tab_does_not_cancel_the_meeting(
+    proposal: Meeting, mentor: Any, trainee: Any
+) -> None:
+    # Tried: the mentor opens the proposal in two tabs, accepts in one, then presses *Decline this time* in the
+    # other. Accepting keeps the sequence (the time did not change), so the decline used to cancel the accepted
+    # meeting and tell Tara it was off. The page's status is sent too, and the answer is refused.
+    mentor_browser = signed_in(mentor.user)
+    page = mentor_browser.get(reverse("meetings-detail", args=[proposal.pk]))
+    accept = reverse("meetings-accept", args=[proposal.pk])
+    decline = reverse("meetings-cancel", args=[proposal.pk])
+    older_tab = form_on(page, decline)
+    assert older_tab["status"] == "proposed"
+    assert mentor_browser.post(accept, form_on(page, accept)).status_code == 302
+    before = Notification.objects.count()
+
+    refused = mentor_browser.post(decline, older_tab)
+
+    assert refused.status_code == 409
+    said = [str(m) for m in refused.context["messages"]]
+    assert said[-1].startswith("This meeting changed since you opened this page: it is accepted now, on ")
+    proposal.refresh_from_db()
+    assert proposal.status == Meeting.Status.ACCEPTED
+    assert Notification.objects.count() == before  # Tara is told nothing
