@@ -40,10 +40,7 @@ def time_zone_for(match: Match, user: User | object) -> zoneinfo.ZoneInfo:
     """A person's zone as set on the profile they hold in this match (someone can be mentor and trainee)."""
     role = role_in(match, user)
     profile = match.mentor if role == "mentor" else match.trainee
-    try:
-        return zoneinfo.ZoneInfo(profile.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
+    return profile.zone()
 
 
 def local_to_utc(naive: datetime, zone: zoneinfo.ZoneInfo) -> datetime:

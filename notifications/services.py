@@ -195,12 +195,14 @@ def notifications_skip_email(*, about: models.Model, kinds: Iterable[str]) -> in
     return waiting.update(email=False)
 
 
-def notifications_cancel_many(*, about: type[models.Model], ids: Iterable[int], kind: str | None = None) -> int:
-    """Cancel the unsent messages (of one kind, or of every kind) about many objects of one model at once (one
+def notifications_cancel_many(
+    *, about: type[models.Model], ids: Iterable[int], kinds: Iterable[str] | None = None
+) -> int:
+    """Cancel the unsent messages (of these kinds, or of every kind) about many objects of one model at once (one
     query)."""
     unsent = Notification.objects.filter(object_type=about._meta.model_name, object_id__in=list(ids), state__in=_UNSENT)
-    if kind is not None:
-        unsent = unsent.filter(kind=kind)
+    if kinds is not None:
+        unsent = unsent.filter(kind__in=list(kinds))
     return unsent.update(state=Notification.State.CANCELLED)
 
 

@@ -230,6 +230,13 @@ class ProfileBase(models.Model):
     def meeting_format_labels(self) -> list[str]:
         return format_labels(self.meeting_formats)
 
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The profile's time zone (UTC for a value that is no zone: the field validates new ones)."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
+
 
 class MentorProfile(ProfileBase):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="mentor_profile")
@@ -294,11 +301,7 @@ class TraineeProfile(ProfileBase):
 def trainees_today(trainee: TraineeProfile) -> date:
     """The date on the trainee's own calendar: it decides whether her goal's target date is in the past or overdue
     (a Chicago evening is already tomorrow in UTC)."""
-    try:
-        zone = zoneinfo.ZoneInfo(trainee.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
-    return timezone.localdate(timezone=zone)
+    return timezone.localdate(timezone=trainee.zone())
 
 
 class Goal(models.Model):

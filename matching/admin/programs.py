@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from matching.admin_views import access
 from matching.admin_views.program_pages import ProgramPages
 from matching.models import Program
+from matching.selectors.enrolment import enrolment_problem
 from mentorship.admin_search import BoundedSearch
 from profiles.models import MentorProfile, TraineeProfile, User
 
@@ -26,22 +27,19 @@ class ProgramForm(forms.ModelForm):
     # No Meta: the admin builds the form's fields from ProgramAdmin.fieldsets on this class.
 
     def clean_mentors(self) -> Any:
-        return self._only_ready("mentors")
+        return self._only_ready("mentors", role="mentor")
 
     def clean_trainees(self) -> Any:
-        return self._only_ready("trainees")
+        return self._only_ready("trainees", role="trainee")
 
-    def _only_ready(self, name: str) -> Any:
+    def _only_ready(self, name: str, *, role: str) -> Any:
         chosen = self.cleaned_data[name]
         before = set(getattr(self.instance, name).values_list("pk", flat=True)) if self.instance.pk else set()
         problems = []
         for profile in chosen:
-            if profile.pk in before:
-                continue
-            if not profile.user.is_active:
-                problems.append(f"{profile} ({profile.user.email}): the account is deactivated")
-            elif not profile.user.email_confirmed:
-                problems.append(f"{profile} ({profile.user.email}): has not confirmed this address yet")
+            problem = None if profile.pk in before else enrolment_problem(profile.user, role)
+            if problem is not None:
+                problems.append(f"{profile.user.email}: {problem[0].rstrip('.')}")
         if problems:
             raise forms.ValidationError(
                 "Not enrolled — " + "; ".join(problems) + ". Use *Enrol from a list* with “Invite people who "

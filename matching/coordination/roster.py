@@ -146,7 +146,7 @@ def _delimiter(text: str) -> str:
                 score += any(_one_person(cell) for cell in cells)
                 score += any(cell.lower() in ROLE_WORDS for cell in cells)
         except Unreadable:
-            pass  # what was read so far counts; parse_roster says where reading stopped
+            return score  # what was read so far counts; parse_roster says where reading stopped
         return score
 
     return max(DELIMITERS, key=readable)  # the first of equals wins

@@ -99,7 +99,8 @@ def invitation_reminders_cancel() -> int:
     if not waiting:
         return 0
     signed_up = ProgramInvitation.objects.filter(pk__in=waiting, email__in=User.objects.values("email"))
-    return notifications_cancel_many(kind=REMINDER, about=ProgramInvitation, ids=signed_up.values_list("pk", flat=True))
+    ids = signed_up.values_list("pk", flat=True)
+    return notifications_cancel_many(kinds=[REMINDER], about=ProgramInvitation, ids=ids)
 
 
 RESEND_AFTER = timedelta(hours=1)

@@ -34,8 +34,7 @@ def match_transition(
 
 def requests_no_longer_waiting(match_ids: list[int]) -> None:
     """`match_transition`'s clean-up for matches moved in bulk (a batch of approvals)."""
-    for kind in WAITING_REQUEST_KINDS:
-        notifications_cancel_many(about=Match, ids=match_ids, kind=kind)
+    notifications_cancel_many(about=Match, ids=match_ids, kinds=WAITING_REQUEST_KINDS)
 
 
 def match_created(*, match: Match, by: User | None, reason: str = "") -> None:

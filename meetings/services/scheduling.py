@@ -287,8 +287,8 @@ def _require_seen(meeting: Meeting, by: User, seen_sequence: int | None, seen_st
 def meeting_accept(
     *, meeting: Meeting, by: User, seen_sequence: int | None = None, seen_status: str | None = None
 ) -> Meeting:
-    """Accept the other person's proposal. `seen_sequence`: the meeting's `sequence` as `by` read it (see
-    `_require_seen`)."""
+    """Accept the other person's proposal. `seen_sequence`, `seen_status`: the meeting as `by` read it
+    (see `_require_seen`)."""
     meeting = _locked_meeting(meeting, by)
     if meeting.status != Meeting.Status.PROPOSED:
         raise MeetingStateConflict(
@@ -367,8 +367,8 @@ def meeting_suggest_time(
 def meeting_cancel(
     *, meeting: Meeting, by: User, reason: str = "", seen_sequence: int | None = None, seen_status: str | None = None
 ) -> Meeting:
-    """Cancel a meeting, or decline the other person's proposal. `seen_sequence`: the meeting's `sequence` as `by`
-    read it (see `_require_seen`)."""
+    """Cancel a meeting, or decline the other person's proposal. `seen_sequence`, `seen_status`: the
+    meeting as `by` read it (see `_require_seen`)."""
     meeting = _locked_meeting(meeting, by)
     if meeting.status == Meeting.Status.CANCELLED:
         raise MeetingStateConflict("This meeting is already cancelled.")

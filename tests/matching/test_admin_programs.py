@@ -166,10 +166,11 @@ def test_the_program_page_adds_only_people_who_can_take_part_and_says_why_not_th
     assert response.status_code == 200  # the form again, with the reasons
     errors = response.context["adminform"].form.errors
     assert errors["trainees"] == [
-        "Not enrolled — Dean Maybe (dean@uni.edu): has not confirmed this address yet. Use *Enrol from a list* with "
-        "“Invite people who cannot take part yet”: they are enrolled once they confirm their address."
+        "Not enrolled — dean@uni.edu: Dean Maybe has not confirmed this e-mail address yet (every page offers them "
+        "the link). Use *Enrol from a list* with “Invite people who cannot take part yet”: they are enrolled once "
+        "they confirm their address."
     ]
-    assert errors["mentors"][0].startswith("Not enrolled — Dr Gone (gone@uni.edu): the account is deactivated.")
+    assert errors["mentors"][0].startswith("Not enrolled — gone@uni.edu: Dr Gone's account is deactivated.")
     assert (
         list(TraineeProfile.objects.filter(programs=program)),
         list(MentorProfile.objects.filter(programs=program)),
