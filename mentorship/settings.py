@@ -341,6 +341,7 @@ SPECTACULAR_SETTINGS = {
     # Several models have a `status` field; name the match lifecycle's enum instead of a hash suffix.
     "ENUM_NAME_OVERRIDES": {
         "MatchStatusEnum": "matching.models.Match.Status",
+        "MeetingStatusEnum": "meetings.models.Meeting.Status",
         "FollowUpStateEnum": "meetings.selectors.FOLLOW_UP_STATES",
     },
 }

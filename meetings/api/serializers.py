@@ -158,6 +158,13 @@ class MeetingAnswerSerializer(KnownFieldsOnly):
         "is changed and the answer is 412 `changed_since_read`. Without it, the answer applies to the meeting as "
         "it is now.",
     )
+    status = serializers.ChoiceField(
+        choices=Meeting.Status.choices,
+        required=False,
+        help_text="The meeting's `status` as you read it. Accepting keeps the `sequence`, so a decline sent from a "
+        "read made before the meeting was accepted (on another device) is told apart by its status: if the status is "
+        "no longer this one, nothing is changed and the answer is 412 `changed_since_read`.",
+    )
 
 
 class MeetingCancelSerializer(MeetingAnswerSerializer):

@@ -132,7 +132,8 @@ class MeetingViewSet(
 
     @extend_schema(
         summary="Accept a time the other person proposed",
-        description="Send the `sequence` of the meeting you showed: a time moved since is not accepted (412).",
+        description="Send the `sequence` (and `status`) of the meeting you showed: a time moved since is not accepted "
+        "(412).",
         request=MeetingAnswerSerializer,
         responses={
             200: MeetingSerializer,
@@ -148,7 +149,9 @@ class MeetingViewSet(
         meeting = self.get_object()  # someone else's meeting is 404 whatever the body says
         data = _valid(MeetingAnswerSerializer(data=request.data))
         return self._respond(
-            services.meeting_accept(meeting=meeting, by=_user(request), seen_sequence=data.get("sequence"))
+            services.meeting_accept(
+                meeting=meeting, by=_user(request), seen_sequence=data.get("sequence"), seen_status=data.get("status")
+            )
         )
 
     @extend_schema(
@@ -180,7 +183,8 @@ class MeetingViewSet(
 
     @extend_schema(
         summary="Cancel a meeting, or decline the other person's proposal (its pending reminders are cancelled)",
-        description="Send the `sequence` of the meeting you showed: a time moved since is not declined (412).",
+        description="Send the `sequence` and `status` of the meeting you showed: a time moved since, or a meeting "
+        "accepted since, is not declined or cancelled (412).",
         request=MeetingCancelSerializer,
         responses={200: MeetingSerializer, 400: E400, 401: E401, 404: E404, 409: E409, 412: E412_MEETING},
     )
@@ -189,7 +193,11 @@ class MeetingViewSet(
         meeting = self.get_object()  # someone else's meeting is 404 whatever the body says
         data = _valid(MeetingCancelSerializer(data=request.data))
         cancelled = services.meeting_cancel(
-            meeting=meeting, by=_user(request), reason=data["reason"], seen_sequence=data.get("sequence")
+            meeting=meeting,
+            by=_user(request),
+            reason=data["reason"],
+            seen_sequence=data.get("sequence"),
+            seen_status=data.get("status"),
         )
         return self._respond(cancelled)
 

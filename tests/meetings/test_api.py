@@ -493,6 +493,39 @@ def test_an_answer_sent_with_a_sequence_moved_since_is_412_and_changes_nothing(
     assert {kind for _, recipient, kind, *_ in _outbox() - before if recipient == mentor.user.pk} >= {told}
 
 
+def test_a_decline_read_before_the_meeting_was_accepted_elsewhere_is_412_and_keeps_it(
+    proposed: Any, trainee: Any
+) -> None:
+    # Tried: the trainee's phone read the mentor's proposal (sequence 0, proposed); on the laptop she accepted it
+    # (accepting keeps the sequence); the phone then sent the decline it had shown, with that sequence. The
+    # sequence alone matched, so the accepted meeting was cancelled. With the status it read, nothing changes.
+    base = f"/api/v1/meetings/{proposed.pk}"
+    phone, laptop = _answer_as(trainee.user), _answer_as(trainee.user)
+    shown = phone.get(f"{base}/").json()
+    assert (shown["sequence"], shown["status"]) == (0, "proposed")
+    assert laptop.post(f"{base}/accept/", {"sequence": 0}, content_type="application/json").status_code == 200
+    before = _outbox()
+
+    stale = {"sequence": shown["sequence"], "status": shown["status"], "reason": "Clashes with clinic"}
+    refused = phone.post(f"{base}/cancel/", stale, content_type="application/json")
+
+    assert refused.status_code == 412
+    assert refused.json()["error"]["code"] == "changed_since_read"
+    assert "it is now accepted, at " in refused.json()["error"]["message"]
+    proposed.refresh_from_db()
+    assert (proposed.status, proposed.sequence, proposed.cancel_reason) == (Meeting.Status.ACCEPTED, 0, "")
+    assert _outbox() == before  # the reminders stand and the mentor is told nothing
+
+    # Accept sent with a status read as proposed, after it was accepted, is refused as before (nothing to accept);
+    # an unknown status is a 400 naming the field. Cancelling with the status as it is now goes through.
+    again = phone.post(f"{base}/accept/", {"sequence": 0, "status": "proposed"}, content_type="application/json")
+    assert again.status_code == 409
+    bad = phone.post(f"{base}/cancel/", {"status": "maybe"}, content_type="application/json")
+    assert (bad.status_code, list(bad.json()["error"]["fields"])) == (400, ["status"])
+    current = {"sequence": 0, "status": "accepted", "reason": "Clashes with clinic"}
+    assert phone.post(f"{base}/cancel/", current, content_type="application/json").json()["status"] == "cancelled"
+
+
 def test_an_answer_without_a_sequence_is_made_as_before_and_a_bad_one_is_400(
     proposed: Any, login: Any, trainee: Any
 ) -> None:
