@@ -1,7 +1,7 @@
 """Settings for the mentorship project, read from the environment (see .env.example for every variable).
 
 Defaults serve a laptop: SQLite, a Celery broker on the local filesystem, e-mail printed to the console.
-Production is switched on by variables (DEBUG=false, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL),
+Production is switched on by variables (DEBUG=false, SECRET_KEY, ALLOWED_HOSTS, SITE_URL, DATABASE_URL, REDIS_URL),
 never by a separate settings file.
 """
 
@@ -15,7 +15,17 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Exchange, Queue
 
-from mentorship.env import env_bool, env_int, env_list, env_str, env_time_zone, env_url
+from mentorship.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_log_level,
+    env_rate,
+    env_site_url,
+    env_str,
+    env_time_zone,
+    env_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -36,7 +46,13 @@ if not DEBUG:
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names (comma-separated) when DEBUG is off.")
 
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address links in e-mails and calendar invitations start with (scheme and host only, no trailing slash).
+# A public deployment must say it: the laptop's default in a reminder e-mail points nowhere.
+SITE_URL = env_site_url("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+if not DEBUG and not SITE_URL:
+    raise ImproperlyConfigured(
+        "SITE_URL must be set to the site's public address (such as https://mentoring.example.edu) when DEBUG is off."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -59,6 +75,7 @@ INSTALLED_APPS = [
     "notifications",
     "matching",
     "meetings",
+    "mentorship.checks.ChecksConfig",  # the project's own system checks (a bad EMAIL_BACKEND, no static manifest)
 ]
 
 MIDDLEWARE = [
@@ -137,8 +154,15 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 # Reset links one account is e-mailed in an hour (from the first): anyone may type anyone's address into the form.
 PASSWORD_RESET_EMAILS_PER_HOUR = env_int("PASSWORD_RESET_EMAILS_PER_HOUR", 3, minimum=1)
 
+# Proxies in front of gunicorn that append the client's address to X-Forwarded-For (the TLS proxy: 1). 0 = the
+# client is REMOTE_ADDR (make run, gunicorn terminating TLS itself). With N, the client is the N-th entry from the
+# right, what the farthest trusted proxy appended; entries further left are whatever the client sent. Set too low,
+# every visitor counts as the proxy (one budget for the whole site); too high, a client picks its own address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
 # django-axes: lock an account (per e-mail and network) after repeated failures; a coordinator can unlock in the
-# admin. The "address" axes sees is the client's network: an IPv6 client can pick any address of its /64.
+# admin. The "address" axes sees is the client's network (profiles.services.client_network, which every per-network
+# limit reads): an IPv6 client can pick any address of its /64.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -147,8 +171,8 @@ AXES_USERNAME_CALLABLE = "profiles.backends.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Each sign-up e-mails the address it names: accounts one network may create per hour (0: no limit). Sign-ups
-# from an invitation e-mail send nothing and do not count. Behind a proxy that hides client addresses every
-# visitor is one network: raise it, or set 0.
+# from an invitation e-mail send nothing and do not count. Behind a proxy, set TRUSTED_PROXY_COUNT, or every
+# visitor is the proxy's one network.
 SIGN_UPS_PER_NETWORK_PER_HOUR = env_int("SIGN_UPS_PER_NETWORK_PER_HOUR", 60, minimum=0)
 # Failed sign-ins one network may make in an hour, whatever the accounts (profiles.sign_in); 0 turns it off.
 LOGIN_FAILURES_PER_NETWORK_PER_HOUR = env_int("LOGIN_FAILURES_PER_NETWORK_PER_HOUR", 100, minimum=0)
@@ -318,12 +342,13 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "mentorship.api_schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "mentorship.api.exception_handler",
-    # Throttle by REMOTE_ADDR, the address the sign-in lockout (axes) and the sign-up limit count by. Unset, DRF
-    # would count by any X-Forwarded-For header the client sends, so a made-up one per call escaped every limit.
-    "NUM_PROXIES": 0,
+    # Throttle by the client address the sign-in lockout (axes) and the sign-up limit count by: DRF takes the same
+    # N-th entry from the right of X-Forwarded-For (REMOTE_ADDR with 0). Unset, DRF would count by any
+    # X-Forwarded-For header the client sends, so a made-up one per call escaped every limit.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
-        "token": env_str("THROTTLE_TOKEN", "10/min"),
-        "match_request": env_str("THROTTLE_MATCH_REQUEST", "20/hour"),
+        "token": env_rate("THROTTLE_TOKEN", "10/min"),
+        "match_request": env_rate("THROTTLE_MATCH_REQUEST", "20/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -350,7 +375,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "null": {"class": "logging.NullHandler"},
+    },
+    "root": {"handlers": ["console"], "level": env_log_level("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # A request naming a host not in ALLOWED_HOSTS (scanners, by the thousand) is answered 400, which the access
+        # log shows; Django also logged each one at ERROR with a full traceback. (A NullHandler, not none: a logger
+        # without any handler falls back to printing on stderr.)
+        "django.security.DisallowedHost": {"handlers": ["null"], "propagate": False},
+    },
 }

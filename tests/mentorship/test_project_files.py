@@ -69,3 +69,101 @@ def test_every_variable_read_by_settings_is_documented_in_env_example() -> None:
     read = set(re.findall(r'env_(?:str|bool|int|list|time_zone|url)\(\s*"([A-Z_]+)"', settings_text))
     documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert read - documented == set()
+
+
+def test_compose_is_production_and_every_app_service_waits_for_migrate() -> None:
+    # Before: .env.example's DEBUG=true reached the containers (the comment asked only for SECRET_KEY and
+    # ALLOWED_HOSTS), and worker and beat started against a database migrate had not finished.
+    compose = _compose()
+    app_environment = compose["x-app"]["environment"]
+    assert app_environment["DEBUG"] == "false"
+    assert app_environment["STATIC_ROOT"] == "/app/staticfiles"
+    # compose substitutes .env's value, or 1 (the TLS proxy in front) when it is empty or missing.
+    assert app_environment["TRUSTED_PROXY_COUNT"] == "${TRUSTED_PROXY_COUNT:-1}"
+    services = compose["services"]
+    for name in ("web", "worker", "beat"):
+        assert services[name]["environment"]["DEBUG"] == "false", name  # the anchor's, not overridden
+        depends_on = services[name]["depends_on"]
+        assert depends_on["migrate"] == {"condition": "service_completed_successfully"}, name
+        assert depends_on["db"] == {"condition": "service_healthy"}, name
+        assert depends_on["redis"] == {"condition": "service_healthy"}, name
+
+
+def test_gunicorn_is_published_to_this_host_only() -> None:
+    # Before: "8000:8000" let anyone reach gunicorn around the TLS proxy and claim any X-Forwarded-For/-Proto.
+    assert _compose()["services"]["web"]["ports"] == ["127.0.0.1:8000:8000"]
+
+
+def _dockerignore_patterns() -> list[str]:
+    lines = (ROOT / ".dockerignore").read_text().splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _ignored_by_docker(path: str) -> bool:
+    """Docker's rule for a top-level path: the last matching pattern wins, `!` re-includes (enough for ours)."""
+    from fnmatch import fnmatch
+
+    ignored = False
+    for pattern in _dockerignore_patterns():
+        negated = pattern.startswith("!")
+        pattern = pattern.removeprefix("!").removeprefix("**/").rstrip("/")
+        if fnmatch(path, pattern) or fnmatch(path.split("/")[-1], pattern) or path.startswith(pattern + "/"):
+            ignored = not negated
+    return ignored
+
+
+def test_the_image_leaves_out_secrets_local_data_and_caches() -> None:
+    # Before: there was no .dockerignore, so `COPY . .` put .env (the secret key, the database password), .venv,
+    # var/ (the SQLite database and its people) and .git into the image.
+    for path in (
+        ".env",
+        ".env.production",
+        ".venv",
+        "var",
+        "var/db.sqlite3",
+        ".git",
+        "staticfiles",
+        "profiles/__pycache__",
+        ".pytest_cache",
+        ".mypy_cache",
+        ".ruff_cache",
+        "test-results",
+    ):
+        assert _ignored_by_docker(path), path
+
+
+def test_the_image_keeps_what_the_dockerfile_and_the_app_need() -> None:
+    for path in (
+        "requirements.txt",
+        "manage.py",
+        "mentorship/settings.py",
+        "profiles/services.py",
+        "static",
+        "templates",
+        ".env.example",
+    ):
+        assert (ROOT / path).exists(), path
+        assert not _ignored_by_docker(path), path
+
+
+def test_the_image_collects_static_files_outside_var_dir() -> None:
+    # Before: collectstatic wrote to VAR_DIR/staticfiles, so VAR_DIR or STATIC_ROOT set at run time hid them.
+    text = (ROOT / "Dockerfile").read_text()
+    assert "STATIC_ROOT=/app/staticfiles" in text
+    assert "SITE_URL=" in text.split("collectstatic")[0]  # the build's settings load with DEBUG off
+
+
+def test_ci_installs_make_and_venv_and_never_waits_for_a_password() -> None:
+    import subprocess
+
+    script = ROOT / ".ci" / "run"
+    assert subprocess.run(["bash", "-n", str(script)], check=False).returncode == 0
+    text = script.read_text()
+    # Before: a clean Debian lacked make and python3-venv (`python3 -m venv` failed), and `psql` without -w could
+    # sit at a password prompt for ever.
+    assert "apt_install make" in text
+    assert "import ensurepip" in text
+    assert "apt_install python3 python3-venv" in text
+    for line in text.splitlines():
+        if "psql " in line and not line.lstrip().startswith("#"):
+            assert " -w " in line, line
