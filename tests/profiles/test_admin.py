@@ -10,6 +10,7 @@ from django.apps import apps as global_apps
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from profiles.apps import grant_coordinator_permissions
@@ -227,6 +228,26 @@ def test_a_coordinator_cannot_put_a_line_break_into_a_name(login: Any, coordinat
     assert "A name cannot contain line breaks" in response.content.decode()
     user.refresh_from_db()
     assert user.full_name == "Tara Trainee"
+
+
+@pytest.mark.parametrize(
+    "lookup", ["auth_token__key__startswith", "auth_token__gt", "auth_token", "auth_token__key", "password__startswith"]
+)
+def test_no_one_spells_out_an_api_token_by_filtering_the_user_list(login: Any, coordinator: Any, lookup: str) -> None:
+    # Found in review: ?auth_token__key__startswith=<prefix> listed the superuser or not, so a coordinator read the
+    # whole 40-character token in at most 640 requests and then called the API as the superuser (the token's key is
+    # its primary key, which Django's check counts as the relation alone). Refused now, however it is spelled.
+    from rest_framework.authtoken.models import Token
+
+    boss = UserFactory(is_staff=True, is_superuser=True, email="root@example.org")
+    key = Token.objects.create(user=boss).key
+    client = login(coordinator)
+    url = reverse("admin:profiles_user_changelist")
+    for guess in (key[:1], key[:2], key):
+        response = client.get(url, {lookup: guess})
+        assert response.status_code == 400
+        assert "root@example.org" not in response.content.decode()
+    assert client.get(url, {"is_staff__exact": "1"}).status_code == 200  # the list's own filters still work
 
 
 def test_a_coordinator_cannot_take_over_a_staff_account(login: Any, coordinator: Any) -> None:
