@@ -9,7 +9,7 @@ from typing import Any, Literal
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from matching.coordination.health import feedback_totals
+from matching.coordination.health import MIN_ANSWERS_FOR_AVERAGES, feedback_totals
 from matching.models import Match, Program
 from meetings.models import MAX_DURATION_MINUTES, CheckIn, Feedback, Meeting, SessionLog
 from meetings.people import role_in, time_zone_for
@@ -226,7 +226,12 @@ def feedback_summary(*, program: Program | None = None) -> list[FeedbackSummary]
 
 
 def checkins_summary(*, program: Program | None = None) -> dict[str, Any]:
+    """How many check-ins were answered, and their average "going well" (1–5); the average is None under
+    `MIN_ANSWERS_FOR_AVERAGES` answers, as for feedback: one answer's average is that person's answer."""
     rows = CheckIn.objects.all()
     if program is not None:
         rows = rows.filter(match__program=program)
-    return rows.aggregate(answers=Count("pk"), average=Avg("going_well"))
+    totals = rows.aggregate(answers=Count("pk"), average=Avg("going_well"))
+    if totals["answers"] < MIN_ANSWERS_FOR_AVERAGES:
+        totals["average"] = None
+    return totals

@@ -20,7 +20,20 @@ def inbox_list(*, user: User) -> NotificationQuerySet:
 
 def pending_about(*, kind: str, about: type[models.Model]) -> list[int]:
     """Ids of the `about` objects that a message of `kind` still waits to go out about (one query)."""
-    rows = Notification.objects.filter(kind=kind, object_type=about._meta.model_name, state=Notification.State.PENDING)
+    return _about(kind=kind, about=about, states=[Notification.State.PENDING])
+
+
+def unsent_about(*, kind: str, about: type[models.Model]) -> list[int]:
+    """Ids of the `about` objects that a message of `kind` not sent yet is about (one query): pending, claimed by a
+    worker (`sending`: it may wait between retries for hours) or failed (a retry in the admin would send it), the
+    states `notifications_cancel_many` cancels. What a caller about to cancel looks for: pending ones alone left a
+    claimed or failed message to go out after its reason had gone."""
+    unsent = [Notification.State.PENDING, Notification.State.SENDING, Notification.State.FAILED]
+    return _about(kind=kind, about=about, states=unsent)
+
+
+def _about(*, kind: str, about: type[models.Model], states: Collection[str]) -> list[int]:
+    rows = Notification.objects.filter(kind=kind, object_type=about._meta.model_name, state__in=states)
     return [pk for pk in rows.values_list("object_id", flat=True) if pk is not None]
 
 

@@ -1,5 +1,5 @@
-"""The match list: filters, score and mentor load, the batch decisions, and each match's page with its breakdown
-and history."""
+"""The match list: filters, score and mentor load, the batch decisions (and clearing at-risk flags), and each
+match's page with its breakdown and history."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 
+from matching.admin.at_risk import clear_at_risk_selected
 from matching.admin.programs import CoordinatorAccess
 from matching.admin_views import access
 from matching.admin_views.actions import approve_selected, decisions_for, decline_selected, end_selected
@@ -125,7 +126,7 @@ class MatchAdmin(BoundedSearch, CoordinatorAccess, admin.ModelAdmin):
     change_form_template = "admin/matching/match/change_form.html"
     list_per_page = 100
     list_max_show_all = 1000
-    actions = (approve_selected, decline_selected, end_selected)
+    actions = (approve_selected, decline_selected, end_selected, clear_at_risk_selected)
     inlines = (MatchTransitionInline,)
     fieldsets = (
         (None, {"fields": ("program", "trainee", "mentor", "status", "origin", "round", "created_at")}),
@@ -183,14 +184,22 @@ class MatchAdmin(BoundedSearch, CoordinatorAccess, admin.ModelAdmin):
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         match = self.get_object(request, object_id)
-        decisions = decisions_for(match) if match is not None and self.has_decide_permission(request) else []
+        may_decide = match is not None and self.has_decide_permission(request)
+        decisions = decisions_for(match) if may_decide and match is not None else []
+        # A flag is cleared on its own form (its note is not a decision's reason); the same people may clear it.
+        can_clear = may_decide and match is not None and match.at_risk_since is not None
         conflict = None
-        if decisions and match is not None:
+        if (decisions or can_clear) and match is not None:
             try:  # the service refuses it anyway; the page says why before anyone clicks
                 ensure_not_a_party(match=match, by=access.request_user(request))
             except ConflictOfInterest as error:
-                decisions, conflict = [], error.message
-        context = {"decisions": decisions, "conflict": conflict, "action_checkbox_name": ACTION_CHECKBOX_NAME}
+                decisions, can_clear, conflict = [], False, error.message
+        context = {
+            "decisions": decisions,
+            "can_clear_at_risk": can_clear,
+            "conflict": conflict,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
         return super().change_view(request, object_id, form_url, {**context, **(extra_context or {})})
 
     @admin.display(description="Trainee", ordering="trainee__user__full_name")

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from matching.models import Match, MatchingRound
 from matching.selectors_coordination import coordinated_programs, match_list_for, round_list_for
-from matching.services.decisions import match_approve, match_decline, match_end
+from matching.services.decisions import match_approve, match_clear_at_risk, match_decline, match_end
 from matching.services.rounds import round_start
 from mentorship.api import KnownFieldsOnly
 from mentorship.api_query import KnownQueryParametersOnly
@@ -59,6 +59,8 @@ class MatchSerializer(serializers.ModelSerializer[Match]):
             "decision_reason",
             "ended_at",
             "end_reason",
+            "at_risk_since",
+            "at_risk_reason",
         )
         read_only_fields = fields
         extra_kwargs = {
@@ -66,7 +68,12 @@ class MatchSerializer(serializers.ModelSerializer[Match]):
                 "help_text": "The score's components and reasons, as the match was scored. Empty (`{}`) for the "
                 "mentor of a round's proposal nobody approved: the reasons are the trainee's, shared once they ask "
                 "or the match is approved."
-            }
+            },
+            "at_risk_since": {
+                "help_text": 'When the match was flagged at risk (no first meeting, no sessions, a "not a good fit" '
+                "answer), or null. Shown to the program's coordinators only, as `at_risk_reason`: a reason can rest "
+                "on one person's feedback, which the other does not read."
+            },
         }
 
     @extend_schema_field(PersonSerializer)
@@ -85,7 +92,16 @@ class MatchSerializer(serializers.ModelSerializer[Match]):
         request = self.context.get("request")
         if request is not None and not _breakdown_shown_to(instance, api_user(request)):
             data["score_breakdown"] = {}
+        if request is None or instance.program_id not in self._coordinated(api_user(request)):
+            data["at_risk_since"], data["at_risk_reason"] = None, ""
         return data
+
+    def _coordinated(self, user: Any) -> set[int]:
+        """The ids of the programs the caller coordinates, read once per response (a list has many matches)."""
+        if "coordinated" not in self.context:
+            self.context["coordinated"] = set(coordinated_programs(user=user).values_list("pk", flat=True))
+        coordinated: set[int] = self.context["coordinated"]
+        return coordinated
 
 
 def _breakdown_shown_to(match: Match, user: Any) -> bool:
@@ -99,6 +115,12 @@ def _breakdown_shown_to(match: Match, user: Any) -> bool:
 
 class ReasonSerializer(KnownFieldsOnly):
     reason = serializers.CharField(max_length=2000, help_text="Recorded in the match's history.")
+
+
+class NoteSerializer(KnownFieldsOnly):
+    note = serializers.CharField(
+        max_length=2000, help_text="What was done, or why the match is fine: recorded in the match's history."
+    )
 
 
 class RoundStartSerializer(KnownFieldsOnly):
@@ -215,7 +237,7 @@ class MatchApproveView(_DecisionView):
     )
     def post(self, request: Request, match_id: int) -> Response:
         match = match_approve(match=self.match(request, match_id), by=api_user(request))
-        return Response(MatchSerializer(match).data)
+        return Response(MatchSerializer(match, context={"request": request}).data)
 
 
 @extend_schema(tags=TAGS)
@@ -237,7 +259,7 @@ class MatchDeclineView(_DecisionView):
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         match = match_decline(match=match, by=api_user(request), reason=body.validated_data["reason"])
-        return Response(MatchSerializer(match).data)
+        return Response(MatchSerializer(match, context={"request": request}).data)
 
 
 @extend_schema(tags=TAGS)
@@ -259,7 +281,29 @@ class MatchEndView(_DecisionView):
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         match = match_end(match=match, by=api_user(request), reason=body.validated_data["reason"])
-        return Response(MatchSerializer(match).data)
+        return Response(MatchSerializer(match, context={"request": request}).data)
+
+
+@extend_schema(tags=TAGS)
+class MatchClearAtRiskView(_DecisionView):
+    @extend_schema(
+        summary="Clear a match's at-risk flag, with a note for its history",
+        description="A flag for no first meeting or no sessions clears itself once its cause has gone; one "
+        'from an answer ("not a good fit", a low check-in) stays until a coordinator clears it. Once cleared, the '
+        "hourly run does not raise it again for the same cause at once (no sessions: two more idle periods).",
+        request=NoteSerializer,
+        responses={
+            **DECISION_RESPONSES,
+            400: _refusal("The note is missing or blank (codes `invalid`, `reason_required`)."),
+            409: _refusal("The match is not flagged at risk (any more) (code `not_at_risk`)."),
+        },
+    )
+    def post(self, request: Request, match_id: int) -> Response:
+        match = self.match(request, match_id)
+        body = NoteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        match = match_clear_at_risk(match=match, by=api_user(request), note=body.validated_data["note"])
+        return Response(MatchSerializer(match, context={"request": request}).data)
 
 
 @extend_schema(tags=TAGS)
@@ -331,6 +375,7 @@ urlpatterns = [
     path("matches/<int:match_id>/approve/", MatchApproveView.as_view(), name="api-match-approve"),
     path("matches/<int:match_id>/decline/", MatchDeclineView.as_view(), name="api-match-decline"),
     path("matches/<int:match_id>/end/", MatchEndView.as_view(), name="api-match-end"),
+    path("matches/<int:match_id>/clear-at-risk/", MatchClearAtRiskView.as_view(), name="api-match-clear-at-risk"),
     path("programs/<int:program_id>/rounds/", RoundStartView.as_view(), name="api-program-rounds"),
     path("rounds/", RoundListView.as_view(), name="api-rounds"),
     path("rounds/<int:round_id>/", RoundDetailView.as_view(), name="api-round"),

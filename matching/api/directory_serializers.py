@@ -22,8 +22,19 @@ class MentorCardSerializer(serializers.Serializer):
     career_stage_label = serializers.CharField(source="mentor.get_career_stage_display")
     institution = serializers.CharField(source="mentor.institution")
     score = serializers.FloatField(allow_null=True, help_text="0–100 for the caller; null when unranked.")
-    reasons = serializers.ListField(child=serializers.CharField(), help_text="The strongest reasons, in words.")
+    reasons = serializers.ListField(
+        child=serializers.CharField(), help_text="The strongest reasons, in words, partial fits included."
+    )
     summary = serializers.CharField(help_text="The same reasons as one line.")
+    fits = serializers.ListField(
+        source="fit_reasons",
+        child=serializers.CharField(),
+        help_text='The strongest reasons that cost no points (the page\'s "Fits:"); never one of `lowered`.',
+    )
+    lowered = serializers.ListField(
+        child=serializers.CharField(),
+        help_text='Every reason that cost the score points, worst first (the page\'s "What lowered it" names three).',
+    )
     free_places = serializers.IntegerField()
     is_full = serializers.BooleanField()
     can_request = serializers.BooleanField()
@@ -57,6 +68,11 @@ class ExplanationSerializer(serializers.Serializer):
     rules = serializers.ListField(child=serializers.CharField(), help_text="Codes of the rules excluding the pair.")
     rule_messages = serializers.ListField(child=serializers.CharField())
     summary = serializers.CharField(source="summary_line", help_text="The strongest reasons as one line.")
+    fits = serializers.ListField(
+        source="fit_reasons",
+        child=serializers.CharField(),
+        help_text='The strongest reasons that cost no points (the page\'s "Fits:" line).',
+    )
     lowered_by = serializers.SerializerMethodField()
     lines = LineSerializer(many=True)
 

@@ -58,6 +58,11 @@ class ProgramHealth:
     feedback: dict[str, Any] = field(default_factory=dict)
     has_meetings: bool = False
     someone_left: list[Match] = field(default_factory=list)  # approved, but one of the two is deactivated
+    # The full counts of the three lists above, each cut to its first SHOWN rows: the headings say these, as the home
+    # panel and the admin index count every at-risk match.
+    no_first_meeting_count: int = 0
+    at_risk_count: int = 0
+    someone_left_count: int = 0
 
     @property
     def loads_shown(self) -> list[MentorLoad]:
@@ -163,18 +168,23 @@ def program_health(*, program: Program, now: Any = None) -> ProgramHealth:
     if meeting is not None:
         # The meetings app defines what counts as a first meeting; it is looked up by name, never imported.
         late = late.exclude(Exists(meeting.objects.agreed().filter(match=OuterRef("pk"))))
+    at_risk = _approved(program).filter(at_risk_since__isnull=False).order_by("at_risk_since")
+    someone_left = (
+        _approved(program)
+        .filter(Q(trainee__user__is_active=False) | Q(mentor__user__is_active=False))
+        .order_by("decided_at")
+    )
     health = ProgramHealth(
         program=program,
         by_status=statuses,
         without_mentor_count=waiting.count(),
         without_mentor=with_pending(program, list(waiting[:SHOWN])),
         no_first_meeting=list(late.order_by("decided_at")[:SHOWN]),
-        at_risk=list(_approved(program).filter(at_risk_since__isnull=False).order_by("at_risk_since")[:SHOWN]),
-        someone_left=list(
-            _approved(program)
-            .filter(Q(trainee__user__is_active=False) | Q(mentor__user__is_active=False))
-            .order_by("decided_at")[:SHOWN]
-        ),
+        no_first_meeting_count=late.count(),
+        at_risk=list(at_risk[:SHOWN]),
+        at_risk_count=at_risk.count(),
+        someone_left=list(someone_left[:SHOWN]),
+        someone_left_count=someone_left.count(),
         loads=loads,
         load_mean=round(mean, 2),
         load_threshold=round(threshold, 2),

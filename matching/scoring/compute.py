@@ -91,7 +91,9 @@ class Context:
 
         # Points are shared out of 100 over the fit components. The shortlist is a bonus on top, for the mentors
         # a trainee starred or ranked only, up to 100: starring someone never lowers anyone's score. A #1 choice
-        # adds the shortlist's share of all the weights (2 of 13.5 by default: 14.8 points), lower ranks less.
+        # adds the shortlist's share of all the weights counted (by default 2 of 13, the institution weight counting
+        # 0 under the neutral rule: 15.4 points; tests/matching/test_shortlist.py holds the README to it), lower
+        # ranks less.
         base = sum(v for k, v in self.w.items() if k != "shortlist")
         self.norm = np.full(n, 100.0 / base if base > 0 else 0.0, dtype=F32)
         everything = base + self.w["shortlist"]

@@ -26,6 +26,9 @@ SUMMARY_ORDER = (
     "meeting_format",
     "institution",
 )
+#: A component that cost a pair at least this many of the 100 points lowered its score: it is marked and named
+#: among what lowered it, and never offered as a reason that fits (less is rounding, not a reason).
+LOWERED_POINTS = 0.5
 
 
 @dataclass(frozen=True)
@@ -70,15 +73,26 @@ class Explanation:
     score: float | None  # None when the pair is excluded
     parts: list[Part]
     exclusions: list[Exclusion]
-    lowered_by: list[str]  # components that cost the most points, worst first
+    lowered_by: list[str]  # every component that cost at least LOWERED_POINTS, worst first (a card names three)
 
     def summary(self, max_parts: int = 4) -> str:
-        """One line for a mentor card: the strongest reasons, or why the mentor is not available."""
+        """One line of the strongest reasons, partial fits included (`fits` leaves those out), or why the mentor
+        is not available: what a match snapshots and the API's `reasons`."""
         if self.exclusions:
             return "Not available: " + "; ".join(_lower_first(e.reason, i > 0) for i, e in enumerate(self.exclusions))
         by_name = {p.component: p for p in self.parts if p.value > 0}
         shown = [by_name[c] for c in SUMMARY_ORDER if c in by_name][:max_parts]
         return " · ".join(_lower_first(p.reason, i > 0) for i, p in enumerate(shown))
+
+    def fits(self, max_parts: int = 4) -> list[str]:
+        """The strongest reasons that cost no points, as written (a "Fits:" line): the summary lists a partial
+        fit such as "10 h 30 min apart" too, which read as one more reason to choose the mentor. Every component
+        in `lowered_by` is left out, not only the worst few a card names."""
+        if self.exclusions:
+            return []
+        lowered = set(self.lowered_by)
+        by_name = {p.component: p for p in self.parts if p.value > 0 and p.component not in lowered}
+        return [by_name[c].reason for c in SUMMARY_ORDER if c in by_name][:max_parts]
 
     def why_lower(self) -> str:
         by_name = {p.component: p for p in self.parts}
@@ -107,6 +121,8 @@ def _hours(minutes: int) -> str:
     if minutes == 0:
         return "Same time zone"
     h, m = divmod(int(minutes), 60)
+    if not h:
+        return f"{m} min apart"  # not "0 h 30 min apart"
     return f"{h} h {m} min apart" if m else f"{h} h apart"
 
 
@@ -272,7 +288,7 @@ def _assemble(
         parts.append(
             Part("shortlist", round(value, 4), w["shortlist"], round(with_bonus - fit, 2), reasons["shortlist"])
         )
-    lowered = [c for c, v in sorted(lost.items(), key=lambda kv: -kv[1]) if v >= 0.5][:3]
+    lowered = [c for c, v in sorted(lost.items(), key=lambda kv: -kv[1]) if v >= LOWERED_POINTS]
     return Explanation(None if total is None else round(total, 2), parts, exclusions, lowered)
 
 

@@ -18,11 +18,18 @@ from matching.models import Match, Program
 from matching.scoring.rules import tz_minutes_apart
 from matching.selectors.context import TraineeContext, trainee_context_for, trainee_profile_of
 from matching.selectors.empty_directory import EmptyDirectory, why_nobody_is_listed
-from matching.selectors.explaining import Explanation
+from matching.selectors.explaining import Explanation, reason_line
 from mentorship.paging import nearest_page
 from profiles.models import MentorProfile, User
 
 PAGE_SIZE = 20
+#: A card's "What lowered it" names this many reasons at most, those that cost the most; the mentor's page
+#: lists them all.
+CARD_LOWERED = 3
+
+#: "At most N hours apart" counts from the trainee profile's zone: without one there is nothing to count from, and
+#: ignoring the filter listed mentors on the other side of the world under "filters in use".
+NEEDS_TIME_ZONE = "Fill in your trainee profile (time zone) to use this filter."
 
 #: A trainee whose programs are all closed or ended, or who was never enrolled: browsing works, requesting waits.
 NO_PROGRAM = (
@@ -42,18 +49,19 @@ class MentorCard:
     shortlist_rank: int | None
     live_status: str  # "" or the status of this trainee's live match/request with the mentor
     requestable: bool = True  # False when the trainee already has a mentor in every program they are in
-    lowered: list[str] = field(default_factory=list)  # the reasons that cost the most points, worst first
+    lowered: list[str] = field(default_factory=list)  # every reason that cost points, worst first
+    fit_reasons: list[str] = field(default_factory=list)  # the strongest reasons that cost no points
 
     @property
     def fits(self) -> str:
-        """The summary's reasons without those that lowered the score: "mentor is 6 stages ahead; 2 is ideal"
-        is a partial fit the summary lists, but on a card it read as one more reason to choose the mentor."""
-        lowered = {reason.lower() for reason in self.lowered}
-        return _reason_line([reason for reason in self.reasons if reason.lower() not in lowered])
+        """Only reasons that cost no points: "mentor is 6 stages ahead; 2 is ideal" or "10 h 30 min apart" is a
+        partial fit the summary lists, but on a card it read as one more reason to choose the mentor. Built
+        from every reason that lowered the score, never from the card's shorter "What lowered it"."""
+        return reason_line(self.fit_reasons)
 
     @property
     def lowered_line(self) -> str:
-        return _reason_line(self.lowered)
+        return reason_line(self.lowered[:CARD_LOWERED])
 
     @property
     def is_full(self) -> bool:
@@ -62,13 +70,6 @@ class MentorCard:
     @property
     def can_request(self) -> bool:
         return self.requestable and not self.is_full and not self.live_status
-
-
-def _reason_line(reasons: list[str]) -> str:
-    """Reasons as one sentence-like line: the first capitalised, the rest as they read mid-sentence (names kept)."""
-    said = [reasons[0][:1].upper() + reasons[0][1:]] if reasons else []
-    said += [r if r[:2].isupper() else r[:1].lower() + r[1:] for r in reasons[1:]]
-    return " · ".join(said)
 
 
 @dataclass
@@ -153,7 +154,7 @@ def _array_filters(
     if data.get("has_free_place"):
         positions = positions[mentors.free_places[positions] > 0]
     hours = data.get("max_hours_apart")
-    if hours is not None and context is not None:
+    if hours is not None and context is not None:  # without a context the filter is refused (NEEDS_TIME_ZONE)
         apart = tz_minutes_apart(context.features.tz_offset_minutes[:1], mentors.tz_offset_minutes[positions])
         positions = positions[apart <= float(hours) * 60]
     return positions
@@ -189,6 +190,8 @@ def mentor_directory_for(
     trainee = trainee_profile_of(user)
     context = trainee_context_for(trainee) if trainee is not None else None
     browsing = context.browsing if context is not None else browsing_features()
+    if filterset.is_valid() and context is None and filterset.form.cleaned_data.get("max_hours_apart") is not None:
+        filterset.form.add_error("max_hours_apart", NEEDS_TIME_ZONE)
     if not filterset.is_valid():
         empty: Page[Any] = Paginator([], PAGE_SIZE).get_page(1)
         errors = {k: [str(e) for e in v] for k, v in filterset.errors.items()}
@@ -222,6 +225,7 @@ def mentor_directory_for(
             score=explanation.score if explanation else None,
             reasons=explanation.summary() if explanation else [],
             summary=explanation.summary_line if explanation else "",
+            fit_reasons=list(explanation.fit_reasons) if explanation else [],
             free_places=int(browsing.mentors.free_places[position]),
             shortlisted=mentor_id in ranks,
             shortlist_rank=ranks.get(mentor_id),

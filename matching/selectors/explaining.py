@@ -49,7 +49,7 @@ class Line:
     points: float  # share of the 0–100 score
     max_points: float
     reason: str
-    lowered: bool  # among the components that cost this pair the most points
+    lowered: bool  # cost this pair at least the engine's LOWERED_POINTS: every such row is marked
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,9 @@ class Explanation:
     lines: tuple[Line, ...]
     rules: tuple[str, ...]  # codes of the rules that exclude the pair
     rule_messages: tuple[str, ...]
-    summary_line: str  # the engine's one-line summary
+    summary_line: str  # the engine's one-line summary (partial fits among them: what a match snapshots)
+    fit_reasons: tuple[str, ...] = ()  # the strongest reasons that cost no points (the engine's `fits`)
+    lowered_reasons: tuple[str, ...] = ()  # every reason that cost points, worst first
 
     @property
     def excluded(self) -> bool:
@@ -74,8 +76,13 @@ class Explanation:
         """The engine's strongest reasons, one per item, best first."""
         return [part for part in self.summary_line.split(" · ") if part] if not self.excluded else []
 
+    @property
+    def fits_line(self) -> str:
+        """The "Fits: …" line under the score on the mentor's page, in the same words as on their card."""
+        return reason_line(list(self.fit_reasons))
+
     def lowered_by(self) -> list[str]:
-        return [line.reason for line in self.lines if line.lowered]
+        return list(self.lowered_reasons)
 
     def snapshot(self) -> dict[str, Any]:
         """What a match stores so a later profile edit never rewrites why it was made."""
@@ -85,6 +92,13 @@ class Explanation:
             "components": [asdict(line) for line in self.lines],
             "excluded": list(self.rules),
         }
+
+
+def reason_line(reasons: list[str]) -> str:
+    """Reasons as one sentence-like line: the first capitalised, the rest as they read mid-sentence (names kept)."""
+    said = [reasons[0][:1].upper() + reasons[0][1:]] if reasons else []
+    said += [r if r[:2].isupper() else r[:1].lower() + r[1:] for r in reasons[1:]]
+    return " · ".join(said)
 
 
 def _sentence(text: str) -> str:
@@ -184,6 +198,7 @@ def _explain_one(
     fit_weights = sum(part.weight for part in found.parts if part.component != "shortlist")
     all_weights = sum(part.weight for part in found.parts)
     lowered = set(found.lowered_by)
+    reasons = {part.component: part.reason for part in found.parts}
     lines = tuple(
         Line(
             name=part.component,
@@ -206,4 +221,6 @@ def _explain_one(
         rules=tuple(RULE_CODES[Rule[exclusion.rule]] for exclusion in found.exclusions),
         rule_messages=tuple(_sentence(e.reason) for e in found.exclusions),
         summary_line=found.summary(),
+        fit_reasons=tuple(found.fits()),
+        lowered_reasons=tuple(reasons[name] for name in found.lowered_by),
     )

@@ -1,4 +1,5 @@
-"""Coordinators decide matches: approve, decline, end. Every rule is checked under a row lock.
+"""Coordinators decide matches: approve, decline, end, and clear an at-risk flag. Every rule is checked under a row
+lock.
 
 Approvals (one match or a cohort's) are in `approvals`, which locks trainee → mentor → match rows; declining and
 ending lock the match row alone. Two decisions on the same match, or many approvals for one mentor, queue behind
@@ -32,6 +33,7 @@ from matching.services.refusals import (
 )
 from matching.services.transitions import match_transition
 from matching.signals import match_ended
+from mentorship.errors import Conflict
 from notifications.services import notify
 from profiles.models import User
 
@@ -50,10 +52,19 @@ __all__ = [
     "can_coordinate",
     "ensure_coordinator",
     "match_approve",
+    "match_clear_at_risk",
     "match_decline",
     "match_end",
     "matches_approve",
 ]
+
+#: How the history entry of a cleared at-risk flag begins: the hourly follow-up reads the latest one a coordinator
+#: wrote (meetings.services.followups), so a flag they cleared is not raised again at once for the same cause.
+AT_RISK_CLEARED = "At-risk flag cleared"
+
+
+class NotAtRisk(Conflict):
+    code = "not_at_risk"
 
 
 def _lock_match(match: Match) -> Match:
@@ -109,4 +120,41 @@ def match_end(*, match: Match, by: User, reason: str) -> Match:
     match_ended.send(sender=Match, match=match, by=by)  # meetings cancels the upcoming ones, in this transaction
     notify(recipient=match.trainee.user, kind="match_ended", about=match)
     notify(recipient=match.mentor.user, kind="match_ended", about=match)
+    return match
+
+
+def at_risk_clear(match: Match, *, by: User | None, why: str) -> None:
+    """Clear the match's at-risk flag and say in its history who (None: the hourly follow-up) and why, with the
+    reason it was flagged for. Its status stays as it is (the entry reads approved → approved). The caller holds the
+    match's row lock and read the flag under it."""
+    was = match.at_risk_reason or "no reason given"
+    match.at_risk_since, match.at_risk_reason = None, ""
+    match_transition(
+        match=match,
+        to=match.status,
+        by=by,
+        reason=f'{AT_RISK_CLEARED} (flagged: "{was}"). {why}',
+        fields=("at_risk_since", "at_risk_reason"),
+    )
+
+
+@transaction.atomic
+def match_clear_at_risk(*, match: Match, by: User, note: str) -> Match:
+    """A coordinator who has looked into an at-risk match clears its flag, with a note for its history (what was
+    done, or why it is fine). A flag the hourly follow-up raised for a cause still there (no first meeting, no session
+    logged) is not raised again for it: the inactivity clock starts again from now, and "no first meeting" is not
+    raised again at all. The conflict-of-interest rule of decisions applies: the mentor or trainee never clears it."""
+    ensure_coordinator(user=by, program=match.program)
+    note = (note or "").strip()
+    if not note:
+        raise ReasonRequired(
+            "Say why the flag can be cleared (what was done, or why the match is fine).",
+            fields={"note": ["A note is required."]},
+        )
+    match = _lock_match(match)
+    ensure_not_a_party(match=match, by=by)
+    if match.at_risk_since is None:
+        # Another coordinator cleared it meanwhile, or the hourly follow-up did once its cause had gone.
+        raise NotAtRisk(f"The match of {match.trainee} with {match.mentor} is not flagged at risk (any more).")
+    at_risk_clear(match, by=by, why=f"Note: {note}")
     return match

@@ -21,7 +21,7 @@ from matching.models import INVITATION_REMINDER_DAYS, Program, ProgramInvitation
 from matching.selectors.enrolment import resend_refusal
 from matching.services.refusals import ensure_coordinator
 from mentorship.errors import Conflict
-from notifications.selectors import outbox_state, pending_about
+from notifications.selectors import outbox_state, unsent_about
 from notifications.services import notifications_cancel, notifications_cancel_many, notify_many
 from profiles.models import MentorProfile, TraineeProfile, User
 from profiles.selectors import accounts_by_email, profile_in_role
@@ -95,7 +95,7 @@ def invitations_tell(invited: list[tuple[ProgramInvitation, User | None]]) -> No
 def invitation_reminders_cancel() -> int:
     """Cancel the "you have not signed up yet" reminders of addresses that have an account by now, however
     their invitation stands (enrolled, waiting for a profile, its program inactive); how many."""
-    waiting = pending_about(kind=REMINDER, about=ProgramInvitation)
+    waiting = unsent_about(kind=REMINDER, about=ProgramInvitation)
     if not waiting:
         return 0
     signed_up = ProgramInvitation.objects.filter(pk__in=waiting, email__in=User.objects.values("email"))

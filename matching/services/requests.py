@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 
 from matching.models import Match, Program
 from matching.selectors.context import pair_explanation
@@ -107,8 +108,8 @@ def match_request(*, trainee: TraineeProfile, mentor: MentorProfile, program: Pr
     open_count = Match.objects.open_requests().filter(trainee=trainee, program=program).count()
     if open_count >= program.max_open_requests:
         raise TooManyRequests(
-            f"You already have {open_count} open requests in {program} (the limit is {program.max_open_requests}). "
-            "Cancel one or wait for a decision."
+            f"You already have {open_count} open request{pluralize(open_count)} in {program} "
+            f"(the limit is {program.max_open_requests}). Cancel one or wait for a decision."
         )
     explanation = pair_explanation(trainee=trainee, mentor_id=locked.pk, program=program)
     if explanation.excluded:
@@ -148,8 +149,19 @@ def match_requests_remind(*, now: datetime) -> int:
         expires = now - timedelta(days=program.request_expiry_days)
         stale = Match.objects.open_requests().filter(program=program, created_at__lte=due, created_at__gt=expires)
         coordinators = program_coordinators(program)
-        for match in stale:
+        for match_id in list(stale.values_list("pk", flat=True)):
             with transaction.atomic():
+                # Re-read it under its row lock, still open: one a coordinator decided (or the trainee cancelled)
+                # since the read above must not be reminded as waiting. One being decided right now is skipped; if it
+                # is still open, the next sweep reminds about it. A decision waiting for our lock cancels what we
+                # write here when it goes through (`match_transition`).
+                match = (
+                    Match.objects.select_for_update(skip_locked=True)
+                    .filter(pk=match_id, status=Match.Status.REQUESTED)
+                    .first()
+                )
+                if match is None:
+                    continue
                 for coordinator in coordinators:  # once each: this sweep runs every few minutes
                     sent += notify_new(
                         recipient=coordinator, kind="match_request_reminder", about=match, occurrence="reminder"

@@ -35,9 +35,28 @@ def shortlist_add(*, trainee: TraineeProfile, mentor: MentorProfile) -> Shortlis
 
 
 @transaction.atomic
-def shortlist_remove(*, trainee: TraineeProfile, mentor: MentorProfile) -> None:
-    """Unstar a mentor (idempotent); the other ranks stay as they are."""
-    ShortlistEntry.objects.filter(trainee=trainee, mentor=mentor).delete()
+def shortlist_remove(*, trainee: TraineeProfile, mentor: MentorProfile) -> list[ShortlistEntry]:
+    """Unstar a mentor (idempotent). The choices below a removed one move up (choices have no gaps: a #2 with no
+    #1 would rank nobody first in a round); returns the entries whose rank changed, best first."""
+    # Locked as `shortlist_rank` locks them, so a reorder at the same time queues instead of colliding.
+    entries = list(
+        ShortlistEntry.objects.select_for_update(of=("self",))
+        .filter(trainee=trainee)
+        .select_related("mentor__user")
+        .order_by("rank", "pk")
+    )
+    removed = [e for e in entries if e.mentor_id == mentor.pk]
+    if not removed:
+        return []
+    ShortlistEntry.objects.filter(pk=removed[0].pk).delete()
+    ranked = [e for e in entries if e.rank is not None and e.mentor_id != mentor.pk]
+    moved = [(entry, rank) for rank, entry in enumerate(ranked, start=1) if entry.rank != rank]
+    # One row at a time, lowest rank first: each moves into the place just freed above it, so the unique
+    # (trainee, rank) constraint never sees two rows with the same rank.
+    for entry, rank in moved:
+        ShortlistEntry.objects.filter(pk=entry.pk).update(rank=rank)
+        entry.rank = rank
+    return [entry for entry, _ in moved]
 
 
 @transaction.atomic

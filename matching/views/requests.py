@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.formats import date_format
 
 from matching.models import Match
@@ -37,7 +36,8 @@ def _already_requested(request: HttpRequest, detail: MentorDetail) -> HttpRespon
     live = detail.live_match
     if live is None or live.status != Match.Status.REQUESTED:
         return None
-    sent = date_format(timezone.localtime(live.created_at), "DATE_FORMAT")
+    # The day in the trainee's own zone, as My requests shows it: in UTC an evening request read as the next day.
+    sent = date_format(live.created_at.astimezone(live.trainee.zone()), "DATE_FORMAT")
     messages.info(
         request,
         f"Your request to {detail.mentor} was already sent on {sent} and is pending with a coordinator; "
@@ -129,8 +129,12 @@ def shortlist_unstar(request: HttpRequest, mentor_id: int) -> HttpResponse:
     trainee = trainee_profile_of(signed_in(request))
     mentor = shortlist_mentor(trainee=trainee, mentor_id=mentor_id, starring=False)
     if trainee is not None:
-        shortlist_remove(trainee=trainee, mentor=mentor)
-        messages.success(request, f"{mentor} was removed from your shortlist.")
+        moved = shortlist_remove(trainee=trainee, mentor=mentor)
+        removed = f"{mentor} was removed from your shortlist."
+        if moved:
+            now = ", ".join(f"{entry.mentor} is your {ORDINALS[entry.rank]} choice" for entry in moved if entry.rank)
+            removed += f" Choices have no gaps, so yours moved up: {now}."
+        messages.success(request, removed)
     return redirect_back(request, default="matching-shortlist")
 
 

@@ -1,7 +1,11 @@
-"""What the hourly task writes for every approved match: check-in surveys, inactivity nudges, at-risk flags.
+"""What the hourly task writes for every approved match: check-in surveys, inactivity nudges, at-risk flags; and
+the flags it raised that it clears again once their cause has gone (`risk.match_unflag_resolved`).
 
 Idempotent: each row's occurrence is its period number, so running twice (or on two beat instances) writes
 nothing new. Only the current period is written; a missed period is not back-filled.
+
+A match where the mentor or the trainee has left (a deactivated account) is skipped: nobody is asked to meet
+someone who has gone, and the health page lists it for the coordinator to end.
 """
 
 from __future__ import annotations
@@ -11,12 +15,13 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, F, Max, OuterRef, Subquery
 from django.utils import timezone
 
-from matching.models import Match
+from matching.models import Match, MatchTransition
+from matching.services.decisions import AT_RISK_CLEARED
 from meetings.models import Meeting
-from meetings.services.risk import match_flag_at_risk
+from meetings.services.risk import NO_MEETING, NO_SESSION, match_flag_at_risk, match_unflag_resolved
 from notifications.services import notifications_cancel, notify_new
 
 CHECKIN = "checkin_survey"
@@ -29,6 +34,7 @@ class FollowupReport:
     checkins: int = 0
     nudges: int = 0
     flagged: int = 0
+    unflagged: int = 0
 
 
 def _notify_both(match: Match, *, kind: str, due_at: datetime, occurrence: str, context: dict[str, Any]) -> int:
@@ -49,12 +55,17 @@ def _checkin(match: Match, approved_at: datetime, now: datetime) -> int:
     return _notify_both(match, kind=CHECKIN, due_at=due_at, occurrence=f"p{period}", context={"period": period})
 
 
-def _inactivity(match: Match, approved_at: datetime, last_session: datetime | None, now: datetime) -> tuple[int, bool]:
+def _idle_periods(match: Match, since: datetime, now: datetime) -> int:
+    """Whole inactivity periods from `since` to `now`."""
+    return (now - since).days // match.program.inactivity_days
+
+
+def _inactivity(match: Match, since: datetime, cleared_at: datetime | None, now: datetime) -> tuple[int, bool]:
     """Nudge both once per whole inactivity period since the last session (or approval). The second consecutive
-    nudge means the match is at risk."""
+    nudge means the match is at risk; after a coordinator cleared the flag, two more periods without a session do
+    (the flag would otherwise come back within the hour, the cause being the same)."""
     days = match.program.inactivity_days
-    since = max(filter(None, [approved_at, last_session]))
-    periods = (now - since).days // days
+    periods = _idle_periods(match, since, now)
     if periods < 1:
         return 0, False
     due_at = since + timedelta(days=periods * days)
@@ -65,8 +76,11 @@ def _inactivity(match: Match, approved_at: datetime, last_session: datetime | No
         occurrence=f"{since:%Y%m%d}-n{periods}",
         context={"idle_days": periods * days, "nudge": periods},
     )
-    flagged = periods >= 2 and match_flag_at_risk(
-        match=match, reason=f"No session logged in {periods * days} days ({periods} nudges)."
+    idle_since_looked_at = _idle_periods(match, max(since, cleared_at), now) if cleared_at else periods
+    flagged = (
+        periods >= 2
+        and idle_since_looked_at >= 2
+        and match_flag_at_risk(match=match, reason=f"{NO_SESSION} {periods * days} days ({periods} nudges).")
     )
     return nudges, flagged
 
@@ -74,12 +88,19 @@ def _inactivity(match: Match, approved_at: datetime, last_session: datetime | No
 def schedule_followups(*, now: datetime | None = None) -> FollowupReport:
     now = now or timezone.now()
     report = FollowupReport()
+    # When a coordinator last cleared the match's flag by hand (the follow-up's own clearing does not count).
+    cleared = MatchTransition.objects.filter(
+        match=OuterRef("pk"), by__isnull=False, from_status=F("to_status"), reason__startswith=AT_RISK_CLEARED
+    )
     matches = (
         Match.objects.active()
+        # Someone who left is neither nudged nor asked how it goes (health.someone_left lists the match to end).
+        .filter(mentor__user__is_active=True, trainee__user__is_active=True)
         .select_related("program", "mentor__user", "trainee__user")
         .annotate(
             last_session_date=Max("session_logs__date"),
             has_meeting=Exists(Meeting.objects.agreed().filter(match=OuterRef("pk"))),
+            risk_cleared_at=Subquery(cleared.order_by("-at", "-pk").values("at")[:1]),
         )
         .order_by("pk")
     )
@@ -87,10 +108,13 @@ def schedule_followups(*, now: datetime | None = None) -> FollowupReport:
         with transaction.atomic():
             # Still approved, under the match's row lock: a coordinator ending it meanwhile either ended it before
             # (it is skipped) or waits for us (and the end then cancels what we wrote). A match being decided
-            # right now is left to the next run.
+            # right now is left to the next run. Its flag is read under the lock too: a coordinator may have just
+            # cleared it.
             still = Match.objects.select_for_update(skip_locked=True).filter(pk=match.pk, status=Match.Status.APPROVED)
-            if not still.values_list("pk", flat=True):
+            flag = still.values_list("at_risk_since", "at_risk_reason").first()
+            if flag is None:
                 continue
+            match.at_risk_since, match.at_risk_reason = flag
             report.matches += 1
             _follow_up(match, now, report)
     return report
@@ -100,14 +124,22 @@ def _follow_up(match: Match, now: datetime, report: FollowupReport) -> None:
     approved_at = match.decided_at or match.created_at
     last_date = match.last_session_date  # type: ignore[attr-defined]
     last_session = datetime.combine(last_date, time.min, tzinfo=UTC) if last_date else None
+    since = max(filter(None, [approved_at, last_session]))
+    met: bool = match.has_meeting  # type: ignore[attr-defined]
+    cleared_at: datetime | None = match.risk_cleared_at  # type: ignore[attr-defined]
     report.checkins += _checkin(match, approved_at, now)
-    nudges, flagged = _inactivity(match, approved_at, last_session, now)
+    # First what has resolved itself: a match flagged for no meeting that has one now may still be idle, and is then
+    # flagged for that below, in the same run.
+    report.unflagged += int(match_unflag_resolved(match=match, met=met, idle_periods=_idle_periods(match, since, now)))
+    nudges, flagged = _inactivity(match, since, cleared_at, now)
     report.nudges += nudges
     report.flagged += int(flagged)
     no_meeting_by = approved_at + timedelta(days=match.program.first_meeting_days)
-    if not match.has_meeting and now >= no_meeting_by:  # type: ignore[attr-defined]
+    # Raised once: a coordinator who cleared it since has looked into it, and it would not go away by waiting.
+    looked_into = cleared_at is not None and cleared_at >= no_meeting_by
+    if not met and now >= no_meeting_by and not looked_into:
         days = match.program.first_meeting_days
-        report.flagged += int(match_flag_at_risk(match=match, reason=f"No meeting within {days} days of approval."))
+        report.flagged += int(match_flag_at_risk(match=match, reason=f"{NO_MEETING} {days} days of approval."))
 
 
 def match_followups_cancel(*, match: Match) -> int:

@@ -170,6 +170,16 @@ def test_what_lowered_a_score_names_the_focus_area_and_meeting_format_the_mentor
     expect(lowered.filter(has_text="meeting formats")).to_have_text(
         "Offers 1 of your 2 preferred meeting formats (video), not phone"
     )
+    # Before: the line under the score listed those two among the good reasons as well. It lists only what fits,
+    # as the mentor's card in the list does.
+    fits = page.locator(".score + p.reasons")
+    expect(fits).to_contain_text("Fits: ")
+    expect(fits).not_to_contain_text("focus areas")
+    expect(fits).not_to_contain_text("meeting formats")
+    said = fits.inner_text()
+    page.goto(f"{live_server.url}/mentors/")
+    expect(page.locator(".mentor-card .reasons", has_text="Fits:")).to_have_text(said)
+    expect(page.locator(".mentor-card .reasons-lowered")).to_contain_text("not phone")
 
 
 def test_a_request_message_over_the_limit_is_shown_back_whole_with_the_limit_not_cut_short(

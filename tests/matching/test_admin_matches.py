@@ -482,3 +482,113 @@ def test_the_reason_page_says_an_approved_match_can_be_ended_instead_as_the_api_
         ending
     )
     assert "cannot be ended: decline it instead." in ending
+
+
+# --- Clearing an at-risk flag -------------------------------------------------------------------------------------
+# Tried before: the flag's fields were read-only and no action cleared it, though the flag's own docstring said "the
+# coordinator clears the flag in the admin"; a match stayed at risk on the health page, the admin index and the home
+# panel for good.
+
+
+def _flagged(program, **kwargs):
+    from django.utils import timezone
+
+    return MatchFactory(
+        program=program,
+        status=Match.Status.APPROVED,
+        at_risk_since=timezone.now(),
+        at_risk_reason="The trainee said it is not a good fit after the first meeting.",
+        **kwargs,
+    )
+
+
+def test_a_coordinator_clears_an_at_risk_flag_from_the_matchs_page_with_a_note_kept_in_its_history(
+    login, coordinator, program
+):
+    from matching.coordination.health import program_health
+    from matching.selectors_coordination import program_queues
+
+    match = _flagged(program)
+    client = login(coordinator)
+    page = client.get(reverse("admin:matching_match_change", args=[match.pk])).content.decode()
+    assert 'name="action" value="clear_at_risk_selected">Clear the at-risk flag…</button>' in page
+
+    # What the page's button posts: the page asking for the note; then the note, which clears the flag.
+    asked = client.post(
+        reverse(CHANGELIST), {"action": "clear_at_risk_selected", "index": 0, ACTION_CHECKBOX_NAME: [match.pk]}
+    )
+    assert "Clear the at-risk flag of this match." in asked.content.decode()
+    match.refresh_from_db()
+    assert match.at_risk_since is not None
+    response = _act(client, "clear_at_risk_selected", [match], apply="1", reason="Called both: they will try again.")
+
+    assert _messages(response) == ["Cleared the at-risk flag of 1 match."]
+    match.refresh_from_db()
+    assert (match.at_risk_since, match.at_risk_reason, match.status) == (None, "", Match.Status.APPROVED)
+    entry = MatchTransition.objects.filter(match=match).last()
+    assert (entry.by, entry.from_status, entry.to_status) == (coordinator, "approved", "approved")
+    assert entry.reason == (
+        'At-risk flag cleared (flagged: "The trainee said it is not a good fit after the first meeting."). '
+        "Note: Called both: they will try again."
+    )
+    assert program_health(program=program).at_risk_count == 0
+    assert program_queues(user=coordinator).get().at_risk == 0
+    page = client.get(reverse("admin:matching_match_change", args=[match.pk])).content.decode()
+    assert "clear_at_risk_selected" not in page
+    assert "Called both: they will try again." in page  # in the history
+
+
+def test_clearing_at_risk_flags_in_a_batch_needs_a_note_and_leaves_the_unflagged_alone(login, coordinator, program):
+    flagged = [_flagged(program) for _ in range(2)]
+    calm = MatchFactory(program=program, status=Match.Status.APPROVED)
+    client = login(coordinator)
+
+    without_note = _act(client, "clear_at_risk_selected", [*flagged, calm], apply="1", reason="")
+    html = without_note.content.decode()
+    assert "Please give a note." in html
+    assert "1 of the 3 selected matches are not flagged at risk and will be left as they are." in html
+    assert Match.objects.filter(at_risk_since__isnull=False).count() == 2
+
+    response = _act(client, "clear_at_risk_selected", [*flagged, calm], apply="1", reason="Both fine after a call")
+
+    assert _messages(response) == ["Cleared the at-risk flag of 2 matches."]
+    assert not Match.objects.filter(at_risk_since__isnull=False).exists()
+    assert not MatchTransition.objects.filter(match=calm).exists()
+
+
+def test_a_coordinator_cannot_clear_the_flag_of_their_own_match_nor_of_another_programs(
+    login, coordinator, own_match, program
+):
+    from django.utils import timezone
+
+    Match.objects.filter(pk=own_match.pk).update(
+        status=Match.Status.APPROVED, at_risk_since=timezone.now(), at_risk_reason="No meeting within 21 days."
+    )
+    theirs = _flagged(ProgramFactory(coordinators=[CoordinatorFactory()]))
+    client = login(coordinator)
+
+    page = client.get(reverse("admin:matching_match_change", args=[own_match.pk])).content.decode()
+    assert "You are the mentor in this match" in page
+    assert "clear_at_risk_selected" not in page
+    response = _act(client, "clear_at_risk_selected", [own_match, theirs], apply="1", reason="Fine")
+
+    assert _messages(response) == [
+        "Tom Own ↔ Cora Coordinator: You are the mentor in this match: another coordinator of Cardiology Mentoring "
+        "must decide it (conflict of interest)."
+    ]
+    assert Match.objects.filter(at_risk_since__isnull=False).count() == 2
+
+
+@pytest.mark.parametrize("persona", ["trainee", "mentor"])
+def test_a_trainee_or_mentor_cannot_clear_a_flag_in_the_admin(persona, request, client, program):
+    match = _flagged(program)
+    person = request.getfixturevalue(persona)
+    client.force_login(person.user, backend="profiles.backends.EmailBackend")
+    response = client.post(
+        reverse(CHANGELIST),
+        {"action": "clear_at_risk_selected", ACTION_CHECKBOX_NAME: [match.pk], "apply": "1", "reason": "x"},
+    )
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+    match.refresh_from_db()
+    assert match.at_risk_since is not None

@@ -330,3 +330,35 @@ def test_a_mentor_reads_a_round_proposals_score_but_not_the_trainees_reasons_unt
 
     api(coordinator).post(f"/api/v1/matches/{proposal.pk}/approve/")
     assert breakdowns(mentor.user)[proposal.pk] == (81.5, reasons)  # shared once approved, as on the web
+
+
+def test_a_coordinator_reads_and_clears_an_at_risk_flag_which_the_pair_never_reads(
+    api, program, mentor, trainee, coordinator
+):
+    # The flag's reason can rest on one side's feedback ("not a good fit"), which the other side does not read:
+    # the API gives it to the program's coordinators only. Tried: clearing without a note, as the trainee, with an
+    # unknown field, and a second time once cleared; each changes nothing.
+    from django.utils import timezone
+
+    match = MatchFactory(program=program, mentor=mentor, trainee=trainee, status=Match.Status.APPROVED)
+    Match.objects.filter(pk=match.pk).update(at_risk_since=timezone.now(), at_risk_reason="Not a good fit (feedback).")
+    url = f"/api/v1/matches/{match.pk}/clear-at-risk/"
+
+    def flag(user):
+        [row] = [m for m in api(user).get("/api/v1/matches/").json()["results"] if m["id"] == match.pk]
+        return row["at_risk_reason"], row["at_risk_since"] is not None
+
+    assert flag(coordinator) == ("Not a good fit (feedback).", True)
+    assert flag(trainee.user) == flag(mentor.user) == ("", False)
+
+    assert api(coordinator).post(url, {"note": "  "}, format="json").status_code == 400
+    assert api(coordinator).post(url, {"note": "ok", "why": "x"}, format="json").status_code == 400
+    assert api(trainee.user).post(url, {"note": "All fine"}, format="json").status_code == 403
+    assert flag(coordinator) == ("Not a good fit (feedback).", True)
+
+    cleared = api(coordinator).post(url, {"note": "Talked to both: a good fit after all."}, format="json")
+    assert cleared.status_code == 200, cleared.content
+    assert (cleared.json()["at_risk_since"], cleared.json()["at_risk_reason"]) == (None, "")
+    assert match.transitions.filter(reason__contains="a good fit after all", by=coordinator).exists()
+    again = api(coordinator).post(url, {"note": "Again"}, format="json")
+    assert (again.status_code, again.json()["error"]["code"]) == (409, "not_at_risk")

@@ -9,11 +9,13 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from matching.models import Match, ShortlistEntry
+from profiles.models import CareerStage
 from tests.factories import (
     MatchFactory,
     MentorProfileFactory,
     ProgramFactory,
     ShortlistEntryFactory,
+    focus_area,
     language,
     specialty,
 )
@@ -71,6 +73,17 @@ def test_a_bad_filter_is_a_400_naming_the_field(api: APIClient, trainee: Any) ->
     assert "max_hours_apart" in response.json()["error"]["fields"]
 
 
+def test_hours_apart_without_a_trainee_profile_is_a_400_naming_the_parameter(api: APIClient, mentor: Any) -> None:
+    # Tried: GET /api/v1/mentors/?max_hours_apart=1 as a mentor with no trainee profile answered 200 with every
+    # mentor, Tokyo included: the filter was dropped without a word, as there is no zone to count from.
+    MentorProfileFactory(time_zone="Asia/Tokyo")
+    response = as_user(api, mentor.user).get(reverse("api-mentors"), {"max_hours_apart": "1"})
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {
+        "max_hours_apart": ["Fill in your trainee profile (time zone) to use this filter."]
+    }
+
+
 def test_pages_link_to_the_next_one(api: APIClient, trainee: Any, program: Any) -> None:
     MentorProfileFactory.create_batch(21)
     body = as_user(api, trainee.user).get(reverse("api-mentors"), {"language": language("en").pk}).json()
@@ -108,6 +121,31 @@ def test_the_mentor_detail_has_the_whole_breakdown(api: APIClient, trainee: Any,
     assert "email" not in str(body)  # contact details are shared only once a match is approved
 
 
+def test_what_fits_and_what_lowered_the_score_are_apart_as_on_the_page(
+    api: APIClient, trainee: Any, program: Any
+) -> None:
+    # Tried: a mentor 10 h 30 min away who also lost points on specialty, focus areas and stage. The card's
+    # `reasons` list partial fits ("10 h 30 min apart") among the rest; a client drawing the page's "Fits:" from
+    # them offered a reason that cost points. `fits` leaves out every reason in `lowered`.
+    trainee.time_zone = "Asia/Kolkata"
+    trainee.save()
+    far = MentorProfileFactory(
+        specialty=specialty("Dermatology"),
+        focus_areas=[focus_area(5)],
+        career_stage=CareerStage.SENIOR,
+        time_zone="America/Bogota",
+    )
+    client = as_user(api, trainee.user)
+    [card] = [c for c in client.get(reverse("api-mentors")).json()["results"] if c["id"] == far.pk]
+    assert card["fits"] == ["Speaks English", "Meets the way you prefer (video)"]
+    assert len(card["lowered"]) == 4
+    assert "10 h 30 min apart" in card["lowered"]
+    assert not set(card["fits"]) & set(card["lowered"])
+    explanation = client.get(reverse("api-mentors-detail", args=[far.pk])).json()["explanation"]
+    assert explanation["fits"] == card["fits"]
+    assert set(explanation["lowered_by"]) == {line["reason"] for line in explanation["lines"] if line["lowered"]}
+
+
 def test_an_unknown_mentor_is_a_404(api: APIClient, trainee: Any) -> None:
     assert as_user(api, trainee.user).get(reverse("api-mentors-detail", args=[99999])).status_code == 404
 
@@ -122,6 +160,16 @@ def test_the_shortlist_adds_ranks_lists_and_removes(api: APIClient, trainee: Any
     assert [(e["mentor"], e["rank"]) for e in response.json()] == [(b.pk, 1), (a.pk, 2)]
     assert client.delete(reverse("api-shortlist-entry", args=[a.pk])).status_code == 204
     assert [e["mentor"] for e in client.get(reverse("api-shortlist")).json()] == [b.pk]
+
+
+def test_removing_the_first_choice_moves_the_others_up(api: APIClient, trainee: Any) -> None:
+    # Tried: DELETE of the #1 choice left #2 and #3 with no #1, though choices have no gaps.
+    a, b, c = MentorProfileFactory.create_batch(3)
+    for rank, m in enumerate((a, b, c), start=1):
+        ShortlistEntryFactory(trainee=trainee, mentor=m, rank=rank)
+    client = as_user(api, trainee.user)
+    assert client.delete(reverse("api-shortlist-entry", args=[a.pk])).status_code == 204
+    assert [(e["mentor"], e["rank"]) for e in client.get(reverse("api-shortlist")).json()] == [(b.pk, 1), (c.pk, 2)]
 
 
 def test_bad_shortlist_input_is_a_400_and_changes_nothing(api: APIClient, trainee: Any) -> None:

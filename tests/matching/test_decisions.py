@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from matching.models import Match, MatchTransition
 from matching.services.decisions import (
@@ -16,6 +17,7 @@ from matching.services.decisions import (
     ReasonRequired,
     TraineeAlreadyMatched,
     match_approve,
+    match_clear_at_risk,
     match_decline,
     match_end,
     matches_approve,
@@ -124,6 +126,26 @@ def test_a_second_decision_is_refused_naming_who_decided_first(proposal, coordin
     assert caught.value.code == "already_approved"  # an AlreadyDecided that says what to do instead: end it
     assert "end it instead" in caught.value.message
     assert Match.objects.get(pk=proposal.pk).status == Match.Status.APPROVED
+
+
+def test_a_cleared_at_risk_flag_is_not_taken_for_the_decision(proposal, coordinator, program):
+    # Tried: the approver's account was deleted (the match keeps no `decided_by`), then another coordinator cleared
+    # the match's at-risk flag (a history entry approved → approved). A stale decline then read "already approved
+    # by Ben Coordinator", who only cleared the flag: the refusal takes the last change of status.
+    other = CoordinatorFactory(full_name="Ben Coordinator")
+    program.coordinators.add(other)
+    stale = Match.objects.get(pk=proposal.pk)
+    match_approve(match=proposal, by=coordinator)
+    coordinator.delete()
+    Match.objects.filter(pk=proposal.pk).update(at_risk_since=timezone.now(), at_risk_reason="Not a good fit.")
+    match_clear_at_risk(match=Match.objects.get(pk=proposal.pk), by=other, note="Talked to both; fine now.")
+
+    with pytest.raises(AlreadyDecided) as caught:
+        match_decline(match=stale, by=other, reason="Not a fit")
+    assert "was already approved on " in caught.value.message
+    assert "Ben Coordinator" not in caught.value.message
+    outcome = matches_approve(match_ids=[stale.pk], by=other)
+    assert ["Ben Coordinator" in error.message for _, error in outcome.refused] == [False]
 
 
 @pytest.mark.parametrize("who", ["coordinator of another program", "trainee", "mentor", "staff outsider"])

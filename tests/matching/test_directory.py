@@ -71,6 +71,27 @@ def test_a_low_ranked_card_says_what_lowered_its_score_not_only_what_fits(
     assert "senior attending, 7 stages ahead of you; your program prefers mentors 2 stages ahead" in lowered
 
 
+def test_a_fourth_reason_that_cost_points_is_never_listed_as_a_fit(login: Any, trainee: Any, program: Any) -> None:
+    # Tried: a dermatologist 10 h 30 min from the trainee (time-zone fit 12%), who also lost on specialty, focus
+    # areas and career stage. "What lowered it" keeps the three worst, and "Fits" dropped only those three, so the
+    # fourth, "10 h 30 min apart", was listed under "Fits" as a reason to choose the mentor.
+    trainee.time_zone = "Asia/Kolkata"  # UTC+5:30, no daylight saving
+    trainee.save()
+    MentorProfileFactory(
+        specialty=specialty("Dermatology"),
+        focus_areas=[focus_area(5)],
+        career_stage=CareerStage.SENIOR,
+        time_zone="America/Bogota",  # UTC-5, no daylight saving: 10 h 30 min apart
+    )
+    body = re.sub(r"<[^>]+>", "", text(login(trainee.user).get(URL)))
+    fits = body.split("Fits: ")[1].split("What lowered it: ")[0].strip()
+    lowered = body.split("What lowered it: ")[1].split("Why this score")[0].strip()
+    assert fits == "Speaks English · meets the way you prefer (video)"
+    assert "apart" not in fits
+    assert lowered.count(" · ") == 2  # the card's short line keeps the three that cost the most
+    assert "apart" not in lowered
+
+
 def test_mentors_a_hard_rule_excludes_are_not_listed(login: Any, trainee: Any, program: Any) -> None:
     MentorProfileFactory(user__full_name="Listed Mentor")
     MentorProfileFactory(user__full_name="Speaks Only German", languages=[language("de")])
@@ -264,6 +285,22 @@ def test_time_zone_distance_filter_counts_from_the_trainees_zone(login: Any, tra
     client = login(trainee.user)  # the trainee lives in America/Chicago
     assert names(client.get(URL, {"max_hours_apart": 0})) == ["Chicago"]
     assert sorted(names(client.get(URL, {"max_hours_apart": 1}))) == ["Chicago", "New York"]
+
+
+def test_the_hours_apart_filter_without_a_trainee_profile_says_why_and_lists_nobody(login: Any, mentor: Any) -> None:
+    # Tried: the demo mentor (no trainee profile) asked for mentors at most 1 hour apart: the filter was ignored
+    # without a word, Tokyo was listed, and the page said the filters were in use.
+    MentorProfileFactory(user__full_name="Tokyo", time_zone="Asia/Tokyo")
+    response = login(mentor.user).get(URL, {"max_hours_apart": 1})
+    assert response.status_code == 200
+    assert names(response) == []
+    assert response.context["directory"].errors == {
+        "max_hours_apart": ["Fill in your trainee profile (time zone) to use this filter."]
+    }
+    body = text(response)
+    assert "<li>Fill in your trainee profile (time zone) to use this filter.</li>" in body
+    assert f'<a href="{reverse("profiles-trainee-edit")}">Fill in your trainee profile</a> to filter by' in body
+    assert "No mentor matches these filters" not in body
 
 
 def test_a_bad_filter_value_is_reported_not_crashed(login: Any, trainee: Any, program: Any) -> None:

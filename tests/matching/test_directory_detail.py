@@ -195,3 +195,81 @@ def test_a_mentor_who_assesses_the_trainee_is_not_a_profile_change_away(login: A
     body = " ".join(login(trainee.user).get(reverse("mentors-detail", args=[assessor.pk])).content.decode().split())
     assert "You cannot request a mentor a rule rules out for you." in body
     assert "update your trainee profile" not in body
+
+
+def _far_dermatologist() -> Any:
+    """For a trainee in Asia/Kolkata after cardiology: a mentor who loses points on four components, the fourth
+    worst being the time zone (10 h 30 min apart, fit 12%)."""
+    from profiles.models import CareerStage
+    from tests.factories import focus_area
+
+    return MentorProfileFactory(
+        specialty=specialty("Dermatology"),
+        focus_areas=[focus_area(5)],
+        career_stage=CareerStage.SENIOR,
+        time_zone="America/Bogota",  # UTC-5 all year; Kolkata is UTC+5:30 all year
+    )
+
+
+def test_every_row_that_lowered_the_score_is_marked_not_only_the_three_worst(
+    login: Any, trainee: Any, program: Any
+) -> None:
+    # Tried: a mentor who lost points on specialty, focus areas, career stage and time zone (10 h 30 min apart, fit
+    # 12%): the breakdown marked only the three worst rows, so the time-zone row, 8 points down, looked unmarked.
+    trainee.time_zone = "Asia/Kolkata"
+    trainee.save()
+    far = _far_dermatologist()
+    body = " ".join(login(trainee.user).get(reverse("mentors-detail", args=[far.pk])).content.decode().split())
+    assert body.count('<tr class="lowered">') == 4
+    time_zone_row = body.split(">Time zone</th>", 1)[1].split("</tr>", 1)[0]
+    assert '10 h 30 min apart <span class="badge badge-warn">lowered the score</span>' in time_zone_row
+    lowered = body.split("What lowered it:", 1)[1].split("</ul>", 1)[0]
+    assert lowered.count("<li>") == 4
+    assert "<li>10 h 30 min apart</li>" in lowered
+
+
+def test_the_line_under_the_score_lists_only_what_fits_as_the_card_does(login: Any, trainee: Any, program: Any) -> None:
+    # Tried: an internist an hour away for a trainee after cardiology: under the score the page read "Related
+    # specialty (both in Internal Medicine) · … · 1 h apart" while "What lowered it" listed both of those.
+    near = MentorProfileFactory(specialty=specialty("Internal Medicine"), time_zone="America/New_York")
+    client = login(trainee.user)  # in America/Chicago
+    response = client.get(reverse("mentors-detail", args=[near.pk]))
+    explanation = response.context["detail"].explanation
+    assert {"Related specialty (both in Internal Medicine)", "1 h apart"} <= set(explanation.lowered_by())
+    body = " ".join(response.content.decode().split())
+    headline = body.split('<span class="muted score-max">/100</span></p>', 1)[1].split("</p>", 1)[0].strip()
+    card = client.get(reverse("mentors-directory")).context["directory"].cards[0]
+    assert headline == f'<p class="reasons"><strong>Fits:</strong> {card.fits}'
+    assert card.fits.startswith("Covers your focus area")
+    assert "Related specialty" not in headline
+    assert "apart" not in headline
+
+
+def test_a_time_difference_under_an_hour_reads_in_minutes_only(login: Any, trainee: Any, program: Any) -> None:
+    # Tried: a mentor in Dhaka (UTC+6) for a trainee in Kolkata (UTC+5:30) read "0 h 30 min apart".
+    trainee.time_zone = "Asia/Kolkata"
+    trainee.save()
+    near = MentorProfileFactory(time_zone="Asia/Dhaka")
+    body = login(trainee.user).get(reverse("mentors-detail", args=[near.pk])).content.decode()
+    assert "30 min apart" in body
+    assert "0 h" not in body
+
+
+def test_the_day_a_request_was_declined_is_the_day_in_the_trainees_zone(login: Any, trainee: Any, program: Any) -> None:
+    # Tried: a New York trainee whose request was declined at 8:30 pm on 5 March (01:30 UTC on 6 March) read
+    # "declined your last request … on 6 Mar 2026": the day in UTC, not theirs.
+    from datetime import UTC, datetime
+
+    trainee.time_zone = "America/New_York"
+    trainee.save()
+    mentor = MentorProfileFactory(user__full_name="Dr Maya Patel")
+    MatchFactory(
+        trainee=trainee,
+        mentor=mentor,
+        program=program,
+        status=Match.Status.DECLINED,
+        decided_at=datetime(2026, 3, 6, 1, 30, tzinfo=UTC),
+        decision_reason="Only fellows this term.",
+    )
+    body = " ".join(login(trainee.user).get(reverse("mentors-detail", args=[mentor.pk])).content.decode().split())
+    assert "A coordinator declined your last request to Dr Maya Patel on 5 Mar 2026." in body

@@ -263,6 +263,28 @@ def test_approved_matches_with_someone_who_left_are_listed_for_the_coordinator_t
     assert "Dr Gone (deactivated)" in page
 
 
+def test_the_health_headings_count_every_match_and_say_when_the_list_is_cut(login, coordinator, program, monkeypatch):
+    # Tried with 101 at-risk matches: the heading read "At-risk matches (100)", the length of the list cut to the
+    # first 100, while the home panel and the admin index said 101. Here the page shows 2 of 3 of each list.
+    monkeypatch.setattr("matching.coordination.health.SHOWN", 2)
+    late = timezone.now() - timedelta(days=40)
+    for _ in range(3):
+        _approved(program, decided_at=late, at_risk_since=timezone.now(), at_risk_reason="No meeting")
+        gone = _approved(program, decided_at=late)
+        gone.trainee.user.is_active = False
+        gone.trainee.user.save()
+
+    health = program_health(program=program)
+    page = login(coordinator).get(reverse("admin:matching_program_health", args=[program.pk])).content.decode()
+
+    assert "At-risk matches (3)" in page
+    assert "No first meeting after 21 days (6)" in page
+    assert "Approved matches with someone who left (3)" in page
+    assert page.count("showing the first 2") == 3
+    assert (health.at_risk_count, health.no_first_meeting_count, health.someone_left_count) == (3, 6, 3)
+    assert len(health.at_risk) == 2
+
+
 def test_the_health_page_renders_charts_from_a_data_element(login, coordinator, program):
     _approved(program, at_risk_since=timezone.now(), at_risk_reason="Poor feedback")
     response = login(coordinator).get(reverse("admin:matching_program_health", args=[program.pk]))

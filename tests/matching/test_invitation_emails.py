@@ -190,6 +190,20 @@ def test_no_reminder_goes_to_someone_who_signed_up_however_their_invitation_stan
     assert not [m for m in mail.outbox if m.subject.startswith("Reminder:")]
 
 
+@pytest.mark.parametrize("state", ["pending", "sending", "failed"])
+def test_signing_up_cancels_the_reminder_whether_it_waits_is_claimed_or_failed(program, coordinator, state):
+    # Only a pending reminder was cancelled: one claimed by a worker (`sending`, waiting between retries through a
+    # mail outage) or `failed` (retried later in the admin) still e-mailed "you have not signed up yet" to someone
+    # who had. Tried with the reminder in each state when the address signs up.
+    program_enrol(program=program, roster=parse_roster("amara@uni.edu, trainee"), by=coordinator, invite_missing=True)
+    Notification.objects.filter(kind="program_invitation_reminder").update(state=state)
+    UserFactory(email="amara@uni.edu")
+
+    enrol_invited.apply()
+
+    assert Notification.objects.get(kind="program_invitation_reminder").state == "cancelled"
+
+
 def test_an_expired_invitation_enrols_nobody_until_the_person_is_listed_again(login, program, coordinator):
     program_enrol(program=program, roster=parse_roster("amara@uni.edu, trainee"), by=coordinator, invite_missing=True)
     assert program.invitations.get().expires_at > timezone.now() + timedelta(days=89)

@@ -28,8 +28,26 @@ def test_an_ended_mentorship_is_listed_under_past_mentees_with_its_notes(
     assert "Oscar Outsider" in current
     assert "Tara Trainee" not in current
     assert "Tara Trainee" in past
-    assert f"ended {ended.ended_at:%-d %b %Y}" in past
+    assert f"ended {ended.ended_at.astimezone(mentor.zone()):%-d %b %Y}" in past  # the day in the mentor's zone
     assert reverse("meetings-match", args=[ended.pk]) in past
     # The trainee's address was shared for the mentorship, not beyond it.
     assert "tara@example.org" not in past
     assert "1 of" in current  # the ended mentorship frees its place
+
+
+def test_the_day_a_mentorship_ended_is_the_day_in_each_persons_zone(login: Any, mentor: Any, trainee: Any) -> None:
+    # Tried: a mentorship ended at 8:30 pm on 5 March in New York (01:30 UTC on 6 March) read "ended 6 Mar 2026"
+    # on My mentees and on the trainee's My mentorship: the day in UTC, not the reader's.
+    from datetime import UTC, datetime
+
+    mentor.time_zone = trainee.time_zone = "America/New_York"
+    mentor.save()
+    trainee.save()
+    ended = approved_match(mentor=mentor, trainee=trainee)
+    ended.status, ended.ended_at = Match.Status.ENDED, datetime(2026, 3, 6, 1, 30, tzinfo=UTC)
+    ended.save(update_fields=["status", "ended_at"])
+
+    past = login(mentor.user).get(reverse("matching-my-mentees")).content.decode().split("Past mentees")[1]
+    assert "ended 5 Mar 2026" in past
+    mine = login(trainee.user).get(reverse("matching-my-mentorship")).content.decode()
+    assert "ended 5 Mar 2026" in mine.split("Past mentorships")[1]

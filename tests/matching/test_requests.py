@@ -91,6 +91,15 @@ def test_more_open_requests_than_the_program_allows_are_refused(trainee: Any, pr
     assert counts()[1:] == before[1:]
 
 
+def test_the_limit_of_one_open_request_is_said_in_the_singular(trainee: Any, coordinator: Any) -> None:
+    # Tried with a limit of 1: "You already have 1 open requests in … (the limit is 1)".
+    program = ProgramFactory(open_to_all=True, coordinators=[coordinator], max_open_requests=1, name="Surgery")
+    match_request(trainee=trainee, mentor=MentorProfileFactory(), program=program, message="")
+    with pytest.raises(TooManyRequests) as refused:
+        match_request(trainee=trainee, mentor=MentorProfileFactory(), program=program, message="")
+    assert refused.value.message.startswith("You already have 1 open request in Surgery (the limit is 1).")
+
+
 def test_a_mentor_who_stopped_accepting_cannot_be_requested(trainee: Any, program: Any) -> None:
     closed = MentorProfileFactory(accepting_mentees=False)
     with pytest.raises(MentorNotAccepting):
@@ -193,6 +202,38 @@ def test_coordinators_are_reminded_once_and_stale_requests_expire(
     assert match.status == Match.Status.EXPIRED
     assert Notification.objects.get(kind="match_request_expired").recipient == trainee.user
     assert match_requests_expire(now=start + timedelta(days=15)) == 0  # idempotent
+
+
+def test_a_request_declined_while_the_reminder_sweep_runs_gets_no_reminder(
+    trainee: Any, program: Any, coordinator: Any, monkeypatch: Any
+) -> None:
+    # The sweep read its stale requests first and wrote the reminders afterwards, without re-reading each: a request
+    # another coordinator declined in between still got "it waits: decide it here". Tried with two stale requests,
+    # declining the second just before the sweep's first write (the first one's reminder).
+    from matching.services import requests
+    from matching.services.decisions import match_decline
+
+    first, second = (
+        match_request(trainee=trainee, mentor=MentorProfileFactory(), program=program, message="") for _ in range(2)
+    )
+    other = CoordinatorFactory()
+    program.coordinators.add(other)
+    real_notify_new = requests.notify_new
+    declined: list[Match] = []
+
+    def decline_the_other_first(**kwargs: Any) -> bool:
+        if not declined:
+            reminded = kwargs["about"]
+            other_request = second if reminded.pk == first.pk else first
+            declined.append(match_decline(match=other_request, by=other, reason="Not this term"))
+        return real_notify_new(**kwargs)
+
+    monkeypatch.setattr(requests, "notify_new", decline_the_other_first)
+    requests.match_requests_remind(now=timezone.now() + timedelta(days=7, minutes=1))
+    [gone] = declined
+    assert Match.objects.get(pk=gone.pk).status == Match.Status.DECLINED
+    reminders = Notification.objects.filter(kind="match_request_reminder").exclude(state=Notification.State.CANCELLED)
+    assert set(reminders.values_list("object_id", flat=True)) == {first.pk, second.pk} - {gone.pk}
 
 
 def test_the_sweep_task_runs_both(trainee: Any, mentor: Any, program: Any) -> None:
@@ -504,3 +545,24 @@ def test_an_open_request_on_my_mentorship_leads_to_where_it_can_be_cancelled(
     open_requests = body.split("Open requests</h2>")[1].split("<h2>")[0]
     assert "Dr Maya Patel" in open_requests
     assert f'<a href="{reverse("matching-requests")}">See or cancel them under My requests</a>' in open_requests
+
+
+def test_the_day_a_request_was_sent_is_the_day_in_the_trainees_zone(
+    login: Any, trainee: Any, mentor: Any, program: Any
+) -> None:
+    # Tried: a New York trainee's request sent at 8:30 pm on 5 March (01:30 UTC on 6 March) read "Sent 6 Mar 2026"
+    # on My requests, "sent 6 Mar" on the home page and "already sent on 6 Mar 2026" when sent again: the day in
+    # UTC, not the trainee's.
+    from datetime import UTC, datetime
+
+    trainee.time_zone = "America/New_York"
+    trainee.save()
+    client = login(trainee.user)
+    url = reverse("matching-request-create", args=[mentor.pk])
+    client.post(url, {"program": program.pk, "message": "first"})
+    Match.objects.filter(trainee=trainee).update(created_at=datetime(2026, 3, 6, 1, 30, tzinfo=UTC))
+
+    assert "<td>5 Mar 2026</td>" in client.get(reverse("matching-requests")).content.decode()
+    assert "sent 5 Mar)" in client.get(reverse("home")).content.decode()
+    again = client.post(url, {"program": program.pk, "message": "again"}, follow=True).content.decode()
+    assert "was already sent on 5 Mar 2026 and is pending" in again

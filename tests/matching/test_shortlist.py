@@ -233,3 +233,52 @@ def test_a_mentor_deactivated_after_being_starred_can_still_be_unstarred(trainee
     # Someone else's deactivated mentor, never starred by this trainee: not found.
     other = MentorProfileFactory(user__is_active=False)
     assert client.post(reverse("matching-shortlist-remove", args=[other.pk])).status_code == 404
+
+
+def test_removing_the_first_choice_moves_the_others_up_and_says_so(login: Any, trainee: Any) -> None:
+    # Tried: with Dr A, Dr B and Dr C as 1st, 2nd and 3rd choice, removing Dr A left Dr B as #2 and Dr C as #3 with
+    # no #1, though the shortlist page promises that choices have no gaps (and rounds read the ranks as preferences).
+    a = MentorProfileFactory(user__full_name="Dr A")
+    b = MentorProfileFactory(user__full_name="Dr B")
+    c = MentorProfileFactory(user__full_name="Dr C")
+    unranked = MentorProfileFactory(user__full_name="Dr D")
+    for rank, mentor in enumerate((a, b, c), start=1):
+        ShortlistEntryFactory(trainee=trainee, mentor=mentor, rank=rank)
+    ShortlistEntryFactory(trainee=trainee, mentor=unranked)
+    client = login(trainee.user)
+    response = client.post(reverse("matching-shortlist-remove", args=[a.pk]), follow=True)
+    assert ranks(trainee) == {b.pk: 1, c.pk: 2, unranked.pk: None}
+    assert (
+        "Dr A was removed from your shortlist. Choices have no gaps, so yours moved up: Dr B is your 1st choice, "
+        "Dr C is your 2nd choice." in response.content.decode()
+    )
+    body = " ".join(response.content.decode().split())
+    assert 'Dr B</a> <span class="muted">' in body
+    assert body.split("Dr B</a>", 1)[1].split("</li>", 1)[0].count("#1") == 1
+    # Removing the last choice, or a mentor with no rank, moves nobody and says only that it was removed.
+    response = client.post(reverse("matching-shortlist-remove", args=[unranked.pk]), follow=True)
+    assert ranks(trainee) == {b.pk: 1, c.pk: 2}
+    assert "Dr D was removed from your shortlist.</p>" in response.content.decode()
+
+
+def test_the_readme_states_the_points_a_first_choice_adds_with_the_default_weights(login: Any, trainee: Any) -> None:
+    # Tried: the README said "with the default weights a #1 choice adds 14.8 points" (2 of 13.5, the institution
+    # weight counted) while a mentor's page showed 15.4: under the default neutral institution rule the institution
+    # weight counts as 0 (2 of 13). The figure is read from the page, so the README cannot drift from it again.
+    from pathlib import Path
+
+    from matching.models.programs import DEFAULT_WEIGHTS
+    from tests.factories import ProgramFactory, specialty
+
+    program = ProgramFactory()
+    assert program.weights == DEFAULT_WEIGHTS
+    assert program.institution_rule == "neutral"
+    # A dermatologist for a trainee after cardiology: a fit well under 100, so the bonus is not cut at 100.
+    first = MentorProfileFactory(specialty=specialty("Dermatology"))
+    ShortlistEntryFactory(trainee=trainee, mentor=first, rank=1)
+    page = login(trainee.user).get(reverse("mentors-detail", args=[first.pk]))
+    line = {line.name: line for line in page.context["detail"].explanation.lines}["shortlist"]
+    assert line.reason == "Your #1 choice"
+    assert line.points == line.max_points
+    readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text().split())
+    assert f"with the default weights a #1 choice adds {line.points:.1f} points" in readme

@@ -136,3 +136,115 @@ def test_a_match_ended_while_the_hourly_run_reads_gets_no_check_in_nor_flag(
     assert not Notification.objects.filter(kind="checkin_survey").exists()
     match.refresh_from_db()
     assert match.at_risk_reason == ""
+
+
+@pytest.mark.parametrize("who", ["mentor", "trainee"])
+def test_a_match_with_someone_who_left_gets_no_check_in_nudge_nor_flag(mentor: Any, trainee: Any, who: str) -> None:
+    # Tried with the mentor's account deactivated 65 days into a match: the trainee was still sent check-ins and
+    # nudges to meet a mentor who had left, and the match was flagged at risk. The health page lists it for the
+    # coordinator to end instead.
+    match = approved_match(mentor=mentor, trainee=trainee, decided_at=timezone.now() - timedelta(days=65))
+    person = {"mentor": mentor, "trainee": trainee}[who].user
+    person.is_active = False
+    person.save()
+
+    report = schedule_followups()
+
+    assert (report.matches, report.checkins, report.nudges, report.flagged) == (0, 0, 0, 0)
+    assert not Notification.objects.exists()
+    match.refresh_from_db()
+    assert match.at_risk_since is None
+
+
+# --- A flag whose cause has gone clears itself; one a coordinator cleared is not raised again at once ----------
+# Tried before: nothing ever cleared a flag. A match flagged "No meeting within 21 days" stayed at risk on the health
+# page, the admin index and the home panel after its meeting was accepted, and one flagged for inactivity after a
+# session was logged; clearing it in the admin was not possible either.
+
+
+def _at_risk_everywhere(match: Any, coordinator: Any) -> tuple[bool, bool, int]:
+    """What the health page, its heading count and the admin index / home panel say of the match."""
+    from matching.coordination.health import program_health
+    from matching.selectors_coordination import program_queues
+
+    health = program_health(program=match.program)
+    [queues] = program_queues(user=coordinator)
+    return match in health.at_risk, health.at_risk_count == 1, queues.at_risk
+
+
+def test_a_no_meeting_flag_clears_itself_once_a_meeting_is_accepted(
+    mentor: Any, trainee: Any, coordinator: Any
+) -> None:
+    from matching.models import MatchTransition
+
+    match = approved_match(mentor=mentor, trainee=trainee, decided_at=timezone.now() - timedelta(days=22))
+    match.program.coordinators.add(coordinator)
+    schedule_followups()
+    match.refresh_from_db()
+    assert match.at_risk_reason == "No meeting within 21 days of approval."
+    assert _at_risk_everywhere(match, coordinator) == (True, True, 1)
+
+    MeetingFactory(match=match, status="accepted", start=timezone.now() + timedelta(days=2))
+    report = schedule_followups()
+
+    match.refresh_from_db()
+    assert (match.at_risk_since, match.at_risk_reason, report.unflagged) == (None, "", 1)
+    assert _at_risk_everywhere(match, coordinator) == (False, False, 0)
+    entry = MatchTransition.objects.filter(match=match).last()
+    assert (entry.from_status, entry.to_status, entry.by) == ("approved", "approved", None)
+    assert entry.reason == (
+        'At-risk flag cleared (flagged: "No meeting within 21 days of approval."). '
+        "Its cause has gone: a meeting was accepted."
+    )
+    assert schedule_followups().unflagged == 0
+
+
+def test_an_inactivity_flag_clears_itself_once_a_session_is_logged(mentor: Any, trainee: Any) -> None:
+    decided = timezone.now() - timedelta(days=61)
+    match = approved_match(mentor=mentor, trainee=trainee, decided_at=decided)
+    MeetingFactory(match=match, start=decided + timedelta(days=3))
+    schedule_followups()
+    match.refresh_from_db()
+    assert match.at_risk_reason.startswith("No session logged in 60 days")
+
+    SessionLogFactory(match=match, date=timezone.localdate() - timedelta(days=1))
+    schedule_followups()
+
+    match.refresh_from_db()
+    assert match.at_risk_since is None
+    assert match.transitions.last().reason.endswith("Its cause has gone: a session was logged since.")
+
+
+def test_a_not_a_good_fit_flag_stays_until_a_coordinator_clears_it(mentor: Any, trainee: Any) -> None:
+    from meetings.services.risk import match_flag_at_risk
+
+    match = approved_match(mentor=mentor, trainee=trainee, decided_at=timezone.now() - timedelta(days=22))
+    MeetingFactory(match=match, start=timezone.now() - timedelta(days=5))
+    SessionLogFactory(match=match, date=timezone.localdate() - timedelta(days=5))
+    match_flag_at_risk(match=match, reason="The trainee said it is not a good fit after the first meeting.")
+
+    assert schedule_followups().unflagged == 0
+
+    match.refresh_from_db()
+    assert match.at_risk_reason == "The trainee said it is not a good fit after the first meeting."
+
+
+def test_a_flag_a_coordinator_cleared_is_not_raised_again_for_the_same_cause_within_the_hour(
+    mentor: Any, trainee: Any, coordinator: Any
+) -> None:
+    # Without it, clearing "no first meeting" or "no session in 60 days" by hand lasted until the next hourly run.
+    from matching.services.decisions import match_clear_at_risk
+
+    decided = timezone.now() - timedelta(days=61)
+    match = approved_match(mentor=mentor, trainee=trainee, decided_at=decided)
+    match.program.coordinators.add(coordinator)
+    schedule_followups()
+    match.refresh_from_db()
+    assert match.at_risk_reason.startswith("No session logged in 60 days")
+    match_clear_at_risk(match=match, by=coordinator, note="Both are on leave until May.")
+
+    assert schedule_followups().flagged == 0  # neither idle again yet, nor "no meeting within 21 days" again
+    assert schedule_followups(now=timezone.now() + timedelta(days=59)).flagged == 0  # nudged, not flagged
+    assert schedule_followups(now=timezone.now() + timedelta(days=61)).flagged == 1  # two more periods idle
+    match.refresh_from_db()
+    assert match.at_risk_reason.startswith("No session logged in 120 days")

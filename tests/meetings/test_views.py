@@ -526,6 +526,26 @@ def test_one_person_cannot_flood_the_other_with_proposals_nor_hold_their_whole_c
     assert propose(6).status_code == 302
 
 
+def test_the_check_in_average_shows_only_from_five_answers_as_the_page_promises(login: Any, coordinator: Any) -> None:
+    # Tried with one answer: "Check-ins answered: 1 · average 3.0/5", that one person's answer, under a page that
+    # promises "–" for fewer than 5.
+    from meetings.models import CheckIn
+    from tests.factories import ProgramFactory, approved_match
+
+    program = ProgramFactory(coordinators=[coordinator], name="Cardiology residents")
+    matches = [approved_match(program=program) for _ in range(5)]
+    CheckIn.objects.create(match=matches[0], respondent=matches[0].trainee.user, period=0, going_well=3)
+
+    page = login(coordinator).get(reverse("meetings-feedback-summary")).content.decode()
+    assert "Check-ins answered: 1 · average –" in page
+    assert "3.0/5" not in page
+
+    for match in matches[1:]:
+        CheckIn.objects.create(match=match, respondent=match.trainee.user, period=0, going_well=4)
+    page = login(coordinator).get(reverse("meetings-feedback-summary")).content.decode()
+    assert "Check-ins answered: 5 · average 3.8/5" in page
+
+
 def test_the_feedback_summary_and_the_program_health_page_give_the_same_figures(login: Any, coordinator: Any) -> None:
     # Before, the two pages each counted the answers with their own rounding: 1 useful answer in 40 showed as 3 % on
     # the feedback summary and 2 % on the health page. Both now read matching.coordination.health.feedback_totals.
