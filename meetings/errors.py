@@ -52,6 +52,17 @@ class SessionAlreadyLogged(Conflict):
         self.same = same
 
 
+class MeetingAlreadyProposed(Conflict):
+    """The same proposal sent again (a double click, Back and send again): `meeting` is the one its first sending
+    proposed, which stands; nothing new is written."""
+
+    code = "meeting_already_proposed"
+
+    def __init__(self, message: str, *, meeting: Any) -> None:
+        super().__init__(message)
+        self.meeting = meeting
+
+
 class AlreadyAnswered(Conflict):
     code = "already_answered"
 

@@ -141,11 +141,20 @@ class SessionLogForm(forms.Form):
             )
 
     def goal_progress(self) -> list[tuple[Goal, int]]:
-        return [
-            (goal, self.cleaned_data[f"goal_{goal.pk}"])
-            for goal in self.goals
-            if self.cleaned_data.get(f"goal_{goal.pk}") is not None
-        ]
+        """The figure of each goal given one. A goal's field missing from the data altogether (a page opened before
+        the form offered it) keeps the figure the log had, as a ModelForm keeps a field it was not sent; the field
+        sent back empty is a figure cleared."""
+        found = []
+        for goal in self.goals:
+            name = f"goal_{goal.pk}"
+            progress = self.cleaned_data.get(name)
+            if progress is None and self.fields[name].widget.value_omitted_from_data(
+                self.data, self.files, self.add_prefix(name)
+            ):
+                progress = self.initial.get(name)
+            if progress is not None:
+                found.append((goal, progress))
+        return found
 
 
 YES_NO = [("yes", "Yes"), ("no", "No")]

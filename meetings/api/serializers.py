@@ -251,7 +251,14 @@ class SessionLogWriteSerializer(SessionLogEditSerializer):
     """A new log: also which match (or meeting of it) it is about, and the client's submission id."""
 
     match = VisibleIdField(queryset=Match.objects.all(), visible=match_list_for, required=False)
-    meeting = VisibleIdField(queryset=Meeting.objects.all(), visible=meetings_for, required=False, allow_null=True)
+    meeting = VisibleIdField(
+        queryset=Meeting.objects.all(),
+        visible=meetings_for,
+        required=False,
+        allow_null=True,
+        help_text="The meeting the session was. Left out: the match's one accepted meeting that has begun, starts on "
+        "`date` in the mentor's zone and is not logged yet, if there is exactly one; else none.",
+    )
     submission = serializers.UUIDField(
         required=False,
         allow_null=True,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from matching.models import Match
 from meetings.errors import (
     MatchNotApproved,
+    MeetingAlreadyProposed,
     MeetingChangedSinceRead,
     MeetingInPast,
     MeetingOverlap,
@@ -219,6 +220,15 @@ def meeting_propose(
     _require_details(duration_minutes=duration_minutes, format=format, place=place, video_link=video_link, phone=phone)
     if format == Format.PHONE:
         _require_phone(phone)
+    _refuse_the_same_again(
+        match,
+        by,
+        start=start,
+        duration_minutes=duration_minutes,
+        format=format,
+        details=(place, video_link, phone),
+        agenda=agenda,
+    )
     _require_few_waiting(match, by)  # under the match's lock: two racing proposals are counted one by one
     _require_free(match, start, duration_minutes, by=by)
     meeting = Meeting.objects.create(
@@ -234,6 +244,40 @@ def meeting_propose(
     )
     _announce(meeting, to=_other(match, by), kind="meeting_proposed")
     return meeting
+
+
+def _refuse_the_same_again(
+    match: Match,
+    by: User,
+    *,
+    start: datetime,
+    duration_minutes: int,
+    format: str,
+    details: tuple[str, str, str],
+    agenda: str,
+) -> None:
+    """A live proposal of `by`'s in this match saying exactly this is the same form sent again (a double click,
+    Back and send again): without this check, the overlap check refused it as "You already have a meeting …",
+    and the proposer took the proposal for one that failed. Checked under the match's lock, so a double click's
+    two requests are decided one after the other. A proposal that differs in anything (another link, another
+    agenda) is a new one and meets the overlap check."""
+    place, video_link, phone = (detail.strip() for detail in details)
+    same = Meeting.objects.live().filter(
+        match=match,
+        proposed_by=by,
+        start=start,
+        duration_minutes=duration_minutes,
+        format=format,
+        place=place,
+        video_link=video_link,
+        phone=phone,
+        agenda=agenda,
+    )
+    earlier = same.order_by("pk").first()
+    if earlier is not None:
+        raise MeetingAlreadyProposed(
+            f"You already proposed this meeting (id {earlier.pk}); it was saved once.", meeting=earlier
+        )
 
 
 def _announce(meeting: Meeting, *, to: User, kind: str) -> None:

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from matching.models import Match
 from matching.views.access import post_only
 from meetings import selectors, services
-from meetings.errors import MeetingChangedSinceRead
+from meetings.errors import MeetingAlreadyProposed, MeetingChangedSinceRead
 from meetings.forms import MeetingCancelForm, MeetingProposeForm, MeetingSeenForm, MeetingTimeForm
 from meetings.ics import CONTENT_TYPE, meeting_calendar
 from meetings.models import Meeting
@@ -50,6 +50,9 @@ def meeting_propose(request: HttpRequest, match_id: int) -> HttpResponse:
                 phone=data["phone"],
                 agenda=data["agenda"],
             )
+        except MeetingAlreadyProposed as exc:
+            messages.info(request, "Already proposed: this form was sent twice, and the meeting is proposed once.")
+            return redirect("meetings-detail", exc.meeting.pk)
         except ApplicationError as exc:
             form_error(form, exc)
         else:

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -19,6 +20,7 @@ from meetings.models import Meeting, SessionLog
 from meetings.people import role_in
 from meetings.services.feedback import checkin_current_period, checkin_refusal, feedback_refusal, is_first_meeting
 from meetings.services.sessions import goals_behind, goals_for_logs_of
+from meetings.templatetags.meeting_tags import local_time
 from meetings.views._helpers import form_error, match_or_404, meeting_or_404, user_of
 from mentorship.errors import ApplicationError
 from profiles.models import Goal
@@ -56,8 +58,11 @@ def match_page(request: HttpRequest, match_id: int) -> HttpResponse:
     return render(request, "meetings/match.html", context)
 
 
-def _goals(match: Match) -> list[Goal]:
-    return list(goals_for_logs_of(match).exclude(status=Goal.Status.DROPPED))
+def _goals(match: Match, log: SessionLog | None = None) -> list[Goal]:
+    """The goals the form offers: the trainee's not dropped, and every goal the log being edited names, whatever it
+    has become. A figure the form did not show would not be sent back, and the save would delete it from the log."""
+    named = Q(pk__in=log.goal_updates.values("goal")) if log is not None else Q(pk__in=[])
+    return list(goals_for_logs_of(match).filter(~Q(status=Goal.Status.DROPPED) | named))
 
 
 def _say_goals_behind(request: HttpRequest, log: SessionLog) -> None:
@@ -118,7 +123,11 @@ def session_log_create(request: HttpRequest, match_id: int) -> HttpResponse:
         except ApplicationError as exc:
             form_error(form, exc)
         else:
-            messages.success(request, "Session logged.")
+            if meeting is None and log.meeting is not None:  # the service took it for the day's meeting: say which
+                when = local_time(log.meeting, user_of(request))
+                messages.success(request, f"Session logged as the meeting of {when}.")
+            else:
+                messages.success(request, "Session logged.")
             _say_goals_behind(request, log)
             return redirect("meetings-match", match.pk)
     context = {"form": form, "match": match, "meeting": meeting}
@@ -140,7 +149,7 @@ def session_log_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "next_steps": log.next_steps,
         **{f"goal_{u.goal_id}": u.progress for u in log.goal_updates.all()},
     }
-    form = SessionLogForm(request.POST or None, goals=_goals(log.match), initial=initial)
+    form = SessionLogForm(request.POST or None, goals=_goals(log.match, log), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.session_log_update(

@@ -58,3 +58,30 @@ def test_editing_a_logs_progress_moves_the_goal_to_the_corrected_value(world: Wo
 
     assert edited.status_code == 200, edited.content[:300]
     assert Goal.objects.get(pk=goal.pk).progress == 60
+
+
+def test_a_log_sent_back_keeps_its_figure_for_a_goal_the_trainee_dropped_since(world: World) -> None:
+    # The web form lost such a figure on any edit (it did not show dropped goals). The API's PUT replaces what the
+    # log says with what it is sent, and a goal dropped since can be sent back: what GET read keeps it.
+    mentor = world.client("mentor")
+    goal = world.objects["goal"]
+    logged = mentor.post(
+        "/api/v1/session-logs/",
+        {
+            "match": world.objects["match"].pk,
+            "date": "2026-11-02",
+            "duration_minutes": 30,
+            "notes_shared": "We planned the grant.",
+            "goals": [{"goal": goal.pk, "progress": 40}],
+        },
+        format="json",
+    )
+    assert logged.status_code == 201, logged.content[:300]
+    Goal.objects.filter(pk=goal.pk).update(status=Goal.Status.DROPPED)
+    url = f"/api/v1/session-logs/{logged.json()['id']}/"
+
+    edited = mentor.put(url, {**mentor.get(url).json(), "notes_shared": "We planned the grant bid."}, format="json")
+
+    assert edited.status_code == 200, edited.content[:300]
+    assert edited.json()["goals"] == [{"goal": goal.pk, "progress": 40, "note": ""}]
+    assert mentor.patch(url, {"notes_shared": "x"}, format="json").status_code == 405  # no partial edit to differ

@@ -188,3 +188,27 @@ def test_on_a_phone_the_program_health_page_is_no_wider_than_the_screen_with_lon
     assert cells.count() >= 7
     rights = [cells.nth(i).evaluate("cell => cell.getBoundingClientRect().right") for i in range(cells.count())]
     assert max(rights) <= PHONE_WIDTH
+
+
+def test_a_long_request_message_opens_whole_in_place_of_its_preview(page: Page, live_server: Any) -> None:
+    # Tried: My mentees cut a trainee's message at 80 words and the mentor could read the rest nowhere; folded, the
+    # first 60 words show with "Read all", which opens to the whole text instead of repeating the preview above it.
+    mentor = MentorProfileFactory(user__full_name="Dr Maya Patel", user__email="maya@example.org")
+    words = " ".join(f"word{i}" for i in range(150))
+    MatchFactory(mentor=mentor, status=Match.Status.REQUESTED, origin=Match.Origin.REQUEST, message=words)
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 800})
+    log_in(page, live_server.url, "maya@example.org")
+    page.goto(f"{live_server.url}/mentorship/mentees/")
+
+    fold = page.locator("details.fold")
+    expect(fold.locator(".fold-preview")).to_be_visible()
+    expect(fold.locator(".fold-preview")).to_contain_text("word59")
+    expect(fold.locator(".fold-preview")).not_to_contain_text("word60")
+    expect(fold.get_by_text("word149")).to_be_hidden()
+    fold.get_by_text("Read all of their message (150 words)").click()
+    expect(fold.get_by_text(re.compile("word149"))).to_be_visible()
+    expect(fold.locator(".fold-preview")).to_be_hidden()
+    expect(fold.get_by_text("Read all of their message")).to_be_hidden()
+    fold.get_by_text("Show less of their message").click()
+    expect(fold.locator(".fold-preview")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH

@@ -51,3 +51,33 @@ def test_the_day_a_mentorship_ended_is_the_day_in_each_persons_zone(login: Any, 
     assert "ended 5 Mar 2026" in past
     mine = login(trainee.user).get(reverse("matching-my-mentorship")).content.decode()
     assert "ended 5 Mar 2026" in mine.split("Past mentorships")[1]
+
+
+def test_a_trainees_whole_request_message_and_statement_can_be_read(
+    login: Any, mentor: Any, trainee: Any, outsider: Any
+) -> None:
+    # Tried: a request message of 1,900 characters and a statement of 3,900 (both within their limits) read
+    # "… " after 80 words on My mentees, and the mentor could read the rest nowhere before deciding.
+    from tests.factories import MatchFactory
+
+    paragraph = "I would like help planning research time around night shifts and clinic weeks. " * 6
+    trainee.statement = (paragraph.strip() + "\n\n") * 7 + "STATEMENT-END"
+    trainee.save()
+    assert len(trainee.statement) <= 4000
+    message = (paragraph.strip() + "\n") * 3 + "MESSAGE-END"
+    assert len(message) <= 2000
+    MatchFactory(mentor=mentor, trainee=trainee, status=Match.Status.REQUESTED, origin="request", message=message)
+    outsider.statement = "Short and\nsweet."
+    outsider.save()
+    approved_match(mentor=mentor, trainee=outsider)
+
+    html = login(mentor.user).get(reverse("matching-my-mentees")).content.decode()
+
+    current, pending = html.split("Awaiting a coordinator")
+    assert "STATEMENT-END" in pending  # the whole statement …
+    assert "MESSAGE-END" in pending  # … and the whole message
+    assert "night shifts and clinic weeks.<br>" in pending  # with the trainee's line breaks
+    # Folded, so a long text does not bury the rest of the list: the first 60 words, and "Read all" opens the whole.
+    assert pending.count('<span class="fold-more">Read all of their') == 2
+    assert "Short and<br>sweet." in current  # a short one is shown whole, not folded
+    assert "<summary>" not in current

@@ -552,3 +552,40 @@ def test_the_schema_documents_the_sequence_and_the_412_of_accept_and_cancel() ->
         assert "412" in operation["responses"], answer
         body = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
         assert "sequence" in schema()["components"]["schemas"][body]["properties"], answer
+
+
+def test_a_log_naming_no_meeting_is_the_log_of_the_one_meeting_held_that_day(
+    match: Any, login: Any, mentor: Any, monkeypatch: Any
+) -> None:
+    # As on the web form: a client that logs a session right after a meeting without naming it left the meeting
+    # "due" in `follow_up` and the to-do list, and a later log naming it counted the session twice.
+    midday = datetime(2026, 6, 10, 12, 0, tzinfo=ZoneInfo(mentor.time_zone))  # at any hour the suite runs
+    monkeypatch.setattr(timezone, "now", lambda: midday.astimezone(UTC))
+    meeting = MeetingFactory(match=match, start=midday - timedelta(hours=2), duration_minutes=45)
+    client = login(mentor.user)
+    body = {"match": match.pk, "date": "2026-06-10", "duration_minutes": 45, "notes_shared": "CV review"}
+
+    created = client.post("/api/v1/session-logs/", body, content_type="application/json")
+
+    assert created.status_code == 201, created.json()
+    assert created.json()["meeting"] == meeting.pk
+    assert client.get(f"/api/v1/meetings/{meeting.pk}/").json()["follow_up"]["log"] == "done"
+    again = client.post("/api/v1/session-logs/", {**body, "meeting": meeting.pk}, content_type="application/json")
+    assert again.status_code == 409
+    assert SessionLog.objects.count() == 1
+
+
+def test_the_same_proposal_sent_again_is_409_naming_the_first_and_writes_nothing(
+    match: Any, login: Any, mentor: Any
+) -> None:
+    client = login(mentor.user)
+    body = {"match": match.pk, "start": later(), "format": "video", "video_link": "https://v.example.org/1"}
+    first = client.post("/api/v1/meetings/", body, content_type="application/json")
+    assert first.status_code == 201
+
+    again = client.post("/api/v1/meetings/", body, content_type="application/json")
+
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "meeting_already_proposed"
+    assert f"id {first.json()['id']}" in again.json()["error"]["message"]
+    assert Meeting.objects.count() == 1

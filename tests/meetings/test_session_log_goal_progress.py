@@ -4,6 +4,7 @@ recorded since (and says so), and the log of an ended match offers only the goal
 from __future__ import annotations
 
 from datetime import date, timedelta
+from html.parser import HTMLParser
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -131,3 +132,69 @@ def test_the_mentor_of_an_approved_match_is_offered_every_goal_of_the_trainee(
     page = login(mentor.user).get(reverse("meetings-log-create", args=[match.pk])).content.decode()
 
     assert f'name="goal_{goal.pk}"' in page
+
+
+class _FormValues(HTMLParser):
+    """What the page's POST form sends as a browser would: its inputs (ticked boxes only) and its text areas."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = {key: value or "" for key, value in attrs}
+        if tag == "input" and "name" in named:
+            if named.get("type") not in ("checkbox", "radio") or "checked" in named:
+                self.values[named["name"]] = named.get("value", "")
+        elif tag == "textarea" and "name" in named:
+            self._textarea = named["name"]
+            self.values[self._textarea] = ""
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self.values[self._textarea] += data.removeprefix("\n") if not self.values[self._textarea] else data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea":
+            self._textarea = None
+
+
+def _what_the_form_sends(page: str) -> dict[str, str]:
+    parser = _FormValues()
+    parser.feed(page)
+    return parser.values
+
+
+def test_editing_a_log_keeps_progress_recorded_on_a_goal_dropped_since(match: Any, login: Any, mentor: Any) -> None:
+    # Tried: logged 40 % on "Apply for grant", the trainee dropped the goal, the mentor opened the log to fix a typo
+    # in the notes and saved. The edit form offered only goals not dropped, so the 40 % was not in it, and the save
+    # replaced the log's goal figures with those sent: the progress recorded that day was gone without a word.
+    goal = GoalFactory(trainee=match.trainee, title="Apply for grant", status="in_progress", progress=10)
+    client, day = login(mentor.user), mentors_today(match) - timedelta(days=3)
+    client.post(
+        reverse("meetings-log-create", args=[match.pk]),
+        {"date": str(day), "duration_minutes": 30, f"goal_{goal.pk}": 40, "notes_shared": "tpyo"},
+    )
+    log = SessionLog.objects.get()
+    Goal.objects.filter(pk=goal.pk).update(status="dropped")
+    url = reverse("meetings-log-edit", args=[log.pk])
+
+    page = client.get(url).content.decode()
+    sent = _what_the_form_sends(page)
+    assert sent[f"goal_{goal.pk}"] == "40"  # the dropped goal is in the form, with the log's figure
+    assert "Now 40 % (dropped)." in page
+    response = client.post(url, {**sent, "notes_shared": "typo fixed"})
+
+    assert response.status_code == 302
+    assert SessionGoal.objects.filter(session=log, goal=goal, progress=40).exists()
+    assert SessionLog.objects.get().notes_shared == "typo fixed"
+    # A form from before the goal was shown (a page left open) sends no figure for it: that keeps it too, as a
+    # ModelForm keeps a field the form did not send; the field the form showed, sent back empty, clears it.
+    without = {name: value for name, value in sent.items() if name != f"goal_{goal.pk}"}
+    assert client.post(url, {**without, "notes_shared": "typo fixed again"}).status_code == 302
+    assert SessionGoal.objects.filter(session=log, goal=goal, progress=40).exists()
+    assert client.post(url, {**sent, f"goal_{goal.pk}": "", "notes_shared": "no grant"}).status_code == 302
+    assert not SessionGoal.objects.filter(session=log).exists()
+    # A dropped goal the log does not name is still not offered.
+    assert f'name="goal_{goal.pk}"' not in client.get(url).content.decode()

@@ -98,3 +98,52 @@ def test_a_mentor_whose_match_was_never_approved_does_not_see_the_trainees_goals
     refused = client.post(reverse("meetings-log-create", args=[match.pk]), {"date": "2026-01-01"})
     assert "depression" not in refused.content.decode()
     assert not SessionLog.objects.exists()
+
+
+def test_logging_from_log_a_session_right_after_a_meeting_counts_as_that_meetings_log(
+    match: Any, login: Any, mentor: Any
+) -> None:
+    # Tried: a meeting ended, the mentor used My mentees' "Log a session" (no meeting named) and saved. The home page
+    # still said "Log the session with …" and the meeting's row "Log the session"; following that prompt then
+    # logged the same session a second time (the duplicate check compared the meeting too).
+    with freeze_time(at_new_york_midday()):  # the meeting, two hours ago, is on the mentor's today at any hour
+        meeting = MeetingFactory(match=match, start=timezone.now() - timedelta(hours=2), duration_minutes=45)
+        today = timezone.localdate(timezone=ZoneInfo(mentor.time_zone))
+        client = login(mentor.user)
+        data = {"date": str(today), "duration_minutes": 45, "notes_shared": "CV review"}
+
+        response = client.post(_log_url(match), data, follow=True)
+
+        assert SessionLog.objects.get().meeting == meeting
+        assert "Session logged as the meeting of" in response.content.decode()
+        assert "Log the session" not in client.get("/").content.decode()
+        assert "Log the session" not in client.get(reverse("meetings-list")).content.decode()
+        again = client.post(_log_url(match, meeting), data, follow=True)
+        assert "This session was already logged; it is saved once." in again.content.decode()
+        assert SessionLog.objects.count() == 1
+        # The other way round: logged from the meeting's link, then the same again from "Log a session".
+        SessionLog.objects.all().delete()
+        assert client.post(_log_url(match, meeting), data).status_code == 302
+        client.post(_log_url(match), data)
+        assert SessionLog.objects.get().meeting == meeting
+
+
+def test_a_log_naming_no_meeting_is_left_unattached_when_its_day_had_two_meetings_or_none_held(
+    match: Any, login: Any, mentor: Any
+) -> None:
+    with freeze_time(at_new_york_midday()):
+        today = timezone.localdate(timezone=ZoneInfo(mentor.time_zone))
+        client = login(mentor.user)
+        later = MeetingFactory(match=match, start=timezone.now() + timedelta(minutes=30))  # not begun: not held yet
+        client.post(_log_url(match), {"date": str(today), "duration_minutes": 45, "notes_shared": "A call"})
+        assert SessionLog.objects.get().meeting is None
+        # Two held today: which one this log is about is for the mentor to say (from the meeting's own link).
+        MeetingFactory(match=match, start=timezone.now() - timedelta(hours=3), duration_minutes=30)
+        MeetingFactory(match=match, start=timezone.now() - timedelta(hours=1), duration_minutes=30)
+        client.post(_log_url(match), {"date": str(today), "duration_minutes": 30, "notes_shared": "Two today"})
+        assert SessionLog.objects.get(notes_shared="Two today").meeting is None
+        # A meeting proposed but never accepted, or cancelled, was not held either.
+        SessionLog.objects.all().delete()
+        Meeting.objects.exclude(pk=later.pk).update(status=Meeting.Status.CANCELLED)
+        client.post(_log_url(match), {"date": str(today), "duration_minutes": 30, "notes_shared": "None held"})
+        assert SessionLog.objects.get().meeting is None

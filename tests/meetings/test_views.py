@@ -613,3 +613,30 @@ def test_a_topic_that_is_not_an_id_is_a_field_error_and_logs_nothing(
         f"Select a valid choice. {topic} is not one of the available choices."
     ]
     assert SessionLog.objects.count() == 0
+
+
+def test_the_same_proposal_sent_twice_is_one_and_says_so(match: Any, login: Any, mentor: Any) -> None:
+    # Tried: Propose, double click (or Back and Propose again). The second sending was refused with 400 "You already
+    # have a meeting from 14:00 to 14:30 …; choose another time": the mentor's own first proposal, which made the
+    # mentor think the proposal had failed.
+    client = login(mentor.user)
+    start = (timezone.now() + timedelta(days=5)).astimezone(ZoneInfo(mentor.time_zone)).replace(hour=14, minute=0)
+    data = {
+        "start": start.strftime("%Y-%m-%dT%H:%M"),
+        "duration_minutes": 30,
+        "format": "video",
+        "video_link": "https://video.example.org/r/1",
+        "agenda": "CV",
+    }
+    url = reverse("meetings-propose", args=[match.pk])
+    first = client.post(url, data)
+    assert first.status_code == 302
+    second = client.post(url, data, follow=True)
+    meeting = Meeting.objects.get()
+    assert second.redirect_chain == [(reverse("meetings-detail", args=[meeting.pk]), 302)]
+    assert "Already proposed" in second.content.decode()
+    # Another meeting at that time (another link) still overlaps: it is not the same proposal.
+    other = client.post(url, {**data, "video_link": "https://video.example.org/r/2"})
+    assert other.status_code == 400
+    assert "You already have a meeting from 14:00 to 14:30" in other.content.decode()
+    assert Meeting.objects.count() == 1

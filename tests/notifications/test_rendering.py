@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -308,3 +309,32 @@ def test_plain_text_parts_are_not_html_escaped_and_the_html_part_is(coordinator:
     assert "O'Brien's <b>group</b>" in rendered.text
     assert "Surgery &amp; Trauma" in rendered.html
     assert "&lt;b&gt;group&lt;/b&gt;" in rendered.html
+
+
+@pytest.mark.django_db
+def test_the_feedback_prompt_promises_what_the_feedback_form_and_the_reveal_rule_do(
+    mentor: Any, trainee: Any, login: Any
+) -> None:
+    # Tried: the e-mail said "the other person sees your answer only once they have answered too", but a lone answer
+    # is shown to the other person a week after the meeting (meetings.selectors.feedback_visible), as the form says.
+    from meetings.selectors import FEEDBACK_REVEAL_AFTER
+
+    assert timedelta(days=7) == FEEDBACK_REVEAL_AFTER
+    promise = (
+        "The other person sees your answer once they have answered too, or a week after the meeting; your "
+        "coordinator sees only totals."
+    )
+    meeting = MeetingFactory(
+        match=approved_match(mentor=mentor, trainee=trainee), start=timezone.now() - timedelta(hours=2)
+    )
+    row = NotificationFactory(
+        kind="meeting_feedback_prompt", recipient=trainee.user, object_type="meeting", object_id=meeting.pk
+    )
+
+    rendered = render_email(row)
+
+    assert promise in rendered.text
+    assert promise in rendered.html
+    assert "only once" not in rendered.text + rendered.html
+    form = login(trainee.user).get(reverse("meetings-feedback", args=[meeting.pk])).content.decode()
+    assert promise in form
