@@ -38,6 +38,17 @@ class MeetingAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Meeting]:
         return super().get_queryset(request).filter(match__in=_matches_of(request))
 
+    # A meeting is written through the services alone (propose, accept, move, cancel): a plain save here would skip
+    # its reminders, its sequence number and the messages to both people.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
     # A coordinator has no zone of their own: a bare "9 a.m." would be read as theirs. The instant is said in UTC,
     # and each person's wall clock beside it, as each of them reads it.
     @admin.display(description="start", ordering="start")
@@ -63,6 +74,16 @@ class SessionLogAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SessionLog]:
         return super().get_queryset(request).filter(match__in=_matches_of(request))
+
+    # A session log is the mentor's record, written through the services (with its goal progress and follow-ups).
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
         # The admin filters on any field of the model from the address bar: ?notes_private__istartswith=… would

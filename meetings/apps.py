@@ -4,8 +4,8 @@ from django.apps import AppConfig
 
 
 def _close_ended_match(sender: Any, *, match: Any, by: Any, **kwargs: Any) -> None:
+    from meetings.services.answers import meetings_cancel_for_ended_match
     from meetings.services.followups import match_followups_cancel
-    from meetings.services.scheduling import meetings_cancel_for_ended_match
 
     meetings_cancel_for_ended_match(match=match, by=by)
     match_followups_cancel(match=match)

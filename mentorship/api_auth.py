@@ -9,10 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import authenticate
-from django.db import transaction
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -22,7 +20,7 @@ from mentorship.api import KnownFieldsOnly, LockedOut, NetworkLockedOut
 from mentorship.api_query import KnownQueryParametersOnly
 from mentorship.api_schema import ErrorSerializer
 from mentorship.errors import ApplicationError
-from profiles.models import User
+from profiles.services import token_issue, token_revoke
 from profiles.sign_in import refusal_for
 
 
@@ -38,18 +36,6 @@ class TokenRequestSerializer(KnownFieldsOnly):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True, help_text="Send it as `Authorization: Token <token>`.")
-
-
-@transaction.atomic
-def token_issue(*, user: User) -> Token:
-    """The user's API token; the same one until they revoke it (one token per person)."""
-    token, _ = Token.objects.get_or_create(user=user)
-    return token
-
-
-@transaction.atomic
-def token_revoke(*, user: User) -> None:
-    Token.objects.filter(user=user).delete()
 
 
 class _IsAuthenticatedToRevoke(permissions.BasePermission):

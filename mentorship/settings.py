@@ -161,12 +161,12 @@ PASSWORD_RESET_EMAILS_PER_HOUR = env_int("PASSWORD_RESET_EMAILS_PER_HOUR", 3, mi
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 # django-axes: lock an account (per e-mail and network) after repeated failures; a coordinator can unlock in the
-# admin. The "address" axes sees is the client's network (profiles.services.client_network, which every per-network
+# admin. The "address" axes sees is the client's network (profiles.networks.client_network, which every per-network
 # limit reads): an IPv6 client can pick any address of its /64.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "profiles.services.client_network"
+AXES_CLIENT_IP_CALLABLE = "profiles.networks.client_network"
 AXES_USERNAME_CALLABLE = "profiles.backends.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"

@@ -108,6 +108,17 @@ class NotificationAdmin(BoundedSearch, admin.ModelAdmin):
             return rows
         return rows.filter(visible_to(user))
 
+    # The outbox is written by the services and the dispatcher alone: an edited or added row would skip the claim,
+    # the dedup key and the retry path, and a deleted one would lose what was sent. Retry is the one change.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
     # A coordinator has no zone of their own: the columns say the zone the admin shows times in.
     @admin.display(description=f"Due ({settings.TIME_ZONE})", ordering="due_at")
     def due(self, obj: Notification) -> datetime:

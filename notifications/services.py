@@ -184,7 +184,7 @@ def notifications_skip_email(*, about: models.Model, kinds: Iterable[str]) -> in
     while the workers were busy or down). Returns how many.
 
     A claimed one (`sending`) is included: its send task may wait in the queue or between retries through a mail
-    outage, for days, and each attempt re-reads `email` under its row lock before it sends (notifications/dispatch.py),
+    outage, for days, and each attempt re-reads `email` under its row lock before it sends (notifications/sending.py),
     then delivers it in-app only. One whose send is running right now holds its row lock, so this waits for it and
     then finds it `sent`: that e-mail has left. A failed one is included, so that a retry in the admin does not
     e-mail it."""

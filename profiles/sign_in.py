@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from profiles.counting import count_in_window
-from profiles.services import network_hour_key
+from profiles.networks import network_hour_key
 
 NETWORK_LOCKED_OUT = (
     "Too many failed sign-ins from your network in the last hour, for any account. Try again within the hour, "

@@ -1,187 +1,43 @@
-"""The coordinators' side of the API: my matches (as trainee, mentor or coordinator), decisions, rounds."""
+"""The coordinators' side of the API: my matches (as trainee, mentor or coordinator), decisions, rounds.
+
+The views and their URLs; the serializers and filters are in `matching.api.coordination_serializers`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import generics, serializers, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from matching.api.coordination_serializers import (
+    MatchFilter,
+    MatchSerializer,
+    NoteSerializer,
+    PersonSerializer,
+    ReasonSerializer,
+    RoundFilter,
+    RoundSerializer,
+    RoundStartSerializer,
+)
 from matching.models import Match, MatchingRound
 from matching.selectors_coordination import coordinated_programs, match_list_for, round_list_for
 from matching.services.decisions import match_approve, match_clear_at_risk, match_decline, match_end
 from matching.services.rounds import round_start
-from mentorship.api import KnownFieldsOnly
 from mentorship.api_query import KnownQueryParametersOnly
 from mentorship.api_schema import ErrorSerializer
-from mentorship.filters import IdFilter, OneOfFilter
 from profiles.api.auth import api_user
 
+# PersonSerializer is imported from here by the meetings API.
+__all__ = ["PersonSerializer", "urlpatterns"]
+
 TAGS = ["coordination"]
-
-
-class PersonSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="Profile id.")
-    name = serializers.CharField()
-
-
-class MatchSerializer(serializers.ModelSerializer[Match]):
-    program_name = serializers.CharField(source="program.name", read_only=True)
-    trainee = serializers.SerializerMethodField()
-    mentor = serializers.SerializerMethodField()
-    decided_by = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Match
-        fields = (
-            "id",
-            "program",
-            "program_name",
-            "trainee",
-            "mentor",
-            "status",
-            "origin",
-            "round",
-            "score",
-            "score_breakdown",
-            "message",
-            "created_at",
-            "updated_at",
-            "decided_by",
-            "decided_at",
-            "decision_reason",
-            "ended_at",
-            "end_reason",
-            "at_risk_since",
-            "at_risk_reason",
-        )
-        read_only_fields = fields
-        extra_kwargs = {
-            "score_breakdown": {
-                "help_text": "The score's components and reasons, as the match was scored. Empty (`{}`) for the "
-                "mentor of a round's proposal nobody approved: the reasons are the trainee's, shared once they ask "
-                "or the match is approved."
-            },
-            "at_risk_since": {
-                "help_text": 'When the match was flagged at risk (no first meeting, no sessions, a "not a good fit" '
-                "answer), or null. Shown to the program's coordinators only, as `at_risk_reason`: a reason can rest "
-                "on one person's feedback, which the other does not read."
-            },
-        }
-
-    @extend_schema_field(PersonSerializer)
-    def get_trainee(self, match: Match) -> dict[str, Any]:
-        return {"id": match.trainee_id, "name": str(match.trainee)}
-
-    @extend_schema_field(PersonSerializer)
-    def get_mentor(self, match: Match) -> dict[str, Any]:
-        return {"id": match.mentor_id, "name": str(match.mentor)}
-
-    def get_decided_by(self, match: Match) -> str | None:
-        return str(match.decided_by) if match.decided_by else None
-
-    def to_representation(self, instance: Match) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        request = self.context.get("request")
-        if request is not None and not _breakdown_shown_to(instance, api_user(request)):
-            data["score_breakdown"] = {}
-        if request is None or instance.program_id not in self._coordinated(api_user(request)):
-            data["at_risk_since"], data["at_risk_reason"] = None, ""
-        return data
-
-    def _coordinated(self, user: Any) -> set[int]:
-        """The ids of the programs the caller coordinates, read once per response (a list has many matches)."""
-        if "coordinated" not in self.context:
-            self.context["coordinated"] = set(coordinated_programs(user=user).values_list("pk", flat=True))
-        coordinated: set[int] = self.context["coordinated"]
-        return coordinated
-
-
-def _breakdown_shown_to(match: Match, user: Any) -> bool:
-    """A round's reasons are written from the trainee's side (their specialty, what they seek, whether they starred
-    the mentor): the mentor reads them once the trainee shared their profile, by asking (a request) or once the
-    match is approved. A round's proposal, approved by no one yet, shows the mentor its score only, as the web
-    page does."""
-    is_mentor = match.mentor.user_id == user.pk and match.trainee.user_id != user.pk
-    return not is_mentor or match.origin == Match.Origin.REQUEST or match.status in Match.BEGUN
-
-
-class ReasonSerializer(KnownFieldsOnly):
-    reason = serializers.CharField(max_length=2000, help_text="Recorded in the match's history.")
-
-
-class NoteSerializer(KnownFieldsOnly):
-    note = serializers.CharField(
-        max_length=2000, help_text="What was done, or why the match is fine: recorded in the match's history."
-    )
-
-
-class RoundStartSerializer(KnownFieldsOnly):
-    algorithm = serializers.ChoiceField(choices=MatchingRound.Algorithm.choices, default="optimal")
-
-
-class RoundSerializer(serializers.ModelSerializer[MatchingRound]):
-    program_name = serializers.CharField(source="program.name", read_only=True)
-    proposals = serializers.SerializerMethodField()
-
-    class Meta:
-        model = MatchingRound
-        fields = (
-            "id",
-            "program",
-            "program_name",
-            "algorithm",
-            "status",
-            "stage",
-            "progress",
-            "created_at",
-            "started_at",
-            "finished_at",
-            "quality",
-            "error",
-            "proposals",
-        )
-        read_only_fields = fields
-        extra_kwargs = {
-            "quality": {
-                "help_text": "When done: the engine's report. `trainees`, `matched`, `could_match`, "
-                "`matched_pct_of_possible`, `top3_pct`, `mean_score`, `max_load_ratio`, `load_gini`, "
-                "`blocking_pairs` (stable only), `free_places` (offered in the round), `free_places_left` (still free "
-                "if every proposal is approved), `mentors_with_free_places_left`, `unmatched`, and why: "
-                "`unmatched_no_acceptable_mentor` (a hard rule ruled out every mentor with a free place) and "
-                "`unmatched_places_ran_out` (their acceptable mentors' places went to others). Rounds run before a "
-                "key existed lack it."
-            }
-        }
-
-    def get_proposals(self, matching_round: MatchingRound) -> int:
-        counted = getattr(matching_round, "proposal_count", None)  # round_list_for counts them in its query
-        return int(counted) if counted is not None else matching_round.proposals.count()
-
-
-class MatchFilter(django_filters.FilterSet):
-    status = OneOfFilter(choices=Match.Status.choices)
-    program = IdFilter(field_name="program_id")
-
-    class Meta:
-        model = Match
-        fields = ("status", "program")
-
-
-class RoundFilter(django_filters.FilterSet):
-    status = OneOfFilter(choices=MatchingRound.Status.choices)
-    program = IdFilter(field_name="program_id")
-
-    class Meta:
-        model = MatchingRound
-        fields = ("status", "program")
 
 
 def _refusal(description: str) -> OpenApiResponse:

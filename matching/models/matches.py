@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from matching.models.programs import Program
-from profiles.models import MentorProfile, TraineeProfile
+from profiles.models import MentorProfile, TraineeProfile, User
 
 
 class MatchQuerySet(models.QuerySet["Match"]):
@@ -92,6 +94,20 @@ class Match(models.Model):
 
     def is_undecided(self) -> bool:
         return self.status in self.UNDECIDED
+
+    def breakdown_visible_to(self, user: User) -> bool:
+        """A round's reasons are written from the trainee's side (their specialty, what they seek, whether they
+        starred the mentor): the mentor reads them once the trainee shared their profile, by asking (a request) or
+        once the match is approved. A round's proposal, approved by no one yet, shows the mentor its score only, as
+        the web page does."""
+        is_mentor = self.mentor.user_id == user.pk and self.trainee.user_id != user.pk
+        return not is_mentor or self.origin == self.Origin.REQUEST or self.status in self.BEGUN
+
+    def at_risk_visible_to(self, coordinated_program_ids: Container[int]) -> bool:
+        """The at-risk flag and its reason are for the program's coordinators only (`coordinated_program_ids`: the
+        programs the reader coordinates, read once per list): a reason can rest on one person's feedback, which the
+        other does not read."""
+        return self.program_id in coordinated_program_ids
 
 
 class MatchTransition(models.Model):

@@ -6,7 +6,8 @@ matching round, so a round never misses someone who signed up since. Invitation 
 so concurrent runs never enrol anyone twice (an enrolment is idempotent anyway).
 
 Signing up proves nothing about the address, so an invitation waits until the account's owner opened the link
-e-mailed to it (`profiles.email_confirmation`): whoever registers a listed address first is not enrolled for it.
+e-mailed to it (`profiles.services.email_confirmation`): whoever registers a listed address first is not enrolled
+for it.
 """
 
 from __future__ import annotations

@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from matching.models import Match
 from meetings.errors import AlreadyAnswered, MatchNotApproved, MeetingStateConflict, NotInMatch
 from meetings.models import CheckIn, Feedback, Meeting
 from meetings.people import role_in
+from meetings.selectors import checkin_current_period, is_first_meeting
 from meetings.services.reminders import FEEDBACK_PROMPT
 from meetings.services.risk import match_flag_at_risk
 from mentorship.errors import ApplicationError
 from notifications.services import notifications_cancel
 from profiles.models import User
-
-
-def is_first_meeting(meeting: Meeting) -> bool:
-    """The earliest accepted meeting of the match: the one after which both are asked “is this a good fit?”."""
-    first = (
-        Meeting.objects.agreed()
-        .filter(match_id=meeting.match_id)
-        .order_by("start", "pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    return first == meeting.pk
 
 
 @transaction.atomic
@@ -104,16 +92,6 @@ def checkin_refusal(*, match: Match, by: User, period: int) -> ApplicationError 
     if CheckIn.objects.filter(match=match, respondent=by, period=period).exists():
         return AlreadyAnswered("You have already answered this check-in.")
     return None
-
-
-def checkin_current_period(match: Match, now: object | None = None) -> int | None:
-    """Which check-in is open now (0 = the first), or None before the first is due."""
-    approved_at = match.decided_at or match.created_at
-    days = ((now or timezone.now()) - approved_at).days  # type: ignore[operator]
-    program = match.program
-    if days < program.first_checkin_days:
-        return None
-    return (days - program.first_checkin_days) // program.checkin_every_days
 
 
 @transaction.atomic

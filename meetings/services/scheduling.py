@@ -1,39 +1,37 @@
-"""Proposing, accepting, moving and cancelling meetings. Every function is one transaction: the meeting and the
-outbox rows it implies are written together or not at all."""
+"""The rules every meeting change obeys (who may, when, where, how often) and the locks and announcements it
+shares: `proposals` and `answers` build on them. Every change is one transaction: the meeting and the outbox rows
+it implies are written together or not at all."""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from matching.models import Match
 from meetings.errors import (
     MatchNotApproved,
-    MeetingAlreadyProposed,
     MeetingChangedSinceRead,
     MeetingInPast,
     MeetingOverlap,
     MeetingStateConflict,
     NotInMatch,
     TooManyMoves,
-    TooManyProposals,
 )
 from meetings.models import DETAIL_FIELD, MAX_DURATION_MINUTES, Meeting
 from meetings.people import other_side, participants, role_in, time_zone_for
-from meetings.services.reminders import meeting_followups_cancel, meeting_followups_write, occurrence_of
+from meetings.services.reminders import occurrence_of
 from mentorship.errors import ApplicationError
 from notifications.selectors import count_sent_about
-from notifications.services import notifications_cancel, notifications_skip_email, notify
+from notifications.services import notifications_skip_email, notify
 from profiles.models import User
 
 Format = Meeting.Format
 
 
-def _locked_match(match: Match) -> Match:
+def locked_match(match: Match) -> Match:
     return (
         Match.objects.select_for_update(of=("self",))
         .select_related("program", "mentor__user", "trainee__user")
@@ -41,7 +39,7 @@ def _locked_match(match: Match) -> Match:
     )
 
 
-def _require_participant(match: Match, by: User) -> None:
+def require_participant(match: Match, by: User) -> None:
     if role_in(match, by) is None:
         raise NotInMatch("Only the mentor and the trainee of this match can arrange its meetings.")
 
@@ -56,7 +54,7 @@ def meeting_propose_refusal(*, match: Match) -> ApplicationError | None:
     return None
 
 
-def _require_approved(match: Match) -> None:
+def require_approved(match: Match) -> None:
     refusal = meeting_propose_refusal(match=match)
     if refusal is not None:
         raise refusal
@@ -106,7 +104,7 @@ def _too_many_moves(meeting: Meeting, by: User, now: datetime) -> TooManyMoves |
 MAX_AHEAD = timedelta(days=2 * 365)
 
 
-def _require_future(start: datetime, now: datetime) -> None:
+def require_future(start: datetime, now: datetime) -> None:
     if timezone.is_naive(start):
         raise ApplicationError("The start time needs a time zone.", code="invalid", fields={"start": ["No zone."]})
     if start <= now:
@@ -117,7 +115,7 @@ def _require_future(start: datetime, now: datetime) -> None:
         )
 
 
-def _require_details(*, duration_minutes: int, format: str, place: str, video_link: str, phone: str) -> None:
+def require_details(*, duration_minutes: int, format: str, place: str, video_link: str, phone: str) -> None:
     if not 5 <= duration_minutes <= MAX_DURATION_MINUTES:
         raise ApplicationError(
             f"A meeting lasts 5 to {MAX_DURATION_MINUTES} minutes.", fields={"duration_minutes": ["Out of range."]}
@@ -136,7 +134,7 @@ def _require_details(*, duration_minutes: int, format: str, place: str, video_li
 PHONE = re.compile(r"\+?(?P<number>[\d\s()./-]+?)(?:\s*(?:ext\.?|x)\s*\d{1,6})?", re.IGNORECASE)
 
 
-def _require_phone(phone: str) -> None:
+def require_phone(phone: str) -> None:
     """A number that can be called: 5 to 20 digits (an extension aside). Checked when a phone meeting is
     proposed, not when one is moved, so a meeting saved before this rule can still be moved."""
     found = PHONE.fullmatch(phone.strip())
@@ -147,7 +145,7 @@ def _require_phone(phone: str) -> None:
         )
 
 
-def _require_free(
+def require_free(
     match: Match, start: datetime, duration_minutes: int, *, by: User, exclude: Meeting | None = None
 ) -> None:
     """Neither person may have another live meeting overlapping this one. Both users' rows are locked first (in
@@ -180,107 +178,11 @@ def _require_free(
             )
 
 
-def _other(match: Match, by: User) -> User:
+def other(match: Match, by: User) -> User:
     return other_side(match, by).user
 
 
-#: Proposals one person may have waiting for the other's answer in a match. Each e-mails the other person and holds
-#: that time in their calendar; without a limit one side could fill the other's weeks and bury their inbox.
-MAX_WAITING_PROPOSALS = 3
-
-
-def _require_few_waiting(match: Match, by: User) -> None:
-    waiting = Meeting.objects.filter(
-        match=match, proposed_by=by, status=Meeting.Status.PROPOSED, start__gt=timezone.now()
-    ).count()
-    if waiting >= MAX_WAITING_PROPOSALS:
-        raise TooManyProposals(
-            f"You have {waiting} proposals waiting for {other_side(match, by)}'s answer: wait for an answer, or "
-            "cancel one, before proposing another time."
-        )
-
-
-@transaction.atomic
-def meeting_propose(
-    *,
-    match: Match,
-    by: User,
-    start: datetime,
-    duration_minutes: int,
-    format: str,
-    place: str = "",
-    video_link: str = "",
-    phone: str = "",
-    agenda: str = "",
-) -> Meeting:
-    match = _locked_match(match)
-    _require_participant(match, by)
-    _require_approved(match)
-    _require_future(start, timezone.now())
-    _require_details(duration_minutes=duration_minutes, format=format, place=place, video_link=video_link, phone=phone)
-    if format == Format.PHONE:
-        _require_phone(phone)
-    _refuse_the_same_again(
-        match,
-        by,
-        start=start,
-        duration_minutes=duration_minutes,
-        format=format,
-        details=(place, video_link, phone),
-        agenda=agenda,
-    )
-    _require_few_waiting(match, by)  # under the match's lock: two racing proposals are counted one by one
-    _require_free(match, start, duration_minutes, by=by)
-    meeting = Meeting.objects.create(
-        match=match,
-        proposed_by=by,
-        start=start,
-        duration_minutes=duration_minutes,
-        format=format,
-        place=place.strip(),
-        video_link=video_link.strip(),
-        phone=phone.strip(),
-        agenda=agenda,
-    )
-    _announce(meeting, to=_other(match, by), kind="meeting_proposed")
-    return meeting
-
-
-def _refuse_the_same_again(
-    match: Match,
-    by: User,
-    *,
-    start: datetime,
-    duration_minutes: int,
-    format: str,
-    details: tuple[str, str, str],
-    agenda: str,
-) -> None:
-    """A live proposal of `by`'s in this match saying exactly this is the same form sent again (a double click,
-    Back and send again): without this check, the overlap check refused it as "You already have a meeting …",
-    and the proposer took the proposal for one that failed. Checked under the match's lock, so a double click's
-    two requests are decided one after the other. A proposal that differs in anything (another link, another
-    agenda) is a new one and meets the overlap check."""
-    place, video_link, phone = (detail.strip() for detail in details)
-    same = Meeting.objects.live().filter(
-        match=match,
-        proposed_by=by,
-        start=start,
-        duration_minutes=duration_minutes,
-        format=format,
-        place=place,
-        video_link=video_link,
-        phone=phone,
-        agenda=agenda,
-    )
-    earlier = same.order_by("pk").first()
-    if earlier is not None:
-        raise MeetingAlreadyProposed(
-            f"You already proposed this meeting (id {earlier.pk}); it was saved once.", meeting=earlier
-        )
-
-
-def _announce(meeting: Meeting, *, to: User, kind: str) -> None:
+def announce(meeting: Meeting, *, to: User, kind: str) -> None:
     """Put the meeting's (new) time to `to`. An earlier message naming an older time that has not been e-mailed yet
     is not e-mailed any more (it stays in the in-app inbox, the meeting's history). This one is e-mailed only before
     the meeting begins (after it, with beat or the workers down that long, it would only mislead; it stays in the
@@ -296,17 +198,22 @@ def _announce(meeting: Meeting, *, to: User, kind: str) -> None:
     )
 
 
-def _locked_meeting(meeting: Meeting, by: User) -> Meeting:
+def announce_proposal(meeting: Meeting, *, to: User) -> None:
+    """Put a newly proposed meeting to the other person (`announce`)."""
+    announce(meeting, to=to, kind="meeting_proposed")
+
+
+def locked_meeting(meeting: Meeting, by: User) -> Meeting:
     locked = (
         Meeting.objects.select_for_update(of=("self",))
         .select_related("match__program", "match__mentor__user", "match__trainee__user")
         .get(pk=meeting.pk)
     )
-    _require_participant(locked.match, by)
+    require_participant(locked.match, by)
     return locked
 
 
-def _require_seen(meeting: Meeting, by: User, seen_sequence: int | None, seen_status: str | None = None) -> None:
+def require_seen(meeting: Meeting, by: User, seen_sequence: int | None, seen_status: str | None = None) -> None:
     """Refuse an answer given to a version of the meeting `by` did not see (`seen_sequence`: the `sequence` their
     page or client read; `seen_status`: the status it showed; None checks nothing). Every move raises the sequence,
     so an answer sent from a page opened before the other person moved the meeting would otherwise accept or decline
@@ -325,138 +232,3 @@ def _require_seen(meeting: Meeting, by: User, seen_sequence: int | None, seen_st
         f"({zone.key}) for {meeting.duration_minutes} minutes. Nothing was changed: read it again and answer it as "
         "it is now."
     )
-
-
-@transaction.atomic
-def meeting_accept(
-    *, meeting: Meeting, by: User, seen_sequence: int | None = None, seen_status: str | None = None
-) -> Meeting:
-    """Accept the other person's proposal. `seen_sequence`, `seen_status`: the meeting as `by` read it
-    (see `_require_seen`)."""
-    meeting = _locked_meeting(meeting, by)
-    if meeting.status != Meeting.Status.PROPOSED:
-        raise MeetingStateConflict(
-            f"This meeting is {meeting.get_status_display().lower()}; there is nothing to accept."
-        )
-    if meeting.proposed_by_id == by.pk:
-        raise MeetingStateConflict("You proposed this time; the other person accepts it.")
-    _require_seen(meeting, by, seen_sequence, seen_status)
-    _require_approved(meeting.match)
-    _require_future(meeting.start, timezone.now())
-    _require_free(meeting.match, meeting.start, meeting.duration_minutes, by=by, exclude=meeting)
-    meeting.status = Meeting.Status.ACCEPTED
-    meeting.save(update_fields=["status", "updated_at"])
-    # Answered: an e-mail still asking `by` to answer it (queued while the workers were busy or down) would only
-    # mislead. The in-app copy stays, as the meeting's history.
-    notifications_skip_email(about=meeting, kinds=ANNOUNCING_KINDS)
-    meeting_followups_write(meeting=meeting)
-    # Not e-mailed once the meeting has begun (a send that waited out a mail outage, a retry in the admin): "Meeting
-    # confirmed" with an invitation for a time gone by only confuses. It stays in the inbox, as the history.
-    notify(
-        recipient=_other(meeting.match, by),
-        kind="meeting_accepted",
-        about=meeting,
-        occurrence=occurrence_of(meeting),
-        expires_at=meeting.start,
-        in_app_after_expiry=True,
-    )
-    return meeting
-
-
-@transaction.atomic
-def meeting_reschedule(*, meeting: Meeting, by: User, start: datetime, duration_minutes: int | None = None) -> Meeting:
-    """Move a live meeting. An accepted meeting stays accepted and its reminders are re-timed; a proposal moved by
-    the person who did not propose it becomes their counter-proposal."""
-    meeting = _locked_meeting(meeting, by)
-    now = timezone.now()
-    refusal = meeting_move_refusal(meeting=meeting, by=by, now=now)
-    if refusal is not None:
-        raise refusal
-    _require_future(start, now)
-    duration = duration_minutes or meeting.duration_minutes
-    _require_details(
-        duration_minutes=duration,
-        format=meeting.format,
-        place=meeting.place,
-        video_link=meeting.video_link,
-        phone=meeting.phone,
-    )
-    _require_free(meeting.match, start, duration, by=by, exclude=meeting)
-    accepted = meeting.status == Meeting.Status.ACCEPTED
-    if accepted:
-        meeting_followups_cancel(meeting=meeting)
-    meeting.start, meeting.duration_minutes = start, duration
-    meeting.sequence += 1
-    if not accepted:
-        meeting.proposed_by = by
-    meeting.save(update_fields=["start", "duration_minutes", "sequence", "proposed_by", "updated_at"])
-    if accepted:
-        meeting_followups_write(meeting=meeting, now=now)
-    kind = "meeting_rescheduled" if accepted else "meeting_time_suggested"
-    _announce(meeting, to=_other(meeting.match, by), kind=kind)
-    return meeting
-
-
-def meeting_suggest_time(
-    *, meeting: Meeting, by: User, start: datetime, duration_minutes: int | None = None
-) -> Meeting:
-    """“Suggest another time” on a proposal made by the other person."""
-    refusal = meeting_move_refusal(meeting=meeting, by=by, suggest=True)
-    if refusal is not None:
-        raise refusal
-    return meeting_reschedule(meeting=meeting, by=by, start=start, duration_minutes=duration_minutes)
-
-
-@transaction.atomic
-def meeting_cancel(
-    *, meeting: Meeting, by: User, reason: str = "", seen_sequence: int | None = None, seen_status: str | None = None
-) -> Meeting:
-    """Cancel a meeting, or decline the other person's proposal. `seen_sequence`, `seen_status`: the
-    meeting as `by` read it (see `_require_seen`)."""
-    meeting = _locked_meeting(meeting, by)
-    if meeting.status == Meeting.Status.CANCELLED:
-        raise MeetingStateConflict("This meeting is already cancelled.")
-    if meeting.start <= timezone.now():
-        raise MeetingStateConflict("This meeting has already started; it can no longer be cancelled.")
-    _require_seen(meeting, by, seen_sequence, seen_status)
-    # The other person's proposal, never agreed to: its proposer hears it was declined, not that a meeting is off.
-    declined = meeting.is_proposal_to(by)
-    _mark_cancelled(meeting, by=by, reason=reason[:300])
-    notify(
-        recipient=_other(meeting.match, by),
-        kind="meeting_cancelled",
-        about=meeting,
-        occurrence=occurrence_of(meeting),
-        context={"declined": True} if declined else None,
-    )
-    return meeting
-
-
-def _mark_cancelled(meeting: Meeting, *, by: User | None, reason: str) -> None:
-    """Cancel the meeting (a new SEQUENCE, so calendars drop the event) and every message still to go about it."""
-    meeting.status = Meeting.Status.CANCELLED
-    meeting.sequence += 1
-    meeting.cancelled_by = by
-    meeting.cancel_reason = reason
-    meeting.save(update_fields=["status", "sequence", "cancelled_by", "cancel_reason", "updated_at"])
-    notifications_cancel(about=meeting)
-
-
-MATCH_ENDED_REASON = "The mentorship has ended."
-
-
-def meetings_cancel_for_ended_match(*, match: Match, by: User | None) -> int:
-    """Cancel an ended match's meetings still to come, with their reminders and prompts, and send both people the
-    cancellation for their calendars; how many. Meetings already started keep their feedback and session-log
-    prompts: a session can still be logged and rated after the end. In the caller's (the end's) transaction."""
-    upcoming = list(
-        Meeting.objects.live()
-        .select_for_update(of=("self",))
-        .filter(match=match, start__gt=timezone.now())
-        .select_related("match__program", "match__mentor__user", "match__trainee__user")
-    )
-    for meeting in upcoming:
-        _mark_cancelled(meeting, by=by, reason=MATCH_ENDED_REASON)
-        for person in participants(meeting.match):
-            notify(recipient=person, kind="meeting_cancelled", about=meeting, occurrence=occurrence_of(meeting))
-    return len(upcoming)

@@ -9,13 +9,13 @@ from typing import Any
 from uuid import UUID
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from matching.models import Match
 from meetings.errors import MatchNotApproved, MeetingStateConflict, MentorOnly, SessionAlreadyLogged
 from meetings.models import MAX_DURATION_MINUTES, Meeting, SessionGoal, SessionLog
 from meetings.people import role_in, time_zone_for
+from meetings.selectors import goals_for_logs_of, progress_recorded_after
 from meetings.services.reminders import SESSION_LOG_PROMPT
 from mentorship.errors import ApplicationError
 from notifications.services import notifications_cancel
@@ -54,16 +54,6 @@ def session_log_refusal(*, match: Match) -> ApplicationError | None:
             f"Sessions can only be logged for an approved match; this one is {match.get_status_display().lower()}."
         )
     return None
-
-
-def goals_for_logs_of(match: Match) -> QuerySet[Goal]:
-    """The trainee's goals a log of this match may name: all of them while it is under way; once it has ended, only
-    those she had by then. The goals she set herself since are no business of her former mentor's, who logs only
-    the sessions they held (`goals_in_matches_of` applies the same bound to what an API client may name)."""
-    goals = Goal.objects.filter(trainee_id=match.trainee_id)
-    if match.status == Match.Status.ENDED and match.ended_at is not None:
-        goals = goals.filter(created_at__lte=match.ended_at)
-    return goals
 
 
 def _validate(
@@ -183,22 +173,6 @@ def _held_that_day(*, match: Match, by: User, date_: date) -> Meeting | None:
     )
     held = [meeting for meeting in around if timezone.localdate(meeting.start, zone) == date_]
     return held[0] if len(held) == 1 else None
-
-
-def progress_recorded_after(*, goal: Goal, day: date) -> bool:
-    """Whether the goal's progress was recorded after `day`: by the trainee herself, or by a log (of any of her
-    matches) dated later. A log of `day` then keeps its figure without moving the goal, which would otherwise fall
-    back to an older state: a forgotten session logged late would reopen a goal achieved since."""
-    if goal.progress_set_by_trainee_on is not None and goal.progress_set_by_trainee_on > day:
-        return True
-    return SessionGoal.objects.filter(goal=goal, session__date__gt=day).exists()
-
-
-def goals_behind(session_log: SessionLog) -> list[Goal]:
-    """The goals a log reports progress on that show progress recorded after its day (`progress_recorded_after`):
-    its figures for them are kept on the log only."""
-    goals = Goal.objects.filter(pk__in=session_log.goal_updates.values("goal")).order_by("title", "pk")
-    return [goal for goal in goals if progress_recorded_after(goal=goal, day=session_log.date)]
 
 
 def _write_goals(session: SessionLog, goal_updates: Sequence[GoalUpdate]) -> None:

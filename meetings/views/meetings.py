@@ -5,15 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from matching.models import Match
 from matching.views.access import post_only
 from meetings import selectors, services
 from meetings.errors import MeetingAlreadyProposed, MeetingChangedSinceRead
 from meetings.forms import MeetingCancelForm, MeetingProposeForm, MeetingSeenForm, MeetingTimeForm
 from meetings.ics import CONTENT_TYPE, meeting_calendar
 from meetings.models import Meeting
-from meetings.people import local_to_utc, other_side, role_in, time_zone_for
-from meetings.services.feedback import is_first_meeting
+from meetings.people import local_to_utc, other_side, time_zone_for
 from meetings.templatetags.meeting_tags import local_time
 from meetings.views._helpers import form_error, match_or_404, meeting_or_404, user_of
 from mentorship.errors import ApplicationError
@@ -23,7 +21,7 @@ from mentorship.errors import ApplicationError
 def meeting_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     upcoming, past = selectors.meetings_split(user=user)
-    active = selectors.matches_for(user=user).filter(status=Match.Status.APPROVED).order_by("created_at")
+    active = selectors.matches_to_arrange_for(user=user)
     return render(request, "meetings/list.html", {"upcoming": upcoming, "past": past, "matches": active})
 
 
@@ -70,19 +68,20 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail(request: HttpRequest, meeting: Meeting, cancel_form: MeetingCancelForm, status: int = 200) -> HttpResponse:
     user = user_of(request)
     zone = time_zone_for(meeting.match, user)
-    role = role_in(meeting.match, user)
+    page = selectors.meeting_page_for(user=user, meeting=meeting)
     context = {
         "meeting": meeting,
-        "role": role,
-        "other": other_side(meeting.match, user),
-        "can_accept": meeting.is_proposal_to(user) and meeting.can_change(),
-        "declining": meeting.is_proposal_to(user),
+        "role": page.role,
+        "other": page.other,
+        "can_accept": page.can_accept,
+        "declining": page.declining,
+        "can_propose": page.can_propose,
         "time_form": MeetingTimeForm(zone_name=zone.key, initial={"duration_minutes": meeting.duration_minutes}),
         "cancel_form": cancel_form,
-        "feedback": selectors.feedback_visible(meeting=meeting, user=user),
-        "my_feedback": meeting.feedback.filter(author=user).exists(),
-        "first_meeting": is_first_meeting(meeting),
-        "session_log": getattr(meeting, "session_log", None),
+        "feedback": page.feedback,
+        "my_feedback": page.my_feedback,
+        "first_meeting": page.first_meeting,
+        "session_log": page.session_log,
     }
     return render(request, "meetings/detail.html", context, status=status)
 

@@ -7,23 +7,19 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from matching.admin_views import access
-from matching.models import Match, Program
 from meetings import selectors, services
 from meetings.errors import SessionAlreadyLogged
 from meetings.forms import CheckInForm, FeedbackForm, SessionLogForm
 from meetings.models import Meeting, SessionLog
 from meetings.people import role_in
-from meetings.services.feedback import checkin_current_period, checkin_refusal, feedback_refusal, is_first_meeting
-from meetings.services.sessions import goals_behind, goals_for_logs_of
+from meetings.selectors import goals_behind, is_first_meeting
+from meetings.services.feedback import checkin_refusal, feedback_refusal
 from meetings.templatetags.meeting_tags import local_time
 from meetings.views._helpers import form_error, match_or_404, meeting_or_404, user_of
 from mentorship.errors import ApplicationError
-from profiles.models import Goal
 
 
 def _log_fields(form: SessionLogForm) -> dict[str, Any]:
@@ -45,24 +41,17 @@ def match_page(request: HttpRequest, match_id: int) -> HttpResponse:
     """The pair's shared space: meetings, session notes (private notes only for their author), check-in."""
     match = match_or_404(request, match_id)
     user = user_of(request)
-    logs = selectors.session_logs_for(user=user).filter(match=match)
+    page = selectors.match_page_for(user=user, match=match)
     context = {
         "match": match,
-        "role": role_in(match, user),
-        "meetings": selectors.with_follow_up(
-            selectors.meetings_for(user=user).filter(match=match).order_by("-start", "-pk"), user=user
-        ),
-        "logs": logs,
-        "checkin_period": checkin_current_period(match),
+        "role": page.role,
+        "meetings": page.meetings,
+        "logs": page.logs,
+        "checkin_period": page.checkin_period,
+        "can_propose": page.can_propose,
+        "can_log": page.can_log,
     }
     return render(request, "meetings/match.html", context)
-
-
-def _goals(match: Match, log: SessionLog | None = None) -> list[Goal]:
-    """The goals the form offers: the trainee's not dropped, and every goal the log being edited names, whatever it
-    has become. A figure the form did not show would not be sent back, and the save would delete it from the log."""
-    named = Q(pk__in=log.goal_updates.values("goal")) if log is not None else Q(pk__in=[])
-    return list(goals_for_logs_of(match).filter(~Q(status=Goal.Status.DROPPED) | named))
 
 
 def _say_goals_behind(request: HttpRequest, log: SessionLog) -> None:
@@ -99,7 +88,7 @@ def session_log_create(request: HttpRequest, match_id: int) -> HttpResponse:
         messages.info(request, "This meeting is already logged: here is its log to edit.")
         return redirect("meetings-log-edit", logged.pk)
     initial["submission"] = uuid.uuid4()
-    form = SessionLogForm(request.POST or None, goals=_goals(match), initial=initial)
+    form = SessionLogForm(request.POST or None, goals=selectors.goals_for_log_form(match=match), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             log = services.session_log_create(
@@ -117,7 +106,7 @@ def session_log_create(request: HttpRequest, match_id: int) -> HttpResponse:
             # Edited after it was saved: keep what was typed, under a fresh id, so sending it again logs it.
             typed = request.POST.copy()  # every value, the ticked topics included
             typed["submission"] = str(uuid.uuid4())
-            form = SessionLogForm(typed, goals=_goals(match), initial=initial)
+            form = SessionLogForm(typed, goals=selectors.goals_for_log_form(match=match), initial=initial)
             form.is_valid()
             form.add_error(None, exc.message)
         except ApplicationError as exc:
@@ -149,7 +138,9 @@ def session_log_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "next_steps": log.next_steps,
         **{f"goal_{u.goal_id}": u.progress for u in log.goal_updates.all()},
     }
-    form = SessionLogForm(request.POST or None, goals=_goals(log.match, log), initial=initial)
+    form = SessionLogForm(
+        request.POST or None, goals=selectors.goals_for_log_form(match=log.match, log=log), initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.session_log_update(
@@ -227,19 +218,7 @@ def checkin(request: HttpRequest, match_id: int, period: int) -> HttpResponse:
 @staff_member_required
 def feedback_summary(request: HttpRequest) -> HttpResponse:
     """Feedback and check-in totals, one table per program the coordinator runs (superusers: all together)."""
-    user = user_of(request)
-    if not access.is_coordinator(user):
+    programs = selectors.feedback_summary_for(user=user_of(request))
+    if programs is None:
         raise PermissionDenied("Only coordinators see the feedback totals.")
-    if user.is_superuser:
-        scopes: list[tuple[str, Program | None]] = [("All programs", None)]
-    else:
-        scopes = [(program.name, program) for program in access.programs_for(user).order_by("name")]
-    programs = [
-        {
-            "name": name,
-            "rows": selectors.feedback_summary(program=program),
-            "checkins": selectors.checkins_summary(program=program),
-        }
-        for name, program in scopes
-    ]
     return render(request, "meetings/feedback_summary.html", {"programs": programs})

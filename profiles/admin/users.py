@@ -15,10 +15,10 @@ from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest, HttpResponse
 
 from mentorship.admin_search import BoundedSearch
-from mentorship.api_auth import token_revoke
 from mentorship.errors import ApplicationError
-from profiles.email_confirmation import email_confirmation_before_save, email_confirmation_send
 from profiles.models import User
+from profiles.services import token_revoke
+from profiles.services.email_confirmation import email_confirmation_before_save, email_confirmation_send
 
 _PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 

@@ -12,7 +12,12 @@ from mentorship.api import KnownFieldsOnly
 from mentorship.api_query import KnownQueryParametersOnly
 from mentorship.api_schema import ErrorSerializer
 from profiles.api.auth import SignedInAPI, api_user
-from profiles.email_confirmation import DAILY_LIMIT, LINK_VALID_DAYS, email_confirm_by_token, email_confirmation_send
+from profiles.services.email_confirmation import (
+    DAILY_LIMIT,
+    LINK_VALID_DAYS,
+    email_confirm_by_token,
+    email_confirmation_send,
+)
 
 
 class ConfirmationTokenSerializer(KnownFieldsOnly):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import mark_safe
 
-from profiles.email_confirmation import signup_path
+from profiles.services.email_confirmation import signup_path
 
 register = template.Library()
 

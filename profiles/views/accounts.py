@@ -15,20 +15,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
-from mentorship.api_auth import token_revoke
 from mentorship.errors import ApplicationError
 from mentorship.redirects import redirect_back
-from profiles.email_confirmation import (
+from profiles.forms import SignupForm
+from profiles.models import User
+from profiles.passwords import LimitedPasswordChangeForm
+from profiles.services import sign_up_address_taken_count, token_revoke, user_sign_up
+from profiles.services.email_confirmation import (
     SIGNUP_NEXT_STEP,
     email_confirm,
     email_confirm_by_token,
     email_confirmation_send,
     invited_address,
 )
-from profiles.forms import SignupForm
-from profiles.models import User
-from profiles.passwords import LimitedPasswordChangeForm
-from profiles.services import sign_up_address_taken_count, user_sign_up
 from profiles.views._helpers import request_user
 
 

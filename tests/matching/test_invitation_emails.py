@@ -23,8 +23,8 @@ from matching.services.enrolment import program_enrol
 from matching.tasks import enrol_invited
 from notifications.dispatch import dispatch_due, send_claimed
 from notifications.models import Notification
-from profiles.email_confirmation import SIGNUP_LINK_VALID_DAYS, signup_path
 from profiles.models import User
+from profiles.services.email_confirmation import SIGNUP_LINK_VALID_DAYS, signup_path
 from tests.factories import CoordinatorFactory, ProgramFactory, TraineeProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +142,7 @@ def test_an_unconfirmed_account_holder_is_told_nothing_and_no_address_e_mail_goe
 
 
 def test_someone_told_by_the_task_is_not_told_again_when_listed_again(program, coordinator):
-    from profiles.email_confirmation import email_confirm
+    from profiles.services.email_confirmation import email_confirm
 
     user = UserFactory(email="late@uni.edu", email_confirmed_at=None)
     roster = parse_roster("late@uni.edu, mentor")

@@ -226,7 +226,7 @@ def test_someone_with_an_account_but_not_the_profile_is_told_once_what_to_fill_i
 def test_whoever_signs_up_with_a_listed_address_is_enrolled_only_once_they_confirm_it(program, coordinator):
     """Anyone may sign up with any address: the invitation waits for the owner, who can open the link sent to it."""
     from notifications.models import Notification
-    from profiles.email_confirmation import email_confirm
+    from profiles.services.email_confirmation import email_confirm
 
     squatter = TraineeProfileFactory(user__email="amara@uni.edu", user__email_confirmed_at=None)
     program_enrol(program=program, roster=parse_roster("amara@uni.edu, trainee"), by=coordinator, invite_missing=True)
@@ -243,7 +243,7 @@ def test_whoever_signs_up_with_a_listed_address_is_enrolled_only_once_they_confi
 
 def test_someone_who_confirms_after_being_listed_is_then_told_once_which_profile_to_make(program, coordinator):
     from notifications.models import Notification
-    from profiles.email_confirmation import email_confirm
+    from profiles.services.email_confirmation import email_confirm
 
     user = UserFactory(email="late@uni.edu", email_confirmed_at=None)
     program_enrol(program=program, roster=parse_roster("late@uni.edu, mentor"), by=coordinator, invite_missing=True)

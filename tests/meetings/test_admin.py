@@ -116,3 +116,21 @@ def test_a_private_note_cannot_be_spelled_out_by_filtering_the_list_on_it(
         response = client.get(reverse("admin:meetings_sessionlog_changelist"), {lookup: guess})
         assert response.status_code == 400
     assert client.get(reverse("admin:meetings_sessionlog_changelist")).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["meeting", "sessionlog"])
+def test_a_superuser_can_neither_add_nor_edit_nor_delete_meetings_or_session_logs(
+    client: Any, ours: Any, name: str
+) -> None:
+    # Before, a superuser could add, edit or delete a meeting or log with a plain save, which skipped its
+    # reminders, transitions and messages: these rows are written through the services alone.
+    row = MeetingFactory(match=ours) if name == "meeting" else SessionLogFactory(match=ours)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True), backend="profiles.backends.EmailBackend")
+    assert client.get(reverse(f"admin:meetings_{name}_add")).status_code == 403
+    assert client.get(reverse(f"admin:meetings_{name}_delete", args=[row.pk])).status_code == 403
+    action_form = client.get(reverse(f"admin:meetings_{name}_changelist")).context["action_form"]
+    assert action_form is None  # no delete_selected, and no other action to offer
+    page = client.get(reverse(f"admin:meetings_{name}_change", args=[row.pk]))
+    assert page.status_code == 200  # viewed, read-only
+    assert not page.context["has_change_permission"]
+    assert "_save" not in page.content.decode()

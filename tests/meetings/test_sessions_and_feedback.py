@@ -65,6 +65,20 @@ def test_the_mentor_logs_a_session_with_topics_goals_and_private_notes(
     assert Notification.objects.get(dedup_key="p").state == Notification.State.CANCELLED
 
 
+def test_the_selector_gives_the_private_notes_to_their_author_and_never_to_the_trainee(
+    match: Any, mentor: Any, trainee: Any, django_assert_num_queries: Any
+) -> None:
+    # Before, the selector handed the private notes to both people and relied on each template and view to hide them.
+    session = log(match, mentor.user, notes_private="Burnout risk?")
+    mine = selectors.session_logs_for(user=mentor.user).get(pk=session.pk)
+    assert mine.notes_private == "Burnout risk?"
+    [theirs] = selectors.session_logs_for(user=trainee.user).filter(match=match)
+    with django_assert_num_queries(0):  # not fetched on first read either
+        assert theirs.notes_private == ""
+    assert theirs.notes_shared == "Talked about research electives."
+    assert selectors.session_logs_for(user=trainee.user).get(pk=session.pk).notes_private == ""
+
+
 @pytest.mark.parametrize(
     ("case", "error"),
     [

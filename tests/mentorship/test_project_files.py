@@ -137,7 +137,7 @@ def test_the_image_keeps_what_the_dockerfile_and_the_app_need() -> None:
         "requirements.txt",
         "manage.py",
         "mentorship/settings.py",
-        "profiles/services.py",
+        "profiles/services/__init__.py",
         "static",
         "templates",
         ".env.example",

@@ -241,3 +241,24 @@ def test_a_meeting_confirmation_not_sent_before_the_meeting_began_is_not_emailed
     assert not [m for m in mail.outbox if m.subject.startswith("Meeting confirmed")]
     confirmed.refresh_from_db()
     assert (confirmed.state, confirmed.email, confirmed.in_app) == (State.SENT, False, True)  # in the inbox still
+
+
+def test_a_superuser_can_neither_add_nor_edit_nor_delete_outbox_rows_but_still_retries(client: Any) -> None:
+    # Before, a superuser could add, edit or delete a row with a plain save, skipping the claim and retry path.
+    root = UserFactory(is_staff=True, is_superuser=True)
+    failed = failed_about(MeetingFactory(), last_error="Bounced")
+    client.force_login(root, backend="profiles.backends.EmailBackend")
+    assert client.get(reverse("admin:notifications_notification_add")).status_code == 403
+    assert client.get(reverse("admin:notifications_notification_delete", args=[failed.pk])).status_code == 403
+    actions = [name for name, _ in client.get(CHANGELIST).context["action_form"].fields["action"].choices]
+    assert "delete_selected" not in actions
+    assert "retry" in actions
+    page = client.get(reverse("admin:notifications_notification_change", args=[failed.pk]))
+    assert page.status_code == 200
+    assert not page.context["has_change_permission"]
+    client.post(reverse("admin:notifications_notification_change", args=[failed.pk]), {"state": State.SENT})
+    failed.refresh_from_db()
+    assert failed.state == State.FAILED
+    retry(client, failed)
+    failed.refresh_from_db()
+    assert failed.state == State.PENDING

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from meetings import services
 from meetings.models import Meeting
-from notifications import dispatch
+from notifications import dispatch, sending
 from notifications.models import Notification
 from tests.factories import approved_match
 from tests.notifications.test_dispatch import Recorder, run_sends
@@ -130,14 +130,14 @@ def test_an_email_turned_off_between_an_attempts_two_transactions_is_not_sent(
     meeting = propose(approved_match(mentor=mentor, trainee=trainee), trainee.user, in_days(3))
     queued = claim_and_fail_once(smtp)
     smtp(up=True)
-    real_connection = dispatch.get_connection
+    real_connection = sending.get_connection
 
     def accepted_meanwhile(*args: Any, **kwargs: Any) -> Any:
         if Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.PROPOSED:
             services.meeting_accept(meeting=meeting, by=mentor.user)
         return real_connection(*args, **kwargs)
 
-    monkeypatch.setattr(dispatch, "get_connection", accepted_meanwhile)
+    monkeypatch.setattr(sending, "get_connection", accepted_meanwhile)
 
     assert [r.outcome for r in run_sends(queued)] == [Outcome.SKIPPED]
     assert subjects_to(mentor.user) == []

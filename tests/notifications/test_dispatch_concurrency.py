@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from meetings import services
 from meetings.models import Meeting
-from notifications import dispatch
+from notifications import dispatch, sending
 from notifications.models import Notification
 from tests.factories import MeetingFactory, approved_match
 
@@ -158,7 +158,7 @@ def test_a_send_waits_out_another_dispatchers_passing_lock_and_sends_at_once() -
 def test_a_row_held_through_a_whole_send_is_left_to_that_send(monkeypatch: Any) -> None:
     # A redelivered copy of the task holds the row while it talks to the mail server: this one waits a moment,
     # then leaves it, sending nothing, and the row is still the other send's to finish.
-    monkeypatch.setattr(dispatch, "ROW_LOCK_WAIT", "200ms")
+    monkeypatch.setattr(sending, "ROW_LOCK_WAIT", "200ms")
     pk, claim = _claimed_reminder()
     # Had it waited for the lock, it would have sent.
     assert _send_while_row_locked(pk, claim, 2.0) == dispatch.Outcome.SKIPPED

@@ -126,7 +126,7 @@ def test_an_invitation_to_sign_up_links_to_a_sign_up_page_that_knows_the_address
     from urllib.parse import parse_qs, urlsplit
 
     from matching.models import ProgramInvitation
-    from profiles.email_confirmation import invited_address
+    from profiles.services.email_confirmation import invited_address
     from tests.factories import ProgramFactory
 
     program = ProgramFactory(name="Surgery Mentoring", description="Monthly meetings with a surgeon.")

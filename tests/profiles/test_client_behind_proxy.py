@@ -15,7 +15,7 @@ import pytest
 from django.test import Client, RequestFactory
 from rest_framework.test import APIClient
 
-from profiles.services import client_network
+from profiles.networks import client_network
 from tests.factories import UserFactory
 from tests.factories.profiles import DEFAULT_PASSWORD
 

@@ -19,8 +19,8 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from profiles.email_confirmation import LINK_VALID_DAYS, confirmation_token
 from profiles.models import User
+from profiles.services.email_confirmation import LINK_VALID_DAYS, confirmation_token
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +104,7 @@ def test_the_confirm_page_shows_only_its_button_not_the_reminder_to_confirm(clie
 
 
 def test_a_link_confirms_nothing_when_the_address_changes_between_the_check_and_the_write() -> None:
-    from profiles.email_confirmation import email_confirm
+    from profiles.services.email_confirmation import email_confirm
 
     user = _unconfirmed(email="old@example.org")
     User.objects.filter(pk=user.pk).update(email="new@example.org")  # a coordinator's edit, just before the write
@@ -196,7 +196,7 @@ def test_at_most_five_links_a_day_go_to_one_account(login: Any) -> None:
 def test_one_network_can_create_only_so_many_accounts_an_hour_but_invited_sign_ups_always_work(
     client: Client, settings: Any
 ) -> None:
-    from profiles.email_confirmation import signup_path
+    from profiles.services.email_confirmation import signup_path
 
     settings.SIGN_UPS_PER_NETWORK_PER_HOUR = 3
     for number in range(3):
@@ -265,7 +265,7 @@ def test_when_the_mail_server_refuses_the_account_stays_and_asking_again_works_a
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
 
-    monkeypatch.setattr("profiles.email_confirmation.send_mail", refuse)
+    monkeypatch.setattr("profiles.services.email_confirmation.send_mail", refuse)
     page = _sign_up(client).content.decode()
     assert "could not send the confirmation e-mail" in page
     assert User.objects.filter(email="nia.newcomer@example.org").exists()

@@ -15,8 +15,8 @@ from django.core import mail
 from django.test import Client
 from rest_framework.test import APIClient
 
-from profiles.email_confirmation import confirmation_token
 from profiles.models import User
+from profiles.services.email_confirmation import confirmation_token
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

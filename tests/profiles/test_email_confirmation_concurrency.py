@@ -15,8 +15,8 @@ from django.test import RequestFactory
 
 from mentorship.errors import ApplicationError
 from profiles.admin import users as profiles_admin
-from profiles.email_confirmation import confirmation_token, email_confirm_by_token
 from profiles.models import User
+from profiles.services.email_confirmation import confirmation_token, email_confirm_by_token
 from tests.factories import CoordinatorFactory, UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -1,48 +1,24 @@
-"""Reads that depend on who asks. Someone outside a match sees none of its meetings, logs or feedback."""
+"""Meetings as their two people see them: lists, follow-ups and what waits on each person."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Literal
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Case, Exists, OuterRef, QuerySet, Value, When
 from django.utils import timezone
 
-from matching.coordination.health import MIN_ANSWERS_FOR_AVERAGES, feedback_totals
-from matching.models import Match, Program
-from meetings.models import MAX_DURATION_MINUTES, CheckIn, Feedback, Meeting, SessionLog
-from meetings.people import role_in, time_zone_for
-from profiles.models import Goal, User
+from matching.models import Match
+from meetings.models import MAX_DURATION_MINUTES, Feedback, Meeting, SessionLog
+from meetings.people import Role, other_side, role_in
+from meetings.selectors.feedback import feedback_visible
+from meetings.selectors.matches import matches_for
+from profiles.models import MentorProfile, TraineeProfile, User
 
-FEEDBACK_REVEAL_AFTER = timedelta(days=7)
 #: The home page asks for feedback and session logs on meetings that ended this recently; older ones stay on
 #: each meeting's page (a prompt months later helps no one, and the list would only grow).
 FOLLOW_UP_WITHIN = timedelta(days=30)
-
-
-def matches_for(*, user: User) -> QuerySet[Match]:
-    return Match.objects.filter(Q(mentor__user=user) | Q(trainee__user=user)).select_related(
-        "program", "mentor__user", "trainee__user"
-    )
-
-
-def match_for(*, user: User, pk: int) -> Match:
-    """The match if `user` is its mentor or trainee; Match.DoesNotExist otherwise (views answer 404)."""
-    return matches_for(user=user).get(pk=pk)
-
-
-def goals_in_matches_of(*, user: User) -> QuerySet[Goal]:
-    """Goals of the trainees of the user's approved or ended matches (his own included): those a session log may
-    name. A trainee who only asked, or was turned down, keeps her goals to herself (`session_log_refusal`'s rule),
-    and once a match has ended, the goals she set after its end (`goals_for_logs_of`'s rule)."""
-    under_way_then = matches_for(user=user).filter(
-        Q(status=Match.Status.APPROVED)
-        | Q(status=Match.Status.ENDED, ended_at__isnull=True)
-        | Q(status=Match.Status.ENDED, ended_at__gte=OuterRef("created_at")),
-        trainee=OuterRef("trainee"),
-    )
-    return Goal.objects.filter(Exists(under_way_then))
 
 
 def meetings_for(*, user: User) -> QuerySet[Meeting]:
@@ -161,77 +137,57 @@ def to_do_for(*, user: User, now: datetime | None = None) -> ToDo:
     )
 
 
-def session_logs_for(*, user: User) -> QuerySet[SessionLog]:
-    """Logs of the user's matches. Callers show `notes_private` only when `user` is the author."""
-    return (
-        SessionLog.objects.filter(Q(match__mentor__user=user) | Q(match__trainee__user=user))
-        .select_related("match__mentor__user", "match__trainee__user", "meeting")
-        .prefetch_related("topics", "goal_updates__goal")
+def is_first_meeting(meeting: Meeting) -> bool:
+    """The earliest accepted meeting of the match: the one after which both are asked “is this a good fit?”."""
+    first = (
+        Meeting.objects.agreed()
+        .filter(match_id=meeting.match_id)
+        .order_by("start", "pk")
+        .values_list("pk", flat=True)
+        .first()
     )
-
-
-def session_log_start(*, match: Match, user: User, meeting_id: str | None) -> tuple[Meeting | None, dict[str, Any]]:
-    """The meeting a new log is about (`?meeting=`: one of this match's, else Meeting.DoesNotExist, a non-number
-    included) and the form's first values: that meeting's date and length, or today.
-
-    Dates are the mentor's own: a meeting at 21:00 in New York is on that evening's date, not the next day's in UTC.
-    """
-    zone = time_zone_for(match, user)
-    if not meeting_id:
-        return None, {"date": timezone.localdate(timezone=zone), "duration_minutes": 45}
-    try:
-        pk = int(meeting_id)
-    except ValueError:
-        raise Meeting.DoesNotExist(f"No meeting {meeting_id!r}.") from None
-    meeting = match.meetings.get(pk=pk)
-    return meeting, {"date": timezone.localdate(meeting.start, zone), "duration_minutes": meeting.duration_minutes}
-
-
-def feedback_visible(*, meeting: Meeting, user: User, now: datetime | None = None) -> list[Feedback]:
-    """My own answer always; the other side's once both have answered or a week after the meeting ended."""
-    if user.pk not in (meeting.match.mentor.user_id, meeting.match.trainee.user_id):
-        return []
-    answers = list(meeting.feedback.all())
-    both = len({f.author_id for f in answers}) >= 2
-    revealed = both or (now or timezone.now()) >= meeting.end + FEEDBACK_REVEAL_AFTER
-    return [f for f in answers if f.author_id == user.pk or revealed]
-
-
-def feedback_mine(*, user: User) -> QuerySet[Feedback]:
-    return Feedback.objects.filter(author=user).select_related("meeting")
+    return first == meeting.pk
 
 
 @dataclass(frozen=True)
-class FeedbackSummary:
-    role: str
-    answers: int
-    average_rating: float | None
-    useful_pct: int | None
-    not_a_good_fit: int
+class MeetingPage:
+    """What one of a meeting's two people sees and may do on its page."""
+
+    role: Role | None
+    other: MentorProfile | TraineeProfile
+    can_accept: bool  # a proposal to me that can still be answered
+    declining: bool  # a cancel from me is declining the other person's proposal
+    can_propose: bool  # the match is under way, so a new time can be proposed
+    feedback: list[Feedback]  # the answers I may read (`feedback_visible`)
+    my_feedback: bool
+    first_meeting: bool
+    session_log: SessionLog | None
 
 
-def feedback_summary(*, program: Program | None = None) -> list[FeedbackSummary]:
-    """Coordinators' aggregate view, with the program health page's figures: no single answer or author is shown,
-    nor averages of fewer than `MIN_ANSWERS_FOR_AVERAGES` answers (one answer would show that person's rating)."""
-    return [
-        FeedbackSummary(
-            role=role,
-            answers=totals["count"],
-            average_rating=totals["rating"],
-            useful_pct=totals["useful_pct"],
-            not_a_good_fit=totals["not_a_good_fit"],
+def meeting_page_for(*, user: User, meeting: Meeting) -> MeetingPage:
+    """`meeting` is one of `user`'s (`meeting_for`)."""
+    return MeetingPage(
+        role=role_in(meeting.match, user),
+        other=other_side(meeting.match, user),
+        can_accept=meeting.is_proposal_to(user) and meeting.can_change(),
+        declining=meeting.is_proposal_to(user),
+        can_propose=meeting.match.status == Match.Status.APPROVED,
+        feedback=feedback_visible(meeting=meeting, user=user),
+        my_feedback=meeting.feedback.filter(author=user).exists(),
+        first_meeting=is_first_meeting(meeting),
+        session_log=getattr(meeting, "session_log", None),
+    )
+
+
+def matches_to_arrange_for(*, user: User) -> QuerySet[Match]:
+    """The user's approved matches, oldest first, each with `can_log` (whether `user` is its mentor, who logs its
+    sessions) and `can_propose` (a meeting can be proposed: always, the match being under way)."""
+    return (
+        matches_for(user=user)
+        .filter(status=Match.Status.APPROVED)
+        .order_by("created_at")
+        .annotate(
+            can_log=Case(When(mentor__user=user, then=Value(True)), default=Value(False), output_field=BooleanField()),
+            can_propose=Value(True, output_field=BooleanField()),
         )
-        for role, totals in feedback_totals(program).items()
-    ]
-
-
-def checkins_summary(*, program: Program | None = None) -> dict[str, Any]:
-    """How many check-ins were answered, and their average "going well" (1–5); the average is None under
-    `MIN_ANSWERS_FOR_AVERAGES` answers, as for feedback: one answer's average is that person's answer."""
-    rows = CheckIn.objects.all()
-    if program is not None:
-        rows = rows.filter(match__program=program)
-    totals = rows.aggregate(answers=Count("pk"), average=Avg("going_well"))
-    if totals["answers"] < MIN_ANSWERS_FOR_AVERAGES:
-        totals["average"] = None
-    return totals
+    )

@@ -1,0 +1,168 @@
+"""The coordinators' side of the API, its shapes: matches, rounds, decision bodies, and the list filters.
+
+Who may read a match's score breakdown and its at-risk flag is the match's to say (`Match.breakdown_visible_to`,
+`Match.at_risk_visible_to`); the serializer only blanks what the caller may not read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from matching.models import Match, MatchingRound
+from matching.selectors_coordination import coordinated_programs
+from mentorship.api import KnownFieldsOnly
+from mentorship.filters import IdFilter, OneOfFilter
+from profiles.api.auth import api_user
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Profile id.")
+    name = serializers.CharField()
+
+
+class MatchSerializer(serializers.ModelSerializer[Match]):
+    program_name = serializers.CharField(source="program.name", read_only=True)
+    trainee = serializers.SerializerMethodField()
+    mentor = serializers.SerializerMethodField()
+    decided_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Match
+        fields = (
+            "id",
+            "program",
+            "program_name",
+            "trainee",
+            "mentor",
+            "status",
+            "origin",
+            "round",
+            "score",
+            "score_breakdown",
+            "message",
+            "created_at",
+            "updated_at",
+            "decided_by",
+            "decided_at",
+            "decision_reason",
+            "ended_at",
+            "end_reason",
+            "at_risk_since",
+            "at_risk_reason",
+        )
+        read_only_fields = fields
+        extra_kwargs = {
+            "score_breakdown": {
+                "help_text": "The score's components and reasons, as the match was scored. Empty (`{}`) for the "
+                "mentor of a round's proposal nobody approved: the reasons are the trainee's, shared once they ask "
+                "or the match is approved."
+            },
+            "at_risk_since": {
+                "help_text": 'When the match was flagged at risk (no first meeting, no sessions, a "not a good fit" '
+                "answer), or null. Shown to the program's coordinators only, as `at_risk_reason`: a reason can rest "
+                "on one person's feedback, which the other does not read."
+            },
+        }
+
+    @extend_schema_field(PersonSerializer)
+    def get_trainee(self, match: Match) -> dict[str, Any]:
+        return {"id": match.trainee_id, "name": str(match.trainee)}
+
+    @extend_schema_field(PersonSerializer)
+    def get_mentor(self, match: Match) -> dict[str, Any]:
+        return {"id": match.mentor_id, "name": str(match.mentor)}
+
+    def get_decided_by(self, match: Match) -> str | None:
+        return str(match.decided_by) if match.decided_by else None
+
+    def to_representation(self, instance: Match) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        user = api_user(request) if request is not None else None
+        if user is not None and not instance.breakdown_visible_to(user):
+            data["score_breakdown"] = {}
+        if user is None or not instance.at_risk_visible_to(self._coordinated(user)):
+            data["at_risk_since"], data["at_risk_reason"] = None, ""
+        return data
+
+    def _coordinated(self, user: Any) -> set[int]:
+        """The ids of the programs the caller coordinates, read once per response (a list has many matches)."""
+        if "coordinated" not in self.context:
+            self.context["coordinated"] = set(coordinated_programs(user=user).values_list("pk", flat=True))
+        coordinated: set[int] = self.context["coordinated"]
+        return coordinated
+
+
+class ReasonSerializer(KnownFieldsOnly):
+    reason = serializers.CharField(max_length=2000, help_text="Recorded in the match's history.")
+
+
+class NoteSerializer(KnownFieldsOnly):
+    note = serializers.CharField(
+        max_length=2000, help_text="What was done, or why the match is fine: recorded in the match's history."
+    )
+
+
+class RoundStartSerializer(KnownFieldsOnly):
+    algorithm = serializers.ChoiceField(choices=MatchingRound.Algorithm.choices, default="optimal")
+
+
+class RoundSerializer(serializers.ModelSerializer[MatchingRound]):
+    program_name = serializers.CharField(source="program.name", read_only=True)
+    proposals = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MatchingRound
+        fields = (
+            "id",
+            "program",
+            "program_name",
+            "algorithm",
+            "status",
+            "stage",
+            "progress",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "quality",
+            "error",
+            "proposals",
+        )
+        read_only_fields = fields
+        extra_kwargs = {
+            "quality": {
+                "help_text": "When done: the engine's report. `trainees`, `matched`, `could_match`, "
+                "`matched_pct_of_possible`, `top3_pct`, `mean_score`, `max_load_ratio`, `load_gini`, "
+                "`blocking_pairs` (stable only), `free_places` (offered in the round), `free_places_left` (still free "
+                "if every proposal is approved), `mentors_with_free_places_left`, `unmatched`, and why: "
+                "`unmatched_no_acceptable_mentor` (a hard rule ruled out every mentor with a free place) and "
+                "`unmatched_places_ran_out` (their acceptable mentors' places went to others). Rounds run before a "
+                "key existed lack it."
+            }
+        }
+
+    def get_proposals(self, matching_round: MatchingRound) -> int:
+        counted = getattr(matching_round, "proposal_count", None)  # round_list_for counts them in its query
+        return int(counted) if counted is not None else matching_round.proposals.count()
+
+
+class MatchFilter(django_filters.FilterSet):
+    status = OneOfFilter(choices=Match.Status.choices)
+    program = IdFilter(field_name="program_id")
+
+    class Meta:
+        model = Match
+        fields = ("status", "program")
+
+
+class RoundFilter(django_filters.FilterSet):
+    status = OneOfFilter(choices=MatchingRound.Status.choices)
+    program = IdFilter(field_name="program_id")
+
+    class Meta:
+        model = MatchingRound
+        fields = ("status", "program")

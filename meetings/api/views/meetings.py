@@ -1,0 +1,180 @@
+"""Meetings: list, read, propose, answer, move, cancel, and the .ics of one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from meetings import selectors, services
+from meetings.api.serializers import (
+    MeetingAnswerSerializer,
+    MeetingCancelSerializer,
+    MeetingProposeSerializer,
+    MeetingSerializer,
+    MeetingTimeSerializer,
+    ToDoSerializer,
+)
+from meetings.api.views.common import E400, E401, E403, E404, E409, E412_MEETING, my_matches, request_user, validated
+from meetings.ics import CONTENT_TYPE, meeting_calendar
+from meetings.models import Meeting
+from meetings.people import local_to_utc, time_zone_for
+from mentorship.api_query import KnownQueryParametersOnly
+from mentorship.filters import OneOfFilter
+
+
+class MeetingFilter(django_filters.FilterSet):
+    status = OneOfFilter(choices=Meeting.Status.choices)
+    match = django_filters.ModelChoiceFilter(queryset=my_matches, help_text="One of my matches.")
+
+    class Meta:
+        model = Meeting
+        fields = ("status", "match")
+
+
+@extend_schema(tags=["meetings"])
+class MeetingViewSet(
+    KnownQueryParametersOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Meeting]
+):
+    serializer_class = MeetingSerializer
+    filterset_class = MeetingFilter
+    ordering_fields = ("start",)
+
+    def get_queryset(self) -> QuerySet[Meeting]:
+        if getattr(self, "swagger_fake_view", False):
+            return Meeting.objects.none()
+        user = request_user(self.request)
+        return selectors.with_follow_up(selectors.meetings_for(user=user), user=user)
+
+    def _respond(self, meeting: Meeting, code: int = status.HTTP_200_OK) -> Response:
+        meeting = self.get_queryset().get(pk=meeting.pk)
+        return Response(MeetingSerializer(meeting, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(
+        summary="My meetings (both sides of every match I am in)",
+        responses={200: MeetingSerializer(many=True), 401: E401},
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="What waits on me: next meeting, meetings to answer, first meetings, logs and feedback due",
+        responses={200: ToDoSerializer, 401: E401},
+    )
+    @action(detail=False, methods=["get"], url_path="to-do", filter_backends=[], pagination_class=None)
+    def to_do(self, request: Request) -> Response:
+        todo = selectors.to_do_for(user=request_user(request))
+        return Response(ToDoSerializer(todo, context=self.get_serializer_context()).data)
+
+    @extend_schema(summary="One of my meetings", responses={200: MeetingSerializer, 401: E401, 404: E404})
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Propose a meeting to the other person of an approved match",
+        request=MeetingProposeSerializer,
+        responses={201: MeetingSerializer, 400: E400, 401: E401, 403: E403, 409: E409},
+    )
+    def create(self, request: Request) -> Response:
+        data = validated(MeetingProposeSerializer(data=request.data, context=self.get_serializer_context()))
+        match = data.pop("match")
+        start = local_to_utc(data.pop("start"), time_zone_for(match, request.user))
+        meeting = services.meeting_propose(match=match, by=request_user(request), start=start, **data)
+        return self._respond(meeting, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Accept a time the other person proposed",
+        description="Send the `sequence` (and `status`) of the meeting you showed: a time moved since is not accepted "
+        "(412).",
+        request=MeetingAnswerSerializer,
+        responses={
+            200: MeetingSerializer,
+            400: OpenApiResponse(description="The proposed time has passed (code `meeting_in_past`): suggest another."),
+            401: E401,
+            404: E404,
+            409: E409,
+            412: E412_MEETING,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str | None = None) -> Response:
+        meeting = self.get_object()  # someone else's meeting is 404 whatever the body says
+        data = validated(MeetingAnswerSerializer(data=request.data))
+        return self._respond(
+            services.meeting_accept(
+                meeting=meeting,
+                by=request_user(request),
+                seen_sequence=data.get("sequence"),
+                seen_status=data.get("status"),
+            )
+        )
+
+    @extend_schema(
+        summary="Suggest another time for the other person's proposal",
+        request=MeetingTimeSerializer,
+        responses={200: MeetingSerializer, 400: E400, 401: E401, 404: E404, 409: E409},
+    )
+    @action(detail=True, methods=["post"])
+    def suggest(self, request: Request, pk: str | None = None) -> Response:
+        return self._move(request, suggest=True)
+
+    @extend_schema(
+        summary="Move a meeting (reminders follow the new time)",
+        request=MeetingTimeSerializer,
+        responses={200: MeetingSerializer, 400: E400, 401: E401, 404: E404, 409: E409},
+    )
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request: Request, pk: str | None = None) -> Response:
+        return self._move(request, suggest=False)
+
+    def _move(self, request: Request, *, suggest: bool) -> Response:
+        meeting = self.get_object()
+        data = validated(MeetingTimeSerializer(data=request.data))
+        start = local_to_utc(data["start"], time_zone_for(meeting.match, request.user))
+        move = services.meeting_suggest_time if suggest else services.meeting_reschedule
+        return self._respond(
+            move(meeting=meeting, by=request_user(request), start=start, duration_minutes=data.get("duration_minutes"))
+        )
+
+    @extend_schema(
+        summary="Cancel a meeting, or decline the other person's proposal (its pending reminders are cancelled)",
+        description="Send the `sequence` and `status` of the meeting you showed: a time moved since, or a meeting "
+        "accepted since, is not declined or cancelled (412).",
+        request=MeetingCancelSerializer,
+        responses={200: MeetingSerializer, 400: E400, 401: E401, 404: E404, 409: E409, 412: E412_MEETING},
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        meeting = self.get_object()  # someone else's meeting is 404 whatever the body says
+        data = validated(MeetingCancelSerializer(data=request.data))
+        cancelled = services.meeting_cancel(
+            meeting=meeting,
+            by=request_user(request),
+            reason=data["reason"],
+            seen_sequence=data.get("sequence"),
+            seen_status=data.get("status"),
+        )
+        return self._respond(cancelled)
+
+    @extend_schema(
+        summary="The meeting as an iCalendar invitation",
+        responses={
+            (200, CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="text/calendar"),
+            401: E401,
+            404: E404,
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def ics(self, request: Request, pk: str | None = None) -> HttpResponse:
+        meeting = self.get_object()
+        response = HttpResponse(meeting_calendar(meeting), content_type=f"{CONTENT_TYPE}; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+        return response

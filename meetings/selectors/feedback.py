@@ -1,0 +1,104 @@
+"""Feedback and check-ins: each person's own and revealed answers, and coordinators' totals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Avg, Count, QuerySet
+from django.utils import timezone
+
+from matching.admin_views import access
+from matching.coordination.health import MIN_ANSWERS_FOR_AVERAGES, feedback_totals
+from matching.models import Match, Program
+from meetings.models import CheckIn, Feedback, Meeting
+from profiles.models import User
+
+FEEDBACK_REVEAL_AFTER = timedelta(days=7)
+
+
+def feedback_visible(*, meeting: Meeting, user: User, now: datetime | None = None) -> list[Feedback]:
+    """My own answer always; the other side's once both have answered or a week after the meeting ended."""
+    if user.pk not in (meeting.match.mentor.user_id, meeting.match.trainee.user_id):
+        return []
+    answers = list(meeting.feedback.all())
+    both = len({f.author_id for f in answers}) >= 2
+    revealed = both or (now or timezone.now()) >= meeting.end + FEEDBACK_REVEAL_AFTER
+    return [f for f in answers if f.author_id == user.pk or revealed]
+
+
+def feedback_mine(*, user: User) -> QuerySet[Feedback]:
+    return Feedback.objects.filter(author=user).select_related("meeting")
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    role: str
+    answers: int
+    average_rating: float | None
+    useful_pct: int | None
+    not_a_good_fit: int
+
+
+def feedback_summary(*, program: Program | None = None) -> list[FeedbackSummary]:
+    """Coordinators' aggregate view, with the program health page's figures: no single answer or author is shown,
+    nor averages of fewer than `MIN_ANSWERS_FOR_AVERAGES` answers (one answer would show that person's rating)."""
+    return [
+        FeedbackSummary(
+            role=role,
+            answers=totals["count"],
+            average_rating=totals["rating"],
+            useful_pct=totals["useful_pct"],
+            not_a_good_fit=totals["not_a_good_fit"],
+        )
+        for role, totals in feedback_totals(program).items()
+    ]
+
+
+def checkins_summary(*, program: Program | None = None) -> dict[str, Any]:
+    """How many check-ins were answered, and their average "going well" (1–5); the average is None under
+    `MIN_ANSWERS_FOR_AVERAGES` answers, as for feedback: one answer's average is that person's answer."""
+    rows = CheckIn.objects.all()
+    if program is not None:
+        rows = rows.filter(match__program=program)
+    totals = rows.aggregate(answers=Count("pk"), average=Avg("going_well"))
+    if totals["answers"] < MIN_ANSWERS_FOR_AVERAGES:
+        totals["average"] = None
+    return totals
+
+
+def checkin_current_period(match: Match, now: object | None = None) -> int | None:
+    """Which check-in is open now (0 = the first), or None before the first is due."""
+    approved_at = match.decided_at or match.created_at
+    days = ((now or timezone.now()) - approved_at).days  # type: ignore[operator]
+    program = match.program
+    if days < program.first_checkin_days:
+        return None
+    return (days - program.first_checkin_days) // program.checkin_every_days
+
+
+@dataclass(frozen=True)
+class ProgramFeedback:
+    name: str
+    rows: list[FeedbackSummary]
+    checkins: dict[str, Any]
+
+
+def feedback_summary_for(*, user: User) -> list[ProgramFeedback] | None:
+    """Feedback and check-in totals, one table per program the coordinator runs (superusers: all together); None
+    for anyone who coordinates nothing."""
+    if not access.is_coordinator(user):
+        return None
+    if user.is_superuser:
+        scopes: list[tuple[str, Program | None]] = [("All programs", None)]
+    else:
+        scopes = [(program.name, program) for program in access.programs_for(user).order_by("name")]
+    return [
+        ProgramFeedback(
+            name=name,
+            rows=feedback_summary(program=program),
+            checkins=checkins_summary(program=program),
+        )
+        for name, program in scopes
+    ]

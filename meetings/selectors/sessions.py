@@ -1,0 +1,120 @@
+"""Session logs as each person may read them (private notes only their author's) and the goals they name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Case, F, Q, QuerySet, TextField, Value, When
+from django.db.models.query import ModelIterable
+from django.utils import timezone
+
+from matching.models import Match
+from meetings.models import Meeting, SessionGoal, SessionLog
+from meetings.people import Role, role_in, time_zone_for
+from meetings.selectors.feedback import checkin_current_period
+from meetings.selectors.matches import goals_for_logs_of
+from meetings.selectors.meetings import meetings_for, with_follow_up
+from profiles.models import Goal, User
+
+
+class _PrivateNotesOfTheirAuthorOnly(ModelIterable):  # type: ignore[type-arg]
+    """Logs whose `notes_private` is the reader's own private notes: blank on a log someone else wrote."""
+
+    def __iter__(self) -> Iterator[SessionLog]:
+        for log in super().__iter__():
+            log.notes_private = getattr(log, _READERS_PRIVATE_NOTES)
+            yield log
+
+
+_READERS_PRIVATE_NOTES = "readers_private_notes"
+
+
+def session_logs_for(*, user: User) -> QuerySet[SessionLog]:
+    """Logs of the user's matches. `notes_private` is filled on the user's own logs only: the other person's private
+    notes are never read from the database, so no template or serializer can show them by mistake."""
+    logs = (
+        SessionLog.objects.filter(Q(match__mentor__user=user) | Q(match__trainee__user=user))
+        .select_related("match__mentor__user", "match__trainee__user", "meeting")
+        .prefetch_related("topics", "goal_updates__goal")
+        .defer("notes_private")
+        .annotate(
+            **{
+                _READERS_PRIVATE_NOTES: Case(
+                    When(author=user, then=F("notes_private")), default=Value(""), output_field=TextField()
+                )
+            }
+        )
+    )
+    logs._iterable_class = _PrivateNotesOfTheirAuthorOnly
+    return logs
+
+
+def session_log_start(*, match: Match, user: User, meeting_id: str | None) -> tuple[Meeting | None, dict[str, Any]]:
+    """The meeting a new log is about (`?meeting=`: one of this match's, else Meeting.DoesNotExist, a non-number
+    included) and the form's first values: that meeting's date and length, or today.
+
+    Dates are the mentor's own: a meeting at 21:00 in New York is on that evening's date, not the next day's in UTC.
+    """
+    zone = time_zone_for(match, user)
+    if not meeting_id:
+        return None, {"date": timezone.localdate(timezone=zone), "duration_minutes": 45}
+    try:
+        pk = int(meeting_id)
+    except ValueError:
+        raise Meeting.DoesNotExist(f"No meeting {meeting_id!r}.") from None
+    meeting = match.meetings.get(pk=pk)
+    return meeting, {"date": timezone.localdate(meeting.start, zone), "duration_minutes": meeting.duration_minutes}
+
+
+def progress_recorded_after(*, goal: Goal, day: date) -> bool:
+    """Whether the goal's progress was recorded after `day`: by the trainee herself, or by a log (of any of her
+    matches) dated later. A log of `day` then keeps its figure without moving the goal, which would otherwise fall
+    back to an older state: a forgotten session logged late would reopen a goal achieved since."""
+    if goal.progress_set_by_trainee_on is not None and goal.progress_set_by_trainee_on > day:
+        return True
+    return SessionGoal.objects.filter(goal=goal, session__date__gt=day).exists()
+
+
+def goals_behind(session_log: SessionLog) -> list[Goal]:
+    """The goals a log reports progress on that show progress recorded after its day (`progress_recorded_after`):
+    its figures for them are kept on the log only."""
+    goals = Goal.objects.filter(pk__in=session_log.goal_updates.values("goal")).order_by("title", "pk")
+    return [goal for goal in goals if progress_recorded_after(goal=goal, day=session_log.date)]
+
+
+@dataclass(frozen=True)
+class MatchPage:
+    """The pair's shared space as one of them sees it: meetings, session notes (private notes only on their own)
+    and what they may do."""
+
+    role: Role | None
+    meetings: QuerySet[Meeting]
+    logs: QuerySet[SessionLog]
+    checkin_period: int | None
+    can_propose: bool  # the match is under way
+    can_log: bool  # …and `user` is its mentor
+
+
+def match_page_for(*, user: User, match: Match) -> MatchPage:
+    """`match` is one of `user`'s (`match_for`)."""
+    role = role_in(match, user)
+    under_way = match.status == Match.Status.APPROVED
+    return MatchPage(
+        role=role,
+        meetings=with_follow_up(meetings_for(user=user).filter(match=match).order_by("-start", "-pk"), user=user),
+        logs=session_logs_for(user=user).filter(match=match),
+        checkin_period=checkin_current_period(match),
+        can_propose=under_way,
+        can_log=under_way and role == "mentor",
+    )
+
+
+def goals_for_log_form(*, match: Match, log: SessionLog | None = None) -> list[Goal]:
+    """The goals the log form offers: the trainee's not dropped, and every goal the log being edited names, whatever
+    it has become. A figure the form did not show would not be sent back, and the save would delete it from the
+    log."""
+    named = Q(pk__in=log.goal_updates.values("goal")) if log is not None else Q(pk__in=[])
+    return list(goals_for_logs_of(match).filter(~Q(status=Goal.Status.DROPPED) | named))
