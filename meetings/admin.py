@@ -10,6 +10,7 @@ from datetime import UTC
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
@@ -18,6 +19,7 @@ from matching.admin_views import access
 from matching.models import Match
 from meetings.models import Meeting, SessionLog
 from meetings.people import participants, time_zone_for
+from mentorship.admin_readonly import WrittenByServices
 from notifications.admin import register_coordinator_scope
 from profiles.models import User
 
@@ -26,28 +28,22 @@ def _matches_of(request: HttpRequest) -> QuerySet[Match]:
     return access.matches_for(access.request_user(request))
 
 
+# A meeting is written through the services alone (propose, accept, move, cancel): a plain save here would skip its
+# reminders, its sequence number and the messages to both people.
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(WrittenByServices, admin.ModelAdmin):
     list_display = ("start_utc", "local_times", "match", "status", "format", "duration_minutes", "sequence")
     # Only the programs this coordinator's rows belong to are offered, never every program's name.
     list_filter = ("status", "format", ("match__program", admin.RelatedOnlyFieldListFilter))
     date_hierarchy = "start"
     raw_id_fields = ("match", "proposed_by", "cancelled_by")
+    # The page is read-only, but Django still builds its form: a link without a scheme reads as https, as in the
+    # proposal form (and as Django 6 will by default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_select_related = ("match__mentor__user", "match__trainee__user")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Meeting]:
         return super().get_queryset(request).filter(match__in=_matches_of(request))
-
-    # A meeting is written through the services alone (propose, accept, move, cancel): a plain save here would skip
-    # its reminders, its sequence number and the messages to both people.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     # A coordinator has no zone of their own: a bare "9 a.m." would be read as theirs. The instant is said in UTC,
     # and each person's wall clock beside it, as each of them reads it.
@@ -62,8 +58,9 @@ class MeetingAdmin(admin.ModelAdmin):
         return ", ".join(f"{role} {obj.start.astimezone(zone):%H:%M} ({zone.key})" for role, zone in zones)
 
 
+# A session log is the mentor's record, written through the services (with its goal progress and follow-ups).
 @admin.register(SessionLog)
-class SessionLogAdmin(admin.ModelAdmin):
+class SessionLogAdmin(WrittenByServices, admin.ModelAdmin):
     list_display = ("date", "match", "duration_minutes")
     list_filter = (("match__program", admin.RelatedOnlyFieldListFilter),)
     date_hierarchy = "date"
@@ -74,16 +71,6 @@ class SessionLogAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SessionLog]:
         return super().get_queryset(request).filter(match__in=_matches_of(request))
-
-    # A session log is the mentor's record, written through the services (with its goal progress and follow-ups).
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
         # The admin filters on any field of the model from the address bar: ?notes_private__istartswith=… would

@@ -17,6 +17,7 @@ from django.contrib import admin, messages
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
+from mentorship.admin_readonly import WrittenByServices
 from mentorship.admin_search import BoundedSearch
 from notifications.models import Notification
 from notifications.services import RetryResult, notifications_retry
@@ -79,8 +80,10 @@ class KindFilter(admin.SimpleListFilter):
         return queryset.filter(kind=self.value()) if self.value() else queryset
 
 
+# The outbox is written by the services and the dispatcher alone: an edited or added row would skip the claim, the
+# dedup key and the retry path, and a deleted one would lose what was sent. Retry is the one change.
 @admin.register(Notification)
-class NotificationAdmin(BoundedSearch, admin.ModelAdmin):
+class NotificationAdmin(WrittenByServices, BoundedSearch, admin.ModelAdmin):
     list_display = ("what", "addressee", "state", "due", "attempts", "sent", "email", "in_app", "short_error")
     list_filter = ("state", KindFilter, "email")
     search_fields = ("recipient__email", "recipient__full_name", "to_address", "kind", "dedup_key")
@@ -107,17 +110,6 @@ class NotificationAdmin(BoundedSearch, admin.ModelAdmin):
         if user.is_superuser:
             return rows
         return rows.filter(visible_to(user))
-
-    # The outbox is written by the services and the dispatcher alone: an edited or added row would skip the claim,
-    # the dedup key and the retry path, and a deleted one would lose what was sent. Retry is the one change.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     # A coordinator has no zone of their own: the columns say the zone the admin shows times in.
     @admin.display(description=f"Due ({settings.TIME_ZONE})", ordering="due_at")
