@@ -20,6 +20,7 @@ from mentorship.api import KnownFieldsOnly, LockedOut, NetworkLockedOut
 from mentorship.api_query import KnownQueryParametersOnly
 from mentorship.api_schema import ErrorSerializer
 from mentorship.errors import ApplicationError
+from profiles.networks import client_network
 from profiles.services import token_issue, token_revoke
 from profiles.sign_in import refusal_for
 
@@ -45,9 +46,18 @@ class _IsAuthenticatedToRevoke(permissions.BasePermission):
         return request.method != "DELETE" or bool(request.user and request.user.is_authenticated)
 
 
+class NetworkRateThrottle(ScopedRateThrottle):
+    """Counts a caller who is not signed in by their network, as the log-in page's rations do (`client_network`: an
+    IPv4 address or an IPv6 /64, behind TRUSTED_PROXY_COUNT proxies): DRF's own key is the single address, and
+    one IPv6 host holds 2^64 of them."""
+
+    def get_ident(self, request: Request) -> str:
+        return client_network(request) or super().get_ident(request)
+
+
 class TokenView(KnownQueryParametersOnly, APIView):
     permission_classes = [_IsAuthenticatedToRevoke]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [NetworkRateThrottle]
     throttle_scope = "token"
 
     @extend_schema(

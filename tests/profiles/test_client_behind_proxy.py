@@ -137,3 +137,19 @@ def test_without_trusted_proxies_the_header_is_ignored(settings: Any) -> None:
     assert _network(CLIENT_A) == PROXY
     assert _network(CLIENT_B) == PROXY
     assert _network(None, remote=CLIENT_B) == CLIENT_B
+
+
+def test_the_token_throttle_counts_an_ipv6_caller_by_its_64(settings: Any) -> None:
+    # Tried: DRF keyed the token endpoint's throttle on the single address, so one IPv6 host took a fresh budget
+    # from each of its 2^64 addresses; it now counts the network, as the log-in page's rations do.
+    settings.TRUSTED_PROXY_COUNT = 0
+    allowed = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["token"].split("/")[0])
+
+    def token(address: str, attempt: int) -> int:
+        body = {"email": f"nobody{attempt}@example.org", "password": WRONG}
+        return APIClient(REMOTE_ADDR=address).post("/api/v1/auth/token/", body, format="json").status_code
+
+    for attempt in range(allowed):
+        assert token(f"2001:db8:1:2::{attempt + 1:x}", attempt) == 400
+    assert token("2001:db8:1:2::ffff", allowed) == 429
+    assert token("2001:db8:1:3::1", allowed) == 400  # the next /64 is another network
