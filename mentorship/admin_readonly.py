@@ -9,8 +9,8 @@ from django.http import HttpRequest
 
 
 class WrittenByServices:
-    """Mix into a ModelAdmin (before it): the list and each row's page stay readable; admin actions that call a
-    service (with their own permission) still work."""
+    """Mix into a ModelAdmin or an inline (before it): the list, each row's page and the inline stay readable; admin
+    actions that call a service (with their own permission) still work."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

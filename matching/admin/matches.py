@@ -23,6 +23,7 @@ from matching.admin_views.actions import approve_selected, decisions_for, declin
 from matching.admin_views.display import breakdown_table, summary_of
 from matching.models import Match, MatchTransition
 from matching.services.refusals import ConflictOfInterest, ensure_not_a_party
+from mentorship.admin_readonly import WrittenByServices
 from mentorship.admin_search import BoundedSearch
 from mentorship.filters import as_id
 
@@ -79,7 +80,7 @@ class RoundListFilter(admin.SimpleListFilter):
         return queryset.filter(round_id=value) if value is not None else queryset
 
 
-class MatchTransitionInline(admin.TabularInline):
+class MatchTransitionInline(WrittenByServices, admin.TabularInline):
     """The audit history: who moved the match from which status to which, when, and why. Never edited."""
 
     model = MatchTransition
@@ -96,18 +97,11 @@ class MatchTransitionInline(admin.TabularInline):
     def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return access.is_coordinator(request.user)
 
-    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-
+# Nobody adds, edits or deletes a match here: matches come from trainees' requests and matching rounds, decisions
+# go through the actions, and the history of a match is kept.
 @admin.register(Match)
-class MatchAdmin(BoundedSearch, CoordinatorAccess, admin.ModelAdmin):
+class MatchAdmin(WrittenByServices, BoundedSearch, CoordinatorAccess, admin.ModelAdmin):
     list_display = ("trainee_name", "mentor_name", "program", "status", "score_display", "why", "mentor_load", "age")
     list_filter = (
         ProgramListFilter,
@@ -167,15 +161,6 @@ class MatchAdmin(BoundedSearch, CoordinatorAccess, admin.ModelAdmin):
         return access.matches_for(access.request_user(request)).annotate(
             mentor_active=Coalesce(Subquery(approved, output_field=IntegerField()), Value(0))
         )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # matches come from trainees' requests and matching rounds
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # decisions go through the actions, never by editing fields
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # the history of a match is kept
 
     def has_decide_permission(self, request: HttpRequest) -> bool:
         return access.is_coordinator(request.user)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
+from mentorship.admin_readonly import WrittenByServices
 from mentorship.admin_search import BoundedSearch
 from mentorship.errors import ApplicationError
 from profiles.models import Goal, MentorProfile, TraineeProfile
@@ -93,7 +94,7 @@ class MentorProfileAdmin(_ProfileAdmin):
     list_select_related = ("user", "specialty")
 
 
-class GoalInline(admin.TabularInline):
+class GoalInline(WrittenByServices, admin.TabularInline):
     """The trainee's plan at a glance. Goals are changed on their own page, which saves through the goal service."""
 
     model = Goal
@@ -101,15 +102,6 @@ class GoalInline(admin.TabularInline):
     fields = ("title", "focus_area", "target_date", "status", "progress")
     readonly_fields = fields
     show_change_link = True
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(TraineeProfile)
