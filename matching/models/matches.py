@@ -110,8 +110,19 @@ class Match(models.Model):
         return self.program_id in coordinated_program_ids
 
 
+class MatchTransitionQuerySet(models.QuerySet["MatchTransition"]):
+    def status_changes(self) -> MatchTransitionQuerySet:
+        """Entries that moved the match from one status to another: who decided it, cancelled it or let it expire."""
+        return self.exclude(from_status=models.F("to_status"))
+
+    def notes(self) -> MatchTransitionQuerySet:
+        """Entries that left the status as it was, kept in the history for what they say (a cleared at-risk flag)."""
+        return self.filter(from_status=models.F("to_status"))
+
+
 class MatchTransition(models.Model):
-    """Audit history: every status change of a match, who made it and why."""
+    """Audit history: every status change of a match, who made it and why, and notes that leave the status as it
+    was (a cleared at-risk flag)."""
 
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=10, choices=Match.Status.choices, blank=True)
@@ -119,6 +130,8 @@ class MatchTransition(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(default=timezone.now)
     reason = models.TextField(blank=True)
+
+    objects = MatchTransitionQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "pk"]

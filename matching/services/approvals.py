@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count
 from django.utils import timezone
 
 from matching.features.signals import invalidate_now_and_after_commit
@@ -190,7 +190,7 @@ def _enrolled(programs: set[Program], trainee_ids: set[int], mentor_ids: set[int
 def _last_transitions(match_ids: list[int]) -> dict[int, MatchTransition]:
     """The latest status change of each match (who cancelled or expired it, and why), in one query."""
     last: dict[int, MatchTransition] = {}
-    changes = MatchTransition.objects.filter(match_id__in=match_ids).exclude(from_status=F("to_status"))
+    changes = MatchTransition.objects.filter(match_id__in=match_ids).status_changes()
     for entry in changes.select_related("by").order_by("at", "pk"):
         last[entry.match_id] = entry
     return last

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -86,8 +85,7 @@ def already_decided(match: Match, *, last: MatchTransition | None = None) -> Alr
     an expiry or a new round replacing a proposal leave no decision on the match, only a history entry (`last`,
     looked up when not given): without it a coordinator read "cancelled by someone on earlier"."""
     if match.decided_by is None and last is None:
-        # A status change, not a note kept in the history with the status unchanged (a cleared at-risk flag).
-        last = match.transitions.exclude(from_status=F("to_status")).select_related("by").order_by("-at", "-pk").first()
+        last = match.transitions.status_changes().select_related("by").order_by("-at", "-pk").first()
     by = match.decided_by or (last.by if last else None)
     at = match.decided_at or (last.at if last else None)
     why = last.reason if last and match.decided_by is None else ""

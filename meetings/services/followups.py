@@ -15,7 +15,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, F, Max, OuterRef, Subquery
+from django.db.models import Exists, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from matching.models import Match, MatchTransition
@@ -89,8 +89,8 @@ def schedule_followups(*, now: datetime | None = None) -> FollowupReport:
     now = now or timezone.now()
     report = FollowupReport()
     # When a coordinator last cleared the match's flag by hand (the follow-up's own clearing does not count).
-    cleared = MatchTransition.objects.filter(
-        match=OuterRef("pk"), by__isnull=False, from_status=F("to_status"), reason__startswith=AT_RISK_CLEARED
+    cleared = MatchTransition.objects.notes().filter(
+        match=OuterRef("pk"), by__isnull=False, reason__startswith=AT_RISK_CLEARED
     )
     matches = (
         Match.objects.active()
