@@ -556,6 +556,32 @@ def test_clearing_at_risk_flags_in_a_batch_needs_a_note_and_leaves_the_unflagged
     assert not MatchTransition.objects.filter(match=calm).exists()
 
 
+def test_the_note_page_for_a_selection_with_no_flag_offers_nothing_to_clear_and_a_flag_cleared_meanwhile_is_named(
+    login, coordinator, program
+):
+    # The clearing page and the decisions' reason page are one page (`batches.with_note`): tried here, the wording
+    # where none of the selection can be acted on, and a flag cleared between the page and the click.
+    calm = [MatchFactory(program=program, status=Match.Status.APPROVED) for _ in range(2)]
+    flagged = [_flagged(program) for _ in range(2)]
+    client = login(coordinator)
+
+    none = _act(client, "clear_at_risk_selected", calm).content.decode()
+    assert "None of the 2 selected matches is flagged at risk, so there is nothing to clear." in none
+    assert 'type="submit"' not in none.split('id="content-main"')[1]
+    some = _act(client, "clear_at_risk_selected", [*flagged, calm[0]]).content.decode()
+    assert "Clear the at-risk flag of the 2 flagged of the matches below. The note is recorded" in some
+    assert 'value="Clear the at-risk flag of 2 matches"' in some
+
+    Match.objects.filter(pk__in=[m.pk for m in flagged]).update(at_risk_since=None, at_risk_reason="")
+    response = _act(client, "clear_at_risk_selected", [*flagged, calm[0]], apply="1", reason="Spoke to both")
+
+    assert _messages(response) == [
+        "No flag was cleared: none of the selected matches is flagged at risk any more (another coordinator, or the "
+        "hourly follow-up once its cause had gone, may have just cleared it)."
+    ]
+    assert not MatchTransition.objects.exists()
+
+
 def test_a_coordinator_cannot_clear_the_flag_of_their_own_match_nor_of_another_programs(
     login, coordinator, own_match, program
 ):
