@@ -77,7 +77,7 @@ def _seed(count: int, meetings: list) -> None:
 
 
 def _queries_per_batch(backlog: int, meetings: list) -> tuple[int, int]:
-    """Queries of one dispatch_due call over `backlog` due rows, and its number of batches (nothing enqueued)."""
+    """Queries of one notifications_dispatch_due call over `backlog` due rows, and its number of batches (nothing enqueued)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -85,7 +85,7 @@ def _queries_per_batch(backlog: int, meetings: list) -> tuple[int, int]:
 
     _seed(backlog, meetings)
     with CaptureQueriesContext(connection) as captured:
-        report = dispatch.dispatch_due(enqueue=lambda pk, claim: None)
+        report = dispatch.notifications_dispatch_due(enqueue=lambda pk, claim: None)
     return len(captured), report.batches
 
 
@@ -155,7 +155,7 @@ def main() -> None:
             try:
                 started = time.perf_counter()
                 with send_enqueuer() as enqueue:
-                    report = dispatch.dispatch_due(enqueue=enqueue)
+                    report = dispatch.notifications_dispatch_due(enqueue=enqueue)
                 dispatched = time.perf_counter() - started
                 while Notification.objects.filter(state=Notification.State.SENT).count() < args.count:
                     if time.perf_counter() - started > 300:

@@ -6,9 +6,9 @@ from dataclasses import asdict
 
 from celery import shared_task
 
-from meetings.services.followups import schedule_followups as _schedule_followups
+from meetings.services.followups import matches_follow_up
 
 
 @shared_task(name="meetings.tasks.schedule_followups", ignore_result=True)
 def schedule_followups() -> dict[str, int]:
-    return asdict(_schedule_followups())
+    return asdict(matches_follow_up())

@@ -40,7 +40,7 @@ from notifications.attempts import (
 )
 from notifications.messages import build_message, message_id
 from notifications.models import Notification
-from notifications.sending import EMAIL_TURNED_OFF, Outcome, SendResult, send_claimed
+from notifications.sending import EMAIL_TURNED_OFF, Outcome, SendResult, notification_send
 
 # The tasks, the tests and the benchmarks reach the whole outbox through this module: what they use from the
 # modules beside it (and the e-mail class whose `send` a test may wrap) is re-exported here.
@@ -55,20 +55,20 @@ __all__ = [
     "SendResult",
     "backoff_seconds",
     "build_message",
-    "cancel_expired",
-    "claim_batch",
-    "deliver_in_app_only",
-    "dispatch_due",
     "gives_up",
     "lease",
     "lease_seconds",
     "max_attempts",
     "message_id",
+    "notification_deliver_in_app_only",
+    "notification_release",
+    "notification_send",
+    "notifications_cancel_expired",
+    "notifications_claim",
+    "notifications_dispatch_due",
+    "notifications_requeue_stuck",
     "out_of_attempts",
-    "release",
-    "requeue_stuck",
     "retry_hours",
-    "send_claimed",
     "stopped_reason",
 ]
 
@@ -92,7 +92,7 @@ class DispatchReport:
     batches: int = 0
 
 
-def requeue_stuck(*, now: datetime) -> int:
+def notifications_requeue_stuck(*, now: datetime) -> int:
     """Rows in `sending` past the lease whose row lock is free: nobody is sending them, so claim them afresh.
     A row locked by a send in progress is skipped, however long that send takes."""
     with transaction.atomic():
@@ -108,20 +108,20 @@ def requeue_stuck(*, now: datetime) -> int:
         )
 
 
-def cancel_expired(*, now: datetime) -> int:
+def notifications_cancel_expired(*, now: datetime) -> int:
     """Due rows whose moment has passed (a reminder for a meeting that has begun, after beat or the workers were
     down) are cancelled, with the reason, instead of going out late in a burst (those kept in the inbox are
     delivered in-app only)."""
     return Notification.objects.filter(state=State.PENDING, expires_at__lte=now).expire(reason=EXPIRED, now=now)
 
 
-def deliver_in_app_only(*, now: datetime) -> int:
+def notification_deliver_in_app_only(*, now: datetime) -> int:
     """A message without e-mail has nothing to send: it is in the inbox as soon as it is due, and is marked `sent`
     then so the dispatcher never looks at it again."""
     return Notification.objects.due(now).filter(email=False).update(state=State.SENT, sent_at=now)
 
 
-def claim_batch(*, now: datetime, batch_size: int = BATCH_SIZE) -> tuple[str, list[int], set[int]]:
+def notifications_claim(*, now: datetime, batch_size: int = BATCH_SIZE) -> tuple[str, list[int], set[int]]:
     """Claim up to `batch_size` due rows: the claim, their ids in due order, and which of them expire (a reminder)."""
     claim = uuid.uuid4().hex
     with transaction.atomic():
@@ -139,14 +139,14 @@ def claim_batch(*, now: datetime, batch_size: int = BATCH_SIZE) -> tuple[str, li
     return claim, ids, {pk for pk, expires_at in rows if expires_at is not None}
 
 
-def release(*, ids: list[int], claim: str) -> int:
+def notification_release(*, ids: list[int], claim: str) -> int:
     """Give back rows whose task could not be enqueued (broker down): they stay claimable, nothing is lost."""
     return Notification.objects.filter(pk__in=ids, state=State.SENDING, claim=claim).update(
         state=State.PENDING, claim="", claimed_at=None
     )
 
 
-def dispatch_due(
+def notifications_dispatch_due(
     *,
     enqueue: Enqueue,
     enqueue_urgent: Enqueue | None = None,
@@ -159,12 +159,12 @@ def dispatch_due(
     arrive late."""
     now = now or timezone.now()
     report = DispatchReport(
-        requeued=requeue_stuck(now=now),
-        expired=cancel_expired(now=now),
-        in_app_delivered=deliver_in_app_only(now=now),
+        requeued=notifications_requeue_stuck(now=now),
+        expired=notifications_cancel_expired(now=now),
+        in_app_delivered=notification_deliver_in_app_only(now=now),
     )
     for _ in range(max_batches):
-        claim, ids, expiring = claim_batch(now=now, batch_size=batch_size)
+        claim, ids, expiring = notifications_claim(now=now, batch_size=batch_size)
         if not ids:
             break
         report.batches += 1
@@ -174,7 +174,7 @@ def dispatch_due(
             try:
                 (enqueue_urgent if enqueue_urgent is not None and pk in expiring else enqueue)(pk, claim)
             except Exception:
-                report.released += release(ids=ids[position:], claim=claim)
+                report.released += notification_release(ids=ids[position:], claim=claim)
                 logger.exception("Broker unavailable: released %d notifications", len(ids) - position)
                 return report
             report.enqueued += 1

@@ -51,7 +51,8 @@ EMAIL_TURNED_OFF = (
 
 def _in_app_only(notification: Notification) -> dict[str, object]:
     """The update for a claimed row whose e-mail was turned off: delivered in the inbox only (`sent`), as
-    `deliver_in_app_only` does for one still pending; the error of a failed earlier attempt is kept after the reason."""
+    `notification_deliver_in_app_only` does for one still pending; the error of a failed earlier attempt is kept
+    after the reason."""
     last = notification.last_error
     reason = f"{EMAIL_TURNED_OFF} Last error: {last}" if last else EMAIL_TURNED_OFF
     return {"state": State.SENT, "sent_at": timezone.now(), "last_error": reason[:2000]}
@@ -81,7 +82,7 @@ def _test_hook(notification: Notification) -> None:
     time.sleep(float(pause))
 
 
-def send_claimed(*, notification_id: int, claim: str) -> SendResult:
+def notification_send(*, notification_id: int, claim: str) -> SendResult:
     notification = _start_attempt(notification_id=notification_id, claim=claim)
     if isinstance(notification, SendResult):
         return notification

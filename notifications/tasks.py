@@ -48,7 +48,7 @@ def send_enqueuer(*, urgent: bool = False) -> Iterator[Callable[[int, str], obje
 @shared_task(name="notifications.tasks.dispatch_due", ignore_result=True)
 def dispatch_due() -> dict[str, int]:
     with send_enqueuer() as enqueue, send_enqueuer(urgent=True) as enqueue_urgent:
-        return asdict(dispatch.dispatch_due(enqueue=enqueue, enqueue_urgent=enqueue_urgent))
+        return asdict(dispatch.notifications_dispatch_due(enqueue=enqueue, enqueue_urgent=enqueue_urgent))
 
 
 @shared_task(
@@ -60,7 +60,7 @@ def dispatch_due() -> dict[str, int]:
     ignore_result=True,
 )
 def send_notification(self: Task[Any, Any], notification_id: int, claim: str) -> str:
-    result = dispatch.send_claimed(notification_id=notification_id, claim=claim)
+    result = dispatch.notification_send(notification_id=notification_id, claim=claim)
     if result.outcome == dispatch.Outcome.RETRY:
         raise self.retry(countdown=result.countdown)
     return result.outcome.value

@@ -12,7 +12,7 @@
 
 from meetings.services.answers import meeting_accept, meeting_cancel, meeting_reschedule, meeting_suggest_time
 from meetings.services.feedback import checkin_submit, feedback_submit
-from meetings.services.followups import schedule_followups
+from meetings.services.followups import matches_follow_up
 from meetings.services.proposals import meeting_propose
 from meetings.services.risk import match_flag_at_risk
 from meetings.services.scheduling import meeting_move_refusal, meeting_propose_refusal
@@ -23,6 +23,7 @@ __all__ = [
     "checkin_submit",
     "feedback_submit",
     "match_flag_at_risk",
+    "matches_follow_up",
     "meeting_accept",
     "meeting_cancel",
     "meeting_move_refusal",
@@ -30,7 +31,6 @@ __all__ = [
     "meeting_propose_refusal",
     "meeting_reschedule",
     "meeting_suggest_time",
-    "schedule_followups",
     "session_log_create",
     "session_log_refusal",
     "session_log_update",

@@ -85,7 +85,7 @@ def _inactivity(match: Match, since: datetime, cleared_at: datetime | None, now:
     return nudges, flagged
 
 
-def schedule_followups(*, now: datetime | None = None) -> FollowupReport:
+def matches_follow_up(*, now: datetime | None = None) -> FollowupReport:
     now = now or timezone.now()
     report = FollowupReport()
     # When a coordinator last cleared the match's flag by hand (the follow-up's own clearing does not count).

@@ -46,9 +46,9 @@ def send_due(now: Any) -> None:
     the time left from the moment it is sent, so the clock is set there too)."""
     queued: list[tuple[int, str]] = []
     with freeze_time(now):
-        dispatch.dispatch_due(enqueue=lambda pk, claim: queued.append((pk, claim)), now=now)
+        dispatch.notifications_dispatch_due(enqueue=lambda pk, claim: queued.append((pk, claim)), now=now)
         for pk, claim in queued:
-            dispatch.send_claimed(notification_id=pk, claim=claim)
+            dispatch.notification_send(notification_id=pk, claim=claim)
 
 
 def test_a_meeting_from_proposal_to_two_sided_feedback(

@@ -21,7 +21,7 @@ from django.utils import timezone
 from matching.coordination.roster import Role, parse_roster
 from matching.services.enrolment import program_enrol
 from matching.tasks import enrol_invited
-from notifications.dispatch import dispatch_due, send_claimed
+from notifications.dispatch import notification_send, notifications_dispatch_due
 from notifications.models import Notification
 from profiles.models import User
 from profiles.services.email_confirmation import SIGNUP_LINK_VALID_DAYS, signup_path
@@ -41,7 +41,9 @@ def _pending(program):
 
 
 def _dispatch(now=None):
-    return dispatch_due(enqueue=lambda pk, claim: send_claimed(notification_id=pk, claim=claim), now=now)
+    return notifications_dispatch_due(
+        enqueue=lambda pk, claim: notification_send(notification_id=pk, claim=claim), now=now
+    )
 
 
 # --- Invitation e-mails to people with no account ----------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from meetings.services.followups import schedule_followups
+from meetings.services.followups import matches_follow_up
 from notifications.models import Notification
 from tests.factories import MeetingFactory, SessionLogFactory, approved_match
 
@@ -21,7 +21,7 @@ def rows(kind: str) -> list[Notification]:
 
 def test_a_fresh_match_gets_nothing(mentor: Any, trainee: Any) -> None:
     approved_match(mentor=mentor, trainee=trainee, decided_at=timezone.now() - timedelta(days=2))
-    report = schedule_followups()
+    report = matches_follow_up()
     assert (report.checkins, report.nudges, report.flagged) == (0, 0, 0)
     assert Notification.objects.count() == 0
 
@@ -31,19 +31,19 @@ def test_the_first_check_in_goes_to_both_after_30_days_then_every_60(mentor: Any
     match = approved_match(mentor=mentor, trainee=trainee, decided_at=decided)
     SessionLogFactory(match=match, date=timezone.localdate())
     MeetingFactory(match=match, start=timezone.now() - timedelta(days=2))
-    schedule_followups()
+    matches_follow_up()
     checkins = rows("checkin_survey")
     assert {r.recipient for r in checkins} == {mentor.user, trainee.user}
     assert {r.context["period"] for r in checkins} == {0}
-    schedule_followups(now=decided + timedelta(days=30 + 60 + 1))
+    matches_follow_up(now=decided + timedelta(days=30 + 60 + 1))
     assert {r.context["period"] for r in rows("checkin_survey")} == {0, 1}
 
 
 def test_running_twice_writes_nothing_new_and_reports_nothing_new(mentor: Any, trainee: Any) -> None:
     approved_match(mentor=mentor, trainee=trainee, decided_at=timezone.now() - timedelta(days=65))
-    first = schedule_followups()
+    first = matches_follow_up()
     before = Notification.objects.count()
-    second = schedule_followups()
+    second = matches_follow_up()
     assert before > 0
     assert Notification.objects.count() == before
     assert (first.checkins, first.nudges) == (2, 2)  # the current check-in and nudge, to both people
@@ -55,11 +55,11 @@ def test_no_session_for_the_threshold_nudges_both_and_a_second_nudge_flags_the_m
     decided = timezone.now() - timedelta(days=31)
     match = approved_match(mentor=mentor, trainee=trainee, decided_at=decided)
     MeetingFactory(match=match, start=decided + timedelta(days=3))
-    schedule_followups()
+    matches_follow_up()
     assert {r.recipient for r in rows("inactivity_nudge")} == {mentor.user, trainee.user}
     match.refresh_from_db()
     assert match.at_risk_since is None
-    schedule_followups(now=decided + timedelta(days=61))
+    matches_follow_up(now=decided + timedelta(days=61))
     assert len(rows("inactivity_nudge")) == 4
     match.refresh_from_db()
     assert match.at_risk_since is not None
@@ -70,13 +70,13 @@ def test_a_logged_session_restarts_the_inactivity_clock(mentor: Any, trainee: An
     match = approved_match(mentor=mentor, trainee=trainee, decided_at=timezone.now() - timedelta(days=45))
     MeetingFactory(match=match, start=timezone.now() - timedelta(days=10))
     SessionLogFactory(match=match, date=timezone.localdate() - timedelta(days=10))
-    schedule_followups()
+    matches_follow_up()
     assert rows("inactivity_nudge") == []
 
 
 def test_no_meeting_within_the_first_meeting_window_flags_the_match(mentor: Any, trainee: Any) -> None:
     match = approved_match(mentor=mentor, trainee=trainee, decided_at=timezone.now() - timedelta(days=22))
-    schedule_followups()
+    matches_follow_up()
     match.refresh_from_db()
     assert "No meeting within 21 days" in match.at_risk_reason
 
@@ -85,7 +85,7 @@ def test_matches_that_are_not_approved_are_left_alone(mentor: Any, trainee: Any)
     from tests.factories import MatchFactory
 
     MatchFactory(mentor=mentor, trainee=trainee, status="ended", decided_at=timezone.now() - timedelta(days=100))
-    assert schedule_followups().matches == 0
+    assert matches_follow_up().matches == 0
 
 
 @pytest.mark.parametrize(
@@ -112,7 +112,7 @@ def test_the_at_risk_flag_the_health_page_and_the_home_page_agree_on_a_first_mee
     match = approved_match(mentor=mentor, trainee=trainee, decided_at=timezone.now() - timedelta(days=22))
     if meeting is not None:
         MeetingFactory(match=match, status=meeting["status"], start=timezone.now() + meeting["start"])
-    schedule_followups()
+    matches_follow_up()
     match.refresh_from_db()
     flagged = "No meeting within" in match.at_risk_reason
     listed = match in program_health(program=match.program).no_first_meeting
@@ -131,7 +131,7 @@ def test_a_match_ended_while_the_hourly_run_reads_gets_no_check_in_nor_flag(
     match = approved_match(mentor=mentor, trainee=trainee, decided_at=timezone.now() - timedelta(days=40))
     Match.objects.filter(pk=match.pk).update(status=Match.Status.ENDED)
     monkeypatch.setattr(MatchQuerySet, "active", lambda self: self.all())
-    report = schedule_followups()
+    report = matches_follow_up()
     assert (report.matches, report.checkins, report.flagged) == (0, 0, 0)
     assert not Notification.objects.filter(kind="checkin_survey").exists()
     match.refresh_from_db()
@@ -148,7 +148,7 @@ def test_a_match_with_someone_who_left_gets_no_check_in_nudge_nor_flag(mentor: A
     person.is_active = False
     person.save()
 
-    report = schedule_followups()
+    report = matches_follow_up()
 
     assert (report.matches, report.checkins, report.nudges, report.flagged) == (0, 0, 0, 0)
     assert not Notification.objects.exists()
@@ -179,13 +179,13 @@ def test_a_no_meeting_flag_clears_itself_once_a_meeting_is_accepted(
 
     match = approved_match(mentor=mentor, trainee=trainee, decided_at=timezone.now() - timedelta(days=22))
     match.program.coordinators.add(coordinator)
-    schedule_followups()
+    matches_follow_up()
     match.refresh_from_db()
     assert match.at_risk_reason == "No meeting within 21 days of approval."
     assert _at_risk_everywhere(match, coordinator) == (True, True, 1)
 
     MeetingFactory(match=match, status="accepted", start=timezone.now() + timedelta(days=2))
-    report = schedule_followups()
+    report = matches_follow_up()
 
     match.refresh_from_db()
     assert (match.at_risk_since, match.at_risk_reason, report.unflagged) == (None, "", 1)
@@ -196,19 +196,19 @@ def test_a_no_meeting_flag_clears_itself_once_a_meeting_is_accepted(
         'At-risk flag cleared (flagged: "No meeting within 21 days of approval."). '
         "Its cause has gone: a meeting was accepted."
     )
-    assert schedule_followups().unflagged == 0
+    assert matches_follow_up().unflagged == 0
 
 
 def test_an_inactivity_flag_clears_itself_once_a_session_is_logged(mentor: Any, trainee: Any) -> None:
     decided = timezone.now() - timedelta(days=61)
     match = approved_match(mentor=mentor, trainee=trainee, decided_at=decided)
     MeetingFactory(match=match, start=decided + timedelta(days=3))
-    schedule_followups()
+    matches_follow_up()
     match.refresh_from_db()
     assert match.at_risk_reason.startswith("No session logged in 60 days")
 
     SessionLogFactory(match=match, date=timezone.localdate() - timedelta(days=1))
-    schedule_followups()
+    matches_follow_up()
 
     match.refresh_from_db()
     assert match.at_risk_since is None
@@ -223,7 +223,7 @@ def test_a_not_a_good_fit_flag_stays_until_a_coordinator_clears_it(mentor: Any, 
     SessionLogFactory(match=match, date=timezone.localdate() - timedelta(days=5))
     match_flag_at_risk(match=match, reason="The trainee said it is not a good fit after the first meeting.")
 
-    assert schedule_followups().unflagged == 0
+    assert matches_follow_up().unflagged == 0
 
     match.refresh_from_db()
     assert match.at_risk_reason == "The trainee said it is not a good fit after the first meeting."
@@ -238,13 +238,13 @@ def test_a_flag_a_coordinator_cleared_is_not_raised_again_for_the_same_cause_wit
     decided = timezone.now() - timedelta(days=61)
     match = approved_match(mentor=mentor, trainee=trainee, decided_at=decided)
     match.program.coordinators.add(coordinator)
-    schedule_followups()
+    matches_follow_up()
     match.refresh_from_db()
     assert match.at_risk_reason.startswith("No session logged in 60 days")
     match_clear_at_risk(match=match, by=coordinator, note="Both are on leave until May.")
 
-    assert schedule_followups().flagged == 0  # neither idle again yet, nor "no meeting within 21 days" again
-    assert schedule_followups(now=timezone.now() + timedelta(days=59)).flagged == 0  # nudged, not flagged
-    assert schedule_followups(now=timezone.now() + timedelta(days=61)).flagged == 1  # two more periods idle
+    assert matches_follow_up().flagged == 0  # neither idle again yet, nor "no meeting within 21 days" again
+    assert matches_follow_up(now=timezone.now() + timedelta(days=59)).flagged == 0  # nudged, not flagged
+    assert matches_follow_up(now=timezone.now() + timedelta(days=61)).flagged == 1  # two more periods idle
     match.refresh_from_db()
     assert match.at_risk_reason.startswith("No session logged in 120 days")

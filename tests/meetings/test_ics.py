@@ -12,7 +12,7 @@ from icalendar import Calendar
 
 from meetings import services
 from meetings.ics import meeting_calendar
-from notifications.dispatch import dispatch_due, send_claimed
+from notifications.dispatch import notification_send, notifications_dispatch_due
 from tests.factories import video_meeting_proposed
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ def test_a_counter_proposal_keeps_the_organizer_and_the_email_comes_from_it(
     assert partstat == {f"mailto:{mentor.user.email}": "ACCEPTED", f"mailto:{trainee.user.email}": "NEEDS-ACTION"}
     assert {a.params["rsvp"] for a in second["attendee"]} == {"FALSE"}  # answered on the page, not by a reply
 
-    dispatch_due(enqueue=lambda pk, claim: send_claimed(notification_id=pk, claim=claim))
+    notifications_dispatch_due(enqueue=lambda pk, claim: notification_send(notification_id=pk, claim=claim))
     email = next(m for m in mail.outbox if m.to == [trainee.user.email])
     assert email.from_email == settings.DEFAULT_FROM_EMAIL
     (ics,) = email.attachments

@@ -17,7 +17,7 @@ from matching.services import decisions
 from meetings import services
 from meetings.models import Meeting
 from meetings.services.reminders import meeting_followups_write
-from notifications.dispatch import dispatch_due, send_claimed
+from notifications.dispatch import notification_send, notifications_dispatch_due
 from notifications.models import Notification
 from notifications.services import notify
 from tests.factories import MeetingFactory, ProgramFactory, approved_match
@@ -26,7 +26,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _dispatch(now: Any = None) -> int:
-    return dispatch_due(enqueue=lambda pk, claim: send_claimed(notification_id=pk, claim=claim), now=now)
+    return notifications_dispatch_due(
+        enqueue=lambda pk, claim: notification_send(notification_id=pk, claim=claim), now=now
+    )
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings import services
-from notifications.dispatch import dispatch_due, send_claimed
+from notifications.dispatch import notification_send, notifications_dispatch_due
 from notifications.models import Notification
 from tests.factories import video_meeting_proposed
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def send_due() -> None:
-    dispatch_due(enqueue=lambda pk, claim: send_claimed(notification_id=pk, claim=claim))
+    notifications_dispatch_due(enqueue=lambda pk, claim: notification_send(notification_id=pk, claim=claim))
 
 
 def subjects_to(address: str) -> list[str]:
@@ -90,8 +90,10 @@ def test_a_message_already_being_sent_is_left_to_go(mentor: Any, trainee: Any, m
 
     monkeypatch.setattr(dispatch.EmailMultiAlternatives, "send", accepted_while_sending)
     queued: list[tuple[int, str]] = []
-    dispatch_due(enqueue=lambda pk, claim: queued.append((pk, claim)))
-    assert [send_claimed(notification_id=pk, claim=claim).outcome for pk, claim in queued] == [dispatch.Outcome.SENT]
+    notifications_dispatch_due(enqueue=lambda pk, claim: queued.append((pk, claim)))
+    assert [notification_send(notification_id=pk, claim=claim).outcome for pk, claim in queued] == [
+        dispatch.Outcome.SENT
+    ]
 
     assert ["proposes a meeting" in s for s in subjects_to(mentor.user.email)] == [True]
     proposal = Notification.objects.get(kind="meeting_proposed")

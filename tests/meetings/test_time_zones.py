@@ -13,7 +13,7 @@ from freezegun import freeze_time
 
 from meetings import services
 from meetings.models import Meeting
-from notifications.dispatch import dispatch_due, send_claimed
+from notifications.dispatch import notification_send, notifications_dispatch_due
 from notifications.models import Notification
 from tests.factories import approved_match
 
@@ -23,7 +23,7 @@ NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
 
 def send_due() -> None:
-    dispatch_due(enqueue=lambda pk, claim: send_claimed(notification_id=pk, claim=claim))
+    notifications_dispatch_due(enqueue=lambda pk, claim: notification_send(notification_id=pk, claim=claim))
 
 
 def emails_to(address: str) -> list[Any]:

@@ -235,7 +235,7 @@ def test_a_meeting_confirmation_not_sent_before_the_meeting_began_is_not_emailed
     with freeze_time(meeting.start + timedelta(days=2)):  # held; then a coordinator retries the failed message
         retry(login(coordinator), confirmed)
         recorder = Recorder()
-        dispatch.dispatch_due(enqueue=recorder)
+        dispatch.notifications_dispatch_due(enqueue=recorder)
         run_sends(recorder)
 
     assert not [m for m in mail.outbox if m.subject.startswith("Meeting confirmed")]

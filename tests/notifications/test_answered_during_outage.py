@@ -55,7 +55,7 @@ def claim_and_fail_once(smtp: Any) -> Recorder:
     """A beat tick claims what is due; the first attempt of each finds the mail server down: retries wait."""
     smtp(up=False)
     queued = Recorder()
-    dispatch.dispatch_due(enqueue=queued)
+    dispatch.notifications_dispatch_due(enqueue=queued)
     assert {r.outcome for r in run_sends(queued)} == {Outcome.RETRY}
     return queued
 
@@ -81,7 +81,9 @@ def test_a_proposal_answered_during_a_mail_outage_is_not_emailed_once_the_server
     assert "SMTP server unreachable" in proposal.last_error  # the outage it waited through, for the admin
     assert "proposes a meeting" in login(mentor.user).get(reverse("notifications-inbox")).content.decode()
     # The acceptance itself is news: it goes to the trainee once.
-    dispatch.dispatch_due(enqueue=lambda pk, claim: dispatch.send_claimed(notification_id=pk, claim=claim))
+    dispatch.notifications_dispatch_due(
+        enqueue=lambda pk, claim: dispatch.notification_send(notification_id=pk, claim=claim)
+    )
     assert ["Meeting confirmed" in s for s in subjects_to(trainee.user)] == [True]
 
 
@@ -93,7 +95,9 @@ def test_a_proposal_answered_with_another_time_during_an_outage_emails_only_the_
     services.meeting_suggest_time(meeting=meeting, by=mentor.user, start=in_days(4))
     smtp(up=True)
     run_sends(queued)
-    dispatch.dispatch_due(enqueue=lambda pk, claim: dispatch.send_claimed(notification_id=pk, claim=claim))
+    dispatch.notifications_dispatch_due(
+        enqueue=lambda pk, claim: dispatch.notification_send(notification_id=pk, claim=claim)
+    )
 
     assert subjects_to(mentor.user) == []  # not "Tara Trainee proposes a meeting" for a time they turned down
     assert ["suggests another time" in s for s in subjects_to(trainee.user)] == [True]
@@ -104,7 +108,9 @@ def test_a_meeting_moved_again_during_an_outage_emails_only_the_latest_time(
 ) -> None:
     meeting = propose(approved_match(mentor=mentor, trainee=trainee), mentor.user, in_days(3))
     services.meeting_accept(meeting=meeting, by=trainee.user)
-    dispatch.dispatch_due(enqueue=lambda pk, claim: dispatch.send_claimed(notification_id=pk, claim=claim))
+    dispatch.notifications_dispatch_due(
+        enqueue=lambda pk, claim: dispatch.notification_send(notification_id=pk, claim=claim)
+    )
     mail.outbox.clear()
 
     services.meeting_reschedule(meeting=meeting, by=mentor.user, start=in_days(4))
@@ -112,7 +118,9 @@ def test_a_meeting_moved_again_during_an_outage_emails_only_the_latest_time(
     services.meeting_reschedule(meeting=meeting, by=mentor.user, start=in_days(4, hour=17))
     smtp(up=True)
     run_sends(queued)
-    dispatch.dispatch_due(enqueue=lambda pk, claim: dispatch.send_claimed(notification_id=pk, claim=claim))
+    dispatch.notifications_dispatch_due(
+        enqueue=lambda pk, claim: dispatch.notification_send(notification_id=pk, claim=claim)
+    )
 
     latest = in_days(4, hour=17).astimezone(ZoneInfo(trainee.time_zone))
     assert [s for s in subjects_to(trainee.user) if "moved" in s.lower()] == [
@@ -159,7 +167,7 @@ def test_a_turned_off_email_whose_send_task_was_lost_is_swept_and_delivered_in_a
     services.meeting_accept(meeting=meeting, by=mentor.user)
     smtp(up=True)
     later = Recorder()
-    dispatch.dispatch_due(enqueue=later, now=timezone.now() + dispatch.lease() + timedelta(minutes=1))
+    dispatch.notifications_dispatch_due(enqueue=later, now=timezone.now() + dispatch.lease() + timedelta(minutes=1))
     run_sends(later)
 
     assert subjects_to(mentor.user) == []
@@ -179,7 +187,9 @@ def test_a_failed_proposal_answered_since_is_not_emailed_by_a_retry_in_the_admin
     proposal = Notification.objects.get(kind="meeting_proposed")
     assert notifications_retry(ids=[proposal.pk]).requeued == 1
     smtp(up=True)
-    dispatch.dispatch_due(enqueue=lambda pk, claim: dispatch.send_claimed(notification_id=pk, claim=claim))
+    dispatch.notifications_dispatch_due(
+        enqueue=lambda pk, claim: dispatch.notification_send(notification_id=pk, claim=claim)
+    )
 
     assert subjects_to(mentor.user) == []
     proposal.refresh_from_db()

@@ -32,13 +32,13 @@ class Recorder:
 
 
 def run_sends(recorder: Recorder) -> list[dispatch.SendResult]:
-    return [dispatch.send_claimed(notification_id=pk, claim=claim) for pk, claim in recorder.sent]
+    return [dispatch.notification_send(notification_id=pk, claim=claim) for pk, claim in recorder.sent]
 
 
 def test_a_due_row_is_claimed_enqueued_with_its_claim_and_sent_once() -> None:
     row = NotificationFactory()
     recorder = Recorder()
-    report = dispatch.dispatch_due(enqueue=recorder)
+    report = dispatch.notifications_dispatch_due(enqueue=recorder)
     row.refresh_from_db()
     assert report.claimed == 1
     assert row.state == State.SENDING
@@ -60,7 +60,7 @@ def test_a_due_row_is_claimed_enqueued_with_its_claim_and_sent_once() -> None:
 def test_a_redelivered_task_for_a_sent_row_sends_nothing() -> None:
     NotificationFactory()
     recorder = Recorder()
-    dispatch.dispatch_due(enqueue=recorder)
+    dispatch.notifications_dispatch_due(enqueue=recorder)
     run_sends(recorder)
     outcomes = run_sends(recorder)  # the broker delivers the same messages again
     assert [r.outcome for r in outcomes] == [dispatch.Outcome.SKIPPED]
@@ -70,13 +70,15 @@ def test_a_redelivered_task_for_a_sent_row_sends_nothing() -> None:
 def test_a_task_from_an_earlier_claim_is_ignored() -> None:
     row = NotificationFactory()
     recorder = Recorder()
-    dispatch.dispatch_due(enqueue=recorder)
+    dispatch.notifications_dispatch_due(enqueue=recorder)
     stale = recorder.sent[0]
     # The row was re-queued (its lease ran out) and claimed again by a later dispatch.
     Notification.objects.filter(pk=row.pk).update(state=State.PENDING, claim="")
-    dispatch.dispatch_due(enqueue=recorder)
-    assert dispatch.send_claimed(notification_id=stale[0], claim=stale[1]).outcome == dispatch.Outcome.SKIPPED
-    assert dispatch.send_claimed(notification_id=row.pk, claim=recorder.sent[1][1]).outcome == dispatch.Outcome.SENT
+    dispatch.notifications_dispatch_due(enqueue=recorder)
+    assert dispatch.notification_send(notification_id=stale[0], claim=stale[1]).outcome == dispatch.Outcome.SKIPPED
+    assert (
+        dispatch.notification_send(notification_id=row.pk, claim=recorder.sent[1][1]).outcome == dispatch.Outcome.SENT
+    )
     assert len(mail.outbox) == 1
 
 
@@ -85,14 +87,14 @@ def test_future_cancelled_and_sent_rows_are_not_claimed() -> None:
     NotificationFactory(state=State.CANCELLED)
     NotificationFactory(state=State.SENT)
     recorder = Recorder()
-    assert dispatch.dispatch_due(enqueue=recorder).claimed == 0
+    assert dispatch.notifications_dispatch_due(enqueue=recorder).claimed == 0
     assert recorder.sent == []
 
 
 def test_a_cancelled_row_whose_task_is_already_queued_is_not_sent() -> None:
     row = NotificationFactory()
     recorder = Recorder()
-    dispatch.dispatch_due(enqueue=recorder)
+    dispatch.notifications_dispatch_due(enqueue=recorder)
     Notification.objects.filter(pk=row.pk).update(state=State.CANCELLED)
     assert run_sends(recorder)[0].outcome == dispatch.Outcome.SKIPPED
     assert mail.outbox == []
@@ -102,7 +104,7 @@ def test_an_in_app_only_message_is_delivered_without_a_task_or_an_email() -> Non
     user = UserFactory()
     row = notify(recipient=user, kind="match_approved", email=False)
     recorder = Recorder()
-    report = dispatch.dispatch_due(enqueue=recorder)
+    report = dispatch.notifications_dispatch_due(enqueue=recorder)
     row.refresh_from_db()
     assert report.in_app_delivered == 1
     assert recorder.sent == []
@@ -121,9 +123,9 @@ def test_a_failing_send_is_retried_with_growing_backoff_then_marked_failed(setti
 
     monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", broken_send)
     recorder = Recorder()
-    dispatch.dispatch_due(enqueue=recorder)
+    dispatch.notifications_dispatch_due(enqueue=recorder)
     pk, claim = recorder.sent[0]
-    results = [dispatch.send_claimed(notification_id=pk, claim=claim) for _ in range(3)]
+    results = [dispatch.notification_send(notification_id=pk, claim=claim) for _ in range(3)]
     assert [r.outcome for r in results] == [dispatch.Outcome.RETRY, dispatch.Outcome.RETRY, dispatch.Outcome.FAILED]
     assert results[0].countdown < results[1].countdown
     row.refresh_from_db()
@@ -144,23 +146,23 @@ def test_a_row_stuck_in_sending_past_the_lease_is_claimed_again(settings: Any) -
     stuck = NotificationFactory(state=State.SENDING, claim="dead-worker", claimed_at=old)
     fresh = NotificationFactory(state=State.SENDING, claim="busy-worker", claimed_at=timezone.now())
     recorder = Recorder()
-    report = dispatch.dispatch_due(enqueue=recorder)
+    report = dispatch.notifications_dispatch_due(enqueue=recorder)
     assert report.requeued == 1
     assert [pk for pk, _ in recorder.sent] == [stuck.pk]
     fresh.refresh_from_db()
     assert fresh.claim == "busy-worker"
-    assert dispatch.send_claimed(notification_id=stuck.pk, claim="dead-worker").outcome == dispatch.Outcome.SKIPPED
+    assert dispatch.notification_send(notification_id=stuck.pk, claim="dead-worker").outcome == dispatch.Outcome.SKIPPED
 
 
 def test_rows_that_cannot_be_enqueued_go_back_to_pending_and_go_out_later() -> None:
     rows = [NotificationFactory() for _ in range(3)]
     down = Recorder(fail_after=1)
-    report = dispatch.dispatch_due(enqueue=down)
+    report = dispatch.notifications_dispatch_due(enqueue=down)
     assert (report.enqueued, report.released) == (1, 2)
     states = sorted(Notification.objects.values_list("state", flat=True))
     assert states == [State.PENDING, State.PENDING, State.SENDING]
     up = Recorder()
-    dispatch.dispatch_due(enqueue=up)
+    dispatch.notifications_dispatch_due(enqueue=up)
     run_sends(down)
     run_sends(up)
     assert sorted(int(m.extra_headers["X-Mentorship-Notification"]) for m in mail.outbox) == sorted(r.pk for r in rows)
@@ -169,7 +171,7 @@ def test_rows_that_cannot_be_enqueued_go_back_to_pending_and_go_out_later() -> N
 def test_a_message_about_a_deleted_object_is_cancelled_not_retried() -> None:
     row = NotificationFactory(object_type="meeting", object_id=987654)
     recorder = Recorder()
-    dispatch.dispatch_due(enqueue=recorder)
+    dispatch.notifications_dispatch_due(enqueue=recorder)
     assert run_sends(recorder)[0].outcome == dispatch.Outcome.SKIPPED
     row.refresh_from_db()
     assert row.state == State.CANCELLED
@@ -179,7 +181,7 @@ def test_a_message_about_a_deleted_object_is_cancelled_not_retried() -> None:
 def test_an_inactive_recipient_gets_no_email() -> None:
     row = NotificationFactory(recipient=UserFactory(is_active=False))
     recorder = Recorder()
-    dispatch.dispatch_due(enqueue=recorder)
+    dispatch.notifications_dispatch_due(enqueue=recorder)
     run_sends(recorder)
     row.refresh_from_db()
     assert row.state == State.CANCELLED
@@ -199,7 +201,7 @@ def test_queries_per_dispatch_batch_do_not_grow_with_the_backlog(
     # requeue (savepoint + select) + in-app update + one claim batch (select + update) + the empty next batch:
     # the same small number whether 30 or 300 rows are waiting.
     with django_assert_max_num_queries(10):
-        report = dispatch.dispatch_due(enqueue=recorder, batch_size=backlog + 1)
+        report = dispatch.notifications_dispatch_due(enqueue=recorder, batch_size=backlog + 1)
     assert report.claimed == backlog
 
 
@@ -213,7 +215,7 @@ def test_each_batch_costs_the_same_number_of_queries(batches: int, django_assert
     # Fixed overhead (stuck sweep, expired update, in-app update, the final empty claim) + 4 per batch (savepoint,
     # select, update, release): the cost per batch never depends on how many rows wait.
     with django_assert_max_num_queries(8 + 4 * batches):
-        report = dispatch.dispatch_due(enqueue=Recorder(), batch_size=10)
+        report = dispatch.notifications_dispatch_due(enqueue=Recorder(), batch_size=10)
     assert report.batches == batches
 
 
@@ -241,7 +243,7 @@ def test_a_message_to_an_address_without_an_account_goes_out_once_and_never_reac
     row = Notification.objects.get()
     assert (row.to_address, row.recipient, row.email, row.in_app) == ("new.person@uni.edu", None, True, False)
     recorder = Recorder()
-    dispatch.dispatch_due(enqueue=recorder)
+    dispatch.notifications_dispatch_due(enqueue=recorder)
     assert [r.outcome for r in run_sends(recorder)] == [dispatch.Outcome.SENT]
     assert [m.to for m in mail.outbox] == [["new.person@uni.edu"]]
 

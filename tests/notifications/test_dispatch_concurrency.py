@@ -63,7 +63,9 @@ def test_two_dispatchers_at_once_send_every_due_reminder_exactly_once() -> None:
     assert len(due) == 60  # 15 meetings x 2 people x 2 lead times
 
     def beat() -> None:
-        dispatch.dispatch_due(enqueue=lambda pk, claim: dispatch.send_claimed(notification_id=pk, claim=claim))
+        dispatch.notifications_dispatch_due(
+            enqueue=lambda pk, claim: dispatch.notification_send(notification_id=pk, claim=claim)
+        )
 
     assert at_once(beat, beat) == [None, None]
     sent = Counter(int(email.extra_headers["X-Mentorship-Notification"]) for email in mail.outbox)
@@ -77,11 +79,11 @@ def test_a_redelivered_send_racing_the_original_sends_once() -> None:
     row = Notification.objects.filter(kind="meeting_reminder").earliest("due_at")
     Notification.objects.filter(pk=row.pk).update(due_at=timezone.now() - timedelta(minutes=1))
     claims: list[tuple[int, str]] = []
-    dispatch.dispatch_due(enqueue=lambda pk, claim: claims.append((pk, claim)))
+    dispatch.notifications_dispatch_due(enqueue=lambda pk, claim: claims.append((pk, claim)))
     (claimed,) = [c for c in claims if c[0] == row.pk]
 
     def send() -> str:
-        return dispatch.send_claimed(notification_id=claimed[0], claim=claimed[1]).outcome.value
+        return dispatch.notification_send(notification_id=claimed[0], claim=claimed[1]).outcome.value
 
     outcomes = at_once(send, send)
     assert outcomes.count("sent") == 1, outcomes
@@ -132,7 +134,7 @@ def _send_while_row_locked(pk: int, claim: str, seconds: float) -> dispatch.Outc
     holder = threading.Thread(target=hold)
     holder.start()
     held.wait(5)
-    outcome = dispatch.send_claimed(notification_id=pk, claim=claim).outcome
+    outcome = dispatch.notification_send(notification_id=pk, claim=claim).outcome
     holder.join()
     return outcome
 
@@ -142,7 +144,7 @@ def _claimed_reminder() -> tuple[int, str]:
     row = Notification.objects.filter(kind="meeting_reminder").earliest("due_at")
     Notification.objects.filter(pk=row.pk).update(due_at=timezone.now() - timedelta(minutes=1))
     claims: list[tuple[int, str]] = []
-    dispatch.dispatch_due(enqueue=lambda pk, claim: claims.append((pk, claim)))
+    dispatch.notifications_dispatch_due(enqueue=lambda pk, claim: claims.append((pk, claim)))
     (claimed,) = [c for c in claims if c[0] == row.pk]
     return claimed
 
@@ -177,7 +179,7 @@ def _proposal_claimed() -> tuple[Meeting, int, str]:
         video_link="https://v.example.org/1",
     )
     claims: list[tuple[int, str]] = []
-    dispatch.dispatch_due(enqueue=lambda pk, claim: claims.append((pk, claim)))
+    dispatch.notifications_dispatch_due(enqueue=lambda pk, claim: claims.append((pk, claim)))
     ((pk, claim),) = claims
     return meeting, pk, claim
 
@@ -200,7 +202,7 @@ def test_an_accept_while_the_proposals_email_is_with_the_mail_server_waits_for_i
     monkeypatch.setattr(dispatch.EmailMultiAlternatives, "send", slow_send)
 
     def send() -> dispatch.Outcome:
-        outcome = dispatch.send_claimed(notification_id=pk, claim=claim).outcome
+        outcome = dispatch.notification_send(notification_id=pk, claim=claim).outcome
         done.append("sent")
         return outcome
 

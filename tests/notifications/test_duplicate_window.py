@@ -56,7 +56,7 @@ def test_the_smtp_session_is_closed_only_after_sent_is_committed(settings: Any) 
     SessionRecorder.at_quit = []
     NotificationFactory()
     recorder = Recorder()
-    dispatch.dispatch_due(enqueue=recorder)
+    dispatch.notifications_dispatch_due(enqueue=recorder)
     assert [r.outcome for r in run_sends(recorder)] == [dispatch.Outcome.SENT]
     # The QUIT exchange (up to EMAIL_TIMEOUT with a slow server) is no longer inside the duplicate window.
     assert SessionRecorder.at_quit == [(False, [State.SENT])]

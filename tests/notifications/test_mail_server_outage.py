@@ -54,17 +54,17 @@ def retry_until(
             row.refresh_from_db()
             pk, claim = row.pk, row.claim
         else:
-            dispatch.dispatch_due(enqueue=recorder)
+            dispatch.notifications_dispatch_due(enqueue=recorder)
             [(pk, claim)] = recorder.sent
         while now < until:
-            result = dispatch.send_claimed(notification_id=pk, claim=claim)
+            result = dispatch.notification_send(notification_id=pk, claim=claim)
             results.append(result)
             if result.outcome != dispatch.Outcome.RETRY:
                 break
             now += timedelta(seconds=result.countdown)
             clock.move_to(now)
             # Beat keeps ticking meanwhile: a retry waiting for its countdown is never swept and claimed again.
-            assert dispatch.dispatch_due(enqueue=recorder).claimed == 0
+            assert dispatch.notifications_dispatch_due(enqueue=recorder).claimed == 0
     return results
 
 
@@ -84,7 +84,7 @@ def test_a_reminder_is_retried_through_an_outage_of_an_hour_and_goes_out_once_th
 
     mail_server_back(settings)
     with freeze_time(start + timedelta(hours=1)):
-        assert dispatch.send_claimed(notification_id=row.pk, claim=row.claim).outcome == dispatch.Outcome.SENT
+        assert dispatch.notification_send(notification_id=row.pk, claim=row.claim).outcome == dispatch.Outcome.SENT
     row.refresh_from_db()
     assert (row.state, row.last_error) == (State.SENT, "")
     assert len(mail.outbox) == 1
@@ -177,7 +177,7 @@ def test_a_proposal_still_queued_when_its_meeting_begins_is_not_emailed_and_a_re
     proposal = NotificationFactory(due_at=start, expires_at=start + timedelta(minutes=5), in_app_after_expiry=True)
     reminder = NotificationFactory(due_at=start, expires_at=start + timedelta(minutes=5))
     with freeze_time(start + timedelta(minutes=10)):
-        report = dispatch.dispatch_due(enqueue=Recorder())
+        report = dispatch.notifications_dispatch_due(enqueue=Recorder())
     assert (report.expired, report.claimed) == (2, 0)
     proposal.refresh_from_db()
     reminder.refresh_from_db()

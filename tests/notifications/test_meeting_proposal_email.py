@@ -10,7 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from meetings import services
-from notifications.dispatch import dispatch_due, send_claimed
+from notifications.dispatch import notification_send, notifications_dispatch_due
 from tests.factories import approved_match
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def test_the_proposal_email_names_the_place_and_the_agenda(mentor: Any, trainee:
         place="Room 4B, Heart Institute",
         agenda="Your CV & the research elective",
     )
-    dispatch_due(enqueue=lambda pk, claim: send_claimed(notification_id=pk, claim=claim))
+    notifications_dispatch_due(enqueue=lambda pk, claim: notification_send(notification_id=pk, claim=claim))
     (email,) = mail.outbox
     html = email.alternatives[0][0]
     for body in (email.body, html):
@@ -45,7 +45,7 @@ def test_a_declined_proposal_is_told_as_declined_not_as_a_cancelled_meeting(ment
         phone="+1 555 0100",
     )
     services.meeting_cancel(meeting=proposal, by=trainee.user, reason="On nights that week")
-    dispatch_due(enqueue=lambda pk, claim: send_claimed(notification_id=pk, claim=claim))
+    notifications_dispatch_due(enqueue=lambda pk, claim: notification_send(notification_id=pk, claim=claim))
     (declined,) = [email for email in mail.outbox if email.to == ["maya@example.org"]]
     assert declined.subject.startswith("Time declined:")
     assert "Tara Trainee declined the time you proposed," in declined.body

@@ -20,13 +20,13 @@ State = Notification.State
 def test_a_message_sent_again_after_a_worker_died_keeps_its_message_id_and_others_get_their_own() -> None:
     row, other = NotificationFactory(), NotificationFactory()
     first = Recorder()
-    dispatch.dispatch_due(enqueue=first)
+    dispatch.notifications_dispatch_due(enqueue=first)
     run_sends(first)
     # The worker died after the mail server accepted `row` and before `sent` was committed: the row is back in
     # `sending`, the sweep re-queues it after the lease and it goes out a second time.
     Notification.objects.filter(pk=row.pk).update(state=State.PENDING, claim="", claimed_at=None, sent_at=None)
     again = Recorder()
-    dispatch.dispatch_due(enqueue=again)
+    dispatch.notifications_dispatch_due(enqueue=again)
     run_sends(again)
     ids = [(int(m.extra_headers["X-Mentorship-Notification"]), m.message()["Message-ID"]) for m in mail.outbox]
     copies = {message_id for pk, message_id in ids if pk == row.pk}

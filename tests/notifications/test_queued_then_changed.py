@@ -46,11 +46,11 @@ def claim_the_24h_reminders(meeting: Meeting) -> Recorder:
     """The beat tick at the 24-hour reminders' due time: they are claimed and their send tasks queued (what was due
     before, the proposal and the acceptance, has gone out)."""
     earlier = Recorder()
-    dispatch.dispatch_due(enqueue=earlier)
+    dispatch.notifications_dispatch_due(enqueue=earlier)
     run_sends(earlier)
     mail.outbox.clear()
     recorder = Recorder()
-    dispatch.dispatch_due(enqueue=recorder, now=meeting.start - timedelta(hours=24))
+    dispatch.notifications_dispatch_due(enqueue=recorder, now=meeting.start - timedelta(hours=24))
     queued = Notification.objects.filter(pk__in=[pk for pk, _ in recorder.sent])
     assert sorted(queued.values_list("kind", "state")) == [("meeting_reminder", State.SENDING)] * 2
     return recorder
@@ -86,10 +86,10 @@ def test_reminders_that_fell_due_while_beat_was_down_are_not_sent_once_the_meeti
 ) -> None:
     meeting = accepted_meeting(match, mentor, trainee, timezone.now() + timedelta(days=3))
     earlier = Recorder()
-    dispatch.dispatch_due(enqueue=earlier)  # the proposal and the acceptance
+    dispatch.notifications_dispatch_due(enqueue=earlier)  # the proposal and the acceptance
     # Beat comes back five minutes into the meeting: both the 24-hour and the 1-hour reminders are overdue.
     recorder = Recorder()
-    dispatch.dispatch_due(enqueue=recorder, now=meeting.start + timedelta(minutes=5))
+    dispatch.notifications_dispatch_due(enqueue=recorder, now=meeting.start + timedelta(minutes=5))
     run_sends(recorder)
     assert [m.subject for m in mail.outbox if m.subject.startswith("Reminder")] == []
     stale = reminders(meeting)
@@ -113,7 +113,7 @@ def test_a_reminder_still_failing_when_its_meeting_begins_is_cancelled_not_sent_
 
     recorder = Recorder()
     with freeze_time(one_hour_before):
-        dispatch.dispatch_due(enqueue=recorder)
+        dispatch.notifications_dispatch_due(enqueue=recorder)
         monkeypatch.setattr(dispatch.EmailMultiAlternatives, "send", smtp_down)
         assert {r.outcome for r in run_sends(recorder)} == {dispatch.Outcome.RETRY}
     monkeypatch.setattr(dispatch.EmailMultiAlternatives, "send", real_send)

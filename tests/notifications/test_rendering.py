@@ -282,9 +282,9 @@ def test_a_reminder_email_carries_an_ics_that_calendars_read(mentor: Any, traine
     services.meeting_accept(meeting=meeting, by=trainee.user)
     Notification.objects.filter(kind="meeting_reminder").update(due_at=timezone.now())
     sent: list[tuple[int, str]] = []
-    dispatch.dispatch_due(enqueue=lambda pk, claim: sent.append((pk, claim)))
+    dispatch.notifications_dispatch_due(enqueue=lambda pk, claim: sent.append((pk, claim)))
     for pk, claim in sent:
-        dispatch.send_claimed(notification_id=pk, claim=claim)
+        dispatch.notification_send(notification_id=pk, claim=claim)
     reminders = [m for m in mail.outbox if "Reminder" in m.subject]
     assert len(reminders) == 4
     (part,) = reminders[0].attachments

@@ -25,9 +25,9 @@ def send_once_failing_with(monkeypatch: Any, error: Exception) -> tuple[dispatch
 
     monkeypatch.setattr(dispatch.EmailMultiAlternatives, "send", refused)
     recorder = Recorder()
-    dispatch.dispatch_due(enqueue=recorder)
+    dispatch.notifications_dispatch_due(enqueue=recorder)
     [(pk, claim)] = recorder.sent
-    result = dispatch.send_claimed(notification_id=pk, claim=claim)
+    result = dispatch.notification_send(notification_id=pk, claim=claim)
     row.refresh_from_db()
     return result, row
 

@@ -157,7 +157,7 @@ def test_a_worker_child_killed_before_sending_loses_nothing_and_doubles_nothing(
     settings.NOTIFICATIONS_SENDING_LEASE_SECONDS = 600  # no sweep: recovery must come from the broker redelivering
     pause = {"test_pause_seconds": 60}
     rows = make_due(20, marked={3: pause, 11: pause, 17: pause})
-    dispatch.dispatch_due(enqueue=_enqueue_send)
+    dispatch.notifications_dispatch_due(enqueue=_enqueue_send)
     for victim in (rows[3], rows[11], rows[17]):
         os.kill(pid_of(hook_dir, victim.pk), signal.SIGKILL)
     wait_for(lambda: all_sent(rows), 40, "all 20 to be sent")
@@ -172,7 +172,7 @@ def test_the_whole_worker_killed_mid_batch_and_restarted_sends_everything_once(
     settings.NOTIFICATIONS_SENDING_LEASE_SECONDS = 3  # rows a dead worker held are claimed again after 3 s
     pause = {"test_pause_seconds": 60}
     rows = make_due(40, marked={5: pause, 6: pause})
-    dispatch.dispatch_due(enqueue=_enqueue_send)
+    dispatch.notifications_dispatch_due(enqueue=_enqueue_send)
     # The worker is mid-batch, each of its two children holding a row just before sending it. Killing it only
     # then keeps the kill out of the one window where a second copy is by design (docs/reliability.md: the mail
     # server accepted, the commit had not happened); killed at a random instant, it once landed there in CI.
@@ -183,7 +183,12 @@ def test_the_whole_worker_killed_mid_batch_and_restarted_sends_everything_once(
     assert sent_before < len(rows)
     worker.start()
     # The beat task's job, run here every 0.3 s: sweep rows stuck past the lease, claim, enqueue.
-    wait_for(lambda: all_sent(rows), 45, "all 40 to be sent", tick=lambda: dispatch.dispatch_due(enqueue=_enqueue_send))
+    wait_for(
+        lambda: all_sent(rows),
+        45,
+        "all 40 to be sent",
+        tick=lambda: dispatch.notifications_dispatch_due(enqueue=_enqueue_send),
+    )
     sends = sends_by_notification(mail_log)
     assert sorted(sends) == sorted(r.pk for r in rows)
     assert set(sends.values()) == {1}
@@ -212,11 +217,11 @@ def test_a_broker_outage_when_a_meeting_is_scheduled_loses_nothing(
 
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    report = dispatch.dispatch_due(enqueue=broker_down)
+    report = dispatch.notifications_dispatch_due(enqueue=broker_down)
     row.refresh_from_db()
     assert (report.claimed, report.released, row.state) == (1, 1, Notification.State.PENDING)
     # The broker is back: the next beat tick sends it.
-    dispatch.dispatch_due(enqueue=_enqueue_send)
+    dispatch.notifications_dispatch_due(enqueue=_enqueue_send)
     wait_for(lambda: all_sent([row]), 20, "the proposal e-mail")
     assert sends_by_notification(mail_log) == {row.pk: 1}
 
@@ -228,7 +233,7 @@ def test_policy_a_worker_dying_after_the_email_left_sends_that_one_again(
     redelivered task sends it a second time. Every other message is still sent exactly once."""
     settings.NOTIFICATIONS_SENDING_LEASE_SECONDS = 600
     rows = make_due(6, marked={2: {"test_pause_seconds": 60, "test_pause_when": "after_send"}})
-    dispatch.dispatch_due(enqueue=_enqueue_send)
+    dispatch.notifications_dispatch_due(enqueue=_enqueue_send)
     os.kill(pid_of(hook_dir, rows[2].pk), signal.SIGKILL)
     wait_for(lambda: all_sent(rows), 40, "all 6 to be sent")
     sends = sends_by_notification(mail_log)
@@ -248,7 +253,7 @@ def test_a_backlog_of_emails_does_not_hold_up_the_minutes_dispatch(worker: Worke
     from notifications.tasks import dispatch_due as dispatch_task
 
     backlog = make_due(30, marked={i: {"test_pause_seconds": 0.5} for i in range(30)})
-    dispatch.dispatch_due(enqueue=_enqueue_send)
+    dispatch.notifications_dispatch_due(enqueue=_enqueue_send)
     in_app = notify(recipient=UserFactory(), kind="match_approved", email=False)  # delivered by the dispatch itself
     dispatch_task.apply_async(**settings.CELERY_BEAT_SCHEDULE["notifications-dispatch-due"]["options"])
     wait_for(lambda: all_sent([*backlog, in_app]), 60, "the backlog and the dispatch")
@@ -265,7 +270,7 @@ def test_a_reminder_falling_due_behind_a_backlog_of_emails_goes_out_before_it(wo
     from notifications.tasks import dispatch_due as dispatch_task
 
     backlog = make_due(30, marked={i: {"test_pause_seconds": 0.5} for i in range(30)})
-    dispatch.dispatch_due(enqueue=_enqueue_send)
+    dispatch.notifications_dispatch_due(enqueue=_enqueue_send)
     reminder = Notification.objects.create(
         recipient=UserFactory(),
         kind="match_approved",
@@ -305,7 +310,7 @@ def test_a_message_that_kills_its_worker_every_time_ends_failed_and_a_coordinato
         dedup_key=f"rel:{uuid.uuid4().hex}",
         context={"test_kill_times": 99},
     )
-    dispatch.dispatch_due(enqueue=_enqueue_send)
+    dispatch.notifications_dispatch_due(enqueue=_enqueue_send)
 
     def settled() -> bool:
         return all_sent(rows) and Notification.objects.get(pk=poison.pk).state == Notification.State.FAILED
@@ -325,7 +330,7 @@ def test_a_message_that_kills_its_worker_every_time_ends_failed_and_a_coordinato
     assert "The worker stopped during 5 sending attempts" in listed
     Notification.objects.filter(pk=poison.pk).update(context={})  # the cause fixed (workers given more memory)
     client.post("/admin/notifications/notification/", {"action": "retry", "_selected_action": [str(poison.pk)]})
-    dispatch.dispatch_due(enqueue=_enqueue_send)
+    dispatch.notifications_dispatch_due(enqueue=_enqueue_send)
     wait_for(lambda: all_sent([poison]), 20, "the retried message")
     assert sends_by_notification(mail_log)[poison.pk] == 1
 
@@ -337,7 +342,7 @@ def test_a_worker_child_killed_once_mid_send_counts_the_attempt_and_sends_the_me
     the message is still sent, once."""
     settings.NOTIFICATIONS_SENDING_LEASE_SECONDS = 600
     rows = make_due(6, marked={3: {"test_kill_times": 1}})
-    dispatch.dispatch_due(enqueue=_enqueue_send)
+    dispatch.notifications_dispatch_due(enqueue=_enqueue_send)
     wait_for(lambda: all_sent(rows), 40, "all 6 to be sent")
     assert len(list(hook_dir.glob(f"{rows[3].pk}.kill.*"))) == 1
     sends = sends_by_notification(mail_log)

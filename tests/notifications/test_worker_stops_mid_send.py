@@ -44,7 +44,7 @@ class DiesMidSend:
 
 def claimed(row: Notification) -> tuple[int, str]:
     recorder = Recorder()
-    dispatch.dispatch_due(enqueue=recorder)
+    dispatch.notifications_dispatch_due(enqueue=recorder)
     [(pk, claim)] = recorder.sent
     assert pk == row.pk
     return pk, claim
@@ -59,9 +59,9 @@ def test_a_message_that_kills_its_worker_every_time_is_failed_after_the_limit_wi
     pk, claim = claimed(row)
     for _ in range(3):  # the broker redelivers the message after each death (reject_on_worker_lost)
         with pytest.raises(SystemExit):
-            dispatch.send_claimed(notification_id=pk, claim=claim)
+            dispatch.notification_send(notification_id=pk, claim=claim)
     # Before, nothing recorded the deaths: the row stayed `sending` with 0 attempts and this send died again.
-    assert dispatch.send_claimed(notification_id=pk, claim=claim).outcome == dispatch.Outcome.FAILED
+    assert dispatch.notification_send(notification_id=pk, claim=claim).outcome == dispatch.Outcome.FAILED
     row.refresh_from_db()
     assert (row.state, row.attempts) == (State.FAILED, 3)
     assert row.last_error.startswith("The worker stopped during 3 sending attempts")
@@ -80,7 +80,7 @@ def test_attempts_count_across_claims_when_the_whole_worker_dies_and_the_row_is_
     for _ in range(3):
         pk, claim = claimed(row)
         try:
-            results.append(dispatch.send_claimed(notification_id=pk, claim=claim).outcome)
+            results.append(dispatch.notification_send(notification_id=pk, claim=claim).outcome)
         except SystemExit:
             Notification.objects.filter(pk=pk).update(claimed_at=timezone.now() - timedelta(hours=1))  # lease over
             results.append("died")
@@ -98,9 +98,9 @@ def test_a_worker_that_dies_once_mid_send_still_sends_the_message_once(settings:
     DiesMidSend(monkeypatch, times=1)  # a deploy stops the worker in the middle of this send
     pk, claim = claimed(row)
     with pytest.raises(SystemExit):
-        dispatch.send_claimed(notification_id=pk, claim=claim)
-    assert dispatch.send_claimed(notification_id=pk, claim=claim).outcome == dispatch.Outcome.SENT
-    assert dispatch.send_claimed(notification_id=pk, claim=claim).outcome == dispatch.Outcome.SKIPPED
+        dispatch.notification_send(notification_id=pk, claim=claim)
+    assert dispatch.notification_send(notification_id=pk, claim=claim).outcome == dispatch.Outcome.SENT
+    assert dispatch.notification_send(notification_id=pk, claim=claim).outcome == dispatch.Outcome.SKIPPED
     row.refresh_from_db()
     assert (row.state, row.attempts, row.last_error) == (State.SENT, 2, "")
     assert len(mail.outbox) == 1
@@ -124,11 +124,11 @@ def test_deaths_and_mail_server_errors_share_one_budget_and_the_reason_names_bot
 
     monkeypatch.setattr(dispatch.EmailMultiAlternatives, "send", flaky_then_fatal)
     pk, claim = claimed(row)
-    assert dispatch.send_claimed(notification_id=pk, claim=claim).outcome == dispatch.Outcome.RETRY
+    assert dispatch.notification_send(notification_id=pk, claim=claim).outcome == dispatch.Outcome.RETRY
     for _ in range(2):
         with pytest.raises(SystemExit):
-            dispatch.send_claimed(notification_id=pk, claim=claim)
-    assert dispatch.send_claimed(notification_id=pk, claim=claim).outcome == dispatch.Outcome.FAILED
+            dispatch.notification_send(notification_id=pk, claim=claim)
+    assert dispatch.notification_send(notification_id=pk, claim=claim).outcome == dispatch.Outcome.FAILED
     row.refresh_from_db()
     assert row.attempts == 3
     assert row.last_error.startswith("The worker stopped during 2 of 3 sending attempts")
@@ -142,11 +142,11 @@ def test_a_coordinators_retry_gives_a_stopped_message_a_fresh_budget(settings: A
     pk, claim = claimed(row)
     for _ in range(2):
         with pytest.raises(SystemExit):
-            dispatch.send_claimed(notification_id=pk, claim=claim)
-    assert dispatch.send_claimed(notification_id=pk, claim=claim).outcome == dispatch.Outcome.FAILED
+            dispatch.notification_send(notification_id=pk, claim=claim)
+    assert dispatch.notification_send(notification_id=pk, claim=claim).outcome == dispatch.Outcome.FAILED
     assert notifications_retry(ids=[row.pk]).requeued == 1  # the cause was fixed (more memory for the workers)
     pk, claim = claimed(row)
-    assert dispatch.send_claimed(notification_id=pk, claim=claim).outcome == dispatch.Outcome.SENT
+    assert dispatch.notification_send(notification_id=pk, claim=claim).outcome == dispatch.Outcome.SENT
     row.refresh_from_db()
     assert (row.state, row.attempts) == (State.SENT, 1)
     assert len(mail.outbox) == 1
