@@ -1,10 +1,13 @@
 """The pure scoring engine: feature arrays and weights in, explainable 0–100 scores out. No Django here."""
 
 from .arrays import FORMAT_NAMES, IN_PERSON, PHONE, VIDEO, MentorFeatures, Shortlist, TraineeFeatures
-from .compute import ScoreResult, score, score_blocks
-from .explain import Exclusion, Explanation, Names, Part, Ranking, explain, explain_scored, rank, ranked
+from .compute import ScoreResult
+from .explain import Exclusion, Explanation, Part, explain, explain_scored
+from .ranking import Ranking, rank, ranked
 from .rules import RULES, Rule
+from .scores import score, score_blocks
 from .weights import COMPONENTS, Weights
+from .wording import Names
 
 __all__ = [
     "COMPONENTS",

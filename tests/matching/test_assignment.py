@@ -11,8 +11,7 @@ from scipy.optimize import linear_sum_assignment
 
 from matching.assignment import assign_cohort, optimal, prefs_from_scores, stable
 from matching.assignment.runtime import engine_settings
-from matching.scoring import Shortlist, Weights, score
-from matching.scoring.compute import score_blocks
+from matching.scoring import Shortlist, Weights, score, score_blocks
 from tests.matching.engine_data import _clear_cache, _fast_and_isolated, random_features  # noqa: F401
 
 # --- references written independently of the engine ---------------------------------------------------------------
