@@ -6,46 +6,36 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms import ModelMultipleChoiceField
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from matching.admin_views import access
 from matching.admin_views.program_pages import ProgramPages
 from matching.models import Program
-from matching.selectors.enrolment import enrolment_problem
+from matching.services.programs import program_people_refusal, program_save
 from mentorship.admin_search import BoundedSearch
+from mentorship.errors import ApplicationError
 from profiles.models import MentorProfile, TraineeProfile, User
 
 
 class ProgramForm(forms.ModelForm):
-    """The program page adds people to a closed program by hand; it holds them to the rules *Enrol from a list*
-    applies (`program_enrol`): an address not confirmed yet may be anyone's (anyone can sign up with any address),
-    and a deactivated account takes part in nothing. People enrolled already stay, whatever their state."""
+    """Checks `program_save`'s rule on who may be added while the form is still open, so a refusal is shown next to
+    the mentors or trainees box with what the coordinator chose (the service checks again when it saves)."""
 
     # No Meta: the admin builds the form's fields from ProgramAdmin.fieldsets on this class.
 
-    def clean_mentors(self) -> Any:
-        return self._only_ready("mentors", role="mentor")
-
-    def clean_trainees(self) -> Any:
-        return self._only_ready("trainees", role="trainee")
-
-    def _only_ready(self, name: str, *, role: str) -> Any:
-        chosen = self.cleaned_data[name]
-        before = set(getattr(self.instance, name).values_list("pk", flat=True)) if self.instance.pk else set()
-        problems = []
-        for profile in chosen:
-            problem = None if profile.pk in before else enrolment_problem(profile.user, role)
-            if problem is not None:
-                problems.append(f"{profile.user.email}: {problem[0].rstrip('.')}")
-        if problems:
-            raise forms.ValidationError(
-                "Not enrolled — " + "; ".join(problems) + ". Use *Enrol from a list* with “Invite people who "
-                "cannot take part yet”: they are enrolled once they confirm their address."
-            )
-        return chosen
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        refusal = program_people_refusal(
+            program=self.instance, mentors=cleaned.get("mentors", ()), trainees=cleaned.get("trainees", ())
+        )
+        if refusal is not None:
+            for field, problems in refusal.fields.items():
+                self.add_error(field, problems)
+        return cleaned
 
 
 class CoordinatorAccess:
@@ -130,9 +120,27 @@ class ProgramAdmin(BoundedSearch, CoordinatorAccess, ProgramPages, admin.ModelAd
             field.queryset = field.queryset.select_related("user")
         return field
 
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ApplicationError as error:
+            # The form checks the service's rules first; this is the rare refusal that comes only at saving (an
+            # account was deactivated meanwhile). The admin's transaction has rolled back: say why, nothing saved.
+            self.message_user(request, f"Nothing was saved: {error.message}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(self, request: HttpRequest, obj: Program, form: Any, change: bool) -> None:
+        program_save(
+            program=obj,
+            by=access.request_user(request),
+            coordinators=form.cleaned_data["coordinators"],
+            mentors=form.cleaned_data["mentors"],
+            trainees=form.cleaned_data["trainees"],
+        )
+
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        user = access.request_user(request)
-        if not user.is_superuser:
-            # A coordinator who creates or edits a program never locks themselves out of it.
-            form.instance.coordinators.add(user)
+        # `program_save` wrote the people with the program: form.save_m2m() is not called.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)

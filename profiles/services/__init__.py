@@ -1,4 +1,4 @@
-"""Every write to people, profiles, goals, e-mail confirmation and API tokens, one module per concept.
+"""Every write to people, profiles, goals, e-mail confirmation, passwords and API tokens, one module per concept.
 
 The names other code imports are re-exported here (`from profiles.services import goal_create`).
 """
@@ -12,6 +12,7 @@ from profiles.services.goals import (
     goal_progress_record,
     goal_update,
 )
+from profiles.services.passwords import PasswordInvalid, user_password_set
 from profiles.services.people import (
     MENTOR_FIELDS,
     MENTOR_M2M,
@@ -35,6 +36,7 @@ __all__ = [
     "MENTOR_M2M",
     "TRAINEE_FIELDS",
     "TRAINEE_M2M",
+    "PasswordInvalid",
     "ProfileSectionInvalid",
     "TooManySignUps",
     "goal_check",
@@ -48,6 +50,7 @@ __all__ = [
     "token_issue",
     "token_revoke",
     "trainee_profile_save",
+    "user_password_set",
     "user_sign_up",
     "user_update",
 ]

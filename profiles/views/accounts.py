@@ -5,12 +5,13 @@ from typing import Any
 from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
@@ -20,10 +21,9 @@ from mentorship.redirects import redirect_back
 from profiles.forms import SignupForm
 from profiles.models import User
 from profiles.passwords import LimitedPasswordChangeForm
-from profiles.services import sign_up_address_taken_count, token_revoke, user_sign_up
+from profiles.services import sign_up_address_taken_count, user_password_set, user_sign_up
 from profiles.services.email_confirmation import (
     SIGNUP_NEXT_STEP,
-    email_confirm,
     email_confirm_by_token,
     email_confirmation_send,
     invited_address,
@@ -103,15 +103,17 @@ def _send_confirmation(request: HttpRequest, user: User) -> None:
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """Django's view; a reset link reached its owner through the address, which confirms the address too. The new
-    password revokes the API token as well: one taken with the old password must stop working with it."""
+    """Django's view, with the new password set by `user_password_set`: a reset link reached its owner through the
+    address, which confirms the address too, and the API token is revoked (one taken with the old password must stop
+    working with it)."""
 
-    @transaction.atomic
-    def form_valid(self, form: Form) -> HttpResponse:
-        response = super().form_valid(form)  # saves the new password
-        token_revoke(user=form.user)  # type: ignore[attr-defined]
-        email_confirm(user=form.user, address=form.user.email)  # type: ignore[attr-defined]
-        return response
+    def form_valid(self, form: SetPasswordForm[User]) -> HttpResponse:
+        user = user_password_set(user=form.user, password=form.cleaned_data["new_password1"], by_reset_link=True)
+        # The rest of Django's form_valid, not called: it would save the password through the form once more.
+        del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
+        if self.post_reset_login:
+            login(self.request, user, self.post_reset_login_backend)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
@@ -122,21 +124,21 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
-    """Change one's password while signed in (the current one is asked for). Django's view keeps this session
-    signed in and signs out every other one, and we revoke the API token: someone who fears their password is known
-    ends the intruder's sessions too, including a token they swapped the password for."""
+    """Change one's password while signed in (the current one is asked for). This session stays signed in and every
+    other one ends, and `user_password_set` revokes the API token: someone who fears their password is known ends
+    the intruder's sessions too, including a token they swapped the password for."""
 
     form_class = LimitedPasswordChangeForm
     success_url = reverse_lazy("profiles-me")
 
-    @transaction.atomic
-    def form_valid(self, form: Form) -> HttpResponse:
-        response = super().form_valid(form)  # saves the new password
-        token_revoke(user=form.user)  # type: ignore[attr-defined]
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        user_password_set(user=form.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, form.user)  # this session stays signed in, every other one ends
         messages.success(
             self.request, "Your password is changed. Your other sessions and your API token are signed out."
         )
-        return response
+        # Not Django's form_valid: it would save the password through the form once more.
+        return HttpResponseRedirect(self.get_success_url())
 
     def form_invalid(self, form: Form) -> HttpResponse:
         response = super().form_invalid(form)
