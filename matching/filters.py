@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from matching.features import browsing_features
 from mentorship.filters import OneOfFilter
-from profiles.models import MEETING_FORMAT_CHOICES, CareerStage, MentorProfile, Specialty
+from profiles.models import MEETING_FORMAT_CHOICES, CareerStage, MeetingFormat, MentorProfile, Specialty
 
 SubspecialtyThrough = MentorProfile.subspecialties.through
 
@@ -68,6 +68,27 @@ class YesNoFilter(django_filters.BooleanFilter):
     field_class = YesNoField
 
 
+#: A meeting format by the name every API body gives it ("in_person", "video", "phone"), as the bit it is stored as.
+MEETING_FORMAT_BITS = {f.name.lower(): str(int(f)) for f in MeetingFormat if f.name}
+
+
+class MeetingFormatField(django_filters.fields.ChoiceField):
+    """The page's <select> sends the bit ("2"), an API client the name ("video"), as in the bodies it reads."""
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        return MEETING_FORMAT_BITS.get(text, text)
+
+
+class MeetingFormatFilter(OneOfFilter):
+    field_class = MeetingFormatField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        names = ", ".join(MEETING_FORMAT_BITS)
+        kwargs.setdefault("error_messages", {"invalid_choice": f"“%(value)s” is not one of: {names}."})
+        super().__init__(*args, choices=MEETING_FORMAT_CHOICES, **kwargs)
+
+
 def _taxonomy_choices(kind: str) -> list[tuple[str, str]]:
     """Choices from the cached taxonomy (no query per page): specialties grouped under their family."""
     taxonomy = browsing_features().taxonomy
@@ -110,8 +131,7 @@ class MentorFilter(django_filters.FilterSet):
         empty_label="Any",
         widget=FastSelect,
     )
-    meeting_format = OneOfFilter(
-        choices=MEETING_FORMAT_CHOICES,
+    meeting_format = MeetingFormatFilter(
         method="filter_meeting_format",
         label="Meeting format",
         empty_label="Any",

@@ -47,7 +47,7 @@ class SessionAlreadyLogged(Conflict):
     code = "session_already_logged"
 
     def __init__(self, message: str, *, session_log: Any, same: bool) -> None:
-        super().__init__(message)
+        super().__init__(message, existing=session_log)
         self.session_log = session_log
         self.same = same
 
@@ -59,7 +59,7 @@ class MeetingAlreadyProposed(Conflict):
     code = "meeting_already_proposed"
 
     def __init__(self, message: str, *, meeting: Any) -> None:
-        super().__init__(message)
+        super().__init__(message, existing=meeting)
         self.meeting = meeting
 
 

@@ -2,7 +2,9 @@
 
 Everything under /api/ answers in this format, whatever went wrong: a domain refusal (ApplicationError), a DRF
 exception (validation, authentication, throttling, a malformed body), a URL that matches no route (handler404)
-or a crash (handler500). Clients switch on `code`, which is stable; `message` is for people.
+or a crash (handler500). Clients switch on `code`, which is stable; `message` is for people. A refusal that names
+the object the request would have duplicated (a create sent again) adds it as `existing` ({"id", "url"}) and
+`Location`.
 """
 
 from __future__ import annotations
@@ -22,9 +24,8 @@ from rest_framework import exceptions, filters, parsers, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from mentorship.api_paths import is_api, path_with_slash
 from mentorship.errors import ApplicationError
-
-API_PREFIX = "/api/"
 
 # No text the API stores is anywhere near this long (statements, goal descriptions, session notes are a few
 # paragraphs); refusing longer strings at the parser names the field instead of storing a megabyte of text.
@@ -37,23 +38,48 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "payload_too_large"
 
 
-class NetworkLockedOut(exceptions.APIException):
-    """Too many failed sign-ins from the caller's network this hour, whatever the accounts (profiles.sign_in)."""
+class SignInRefused(exceptions.APIException):
+    """A sign-in refused for `wait` seconds, which DRF's handler sends as `Retry-After`, as it does a throttle's."""
 
     status_code = status.HTTP_429_TOO_MANY_REQUESTS
+
+    def __init__(self, detail: str | None = None, *, wait: int) -> None:
+        super().__init__(detail)
+        self.wait = wait
+
+
+class NetworkLockedOut(SignInRefused):
+    """Too many failed sign-ins from the caller's network this hour, whatever the accounts (profiles.sign_in)."""
+
     default_code = "network_locked_out"
 
 
-class LockedOut(exceptions.APIException):
+class LockedOut(SignInRefused):
     """django-axes refused the login: too many failures for this e-mail from this network (IPv4 address or IPv6 /64)."""
 
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
     default_detail = "Too many failed sign-in attempts. Try again later or ask a coordinator to unlock the account."
     default_code = "locked_out"
 
 
-def _error(code: str, message: str, fields: dict[str, Any] | None, http_status: int) -> Response:
-    return Response({"error": {"code": code, "message": message, "fields": fields or {}}}, status=http_status)
+def _error(
+    code: str, message: str, fields: dict[str, Any] | None, http_status: int, existing: dict[str, Any] | None = None
+) -> Response:
+    body: dict[str, Any] = {"code": code, "message": message, "fields": fields or {}}
+    if existing is None:
+        return Response({"error": body}, status=http_status)
+    headers = {"Location": existing["url"]}
+    return Response({"error": {**body, "existing": existing}}, status=http_status, headers=headers)
+
+
+def _existing(exc: ApplicationError, context: dict[str, Any]) -> dict[str, Any] | None:
+    """`{"id", "url"}` of the object a refused create would have duplicated (ApplicationError.existing), in the
+    collection the request was sent to: a client whose first sending's response was lost carries on with it."""
+    # A viewset's router names its detail route; other views hold no collection (rest_framework.viewsets is not
+    # imported here: it builds GenericAPIView, which imports this module's OrderingFilter).
+    reverse_action = getattr(context.get("view"), "reverse_action", None)
+    if exc.existing is None or reverse_action is None:
+        return None
+    return {"id": exc.existing.pk, "url": reverse_action("detail", args=[exc.existing.pk])}
 
 
 def _flatten(detail: Any) -> Any:
@@ -66,7 +92,7 @@ def _flatten(detail: Any) -> Any:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApplicationError):
-        return _error(exc.code, exc.message, exc.fields, exc.status)
+        return _error(exc.code, exc.message, exc.fields, exc.status, _existing(exc, context))
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return _error("invalid", "The request is not valid.", fields, status.HTTP_400_BAD_REQUEST)
@@ -269,14 +295,17 @@ def _api_error(request: HttpRequest, code: str, message: str, http_status: int) 
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """handler404: a URL under /api/ that matches no route still answers in the API's error format."""
-    if request.path.startswith(API_PREFIX):
-        return _api_error(request, "not_found", "Not found.", status.HTTP_404_NOT_FOUND)
+    """handler404: a URL under /api/ that matches no route still answers in the API's error format, naming the path
+    meant when only the trailing slash is missing (mentorship.api_paths: no redirect under /api/)."""
+    if is_api(request):
+        meant = path_with_slash(request)
+        message = f"Not found. Did you mean {meant}? Every API path ends with a slash." if meant else "Not found."
+        return _api_error(request, "not_found", message, status.HTTP_404_NOT_FOUND)
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: the crash is logged by Django; the client gets the error format, never a traceback."""
-    if request.path.startswith(API_PREFIX):
+    if is_api(request):
         return _api_error(request, "server_error", "Something went wrong on our side.", 500)
     return defaults.server_error(request)

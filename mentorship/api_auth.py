@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
+from rest_framework.authentication import TokenAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -22,7 +25,16 @@ from mentorship.api_schema import ErrorSerializer
 from mentorship.errors import ApplicationError
 from profiles.networks import client_network
 from profiles.services import token_issue, token_revoke
-from profiles.sign_in import refusal_for
+from profiles.sign_in import refusal_for, refusal_seconds_left
+
+RETRY_AFTER = OpenApiParameter(
+    "Retry-After",
+    OpenApiTypes.INT,
+    location=OpenApiParameter.HEADER,
+    response=[429],
+    description="Seconds to wait before trying again: the throttle's, the lockout's cool-off (which a sign-in sent "
+    "meanwhile starts again) or what is left of the network's hour.",
+)
 
 
 class InvalidCredentials(ApplicationError):
@@ -56,6 +68,9 @@ class NetworkRateThrottle(ScopedRateThrottle):
 
 
 class TokenView(KnownQueryParametersOnly, APIView):
+    # The credentials are in the body (or the token in the header), never the session: a browser signed in to the
+    # site got 403 "CSRF Failed" from SessionAuthentication's check before its e-mail and password were read.
+    authentication_classes = [TokenAuthentication]
     permission_classes = [_IsAuthenticatedToRevoke]
     throttle_classes = [NetworkRateThrottle]
     throttle_scope = "token"
@@ -69,8 +84,11 @@ class TokenView(KnownQueryParametersOnly, APIView):
             "account lockout: after 5 failed attempts for an e-mail from one network (an IPv4 address or IPv6 "
             "/64), further attempts — even "
             'with the right password — get 429 `{"error": {"code": "locked_out"}}` until the cool-off ends or '
-            "a coordinator unlocks the account in the admin. The endpoint is also throttled (scope `token`)."
+            "a coordinator unlocks the account in the admin; every 429 says in `Retry-After` how many seconds to "
+            "wait. The endpoint is also throttled (scope `token`). The e-mail and password in the body are the "
+            "only credentials read: no session, so no CSRF token either."
         ),
+        parameters=[RETRY_AFTER],
         request=TokenRequestSerializer,
         responses={
             200: TokenSerializer,
@@ -90,7 +108,7 @@ class TokenView(KnownQueryParametersOnly, APIView):
         serializer.is_valid(raise_exception=True)
         refusal = refusal_for(request)
         if refusal is not None:
-            raise NetworkLockedOut(refusal)
+            raise NetworkLockedOut(refusal, wait=refusal_seconds_left(request))
         # The DRF request (not request._request) goes to authenticate(): axes marks the lockout on it, and we
         # answer in the API's error format instead of AxesMiddleware's HTML lockout page.
         user = authenticate(
@@ -99,7 +117,9 @@ class TokenView(KnownQueryParametersOnly, APIView):
             password=serializer.validated_data["password"],
         )
         if getattr(request, "axes_locked_out", False):
-            raise LockedOut()
+            # This attempt counted as a failure too (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT): the whole
+            # cool-off starts again now.
+            raise LockedOut(wait=int(settings.AXES_COOLOFF_TIME.total_seconds()))
         if user is None:
             raise InvalidCredentials("The e-mail or password is not correct.")
         token = token_issue(user=user)
@@ -115,6 +135,7 @@ class TokenView(KnownQueryParametersOnly, APIView):
             401: OpenApiResponse(ErrorSerializer, description="Not signed in."),
             429: OpenApiResponse(ErrorSerializer, description="Throttled."),
         },
+        parameters=[RETRY_AFTER],
     )
     def delete(self, request: Request) -> Response:
         token_revoke(user=request.user)  # type: ignore[arg-type]

@@ -18,5 +18,7 @@ class ContentNegotiation(negotiation.DefaultContentNegotiation):
     def select_renderer(self, request: Any, renderers: Any, format_suffix: str | None = None) -> Any:
         wanted = None if format_suffix else request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
         if wanted and not any(renderer.format == wanted for renderer in renderers):
-            raise exceptions.NotAcceptable(f"The API does not answer in {wanted!r}; leave ?format= out for JSON.")
+            # Most operations answer in JSON; a meeting's .ics in `text/calendar` only.
+            usual = renderers[0].format.upper() if renderers else "JSON"
+            raise exceptions.NotAcceptable(f"This does not answer in {wanted!r}; leave ?format= out for {usual}.")
         return super().select_renderer(request, renderers, format_suffix)

@@ -1,5 +1,6 @@
-"""Page-number pagination for the API: a page number that is not a whole number from 1 is a 400 naming `page`.
-(A query parameter a list does not take is refused by mentorship.api_query, for every operation.)
+"""Page-number pagination for the API: `?page=` is a whole number from 1, or `last` for the last page; anything
+else is a 400 naming `page`, a page past the end a 404. (A query parameter a list does not take is refused by
+mentorship.api_query, for every operation.)
 
 Its own module: DRF imports the pagination class while it builds GenericAPIView, and mentorship.api imports
 DRF's views, so the class cannot live there without a circular import.
@@ -12,28 +13,49 @@ from typing import Any
 
 from rest_framework import exceptions, pagination
 
+from mentorship.paging import LAST_PAGE
 
-def page_number(query_params: Mapping[str, Any], name: str = "page", *, allow_last: bool = True) -> int | str:
-    """The `?page=` a client asked for: a whole number from 1 (or DRF's `last`), else a 400 naming `page`.
+#: How every paged list of the API documents `?page=` (the mentor directory pages by itself, the same way).
+PAGE_DESCRIPTION = (
+    "A page number from 1, or `last` for the last page (20 rows a page). Anything else is a 400 naming `page`; "
+    "a page past the end is a 404."
+)
+PAGE_SCHEMA: dict[str, Any] = {
+    "oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "enum": [LAST_PAGE]}],
+}
+
+
+def page_number(query_params: Mapping[str, Any], name: str = "page") -> int | str:
+    """The `?page=` a client asked for: a whole number from 1 or LAST_PAGE, else a 400 naming `page`.
 
     Django's paginator calls "abc" or 0 an invalid page, which DRF answers 404 like a page past the end: a client
-    could not tell a typo from an empty list. An empty value is page 1, as an empty filter is no filter.
+    could not tell a typo from an empty list. An empty value is page 1, as an empty filter is no filter. The caller
+    turns LAST_PAGE into the number of pages once it knows it (`mentorship.paging.page_or_last`).
     """
     raw = query_params.get(name) or "1"
-    if allow_last and raw in pagination.PageNumberPagination.last_page_strings:
-        return str(raw)
+    if raw == LAST_PAGE:
+        return LAST_PAGE
     try:
         number = int(raw)
     except ValueError:
         number = 0
     if number < 1:
-        raise exceptions.ValidationError({name: ["A page is a whole number from 1."]})
+        raise exceptions.ValidationError({name: [f"A page is a whole number from 1, or {LAST_PAGE!r}."]})
     return number
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    """DRF's page-number pagination (`{count, next, previous, results}`; past the end is 404). A page number that
-    is not a whole number from 1 is a 400 naming `page`."""
+    """DRF's page-number pagination (`{count, next, previous, results}`; past the end is 404), with `?page=` read by
+    `page_number`."""
 
-    def get_page_number(self, request: Any, paginator: Any) -> int | str:
-        return page_number(request.query_params, self.page_query_param)
+    def get_page_number(self, request: Any, paginator: Any) -> int:
+        number = page_number(request.query_params, self.page_query_param)
+        # DRF's own get_page_number, which this replaces, is where `last` became the last page's number.
+        return int(paginator.num_pages) if number == LAST_PAGE else int(number)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter.update(description=PAGE_DESCRIPTION, schema=PAGE_SCHEMA)
+        return parameters

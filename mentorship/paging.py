@@ -1,10 +1,18 @@
-"""Page numbers from a page's address, for the HTML lists every app shares."""
+"""Page numbers from a page's address, for the lists every app shares (the HTML pages', and `last` for the API's)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+
+#: `?page=last` (DRF's word for it): the last page, in the API and on the pages that take it.
+LAST_PAGE = "last"
+
+
+def page_or_last(paginator: Paginator[Any], number: Any) -> Page[Any]:
+    """`paginator.page(number)`, where LAST_PAGE is the last page; raises InvalidPage as that does."""
+    return paginator.page(paginator.num_pages if number == LAST_PAGE else number)
 
 
 def nearest_page(paginator: Paginator[Any], number: Any) -> Page[Any]:

@@ -84,7 +84,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "mentorship.api_paths.CommonMiddleware",  # no APPEND_SLASH redirect under /api/: a 404 naming the path
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "mentorship.private_pages.PrivatePagesMiddleware",  # no-store on every answer to a signed-in person

@@ -26,6 +26,12 @@ NOT_FOUND = OpenApiResponse(description="No such message of yours.")
 
 
 class NotificationSerializer(serializers.ModelSerializer[Notification]):
+    kind = serializers.ChoiceField(
+        choices=Kind.choices,
+        read_only=True,
+        help_text="What the message is about (`meeting_proposed`, `match_approved`, …): one of the values the list's "
+        "`kind` filter takes.",
+    )
     subject = serializers.SerializerMethodField(
         help_text="Plain text, as in the e-mail's subject line: it may quote names people typed, so escape it "
         "before putting it into HTML."

@@ -12,6 +12,8 @@ backend refuses as well, so a way in added later cannot forget it.
 
 from __future__ import annotations
 
+import math
+import time
 from typing import Any
 
 from axes.helpers import get_client_ip_address
@@ -27,6 +29,9 @@ NETWORK_LOCKED_OUT = (
 )
 
 
+WINDOW_SECONDS = 3600
+
+
 def _key(request: Any) -> str:
     return network_hour_key("login-failures", get_client_ip_address(request) or "unknown")
 
@@ -35,7 +40,18 @@ def failure_record(sender: Any = None, *, request: Any = None, **kwargs: Any) ->
     """Count one failed sign-in for the request's network (a `user_login_failed` receiver)."""
     if request is None or not settings.LOGIN_FAILURES_PER_NETWORK_PER_HOUR:
         return
-    count_in_window(_key(request), 3600)
+    key = _key(request)
+    # When the window ends, for the API's Retry-After: Django's cache cannot tell when the count's key expires.
+    # Written first, so it never outlives the count and names the end of a window that has gone.
+    cache.add(f"{key}:ends", time.time() + WINDOW_SECONDS, timeout=WINDOW_SECONDS)
+    count_in_window(key, WINDOW_SECONDS)
+
+
+def refusal_seconds_left(request: Any) -> int:
+    """Seconds until the refusal `refusal_for` gives ends with the network's window of failures (the window's whole
+    length when its end is not known)."""
+    ends = cache.get(f"{_key(request)}:ends")
+    return max(1, math.ceil(ends - time.time())) if ends is not None else WINDOW_SECONDS
 
 
 def refusal_for(request: Any) -> str | None:

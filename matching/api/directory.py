@@ -26,6 +26,7 @@ from matching.api.directory_serializers import (
     ShortlistEntrySerializer,
     ShortlistRankSerializer,
 )
+from matching.filters import MEETING_FORMAT_BITS
 from matching.selectors import (
     mentor_detail_for,
     mentor_directory_for,
@@ -36,10 +37,10 @@ from matching.selectors import (
 )
 from matching.services.requests import match_cancel, match_request
 from matching.services.shortlist import shortlist_add, shortlist_rank, shortlist_remove
-from mentorship.api_pagination import page_number
+from mentorship.api_pagination import PAGE_DESCRIPTION, PAGE_SCHEMA, page_number
 from mentorship.errors import Conflict
 from profiles.api.auth import SignedInAPI, api_user
-from profiles.models import MentorProfile, TraineeProfile
+from profiles.models import CareerStage, MentorProfile, TraineeProfile
 
 TAGS = ["directory"]
 UNAUTHENTICATED = OpenApiResponse(description="Not signed in (code `not_authenticated`).")
@@ -66,12 +67,25 @@ FILTER_PARAMETERS = [
     OpenApiParameter("q", OpenApiTypes.STR, description="Words to find in the name, bio or institution."),
     OpenApiParameter("specialty", OpenApiTypes.INT, description="Specialty id; includes its sub-specialties."),
     OpenApiParameter("focus_area", OpenApiTypes.INT, description="Focus-area id the mentor offers."),
-    OpenApiParameter("career_stage", OpenApiTypes.INT, description="Career-stage ordinal (0–8)."),
+    OpenApiParameter(
+        "career_stage",
+        OpenApiTypes.INT,
+        enum=CareerStage.values,
+        description="Mentors at this career stage (as in /api/v1/career-stages/): "
+        + ", ".join(f"{value} {label}" for value, label in CareerStage.choices)
+        + ".",
+    ),
     OpenApiParameter("language", OpenApiTypes.INT, description="Language id the mentor speaks."),
-    OpenApiParameter("meeting_format", OpenApiTypes.INT, enum=[1, 2, 4], description="1 in person, 2 video, 4 phone."),
+    OpenApiParameter(
+        "meeting_format",
+        OpenApiTypes.STR,
+        enum=list(MEETING_FORMAT_BITS),
+        description="Mentors who meet this way; the names a profile's `meeting_formats` holds. (The numbers 1, 2 and "
+        "4 of earlier clients are still taken.)",
+    ),
     OpenApiParameter("max_hours_apart", OpenApiTypes.NUMBER, description="At most this many hours from my zone."),
     OpenApiParameter("has_free_place", OpenApiTypes.BOOL, description="Only mentors with a free place."),
-    OpenApiParameter("page", OpenApiTypes.INT, description="Page number (20 per page)."),
+    OpenApiParameter("page", PAGE_SCHEMA, description=PAGE_DESCRIPTION),
 ]
 
 
@@ -92,7 +106,7 @@ class MentorListAPI(SignedInAPI):
             directory = mentor_directory_for(
                 user=api_user(request),
                 filters=request.query_params,
-                page=page_number(request.query_params, allow_last=False),  # the selector pages by number only
+                page=page_number(request.query_params),
                 strict_page=True,
             )
         except InvalidPage as error:

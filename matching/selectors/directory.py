@@ -19,7 +19,7 @@ from matching.scoring.rules import tz_minutes_apart
 from matching.selectors.context import TraineeContext, trainee_context_for, trainee_profile_of
 from matching.selectors.empty_directory import EmptyDirectory, why_nobody_is_listed
 from matching.selectors.explaining import Explanation, reason_line
-from mentorship.paging import nearest_page
+from mentorship.paging import nearest_page, page_or_last
 from profiles.models import MentorProfile, User
 
 PAGE_SIZE = 20
@@ -178,7 +178,7 @@ def mentor_directory_for(
 
     A page number below 1 or not a number shows the first page and one past the end the last (the HTML directory's
     forgiving links), or raises `django.core.paginator.InvalidPage` with `strict_page` (the API's convention: 404;
-    the API itself refuses numbers below 1 with a 400 before asking).
+    the API itself refuses numbers below 1 with a 400 before asking, and takes `last` for the last page).
 
     Mentors a hard rule excludes for this trainee are left out. Without a trainee profile the list is
     alphabetical and unscored. The number of queries does not depend on the number of mentors.
@@ -211,7 +211,7 @@ def mentor_directory_for(
         why_empty = why_nobody_is_listed(candidates=accepting, excluded=ranking.result.excluded[0] if ranking else None)
 
     paginator = Paginator(range(len(positions)), PAGE_SIZE)
-    current = paginator.page(page) if strict_page else nearest_page(paginator, page)
+    current = page_or_last(paginator, page) if strict_page else nearest_page(paginator, page)
     on_page = positions[current.start_index() - 1 : current.end_index()] if len(positions) else positions
     page_ids = [int(i) for i in browsing.mentors.ids[on_page]]
     mentors = MentorProfile.objects.select_related("user", "specialty").in_bulk(page_ids)

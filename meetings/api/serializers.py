@@ -43,6 +43,10 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
     follow_up = serializers.SerializerMethodField(
         help_text="Once an accepted meeting has ended: its session log and your feedback, done or due; else null."
     )
+    proposed_by_me = serializers.SerializerMethodField(
+        help_text="Whether you proposed the current time: while `status` is `proposed`, the other person accepts "
+        "it, and you may not."
+    )
 
     class Meta:
         model = Meeting
@@ -51,6 +55,7 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
             "match",
             "other_person",
             "proposed_by",
+            "proposed_by_me",
             "start",
             "start_local",
             "time_zone",
@@ -67,9 +72,19 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
             "follow_up",
         )
         read_only_fields = fields
+        extra_kwargs = {
+            "proposed_by": {
+                "help_text": "Who proposed the current time, as a user id (the `id` of GET /api/v1/me/): not a "
+                "profile id like `other_person.id` or a match's `trainee` and `mentor`, so never compare it with "
+                "those. `proposed_by_me` says whether it was you."
+            }
+        }
 
     def _user(self) -> Any:
         return self.context["request"].user
+
+    def get_proposed_by_me(self, obj: Meeting) -> bool:
+        return bool(obj.proposed_by_id == self._user().pk)
 
     def get_start_local(self, obj: Meeting) -> str:
         return obj.start.astimezone(time_zone_for(obj.match, self._user())).isoformat()
@@ -207,8 +222,11 @@ class GoalProgressSerializer(serializers.Serializer[Any]):
 
 
 class SessionLogSerializer(serializers.Serializer[Any]):
-    """The documented shape of a session log response: `notes_private` is present only in its mentor's own
-    responses (SessionLogMentorSerializer / SessionLogSharedSerializer produce the data)."""
+    """A session log; its private notes only in responses to the mentor who wrote it."""
+
+    # The documented shape of a response only: SessionLogMentorSerializer / SessionLogSharedSerializer produce the
+    # data. Read by mentorship.api_schema, which requires every other field of a response.
+    absent_for_some_callers = ("notes_private",)
 
     id = serializers.IntegerField()
     match = serializers.IntegerField()

@@ -59,6 +59,13 @@ _PATCH_EXAMPLE = OpenApiExample(
     },
     request_only=True,
 )
+_PATCH_SECTION_EXAMPLE = OpenApiExample(
+    "Stop taking new mentees", value={"mentor_profile": {"accepting_mentees": False}}, request_only=True
+)
+
+
+def _needed_to_create(serializer: type[serializers.Serializer]) -> str:
+    return ", ".join(f"`{name}`" for name, field in serializer().fields.items() if field.required)
 
 
 class MeView(SignedInAPI):
@@ -71,10 +78,11 @@ class MeView(SignedInAPI):
     @extend_schema(
         tags=["me"],
         summary="Change my name or profiles; a profile section I do not hold yet is created",
-        description="Send only what changes. Creating a profile needs its required fields. "
-        "All of it is saved, or nothing is.",
+        description="Send only what changes, in a profile section too: every field is optional. Creating a profile "
+        f"needs its required fields: the trainee profile {_needed_to_create(TraineeProfileSerializer)}; the mentor "
+        f"profile {_needed_to_create(MentorProfileSerializer)}. All of it is saved, or nothing is.",
         request=MeSerializer,
-        examples=[_PATCH_EXAMPLE],
+        examples=[_PATCH_SECTION_EXAMPLE, _PATCH_EXAMPLE],
         parameters=[IF_MATCH, etag_header()],
         responses={
             412: CHANGED_SINCE_READ,

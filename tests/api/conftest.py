@@ -143,12 +143,20 @@ def _plant_notifications(world: World) -> None:
 
     if not _migrated(Notification):
         return
+    # A kind the code writes: the schema gives `kind` as an enum of them, and schemathesis holds responses to it.
     world.objects["notification"] = Notification.objects.create(
-        recipient=world.users["trainee"], kind="generic", dedup_key=f"planted:{secrets.token_hex(8)}", email=False
+        recipient=world.users["trainee"],
+        kind="match_approved",
+        object_type="match",
+        object_id=world.objects["match"].pk,
+        dedup_key=f"planted:{secrets.token_hex(8)}",
+        email=False,
     )
     world.objects["victim_notification"] = Notification.objects.create(
         recipient=world.users["victim"],
-        kind="generic",
+        kind="match_approved",
+        object_type="match",
+        object_id=world.objects["victim_match"].pk,
         context={"message": _secret(world, "victim_notification")},
         dedup_key=f"planted:{secrets.token_hex(8)}",
         email=False,

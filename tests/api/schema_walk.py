@@ -72,6 +72,24 @@ def resolve(node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
+def json_schema(node: dict[str, Any]) -> dict[str, Any]:
+    """`node` as a JSON Schema a jsonschema validator takes: the components it may name under `$defs`, and OpenAPI
+    3.0's `nullable: true` spelled the JSON Schema way. (`format` is not asserted unless the validator is told to.)"""
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, list):
+            return [convert(item) for item in value]
+        if not isinstance(value, dict):
+            return value
+        converted = {key: convert(item) for key, item in value.items() if key != "nullable"}
+        if "$ref" in converted:
+            converted["$ref"] = converted["$ref"].replace("#/components/schemas/", "#/$defs/")
+        return {"anyOf": [converted, {"type": "null"}]} if value.get("nullable") is True else converted
+
+    components = schema()["components"]["schemas"]
+    return {**convert(node), "$defs": {name: convert(component) for name, component in components.items()}}
+
+
 def body_properties(operation: Operation) -> dict[str, dict[str, Any]]:
     """Top-level properties of an operation's JSON request body, with their (resolved) schemas."""
     body = operation.spec.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})

@@ -57,6 +57,42 @@ def test_the_page_size_is_twenty(world: World) -> None:
     assert body["next"].endswith("/api/v1/goals/?page=2")
 
 
+def test_page_last_is_the_last_page_of_the_trainees_goals(world: World) -> None:
+    # Before: 404 "Invalid page." (the pagination read `last` and then never turned it into a number), while the
+    # mentor directory answered the same `?page=last` with a 400.
+    from tests.factories import GoalFactory
+
+    GoalFactory.create_batch(24, trainee=world.objects["trainee_profile"])
+    api = world.client("trainee")
+
+    last = api.get("/api/v1/goals/", {"page": "last"})
+
+    assert last.status_code == 200, last.content[:300]
+    assert last.json()["results"] == api.get("/api/v1/goals/", {"page": 2}).json()["results"]
+    assert len(last.json()["results"]) == 5
+    assert last.json()["next"] is None
+
+
+@pytest.mark.parametrize("operation", PAGED, ids=str)
+def test_page_last_answers_the_last_page_of_every_paged_list(operation: Operation, world: World) -> None:
+    # Tried: `?page=last` on every list the schema pages, as the trainee (rounds: the coordinator).
+    api = world.client("coordinator" if "round" in operation.path else "trainee")
+    url = operation.url(**world.path_ids(operation.path))
+
+    last = api.get(url, {"page": "last"})
+
+    assert last.status_code == 200, last.content[:300]
+    assert last.json()["next"] is None
+
+
+@pytest.mark.parametrize("operation", PAGED, ids=str)
+def test_the_schema_says_every_paged_list_takes_last(operation: Operation) -> None:
+    page = next(p for p in operation.spec["parameters"] if p["name"] == "page")
+
+    assert "`last`" in page["description"]
+    assert {"type": "string", "enum": ["last"]} in page["schema"]["oneOf"]
+
+
 @pytest.mark.parametrize("operation", ORDERED, ids=str)
 def test_ordering_by_an_unknown_field_is_ignored_not_an_error(operation: Operation, world: World) -> None:
     url = operation.url(**world.path_ids(operation.path))
@@ -115,7 +151,7 @@ def test_matches_that_tie_on_the_ordering_field_keep_the_lists_own_order_on_ever
 
 
 @pytest.mark.parametrize("operation", PAGED, ids=str)
-@pytest.mark.parametrize("number", ["abc", "0", "-1", "1.5"])
+@pytest.mark.parametrize("number", ["abc", "0", "-1", "1.5", "LAST", "first"])
 def test_a_page_number_that_is_not_a_whole_number_from_one_is_400_naming_page(
     operation: Operation, number: str, world: World
 ) -> None:
@@ -231,7 +267,8 @@ def test_every_kind_the_code_writes_is_a_kind_the_list_takes(world: World) -> No
 
     counts = {kind: api.get("/api/v1/notifications/", {"kind": kind}).json()["count"] for kind in Kind.values}
 
-    assert counts == {kind: int(kind == "meeting_reminder") for kind in Kind.values}
+    planted = world.objects["notification"].kind  # the world's own message to the trainee (tests/api/conftest.py)
+    assert counts == {kind: int(kind == "meeting_reminder") + int(kind == planted) for kind in Kind.values}
 
 
 def test_the_schema_lists_the_kinds_of_message_the_list_takes() -> None:

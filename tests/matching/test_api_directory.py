@@ -104,6 +104,20 @@ def test_a_page_number_below_one_or_not_a_number_is_a_400_naming_page(
     assert list(response.json()["error"]["fields"]) == ["page"]
 
 
+def test_page_last_is_the_last_page_of_mentors_as_on_every_other_list(
+    api: APIClient, trainee: Any, program: Any
+) -> None:
+    # Before: 400 "A page is a whole number from 1." here, while the other lists answered `last` with a 404.
+    MentorProfileFactory.create_batch(21)
+
+    response = as_user(api, trainee.user).get(reverse("api-mentors"), {"page": "last"})
+
+    assert response.status_code == 200, response.content[:300]
+    assert len(response.json()["results"]) == 1
+    assert response.json()["next"] is None
+    assert "page=1" in response.json()["previous"]
+
+
 def test_a_page_past_the_end_is_a_404(api: APIClient, trainee: Any, program: Any) -> None:
     MentorProfileFactory.create_batch(21)
     response = as_user(api, trainee.user).get(reverse("api-mentors"), {"page": "3"})

@@ -7,10 +7,12 @@ page, the admin's and the API's. Another network is not affected."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
+from freezegun import freeze_time
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -63,6 +65,21 @@ def test_the_api_answers_429_network_locked_out_and_issues_no_token(trainee: Any
     assert refused.status_code == 429
     assert refused.json()["error"]["code"] == "network_locked_out"
     assert Token.objects.count() == 0
+
+
+def test_the_api_tells_a_locked_out_network_in_retry_after_when_its_hour_is_over(trainee: Any) -> None:
+    # Before: 429 `network_locked_out` without Retry-After, though the hour's end is known.
+    with freeze_time("2026-12-01 09:00:00") as clock:
+        spray(ATTACKER)
+        clock.tick(timedelta(minutes=20))
+        api = APIClient(REMOTE_ADDR=ATTACKER)
+
+        refused = api.post(
+            "/api/v1/auth/token/", {"email": "tara@example.org", "password": DEFAULT_PASSWORD}, format="json"
+        )
+
+    assert refused.json()["error"]["code"] == "network_locked_out"
+    assert int(refused["Retry-After"]) == 40 * 60
 
 
 def test_a_sign_in_that_skips_the_forms_is_refused_by_the_backend(trainee: Any) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.request import Request
 from rest_framework.serializers import BaseSerializer
 
@@ -18,6 +19,14 @@ E401 = OpenApiResponse(description="Not signed in.")
 E403 = OpenApiResponse(description="You are not in this match, or only the mentor may do this.")
 E404 = OpenApiResponse(description="Not one of yours.")
 E409 = OpenApiResponse(description="The current state forbids it: match not approved, overlap, already answered.")
+#: A create sent again after a lost response: the error's `existing` and `Location` name the first sending's object.
+LOCATION_OF_EXISTING = OpenApiParameter(
+    "Location",
+    OpenApiTypes.URI,
+    location=OpenApiParameter.HEADER,
+    response=[409],
+    description="Only with `existing` in the body: the address of what the first sending created.",
+)
 E412_MEETING = OpenApiResponse(
     description="`sequence` names a version of the meeting that is no longer current: it was moved or cancelled "
     "since it was read (code `changed_since_read`); nothing was changed. Read it again and answer the time it has now."

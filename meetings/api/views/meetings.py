@@ -6,15 +6,16 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from meetings import selectors, services
+from meetings.api.renderers import CalendarRenderer
 from meetings.api.serializers import (
     MeetingAnswerSerializer,
     MeetingCancelSerializer,
@@ -23,11 +24,23 @@ from meetings.api.serializers import (
     MeetingTimeSerializer,
     ToDoSerializer,
 )
-from meetings.api.views.common import E400, E401, E403, E404, E409, E412_MEETING, my_matches, request_user, validated
+from meetings.api.views.common import (
+    E400,
+    E401,
+    E403,
+    E404,
+    E409,
+    E412_MEETING,
+    LOCATION_OF_EXISTING,
+    my_matches,
+    request_user,
+    validated,
+)
 from meetings.ics import CONTENT_TYPE, meeting_calendar
 from meetings.models import Meeting
 from meetings.people import local_to_utc, time_zone_for
 from mentorship.api_query import KnownQueryParametersOnly
+from mentorship.api_schema import ErrorSerializer
 from mentorship.filters import OneOfFilter
 
 
@@ -81,7 +94,18 @@ class MeetingViewSet(
     @extend_schema(
         summary="Propose a meeting to the other person of an approved match",
         request=MeetingProposeSerializer,
-        responses={201: MeetingSerializer, 400: E400, 401: E401, 403: E403, 409: E409},
+        parameters=[LOCATION_OF_EXISTING],
+        responses={
+            201: MeetingSerializer,
+            400: E400,
+            401: E401,
+            403: E403,
+            409: OpenApiResponse(
+                description="The current state forbids it: match not approved, overlap, too many proposals. Or "
+                "`meeting_already_proposed`: this very proposal of yours is live already (the same sent again after "
+                "a lost response); nothing new is saved, and `existing` (with `Location`) names that meeting."
+            ),
+        },
     )
     def create(self, request: Request) -> Response:
         data = validated(MeetingProposeSerializer(data=request.data, context=self.get_serializer_context()))
@@ -166,15 +190,27 @@ class MeetingViewSet(
 
     @extend_schema(
         summary="The meeting as an iCalendar invitation",
+        description="The only type this answers in is `text/calendar` (`Accept: text/calendar`, `*/*`, none, or "
+        "`?format=ics`); an `Accept` without it (`application/json` alone) is 406. Errors are JSON as everywhere.",
         responses={
-            (200, CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="text/calendar"),
+            (200, CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="The meeting's .ics file."),
             401: E401,
             404: E404,
+            (406, "application/json"): OpenApiResponse(
+                ErrorSerializer,
+                description="The `Accept` header (or `?format=`) allows no `text/calendar` (code `not_acceptable`).",
+            ),
         },
     )
-    @action(detail=True, methods=["get"])
-    def ics(self, request: Request, pk: str | None = None) -> HttpResponse:
+    @action(detail=True, methods=["get"], renderer_classes=[CalendarRenderer])
+    def ics(self, request: Request, pk: str | None = None) -> Response:
         meeting = self.get_object()
-        response = HttpResponse(meeting_calendar(meeting), content_type=f"{CONTENT_TYPE}; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
-        return response
+        disposition = f'attachment; filename="meeting-{meeting.pk}.ics"'
+        return Response(meeting_calendar(meeting), headers={"Content-Disposition": disposition})
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        # The .ics's refusals (401, 404, the 406 of an Accept it cannot meet) are the API's JSON error body, not
+        # a calendar: DRF would render them with the calendar renderer, the only one the action has.
+        if self.action == "ics" and isinstance(response, Response) and response.exception:
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)

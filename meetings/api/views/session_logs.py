@@ -6,7 +6,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,7 +22,17 @@ from meetings.api.serializers import (
     SessionLogSharedSerializer,
     SessionLogWriteSerializer,
 )
-from meetings.api.views.common import E400, E401, E403, E404, E409, my_matches, request_user, validated
+from meetings.api.views.common import (
+    E400,
+    E401,
+    E403,
+    E404,
+    E409,
+    LOCATION_OF_EXISTING,
+    my_matches,
+    request_user,
+    validated,
+)
 from meetings.models import Feedback, SessionLog
 from mentorship.api import etag, if_match
 from mentorship.api_query import KnownQueryParametersOnly
@@ -87,7 +97,19 @@ class SessionLogViewSet(
     @extend_schema(
         summary="Log a session (the mentor of the match only)",
         request=SessionLogWriteSerializer,
-        responses={201: SessionLogSerializer, 400: E400, 401: E401, 403: E403, 409: E409},
+        parameters=[LOCATION_OF_EXISTING],
+        responses={
+            201: SessionLogSerializer,
+            400: E400,
+            401: E401,
+            403: E403,
+            409: OpenApiResponse(
+                description="The current state forbids it (`meeting_state`: the meeting is not an accepted one of "
+                "the match, has not begun, or has a log already). Or `session_already_logged`: this `submission` was "
+                "sent before (a retry after a lost response); nothing new is saved, and `existing` (with `Location`) "
+                "names the log the first sending wrote."
+            ),
+        },
     )
     def create(self, request: Request) -> Response:
         data = validated(SessionLogWriteSerializer(data=request.data, context=self.get_serializer_context()))
