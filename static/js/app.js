@@ -1,11 +1,38 @@
 // Small progressive enhancements. Pages work without this file; CSP forbids inline scripts, so all lives here.
+
+// A select with data-shows='{"choice": "field name", …}' shows only the field its choice needs (the meeting
+// form: a place, a video link or a phone number). Without this file all of them stay visible. A field holding an
+// error stays shown whatever is chosen: hidden, its error was the only one on the page, and nobody could see or reach
+// it. (It runs before the focus below, so the focus goes to a field that stays shown.)
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[data-shows]").forEach(function (select) {
+      var fields = JSON.parse(select.getAttribute("data-shows"));
+      function wrapper(name) {
+        var input = select.form && select.form.elements.namedItem(name);
+        return input && input.closest ? input.closest(".field") : null;
+      }
+      function update() {
+        Object.keys(fields).forEach(function (choice) {
+          var box = wrapper(fields[choice]);
+          if (box) { box.hidden = choice !== select.value && !box.querySelector("[aria-invalid='true']"); }
+        });
+      }
+      select.addEventListener("change", update);
+      update();
+    });
+  });
+})();
+
 (function () {
   "use strict";
   // Move focus to the first invalid field after a refused form submit, for keyboard and screen-reader users; a
   // refusal about no single field (shown above the form) takes the focus itself, so it is read out, and Tab goes
-  // on into the form.
+  // on into the form. Only a field the page shows can take the focus: one in a hidden box would leave it on <body>.
+  function shown(el) { return el.getClientRects().length > 0; }
   document.addEventListener("DOMContentLoaded", function () {
-    var invalid = document.querySelector("[aria-invalid='true']") ||
+    var invalid = Array.prototype.filter.call(document.querySelectorAll("[aria-invalid='true']"), shown)[0] ||
       document.querySelector("form .errorlist[role='alert'], .request-refused[role='alert']");
     if (invalid) {
       if (!invalid.matches("input, select, textarea, button")) { invalid.setAttribute("tabindex", "-1"); }
@@ -23,29 +50,6 @@
       el.addEventListener("click", function (event) {
         if (!window.confirm(el.getAttribute("data-confirm"))) { event.preventDefault(); }
       });
-    });
-  });
-})();
-
-// A select with data-shows='{"choice": "field name", …}' shows only the field its choice needs (the meeting
-// form: a place, a video link or a phone number). Without this file all of them stay visible.
-(function () {
-  "use strict";
-  document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("select[data-shows]").forEach(function (select) {
-      var fields = JSON.parse(select.getAttribute("data-shows"));
-      function wrapper(name) {
-        var input = select.form && select.form.elements.namedItem(name);
-        return input && input.closest ? input.closest(".field") : null;
-      }
-      function update() {
-        Object.keys(fields).forEach(function (choice) {
-          var box = wrapper(fields[choice]);
-          if (box) { box.hidden = choice !== select.value; }
-        });
-      }
-      select.addEventListener("change", update);
-      update();
     });
   });
 })();
