@@ -11,14 +11,15 @@ from typing import Any
 
 from django.contrib import admin
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
 
+from matching.admin.matches import match_page_inline_register
 from matching.admin_views import access
 from matching.models import Match
-from meetings.models import Meeting, SessionLog
-from meetings.people import participants, time_zone_for
+from meetings.models import CheckIn, Meeting, SessionLog
+from meetings.people import participants, role_in, time_zone_for
 from mentorship.admin_readonly import WrittenByServices
 from notifications.admin import register_coordinator_scope
 from profiles.models import User
@@ -81,8 +82,44 @@ class SessionLogAdmin(WrittenByServices, admin.ModelAdmin):
         return super().lookup_allowed(lookup, value, request)
 
 
-# Feedback and check-in answers are not in the admin on purpose: coordinators see only the totals
-# (/meetings/feedback-summary/), single answers stay between the two people.
+# Feedback answers are not in the admin on purpose: coordinators see only the totals (/meetings/feedback-summary/).
+# A check-in is asked for the coordinator: its comment ("Anything to add?") and a low answer (1 or 2, which flags the
+# match at risk) are shown on the match's page, as the check-in form says; other answers count in the totals only.
+class CheckInInline(WrittenByServices, admin.TabularInline):
+    """The check-ins of a match that its coordinators read: those with a comment and those that alerted them. Never
+    shown to a coordinator who is the match's mentor or trainee (the form promises the other person never reads
+    them)."""
+
+    model = CheckIn
+    fields = ("created_at", "period", "answered_by", "going_well", "comment")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name = "check-in answer"
+    verbose_name_plural = "Check-ins with a comment or a low answer (read by the program's coordinators only)"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CheckIn]:
+        low = models.Q(going_well__lte=CheckIn.ALERT_AT_MOST)
+        return (
+            super()
+            .get_queryset(request)
+            .filter(low | ~models.Q(comment=""))
+            .select_related("respondent", "match__mentor__user", "match__trainee__user")
+        )
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        if not access.is_coordinator(request.user):
+            return False
+        # Asked without a match too (the inline's queryset is empty unless that says yes); the page asks with one.
+        return obj is None or (isinstance(obj, Match) and role_in(obj, request.user) is None)
+
+    @admin.display(description="answered by")
+    def answered_by(self, checkin: CheckIn) -> str:
+        role = role_in(checkin.match, checkin.respondent)
+        return f"{checkin.respondent} ({role})" if role else str(checkin.respondent)
+
+
+match_page_inline_register(CheckInInline)
 
 
 # The outbox cannot tell which program a message belongs to (notifications sits below meetings), so each app

@@ -3,6 +3,17 @@ from typing import Any
 from django.apps import AppConfig
 
 
+def _close_for_departure(user: Any, by: Any) -> str:
+    from meetings.services.answers import meetings_cancel_for_departure
+
+    cancelled = meetings_cancel_for_departure(user=user, by=by)
+    return (
+        f"{cancelled} upcoming meeting{'s' if cancelled != 1 else ''} cancelled (the other person was told)"
+        if cancelled
+        else ""
+    )
+
+
 def _close_ended_match(sender: Any, *, match: Any, by: Any, **kwargs: Any) -> None:
     from meetings.services.answers import meetings_cancel_for_ended_match
     from meetings.services.followups import match_followups_cancel
@@ -22,9 +33,12 @@ class MeetingsConfig(AppConfig):
         from meetings.models import Meeting
         from meetings.services.reminders import meeting_as_sent
         from notifications.rendering import register_as_sent, register_attachment, register_object_queryset
+        from profiles.services import deactivation_effect_register
 
         # matching cannot import meetings: an ended match's upcoming meetings and check-ins are cancelled from here.
         match_ended.connect(_close_ended_match, dispatch_uid="meetings.close_ended_match")
+        # profiles cannot import meetings either: a deactivated person's upcoming meetings are cancelled from here.
+        deactivation_effect_register("meetings.upcoming_meetings", _close_for_departure)
         register_attachment("meeting", attachment_for_notification)
         register_as_sent("meeting", meeting_as_sent)
         register_object_queryset(

@@ -75,6 +75,19 @@ class MeetingProposeForm(MeetingTimeForm):
     phone = forms.CharField(required=False, max_length=40, help_text="For a phone call: the number to call.")
     agenda = forms.CharField(required=False, widget=Textarea(attrs={"rows": 3}), max_length=TEXT_MAX_LENGTH)
 
+    def clean(self) -> dict[str, Any]:
+        """Only the detail the chosen format uses counts. A link typed for video, left there when the person switched
+        to in person, refused the form with an error inside the field app.js hides; and it would have been saved."""
+        cleaned = super().clean() or self.cleaned_data
+        used = DETAIL_FIELD.get(cleaned.get("format", ""))
+        if used is None:  # no format, or an unknown one: its own error says so, and every detail stays checked
+            return cleaned
+        for field in DETAIL_FIELD.values():
+            if field != used:
+                self.errors.pop(field, None)
+                cleaned[field] = ""
+        return cleaned
+
 
 class MeetingSeenForm(forms.Form):
     """Sent by every button that answers a meeting (accept, decline, cancel): the meeting's `sequence` as the page
@@ -211,7 +224,13 @@ class CheckInForm(forms.Form):
         error_messages={"required": "Choose from 1 (not at all) to 5 (very well)."},
     )
     comment = forms.CharField(
-        required=False, widget=Textarea(attrs={"rows": 3}), label="Anything to add?", max_length=TEXT_MAX_LENGTH
+        required=False,
+        widget=Textarea(attrs={"rows": 3}),
+        label="Anything to add for your program's coordinators?",
+        # Who reads it, where the person types it: it used to be stored for no one, with no word about who reads it.
+        help_text="Only your program's coordinators read this comment, with your answer above; the other person in "
+        "your mentorship never sees either.",
+        max_length=TEXT_MAX_LENGTH,
     )
 
 

@@ -197,6 +197,9 @@ class Feedback(models.Model):
 class CheckIn(models.Model):
     """One person's answer to a periodic check-in survey (period 0 is the first, after first_checkin_days)."""
 
+    #: An answer this low flags the match at risk for its coordinators (the form says so).
+    ALERT_AT_MOST = 2
+
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="checkins")
     respondent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     period = models.PositiveSmallIntegerField()

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.staticfiles.storage import ManifestFilesMixin
 from django.core.checks import CheckMessage, Error, register
 from django.core.files.storage import storages
+from django.core.mail.backends import console, dummy, filebased, locmem
 from django.utils.module_loading import import_string
 
 
@@ -40,6 +41,36 @@ def email_backend_check(app_configs: Sequence[Any] | None, **kwargs: Any) -> lis
             )
         ]
     return []
+
+
+#: Backends that never hand a message to a mail server: console prints it into the process's log (`docker compose
+#: logs`, the journal), filebased writes it under EMAIL_FILE_PATH, locmem and dummy drop it.
+_LOCAL_EMAIL_BACKENDS = (console.EmailBackend, filebased.EmailBackend, locmem.EmailBackend, dummy.EmailBackend)
+
+
+@register()
+def email_backend_sends_check(app_configs: Sequence[Any] | None, **kwargs: Any) -> list[CheckMessage]:
+    """With DEBUG off, e-mail must leave the machine. The console default (right for `make run`) was accepted in
+    production: every password-reset link (valid for a day), confirmation link and decline or end reason went into
+    the containers' logs, for whoever reads them to use, and nobody got their e-mail."""
+    if settings.DEBUG:
+        return []
+    try:
+        backend = import_string(settings.EMAIL_BACKEND)
+    except ImportError:
+        return []  # email_backend_check names it
+    if not (isinstance(backend, type) and issubclass(backend, _LOCAL_EMAIL_BACKENDS)):
+        return []
+    return [
+        Error(
+            f"EMAIL_BACKEND={settings.EMAIL_BACKEND!r} sends no e-mail: with DEBUG off every message, password-reset "
+            "and confirmation links included, would be printed into the logs or kept on this machine instead.",
+            hint="Set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend, with EMAIL_HOST, EMAIL_PORT, "
+            "EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS and DEFAULT_FROM_EMAIL for your mail server "
+            "(see .env.example).",
+            id="mentorship.E003",
+        )
+    ]
 
 
 @register()

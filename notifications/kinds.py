@@ -15,6 +15,7 @@ class Kind(models.TextChoices):
     CHECKIN_SURVEY = "checkin_survey"
     INACTIVITY_NUDGE = "inactivity_nudge"
     MATCH_APPROVED = "match_approved"
+    MATCH_CANCELLED = "match_cancelled"
     MATCH_DECLINED = "match_declined"
     MATCH_ENDED = "match_ended"
     MATCH_REQUEST_EXPIRED = "match_request_expired"

@@ -21,6 +21,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from notifications.attempts import EXPIRED, backoff_seconds, gives_up, out_of_attempts, stopped_reason
+from notifications.mail_errors import describe
 from notifications.messages import build_message
 from notifications.models import Notification
 from notifications.rendering import ObjectGone
@@ -214,7 +215,7 @@ def _send_attempt(notification: Notification, *, claim: str, mail_connection: Ba
             row.update(state=State.CANCELLED, last_error=str(exc), **with_result)
             return SendResult(Outcome.SKIPPED)
         except Exception as exc:
-            error = f"{type(exc).__name__}: {exc}"[:2000]
+            error = describe(exc)[:2000]  # no address: the log and the admin's list both show it
             if gives_up(notification, exc):
                 row.update(state=State.FAILED, last_error=error, **with_result)
                 logger.warning("Notification %s failed for good: %s", notification.pk, error)

@@ -3,6 +3,8 @@ looked into them. The flag's reason and the coordinator's note go into each matc
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django import forms
 from django.contrib import admin
 from django.db.models import Q, QuerySet
@@ -42,11 +44,28 @@ CLEAR = NotedAction(
 )
 
 
+# A coordinator who is the mentor or trainee of some of the selection reads nothing of their flags
+# (`Match.at_risk_visible_to`): the page counts those with the ones left as they are, and the service refuses each by
+# name (conflict of interest), whether flagged or not.
+CLEAR_NOT_OWN = replace(
+    CLEAR,
+    left_because=(
+        "are not flagged at risk, or are your own (another coordinator looks into those)",
+        "is not flagged at risk (any more), or is your own (another coordinator looks into it)",
+        "is flagged at risk and not your own",
+    ),
+)
+
+
 @admin.action(description="Clear the at-risk flag of selected matches (with a note)", permissions=["decide"])
 def clear_at_risk_selected(
     modeladmin: admin.ModelAdmin[Match], request: HttpRequest, queryset: QuerySet[Match]
 ) -> TemplateResponse | None:
     by = request_user(request)
+    action = CLEAR
+    own = Q(mentor__user=by) | Q(trainee__user=by)
+    if queryset.filter(own).exists():
+        action = replace(CLEAR_NOT_OWN, acts_on=CLEAR.acts_on & ~own, also_refused=own)
     return with_note(
-        modeladmin, request, queryset, CLEAR, lambda match, note: match_clear_at_risk(match=match, by=by, note=note)
+        modeladmin, request, queryset, action, lambda match, note: match_clear_at_risk(match=match, by=by, note=note)
     )

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import floatformat
@@ -22,10 +22,14 @@ from matching.admin_views import access
 from matching.admin_views.actions import approve_selected, decisions_for, decline_selected, end_selected
 from matching.admin_views.display import breakdown_table, summary_of
 from matching.models import Match, MatchTransition
+from matching.services.decisions import AT_RISK_CLEARED
 from matching.services.refusals import ConflictOfInterest, ensure_not_a_party
 from mentorship.admin_readonly import WrittenByServices
 from mentorship.admin_search import BoundedSearch
 from mentorship.filters import as_id
+
+#: The fieldset of the at-risk flag, left out for a coordinator who is the match's mentor or trainee.
+FOLLOW_UP = "Follow-up"
 
 
 def _id_of(list_filter: admin.SimpleListFilter) -> int | None:
@@ -92,10 +96,25 @@ class MatchTransitionInline(WrittenByServices, admin.TabularInline):
     verbose_name_plural = "History (who, when, from → to, reason)"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[MatchTransition]:
-        return super().get_queryset(request).select_related("by")
+        # A cleared at-risk flag's entry quotes the flag's reason: not for a coordinator who is the match's mentor or
+        # trainee (`Match.at_risk_visible_to`).
+        user = access.request_user(request)
+        theirs = Q(match__mentor__user=user) | Q(match__trainee__user=user)
+        flag_notes = Q(reason__startswith=AT_RISK_CLEARED) & theirs
+        return super().get_queryset(request).select_related("by").exclude(flag_notes)
 
     def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return access.is_coordinator(request.user)
+
+
+#: Inlines the apps above matching add to a match's page (meetings: the check-in answers its coordinators read),
+#: which matching cannot import.
+_inlines_from_above: list[type[admin.options.InlineModelAdmin[Any, Any]]] = []
+
+
+def match_page_inline_register(inline: type[admin.options.InlineModelAdmin[Any, Any]]) -> None:
+    if inline not in _inlines_from_above:
+        _inlines_from_above.append(inline)
 
 
 # Nobody adds, edits or deletes a match here: matches come from trainees' requests and matching rounds, decisions
@@ -127,7 +146,7 @@ class MatchAdmin(WrittenByServices, BoundedSearch, CoordinatorAccess, admin.Mode
         ("Why it was proposed", {"fields": ("score", "breakdown")}),
         ("Request", {"fields": ("message",)}),
         ("Decision", {"fields": ("decided_by", "decided_at", "decision_reason", "ended_at", "end_reason")}),
-        ("Follow-up", {"fields": ("at_risk_since", "at_risk_reason")}),
+        (FOLLOW_UP, {"fields": ("at_risk_since", "at_risk_reason")}),
     )
     readonly_fields = (
         "program",
@@ -165,6 +184,16 @@ class MatchAdmin(WrittenByServices, BoundedSearch, CoordinatorAccess, admin.Mode
     def has_decide_permission(self, request: HttpRequest) -> bool:
         return access.is_coordinator(request.user)
 
+    def get_inlines(self, request: HttpRequest, obj: Match | None) -> Any:
+        return (*super().get_inlines(request, obj), *_inlines_from_above)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Match | None = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.involves(access.request_user(request)):
+            # The flag and its reason are for the other coordinators of the program (`Match.at_risk_visible_to`).
+            return [(name, options) for name, options in fieldsets if name != FOLLOW_UP]
+        return fieldsets
+
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
@@ -178,7 +207,10 @@ class MatchAdmin(WrittenByServices, BoundedSearch, CoordinatorAccess, admin.Mode
             try:  # the service refuses it anyway; the page says why before anyone clicks
                 ensure_not_a_party(match=match, by=access.request_user(request))
             except ConflictOfInterest as error:
-                decisions, can_clear, conflict = [], False, error.message
+                # Said only where there is a decision to leave to another coordinator: on a match with none (an
+                # ended one), the note would tell its mentor or trainee that it is flagged at risk.
+                conflict = error.message if decisions else None
+                decisions, can_clear = [], False
         context = {
             "decisions": decisions,
             "can_clear_at_risk": can_clear,

@@ -17,6 +17,7 @@ from matching.models import Program
 from matching.services.programs import program_people_refusal, program_save
 from mentorship.admin_search import BoundedSearch
 from mentorship.errors import ApplicationError
+from profiles.admin_scope import mentors_for, trainees_for
 from profiles.models import MentorProfile, TraineeProfile, User
 
 
@@ -117,7 +118,11 @@ class ProgramAdmin(BoundedSearch, CoordinatorAccess, ProgramPages, admin.ModelAd
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         assert field is not None
         if db_field.name in ("mentors", "trainees") and field.queryset is not None:
-            field.queryset = field.queryset.select_related("user")
+            # By hand, only people who already take part in one of this coordinator's programs (the people pages'
+            # rule): an id typed into the form would otherwise name anyone, back on this page. Anyone else is
+            # enrolled by e-mail address (Enrol from a list).
+            seen = (mentors_for if db_field.name == "mentors" else trainees_for)(access.request_user(request))
+            field.queryset = field.queryset.filter(seen).select_related("user")
         return field
 
     def changeform_view(

@@ -15,7 +15,7 @@ from matching.admin_views.access import request_user
 from matching.admin_views.batches import NotedAction, refusal, report, with_note
 from matching.models import Match
 from matching.services.decisions import match_decline, match_end, matches_approve
-from matching.services.refusals import DECLINE_INSTEAD, END_INSTEAD
+from matching.services.refusals import DECLINE_INSTEAD, DECLINE_REASON_READ_BY, END_INSTEAD, END_REASON_READ_BY
 
 # "Select all N" acts on the list's filter as it is now: another coordinator (or a new round) may have just decided
 # every match it showed.
@@ -26,15 +26,34 @@ NOTHING_DECIDED = (
 
 
 class ReasonForm(forms.Form):
+    """Declining: only the trainee is told (the mentor's pages leave a declined request out)."""
+
     reason = forms.CharField(
         label="Reason",
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text="Recorded in each match's history; the trainee sees it in the e-mail and under My requests.",
+        help_text=DECLINE_REASON_READ_BY,
+    )
+
+
+class EndReasonForm(forms.Form):
+    """Ending: both people are e-mailed the reason and keep it on their pages."""
+
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=END_REASON_READ_BY,
     )
 
 
 def _decision(
-    action: str, verb: str, done: str, *, acts_on: Q, left_because: tuple[str, str, str], instead: tuple[Q, str]
+    action: str,
+    verb: str,
+    done: str,
+    *,
+    form_class: type[forms.Form],
+    acts_on: Q,
+    left_because: tuple[str, str, str],
+    instead: tuple[Q, str],
 ) -> NotedAction:
     """A decision with a reason: the best-scored first, and the rest of the selection refused by name, so a match
     decided meanwhile says by whom."""
@@ -42,7 +61,7 @@ def _decision(
         action=action,
         verb=verb,
         done=done,
-        form_class=ReasonForm,
+        form_class=form_class,
         some="the {n} of the matches below that can be",
         nothing_done=NOTHING_DECIDED.format(done=done.lower()),
         order_by=("-score", "pk"),
@@ -57,6 +76,7 @@ DECLINE = _decision(
     "decline_selected",
     "Decline",
     "Declined",
+    form_class=ReasonForm,
     acts_on=Q(status__in=Match.UNDECIDED),
     left_because=("are already decided", "is already decided", "is waiting for a decision"),
     instead=(Q(status=Match.Status.APPROVED), END_INSTEAD),
@@ -65,6 +85,7 @@ END = _decision(
     "end_selected",
     "End",
     "Ended",
+    form_class=EndReasonForm,
     acts_on=Q(status=Match.Status.APPROVED),
     left_because=("are not approved", "is not approved", "is approved"),
     instead=(Q(status__in=Match.UNDECIDED), DECLINE_INSTEAD),

@@ -47,6 +47,9 @@ class NotedAction:
     instead: tuple[Q, str] | None = None
     # "so there is nothing to …" when none can be acted on, if not the verb: "clear" rather than "clear the flag of".
     nothing_to: str = ""
+    # Others of the selection that still go to the service, which refuses each by name, though the page counted them
+    # with those left as they are (the coordinator's own matches, refused alike whether flagged or not).
+    also_refused: Q | None = None
 
     def left_note(self, count: int, acted_on: int) -> str:
         left = count - acted_on
@@ -83,7 +86,8 @@ def with_note(
     form = action.form_class(request.POST if "apply" in request.POST else None)
     if form.is_valid():
         note = form.cleaned_data["reason"]
-        matches = queryset if action.refuse_the_rest else queryset.filter(action.acts_on)
+        sent = action.acts_on if action.also_refused is None else action.acts_on | action.also_refused
+        matches = queryset if action.refuse_the_rest else queryset.filter(sent)
         run_batch(modeladmin, request, matches.order_by(*action.order_by), lambda m: decide(m, note), action)
         return None
     count = queryset.count()

@@ -20,13 +20,15 @@ def _program_for(request: HttpRequest, program_id: int) -> Program:
 
 def health_page(model_admin: admin.ModelAdmin[Program], request: HttpRequest, program_id: int) -> HttpResponse:
     program = _program_for(request, program_id)
-    health = program_health(program=program)
+    health = program_health(program=program, reader=access.request_user(request))
     context = {
         **model_admin.admin_site.each_context(request),
         "title": f"Program health: {program}",
         "opts": Program._meta,
         "original": program,
         "health": health,
+        # Its requests reach the superusers alone (`matching.services.requests.program_coordinators`).
+        "has_active_coordinator": program.active_coordinators().exists(),
         "chart_data": health.chart_data(),
         "exports": available_exports(),
     }
@@ -37,7 +39,7 @@ def export_csv(
     model_admin: admin.ModelAdmin[Program], request: HttpRequest, program_id: int, kind: str
 ) -> HttpResponseBase:
     program = _program_for(request, program_id)
-    lines = export_rows(program, kind)
+    lines = export_rows(program, kind, reader=access.request_user(request))
     if lines is None:
         raise Http404(f"No {kind} report in this build.")
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")

@@ -17,11 +17,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from matching.api.coordination_serializers import (
+    DeclineReasonSerializer,
+    EndReasonSerializer,
     MatchFilter,
     MatchSerializer,
     NoteSerializer,
     PersonSerializer,
-    ReasonSerializer,
     RoundFilter,
     RoundSerializer,
     RoundStartSerializer,
@@ -100,7 +101,7 @@ class MatchApproveView(_DecisionView):
 class MatchDeclineView(_DecisionView):
     @extend_schema(
         summary="Decline a requested or proposed match, with a reason",
-        request=ReasonSerializer,
+        request=DeclineReasonSerializer,
         responses={
             **DECISION_RESPONSES,
             400: _refusal("The reason is missing or blank (codes `invalid`, `reason_required`)."),
@@ -112,7 +113,7 @@ class MatchDeclineView(_DecisionView):
     )
     def post(self, request: Request, match_id: int) -> Response:
         match = self.match(request, match_id)
-        body = ReasonSerializer(data=request.data)
+        body = DeclineReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         match = match_decline(match=match, by=api_user(request), reason=body.validated_data["reason"])
         return Response(MatchSerializer(match, context={"request": request}).data)
@@ -122,7 +123,7 @@ class MatchDeclineView(_DecisionView):
 class MatchEndView(_DecisionView):
     @extend_schema(
         summary="End an approved match, with a reason (frees the mentor's place)",
-        request=ReasonSerializer,
+        request=EndReasonSerializer,
         responses={
             **DECISION_RESPONSES,
             400: _refusal("The reason is missing or blank (codes `invalid`, `reason_required`)."),
@@ -134,7 +135,7 @@ class MatchEndView(_DecisionView):
     )
     def post(self, request: Request, match_id: int) -> Response:
         match = self.match(request, match_id)
-        body = ReasonSerializer(data=request.data)
+        body = EndReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         match = match_end(match=match, by=api_user(request), reason=body.validated_data["reason"])
         return Response(MatchSerializer(match, context={"request": request}).data)

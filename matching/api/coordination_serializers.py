@@ -1,7 +1,8 @@
 """The coordinators' side of the API, its shapes: matches, rounds, decision bodies, and the list filters.
 
-Who may read a match's score breakdown and its at-risk flag is the match's to say (`Match.breakdown_visible_to`,
-`Match.at_risk_visible_to`); the serializer only blanks what the caller may not read.
+Who may read a match's score breakdown, its at-risk flag, the trainee's message and a decision's reason is the
+match's to say (`Match.breakdown_visible_to`, `Match.at_risk_visible_to`, `Match.message_visible_to`,
+`Match.decision_reason_visible_to`); the serializer only blanks what the caller may not read.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from rest_framework import serializers
 
 from matching.models import Match, MatchingRound
 from matching.selectors_coordination import coordinated_programs
+from matching.services.refusals import DECLINE_REASON_READ_BY, END_REASON_READ_BY
 from mentorship.api import KnownFieldsOnly
 from mentorship.filters import IdFilter, OneOfFilter
 from profiles.api.auth import api_user
@@ -61,10 +63,21 @@ class MatchSerializer(serializers.ModelSerializer[Match]):
                 "mentor of a round's proposal nobody approved: the reasons are the trainee's, shared once they ask "
                 "or the match is approved."
             },
+            "message": {
+                "help_text": "What the trainee hopes to get from the request. Its mentor reads it while the request "
+                "waits for a decision, as on their My mentees page, and reads it empty once it is closed; the trainee "
+                "and the program's coordinators always read it."
+            },
+            "decision_reason": {
+                "help_text": "Why a coordinator declined the match, or why it was closed (another mentor was "
+                "approved). Written to the trainee: always empty for the match's mentor. An ended match's reason is "
+                "`end_reason`, which both read."
+            },
             "at_risk_since": {
                 "help_text": 'When the match was flagged at risk (no first meeting, no sessions, a "not a good fit" '
-                "answer), or null. Shown to the program's coordinators only, as `at_risk_reason`: a reason can rest "
-                "on one person's feedback, which the other does not read."
+                "answer), or null. Shown to the program's coordinators only, as `at_risk_reason` (never to one who is "
+                "the match's mentor or trainee): a reason can rest on one person's feedback, which the other does not "
+                "read."
             },
         }
 
@@ -85,8 +98,12 @@ class MatchSerializer(serializers.ModelSerializer[Match]):
         user = api_user(request) if request is not None else None
         if user is not None and not instance.breakdown_visible_to(user):
             data["score_breakdown"] = {}
-        if user is None or not instance.at_risk_visible_to(self._coordinated(user)):
+        if user is None or not instance.at_risk_visible_to(user, self._coordinated(user)):
             data["at_risk_since"], data["at_risk_reason"] = None, ""
+        if user is None or not instance.message_visible_to(user, self._coordinated(user)):
+            data["message"] = ""
+        if user is None or not instance.decision_reason_visible_to(user, self._coordinated(user)):
+            data["decision_reason"] = ""
         return data
 
     def _coordinated(self, user: Any) -> set[int]:
@@ -97,8 +114,16 @@ class MatchSerializer(serializers.ModelSerializer[Match]):
         return coordinated
 
 
-class ReasonSerializer(KnownFieldsOnly):
-    reason = serializers.CharField(max_length=2000, help_text="Recorded in the match's history.")
+class DeclineReasonSerializer(KnownFieldsOnly):
+    """Why the match is declined: the trainee reads it, the mentor does not."""
+
+    reason = serializers.CharField(max_length=2000, help_text=DECLINE_REASON_READ_BY)
+
+
+class EndReasonSerializer(KnownFieldsOnly):
+    """Why the match is ended: both the trainee and the mentor read it."""
+
+    reason = serializers.CharField(max_length=2000, help_text=END_REASON_READ_BY)
 
 
 class NoteSerializer(KnownFieldsOnly):

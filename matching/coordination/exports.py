@@ -10,6 +10,7 @@ from matching.coordination.health import feedback_totals, mentor_loads, trainees
 from matching.coordination.meetings_data import meetings_model
 from matching.features import cohort_members
 from matching.models import Match, Program
+from profiles.models import User
 
 #: kind (in the URL and the file name) → the link's label on the health page.
 EXPORTS = {
@@ -57,8 +58,9 @@ def available_exports() -> list[tuple[str, str]]:
     ]
 
 
-def export_rows(program: Program, kind: str) -> Iterator[str] | None:
-    """CSV lines for `kind`, or None when that report does not exist in this build."""
+def export_rows(program: Program, kind: str, reader: User | None = None) -> Iterator[str] | None:
+    """CSV lines for `kind`, or None when that report does not exist in this build. `reader` (the coordinator who
+    downloads it) reads no at-risk flag of a match they are the mentor or trainee of, as on the health page."""
     if kind == "matches":
         matches = (
             Match.objects.filter(program=program)
@@ -100,8 +102,7 @@ def export_rows(program: Program, kind: str) -> Iterator[str] | None:
                     m.decision_reason,
                     m.ended_at.isoformat() if m.ended_at else "",
                     m.end_reason,
-                    m.at_risk_since.isoformat() if m.at_risk_since else "",
-                    m.at_risk_reason,
+                    *_at_risk(m, reader),
                 ]
                 for m in matches.iterator(chunk_size=2000)
             ),
@@ -156,6 +157,13 @@ def export_rows(program: Program, kind: str) -> Iterator[str] | None:
             ([role, t["count"], t["rating"], t["useful_pct"], t["not_a_good_fit"]] for role, t in totals.items()),
         )
     return None
+
+
+def _at_risk(match: Match, reader: User | None) -> tuple[str, str]:
+    """The at-risk columns of a match: blank for a reader who is its mentor or trainee."""
+    if match.at_risk_since is None or (reader is not None and match.involves(reader)):
+        return "", ""
+    return match.at_risk_since.isoformat(), match.at_risk_reason
 
 
 def _without_mentor_rows(program: Program) -> Iterator[list[Any]]:

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from matching.coordination.meetings_data import meetings_model
 from matching.features import cohort_members
-from matching.models import Match, Program
-from profiles.models import MentorProfile, TraineeProfile
+from matching.models import Match, MatchQuerySet, Program
+from profiles.models import MentorProfile, TraineeProfile, User
 
 #: Rows shown per list on the page; the headings give the full counts.
 SHOWN = 100
@@ -148,13 +148,15 @@ def with_pending(program: Program, trainees: list[TraineeProfile]) -> list[Waiti
     return [WaitingTrainee(t, pending[t.pk]) for t in trainees]
 
 
-def _approved(program: Program) -> QuerySet[Match]:
+def _approved(program: Program) -> MatchQuerySet:
     return Match.objects.filter(program=program, status=Match.Status.APPROVED).select_related(
         "trainee__user", "mentor__user"
     )
 
 
-def program_health(*, program: Program, now: Any = None) -> ProgramHealth:
+def program_health(*, program: Program, reader: User | None = None, now: Any = None) -> ProgramHealth:
+    """The program's health as `reader` may read it: a coordinator who is a match's mentor or trainee does not see
+    its at-risk flag (nor its reason, which can be the other person's answer)."""
     now = now or timezone.now()
     by_status = dict(
         Match.objects.filter(program=program).values_list("status").annotate(n=Count("pk")).values_list("status", "n")
@@ -169,6 +171,8 @@ def program_health(*, program: Program, now: Any = None) -> ProgramHealth:
         # The meetings app defines what counts as a first meeting; it is looked up by name, never imported.
         late = late.exclude(Exists(meeting.objects.agreed().filter(match=OuterRef("pk"))))
     at_risk = _approved(program).filter(at_risk_since__isnull=False).order_by("at_risk_since")
+    if reader is not None:
+        at_risk = at_risk.not_involving(reader)
     someone_left = (
         _approved(program)
         .filter(Q(trainee__user__is_active=False) | Q(mentor__user__is_active=False))

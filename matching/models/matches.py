@@ -23,6 +23,11 @@ class MatchQuerySet(models.QuerySet["Match"]):
     def open_requests(self) -> MatchQuerySet:
         return self.filter(status=Match.Status.REQUESTED)
 
+    def not_involving(self, user: User) -> MatchQuerySet:
+        """Matches `user` is neither the mentor nor the trainee of: those a coordinator may decide, and whose at-risk
+        flag they may read (`Match.at_risk_visible_to`)."""
+        return self.exclude(mentor__user=user).exclude(trainee__user=user)
+
 
 class Match(models.Model):
     class Status(models.TextChoices):
@@ -103,11 +108,35 @@ class Match(models.Model):
         is_mentor = self.mentor.user_id == user.pk and self.trainee.user_id != user.pk
         return not is_mentor or self.origin == self.Origin.REQUEST or self.status in self.BEGUN
 
-    def at_risk_visible_to(self, coordinated_program_ids: Container[int]) -> bool:
+    def _read_as_mentor_only(self, user: User, coordinated_program_ids: Container[int]) -> bool:
+        return (
+            self.mentor.user_id == user.pk
+            and self.trainee.user_id != user.pk
+            and self.program_id not in coordinated_program_ids
+        )
+
+    def message_visible_to(self, user: User, coordinated_program_ids: Container[int]) -> bool:
+        """The trainee's message to the mentor: the mentor reads it while the request awaits a decision, as on their
+        My mentees page; once it is closed it is the trainee's again ("I am on medical leave")."""
+        return not self._read_as_mentor_only(user, coordinated_program_ids) or self.is_undecided()
+
+    def decision_reason_visible_to(self, user: User, coordinated_program_ids: Container[int]) -> bool:
+        """A decline's (or a closed request's) reason is written to the trainee ("Dr X was approved as mentor in …",
+        a coordinator's reason to decline): never the mentor's to read. An ended match's reason is `end_reason`,
+        which both read."""
+        return not self._read_as_mentor_only(user, coordinated_program_ids)
+
+    def involves(self, user: User) -> bool:
+        """Whether `user` is this match's mentor or trainee (the conflict of interest of
+        `matching.services.refusals.ensure_not_a_party`)."""
+        return user.pk in (self.mentor.user_id, self.trainee.user_id)
+
+    def at_risk_visible_to(self, user: User, coordinated_program_ids: Container[int]) -> bool:
         """The at-risk flag and its reason are for the program's coordinators only (`coordinated_program_ids`: the
-        programs the reader coordinates, read once per list): a reason can rest on one person's feedback, which the
-        other does not read."""
-        return self.program_id in coordinated_program_ids
+        programs the reader coordinates, read once per list): a reason can rest on one person's feedback ("The
+        trainee said it is not a good fit"), which the other does not read. Never for a coordinator who is the
+        match's mentor or trainee, as they never decide it: another coordinator of the program looks into it."""
+        return self.program_id in coordinated_program_ids and not self.involves(user)
 
 
 class MatchTransitionQuerySet(models.QuerySet["MatchTransition"]):

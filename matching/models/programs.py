@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from profiles.models import MentorProfile, TraineeProfile
+from profiles.models import MentorProfile, TraineeProfile, User
 
 DEFAULT_WEIGHTS: dict[str, float] = {
     "specialty": 3.0,
@@ -117,6 +117,11 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def active_coordinators(self) -> models.QuerySet[User]:
+        """Its coordinators who can act on it now: active staff (a deactivated account, or one no longer staff,
+        cannot open the admin). Without any, its requests reach the superusers alone and the admin says so."""
+        return self.coordinators.filter(is_active=True, is_staff=True)
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

@@ -97,6 +97,16 @@ def already_decided(match: Match, *, last: MatchTransition | None = None) -> Alr
     return AlreadyDecided(f"{said} ({why})." if why else f"{said}.")
 
 
+#: Who reads a decision's reason, said by the admin's reason page and the API's schema alike: a coordinator writes
+#: it for the people who will read it.
+DECLINE_REASON_READ_BY = (
+    "Recorded in each match's history; the trainee reads it, in the e-mail and under My requests (the mentor does not)."
+)
+END_REASON_READ_BY = (
+    "Recorded in each match's history; both the trainee and the mentor read it, in the e-mail that tells them the "
+    "mentorship has ended and on their pages (My mentorship, My requests; My mentees)."
+)
+
 #: What a coordinator can do instead, said by the API's refusal and the admin's reason page alike.
 END_INSTEAD = "An approved match cannot be declined: end it instead (with a reason), which frees the mentor's place."
 DECLINE_INSTEAD = "A match still waiting for a decision cannot be ended: decline it instead."

@@ -17,7 +17,7 @@ from matching.services.refusals import TraineeAlreadyMatched
 from matching.services.transitions import match_created, match_transition
 from mentorship.errors import ApplicationError, Conflict, NotAllowed
 from notifications.services import notify, notify_new
-from profiles.models import COORDINATORS_GROUP, MentorProfile, TraineeProfile, User
+from profiles.models import MentorProfile, TraineeProfile, User
 
 MESSAGE_MAX_LENGTH = 2000
 
@@ -67,10 +67,13 @@ def program_includes(*, program: Program, trainee: TraineeProfile, mentor: Mento
 
 
 def program_coordinators(program: Program) -> list[User]:
-    """The program's coordinators; if it names none, everyone in the Coordinators group (someone must decide)."""
-    coordinators = list(program.coordinators.filter(is_active=True))
+    """Who is told of the program's requests: its active coordinators; if it has none, the active superusers, the
+    only others who can open its matches (a coordinator of another program cannot, and must not read the trainee's
+    message and score). With neither, nobody: the request is still saved, and the program's pages and the admin's
+    front page say the program has no active coordinator."""
+    coordinators = list(program.active_coordinators())
     if not coordinators:
-        coordinators = list(User.objects.filter(is_active=True, is_staff=True, groups__name=COORDINATORS_GROUP))
+        coordinators = list(User.objects.filter(is_active=True, is_staff=True, is_superuser=True).order_by("pk"))
     return coordinators
 
 

@@ -6,14 +6,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from matching.models import Match
+from matching.services.departures import departure_reason
 from meetings.errors import (
     MeetingStateConflict,
 )
 from meetings.models import Meeting
 from meetings.people import participants
+from meetings.services.followups import match_followups_cancel
 from meetings.services.reminders import meeting_followups_cancel, meeting_followups_write, occurrence_of
 from meetings.services.scheduling import (
     ANNOUNCING_KINDS,
@@ -163,4 +166,28 @@ def meetings_cancel_for_ended_match(*, match: Match, by: User | None) -> int:
         _mark_cancelled(meeting, by=by, reason=MATCH_ENDED_REASON)
         for person in participants(meeting.match):
             notify(recipient=person, kind="meeting_cancelled", about=meeting, occurrence=occurrence_of(meeting))
+    return len(upcoming)
+
+
+def meetings_cancel_for_departure(*, user: User, by: User | None) -> int:
+    """Someone left (their account is deactivated): cancel the meetings still to come with them, proposed or
+    accepted, with their reminders and prompts, and send the other person the cancellation for their calendar; and
+    call off the check-ins and nudges already queued for their approved matches (the hourly task writes no more for
+    them). How many meetings. In the caller's (the deactivation's) transaction."""
+    reason = departure_reason(user)[:300]
+    upcoming = list(
+        Meeting.objects.live()
+        .involving(user)
+        .select_for_update(of=("self",))
+        .filter(start__gt=timezone.now())
+        .select_related("match__program", "match__mentor__user", "match__trainee__user")
+        .order_by("start", "pk")
+    )
+    for meeting in upcoming:
+        _mark_cancelled(meeting, by=by, reason=reason)
+        for person in participants(meeting.match):
+            if person.pk != user.pk:
+                notify(recipient=person, kind="meeting_cancelled", about=meeting, occurrence=occurrence_of(meeting))
+    for match in Match.objects.active().filter(Q(mentor__user=user) | Q(trainee__user=user)):
+        match_followups_cancel(match=match)
     return len(upcoming)

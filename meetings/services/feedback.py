@@ -109,6 +109,9 @@ def checkin_submit(*, match: Match, by: User, period: int, going_well: int, comm
             )
     except IntegrityError:
         raise AlreadyAnswered("You have already answered this check-in.") from None
-    if going_well <= 2:
-        match_flag_at_risk(match=match, reason=f"A check-in answer said it is not going well ({going_well}/5).")
+    if going_well <= CheckIn.ALERT_AT_MOST:
+        # The comment itself stays on the match's page (meetings.admin.CheckInInline), shown to its coordinators only:
+        # the reason travels further (the history of a cleared flag, the health page's export).
+        said = ", with a comment: read it under Check-ins on the match's page" if comment.strip() else ""
+        match_flag_at_risk(match=match, reason=f"A check-in answer said it is not going well ({going_well}/5){said}.")
     return checkin

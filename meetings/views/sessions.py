@@ -209,7 +209,12 @@ def checkin(request: HttpRequest, match_id: int, period: int) -> HttpResponse:
         except ApplicationError as exc:
             form_error(form, exc)
         else:
-            messages.success(request, "Thank you: your coordinator sees the answers of the whole program together.")
+            # Said as the form said it: a low answer is not only in the totals, it alerts the coordinator.
+            messages.success(
+                request,
+                "Thank you: your program's coordinators see the program's totals, are alerted, with your answer, if "
+                "you said it is not going well (1 or 2), and read your comment, if you added one.",
+            )
             return redirect("meetings-match", match.pk)
     context = {"form": form, "match": match, "period": period}
     return render(request, "meetings/checkin_form.html", context, status=400 if form.errors else 200)

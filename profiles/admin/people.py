@@ -1,19 +1,22 @@
-"""Mentor and trainee profiles and trainees' goals: every save goes through the profile and goal services."""
+"""Mentor and trainee profiles and trainees' goals: every save goes through the profile and goal services, and a
+coordinator sees only the people of their programs (`profiles.admin_scope`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from mentorship.admin_readonly import WrittenByServices
 from mentorship.admin_search import BoundedSearch
 from mentorship.errors import ApplicationError
-from profiles.models import Goal, MentorProfile, TraineeProfile
+from profiles.admin_scope import goals_for, mentors_for, trainees_for
+from profiles.models import Goal, MentorProfile, TraineeProfile, User
 from profiles.services import (
     GOAL_FIELDS,
     MENTOR_FIELDS,
@@ -29,7 +32,17 @@ from profiles.services import (
 )
 
 
+def _reader(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # the admin serves signed-in staff only
+    return user
+
+
 class _ProfileAdmin(BoundedSearch, admin.ModelAdmin):
+    """A coordinator sees (and changes) the profiles of the people of their programs only (`profiles.admin_scope`):
+    the list, its search and filters, a profile's page and the pickers that list profiles; anyone else's page is the
+    admin's "doesn't exist"."""
+
     list_select_related: ClassVar[tuple[str, ...]] = ("user",)
     search_fields = ("user__full_name", "user__email", "institution")
     # By name, as people are looked for; also what the autocomplete pages through (twenty at a time: without an
@@ -41,6 +54,11 @@ class _ProfileAdmin(BoundedSearch, admin.ModelAdmin):
 
     service: Any
     service_fields: tuple[str, ...]
+    #: The filter of the profiles a reader may see (`profiles.admin_scope`).
+    scope: Callable[[User], Q]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).filter(self.scope(_reader(request)))
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # A profile belongs to one person for good; move it by creating a new one.
@@ -68,6 +86,7 @@ class _ProfileAdmin(BoundedSearch, admin.ModelAdmin):
 @admin.register(MentorProfile)
 class MentorProfileAdmin(_ProfileAdmin):
     service = staticmethod(mentor_profile_save)
+    scope = staticmethod(mentors_for)
     service_fields = (*MENTOR_FIELDS, *MENTOR_M2M)
     list_display = (
         "user",
@@ -93,6 +112,21 @@ class MentorProfileAdmin(_ProfileAdmin):
     autocomplete_fields = ("user", "specialty", "assesses")
     list_select_related = ("user", "specialty")
 
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "assesses":
+            # Only trainees this coordinator may see can be picked: an id typed into the form would otherwise name
+            # anyone, back on the mentor's page.
+            kwargs["queryset"] = TraineeProfile.objects.filter(trainees_for(_reader(request)))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change and "assesses" in form.cleaned_data:
+            # Trainees of other programs the mentor assesses were not on the form (this coordinator does not see
+            # them): they stay.
+            unseen = obj.assesses.exclude(trainees_for(_reader(request)))
+            form.cleaned_data["assesses"] = [*form.cleaned_data["assesses"], *unseen]
+        super().save_model(request, obj, form, change)
+
 
 class GoalInline(WrittenByServices, admin.TabularInline):
     """The trainee's plan at a glance. Goals are changed on their own page, which saves through the goal service."""
@@ -112,6 +146,7 @@ class TraineeProfileAdmin(_ProfileAdmin):
     inlines = (GoalInline,)
     service = staticmethod(trainee_profile_save)
     service_fields = (*TRAINEE_FIELDS, *TRAINEE_M2M)
+    scope = staticmethod(trainees_for)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[TraineeProfile]:
         return super().get_queryset(request).annotate(_goals=Count("goals"))
@@ -156,6 +191,15 @@ class GoalAdmin(BoundedSearch, admin.ModelAdmin):
     autocomplete_fields = ("trainee",)
     date_hierarchy = "target_date"
     readonly_fields = ("created_at", "updated_at")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Goal]:
+        # The goals of the trainees this coordinator may see (`profiles.admin_scope`), as their profiles.
+        return super().get_queryset(request).filter(goals_for(_reader(request)))
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "trainee":
+            kwargs["queryset"] = TraineeProfile.objects.filter(trainees_for(_reader(request)))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return (*super().get_readonly_fields(request, obj), *(("trainee",) if obj is not None else ()))

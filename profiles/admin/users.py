@@ -16,8 +16,9 @@ from django.http import HttpRequest, HttpResponse
 
 from mentorship.admin_search import BoundedSearch
 from mentorship.errors import ApplicationError
+from profiles.admin_scope import users_for
 from profiles.models import User
-from profiles.services import token_revoke
+from profiles.services import token_revoke, user_deactivate
 from profiles.services.email_confirmation import email_confirmation_before_save, email_confirmation_send
 
 _PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
@@ -32,10 +33,23 @@ class UserCreationForm(AdminUserCreationForm):
         return User.objects.normalize_email(self.cleaned_data["email"])
 
 
+#: What unticking Active does (`profiles.services.user_deactivate` and the effects the apps above register).
+ACTIVE_HELP = (
+    "Untick when someone leaves: they can no longer sign in, and their open requests and proposals and their upcoming "
+    "meetings are cancelled (the other person is told). Their approved matches stay, for you to end (program health "
+    "lists them). Ticking it again restores none of that."
+)
+
+
 class UserEditForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "is_active" in self.fields:
+            self.fields["is_active"].help_text = ACTIVE_HELP
 
     def clean_email(self) -> str:
         return User.objects.normalize_email(self.cleaned_data["email"])
@@ -99,6 +113,12 @@ class UserAdmin(BoundedSearch, DjangoUserAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "usable_password", "password1", "password2")}),
     )
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        # A coordinator sees the accounts of the people of their programs only (`profiles.admin_scope`): the list,
+        # its search and filters, an account's page and the pickers; anyone else's page is the admin's "doesn't exist".
+        assert isinstance(request.user, User)  # the admin serves signed-in staff only
+        return super().get_queryset(request).filter(users_for(request.user))
+
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
         # The list filters on any field from the address bar. Django refuses the password; the API token's key is
         # its primary key, so Django counted ?auth_token__key__startswith=… (or ?auth_token__gt=…) as a lookup on
@@ -135,6 +155,29 @@ class UserAdmin(BoundedSearch, DjangoUserAdmin):
         super().save_model(request, obj, form, change)
         if needs_link:  # a new account or address: its owner gets the link once this is committed
             transaction.on_commit(lambda: self._send_confirmation(request, obj))
+        if change and "is_active" in form.changed_data:
+            self._active_changed(request, obj)
+
+    def _active_changed(self, request: HttpRequest, user: User) -> None:
+        """Unticking Active is someone leaving: what waits on them is called off in this request's transaction (the
+        admin saves a change in one), so the box and its consequences are saved together or not at all."""
+        if user.is_active:
+            self.message_user(
+                request,
+                f"{user} is active again. Nothing cancelled when they left comes back: they request a mentor or "
+                "propose meetings anew.",
+                messages.INFO,
+            )
+            return
+        assert isinstance(request.user, User)  # the admin serves signed-in staff only
+        done = user_deactivate(user=user, by=request.user)
+        self.message_user(
+            request,
+            f"{user} is deactivated: {'; '.join(done) if done else 'nothing was waiting on them'}. Their approved "
+            'matches stay until you end them (program health lists them under "Approved matches with someone who '
+            'left"). Reactivating the account restores none of this.',
+            messages.INFO,
+        )
 
     def _send_confirmation(self, request: HttpRequest, user: User) -> None:
         try:

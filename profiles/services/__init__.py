@@ -3,6 +3,7 @@
 The names other code imports are re-exported here (`from profiles.services import goal_create`).
 """
 
+from profiles.services.deactivation import deactivation_effect_register, user_deactivate
 from profiles.services.goals import (
     GOAL_FIELDS,
     GOAL_HORIZON,
@@ -39,6 +40,7 @@ __all__ = [
     "PasswordInvalid",
     "ProfileSectionInvalid",
     "TooManySignUps",
+    "deactivation_effect_register",
     "goal_check",
     "goal_create",
     "goal_delete",
@@ -50,6 +52,7 @@ __all__ = [
     "token_issue",
     "token_revoke",
     "trainee_profile_save",
+    "user_deactivate",
     "user_password_set",
     "user_sign_up",
     "user_update",

@@ -156,6 +156,10 @@ def test_the_program_page_adds_only_people_who_can_take_part_and_says_why_not_th
         user__full_name="Dean Maybe", user__email="dean@uni.edu", user__email_confirmed_at=None
     )
     gone = MentorProfileFactory(user__full_name="Dr Gone", user__email="gone@uni.edu", user__is_active=False)
+    # All three had a request in another of Cora's programs: the boxes offer only people of her programs.
+    elsewhere = ProgramFactory(coordinators=[coordinator])
+    MatchFactory(program=elsewhere, trainee=unconfirmed, mentor=gone, status=Match.Status.DECLINED)
+    MatchFactory(program=elsewhere, trainee=ready, mentor=gone, status=Match.Status.DECLINED)
     client = login(coordinator)
     url = reverse("admin:matching_program_change", args=[program.pk])
     data = _form_data(program, trainees=[ready.pk, unconfirmed.pk], mentors=[gone.pk])

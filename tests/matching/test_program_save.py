@@ -167,6 +167,10 @@ def test_an_account_deactivated_after_the_form_checked_it_is_refused_at_saving_a
     # refuses, the admin's transaction rolls back and the coordinator reads why.
     monkeypatch.setattr("matching.admin.programs.program_people_refusal", lambda **kwargs: None)
     gone = TraineeProfileFactory(user__email="gone@uni.edu", user__is_active=False)
+    # Someone the coordinator may pick (the box offers only people of their programs): a request in another of them.
+    from tests.factories import MatchFactory
+
+    MatchFactory(program=ProgramFactory(coordinators=[coordinator]), trainee=gone, status="declined")
     before = _state(program)
     url = reverse("admin:matching_program_change", args=[program.pk])
     data = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,6 +88,51 @@ def test_compose_is_production_and_every_app_service_waits_for_migrate() -> None
         assert depends_on["migrate"] == {"condition": "service_completed_successfully"}, name
         assert depends_on["db"] == {"condition": "service_healthy"}, name
         assert depends_on["redis"] == {"condition": "service_healthy"}, name
+
+
+def test_compose_passes_the_mail_server_from_the_environment_and_requires_a_real_backend() -> None:
+    # Tried without the fix: compose passed no e-mail variable of its own, .env.example's console backend reached
+    # the containers unchallenged, and password-reset links were printed into `docker compose logs`.
+    import re
+
+    environment = _compose()["x-app"]["environment"]
+    for name in ("EMAIL_BACKEND", "EMAIL_HOST", "DEFAULT_FROM_EMAIL"):
+        # compose stops with the message (naming the variable) when it is unset or empty in .env and the shell.
+        assert re.fullmatch(rf"\$\{{{name}:\?set {name} in \.env to [^}}]+\}}", environment[name]), name
+    assert environment["EMAIL_PORT"] == "${EMAIL_PORT:-25}"
+    assert environment["EMAIL_HOST_USER"] == "${EMAIL_HOST_USER:-}"
+    assert environment["EMAIL_HOST_PASSWORD"] == "${EMAIL_HOST_PASSWORD:-}"
+    assert environment["EMAIL_USE_TLS"] == "${EMAIL_USE_TLS:-false}"
+    # .env.example leaves the required ones empty, so a copy of it stops compose until they are set (its value for
+    # EMAIL_BACKEND used to be the console backend, which compose would have accepted).
+    example = dict(re.findall(r"^([A-Z_]+)=(.*)$", (ROOT / ".env.example").read_text(), re.M))
+    assert example["EMAIL_BACKEND"] == example["EMAIL_HOST"] == example["DEFAULT_FROM_EMAIL"] == ""
+
+
+def test_compose_config_parses_with_the_mail_server_set(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    compose = shutil.which("docker-compose")
+    if compose is None:
+        pytest.skip("docker-compose is not installed")
+    (tmp_path / "docker-compose.yml").write_text((ROOT / "docker-compose.yml").read_text())
+    env_example = (ROOT / ".env.example").read_text()
+    (tmp_path / ".env").write_text(env_example)
+    clean = {"PATH": "/usr/bin:/bin"}
+    missing = subprocess.run([compose, "config"], cwd=tmp_path, env=clean, capture_output=True, text=True)
+    assert missing.returncode != 0
+    assert "set EMAIL_BACKEND in .env to django.core.mail.backends.smtp.EmailBackend" in missing.stderr
+    mail = {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "smtp.example.edu",
+        "DEFAULT_FROM_EMAIL": "Mentorship <mentoring@example.edu>",
+    }
+    parsed = subprocess.run([compose, "config"], cwd=tmp_path, env={**clean, **mail}, capture_output=True, text=True)
+    assert parsed.returncode == 0, parsed.stderr
+    worker = yaml.safe_load(parsed.stdout)["services"]["worker"]["environment"]
+    assert {name: worker[name] for name in mail} == mail
+    assert (worker["EMAIL_PORT"], worker["EMAIL_USE_TLS"], worker["DEBUG"]) == ("25", "false", "false")
 
 
 def test_gunicorn_is_published_to_this_host_only() -> None:

@@ -22,6 +22,7 @@ OWN_VARIABLES = {
     "SITE_URL",
     "TRUSTED_PROXY_COUNT",
     "STATIC_ROOT",
+    "EMAIL_BACKEND",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 
@@ -78,6 +79,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "mentoring.example.edu",
     "SITE_URL": "https://mentoring.example.edu",
     "TRUSTED_PROXY_COUNT": "1",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
 }
 
 
@@ -167,3 +169,22 @@ def test_debug_off_without_collected_static_files_fails_the_checks(tmp_path: Pat
     assert result.returncode != 0
     assert "mentorship.E002" in result.stderr
     assert f"STATIC_ROOT='{tmp_path / 'empty'}' holds no staticfiles.json" in result.stderr
+
+
+def test_debug_off_with_the_console_email_default_stops_migrate_naming_email_backend(tmp_path: Path) -> None:
+    # Tried without the fix: migrate (compose's first step) and check --deploy passed, and the worker printed every
+    # password-reset link, confirmation link and decline reason into `docker compose logs`.
+    production = {k: v for k, v in PRODUCTION.items() if k != "EMAIL_BACKEND"}
+    env = {**production, **collected(tmp_path / "static"), "VAR_DIR": str(tmp_path)}
+    result = start(env, "migrate", "--noinput")
+    assert result.returncode != 0
+    assert "mentorship.E003" in result.stderr
+    assert "EMAIL_BACKEND='django.core.mail.backends.console.EmailBackend' sends no e-mail" in result.stderr
+    assert "Set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend" in result.stderr
+    assert "Applying" not in result.stdout
+
+
+def test_make_run_keeps_printing_e_mail_to_the_console_with_debug_on() -> None:
+    result = start({}, "check")
+    assert result.returncode == 0, result.stderr
+    assert read_settings({}, "settings.EMAIL_BACKEND") == "'django.core.mail.backends.console.EmailBackend'"

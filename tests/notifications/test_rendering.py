@@ -89,6 +89,7 @@ LINKS = {
     "match_request_expired": ("match", "/mentors/"),
     "match_approved": ("match", "/meetings/match/{match}/"),
     "match_declined": ("match", "/mentors/"),
+    "match_cancelled": ("match", "/mentors/"),  # a request or proposal whose mentor left
     "match_ended": ("match", "/mentorship/"),  # for the trainee; the mentor's is /mentorship/mentees/
     "checkin_survey": ("match", "/meetings/match/{match}/checkin/0/"),
     "inactivity_nudge": ("match", "/meetings/new/{match}/"),
@@ -317,12 +318,13 @@ def test_the_feedback_prompt_promises_what_the_feedback_form_and_the_reveal_rule
 ) -> None:
     # Tried: the e-mail said "the other person sees your answer only once they have answered too", but a lone answer
     # is shown to the other person a week after the meeting (meetings.selectors.feedback_visible), as the form says.
+    # And "your coordinator sees only totals" was untrue: a "not a good fit" answer flags the match with it.
     from meetings.selectors import FEEDBACK_REVEAL_AFTER
 
     assert timedelta(days=7) == FEEDBACK_REVEAL_AFTER
     promise = (
-        "The other person sees your answer once they have answered too, or a week after the meeting; your "
-        "coordinator sees only totals."
+        "The other person sees your answer once they have answered too, or a week after the meeting. Your "
+        "coordinator sees the program's totals, and is alerted, with your answer, if you say it is not a good fit."
     )
     meeting = MeetingFactory(
         match=approved_match(mentor=mentor, trainee=trainee), start=timezone.now() - timedelta(hours=2)

@@ -3,6 +3,7 @@ coordinator to see; a temporary one (4xx, the server unreachable) is retried."""
 
 from __future__ import annotations
 
+import logging
 import smtplib
 from typing import Any
 
@@ -65,3 +66,75 @@ def test_a_temporary_failure_or_one_of_our_own_setup_is_retried(monkeypatch: Any
     result, row = send_once_failing_with(monkeypatch, error)
     assert result.outcome == dispatch.Outcome.RETRY
     assert (row.state, row.attempts) == (State.SENDING, 1)
+
+
+@pytest.mark.parametrize("code", [550, 450], ids=["refused-for-good", "refused-for-now"])
+def test_a_refused_recipients_address_is_neither_logged_nor_stored_only_the_id_class_and_code(
+    monkeypatch: Any, caplog: pytest.LogCaptureFixture, code: int
+) -> None:
+    # Tried without the fix: last_error (shown in the admin's outbox) and the worker's log line read
+    # "SMTPRecipientsRefused: {'gone@uni.edu': (550, b'5.1.1 <gone@uni.edu>: Recipient address rejected')}".
+    caplog.set_level(logging.INFO, logger="notifications")
+    address = "gone.person@uni.edu"
+    error = smtplib.SMTPRecipientsRefused(
+        {address: (code, f"{code // 100}.1.1 <{address}>: Recipient address rejected: user {address} unknown".encode())}
+    )
+    result, row = send_once_failing_with(monkeypatch, error)
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    for text in (row.last_error, logged):
+        assert address not in text.lower()
+        assert "gone.person" not in text.lower()
+    assert row.last_error == (
+        f"SMTPRecipientsRefused: {code} {code // 100}.1.1 [address]: Recipient address rejected: user [address] unknown"
+    )
+    if result.outcome == dispatch.Outcome.FAILED:
+        assert f"Notification {row.pk} failed for good: SMTPRecipientsRefused: 550 5.1.1" in logged
+
+
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        (
+            smtplib.SMTPSenderRefused(553, b"5.7.1 <mentoring@uni.edu>: Sender address rejected", "mentoring@uni.edu"),
+            "SMTPSenderRefused: 553 5.7.1 [address]: Sender address rejected",
+        ),
+        (
+            smtplib.SMTPDataError(554, b"5.7.1 Message rejected as spam"),
+            "SMTPDataError: 554 5.7.1 Message rejected as spam",
+        ),
+        (
+            smtplib.SMTPAuthenticationError(535, b"5.7.8 Credentials for relay@uni.edu not accepted"),
+            "SMTPAuthenticationError: 535 5.7.8 Credentials for [address] not accepted",
+        ),
+        (ConnectionRefusedError(111, "Connection refused"), "ConnectionRefusedError: [Errno 111] Connection refused"),
+    ],
+    ids=["sender", "data", "credentials", "unreachable"],
+)
+def test_other_failures_keep_their_class_code_and_reason_without_addresses(
+    monkeypatch: Any, error: Exception, said: str
+) -> None:
+    _, row = send_once_failing_with(monkeypatch, error)
+    assert row.last_error == said
+
+
+def test_addresses_already_stored_in_last_error_are_taken_out_by_the_migration() -> None:
+    # Tried without the migration: rows failed before the fix kept "{'gone@uni.edu': (550, ...)}" in the admin.
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("notifications.migrations.0007_last_error_without_addresses")
+    old = NotificationFactory(
+        state=State.FAILED,
+        last_error="SMTPRecipientsRefused: {'gone@uni.edu': (550, b'5.1.1 <gone@uni.edu>: Recipient rejected')}",
+    )
+    clean = NotificationFactory(
+        state=State.FAILED, last_error="SMTPDataError: (554, b'5.7.1 Message rejected as spam')"
+    )
+
+    migration.strip_addresses(apps, None)
+
+    old.refresh_from_db()
+    assert "gone" not in old.last_error
+    assert old.last_error.startswith("SMTPRecipientsRefused: {'[address]': (550, b'5.1.1 [address]")
+    assert Notification.objects.get(pk=clean.pk).last_error == clean.last_error

@@ -20,6 +20,18 @@ from tests.factories import GoalFactory, UserFactory, approved_match, english, f
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def coordinator(coordinator: Any, trainee: Any, mentor: Any) -> Any:
+    """Cora coordinates a program Tara Trainee and Dr Maya Patel take part in: the admin's people pages show a
+    coordinator the people of their programs only (tests/profiles/test_admin_scope.py tries everyone else)."""
+    from tests.factories import ProgramFactory
+
+    program = ProgramFactory(name="Cora's Cohort", coordinators=[coordinator], open_to_all=False)
+    program.trainees.add(trainee)
+    program.mentors.add(mentor)
+    return coordinator
+
+
 def coordinator_codenames() -> set[str]:
     group = Group.objects.get(name="Coordinators")
     return {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
@@ -457,12 +469,14 @@ def test_picking_people_by_typing_lists_them_by_name_across_pages(
 ) -> None:
     # The profile lists had no order: the autocomplete gave people in the order their rows were made (and, paged
     # in twenties without an order, PostgreSQL may repeat or skip someone between pages).
+    from matching.models import Program
     from tests.factories import MentorProfileFactory, TraineeProfileFactory
 
     factory = MentorProfileFactory if field_name == "mentors" else TraineeProfileFactory
     names = [f"{letter} Person" for letter in "ZYXWVUTSRQPONMLKJIHGFEDCBA"]  # made in reverse order of name
-    for name in names:
-        factory(user__full_name=name)
+    program = Program.objects.get(coordinators=coordinator)
+    for name in names:  # people of Cora's program: she sees no one else
+        getattr(program, "mentors" if field_name == "mentors" else "trainees").add(factory(user__full_name=name))
     app_label = "matching" if model_name == "program" else "profiles"
     client = login(coordinator)
 
@@ -470,7 +484,13 @@ def test_picking_people_by_typing_lists_them_by_name_across_pages(
     for page in (1, 2):
         response = client.get(
             "/admin/autocomplete/",
-            {"app_label": app_label, "model_name": model_name, "field_name": field_name, "term": "", "page": page},
+            {
+                "app_label": app_label,
+                "model_name": model_name,
+                "field_name": field_name,
+                "term": "Person",  # not Tara Trainee nor Dr Maya Patel, of the program too
+                "page": page,
+            },
         )
         shown += [r["text"] for r in response.json()["results"]]
     assert shown == sorted(names)

@@ -77,7 +77,12 @@ def test_the_api_refuses_a_bad_token_and_anonymous_requests_for_a_link() -> None
 
 
 def test_a_coordinator_sees_who_has_not_confirmed(login: Any, coordinator: Any, trainee: Any) -> None:
+    from tests.factories import ProgramFactory, TraineeProfileFactory
+
     waiting = _unconfirmed(email="waiting@example.org")
+    # People of the coordinator's program: the admin shows a coordinator no one else (test_admin_scope.py).
+    program = ProgramFactory(coordinators=[coordinator])
+    program.trainees.add(trainee, TraineeProfileFactory(user=waiting))
     listed = login(coordinator).get("/admin/profiles/user/?email_confirmed=no").content.decode()
     assert waiting.email in listed
     assert trainee.user.email not in listed

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 from django.contrib import admin
@@ -58,7 +59,8 @@ def _edit_while_the_link_is_opened(monkeypatch, user: User, new_email: str) -> t
     link = threading.Thread(target=open_link)
     link.start()
     with transaction.atomic():
-        profiles_admin.UserAdmin(User, admin.site).save_model(request, edited, form=None, change=True)
+        form = SimpleNamespace(changed_data=["email", "full_name"])  # what the admin's form would say changed
+        profiles_admin.UserAdmin(User, admin.site).save_model(request, edited, form=form, change=True)
     link.join(timeout=30)
     assert len(opened) == 1
     return User.objects.get(pk=user.pk), opened[0]
