@@ -22,11 +22,12 @@ from meetings.models import CheckIn, Meeting, SessionLog
 from meetings.people import participants, role_in, time_zone_for
 from mentorship.admin_readonly import WrittenByServices
 from notifications.admin import register_coordinator_scope
+from profiles.access import signed_in_user
 from profiles.models import User
 
 
 def _matches_of(request: HttpRequest) -> QuerySet[Match]:
-    return access.matches_for(access.request_user(request))
+    return access.matches_for(signed_in_user(request))
 
 
 # A meeting is written through the services alone (propose, accept, move, cancel): a plain save here would skip its

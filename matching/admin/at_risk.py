@@ -11,10 +11,10 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
-from matching.admin_views.access import request_user
 from matching.admin_views.batches import NotedAction, with_note
 from matching.models import Match
 from matching.services.decisions import match_clear_at_risk
+from profiles.access import signed_in_user
 
 
 class ClearNoteForm(forms.Form):
@@ -61,7 +61,7 @@ CLEAR_NOT_OWN = replace(
 def clear_at_risk_selected(
     modeladmin: admin.ModelAdmin[Match], request: HttpRequest, queryset: QuerySet[Match]
 ) -> TemplateResponse | None:
-    by = request_user(request)
+    by = signed_in_user(request)
     action = CLEAR
     own = Q(mentor__user=by) | Q(trainee__user=by)
     if queryset.filter(own).exists():

@@ -27,6 +27,7 @@ from matching.services.refusals import ConflictOfInterest, ensure_not_a_party
 from mentorship.admin_readonly import WrittenByServices
 from mentorship.admin_search import BoundedSearch
 from mentorship.filters import as_id
+from profiles.access import signed_in_user
 
 #: The fieldset of the at-risk flag, left out for a coordinator who is the match's mentor or trainee.
 FOLLOW_UP = "Follow-up"
@@ -51,7 +52,7 @@ class ProgramListFilter(admin.SimpleListFilter):
     parameter_name = "program"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [(str(p.pk), p.name) for p in access.programs_for(access.request_user(request))]
+        return [(str(p.pk), p.name) for p in access.programs_for(signed_in_user(request))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = _id_of(self)
@@ -65,7 +66,7 @@ class RoundListFilter(admin.SimpleListFilter):
     parameter_name = "round"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        rounds = access.rounds_for(access.request_user(request)).select_related("program")
+        rounds = access.rounds_for(signed_in_user(request)).select_related("program")
         recent = list(rounds[:10])
         # An older round's page links here too: offer the round the list is cut to, so the sidebar shows it chosen
         # (only if it is one of this coordinator's rounds; another program's is never named).
@@ -98,7 +99,7 @@ class MatchTransitionInline(WrittenByServices, admin.TabularInline):
     def get_queryset(self, request: HttpRequest) -> QuerySet[MatchTransition]:
         # A cleared at-risk flag's entry quotes the flag's reason: not for a coordinator who is the match's mentor or
         # trainee (`Match.at_risk_visible_to`).
-        user = access.request_user(request)
+        user = signed_in_user(request)
         theirs = Q(match__mentor__user=user) | Q(match__trainee__user=user)
         flag_notes = Q(reason__startswith=AT_RISK_CLEARED) & theirs
         return super().get_queryset(request).select_related("by").exclude(flag_notes)
@@ -177,7 +178,7 @@ class MatchAdmin(WrittenByServices, BoundedSearch, CoordinatorAccess, admin.Mode
             .annotate(n=Count("pk"))
             .values("n")
         )
-        return access.matches_for(access.request_user(request)).annotate(
+        return access.matches_for(signed_in_user(request)).annotate(
             mentor_active=Coalesce(Subquery(approved, output_field=IntegerField()), Value(0))
         )
 
@@ -189,7 +190,7 @@ class MatchAdmin(WrittenByServices, BoundedSearch, CoordinatorAccess, admin.Mode
 
     def get_fieldsets(self, request: HttpRequest, obj: Match | None = None) -> Any:
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is not None and obj.involves(access.request_user(request)):
+        if obj is not None and obj.involves(signed_in_user(request)):
             # The flag and its reason are for the other coordinators of the program (`Match.at_risk_visible_to`).
             return [(name, options) for name, options in fieldsets if name != FOLLOW_UP]
         return fieldsets
@@ -205,7 +206,7 @@ class MatchAdmin(WrittenByServices, BoundedSearch, CoordinatorAccess, admin.Mode
         conflict = None
         if (decisions or can_clear) and match is not None:
             try:  # the service refuses it anyway; the page says why before anyone clicks
-                ensure_not_a_party(match=match, by=access.request_user(request))
+                ensure_not_a_party(match=match, by=signed_in_user(request))
             except ConflictOfInterest as error:
                 # Said only where there is a decision to leave to another coordinator: on a match with none (an
                 # ended one), the note would tell its mentor or trainee that it is flagged at risk.

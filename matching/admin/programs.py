@@ -17,6 +17,7 @@ from matching.models import Program
 from matching.services.programs import program_people_refusal, program_save
 from mentorship.admin_search import BoundedSearch
 from mentorship.errors import ApplicationError
+from profiles.access import signed_in_user
 from profiles.admin_scope import mentors_for, trainees_for
 from profiles.models import MentorProfile, TraineeProfile, User
 
@@ -91,7 +92,7 @@ class ProgramAdmin(BoundedSearch, CoordinatorAccess, ProgramPages, admin.ModelAd
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Program]:
-        return access.programs_for(access.request_user(request))
+        return access.programs_for(signed_in_user(request))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return access.is_coordinator(request.user)
@@ -121,7 +122,7 @@ class ProgramAdmin(BoundedSearch, CoordinatorAccess, ProgramPages, admin.ModelAd
             # By hand, only people who already take part in one of this coordinator's programs (the people pages'
             # rule): an id typed into the form would otherwise name anyone, back on this page. Anyone else is
             # enrolled by e-mail address (Enrol from a list).
-            seen = (mentors_for if db_field.name == "mentors" else trainees_for)(access.request_user(request))
+            seen = (mentors_for if db_field.name == "mentors" else trainees_for)(signed_in_user(request))
             field.queryset = field.queryset.filter(seen).select_related("user")
         return field
 
@@ -139,7 +140,7 @@ class ProgramAdmin(BoundedSearch, CoordinatorAccess, ProgramPages, admin.ModelAd
     def save_model(self, request: HttpRequest, obj: Program, form: Any, change: bool) -> None:
         program_save(
             program=obj,
-            by=access.request_user(request),
+            by=signed_in_user(request),
             coordinators=form.cleaned_data["coordinators"],
             mentors=form.cleaned_data["mentors"],
             trainees=form.cleaned_data["trainees"],

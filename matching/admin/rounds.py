@@ -12,6 +12,7 @@ from django.urls import URLPattern, path
 from matching.admin.programs import CoordinatorAccess
 from matching.admin_views import access, rounds
 from matching.models import MatchingRound
+from profiles.access import signed_in_user
 
 
 @admin.register(MatchingRound)
@@ -21,7 +22,7 @@ class MatchingRoundAdmin(CoordinatorAccess, admin.ModelAdmin):
     list_select_related = ("program", "started_by")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[MatchingRound]:
-        return access.rounds_for(access.request_user(request))
+        return access.rounds_for(signed_in_user(request))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return access.is_coordinator(request.user)

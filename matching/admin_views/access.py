@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
-from django.http import HttpRequest
 
 from matching.models import Match, MatchingRound, Program
 from matching.selectors_coordination import coordinated_programs
@@ -30,12 +29,6 @@ def is_coordinator(user: User | AnonymousUser) -> bool:
         )
         setattr(user, _CACHE_ATTR, cached)
     return bool(cached)
-
-
-def request_user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # the admin only serves authenticated staff
-    return user
 
 
 def programs_for(user: User) -> QuerySet[Program]:

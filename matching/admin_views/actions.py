@@ -11,11 +11,11 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
-from matching.admin_views.access import request_user
 from matching.admin_views.batches import NotedAction, refusal, report, with_note
 from matching.models import Match
 from matching.services.decisions import match_decline, match_end, matches_approve
 from matching.services.refusals import DECLINE_INSTEAD, DECLINE_REASON_READ_BY, END_INSTEAD, END_REASON_READ_BY
+from profiles.access import signed_in_user
 
 # "Select all N" acts on the list's filter as it is now: another coordinator (or a new round) may have just decided
 # every match it showed.
@@ -94,7 +94,7 @@ END = _decision(
 
 @admin.action(description="Approve selected matches", permissions=["decide"])
 def approve_selected(modeladmin: admin.ModelAdmin[Match], request: HttpRequest, queryset: QuerySet[Match]) -> None:
-    outcome = matches_approve(match_ids=queryset.values_list("pk", flat=True), by=request_user(request))
+    outcome = matches_approve(match_ids=queryset.values_list("pk", flat=True), by=signed_in_user(request))
     refusals = [refusal(match, error) for match, error in outcome.refused]
     report(
         modeladmin,
@@ -110,7 +110,7 @@ def approve_selected(modeladmin: admin.ModelAdmin[Match], request: HttpRequest, 
 def decline_selected(
     modeladmin: admin.ModelAdmin[Match], request: HttpRequest, queryset: QuerySet[Match]
 ) -> TemplateResponse | None:
-    by = request_user(request)
+    by = signed_in_user(request)
     return with_note(
         modeladmin, request, queryset, DECLINE, lambda match, reason: match_decline(match=match, by=by, reason=reason)
     )
@@ -120,7 +120,7 @@ def decline_selected(
 def end_selected(
     modeladmin: admin.ModelAdmin[Match], request: HttpRequest, queryset: QuerySet[Match]
 ) -> TemplateResponse | None:
-    by = request_user(request)
+    by = signed_in_user(request)
     return with_note(
         modeladmin, request, queryset, END, lambda match, reason: match_end(match=match, by=by, reason=reason)
     )

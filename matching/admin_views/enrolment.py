@@ -20,6 +20,7 @@ from matching.selectors.enrolment import invitations_waiting
 from matching.services.enrolment import Enrolment, RosterInvalid, program_enrol
 from matching.services.invitations import invitation_resend, invitation_withdraw
 from mentorship.errors import ApplicationError
+from profiles.access import signed_in_user
 
 MAX_FILE_BYTES = 1 << 20
 
@@ -83,7 +84,7 @@ def _done_message(program: Program, enrolment: Enrolment) -> str:
 
 
 def enrol_page(model_admin: admin.ModelAdmin[Program], request: HttpRequest, program_id: int) -> HttpResponse:
-    user = access.request_user(request)
+    user = signed_in_user(request)
     program = get_object_or_404(access.programs_for(user), pk=program_id)
     form = RosterForm(request.POST or None, request.FILES or None)
     problems: list[RosterProblem] = []
@@ -142,7 +143,7 @@ def _on_invitation(
     done: str,
 ) -> HttpResponse:
     """A button on one invitation (POST): the program's coordinators only (404 for anyone else), one service."""
-    user = access.request_user(request)
+    user = signed_in_user(request)
     program = get_object_or_404(access.programs_for(user), pk=program_id)
     invitation = get_object_or_404(program.invitations, pk=invitation_id)
     if request.method == "POST":

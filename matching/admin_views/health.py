@@ -12,15 +12,16 @@ from matching.admin_views import access
 from matching.coordination.exports import available_exports, export_rows
 from matching.coordination.health import program_health
 from matching.models import Program
+from profiles.access import signed_in_user
 
 
 def _program_for(request: HttpRequest, program_id: int) -> Program:
-    return get_object_or_404(access.programs_for(access.request_user(request)), pk=program_id)
+    return get_object_or_404(access.programs_for(signed_in_user(request)), pk=program_id)
 
 
 def health_page(model_admin: admin.ModelAdmin[Program], request: HttpRequest, program_id: int) -> HttpResponse:
     program = _program_for(request, program_id)
-    health = program_health(program=program, reader=access.request_user(request))
+    health = program_health(program=program, reader=signed_in_user(request))
     context = {
         **model_admin.admin_site.each_context(request),
         "title": f"Program health: {program}",
@@ -39,7 +40,7 @@ def export_csv(
     model_admin: admin.ModelAdmin[Program], request: HttpRequest, program_id: int, kind: str
 ) -> HttpResponseBase:
     program = _program_for(request, program_id)
-    lines = export_rows(program, kind, reader=access.request_user(request))
+    lines = export_rows(program, kind, reader=signed_in_user(request))
     if lines is None:
         raise Http404(f"No {kind} report in this build.")
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")

@@ -17,6 +17,7 @@ from matching.models import Match, MatchingRound, Program
 from matching.services.rounds import round_start
 from mentorship.errors import ApplicationError
 from mentorship.filters import as_id
+from profiles.access import signed_in_user
 
 #: The engine's quality report (matching.quality.Quality), as a coordinator reads it.
 QUALITY_LABELS: tuple[tuple[str, str, str], ...] = (
@@ -79,7 +80,7 @@ def _number(value: Any) -> str:
 
 
 def start_page(model_admin: admin.ModelAdmin[MatchingRound], request: HttpRequest) -> HttpResponse:
-    user = access.request_user(request)
+    user = signed_in_user(request)
     if not model_admin.has_add_permission(request):
         raise Http404
     asked = request.GET.get("program") or ""
@@ -109,7 +110,7 @@ def start_page(model_admin: admin.ModelAdmin[MatchingRound], request: HttpReques
 
 
 def _round_for(request: HttpRequest, round_id: Any) -> MatchingRound:
-    user = access.request_user(request)
+    user = signed_in_user(request)
     return get_object_or_404(access.rounds_for(user).select_related("program", "started_by"), pk=round_id)
 
 

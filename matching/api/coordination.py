@@ -33,7 +33,7 @@ from matching.services.decisions import match_approve, match_clear_at_risk, matc
 from matching.services.rounds import round_start
 from mentorship.api_query import KnownQueryParametersOnly
 from mentorship.api_schema import ErrorSerializer
-from profiles.api.auth import api_user
+from profiles.access import signed_in_user
 
 # PersonSerializer is imported from here by the meetings API.
 __all__ = ["PersonSerializer", "urlpatterns"]
@@ -64,7 +64,7 @@ class MatchListView(KnownQueryParametersOnly, generics.ListAPIView[Match]):
     def get_queryset(self) -> QuerySet[Match]:
         if getattr(self, "swagger_fake_view", False):
             return Match.objects.none()
-        return match_list_for(user=api_user(self.request))
+        return match_list_for(user=signed_in_user(self.request))
 
     @extend_schema(
         summary="My matches: as trainee, as mentor, and every match of the programs I coordinate",
@@ -76,7 +76,7 @@ class MatchListView(KnownQueryParametersOnly, generics.ListAPIView[Match]):
 
 class _DecisionView(KnownQueryParametersOnly, APIView):
     def match(self, request: Request, match_id: int) -> Match:
-        return get_object_or_404(match_list_for(user=api_user(request)), pk=match_id)
+        return get_object_or_404(match_list_for(user=signed_in_user(request)), pk=match_id)
 
 
 @extend_schema(tags=TAGS)
@@ -93,7 +93,7 @@ class MatchApproveView(_DecisionView):
         },
     )
     def post(self, request: Request, match_id: int) -> Response:
-        match = match_approve(match=self.match(request, match_id), by=api_user(request))
+        match = match_approve(match=self.match(request, match_id), by=signed_in_user(request))
         return Response(MatchSerializer(match, context={"request": request}).data)
 
 
@@ -115,7 +115,7 @@ class MatchDeclineView(_DecisionView):
         match = self.match(request, match_id)
         body = DeclineReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        match = match_decline(match=match, by=api_user(request), reason=body.validated_data["reason"])
+        match = match_decline(match=match, by=signed_in_user(request), reason=body.validated_data["reason"])
         return Response(MatchSerializer(match, context={"request": request}).data)
 
 
@@ -137,7 +137,7 @@ class MatchEndView(_DecisionView):
         match = self.match(request, match_id)
         body = EndReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        match = match_end(match=match, by=api_user(request), reason=body.validated_data["reason"])
+        match = match_end(match=match, by=signed_in_user(request), reason=body.validated_data["reason"])
         return Response(MatchSerializer(match, context={"request": request}).data)
 
 
@@ -159,7 +159,7 @@ class MatchClearAtRiskView(_DecisionView):
         match = self.match(request, match_id)
         body = NoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        match = match_clear_at_risk(match=match, by=api_user(request), note=body.validated_data["note"])
+        match = match_clear_at_risk(match=match, by=signed_in_user(request), note=body.validated_data["note"])
         return Response(MatchSerializer(match, context={"request": request}).data)
 
 
@@ -183,10 +183,12 @@ class RoundStartView(KnownQueryParametersOnly, APIView):
     )
     def post(self, request: Request, program_id: int) -> Response:
         # Someone else's program is 404 like an id nobody has: a 403 naming it would list every program's name.
-        program = get_object_or_404(coordinated_programs(user=api_user(request)), pk=program_id)
+        program = get_object_or_404(coordinated_programs(user=signed_in_user(request)), pk=program_id)
         body = RoundStartSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        matching_round = round_start(program=program, algorithm=body.validated_data["algorithm"], by=api_user(request))
+        matching_round = round_start(
+            program=program, algorithm=body.validated_data["algorithm"], by=signed_in_user(request)
+        )
         return Response(RoundSerializer(matching_round).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -199,7 +201,7 @@ class RoundListView(KnownQueryParametersOnly, generics.ListAPIView[MatchingRound
     def get_queryset(self) -> QuerySet[MatchingRound]:
         if getattr(self, "swagger_fake_view", False):
             return MatchingRound.objects.none()
-        return round_list_for(user=api_user(self.request))
+        return round_list_for(user=signed_in_user(self.request))
 
     @extend_schema(
         summary="The rounds of the programs I coordinate, newest first",
@@ -217,7 +219,7 @@ class RoundDetailView(KnownQueryParametersOnly, generics.RetrieveAPIView[Matchin
     def get_queryset(self) -> QuerySet[MatchingRound]:
         if getattr(self, "swagger_fake_view", False):
             return MatchingRound.objects.none()
-        return round_list_for(user=api_user(self.request))
+        return round_list_for(user=signed_in_user(self.request))
 
     @extend_schema(
         summary="A round's progress (stage, percent) and, when done, its quality report",

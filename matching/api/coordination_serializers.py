@@ -18,7 +18,7 @@ from matching.selectors_coordination import coordinated_programs
 from matching.services.refusals import DECLINE_REASON_READ_BY, END_REASON_READ_BY
 from mentorship.api import KnownFieldsOnly
 from mentorship.filters import IdFilter, OneOfFilter
-from profiles.api.auth import api_user
+from profiles.access import signed_in_user
 
 
 class PersonSerializer(serializers.Serializer):
@@ -95,7 +95,7 @@ class MatchSerializer(serializers.ModelSerializer[Match]):
     def to_representation(self, instance: Match) -> dict[str, Any]:
         data = super().to_representation(instance)
         request = self.context.get("request")
-        user = api_user(request) if request is not None else None
+        user = signed_in_user(request) if request is not None else None
         if user is not None and not instance.breakdown_visible_to(user):
             data["score_breakdown"] = {}
         if user is None or not instance.at_risk_visible_to(user, self._coordinated(user)):

@@ -39,7 +39,8 @@ from matching.services.requests import match_cancel, match_request
 from matching.services.shortlist import shortlist_add, shortlist_rank, shortlist_remove
 from mentorship.api_pagination import PAGE_DESCRIPTION, PAGE_SCHEMA, page_number
 from mentorship.errors import Conflict
-from profiles.api.auth import SignedInAPI, api_user
+from profiles.access import signed_in_user
+from profiles.api.auth import SignedInAPI
 from profiles.models import CareerStage, MentorProfile, TraineeProfile
 
 TAGS = ["directory"]
@@ -57,7 +58,7 @@ class NoTraineeProfile(Conflict):
 
 
 def _trainee(request: Request) -> TraineeProfile:
-    trainee = trainee_profile_of(api_user(request))
+    trainee = trainee_profile_of(signed_in_user(request))
     if trainee is None:
         raise NoTraineeProfile("Fill in your trainee profile first.")
     return trainee
@@ -104,7 +105,7 @@ class MentorListAPI(SignedInAPI):
     def get(self, request: Request) -> Response:
         try:
             directory = mentor_directory_for(
-                user=api_user(request),
+                user=signed_in_user(request),
                 filters=request.query_params,
                 page=page_number(request.query_params),
                 strict_page=True,
@@ -133,7 +134,7 @@ class MentorDetailAPI(SignedInAPI):
         responses={200: MentorDetailSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
     )
     def get(self, request: Request, mentor_id: int) -> Response:
-        detail = mentor_detail_for(user=api_user(request), mentor_id=mentor_id)
+        detail = mentor_detail_for(user=signed_in_user(request), mentor_id=mentor_id)
         return Response(MentorDetailSerializer(detail).data)
 
 
@@ -268,7 +269,7 @@ class RequestCancelAPI(SignedInAPI):
         },
     )
     def post(self, request: Request, match_id: int) -> Response:
-        user = api_user(request)
+        user = signed_in_user(request)
         match = match_cancel(match=own_request(user=user, match_id=match_id), by=user)
         return Response(RequestSerializer(match).data)
 

@@ -16,7 +16,7 @@ from matching.services.enrolment import program_enrol
 from mentorship.api import KnownFieldsOnly
 from mentorship.api_query import KnownQueryParametersOnly
 from mentorship.api_schema import ErrorSerializer
-from profiles.api.auth import api_user
+from profiles.access import signed_in_user
 
 
 def _emails(role: str) -> serializers.ListField:
@@ -70,14 +70,14 @@ class ProgramEnrolView(KnownQueryParametersOnly, APIView):
     )
     def post(self, request: Request, program_id: int) -> Response:
         # Someone else's program is 404 like an id nobody has: a 403 naming it would list every program's name.
-        program = get_object_or_404(coordinated_programs(user=api_user(request)), pk=program_id)
+        program = get_object_or_404(coordinated_programs(user=signed_in_user(request)), pk=program_id)
         body = EnrolmentRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         enrolment = program_enrol(
             program=program,
             roster=roster_from_lists(trainees=data["trainees"], mentors=data["mentors"]),
-            by=api_user(request),
+            by=signed_in_user(request),
             invite_missing=data["invite_missing"],
         )
         return Response(EnrolmentSerializer(enrolment).data)

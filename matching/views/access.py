@@ -10,16 +10,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from profiles.models import User
-
 View = Callable[..., HttpResponse]
-
-
-def signed_in(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):  # login_required lets only signed-in users through
-        raise PermissionError("Not signed in.")
-    return user
 
 
 def post_only(page: str, *, with_arguments: bool = True) -> Callable[[View], View]:

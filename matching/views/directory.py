@@ -10,8 +10,8 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 
 from matching.selectors import last_decline_with, mentor_detail_for, mentor_directory_for
-from matching.views.access import signed_in
 from matching.views.forms import RequestForm
+from profiles.access import signed_in_user
 
 # A mentor's page carries the directory's query (filters and page) it was opened from in this parameter, so its
 # "back" link returns to the list the trainee narrowed instead of the whole directory.
@@ -20,7 +20,7 @@ FROM_PARAMETER = "from"
 
 @login_required
 def mentors_directory(request: HttpRequest) -> HttpResponse:
-    directory = mentor_directory_for(user=signed_in(request), filters=request.GET, page=request.GET.get("page", 1))
+    directory = mentor_directory_for(user=signed_in_user(request), filters=request.GET, page=request.GET.get("page", 1))
     query = request.GET.copy()
     query.pop("page", None)
     came_from = request.GET.urlencode()
@@ -49,7 +49,7 @@ def directory_return(request: HttpRequest) -> dict[str, str]:
 @never_cache
 @login_required
 def mentors_detail(request: HttpRequest, mentor_id: int) -> HttpResponse:
-    detail = mentor_detail_for(user=signed_in(request), mentor_id=mentor_id)
+    detail = mentor_detail_for(user=signed_in_user(request), mentor_id=mentor_id)
     form = RequestForm(programs=detail.programs) if not detail.refusal else None
     declined = last_decline_with(trainee=detail.context.profile, mentor=detail.mentor) if detail.context else None
     context = {"detail": detail, "form": form, "declined": declined, **directory_return(request)}

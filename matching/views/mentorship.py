@@ -9,18 +9,19 @@ from django.shortcuts import redirect, render
 
 from matching.selectors import mentees_for, my_mentorship
 from matching.services.requests import mentor_set_accepting
-from matching.views.access import post_only, signed_in
+from matching.views.access import post_only
 from matching.views.forms import AcceptingForm
+from profiles.access import signed_in_user
 from profiles.models import MentorProfile
 
 
 @login_required
 def my_mentorship_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "matching/my_mentorship.html", {"mentorship": my_mentorship(user=signed_in(request))})
+    return render(request, "matching/my_mentorship.html", {"mentorship": my_mentorship(user=signed_in_user(request))})
 
 
 def _mentor_of(request: HttpRequest) -> MentorProfile | None:
-    return MentorProfile.objects.filter(user=signed_in(request)).first()
+    return MentorProfile.objects.filter(user=signed_in_user(request)).first()
 
 
 @login_required

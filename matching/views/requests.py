@@ -20,11 +20,12 @@ from matching.selectors import (
 )
 from matching.services.requests import match_cancel, match_request
 from matching.services.shortlist import shortlist_add, shortlist_rank, shortlist_remove
-from matching.views.access import post_only, signed_in
+from matching.views.access import post_only
 from matching.views.directory import directory_return
 from matching.views.forms import RequestForm, ShortlistRankForm
 from mentorship.errors import ApplicationError
 from mentorship.redirects import redirect_back
+from profiles.access import signed_in_user
 from profiles.models import MentorProfile
 
 ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
@@ -49,7 +50,7 @@ def _already_requested(request: HttpRequest, detail: MentorDetail) -> HttpRespon
 @login_required
 @post_only("mentors-detail")
 def request_create(request: HttpRequest, mentor_id: int) -> HttpResponse:
-    user = signed_in(request)
+    user = signed_in_user(request)
     detail = mentor_detail_for(user=user, mentor_id=mentor_id)
     trainee = detail.context.profile if detail.context else None
     if trainee is None:
@@ -88,7 +89,7 @@ def request_create(request: HttpRequest, mentor_id: int) -> HttpResponse:
 
 @login_required
 def my_requests(request: HttpRequest) -> HttpResponse:
-    trainee = trainee_profile_of(signed_in(request))
+    trainee = trainee_profile_of(signed_in_user(request))
     requests = list(requests_for(trainee=trainee)) if trainee else []
     return render(request, "matching/requests.html", {"trainee": trainee, "requests": requests})
 
@@ -96,9 +97,9 @@ def my_requests(request: HttpRequest) -> HttpResponse:
 @login_required
 @post_only("matching-requests", with_arguments=False)
 def request_cancel(request: HttpRequest, match_id: int) -> HttpResponse:
-    match = own_request(user=signed_in(request), match_id=match_id)
+    match = own_request(user=signed_in_user(request), match_id=match_id)
     try:
-        match_cancel(match=match, by=signed_in(request))
+        match_cancel(match=match, by=signed_in_user(request))
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -109,7 +110,7 @@ def request_cancel(request: HttpRequest, match_id: int) -> HttpResponse:
 @login_required
 @post_only("mentors-detail")
 def shortlist_star(request: HttpRequest, mentor_id: int) -> HttpResponse:
-    trainee = trainee_profile_of(signed_in(request))
+    trainee = trainee_profile_of(signed_in_user(request))
     mentor = shortlist_mentor(trainee=trainee, mentor_id=mentor_id, starring=True)
     if trainee is None:
         messages.error(request, "Fill in your trainee profile to keep a shortlist.")
@@ -126,7 +127,7 @@ def shortlist_star(request: HttpRequest, mentor_id: int) -> HttpResponse:
 @login_required
 @post_only("mentors-detail")
 def shortlist_unstar(request: HttpRequest, mentor_id: int) -> HttpResponse:
-    trainee = trainee_profile_of(signed_in(request))
+    trainee = trainee_profile_of(signed_in_user(request))
     mentor = shortlist_mentor(trainee=trainee, mentor_id=mentor_id, starring=False)
     if trainee is not None:
         moved = shortlist_remove(trainee=trainee, mentor=mentor)
@@ -150,7 +151,7 @@ def _ranking_saved(mentor_ids: list[int], mentors: list[MentorProfile], *, close
 
 @login_required
 def shortlist(request: HttpRequest) -> HttpResponse:
-    trainee = trainee_profile_of(signed_in(request))
+    trainee = trainee_profile_of(signed_in_user(request))
     if trainee is None:
         return render(request, "matching/shortlist.html", {"trainee": None, "entries": [], "form": None})
     entries = shortlist_of(trainee=trainee)

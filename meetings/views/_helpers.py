@@ -7,23 +7,19 @@ from django.http import Http404, HttpRequest
 from matching.models import Match
 from meetings import selectors
 from meetings.models import Meeting
-from profiles.models import User
-
-
-def user_of(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+from profiles.access import signed_in_user
 
 
 def meeting_or_404(request: HttpRequest, pk: int) -> Meeting:
     try:
-        return selectors.meeting_for(user=user_of(request), pk=pk)
+        return selectors.meeting_for(user=signed_in_user(request), pk=pk)
     except Meeting.DoesNotExist:
         raise Http404("No such meeting of yours.") from None
 
 
 def match_or_404(request: HttpRequest, pk: int) -> Match:
     try:
-        return selectors.match_for(user=user_of(request), pk=pk)
+        return selectors.match_for(user=signed_in_user(request), pk=pk)
     except Match.DoesNotExist:
         raise Http404("No such match of yours.") from None
 

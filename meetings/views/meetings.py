@@ -13,13 +13,14 @@ from meetings.ics import CONTENT_TYPE, meeting_calendar
 from meetings.models import Meeting
 from meetings.people import local_to_utc, other_side, time_zone_for
 from meetings.templatetags.meeting_tags import local_time
-from meetings.views._helpers import form_error, match_or_404, meeting_or_404, user_of
+from meetings.views._helpers import form_error, match_or_404, meeting_or_404
 from mentorship.errors import ApplicationError
+from profiles.access import signed_in_user
 
 
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
+    user = signed_in_user(request)
     upcoming, past = selectors.meetings_split(user=user)
     active = selectors.matches_to_arrange_for(user=user)
     return render(request, "meetings/list.html", {"upcoming": upcoming, "past": past, "matches": active})
@@ -39,7 +40,7 @@ def meeting_propose(request: HttpRequest, match_id: int) -> HttpResponse:
         try:
             meeting = services.meeting_propose(
                 match=match,
-                by=user_of(request),
+                by=signed_in_user(request),
                 start=local_to_utc(form.naive_start(), zone),
                 duration_minutes=data["duration_minutes"],
                 format=data["format"],
@@ -66,7 +67,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, meeting: Meeting, cancel_form: MeetingCancelForm, status: int = 200) -> HttpResponse:
-    user = user_of(request)
+    user = signed_in_user(request)
     zone = time_zone_for(meeting.match, user)
     page = selectors.meeting_page_for(user=user, meeting=meeting)
     context = {
@@ -93,7 +94,7 @@ def _answer_refused(
     moved since the page was opened (409), or a form that does not say which time it answers (400). Nothing was
     changed; a reason typed for declining is kept."""
     meeting = meeting_or_404(request, pk)
-    user = user_of(request)
+    user = signed_in_user(request)
     when = local_time(meeting, user)
     declining = meeting.is_proposal_to(user)
     if unseen:
@@ -127,7 +128,7 @@ def meeting_accept(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.meeting_accept(
             meeting=meeting,
-            by=user_of(request),
+            by=signed_in_user(request),
             seen_sequence=seen.cleaned_data["sequence"],
             seen_status=seen.cleaned_data["status"] or None,
         )
@@ -143,7 +144,7 @@ def meeting_accept(request: HttpRequest, pk: int) -> HttpResponse:
 def _move(request: HttpRequest, pk: int, *, suggest: bool) -> HttpResponse:
     meeting = meeting_or_404(request, pk)
     if request.method != "POST":  # said before anyone fills in the form (a POST hears it from the service)
-        refusal = services.meeting_move_refusal(meeting=meeting, by=user_of(request), suggest=suggest)
+        refusal = services.meeting_move_refusal(meeting=meeting, by=signed_in_user(request), suggest=suggest)
         if refusal is not None:
             context = {"meeting": meeting, "suggest": suggest, "refusal": refusal.message}
             return render(request, "meetings/move.html", context)
@@ -159,7 +160,7 @@ def _move(request: HttpRequest, pk: int, *, suggest: bool) -> HttpResponse:
         try:
             action(
                 meeting=meeting,
-                by=user_of(request),
+                by=signed_in_user(request),
                 start=local_to_utc(form.naive_start(), zone),
                 duration_minutes=form.cleaned_data["duration_minutes"],
             )
@@ -197,7 +198,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.meeting_cancel(
             meeting=meeting,
-            by=user_of(request),
+            by=signed_in_user(request),
             reason=reason,
             seen_sequence=seen.cleaned_data["sequence"],
             seen_status=seen.cleaned_data["status"] or None,

@@ -18,8 +18,9 @@ from meetings.people import role_in
 from meetings.selectors import goals_behind, is_first_meeting
 from meetings.services.feedback import checkin_refusal, feedback_refusal
 from meetings.templatetags.meeting_tags import local_time
-from meetings.views._helpers import form_error, match_or_404, meeting_or_404, user_of
+from meetings.views._helpers import form_error, match_or_404, meeting_or_404
 from mentorship.errors import ApplicationError
+from profiles.access import signed_in_user
 
 
 def _log_fields(form: SessionLogForm) -> dict[str, Any]:
@@ -40,7 +41,7 @@ def _log_fields(form: SessionLogForm) -> dict[str, Any]:
 def match_page(request: HttpRequest, match_id: int) -> HttpResponse:
     """The pair's shared space: meetings, session notes (private notes only for their author), check-in."""
     match = match_or_404(request, match_id)
-    user = user_of(request)
+    user = signed_in_user(request)
     page = selectors.match_page_for(user=user, match=match)
     context = {
         "match": match,
@@ -79,7 +80,7 @@ def session_log_create(request: HttpRequest, match_id: int) -> HttpResponse:
         return render(request, "meetings/session_log_form.html", context, status=status)
     try:
         meeting, initial = selectors.session_log_start(
-            match=match, user=user_of(request), meeting_id=request.GET.get("meeting")
+            match=match, user=signed_in_user(request), meeting_id=request.GET.get("meeting")
         )
     except Meeting.DoesNotExist:
         raise Http404("No such meeting in this match.") from None
@@ -93,7 +94,7 @@ def session_log_create(request: HttpRequest, match_id: int) -> HttpResponse:
         try:
             log = services.session_log_create(
                 match=match,
-                by=user_of(request),
+                by=signed_in_user(request),
                 meeting=meeting,
                 submission=form.cleaned_data["submission"],
                 same_as_recent_is_one=True,  # Back to a form fetched anew, Save: the same session
@@ -113,7 +114,7 @@ def session_log_create(request: HttpRequest, match_id: int) -> HttpResponse:
             form_error(form, exc)
         else:
             if meeting is None and log.meeting is not None:  # the service took it for the day's meeting: say which
-                when = local_time(log.meeting, user_of(request))
+                when = local_time(log.meeting, signed_in_user(request))
                 messages.success(request, f"Session logged as the meeting of {when}.")
             else:
                 messages.success(request, "Session logged.")
@@ -126,7 +127,7 @@ def session_log_create(request: HttpRequest, match_id: int) -> HttpResponse:
 @login_required
 def session_log_edit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        log = selectors.session_logs_for(user=user_of(request)).get(pk=pk, author=user_of(request))
+        log = selectors.session_logs_for(user=signed_in_user(request)).get(pk=pk, author=signed_in_user(request))
     except SessionLog.DoesNotExist:
         raise Http404("No such session log of yours.") from None
     initial = {
@@ -145,7 +146,7 @@ def session_log_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             saved = services.session_log_update(
                 session_log=log,
-                by=user_of(request),
+                by=signed_in_user(request),
                 **_log_fields(form),
             )
         except ApplicationError as exc:
@@ -162,7 +163,7 @@ def session_log_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def feedback(request: HttpRequest, pk: int) -> HttpResponse:
     meeting: Meeting = meeting_or_404(request, pk)
     if request.method != "POST":  # said before anyone fills in the form (a POST hears it from the service)
-        refusal = feedback_refusal(meeting=meeting, by=user_of(request))
+        refusal = feedback_refusal(meeting=meeting, by=signed_in_user(request))
         if refusal is not None:
             return render(request, "meetings/feedback_form.html", {"meeting": meeting, "refusal": refusal.message})
     first = is_first_meeting(meeting)
@@ -172,7 +173,7 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.feedback_submit(
                 meeting=meeting,
-                by=user_of(request),
+                by=signed_in_user(request),
                 rating=data["rating"],
                 useful=data["useful"],
                 went_well=data["went_well"],
@@ -192,7 +193,7 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
 def checkin(request: HttpRequest, match_id: int, period: int) -> HttpResponse:
     match = match_or_404(request, match_id)
     if request.method != "POST":  # said before anyone fills in the form (a POST hears it from the service)
-        refusal = checkin_refusal(match=match, by=user_of(request), period=period)
+        refusal = checkin_refusal(match=match, by=signed_in_user(request), period=period)
         if refusal is not None:
             context = {"match": match, "period": period, "refusal": refusal.message}
             return render(request, "meetings/checkin_form.html", context)
@@ -201,7 +202,7 @@ def checkin(request: HttpRequest, match_id: int, period: int) -> HttpResponse:
         try:
             services.checkin_submit(
                 match=match,
-                by=user_of(request),
+                by=signed_in_user(request),
                 period=period,
                 going_well=form.cleaned_data["going_well"],
                 comment=form.cleaned_data["comment"],
@@ -223,7 +224,7 @@ def checkin(request: HttpRequest, match_id: int, period: int) -> HttpResponse:
 @staff_member_required
 def feedback_summary(request: HttpRequest) -> HttpResponse:
     """Feedback and check-in totals, one table per program the coordinator runs (superusers: all together)."""
-    programs = selectors.feedback_summary_for(user=user_of(request))
+    programs = selectors.feedback_summary_for(user=signed_in_user(request))
     if programs is None:
         raise PermissionDenied("Only coordinators see the feedback totals.")
     return render(request, "meetings/feedback_summary.html", {"programs": programs})

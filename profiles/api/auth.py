@@ -1,12 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
-
 from rest_framework import authentication, permissions
 from rest_framework.views import APIView
 
 from mentorship.api_query import KnownQueryParametersOnly
-from profiles.models import User
 
 
 class SignedInAPI(KnownQueryParametersOnly, APIView):
@@ -15,8 +12,3 @@ class SignedInAPI(KnownQueryParametersOnly, APIView):
 
     authentication_classes = [authentication.TokenAuthentication, authentication.SessionAuthentication]
     permission_classes = [permissions.IsAuthenticated]
-
-
-def api_user(request: Any) -> User:
-    assert isinstance(request.user, User)  # IsAuthenticated guarantees it
-    return request.user

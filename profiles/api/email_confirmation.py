@@ -11,7 +11,8 @@ from rest_framework.views import APIView
 from mentorship.api import KnownFieldsOnly
 from mentorship.api_query import KnownQueryParametersOnly
 from mentorship.api_schema import ErrorSerializer
-from profiles.api.auth import SignedInAPI, api_user
+from profiles.access import signed_in_user
+from profiles.api.auth import SignedInAPI
 from profiles.services.email_confirmation import (
     DAILY_LIMIT,
     LINK_VALID_DAYS,
@@ -60,7 +61,7 @@ class ConfirmationRequestView(SignedInAPI):
         },
     )
     def post(self, request: Request) -> Response:
-        email_confirmation_send(user=api_user(request))
+        email_confirmation_send(user=signed_in_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

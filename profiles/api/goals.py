@@ -14,7 +14,8 @@ from rest_framework.response import Response
 from mentorship.api import IdField, KnownFieldsOnly, etag, if_match
 from mentorship.api_schema import CHANGED_SINCE_READ, IF_MATCH, etag_header
 from mentorship.filters import OneOfFilter
-from profiles.api.auth import SignedInAPI, api_user
+from profiles.access import signed_in_user
+from profiles.api.auth import SignedInAPI
 from profiles.models import FocusArea, Goal
 from profiles.selectors import goal_list_for
 from profiles.services import goal_create, goal_delete, goal_update
@@ -86,13 +87,13 @@ class GoalList(SignedInAPI, generics.ListCreateAPIView):
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return Goal.objects.none()
-        return goal_list_for(user=api_user(self.request))
+        return goal_list_for(user=signed_in_user(self.request))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            goal = goal_create(user=api_user(request), data=serializer.validated_data)
+            goal = goal_create(user=signed_in_user(request), data=serializer.validated_data)
         except DjangoValidationError as error:
             raise _field_errors(error) from error
         return Response(
@@ -125,7 +126,7 @@ class GoalDetail(SignedInAPI, generics.RetrieveUpdateDestroyAPIView):
     http_method_names = ["get", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> Any:
-        return goal_list_for(user=api_user(self.request))
+        return goal_list_for(user=signed_in_user(self.request))
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         goal = self.get_object()
@@ -137,12 +138,15 @@ class GoalDetail(SignedInAPI, generics.RetrieveUpdateDestroyAPIView):
         serializer.is_valid(raise_exception=True)
         try:
             goal = goal_update(
-                goal=goal, user=api_user(request), data=serializer.validated_data, expected_versions=if_match(request)
+                goal=goal,
+                user=signed_in_user(request),
+                data=serializer.validated_data,
+                expected_versions=if_match(request),
             )
         except DjangoValidationError as error:
             raise _field_errors(error) from error
         return Response(GoalSerializer(goal).data, headers={"ETag": etag(goal_version(goal))})
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        goal_delete(goal=self.get_object(), user=api_user(request), expected_versions=if_match(request))
+        goal_delete(goal=self.get_object(), user=signed_in_user(request), expected_versions=if_match(request))
         return Response(status=status.HTTP_204_NO_CONTENT)

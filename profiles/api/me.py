@@ -11,7 +11,8 @@ from rest_framework.response import Response
 
 from mentorship.api import KnownFieldsOnly, etag, if_match
 from mentorship.api_schema import CHANGED_SINCE_READ, IF_MATCH, etag_header
-from profiles.api.auth import SignedInAPI, api_user
+from profiles.access import signed_in_user
+from profiles.api.auth import SignedInAPI
 from profiles.api.profile_serializers import MentorProfileSerializer, TraineeProfileSerializer
 from profiles.models import User
 from profiles.selectors import mentor_profile_of, trainee_profile_of
@@ -73,7 +74,7 @@ class MeView(SignedInAPI):
         tags=["me"], summary="My account and profiles", parameters=[etag_header()], responses={200: MeSerializer}
     )
     def get(self, request: Request) -> Response:
-        return _respond(api_user(request))
+        return _respond(signed_in_user(request))
 
     @extend_schema(
         tags=["me"],
@@ -94,7 +95,7 @@ class MeView(SignedInAPI):
         },
     )
     def patch(self, request: Request) -> Response:
-        user = api_user(request)
+        user = signed_in_user(request)
         serializer = MeSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

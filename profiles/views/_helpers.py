@@ -6,10 +6,8 @@ from typing import TypeVar
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 
 from mentorship.errors import ApplicationError
-from profiles.models import User
 
 T = TypeVar("T")
 
@@ -28,9 +26,3 @@ def save_through_service(form: forms.Form, write: Callable[[], T]) -> T | None:
     except ApplicationError as error:
         form.add_error(None, error.message)
     return None
-
-
-def request_user(request: HttpRequest) -> User:
-    """The signed-in user of a @login_required view, typed."""
-    assert isinstance(request.user, User)
-    return request.user

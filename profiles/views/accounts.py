@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from mentorship.errors import ApplicationError
 from mentorship.redirects import redirect_back
+from profiles.access import signed_in_user
 from profiles.forms import SignupForm
 from profiles.models import User
 from profiles.passwords import LimitedPasswordChangeForm
@@ -28,7 +29,6 @@ from profiles.services.email_confirmation import (
     email_confirmation_send,
     invited_address,
 )
-from profiles.views._helpers import request_user
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -89,7 +89,7 @@ def email_confirmation_request(request: HttpRequest) -> HttpResponse:
     where the reminder and its button are, instead of a bare 405."""
     if request.method != "POST":
         return redirect("profiles-me")
-    _send_confirmation(request, request_user(request))
+    _send_confirmation(request, signed_in_user(request))
     return redirect_back(request, default="profiles-me")
 
 

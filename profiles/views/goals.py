@@ -10,16 +10,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from profiles.access import signed_in_user
 from profiles.forms import GoalForm
 from profiles.models import Goal
 from profiles.selectors import goal_list_for, trainee_profile_of
 from profiles.services import goal_create, goal_delete, goal_update
-from profiles.views._helpers import request_user, save_through_service
+from profiles.views._helpers import save_through_service
 
 
 @login_required
 def goal_list(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+    user = signed_in_user(request)
     context = {"goals": goal_list_for(user=user), "has_trainee_profile": trainee_profile_of(user=user) is not None}
     return render(request, "profiles/goal_list.html", context)
 
@@ -30,7 +31,7 @@ SENT_GOAL_FORMS = "sent_goal_forms"
 
 @login_required
 def goal_add(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+    user = signed_in_user(request)
     if trainee_profile_of(user=user) is None:
         messages.info(request, "Create your trainee profile first: goals belong to it.")
         return redirect("profiles-trainee-edit")
@@ -52,7 +53,7 @@ def goal_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request_user(request)
+    user = signed_in_user(request)
     goal = get_object_or_404(goal_list_for(user=user), pk=pk)
     form = GoalForm(request.POST or None, initial=GoalForm.initial_from(goal))
     if request.method == "POST" and form.is_valid():
@@ -67,7 +68,7 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def goal_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request_user(request)
+    user = signed_in_user(request)
     goal: Goal = get_object_or_404(goal_list_for(user=user), pk=pk)
     if request.method == "POST":
         goal_delete(goal=goal, user=user)

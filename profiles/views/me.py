@@ -7,15 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from profiles.access import signed_in_user
 from profiles.forms import MentorProfileForm, TraineeProfileForm
 from profiles.selectors import goal_list_for, mentor_profile_of, trainee_profile_of
 from profiles.services import mentor_profile_save, trainee_profile_save
-from profiles.views._helpers import request_user, save_through_service
+from profiles.views._helpers import save_through_service
 
 
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+    user = signed_in_user(request)
     context = {
         "trainee": trainee_profile_of(user=user),
         "mentor": mentor_profile_of(user=user),
@@ -26,7 +27,7 @@ def me(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def trainee_edit(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+    user = signed_in_user(request)
     profile, other = trainee_profile_of(user=user), mentor_profile_of(user=user)
     initial = TraineeProfileForm.initial_from(profile, other)
     form = TraineeProfileForm(request.POST or None, initial=initial, new=profile is None and other is None)
@@ -47,7 +48,7 @@ def trainee_edit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def mentor_edit(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+    user = signed_in_user(request)
     profile, other = mentor_profile_of(user=user), trainee_profile_of(user=user)
     initial = MentorProfileForm.initial_from(profile, other)
     form = MentorProfileForm(request.POST or None, initial=initial, new=profile is None and other is None)

@@ -12,7 +12,7 @@ from rest_framework.serializers import BaseSerializer
 
 from matching.models import Match
 from meetings import selectors
-from profiles.models import User
+from profiles.access import signed_in_user
 
 E400 = OpenApiResponse(description="Invalid input, or a refusal such as a time in the past (error.code says which).")
 E401 = OpenApiResponse(description="Not signed in.")
@@ -33,16 +33,12 @@ E412_MEETING = OpenApiResponse(
 )
 
 
-def request_user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def my_matches(request: Request | None) -> QuerySet[Match]:
     """The matches `?match=` may name: the caller's own. Someone else's is then refused exactly like an id that
     does not exist, instead of answering an empty list that tells the two apart."""
     if request is None or not request.user.is_authenticated:
         return Match.objects.none()
-    return selectors.matches_for(user=request_user(request))
+    return selectors.matches_for(user=signed_in_user(request))
 
 
 def validated(serializer: BaseSerializer[Any]) -> dict[str, Any]:

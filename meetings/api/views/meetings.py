@@ -33,7 +33,6 @@ from meetings.api.views.common import (
     E412_MEETING,
     LOCATION_OF_EXISTING,
     my_matches,
-    request_user,
     validated,
 )
 from meetings.ics import CONTENT_TYPE, meeting_calendar
@@ -42,6 +41,7 @@ from meetings.people import local_to_utc, time_zone_for
 from mentorship.api_query import KnownQueryParametersOnly
 from mentorship.api_schema import ErrorSerializer
 from mentorship.filters import OneOfFilter
+from profiles.access import signed_in_user
 
 
 class MeetingFilter(django_filters.FilterSet):
@@ -64,7 +64,7 @@ class MeetingViewSet(
     def get_queryset(self) -> QuerySet[Meeting]:
         if getattr(self, "swagger_fake_view", False):
             return Meeting.objects.none()
-        user = request_user(self.request)
+        user = signed_in_user(self.request)
         return selectors.with_follow_up(selectors.meetings_for(user=user), user=user)
 
     def _respond(self, meeting: Meeting, code: int = status.HTTP_200_OK) -> Response:
@@ -84,7 +84,7 @@ class MeetingViewSet(
     )
     @action(detail=False, methods=["get"], url_path="to-do", filter_backends=[], pagination_class=None)
     def to_do(self, request: Request) -> Response:
-        todo = selectors.to_do_for(user=request_user(request))
+        todo = selectors.to_do_for(user=signed_in_user(request))
         return Response(ToDoSerializer(todo, context=self.get_serializer_context()).data)
 
     @extend_schema(summary="One of my meetings", responses={200: MeetingSerializer, 401: E401, 404: E404})
@@ -111,7 +111,7 @@ class MeetingViewSet(
         data = validated(MeetingProposeSerializer(data=request.data, context=self.get_serializer_context()))
         match = data.pop("match")
         start = local_to_utc(data.pop("start"), time_zone_for(match, request.user))
-        meeting = services.meeting_propose(match=match, by=request_user(request), start=start, **data)
+        meeting = services.meeting_propose(match=match, by=signed_in_user(request), start=start, **data)
         return self._respond(meeting, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -135,7 +135,7 @@ class MeetingViewSet(
         return self._respond(
             services.meeting_accept(
                 meeting=meeting,
-                by=request_user(request),
+                by=signed_in_user(request),
                 seen_sequence=data.get("sequence"),
                 seen_status=data.get("status"),
             )
@@ -165,7 +165,9 @@ class MeetingViewSet(
         start = local_to_utc(data["start"], time_zone_for(meeting.match, request.user))
         move = services.meeting_suggest_time if suggest else services.meeting_reschedule
         return self._respond(
-            move(meeting=meeting, by=request_user(request), start=start, duration_minutes=data.get("duration_minutes"))
+            move(
+                meeting=meeting, by=signed_in_user(request), start=start, duration_minutes=data.get("duration_minutes")
+            )
         )
 
     @extend_schema(
@@ -181,7 +183,7 @@ class MeetingViewSet(
         data = validated(MeetingCancelSerializer(data=request.data))
         cancelled = services.meeting_cancel(
             meeting=meeting,
-            by=request_user(request),
+            by=signed_in_user(request),
             reason=data["reason"],
             seen_sequence=data.get("sequence"),
             seen_status=data.get("status"),

@@ -22,21 +22,12 @@ from meetings.api.serializers import (
     SessionLogSharedSerializer,
     SessionLogWriteSerializer,
 )
-from meetings.api.views.common import (
-    E400,
-    E401,
-    E403,
-    E404,
-    E409,
-    LOCATION_OF_EXISTING,
-    my_matches,
-    request_user,
-    validated,
-)
+from meetings.api.views.common import E400, E401, E403, E404, E409, LOCATION_OF_EXISTING, my_matches, validated
 from meetings.models import Feedback, SessionLog
 from mentorship.api import etag, if_match
 from mentorship.api_query import KnownQueryParametersOnly
 from mentorship.api_schema import CHANGED_SINCE_READ, IF_MATCH, etag_header
+from profiles.access import signed_in_user
 from profiles.versions import saved_version
 
 
@@ -65,7 +56,7 @@ class SessionLogViewSet(
     def get_queryset(self) -> QuerySet[SessionLog]:
         if getattr(self, "swagger_fake_view", False):
             return SessionLog.objects.none()
-        return selectors.session_logs_for(user=request_user(self.request))
+        return selectors.session_logs_for(user=signed_in_user(self.request))
 
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
         return SessionLogSharedSerializer
@@ -127,7 +118,7 @@ class SessionLogViewSet(
             )
         log = services.session_log_create(
             match=match,
-            by=request_user(request),
+            by=signed_in_user(request),
             meeting=data.get("meeting"),
             date=data["date"],
             duration_minutes=data["duration_minutes"],
@@ -158,7 +149,7 @@ class SessionLogViewSet(
         data = validated(SessionLogEditSerializer(data=request.data, context=self.get_serializer_context()))
         services.session_log_update(
             session_log=log,
-            by=request_user(request),
+            by=signed_in_user(request),
             date=data["date"],
             duration_minutes=data["duration_minutes"],
             topics=data.get("topics", []),
@@ -179,7 +170,7 @@ class FeedbackViewSet(KnownQueryParametersOnly, mixins.ListModelMixin, viewsets.
     def get_queryset(self) -> QuerySet[Feedback]:
         if getattr(self, "swagger_fake_view", False):
             return Feedback.objects.none()
-        return selectors.feedback_mine(user=request_user(self.request))
+        return selectors.feedback_mine(user=signed_in_user(self.request))
 
     @extend_schema(summary="My own feedback answers", responses={200: FeedbackSerializer(many=True), 401: E401})
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -192,5 +183,5 @@ class FeedbackViewSet(KnownQueryParametersOnly, mixins.ListModelMixin, viewsets.
     )
     def create(self, request: Request) -> Response:
         data = validated(FeedbackWriteSerializer(data=request.data, context=self.get_serializer_context()))
-        feedback = services.feedback_submit(by=request_user(request), **data)
+        feedback = services.feedback_submit(by=signed_in_user(request), **data)
         return Response(FeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)
