@@ -244,6 +244,7 @@ class OrderingFilter(filters.OrderingFilter):
     """
 
     def filter_queryset(self, request: Any, queryset: QuerySet[Any], view: Any) -> QuerySet[Any]:
+        self._refuse_unknown(request, queryset, view)
         chosen = list(self.get_ordering(request, queryset, view) or [])
         current = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
         taken = {_field_of(term) for term in chosen}
@@ -255,6 +256,25 @@ class OrderingFilter(filters.OrderingFilter):
             return queryset
         return queryset.order_by(*terms)
 
+    def _refuse_unknown(self, request: Any, queryset: QuerySet[Any], view: Any) -> None:
+        """A field the list does not order by is a 400 naming it, as every other query parameter's bad value is.
+        DRF drops it silently: `?ordering=-created` (for `-created_at`) came back in the list's own order, and a
+        client took that for the order it asked for."""
+        given = [term.strip() for term in request.query_params.get(self.ordering_param, "").split(",") if term.strip()]
+        allowed = {name for name, _ in self.get_valid_fields(queryset, view, {"request": request})}
+        unknown = [term for term in given if term.lstrip("-") not in allowed]
+        if unknown:
+            choices = ", ".join(sorted(allowed))
+            raise exceptions.ValidationError(
+                {
+                    self.ordering_param: [
+                        f"“{term}” is not a field this list orders by: choose from {choices} ("
+                        "`-` in front for descending)."
+                        for term in unknown
+                    ]
+                }
+            )
+
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         # DRF documents only "Which field to use…": name the fields this list takes, as docs/api.md promises.
         parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
@@ -264,7 +284,7 @@ class OrderingFilter(filters.OrderingFilter):
             for parameter in parameters:
                 parameter["description"] = (
                     f"Order by {names}: `-` in front for descending, several separated by commas. Rows that tie "
-                    "keep the list's own order; an unknown field is ignored."
+                    "keep the list's own order; a field not listed here is a 400 naming it."
                 )
         return parameters
 

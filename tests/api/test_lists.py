@@ -94,12 +94,22 @@ def test_the_schema_says_every_paged_list_takes_last(operation: Operation) -> No
 
 
 @pytest.mark.parametrize("operation", ORDERED, ids=str)
-def test_ordering_by_an_unknown_field_is_ignored_not_an_error(operation: Operation, world: World) -> None:
+def test_ordering_by_an_unknown_field_is_a_400_naming_it_and_a_listed_field_orders(
+    operation: Operation, world: World
+) -> None:
+    # Before: DRF dropped an unknown field silently, so `?ordering=-created` (for `-created_at`) or a private field
+    # came back in the list's own order, which the client took for the order it asked for.
     url = operation.url(**world.path_ids(operation.path))
+    api = world.client("trainee")
 
-    response = world.client("trainee").get(url, {"ordering": "no_such_field,-password"})
+    response = api.get(url, {"ordering": "no_such_field,-password"})
 
-    assert response.status_code == 200, response.content[:300]
+    assert response.status_code == 400, response.content[:300]
+    said = response.json()["error"]["fields"]["ordering"]
+    assert any("“no_such_field”" in text for text in said)
+    assert any("“-password”" in text for text in said)
+    listed = re.findall(r"`-?([a-z_]+)`", _ordering_description(operation))
+    assert api.get(url, {"ordering": f"-{listed[0]}"}).status_code == 200
 
 
 def test_messages_can_be_ordered_both_ways(world: World) -> None:
