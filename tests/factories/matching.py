@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import factory
@@ -9,7 +10,7 @@ import factory
 from matching.models import Match, MatchingRound, Program, ShortlistEntry
 from tests.factories.profiles import MentorProfileFactory, TraineeProfileFactory
 
-__all__ = ["MatchFactory", "MatchingRoundFactory", "ProgramFactory", "ShortlistEntryFactory"]
+__all__ = ["MatchFactory", "MatchingRoundFactory", "ProgramFactory", "ShortlistEntryFactory", "program_admin_form"]
 
 
 class ProgramFactory(factory.django.DjangoModelFactory):
@@ -25,6 +26,34 @@ class ProgramFactory(factory.django.DjangoModelFactory):
     def coordinators(obj: Program, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create and extracted:
             obj.coordinators.set(extracted)
+
+
+def program_admin_form(program: Program, **changes: Any) -> dict[str, Any]:
+    """What the program's admin page posts for `program` as it is (its settings, coordinators and people), with
+    `changes` on top: a box left unticked is a change to "" or a missing key."""
+    data: dict[str, Any] = {
+        "name": program.name,
+        "description": program.description,
+        "is_active": "on" if program.is_active else "",
+        "open_to_all": "on" if program.open_to_all else "",
+        "coordinators": [c.pk for c in program.coordinators.all()],
+        "mentors": [m.pk for m in program.mentors.all()],
+        "trainees": [t.pk for t in program.trainees.all()],
+        "weights": json.dumps(program.weights),
+        "institution_rule": program.institution_rule,
+        "stage_gap_best": program.stage_gap_best,
+        "time_zone_cap_hours": "" if program.time_zone_cap_hours is None else program.time_zone_cap_hours,
+        "max_open_requests": program.max_open_requests,
+        "request_reminder_days": program.request_reminder_days,
+        "request_expiry_days": program.request_expiry_days,
+        "reminder_lead_hours": json.dumps(program.reminder_lead_hours),
+        "first_meeting_days": program.first_meeting_days,
+        "inactivity_days": program.inactivity_days,
+        "first_checkin_days": program.first_checkin_days,
+        "checkin_every_days": program.checkin_every_days,
+    }
+    data.update(changes)
+    return data
 
 
 class MatchFactory(factory.django.DjangoModelFactory):

@@ -7,40 +7,17 @@ import json
 import pytest
 from django.urls import reverse
 
-from matching.models import Match, Program
+from matching.models import Match
 from tests.factories import (
     CoordinatorFactory,
     MatchFactory,
     MentorProfileFactory,
     ProgramFactory,
     TraineeProfileFactory,
+    program_admin_form,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def _form_data(program: Program, **changes):
-    data = {
-        "name": program.name,
-        "description": program.description,
-        "is_active": "on",
-        "open_to_all": "on",
-        "coordinators": [c.pk for c in program.coordinators.all()],
-        "weights": json.dumps(program.weights),
-        "institution_rule": program.institution_rule,
-        "stage_gap_best": program.stage_gap_best,
-        "time_zone_cap_hours": "",
-        "max_open_requests": program.max_open_requests,
-        "request_reminder_days": program.request_reminder_days,
-        "request_expiry_days": program.request_expiry_days,
-        "reminder_lead_hours": json.dumps(program.reminder_lead_hours),
-        "first_meeting_days": program.first_meeting_days,
-        "inactivity_days": program.inactivity_days,
-        "first_checkin_days": program.first_checkin_days,
-        "checkin_every_days": program.checkin_every_days,
-    }
-    data.update(changes)
-    return data
 
 
 def test_a_coordinator_lists_only_the_programs_they_coordinate(login, coordinator):
@@ -65,7 +42,7 @@ def test_negative_or_unknown_weights_are_refused_and_nothing_changes(login, coor
 
     for bad in ({"specialty": -1}, {"charisma": 2}, {"specialty": 0, "career_stage": 0}):
         weights = {**{k: 0 for k in before}, **bad} if "career_stage" in bad else {**before, **bad}
-        response = client.post(url, _form_data(program, weights=json.dumps(weights)))
+        response = client.post(url, program_admin_form(program, weights=json.dumps(weights)))
         assert response.status_code == 200, bad
         assert response.context["adminform"].form.errors["weights"], bad
 
@@ -93,7 +70,7 @@ def test_weights_the_engine_cannot_score_with_are_refused_and_nothing_changes(lo
     program = ProgramFactory(coordinators=[coordinator])
     before = dict(program.weights)
     response = login(coordinator).post(
-        reverse("admin:matching_program_change", args=[program.pk]), _form_data(program, weights=weights)
+        reverse("admin:matching_program_change", args=[program.pk]), program_admin_form(program, weights=weights)
     )
     assert response.status_code == 200
     assert any(message in error for error in response.context["adminform"].form.errors["weights"])
@@ -107,14 +84,14 @@ def test_the_request_reminder_must_come_before_the_request_expires(login, coordi
     url = reverse("admin:matching_program_change", args=[program.pk])
     for reminder, expiry in ((30, 5), (5, 5)):
         response = login(coordinator).post(
-            url, _form_data(program, request_reminder_days=reminder, request_expiry_days=expiry)
+            url, program_admin_form(program, request_reminder_days=reminder, request_expiry_days=expiry)
         )
         assert response.status_code == 200
         [error] = response.context["adminform"].form.errors["request_reminder_days"]
         assert error.startswith(f"Requests expire after {expiry} days, so the reminder must come sooner")
     program.refresh_from_db()
     assert (program.request_reminder_days, program.request_expiry_days) == (7, 14)
-    response = login(coordinator).post(url, _form_data(program, request_reminder_days=4, request_expiry_days=5))
+    response = login(coordinator).post(url, program_admin_form(program, request_reminder_days=4, request_expiry_days=5))
     assert response.status_code == 302
 
 
@@ -122,7 +99,8 @@ def test_valid_weights_are_saved(login, coordinator):
     program = ProgramFactory(coordinators=[coordinator])
     weights = {**program.weights, "specialty": 5}
     response = login(coordinator).post(
-        reverse("admin:matching_program_change", args=[program.pk]), _form_data(program, weights=json.dumps(weights))
+        reverse("admin:matching_program_change", args=[program.pk]),
+        program_admin_form(program, weights=json.dumps(weights)),
     )
     assert response.status_code == 302
     program.refresh_from_db()
@@ -162,7 +140,7 @@ def test_the_program_page_adds_only_people_who_can_take_part_and_says_why_not_th
     MatchFactory(program=elsewhere, trainee=ready, mentor=gone, status=Match.Status.DECLINED)
     client = login(coordinator)
     url = reverse("admin:matching_program_change", args=[program.pk])
-    data = _form_data(program, trainees=[ready.pk, unconfirmed.pk], mentors=[gone.pk])
+    data = program_admin_form(program, trainees=[ready.pk, unconfirmed.pk], mentors=[gone.pk])
     del data["open_to_all"]
 
     response = client.post(url, data)
@@ -182,5 +160,8 @@ def test_the_program_page_adds_only_people_who_can_take_part_and_says_why_not_th
 
     # People enrolled already stay, whatever became of them since: saving the page again keeps them.
     program.trainees.add(unconfirmed)
-    assert client.post(url, _form_data(program, trainees=[unconfirmed.pk, ready.pk], open_to_all="")).status_code == 302
+    assert (
+        client.post(url, program_admin_form(program, trainees=[unconfirmed.pk, ready.pk], open_to_all="")).status_code
+        == 302
+    )
     assert set(program.trainees.all()) == {unconfirmed, ready}

@@ -7,8 +7,6 @@ changes between the form's check and the save. Every refusal leaves the program 
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from django.urls import reverse
 
@@ -20,7 +18,14 @@ from matching.services.programs import (
     program_save,
 )
 from matching.services.refusals import NotProgramCoordinator
-from tests.factories import CoordinatorFactory, MentorProfileFactory, ProgramFactory, TraineeProfileFactory, UserFactory
+from tests.factories import (
+    CoordinatorFactory,
+    MentorProfileFactory,
+    ProgramFactory,
+    TraineeProfileFactory,
+    UserFactory,
+    program_admin_form,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -173,24 +178,7 @@ def test_an_account_deactivated_after_the_form_checked_it_is_refused_at_saving_a
     MatchFactory(program=ProgramFactory(coordinators=[coordinator]), trainee=gone, status="declined")
     before = _state(program)
     url = reverse("admin:matching_program_change", args=[program.pk])
-    data = {
-        "name": "Renamed",
-        "is_active": "on",
-        "coordinators": [coordinator.pk],
-        "trainees": [gone.pk],
-        "weights": json.dumps(program.weights),
-        "institution_rule": program.institution_rule,
-        "stage_gap_best": program.stage_gap_best,
-        "time_zone_cap_hours": "",
-        "max_open_requests": program.max_open_requests,
-        "request_reminder_days": program.request_reminder_days,
-        "request_expiry_days": program.request_expiry_days,
-        "reminder_lead_hours": json.dumps(program.reminder_lead_hours),
-        "first_meeting_days": program.first_meeting_days,
-        "inactivity_days": program.inactivity_days,
-        "first_checkin_days": program.first_checkin_days,
-        "checkin_every_days": program.checkin_every_days,
-    }
+    data = program_admin_form(program, name="Renamed", coordinators=[coordinator.pk], trainees=[gone.pk])
 
     response = login(coordinator).post(url, data, follow=True)
 

@@ -10,13 +10,12 @@ superuser, and as people who are not staff.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
-from matching.models import Match, Program
+from matching.models import Match
 from profiles.models import Goal, MentorProfile, TraineeProfile
 from tests.factories import (
     CoordinatorFactory,
@@ -28,6 +27,7 @@ from tests.factories import (
     UserFactory,
     english,
     focus_area,
+    program_admin_form,
 )
 
 pytestmark = pytest.mark.django_db
@@ -168,44 +168,19 @@ def test_anyone_elses_account_and_goals_cannot_be_changed(login: Any, coordinato
     assert Goal.objects.get(pk=goal.pk).title == "Return to the wards by spring"
 
 
-def _program_form(program: Program, **changes: Any) -> dict[str, Any]:
-    data = {
-        "name": program.name,
-        "description": program.description,
-        "is_active": "on",
-        "coordinators": [c.pk for c in program.coordinators.all()],
-        "mentors": [m.pk for m in program.mentors.all()],
-        "trainees": [t.pk for t in program.trainees.all()],
-        "weights": json.dumps(program.weights),
-        "institution_rule": program.institution_rule,
-        "stage_gap_best": program.stage_gap_best,
-        "time_zone_cap_hours": "",
-        "max_open_requests": program.max_open_requests,
-        "request_reminder_days": program.request_reminder_days,
-        "request_expiry_days": program.request_expiry_days,
-        "reminder_lead_hours": json.dumps(program.reminder_lead_hours),
-        "first_meeting_days": program.first_meeting_days,
-        "inactivity_days": program.inactivity_days,
-        "first_checkin_days": program.first_checkin_days,
-        "checkin_every_days": program.checkin_every_days,
-    }
-    data.update(changes)
-    return data
-
-
 def test_an_id_typed_into_the_program_form_enrols_and_names_no_one_else(
     login: Any, coordinator: Any, trainee: Any, people: dict[str, Any]
 ) -> None:
     program, oscar = people["cardiology"], people["oscar"]
     url = reverse("admin:matching_program_change", args=[program.pk])
 
-    response = login(coordinator).post(url, _program_form(program, trainees=[trainee.pk, oscar.pk]))
+    response = login(coordinator).post(url, program_admin_form(program, trainees=[trainee.pk, oscar.pk]))
 
     assert response.status_code == 200  # the form again
     assert "Oscar" not in response.content.decode()
     assert set(program.trainees.all()) == {trainee}
     # People of her programs are still added by hand: Rita, who asked in Open Door.
-    added = login(coordinator).post(url, _program_form(program, trainees=[trainee.pk, people["rita"].pk]))
+    added = login(coordinator).post(url, program_admin_form(program, trainees=[trainee.pk, people["rita"].pk]))
     assert added.status_code == 302
     assert set(program.trainees.all()) == {trainee, people["rita"]}
 
