@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.db.models import Count, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
@@ -118,6 +119,25 @@ def match_page_inline_register(inline: type[admin.options.InlineModelAdmin[Any, 
         _inlines_from_above.append(inline)
 
 
+class MatchChangeList(ChangeList):
+    """Counts the mentor load of the page's mentors only, in one query once the page is cut: the correlated subquery
+    ran for every match the list skipped too (28,383 loops for the last page of 28,383 matches, 0.3 s)."""
+
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        rows = [match for match in self.result_list if not hasattr(match, "mentor_active")]
+        if not rows:
+            return
+        loads = dict(
+            Match.objects.filter(mentor_id__in={match.mentor_id for match in rows}, status=Match.Status.APPROVED)
+            .order_by()
+            .values_list("mentor_id")
+            .annotate(n=Count("pk"))
+        )
+        for match in rows:
+            match.mentor_active = loads.get(match.mentor_id, 0)  # type: ignore[attr-defined]
+
+
 # Nobody adds, edits or deletes a match here: matches come from trainees' requests and matching rounds, decisions
 # go through the actions, and the history of a match is kept.
 @admin.register(Match)
@@ -170,7 +190,10 @@ class MatchAdmin(WrittenByServices, BoundedSearch, CoordinatorAccess, admin.Mode
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Match]:
-        # The mentor's load in one correlated subquery: the changelist stays a constant number of queries.
+        matches = access.matches_for(signed_in_user(request))
+        if not self._ordered_by_load(request):
+            return matches  # the page's loads are counted for its rows alone (MatchChangeList)
+        # Sorting by load needs it on every row: one correlated subquery, still a constant number of queries.
         approved = (
             Match.objects.filter(mentor_id=OuterRef("mentor_id"), status=Match.Status.APPROVED)
             .order_by()
@@ -178,9 +201,17 @@ class MatchAdmin(WrittenByServices, BoundedSearch, CoordinatorAccess, admin.Mode
             .annotate(n=Count("pk"))
             .values("n")
         )
-        return access.matches_for(signed_in_user(request)).annotate(
-            mentor_active=Coalesce(Subquery(approved, output_field=IntegerField()), Value(0))
-        )
+        return matches.annotate(mentor_active=Coalesce(Subquery(approved, output_field=IntegerField()), Value(0)))
+
+    def _ordered_by_load(self, request: HttpRequest) -> bool:
+        """Whether the list's `?o=` sorts by the Mentor load column. Its number counts the action checkbox when the
+        list has actions: both numbers are taken, since annotating once too often only costs time."""
+        column = self.list_display.index("mentor_load")
+        asked = {part.lstrip("-") for part in request.GET.get(ORDER_VAR, "").split(".")}
+        return bool(asked & {str(column), str(column + 1)})
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return MatchChangeList
 
     def has_decide_permission(self, request: HttpRequest) -> bool:
         return access.is_coordinator(request.user)
