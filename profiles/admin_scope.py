@@ -3,15 +3,18 @@ program they coordinate; superusers see everyone.
 
 Programs belong to a higher app (`matching`), which registers the rule when it starts (`people_scope_register`, as it
 registers its querysets with notifications): profiles never imports it. With no rule registered a coordinator sees
-nobody, never everybody.
+nobody, never everybody. It registers the same way what it adds to the mentor and trainee lists
+(`people_list_register`: a filter by program, and the action that removes the selected people from one).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.contrib.admin import ListFilter
+from django.db.models import Model, Q, QuerySet
 
 from profiles.models import MentorProfile, TraineeProfile, User
 
@@ -23,6 +26,27 @@ _registered: list[PeopleScope] = []
 
 def people_scope_register(scope: PeopleScope) -> None:
     _registered[:] = [scope]
+
+
+@dataclass(frozen=True)
+class PeopleListExtras:
+    """What a higher app adds to the admin's mentor or trainee list: list filters, and actions on the selected
+    people (admin action functions; those with `allowed_permissions` are offered to who has them)."""
+
+    list_filter: tuple[type[ListFilter], ...] = ()
+    actions: tuple[Callable[..., Any], ...] = ()
+
+
+#: By profile model. Read each time a list is shown, so the order the apps' admins load in does not matter.
+_list_extras: dict[type[Model], PeopleListExtras] = {}
+
+
+def people_list_register(model: type[TraineeProfile] | type[MentorProfile], extras: PeopleListExtras) -> None:
+    _list_extras[model] = extras
+
+
+def people_list_extras(model: type[Model]) -> PeopleListExtras:
+    return _list_extras.get(model, PeopleListExtras())
 
 
 def _people(user: User) -> tuple[QuerySet[TraineeProfile], QuerySet[MentorProfile]]:

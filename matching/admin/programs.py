@@ -1,43 +1,37 @@
-"""Programs in the admin: dates, coordinators, who takes part, scoring weights and rules; their own pages (health,
-enrolment, rounds) come from `ProgramPages`."""
+"""Programs in the admin: dates, coordinators, scoring weights and rules, and how many mentors and trainees are
+enrolled (with links to them and to enrolment); their own pages (health, enrolment, rounds) come from `ProgramPages`.
+
+The people themselves are not on the page: a program of 24,000 rendered every one as a selected option (5.6 s,
+1.4 MB) and posted their ids back, past `DATA_UPLOAD_MAX_NUMBER_FIELDS`, so it could no longer be saved. They are
+listed, filtered by program, on the mentor and trainee lists, and removed there (`matching.admin.people`); they
+are added by e-mail address (*Enrol from a list*). The page is the same size however many people take part.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms import ModelMultipleChoiceField
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
+from matching.admin.people import people_list_url
 from matching.admin_views import access
 from matching.admin_views.program_pages import ProgramPages
 from matching.models import Program
-from matching.services.programs import program_people_refusal, program_save
+from matching.services.programs import program_save
 from mentorship.admin_search import BoundedSearch
 from mentorship.errors import ApplicationError
 from profiles.access import signed_in_user
-from profiles.admin_scope import mentors_for, trainees_for
 from profiles.models import MentorProfile, TraineeProfile, User
 
-
-class ProgramForm(forms.ModelForm):
-    """Checks `program_save`'s rule on who may be added while the form is still open, so a refusal is shown next to
-    the mentors or trainees box with what the coordinator chose (the service checks again when it saves)."""
-
-    # No Meta: the admin builds the form's fields from ProgramAdmin.fieldsets on this class.
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        cleaned = self.cleaned_data
-        refusal = program_people_refusal(
-            program=self.instance, mentors=cleaned.get("mentors", ()), trainees=cleaned.get("trainees", ())
-        )
-        if refusal is not None:
-            for field, problems in refusal.fields.items():
-                self.add_error(field, problems)
-        return cleaned
+#: The People fieldset's rows for the enrolled, with or without links to the lists (`get_fieldsets`).
+ENROLLED = ("enrolled_mentors", "enrolled_trainees", "add_people")
+ENROLLED_COUNTS = ("enrolled_mentors_count", "enrolled_trainees_count", "add_people")
 
 
 class CoordinatorAccess:
@@ -52,15 +46,14 @@ class CoordinatorAccess:
 
 @admin.register(Program)
 class ProgramAdmin(BoundedSearch, CoordinatorAccess, ProgramPages, admin.ModelAdmin):
-    form = ProgramForm
     list_display = ("name", "is_active", "starts_on", "ends_on", "open_to_all", "links")
     list_filter = ("is_active", "open_to_all")
     search_fields = ("name",)
-    filter_horizontal = ("coordinators", "mentors", "trainees")
+    filter_horizontal = ("coordinators",)
     change_form_template = "admin/matching/program/change_form.html"
     fieldsets = (
         (None, {"fields": ("name", "description", ("starts_on", "ends_on"), "is_active")}),
-        ("People", {"fields": ("coordinators", "open_to_all", "mentors", "trainees")}),
+        ("People", {"fields": ("coordinators", "open_to_all", *ENROLLED)}),
         (
             "Scoring",
             {
@@ -90,6 +83,7 @@ class ProgramAdmin(BoundedSearch, CoordinatorAccess, ProgramPages, admin.ModelAd
             },
         ),
     )
+    readonly_fields = (*ENROLLED, *ENROLLED_COUNTS)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Program]:
         return access.programs_for(signed_in_user(request))
@@ -103,27 +97,66 @@ class ProgramAdmin(BoundedSearch, CoordinatorAccess, ProgramPages, admin.ModelAd
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(getattr(request.user, "is_superuser", False))
 
-    def get_autocomplete_fields(self, request: HttpRequest) -> tuple[str, ...]:
-        # Large cohorts need autocomplete, which needs a profile admin this user may view; otherwise fall back to
-        # filter_horizontal (still keyboard-usable).
-        fields = []
-        for name, model in (("mentors", MentorProfile), ("trainees", TraineeProfile)):
-            model_admin = self.admin_site._registry.get(model)
-            if model_admin and model_admin.search_fields and model_admin.has_view_permission(request):
-                fields.append(name)
-        return tuple(fields)
+    def get_fieldsets(self, request: HttpRequest, obj: Program | None = None) -> Any:
+        # The counts link to the mentor and trainee lists only for who may open them (a coordinator outside the
+        # Coordinators group has no profile permissions): anyone else reads the numbers.
+        fieldsets = super().get_fieldsets(request, obj)
+        if self._may_open_lists(request):
+            return fieldsets
+        swap = dict(zip(ENROLLED, ENROLLED_COUNTS, strict=True))
+        return [
+            (name, {**opts, "fields": [swap.get(f, f) if isinstance(f, str) else f for f in opts["fields"]]})
+            for name, opts in fieldsets
+        ]
+
+    def _may_open_lists(self, request: HttpRequest) -> bool:
+        lists = (self.admin_site._registry.get(model) for model in (MentorProfile, TraineeProfile))
+        return all(model_admin is not None and model_admin.has_view_permission(request) for model_admin in lists)
+
+    @admin.display(description="Mentors enrolled")
+    def enrolled_mentors(self, program: Program) -> str:
+        return self._enrolled(program, "mentor", MentorProfile, link=True)
+
+    @admin.display(description="Trainees enrolled")
+    def enrolled_trainees(self, program: Program) -> str:
+        return self._enrolled(program, "trainee", TraineeProfile, link=True)
+
+    @admin.display(description="Mentors enrolled")
+    def enrolled_mentors_count(self, program: Program) -> str:
+        return self._enrolled(program, "mentor", MentorProfile, link=False)
+
+    @admin.display(description="Trainees enrolled")
+    def enrolled_trainees_count(self, program: Program) -> str:
+        return self._enrolled(program, "trainee", TraineeProfile, link=False)
+
+    def _enrolled(self, program: Program, noun: str, model: type[Any], *, link: bool) -> str:
+        if program.pk is None:
+            return "None yet: save the program, then add people by e-mail address."
+        count = getattr(program, f"{noun}s").count()
+        said = f"{count:,} {noun}{'' if count == 1 else 's'}"
+        if not link:
+            return said
+        return format_html(
+            '<a href="{}">{}</a> (to remove someone, tick them there and choose “Remove from program…”)',
+            people_list_url(program, model),
+            said,
+        )
+
+    @admin.display(description="Add people")
+    def add_people(self, program: Program) -> SafeString | str:
+        if program.pk is None:
+            return "Once the program is saved."
+        return format_html(
+            '<a href="{}">Add people by e-mail address</a> (Enrol from a list: pasted rows or a CSV; people not '
+            "signed up yet can be invited)",
+            reverse("admin:matching_program_enrol", args=[program.pk]),
+        )
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> ModelMultipleChoiceField:
         if db_field.name == "coordinators":
             kwargs["queryset"] = User.objects.filter(is_staff=True, is_active=True)
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         assert field is not None
-        if db_field.name in ("mentors", "trainees") and field.queryset is not None:
-            # By hand, only people who already take part in one of this coordinator's programs (the people pages'
-            # rule): an id typed into the form would otherwise name anyone, back on this page. Anyone else is
-            # enrolled by e-mail address (Enrol from a list).
-            seen = (mentors_for if db_field.name == "mentors" else trainees_for)(signed_in_user(request))
-            field.queryset = field.queryset.filter(seen).select_related("user")
         return field
 
     def changeform_view(
@@ -132,8 +165,9 @@ class ProgramAdmin(BoundedSearch, CoordinatorAccess, ProgramPages, admin.ModelAd
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except ApplicationError as error:
-            # The form checks the service's rules first; this is the rare refusal that comes only at saving (an
-            # account was deactivated meanwhile). The admin's transaction has rolled back: say why, nothing saved.
+            # The form checks the program's settings first; this is the rare refusal that comes only at saving (the
+            # coordinator was taken off the program meanwhile). The admin's transaction has rolled back: say why,
+            # nothing saved.
             self.message_user(request, f"Nothing was saved: {error.message}", messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
@@ -142,11 +176,9 @@ class ProgramAdmin(BoundedSearch, CoordinatorAccess, ProgramPages, admin.ModelAd
             program=obj,
             by=signed_in_user(request),
             coordinators=form.cleaned_data["coordinators"],
-            mentors=form.cleaned_data["mentors"],
-            trainees=form.cleaned_data["trainees"],
         )
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        # `program_save` wrote the people with the program: form.save_m2m() is not called.
+        # `program_save` wrote the coordinators with the program: form.save_m2m() is not called.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)

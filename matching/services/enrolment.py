@@ -5,7 +5,7 @@ person without the profile their role needs, nobody is enrolled and every such l
 sheet and sending it again is safe. With `invite_missing`, people with no account, no confirmed address or no such
 profile yet are invited instead (enrolled once they have it: `matching.services.invitations`); a deactivated
 account is still a problem.
-Enrolling someone already enrolled changes nothing; nobody is ever removed here (the program form does that).
+Enrolling someone already enrolled changes nothing; nobody is ever removed here (`program_unenrol` does that).
 """
 
 from __future__ import annotations

@@ -141,11 +141,13 @@ def invitation_resend(*, invitation: ProgramInvitation, by: User) -> None:
 
 @transaction.atomic
 def invitation_withdraw(*, invitation: ProgramInvitation, by: User) -> None:
-    """Forget a pending invitation (someone listed by mistake); an enrolled person is removed on the program."""
+    """Forget a pending invitation (someone listed by mistake); an enrolled person is removed from the program
+    instead (`program_unenrol`)."""
     ensure_coordinator(user=by, program=invitation.program)
     notifications_cancel(about=invitation)  # an invitation e-mail not sent yet is not sent
     withdrawn, _ = ProgramInvitation.objects.filter(pk=invitation.pk, enrolled_at__isnull=True).delete()
     if not withdrawn:
         raise InvitationAlreadyUsed(
-            f"{invitation.email} is enrolled already: remove them on the program's page if they should not be."
+            f"{invitation.email} is enrolled already: if they should not be, remove them from the program "
+            "(“Remove from program…” on the trainee or mentor list)."
         )

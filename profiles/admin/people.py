@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -15,7 +16,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from mentorship.admin_readonly import WrittenByServices
 from mentorship.admin_search import BoundedSearch
 from mentorship.errors import ApplicationError
-from profiles.admin_scope import goals_for, mentors_for, trainees_for
+from profiles.admin_scope import goals_for, mentors_for, people_list_extras, trainees_for
 from profiles.models import Goal, MentorProfile, TraineeProfile, User
 from profiles.services import (
     GOAL_FIELDS,
@@ -59,6 +60,21 @@ class _ProfileAdmin(BoundedSearch, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).filter(self.scope(_reader(request)))
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        # The apps above add theirs first (matching: by program, where the program page's counts link to).
+        return (*people_list_extras(self.model).list_filter, *super().get_list_filter(request))
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        if IS_POPUP_VAR in request.GET:
+            return actions
+        for action in people_list_extras(self.model).actions:
+            found = self.get_action(action)
+            needs = getattr(action, "allowed_permissions", ())
+            if found is not None and all(getattr(self, f"has_{need}_permission")(request) for need in needs):
+                actions[found[1]] = found
+        return actions
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # A profile belongs to one person for good; move it by creating a new one.

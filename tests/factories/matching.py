@@ -29,16 +29,14 @@ class ProgramFactory(factory.django.DjangoModelFactory):
 
 
 def program_admin_form(program: Program, **changes: Any) -> dict[str, Any]:
-    """What the program's admin page posts for `program` as it is (its settings, coordinators and people), with
-    `changes` on top: a box left unticked is a change to "" or a missing key."""
+    """What the program's admin page posts for `program` as it is (its settings and coordinators: the page has no
+    mentors or trainees boxes), with `changes` on top: a box left unticked is a change to "" or a missing key."""
     data: dict[str, Any] = {
         "name": program.name,
         "description": program.description,
         "is_active": "on" if program.is_active else "",
         "open_to_all": "on" if program.open_to_all else "",
         "coordinators": [c.pk for c in program.coordinators.all()],
-        "mentors": [m.pk for m in program.mentors.all()],
-        "trainees": [t.pk for t in program.trainees.all()],
         "weights": json.dumps(program.weights),
         "institution_rule": program.institution_rule,
         "stage_gap_best": program.stage_gap_best,

@@ -136,7 +136,8 @@ def test_withdrawing_someone_already_enrolled_is_refused_with_the_reason(login, 
     )
 
     assert [str(m) for m in response.context["messages"]] == [
-        "amara@uni.edu is enrolled already: remove them on the program's page if they should not be."
+        "amara@uni.edu is enrolled already: if they should not be, remove them from the program (“Remove from "
+        "program…” on the trainee or mentor list)."
     ]
     assert program.invitations.filter(enrolled_at__isnull=False).count() == 1
 

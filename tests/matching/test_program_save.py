@@ -1,8 +1,10 @@
-"""Saving a program (the admin's program page): its settings, coordinators and people, through `program_save`.
+"""Saving a program (the admin's program page): its settings and coordinators, through `program_save`. Its mentors
+and trainees are not on the page (they are enrolled from a list and removed from the people lists): saving leaves
+them as they are.
 
-Tried: an unconfirmed address, a deactivated account, people enrolled before who became either since, another
-program's coordinator, a trainee creating a program, weights the engine cannot score with, and an account that
-changes between the form's check and the save. Every refusal leaves the program exactly as it was.
+Tried: another program's coordinator, a trainee creating a program, weights the engine cannot score with, and a
+coordinator taken off the program between the form's check and the save. Every refusal leaves the program exactly
+as it was.
 """
 
 from __future__ import annotations
@@ -11,12 +13,7 @@ import pytest
 from django.urls import reverse
 
 from matching.models import Program
-from matching.services.programs import (
-    NotReadyToEnrol,
-    ProgramInvalid,
-    program_people_refusal,
-    program_save,
-)
+from matching.services.programs import ProgramInvalid, program_save
 from matching.services.refusals import NotProgramCoordinator
 from tests.factories import (
     CoordinatorFactory,
@@ -28,11 +25,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-INVITE = (
-    "Use *Enrol from a list* with “Invite people who cannot take part yet”: they are enrolled once they confirm their "
-    "address."
-)
 
 
 @pytest.fixture
@@ -52,21 +44,29 @@ def _state(program):
     )
 
 
-def _save(program, by, *, coordinators=None, mentors=(), trainees=()):
+def _save(program, by, *, coordinators=None):
     coordinators = list(program.coordinators.all()) if coordinators is None and program.pk else coordinators or []
-    return program_save(program=program, by=by, coordinators=coordinators, mentors=mentors, trainees=trainees)
+    return program_save(program=program, by=by, coordinators=coordinators)
 
 
-def test_it_saves_the_settings_and_exactly_the_people_given(program, coordinator, trainee, mentor):
-    leaving = TraineeProfileFactory(user__email="leaving@uni.edu")
-    program.trainees.add(leaving)
+def test_it_saves_the_settings_and_coordinators_and_leaves_the_people_as_they_are(
+    program, coordinator, trainee, mentor
+):
+    # Someone enrolled who has since deactivated their account stays too: only removing them ends their enrolment.
+    gone = TraineeProfileFactory(user__email="gone@uni.edu", user__is_active=False)
+    program.trainees.add(trainee, gone)
+    program.mentors.add(mentor)
     program.name, program.weights = "Surgery Mentoring 2025", {**program.weights, "specialty": 5}
 
-    _save(program, coordinator, mentors=[mentor], trainees=[trainee])
+    _save(program, coordinator)
 
     name, weights, coordinators, mentors, trainees = _state(program)
     assert (name, weights["specialty"]) == ("Surgery Mentoring 2025", 5)
-    assert (coordinators, mentors, trainees) == (["cora@example.org"], ["maya@example.org"], ["tara@example.org"])
+    assert (coordinators, mentors, trainees) == (
+        ["cora@example.org"],
+        ["maya@example.org"],
+        ["gone@uni.edu", "tara@example.org"],
+    )
 
 
 def test_the_coordinator_who_saves_stays_one_but_a_superuser_is_not_added(program, coordinator):
@@ -79,63 +79,17 @@ def test_the_coordinator_who_saves_stays_one_but_a_superuser_is_not_added(progra
     assert _state(program)[2] == ["olu@uni.edu"]
 
 
-def test_a_new_program_is_created_with_its_creator_as_coordinator(coordinator, trainee):
-    created = _save(Program(name="Cardiology Pathways", open_to_all=False), coordinator, trainees=[trainee])
-    assert _state(created)[0::2] == ("Cardiology Pathways", ["cora@example.org"], ["tara@example.org"])
+def test_a_new_program_is_created_with_its_creator_as_coordinator_and_nobody_enrolled(coordinator):
+    created = _save(Program(name="Cardiology Pathways", open_to_all=False), coordinator)
+    assert _state(created)[0::2] == ("Cardiology Pathways", ["cora@example.org"], [])
+    assert _state(created)[3:] == ([], [])
 
 
-def test_an_unconfirmed_address_or_a_deactivated_account_is_refused_with_each_named_and_nothing_changes(
-    program, coordinator, trainee
-):
-    unconfirmed = TraineeProfileFactory(
-        user__full_name="Dean Maybe", user__email="dean@uni.edu", user__email_confirmed_at=None
-    )
-    gone = MentorProfileFactory(user__full_name="Dr Gone", user__email="gone@uni.edu", user__is_active=False)
-    before = _state(program)
-    program.name = "Renamed"
-
-    with pytest.raises(NotReadyToEnrol) as refused:
-        _save(program, coordinator, mentors=[gone], trainees=[trainee, unconfirmed])
-
-    assert refused.value.fields == {
-        "mentors": [f"Not enrolled — gone@uni.edu: Dr Gone's account is deactivated. {INVITE}"],
-        "trainees": [
-            "Not enrolled — dean@uni.edu: Dean Maybe has not confirmed this e-mail address yet (every page offers "
-            f"them the link). {INVITE}"
-        ],
-    }
-    assert refused.value.message.startswith("Not enrolled — gone@uni.edu: Dr Gone's account is deactivated; dean@")
-    assert _state(program) == before  # the new name included: refused whole
-
-
-def test_people_enrolled_already_stay_whatever_became_of_them(program, coordinator):
-    unconfirmed = TraineeProfileFactory(user__email="dean@uni.edu", user__email_confirmed_at=None)
-    gone = MentorProfileFactory(user__email="gone@uni.edu", user__is_active=False)
-    program.trainees.add(unconfirmed)
-    program.mentors.add(gone)
-
-    assert program_people_refusal(program=program, mentors=[gone], trainees=[unconfirmed]) is None
-    _save(program, coordinator, mentors=[gone], trainees=[unconfirmed])
-    assert _state(program)[3:] == (["gone@uni.edu"], ["dean@uni.edu"])
-
-
-def test_the_check_alone_says_why_and_saves_nothing(program, trainee):
-    unconfirmed = TraineeProfileFactory(user__email="dean@uni.edu", user__email_confirmed_at=None)
-    before = _state(program)
-
-    refusal = program_people_refusal(program=program, mentors=[], trainees=[trainee, unconfirmed])
-
-    assert refusal is not None
-    assert list(refusal.fields) == ["trainees"]
-    assert program_people_refusal(program=program, mentors=[], trainees=[trainee]) is None
-    assert _state(program) == before
-
-
-def test_another_programs_coordinator_is_refused_and_nothing_changes(program, trainee):
+def test_another_programs_coordinator_is_refused_and_nothing_changes(program):
     before = _state(program)
     program.name = "Taken over"
     with pytest.raises(NotProgramCoordinator):
-        _save(program, CoordinatorFactory(), trainees=[trainee])
+        _save(program, CoordinatorFactory())
     assert _state(program) == before
 
 
@@ -153,36 +107,37 @@ def test_someone_who_is_not_staff_cannot_create_a_program(trainee):
         ({"request_reminder_days": 30, "request_expiry_days": 5}, "request_reminder_days"),
     ],
 )
-def test_settings_the_model_refuses_raise_with_the_field_named_and_nothing_changes(
-    program, coordinator, trainee, change, field
-):
+def test_settings_the_model_refuses_raise_with_the_field_named_and_nothing_changes(program, coordinator, change, field):
     before = _state(program)
     for name, value in change.items():
         setattr(program, name, value)
     with pytest.raises(ProgramInvalid) as refused:
-        _save(program, coordinator, trainees=[trainee])
+        _save(program, coordinator)
     assert field in refused.value.fields
     assert _state(program) == before
 
 
-def test_an_account_deactivated_after_the_form_checked_it_is_refused_at_saving_and_the_page_says_so(
+def test_a_coordinator_taken_off_the_program_after_the_form_checked_is_refused_at_saving_and_the_page_says_so(
     login, coordinator, program, monkeypatch
 ):
-    # The form's check passed (here: skipped), then the account changed before the save: the service's own check
-    # refuses, the admin's transaction rolls back and the coordinator reads why.
-    monkeypatch.setattr("matching.admin.programs.program_people_refusal", lambda **kwargs: None)
-    gone = TraineeProfileFactory(user__email="gone@uni.edu", user__is_active=False)
-    # Someone the coordinator may pick (the box offers only people of their programs): a request in another of them.
-    from tests.factories import MatchFactory
+    # The page opened and the form was valid; then another coordinator took Cora off the program before her save
+    # reached the service: its own check refuses, the admin's transaction rolls back and she reads why.
+    program.mentors.add(MentorProfileFactory(user__email="stays@uni.edu"))
+    other = CoordinatorFactory(email="olu@uni.edu")
+    program.coordinators.add(other)
 
-    MatchFactory(program=ProgramFactory(coordinators=[coordinator]), trainee=gone, status="declined")
-    before = _state(program)
+    def taken_off_first(**kwargs):
+        Program.objects.get(pk=program.pk).coordinators.remove(coordinator)
+        return program_save(**kwargs)
+
+    monkeypatch.setattr("matching.admin.programs.program_save", taken_off_first)
     url = reverse("admin:matching_program_change", args=[program.pk])
-    data = program_admin_form(program, name="Renamed", coordinators=[coordinator.pk], trainees=[gone.pk])
+    data = program_admin_form(program, name="Renamed", coordinators=[coordinator.pk, other.pk])
 
     response = login(coordinator).post(url, data, follow=True)
 
-    assert response.redirect_chain == [(url, 302)]
+    assert response.redirect_chain[0] == (url, 302)
     said = [str(m) for m in response.context["messages"]]
-    assert said == [f"Nothing was saved: Not enrolled — gone@uni.edu: {gone.user}'s account is deactivated. {INVITE}"]
-    assert _state(program) == before
+    assert said[0].startswith("Nothing was saved: Only coordinators of")
+    assert _state(program)[0] == "Surgery Mentoring"  # the new name was not saved
+    assert _state(program)[3:] == (["stays@uni.edu"], [])
