@@ -20,6 +20,13 @@ class MatchNotApproved(Conflict):
     code = "match_not_approved"
 
 
+class OtherPersonLeft(Conflict):
+    """The other person of the match has left (their account is deactivated): nothing can be arranged with them, and
+    a coordinator ends the match."""
+
+    code = "other_person_left"
+
+
 class MeetingInPast(ApplicationError):
     code = "meeting_in_past"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ from matching.api.coordination import PersonSerializer
 from matching.models import Match
 from matching.selectors_coordination import match_list_for
 from meetings.models import (
+    DETAIL_FIELD,
     MAX_DURATION_MINUTES,
     TEXT_MAX_LENGTH,
     VIDEO_LINK_MAX_LENGTH,
@@ -153,16 +155,39 @@ class MeetingTimeSerializer(KnownFieldsOnly):
     duration_minutes = serializers.IntegerField(min_value=5, max_value=MAX_DURATION_MINUTES, required=False)
 
 
+_UNUSED_DETAIL = "Read for a `format` of %s only; with another format it is ignored (neither checked nor saved)."
+
+
 class MeetingProposeSerializer(MeetingTimeSerializer):
     # Matches the caller sees in GET /matches/ (a coordinator's programs' included): for those the service's 403
     # is no news; anyone else's is "does not exist".
     match = VisibleIdField(queryset=Match.objects.all(), visible=match_list_for)
     duration_minutes = serializers.IntegerField(min_value=5, max_value=MAX_DURATION_MINUTES, default=45)
     format = serializers.ChoiceField(choices=Meeting.Format.choices)
-    place = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
-    video_link = serializers.URLField(max_length=VIDEO_LINK_MAX_LENGTH, required=False, default="", allow_blank=True)
-    phone = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
+    place = serializers.CharField(
+        max_length=200, required=False, default="", allow_blank=True, help_text=_UNUSED_DETAIL % "`in_person`"
+    )
+    video_link = serializers.URLField(
+        max_length=VIDEO_LINK_MAX_LENGTH,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text=_UNUSED_DETAIL % "`video`",
+    )
+    phone = serializers.CharField(
+        max_length=40, required=False, default="", allow_blank=True, help_text=_UNUSED_DETAIL % "`phone`"
+    )
     agenda = serializers.CharField(required=False, default="", allow_blank=True, max_length=TEXT_MAX_LENGTH)
+
+    def to_internal_value(self, data: Any) -> Any:
+        # Only the chosen format's detail is read (the service keeps no other, as the page's form does): a link left
+        # from video on an in-person proposal, by a client that sends every field, was refused as not a URL though
+        # nobody would ever see it.
+        chosen = data.get("format") if isinstance(data, Mapping) else None
+        used = DETAIL_FIELD.get(chosen) if isinstance(chosen, str) else None
+        if used is not None:
+            data = {name: value for name, value in data.items() if name == used or name not in DETAIL_FIELD.values()}
+        return super().to_internal_value(data)
 
 
 class MeetingAnswerSerializer(KnownFieldsOnly):

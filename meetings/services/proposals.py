@@ -19,6 +19,7 @@ from meetings.services.scheduling import (
     Format,
     announce_proposal,
     locked_match,
+    only_the_used_detail,
     other,
     require_approved,
     require_details,
@@ -63,6 +64,7 @@ def meeting_propose(
     require_approved(match)
     require_future(start, timezone.now())
     require_details(duration_minutes=duration_minutes, format=format, place=place, video_link=video_link, phone=phone)
+    place, video_link, phone = only_the_used_detail(format, place=place, video_link=video_link, phone=phone)
     if format == Format.PHONE:
         require_phone(phone)
     _refuse_the_same_again(
@@ -82,9 +84,9 @@ def meeting_propose(
         start=start,
         duration_minutes=duration_minutes,
         format=format,
-        place=place.strip(),
-        video_link=video_link.strip(),
-        phone=phone.strip(),
+        place=place,
+        video_link=video_link,
+        phone=phone,
         agenda=agenda,
     )
     announce_proposal(meeting, to=other(match, by))

@@ -18,6 +18,7 @@ from meetings.errors import (
     MeetingOverlap,
     MeetingStateConflict,
     NotInMatch,
+    OtherPersonLeft,
     TooManyMoves,
 )
 from meetings.models import DETAIL_FIELD, MAX_DURATION_MINUTES, Meeting
@@ -51,7 +52,20 @@ def meeting_propose_refusal(*, match: Match) -> ApplicationError | None:
         return MatchNotApproved(
             f"Meetings can only be arranged for an approved match; this one is {match.get_status_display().lower()}."
         )
+    left = next((person for person in participants(match) if not person.is_active), None)
+    if left is not None:
+        return other_person_left(left)
     return None
+
+
+def other_person_left(person: User) -> OtherPersonLeft:
+    """The refusal of anything arranged with `person`, who left. Their deactivation cancelled the meetings still to
+    come with them but left the match approved, for a coordinator to end: without it the other person could propose,
+    accept or move a meeting nobody would come to."""
+    return OtherPersonLeft(
+        f"{person} has left the mentorship program (their account is deactivated), so no meeting can be arranged "
+        "with them. A coordinator will end this match."
+    )
 
 
 def require_approved(match: Match) -> None:
@@ -130,6 +144,17 @@ def require_details(*, duration_minutes: int, format: str, place: str, video_lin
         )
 
 
+def only_the_used_detail(format: str, *, place: str, video_link: str, phone: str) -> tuple[str, str, str]:
+    """(place, video_link, phone) with only the detail `format` uses kept (stripped) and the others blank: a link
+    typed for video, left in the form or a client's body when the meeting became in person, is neither saved nor put
+    to the other person (nor checked: the page's form and the API ignore it alike). `format` is a known one
+    (`require_details`)."""
+    used = DETAIL_FIELD[format]
+    given = {"place": place, "video_link": video_link, "phone": phone}
+    kept = {field: value.strip() if field == used else "" for field, value in given.items()}
+    return kept["place"], kept["video_link"], kept["phone"]
+
+
 #: "+1 (555) 010-0100", "030/1234567", "020 7946 0000 ext. 12"; not "call me maybe".
 PHONE = re.compile(r"\+?(?P<number>[\d\s()./-]+?)(?:\s*(?:ext\.?|x)\s*\d{1,6})?", re.IGNORECASE)
 
@@ -150,9 +175,16 @@ def require_free(
 ) -> None:
     """Neither person may have another live meeting overlapping this one. Both users' rows are locked first (in
     id order) so two proposals racing for the same slot are decided one after the other. The refusal speaks to
-    `by`, in their zone."""
+    `by`, in their zone.
+
+    The rows are read afresh under that lock, and someone who left is refused here too: a deactivation that
+    committed after the match was read found no meeting of this change's to cancel (one that waits for the lock
+    cancels it after)."""
     mentor, trainee = participants(match)
-    list(User.objects.select_for_update().filter(pk__in=[mentor.pk, trainee.pk]).order_by("pk"))
+    people = list(User.objects.select_for_update().filter(pk__in=[mentor.pk, trainee.pk]).order_by("pk"))
+    left = next((person for person in people if not person.is_active), None)
+    if left is not None:
+        raise other_person_left(left)
     end = start + timedelta(minutes=duration_minutes)
     nearby = (
         Meeting.objects.live()

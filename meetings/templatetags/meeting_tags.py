@@ -10,7 +10,7 @@ from django.template.defaultfilters import pluralize
 
 from matching.models import Match
 from meetings.models import Meeting
-from meetings.people import time_zone_for
+from meetings.people import other_side, time_zone_for
 from meetings.selectors import FollowUp, follow_up
 
 register = template.Library()
@@ -55,6 +55,12 @@ def local_iso(meeting: Meeting, user: Any) -> str:
 def local_end_time(meeting: Meeting, user: Any) -> str:
     """“14:45” for `user`: when a meeting under way ends, in their zone."""
     return f"{meeting.end.astimezone(time_zone_for(meeting.match, user)):%H:%M}"
+
+
+@register.filter
+def other_person(match: Match, user: Any) -> Any:
+    """The other person of `user`'s match (a profile): its trainee for the mentor, its mentor for the trainee."""
+    return other_side(match, user)
 
 
 @register.filter

@@ -21,9 +21,9 @@ from profiles.access import signed_in_user
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    upcoming, past = selectors.meetings_split(user=user)
+    split = selectors.meetings_split(user=user, past_page=request.GET.get("page"))
     active = selectors.matches_to_arrange_for(user=user)
-    return render(request, "meetings/list.html", {"upcoming": upcoming, "past": past, "matches": active})
+    return render(request, "meetings/list.html", {"upcoming": split.upcoming, "past": split.past, "matches": active})
 
 
 @login_required

@@ -43,6 +43,8 @@ def match_page(request: HttpRequest, match_id: int) -> HttpResponse:
     match = match_or_404(request, match_id)
     user = signed_in_user(request)
     page = selectors.match_page_for(user=user, match=match)
+    # Under way, but with someone who left: the page says why instead of offering a proposal the service refuses.
+    refusal = services.meeting_propose_refusal(match=match) if page.can_propose else None
     context = {
         "match": match,
         "role": page.role,
@@ -50,6 +52,7 @@ def match_page(request: HttpRequest, match_id: int) -> HttpResponse:
         "logs": page.logs,
         "checkin_period": page.checkin_period,
         "can_propose": page.can_propose,
+        "propose_refusal": refusal.message if refusal is not None else "",
         "can_log": page.can_log,
     }
     return render(request, "meetings/match.html", context)

@@ -18,7 +18,10 @@ E400 = OpenApiResponse(description="Invalid input, or a refusal such as a time i
 E401 = OpenApiResponse(description="Not signed in.")
 E403 = OpenApiResponse(description="You are not in this match, or only the mentor may do this.")
 E404 = OpenApiResponse(description="Not one of yours.")
-E409 = OpenApiResponse(description="The current state forbids it: match not approved, overlap, already answered.")
+E409 = OpenApiResponse(
+    description="The current state forbids it: match not approved, overlap, already answered, or the other person "
+    "has left (`other_person_left`: their account is deactivated; a coordinator will end the match)."
+)
 #: A create sent again after a lost response: the error's `existing` and `Location` name the first sending's object.
 LOCATION_OF_EXISTING = OpenApiParameter(
     "Location",

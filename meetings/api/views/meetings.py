@@ -101,9 +101,11 @@ class MeetingViewSet(
             401: E401,
             403: E403,
             409: OpenApiResponse(
-                description="The current state forbids it: match not approved, overlap, too many proposals. Or "
-                "`meeting_already_proposed`: this very proposal of yours is live already (the same sent again after "
-                "a lost response); nothing new is saved, and `existing` (with `Location`) names that meeting."
+                description="The current state forbids it: match not approved, overlap, too many proposals, the "
+                "other person has left (`other_person_left`: their account is deactivated; a coordinator will end the "
+                "match). Or `meeting_already_proposed`: this very proposal of yours is live already (the same sent "
+                "again after a lost response); nothing new is saved, and `existing` (with `Location`) names that "
+                "meeting."
             ),
         },
     )
