@@ -7,6 +7,7 @@ class MatchingConfig(AppConfig):
 
     def ready(self) -> None:
         # The cached mentor arrays must be dropped whenever a mentor, a match or the taxonomy changes.
+        from matching.data_export import register_export_sections
         from matching.features import signals
         from matching.models import Match, ProgramInvitation
         from matching.selectors_coordination import people_coordinated_by
@@ -25,3 +26,5 @@ class MatchingConfig(AppConfig):
         register_object_queryset("programinvitation", lambda: ProgramInvitation.objects.select_related("program"))
         # profiles cannot import matching: a deactivated person's requests and proposals are cancelled from here.
         deactivation_effect_register("matching.undecided_matches", departure_close_matches)
+        # …and a person's programs, requests and matches join their data export from here.
+        register_export_sections()

@@ -29,6 +29,7 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         # notifications cannot import meetings; meetings tells it how to attach a meeting's .ics to its e-mails.
         from matching.signals import match_ended
+        from meetings.data_export import register_export_sections
         from meetings.ics import attachment_for_notification
         from meetings.models import Meeting
         from meetings.services.reminders import meeting_as_sent
@@ -39,6 +40,8 @@ class MeetingsConfig(AppConfig):
         match_ended.connect(_close_ended_match, dispatch_uid="meetings.close_ended_match")
         # profiles cannot import meetings either: a deactivated person's upcoming meetings are cancelled from here.
         deactivation_effect_register("meetings.upcoming_meetings", _close_for_departure)
+        # …and a person's meetings, session logs, feedback and check-ins join their data export from here.
+        register_export_sections()
         register_attachment("meeting", attachment_for_notification)
         register_as_sent("meeting", meeting_as_sent)
         register_object_queryset(

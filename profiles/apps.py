@@ -61,7 +61,10 @@ class ProfilesConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_login_failed
 
+        from profiles.data_export.sections import register_export_sections
         from profiles.sign_in import failure_record
 
+        # The account, profiles and goals come first in a person's data export; the apps above add theirs.
+        register_export_sections()
         post_migrate.connect(grant_coordinator_permissions, dispatch_uid="profiles.grant_coordinator_permissions")
         user_login_failed.connect(failure_record, dispatch_uid="profiles.sign_in.failure_record")

@@ -3,7 +3,7 @@ from django.urls import path
 
 from profiles.forms import EmailAuthenticationForm
 from profiles.passwords import LimitedPasswordResetForm
-from profiles.views import accounts, goals, me
+from profiles.views import accounts, data_export, goals, me
 
 urlpatterns = [
     path("signup/", accounts.signup, name="signup"),
@@ -29,6 +29,7 @@ urlpatterns = [
     path("confirm-email/<str:token>/", accounts.email_confirm_link, name="profiles-email-confirm"),
     path("me/confirm-email/", accounts.email_confirmation_request, name="profiles-email-confirmation-request"),
     path("me/", me.me, name="profiles-me"),
+    path("me/data/", data_export.my_data, name="profiles-my-data"),
     path("me/password/", accounts.PasswordChangeView.as_view(), name="profiles-password-change"),
     path("me/trainee/", me.trainee_edit, name="profiles-trainee-edit"),
     path("me/mentor/", me.mentor_edit, name="profiles-mentor-edit"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from profiles.api import email_confirmation, goals, me, reference
+from profiles.api import data_export, email_confirmation, goals, me, reference
 
 urlpatterns = [
     path("specialties/", reference.SpecialtyList.as_view(), name="api-specialties"),
@@ -10,6 +10,7 @@ urlpatterns = [
     path("focus-areas/", reference.FocusAreaList.as_view(), name="api-focus-areas"),
     path("languages/", reference.LanguageList.as_view(), name="api-languages"),
     path("me/", me.MeView.as_view(), name="api-me"),
+    path("me/data/", data_export.MyDataView.as_view(), name="api-me-data"),
     path(
         "me/email-confirmation/",
         email_confirmation.ConfirmationRequestView.as_view(),

@@ -231,7 +231,9 @@ def build_world() -> World:
         "mentor": victim_side,
         "coordinator": victim_side | ({"notes_private"} & set(world.secrets)),
         "other_coordinator": {"notes_private", "victim_notes_private"} & set(world.secrets),
-        "victim": ({"victim_notes_private", "victim_mentor_feedback"} | own_private) & set(world.secrets),
+        # Not her mentor's feedback: both answered, so her meeting's page shows it her, and so does her data export
+        # (GET /api/v1/me/data/). The trainee's case (her mentor's answer alone, within the week) stays forbidden.
+        "victim": ({"victim_notes_private"} | own_private) & set(world.secrets),
     }
     return world
 
