@@ -4,8 +4,8 @@ from matching.views import directory, mentorship, requests
 
 # Pages for trainees and mentors (directory, shortlist, requests, my mentorship). Coordinators use the admin.
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("mentors/", directory.mentors_directory, name="mentors-directory"),
-    path("mentors/<int:mentor_id>/", directory.mentors_detail, name="mentors-detail"),
+    path("mentors/", directory.mentors_directory, name="matching-directory"),
+    path("mentors/<int:mentor_id>/", directory.mentors_detail, name="matching-mentor"),
     path("mentors/<int:mentor_id>/request/", requests.request_create, name="matching-request-create"),
     path("mentors/<int:mentor_id>/star/", requests.shortlist_star, name="matching-shortlist-add"),
     path("mentors/<int:mentor_id>/unstar/", requests.shortlist_unstar, name="matching-shortlist-remove"),

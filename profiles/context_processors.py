@@ -7,7 +7,7 @@ from django.urls import NoReverseMatch, reverse
 
 # (url name, label, who sees it: "all", "trainee", "mentor"). A link whose page is not installed is skipped.
 NAV_ITEMS: list[tuple[str, str, str]] = [
-    ("mentors-directory", "Find a mentor", "all"),
+    ("matching-directory", "Find a mentor", "all"),
     ("matching-my-mentorship", "My mentorship", "trainee"),
     ("matching-my-mentees", "My mentees", "mentor"),
     ("meetings-list", "Meetings", "all"),

@@ -6,7 +6,7 @@ from profiles.passwords import LimitedPasswordResetForm
 from profiles.views import accounts, data_export, goals, me
 
 urlpatterns = [
-    path("signup/", accounts.signup, name="signup"),
+    path("signup/", accounts.signup, name="profiles-signup"),
     path(
         "login/",
         auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),

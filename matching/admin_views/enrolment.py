@@ -118,7 +118,7 @@ def enrol_page(model_admin: admin.ModelAdmin[Program], request: HttpRequest, pro
         "problems": problems,
         "enrolled": (program.trainees.count(), program.mentors.count()),
         "invitations": invitations_waiting(program),
-        "signup_url": request.build_absolute_uri(reverse("signup")),
+        "signup_url": request.build_absolute_uri(reverse("profiles-signup")),
     }
     return TemplateResponse(request, "admin/matching/program/enrol.html", context)
 

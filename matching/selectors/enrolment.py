@@ -17,7 +17,7 @@ def enrolment_problem(user: User | None, role: str) -> tuple[str, bool] | None:
     """Why this account cannot be enrolled in this role now, and whether an invitation can wait it out; None
     when nothing does."""
     if user is None:
-        return f"no account has this e-mail address: ask them to sign up at {reverse('signup')} first.", True
+        return f"no account has this e-mail address: ask them to sign up at {reverse('profiles-signup')} first.", True
     if not user.is_active:
         return f"{user}'s account is deactivated.", False
     if not user.email_confirmed:

@@ -37,7 +37,7 @@ def directory_return(request: HttpRequest) -> dict[str, str]:
     """The directory link of a mentor's page: back to the list as the trainee left it, when they came from one.
     Only a query string on the directory's own path is taken, never a URL, so the link cannot lead elsewhere."""
     came_from = QueryDict(request.GET.get(FROM_PARAMETER, "")).urlencode()
-    directory = reverse("mentors-directory")
+    directory = reverse("matching-directory")
     return {
         "directory_url": f"{directory}?{came_from}" if came_from else directory,
         "from_query": f"?{urlencode({FROM_PARAMETER: came_from})}" if came_from else "",

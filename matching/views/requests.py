@@ -48,14 +48,14 @@ def _already_requested(request: HttpRequest, detail: MentorDetail) -> HttpRespon
 
 
 @login_required
-@post_only("mentors-detail")
+@post_only("matching-mentor")
 def request_create(request: HttpRequest, mentor_id: int) -> HttpResponse:
     user = signed_in_user(request)
     detail = mentor_detail_for(user=user, mentor_id=mentor_id)
     trainee = detail.context.profile if detail.context else None
     if trainee is None:
         messages.error(request, "Fill in your trainee profile before requesting a mentor.")
-        return redirect("mentors-detail", mentor_id=mentor_id)
+        return redirect("matching-mentor", mentor_id=mentor_id)
     if (sent := _already_requested(request, detail)) is not None:
         return sent
     form = RequestForm(request.POST, programs=detail.programs)
@@ -108,7 +108,7 @@ def request_cancel(request: HttpRequest, match_id: int) -> HttpResponse:
 
 
 @login_required
-@post_only("mentors-detail")
+@post_only("matching-mentor")
 def shortlist_star(request: HttpRequest, mentor_id: int) -> HttpResponse:
     trainee = trainee_profile_of(signed_in_user(request))
     mentor = shortlist_mentor(trainee=trainee, mentor_id=mentor_id, starring=True)
@@ -125,7 +125,7 @@ def shortlist_star(request: HttpRequest, mentor_id: int) -> HttpResponse:
 
 
 @login_required
-@post_only("mentors-detail")
+@post_only("matching-mentor")
 def shortlist_unstar(request: HttpRequest, mentor_id: int) -> HttpResponse:
     trainee = trainee_profile_of(signed_in_user(request))
     mentor = shortlist_mentor(trainee=trainee, mentor_id=mentor_id, starring=False)

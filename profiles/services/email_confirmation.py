@@ -130,7 +130,7 @@ def signup_path(address: str, role: str = "") -> str:
     they were invited as, the next page is that role's profile (a mentor is not first asked for a trainee's)."""
     token = signing.dumps(User.objects.normalize_email(address), salt=_SIGNUP_SALT)
     query = {"invited": token, **({"as": role} if role in SIGNUP_NEXT_STEP else {})}
-    return f"{reverse('signup')}?{urlencode(query)}"
+    return f"{reverse('profiles-signup')}?{urlencode(query)}"
 
 
 def invited_address(token: str) -> str | None:

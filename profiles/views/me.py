@@ -38,7 +38,7 @@ def trainee_edit(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, "Your trainee profile is saved. Here are the mentors ranked for you: open one to see why."
             )
-            return redirect("mentors-directory")
+            return redirect("matching-directory")
         if saved is not None:
             messages.success(request, "Your trainee profile is saved.")
             return redirect("profiles-me")

@@ -18,7 +18,7 @@ def test_the_score_is_read_as_match_score_n_out_of_100_and_shown_as_n_100(login:
     ProgramFactory(open_to_all=True)
     MentorProfileFactory(user__full_name="Zoe Close")
 
-    response = login(trainee.user).get(reverse("mentors-directory"))
+    response = login(trainee.user).get(reverse("matching-directory"))
 
     card = response.context["directory"].cards[0]
     figure = f"{card.score:.0f}"

@@ -22,7 +22,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-URL = reverse("mentors-directory")
+URL = reverse("matching-directory")
 
 
 def names(response: Any) -> list[str]:
@@ -154,7 +154,7 @@ def test_a_mentor_whose_account_is_deactivated_is_neither_listed_nor_shown(
     left.user.save()
 
     assert names(client.get(URL)) == ["Still Here"]
-    assert client.get(reverse("mentors-detail", args=[left.pk])).status_code == 404
+    assert client.get(reverse("matching-mentor", args=[left.pk])).status_code == 404
 
 
 def test_a_trainee_with_a_mentor_in_every_program_browses_without_request_links(
@@ -372,7 +372,7 @@ def test_a_trainee_in_no_program_is_told_why_no_mentor_can_be_requested_and_what
     body = text(client.get(URL))
     assert "You are not in a mentoring program yet" in body
     assert "a program coordinator enrols you" in body
-    detail = text(client.get(reverse("mentors-detail", args=[mentor.pk])))
+    detail = text(client.get(reverse("matching-mentor", args=[mentor.pk])))
     assert "You are not in a mentoring program yet" in detail
     assert "not in an active program together" not in detail
 

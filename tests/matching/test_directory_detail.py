@@ -22,7 +22,7 @@ def test_the_mentor_page_shows_every_component_and_what_lowered_the_score(
     login: Any, trainee: Any, program: Any
 ) -> None:
     far = MentorProfileFactory(specialty=specialty("Psychiatry"), time_zone="Asia/Tokyo")
-    response = login(trainee.user).get(reverse("mentors-detail", args=[far.pk]))
+    response = login(trainee.user).get(reverse("matching-mentor", args=[far.pk]))
     assert response.status_code == 200
     explanation = response.context["detail"].explanation
     assert [line.name for line in explanation.lines][:4] == ["specialty", "career_stage", "focus_areas", "language"]
@@ -39,7 +39,7 @@ def test_the_mentor_page_shows_every_component_and_what_lowered_the_score(
 
 def test_an_excluded_mentor_page_says_which_rule_and_offers_no_request(login: Any, trainee: Any, program: Any) -> None:
     german = MentorProfileFactory(languages=[language("de")])
-    body = login(trainee.user).get(reverse("mentors-detail", args=[german.pk])).content.decode()
+    body = login(trainee.user).get(reverse("matching-mentor", args=[german.pk])).content.decode()
     assert "Not listed for you." in body
     assert "No language in common." in body
     assert "Send request" not in body
@@ -48,7 +48,7 @@ def test_an_excluded_mentor_page_says_which_rule_and_offers_no_request(login: An
 def test_a_full_mentor_page_says_full_and_offers_no_request(login: Any, trainee: Any, program: Any) -> None:
     full = MentorProfileFactory(capacity=1)
     MatchFactory(mentor=full, program=program, status=Match.Status.APPROVED)
-    body = login(trainee.user).get(reverse("mentors-detail", args=[full.pk])).content.decode()
+    body = login(trainee.user).get(reverse("matching-mentor", args=[full.pk])).content.decode()
     assert "This mentor is full" in body
     assert "Send request" not in body
 
@@ -60,7 +60,7 @@ def test_a_full_mentor_page_counts_the_places_taken_not_the_capacity_twice(
     over = MentorProfileFactory(capacity=1)
     for _ in range(3):
         MatchFactory(mentor=over, program=program, status=Match.Status.APPROVED)
-    body = login(trainee.user).get(reverse("mentors-detail", args=[over.pk])).content.decode()
+    body = login(trainee.user).get(reverse("matching-mentor", args=[over.pk])).content.decode()
     assert "Full</span> (3 of 1 taken)" in body
 
 
@@ -77,7 +77,7 @@ def test_a_mentor_i_already_have_a_match_with_says_so_in_words_and_offers_no_req
 ) -> None:
     mine = MentorProfileFactory(capacity=3)
     MatchFactory(mentor=mine, trainee=trainee, program=program, status=status)
-    body = login(trainee.user).get(reverse("mentors-detail", args=[mine.pk])).content.decode()
+    body = login(trainee.user).get(reverse("matching-mentor", args=[mine.pk])).content.decode()
     assert says in body
     assert link in body
     assert "Send request" not in body
@@ -85,31 +85,31 @@ def test_a_mentor_i_already_have_a_match_with_says_so_in_words_and_offers_no_req
 
 def test_a_mentor_page_without_a_trainee_profile_has_no_score(login: Any, mentor: Any) -> None:
     other = MentorProfileFactory()
-    response = login(mentor.user).get(reverse("mentors-detail", args=[other.pk]))
+    response = login(mentor.user).get(reverse("matching-mentor", args=[other.pk]))
     assert response.context["detail"].explanation is None
     assert "Fill in your trainee profile" in response.content.decode()
 
 
 def test_an_unknown_mentor_is_a_404(login: Any, trainee: Any) -> None:
-    assert login(trainee.user).get(reverse("mentors-detail", args=[999999])).status_code == 404
+    assert login(trainee.user).get(reverse("matching-mentor", args=[999999])).status_code == 404
 
 
 def test_a_program_outside_both_people_is_not_offered(login: Any, trainee: Any) -> None:
     ProgramFactory(open_to_all=False)
     mentor = MentorProfileFactory()
-    body = login(trainee.user).get(reverse("mentors-detail", args=[mentor.pk])).content.decode()
+    body = login(trainee.user).get(reverse("matching-mentor", args=[mentor.pk])).content.decode()
     assert "You are not in a mentoring program yet" in body  # the trainee is in none
     ProgramFactory(open_to_all=False).trainees.add(trainee)
-    body = login(trainee.user).get(reverse("mentors-detail", args=[mentor.pk])).content.decode()
+    body = login(trainee.user).get(reverse("matching-mentor", args=[mentor.pk])).content.decode()
     assert "not in an active program together" in body  # theirs, but not the mentor's
 
 
 def test_the_explanation_follows_a_profile_change_at_once(login: Any, trainee: Any, program: Any) -> None:
     mentor = MentorProfileFactory()
     client = login(trainee.user)
-    assert client.get(reverse("mentors-detail", args=[mentor.pk])).context["detail"].explanation.score is not None
+    assert client.get(reverse("matching-mentor", args=[mentor.pk])).context["detail"].explanation.score is not None
     mentor.languages.set([language("de")])  # no longer shares a language with the trainee
-    explanation = client.get(reverse("mentors-detail", args=[mentor.pk])).context["detail"].explanation
+    explanation = client.get(reverse("matching-mentor", args=[mentor.pk])).context["detail"].explanation
     assert explanation.rules == ("no_shared_language",)
 
 
@@ -122,7 +122,7 @@ def test_a_trainee_with_every_request_in_use_is_told_before_writing_another(
     for _ in range(2):
         MatchFactory(program=program, trainee=trainee, status="requested", origin="request")
     other = MentorProfileFactory(capacity=3)
-    body = login(trainee.user).get(reverse("mentors-detail", args=[other.pk])).content.decode()
+    body = login(trainee.user).get(reverse("matching-mentor", args=[other.pk])).content.decode()
     assert "You have as many open requests as a program allows (2 in" in body
     assert "Send request" not in body
 
@@ -130,8 +130,8 @@ def test_a_trainee_with_every_request_in_use_is_told_before_writing_another(
 @pytest.mark.parametrize(
     ("name", "needs_mentor_id"),
     [
-        ("mentors-directory", False),
-        ("mentors-detail", True),
+        ("matching-directory", False),
+        ("matching-mentor", True),
         ("matching-shortlist", False),
         ("matching-requests", False),
         ("matching-my-mentorship", False),
@@ -170,7 +170,7 @@ def test_a_mentor_page_says_when_and_why_the_last_request_to_them_was_declined(
     match = match_request(trainee=trainee, mentor=mentor, program=program, message="please")
     match_decline(match=match, by=coordinator, reason="Dr Patel takes only fellows this term; try Dr Lee.")
 
-    body = " ".join(login(trainee.user).get(reverse("mentors-detail", args=[mentor.pk])).content.decode().split())
+    body = " ".join(login(trainee.user).get(reverse("matching-mentor", args=[mentor.pk])).content.decode().split())
     assert "A coordinator declined your last request to Dr Maya Patel on " in body
     assert "Reason: Dr Patel takes only fellows this term; try Dr Lee." in body
     assert "Send request" in body  # they may still ask again
@@ -182,7 +182,7 @@ def test_an_excluded_mentor_page_says_why_there_is_no_score_and_what_the_trainee
     # Tried: "Not listed for you. No language in common." over a "score breakdown" adding up to 72 points with no
     # score anywhere, and the same sentence again where the request form would be, with nothing to do about it.
     german = MentorProfileFactory(languages=[language("de")])
-    body = " ".join(login(trainee.user).get(reverse("mentors-detail", args=[german.pk])).content.decode().split())
+    body = " ".join(login(trainee.user).get(reverse("matching-mentor", args=[german.pk])).content.decode().split())
     assert "A rule like this comes before any score, so this mentor has none" in body
     assert body.count("No language in common.") == 1
     assert "You cannot request a mentor a rule rules out for you." in body
@@ -192,7 +192,7 @@ def test_an_excluded_mentor_page_says_why_there_is_no_score_and_what_the_trainee
 def test_a_mentor_who_assesses_the_trainee_is_not_a_profile_change_away(login: Any, trainee: Any, program: Any) -> None:
     assessor = MentorProfileFactory()
     assessor.assesses.add(trainee)
-    body = " ".join(login(trainee.user).get(reverse("mentors-detail", args=[assessor.pk])).content.decode().split())
+    body = " ".join(login(trainee.user).get(reverse("matching-mentor", args=[assessor.pk])).content.decode().split())
     assert "You cannot request a mentor a rule rules out for you." in body
     assert "update your trainee profile" not in body
 
@@ -219,7 +219,7 @@ def test_every_row_that_lowered_the_score_is_marked_not_only_the_three_worst(
     trainee.time_zone = "Asia/Kolkata"
     trainee.save()
     far = _far_dermatologist()
-    body = " ".join(login(trainee.user).get(reverse("mentors-detail", args=[far.pk])).content.decode().split())
+    body = " ".join(login(trainee.user).get(reverse("matching-mentor", args=[far.pk])).content.decode().split())
     assert body.count('<tr class="lowered">') == 4
     time_zone_row = body.split(">Time zone</th>", 1)[1].split("</tr>", 1)[0]
     assert '10 h 30 min apart <span class="badge badge-warn">lowered the score</span>' in time_zone_row
@@ -233,12 +233,12 @@ def test_the_line_under_the_score_lists_only_what_fits_as_the_card_does(login: A
     # specialty (both in Internal Medicine) · … · 1 h apart" while "What lowered it" listed both of those.
     near = MentorProfileFactory(specialty=specialty("Internal Medicine"), time_zone="America/New_York")
     client = login(trainee.user)  # in America/Chicago
-    response = client.get(reverse("mentors-detail", args=[near.pk]))
+    response = client.get(reverse("matching-mentor", args=[near.pk]))
     explanation = response.context["detail"].explanation
     assert {"Related specialty (both in Internal Medicine)", "1 h apart"} <= set(explanation.lowered_by())
     body = " ".join(response.content.decode().split())
     headline = body.split('<span class="muted score-max">/100</span></p>', 1)[1].split("</p>", 1)[0].strip()
-    card = client.get(reverse("mentors-directory")).context["directory"].cards[0]
+    card = client.get(reverse("matching-directory")).context["directory"].cards[0]
     assert headline == f'<p class="reasons"><strong>Fits:</strong> {card.fits}'
     assert card.fits.startswith("Covers your focus area")
     assert "Related specialty" not in headline
@@ -250,7 +250,7 @@ def test_a_time_difference_under_an_hour_reads_in_minutes_only(login: Any, train
     trainee.time_zone = "Asia/Kolkata"
     trainee.save()
     near = MentorProfileFactory(time_zone="Asia/Dhaka")
-    body = login(trainee.user).get(reverse("mentors-detail", args=[near.pk])).content.decode()
+    body = login(trainee.user).get(reverse("matching-mentor", args=[near.pk])).content.decode()
     assert "30 min apart" in body
     assert "0 h" not in body
 
@@ -271,5 +271,5 @@ def test_the_day_a_request_was_declined_is_the_day_in_the_trainees_zone(login: A
         decided_at=datetime(2026, 3, 6, 1, 30, tzinfo=UTC),
         decision_reason="Only fellows this term.",
     )
-    body = " ".join(login(trainee.user).get(reverse("mentors-detail", args=[mentor.pk])).content.decode().split())
+    body = " ".join(login(trainee.user).get(reverse("matching-mentor", args=[mentor.pk])).content.decode().split())
     assert "A coordinator declined your last request to Dr Maya Patel on 5 Mar 2026." in body

@@ -92,7 +92,7 @@ def test_someone_invited_as_a_mentor_is_taken_to_the_mentor_profile_after_signin
     assert "as=mentor" in signup
     response = _sign_up(client, signup, email="wei@uni.edu")
     assert response.redirect_chain[-1][0] == reverse("profiles-mentor-edit")
-    assert client.post(reverse("signup") + "?as=mentor").status_code == 302  # signed in now: no second account
+    assert client.post(reverse("profiles-signup") + "?as=mentor").status_code == 302  # signed in now: no second account
 
 
 def test_inviting_many_people_costs_a_fixed_number_of_queries(program, coordinator, django_assert_max_num_queries):

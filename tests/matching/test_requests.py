@@ -119,7 +119,7 @@ def test_a_trainee_with_a_mentor_in_the_program_cannot_request_another_there(
         f"You already have a mentor in {program}: Dr Maya Patel. Ask its coordinator if you need a change."
     )
     assert Match.objects.count() == 1
-    page = login(trainee.user).get(reverse("mentors-detail", args=[other.pk])).content.decode()
+    page = login(trainee.user).get(reverse("matching-mentor", args=[other.pk])).content.decode()
     assert f"You already have a mentor in {program}. Ask its coordinator if you need a change." in page
     assert "Send request" not in page
 
@@ -252,7 +252,7 @@ def test_a_trainee_requests_from_the_mentor_page_and_sees_it_pending(
     login: Any, trainee: Any, mentor: Any, program: Any
 ) -> None:
     client = login(trainee.user)
-    page = client.get(reverse("mentors-detail", args=[mentor.pk]))
+    page = client.get(reverse("matching-mentor", args=[mentor.pk]))
     assert "Send request" in page.content.decode()
     response = client.post(
         reverse("matching-request-create", args=[mentor.pk]), {"program": program.pk, "message": "Research help"}
@@ -285,7 +285,7 @@ def test_a_request_in_a_program_that_is_no_longer_open_says_why(
     client = login(trainee.user)
     assert (
         f'type="hidden" name="program" value="{program.pk}"'
-        in client.get(reverse("mentors-detail", args=[mentor.pk])).content.decode()
+        in client.get(reverse("matching-mentor", args=[mentor.pk])).content.decode()
     )
     program.is_active = False
     program.save()
@@ -321,7 +321,7 @@ def test_a_mentor_without_a_trainee_profile_cannot_request(login: Any, mentor: A
     )
     assert response.status_code == 302
     assert Match.objects.count() == 0
-    page = login(mentor.user).get(reverse("mentors-detail", args=[other.pk]))
+    page = login(mentor.user).get(reverse("matching-mentor", args=[other.pk]))
     assert "Fill in your trainee profile to request a mentor." in page.content.decode()
 
 
@@ -397,7 +397,7 @@ def test_a_mentor_sees_mentees_and_free_places_and_stops_accepting(login: Any, m
     client.post(reverse("matching-mentor-accepting"), {"accepting": "0"})
     mentor.refresh_from_db()
     assert mentor.accepting_mentees is False
-    directory = login(trainee.user).get(reverse("mentors-directory"))
+    directory = login(trainee.user).get(reverse("matching-directory"))
     assert mentor not in [card.mentor for card in directory.context["directory"].cards]
     client = login(mentor.user)
     client.post(reverse("matching-mentor-accepting"), {"accepting": "1"})
@@ -499,7 +499,7 @@ def test_a_mentor_who_stopped_accepting_while_the_page_was_open_is_not_offered_a
     from matching.services.requests import mentor_set_accepting
 
     client = login(trainee.user)
-    assert "Send request" in client.get(reverse("mentors-detail", args=[mentor.pk])).content.decode()
+    assert "Send request" in client.get(reverse("matching-mentor", args=[mentor.pk])).content.decode()
     mentor_set_accepting(mentor=mentor, accepting=False)
     before = counts()
     response = client.post(
@@ -519,7 +519,7 @@ def test_a_mentor_who_became_full_while_the_page_was_open_is_not_offered_again(
     login: Any, trainee: Any, mentor: Any, program: Any
 ) -> None:
     client = login(trainee.user)
-    assert "Send request" in client.get(reverse("mentors-detail", args=[mentor.pk])).content.decode()
+    assert "Send request" in client.get(reverse("matching-mentor", args=[mentor.pk])).content.decode()
     MatchFactory.create_batch(mentor.capacity, mentor=mentor, program=program, status=Match.Status.APPROVED)
     response = client.post(
         reverse("matching-request-create", args=[mentor.pk]), {"program": program.pk, "message": "please"}

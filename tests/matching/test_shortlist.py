@@ -61,9 +61,9 @@ def test_star_from_the_mentor_page_then_order_on_the_shortlist_page(login: Any, 
     client = login(trainee.user)
     for m in (a, b):
         response = client.post(
-            reverse("matching-shortlist-add", args=[m.pk]), {"next": reverse("mentors-detail", args=[m.pk])}
+            reverse("matching-shortlist-add", args=[m.pk]), {"next": reverse("matching-mentor", args=[m.pk])}
         )
-        assert response["Location"] == reverse("mentors-detail", args=[m.pk])
+        assert response["Location"] == reverse("matching-mentor", args=[m.pk])
     page = client.get(reverse("matching-shortlist"))
     assert "Dr A" in page.content.decode()
     assert "Dr B" in page.content.decode()
@@ -133,11 +133,11 @@ def test_a_shortlisted_mentor_scores_higher_in_the_directory(login: Any, trainee
     a = MentorProfileFactory(user__full_name="Dr A")
     b = MentorProfileFactory(user__full_name="Dr B")
     client = login(trainee.user)
-    before = {c.mentor.pk: c.score for c in client.get(reverse("mentors-directory")).context["directory"].cards}
+    before = {c.mentor.pk: c.score for c in client.get(reverse("matching-directory")).context["directory"].cards}
     assert before[a.pk] == before[b.pk]
     shortlist_add(trainee=trainee, mentor=b)
     shortlist_rank(trainee=trainee, mentor_ids=[b.pk])
-    cards = client.get(reverse("mentors-directory")).context["directory"].cards
+    cards = client.get(reverse("matching-directory")).context["directory"].cards
     assert [c.mentor.pk for c in cards] == [b.pk, a.pk]
     assert cards[0].shortlist_rank == 1
     after = {c.mentor.pk: c.score for c in cards}
@@ -155,11 +155,11 @@ def test_starring_a_mentor_raises_their_score_and_says_so_on_their_page(login: A
     client = login(trainee.user)
 
     def page(mentor: Any) -> Any:
-        return client.get(reverse("mentors-detail", args=[mentor.pk])).context
+        return client.get(reverse("matching-mentor", args=[mentor.pk])).context
 
     before, other_before = page(starred)["detail"].explanation, page(other)["detail"].explanation
     client.post(reverse("matching-shortlist-add", args=[starred.pk]))
-    after_page = client.get(reverse("mentors-detail", args=[starred.pk]))
+    after_page = client.get(reverse("matching-mentor", args=[starred.pk]))
     after, other_after = after_page.context["detail"].explanation, page(other)["detail"].explanation
     assert after.score > before.score
     assert other_after.score == other_before.score
@@ -178,7 +178,7 @@ def test_a_starred_mentor_who_left_is_marked_and_no_longer_linked(login: Any, tr
     mentor.user.save()
     body = login(trainee.user).get(reverse("matching-shortlist")).content.decode()
     assert 'Dr Maya Patel <span class="badge badge-warn">No longer a mentor here</span>' in body
-    assert f'href="{reverse("mentors-detail", args=[mentor.pk])}"' not in body  # Remove stays
+    assert f'href="{reverse("matching-mentor", args=[mentor.pk])}"' not in body  # Remove stays
 
 
 def test_the_shortlist_says_which_starred_mentors_can_still_be_requested(login: Any, trainee: Any) -> None:
@@ -276,7 +276,7 @@ def test_the_readme_states_the_points_a_first_choice_adds_with_the_default_weigh
     # A dermatologist for a trainee after cardiology: a fit well under 100, so the bonus is not cut at 100.
     first = MentorProfileFactory(specialty=specialty("Dermatology"))
     ShortlistEntryFactory(trainee=trainee, mentor=first, rank=1)
-    page = login(trainee.user).get(reverse("mentors-detail", args=[first.pk]))
+    page = login(trainee.user).get(reverse("matching-mentor", args=[first.pk]))
     line = {line.name: line for line in page.context["detail"].explanation.lines}["shortlist"]
     assert line.reason == "Your #1 choice"
     assert line.points == line.max_points

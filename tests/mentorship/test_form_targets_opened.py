@@ -31,7 +31,7 @@ def test_after_logging_in_again_the_request_form_url_shows_the_mentor_page(train
 
     client.force_login(trainee.user, backend="profiles.backends.EmailBackend")
     page = client.get(target, follow=True)
-    assert page.redirect_chain == [(reverse("mentors-detail", args=[mentor.pk]), 302)]
+    assert page.redirect_chain == [(reverse("matching-mentor", args=[mentor.pk]), 302)]
     assert "Dr Ana Cardio" in page.content.decode()
     assert "Send request" in page.content.decode()
     assert not Match.objects.exists()
@@ -45,8 +45,8 @@ def test_the_trainees_other_form_urls_lead_to_their_pages_and_change_nothing(log
     )
     client = login(trainee.user)
     for name, args, page in (
-        ("matching-shortlist-add", [mentor.pk], reverse("mentors-detail", args=[mentor.pk])),
-        ("matching-shortlist-remove", [mentor.pk], reverse("mentors-detail", args=[mentor.pk])),
+        ("matching-shortlist-add", [mentor.pk], reverse("matching-mentor", args=[mentor.pk])),
+        ("matching-shortlist-remove", [mentor.pk], reverse("matching-mentor", args=[mentor.pk])),
         ("matching-request-cancel", [pending.pk], reverse("matching-requests")),
     ):
         response = client.get(reverse(name, args=args))

@@ -41,6 +41,6 @@ def test_a_word_or_another_site_as_next_after_starring_goes_to_the_shortlist(
 
 
 def test_starring_from_the_mentor_page_goes_back_to_it(login: Any, trainee: Any, mentor: Any) -> None:
-    page = reverse("mentors-detail", args=[mentor.pk]) + "?from=specialty%3D3"
+    page = reverse("matching-mentor", args=[mentor.pk]) + "?from=specialty%3D3"
     response = login(trainee.user).post(reverse("matching-shortlist-add", args=[mentor.pk]), {"next": page})
     assert response["Location"] == page
