@@ -338,7 +338,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "mentorship.api.OrderingFilter",  # keeps ties in the list's own order
+        "mentorship.api_ordering.OrderingFilter",  # keeps ties in the list's own order
     ],
     "DEFAULT_SCHEMA_CLASS": "mentorship.api_schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "mentorship.api.exception_handler",
