@@ -295,7 +295,7 @@ def test_a_round_leaves_requesters_to_their_request_and_holds_the_places_request
 def test_trainees_asking_several_mentors_hold_one_place_between_them_not_one_each(program, coordinator):
     # Only one of a trainee's requests in a program can be approved. Before, two trainees who each asked the
     # same three mentors held six places; the round could offer none of those mentors' places.
-    from matching.services.rounds import _places_held
+    from matching.services.round_participants import places_held
 
     mentors = [MentorProfileFactory(capacity=2) for _ in range(3)]
     askers = TraineeProfileFactory.create_batch(2)
@@ -305,7 +305,7 @@ def test_trainees_asking_several_mentors_hold_one_place_between_them_not_one_eac
     lone = MentorProfileFactory(capacity=2)
     MatchFactory(program=program, mentor=lone, origin="request", status="requested")  # its trainee's only request
     ids = np.array([m.pk for m in [*mentors, lone]], dtype=np.int64)
-    assert _places_held(program, ids).tolist() == [1, 1, 1, 1]  # 2 × 1/3 rounds up to one place each; a lone request 1
+    assert places_held(program, ids).tolist() == [1, 1, 1, 1]  # 2 × 1/3 rounds up to one place each; a lone request 1
 
     matching_round = _run(program, coordinator)
     offered = Match.objects.filter(round=matching_round)
