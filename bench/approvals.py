@@ -12,7 +12,6 @@ through the admin and counts queries; prints each run and the median.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -21,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.pg import ensure_database  # noqa: E402
+from bench.pg import django_on_own_database  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/mentorship_approvals_bench"
 PROGRAM = "Bench approvals"
@@ -34,25 +33,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
 
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ.setdefault("DEBUG", "1")
-    ensure_database(url)
-
-    import django
-
-    django.setup()
+    django_on_own_database(DEFAULT_URL, DEBUG="1")
     from django.conf import settings
     from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    call_command("migrate", verbosity=0)
     settings.ALLOWED_HOSTS = ["*"]
 
     from matching.models import Match, MatchingRound, Program

@@ -16,3 +16,23 @@ def ensure_database(url: str) -> None:
         if cursor.fetchone() is None:
             cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     admin.close()
+
+
+def django_on_own_database(default_url: str, **environment: str) -> None:
+    """Point Django at the benchmark's own database (BENCH_DATABASE_URL, else `default_url`), create it if
+    missing, set Django up and migrate it; `environment` holds further variables' defaults."""
+    import os
+
+    url = os.environ.get("BENCH_DATABASE_URL", default_url)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    for name, value in environment.items():
+        os.environ.setdefault(name, value)
+    ensure_database(url)
+
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)

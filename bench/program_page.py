@@ -24,7 +24,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.pg import ensure_database  # noqa: E402
+from bench.pg import django_on_own_database  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/mentorship_program_bench"
 
@@ -36,18 +36,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=7)
     parser.add_argument("--remove-all", action="store_true", help="Also time removing every trainee at once.")
     args = parser.parse_args()
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    ensure_database(url)
-
-    import django
-
-    django.setup()
+    django_on_own_database(DEFAULT_URL)
     from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
     from django.contrib.auth.models import Group
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -57,7 +48,6 @@ def main() -> None:
     from profiles.models import COORDINATORS_GROUP, TraineeProfile, User
     from tests.factories.matching import program_admin_form
 
-    call_command("migrate", verbosity=0)
     ensure_bench_people(mentors=args.mentors, trainees=args.trainees)
     program, _ = Program.objects.get_or_create(name="Bench program page", defaults={"open_to_all": False})
     with connection.cursor() as cursor:
