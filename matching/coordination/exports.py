@@ -6,7 +6,8 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
-from matching.coordination.health import feedback_totals, mentor_loads, trainees_waiting, with_pending
+from matching.coordination.answer_totals import feedback_totals
+from matching.coordination.health import mentor_loads, trainees_waiting, with_pending
 from matching.coordination.meetings_data import meetings_model
 from matching.features import cohort_members
 from matching.models import Match, Program
@@ -148,13 +149,17 @@ def export_rows(program: Program, kind: str, reader: User | None = None) -> Iter
             ),
         )
     if kind == "feedback":
-        # Totals per role, as the health page shows them: each answer stays between the two people.
+        # Totals per role, as the health page shows them, up to the same day: each answer stays between the two
+        # people, and a file downloaded before and after one more answer is the same file (answer_totals).
         if meetings_model(NEEDS_MEETINGS[kind]) is None:
             return None
         totals = feedback_totals(program)
         return _lines(
-            ["role", "answers", "average_rating", "useful_percent", "not_a_good_fit"],
-            ([role, t["count"], t["rating"], t["useful_pct"], t["not_a_good_fit"]] for role, t in totals.items()),
+            ["role", "answers", "average_rating", "useful_percent", "not_a_good_fit", "totals_up_to"],
+            (
+                [role, t["count"], t["rating"], t["useful_pct"], t["not_a_good_fit"], t["up_to"].isoformat()]
+                for role, t in totals.items()
+            ),
         )
     return None
 

@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from matching.coordination.answer_totals import feedback_totals
 from matching.coordination.meetings_data import meetings_model
 from matching.features import cohort_members
 from matching.models import Match, MatchQuerySet, Program
@@ -204,41 +205,5 @@ def program_health(*, program: Program, reader: User | None = None, now: Any = N
             .order_by("month")
         )
         health.sessions_per_month = [(row["month"].strftime("%b %Y"), row["n"]) for row in months if row["month"]]
-    health.feedback = feedback_totals(program)
+    health.feedback = feedback_totals(program, now=now)
     return health
-
-
-#: Below this many answers an average would give away single people's ratings: "–" instead. Coordinators get totals
-#: only; each answer stays between the two people (the feedback summary page uses the same number).
-MIN_ANSWERS_FOR_AVERAGES = 5
-
-
-def feedback_totals(program: Program | None) -> dict[str, dict[str, Any]]:
-    """Per role that answered: answers, average rating and % useful (None under MIN_ANSWERS_FOR_AVERAGES), and how
-    many said "not a good fit" (each of those already flags its match at risk for the coordinator). `None` totals
-    every program's answers (a superuser's feedback summary); the health page, its CSV and that summary all read
-    these figures, so they agree."""
-    feedback = meetings_model("Feedback")
-    if feedback is None:
-        return {}
-    answers = feedback.objects.all() if program is None else feedback.objects.filter(meeting__match__program=program)
-    rows = (
-        answers.values("role")
-        .annotate(
-            rating=Avg("rating"),
-            n=Count("pk"),
-            useful=Count("pk", filter=Q(useful=True)),
-            not_fit=Count("pk", filter=Q(good_fit=False)),
-        )
-        .order_by("role")
-    )
-    totals = {}
-    for row in rows:
-        enough = row["n"] >= MIN_ANSWERS_FOR_AVERAGES
-        totals[row["role"]] = {
-            "rating": round(row["rating"], 2) if enough else None,
-            "count": row["n"],
-            "useful_pct": round(100 * row["useful"] / row["n"]) if enough else None,
-            "not_a_good_fit": row["not_fit"],
-        }
-    return totals

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from matching.admin_views import access
-from matching.coordination.health import MIN_ANSWERS_FOR_AVERAGES, feedback_totals
+from matching.coordination.answer_totals import checkin_totals, feedback_totals
 from matching.models import Match, Program
-from meetings.models import CheckIn, Feedback, Meeting
+from meetings.models import Feedback, Meeting
 from profiles.models import User
 
 FEEDBACK_REVEAL_AFTER = timedelta(days=7)
@@ -39,11 +39,13 @@ class FeedbackSummary:
     average_rating: float | None
     useful_pct: int | None
     not_a_good_fit: int
+    up_to: date | None  # the last day the totals include: answers join a closed week at a time, 5 or more at once
 
 
-def feedback_summary(*, program: Program | None = None) -> list[FeedbackSummary]:
+def feedback_summary(*, program: Program | None = None, now: datetime | None = None) -> list[FeedbackSummary]:
     """Coordinators' aggregate view, with the program health page's figures: no single answer or author is shown,
-    nor averages of fewer than `MIN_ANSWERS_FOR_AVERAGES` answers (one answer would show that person's rating)."""
+    nor averages of fewer than `MIN_ANSWERS_FOR_AVERAGES` answers (one answer would show that person's rating), nor
+    totals that change by fewer than that many answers (comparing two readings would give the new one away)."""
     return [
         FeedbackSummary(
             role=role,
@@ -51,21 +53,17 @@ def feedback_summary(*, program: Program | None = None) -> list[FeedbackSummary]
             average_rating=totals["rating"],
             useful_pct=totals["useful_pct"],
             not_a_good_fit=totals["not_a_good_fit"],
+            up_to=totals["up_to"],
         )
-        for role, totals in feedback_totals(program).items()
+        for role, totals in feedback_totals(program, now=now).items()
     ]
 
 
-def checkins_summary(*, program: Program | None = None) -> dict[str, Any]:
-    """How many check-ins were answered, and their average "going well" (1–5); the average is None under
-    `MIN_ANSWERS_FOR_AVERAGES` answers, as for feedback: one answer's average is that person's answer."""
-    rows = CheckIn.objects.all()
-    if program is not None:
-        rows = rows.filter(match__program=program)
-    totals = rows.aggregate(answers=Count("pk"), average=Avg("going_well"))
-    if totals["answers"] < MIN_ANSWERS_FOR_AVERAGES:
-        totals["average"] = None
-    return totals
+def checkins_summary(*, program: Program | None = None, now: datetime | None = None) -> dict[str, Any]:
+    """How many check-ins the totals include, and their average "going well" (1–5), up to the day `up_to`; the
+    average is None under `MIN_ANSWERS_FOR_AVERAGES` answers, as for feedback: one answer's average is that person's
+    answer. New answers join as feedback does (`matching.coordination.release`)."""
+    return checkin_totals(program, now=now)
 
 
 def checkin_current_period(match: Match, now: object | None = None) -> int | None:
@@ -83,9 +81,10 @@ class ProgramFeedback:
     name: str
     rows: list[FeedbackSummary]
     checkins: dict[str, Any]
+    combined: bool = False  # every program together (a superuser's): each released on its own, summed
 
 
-def feedback_summary_for(*, user: User) -> list[ProgramFeedback] | None:
+def feedback_summary_for(*, user: User, now: datetime | None = None) -> list[ProgramFeedback] | None:
     """Feedback and check-in totals, one table per program the coordinator runs (superusers: all together); None
     for anyone who coordinates nothing."""
     if not access.is_coordinator(user):
@@ -97,8 +96,9 @@ def feedback_summary_for(*, user: User) -> list[ProgramFeedback] | None:
     return [
         ProgramFeedback(
             name=name,
-            rows=feedback_summary(program=program),
-            checkins=checkins_summary(program=program),
+            rows=feedback_summary(program=program, now=now),
+            checkins=checkins_summary(program=program, now=now),
+            combined=program is None,
         )
         for name, program in scopes
     ]

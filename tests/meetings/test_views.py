@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from freezegun import freeze_time
 
 from meetings.models import Feedback, Meeting, SessionLog
 from tests.factories import MeetingFactory, SessionLogFactory, approved_match, mentors_today
@@ -420,19 +421,23 @@ def test_feedback_summary_totals_only_the_programs_the_coordinator_runs(login: A
 
     cardiology = ProgramFactory(coordinators=[coordinator], name="Cardiology residents")
     surgery = ProgramFactory(name="Surgery fellows")
-    FeedbackFactory(meeting=MeetingFactory(match=approved_match(program=cardiology)), rating=5)
-    for _ in range(2):
+    # Five and six answers (were one and two): totals now wait for 5 new answers and the end of their week
+    # (matching.coordination.release), so fewer would show no row at all; read a week later, with freezegun.
+    for _ in range(5):
+        FeedbackFactory(meeting=MeetingFactory(match=approved_match(program=cardiology)), rating=5)
+    for _ in range(6):
         FeedbackFactory(meeting=MeetingFactory(match=approved_match(program=surgery)), rating=1)
 
-    mine = login(coordinator).get(reverse("meetings-feedback-summary")).content.decode()
-    assert "<td>Mentors</td><td>1</td><td>–</td>" in mine  # one answer: no average that would give it away
-    assert "<td>3</td>" not in mine
+    with freeze_time(timezone.now() + timedelta(days=8)):
+        mine = login(coordinator).get(reverse("meetings-feedback-summary")).content.decode()
+        root = UserFactory(is_staff=True, is_superuser=True)
+        everything = login(root).get(reverse("meetings-feedback-summary")).content.decode()
+    assert "<td>Mentors</td><td>5</td><td>5.0</td>" in mine
+    assert "<td>11</td>" not in mine
     assert "<h2>Cardiology residents</h2>" in mine
     assert "Surgery fellows" not in mine
-    root = UserFactory(is_staff=True, is_superuser=True)
-    everything = login(root).get(reverse("meetings-feedback-summary")).content.decode()
     assert "<h2>All programs</h2>" in everything
-    assert "<td>Mentors</td><td>3</td>" in everything
+    assert "<td>Mentors</td><td>11</td>" in everything
 
 
 def test_both_answer_the_open_check_in_and_an_outsider_cannot(
@@ -529,7 +534,8 @@ def test_one_person_cannot_flood_the_other_with_proposals_nor_hold_their_whole_c
 
 def test_the_check_in_average_shows_only_from_five_answers_as_the_page_promises(login: Any, coordinator: Any) -> None:
     # Tried with one answer: "Check-ins answered: 1 · average 3.0/5", that one person's answer, under a page that
-    # promises "–" for fewer than 5.
+    # promises "–" for fewer than 5. Totals are no longer live (matching.coordination.release): the page is read a
+    # week later, once the answers' week has ended, and a lone answer is not counted at all until 4 more join it.
     from meetings.models import CheckIn
     from tests.factories import ProgramFactory, approved_match
 
@@ -537,13 +543,16 @@ def test_the_check_in_average_shows_only_from_five_answers_as_the_page_promises(
     matches = [approved_match(program=program) for _ in range(5)]
     CheckIn.objects.create(match=matches[0], respondent=matches[0].trainee.user, period=0, going_well=3)
 
-    page = login(coordinator).get(reverse("meetings-feedback-summary")).content.decode()
-    assert "Check-ins answered: 1 · average –" in page
+    week_later = timezone.now() + timedelta(days=8)
+    with freeze_time(week_later):
+        page = login(coordinator).get(reverse("meetings-feedback-summary")).content.decode()
+    assert "Check-ins answered: 0: answers are added once there are at least 5" in page
     assert "3.0/5" not in page
 
     for match in matches[1:]:
         CheckIn.objects.create(match=match, respondent=match.trainee.user, period=0, going_well=4)
-    page = login(coordinator).get(reverse("meetings-feedback-summary")).content.decode()
+    with freeze_time(week_later):
+        page = login(coordinator).get(reverse("meetings-feedback-summary")).content.decode()
     assert "Check-ins answered: 5 · average 3.8/5" in page
 
 
@@ -557,8 +566,10 @@ def test_the_feedback_summary_and_the_program_health_page_give_the_same_figures(
     for answer in range(40):
         FeedbackFactory(meeting=MeetingFactory(match=match), rating=4 if answer % 2 else 3, useful=answer == 0)
 
-    summary = login(coordinator).get(reverse("meetings-feedback-summary")).content.decode()
-    health = login(coordinator).get(reverse("admin:matching_program_health", args=[program.pk])).content.decode()
+    # Read a week later: totals take in answers once their week has ended (matching.coordination.release).
+    with freeze_time(timezone.now() + timedelta(days=8)):
+        summary = login(coordinator).get(reverse("meetings-feedback-summary")).content.decode()
+        health = login(coordinator).get(reverse("admin:matching_program_health", args=[program.pk])).content.decode()
     assert "<td>Mentors</td><td>40</td><td>3.5</td><td>2 %</td>" in summary
     assert "<td>3.5</td><td>40</td><td>2%</td>" in health
 
