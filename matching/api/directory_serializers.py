@@ -11,6 +11,7 @@ from matching.models import Match, Program, ShortlistEntry
 from matching.selectors import programs_known_to
 from matching.services.requests import MESSAGE_MAX_LENGTH
 from mentorship.api import IdField, KnownFieldsOnly, VisibleIdField
+from profiles.api.profile_serializers import MeetingFormatsField
 from profiles.models import MentorProfile
 
 
@@ -98,7 +99,13 @@ class MentorDetailSerializer(serializers.Serializer):
     bio = serializers.CharField(source="mentor.bio")
     focus_areas = serializers.SerializerMethodField()
     languages = serializers.SerializerMethodField()
-    meeting_formats = serializers.ListField(child=serializers.CharField(), source="mentor.meeting_format_labels")
+    # Names, as a profile's and a meeting's bodies use them (labels alone made a client map "In person" back).
+    meeting_formats = MeetingFormatsField(
+        source="mentor.meeting_formats", read_only=True, help_text="How the mentor meets: in_person, video, phone."
+    )
+    meeting_format_labels = serializers.ListField(
+        child=serializers.CharField(), source="mentor.meeting_format_labels", help_text="The same, as pages word it."
+    )
     time_zone = serializers.CharField(source="mentor.time_zone")
     capacity = serializers.IntegerField(source="mentor.capacity")
     accepting_mentees = serializers.BooleanField(source="mentor.accepting_mentees")

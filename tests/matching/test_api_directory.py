@@ -9,7 +9,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from matching.models import Match, ShortlistEntry
-from profiles.models import CareerStage
+from profiles.models import CareerStage, MeetingFormat
 from tests.factories import (
     MatchFactory,
     MentorProfileFactory,
@@ -133,6 +133,19 @@ def test_the_mentor_detail_has_the_whole_breakdown(api: APIClient, trainee: Any,
     assert body["refusal"] == ""
     assert body["programs"] == [{"id": program.pk, "name": program.name}]
     assert "email" not in str(body)  # contact details are shared only once a match is approved
+
+
+def test_the_mentor_detail_names_meeting_formats_as_profiles_and_meetings_do(
+    api: APIClient, trainee: Any, program: Any
+) -> None:
+    # Before: only the labels ("In person", "Video"), while a profile's and a meeting's bodies, and the directory's
+    # own `meeting_format` filter, use the names: a client mapped labels back to names to filter or propose.
+    mentor = MentorProfileFactory(meeting_formats=MeetingFormat.IN_PERSON | MeetingFormat.VIDEO)
+
+    body = as_user(api, trainee.user).get(reverse("api-mentors-detail", args=[mentor.pk])).json()
+
+    assert body["meeting_formats"] == ["in_person", "video"]
+    assert body["meeting_format_labels"] == ["In person", "Video"]
 
 
 def test_what_fits_and_what_lowered_the_score_are_apart_as_on_the_page(
