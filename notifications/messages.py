@@ -34,7 +34,12 @@ def build_message(notification: Notification, connection: BaseEmailBackend | Non
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.address],
         connection=connection,
-        headers={"X-Mentorship-Notification": str(notification.pk), "Message-ID": message_id(notification)},
+        headers={
+            "X-Mentorship-Notification": str(notification.pk),
+            "Message-ID": message_id(notification),
+            # RFC 3834: sent by a program, so vacation replies and other auto-responders do not answer it.
+            "Auto-Submitted": "auto-generated",
+        },
     )
     message.attach_alternative(rendered.html, "text/html")
     for attachment in rendered.attachments:

@@ -66,14 +66,20 @@ def program_includes(*, program: Program, trainee: TraineeProfile, mentor: Mento
     return program.trainees.filter(pk=trainee.pk).exists() and program.mentors.filter(pk=mentor.pk).exists()
 
 
-def program_coordinators(program: Program) -> list[User]:
+def program_coordinators(program: Program, *, match: Match | None = None) -> list[User]:
     """Who is told of the program's requests: its active coordinators; if it has none, the active superusers, the
     only others who can open its matches (a coordinator of another program cannot, and must not read the trainee's
     message and score). With neither, nobody: the request is still saved, and the program's pages and the admin's
-    front page say the program has no active coordinator."""
-    coordinators = list(program.active_coordinators())
+    front page say the program has no active coordinator.
+
+    Given `match`, its mentor and trainee are left out: they never decide it (`refusals.ensure_not_a_party`). When
+    that leaves no coordinator (the program's only one is the mentor), the active superusers are told instead, so
+    someone who can decide it is; the program still has an active coordinator, so no page warns of it."""
+    parties = {match.mentor.user_id, match.trainee.user_id} if match is not None else set()
+    coordinators = [user for user in program.active_coordinators() if user.pk not in parties]
     if not coordinators:
-        coordinators = list(User.objects.filter(is_active=True, is_staff=True, is_superuser=True).order_by("pk"))
+        superusers = User.objects.filter(is_active=True, is_staff=True, is_superuser=True).exclude(pk__in=parties)
+        coordinators = list(superusers.order_by("pk"))
     return coordinators
 
 
@@ -128,7 +134,7 @@ def match_request(*, trainee: TraineeProfile, mentor: MentorProfile, program: Pr
         message=message,
     )
     match_created(match=match, by=trainee.user, reason="Requested by the trainee")
-    for coordinator in program_coordinators(program):
+    for coordinator in program_coordinators(program, match=match):
         notify(recipient=coordinator, kind="match_requested", about=match)
     return match
 
@@ -151,7 +157,6 @@ def match_requests_remind(*, now: datetime) -> int:
         due = now - timedelta(days=program.request_reminder_days)
         expires = now - timedelta(days=program.request_expiry_days)
         stale = Match.objects.open_requests().filter(program=program, created_at__lte=due, created_at__gt=expires)
-        coordinators = program_coordinators(program)
         for match_id in list(stale.values_list("pk", flat=True)):
             with transaction.atomic():
                 # Re-read it under its row lock, still open: one a coordinator decided (or the trainee cancelled)
@@ -165,7 +170,8 @@ def match_requests_remind(*, now: datetime) -> int:
                 )
                 if match is None:
                     continue
-                for coordinator in coordinators:  # once each: this sweep runs every few minutes
+                # Once each (this sweep runs every few minutes); not its mentor or trainee, who cannot decide it.
+                for coordinator in program_coordinators(program, match=match):
                     sent += notify_new(
                         recipient=coordinator, kind="match_request_reminder", about=match, occurrence="reminder"
                     )

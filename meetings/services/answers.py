@@ -59,14 +59,17 @@ def meeting_accept(
     meeting_followups_write(meeting=meeting)
     # Not e-mailed once the meeting has begun (a send that waited out a mail outage, a retry in the admin): "Meeting
     # confirmed" with an invitation for a time gone by only confuses. It stays in the inbox, as the history.
-    notify(
-        recipient=other(meeting.match, by),
-        kind="meeting_accepted",
-        about=meeting,
-        occurrence=occurrence_of(meeting),
-        expires_at=meeting.start,
-        in_app_after_expiry=True,
-    )
+    # Both are told: the proposer that it was accepted, and the one who accepted gets the confirmed invitation too —
+    # their calendar held only the proposal's tentative one (the page's .ics was the only way to confirm it).
+    for recipient in (other(meeting.match, by), by):
+        notify(
+            recipient=recipient,
+            kind="meeting_accepted",
+            about=meeting,
+            occurrence=occurrence_of(meeting),
+            expires_at=meeting.start,
+            in_app_after_expiry=True,
+        )
     return meeting
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from matching.models import Match, MatchTransition
 from matching.services.decisions import AT_RISK_CLEARED
-from meetings.models import Meeting
+from meetings.models import MAX_DURATION_MINUTES, Meeting
 from meetings.services.risk import NO_MEETING, NO_SESSION, match_flag_at_risk, match_unflag_resolved
 from notifications.services import notifications_cancel, notify_new
 
@@ -60,13 +60,26 @@ def _idle_periods(match: Match, since: datetime, now: datetime) -> int:
     return (now - since).days // match.program.inactivity_days
 
 
+def _booked(match: Match, now: datetime) -> bool:
+    """Whether the match has an accepted meeting still ahead (or under way) at `now`: they have arranged to meet,
+    so nobody is told to propose a meeting. Only matches with an accepted meeting that may not have ended yet (the
+    `maybe_booked` annotation) are looked at."""
+    if not match.maybe_booked:  # type: ignore[attr-defined]
+        return False
+    soon = Meeting.objects.agreed().filter(match=match, start__gt=now - timedelta(minutes=MAX_DURATION_MINUTES))
+    return any(meeting.is_upcoming(now) for meeting in soon)
+
+
 def _inactivity(match: Match, since: datetime, cleared_at: datetime | None, now: datetime) -> tuple[int, bool]:
     """Nudge both once per whole inactivity period since the last session (or approval). The second consecutive
     nudge means the match is at risk; after a coordinator cleared the flag, two more periods without a session do
-    (the flag would otherwise come back within the hour, the cause being the same)."""
+    (the flag would otherwise come back within the hour, the cause being the same).
+
+    Not while an accepted meeting is ahead: nobody is nudged ("propose a meeting") nor flagged for it. Once that
+    meeting has passed with no session logged, the nudges (and the flag) resume where the clock stands."""
     days = match.program.inactivity_days
     periods = _idle_periods(match, since, now)
-    if periods < 1:
+    if periods < 1 or _booked(match, now):
         return 0, False
     due_at = since + timedelta(days=periods * days)
     nudges = _notify_both(
@@ -100,6 +113,12 @@ def matches_follow_up(*, now: datetime | None = None) -> FollowupReport:
         .annotate(
             last_session_date=Max("session_logs__date"),
             has_meeting=Exists(Meeting.objects.agreed().filter(match=OuterRef("pk"))),
+            # A cheap superset of "has an accepted meeting ahead" (`_booked` checks each one's end).
+            maybe_booked=Exists(
+                Meeting.objects.agreed().filter(
+                    match=OuterRef("pk"), start__gt=now - timedelta(minutes=MAX_DURATION_MINUTES)
+                )
+            ),
             risk_cleared_at=Subquery(cleared.order_by("-at", "-pk").values("at")[:1]),
         )
         .order_by("pk")

@@ -244,6 +244,10 @@ def test_the_decision_emails_speak_to_each_person_in_their_role(program, coordin
     match_end(match=approved, by=coordinator, reason="Moved away")
     ended = render_email(Notification.objects.get(kind="match_ended", recipient=trainee.user))
     assert "Reason: Moved away" in ended.text
+    # The text version labels its link as the HTML's does ("See your matches"), not a bare URL.
+    [thanks] = [line for line in ended.text.splitlines() if line.startswith("Thank you for taking part.")]
+    assert thanks.startswith("Thank you for taking part. See your matches: http")
+    assert thanks.endswith("/mentorship/")
     request = MatchFactory(program=program, origin=Match.Origin.REQUEST, status=Match.Status.REQUESTED)
     match_decline(match=request, by=coordinator, reason="On leave")
     declined = render_email(Notification.objects.get(kind="match_declined"))

@@ -77,7 +77,9 @@ def test_accepting_writes_reminders_at_each_lead_time_and_prompts_after_it(
     assert {r.recipient for r in pending(meeting, "meeting_feedback_prompt")} == {mentor.user, trainee.user}
     assert [r.recipient for r in pending(meeting, "session_log_prompt")] == [mentor.user]
     assert all(r.due_at == meeting.end for r in pending(meeting, "meeting_feedback_prompt"))
-    assert [r.recipient for r in pending(meeting, "meeting_accepted")] == [mentor.user]
+    # Both: the proposer hears it was accepted; the one who accepted gets the confirmed invitation for their calendar,
+    # which held only the proposal's tentative one (before, only the proposer was told).
+    assert {r.recipient for r in pending(meeting, "meeting_accepted")} == {mentor.user, trainee.user}
 
 
 def test_a_lead_time_already_past_gets_no_reminder(match: Any, mentor: Any, trainee: Any) -> None:

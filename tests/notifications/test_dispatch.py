@@ -55,6 +55,8 @@ def test_a_due_row_is_claimed_enqueued_with_its_claim_and_sent_once() -> None:
     assert message.alternatives
     assert message.alternatives[0][1] == "text/html"
     assert message.extra_headers["X-Mentorship-Notification"] == str(row.pk)
+    # RFC 3834: auto-responders (out-of-office replies) must not answer a notification.
+    assert message.message()["Auto-Submitted"] == "auto-generated"
 
 
 def test_a_redelivered_task_for_a_sent_row_sends_nothing() -> None:

@@ -110,7 +110,10 @@ def test_a_double_click_on_accept_writes_the_reminders_once() -> None:
     assert outcomes.count("accepted") == 1, outcomes
     reminders = Notification.objects.filter(kind="meeting_reminder", object_id=proposal.pk)
     assert reminders.count() == 4  # 24 h and 1 h, to both
-    assert Notification.objects.filter(kind="meeting_accepted", object_id=proposal.pk).count() == 1
+    confirmed = Notification.objects.filter(kind="meeting_accepted", object_id=proposal.pk)
+    assert sorted(confirmed.values_list("recipient_id", flat=True)) == sorted(
+        [match.mentor.user.pk, match.trainee.user.pk]
+    )
 
 
 def _send_while_row_locked(pk: int, claim: str, seconds: float) -> dispatch.Outcome:
