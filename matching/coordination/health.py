@@ -174,11 +174,7 @@ def program_health(*, program: Program, reader: User | None = None, now: Any = N
     at_risk = _approved(program).filter(at_risk_since__isnull=False).order_by("at_risk_since")
     if reader is not None:
         at_risk = at_risk.not_involving(reader)
-    someone_left = (
-        _approved(program)
-        .filter(Q(trainee__user__is_active=False) | Q(mentor__user__is_active=False))
-        .order_by("decided_at")
-    )
+    someone_left = _approved(program).someone_left().order_by("decided_at")
     health = ProgramHealth(
         program=program,
         by_status=statuses,

@@ -12,6 +12,10 @@ from django.utils import timezone
 from matching.models.programs import Program
 from profiles.models import MentorProfile, TraineeProfile, User
 
+#: Both of the match's people still take part (neither account deactivated): with someone who left, nothing new is
+#: arranged — no meeting proposed, no nudge — and program health lists the match for a coordinator to end.
+BOTH_TAKE_PART = Q(mentor__user__is_active=True, trainee__user__is_active=True)
+
 
 class MatchQuerySet(models.QuerySet["Match"]):
     def live(self) -> MatchQuerySet:
@@ -22,6 +26,12 @@ class MatchQuerySet(models.QuerySet["Match"]):
 
     def open_requests(self) -> MatchQuerySet:
         return self.filter(status=Match.Status.REQUESTED)
+
+    def both_take_part(self) -> MatchQuerySet:
+        return self.filter(BOTH_TAKE_PART)
+
+    def someone_left(self) -> MatchQuerySet:
+        return self.exclude(BOTH_TAKE_PART)
 
     def not_involving(self, user: User) -> MatchQuerySet:
         """Matches `user` is neither the mentor nor the trainee of: those a coordinator may decide, and whose at-risk
@@ -125,6 +135,10 @@ class Match(models.Model):
         a coordinator's reason to decline): never the mentor's to read. An ended match's reason is `end_reason`,
         which both read."""
         return not self._read_as_mentor_only(user, coordinated_program_ids)
+
+    def both_take_part(self) -> bool:
+        """Row form of `BOTH_TAKE_PART` (reads both users: select them with the match)."""
+        return self.mentor.user.is_active and self.trainee.user.is_active
 
     def involves(self, user: User) -> bool:
         """Whether `user` is this match's mentor or trainee (the conflict of interest of

@@ -11,6 +11,7 @@ from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, 
 from django.utils import timezone
 
 from matching.models import Match
+from matching.models.matches import BOTH_TAKE_PART
 from meetings.models import MAX_DURATION_MINUTES, Feedback, Meeting, SessionLog
 from meetings.people import Role, other_side, role_in
 from meetings.selectors.feedback import feedback_visible
@@ -139,7 +140,7 @@ def to_do_for(*, user: User, now: datetime | None = None) -> ToDo:
         matches_for(user=user)
         .filter(status=Match.Status.APPROVED)
         # With someone who left no meeting can be proposed (`other_person_left`): a coordinator ends the match.
-        .filter(mentor__user__is_active=True, trainee__user__is_active=True)
+        .filter(BOTH_TAKE_PART)
         .exclude(Exists(Meeting.objects.agreed().filter(match=OuterRef("pk"))))
         .exclude(Exists(under_way))
         .order_by("decided_at", "pk")
@@ -193,9 +194,7 @@ def meeting_page_for(*, user: User, meeting: Meeting) -> MeetingPage:
         other=other_side(meeting.match, user),
         can_accept=meeting.is_proposal_to(user) and meeting.can_change(),
         declining=meeting.is_proposal_to(user),
-        can_propose=meeting.match.status == Match.Status.APPROVED
-        and meeting.match.mentor.user.is_active
-        and meeting.match.trainee.user.is_active,
+        can_propose=meeting.match.status == Match.Status.APPROVED and meeting.match.both_take_part(),
         feedback=feedback_visible(meeting=meeting, user=user),
         my_feedback=meeting.feedback.filter(author=user).exists(),
         first_meeting=is_first_meeting(meeting),
@@ -213,7 +212,7 @@ def matches_to_arrange_for(*, user: User) -> QuerySet[Match]:
         .annotate(
             can_log=Case(When(mentor__user=user, then=Value(True)), default=Value(False), output_field=BooleanField()),
             can_propose=Case(
-                When(mentor__user__is_active=True, trainee__user__is_active=True, then=Value(True)),
+                When(BOTH_TAKE_PART, then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
             ),

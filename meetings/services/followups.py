@@ -108,7 +108,7 @@ def matches_follow_up(*, now: datetime | None = None) -> FollowupReport:
     matches = (
         Match.objects.active()
         # Someone who left is neither nudged nor asked how it goes (health.someone_left lists the match to end).
-        .filter(mentor__user__is_active=True, trainee__user__is_active=True)
+        .both_take_part()
         .select_related("program", "mentor__user", "trainee__user")
         .annotate(
             last_session_date=Max("session_logs__date"),
