@@ -4,6 +4,7 @@ one proposal. One transaction each, with the outbox rows it implies."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -67,59 +68,30 @@ def meeting_propose(
     place, video_link, phone = only_the_used_detail(format, place=place, video_link=video_link, phone=phone)
     if format == Format.PHONE:
         require_phone(phone)
-    _refuse_the_same_again(
-        match,
-        by,
-        start=start,
-        duration_minutes=duration_minutes,
-        format=format,
-        details=(place, video_link, phone),
-        agenda=agenda,
-    )
+    proposal = {
+        "start": start,
+        "duration_minutes": duration_minutes,
+        "format": format,
+        "place": place,
+        "video_link": video_link,
+        "phone": phone,
+        "agenda": agenda,
+    }
+    _refuse_the_same_again(match, by, proposal)
     _require_few_waiting(match, by)  # under the match's lock: two racing proposals are counted one by one
     require_free(match, start, duration_minutes, by=by)
-    meeting = Meeting.objects.create(
-        match=match,
-        proposed_by=by,
-        start=start,
-        duration_minutes=duration_minutes,
-        format=format,
-        place=place,
-        video_link=video_link,
-        phone=phone,
-        agenda=agenda,
-    )
+    meeting = Meeting.objects.create(match=match, proposed_by=by, **proposal)
     announce_proposal(meeting, to=other(match, by))
     return meeting
 
 
-def _refuse_the_same_again(
-    match: Match,
-    by: User,
-    *,
-    start: datetime,
-    duration_minutes: int,
-    format: str,
-    details: tuple[str, str, str],
-    agenda: str,
-) -> None:
+def _refuse_the_same_again(match: Match, by: User, proposal: dict[str, Any]) -> None:
     """A live proposal of `by`'s in this match saying exactly this is the same form sent again (a double click,
     Back and send again): without this check, the overlap check refused it as "You already have a meeting …",
     and the proposer took the proposal for one that failed. Checked under the match's lock, so a double click's
     two requests are decided one after the other. A proposal that differs in anything (another link, another
     agenda) is a new one and meets the overlap check."""
-    place, video_link, phone = (detail.strip() for detail in details)
-    same = Meeting.objects.live().filter(
-        match=match,
-        proposed_by=by,
-        start=start,
-        duration_minutes=duration_minutes,
-        format=format,
-        place=place,
-        video_link=video_link,
-        phone=phone,
-        agenda=agenda,
-    )
+    same = Meeting.objects.live().filter(match=match, proposed_by=by, **proposal)
     earlier = same.order_by("pk").first()
     if earlier is not None:
         raise MeetingAlreadyProposed(
