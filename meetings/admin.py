@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import admin
 from django.db import models
 from django.db.models import Model, QuerySet
-from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
 
 from matching.admin.matches import match_page_inline_register
@@ -20,6 +19,7 @@ from matching.admin_views import access
 from matching.models import Match
 from meetings.models import CheckIn, Meeting, SessionLog
 from meetings.people import participants, role_in, time_zone_for
+from mentorship.admin_lookups import NoLookupsOn
 from mentorship.admin_readonly import WrittenByServices
 from notifications.admin import register_coordinator_scope
 from profiles.access import signed_in_user
@@ -62,25 +62,19 @@ class MeetingAdmin(WrittenByServices, admin.ModelAdmin):
 
 # A session log is the mentor's record, written through the services (with its goal progress and follow-ups).
 @admin.register(SessionLog)
-class SessionLogAdmin(WrittenByServices, admin.ModelAdmin):
+class SessionLogAdmin(NoLookupsOn, WrittenByServices, admin.ModelAdmin):
     list_display = ("date", "match", "duration_minutes")
     list_filter = (("match__program", admin.RelatedOnlyFieldListFilter),)
     date_hierarchy = "date"
     # Private notes belong to the mentor alone: not even coordinators read them here.
     exclude = ("notes_private",)
+    # ?notes_private__istartswith=… would list a log or not, and so spell out its private note letter by letter.
+    lookups_refused = frozenset(exclude)
     raw_id_fields = ("match", "meeting", "author")
     list_select_related = ("match__mentor__user", "match__trainee__user")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SessionLog]:
         return super().get_queryset(request).filter(match__in=_matches_of(request))
-
-    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
-        # The admin filters on any field of the model from the address bar: ?notes_private__istartswith=… would
-        # list a log or not, and so spell out its private note letter by letter. Refused (400), as the user admin
-        # refuses lookups on passwords.
-        if lookup.split(LOOKUP_SEP)[0] in self.exclude:
-            return False
-        return super().lookup_allowed(lookup, value, request)
 
 
 # Feedback answers are not in the admin on purpose: coordinators see only the totals (/meetings/feedback-summary/).

@@ -10,7 +10,6 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.db.models import Count, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import floatformat
@@ -26,6 +25,7 @@ from matching.admin_views.display import breakdown_table, summary_of
 from matching.models import Match, MatchTransition
 from matching.services.decisions import AT_RISK_CLEARED
 from matching.services.refusals import ConflictOfInterest, ensure_not_a_party
+from mentorship.admin_lookups import NoLookupsOn
 from mentorship.admin_readonly import WrittenByServices
 from mentorship.admin_search import BoundedSearch
 from mentorship.filters import as_id
@@ -120,10 +120,6 @@ def match_page_inline_register(inline: type[admin.options.InlineModelAdmin[Any, 
         _inlines_from_above.append(inline)
 
 
-#: Never a filter from the address bar (see `MatchAdmin.lookup_allowed`).
-AT_RISK_FIELDS = frozenset({"at_risk_since", "at_risk_reason"})
-
-
 class MatchChangeList(ChangeList):
     """Counts the mentor load of the page's mentors only, in one query once the page is cut: the correlated subquery
     ran for every match the list skipped too (28,383 loops for the last page of 28,383 matches, 0.3 s)."""
@@ -146,7 +142,7 @@ class MatchChangeList(ChangeList):
 # Nobody adds, edits or deletes a match here: matches come from trainees' requests and matching rounds, decisions
 # go through the actions, and the history of a match is kept.
 @admin.register(Match)
-class MatchAdmin(WrittenByServices, BoundedSearch, CoordinatorAccess, admin.ModelAdmin):
+class MatchAdmin(NoLookupsOn, WrittenByServices, BoundedSearch, CoordinatorAccess, admin.ModelAdmin):
     list_display = ("trainee_name", "mentor_name", "program", "status", "score_display", "why", "mentor_load", "age")
     list_filter = (
         ProgramListFilter,
@@ -194,15 +190,12 @@ class MatchAdmin(WrittenByServices, BoundedSearch, CoordinatorAccess, admin.Mode
         "at_risk_reason",
     )
 
-    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
-        # The list filters on any field of the match from the address bar: a coordinator who is a match's mentor or
-        # trainee, from whom its at-risk flag is hidden everywhere (`Match.at_risk_visible_to`), listed their own
-        # match with ?at_risk_since__isnull=False and spelled out its reason — the other person's answer — with
-        # ?at_risk_reason__icontains=…. No page links such a filter: refused (400) for everyone, as the user admin
-        # refuses lookups on secrets.
-        if lookup.split(LOOKUP_SEP)[0] in AT_RISK_FIELDS:
-            return False
-        return super().lookup_allowed(lookup, value, request)
+    # The list filters on any field of the match from the address bar: a coordinator who is a match's mentor or
+    # trainee, from whom its at-risk flag is hidden everywhere (`Match.at_risk_visible_to`), listed their own
+    # match with ?at_risk_since__isnull=False and spelled out its reason — the other person's answer — with
+    # ?at_risk_reason__icontains=…. No page links such a filter: refused (400) for everyone, as the user admin
+    # refuses lookups on secrets.
+    lookups_refused = frozenset({"at_risk_since", "at_risk_reason"})
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Match]:
         matches = access.matches_for(signed_in_user(request))

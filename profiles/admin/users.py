@@ -11,9 +11,9 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
-from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest, HttpResponse
 
+from mentorship.admin_lookups import NoLookupsOn
 from mentorship.admin_search import BoundedSearch
 from mentorship.errors import ApplicationError
 from profiles.admin_scope import users_for
@@ -88,12 +88,8 @@ class EmailConfirmedFilter(admin.SimpleListFilter):
         return queryset
 
 
-#: What a user's list may never be filtered on: secrets, or relations keyed by one.
-_SECRET_LOOKUPS = {"password", "auth_token"}
-
-
 @admin.register(User)
-class UserAdmin(BoundedSearch, DjangoUserAdmin):
+class UserAdmin(NoLookupsOn, BoundedSearch, DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
     list_display = ("email", "full_name", "is_trainee", "is_mentor", "is_staff", "is_active", "date_joined")
@@ -119,14 +115,11 @@ class UserAdmin(BoundedSearch, DjangoUserAdmin):
         assert isinstance(request.user, User)  # the admin serves signed-in staff only
         return super().get_queryset(request).filter(users_for(request.user))
 
-    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
-        # The list filters on any field from the address bar. Django refuses the password; the API token's key is
-        # its primary key, so Django counted ?auth_token__key__startswith=… (or ?auth_token__gt=…) as a lookup on
-        # the relation alone and allowed it: listed or not, a coordinator spelled out anyone's token, a
-        # superuser's too, one character at a time. Refused (400) however it is spelled.
-        if lookup.split(LOOKUP_SEP)[0] in _SECRET_LOOKUPS:
-            return False
-        return super().lookup_allowed(lookup, value, request)
+    # The list filters on any field from the address bar. Django refuses the password; the API token's key is
+    # its primary key, so Django counted ?auth_token__key__startswith=… (or ?auth_token__gt=…) as a lookup on
+    # the relation alone and allowed it: listed or not, a coordinator spelled out anyone's token, a
+    # superuser's too, one character at a time. Refused (400) however it is spelled.
+    lookups_refused = frozenset({"password", "auth_token"})
 
     @admin.display(boolean=True, description="trainee")
     def is_trainee(self, obj: User) -> bool:
