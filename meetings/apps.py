@@ -32,6 +32,7 @@ class MeetingsConfig(AppConfig):
         from meetings.data_export import register_export_sections
         from meetings.ics import attachment_for_notification
         from meetings.models import Meeting
+        from meetings.selectors.program_activity import register_program_activity
         from meetings.services.reminders import meeting_as_sent
         from notifications.rendering import register_as_sent, register_attachment, register_object_queryset
         from profiles.services import deactivation_effect_register
@@ -42,6 +43,8 @@ class MeetingsConfig(AppConfig):
         deactivation_effect_register("meetings.upcoming_meetings", _close_for_departure)
         # …and a person's meetings, session logs, feedback and check-ins join their data export from here.
         register_export_sections()
+        # …and the health page and the program's reports read its meetings, sessions and feedback from here.
+        register_program_activity()
         register_attachment("meeting", attachment_for_notification)
         register_as_sent("meeting", meeting_as_sent)
         register_object_queryset(

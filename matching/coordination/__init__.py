@@ -1,2 +1,2 @@
-"""Reads for coordinators: program health and CSV reports. Meetings data is read through the app registry
-(matching never imports meetings: imports run profiles ← notifications ← matching ← meetings)."""
+"""Reads for coordinators: program health and CSV reports. What they show of meetings the meetings app registers
+(`meeting_activity`): matching never imports meetings (imports run profiles ← notifications ← matching ← meetings)."""

@@ -6,9 +6,8 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
-from matching.coordination.answer_totals import feedback_totals
 from matching.coordination.health import mentor_loads, trainees_waiting, with_pending
-from matching.coordination.meetings_data import meetings_model
+from matching.coordination.meeting_activity import meeting_activity
 from matching.features import cohort_members
 from matching.models import Match, Program
 from profiles.models import User
@@ -22,8 +21,8 @@ EXPORTS = {
     "sessions": "Sessions",
     "feedback": "Feedback",
 }
-#: The reports read from a meetings model, by kind; the others need only this app.
-NEEDS_MEETINGS = {"sessions": "SessionLog", "feedback": "Feedback"}
+#: The reports the meetings app supplies (`meeting_activity`); the others need only this app.
+NEEDS_MEETINGS = {"sessions", "feedback"}
 CHUNK = 2000
 
 
@@ -53,9 +52,7 @@ def _lines(header: list[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
 def available_exports() -> list[tuple[str, str]]:
     """(kind, label) of the reports this build has (sessions and feedback need the meetings app)."""
     return [
-        (kind, label)
-        for kind, label in EXPORTS.items()
-        if kind not in NEEDS_MEETINGS or meetings_model(NEEDS_MEETINGS[kind]) is not None
+        (kind, label) for kind, label in EXPORTS.items() if kind not in NEEDS_MEETINGS or meeting_activity() is not None
     ]
 
 
@@ -123,37 +120,14 @@ def export_rows(program: Program, kind: str, reader: User | None = None) -> Iter
                 for m in loads
             ),
         )
-    if kind == "sessions":
-        session_log = meetings_model(NEEDS_MEETINGS[kind])
-        if session_log is None:
-            return None
-        sessions = (
-            session_log.objects.filter(match__program=program)
-            .select_related("match__trainee__user", "match__mentor__user")
-            .order_by("date", "pk")
-        )
-        return _lines(
-            ["id", "match_id", "trainee", "mentor", "date", "duration_minutes", "notes_shared", "next_steps"],
-            (
-                [
-                    s.pk,
-                    s.match_id,
-                    s.match.trainee.user.full_name,
-                    s.match.mentor.user.full_name,
-                    s.date.isoformat(),
-                    s.duration_minutes,
-                    s.notes_shared,
-                    s.next_steps,
-                ]  # private notes never leave the mentor's view
-                for s in sessions.iterator(chunk_size=2000)
-            ),
-        )
-    if kind == "feedback":
+    meetings = meeting_activity()
+    if kind == "sessions" and meetings is not None:
+        report = meetings.sessions_report(program)
+        return _lines(report.header, report.rows)
+    if kind == "feedback" and meetings is not None:
         # Totals per role, as the health page shows them, up to the same day: each answer stays between the two
         # people, and a file downloaded before and after one more answer is the same file (answer_totals).
-        if meetings_model(NEEDS_MEETINGS[kind]) is None:
-            return None
-        totals = feedback_totals(program)
+        totals = meetings.feedback_totals(program, None)
         return _lines(
             ["role", "answers", "average_rating", "useful_percent", "not_a_good_fit", "totals_up_to"],
             (

@@ -10,11 +10,9 @@ from datetime import timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from matching.coordination.answer_totals import feedback_totals
-from matching.coordination.meetings_data import meetings_model
+from matching.coordination.meeting_activity import meeting_activity
 from matching.features import cohort_members
 from matching.models import Match, MatchQuerySet, Program
 from profiles.models import MentorProfile, TraineeProfile, User
@@ -57,7 +55,7 @@ class ProgramHealth:
     load_threshold: float
     sessions_per_month: list[tuple[str, int]] = field(default_factory=list)
     feedback: dict[str, Any] = field(default_factory=dict)
-    has_meetings: bool = False
+    has_meetings: bool = False  # the meetings app registered its reads: sessions and feedback have a section
     someone_left: list[Match] = field(default_factory=list)  # approved, but one of the two is deactivated
     # The full counts of the three lists above, each cut to its first SHOWN rows: the headings say these, as the home
     # panel and the admin index count every at-risk match.
@@ -167,10 +165,10 @@ def program_health(*, program: Program, reader: User | None = None, now: Any = N
     waiting = trainees_waiting(program)
     late_cutoff = now - timedelta(days=program.first_meeting_days)
     late = _approved(program).filter(decided_at__lt=late_cutoff)
-    meeting = meetings_model("Meeting")
-    if meeting is not None:
-        # The meetings app defines what counts as a first meeting; it is looked up by name, never imported.
-        late = late.exclude(Exists(meeting.objects.agreed().filter(match=OuterRef("pk"))))
+    meetings = meeting_activity()
+    if meetings is not None:
+        # The meetings app says what counts as a first meeting (it registers it: matching may not import it).
+        late = late.exclude(meetings.agreed_meeting())
     at_risk = _approved(program).filter(at_risk_since__isnull=False).order_by("at_risk_since")
     if reader is not None:
         at_risk = at_risk.not_involving(reader)
@@ -189,17 +187,9 @@ def program_health(*, program: Program, reader: User | None = None, now: Any = N
         loads=loads,
         load_mean=round(mean, 2),
         load_threshold=round(threshold, 2),
-        has_meetings=meeting is not None,
     )
-    session_log = meetings_model("SessionLog")
-    if session_log is not None:
-        months = (
-            session_log.objects.filter(match__program=program)
-            .annotate(month=TruncMonth("date"))
-            .values("month")
-            .annotate(n=Count("pk"))
-            .order_by("month")
-        )
-        health.sessions_per_month = [(row["month"].strftime("%b %Y"), row["n"]) for row in months if row["month"]]
-    health.feedback = feedback_totals(program, now=now)
+    if meetings is not None:
+        health.has_meetings = True
+        health.sessions_per_month = meetings.sessions_per_month(program)
+        health.feedback = meetings.feedback_totals(program, now)
     return health

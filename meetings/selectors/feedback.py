@@ -10,9 +10,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from matching.admin_views import access
-from matching.coordination.answer_totals import checkin_totals, feedback_totals
 from matching.models import Match, Program
 from meetings.models import Feedback, Meeting
+from meetings.selectors.answer_totals import checkin_totals, feedback_totals
 from profiles.models import User
 
 FEEDBACK_REVEAL_AFTER = timedelta(days=7)
@@ -62,7 +62,7 @@ def feedback_summary(*, program: Program | None = None, now: datetime | None = N
 def checkins_summary(*, program: Program | None = None, now: datetime | None = None) -> dict[str, Any]:
     """How many check-ins the totals include, and their average "going well" (1–5), up to the day `up_to`; the
     average is None under `MIN_ANSWERS_FOR_AVERAGES` answers, as for feedback: one answer's average is that person's
-    answer. New answers join as feedback does (`matching.coordination.release`)."""
+    answer. New answers join as feedback does (`meetings.selectors.release`)."""
     return checkin_totals(program, now=now)
 
 

@@ -153,7 +153,7 @@ def test_sessions_per_month_and_feedback_averages(program):
     )
 
     # Read a week later: feedback totals take in answers once their week has ended, at least 5 new ones per side
-    # (matching.coordination.release); they were live, and one answer per side showed as a count of 1.
+    # (meetings.selectors.release); they were live, and one answer per side showed as a count of 1.
     week_later = timezone.now() + timedelta(days=8)
     health = program_health(program=program, now=week_later)
 
@@ -188,7 +188,7 @@ def test_coordinators_never_read_single_feedback_answers_on_the_health_page_or_i
     )
     client = login(coordinator)
     # Read a week later, once the answer's week has ended: it is still not in the totals, which wait for 5 new
-    # answers (matching.coordination.release); they were live, and listed it as a row of 1 answer.
+    # answers (meetings.selectors.release); they were live, and listed it as a row of 1 answer.
     with freeze_time(timezone.now() + timedelta(days=8)):
         page = client.get(reverse("admin:matching_program_health", args=[program.pk])).content.decode()
         response = client.get(reverse("admin:matching_program_export", args=[program.pk, "feedback"]))
@@ -298,6 +298,36 @@ def test_the_health_page_renders_charts_from_a_data_element(login, coordinator, 
     assert "js/charts.js" in html
     assert "Poor feedback" in html
     assert "style=" not in html.split('id="content-main"')[1]
+
+
+def test_without_the_meetings_app_the_health_page_and_reports_leave_its_parts_out(
+    login, coordinator, program, monkeypatch
+):
+    # The meetings app registers what the page reads of meetings (matching may not import it); with nothing
+    # registered, late first meetings are every approved match past the program's days, and there is no sessions
+    # chart, no feedback and no sessions or feedback CSV, rather than an error.
+    late = _approved(program, decided_at=timezone.now() - timedelta(days=31))
+    apps.get_model("meetings", "Meeting").objects.create(
+        match=late, proposed_by=late.mentor.user, start=timezone.now() - timedelta(days=20), status="accepted"
+    )
+    monkeypatch.setattr("matching.coordination.meeting_activity._activity", [])
+    client = login(coordinator)
+
+    page = client.get(reverse("admin:matching_program_health", args=[program.pk]))
+
+    assert page.status_code == 200
+    assert [m.pk for m in page.context["health"].no_first_meeting] == [late.pk]
+    html = page.content.decode()
+    assert "Sessions per month" not in html
+    assert "h-feedback" not in html
+    assert _export_url(program, "sessions") not in html
+    assert _export_url(program, "matches") in html
+    for kind in ("sessions", "feedback"):
+        assert client.get(_export_url(program, kind)).status_code == 404
+
+
+def _export_url(program, kind):
+    return reverse("admin:matching_program_export", args=[program.pk, kind])
 
 
 def test_another_coordinator_gets_404_for_health_and_exports(login, program):

@@ -4,7 +4,7 @@ Tried (a reviewer's attack): the totals were live. Five trainees' answers averag
 looked; one more answer came in; the coordinator looked again: 6 answers, 4.0, 83 % useful, so the new answer was a
 1, not useful, and the meeting that had just ended said whose it was. The "fewer than 5 → –" rule protected only the
 first four answers. Totals now stop at the end of a closed week (Monday 00:00 UTC) and take in new answers only 5 or
-more at a time, per side and per program (matching.coordination.release), on the feedback summary, the program's
+more at a time, per side and per program (meetings.selectors.release), on the feedback summary, the program's
 health page and its feedback CSV alike. The at-risk alert of a "not a good fit" or a low check-in stays immediate.
 """
 

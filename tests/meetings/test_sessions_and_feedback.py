@@ -232,7 +232,7 @@ def test_coordinator_summary_shows_totals_not_answers(past_meeting: Any, mentor:
     feedback(past_meeting, mentor.user, rating=5)
     feedback(past_meeting, trainee.user, rating=3, useful=False, good_fit=False)
     # Read once their week has ended: totals are no longer live (answers join a closed week at a time, at least 5
-    # new ones per side, matching.coordination.release), so a lone answer is not even counted, let alone averaged.
+    # new ones per side, meetings.selectors.release), so a lone answer is not even counted, let alone averaged.
     week_later = timezone.now() + timedelta(days=8)
     assert selectors.feedback_summary(now=week_later) == []
     for rating in (1, 2, 4, 4):

@@ -422,7 +422,7 @@ def test_feedback_summary_totals_only_the_programs_the_coordinator_runs(login: A
     cardiology = ProgramFactory(coordinators=[coordinator], name="Cardiology residents")
     surgery = ProgramFactory(name="Surgery fellows")
     # Five and six answers (were one and two): totals now wait for 5 new answers and the end of their week
-    # (matching.coordination.release), so fewer would show no row at all; read a week later, with freezegun.
+    # (meetings.selectors.release), so fewer would show no row at all; read a week later, with freezegun.
     for _ in range(5):
         FeedbackFactory(meeting=MeetingFactory(match=approved_match(program=cardiology)), rating=5)
     for _ in range(6):
@@ -534,7 +534,7 @@ def test_one_person_cannot_flood_the_other_with_proposals_nor_hold_their_whole_c
 
 def test_the_check_in_average_shows_only_from_five_answers_as_the_page_promises(login: Any, coordinator: Any) -> None:
     # Tried with one answer: "Check-ins answered: 1 · average 3.0/5", that one person's answer, under a page that
-    # promises "–" for fewer than 5. Totals are no longer live (matching.coordination.release): the page is read a
+    # promises "–" for fewer than 5. Totals are no longer live (meetings.selectors.release): the page is read a
     # week later, once the answers' week has ended, and a lone answer is not counted at all until 4 more join it.
     from meetings.models import CheckIn
     from tests.factories import ProgramFactory, approved_match
@@ -558,7 +558,7 @@ def test_the_check_in_average_shows_only_from_five_answers_as_the_page_promises(
 
 def test_the_feedback_summary_and_the_program_health_page_give_the_same_figures(login: Any, coordinator: Any) -> None:
     # Before, the two pages each counted the answers with their own rounding: 1 useful answer in 40 showed as 3 % on
-    # the feedback summary and 2 % on the health page. Both now read matching.coordination.health.feedback_totals.
+    # the feedback summary and 2 % on the health page. Both now read meetings.selectors.answer_totals.feedback_totals.
     from tests.factories import FeedbackFactory, ProgramFactory, approved_match
 
     program = ProgramFactory(coordinators=[coordinator], name="Cardiology residents")
@@ -566,7 +566,7 @@ def test_the_feedback_summary_and_the_program_health_page_give_the_same_figures(
     for answer in range(40):
         FeedbackFactory(meeting=MeetingFactory(match=match), rating=4 if answer % 2 else 3, useful=answer == 0)
 
-    # Read a week later: totals take in answers once their week has ended (matching.coordination.release).
+    # Read a week later: totals take in answers once their week has ended (meetings.selectors.release).
     with freeze_time(timezone.now() + timedelta(days=8)):
         summary = login(coordinator).get(reverse("meetings-feedback-summary")).content.decode()
         health = login(coordinator).get(reverse("admin:matching_program_health", args=[program.pk])).content.decode()

@@ -12,9 +12,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from matching.coordination.meetings_data import meetings_model
-from matching.coordination.release import Released, Tally, combined, released, week_start
 from matching.models import Program
+from meetings.models import CheckIn, Feedback
+from meetings.selectors.release import Released, Tally, combined, released, week_start
 
 #: Below this many answers an average would give away single people's ratings: "–" instead. It is also how many new
 #: answers the totals wait for before taking them in (`release`), so that comparing two readings gives away none.
@@ -52,10 +52,7 @@ def feedback_totals(program: Program | None, *, now: datetime | None = None) -> 
     coordinator), and `up_to`, the last day they include. Each role of each program is released on its own: five
     new answers that are four mentors' and one trainee's would change the trainees' figures by that one answer.
     `None` totals every program's (a superuser's feedback summary) as the sum of what each program releases."""
-    feedback = meetings_model("Feedback")
-    if feedback is None:
-        return {}
-    answers = feedback.objects.all() if program is None else feedback.objects.filter(meeting__match__program=program)
+    answers = Feedback.objects.all() if program is None else Feedback.objects.filter(meeting__match__program=program)
     by_series = _released_by_program(
         answers,
         program="meeting__match__program",
@@ -86,10 +83,7 @@ def feedback_totals(program: Program | None, *, now: datetime | None = None) -> 
 def checkin_totals(program: Program | None, *, now: datetime | None = None) -> dict[str, Any]:
     """How many check-in answers the totals include, their average "going well" (1–5; None under
     MIN_ANSWERS_FOR_AVERAGES, as for feedback) and `up_to`, the last day they include (None: none yet)."""
-    checkin = meetings_model("CheckIn")
-    if checkin is None:
-        return {"answers": 0, "average": None, "up_to": None}
-    answers = checkin.objects.all() if program is None else checkin.objects.filter(match__program=program)
+    answers = CheckIn.objects.all() if program is None else CheckIn.objects.filter(match__program=program)
     by_series = _released_by_program(
         answers, program="match__program", score="going_well", feedback=False, now=now or timezone.now()
     )

@@ -6,7 +6,7 @@ was. So the totals stop at the end of a closed week (Monday 00:00 UTC; programs 
 a week with fewer than `at_least` new answers waits for the weeks after it until together they have enough. Two
 totals read at any two moments differ by at least `at_least` answers, or not at all.
 
-Pure: no Django, tested with plain values (tests/matching/test_release.py).
+Pure: no Django, tested with plain values (tests/meetings/test_release.py).
 """
 
 from __future__ import annotations

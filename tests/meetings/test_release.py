@@ -1,4 +1,4 @@
-"""When answers join coordinators' totals (matching.coordination.release): plain values, no database."""
+"""When answers join coordinators' totals (meetings.selectors.release): plain values, no database."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from matching.coordination.release import NOTHING, Released, Tally, combined, released, week_start
+from meetings.selectors.release import NOTHING, Released, Tally, combined, released, week_start
 
 MONDAY = datetime(2026, 3, 2, tzinfo=UTC)
 
