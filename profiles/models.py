@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 import zoneinfo
 from datetime import date
 from enum import IntFlag
@@ -14,6 +13,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+from profiles.names import first_name, validate_person_name
 
 COORDINATORS_GROUP = "Coordinators"
 
@@ -42,24 +43,6 @@ class UserManager(BaseUserManager["User"]):
         extra.setdefault("is_superuser", True)
         extra.setdefault("email_confirmed_at", timezone.now())  # made by the operator on the command line
         return self.create_user(email, password, **extra)
-
-
-#: Titles people put before their name, skipped when greeting them by first name.
-TITLES = frozenset({"dr", "prof", "professor", "mr", "mrs", "ms", "mx"})
-
-
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def validate_person_name(value: str) -> None:
-    """A name is shown to other people, in pages and in the plain text of their e-mails, where a line break in it
-    starts a line of text that seems to come from us. Joiners (U+200C, U+200D) stay: Persian and Indic names need
-    them."""
-    for char in value:
-        if char in _BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Zl", "Zp"):
-            raise ValidationError(
-                "A name cannot contain line breaks, tabs or other control characters.", code="name_control_character"
-            )
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -94,10 +77,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         """The first name, to greet someone by: "Maya" for "Dr Maya Patel" (not "Hello Dr,")."""
-        words = self.full_name.split()
-        if len(words) > 1 and words[0].rstrip(".").lower() in TITLES:
-            words = words[1:]
-        return words[0] if words else self.email
+        return first_name(self.full_name) or self.email
 
     @property
     def email_confirmed(self) -> bool:
@@ -199,7 +179,6 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"“{value}” is not a known time zone. Use a name such as America/New_York.")
 
 
-#: Direction embeddings, overrides and isolates: inside a name they make it read as another one ("Dr \u202eleteP").
 def validate_meeting_formats(value: int) -> None:
     if value <= 0 or value > sum(MeetingFormat):
         raise ValidationError("Choose at least one meeting format.")

@@ -10,7 +10,7 @@ any gain in score (maximum cardinality first). The constraint matrix is totally 
 is integral. Its dual is: min Σ u_i + Σ c_j v_j  s.t.  u_i + v_j ≥ w_ij,  u, v ≥ 0.
 
 We solve the problem restricted to candidate pairs (SciPy's sparse LAPJV on mentor slots), then build dual
-prices (u, v) from the solution (longest paths in the graph of "trainee moves from mentor a to mentor b").
+prices (u, v) from the solution (`duals`: longest paths in the graph of "trainee moves from mentor a to mentor b").
 Those prices are feasible and tight for the candidate pairs. If every other pair also has
 u_i + v_j ≥ w_ij, the prices are dual-feasible for the whole problem with the same objective as our
 assignment, so by LP duality no assignment of the full problem is better: the result is exact. Any pair that
@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 from scipy import sparse
 from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bipartite_matching
 
+from .duals import dual_prices
 from .fast import find_sorted
 
 Pairs = tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]
@@ -209,81 +210,6 @@ def _with_unmatched_columns(graph: sparse.csr_array, left_out: int, dummy: float
     return sparse.csr_array((data, indices, indptr), shape=(n_rows, n_cols + (left_out if shared else n_rows)))
 
 
-def _least_fixpoint(
-    v: NDArray[np.float64], frm: NDArray[np.intp], to: NDArray[np.intp], delta: NDArray[np.float64], eps: float
-) -> NDArray[np.float64]:
-    """Smallest v ≥ v0 with v[to] ≥ v[frm] + delta on every edge: longest paths by Bellman–Ford, relaxing only
-    from nodes whose value changed in the previous pass. More passes than nodes means a positive cycle."""
-    m = len(v)
-    order = np.argsort(frm, kind="stable")
-    frm, to, delta = frm[order], to[order], delta[order]
-    starts = np.searchsorted(frm, np.arange(m + 1))
-    frontier = np.arange(m)
-    for _ in range(m + 2):
-        lengths = starts[frontier + 1] - starts[frontier]
-        count = int(lengths.sum())
-        if not count:
-            return v
-        edge = np.repeat(starts[frontier] - np.cumsum(lengths) + lengths, lengths) + np.arange(count)
-        offer = v[frm[edge]] + delta[edge]
-        better = offer > v[to[edge]] + eps
-        if not better.any():
-            return v
-        np.maximum.at(v, to[edge][better], offer[better])
-        frontier = np.unique(to[edge][better])
-    raise RuntimeError("Price computation did not converge: the candidate assignment is not optimal.")
-
-
-def _prices(
-    n: int,
-    capacity: NDArray[np.int64],
-    rows: NDArray[np.intp],
-    cols: NDArray[np.intp],
-    w: NDArray[np.float64],
-    assignment: NDArray[np.intp],
-    eps: float,
-    high: bool,
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Mentor prices v ≥ 0 and trainee surpluses u ≥ 0 with u_i + v_j ≥ w_ij on every candidate pair, tight on
-    assigned pairs, zero for unfilled mentors and unmatched trainees (complementary slackness).
-
-    The constraints on v are differences: v_j ≥ w_ij for an unmatched trainee i; v_j − v_a ≥ w_ij − w_ia for a
-    trainee assigned to a; v_a ≤ w_ia (so u_i ≥ 0); v_j = 0 for a mentor with a free place. Among the
-    solutions we take the least (`high=False`: the best certificate when mentors have free places) or the
-    greatest (`high=True`: best when trainees are left unmatched, their u being 0).
-    """
-    m = len(capacity)
-    mine = assignment[rows]
-    on_own = mine == cols
-    w_own = np.zeros(n)
-    w_own[rows[on_own]] = w[on_own]
-    free_trainee = mine < 0
-    moving = (mine >= 0) & ~on_own
-    delta = w[moving] - w_own[rows[moving]]
-    load = np.bincount(assignment[assignment >= 0], minlength=m)
-    unfilled = load < capacity
-    floor = np.zeros(m)
-    np.maximum.at(floor, cols[free_trainee], w[free_trainee])
-    if high:
-        # Greatest solution = −(least solution of the mirrored system), edges reversed.
-        cap = np.full(m, np.inf)
-        matched = assignment >= 0
-        np.minimum.at(cap, assignment[matched], w_own[matched])
-        cap[unfilled] = 0.0
-        cap[~np.isfinite(cap)] = 0.0  # capacity-0 mentors: no pairs, any price will do
-        v = -_least_fixpoint(-cap, cols[moving], mine[moving], delta, eps)
-        if (v < floor - eps * 10).any():
-            raise RuntimeError("Dual prices violate optimality conditions: the candidate assignment is not optimal.")
-    else:
-        v = _least_fixpoint(floor, mine[moving], cols[moving], delta, eps)
-    u = np.zeros(n)
-    matched = assignment >= 0
-    u[matched] = w_own[matched] - v[assignment[matched]]
-    if (v[unfilled] > eps * 10).any() or (u < -eps * 10).any():
-        raise RuntimeError("Dual prices violate optimality conditions: the candidate assignment is not optimal.")
-    return np.maximum(u, 0.0), np.maximum(v, 0.0)
-
-
 def solve(
     n: int,
     capacity: NDArray[np.int64],
@@ -317,7 +243,7 @@ def solve(
         has_candidate[rows] = True
         unmatched = int(np.count_nonzero((assignment < 0) & has_candidate))
         free_places = int(capacity.sum() - (assignment >= 0).sum())
-        u, v = _prices(n, capacity, rows, cols, w, assignment, eps, high=unmatched >= free_places)
+        u, v = dual_prices(n, capacity, rows, cols, w, assignment, eps, high=unmatched >= free_places)
         # A mentor with no capacity can take no one, whatever a pair scores: an infinite price says so.
         prices = Prices(
             trainee=u, mentor=np.where(closed, np.inf, v - d + lo), tolerance=tolerance, assignment=assignment

@@ -16,9 +16,10 @@ from numpy.typing import NDArray
 from scipy import sparse
 from scipy.sparse import _sparsetools
 
-from .arrays import MentorFeatures, Shortlist, TraineeFeatures, check_compatible, pairs_array
+from .arrays import MentorFeatures, Shortlist, TraineeFeatures, check_compatible
+from .listed_pairs import conflict_positions, shortlist_positions
 from .mentor_side import F32, SMALL_ROWS, mentor_side
-from .rules import FORMAT_TABLE, Rule, institution_table, shortlist_value, stage_tables, tz_tables
+from .rules import FORMAT_TABLE, Rule, institution_table, stage_tables, tz_tables
 from .weights import COMPONENTS, Weights
 
 #: An excluded pair's penalty inside the fused product: far below any real total, exact in float32.
@@ -35,14 +36,6 @@ class ScoreResult:
     total: NDArray[np.float32]
     excluded: NDArray[np.uint8]
     components: dict[str, NDArray[np.float32]] | None = None
-
-
-def _sparse_pairs(
-    trainees: TraineeFeatures, mentors: MentorFeatures, trainee_ids: NDArray[np.int64], mentor_ids: NDArray[np.int64]
-) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.bool_]]:
-    rows, cols = trainees.position_of(trainee_ids), mentors.position_of(mentor_ids)
-    keep = (rows >= 0) & (cols >= 0)
-    return rows[keep], cols[keep], keep
 
 
 class Context:
@@ -66,28 +59,15 @@ class Context:
         self.w = weights.active()
         n, m = len(trainees), len(mentors)
 
-        has_shortlist = np.zeros(n, dtype=bool)
-        self.sl_rows = self.sl_cols = np.empty(0, dtype=np.intp)
-        self.sl_values = np.empty(0, dtype=F32)
-        self.sl_ranks = np.empty(0, dtype=np.int16)
-        if shortlist is not None and len(shortlist.ranks):
-            t_rows = trainees.position_of(shortlist.trainee_ids)
-            has_shortlist[t_rows[t_rows >= 0]] = True
-            rows, cols, keep = _sparse_pairs(trainees, mentors, shortlist.trainee_ids, shortlist.mentor_ids)
-            ranks = shortlist.ranks[keep]
-            values = shortlist_value(ranks)
-            order = np.lexsort((-values, cols, rows))  # best entry first for a pair listed twice
-            rows, cols, values, ranks = rows[order], cols[order], values[order], ranks[order]
-            first = np.ones(len(rows), dtype=bool)
-            first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
-            self.sl_rows, self.sl_cols = rows[first], cols[first]
-            self.sl_values, self.sl_ranks = values[first], ranks[first]
-        self.has_shortlist = has_shortlist
-
-        conflict_pairs = pairs_array(conflicts)
-        rows, cols, _ = _sparse_pairs(trainees, mentors, conflict_pairs[:, 0], conflict_pairs[:, 1])
-        order = np.argsort(rows, kind="stable")
-        self.cf_rows, self.cf_cols = rows[order], cols[order]
+        listed = shortlist_positions(trainees, mentors, shortlist)
+        self.has_shortlist = listed.has_shortlist
+        self.sl_rows, self.sl_cols, self.sl_values, self.sl_ranks = (
+            listed.rows,
+            listed.cols,
+            listed.values,
+            listed.ranks,
+        )
+        self.cf_rows, self.cf_cols = conflict_positions(trainees, mentors, conflicts)
 
         # Points are shared out of 100 over the fit components. The shortlist is a bonus on top, for the mentors
         # a trainee starred or ranked only, up to 100: starring someone never lowers anyone's score. A #1 choice

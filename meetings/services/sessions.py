@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from datetime import date, timedelta
 from uuid import UUID
 
 from django.db import transaction
@@ -17,6 +16,13 @@ from meetings.models import MAX_DURATION_MINUTES, Meeting, SessionGoal, SessionL
 from meetings.people import role_in, time_zone_for
 from meetings.selectors import goals_for_logs_of, progress_recorded_after
 from meetings.services.reminders import SESSION_LOG_PROMPT
+from meetings.services.session_identity import (
+    form_used_up,
+    log_content,
+    log_content_of,
+    meeting_held_that_day,
+    recent_twin,
+)
 from mentorship.errors import ApplicationError
 from notifications.services import notifications_cancel
 from profiles.models import FocusArea, Goal, User
@@ -109,72 +115,6 @@ def _validate(
         raise ApplicationError(EMPTY_LOG, code="empty_session_log", fields={"non_field_errors": [EMPTY_LOG]})
 
 
-#: A log identical to one the same mentor wrote for the match this recently is the same form sent again (a form
-#: the browser fetched anew on Back carries a new id).
-TWIN_WITHIN = timedelta(minutes=30)
-
-
-def _content(
-    *,
-    date_: date,
-    duration_minutes: int,
-    meeting_id: int | None,
-    notes: tuple[str, str, str],
-    topic_ids: Iterable[int],
-    goals: Iterable[tuple[int, int]],
-) -> tuple[Any, ...]:
-    """Everything a log says, to tell the same session sent twice from another one."""
-    return (date_, duration_minutes, meeting_id, notes, tuple(sorted(topic_ids)), tuple(sorted(goals)))
-
-
-def _content_of(log: SessionLog, *, with_meeting: bool = True) -> tuple[Any, ...]:
-    """`with_meeting=False` for a sending that named no meeting: the log its first sending wrote may have been
-    attached to the day's meeting (`_held_that_day`), or written from the meeting's own link."""
-    return _content(
-        date_=log.date,
-        duration_minutes=log.duration_minutes,
-        meeting_id=log.meeting_id if with_meeting else None,
-        notes=(log.notes_shared, log.notes_private, log.next_steps),
-        topic_ids=log.topics.values_list("pk", flat=True),
-        goals=log.goal_updates.values_list("goal_id", "progress"),
-    )
-
-
-def _form_used_up(earlier: SessionLog, meeting: Meeting | None) -> str:
-    saved = f"This form was already saved as the log of {earlier.date:%-d %b %Y}; nothing else was saved."
-    if meeting is not None:  # a meeting has one log: sending again would only be refused
-        return f"{saved} Edit that log."
-    return f"{saved} Edit that log, or send these details again to log another session."
-
-
-def _recent_twin(
-    *, match: Match, by: User, date_: date, content: tuple[Any, ...], with_meeting: bool
-) -> SessionLog | None:
-    recent = SessionLog.objects.filter(
-        match=match, author=by, date=date_, created_at__gte=timezone.now() - TWIN_WITHIN
-    ).order_by("-pk")
-    return next((log for log in recent if _content_of(log, with_meeting=with_meeting) == content), None)
-
-
-def _held_that_day(*, match: Match, by: User, date_: date) -> Meeting | None:
-    """The meeting a log that names none is about: the match's only accepted meeting that has begun, is not logged
-    yet and starts on the log's date in the mentor's zone. A mentor who logs from "Log a session" right after a
-    meeting means that meeting; left unattached, the meeting still asked to be logged, and following that prompt
-    logged the session twice. With two such meetings that day the log cannot tell which: it stays unattached."""
-    zone = time_zone_for(match, by)
-    around = Meeting.objects.filter(
-        match=match,
-        status=Meeting.Status.ACCEPTED,
-        start__lte=timezone.now(),
-        # A day in any zone lies within these bounds; the exact day is checked in the mentor's zone below.
-        start__gte=datetime.combine(date_ - timedelta(days=1), time.min, tzinfo=UTC),
-        start__lt=datetime.combine(date_ + timedelta(days=2), time.min, tzinfo=UTC),
-        session_log__isnull=True,
-    )
-    held = [meeting for meeting in around if timezone.localdate(meeting.start, zone) == date_]
-    return held[0] if len(held) == 1 else None
-
-
 def _write_goals(session: SessionLog, goal_updates: Sequence[GoalUpdate]) -> None:
     reported = dict(session.goal_updates.values_list("goal_id", "progress"))  # what the log said before (an edit)
     session.goal_updates.all().delete()
@@ -215,12 +155,12 @@ def session_log_create(
     `same_as_recent_is_one` (the HTML form): a log saying exactly what one of the last 30 minutes says is that
     one again, sent from a form the browser fetched anew; an API client tells its retries by `submission`.
     Without a `meeting`, the log is attached to the meeting held that day if there was exactly one
-    (`_held_that_day`)."""
+    (`meeting_held_that_day`)."""
     match = Match.objects.select_for_update(of=("self",)).select_related("mentor", "trainee").get(pk=match.pk)
     _require_mentor(match, by)
     topics = list(topics)
     with_meeting = meeting is not None
-    content = _content(
+    content = log_content(
         date_=date,
         duration_minutes=duration_minutes,
         meeting_id=meeting.pk if meeting is not None else None,
@@ -233,14 +173,14 @@ def session_log_create(
         if earlier is not None:
             if earlier.match_id != match.pk:
                 raise ApplicationError("This form belongs to another match.", code="invalid")
-            same = _content_of(earlier, with_meeting=with_meeting) == content
+            same = log_content_of(earlier, with_meeting=with_meeting) == content
             raise SessionAlreadyLogged(
-                "This session was already logged." if same else _form_used_up(earlier, meeting),
+                "This session was already logged." if same else form_used_up(earlier, meeting),
                 session_log=earlier,
                 same=same,
             )
     if same_as_recent_is_one:
-        twin = _recent_twin(match=match, by=by, date_=date, content=content, with_meeting=with_meeting)
+        twin = recent_twin(match=match, by=by, date_=date, content=content, with_meeting=with_meeting)
         if twin is not None:
             raise SessionAlreadyLogged("This session was already logged.", session_log=twin, same=True)
     _validate(
@@ -253,7 +193,7 @@ def session_log_create(
         notes=(notes_shared, notes_private, next_steps),
     )
     if meeting is None:
-        meeting = _held_that_day(match=match, by=by, date_=date)
+        meeting = meeting_held_that_day(match=match, by=by, date_=date)
     else:
         if meeting.match_id != match.pk or meeting.status != Meeting.Status.ACCEPTED:
             raise MeetingStateConflict("Link the log to an accepted meeting of this match.")

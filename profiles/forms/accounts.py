@@ -7,7 +7,8 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
 
-from profiles.models import User, validate_person_name
+from profiles.models import User
+from profiles.names import validate_person_name
 from profiles.sign_in import refusal_for
 
 # The longest e-mail address there is (RFC 5321), and the size of User.email. A longer one is refused by the field,

@@ -17,7 +17,8 @@ from django.db import transaction
 
 from mentorship.errors import ApplicationError
 from profiles.counting import count_in_window
-from profiles.models import MentorProfile, TraineeProfile, User, validate_person_name
+from profiles.models import MentorProfile, TraineeProfile, User
+from profiles.names import validate_person_name
 from profiles.networks import network_hour_key
 from profiles.services.email_confirmation import email_confirm
 from profiles.versions import ensure_version, person_version

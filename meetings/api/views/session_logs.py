@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from meetings import selectors, services
-from meetings.api.serializers import (
+from meetings.api.session_serializers import (
     FeedbackSerializer,
     FeedbackWriteSerializer,
     SessionLogEditSerializer,
