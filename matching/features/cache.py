@@ -7,10 +7,12 @@ version number, and each process keeps the arrays it last unpickled while the ve
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,20 +27,28 @@ DATA_KEY = "matching:mentor-features:{version}"
 
 
 def _ttl_seconds() -> int:
-    # Time-zone offsets move at DST changes, so the arrays are rebuilt at least hourly. A per-process cache
-    # (LocMem, the embedded default) cannot hear other processes' invalidations: keep its copy for a minute.
+    # Rebuilt at least hourly whatever happens (and at the minute a mentor's clocks change: `expires_at`). A
+    # per-process cache (LocMem, the embedded default) cannot hear other processes' invalidations: keep its copy
+    # for a minute.
     backend = str(settings.CACHES.get("default", {}).get("BACKEND", ""))
     return 60 if "locmem" in backend.lower() or "dummy" in backend.lower() else 3600
 
 
 @dataclass(frozen=True, eq=False)
 class BrowsingFeatures:
-    """Every mentor (accepting or not, full or not), the taxonomy their columns refer to, and when built."""
+    """Every mentor (accepting or not, full or not), the taxonomy their columns refer to, when built, and until
+    when they are right: the mentors' UTC offsets are those of `built_at`, so the arrays expire the minute any
+    mentor's clocks change, or a trainee next to a mentor in her own zone would read "1 h apart" for up to an hour."""
 
     version: str
     built_at: float
     taxonomy: Taxonomy
     mentors: MentorFeatures
+    expires_at: float = float("inf")
+
+    def fresh(self, version: str, ttl: int) -> bool:
+        now = time.time()
+        return self.version == version and now - self.built_at < ttl and now < self.expires_at
 
 
 _memo: BrowsingFeatures | None = None
@@ -60,11 +70,19 @@ def _current_version() -> str:
     return str(version)
 
 
-def build_browsing_features(version: str = "") -> BrowsingFeatures:
+def build_browsing_features(version: str = "", ttl: int | None = None) -> BrowsingFeatures:
     """Read every mentor from the database (eight queries), bypassing the cache."""
     taxonomy = taxonomy_load()
-    mentors = mentor_features_from(MentorProfile.objects.all(), taxonomy, zones=ZoneOffsets())
-    return BrowsingFeatures(version=version, built_at=time.time(), taxonomy=taxonomy, mentors=mentors)
+    zones = ZoneOffsets()
+    mentors = mentor_features_from(MentorProfile.objects.all(), taxonomy, zones=zones)
+    change = zones.next_change(timedelta(seconds=ttl if ttl is not None else _ttl_seconds()))
+    return BrowsingFeatures(
+        version=version,
+        built_at=zones.at.timestamp(),
+        taxonomy=taxonomy,
+        mentors=mentors,
+        expires_at=change.timestamp() if change is not None else float("inf"),
+    )
 
 
 def browsing_features() -> BrowsingFeatures:
@@ -73,18 +91,18 @@ def browsing_features() -> BrowsingFeatures:
     version = _current_version()
     ttl = _ttl_seconds()
     memo = _memo
-    if memo is not None and memo.version == version and time.time() - memo.built_at < ttl:
+    if memo is not None and memo.fresh(version, ttl):
         return memo
     with _build_lock:  # one rebuild per process at a time; other threads wait and reuse it
         memo = _memo
-        if memo is not None and memo.version == version and time.time() - memo.built_at < ttl:
+        if memo is not None and memo.fresh(version, ttl):
             return memo
         key = DATA_KEY.format(version=version)
         cached = cache.get(key)
-        if isinstance(cached, BrowsingFeatures) and time.time() - cached.built_at < ttl:
+        if isinstance(cached, BrowsingFeatures) and cached.fresh(version, ttl):
             _memo = cached
             return cached
-        fresh = build_browsing_features(version)
-        cache.set(key, fresh, ttl)
-        _memo = fresh
-        return fresh
+        built = build_browsing_features(version, ttl)
+        cache.set(key, built, max(1, math.ceil(min(ttl, built.expires_at - built.built_at))))
+        _memo = built
+        return built

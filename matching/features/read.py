@@ -7,9 +7,10 @@ Python loop over people for the matrices).
 
 from __future__ import annotations
 
+import math
 import zlib
 import zoneinfo
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -54,13 +55,38 @@ class ZoneOffsets:
     def __call__(self, name: str) -> int:
         minutes = self._minutes.get(name)
         if minutes is None:
-            try:
-                offset = self.at.astimezone(zoneinfo.ZoneInfo(name)).utcoffset()
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                offset = None  # the model validates zones; an unknown legacy value counts as UTC
-            minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+            minutes = _offset_minutes(name, self.at)
             self._minutes[name] = minutes
         return minutes
+
+    def next_change(self, within: timedelta) -> datetime | None:
+        """The first moment after `at`, within `within`, at which a zone asked for so far has another offset (its
+        clocks change); None if none does. Arrays built at `at` are right until then. A zone changes its clocks at
+        most once within hours, so comparing the two ends and bisecting over whole seconds (clocks change on one)
+        finds the change exactly."""
+        start, end = math.floor(self.at.timestamp()), math.ceil((self.at + within).timestamp())
+        first: int | None = None
+        for name, minutes in self._minutes.items():
+            if _offset_minutes(name, _utc(end)) == minutes:
+                continue
+            lo, hi = start, end  # the offset at lo is the old one, at hi the new one
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                lo, hi = (mid, hi) if _offset_minutes(name, _utc(mid)) == minutes else (lo, mid)
+            first = hi if first is None else min(first, hi)
+        return _utc(first) if first is not None else None
+
+
+def _utc(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+def _offset_minutes(name: str, at: datetime) -> int:
+    try:
+        offset = at.astimezone(zoneinfo.ZoneInfo(name)).utcoffset()
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        offset = None  # the model validates zones; an unknown legacy value counts as UTC
+    return int(offset.total_seconds() // 60) if offset is not None else 0
 
 
 def _positions(ids: NDArray[np.int64], owners: list[int]) -> NDArray[np.intp]:

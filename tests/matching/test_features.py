@@ -6,6 +6,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from freezegun import freeze_time
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -78,6 +79,44 @@ def test_time_zone_offsets_follow_daylight_saving_at_the_moment_of_reading() -> 
     assert summer("America/New_York") == -240
     assert summer("Asia/Kolkata") == 330
     assert winter("Not/AZone") == 0
+
+
+def test_the_next_clock_change_of_the_zones_read_is_found_to_the_minute() -> None:
+    # New York goes forward at 07:00 UTC on 14 Mar 2027; Kolkata has no clock changes.
+    zones = ZoneOffsets(dt.datetime(2027, 3, 14, 6, 10, tzinfo=dt.UTC))
+    zones("Asia/Kolkata")
+    assert zones.next_change(dt.timedelta(hours=1)) is None
+    zones("America/New_York")
+    assert zones.next_change(dt.timedelta(hours=1)) == dt.datetime(2027, 3, 14, 7, 0, tzinfo=dt.UTC)
+    assert zones.next_change(dt.timedelta(minutes=30)) is None
+
+
+def test_cached_mentor_arrays_expire_the_minute_a_mentors_clocks_change(settings, tmp_path) -> None:
+    # A shared cache (Redis in production) kept the arrays an hour: for half an hour after New York's clocks went
+    # forward, a New York trainee read a New York mentor as "1 h apart" (offsets cached at 01:50 EST against hers,
+    # worked out afresh). Tried before the fix: the explanation said 1 h apart at 07:30 UTC.
+    import matching.features.cache as features_cache
+    from matching.selectors.context import trainee_context_for
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path)}
+    }
+    features_cache._memo = None
+    mentor = MentorProfileFactory(time_zone="America/New_York")
+    trainee = TraineeProfileFactory(time_zone="America/New_York")
+    ProgramFactory()
+    try:
+        with freeze_time(dt.datetime(2027, 3, 14, 6, 50, tzinfo=dt.UTC)):  # 01:50 EST
+            warm = browsing_features()
+        assert warm.expires_at == dt.datetime(2027, 3, 14, 7, 0, tzinfo=dt.UTC).timestamp()
+        with freeze_time(dt.datetime(2027, 3, 14, 7, 30, tzinfo=dt.UTC)):  # 03:30 EDT
+            context = trainee_context_for(trainee)
+            (explanation,) = context.explain([list(context.browsing.mentors.ids).index(mentor.pk)])
+    finally:
+        features_cache._memo = None
+    assert context.browsing is not warm
+    reason = next(line.reason for line in explanation.lines if line.name == "time_zone")
+    assert reason == "Same time zone"
 
 
 def test_institutions_typed_differently_get_the_same_id() -> None:
