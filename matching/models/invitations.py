@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from datetime import timezone as dt_timezone
 
 from django.conf import settings
 from django.db import models
@@ -14,11 +15,16 @@ INVITATION_VALID_DAYS = 90  # as long as the sign-up link in its e-mail works
 INVITATION_REMINDER_DAYS = 7  # someone with no account yet is reminded once, this long after the invitation
 
 
+#: The last zone to finish a day (UTC−12). An invitation's last day ends there: the invited have no account yet, so
+#: no zone of their own, and "open until 28 February" must still hold on 28 February in Honolulu or Samoa.
+ANYWHERE_ON_EARTH = dt_timezone(timedelta(hours=-12))
+
+
 def invitation_expiry() -> datetime:
-    """The end of the day, INVITATION_VALID_DAYS from today, in the site's time zone: what "open until 28
-    February" in the e-mails and on the page means."""
+    """The end of the day INVITATION_VALID_DAYS from today (the site's date) anywhere on earth: what "open until
+    28 February" in the e-mails and on the page means (`ProgramInvitation.last_day`)."""
     last_day = timezone.localdate() + timedelta(days=INVITATION_VALID_DAYS)
-    return timezone.make_aware(datetime.combine(last_day, time(23, 59, 59)))
+    return datetime.combine(last_day, time(23, 59, 59), tzinfo=ANYWHERE_ON_EARTH)
 
 
 class ProgramInvitation(models.Model):
@@ -49,6 +55,12 @@ class ProgramInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.role}) → {self.program}"
+
+    @property
+    def last_day(self) -> date:
+        """The day the e-mails and pages say it is open until (invitations made before it ended at 23:59:59 in the
+        site's zone, UTC by default, which is the same day here)."""
+        return self.expires_at.astimezone(ANYWHERE_ON_EARTH).date()
 
     def is_expired(self, now: datetime | None = None) -> bool:
         return self.enrolled_at is None and self.expires_at <= (now or timezone.now())

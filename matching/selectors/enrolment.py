@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils import timezone
 
 from matching.models import Program, ProgramInvitation
 from notifications.selectors import pending_about
@@ -67,8 +66,7 @@ def invitations_waiting(program: Program) -> list[WaitingInvitation]:
         account = accounts.get(invitation.email)
         problem = enrolment_problem(account, invitation.role)
         if invitation.is_expired():
-            expired_on = timezone.localdate(invitation.expires_at)
-            reason = f"nothing any more: it expired on {expired_on:%d %b %Y}; list them again to renew it"
+            reason = f"nothing any more: it expired on {invitation.last_day:%d %b %Y}; list them again to renew it"
         elif account is None:
             reason = "an account (this address is e-mailed the invitation with a sign-up link)"
         elif problem:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from freezegun import freeze_time
 
 from matching.coordination.roster import Role, parse_roster
 from matching.services.enrolment import program_enrol
@@ -221,6 +223,23 @@ def test_an_expired_invitation_enrols_nobody_until_the_person_is_listed_again(lo
     )
     assert (again.trainees_added, again.invited) == (1, 0)  # ready now: enrolled directly, invitation fulfilled
     assert _pending(program) == []
+
+
+def test_the_last_day_an_invitation_names_lasts_that_whole_day_wherever_the_invitee_is(program, coordinator):
+    # The invited have no account, so no zone: "open until 1 Mar 2027" ended at 23:59:59 UTC, 13:59 that afternoon
+    # in Honolulu. It now ends when that day ends everywhere (UTC-12), and every page and e-mail names that day.
+    with freeze_time("2026-12-01 12:00:00"):
+        program_enrol(
+            program=program, roster=parse_roster("amara@uni.edu, trainee"), by=coordinator, invite_missing=True
+        )
+        _dispatch()
+    invitation = program.invitations.get()
+    assert "open until 1 Mar 2027" in " ".join(mail.outbox[0].body.split())
+    assert invitation.last_day == date(2027, 3, 1)
+    honolulu = ZoneInfo("Pacific/Honolulu")
+    assert not invitation.is_expired(now=datetime(2027, 3, 1, 23, 59, tzinfo=honolulu))
+    assert not invitation.is_expired(now=datetime(2027, 3, 1, 23, 59, tzinfo=ZoneInfo("Pacific/Pago_Pago")))
+    assert invitation.is_expired(now=datetime(2027, 3, 2, 12, 0, tzinfo=UTC))  # 2 March has begun everywhere
 
 
 def test_listing_someone_again_after_expiry_renews_the_invitation_and_sends_it_again_once(
