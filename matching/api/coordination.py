@@ -28,6 +28,7 @@ from matching.api.coordination_serializers import (
     RoundStartSerializer,
 )
 from matching.models import Match, MatchingRound
+from matching.selectors.mentorship import match_list_with_summaries_for
 from matching.selectors_coordination import coordinated_programs, match_list_for, round_list_for
 from matching.services.decisions import match_approve, match_clear_at_risk, match_decline, match_end
 from matching.services.rounds import round_start
@@ -64,7 +65,7 @@ class MatchListView(KnownQueryParametersOnly, generics.ListAPIView[Match]):
     def get_queryset(self) -> QuerySet[Match]:
         if getattr(self, "swagger_fake_view", False):
             return Match.objects.none()
-        return match_list_for(user=signed_in_user(self.request))
+        return match_list_with_summaries_for(user=signed_in_user(self.request))
 
     @extend_schema(
         summary="My matches: as trainee, as mentor, and every match of the programs I coordinate",

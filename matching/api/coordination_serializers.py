@@ -2,7 +2,8 @@
 
 Who may read a match's score breakdown, its at-risk flag, the trainee's message and a decision's reason is the
 match's to say (`Match.breakdown_visible_to`, `Match.at_risk_visible_to`, `Match.message_visible_to`,
-`Match.decision_reason_visible_to`); the serializer only blanks what the caller may not read.
+`Match.decision_reason_visible_to`), and what each of its two people reads of the other is the selectors'
+(`trainee_summary_for`, `mentor_summary_for`); the serializer only blanks what the caller may not read.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from matching.models import Match, MatchingRound
+from matching.selectors.mentorship import TraineeSummary, mentor_summary_for, trainee_summary_for
 from matching.selectors_coordination import coordinated_programs
 from matching.services.refusals import DECLINE_REASON_READ_BY, END_REASON_READ_BY
 from mentorship.api import KnownFieldsOnly
 from mentorship.filters import IdFilter, OneOfFilter
 from profiles.access import signed_in_user
+from profiles.models import User
 
 
 class PersonSerializer(serializers.Serializer):
@@ -26,10 +29,57 @@ class PersonSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class TraineeSummarySerializer(serializers.Serializer):
+    """The trainee as the match's mentor reads them on *My mentees*."""
+
+    career_stage = serializers.IntegerField(source="trainee.career_stage")
+    career_stage_label = serializers.CharField(source="trainee.get_career_stage_display")
+    institution = serializers.CharField(source="trainee.institution", help_text="'' when they gave none.")
+    specialty_interests = serializers.SerializerMethodField()
+    focus_areas = serializers.SerializerMethodField(help_text="The focus areas they seek help with.")
+    statement = serializers.CharField(source="trainee.statement", help_text="What they want from mentoring.")
+    email = serializers.EmailField(
+        allow_null=True, help_text="Their e-mail address once the match is approved; null for a request."
+    )
+    left_program = serializers.BooleanField(
+        help_text="Their account is deactivated: no meeting can be arranged, and a coordinator will end the match."
+    )
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_specialty_interests(self, summary: TraineeSummary) -> list[str]:
+        return [specialty.name for specialty in summary.trainee.specialty_interests.all()]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_focus_areas(self, summary: TraineeSummary) -> list[str]:
+        return [area.name for area in summary.trainee.focus_areas.all()]
+
+
+class MentorSummarySerializer(serializers.Serializer):
+    """The mentor as the match's trainee reads them on *My mentorship*."""
+
+    specialty = serializers.CharField()
+    email = serializers.EmailField()
+    left_program = serializers.BooleanField(
+        help_text="Their account is deactivated: no meeting can be arranged, and a coordinator will end the match."
+    )
+
+
 class MatchSerializer(serializers.ModelSerializer[Match]):
     program_name = serializers.CharField(source="program.name", read_only=True)
     trainee = serializers.SerializerMethodField()
     mentor = serializers.SerializerMethodField()
+    trainee_summary = serializers.SerializerMethodField(
+        help_text="For the match's mentor, what *My mentees* shows of the trainee: their profile for a request "
+        "waiting for a decision, their profile and e-mail address once the match is approved. Null for a round's "
+        "proposal nobody approved yet (the trainee has shared nothing), an ended or closed match, and for anyone "
+        "but the match's mentor."
+    )
+    mentor_summary = serializers.SerializerMethodField(
+        help_text="For the match's trainee, what *My mentorship* shows of the mentor once the match is approved: "
+        "their specialty and e-mail address (while they take part, the rest of their profile is `GET "
+        "/api/v1/mentors/{id}/` with the `id` of `mentor`). Null before and after, and for anyone but the match's "
+        "trainee."
+    )
     decided_by = serializers.SerializerMethodField()
 
     class Meta:
@@ -40,6 +90,8 @@ class MatchSerializer(serializers.ModelSerializer[Match]):
             "program_name",
             "trainee",
             "mentor",
+            "trainee_summary",
+            "mentor_summary",
             "status",
             "origin",
             "round",
@@ -89,13 +141,28 @@ class MatchSerializer(serializers.ModelSerializer[Match]):
     def get_mentor(self, match: Match) -> dict[str, Any]:
         return {"id": match.mentor_id, "name": str(match.mentor)}
 
+    @extend_schema_field(TraineeSummarySerializer(allow_null=True))
+    def get_trainee_summary(self, match: Match) -> dict[str, Any] | None:
+        user = self._reader()
+        summary = trainee_summary_for(match=match, reader=user) if user is not None else None
+        return None if summary is None else TraineeSummarySerializer(summary).data
+
+    @extend_schema_field(MentorSummarySerializer(allow_null=True))
+    def get_mentor_summary(self, match: Match) -> dict[str, Any] | None:
+        user = self._reader()
+        summary = mentor_summary_for(match=match, reader=user) if user is not None else None
+        return None if summary is None else MentorSummarySerializer(summary).data
+
+    def _reader(self) -> User | None:
+        request = self.context.get("request")
+        return signed_in_user(request) if request is not None else None
+
     def get_decided_by(self, match: Match) -> str | None:
         return str(match.decided_by) if match.decided_by else None
 
     def to_representation(self, instance: Match) -> dict[str, Any]:
         data = super().to_representation(instance)
-        request = self.context.get("request")
-        user = signed_in_user(request) if request is not None else None
+        user = self._reader()
         if user is not None and not instance.breakdown_visible_to(user):
             data["score_breakdown"] = {}
         if user is None or not instance.at_risk_visible_to(user, self._coordinated(user)):

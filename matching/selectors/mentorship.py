@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import BooleanField, Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from matching.models import Match, ShortlistEntry
+from matching.models.matches import BOTH_TAKE_PART
+from matching.selectors_coordination import match_list_for
 from profiles.models import Goal, MentorProfile, TraineeProfile, User
 
 
@@ -123,12 +125,32 @@ class Mentees:
         return max(self.mentor.capacity - len(self.active), 0)
 
 
+#: What the match's mentor reads of its trainee, by the match's status, on *My mentees* and in the API: a trainee who
+#: asked for the mentor shares their profile with them, and a mentee their e-mail address too. A round's proposal
+#: nobody approved has shared nothing yet; a past mentee's profile and address are their own again.
+TRAINEE_PROFILE_READ_BY_MENTOR = (Match.Status.REQUESTED, Match.Status.APPROVED)
+TRAINEE_EMAIL_READ_BY_MENTOR = (Match.Status.APPROVED,)
+
+
+def _flag(condition: Q) -> Case:
+    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
 def mentees_for(*, mentor: MentorProfile) -> Mentees:
+    """The mentor's matches as *My mentees* lists them, each with `profile_shared` and `email_shared` (what the
+    mentor reads of the trainee, `TRAINEE_PROFILE_READ_BY_MENTOR`) and `can_propose`: both people still take part
+    (`BOTH_TAKE_PART`). A mentee who left (a deactivated account) stays a current mentee until a coordinator ends the
+    match, but no meeting can be proposed with them, as /meetings/ says."""
     matches = list(
         Match.objects.filter(mentor=mentor, status__in=[Match.Status.APPROVED, Match.Status.ENDED, *Match.UNDECIDED])
         .select_related("trainee__user", "program")
         # Who the trainee is and what they seek: a mentor asked to take someone on wants to know.
         .prefetch_related("trainee__focus_areas", "trainee__specialty_interests")
+        .annotate(
+            profile_shared=_flag(Q(status__in=TRAINEE_PROFILE_READ_BY_MENTOR)),
+            email_shared=_flag(Q(status__in=TRAINEE_EMAIL_READ_BY_MENTOR)),
+            can_propose=_flag(BOTH_TAKE_PART),
+        )
         .order_by("-created_at")
     )
     return Mentees(
@@ -136,4 +158,60 @@ def mentees_for(*, mentor: MentorProfile) -> Mentees:
         active=[m for m in matches if m.status == Match.Status.APPROVED],
         pending=[m for m in matches if m.status in Match.UNDECIDED],
         ended=_ended_latest_first(matches),
+    )
+
+
+@dataclass(frozen=True)
+class TraineeSummary:
+    """The trainee of a match as its mentor reads them (the API's `trainee_summary`)."""
+
+    trainee: TraineeProfile
+    email: str | None  # once the match is approved
+    left_program: bool  # their account is deactivated: a coordinator will end the match
+
+
+@dataclass(frozen=True)
+class MentorSummary:
+    """The mentor of an approved match as its trainee reads them on *My mentorship* (the API's `mentor_summary`)."""
+
+    specialty: str
+    email: str
+    left_program: bool  # their account is deactivated: a coordinator will end the match
+
+
+def trainee_summary_for(*, match: Match, reader: User) -> TraineeSummary | None:
+    """What `reader` reads of the trainee of `match` as its mentor, as on *My mentees*
+    (`TRAINEE_PROFILE_READ_BY_MENTOR`, `TRAINEE_EMAIL_READ_BY_MENTOR`); None for anyone else: the trainee has their
+    own profile, and the program's coordinators read it in the admin."""
+    is_its_mentor = match.mentor.user_id == reader.pk and match.trainee.user_id != reader.pk
+    if not is_its_mentor or match.status not in TRAINEE_PROFILE_READ_BY_MENTOR:
+        return None
+    user = match.trainee.user
+    return TraineeSummary(
+        trainee=match.trainee,
+        email=user.email if match.status in TRAINEE_EMAIL_READ_BY_MENTOR else None,
+        left_program=not user.is_active,
+    )
+
+
+def mentor_summary_for(*, match: Match, reader: User) -> MentorSummary | None:
+    """What `reader` reads of the mentor of `match` as its trainee, as on *My mentorship*: the specialty and the
+    e-mail address of their mentor once the match is approved. None before (the mentor's profile is in the directory)
+    and after, and for anyone else."""
+    is_its_trainee = match.trainee.user_id == reader.pk and match.mentor.user_id != reader.pk
+    if not is_its_trainee or match.status != Match.Status.APPROVED:
+        return None
+    mentor = match.mentor
+    return MentorSummary(
+        specialty=mentor.specialty.name, email=mentor.user.email, left_program=not mentor.user.is_active
+    )
+
+
+def match_list_with_summaries_for(*, user: User) -> QuerySet[Match]:
+    """`match_list_for`, with what `trainee_summary_for` and `mentor_summary_for` read loaded for a page of matches
+    in a fixed number of queries."""
+    return (
+        match_list_for(user=user)
+        .select_related("mentor__specialty")
+        .prefetch_related("trainee__focus_areas", "trainee__specialty_interests")
     )

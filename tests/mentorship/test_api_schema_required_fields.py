@@ -134,3 +134,39 @@ def test_a_session_log_holds_its_required_fields_for_the_mentor_and_the_trainee(
     assert _problems("GET", path, as_trainee) == []
     assert "notes_private" in as_mentor.json()
     assert "notes_private" not in as_trainee.json()
+
+
+def test_what_each_person_reads_of_the_other_in_a_match_is_required_and_null_for_others() -> None:
+    match = _component("Match")
+
+    for summary in ("trainee_summary", "mentor_summary"):
+        assert summary in match["required"]
+        assert match["properties"][summary]["nullable"] is True
+    assert {"career_stage", "institution", "statement", "email", "left_program"} <= set(
+        _component("TraineeSummary")["required"]
+    )
+    assert _component("TraineeSummary")["properties"]["email"]["nullable"] is True  # null for a request
+    assert {"specialty", "email", "left_program"} <= set(_component("MentorSummary")["required"])
+
+
+@pytest.mark.django_db
+def test_a_match_holds_every_required_field_for_its_mentor_its_trainee_and_a_coordinator() -> None:
+    from tests.factories import MatchFactory, ProgramFactory
+
+    coordinator = CoordinatorFactory()
+    program = ProgramFactory(coordinators=[coordinator])
+    mentee = approved_match(program=program, trainee=TraineeProfileFactory(institution="", statement=""))
+    mentor = mentee.mentor
+    MatchFactory(program=program, mentor=mentor, status="requested", origin="request")
+    MatchFactory(program=program, mentor=mentor, status="proposed")
+
+    for person in (mentor.user, mentee.trainee.user, coordinator):
+        response = _as(person).get("/api/v1/matches/")
+
+        assert _problems("GET", "/api/v1/matches/", response) == []
+    # Each shape was checked: a summary with an address, one with null for it, and none at all.
+    rows = _as(mentor.user).get("/api/v1/matches/").json()["results"]
+    read = {row["status"]: row["trainee_summary"] for row in rows}
+    assert read["approved"]["email"]
+    assert read["requested"]["email"] is None
+    assert read["proposed"] is None
