@@ -26,8 +26,10 @@ def validate_person_name(value: str) -> None:
 
 
 def first_name(full_name: str) -> str:
-    """The name to greet someone by: "Maya" for "Dr Maya Patel" (not "Hello Dr,"); "" for no name."""
+    """The name to greet someone by: "Maya" for "Dr Maya Patel" (not "Hello Dr,"), "Hans" for "Prof. Dr. Hans
+    Müller"; "" for no name. A name that is only titles keeps its last one ("Dr" for "Dr", "Prof." for "Dr. Prof."):
+    something to greet them by."""
     words = full_name.split()
-    if len(words) > 1 and words[0].rstrip(".").lower() in TITLES:
+    while len(words) > 1 and words[0].rstrip(".").lower() in TITLES:
         words = words[1:]
     return words[0] if words else ""

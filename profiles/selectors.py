@@ -11,8 +11,15 @@ from django.db.models.functions import Lower
 
 from profiles.models import FocusArea, Goal, Language, MentorProfile, Specialty, TraineeProfile, User
 
-# Regions people actually live in; legacy aliases (US/Eastern, EST5EDT, …) stay valid but are not offered.
+# Regions people actually live in; legacy aliases (US/Eastern, EST5EDT, …) stay valid but are not offered (the
+# select still shows one a person already has: profiles.forms.fields.TimeZoneSelect).
 _REGIONS = ("Africa", "America", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
+# Outside every region, but chosen on purpose: by people who keep their calendar in it, and the zone a browser
+# reports on a machine set to none.
+_OFFERED_OUTSIDE_REGIONS = (("UTC", "UTC (Coordinated Universal Time)"),)
+
+#: The select's choices: lone zones first, then (region, zones) groups.
+TimeZoneChoices = list[tuple[str, str] | tuple[str, list[tuple[str, str]]]]
 
 
 def trainee_profile_of(*, user: User) -> TraineeProfile | None:
@@ -77,11 +84,11 @@ def focus_area_list() -> QuerySet[FocusArea]:
 
 
 @cache
-def time_zone_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """IANA zones grouped by region, with a readable label ("America/New_York" → "New York")."""
+def time_zone_choices() -> TimeZoneChoices:
+    """UTC, then IANA zones grouped by region, with a readable label ("America/New_York" → "New York")."""
     grouped: dict[str, list[tuple[str, str]]] = {}
     for name in sorted(zoneinfo.available_timezones()):
         region, _, place = name.partition("/")
         if region in _REGIONS and place:
             grouped.setdefault(region, []).append((name, place.replace("_", " ").replace("/", " / ")))
-    return list(grouped.items())
+    return [*_OFFERED_OUTSIDE_REGIONS, *grouped.items()]

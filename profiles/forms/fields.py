@@ -3,12 +3,14 @@ the multi-selects of rows by id."""
 
 from __future__ import annotations
 
+import copy
 import zoneinfo
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model
+from django.utils.choices import flatten_choices
 
 from mentorship.filters import as_id
 from profiles.models import MEETING_FORMAT_CHOICES, Specialty
@@ -34,8 +36,31 @@ class MeetingFormatsField(forms.MultipleChoiceField):
         return sum(int(bit) for bit in set(chosen))
 
 
+class TimeZoneSelect(forms.Select):
+    """The zone select, which also offers the zone it shows when its list lacks it.
+
+    The list leaves out legacy aliases (US/Eastern, Etc/GMT+5, Canada/Eastern), but the form, the API and the admin
+    accept them, so a profile can hold one. Without its own option the browser shows the list's first zone instead,
+    and the next save, of anything else on the page, stores that one. A zone posted back with an error elsewhere is
+    offered again the same way; what is not a zone at all is not offered (its error says so).
+    """
+
+    def optgroups(self, name: str, value: list[str], attrs: dict[str, Any] | None = None) -> list[Any]:
+        offered = {str(zone) for zone, _ in flatten_choices(self.choices)}
+        missing = [(zone, zone) for zone in value if zone not in offered and zone in zoneinfo.available_timezones()]
+        if not missing:
+            return super().optgroups(name, value, attrs)
+        # A copy: this widget is rendered again with other values (the form shown again after an error).
+        widget = copy.copy(self)
+        widget.choices = [*missing, *self.choices]
+        return super(TimeZoneSelect, widget).optgroups(name, value, attrs)
+
+
 class TimeZoneField(forms.ChoiceField):
-    """A select of IANA zones grouped by region; any zone Python knows is accepted (legacy aliases too)."""
+    """A select of UTC and the IANA zones grouped by region; any zone Python knows is accepted (legacy aliases too),
+    and the one a person has is always offered (TimeZoneSelect)."""
+
+    widget = TimeZoneSelect
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault(

@@ -118,10 +118,22 @@ def mentor_profile_save(*, user: User, data: Mapping[str, Any]) -> MentorProfile
     """Create or update `user`'s mentor profile. Subspecialties never repeat the main specialty; the capacity is
     never below the mentees they have now (MentorProfile.clean, checked under this row lock)."""
     profile = MentorProfile.objects.select_for_update().filter(user=user).first() or MentorProfile(user=user)
+    return _profile_save(profile, _without_the_main_specialty(profile, data), MENTOR_FIELDS, MENTOR_M2M)
+
+
+def _without_the_main_specialty(profile: MentorProfile, data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """`data` with the main specialty the mentor will have taken out of their sub-specialties: the ones sent, or,
+    when only a new specialty is sent (the API's PATCH), the ones they have. It may be one of those; kept there,
+    their profile would read "Internal Medicine (Internal Medicine)"."""
     if "subspecialties" in data:
-        specialty = data.get("specialty") or (profile.specialty if profile.specialty_id else None)
-        data = {**data, "subspecialties": [s for s in data["subspecialties"] if s != specialty]}
-    return _profile_save(profile, data, MENTOR_FIELDS, MENTOR_M2M)
+        subspecialties = list(data["subspecialties"])
+    elif "specialty" in data and profile.pk is not None:
+        subspecialties = list(profile.subspecialties.all())
+    else:
+        return data
+    specialty = data.get("specialty") or (profile.specialty if profile.specialty_id else None)
+    specialty_id = getattr(specialty, "pk", specialty)
+    return {**data, "subspecialties": [s for s in subspecialties if getattr(s, "pk", s) != specialty_id]}
 
 
 def _profile_save(profile: ProfileT, data: Mapping[str, Any], fields: Iterable[str], m2m: Iterable[str]) -> ProfileT:

@@ -84,6 +84,30 @@ def test_a_mentor_patches_their_capacity_and_formats(mentor: Any) -> None:
     assert response.json()["mentor_profile"]["meeting_formats"] == ["video", "phone"]
 
 
+def test_patching_only_a_new_specialty_takes_it_out_of_the_sub_specialties(mentor: Any, login: Any) -> None:
+    # Tried: a cardiologist listing Internal Medicine among their sub-specialties PATCHed only the specialty to
+    # Internal Medicine; "My profile" then read "Internal Medicine (Internal Medicine, Nephrology)".
+    internal_medicine, nephrology = specialty("Internal Medicine"), specialty("Nephrology")
+    mentor.subspecialties.set([internal_medicine, nephrology])
+    response = api(mentor.user).patch(
+        "/api/v1/me/", {"mentor_profile": {"specialty": internal_medicine.pk}}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["mentor_profile"]["subspecialties"] == [nephrology.pk]
+    assert [s.name for s in MentorProfile.objects.get(pk=mentor.pk).subspecialties.all()] == ["Nephrology"]
+    assert "Internal Medicine (Nephrology)" in login(mentor.user).get("/me/").content.decode()
+
+
+def test_patching_only_a_specialty_not_among_the_sub_specialties_keeps_them(mentor: Any) -> None:
+    nephrology = specialty("Nephrology")
+    mentor.subspecialties.set([nephrology])
+    response = api(mentor.user).patch(
+        "/api/v1/me/", {"mentor_profile": {"specialty": specialty("Internal Medicine").pk}}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["mentor_profile"]["subspecialties"] == [nephrology.pk]
+
+
 def test_a_trainee_creates_a_mentor_profile_through_patch(trainee: Any) -> None:
     payload = {
         "full_name": "Dr Tara Trainee",
