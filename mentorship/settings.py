@@ -368,6 +368,8 @@ SPECTACULAR_SETTINGS = {
         "MatchStatusEnum": "matching.models.Match.Status",
         "MeetingStatusEnum": "meetings.models.Meeting.Status",
         "FollowUpStateEnum": "meetings.selectors.FOLLOW_UP_STATES",
+        # Goals are read at /goals/ and, by a match's mentor, at /matches/{id}/goals/: one enum, not two renamed ones.
+        "GoalStatusEnum": "profiles.models.Goal.Status",
     },
 }
 

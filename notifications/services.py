@@ -219,6 +219,18 @@ def notifications_mark_all_read(*, user: User) -> int:
     return Notification.objects.unread_for(user).update(read_at=timezone.now())
 
 
+def notifications_mark_read_about(*, about: models.Model, kinds: Iterable[str], recipient: User) -> int:
+    """Mark read the recipient's in-app messages of `kinds` about an object that were delivered (a prompt whose
+    task they have done: a session logged, feedback given), so the bell no longer counts them as new; they stay in
+    the inbox. The unsent ones are the caller's to cancel. Returns how many."""
+    object_type, object_id = _reference(about)
+    return (
+        Notification.objects.unread_for(recipient)
+        .filter(object_type=object_type, object_id=object_id, kind__in=list(kinds))
+        .update(read_at=timezone.now())
+    )
+
+
 TOO_LATE = (
     "Not retried: past its expires_at (its meeting has begun or the next reminder is due), "
     "it would only arrive too late."

@@ -297,9 +297,12 @@ class Goal(models.Model):
     target_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
-    #: The day, on the trainee's calendar, she last set the progress or status herself (None: never). A session
-    #: log dated before it records its figure without moving the goal (`meetings.services.sessions`).
+    #: The day, on the trainee's calendar, she last set the progress or status herself (None: never): what her data
+    #: export says.
     progress_set_by_trainee_on = models.DateField(null=True, blank=True, editable=False)
+    #: The moment she did. A session held before it (a mentor in another zone included) records its figure without
+    #: moving the goal (`meetings.selectors.progress_recorded_after`): two people's calendar dates do not compare.
+    progress_set_by_trainee_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

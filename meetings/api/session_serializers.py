@@ -27,6 +27,18 @@ class SessionGoalSerializer(KnownFieldsOnly):
     note = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
 
 
+class MatchGoalSerializer(serializers.ModelSerializer[Goal]):
+    """A goal of the match's trainee as the session log form shows it to her mentor: what to name in a log's
+    `goals`, and where it stands now."""
+
+    progress = serializers.IntegerField(read_only=True, help_text="Per cent, 0–100, as it stands now.")
+
+    class Meta:
+        model = Goal
+        fields = ("id", "title", "status", "progress")
+        read_only_fields = fields
+
+
 class SessionLogSharedSerializer(serializers.ModelSerializer[SessionLog]):
     """What the trainee reads: everything but the mentor's private notes."""
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from matching.admin_views import access
 from matching.models import Match, Program
-from meetings.models import Feedback, Meeting
+from meetings.models import CheckIn, Feedback, Meeting
 from meetings.selectors.answer_totals import checkin_totals, feedback_totals
 from profiles.models import User
 
@@ -74,6 +74,15 @@ def checkin_current_period(match: Match, now: object | None = None) -> int | Non
     if days < program.first_checkin_days:
         return None
     return (days - program.first_checkin_days) // program.checkin_every_days
+
+
+def checkin_to_answer(*, match: Match, user: User, now: datetime | None = None) -> int | None:
+    """The check-in `user` is asked to answer in this match now (its period), or None: none is open yet, or they
+    have answered it (the match page then offers no "Answer the check-in" that only says so)."""
+    period = checkin_current_period(match, now)
+    if period is None or CheckIn.objects.filter(match=match, respondent=user, period=period).exists():
+        return None
+    return period
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,15 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from matching.models import Match
+from matching.selectors_coordination import MENTOR_SEES
 from profiles.models import Goal, User
 
 
 def matches_for(*, user: User) -> QuerySet[Match]:
-    return Match.objects.filter(Q(mentor__user=user) | Q(trainee__user=user)).select_related(
+    """The user's matches as the API lists them to each: every one she is the trainee of, and those he is the mentor
+    of in `MENTOR_SEES`. A request declined, cancelled or expired is between the trainee and the coordinator: its
+    page (and its log and check-in pages) is not found for its mentor, as the API does not list it to him."""
+    return Match.objects.filter(Q(trainee__user=user) | Q(mentor__user=user, status__in=MENTOR_SEES)).select_related(
         "program", "mentor__user", "trainee__user"
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Case, F, Q, QuerySet, TextField, Value, When
@@ -14,7 +14,7 @@ from django.utils import timezone
 from matching.models import Match
 from meetings.models import Meeting, SessionGoal, SessionLog
 from meetings.people import Role, role_in, time_zone_for
-from meetings.selectors.feedback import checkin_current_period
+from meetings.selectors.feedback import checkin_to_answer
 from meetings.selectors.matches import goals_for_logs_of
 from meetings.selectors.meetings import meetings_for, with_follow_up
 from profiles.models import Goal, User
@@ -69,20 +69,32 @@ def session_log_start(*, match: Match, user: User, meeting_id: str | None) -> tu
     return meeting, {"date": timezone.localdate(meeting.start, zone), "duration_minutes": meeting.duration_minutes}
 
 
-def progress_recorded_after(*, goal: Goal, day: date) -> bool:
-    """Whether the goal's progress was recorded after `day`: by the trainee herself, or by a log (of any of her
-    matches) dated later. A log of `day` then keeps its figure without moving the goal, which would otherwise fall
-    back to an older state: a forgotten session logged late would reopen a goal achieved since."""
-    if goal.progress_set_by_trainee_on is not None and goal.progress_set_by_trainee_on > day:
+def session_held_by(session_log: SessionLog) -> datetime:
+    """The moment by which the session a log records was held: its meeting's start, or without one the end of the
+    log's day on its mentor's calendar (the day he dated it on)."""
+    if session_log.meeting is not None:
+        return session_log.meeting.start
+    zone = session_log.match.mentor.zone()
+    return datetime.combine(session_log.date + timedelta(days=1), time.min, tzinfo=zone)
+
+
+def progress_recorded_after(*, goal: Goal, session_log: SessionLog) -> bool:
+    """Whether the goal's progress was recorded after the session the log records: by the trainee herself after it
+    was held (`session_held_by`), or by a log (of any of her matches) dated later. The log then keeps its figure
+    without moving the goal, which would otherwise fall back to an older state: a forgotten session logged late would
+    reopen a goal achieved since. Her change is compared as a moment, not as a date: 07:00 on 11 Jan in Kolkata came
+    before a New York session at 21:00 on the 10th."""
+    set_at = goal.progress_set_by_trainee_at
+    if set_at is not None and set_at >= session_held_by(session_log):
         return True
-    return SessionGoal.objects.filter(goal=goal, session__date__gt=day).exists()
+    return SessionGoal.objects.filter(goal=goal, session__date__gt=session_log.date).exists()
 
 
 def goals_behind(session_log: SessionLog) -> list[Goal]:
-    """The goals a log reports progress on that show progress recorded after its day (`progress_recorded_after`):
+    """The goals a log reports progress on that show progress recorded after its session (`progress_recorded_after`):
     its figures for them are kept on the log only."""
     goals = Goal.objects.filter(pk__in=session_log.goal_updates.values("goal")).order_by("title", "pk")
-    return [goal for goal in goals if progress_recorded_after(goal=goal, day=session_log.date)]
+    return [goal for goal in goals if progress_recorded_after(goal=goal, session_log=session_log)]
 
 
 @dataclass(frozen=True)
@@ -93,7 +105,7 @@ class MatchPage:
     role: Role | None
     meetings: QuerySet[Meeting]
     logs: QuerySet[SessionLog]
-    checkin_period: int | None
+    checkin_period: int | None  # the check-in `user` still has to answer now
     can_propose: bool  # the match is under way
     can_log: bool  # …and `user` is its mentor
 
@@ -106,15 +118,18 @@ def match_page_for(*, user: User, match: Match) -> MatchPage:
         role=role,
         meetings=with_follow_up(meetings_for(user=user).filter(match=match).order_by("-start", "-pk"), user=user),
         logs=session_logs_for(user=user).filter(match=match),
-        checkin_period=checkin_current_period(match),
+        checkin_period=checkin_to_answer(match=match, user=user),
         can_propose=under_way,
         can_log=under_way and role == "mentor",
     )
 
 
 def goals_for_log_form(*, match: Match, log: SessionLog | None = None) -> list[Goal]:
-    """The goals the log form offers: the trainee's not dropped, and every goal the log being edited names, whatever
-    it has become. A figure the form did not show would not be sent back, and the save would delete it from the
-    log."""
+    """The goals the log form (and `GET /api/v1/matches/{id}/goals/`) offers: the trainee's not dropped, and every
+    goal the log being edited names, whatever it has become. A figure the form did not show would not be sent back,
+    and the save would delete it from the log. None before the match is approved: a trainee who only asked keeps her
+    goals to herself (`session_log_refusal`)."""
+    if match.status not in Match.BEGUN:
+        return []
     named = Q(pk__in=log.goal_updates.values("goal")) if log is not None else Q(pk__in=[])
     return list(goals_for_logs_of(match).filter(~Q(status=Goal.Status.DROPPED) | named))

@@ -104,6 +104,10 @@ def meeting_reschedule(*, meeting: Meeting, by: User, start: datetime, duration_
         meeting_followups_write(meeting=meeting, now=now)
     kind = "meeting_rescheduled" if accepted else "meeting_time_suggested"
     announce(meeting, to=other(meeting.match, by), kind=kind)
+    if accepted:
+        # The mover's calendar holds the confirmed event at the old time: the updated invitation replaces it now,
+        # not at the next reminder. A proposal moved is still only the other person's to answer.
+        _update_own_calendar(meeting, by=by, kind="meeting_accepted", context={"moved": True}, expires=True)
     return meeting
 
 
@@ -131,6 +135,7 @@ def meeting_cancel(
     require_seen(meeting, by, seen_sequence, seen_status)
     # The other person's proposal, never agreed to: its proposer hears it was declined, not that a meeting is off.
     declined = meeting.is_proposal_to(by)
+    accepted = meeting.status == Meeting.Status.ACCEPTED
     _mark_cancelled(meeting, by=by, reason=reason[:300])
     notify(
         recipient=other(meeting.match, by),
@@ -139,7 +144,30 @@ def meeting_cancel(
         occurrence=occurrence_of(meeting),
         context={"declined": True} if declined else None,
     )
+    if accepted:
+        # The canceller's calendar holds the confirmed event, and the reminders that would have carried the change
+        # were cancelled with the meeting: without this the event stayed there for good.
+        _update_own_calendar(meeting, by=by, kind="meeting_cancelled", context={"own": True})
     return meeting
+
+
+def _update_own_calendar(
+    meeting: Meeting, *, by: User, kind: str, context: dict[str, bool] | None = None, expires: bool = False
+) -> None:
+    """Send `by` the meeting's current invitation (the same UID, the new SEQUENCE; a cancellation's cancels it) for
+    the calendar that holds the version they had accepted. E-mail only: the inbox cannot update a calendar, and a
+    message there about what they just did themselves would only count as new. Its key names the new start and
+    sequence, so each change sends one. `expires`: not sent once the meeting has begun (an update of a time gone
+    by only confuses)."""
+    notify(
+        recipient=by,
+        kind=kind,
+        about=meeting,
+        occurrence=occurrence_of(meeting),
+        context=context,
+        expires_at=meeting.start if expires else None,
+        in_app=False,
+    )
 
 
 def _mark_cancelled(meeting: Meeting, *, by: User | None, reason: str) -> None:

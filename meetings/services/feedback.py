@@ -12,7 +12,7 @@ from meetings.selectors import checkin_current_period, is_first_meeting
 from meetings.services.reminders import FEEDBACK_PROMPT
 from meetings.services.risk import match_flag_at_risk
 from mentorship.errors import ApplicationError
-from notifications.services import notifications_cancel
+from notifications.services import notifications_cancel, notifications_mark_read_about
 from profiles.models import User
 
 
@@ -54,7 +54,9 @@ def feedback_submit(
             )
     except IntegrityError:
         raise AlreadyAnswered("You have already given feedback on this meeting.") from None
+    # Done: the prompt is not sent, and the one already delivered no longer counts as new on the bell.
     notifications_cancel(about=meeting, kinds=[FEEDBACK_PROMPT], recipient=by)
+    notifications_mark_read_about(about=meeting, kinds=[FEEDBACK_PROMPT], recipient=by)
     if first and good_fit is False:
         match_flag_at_risk(match=meeting.match, reason=f"The {role} said it is not a good fit after the first meeting.")
     return feedback

@@ -11,7 +11,7 @@ someone who has gone, and the health page lists it for the coordinator to end.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from django.db import transaction
@@ -71,12 +71,12 @@ def _booked(match: Match, now: datetime) -> bool:
 
 
 def _inactivity(match: Match, since: datetime, cleared_at: datetime | None, now: datetime) -> tuple[int, bool]:
-    """Nudge both once per whole inactivity period since the last session (or approval). The second consecutive
-    nudge means the match is at risk; after a coordinator cleared the flag, two more periods without a session do
-    (the flag would otherwise come back within the hour, the cause being the same).
+    """Nudge both once per whole inactivity period since the last session, held or logged (or the approval:
+    `idle_since`). The second consecutive nudge means the match is at risk; after a coordinator cleared the flag, two
+    more periods without a session do (the flag would otherwise come back within the hour, the cause being the same).
 
     Not while an accepted meeting is ahead: nobody is nudged ("propose a meeting") nor flagged for it. Once that
-    meeting has passed with no session logged, the nudges (and the flag) resume where the clock stands."""
+    meeting has begun, the clock counts from it, logged or not."""
     days = match.program.inactivity_days
     periods = _idle_periods(match, since, now)
     if periods < 1 or _booked(match, now):
@@ -112,6 +112,13 @@ def matches_follow_up(*, now: datetime | None = None) -> FollowupReport:
         .select_related("program", "mentor__user", "trainee__user")
         .annotate(
             last_session_date=Max("session_logs__date"),
+            # A meeting held but not logged yet is a session all the same (its mentor has a prompt to log it).
+            last_meeting_start=Subquery(
+                Meeting.objects.agreed()
+                .filter(match=OuterRef("pk"), start__lte=now)
+                .order_by("-start")
+                .values("start")[:1]
+            ),
             has_meeting=Exists(Meeting.objects.agreed().filter(match=OuterRef("pk"))),
             # A cheap superset of "has an accepted meeting ahead" (`_booked` checks each one's end).
             maybe_booked=Exists(
@@ -139,11 +146,25 @@ def matches_follow_up(*, now: datetime | None = None) -> FollowupReport:
     return report
 
 
+def idle_since(
+    *, approved_at: datetime, last_log_date: date | None, last_meeting_start: datetime | None, mentor_zone: tzinfo
+) -> datetime:
+    """Where the inactivity clock starts (the nudges and the "no session" flag alike): the latest of the approval,
+    the start of the last logged session's day and the start of the last accepted meeting that has begun, logged or
+    not. A log's date is on its mentor's calendar: counted from midnight UTC, a New York mentor's session of 10 Jan
+    was "30 days ago" on the evening of his 29th day."""
+    last_log = datetime.combine(last_log_date, time.min, tzinfo=mentor_zone) if last_log_date else None
+    return max(moment for moment in (approved_at, last_log, last_meeting_start) if moment is not None)
+
+
 def _follow_up(match: Match, now: datetime, report: FollowupReport) -> None:
     approved_at = match.decided_at or match.created_at
-    last_date = match.last_session_date  # type: ignore[attr-defined]
-    last_session = datetime.combine(last_date, time.min, tzinfo=UTC) if last_date else None
-    since = max(filter(None, [approved_at, last_session]))
+    since = idle_since(
+        approved_at=approved_at,
+        last_log_date=match.last_session_date,  # type: ignore[attr-defined]
+        last_meeting_start=match.last_meeting_start,  # type: ignore[attr-defined]
+        mentor_zone=match.mentor.zone(),
+    )
     met: bool = match.has_meeting  # type: ignore[attr-defined]
     cleared_at: datetime | None = match.risk_cleared_at  # type: ignore[attr-defined]
     report.checkins += _checkin(match, approved_at, now)

@@ -30,8 +30,9 @@ def match_flag_at_risk(*, match: Match, reason: str) -> bool:
 
 def match_unflag_resolved(*, match: Match, met: bool, idle_periods: int) -> bool:
     """Clear a flag the hourly follow-up raised once its cause has gone: "no meeting" once a meeting was accepted
-    (`met`), "no session" once the time since the last session (or the approval) is under the two nudge periods that
-    raised it (a session was logged since). Recorded in the match's history, by nobody. Returns True when cleared.
+    (`met`), "no session" once the time since the last session, held or logged (or the approval), is under the two
+    nudge periods that raised it: `idle_periods` counts from `followups.idle_since`, the nudges' own clock. Recorded
+    in the match's history, by nobody. Returns True when cleared.
 
     The caller holds the match's row lock and read its flag under it: a coordinator clearing it, or an answer
     flagging it, waits for this transaction."""
@@ -41,7 +42,7 @@ def match_unflag_resolved(*, match: Match, met: bool, idle_periods: int) -> bool
     if reason.startswith(NO_MEETING) and met:
         why = "Its cause has gone: a meeting was accepted."
     elif reason.startswith(NO_SESSION) and idle_periods < 2:
-        why = "Its cause has gone: a session was logged since."
+        why = "Its cause has gone: a session was held or logged since."
     else:
         return False
     at_risk_clear(match, by=None, why=why)

@@ -24,7 +24,7 @@ from meetings.services.session_identity import (
     recent_twin,
 )
 from mentorship.errors import ApplicationError
-from notifications.services import notifications_cancel
+from notifications.services import notifications_cancel, notifications_mark_read_about
 from profiles.models import FocusArea, Goal, User
 from profiles.services import goal_progress_record
 from profiles.versions import ensure_version, saved_version
@@ -130,7 +130,7 @@ def _write_goals(session: SessionLog, goal_updates: Sequence[GoalUpdate]) -> Non
             continue
         # Locked before the question is asked: a trainee's change or another log's comes before or after, not between.
         goal = Goal.objects.select_for_update().get(pk=update.goal.pk)
-        if not progress_recorded_after(goal=goal, day=session.date):
+        if not progress_recorded_after(goal=goal, session_log=session):
             goal_progress_record(goal=goal, progress=update.progress)
 
 
@@ -219,7 +219,9 @@ def session_log_create(
     session.topics.set(topics)
     _write_goals(session, goal_updates)
     if meeting is not None:
+        # Done: the prompt is not sent, and the one already delivered no longer counts as new on the bell.
         notifications_cancel(about=meeting, kinds=[SESSION_LOG_PROMPT])
+        notifications_mark_read_about(about=meeting, kinds=[SESSION_LOG_PROMPT], recipient=by)
     return session
 
 

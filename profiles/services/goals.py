@@ -80,6 +80,7 @@ def goal_create(*, user: User, data: Mapping[str, Any]) -> Goal:
     goal.trainee = trainee
     if (goal.status, goal.progress) != (Goal.Status.NOT_STARTED, 0):  # a goal begun already says how far it is
         goal.progress_set_by_trainee_on = trainees_today(trainee)
+        goal.progress_set_by_trainee_at = timezone.now()
     goal.save()
     return goal
 
@@ -97,7 +98,8 @@ def goal_update(
     fields = [name for name in GOAL_FIELDS if getattr(changed, name) != getattr(locked, name)]
     if {"status", "progress"} & set(fields):
         changed.progress_set_by_trainee_on = trainees_today(locked.trainee)
-        fields.append("progress_set_by_trainee_on")
+        changed.progress_set_by_trainee_at = timezone.now()
+        fields += ["progress_set_by_trainee_on", "progress_set_by_trainee_at"]
     if fields:
         changed.save(update_fields=[*fields, "updated_at"])
     return changed
@@ -106,7 +108,7 @@ def goal_update(
 @transaction.atomic
 def goal_progress_record(*, goal: Goal, progress: int) -> Goal:
     """Progress reported in a mentoring session (the caller has checked the goal belongs to the mentee, and that
-    nothing newer was recorded since the session: the trainee's own change, `progress_set_by_trainee_on`, included).
+    nothing newer was recorded since the session: the trainee's own change, `progress_set_by_trainee_at`, included).
 
     Starting work moves a goal to "in progress", reaching 100 % marks it achieved, and progress below 100 % on an
     achieved goal reopens it (status and progress always agree, as the trainee's own edits must); a dropped goal

@@ -106,10 +106,13 @@ def test_a_meeting_cancelled_by_a_participant_still_says_who_cancelled_it(
 ) -> None:
     services.meeting_cancel(meeting=arranged["accepted"], by=trainee.user, reason="On call")
     _dispatch()
-    [message] = [m for m in mail.outbox if m.subject.startswith("Meeting cancelled")]
-    assert message.to == [mentor.user.email]
+    cancellations = {m.to[0]: m for m in mail.outbox if m.subject.startswith("Meeting cancelled")}
+    assert set(cancellations) == {mentor.user.email, trainee.user.email}
+    message = cancellations[mentor.user.email]
     assert "Tara Trainee cancelled the meeting" in message.body
     assert "Reason: On call" in message.body
+    # The canceller's own copy removes the event from her calendar, in her words.
+    assert "You cancelled your meeting with Dr Maya Patel" in cancellations[trainee.user.email].body
 
 
 def test_an_end_that_fails_midway_cancels_no_meeting(

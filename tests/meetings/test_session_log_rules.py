@@ -79,7 +79,7 @@ def test_the_log_link_of_a_meeting_already_logged_opens_that_log_to_edit(match: 
     assert SessionLog.objects.count() == 1
 
 
-@pytest.mark.parametrize("status", ["requested", "proposed", "declined", "cancelled", "expired"])
+@pytest.mark.parametrize("status", ["requested", "proposed"])
 def test_a_mentor_whose_match_was_never_approved_does_not_see_the_trainees_goals(
     login: Any, mentor: Any, trainee: Any, status: str
 ) -> None:
@@ -97,6 +97,25 @@ def test_a_mentor_whose_match_was_never_approved_does_not_see_the_trainees_goals
     assert "<form" not in body.split("<main", 1)[-1]
     refused = client.post(reverse("meetings-log-create", args=[match.pk]), {"date": "2026-01-01"})
     assert "depression" not in refused.content.decode()
+    assert not SessionLog.objects.exists()
+
+
+@pytest.mark.parametrize("status", ["declined", "cancelled", "expired"])
+def test_the_log_form_of_a_request_turned_down_is_not_found_for_its_mentor(
+    login: Any, mentor: Any, trainee: Any, status: str
+) -> None:
+    """A request declined, cancelled or expired is between the trainee and the coordinator (the API does not list
+    it to the mentor): its log form is not found, rather than refused, and shows none of her goals."""
+    from tests.factories import GoalFactory, MatchFactory
+
+    GoalFactory(trainee=trainee, title="Publish my depression research quietly")
+    match = MatchFactory(mentor=mentor, trainee=trainee, status=status)
+    client = login(mentor.user)
+    page = client.get(reverse("meetings-log-create", args=[match.pk]))
+    assert page.status_code == 404
+    assert "depression" not in page.content.decode()
+    refused = client.post(reverse("meetings-log-create", args=[match.pk]), {"date": "2026-01-01"})
+    assert refused.status_code == 404
     assert not SessionLog.objects.exists()
 
 
