@@ -67,7 +67,7 @@ def _say_goals_behind(request: HttpRequest, log: SessionLog) -> None:
         messages.info(
             request,
             f"Progress on {titles} is recorded on this log but does not change the goal: the trainee or a later "
-            f"session recorded progress after {log.date:%-d %b %Y}, and the goal keeps that.",
+            f"session recorded progress after this session of {log.date:%-d %b %Y}, and the goal keeps that.",
         )
 
 
