@@ -18,7 +18,8 @@ from matching.admin.matches import match_page_inline_register
 from matching.admin_views import access
 from matching.models import Match
 from meetings.models import CheckIn, Meeting, SessionLog
-from meetings.people import participants, role_in, time_zone_for
+from meetings.people import role_in
+from meetings.templatetags.meeting_tags import wall_clock
 from mentorship.admin_lookups import NoLookupsOn
 from mentorship.admin_readonly import WrittenByServices
 from notifications.admin import register_coordinator_scope
@@ -53,11 +54,12 @@ class MeetingAdmin(WrittenByServices, admin.ModelAdmin):
     def start_utc(self, obj: Meeting) -> str:
         return f"{obj.start.astimezone(UTC):%a %-d %b %Y, %H:%M} UTC"
 
+    # With its day, as on their own pages: a bare "10:00" beside "Sun 10 Jan" reads as that day's, when for someone
+    # in Sydney it is Monday morning.
     @admin.display(description="for them")
     def local_times(self, obj: Meeting) -> str:
-        mentor, trainee = participants(obj.match)
-        zones = (("mentor", time_zone_for(obj.match, mentor)), ("trainee", time_zone_for(obj.match, trainee)))
-        return ", ".join(f"{role} {obj.start.astimezone(zone):%H:%M} ({zone.key})" for role, zone in zones)
+        people = (("mentor", obj.match.mentor), ("trainee", obj.match.trainee))
+        return "; ".join(f"{role} {wall_clock(obj.start, profile.zone())}" for role, profile in people)
 
 
 # A session log is the mentor's record, written through the services (with its goal progress and follow-ups).

@@ -7,6 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from meetings.models import (
     DETAIL_FIELD,
@@ -29,8 +32,35 @@ def _length_errors(what: str) -> dict[str, str]:
     return {"min_value": said, "max_value": said, "required": said, "invalid": said}
 
 
+class WallClockDateTimeField(forms.DateTimeField):
+    """A date and time as the person typed it: naive, on their own wall clock (as the API's field of that name).
+
+    Django's DateTimeField reads it in the server's zone (settings.TIME_ZONE) and, with a server in New York,
+    refuses 02:30 on the night New York's clocks go forward even for someone in Berlin, for whom it is an ordinary
+    time. The view reads it in the person's own zone (`local_to_utc`), which refuses the times *their* clocks skip
+    or repeat: that is the only check there should be."""
+
+    def to_python(self, value: Any) -> datetime | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            parsed: datetime | None = value
+        else:
+            try:
+                parsed = parse_datetime(str(value).strip())
+            except ValueError:
+                raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+            if parsed is None:  # not ISO 8601: the field's own input formats
+                parsed = super(forms.DateTimeField, self).to_python(value)
+        if parsed is None or timezone.is_aware(parsed):
+            # An offset typed by hand was dropped before, and the time read as the person's own: an hour or more
+            # off. The page's picker never sends one; the API takes them.
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return parsed
+
+
 class MeetingTimeForm(forms.Form):
-    start = forms.DateTimeField(
+    start = WallClockDateTimeField(
         label="Date and time",
         widget=LOCAL_INPUT,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
@@ -48,13 +78,17 @@ class MeetingTimeForm(forms.Form):
         error_messages=_length_errors("A meeting"),
     )
 
-    def __init__(self, *args: Any, zone_name: str = "UTC", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, zone_name: str = "UTC", other_person_zone: str = "", **kwargs: Any) -> None:
+        """`other_person_zone`: a sentence on the other person's zone ("Priya Shah is in Asia/Kolkata, …"), said
+        next to the field, where the time is chosen."""
         super().__init__(*args, **kwargs)
-        self.fields["start"].help_text = f"In your time zone ({zone_name})."
+        said = [f"In your time zone ({zone_name}).", other_person_zone]
+        self.fields["start"].help_text = " ".join(filter(None, said))
 
     def naive_start(self) -> datetime:
-        # Django would read the value in the server's zone; the view reads it in the person's own zone instead.
-        return self.cleaned_data["start"].replace(tzinfo=None)
+        """The time as typed, on the person's wall clock: the view reads it in their zone."""
+        start: datetime = self.cleaned_data["start"]
+        return start
 
 
 class MeetingProposeForm(MeetingTimeForm):
@@ -243,4 +277,5 @@ __all__ = [
     "MeetingSeenForm",
     "MeetingTimeForm",
     "SessionLogForm",
+    "WallClockDateTimeField",
 ]

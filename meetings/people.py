@@ -43,8 +43,14 @@ def time_zone_for(match: Match, user: User | object) -> zoneinfo.ZoneInfo:
     return profile.zone()
 
 
-def local_to_utc(naive: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
-    """A wall-clock time typed by a person, read in their zone. An already-aware value keeps its offset."""
+def local_to_utc(naive: datetime, zone: zoneinfo.ZoneInfo, *, keeping: datetime | None = None) -> datetime:
+    """A wall-clock time typed by a person, read in their zone. An already-aware value keeps its offset.
+
+    `keeping`: the meeting's start as it is. Typed back unchanged (the Move form starts from it), it stays that
+    instant even in the hour the clocks repeat: the person's pages name which of the two it is, and refusing it
+    left a meeting at the second 01:30 impossible to lengthen without also moving it."""
+    if keeping is not None and not timezone.is_aware(naive) and keeping.astimezone(zone).replace(tzinfo=None) == naive:
+        return keeping.astimezone(zoneinfo.ZoneInfo("UTC"))
     aware = naive if timezone.is_aware(naive) else naive.replace(tzinfo=zone)
     if aware is not naive and _skipped(naive, zone):
         raise ApplicationError(

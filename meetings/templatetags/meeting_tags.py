@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import template
 from django.template.defaultfilters import pluralize
@@ -21,9 +22,49 @@ def local_time(meeting: Meeting, user: Any) -> str:
     """“Tue 3 Dec 2026, 14:00 (America/Chicago)” for `user`."""
     if not isinstance(meeting, Meeting):
         return ""
-    zone = time_zone_for(meeting.match, user)
+    return wall_clock(meeting.start, time_zone_for(meeting.match, user))
+
+
+def wall_clock(instant: datetime, zone: ZoneInfo) -> str:
+    """“Tue 3 Dec 2026, 14:00 (America/Chicago)”: `instant` as read in `zone`, its day included (someone else's
+    day is often not the reader's), and which of two in the hour the clocks repeat."""
+    local = instant.astimezone(zone)
+    return f"{local:%a %-d %b %Y, %H:%M} ({zone.key}{_which_of_two(instant, local)})"
+
+
+@register.filter
+def their_local_time(meeting: Meeting, user: Any) -> str:
+    """“That is 02:30 on Wed 4 Dec for Priya Shah (Asia/Kolkata).”: the meeting's start as the other person of
+    `user`'s match reads it, so nobody proposes a time in the middle of the other's night unawares. Only their
+    name (shown on the same page) and their zone are said."""
+    if not isinstance(meeting, Meeting):
+        return ""
+    other = other_side(meeting.match, user)
+    zone = other.zone()
     local = meeting.start.astimezone(zone)
-    return f"{local:%a %-d %b %Y, %H:%M} ({zone.key}{_which_of_two(meeting.start, local)})"
+    return f"That is {local:%H:%M} on {local:%a %-d %b} for {other} ({zone.key}{_which_of_two(meeting.start, local)})."
+
+
+def other_person_zone(match: Match, user: Any, *, now: datetime) -> str:
+    """“Priya Shah is in Asia/Kolkata, 10 h 30 min ahead of you now.”: said next to the time being chosen, before
+    there is a time to convert. The gap is `now`'s: a clock change before the meeting can move it by an hour."""
+    other = other_side(match, user)
+    mine, theirs = time_zone_for(match, user), other.zone()
+    if mine.key == theirs.key:
+        return f"{other} is in your time zone too."
+    gap = _offset(now, theirs) - _offset(now, mine)
+    if not gap:
+        return f"{other} is in {theirs.key}, the same time as you now."
+    minutes = abs(int(gap.total_seconds())) // 60
+    amount = [f"{minutes // 60} h"] if minutes >= 60 else []
+    if minutes % 60:
+        amount.append(f"{minutes % 60} min")
+    direction = "ahead of" if gap > timedelta(0) else "behind"
+    return f"{other} is in {theirs.key}, {' '.join(amount)} {direction} you now."
+
+
+def _offset(instant: datetime, zone: ZoneInfo) -> timedelta:
+    return instant.astimezone(zone).utcoffset() or timedelta(0)
 
 
 def _which_of_two(instant: datetime, local: datetime) -> str:

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from matching.views.access import post_only
 from meetings import selectors, services
@@ -12,7 +13,7 @@ from meetings.forms import MeetingCancelForm, MeetingProposeForm, MeetingSeenFor
 from meetings.ics import CONTENT_TYPE, meeting_calendar
 from meetings.models import Meeting
 from meetings.people import local_to_utc, other_side, time_zone_for
-from meetings.templatetags.meeting_tags import local_time
+from meetings.templatetags.meeting_tags import local_time, other_person_zone
 from meetings.views._helpers import form_error, match_or_404, meeting_or_404
 from mentorship.errors import ApplicationError
 from profiles.access import signed_in_user
@@ -34,7 +35,11 @@ def meeting_propose(request: HttpRequest, match_id: int) -> HttpResponse:
         if refusal is not None:
             return render(request, "meetings/propose.html", {"match": match, "refusal": refusal.message})
     zone = time_zone_for(match, request.user)
-    form = MeetingProposeForm(request.POST or None, zone_name=zone.key)
+    form = MeetingProposeForm(
+        request.POST or None,
+        zone_name=zone.key,
+        other_person_zone=other_person_zone(match, request.user, now=timezone.now()),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -68,7 +73,6 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _detail(request: HttpRequest, meeting: Meeting, cancel_form: MeetingCancelForm, status: int = 200) -> HttpResponse:
     user = signed_in_user(request)
-    zone = time_zone_for(meeting.match, user)
     page = selectors.meeting_page_for(user=user, meeting=meeting)
     context = {
         "meeting": meeting,
@@ -77,7 +81,6 @@ def _detail(request: HttpRequest, meeting: Meeting, cancel_form: MeetingCancelFo
         "can_accept": page.can_accept,
         "declining": page.declining,
         "can_propose": page.can_propose,
-        "time_form": MeetingTimeForm(zone_name=zone.key, initial={"duration_minutes": meeting.duration_minutes}),
         "cancel_form": cancel_form,
         "feedback": page.feedback,
         "my_feedback": page.my_feedback,
@@ -150,18 +153,24 @@ def _move(request: HttpRequest, pk: int, *, suggest: bool) -> HttpResponse:
             return render(request, "meetings/move.html", context)
     zone = time_zone_for(meeting.match, request.user)
     # Starts from the meeting as it is (in the person's zone): moving it an hour should not mean typing the date.
+    # In the hour the clocks repeat this drops which of the two it is; `keeping` below puts it back.
     initial = {
         "start": meeting.start.astimezone(zone).replace(tzinfo=None),
         "duration_minutes": meeting.duration_minutes,
     }
-    form = MeetingTimeForm(request.POST or None, zone_name=zone.key, initial=initial)
+    form = MeetingTimeForm(
+        request.POST or None,
+        zone_name=zone.key,
+        other_person_zone=other_person_zone(meeting.match, request.user, now=timezone.now()),
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         action = services.meeting_suggest_time if suggest else services.meeting_reschedule
         try:
             action(
                 meeting=meeting,
                 by=signed_in_user(request),
-                start=local_to_utc(form.naive_start(), zone),
+                start=local_to_utc(form.naive_start(), zone, keeping=meeting.start),
                 duration_minutes=form.cleaned_data["duration_minutes"],
             )
         except ApplicationError as exc:

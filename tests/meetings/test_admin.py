@@ -101,7 +101,29 @@ def test_the_meeting_list_says_which_zone_its_times_are_in_and_each_persons_own(
     MeetingFactory(match=ours, start=datetime(2027, 1, 14, 17, 0, tzinfo=UTC))
     page = login(coordinator).get(reverse("admin:meetings_meeting_changelist")).content.decode()
     assert "Thu 14 Jan 2027, 17:00 UTC" in page
-    assert "mentor 17:00 (Europe/London), trainee 09:00 (America/Los_Angeles)" in page
+    assert "mentor Thu 14 Jan 2027, 17:00 (Europe/London); trainee Thu 14 Jan 2027, 09:00 (America/Los_Angeles)" in page
+
+
+def test_each_persons_time_in_the_meeting_list_says_its_own_day_and_which_of_two_in_the_repeated_hour(
+    login: Any, coordinator: Any, ours: Any, mentor: Any, trainee: Any
+) -> None:
+    # Before, "trainee 10:00 (Australia/Sydney)" beside "Sun 10 Jan 2027, 23:00 UTC" read as Sunday's 10:00: it is
+    # Monday's. And 01:30 in Los Angeles on 7 Nov 2027 happens twice: the list says which, as the pages do.
+    from datetime import UTC, datetime
+
+    mentor.time_zone, trainee.time_zone = "America/Los_Angeles", "Australia/Sydney"
+    mentor.save()
+    trainee.save()
+    MeetingFactory(match=ours, start=datetime(2027, 1, 10, 23, 0, tzinfo=UTC))
+    MeetingFactory(match=ours, start=datetime(2027, 11, 7, 9, 30, tzinfo=UTC))
+    page = login(coordinator).get(reverse("admin:meetings_meeting_changelist")).content.decode()
+    assert (
+        "mentor Sun 10 Jan 2027, 15:00 (America/Los_Angeles); trainee Mon 11 Jan 2027, 10:00 (Australia/Sydney)" in page
+    )
+    assert (
+        "mentor Sun 7 Nov 2027, 01:30 (America/Los_Angeles, UTC-08:00, after the clocks go back); "
+        "trainee Sun 7 Nov 2027, 20:30 (Australia/Sydney)" in page
+    )
 
 
 @pytest.mark.parametrize("lookup", ["notes_private__istartswith", "notes_private__regex", "notes_private"])

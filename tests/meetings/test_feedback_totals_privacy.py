@@ -138,6 +138,32 @@ def test_the_pages_say_up_to_when_the_totals_run_and_why_todays_answers_are_not_
     assert next(csv.DictReader(io.StringIO(text)))["totals_up_to"] == "2027-03-07"
 
 
+def test_the_pages_say_a_week_ends_on_monday_at_0000_utc_and_the_dates_are_utc_days(
+    login: Any, coordinator: User, program: Program
+) -> None:
+    # "Sunday, midnight UTC" read as the night before Sunday as often as the night after it (the code means Monday
+    # 00:00 UTC); and a coordinator in Sydney read "7 Mar 2027" as their own 7 March, over 11 hours before the UTC one.
+    def read(at: datetime) -> tuple[str, str]:
+        summary, health, _ = _pages(login, coordinator, program, at=at)
+        return " ".join(summary.split()), " ".join(health.split())
+
+    _feedback(program, rating=4, useful=True, at=_in_week(1))
+    summary, health = read(_in_week(2))
+    assert "Totals stop at the end of a week (Monday 00:00 UTC)" in summary
+    assert "after their week ends (Monday 00:00 UTC).</p>" in health  # none in the totals yet
+    for _ in range(4):
+        _feedback(program, rating=4, useful=True, at=_in_week(1))
+    for _ in range(5):
+        _checkin(program, going_well=4, at=_in_week(1))
+    summary, health = read(_in_week(2))
+    assert '<th scope="col">Totals up to (UTC day)</th>' in summary
+    for page in (summary, health):
+        assert "Sunday, midnight" not in page
+        assert "Totals up to the end of the UTC day on each row" in page
+    assert "after their week ends (Monday 00:00 UTC), so that comparing two readings never gives" in health
+    assert "totals up to the end of 7 Mar 2027 (UTC)" in _checkins(login, coordinator, at=_in_week(2))
+
+
 def test_the_totals_are_exactly_those_of_the_answers_they_include(
     login: Any, coordinator: User, program: Program
 ) -> None:
@@ -224,7 +250,7 @@ def test_a_low_check_in_still_alerts_at_once_but_leaves_the_check_in_totals_as_t
     for _ in range(5):
         _checkin(program, going_well=5, at=_in_week(1))
     before = _checkins(login, coordinator, at=_in_week(2))
-    assert before.startswith("Check-ins answered: 5 · average 5.0/5 · totals up to 7 Mar 2027")
+    assert before.startswith("Check-ins answered: 5 · average 5.0/5 · totals up to the end of 7 Mar 2027 (UTC)")
 
     low = _checkin(program, going_well=1, at=_in_week(2, hours=1))
     low.refresh_from_db()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from freezegun import freeze_time
 
 from matching.models import Match
 from meetings.models import CheckIn, Meeting
@@ -132,7 +133,11 @@ def test_an_ended_match_page_says_when_it_ended_and_what_is_still_possible(
         assert "Propose a meeting" not in html
 
 
-def test_a_proposal_nobody_accepted_in_time_does_not_block_its_slot(match: Any, login: Any, mentor: Any) -> None:
+@freeze_time(datetime(2026, 12, 1, 15, 5, tzinfo=UTC))
+def test_a_proposal_nobody_accepted_in_time_does_not_block_its_slot(mentor: Any, trainee: Any, login: Any) -> None:
+    # The clock is held at 10:05 in New York: in the hour New York's clocks repeat, "25 minutes from now" was a
+    # time that happens twice, and refused as such.
+    match = approved_match(mentor=mentor, trainee=trainee)
     # Proposed for 10:00 and not accepted; at 10:05 the mentor proposes 10:30 instead, within the old slot.
     MeetingFactory(
         match=match,
@@ -141,10 +146,9 @@ def test_a_proposal_nobody_accepted_in_time_does_not_block_its_slot(match: Any, 
         status=Meeting.Status.PROPOSED,
         proposed_by=mentor.user,
     )
-    soon = timezone.now().astimezone(ZoneInfo(mentor.time_zone)) + timedelta(minutes=25)
     response = login(mentor.user).post(
         reverse("meetings-propose", args=[match.pk]),
-        {"start": f"{soon:%Y-%m-%dT%H:%M}", "duration_minutes": 30, "format": "phone", "phone": "+1 555 0100"},
+        {"start": "2026-12-01T10:30", "duration_minutes": 30, "format": "phone", "phone": "+1 555 0100"},
     )
     assert response.status_code == 302, response.content.decode()[-2000:]
     assert Meeting.objects.filter(status=Meeting.Status.PROPOSED).count() == 2

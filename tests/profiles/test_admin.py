@@ -381,20 +381,21 @@ def test_the_admin_refuses_a_new_target_date_in_the_past_like_the_trainees_page(
 ) -> None:
     # Before, the admin saved the goal itself and took any date; then it refused on a fresh page that had lost
     # everything the coordinator typed. Now the refusal is next to the field, with the typed title kept.
-    goal = GoalFactory(trainee=trainee, target_date=timezone.localdate() + timedelta(days=30))
+    # The trainee's today (Chicago), as the rule counts it: from 00:00 to 05:59 UTC the server's date is her
+    # tomorrow, and the day before it, her today, is accepted.
+    today = timezone.localdate(timezone=trainee.zone())
+    goal = GoalFactory(trainee=trainee, target_date=today + timedelta(days=30))
     client = login(coordinator)
     response = client.post(
         f"/admin/profiles/goal/{goal.pk}/change/",
-        goal_admin_post(
-            goal, title="Submit the abstract to ACC", target_date=(timezone.localdate() - timedelta(days=1)).isoformat()
-        ),
+        goal_admin_post(goal, title="Submit the abstract to ACC", target_date=(today - timedelta(days=1)).isoformat()),
     )
     assert response.status_code == 200
     form = response.context["adminform"].form
     assert form.errors == {"target_date": ["Choose a target date from today on."]}
     assert 'value="Submit the abstract to ACC"' in response.content.decode()
     goal.refresh_from_db()
-    assert goal.target_date == timezone.localdate() + timedelta(days=30)
+    assert goal.target_date == today + timedelta(days=30)
 
 
 def test_the_admin_shows_a_status_that_contradicts_the_progress_next_to_the_field(
