@@ -44,16 +44,18 @@ def mentors_today(match: Match) -> date:
     return timezone.localdate(timezone=ZoneInfo(match.mentor.time_zone))
 
 
-def video_meeting_proposed(mentor: Any, trainee: Any, *, by: Any, start: datetime) -> Meeting:
-    """A 30-minute video meeting at `start`, proposed through the service by `by` (a user) in the pair's new approved
-    match: with the outbox rows a real proposal writes, which MeetingFactory does not."""
+def video_meeting_proposed(
+    mentor: Any, trainee: Any, *, by: Any, start: datetime, match: Match | None = None, duration_minutes: int = 30
+) -> Meeting:
+    """A video meeting at `start`, proposed through the service by `by` (a user) in `match`, or in the pair's new
+    approved match: with the outbox rows a real proposal writes, which MeetingFactory does not."""
     from meetings import services
 
     return services.meeting_propose(
-        match=approved_match(mentor=mentor, trainee=trainee),
+        match=match or approved_match(mentor=mentor, trainee=trainee),
         by=by,
         start=start,
-        duration_minutes=30,
+        duration_minutes=duration_minutes,
         format="video",
         video_link="https://video.example.org/room/7",
     )

@@ -16,7 +16,7 @@ from freezegun import freeze_time
 from meetings import services
 from meetings.forms import MeetingTimeForm
 from meetings.models import Meeting
-from tests.factories import approved_match
+from tests.factories import approved_match, video_meeting_proposed
 
 pytestmark = pytest.mark.django_db
 
@@ -159,32 +159,12 @@ SECOND_0130_IN_LA = datetime(2027, 11, 7, 9, 30, tzinfo=UTC)  # 01:30 PST
 FIRST_0130_IN_LA = datetime(2027, 11, 7, 8, 30, tzinfo=UTC)  # 01:30 PDT
 
 
-@pytest.fixture
-def london_la(mentor: Any, trainee: Any) -> Any:
-    mentor.time_zone = "Europe/London"
-    mentor.save()
-    trainee.time_zone = "America/Los_Angeles"
-    trainee.save()
-    return approved_match(mentor=mentor, trainee=trainee)
-
-
-def _proposed(match: Any, mentor: Any, start: datetime) -> Meeting:
-    return services.meeting_propose(
-        match=match,
-        by=mentor.user,
-        start=start,
-        duration_minutes=45,
-        format="video",
-        video_link="https://v.example.org",
-    )
-
-
 @freeze_time(NOW)
 @pytest.mark.parametrize("start", [SECOND_0130_IN_LA, FIRST_0130_IN_LA])
 def test_los_angeles_lengthens_a_meeting_at_either_0130_and_it_keeps_its_time(
     london_la: Any, login: Any, mentor: Any, trainee: Any, start: datetime
 ) -> None:
-    meeting = _proposed(london_la, mentor, start)
+    meeting = video_meeting_proposed(mentor, trainee, by=mentor.user, start=start, match=london_la, duration_minutes=45)
     services.meeting_accept(meeting=meeting, by=trainee.user)
     client = login(trainee.user)
     assert 'value="2027-11-07T01:30"' in client.get(f"/meetings/{meeting.pk}/reschedule").content.decode()
@@ -198,7 +178,9 @@ def test_los_angeles_lengthens_a_meeting_at_either_0130_and_it_keeps_its_time(
 def test_los_angeles_suggests_the_proposed_second_0130_for_longer_and_it_keeps_its_time(
     london_la: Any, login: Any, mentor: Any, trainee: Any
 ) -> None:
-    meeting = _proposed(london_la, mentor, SECOND_0130_IN_LA)
+    meeting = video_meeting_proposed(
+        mentor, trainee, by=mentor.user, start=SECOND_0130_IN_LA, match=london_la, duration_minutes=45
+    )
     response = login(trainee.user).post(
         f"/meetings/{meeting.pk}/suggest", {"start": "2027-11-07T01:30", "duration_minutes": 60}
     )
@@ -211,7 +193,9 @@ def test_los_angeles_suggests_the_proposed_second_0130_for_longer_and_it_keeps_i
 def test_moving_to_another_time_in_the_repeated_hour_is_still_refused(
     london_la: Any, login: Any, mentor: Any, trainee: Any
 ) -> None:
-    meeting = _proposed(london_la, mentor, SECOND_0130_IN_LA)
+    meeting = video_meeting_proposed(
+        mentor, trainee, by=mentor.user, start=SECOND_0130_IN_LA, match=london_la, duration_minutes=45
+    )
     services.meeting_accept(meeting=meeting, by=trainee.user)
     response = login(trainee.user).post(
         f"/meetings/{meeting.pk}/reschedule", {"start": "2027-11-07T01:45", "duration_minutes": 45}

@@ -15,7 +15,7 @@ from freezegun import freeze_time
 from meetings import services
 from meetings.models import Meeting
 from meetings.templatetags.meeting_tags import other_person_zone
-from tests.factories import approved_match
+from tests.factories import approved_match, video_meeting_proposed
 
 pytestmark = pytest.mark.django_db
 
@@ -32,13 +32,8 @@ def kolkata(mentor: Any, trainee: Any) -> Any:
 
 
 def _proposed(match: Any, mentor: Any, start: datetime = THU_16_00_IN_NEW_YORK) -> Meeting:
-    return services.meeting_propose(
-        match=match,
-        by=mentor.user,
-        start=start,
-        duration_minutes=45,
-        format="video",
-        video_link="https://v.example.org",
+    return video_meeting_proposed(
+        match.mentor, match.trainee, by=mentor.user, start=start, match=match, duration_minutes=45
     )
 
 

@@ -15,7 +15,6 @@ from meetings import services
 from meetings.models import Meeting
 from notifications.dispatch import notification_send, notifications_dispatch_due
 from notifications.models import Notification
-from tests.factories import approved_match
 
 pytestmark = pytest.mark.django_db
 
@@ -28,16 +27,6 @@ def send_due() -> None:
 
 def emails_to(address: str) -> list[Any]:
     return [email for email in mail.outbox if email.to == [address]]
-
-
-@pytest.fixture
-def london_la(mentor: Any, trainee: Any) -> Any:
-    """Dr Maya Patel mentors from London, Tara Trainee is in Los Angeles."""
-    mentor.time_zone = "Europe/London"
-    mentor.save()
-    trainee.time_zone = "America/Los_Angeles"
-    trainee.save()
-    return approved_match(mentor=mentor, trainee=trainee)
 
 
 def propose_on_page(client: Any, match: Any, start: str) -> Any:
