@@ -23,6 +23,7 @@ from matching.admin.people import people_list_url
 from matching.admin_views import access
 from matching.admin_views.program_pages import ProgramPages
 from matching.models import Program
+from matching.scoring.weights import MAX_WEIGHT, MIN_WEIGHT
 from matching.services.programs import program_save
 from mentorship.admin_search import BoundedSearch
 from mentorship.errors import ApplicationError
@@ -58,8 +59,9 @@ class ProgramAdmin(BoundedSearch, CoordinatorAccess, ProgramPages, admin.ModelAd
             "Scoring",
             {
                 "fields": ("weights", "institution_rule", "stage_gap_best", "time_zone_cap_hours"),
-                "description": "Weights are a JSON object of component → number from 0 to 100, e.g. "
-                '{"specialty": 3, "focus_areas": 3, "career_stage": 2}.',
+                "description": f"Weights are a JSON object of component → 0 (left out) or a number from {MIN_WEIGHT} "
+                f'to {MAX_WEIGHT}, e.g. {{"specialty": 3, "focus_areas": 3, "career_stage": 2}}. At least one '
+                "component other than the shortlist must be above 0: the shortlist is a bonus on top of the fit.",
             },
         ),
         (

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from matching.scoring.weights import MAX_WEIGHT, MIN_WEIGHT  # the engine's bounds on a weight
 from profiles.models import MentorProfile, TraineeProfile, User
 
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -23,10 +24,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "shortlist": 2.0,
 }
 
-
-#: Weights are relative, so a few digits are plenty; a huge one (1e308) overflows the engine's float32 sums and
-#: every score becomes "nan".
-MAX_WEIGHT = 100
+#: The components that make up the fit: the shortlist is only a bonus on top of it.
+FIT_COMPONENTS = tuple(name for name in DEFAULT_WEIGHTS if name != "shortlist")
 
 
 def default_weights() -> dict[str, float]:
@@ -51,8 +50,19 @@ def validate_weights(value: Any) -> None:
     ]
     if out_of_range:
         raise ValidationError(out_of_range)
-    if not any(value.get(name, 0) for name in DEFAULT_WEIGHTS):
-        raise ValidationError("At least one weight must be above 0.")
+    # The engine refuses these too (matching.scoring.Weights): a weight of 1e-40 once turned every score into NaN.
+    too_small = [
+        f"Weight “{name}” is too small to count: use 0 to leave “{name}” out, or at least {MIN_WEIGHT}."
+        for name, weight in value.items()
+        if 0 < weight < MIN_WEIGHT
+    ]
+    if too_small:
+        raise ValidationError(too_small)
+    if not any(value.get(name, 0) for name in FIT_COMPONENTS):
+        raise ValidationError(
+            "At least one weight other than the shortlist must be above 0: the shortlist is only a bonus on top of "
+            "the fit, so with every other weight at 0 nobody can be scored."
+        )
 
 
 def _positive(weight: Any) -> bool:
@@ -135,18 +145,18 @@ class Program(models.Model):
             )
         if self._only_institution_counts():
             errors["weights"] = (
-                "With “Ignore institution” the institution weight does not count: give another component a weight "
-                "above 0, or choose another institution rule."
+                "With “Ignore institution” the institution weight does not count: give another component (not the "
+                "shortlist, only a bonus on top of the fit) a weight above 0, or choose another institution rule."
             )
         if errors:
             raise ValidationError(errors)
 
     def _only_institution_counts(self) -> bool:
         """The engine ignores the institution weight under the neutral rule (and takes the default for a missing
-        one); with nothing else above 0 it could not score anyone."""
+        one); with no other fit component above 0 (the shortlist is only a bonus) it could not score anyone."""
         if self.institution_rule != self.InstitutionRule.NEUTRAL or not isinstance(self.weights, dict):
             return False
         if not _positive(self.weights.get("institution")):
-            return False  # all zero: validate_weights says so
+            return False  # no fit weight at all: validate_weights says so
         counted = {**DEFAULT_WEIGHTS, **self.weights}
-        return not any(_positive(weight) for name, weight in counted.items() if name != "institution")
+        return not any(_positive(counted[name]) for name in FIT_COMPONENTS if name != "institution")

@@ -75,6 +75,8 @@ class Context:
         # 0 under the neutral rule: 15.4 points; tests/matching/test_shortlist.py holds the README to it), lower
         # ranks less.
         base = sum(v for k, v in self.w.items() if k != "shortlist")
+        # `Weights` bounds each weight (0, or MIN_WEIGHT to MAX_WEIGHT, a fit weight above 0): this factor stays at
+        # most 100 / MIN_WEIGHT in float32. A weight of 1e-40 made it inf, and inf × 0 turned every score into NaN.
         self.norm = np.full(n, 100.0 / base if base > 0 else 0.0, dtype=F32)
         everything = base + self.w["shortlist"]
         self.sl_points = F32(100.0 * self.w["shortlist"] / everything if everything > 0 else 0.0)

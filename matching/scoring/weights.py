@@ -23,10 +23,18 @@ INSTITUTION_RULES: tuple[str, ...] = ("plus", "minus", "neutral")
 #: Career-stage fit falls by this much for each stage the gap is away from the ideal gap.
 STAGE_STEP = 0.25
 
+#: A weight counts 0 (left out) or from MIN_WEIGHT to MAX_WEIGHT. Weights are relative, so this range is plenty
+#: (the smallest is 1/10,000 of the largest), and it keeps the float32 sums finite: scores are shared out as
+#: 100 / (sum of the fit weights) × each weight, and a weight of 1e-40 made that factor overflow float32 (every
+#: score NaN) while one of 1e308 overflowed the sums.
+MIN_WEIGHT = 0.01
+MAX_WEIGHT = 100
+
 
 @dataclass(frozen=True)
 class Weights:
-    """Non-negative weights of the score components plus the program's matching rules.
+    """Weights of the score components (each 0 or from MIN_WEIGHT to MAX_WEIGHT, at least one fit component
+    above 0) plus the program's matching rules.
 
     `institution_rule`: "plus" rewards a mentor from the trainee's institution, "minus" rewards one from
     elsewhere, "neutral" drops the institution component from the score (its weight then counts as 0).
@@ -55,6 +63,10 @@ class Weights:
                 raise ValueError(f"Weight {name!r} must be a finite number, got {value!r}.")
             if value < 0:
                 raise ValueError(f"Weight {name!r} must not be negative, got {value!r}.")
+            if value and not MIN_WEIGHT <= value <= MAX_WEIGHT:
+                raise ValueError(
+                    f"Weight {name!r} must be 0 (left out) or from {MIN_WEIGHT} to {MAX_WEIGHT}, got {value!r}."
+                )
         if self.institution_rule not in INSTITUTION_RULES:
             raise ValueError(
                 f"institution_rule must be one of {', '.join(INSTITUTION_RULES)}; got {self.institution_rule!r}."
@@ -67,10 +79,13 @@ class Weights:
         not_hours = isinstance(cap, bool) or not isinstance(cap, int | float) or math.isnan(cap) or cap < 0
         if cap is not None and not_hours:
             raise ValueError(f"time_zone_cap_hours must be a non-negative number of hours or None, got {cap!r}.")
-        if sum(self.active().values()) <= 0:
+        if not any(weight > 0 for name, weight in self.active().items() if name != "shortlist"):
+            # The shortlist is a bonus on top of the fit: on its own it scores every pair 0, and a round would
+            # propose arbitrary pairs.
             raise ValueError(
-                "All weights are zero (the institution weight does not count while its rule is 'neutral'): "
-                "at least one component must have a positive weight."
+                "No fit component has a positive weight: the shortlist is only a bonus on top of the fit, and the "
+                "institution weight does not count while its rule is 'neutral'. Give at least one other component "
+                "a positive weight."
             )
 
     def active(self) -> dict[str, float]:

@@ -1,5 +1,6 @@
-"""Approving matches, one or a whole cohort: the capacity, one-mentor-per-program and "assesses" rules, checked
-under row locks, in one transaction and a fixed number of queries however many matches there are.
+"""Approving matches, one or a whole cohort: the mentor's "Accepting new mentees" switch, the capacity,
+one-mentor-per-program and "assesses" rules, checked under row locks, in one transaction and a fixed number of
+queries however many matches there are.
 
 A coordinator approving a round's 300 proposals one transaction each waited half a minute (some 20 queries and a
 commit per match), longer than a web worker is given; the batch is decided in well under a second.
@@ -36,7 +37,7 @@ from matching.services.refusals import (
     can_coordinate,
     ensure_not_a_party,
 )
-from matching.services.requests import ProgramNotAvailable
+from matching.services.requests import MentorNotAccepting, ProgramNotAvailable
 from matching.services.transitions import requests_no_longer_waiting
 from mentorship.errors import ApplicationError
 from notifications.services import notifications_cancel_many, notify_many
@@ -166,6 +167,14 @@ def _check(
                 raise ProgramNotAvailable(
                     f"{name} is no longer enrolled in {match.program}: decline the match instead."
                 )
+    if not mentor.accepting_mentees:
+        # The switch is how a mentor accepts matches in advance (there is no second step after approval): one who
+        # turned it off after a trainee's request or a round's proposal has not accepted this mentee. The match
+        # waits; it can be approved once they accept new mentees again, or declined.
+        raise MentorNotAccepting(
+            f"{mentor} is not accepting new mentees (they turned off “Accepting new mentees”): decline the match, "
+            "or approve it once they accept new mentees again."
+        )
     active = load.get(mentor.pk, 0)
     if active >= mentor.capacity:
         raise MentorAtCapacity(f"{mentor} is at capacity {active}/{mentor.capacity}.")

@@ -31,6 +31,7 @@ from matching.services.refusals import (
     ensure_not_a_party,
     not_active,
 )
+from matching.services.requests import MentorNotAccepting
 from matching.services.transitions import match_transition
 from matching.signals import match_ended
 from mentorship.errors import Conflict
@@ -46,6 +47,7 @@ __all__ = [
     "MatchNotActive",
     "MentorAssessesTrainee",
     "MentorAtCapacity",
+    "MentorNotAccepting",
     "NotProgramCoordinator",
     "ReasonRequired",
     "TraineeAlreadyMatched",

@@ -178,6 +178,28 @@ def test_approve_selected_approves_what_it_can_and_names_each_refusal(login, coo
     assert any("Dr Patel is at capacity 1/1" in m for m in messages)
 
 
+def test_approving_a_paused_mentors_match_names_it_and_says_why_from_the_list_and_from_its_page(
+    login, coordinator, program
+):
+    from matching.services.requests import mentor_set_accepting
+
+    away = MentorProfileFactory(user__full_name="Dr Away", capacity=3)
+    paused = MatchFactory(program=program, mentor=away, trainee=TraineeProfileFactory(user__full_name="Tara Trainee"))
+    other = MatchFactory(program=program)
+    mentor_set_accepting(mentor=away, accepting=False)
+    client = login(coordinator)
+    refusal = "Tara Trainee ↔ Dr Away: Dr Away is not accepting new mentees"
+
+    in_a_batch = _messages(_act(client, "approve_selected", [paused, other]))
+    on_its_page = _messages(_act(client, "approve_selected", [paused]))  # the page's Approve posts the same action
+
+    assert "Approved 1 match." in in_a_batch
+    assert any(m.startswith(refusal) for m in in_a_batch)
+    assert not any(m.startswith("Approved") for m in on_its_page)
+    assert any(m.startswith(refusal) for m in on_its_page)
+    assert dict(Match.objects.values_list("pk", "status")) == {paused.pk: "proposed", other.pk: "approved"}
+
+
 def test_approving_a_stale_selection_names_what_was_decided_meanwhile_and_one_mentor_per_trainee(
     login, coordinator, program
 ):

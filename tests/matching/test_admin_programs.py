@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from matching.models import Match
+from matching.features import program_weights
+from matching.models import DEFAULT_WEIGHTS, Match, Program, validate_weights
 from tests.factories import (
     CoordinatorFactory,
     MatchFactory,
@@ -63,6 +66,22 @@ def test_negative_or_unknown_weights_are_refused_and_nothing_changes(login, coor
             '"meeting_format": 0, "shortlist": 0, "institution": 2}',
             "With “Ignore institution” the institution weight does not count",
         ),
+        # Found in review: only the shortlist (a bonus on top of the fit) above 0 was saved, and a round then
+        # proposed arbitrary pairs at score 0; with an institution weight under "Ignore institution" too.
+        (
+            '{"specialty": 0, "career_stage": 0, "focus_areas": 0, "language": 0, "time_zone": 0, '
+            '"meeting_format": 0, "shortlist": 5, "institution": 0}',
+            "At least one weight other than the shortlist must be above 0",
+        ),
+        (
+            '{"specialty": 0, "career_stage": 0, "focus_areas": 0, "language": 0, "time_zone": 0, '
+            '"meeting_format": 0, "shortlist": 5, "institution": 2}',
+            "With “Ignore institution” the institution weight does not count",
+        ),
+        # Found in review: a tiny positive weight was saved, and every score of the program became NaN.
+        ('{"specialty": 1e-300}', "Weight “specialty” is too small to count: use 0 to leave “specialty” out"),
+        ('{"specialty": 1e-40}', "Weight “specialty” is too small to count"),
+        ('{"specialty": 0.009}', "Weight “specialty” is too small to count"),
     ],
 )
 def test_weights_the_engine_cannot_score_with_are_refused_and_nothing_changes(login, coordinator, weights, message):
@@ -76,6 +95,30 @@ def test_weights_the_engine_cannot_score_with_are_refused_and_nothing_changes(lo
     assert any(message in error for error in response.context["adminform"].form.errors["weights"])
     program.refresh_from_db()
     assert program.weights == before
+
+
+def test_a_program_accepts_exactly_the_weights_the_engine_can_score_with() -> None:
+    # Checked on the model (no database): the page, the service and the engine must agree, or a program saved
+    # here fails every round and ranking later, or one the engine could score is refused.
+    rng = np.random.default_rng(7)
+    values = [0, 0, 0, 1e-300, 1e-40, 0.005, 0.01, 0.5, 3, 100]
+    for _ in range(600):
+        weights = {name: values[rng.integers(len(values))] for name in DEFAULT_WEIGHTS}
+        program = Program(weights=weights, institution_rule=str(rng.choice(list(Program.InstitutionRule))))
+        try:
+            validate_weights(weights)
+            program.clean()
+        except ValidationError:
+            saved = False
+        else:
+            saved = True
+        try:
+            program_weights(program)
+        except ValueError:
+            scored = False
+        else:
+            scored = True
+        assert saved == scored, (weights, program.institution_rule)
 
 
 def test_the_request_reminder_must_come_before_the_request_expires(login, coordinator):

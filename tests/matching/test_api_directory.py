@@ -243,11 +243,16 @@ def test_a_trainee_requests_and_cancels(api: APIClient, trainee: Any, mentor: An
     assert again.json()["error"]["code"] == "request_not_open"
 
 
-@pytest.mark.parametrize("code", ["mentor_at_capacity", "duplicate_request", "too_many_requests"])
+@pytest.mark.parametrize(
+    "code", ["mentor_at_capacity", "mentor_not_accepting", "duplicate_request", "too_many_requests"]
+)
 def test_refused_requests_are_409_with_a_stable_code_and_save_nothing(
     api: APIClient, trainee: Any, mentor: Any, program: Any, code: str
 ) -> None:
-    if code == "mentor_at_capacity":
+    if code == "mentor_not_accepting":
+        mentor.accepting_mentees = False  # paused on My mentees: the directory hides them, an id still reaches here
+        mentor.save()
+    elif code == "mentor_at_capacity":
         MatchFactory.create_batch(2, mentor=mentor, program=program, status=Match.Status.APPROVED)
     elif code == "duplicate_request":
         MatchFactory(trainee=trainee, mentor=mentor, program=program, status="requested", origin="request")

@@ -13,6 +13,7 @@ from matching.services.decisions import (
     MatchNotActive,
     MentorAssessesTrainee,
     MentorAtCapacity,
+    MentorNotAccepting,
     NotProgramCoordinator,
     ReasonRequired,
     TraineeAlreadyMatched,
@@ -22,6 +23,7 @@ from matching.services.decisions import (
     match_end,
     matches_approve,
 )
+from matching.services.requests import match_request, mentor_set_accepting
 from notifications.models import Notification
 from tests.factories import (
     CoordinatorFactory,
@@ -71,6 +73,63 @@ def test_it_refuses_a_mentor_at_capacity_naming_the_mentor_and_saves_nothing(pro
     assert proposal.status == Match.Status.PROPOSED
     assert not MatchTransition.objects.filter(match=proposal).exists()
     assert not Notification.objects.exists()
+
+
+@pytest.mark.parametrize("waiting", ["a trainee's request", "an earlier round's proposal"])
+def test_a_mentor_who_stopped_accepting_new_mentees_is_not_given_the_mentee_and_nothing_is_sent(
+    program, coordinator, mentor, trainee, waiting
+):
+    # README (My mentees): the switch is how a mentor accepts matches in advance. Found in review: a mentor who
+    # turned it off was still approved a request sent before, or a round's proposal, and e-mailed "You have a new
+    # mentee".
+    if waiting == "a trainee's request":
+        match = match_request(trainee=trainee, mentor=mentor, program=program, message="Please")
+    else:
+        match = MatchFactory(program=program, mentor=mentor, trainee=trainee)
+    mentor_set_accepting(mentor=mentor, accepting=False)
+    Notification.objects.all().delete()  # the request's own e-mails to the coordinators
+
+    with pytest.raises(MentorNotAccepting) as refused:
+        match_approve(match=match, by=coordinator)
+
+    assert refused.value.code == "mentor_not_accepting"
+    assert refused.value.status == 409
+    assert refused.value.message.startswith("Dr Maya Patel is not accepting new mentees")
+    match.refresh_from_db()
+    assert match.status == Match.Status.REQUESTED if waiting == "a trainee's request" else Match.Status.PROPOSED
+    assert not MatchTransition.objects.filter(match=match, to_status=Match.Status.APPROVED).exists()
+    assert not Notification.objects.filter(kind="match_approved").exists()
+
+
+def test_the_match_a_paused_mentor_was_refused_is_approved_once_they_accept_again(
+    program, coordinator, mentor, trainee
+):
+    proposal = MatchFactory(program=program, mentor=mentor, trainee=trainee)
+    mentor_set_accepting(mentor=mentor, accepting=False)
+    with pytest.raises(MentorNotAccepting):
+        match_approve(match=proposal, by=coordinator)
+
+    mentor_set_accepting(mentor=mentor, accepting=True)
+
+    assert match_approve(match=proposal, by=coordinator).status == Match.Status.APPROVED
+
+
+def test_a_batch_approves_the_others_and_names_each_match_of_a_paused_mentor_with_why(program, coordinator):
+    paused = MentorProfileFactory(user__full_name="Dr Away", capacity=3)
+    full = MentorProfileFactory(user__full_name="Dr Full", capacity=1)
+    MatchFactory(program=program, mentor=full, status=Match.Status.APPROVED)
+    theirs = MatchFactory.create_batch(2, program=program, mentor=paused)
+    at_capacity = MatchFactory(program=program, mentor=full)
+    others = MatchFactory.create_batch(2, program=program)
+    mentor_set_accepting(mentor=paused, accepting=False)
+
+    outcome = matches_approve(match_ids=[m.pk for m in [*theirs, at_capacity, *others]], by=coordinator)
+
+    assert sorted(m.pk for m in outcome.approved) == sorted(m.pk for m in others)
+    refused = {match.pk: error.code for match, error in outcome.refused}
+    assert refused == {theirs[0].pk: "mentor_not_accepting", theirs[1].pk: "mentor_not_accepting",
+                       at_capacity.pk: "mentor_at_capacity"}  # fmt: skip
+    assert Match.objects.filter(mentor=paused, status=Match.Status.PROPOSED).count() == 2
 
 
 def test_ending_a_match_frees_the_mentors_place(program, coordinator, mentor):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from matching.models import Program
+from matching.models import DEFAULT_WEIGHTS, Program
 from matching.services.programs import ProgramInvalid, program_save
 from matching.services.refusals import NotProgramCoordinator
 from tests.factories import (
@@ -103,6 +103,8 @@ def test_someone_who_is_not_staff_cannot_create_a_program(trainee):
     ("change", "field"),
     [
         ({"weights": {"specialty": 1e308}}, "weights"),
+        ({"weights": {"specialty": 1e-40}}, "weights"),
+        ({"weights": {**{name: 0 for name in DEFAULT_WEIGHTS}, "shortlist": 5}}, "weights"),
         ({"weights": {"charisma": 2}}, "weights"),
         ({"request_reminder_days": 30, "request_expiry_days": 5}, "request_reminder_days"),
     ],

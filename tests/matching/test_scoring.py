@@ -318,6 +318,33 @@ def test_weights_refuse_nan_negative_infinite_all_zero_and_unknown_rules(bad: di
         Weights(**bad)
 
 
+def test_weights_refuse_a_shortlist_bonus_with_no_fit_component_to_add_it_to() -> None:
+    # Found in review: only the shortlist above 0 scored every pair 0, and a round proposed arbitrary pairs.
+    for rules in ({}, {"institution": 2.0}):  # the institution weight does not count under the neutral rule
+        with pytest.raises(ValueError, match="the shortlist is only a bonus on top of the fit"):
+            Weights(**{**ONLY, "shortlist": 5.0, **rules})  # type: ignore[arg-type]
+    assert Weights(**{**ONLY, "shortlist": 5.0, "institution": 2.0}, institution_rule="plus").shortlist == 5.0
+
+
+@pytest.mark.parametrize("weight", [1e-300, 1e-40, 0.009, 100.5, 1e308])
+def test_weights_refuse_a_positive_weight_outside_what_the_float32_sums_can_hold(weight: float) -> None:
+    # Found in review: a specialty weight of 1e-40 or 1e-300 made every score NaN.
+    with pytest.raises(ValueError, match=r"must be 0 \(left out\) or from 0.01 to 100"):
+        Weights(**{**ONLY, "specialty": weight})  # type: ignore[arg-type]
+
+
+def test_the_smallest_and_largest_weights_score_like_any_other() -> None:
+    t, m = random_features(4, 6, 9)
+    smallest = score(t, m, Weights(**{**ONLY, "specialty": 0.01})).total  # type: ignore[arg-type]
+    largest = score(t, m, Weights(**{**ONLY, "specialty": 100})).total  # type: ignore[arg-type]
+    allowed = np.isfinite(smallest)
+    assert allowed.any()
+    assert ((smallest[allowed] >= 0) & (smallest[allowed] <= 100)).all()
+    np.testing.assert_allclose(smallest, largest, atol=1e-3)  # weights are relative: only their ratio counts
+    mixed = score(t, m, Weights(**{**ONLY, "specialty": 0.01, "focus_areas": 100})).total  # type: ignore[arg-type]
+    assert not np.isnan(mixed).any()
+
+
 def test_weights_round_trip_through_a_programs_json_field() -> None:
     weights = Weights(specialty=4, institution_rule="minus", time_zone_cap_hours=8)
     assert Weights.from_dict(weights.to_dict()) == weights
