@@ -23,8 +23,14 @@ class Quality:
     top3_pct: float | None  # of matched trainees, those matched to one of their own top-3 mentors
     mean_score: float | None  # over matched pairs
     max_load_ratio: float | None  # max over mentors of load / capacity
-    load_gini: float  # inequality of mentees per mentor: 0 = even, → 1 = all with one mentor
-    blocking_pairs: int | None  # only when preferences were given
+    # Inequality of how full the mentors are, each one's load / capacity (the share of the places they offered
+    # that were used): 0 = every mentor equally full, → 1 = one mentor filled and the others empty. Raw mentee
+    # counts read a mentor of capacity 1 and one of 3, both exactly full, as uneven.
+    load_gini: float
+    # Pairs who would both rather have each other than what they got, under the stable round's preference lists:
+    # 0 for a stable round by construction; for an optimal one, what its higher total fit cost in stability.
+    # None when no preferences were given.
+    blocking_pairs: int | None
     free_places: int  # places the mentors offered in the round
     free_places_left: int  # of those, still free once every proposal is approved
     mentors_with_free_places_left: int
@@ -50,7 +56,11 @@ def gini(values: NDArray[np.floating] | NDArray[np.integer]) -> float:
 
 def blocking_pairs(assignment: ArrayLike, trainee_prefs: Prefs, mentor_prefs: Prefs, capacity: ArrayLike) -> int:
     """Pairs (i, j), each acceptable to the other, where i would rather have j than their current match and j has
-    a free place or would rather have i than one of their current mentees."""
+    a free place or would rather have i than one of their current mentees.
+
+    The assignment need not come from these preferences: an optimal round's is counted against the lists a stable
+    round would use, so a coordinator can compare the two. A trainee matched to a mentor not on their list would
+    rather have anyone on it; a mentee their mentor never listed ranks below everyone the mentor listed."""
     a = np.asarray(assignment, dtype=np.int64)
     cap = np.asarray(capacity, dtype=np.int64)
     n, m = len(a), len(cap)
@@ -71,7 +81,10 @@ def blocking_pairs(assignment: ArrayLike, trainee_prefs: Prefs, mentor_prefs: Pr
     keys = mr * n + listed.values
     order = np.argsort(keys)
     keys, ranks = keys[order], mp[order]
-    wanted = mentor * n + rows
+    # Only the count matters, so the pairs are looked up in key order: sorted queries hit the cache (an optimal
+    # round at 20,000 × 4,000 asks about some 480,000 pairs: 0.16 s unsorted, 0.02 s sorted).
+    wanted = np.sort(mentor * n + rows)
+    mentor = wanted // n
     at, acceptable = find_sorted(keys, wanted)
     load = np.bincount(a[a >= 0], minlength=m)
     matched = np.flatnonzero(a >= 0)
@@ -99,7 +112,8 @@ def round_quality(
     `scores`: the N × M matrix (-inf = excluded), or just the N scores of the assigned pairs (NaN unmatched);
     with the latter, give `eligible` (N booleans: had an acceptable mentor with capacity) and, for the top-3
     share, `assigned_rank` (1-based rank of the assigned mentor in the trainee's order) or `trainee_prefs`.
-    A trainee's order is their preference list when given, else their scores.
+    A trainee's order is their preference list when given, else their scores. `capacity`: the places each mentor
+    offered in the round (load and its spread are measured against them).
     """
     a = np.asarray(assignment, dtype=np.int64)
     cap = np.asarray(capacity, dtype=np.int64)
@@ -141,7 +155,7 @@ def round_quality(
         top3_pct=(100.0 * float((rank[matched] <= 3).mean()) if rank is not None and len(matched) else None),
         mean_score=float(assigned.mean()) if len(matched) else None,
         max_load_ratio=float((load[has_cap] / cap[has_cap]).max()) if has_cap.any() else None,
-        load_gini=gini(load),
+        load_gini=gini(load[has_cap] / cap[has_cap]),
         blocking_pairs=(
             blocking_pairs(a, trainee_prefs, mentor_prefs, cap)
             if trainee_prefs is not None and mentor_prefs is not None

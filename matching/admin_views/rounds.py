@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 
 from matching.admin_views import access
 from matching.models import Match, MatchingRound, Program
@@ -114,6 +115,19 @@ def _round_for(request: HttpRequest, round_id: Any) -> MatchingRound:
     return get_object_or_404(access.rounds_for(user).select_related("program", "started_by"), pk=round_id)
 
 
+def _stalled_note(matching_round: MatchingRound) -> str:
+    """What the page says of a round nobody is working on any more (its worker died, or none took it up)."""
+    if not matching_round.is_stale(timezone.now()):
+        return ""
+    if matching_round.status == MatchingRound.Status.QUEUED:
+        return "No worker has taken this round up yet: check that the workers are running, or start it again."
+    since = timezone.localtime(matching_round.last_sign_of_life())
+    return (
+        f"The worker running this round has shown no progress since {since:%H:%M:%S}: it has probably stopped. "
+        "Another worker takes the round over when the task queue hands it back; or start it again."
+    )
+
+
 def _status_payload(matching_round: MatchingRound) -> dict[str, Any]:
     return {
         "id": matching_round.pk,
@@ -122,7 +136,7 @@ def _status_payload(matching_round: MatchingRound) -> dict[str, Any]:
         "stage": matching_round.stage,
         "progress": matching_round.progress,
         "finished": matching_round.is_finished(),
-        "error": matching_round.error,
+        "error": matching_round.error or _stalled_note(matching_round),
     }
 
 
@@ -154,6 +168,7 @@ def detail_page(model_admin: admin.ModelAdmin[MatchingRound], request: HttpReque
         ],
         "quality": quality,
         "places_rows": _places_rows(quality),
+        "not_written": quality.get("not_written") or 0,
         "proposals": proposals[:25],
         "proposal_count": proposals.count(),
         "pending_count": proposals.filter(status=Match.Status.PROPOSED).count(),

@@ -88,8 +88,8 @@ class MatchApproveView(_DecisionView):
         responses={
             **DECISION_RESPONSES,
             409: _refusal(
-                "Refused by the current state: `already_decided`, `mentor_at_capacity`, `trainee_already_matched`, "
-                "`mentor_assesses_trainee`, `account_deactivated`."
+                "Refused by the current state: `already_decided`, `mentor_at_capacity`, `mentor_not_accepting`, "
+                "`trainee_already_matched`, `mentor_assesses_trainee`, `account_deactivated`."
             ),
         },
     )
@@ -173,8 +173,11 @@ class RoundStartView(KnownQueryParametersOnly, APIView):
             202: RoundSerializer,
             404: _refusal("No such program among those you coordinate (code `not_found`)."),
             409: _refusal(
-                "A round of this program is already queued or running (code `round_already_running`), or the "
-                "program is not active (code `program_inactive`)."
+                "A round of this program is already queued or running (code `round_already_running`), the "
+                "program is not active (code `program_inactive`), or the round could propose nobody, the message "
+                "saying why: no trainee to match (`no_trainees_to_match`: none takes part, or each has an approved "
+                "mentor or a request waiting), no mentor (`no_mentors_enrolled`), or no mentor with a free place "
+                "(`no_free_places`). Nothing is started or changed."
             ),
             503: _refusal(
                 "The task queue could not be reached; the round is recorded as failed and can be started again "

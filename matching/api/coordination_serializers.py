@@ -228,8 +228,11 @@ class RoundSerializer(serializers.ModelSerializer[MatchingRound]):
         extra_kwargs = {
             "quality": {
                 "help_text": "When done: the engine's report. `trainees`, `matched`, `could_match`, "
-                "`matched_pct_of_possible`, `top3_pct`, `mean_score`, `max_load_ratio`, `load_gini`, "
-                "`blocking_pairs` (stable only), `free_places` (offered in the round), `free_places_left` (still free "
+                "`matched_pct_of_possible`, `top3_pct`, `mean_score`, `max_load_ratio`, `load_gini` (of each mentor's "
+                "mentees ÷ places offered), `blocking_pairs` (0 for a stable round; an optimal round's counted against "
+                "the stable round's preference lists; null when some pairs were not written), `not_written` (pairs the "
+                "engine chose that changes while it ran ruled out), `free_places` (offered in the round), "
+                "`free_places_left` (still free "
                 "if every proposal is approved), `mentors_with_free_places_left`, `unmatched`, and why: "
                 "`unmatched_no_acceptable_mentor` (a hard rule ruled out every mentor with a free place) and "
                 "`unmatched_places_ran_out` (their acceptable mentors' places went to others). Rounds run before a "

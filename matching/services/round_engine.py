@@ -6,15 +6,20 @@ proposals. Arrays only: the ORM work stays in rounds.py.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from matching.assignment import assign_cohort
-from matching.quality import round_quality
-from matching.scoring import COMPONENTS, Explanation, Names, Shortlist, explain_scored, score
+from matching.assignment import assign_cohort, prefs_from_pairs
+from matching.assignment.pruning import Pruner
+from matching.assignment.runtime import engine_settings, run_pieces
+from matching.quality import blocking_pairs, round_quality
+from matching.scoring import COMPONENTS, Explanation, Names, Shortlist, TraineeFeatures, explain_scored, score
+from matching.scoring.arrays import MentorFeatures
+from matching.scoring.compute import Context, default_block_rows
+from matching.scoring.weights import Weights
 
 if TYPE_CHECKING:  # the cohort is built by matching.features (Django); this module only reads its arrays
     from matching.features import Cohort
@@ -72,18 +77,60 @@ def assign(
     load = np.bincount(assignment[assignment >= 0], minlength=len(capacity))
     if (load > capacity).any():  # the engine's contract; a breach must never reach the database
         raise RuntimeError("The assignment exceeds a mentor's free places.")
+    quality = result.quality
+    if algorithm != "stable":
+        # A stable round has none by construction; an optimal one is counted against the lists a stable round on
+        # the same cohort would use, so a coordinator can weigh its higher total fit against them.
+        mentors = cohort.mentors.take(open_cols)
+        prefs = stable_preferences(
+            cohort.trainees, mentors, cohort.weights, shortlist=cohort.shortlist, conflicts=conflicts
+        )
+        quality = replace(quality, blocking_pairs=blocking_pairs(chosen, *prefs, capacity[open_cols]))
     return Outcome(
         assignment=assignment,
         scores=np.asarray(result.scores_of_assigned, dtype=np.float64),
         conflicts=conflicts,
-        quality=result.quality.to_dict(),
+        quality=quality.to_dict(),
     )
 
 
+def stable_preferences(
+    trainees: TraineeFeatures,
+    mentors: MentorFeatures,
+    weights: Weights,
+    *,
+    shortlist: Shortlist,
+    conflicts: NDArray[np.int64],
+) -> tuple[NDArray[np.int64], list[NDArray[np.int64]]]:
+    """The preference lists `assign_cohort(method="stable", pref_length=PREF_LENGTH)` builds for these trainees
+    and mentors (every mentor with a place): each trainee's ranked shortlist, then their best-scoring mentors,
+    PREF_LENGTH in all; each mentor's list, every trainee who listed them, best score first.
+
+    Scored in blocks on the engine's two threads and BLAS setting, as the stable round is (its scores must be the
+    same to the last bit, or ties would order differently); the full N × M never exists."""
+    ctx = Context(trainees, mentors, weights, shortlist=shortlist, conflicts=conflicts)
+    n, m = ctx.shape
+    pruner = Pruner(n, m, PREF_LENGTH, np.full(m, np.inf))
+    ranks: dict[int, list[int]] = {}
+    ranked = ctx.sl_ranks > 0  # starred without a rank sets no order
+    if ranked.any():
+        order = np.lexsort((ctx.sl_ranks[ranked], ctx.sl_rows[ranked]))  # each trainee's #1 first
+        rows, cols = ctx.sl_rows[ranked][order], ctx.sl_cols[ranked][order]
+        pruner.force(rows, cols)
+        for row, col in zip(rows.tolist(), cols.tolist(), strict=True):
+            ranks.setdefault(row, []).append(col)
+    step = default_block_rows(m)
+    with engine_settings():
+        run_pieces(lambda r0: pruner.add(r0, ctx.total(r0, min(n, r0 + step))), range(0, n, step), 2)
+    return prefs_from_pairs(n, m, *pruner.candidates(), PREF_LENGTH, ranks or None)
+
+
 def _nobody(n: int, capacity: NDArray[np.int64], conflicts: NDArray[np.int64]) -> Outcome:
-    """No trainee or no free place: nothing to assign, and a report that says so."""
+    """No trainee or no free place: nothing to assign, and a report that says so (no pair can block: no mentor
+    has a place to offer, or there is nobody to offer it to)."""
     unmatched = np.full(n, -1, dtype=np.intp)
     quality = round_quality(unmatched, np.full(n, np.nan), capacity, eligible=np.zeros(n, dtype=bool))
+    quality = replace(quality, blocking_pairs=0)
     return Outcome(assignment=unmatched, scores=np.full(n, np.nan), conflicts=conflicts, quality=quality.to_dict())
 
 

@@ -3,44 +3,90 @@
 Running again REPLACES the program's proposals that nobody approved yet: they are marked cancelled (with an audit
 row "replaced by round #N"), not deleted, so a proposal a coordinator looked at keeps its history. Approved
 matches are never touched, their trainees are left out of the round, and the places they use are not offered.
+A round that proposes nobody replaces nothing: the proposals waiting stay as they were.
+
+A start is refused up front when the round could propose nobody (no trainee to match, no mentor, no free place),
+and while another round of the program is queued or running. A round whose worker died is taken over by the
+redelivered task, or replaced by the next start (`round_claims`).
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Count
 from django.utils import timezone
 
+from matching.features import cohort_members
 from matching.models import Match, MatchingRound, MatchTransition, Program
+from matching.services.invitations import invitations_fulfil
 from matching.services.refusals import ensure_coordinator
-from matching.services.round_participants import live_pairs, round_participants, self_pairs
+from matching.services.round_claims import (
+    RoundAlreadyRunning,
+    RoundLost,
+    round_claim,
+    round_finish,
+    round_heartbeat,
+    round_hold,
+    round_look_again_in,
+    rounds_busy,
+    rounds_replace,
+)
+from matching.services.round_participants import (
+    Proposal,
+    StillAllowed,
+    free_places,
+    proposals_still_allowed,
+    round_participants,
+    trainees_to_match,
+)
 from mentorship.errors import ApplicationError, Conflict
 from profiles.models import User
 
+__all__ = [
+    "NoFreePlaces",
+    "NoMentorsEnrolled",
+    "NoTraineesToMatch",
+    "NothingToPropose",
+    "ProgramInactive",
+    "RoundAlreadyRunning",
+    "TaskQueueUnavailable",
+    "round_look_again_in",
+    "round_run",
+    "round_start",
+]
+
 logger = logging.getLogger(__name__)
 
-#: A round still "running" after this long lost its worker (killed, redeployed): another worker may take it over.
-STALE_AFTER = timedelta(minutes=30)
 WRITE_BATCH = 2000
-
-
-class RoundAlreadyRunning(Conflict):
-    code = "round_already_running"
 
 
 class ProgramInactive(Conflict):
     code = "program_inactive"
 
 
-def _stage(matching_round: MatchingRound, stage: str, progress: int) -> None:
-    """Progress is written outside the proposals' transaction so the admin's progress bar sees it at once."""
-    MatchingRound.objects.filter(pk=matching_round.pk).update(stage=stage, progress=progress)
-    matching_round.stage, matching_round.progress = stage, progress
+class NothingToPropose(Conflict):
+    """The round could propose nobody; the code and the message name the cause."""
+
+
+class NoTraineesToMatch(NothingToPropose):
+    code = "no_trainees_to_match"
+
+
+class NoMentorsEnrolled(NothingToPropose):
+    code = "no_mentors_enrolled"
+
+
+class NoFreePlaces(NothingToPropose):
+    code = "no_free_places"
+
+
+class RoundSuperseded(Exception):
+    """A newer round of the program was started: this one must not run. Never answered to a client (a start that
+    would supersede a live round is refused instead); it only fails the round, with its message."""
 
 
 class TaskQueueUnavailable(ApplicationError):
@@ -52,6 +98,11 @@ QUEUE_DOWN = (
     "The task queue could not be reached ({error}), so no worker got the round. Nothing was changed: start it "
     "again once the queue (Redis) and the workers are running."
 )
+
+
+def _stage(matching_round: MatchingRound, stage: str, progress: int) -> None:
+    """Progress, and the heartbeat that tells a live round from one whose worker died (`round_claims`)."""
+    round_heartbeat(matching_round, stage, progress)
 
 
 def round_start(*, program: Program, algorithm: str, by: User) -> MatchingRound:
@@ -88,57 +139,94 @@ def _round_create(*, program: Program, algorithm: str, by: User) -> MatchingRoun
     if algorithm not in MatchingRound.Algorithm.values:
         raise Conflict(f"Unknown algorithm “{algorithm}”: choose optimal or stable.", code="invalid_algorithm")
     Program.objects.select_for_update().filter(pk=program.pk).first()  # one start at a time per program
-    busy = MatchingRound.objects.filter(
-        program=program, status__in=[MatchingRound.Status.QUEUED, MatchingRound.Status.RUNNING]
-    ).first()
-    if busy is not None and not _is_stale(busy):
-        raise RoundAlreadyRunning(f"A round for {program} is already {busy.get_status_display().lower()} (#{busy.pk}).")
+    stale = rounds_busy(program, timezone.now())
+    # Whoever signed up since the last beat takes part (the round enrols them too): count them before refusing.
+    invitations_fulfil(program=program, wait=True)
+    _ensure_someone_to_propose(program)
     matching_round = MatchingRound.objects.create(program=program, algorithm=algorithm, started_by=by, stage="queued")
+    # A stale round left queued or running could still be picked up by a worker later and write over this one.
+    rounds_replace(stale, by=matching_round)
     transaction.on_commit(lambda: _hand_to_worker(matching_round.pk))
     return matching_round
 
 
-def _is_stale(matching_round: MatchingRound) -> bool:
-    since = matching_round.started_at or matching_round.created_at
-    return since < timezone.now() - STALE_AFTER
+def _nothing_to_propose(program: Program, *, trainees: bool, mentors: bool, places: bool) -> NothingToPropose | None:
+    """Why a round of the program would propose nobody (the first cause of three), or None."""
+    if not trainees:
+        return NoTraineesToMatch(
+            f"{program} has no trainee to match: none takes part yet, or each has an approved mentor or a request "
+            "waiting for a decision."
+        )
+    if not mentors:
+        how = "nobody has an active mentor profile yet" if program.open_to_all else "enrol some before running a round"
+        return NoMentorsEnrolled(f"{program} has no mentors: {how}.")
+    if not places:
+        return NoFreePlaces(
+            f"No mentor of {program} has a free place: each is full, is not accepting new mentees, or has their "
+            "places held by requests and proposals waiting for a decision."
+        )
+    return None
 
 
-def _claim(matching_round: MatchingRound) -> bool:
-    """Take the round with a conditional update: a redelivered task, or a second worker, finds it taken."""
-    now = timezone.now()
-    queued = MatchingRound.objects.filter(pk=matching_round.pk, status=MatchingRound.Status.QUEUED)
-    stale = MatchingRound.objects.filter(
-        pk=matching_round.pk, status=MatchingRound.Status.RUNNING, started_at__lt=now - STALE_AFTER
+def _ensure_someone_to_propose(program: Program) -> None:
+    _, mentors = cohort_members(program)
+    refusal = _nothing_to_propose(
+        program,
+        trainees=trainees_to_match(program).exists(),
+        mentors=mentors.exists(),
+        places=any(free_places(program, mentors).values()),
     )
-    fields = {"status": MatchingRound.Status.RUNNING, "started_at": now, "stage": "loading", "progress": 5}
-    claimed = queued.update(**fields) or stale.update(**fields)
-    if claimed:
-        matching_round.refresh_from_db()
-    return bool(claimed)
+    if refusal is not None:
+        raise refusal
 
 
 def round_run(*, matching_round: MatchingRound) -> MatchingRound:
-    """Load, score, assign, write proposals. Idempotent: returns at once if the round is done or taken."""
-    if not _claim(matching_round):
-        logger.info("Round %s is already %s; nothing to do.", matching_round.pk, matching_round.status)
+    """Load, score, assign, write proposals. Idempotent: returns at once if the round is finished, or running
+    under a worker that is alive (`round_look_again_in` says when a task should look again)."""
+    if not round_claim(matching_round):
+        logger.info("Round %s is %s; nothing to do now.", matching_round.pk, matching_round.status)
         return matching_round
     try:
         _run(matching_round)
+    except RoundLost:
+        logger.warning(
+            "Round %s was replaced or taken over while this worker ran it; nothing written.", matching_round.pk
+        )
+    except (ApplicationError, RoundSuperseded) as refusal:  # said to the coordinator as it is; nothing written
+        round_finish(matching_round, status=MatchingRound.Status.FAILED, error=str(refusal))
     except Exception as error:  # any failure leaves the round FAILED with the reason; no proposal was written
         logger.exception("Round %s failed", matching_round.pk)
-        MatchingRound.objects.filter(pk=matching_round.pk).update(
-            status=MatchingRound.Status.FAILED, error=f"{type(error).__name__}: {error}", finished_at=timezone.now()
-        )
-        matching_round.refresh_from_db()
+        round_finish(matching_round, status=MatchingRound.Status.FAILED, error=f"{type(error).__name__}: {error}")
+    matching_round.refresh_from_db()
     return matching_round
 
 
-def _run(matching_round: MatchingRound) -> None:
-    from matching.services import round_engine
+def _ensure_it_may_run(matching_round: MatchingRound, program: Program) -> None:
+    """A queued round waits for a worker, minutes at worst: the program may have been closed meanwhile, or a newer
+    round started in its place."""
+    if not program.is_active:
+        raise ProgramInactive(f"{program} was made inactive after the round was started, so it did not run.")
+    newer = (
+        MatchingRound.objects.filter(program=program, pk__gt=matching_round.pk)
+        .exclude(status=MatchingRound.Status.FAILED)
+        .order_by("pk")
+        .first()
+    )
+    if newer is not None:
+        raise RoundSuperseded(f"Round #{newer.pk} was started for {program} since, so this one did not run.")
 
-    program = matching_round.program
-    cohort, capacity, matched_elsewhere = round_participants(program)
-    not_to_propose = np.vstack([matched_elsewhere, self_pairs(program)])
+
+def _run(matching_round: MatchingRound) -> None:
+    from matching.services import round_engine, round_report  # the engine (SciPy) loads in the worker only
+
+    program = Program.objects.get(pk=matching_round.program_id)
+    _ensure_it_may_run(matching_round, program)
+    cohort, capacity, not_to_propose = round_participants(program)
+    refusal = _nothing_to_propose(
+        program, trainees=bool(len(cohort.trainees)), mentors=bool(len(cohort.mentors)), places=bool(capacity.any())
+    )
+    if refusal is not None:  # true at the start, no longer: people changed while the round waited
+        raise type(refusal)(f"{refusal.message} The round proposed nobody and changed nothing.")
     outcome = round_engine.assign(
         cohort,
         algorithm=matching_round.algorithm,
@@ -150,33 +238,57 @@ def _run(matching_round: MatchingRound) -> None:
     rows = np.flatnonzero(outcome.assignment >= 0)
     cols = outcome.assignment[rows]
     totals, breakdowns = round_engine.explain_pairs(cohort, outcome.conflicts, rows, cols)
-    pairs = list(
-        zip(
+    proposals = [
+        Proposal(row=r, col=c, trainee=t, mentor=m, score=s, breakdown=b)
+        for r, c, t, m, s, b in zip(
+            rows.tolist(),
+            cols.tolist(),
             cohort.trainees.ids[rows].tolist(),
             cohort.mentors.ids[cols].tolist(),
             totals.tolist(),
             breakdowns,
             strict=True,
         )
-    )
+    ]
     with transaction.atomic():
-        _write_proposals(matching_round, pairs)
-        MatchingRound.objects.filter(pk=matching_round.pk).update(
-            status=MatchingRound.Status.DONE,
-            stage="done",
-            progress=100,
-            quality=outcome.quality,
-            finished_at=timezone.now(),
-            error="",
+        round_hold(matching_round)
+        if not Program.objects.filter(pk=program.pk, is_active=True).exists():
+            raise ProgramInactive(f"{program} was made inactive while the round ran, so nothing was written.")
+        allowed = _write_proposals(matching_round, proposals)
+        still_free = capacity.copy()
+        for proposal in proposals:
+            still_free[proposal.col] = min(still_free[proposal.col], allowed.places[proposal.mentor])
+        quality = round_report.as_written(
+            cohort,
+            outcome,
+            algorithm=matching_round.algorithm,
+            offered=capacity,
+            still_free=still_free,
+            written_rows=np.array([p.row for p in allowed.proposals], dtype=np.intp),
+            gone_rows=np.array([p.row for p in proposals if p.trainee in allowed.gone], dtype=np.intp),
+        )
+        round_finish(
+            matching_round, status=MatchingRound.Status.DONE, stage="done", progress=100, quality=quality, error=""
         )
     matching_round.refresh_from_db()
 
 
-def _write_proposals(matching_round: MatchingRound, pairs: list[tuple[int, int, float, dict[str, object]]]) -> None:
-    """Cancel the program's unapproved proposals, then bulk-insert the new ones, in the caller's transaction."""
+def _write_proposals(matching_round: MatchingRound, proposals: list[Proposal]) -> StillAllowed:
+    """In the caller's transaction: keep the proposals still allowed now (under row locks), and if any are left,
+    cancel the program's unapproved proposals and bulk-insert these. A round left with nobody to propose replaces
+    nothing: the proposals waiting stay as they were."""
+    if not proposals:
+        return StillAllowed(proposals=[], gone=set(), places={})
+    allowed = proposals_still_allowed(matching_round.program, proposals)
+    if allowed.proposals:
+        _replace_proposals(matching_round, allowed.proposals)
+    return allowed
+
+
+def _replace_proposals(matching_round: MatchingRound, proposals: list[Proposal]) -> None:
+    """Cancel the program's unapproved proposals (the caller holds their rows), then bulk-insert the new ones."""
     program, by, now = matching_round.program, matching_round.started_by, timezone.now()
     proposed = Match.objects.filter(program=program, status=Match.Status.PROPOSED)
-    list(proposed.select_for_update().values_list("pk", flat=True))  # hold them: an approval waits for us
     _audit_rows(
         where=("program_id = %s AND status = %s", [program.pk, Match.Status.PROPOSED]),
         from_status=Match.Status.PROPOSED,
@@ -186,27 +298,20 @@ def _write_proposals(matching_round: MatchingRound, pairs: list[tuple[int, int, 
         reason=f"Replaced by matching round #{matching_round.pk}",
     )
     proposed.update(status=Match.Status.CANCELLED, updated_at=now)
-    # Re-check under this transaction what may have changed since loading (an approval a moment ago).
-    approved_here = set(
-        Match.objects.filter(program=program, status=Match.Status.APPROVED).values_list("trainee_id", flat=True)
-    )
-    live = set(_live_pair_tuples(program))
-    full = _full_mentors({mentor for _, mentor, _, _ in pairs})
-    fresh = [p for p in pairs if p[0] not in approved_here and (p[0], p[1]) not in live and p[1] not in full]
     Match.objects.bulk_create(
         [
             Match(
                 program=program,
-                mentor_id=mentor,
-                trainee_id=trainee,
+                mentor_id=proposal.mentor,
+                trainee_id=proposal.trainee,
                 status=Match.Status.PROPOSED,
                 origin=Match.Origin.ROUND,
                 round=matching_round,
-                score=round(score, 2),
-                score_breakdown=breakdown,
+                score=round(proposal.score, 2),
+                score_breakdown=proposal.breakdown,
                 created_at=now,
             )
-            for trainee, mentor, score, breakdown in fresh
+            for proposal in proposals
         ],
         batch_size=WRITE_BATCH,
     )
@@ -236,21 +341,3 @@ def _audit_rows(
     stamp = connection.ops.adapt_datetimefield_value(at)
     with connection.cursor() as cursor:
         cursor.execute(sql, [from_status, to_status, by.pk if by else None, stamp, reason, *params])
-
-
-def _live_pair_tuples(program: Program) -> list[tuple[int, int]]:
-    return [(int(t), int(m)) for t, m in live_pairs(program).tolist()]
-
-
-def _full_mentors(mentor_ids: set[int]) -> set[int]:
-    """Mentors approved up to capacity since the round loaded (rare: a coordinator approved meanwhile)."""
-    if not mentor_ids:
-        return set()
-    from profiles.models import MentorProfile
-
-    loads = (
-        MentorProfile.objects.filter(pk__in=mentor_ids, matches__status=Match.Status.APPROVED)
-        .annotate(active=Count("matches"))
-        .values_list("pk", "active", "capacity")
-    )
-    return {pk for pk, active, capacity in loads if active >= capacity}

@@ -221,6 +221,11 @@ def build_world() -> World:
     )
     _plant_meetings(world, match=match, victim_match=victim_match)
     _plant_notifications(world)
+    # A trainee for a round of program A to match (Tara has her mentor, Rita's request waits) and a mentor with a free
+    # place (Dr Patel's are taken or held): without them starting a round is refused as proposing nobody, and the
+    # matrix would not reach the start itself. Made last, so every other row keeps its id.
+    program.trainees.add(TraineeProfileFactory(user__full_name="Uma Unmatched", user__email="uma@example.org"))
+    program.mentors.add(MentorProfileFactory(user__full_name="Dr Nia Free", user__email="nia@example.org"))
     world.tokens = {name: Token.objects.create(user=user).key for name, user in world.users.items()}
 
     victim_side = {name for name in world.secrets if name.startswith("victim_")}

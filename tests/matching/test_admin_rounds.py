@@ -28,6 +28,8 @@ def program(coordinator):
 
 
 def test_a_coordinator_starts_a_round_from_the_admin_and_lands_on_its_page(login, coordinator, program, monkeypatch):
+    MentorProfileFactory(capacity=2)
+    TraineeProfileFactory()
     sent = []
     monkeypatch.setattr("matching.tasks.run_round.delay", sent.append)
     client = login(coordinator)
@@ -218,6 +220,34 @@ def test_the_round_api_reports_free_places_left_and_why_trainees_stayed_unmatche
     assert quality["unmatched"] == 2
     assert quality["unmatched_no_acceptable_mentor"] == 1
     assert quality["unmatched_places_ran_out"] == 1
+
+
+def test_an_optimal_rounds_page_shows_its_blocking_pairs_and_says_what_each_spread_figure_measures(
+    login, coordinator, program
+):
+    # Found in review: an optimal round's page had no blocking-pairs row, and "Load spread (Gini)" counted raw
+    # mentees, so two mentors of capacity 1 and 3, both full, read as uneven.
+    MentorProfileFactory(capacity=1)
+    MentorProfileFactory(capacity=3)
+    TraineeProfileFactory.create_batch(4)
+    matching_round = round_run(matching_round=MatchingRoundFactory(program=program, started_by=coordinator))
+    assert matching_round.status == "done", matching_round.error
+
+    html = login(coordinator).get(reverse("admin:matching_matchinground_change", args=[matching_round.pk]))
+    text = " ".join(unescape(html.content.decode()).split())
+
+    assert "Load spread (Gini, 0 = even)</th><td>0.0</td>" in text
+    assert "each one's new mentees ÷ the places they offered in this round" in text
+    blocking = matching_round.quality["blocking_pairs"]
+    assert f"Blocking pairs (pairs who would both rather have each other)</th><td>{blocking}</td>" in text
+    assert "judged on the lists a stable round uses" in text
+
+
+def test_an_older_rounds_report_without_the_spread_figures_explains_none(login, coordinator, program):
+    older = MatchingRoundFactory(program=program, status="done", quality={"trainees": 2, "matched": 2})
+    html = login(coordinator).get(reverse("admin:matching_matchinground_change", args=[older.pk])).content.decode()
+    assert "Load spread" not in html
+    assert "Blocking pairs" not in html
 
 
 def test_an_older_rounds_report_without_free_places_shows_no_empty_rows(login, coordinator, program):

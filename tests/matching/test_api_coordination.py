@@ -81,6 +81,19 @@ def test_a_full_mentor_gives_409_mentor_at_capacity(api, coordinator, program, m
     }
 
 
+def test_a_mentor_who_stopped_accepting_gives_409_mentor_not_accepting(api, coordinator, program, mentor):
+    from matching.services.requests import mentor_set_accepting
+
+    proposal = MatchFactory(program=program, mentor=mentor)
+    mentor_set_accepting(mentor=mentor, accepting=False)
+    response = api(coordinator).post(f"/api/v1/matches/{proposal.pk}/approve/")
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "mentor_not_accepting"
+    assert response.json()["error"]["message"].startswith("Dr Maya Patel is not accepting new mentees")
+    proposal.refresh_from_db()
+    assert proposal.status == Match.Status.PROPOSED
+
+
 @pytest.mark.parametrize("persona", ["trainee", "mentor"])
 def test_the_trainee_and_mentor_of_a_match_cannot_decide_it(api, proposal, persona, request):
     user = request.getfixturevalue(persona).user
@@ -230,6 +243,10 @@ def test_rounds_of_a_program_one_does_not_coordinate_are_never_listed(api, progr
 
 
 def test_a_coordinator_starts_a_round_and_reads_its_progress(api, coordinator, program, monkeypatch):
+    from tests.factories import MentorProfileFactory, TraineeProfileFactory
+
+    MentorProfileFactory(capacity=2)
+    TraineeProfileFactory()
     monkeypatch.setattr("matching.tasks.run_round.delay", lambda pk: None)
     started = api(coordinator).post(f"/api/v1/programs/{program.pk}/rounds/", {"algorithm": "stable"}, format="json")
     assert started.status_code == 202

@@ -6,9 +6,9 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from freezegun import freeze_time
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from freezegun import freeze_time
 
 from matching.features import (
     ZoneOffsets,

@@ -37,6 +37,19 @@ def test_load_inequality_is_zero_when_even_and_grows_when_one_mentor_takes_every
     assert gini(np.array([0, 0])) == 0.0
 
 
+def test_the_load_spread_is_zero_when_every_mentor_is_exactly_full_whatever_their_capacity() -> None:
+    # Found in review: mentors of capacity 1 and 3, both full, read 0.25 ("uneven") from raw mentee counts.
+    scores = np.full((4, 3), 70.0)
+    full = round_quality(np.array([0, 1, 1, 1]), scores, np.array([1, 3, 0]))  # a mentor with no place: left out
+    assert full.load_gini == pytest.approx(0.0)
+    # One mentor full and the other, of the same capacity, empty: as uneven as two mentors can be.
+    lopsided = round_quality(np.array([0, 0, -1, -1]), scores[:, :2], np.array([2, 2]))
+    assert lopsided.load_gini == pytest.approx(0.5)
+    # The same two mentees shared one each: even again, though one mentor has twice the places.
+    halves = round_quality(np.array([0, 1, 1, -1]), scores[:, :2], np.array([2, 4]))
+    assert halves.load_gini == pytest.approx(0.0)
+
+
 def test_blocking_pairs_are_counted_when_preferences_are_given() -> None:
     t_prefs, m_prefs, capacity = [[0, 1], [0]], [[1, 0], [0]], [1, 1]
     assert blocking_pairs(np.array([0, -1]), t_prefs, m_prefs, capacity) == 1  # mentor 0 prefers trainee 1
@@ -51,6 +64,51 @@ def test_blocking_pairs_are_counted_when_preferences_are_given() -> None:
     )
     assert quality.blocking_pairs == 0
     assert quality.top3_pct == 100.0
+
+
+def test_an_assignment_made_without_the_preferences_is_counted_against_them() -> None:
+    # What an optimal round does: both trainees want mentor 0, who prefers trainee 0; mentor 1 is acceptable to
+    # trainee 0 only. Matching both (trainee 1 to mentor 0) leaves trainee 0 and mentor 0 wanting each other.
+    t_prefs, m_prefs, capacity = [[0, 1], [0]], [[0, 1], [0]], [1, 1]
+    assert blocking_pairs(np.array([1, 0]), t_prefs, m_prefs, capacity) == 1
+    assert blocking_pairs(np.array([0, -1]), t_prefs, m_prefs, capacity) == 0  # the stable one
+    # Trainee 0 got mentor 1, whom they never listed: they would rather have mentor 0, who is full with trainee 1
+    # but never listed them, so ranks trainee 0 above. (Trainee 1 would rather have mentor 1, who lists nobody.)
+    assert blocking_pairs(np.array([1, 0]), [[0], [1]], [[0], []], [1, 1]) == 1
+
+
+def _blocking_by_hand(match: list[int], t_prefs: list[list[int]], m_prefs: list[list[int]], capacity: list[int]) -> int:
+    """The definition, pair by pair: i prefers j to what they have, j lists i and has room or ranks i above one
+    of their mentees (a mentee j never listed ranks last)."""
+    count = 0
+    for i, prefs in enumerate(t_prefs):
+        for j in prefs[: prefs.index(match[i]) if match[i] in prefs else len(prefs)]:
+            if i not in m_prefs[j]:
+                continue
+            mentees = [t for t, mj in enumerate(match) if mj == j]
+            rank = {t: k for k, t in enumerate(m_prefs[j])}
+            last = len(m_prefs[j])
+            if len(mentees) < capacity[j] or any(rank[i] < rank.get(t, last) for t in mentees):
+                count += 1
+    return count
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_blocking_pairs_of_any_assignment_within_capacity_match_the_definition(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(1, 12)), int(rng.integers(1, 6))
+    t_prefs = [[int(j) for j in rng.permutation(m)[: rng.integers(0, m + 1)]] for _ in range(n)]
+    m_prefs = [[int(i) for i in rng.permutation(n)[: rng.integers(0, n + 1)]] for _ in range(m)]
+    capacity = [int(c) for c in rng.integers(0, 3, m)]
+    match, left = [-1] * n, list(capacity)
+    for i in range(n):  # any mentor with a place, acceptable or not: an optimal round's lists are not these
+        j = int(rng.integers(-1, m))
+        if j >= 0 and left[j]:
+            match[i], left[j] = j, left[j] - 1
+    assert blocking_pairs(np.array(match), t_prefs, m_prefs, capacity) == _blocking_by_hand(
+        match, t_prefs, m_prefs, capacity
+    )
 
 
 @settings(max_examples=50, deadline=None)

@@ -12,7 +12,7 @@ from kombu.exceptions import OperationalError
 from rest_framework.test import APIClient
 
 from matching.models import MatchingRound
-from tests.factories import ProgramFactory
+from tests.factories import MentorProfileFactory, ProgramFactory, TraineeProfileFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -21,6 +21,8 @@ START = "admin:matching_matchinground_add"
 
 @pytest.fixture
 def program(coordinator):
+    MentorProfileFactory(capacity=2)  # someone to propose: a round that could propose nobody is refused first
+    TraineeProfileFactory()
     return ProgramFactory(name="Demo Program", coordinators=[coordinator])
 
 

@@ -17,6 +17,9 @@ from tests.factories import (
     ProgramFactory,
     ShortlistEntryFactory,
     TraineeProfileFactory,
+    focus_area,
+    language,
+    specialty,
 )
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +43,7 @@ def _run(program, coordinator, algorithm="optimal"):
 
 
 def test_starting_a_round_queues_the_task_after_commit(
-    program, coordinator, django_capture_on_commit_callbacks, monkeypatch
+    program, coordinator, cohort, django_capture_on_commit_callbacks, monkeypatch
 ):
     sent = []
     monkeypatch.setattr("matching.tasks.run_round.delay", sent.append)
@@ -61,7 +64,7 @@ def test_only_a_coordinator_of_the_program_may_start_a_round(program, trainee):
     assert not MatchingRound.objects.exists()
 
 
-def test_a_second_round_is_refused_while_one_is_queued(program, coordinator):
+def test_a_second_round_is_refused_while_one_is_queued(program, coordinator, cohort):
     round_start(program=program, algorithm="optimal", by=coordinator)
     with pytest.raises(RoundAlreadyRunning):
         round_start(program=program, algorithm="stable", by=coordinator)
@@ -147,12 +150,13 @@ def test_deactivated_accounts_take_no_part_in_a_round(program, coordinator):
 def test_a_pair_that_already_has_a_live_request_is_not_proposed_again(program, coordinator):
     mentor = MentorProfileFactory(capacity=2)
     trainee = TraineeProfileFactory()
-    MatchFactory(program=program, mentor=mentor, trainee=trainee, status="requested", origin="request")
+    MatchFactory(mentor=mentor, trainee=trainee, status="requested", origin="request")  # in another program
 
     matching_round = _run(program, coordinator)
 
     assert matching_round.status == MatchingRound.Status.DONE, matching_round.error
     assert not Match.objects.filter(round=matching_round).exists()
+    assert matching_round.quality["matched"] == 0
 
 
 def test_stable_rounds_give_trainees_their_first_ranked_choice_when_possible(program, coordinator):
@@ -250,24 +254,16 @@ def test_a_person_with_both_profiles_is_never_proposed_to_themselves(program, co
     assert not Match.objects.filter(round=matching_round).exists()
 
 
-def test_a_round_with_no_free_place_anywhere_finishes_with_no_proposals(program, coordinator):
-    MentorProfileFactory(accepting_mentees=False)
-    TraineeProfileFactory.create_batch(2)
+def test_a_round_where_every_trainee_is_already_matched_is_refused_and_changes_nothing(program, coordinator):
+    from matching.services.rounds import NoTraineesToMatch
 
-    matching_round = _run(program, coordinator)
-
-    assert matching_round.status == MatchingRound.Status.DONE, matching_round.error
-    assert not Match.objects.filter(round=matching_round).exists()
-    assert matching_round.quality["matched"] == 0
-
-
-def test_a_round_where_every_trainee_is_already_matched_proposes_nothing(program, coordinator):
     trainee = TraineeProfileFactory()
     MatchFactory(program=program, trainee=trainee, mentor=MentorProfileFactory(capacity=3), status="approved")
 
-    matching_round = _run(program, coordinator)
+    with pytest.raises(NoTraineesToMatch, match="Demo Program has no trainee to match"):
+        round_start(program=program, algorithm="optimal", by=coordinator)
 
-    assert matching_round.status == MatchingRound.Status.DONE, matching_round.error
+    assert not MatchingRound.objects.exists()
     assert Match.objects.filter(program=program).count() == 1
 
 
@@ -304,6 +300,7 @@ def test_trainees_asking_several_mentors_hold_one_place_between_them_not_one_eac
             MatchFactory(program=program, mentor=mentor, trainee=asker, origin="request", status="requested")
     lone = MentorProfileFactory(capacity=2)
     MatchFactory(program=program, mentor=lone, origin="request", status="requested")  # its trainee's only request
+    TraineeProfileFactory.create_batch(4)  # asked nobody: the round matches them
     ids = np.array([m.pk for m in [*mentors, lone]], dtype=np.int64)
     assert places_held(program, ids).tolist() == [1, 1, 1, 1]  # 2 × 1/3 rounds up to one place each; a lone request 1
 
@@ -321,11 +318,13 @@ def test_another_programs_proposals_hold_their_places_until_decided(coordinator)
     first, second = (ProgramFactory(coordinators=[coordinator]) for _ in range(2))
     TraineeProfileFactory.create_batch(2)
 
+    from matching.services.rounds import NoFreePlaces
+
     _run(first, coordinator)
     assert Match.objects.filter(program=first, mentor=mentor, status=Match.Status.PROPOSED).count() == 1
-    later = _run(second, coordinator)
+    with pytest.raises(NoFreePlaces):  # the only place is promised: the second program's round is not started
+        _run(second, coordinator)
 
-    assert later.status == MatchingRound.Status.DONE, later.error
     assert not Match.objects.filter(program=second, status=Match.Status.PROPOSED).exists()
     outcome = matches_approve(
         match_ids=Match.objects.filter(status="proposed").values_list("pk", flat=True), by=coordinator
@@ -350,3 +349,106 @@ def test_no_round_starts_for_an_inactive_program(coordinator):
     with pytest.raises(ProgramInactive, match=r"Closed Cohort is not active, so no round can run for it\."):
         round_start(program=program, algorithm="optimal", by=coordinator)
     assert not MatchingRound.objects.exists()
+
+
+# --- The quality report ------------------------------------------------------------------------------------------
+
+
+def test_the_load_spread_reads_even_when_each_mentor_is_full_whatever_their_capacity(program, coordinator):
+    # Found in review: mentors of capacity 1 and 3, both exactly full, read 0.25 from raw mentee counts.
+    MentorProfileFactory(capacity=1)
+    MentorProfileFactory(capacity=3)
+    TraineeProfileFactory.create_batch(4)
+
+    matching_round = _run(program, coordinator)
+
+    assert matching_round.quality["matched"] == 4
+    assert matching_round.quality["load_gini"] == 0.0
+
+
+def _two_trainees_who_want_the_same_mentor():
+    """Both trainees fit Dr Both best (Dr Both fits Tara better); Sam speaks only Spanish, so Dr English is not
+    acceptable to him. An optimal round matches both (Sam with Dr Both, Tara with Dr English), leaving Tara and
+    Dr Both wanting each other; a stable round gives Tara Dr Both and leaves Sam unmatched."""
+    MentorProfileFactory(user__full_name="Dr Both", capacity=1, languages=[language("en"), language("es")])
+    MentorProfileFactory(user__full_name="Dr English", capacity=1, specialty=specialty("Dermatology"))
+    TraineeProfileFactory(user__full_name="Tara")
+    TraineeProfileFactory(user__full_name="Sam", languages=[language("es")], focus_areas=[focus_area(5)])
+
+
+@pytest.mark.parametrize(("algorithm", "matched", "blocking"), [("optimal", 2, 1), ("stable", 1, 0)])
+def test_every_round_reports_the_pairs_who_would_rather_have_each_other(
+    program, coordinator, algorithm, matched, blocking
+):
+    # Found in review: an optimal round reported no blocking pairs at all, so coordinators could not weigh its
+    # higher total fit against what a stable round would leave.
+    _two_trainees_who_want_the_same_mentor()
+
+    matching_round = _run(program, coordinator, algorithm)
+
+    assert (matching_round.quality["matched"], matching_round.quality["blocking_pairs"]) == (matched, blocking)
+
+
+def _engine_cohort(trainees, mentors, shortlist=None):
+    """What the round engine reads of a program's cohort (matching.features.Cohort), from plain arrays."""
+    from types import SimpleNamespace
+
+    from matching.scoring import Shortlist, Weights
+
+    return SimpleNamespace(
+        trainees=trainees,
+        mentors=mentors,
+        weights=Weights(),
+        shortlist=shortlist or Shortlist.from_entries([]),
+        conflicts=np.empty((0, 2), dtype=np.int64),
+    )
+
+
+@pytest.mark.parametrize("algorithm", ["optimal", "stable"])
+def test_a_round_with_no_free_place_reports_no_blocking_pair_rather_than_none(algorithm):
+    from matching.services import round_engine
+    from tests.matching.engine_data import random_features
+
+    trainees, mentors = random_features(3, 5, 4)
+    outcome = round_engine.assign(
+        _engine_cohort(trainees, mentors),
+        algorithm=algorithm,
+        capacity=np.zeros(4, dtype=np.int64),
+        extra_conflicts=np.empty((0, 2), dtype=np.int64),
+        progress=lambda *_: None,
+    )
+    assert (outcome.quality["matched"], outcome.quality["blocking_pairs"]) == (0, 0)
+
+
+def test_an_optimal_round_is_counted_against_the_very_lists_a_stable_round_uses(monkeypatch):
+    """Arrays only: the round engine's preference lists are the ones `assign_cohort`'s stable mode builds (deferred
+    acceptance on them gives its very assignment), ranked shortlists first and cut to the list length, and the
+    optimal round's count is the pairs that block under them."""
+    from matching.assignment import assign_cohort, stable
+    from matching.quality import blocking_pairs
+    from matching.scoring import Shortlist
+    from matching.services import round_engine
+    from tests.matching.engine_data import random_features
+
+    monkeypatch.setattr(round_engine, "PREF_LENGTH", 3)  # shorter than the 12 mentors: lists are cut
+    trainees, mentors = random_features(5, 60, 12)
+    rng = np.random.default_rng(5)
+    ranked = [(int(t), int(m), r) for t in trainees.ids[:20] for r, m in enumerate(rng.permutation(mentors.ids)[:2], 1)]
+    cohort = _engine_cohort(trainees, mentors, Shortlist.from_entries(ranked))
+    capacity = rng.integers(1, 3, 12).astype(np.int64)
+    nothing = np.empty((0, 2), dtype=np.int64)
+
+    outcome = round_engine.assign(
+        cohort, algorithm="optimal", capacity=capacity, extra_conflicts=nothing, progress=lambda *_: None
+    )
+
+    prefs = round_engine.stable_preferences(
+        trainees, mentors, cohort.weights, shortlist=cohort.shortlist, conflicts=nothing
+    )
+    by_stable_mode = assign_cohort(
+        trainees, mentors, cohort.weights, capacity, shortlist=cohort.shortlist, method="stable", pref_length=3
+    )
+    assert stable(*prefs, capacity).tolist() == by_stable_mode.assignment.tolist()
+    assert prefs[0].shape[1] <= 3 + 2  # 3 by score, longer only for a ranked shortlist
+    assert outcome.quality["blocking_pairs"] == blocking_pairs(outcome.assignment, *prefs, capacity) > 0
+    assert blocking_pairs(by_stable_mode.assignment, *prefs, capacity) == 0
