@@ -199,7 +199,7 @@ def test_approving_a_rounds_proposals_while_the_next_round_writes_its_own_waits_
     import time
 
     from matching.models import MatchingRound
-    from matching.services import rounds as rounds_module
+    from matching.services import round_proposals as rounds_module
     from matching.services.decisions import matches_approve
     from matching.services.rounds import round_run, round_start
 

@@ -53,13 +53,13 @@ def _at_once(*actions: Callable[[], Any]) -> list[Any]:
 def _both_at_the_write(monkeypatch: pytest.MonkeyPatch, rounds: int = 2) -> None:
     """Hold each round at its write until all have chosen their pairs: the worst moment to run together."""
     barrier = threading.Barrier(rounds)
-    write = rounds_service._write_proposals
+    write = rounds_service.round_proposals_write
 
     def write_after_the_others_chose(matching_round: MatchingRound, proposals: list[Any]) -> Any:
         barrier.wait(timeout=60)
         return write(matching_round, proposals)
 
-    monkeypatch.setattr(rounds_service, "_write_proposals", write_after_the_others_chose)
+    monkeypatch.setattr(rounds_service, "round_proposals_write", write_after_the_others_chose)
 
 
 def _promised_past_capacity() -> list[tuple[int, int, int]]:
