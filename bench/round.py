@@ -91,7 +91,9 @@ def main() -> None:
             f"run {run + 1}: total {end - t0:.2f} s · "
             + " · ".join(f"{k} {v:.2f}" for k, v in per_stage.items() if k != "total")
             + f" · proposals {Match.objects.filter(round=done).count()} · matched {quality['matched_pct_of_possible']:.1f}% "
-            f"· top-3 {quality['top3_pct']:.1f}% · mean score {quality['mean_score']:.1f}",
+            f"· top-3 {quality['top3_pct']:.1f}% · mean score {quality['mean_score']:.1f}"
+            f" · load spread {quality.get('load_gini')} · blocking pairs {quality.get('blocking_pairs')}"
+            f" · not written {quality.get('not_written', 0)}",
             flush=True,
         )
     print(f"\n{args.trainees} trainees × {args.mentors} mentors, {args.algorithm}, median of {args.runs} runs:")
