@@ -15,6 +15,14 @@ from matching.selectors_coordination import match_list_for
 from profiles.models import Goal, MentorProfile, TraineeProfile, User
 
 
+def coordinators_to_contact(*, match: Match) -> list[User]:
+    """Whom the mentor and the trainee of `match` write to about it (to end it, or about what they would rather not
+    settle between the two of them): its program's active coordinators, but never one of the two themselves. Not the
+    superusers a request falls back on: they run the site, not the program, and their addresses are not given out."""
+    parties = {match.mentor.user_id, match.trainee.user_id}
+    return [user for user in match.program.active_coordinators().order_by("full_name", "pk") if user.pk not in parties]
+
+
 def requests_for(*, trainee: TraineeProfile) -> QuerySet[Match]:
     """Every request the trainee made, newest first, whatever became of it."""
     return (

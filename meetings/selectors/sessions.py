@@ -12,6 +12,7 @@ from django.db.models.query import ModelIterable
 from django.utils import timezone
 
 from matching.models import Match
+from matching.selectors.mentorship import coordinators_to_contact
 from meetings.models import Meeting, SessionGoal, SessionLog
 from meetings.people import Role, role_in, time_zone_for
 from meetings.selectors.feedback import checkin_to_answer
@@ -108,6 +109,7 @@ class MatchPage:
     checkin_period: int | None  # the check-in `user` still has to answer now
     can_propose: bool  # the match is under way
     can_log: bool  # …and `user` is its mentor
+    coordinators: list[User]  # whom to write to about the match: to end it, or with a concern
 
 
 def match_page_for(*, user: User, match: Match) -> MatchPage:
@@ -121,6 +123,7 @@ def match_page_for(*, user: User, match: Match) -> MatchPage:
         checkin_period=checkin_to_answer(match=match, user=user),
         can_propose=under_way,
         can_log=under_way and role == "mentor",
+        coordinators=coordinators_to_contact(match=match),
     )
 
 

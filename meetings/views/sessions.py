@@ -54,6 +54,7 @@ def match_page(request: HttpRequest, match_id: int) -> HttpResponse:
         "can_propose": page.can_propose,
         "propose_refusal": refusal.message if refusal is not None else "",
         "can_log": page.can_log,
+        "coordinators": page.coordinators,
     }
     return render(request, "meetings/match.html", context)
 

@@ -99,3 +99,49 @@ def test_the_next_check_in_is_offered_again_when_it_opens(mentor: Any, trainee: 
     services.checkin_submit(match=match, by=mentor.user, period=0, going_well=4)
     assert checkin_to_answer(match=match, user=mentor.user) is None
     assert checkin_to_answer(match=match, user=mentor.user, now=decided + timedelta(days=91)) == 1
+
+
+# --- Whom to write to about the match -----------------------------------------------------------------------------
+# The README told a mentor who cannot go on to "ask the program's coordinator", and no page said who that is.
+
+
+def _coordinator_section(html: str) -> str:
+    return html.split('id="h-coordinator"')[1].split("</section>")[0]
+
+
+def test_both_people_are_told_whom_to_write_to_about_their_match(
+    mentor: Any, trainee: Any, coordinator: Any, login: Any
+) -> None:
+    from tests.factories import CoordinatorFactory
+
+    gone = CoordinatorFactory(full_name="Gina Gone", email="gina@example.org", is_active=False)
+    program = ProgramFactory(name="Surgery Mentoring", coordinators=[coordinator, gone])
+    match = approved_match(mentor=mentor, trainee=trainee, program=program)
+    for person in (mentor.user, trainee.user):
+        section = _coordinator_section(login(person).get(reverse("meetings-match", args=[match.pk])).content.decode())
+        assert "To end this mentorship" in section
+        assert '<a href="mailto:cora@example.org">Cora Coordinator</a>' in section
+        assert "Surgery Mentoring" in section
+        assert "gina@example.org" not in section  # a deactivated coordinator cannot act on it
+
+
+def test_a_coordinator_who_is_the_mentor_is_not_named_to_write_to(mentor: Any, trainee: Any, login: Any) -> None:
+    # A resident coordinates the program and mentors in it: nobody is sent to her about her own match.
+    mentor.user.is_staff = True
+    mentor.user.save()
+    program = ProgramFactory(name="Surgery Mentoring", coordinators=[mentor.user])
+    match = approved_match(mentor=mentor, trainee=trainee, program=program)
+    section = _coordinator_section(login(trainee.user).get(reverse("meetings-match", args=[match.pk])).content.decode())
+    assert "mailto:" not in section
+    assert "No one else coordinates Surgery Mentoring at the moment." in section
+
+
+def test_an_outsider_reads_no_coordinator_address_of_someone_elses_match(
+    mentor: Any, trainee: Any, coordinator: Any, login: Any
+) -> None:
+    from tests.factories import TraineeProfileFactory
+
+    match = approved_match(mentor=mentor, trainee=trainee, program=ProgramFactory(coordinators=[coordinator]))
+    response = login(TraineeProfileFactory().user).get(reverse("meetings-match", args=[match.pk]))
+    assert response.status_code == 404
+    assert b"cora@example.org" not in response.content
