@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -30,7 +29,9 @@ BENCH = ROOT / "bench"
 # the app, not this file.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != BENCH] + [str(BENCH)]
 
+from engine_measure import machine, optimal_phases, timed, timed_cpu  # noqa: E402
 from pure_python import deferred_acceptance, python_features, python_rank, python_score  # noqa: E402
+from pypi_matching import run_pypi  # noqa: E402
 from synthetic import make_cohort  # noqa: E402
 
 from matching.assignment import assign_cohort, stable  # noqa: E402
@@ -40,65 +41,7 @@ from matching.assignment.runtime import engine_settings  # noqa: E402
 from matching.scoring import Weights, rank, score  # noqa: E402
 from matching.scoring.compute import Context, default_block_rows  # noqa: E402
 
-PYPI_VENV = Path(os.environ.get("MATCHING_PYPI_VENV", "/tmp/venv-matching"))
 WEIGHTS = Weights()
-
-
-def _timed(fn, repeat: int = 1):
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
-
-
-def _timed_cpu(fn, repeat: int = 1):
-    """Median wall and median CPU seconds (all threads of this process): the machine is shared, so CPU time is
-    the figure that does not depend on what the other engineers run meanwhile."""
-    walls, cpus, result = [], [], None
-    for _ in range(repeat):
-        start, cpu = time.perf_counter(), time.process_time()
-        result = fn()
-        walls.append(time.perf_counter() - start)
-        cpus.append(time.process_time() - cpu)
-    return statistics.median(walls), statistics.median(cpus), result
-
-
-def optimal_phases(call) -> dict:
-    """CPU seconds per phase of one optimal round: exact solves, proof passes, the rest (mostly the first
-    scoring + candidate pass), by wrapping the engine's functions for one extra, untimed call."""
-    exact = sys.modules["matching.assignment.exact"]
-    finder = sys.modules["matching.assignment.optimal"].SlackFinder
-    spent = {"solves_cpu_s": 0.0, "proof_passes_cpu_s": 0.0, "solves": 0}
-    solve_slots, find = exact._solve_slots, finder.__call__
-
-    def timed_solve(*a, **k):
-        cpu = time.process_time()
-        try:
-            return solve_slots(*a, **k)
-        finally:
-            spent["solves_cpu_s"] += time.process_time() - cpu
-            spent["solves"] += 1
-
-    def timed_find(self, prices):
-        cpu = time.process_time()
-        try:
-            return find(self, prices)
-        finally:
-            spent["proof_passes_cpu_s"] += time.process_time() - cpu
-
-    setattr(exact, "_solve_slots", timed_solve)  # noqa: B010 - a module attribute mypy cannot see
-    finder.__call__ = timed_find
-    try:
-        cpu = time.process_time()
-        call("optimal")
-        spent["total_cpu_s"] = time.process_time() - cpu
-    finally:
-        setattr(exact, "_solve_slots", solve_slots)  # noqa: B010
-        finder.__call__ = find
-    spent["rest_cpu_s"] = spent["total_cpu_s"] - spent["solves_cpu_s"] - spent["proof_passes_cpu_s"]
-    return spent
 
 
 def reference_optimum(totals: np.ndarray, capacity: np.ndarray) -> tuple[int, float, float]:
@@ -125,51 +68,6 @@ def stable_prefs(cohort, k: int = 50):
     return prefs_from_pairs(n, m, *pruner.candidates(), k)
 
 
-def run_pypi(t_prefs, m_prefs, capacity, timeout: float) -> dict:
-    """The PyPI `matching` HospitalResident solver in its own venv, cwd and path free of this project."""
-    python = PYPI_VENV / "bin" / "python"
-    if not python.exists():
-        return {"skipped": f"no {python}: python3 -m venv {PYPI_VENV} && {PYPI_VENV}/bin/pip install matching==1.4.3"}
-    data = Path("/tmp/bench-matching-prefs.json")
-    data.write_text(
-        json.dumps(
-            {
-                "t": [[int(x) for x in row if x >= 0] for row in t_prefs],
-                "m": [[int(x) for x in p] for p in m_prefs],
-                "c": [int(c) for c in capacity],
-            }
-        )
-    )
-    script = (
-        "import json, sys, time\n"
-        "sys.setrecursionlimit(1_000_000)\n"
-        "from matching.games import HospitalResident\n"
-        f"d = json.load(open({str(data)!r}))\n"
-        "res = {f't{i}': [f'm{j}' for j in p] for i, p in enumerate(d['t'])}\n"
-        "hos = {f'm{j}': [f't{i}' for i in p] for j, p in enumerate(d['m'])}\n"
-        "cap = {f'm{j}': c for j, c in enumerate(d['c'])}\n"
-        "start = time.perf_counter()\n"
-        "game = HospitalResident.create_from_dictionaries(res, hos, cap)\n"
-        "out = game.solve(optimal='resident')\n"
-        "seconds = time.perf_counter() - start\n"
-        "a = [-1] * len(d['t'])\n"
-        "for h, rs in out.items():\n"
-        "    for r in rs: a[int(r.name[1:])] = int(h.name[1:])\n"
-        "print(json.dumps({'seconds': seconds, 'assignment': a}))\n"
-    )
-    try:
-        done = subprocess.run(
-            [str(python), "-I", "-c", script], cwd="/tmp", capture_output=True, text=True, timeout=timeout, check=False
-        )
-    except subprocess.TimeoutExpired:
-        return {"failed": f"no answer within {timeout:.0f} s"}
-    finally:
-        data.unlink(missing_ok=True)
-    if done.returncode != 0:
-        return {"failed": (done.stderr.strip().splitlines() or ["exit " + str(done.returncode)])[-1][:160]}
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def one_size(n: int, m: int, args) -> dict:
     cohort = make_cohort(n, m, seed=1)
     out: dict = {"size": f"{n}x{m}", "slots": int(cohort.capacity.sum())}
@@ -185,7 +83,7 @@ def one_size(n: int, m: int, args) -> dict:
     assign_cohort(cohort.trainees.take(np.arange(50)), cohort.mentors, WEIGHTS, cohort.capacity)  # warm up
     repeat = 3 if n * m <= 5_000_000 else 2
     out["loadavg_1min"] = os.getloadavg()[0]
-    out["optimal_s"], out["optimal_cpu_s"], result = _timed_cpu(lambda: call("optimal"), repeat)
+    out["optimal_s"], out["optimal_cpu_s"], result = timed_cpu(lambda: call("optimal"), repeat)
     out["optimal_phases"] = optimal_phases(call)
     out["optimal_rounds"] = result.rounds
     out["matched"] = result.quality.matched
@@ -212,16 +110,16 @@ def one_size(n: int, m: int, args) -> dict:
     if args.optimal_only:
         out["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         return out
-    out["stable_cohort_s"], stable_result = _timed(lambda: call("stable"), repeat)
+    out["stable_cohort_s"], stable_result = timed(lambda: call("stable"), repeat)
     out["stable_blocking_pairs"] = stable_result.quality.blocking_pairs
     out["total_vs_optimal_pct"] = 100 * (
         float(np.nansum(stable_result.scores_of_assigned)) / float(np.nansum(result.scores_of_assigned)) - 1
     )
     t_prefs, m_prefs = stable_prefs(cohort)
-    out["stable_only_s"], ours = _timed(lambda: stable(t_prefs, m_prefs, cohort.capacity), repeat)
+    out["stable_only_s"], ours = timed(lambda: stable(t_prefs, m_prefs, cohort.capacity), repeat)
     lists = [[int(x) for x in row if x >= 0] for row in t_prefs]
     mlists = [p.tolist() for p in m_prefs]
-    out["python_da_s"], theirs = _timed(lambda: deferred_acceptance(lists, mlists, cohort.capacity.tolist()))
+    out["python_da_s"], theirs = timed(lambda: deferred_acceptance(lists, mlists, cohort.capacity.tolist()))
     out["python_da_same"] = theirs == ours.tolist()
     if n * m <= args.pypi_max_pairs:
         pypi = run_pypi(t_prefs, m_prefs, cohort.capacity, args.pypi_timeout)
@@ -267,27 +165,6 @@ def ranking(args) -> dict:
         "rank_5000_median_ms": 1e3 * statistics.median(times[20:]),
         "rank_5000_p95_ms": 1e3 * float(np.percentile(times[20:], 95)),
         "python_rank_5000_median_ms": 1e3 * statistics.median(py_times),
-    }
-
-
-def machine() -> dict:
-    import scipy
-
-    model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": model,
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "scipy": scipy.__version__,
-        "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE", ""),
     }
 
 
