@@ -65,6 +65,14 @@ class ExportTraineeProfileSerializer(_ExportProfileSerializer):
     specialty_interests = _names()
     focus_areas = _names("What they want help with.")
     statement = serializers.CharField()
+    assessed_by = serializers.SerializerMethodField(
+        help_text="The mentors a coordinator recorded as assessing or supervising this trainee, by name: never "
+        "matched with her (the directory says so too)."
+    )
+
+    def get_assessed_by(self, profile: TraineeProfile) -> list[str]:
+        mentors = MentorProfile.objects.filter(assesses=profile).select_related("user").order_by("user__full_name")
+        return [str(mentor.user) for mentor in mentors]
 
 
 class ExportMentorProfileSerializer(_ExportProfileSerializer):
@@ -74,6 +82,13 @@ class ExportMentorProfileSerializer(_ExportProfileSerializer):
     capacity = serializers.IntegerField()
     accepting_mentees = serializers.BooleanField()
     bio = serializers.CharField()
+    assesses = serializers.SerializerMethodField(
+        help_text="The trainees a coordinator recorded this mentor as assessing or supervising, by name: never matched "
+        "with him. Kept on the profile by coordinators; no page of his lists it."
+    )
+
+    def get_assesses(self, profile: MentorProfile) -> list[str]:
+        return [str(trainee.user) for trainee in profile.assesses.select_related("user").order_by("user__full_name")]
 
 
 class ExportGoalSerializer(serializers.Serializer[Any]):

@@ -298,3 +298,13 @@ def test_the_query_count_does_not_grow_with_meetings_goals_matches_and_messages(
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
     grown = {"trainee": "meetings", "mentor": "session_logs", "coordinator": "coordination_history"}[persona]
     assert len(data[grown]) > 1
+
+
+def test_whom_a_mentor_assesses_is_in_his_file_and_in_hers(login: Any, trainee: Any, mentor: Any) -> None:
+    # Coordinators record it on the mentor's profile (the two are then never matched); no page of the mentor's
+    # lists it, so his copy of his data is where he reads it.
+    mentor.assesses.add(trainee)
+    MentorProfileFactory()  # a mentor who assesses nobody
+
+    assert download(login(mentor.user))["mentor_profile"]["assesses"] == ["Tara Trainee"]
+    assert download(login(trainee.user))["trainee_profile"]["assessed_by"] == [str(mentor.user)]
