@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Container
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -109,6 +110,10 @@ class Match(models.Model):
 
     def is_undecided(self) -> bool:
         return self.status in self.UNDECIDED
+
+    def request_lapses_at(self) -> datetime:
+        """When a request nobody decides lapses (`match_requests_expire` sweeps it then, and tells the trainee)."""
+        return self.created_at + timedelta(days=self.program.request_expiry_days)
 
     def breakdown_visible_to(self, user: User) -> bool:
         """A round's reasons are written from the trainee's side (their specialty, what they seek, whether they

@@ -49,4 +49,10 @@ def why_nobody_is_listed(*, candidates: NDArray[np.intp], excluded: NDArray[np.u
         return EmptyDirectory("No mentor is listed for you right now. Look again later.", False)
     mentors = f"{len(candidates)} mentor{'s' if len(candidates) != 1 else ''}"
     listed = counts[0] if len(counts) == 1 else f"{', '.join(counts[:-1])} and {counts[-1]}"
-    return EmptyDirectory(f"No mentor can be matched with you: of the {mentors} accepting new mentees, {listed}.", True)
+    # One mentor can break several rules: then the counts add up to more than the mentors, and the page says why.
+    listed_rules = np.uint8(sum(int(rule) for rule, _, _ in _RULES))
+    several = int(np.count_nonzero(np.unpackbits((bits & listed_rules)[:, None], axis=1).sum(axis=1) > 1))
+    overlap = f" ({several} for more than one reason)" if several else ""
+    return EmptyDirectory(
+        f"No mentor can be matched with you: of the {mentors} accepting new mentees, {listed}{overlap}.", True
+    )

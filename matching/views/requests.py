@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from matching.models import Match
@@ -61,7 +62,7 @@ def request_create(request: HttpRequest, mentor_id: int) -> HttpResponse:
     form = RequestForm(request.POST, programs=detail.programs)
     if form.is_valid():
         try:
-            match_request(
+            sent_request = match_request(
                 trainee=trainee,
                 mentor=detail.mentor,
                 program=form.cleaned_data["program"],
@@ -74,7 +75,12 @@ def request_create(request: HttpRequest, mentor_id: int) -> HttpResponse:
                 return sent
             form.add_error(None, error.message)
         else:
-            messages.success(request, f"Your request to {detail.mentor} was sent. A coordinator will review it.")
+            lapses = timezone.localdate(sent_request.request_lapses_at(), trainee.zone())
+            messages.success(
+                request,
+                f"Your request to {detail.mentor} was sent. A coordinator will review it; you are e-mailed when it is "
+                f"decided, or if nobody decides it by {lapses:%-d %b %Y}.",
+            )
             return redirect("matching-requests")
     elif not detail.programs:
         form.add_error(None, detail.refusal or "You and this mentor are not in an active program together.")

@@ -122,7 +122,7 @@ def test_with_no_filter_in_use_an_empty_list_says_which_rules_left_everyone_out(
     assert "No mentor matches these filters" not in body
     assert (
         "No mentor can be matched with you: of the 3 mentors accepting new mentees, 3 share no language with you "
-        "and 1 is not further along in their career than you." in body
+        "and 1 is not further along in their career than you (1 for more than one reason)." in body
     )
     assert 'href="/me/trainee/">update your trainee profile</a>' in body
 
@@ -138,8 +138,21 @@ def test_with_a_filter_in_use_an_empty_list_suggests_removing_one(login: Any, tr
     trainee.languages.set([language("de")])
     MentorProfileFactory()
     body = text(login(trainee.user).get(URL, {"language": language("es").pk}))
-    assert "No mentor matches these filters. Try removing one." in body
+    assert "No mentor matches these filters. Try removing one;" in body
     assert "No mentor can be matched with you" not in body
+
+
+def test_searching_the_name_of_a_mentor_a_rule_rules_out_says_so_rather_than_only_to_remove_filters(
+    login: Any, trainee: Any, program: Any
+) -> None:
+    # "Try removing one" alone: removing the search would not list her either (she shares no language).
+    MentorProfileFactory()
+    MentorProfileFactory(user__full_name="Dr Ines Nakamura", languages=[language("ja")])
+    response = login(trainee.user).get(URL, {"q": "Nakamura"})
+    body = text(response)
+    assert "whom a rule rules out for you, is not listed whatever you search" in body
+    assert 'href="#why-not-listed"' in response.content.decode()
+    assert 'id="why-not-listed"' in response.content.decode()
 
 
 def test_a_mentor_whose_account_is_deactivated_is_neither_listed_nor_shown(

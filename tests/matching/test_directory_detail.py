@@ -125,6 +125,8 @@ def test_a_trainee_with_every_request_in_use_is_told_before_writing_another(
     body = login(trainee.user).get(reverse("matching-mentor", args=[other.pk])).content.decode()
     assert "You have as many open requests as a program allows (2 in" in body
     assert "Send request" not in body
+    # "Cancel one under My requests" named a page the menu does not offer: the link takes her there.
+    assert f'<a href="{reverse("matching-requests")}">See your requests</a>' in body
 
 
 @pytest.mark.parametrize(

@@ -259,9 +259,14 @@ def test_a_trainee_requests_from_the_mentor_page_and_sees_it_pending(
     )
     assert response.status_code == 302
     listing = client.get(reverse("matching-requests"))
-    body = listing.content.decode()
+    body = " ".join(listing.content.decode().split())
     assert "Dr Maya Patel" in body
     assert "Pending" in body
+    # Nothing told her what happens next: who decides, that she hears either way, and when an undecided one lapses.
+    lapses = timezone.localdate(Match.objects.get().request_lapses_at(), trainee.zone())
+    assert f"Lapses on {lapses:%-d %b %Y} if nobody decides it" in body
+    assert f"you are e-mailed when it is decided, or if nobody decides it by {lapses:%-d %b %Y}." in body
+    assert "You are e-mailed when it is approved or declined, and when one lapses undecided" in body
 
 
 def test_a_second_request_to_the_same_mentor_adds_nothing_and_says_the_first_is_pending(

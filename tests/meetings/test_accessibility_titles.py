@@ -65,7 +65,14 @@ def test_the_session_log_forms_are_titled_with_the_mentee_and_the_meeting(match:
     assert _title(edit) == "Edit the session log with Tara Trainee · Mentorship"
 
 
-def test_the_check_in_is_titled_with_the_pair(match: Any, login: Any, trainee: Any) -> None:
-    response = login(trainee.user).get(reverse("meetings-checkin", args=[match.pk, 0]))
+def test_the_check_in_is_titled_and_worded_for_whoever_reads_it(
+    match: Any, login: Any, trainee: Any, mentor: Any
+) -> None:
+    # One sentence for both sides told the trainee of "your mentorship of Tara Trainee with Dr Maya Patel".
+    as_trainee = login(trainee.user).get(reverse("meetings-checkin", args=[match.pk, 0]))
+    as_mentor = login(mentor.user).get(reverse("meetings-checkin", args=[match.pk, 0]))
 
-    assert _title(response) == "Check-in: Tara Trainee with Dr Maya Patel · Mentorship"
+    assert _title(as_trainee) == "Check-in: your mentorship with Dr Maya Patel · Mentorship"
+    assert "A short question about your mentorship with Dr Maya Patel." in as_trainee.content.decode()
+    assert _title(as_mentor) == "Check-in: your mentorship of Tara Trainee · Mentorship"
+    assert "A short question about your mentorship of Tara Trainee." in as_mentor.content.decode()
