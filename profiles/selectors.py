@@ -30,6 +30,11 @@ def trainee_profile_of(*, user: User) -> TraineeProfile | None:
     )
 
 
+def has_a_profile(*, user: User) -> bool:
+    """A trainee or a mentor profile, either."""
+    return TraineeProfile.objects.filter(user=user).exists() or MentorProfile.objects.filter(user=user).exists()
+
+
 def mentor_profile_of(*, user: User) -> MentorProfile | None:
     return (
         MentorProfile.objects.filter(user=user)

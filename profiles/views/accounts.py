@@ -22,6 +22,7 @@ from profiles.access import signed_in_user
 from profiles.forms import SignupForm
 from profiles.models import User
 from profiles.passwords import LimitedPasswordChangeForm
+from profiles.selectors import has_a_profile
 from profiles.services import sign_up_address_taken_count, user_password_set, user_sign_up
 from profiles.services.email_confirmation import (
     SIGNUP_NEXT_STEP,
@@ -79,7 +80,9 @@ def email_confirm_link(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "registration/confirm_email_done.html", {"error": error.message}, status=400)
     if request.user.pk == user.pk:  # this very page should no longer ask the signed-in person to confirm
         request.user.email_confirmed_at = user.email_confirmed_at  # type: ignore[union-attr]
-    return render(request, "registration/confirm_email_done.html", {"confirmed": user})
+    # Someone who has no profile yet goes on to make one: "Go to my profile" cost them a page to find that button.
+    no_profile = request.user.pk == user.pk and not has_a_profile(user=user)
+    return render(request, "registration/confirm_email_done.html", {"confirmed": user, "no_profile": no_profile})
 
 
 @login_required

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.test import Client
+from django.urls import reverse
 
 from profiles.models import User
 from profiles.services.email_confirmation import LINK_VALID_DAYS, confirmation_token
@@ -71,6 +72,9 @@ def test_signing_up_sends_a_link_and_every_page_asks_for_it_until_it_is_opened(c
     assert confirmed.status_code == 200
     assert "Your e-mail address is confirmed" in confirmed.content.decode()
     assert BANNER not in confirmed.content.decode()  # not even on the page that confirmed it
+    # With no profile yet, the next step is a profile: "Go to my profile" cost a page to find that button.
+    assert f'href="{reverse("profiles-trainee-edit")}">Create my trainee profile</a>' in confirmed.content.decode()
+    assert "Go to my profile" not in confirmed.content.decode()
     user.refresh_from_db()
     first = user.email_confirmed_at
     assert first is not None
