@@ -48,7 +48,8 @@ class TraineeProfileForm(_ProfileForm):
     specialty_interests = GroupedSpecialtiesField(
         label="Specialty interests",
         help_text="Click each one you want (again to unchoose), or use the arrow keys and Space. Undecided? Choose "
-        "the broad specialties you consider.",
+        "the broad specialties you consider: mentors of the exact specialties you choose fit best, and those of "
+        "their sub-specialties (a cardiologist for Internal Medicine) fit in part.",
         error_messages={"required": "Choose at least one specialty (the broad one is fine if you are undecided)."},
     )
     focus_areas = _checkboxes(FocusArea, "What you want help with", "Choose at least one focus area.")
