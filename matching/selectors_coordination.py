@@ -38,6 +38,28 @@ def people_coordinated_by(user: User) -> tuple[QuerySet[TraineeProfile], QuerySe
     return trainees, mentors
 
 
+def program_people_seen(program: Program) -> tuple[QuerySet[TraineeProfile], QuerySet[MentorProfile]]:
+    """The trainees and mentors of `program` its coordinator reads about on its health page, in its CSV reports and
+    on its enrol page: those enrolled in it, and, when it is open to all, those with a match in it too (a request, a
+    round's proposal, a mentorship; whatever became of it); never a deactivated account.
+
+    Not `matching.features.cohort_members`, which is who a round may consider: every active person of the site when
+    the program is open to all. Listing those would show any coordinator (anyone staff may add an open program)
+    every other program's people with their e-mail addresses; this keeps to `people_coordinated_by`'s rule. A
+    closed program keeps to its enrolled, as rounds do: someone unenrolled no longer takes part, though their past
+    matches stay on the program's match list."""
+    enrolled_trainees = Q(pk__in=Program.trainees.through.objects.filter(program=program).values("traineeprofile_id"))
+    enrolled_mentors = Q(pk__in=Program.mentors.through.objects.filter(program=program).values("mentorprofile_id"))
+    if program.open_to_all:
+        in_a_match = Match.objects.filter(program=program)
+        enrolled_trainees |= Q(pk__in=in_a_match.values("trainee_id"))
+        enrolled_mentors |= Q(pk__in=in_a_match.values("mentor_id"))
+    return (
+        TraineeProfile.objects.filter(enrolled_trainees, user__is_active=True),
+        MentorProfile.objects.filter(enrolled_mentors, user__is_active=True),
+    )
+
+
 #: How many programs the home page and the admin index list (coordinators rarely run more than a handful; the
 #: admin's program list has them all).
 SHOWN_PROGRAMS = 20

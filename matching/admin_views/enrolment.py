@@ -17,6 +17,7 @@ from matching.admin_views import access
 from matching.coordination.roster import Role, RosterProblem, parse_roster
 from matching.models import Program
 from matching.selectors.enrolment import invitations_waiting
+from matching.selectors_coordination import program_people_seen
 from matching.services.enrolment import Enrolment, RosterInvalid, program_enrol
 from matching.services.invitations import invitation_resend, invitation_withdraw
 from mentorship.errors import ApplicationError
@@ -109,6 +110,8 @@ def enrol_page(model_admin: admin.ModelAdmin[Program], request: HttpRequest, pro
                 )
             after = "admin:matching_program_enrol" if enrolment.invited else "admin:matching_program_change"
             return HttpResponseRedirect(reverse(after, args=[program.pk]))
+    # The same people as the roster CSV linked beside the counts (not everyone a round of an open program considers).
+    trainees, mentors = program_people_seen(program)
     context = {
         **model_admin.admin_site.each_context(request),
         "title": f"Enrol people in {program}",
@@ -116,7 +119,7 @@ def enrol_page(model_admin: admin.ModelAdmin[Program], request: HttpRequest, pro
         "original": program,
         "form": form,
         "problems": problems,
-        "enrolled": (program.trainees.count(), program.mentors.count()),
+        "enrolled": (trainees.count(), mentors.count()),
         "invitations": invitations_waiting(program),
         "signup_url": request.build_absolute_uri(reverse("profiles-signup")),
     }

@@ -8,8 +8,9 @@ from typing import Any
 
 from matching.coordination.health import mentor_loads, trainees_waiting, with_pending
 from matching.coordination.meeting_activity import meeting_activity
-from matching.features import cohort_members
+from matching.coordination.roster import FORMULA_STARTS
 from matching.models import Match, Program
+from matching.selectors_coordination import program_people_seen
 from profiles.models import User
 
 #: kind (in the URL and the file name) → the link's label on the health page.
@@ -32,8 +33,9 @@ class _Echo:
 
 
 def _safe(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in free text (CSV injection): a cell starting with = + - @ is quoted."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    """Neutralise spreadsheet formulas in free text (CSV injection): a cell starting with = + - @ is quoted (and
+    "Enrol from a list" takes the quote off, so the roster round-trips)."""
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
         return "'" + value
     return "" if value is None else value
 
@@ -155,8 +157,9 @@ def _without_mentor_rows(program: Program) -> Iterator[list[Any]]:
 
 
 def _roster_rows(program: Program) -> Iterator[list[Any]]:
-    """Everyone who takes part (the enrolled, or everyone when the program is open to all), trainees first."""
-    trainees, mentors = cohort_members(program)
+    """The program's people as its coordinator sees them (`program_people_seen`: the enrolled, and when it is open to
+    all those with a match in it too; not everyone a round may consider), trainees first."""
+    trainees, mentors = program_people_seen(program)
     for role, people in (("trainee", trainees), ("mentor", mentors)):
         for profile in people.select_related("user").order_by("user__full_name", "pk").iterator(chunk_size=CHUNK):
             yield [profile.user.full_name, profile.user.email, role]

@@ -13,8 +13,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from matching.coordination.meeting_activity import meeting_activity
-from matching.features import cohort_members
 from matching.models import Match, MatchQuerySet, Program
+from matching.selectors_coordination import program_people_seen
 from profiles.models import MentorProfile, TraineeProfile, User
 
 #: Rows shown per list on the page; the headings give the full counts.
@@ -101,10 +101,10 @@ def _flag_threshold(loads: list[int]) -> tuple[float, float]:
 
 
 def mentor_loads(program: Program) -> tuple[list[MentorLoad], float, float]:
-    """Mentees per mentor (approved matches, all programs: capacity is one budget) for the program's mentors:
-    everyone a round would consider (every active mentor when the program is open to all), and anyone else with a
-    live match in it (a mentor who left or was removed since)."""
-    _, members = cohort_members(program)
+    """Mentees per mentor (approved matches, all programs: capacity is one budget) for the program's mentors as its
+    coordinator sees them (`program_people_seen`: enrolled, or with a match in it when it is open to all), and anyone
+    else with a live match in it (a mentor who left or was removed since)."""
+    _, members = program_people_seen(program)
     with_live_match = Match.objects.filter(program=program, status__in=Match.LIVE).values("mentor_id")
     mentors = list(
         MentorProfile.objects.filter(Q(pk__in=members.values("pk")) | Q(pk__in=with_live_match))
@@ -125,8 +125,9 @@ def mentor_loads(program: Program) -> tuple[list[MentorLoad], float, float]:
 
 
 def trainees_waiting(program: Program) -> QuerySet[TraineeProfile]:
-    """The program's trainees with no approved mentor in it, by name."""
-    trainees, _ = cohort_members(program)
+    """The program's trainees as its coordinator sees them (`program_people_seen`) with no approved mentor in it, by
+    name."""
+    trainees, _ = program_people_seen(program)
     approved = Match.objects.active().filter(program=program, trainee=OuterRef("pk"))
     return trainees.exclude(Exists(approved)).select_related("user").order_by("user__full_name", "pk")
 

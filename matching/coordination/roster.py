@@ -24,6 +24,12 @@ from matching.models import ProgramInvitation
 MAX_ROWS = 5000
 
 
+#: What a spreadsheet reads as the start of a formula: the CSV reports quote a cell starting with one of these with
+#: a leading "'" (CSV injection), and reading a list takes that quote off again, so that an exported roster with an
+#: address like "-jo@uni.edu" reads back as that address.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 #: A person's role in a program, as invitations record it: one definition for the list and the model.
 Role = ProgramInvitation.Role
 
@@ -128,8 +134,18 @@ def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
             return
         except csv.Error as error:
             raise Unreadable(start) from error
-        yield start, [cell.strip() for cell in row if cell.strip()]
+        cells = (_unquoted(cell.strip()) for cell in row)
+        yield start, [cell for cell in cells if cell]
         start = reader.line_num + 1
+
+
+def _unquoted(cell: str) -> str:
+    """The cell without the "'" a CSV report puts before a cell that would read as a formula, or a spreadsheet's
+    "'" that marks a role word as text. Only then: an address may itself start with "'" ("'jo@uni.edu", which the
+    reports leave as it is), and taking that off would enrol someone else."""
+    if cell[:1] == "'" and (cell[1:2] in FORMULA_STARTS or cell[1:].strip().lower() in ROLE_WORDS):
+        return cell[1:].strip()
+    return cell
 
 
 def _delimiter(text: str) -> str:

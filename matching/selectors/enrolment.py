@@ -14,16 +14,23 @@ from profiles.selectors import accounts_by_email, profile_in_role
 
 def enrolment_problem(user: User | None, role: str) -> tuple[str, bool] | None:
     """Why this account cannot be enrolled in this role now, and whether an invitation can wait it out; None
-    when nothing does."""
+    when nothing does.
+
+    Said of the e-mail address the coordinator typed, never with the account holder's name: any address can be
+    typed, and the name (or that someone left) of a person outside the coordinator's programs is not theirs to
+    learn from a list."""
     if user is None:
         return f"no account has this e-mail address: ask them to sign up at {reverse('profiles-signup')} first.", True
     if not user.is_active:
-        return f"{user}'s account is deactivated.", False
+        return "the account with this e-mail address is deactivated.", False
     if not user.email_confirmed:
         # Anyone can sign up with any address: only its owner, once they opened the link sent to it, is enrolled.
-        return f"{user} has not confirmed this e-mail address yet (every page offers them the link).", True
+        return "the account with this e-mail address has not confirmed it yet (every page offers them the link).", True
     if profile_in_role(user, role) is None:
-        return f"{user} has no {role} profile yet (ask them to create it under My profile).", True
+        return (
+            f"the account with this e-mail address has no {role} profile yet (ask them to create it under My profile).",
+            True,
+        )
     return None
 
 
@@ -39,7 +46,7 @@ def resend_refusal(invitation: ProgramInvitation, account: User | None) -> str |
         return None
     problem = enrolment_problem(account, invitation.role)
     if problem is None:
-        return f"{account} is ready: they are enrolled within a few minutes."
+        return f"{email} is ready: they are enrolled within a few minutes."
     if not account.is_active or not account.email_confirmed:
         return f"Nothing is sent: {problem[0]}"
     return None

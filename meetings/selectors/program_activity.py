@@ -6,15 +6,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.db.models.functions import TruncMonth
 
 from matching.coordination.meeting_activity import MeetingActivity, SessionsReport, meeting_activity_register
 from matching.models import Program
 from meetings.models import Meeting, SessionLog
 from meetings.selectors.answer_totals import feedback_totals
+from profiles.models import FocusArea
 
-SESSIONS_HEADER = ["id", "match_id", "trainee", "mentor", "date", "duration_minutes", "notes_shared", "next_steps"]
+SESSIONS_HEADER = [
+    "id",
+    "match_id",
+    "trainee",
+    "mentor",
+    "date",
+    "duration_minutes",
+    "topics",
+    "notes_shared",
+    "next_steps",
+]
 
 
 def agreed_meeting() -> Exists:
@@ -37,6 +48,8 @@ def _session_rows(program: Program) -> Iterator[list[Any]]:
     sessions = (
         SessionLog.objects.filter(match__program=program)
         .select_related("match__trainee__user", "match__mentor__user")
+        # A session logged with topics alone said nothing in the file; one query per chunk of 2,000, not per row.
+        .prefetch_related(Prefetch("topics", queryset=FocusArea.objects.only("name").order_by("position", "name")))
         .order_by("date", "pk")
     )
     for s in sessions.iterator(chunk_size=2000):
@@ -48,6 +61,7 @@ def _session_rows(program: Program) -> Iterator[list[Any]]:
             s.match.mentor.user.full_name,
             s.date.isoformat(),
             s.duration_minutes,
+            "; ".join(topic.name for topic in s.topics.all()),
             s.notes_shared,
             s.next_steps,
         ]

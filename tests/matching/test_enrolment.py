@@ -72,9 +72,11 @@ def test_one_bad_line_enrols_nobody_and_every_problem_is_named_by_line(program, 
 
     assert [str(p) for p in refused.value.problems] == [
         "line 2: nobody@uni.edu: no account has this e-mail address: ask them to sign up at /signup/ first.",
-        "line 3: gone@uni.edu: Gone Away's account is deactivated.",
-        "line 4: student@uni.edu: Sam Student has no mentor profile yet (ask them to create it under My profile).",
-        "line 5: maya@example.org: Dr Maya Patel has no trainee profile yet (ask them to create it under My profile).",
+        "line 3: gone@uni.edu: the account with this e-mail address is deactivated.",
+        "line 4: student@uni.edu: the account with this e-mail address has no mentor profile yet (ask them to create "
+        "it under My profile).",
+        "line 5: maya@example.org: the account with this e-mail address has no trainee profile yet (ask them to "
+        "create it under My profile).",
         "line 6: no e-mail address on this line.",
     ]
     assert refused.value.code == "roster_invalid"
@@ -88,7 +90,7 @@ def test_an_account_whose_address_is_not_confirmed_is_not_enrolled_by_that_addre
     with pytest.raises(RosterInvalid) as refused:
         program_enrol(program=program, roster=roster, by=coordinator)
     assert [str(p) for p in refused.value.problems] == [
-        "line 2: claimed@uni.edu: Cal Claimed has not confirmed this e-mail address yet "
+        "line 2: claimed@uni.edu: the account with this e-mail address has not confirmed it yet "
         "(every page offers them the link)."
     ]
     assert _enrolled(program) == ([], [])
@@ -285,3 +287,37 @@ def test_a_paste_with_a_quotation_mark_never_closed_names_the_line_and_enrols_no
     assert response.status_code == 200
     assert "a quotation mark (&quot;) that is never closed" in response.content.decode()
     assert _enrolled(program) == ([], [])
+
+
+def test_a_typed_address_of_someone_outside_the_coordinators_programs_never_gives_away_their_name(
+    login, coordinator, program
+):
+    UserFactory(email="secret@b.org", full_name="Sally Secret", email_confirmed_at=None)
+    UserFactory(email="gone@b.org", full_name="Gary Gone", is_active=False)
+    UserFactory(email="plain@b.org", full_name="Pat Plain")  # no mentor profile
+    pasted = "secret@b.org, trainee\ngone@b.org, trainee\nplain@b.org, mentor"
+
+    response = login(coordinator).post(_enrol_url(program), {"pasted": pasted, "default_role": ""})
+
+    html = response.content.decode()
+    assert "line 1: secret@b.org: the account with this e-mail address has not confirmed it yet" in html
+    assert "line 2: gone@b.org: the account with this e-mail address is deactivated." in html
+    assert "line 3: plain@b.org: the account with this e-mail address has no mentor profile yet" in html
+    for name in ("Sally", "Gary", "Pat Plain"):
+        assert name not in html
+    assert _enrolled(program) == ([], [])
+
+
+def test_the_roster_csv_of_an_address_that_starts_like_a_formula_enrols_that_person_again(login, coordinator, program):
+    jo = TraineeProfileFactory(user__email="-jo@uni.edu", user__full_name="=Jo Dash")
+    program.trainees.add(jo)
+    client = login(coordinator)
+    exported = b"".join(
+        client.get(reverse("admin:matching_program_export", args=[program.pk, "roster"])).streaming_content
+    )
+    assert b"'-jo@uni.edu" in exported  # quoted against CSV injection
+    following = ProgramFactory(name="Next year", coordinators=[coordinator], open_to_all=False)
+
+    client.post(_enrol_url(following), {"upload": SimpleUploadedFile("roster.csv", exported), "default_role": ""})
+
+    assert _enrolled(following) == (["-jo@uni.edu"], [])

@@ -101,7 +101,10 @@ def test_a_large_program_charts_the_mentors_carrying_the_most_and_its_csv_lists_
     table = html.split('id="h-load-table"')[1].split("</table>")[0]
     assert "Dr Room" in table
     assert "Dr Idle" not in table
-    assert "4 mentors: 1 full, 1 with mentees and free places," in " ".join(html.split())
+    assert (
+        "4 mentors (enrolled or with a request or match here, and anyone with a match under way here): 1 full, 1 "
+        "with mentees and free places," in " ".join(html.split())
+    )
     assert "the Mentor load CSV</a> lists all 4" in html
 
     export = reverse("admin:matching_program_export", args=[program.pk, "mentor-load"])
@@ -443,6 +446,7 @@ def test_every_export_opens_in_excel_with_accented_names_intact(login, coordinat
     trainee = TraineeProfileFactory(user__full_name="José Núñez, Jr")
     program.open_to_all = True
     program.save()
+    program.trainees.add(trainee)  # an open program's reports list those enrolled or with a match in it
     match = _approved(program, trainee=trainee) if kind != "without-mentor" else None
     if kind == "sessions":
         apps.get_model("meetings", "SessionLog").objects.create(
@@ -465,16 +469,19 @@ def test_an_export_of_a_program_named_in_another_script_still_has_a_file_name(lo
     assert response["Content-Disposition"] == f'attachment; filename="program-{program.pk}-roster.csv"'
 
 
-def test_the_mentor_load_of_a_program_open_to_all_counts_every_active_mentor(program):
-    # Found in review: only mentors enrolled or with a match here were counted, so an open program (the demo's)
-    # said "1 mentor" and its "every mentor" CSV left out everyone without mentees.
+def test_the_mentor_load_of_a_program_open_to_all_counts_its_mentors_not_every_active_mentor_of_the_site(program):
+    # Every active mentor of the site, with e-mails in the CSV, was any coordinator's to read by making an open
+    # program: they count once enrolled here or with a match here (a request, a proposal, a mentorship).
     busy = MentorProfileFactory(capacity=2, user__full_name="Dr Busy")
     _approved(program, mentor=busy)
-    MentorProfileFactory(capacity=3, user__full_name="Dr Free")
-    MentorProfileFactory(capacity=1, user__full_name="Dr Gone", user__is_active=False)
+    enrolled = MentorProfileFactory(capacity=3, user__full_name="Dr Free")
+    program.mentors.add(enrolled)
+    MentorProfileFactory(capacity=3, user__full_name="Dr Elsewhere")
+    program.mentors.add(MentorProfileFactory(capacity=1, user__full_name="Dr Gone", user__is_active=False))
 
     health = program_health(program=program)
 
+    assert program.open_to_all
     assert sorted(m.name for m in health.loads) == ["Dr Busy", "Dr Free"]
     assert (health.load_summary["mentors"], health.load_summary["without_mentees"]) == (2, 1)
 
@@ -490,3 +497,30 @@ def test_the_mentor_load_of_a_closed_program_counts_its_enrolled_mentors_and_any
     names = sorted(m.name for m in program_health(program=program).loads)
 
     assert names == ["Dr Enrolled", "Dr Removed"]
+
+
+def test_the_sessions_csv_says_each_sessions_topics_in_one_query_however_many_sessions(login, coordinator, program):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from profiles.models import FocusArea
+    from tests.factories import SessionLogFactory
+
+    match = _approved(program)
+    first, second = FocusArea.objects.order_by("position", "name")[:2]
+    SessionLogFactory(match=match, date=date(2026, 9, 1), notes_shared="").topics.set([second, first])
+    client = login(coordinator)
+
+    def export() -> tuple[list[dict[str, str]], int]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(_export_url(program, "sessions"))
+            text = b"".join(response.streaming_content).decode("utf-8-sig")
+        return list(csv.DictReader(io.StringIO(text))), len(captured)
+
+    rows, queries = export()
+    assert rows[0]["topics"] == f"{first.name}; {second.name}"
+    for day in (2, 3, 4):
+        SessionLogFactory(match=match, date=date(2026, 9, day)).topics.set([first])
+    rows, more_queries = export()
+    assert [row["topics"] for row in rows[1:]] == [first.name] * 3
+    assert more_queries == queries

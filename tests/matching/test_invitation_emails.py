@@ -331,9 +331,9 @@ def test_a_confirmed_account_holder_is_sent_the_profile_message_again_an_hour_la
 @pytest.mark.parametrize(
     ("situation", "refusal"),
     [
-        ("unconfirmed", "Nothing is sent: Ada Amara has not confirmed this e-mail address yet"),
-        ("deactivated", "Nothing is sent: Ada Amara's account is deactivated."),
-        ("ready", "Ada Amara is ready: they are enrolled within a few minutes."),
+        ("unconfirmed", "Nothing is sent: the account with this e-mail address has not confirmed it yet"),
+        ("deactivated", "Nothing is sent: the account with this e-mail address is deactivated."),
+        ("ready", "amara@uni.edu is ready: they are enrolled within a few minutes."),
         ("expired", "has expired: list them again to renew and send it."),
         ("inactive", "Surgery Mentoring is not active: its invitations wait until it is again."),
         ("enrolled", "amara@uni.edu is enrolled already."),

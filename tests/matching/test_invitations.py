@@ -62,7 +62,9 @@ def test_a_deactivated_account_still_refuses_the_whole_list_and_invites_nobody(p
     roster = parse_roster("new.person@uni.edu, trainee\ngone@uni.edu, trainee")
     with pytest.raises(RosterInvalid) as refused:
         program_enrol(program=program, roster=roster, by=coordinator, invite_missing=True)
-    assert [str(p) for p in refused.value.problems] == ["line 2: gone@uni.edu: Gone Away's account is deactivated."]
+    assert [str(p) for p in refused.value.problems] == [
+        "line 2: gone@uni.edu: the account with this e-mail address is deactivated."
+    ]
     assert ProgramInvitation.objects.count() == 0
 
 
@@ -275,8 +277,8 @@ def test_the_page_says_what_each_invitation_still_waits_for(login, coordinator, 
 
     html = login(coordinator).get(reverse("admin:matching_program_enrol", args=[program.pk])).content.decode()
     assert "An account (this address is e-mailed the invitation with a sign-up link)" in html
-    assert "Nora Noprofile has no mentor profile yet" in html
-    assert "Una Unconfirmed has not confirmed this e-mail address yet" in html
+    assert "The account with this e-mail address has no mentor profile yet" in html
+    assert "The account with this e-mail address has not confirmed it yet" in html
     assert "Nothing: enrolled within a few minutes, or at the next round" in html
 
     program.is_active = False

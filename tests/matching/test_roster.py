@@ -145,3 +145,14 @@ def test_a_quotation_mark_never_closed_is_a_problem_at_its_line_not_a_crash():
 def test_one_cell_too_long_to_read_among_good_rows_is_named_too():
     roster = parse_roster('a@uni.edu, trainee\n"' + "x" * 200_000 + '"\nb@uni.edu, mentor\n')
     assert [str(p).split(":")[0] for p in roster.problems] == ["line 2"]
+
+
+def test_the_quote_a_csv_report_puts_before_a_formula_like_cell_is_taken_off_addresses_and_roles():
+    roster = parse_roster("'=Jo Dash,'-jo@uni.edu,trainee\nAl,'+al@uni.edu,'mentor\n")
+    assert _people(roster) == [("-jo@uni.edu", Role.TRAINEE, "line 1"), ("+al@uni.edu", Role.MENTOR, "line 2")]
+    assert roster.problems == []
+
+
+def test_an_address_that_itself_starts_with_a_quote_is_read_as_written():
+    roster = parse_roster("'jo@uni.edu,trainee")
+    assert [e.email for e in roster.entries] == ["'jo@uni.edu"]
