@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from matching.selectors import active_matches_for, undecided_for
-from matching.selectors_coordination import SHOWN_PROGRAMS, program_queues
+from matching.templatetags.coordination import programs_waiting_first
 from meetings.selectors import to_do_for
 from profiles.models import User
 from profiles.selectors import mentor_profile_of, trainee_profile_of
@@ -24,7 +24,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context = {
             "trainee": trainee,
             "mentor": mentor,
-            "programs": list(program_queues(user=user)[:SHOWN_PROGRAMS]),
+            "programs": (shown := programs_waiting_first(user=user)).programs,
+            "more_programs": shown.more,
             "todo": to_do_for(user=user) if trainee or mentor else None,
             "waiting": undecided_for(trainee=trainee) if trainee else [],
             # A trainee with a mentor is led to the mentorship (meetings to plan) rather than to the directory.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms import ModelMultipleChoiceField
@@ -23,8 +24,9 @@ from matching.admin.people import people_list_url
 from matching.admin_views import access
 from matching.admin_views.program_pages import ProgramPages
 from matching.models import Program
+from matching.models.programs import weights_in_full
 from matching.scoring.weights import MAX_WEIGHT, MIN_WEIGHT
-from matching.services.programs import program_save
+from matching.services.programs import program_coordinators_refusal, program_save
 from mentorship.admin_search import BoundedSearch
 from mentorship.errors import ApplicationError
 from profiles.access import signed_in_user
@@ -45,8 +47,33 @@ class CoordinatorAccess:
         return access.is_coordinator(request.user)
 
 
+class ProgramForm(forms.ModelForm):
+    """Checks on the page what `program_save` would refuse, so the coordinator reads it by the field."""
+
+    by: User  # who saves, set by `ProgramAdmin.get_form`
+
+    class Meta:
+        model = Program
+        fields = ("weights", "coordinators")  # the admin adds the rest of its fieldsets
+
+    def clean_weights(self) -> Any:
+        # Before the model's validation, so it checks the weights as they will be stored and scored.
+        return weights_in_full(self.cleaned_data.get("weights"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "coordinators" in cleaned:
+            refusal = program_coordinators_refusal(
+                program=self.instance, by=self.by, coordinators=cleaned["coordinators"]
+            )
+            if refusal:
+                self.add_error("coordinators", refusal)
+        return cleaned
+
+
 @admin.register(Program)
 class ProgramAdmin(BoundedSearch, CoordinatorAccess, ProgramPages, admin.ModelAdmin):
+    form = ProgramForm
     list_display = ("name", "is_active", "starts_on", "ends_on", "open_to_all", "links")
     list_filter = ("is_active", "open_to_all")
     search_fields = ("name",)
@@ -60,8 +87,10 @@ class ProgramAdmin(BoundedSearch, CoordinatorAccess, ProgramPages, admin.ModelAd
             {
                 "fields": ("weights", "institution_rule", "stage_gap_best", "time_zone_cap_hours"),
                 "description": f"Weights are a JSON object of component → 0 (left out) or a number from {MIN_WEIGHT} "
-                f'to {MAX_WEIGHT}, e.g. {{"specialty": 3, "focus_areas": 3, "career_stage": 2}}. At least one '
-                "component other than the shortlist must be above 0: the shortlist is a bonus on top of the fit.",
+                f'to {MAX_WEIGHT}, e.g. {{"specialty": 3, "focus_areas": 3, "career_stage": 2}}. A component '
+                "not named takes its default weight (saving shows them all); give it 0 to leave it out. At least "
+                "one component other than the shortlist must be above 0: the shortlist is a bonus on top of the "
+                "fit.",
             },
         ),
         (
@@ -172,6 +201,19 @@ class ProgramAdmin(BoundedSearch, CoordinatorAccess, ProgramPages, admin.ModelAd
             # nothing saved.
             self.message_user(request, f"Nothing was saved: {error.message}", messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"by": signed_in_user(request)})
+
+    def response_change(self, request: HttpRequest, obj: Program) -> HttpResponse:
+        user = signed_in_user(request)
+        if user.is_superuser or obj.coordinators.filter(pk=user.pk).exists():
+            return super().response_change(request, obj)
+        # She handed the program over: its page is no longer hers to open, so the list, and what she did.
+        others = ", ".join(str(coordinator) for coordinator in obj.coordinators.all())
+        self.message_user(request, f"You handed {obj} over to {others}.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:matching_program_changelist"))
 
     def save_model(self, request: HttpRequest, obj: Program, form: Any, change: bool) -> None:
         program_save(

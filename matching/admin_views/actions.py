@@ -55,8 +55,8 @@ def _decision(
     left_because: tuple[str, str, str],
     instead: tuple[Q, str],
 ) -> NotedAction:
-    """A decision with a reason: the best-scored first, and the rest of the selection refused by name, so a match
-    decided meanwhile says by whom."""
+    """A decision with a reason: the best-scored first, on the matches the page counted alone, so the result agrees
+    with the page; one of those decided meanwhile is refused by name, saying by whom."""
     return NotedAction(
         action=action,
         verb=verb,
@@ -65,7 +65,7 @@ def _decision(
         some="the {n} of the matches below that can be",
         nothing_done=NOTHING_DECIDED.format(done=done.lower()),
         order_by=("-score", "pk"),
-        refuse_the_rest=True,
+        name_the_changed=True,
         acts_on=acts_on,
         left_because=left_because,
         instead=instead,

@@ -24,6 +24,8 @@ from mentorship.errors import ApplicationError
 #: Refusals listed one by one; beyond this many, the rest are summarised so the page stays readable.
 MAX_LISTED_REFUSALS = 30
 #: The selection as it is now may be empty: "select all N" acts on the list's filter, and so does a page kept open.
+#: The field by which the page posts back the matches it counted (said it would act on).
+COUNTED = "counted"
 GONE = "None of the selected matches is in the list any more: the list shows the matches as they are now."
 
 
@@ -40,9 +42,10 @@ class NotedAction:
     left_because: tuple[str, str, str]  # why the others are left: for some, for the one selected, for none of several
     nothing_done: str  # the warning when nothing of the selection was acted on and nothing refused
     order_by: tuple[str, ...]  # the order the matches are decided in
-    # Whether the rest of the selection also goes to the service, which refuses each by name ("already declined by
-    # …", worth knowing when two coordinators work on one list), or is left as it is without a word.
-    refuse_the_rest: bool = False
+    # Whether the matches the page counted all go to the service, those decided since it was shown included, so each
+    # of these is refused by name ("already declined by …", worth knowing when two coordinators work on one list);
+    # otherwise only those the action can still act on go. Either way the rest is left as the page said, unnamed.
+    name_the_changed: bool = False
     # What can be done instead with some of those left: which of them, and the sentence the API's refusal ends with.
     instead: tuple[Q, str] | None = None
     # "so there is nothing to …" when none can be acted on, if not the verb: "clear" rather than "clear the flag of".
@@ -86,8 +89,7 @@ def with_note(
     form = action.form_class(request.POST if "apply" in request.POST else None)
     if form.is_valid():
         note = form.cleaned_data["reason"]
-        sent = action.acts_on if action.also_refused is None else action.acts_on | action.also_refused
-        matches = queryset if action.refuse_the_rest else queryset.filter(sent)
+        matches = _to_send(modeladmin, request, queryset, action)
         run_batch(modeladmin, request, matches.order_by(*action.order_by), lambda m: decide(m, note), action)
         return None
     count = queryset.count()
@@ -107,11 +109,32 @@ def with_note(
         "left_note": left_note,
         "list_url": request.get_full_path(),  # the list as it was filtered, for Cancel
         "selected_ids": list(queryset.values_list("pk", flat=True)),
+        "counted_ids": list(queryset.filter(action.acts_on).values_list("pk", flat=True)),
+        "counted_name": COUNTED,
         "action": action.action,
         "verb": action.verb,
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
     }
     return TemplateResponse(request, "admin/matching/match/decision_reason.html", context)
+
+
+def _to_send(
+    modeladmin: admin.ModelAdmin[Match], request: HttpRequest, queryset: QuerySet[Match], action: NotedAction
+) -> QuerySet[Match]:
+    """The matches that go to the service once the note is given."""
+    sent = action.acts_on if action.also_refused is None else action.acts_on | action.also_refused
+    if not (action.name_the_changed and COUNTED in request.POST):
+        return queryset.filter(sent)
+    # One field of comma-separated ids, not one field each: with the selected ids already one field each, a cohort of
+    # 10,000 would pass DATA_UPLOAD_MAX_NUMBER_FIELDS and be answered with a bare 400.
+    counted = [pk for pk in request.POST.get(COUNTED, "").split(",") if pk.isdigit()]
+    selected = [pk for pk in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME) if pk.isdigit()]
+    # The ones the page counted, though the list's filter may no longer show one decided meanwhile: the coordinator
+    # reads who decided it rather than finding it silently gone. Still only among those she may see and selected.
+    chosen = modeladmin.get_queryset(request).filter(pk__in=counted).filter(pk__in=selected)
+    if action.also_refused is not None:
+        chosen = chosen | queryset.filter(action.also_refused)
+    return chosen
 
 
 def run_batch(

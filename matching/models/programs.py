@@ -32,6 +32,15 @@ def default_weights() -> dict[str, float]:
     return dict(DEFAULT_WEIGHTS)
 
 
+def weights_in_full(value: Any) -> Any:
+    """`value` with every component it leaves out at its default, as the engine scores it (`Weights.from_dict`), so
+    the stored weights, and their validation, show exactly what is scored. Anything not an object is left for
+    `validate_weights` to refuse."""
+    if not isinstance(value, dict):
+        return value
+    return {**DEFAULT_WEIGHTS, **value}
+
+
 def default_reminder_lead_hours() -> list[int]:
     return [24, 1]
 

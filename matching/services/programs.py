@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from matching.models import Program
+from matching.models.programs import weights_in_full
 from matching.services.refusals import NotProgramCoordinator, ensure_coordinator
 from mentorship.errors import ApplicationError
 from profiles.models import User
@@ -25,22 +26,44 @@ class ProgramInvalid(ApplicationError):
     code = "program_invalid"
 
 
+def program_coordinators_refusal(*, program: Program, by: User, coordinators: Iterable[User]) -> str | None:
+    """Why `by` may not save `program` with these coordinators, or None. A coordinator may hand a program over by
+    leaving it, as long as another active coordinator stays: a program nobody coordinates has nobody to decide its
+    matches and requests."""
+    if by.is_superuser or program.pk is None or any(user.pk == by.pk for user in coordinators):
+        return None
+    if any(user.is_active and user.is_staff for user in coordinators):
+        return None
+    return (
+        "You are the program's only active coordinator: tick another coordinator to hand it over to before you "
+        "leave it, or stay one of its coordinators."
+    )
+
+
 @transaction.atomic
 def program_save(*, program: Program, by: User, coordinators: Iterable[User]) -> Program:
-    """Save `program` as given (a new one, or one with its changes set on it) with exactly these coordinators; `by`
-    stays one of them (a superuser need not be). Its mentors and trainees are left as they are. Refused whole,
-    nothing saved: NotProgramCoordinator, ProgramInvalid."""
-    if program.pk is not None:
+    """Save `program` as given (a new one, or one with its changes set on it) with exactly these coordinators. Whoever
+    creates a program is one of them (a superuser need not be); a coordinator may leave one only to another active
+    coordinator (`program_coordinators_refusal`). Weights left out are stored at their defaults, as they are scored.
+    Its mentors and trainees are left as they are. Refused whole, nothing saved: NotProgramCoordinator,
+    ProgramInvalid."""
+    coordinators = list(coordinators)
+    creating = program.pk is None
+    if not creating:
         ensure_coordinator(user=by, program=program)
     elif not (by.is_active and by.is_staff):
         raise NotProgramCoordinator("Only coordinators can create programs.")
+    refusal = program_coordinators_refusal(program=program, by=by, coordinators=coordinators)
+    if refusal:
+        raise ProgramInvalid(refusal, fields={"coordinators": [refusal]})
+    program.weights = weights_in_full(program.weights)
     try:
         program.full_clean()
     except ValidationError as error:
         raise ProgramInvalid(" ".join(error.messages), fields=error.message_dict) from None
     program.save()
     program.coordinators.set(coordinators)
-    if not by.is_superuser:
-        # A coordinator who creates or edits a program never locks themselves out of it.
+    if creating and not by.is_superuser:
+        # Whoever creates a program coordinates it: it is theirs to set up before they hand it over.
         program.coordinators.add(by)
     return program

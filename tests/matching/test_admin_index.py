@@ -67,3 +67,39 @@ def test_each_program_on_the_admin_index_says_what_waits_in_it(coordinator, logi
     assert "(2 to review)" in html
     assert "(1 at risk)" in html
     assert html.index("Your programs") < html.index("Programs and matching")  # first, above the model list
+
+
+@pytest.mark.django_db
+def test_programs_with_waiting_work_come_first_and_the_rest_are_counted_with_a_link_to_the_program_list(
+    coordinator, login
+) -> None:
+    # Before: the first 20 by name, and nothing said of the others, though "Zoology" had a request waiting.
+    from tests.factories import MatchFactory
+
+    for i in range(25):
+        ProgramFactory(name=f"Program {i:02d}", coordinators=[coordinator])
+    zoology = ProgramFactory(name="Zoology Residents", coordinators=[coordinator])
+    MatchFactory(program=zoology, status="requested")
+
+    html = login(coordinator).get("/admin/").content.decode()
+    panel = html.split('id="my-programs-module"')[1]
+
+    assert panel.index("Zoology Residents") < panel.index("Program 00")
+    assert "… and 6 more programs" in panel
+    assert '/admin/matching/program/?is_active__exact=1"' in panel
+
+
+@pytest.mark.django_db
+def test_the_feedback_summary_is_linked_from_the_admin_index_and_a_programs_health_page(coordinator, login) -> None:
+    from django.urls import reverse
+
+    from tests.factories import MatchFactory, MeetingFactory
+
+    program = ProgramFactory(coordinators=[coordinator])
+    MeetingFactory(match=MatchFactory(program=program, status="approved"))
+    client = login(coordinator)
+    summary = reverse("meetings-feedback-summary")
+
+    assert summary in client.get("/admin/").content.decode().split('id="my-programs-module"')[1]
+    health = client.get(reverse("admin:matching_program_health", args=[program.pk])).content.decode()
+    assert summary in health.split('id="h-feedback"')[1]

@@ -285,17 +285,86 @@ def test_the_reason_page_takes_a_selection_of_more_than_a_thousand_matches(login
     assert "Declined 3 matches." in _messages(done)
 
 
-def test_end_selected_ends_approved_matches_and_reports_the_others(login, coordinator, program):
+def test_end_selected_ends_the_approved_matches_and_leaves_the_others_without_a_word(login, coordinator, program):
+    # The page said the waiting one "will be left as they are": before, the result then listed it as refused.
     active = MatchFactory(program=program, status=Match.Status.APPROVED)
     proposal = MatchFactory(program=program)
-    response = login(coordinator).post(
+    client = login(coordinator)
+    ids = [active.pk, proposal.pk]
+    page = client.post(reverse(CHANGELIST), {"action": "end_selected", ACTION_CHECKBOX_NAME: ids})
+    assert page.context["left_note"].startswith("1 of the 2 selected matches are not approved and will be left")
+
+    response = client.post(
         reverse(CHANGELIST),
-        {"action": "end_selected", ACTION_CHECKBOX_NAME: [active.pk, proposal.pk], "apply": "1", "reason": "Moved"},
+        {
+            "action": "end_selected",
+            ACTION_CHECKBOX_NAME: ids,
+            "counted": ",".join(str(pk) for pk in page.context["counted_ids"]),
+            "apply": "1",
+            "reason": "Moved",
+        },
         follow=True,
     )
-    active.refresh_from_db()
-    assert active.status == Match.Status.ENDED
-    assert any("Only an approved match can be ended" in m for m in _messages(response))
+
+    assert _messages(response) == ["Ended 1 match."]
+    assert dict(Match.objects.values_list("pk", "status")) == {active.pk: "ended", proposal.pk: "proposed"}
+
+
+def _decline_from_the_page(client, url, matches, *, meanwhile=lambda: None):
+    """Select all of the filtered list, read the reason page, let `meanwhile` happen, then post the reason."""
+    first = [m.pk for m in client.get(url).context["cl"].result_list]
+    page = client.post(
+        url, {"action": "decline_selected", ACTION_CHECKBOX_NAME: first, "select_across": "1", "index": 0}
+    )
+    meanwhile()
+    data = {
+        "action": "decline_selected",
+        ACTION_CHECKBOX_NAME: page.context["selected_ids"],
+        "counted": ",".join(str(pk) for pk in page.context["counted_ids"]),
+        "apply": "1",
+        "reason": "The cohort is full.",
+    }
+    return page, client.post(url, data, follow=True)
+
+
+def test_declining_a_cohort_of_which_100_are_approved_declines_the_rest_and_names_none_of_the_100(
+    login, coordinator, program
+):
+    mentors = [MentorProfileFactory(capacity=10) for _ in range(30)]
+    matches = [MatchFactory(program=program, mentor=mentors[i % 30]) for i in range(300)]
+    Match.objects.filter(pk__in=[m.pk for m in matches[:100]]).update(status="approved", decided_by=coordinator)
+    url = f"{reverse(CHANGELIST)}?program={program.pk}"
+
+    page, done = _decline_from_the_page(login(coordinator), url, matches)
+
+    assert page.context["left_note"].startswith("100 of the 300 selected matches are already decided and will be left")
+    assert _messages(done) == ["Declined 200 matches."]
+    assert Match.objects.filter(status="approved").count() == 100
+    assert Match.objects.filter(status="declined").count() == 200
+
+
+def test_a_match_the_page_counted_and_another_coordinator_decided_meanwhile_is_named_with_who_decided_it(
+    login, coordinator, program
+):
+    # Even where the list's filter no longer shows it: it is the one change since the page the coordinator should read.
+    waiting = [MatchFactory(program=program, score=50) for _ in range(3)]
+    MatchFactory(program=program, status=Match.Status.APPROVED)
+    taken = MatchFactory(program=program, trainee__user__full_name="Tara Taken", score=90)
+    second = CoordinatorFactory(full_name="Ben Second")
+    program.coordinators.add(second)
+    url = f"{reverse(CHANGELIST)}?program={program.pk}&status__exact=proposed"
+
+    page, done = _decline_from_the_page(
+        login(coordinator), url, waiting, meanwhile=lambda: _act(login(second), "approve_selected", [taken])
+    )
+
+    messages = _messages(done)
+    assert page.context["to_decide"] == 4
+    assert messages[0] == "Declined 3 matches."
+    assert len(messages) == 2
+    assert messages[1].startswith("Tara Taken ↔ ")
+    assert "already approved by Ben Second" in messages[1]
+    assert Match.objects.get(pk=taken.pk).status == Match.Status.APPROVED
 
 
 def test_a_coordinator_cannot_act_on_another_programs_match_by_posting_its_id(login, coordinator, program):

@@ -183,3 +183,62 @@ def test_ids_posted_as_mentors_or_trainees_enrol_and_remove_nobody(login, coordi
     program.refresh_from_db()
     assert program.name == "Closed Cohort 2027"
     assert (list(program.trainees.all()), list(program.mentors.all())) == ([enrolled], [])
+
+
+def test_weights_given_for_some_components_are_stored_with_the_others_at_the_defaults_they_are_scored_with(
+    login, coordinator
+):
+    # The help text's example scored language, time zone and format at 1 and the shortlist at 2 though the stored
+    # JSON named only three components; it now shows every weight the engine uses, and says how to leave one out.
+    program = ProgramFactory(coordinators=[coordinator])
+    client = login(coordinator)
+    change = reverse("admin:matching_program_change", args=[program.pk])
+    weights = {"specialty": 3, "focus_areas": 3, "career_stage": 2, "language": 0}
+
+    client.post(change, program_admin_form(program, weights=json.dumps(weights)))
+
+    program.refresh_from_db()
+    assert program.weights == {**DEFAULT_WEIGHTS, **weights}
+    assert program_weights(program).active() == {**program.weights, "institution": 0.0}
+    assert "A component not named takes its default weight" in client.get(change).content.decode()
+
+
+def test_weights_naming_only_the_shortlist_are_saved_with_the_fit_at_its_defaults(login, coordinator):
+    program = ProgramFactory(coordinators=[coordinator])
+    login(coordinator).post(
+        reverse("admin:matching_program_change", args=[program.pk]),
+        program_admin_form(program, weights=json.dumps({"shortlist": 4})),
+    )
+    program.refresh_from_db()
+    assert program.weights == {**DEFAULT_WEIGHTS, "shortlist": 4}
+
+
+def test_a_coordinator_who_hands_the_program_over_is_told_so_and_lands_on_the_program_list(login, coordinator):
+    olga = CoordinatorFactory(full_name="Olga Other")
+    program = ProgramFactory(name="Handover", coordinators=[coordinator])
+
+    response = login(coordinator).post(
+        reverse("admin:matching_program_change", args=[program.pk]),
+        program_admin_form(program, coordinators=[olga.pk]),
+        follow=True,
+    )
+
+    assert set(program.coordinators.all()) == {olga}
+    assert response.redirect_chain[-1][0] == reverse("admin:matching_program_changelist")
+    assert [str(m) for m in response.context["messages"]] == ["You handed Handover over to Olga Other."]
+
+
+def test_the_last_coordinator_unticking_themselves_reads_why_by_the_coordinators_and_nothing_changes(
+    login, coordinator
+):
+    program = ProgramFactory(name="Handover", coordinators=[coordinator])
+
+    response = login(coordinator).post(
+        reverse("admin:matching_program_change", args=[program.pk]),
+        program_admin_form(program, name="Renamed", coordinators=[]),
+    )
+
+    assert response.status_code == 200
+    assert "only active coordinator" in str(response.context["adminform"].form.errors["coordinators"])
+    program.refresh_from_db()
+    assert (program.name, list(program.coordinators.all())) == ("Handover", [coordinator])

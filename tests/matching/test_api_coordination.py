@@ -161,25 +161,36 @@ def test_ending_a_match_still_waiting_for_a_decision_says_to_decline_it_instead(
     }
 
 
-def test_declining_an_approved_match_in_the_admin_gives_the_apis_answer(api, login, coordinator, program):
+def test_declining_a_match_approved_after_the_reason_page_was_shown_gives_the_apis_answer(
+    api, login, coordinator, program
+):
     from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 
-    active = MatchFactory(program=program, status=Match.Status.APPROVED, decided_by=coordinator)
+    match = MatchFactory(program=program)
+    client = login(coordinator)
+    page = client.post("/admin/matching/match/", {"action": "decline_selected", ACTION_CHECKBOX_NAME: [match.pk]})
+    Match.objects.filter(pk=match.pk).update(status=Match.Status.APPROVED, decided_by=coordinator)
     said_by_api = (
         api(coordinator)
-        .post(f"/api/v1/matches/{active.pk}/decline/", {"reason": "x"}, format="json")
+        .post(f"/api/v1/matches/{match.pk}/decline/", {"reason": "x"}, format="json")
         .json()["error"]["message"]
     )
 
-    response = login(coordinator).post(
+    response = client.post(
         "/admin/matching/match/",
-        {"action": "decline_selected", ACTION_CHECKBOX_NAME: [active.pk], "apply": "1", "reason": "Not a fit"},
+        {
+            "action": "decline_selected",
+            ACTION_CHECKBOX_NAME: [match.pk],
+            "counted": ",".join(str(pk) for pk in page.context["counted_ids"]),
+            "apply": "1",
+            "reason": "Not a fit",
+        },
         follow=True,
     )
 
-    assert [str(m) for m in response.context["messages"]] == [f"{active.trainee} ↔ {active.mentor}: {said_by_api}"]
-    active.refresh_from_db()
-    assert active.status == Match.Status.APPROVED
+    assert [str(m) for m in response.context["messages"]] == [f"{match.trainee} ↔ {match.mentor}: {said_by_api}"]
+    match.refresh_from_db()
+    assert match.status == Match.Status.APPROVED
 
 
 def test_a_coordinator_lists_the_rounds_of_their_programs_newest_first_and_by_program(api, coordinator, program):

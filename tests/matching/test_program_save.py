@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from matching.features.read import program_weights
 from matching.models import DEFAULT_WEIGHTS, Program
 from matching.services.programs import ProgramInvalid, program_save
 from matching.services.refusals import NotProgramCoordinator
@@ -69,14 +70,37 @@ def test_it_saves_the_settings_and_coordinators_and_leaves_the_people_as_they_ar
     )
 
 
-def test_the_coordinator_who_saves_stays_one_but_a_superuser_is_not_added(program, coordinator):
+def test_a_coordinator_hands_the_program_over_by_leaving_it_to_another_and_a_superuser_is_not_added(
+    program, coordinator
+):
+    # Before: the service added the coordinator back without a word, so a handover "changed successfully" and she
+    # was still one.
     other = CoordinatorFactory(email="olu@uni.edu")
-    _save(program, coordinator, coordinators=[other])
+    admin = UserFactory(email="root@uni.edu", is_staff=True, is_superuser=True)
+    _save(program, admin, coordinators=[coordinator, other])
     assert _state(program)[2] == ["cora@example.org", "olu@uni.edu"]
 
-    admin = UserFactory(email="root@uni.edu", is_staff=True, is_superuser=True)
-    _save(program, admin, coordinators=[other])
+    _save(program, coordinator, coordinators=[other])
     assert _state(program)[2] == ["olu@uni.edu"]
+
+
+@pytest.mark.parametrize("left_to", ["nobody", "a deactivated coordinator"])
+def test_the_last_active_coordinator_cannot_leave_and_nothing_changes(program, coordinator, left_to):
+    coordinators = [] if left_to == "nobody" else [CoordinatorFactory(email="gone@uni.edu", is_active=False)]
+    before = _state(program)
+    program.name = "Nobody's now"
+    with pytest.raises(ProgramInvalid) as refused:
+        _save(program, coordinator, coordinators=coordinators)
+    assert "You are the program's only active coordinator" in refused.value.fields["coordinators"][0]
+    assert _state(program) == before
+
+
+def test_weights_left_out_are_stored_at_the_defaults_they_are_scored_with(program, coordinator):
+    program.weights = {"specialty": 5, "language": 0}
+    _save(program, coordinator)
+    stored = Program.objects.get(pk=program.pk)
+    assert stored.weights == {**DEFAULT_WEIGHTS, "specialty": 5, "language": 0}
+    assert program_weights(stored).active() == {**stored.weights, "institution": 0.0}
 
 
 def test_a_new_program_is_created_with_its_creator_as_coordinator_and_nobody_enrolled(coordinator):
