@@ -10,7 +10,14 @@ import factory
 from matching.models import Match, MatchingRound, Program, ShortlistEntry
 from tests.factories.profiles import MentorProfileFactory, TraineeProfileFactory
 
-__all__ = ["MatchFactory", "MatchingRoundFactory", "ProgramFactory", "ShortlistEntryFactory", "program_admin_form"]
+__all__ = [
+    "MatchFactory",
+    "MatchingRoundFactory",
+    "ProgramFactory",
+    "ShortlistEntryFactory",
+    "program_admin_form",
+    "round_started_and_run",
+]
 
 
 class ProgramFactory(factory.django.DjangoModelFactory):
@@ -82,3 +89,12 @@ class ShortlistEntryFactory(factory.django.DjangoModelFactory):
     trainee = factory.SubFactory(TraineeProfileFactory)
     mentor = factory.SubFactory(MentorProfileFactory)
     rank = None
+
+
+def round_started_and_run(program: Any, coordinator: Any, algorithm: str = "optimal") -> Any:
+    """Start a round as `coordinator` and run it here, as the worker would (the task's queue is not used)."""
+    from matching.models import MatchingRound
+    from matching.services.rounds import round_run, round_start
+
+    matching_round = round_start(program=program, algorithm=algorithm, by=coordinator)
+    return round_run(matching_round=MatchingRound.objects.get(pk=matching_round.pk))

@@ -11,9 +11,14 @@ from matching.assignment import prefs_from_scores
 from matching.features import cohort_features
 from matching.models import Match, MatchingRound
 from matching.scoring import score
-from matching.services.rounds import round_run, round_start
 from profiles.models import CareerStage, MentorProfile
-from tests.factories import MatchFactory, MentorProfileFactory, ProgramFactory, TraineeProfileFactory
+from tests.factories import (
+    MatchFactory,
+    MentorProfileFactory,
+    ProgramFactory,
+    TraineeProfileFactory,
+    round_started_and_run,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +26,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def program(coordinator):
     return ProgramFactory(name="Demo Program", coordinators=[coordinator])
-
-
-def _run(program, coordinator, algorithm="optimal"):
-    matching_round = round_start(program=program, algorithm=algorithm, by=coordinator)
-    return round_run(matching_round=MatchingRound.objects.get(pk=matching_round.pk))
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_a_mentor_who_stops_accepting_while_the_round_runs_gets_no_proposal(prog
     TraineeProfileFactory.create_batch(4)
     meanwhile(lambda: MentorProfile.objects.filter(pk=closing.pk).update(accepting_mentees=False))
 
-    matching_round = _run(program, coordinator)
+    matching_round = round_started_and_run(program, coordinator)
 
     assert matching_round.status == MatchingRound.Status.DONE, matching_round.error
     written = Match.objects.filter(round=matching_round)
@@ -70,7 +70,7 @@ def test_a_mentor_who_lowers_capacity_while_the_round_runs_keeps_their_best_scor
         TraineeProfileFactory(career_stage=stage)
     meanwhile(lambda: MentorProfile.objects.filter(pk=mentor.pk).update(capacity=1))
 
-    matching_round = _run(program, coordinator)
+    matching_round = round_started_and_run(program, coordinator)
 
     [kept] = Match.objects.filter(round=matching_round)
     cohort = cohort_features(program)
@@ -88,7 +88,7 @@ def test_a_mentor_approved_to_capacity_elsewhere_while_the_round_runs_gets_no_pr
     TraineeProfileFactory.create_batch(2)
     meanwhile(lambda: MatchFactory(mentor=mentor, status="approved"))  # another program's coordinator
 
-    matching_round = _run(program, coordinator)
+    matching_round = round_started_and_run(program, coordinator)
 
     assert set(Match.objects.filter(round=matching_round).values_list("mentor_id", flat=True)) <= {spare.pk}
     assert matching_round.quality["matched"] == Match.objects.filter(round=matching_round).count()
@@ -110,7 +110,7 @@ def test_a_trainee_who_leaves_while_the_round_runs_gets_no_proposal_and_leaves_t
 
     meanwhile(leave)
 
-    matching_round = _run(program, coordinator)
+    matching_round = round_started_and_run(program, coordinator)
 
     assert list(Match.objects.filter(round=matching_round).values_list("trainee_id", flat=True)) == [stayer.pk]
     quality = matching_round.quality
@@ -129,7 +129,7 @@ def test_a_trainee_approved_or_asking_a_mentor_here_while_the_round_runs_gets_no
 
     meanwhile(decide)
 
-    matching_round = _run(program, coordinator)
+    matching_round = round_started_and_run(program, coordinator)
 
     assert list(Match.objects.filter(round=matching_round).values_list("trainee_id", flat=True)) == [other.pk]
     assert Match.objects.get(round=matching_round).mentor == mentor
@@ -140,11 +140,11 @@ def test_a_pair_a_coordinator_declines_while_the_round_runs_is_not_proposed_agai
 
     MentorProfileFactory(capacity=1)
     TraineeProfileFactory()
-    first = _run(program, coordinator)
+    first = round_started_and_run(program, coordinator)
     proposal = Match.objects.get(round=first)
     meanwhile(lambda: match_decline(match=proposal, by=coordinator, reason="Not this pair."))
 
-    second = _run(program, coordinator)
+    second = round_started_and_run(program, coordinator)
 
     assert second.status == MatchingRound.Status.DONE, second.error
     assert not Match.objects.filter(round=second).exists()
@@ -156,7 +156,7 @@ def test_a_pair_requested_elsewhere_while_the_round_runs_is_skipped_not_a_server
     trainee = TraineeProfileFactory()
     meanwhile(lambda: MatchFactory(mentor=mentor, trainee=trainee, status="requested", origin="request"))
 
-    matching_round = _run(program, coordinator)
+    matching_round = round_started_and_run(program, coordinator)
 
     assert matching_round.status == MatchingRound.Status.DONE, matching_round.error
     assert not Match.objects.filter(round=matching_round).exists()
@@ -172,7 +172,7 @@ def test_the_report_is_of_the_proposals_written_when_some_were_dropped(program, 
     closing = [mentors[0].pk, mentors[4].pk]  # a best fit for everyone and a middling one
     meanwhile(lambda: MentorProfile.objects.filter(pk__in=closing).update(accepting_mentees=False))
 
-    matching_round = _run(program, coordinator, algorithm)
+    matching_round = round_started_and_run(program, coordinator, algorithm)
 
     quality = matching_round.quality
     written = list(Match.objects.filter(round=matching_round))

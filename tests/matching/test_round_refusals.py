@@ -18,7 +18,13 @@ from matching.services.rounds import (
     round_start,
 )
 from profiles.models import CareerStage, MentorProfile
-from tests.factories import MatchFactory, MentorProfileFactory, ProgramFactory, TraineeProfileFactory
+from tests.factories import (
+    MatchFactory,
+    MentorProfileFactory,
+    ProgramFactory,
+    TraineeProfileFactory,
+    round_started_and_run,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,11 +32,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def program(coordinator):
     return ProgramFactory(name="Demo Program", coordinators=[coordinator])
-
-
-def _run(program, coordinator, algorithm="optimal"):
-    matching_round = round_start(program=program, algorithm=algorithm, by=coordinator)
-    return round_run(matching_round=MatchingRound.objects.get(pk=matching_round.pk))
 
 
 def _two_mentors_one_trainee():
@@ -48,11 +49,11 @@ def _two_mentors_one_trainee():
 @pytest.mark.parametrize("algorithm", ["optimal", "stable"])
 def test_a_pair_the_coordinator_declined_is_not_proposed_again_by_the_next_round(program, coordinator, algorithm):
     mentors, trainee = _two_mentors_one_trainee()
-    first = _run(program, coordinator, algorithm)
+    first = round_started_and_run(program, coordinator, algorithm)
     proposal = Match.objects.get(round=first)
     match_decline(match=proposal, by=coordinator, reason="Going on sabbatical; not this pair.")
 
-    second = _run(program, coordinator, algorithm)
+    second = round_started_and_run(program, coordinator, algorithm)
 
     assert second.status == MatchingRound.Status.DONE, second.error
     assert Match.objects.get(round=second, trainee=trainee).mentor == (mentors - {proposal.mentor}).pop()
@@ -60,12 +61,12 @@ def test_a_pair_the_coordinator_declined_is_not_proposed_again_by_the_next_round
 
 def test_a_pair_whose_mentorship_was_ended_is_not_proposed_again_by_the_next_round(program, coordinator):
     mentors, trainee = _two_mentors_one_trainee()
-    first = _run(program, coordinator)
+    first = round_started_and_run(program, coordinator)
     proposal = Match.objects.get(round=first)
     matches_approve(match_ids=[proposal.pk], by=coordinator)
     match_end(match=Match.objects.get(pk=proposal.pk), by=coordinator, reason="Not a good fit, said both.")
 
-    second = _run(program, coordinator)
+    second = round_started_and_run(program, coordinator)
 
     assert Match.objects.get(round=second, trainee=trainee).mentor == (mentors - {proposal.mentor}).pop()
 
@@ -75,9 +76,13 @@ def test_a_declined_pair_left_with_no_other_mentor_is_not_proposed_and_the_repor
 ):
     mentor = MentorProfileFactory(capacity=2)
     TraineeProfileFactory()
-    match_decline(match=Match.objects.get(round=_run(program, coordinator)), by=coordinator, reason="Not this pair.")
+    match_decline(
+        match=Match.objects.get(round=round_started_and_run(program, coordinator)),
+        by=coordinator,
+        reason="Not this pair.",
+    )
 
-    second = _run(program, coordinator)
+    second = round_started_and_run(program, coordinator)
 
     assert second.status == MatchingRound.Status.DONE, second.error
     assert not Match.objects.filter(round=second).exists()
@@ -93,7 +98,7 @@ def test_a_request_the_system_closed_does_not_keep_the_pair_from_being_proposed(
     trainee = TraineeProfileFactory()
     MatchFactory(program=program, mentor=mentor, trainee=trainee, origin="request", status=status)
 
-    matching_round = _run(program, coordinator)
+    matching_round = round_started_and_run(program, coordinator)
 
     assert Match.objects.get(round=matching_round).mentor == mentor
 
@@ -103,7 +108,7 @@ def test_a_pair_declined_in_another_program_may_be_proposed_in_this_one(program,
     trainee = TraineeProfileFactory()
     MatchFactory(mentor=mentor, trainee=trainee, status=Match.Status.DECLINED)  # another program's decision
 
-    matching_round = _run(program, coordinator)
+    matching_round = round_started_and_run(program, coordinator)
 
     assert Match.objects.get(round=matching_round).mentor == mentor
 
@@ -115,7 +120,7 @@ def _waiting_proposals(program, coordinator):
     """A first round's three proposals, waiting for approval."""
     mentor = MentorProfileFactory(capacity=3)
     TraineeProfileFactory.create_batch(3)
-    first = _run(program, coordinator)
+    first = round_started_and_run(program, coordinator)
     assert Match.objects.filter(round=first, status=Match.Status.PROPOSED).count() == 3
     return mentor, first
 
@@ -147,7 +152,7 @@ def test_a_start_for_a_program_with_no_mentors_is_refused_and_the_waiting_propos
     trainees = TraineeProfileFactory.create_batch(2)
     program.mentors.add(mentor)
     program.trainees.add(*trainees)
-    first = _run(program, coordinator)
+    first = round_started_and_run(program, coordinator)
     program.mentors.clear()  # the mentor list was not enrolled (yet), or was unenrolled
 
     with pytest.raises(NoMentorsEnrolled, match=r"^Closed Cohort has no mentors: enrol some before running a round\."):
@@ -261,7 +266,7 @@ def test_a_round_whose_every_proposal_is_dropped_at_write_leaves_the_waiting_pro
 
     monkeypatch.setattr(round_engine, "explain_pairs", explain_then_close)
 
-    second = _run(program, coordinator)
+    second = round_started_and_run(program, coordinator)
 
     assert second.status == MatchingRound.Status.DONE, second.error
     assert not Match.objects.filter(round=second).exists()
@@ -304,7 +309,7 @@ def test_a_program_made_inactive_while_its_round_runs_gets_no_proposals(program,
 
     monkeypatch.setattr(round_engine, "explain_pairs", explain_then_close_the_program)
 
-    matching_round = _run(program, coordinator)
+    matching_round = round_started_and_run(program, coordinator)
 
     assert matching_round.status == MatchingRound.Status.FAILED
     assert matching_round.error == "Demo Program was made inactive while the round ran, so nothing was written."

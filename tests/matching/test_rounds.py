@@ -7,7 +7,7 @@ import pytest
 
 from matching.models import Match, MatchingRound, MatchTransition
 from matching.services.decisions import NotProgramCoordinator
-from matching.services.rounds import RoundAlreadyRunning, round_run, round_start
+from matching.services.rounds import RoundAlreadyRunning, round_start
 from matching.tasks import run_round
 from profiles.models import CareerStage
 from tests.factories import (
@@ -19,6 +19,7 @@ from tests.factories import (
     TraineeProfileFactory,
     focus_area,
     language,
+    round_started_and_run,
     specialty,
 )
 
@@ -35,11 +36,6 @@ def cohort():
     mentors = [MentorProfileFactory(capacity=2) for _ in range(3)]
     trainees = TraineeProfileFactory.create_batch(5)
     return mentors, trainees
-
-
-def _run(program, coordinator, algorithm="optimal"):
-    matching_round = round_start(program=program, algorithm=algorithm, by=coordinator)
-    return round_run(matching_round=MatchingRound.objects.get(pk=matching_round.pk))
 
 
 def test_starting_a_round_queues_the_task_after_commit(
@@ -74,7 +70,7 @@ def test_a_second_round_is_refused_while_one_is_queued(program, coordinator, coh
 @pytest.mark.parametrize("algorithm", ["optimal", "stable"])
 def test_a_round_proposes_within_capacity_with_scores_breakdowns_and_quality(program, coordinator, cohort, algorithm):
     mentors, _trainees = cohort
-    matching_round = _run(program, coordinator, algorithm)
+    matching_round = round_started_and_run(program, coordinator, algorithm)
 
     assert matching_round.status == MatchingRound.Status.DONE, matching_round.error
     assert (matching_round.stage, matching_round.progress) == ("done", 100)
@@ -94,12 +90,12 @@ def test_a_round_proposes_within_capacity_with_scores_breakdowns_and_quality(pro
 
 def test_running_again_replaces_unapproved_proposals_and_respects_approved_ones(program, coordinator, cohort):
     _mentors, _trainees = cohort
-    first = _run(program, coordinator)
+    first = round_started_and_run(program, coordinator)
     kept = Match.objects.filter(round=first).first()
     kept.status = Match.Status.APPROVED
     kept.save()
 
-    second = _run(program, coordinator)
+    second = round_started_and_run(program, coordinator)
 
     assert second.status == MatchingRound.Status.DONE, second.error
     kept.refresh_from_db()
@@ -125,7 +121,7 @@ def test_full_and_closed_mentors_get_no_proposals(program, coordinator):
     open_mentor = MentorProfileFactory(capacity=1)
     TraineeProfileFactory.create_batch(2)
 
-    matching_round = _run(program, coordinator)
+    matching_round = round_started_and_run(program, coordinator)
 
     mentors = set(Match.objects.filter(round=matching_round).values_list("mentor_id", flat=True))
     assert mentors == {open_mentor.pk}
@@ -139,7 +135,7 @@ def test_deactivated_accounts_take_no_part_in_a_round(program, coordinator):
     left_trainee = TraineeProfileFactory(user__is_active=False)
     trainee = TraineeProfileFactory()
 
-    matching_round = _run(program, coordinator)
+    matching_round = round_started_and_run(program, coordinator)
 
     proposals = Match.objects.filter(round=matching_round).values_list("trainee_id", "mentor_id")
     assert list(proposals) == [(trainee.pk, mentor.pk)]  # neither left_mentor nor left_trainee
@@ -152,7 +148,7 @@ def test_a_pair_that_already_has_a_live_request_is_not_proposed_again(program, c
     trainee = TraineeProfileFactory()
     MatchFactory(mentor=mentor, trainee=trainee, status="requested", origin="request")  # in another program
 
-    matching_round = _run(program, coordinator)
+    matching_round = round_started_and_run(program, coordinator)
 
     assert matching_round.status == MatchingRound.Status.DONE, matching_round.error
     assert not Match.objects.filter(round=matching_round).exists()
@@ -164,7 +160,7 @@ def test_stable_rounds_give_trainees_their_first_ranked_choice_when_possible(pro
     trainee = TraineeProfileFactory()
     ShortlistEntryFactory(trainee=trainee, mentor=mentors[2], rank=1)
 
-    matching_round = _run(program, coordinator, "stable")
+    matching_round = round_started_and_run(program, coordinator, "stable")
 
     proposal = Match.objects.get(round=matching_round)
     assert proposal.mentor == mentors[2]
@@ -179,7 +175,7 @@ def test_a_mentor_who_assesses_a_trainee_is_never_proposed_to_them(program, coor
     mentor = MentorProfileFactory(capacity=3)
     trainee = TraineeProfileFactory()
     mentor.assesses.add(trainee)
-    matching_round = _run(program, coordinator)
+    matching_round = round_started_and_run(program, coordinator)
     assert not Match.objects.filter(round=matching_round).exists()
 
 
@@ -188,14 +184,14 @@ def test_a_failing_round_is_marked_failed_with_the_error_and_writes_nothing(prog
         raise RuntimeError("engine exploded")
 
     monkeypatch.setattr("matching.services.round_engine.explain_pairs", explode)
-    matching_round = _run(program, coordinator)
+    matching_round = round_started_and_run(program, coordinator)
     assert matching_round.status == MatchingRound.Status.FAILED
     assert "engine exploded" in matching_round.error
     assert not Match.objects.exists()
 
 
 def test_a_redelivered_task_does_nothing_once_the_round_is_done(program, coordinator, cohort):
-    matching_round = _run(program, coordinator)
+    matching_round = round_started_and_run(program, coordinator)
     before = Match.objects.count()
     run_round(matching_round.pk)
     assert Match.objects.count() == before
@@ -210,7 +206,7 @@ def test_only_enrolled_people_take_part_when_the_program_is_not_open_to_all(coor
     program.mentors.add(mentor)
     program.trainees.add(enrolled)
 
-    matching_round = _run(program, coordinator)
+    matching_round = round_started_and_run(program, coordinator)
 
     assert list(Match.objects.filter(round=matching_round).values_list("trainee_id", flat=True)) == [enrolled.pk]
 
@@ -226,7 +222,7 @@ def test_each_proposals_snapshot_equals_the_engines_score_for_that_pair(program,
         TraineeProfileFactory.create_batch(2, career_stage=stage)
     ShortlistEntryFactory(trainee=TraineeProfileFactory(), mentor=MentorProfileFactory(), rank=1)
 
-    matching_round = _run(program, coordinator)
+    matching_round = round_started_and_run(program, coordinator)
 
     cohort = cohort_features(program)
     full = score(
@@ -248,7 +244,7 @@ def test_a_person_with_both_profiles_is_never_proposed_to_themselves(program, co
     mentor = MentorProfileFactory(capacity=2, career_stage=CareerStage.FELLOW)
     TraineeProfileFactory(user=mentor.user, career_stage=CareerStage.INTERN)  # the same person, as a trainee
 
-    matching_round = _run(program, coordinator)
+    matching_round = round_started_and_run(program, coordinator)
 
     assert matching_round.status == MatchingRound.Status.DONE, matching_round.error
     assert not Match.objects.filter(round=matching_round).exists()
@@ -278,7 +274,7 @@ def test_a_round_leaves_requesters_to_their_request_and_holds_the_places_request
     # A request in another program waits on Dr Popular's second place.
     MatchFactory(mentor=popular, origin="request", status="requested")
 
-    matching_round = _run(program, coordinator)
+    matching_round = round_started_and_run(program, coordinator)
 
     assert matching_round.status == MatchingRound.Status.DONE, matching_round.error
     proposals = Match.objects.filter(round=matching_round)
@@ -304,7 +300,7 @@ def test_trainees_asking_several_mentors_hold_one_place_between_them_not_one_eac
     ids = np.array([m.pk for m in [*mentors, lone]], dtype=np.int64)
     assert places_held(program, ids).tolist() == [1, 1, 1, 1]  # 2 × 1/3 rounds up to one place each; a lone request 1
 
-    matching_round = _run(program, coordinator)
+    matching_round = round_started_and_run(program, coordinator)
     offered = Match.objects.filter(round=matching_round)
     assert all(offered.filter(mentor=m).count() <= 1 for m in [*mentors, lone])  # one place left with each
 
@@ -320,10 +316,10 @@ def test_another_programs_proposals_hold_their_places_until_decided(coordinator)
 
     from matching.services.rounds import NoFreePlaces
 
-    _run(first, coordinator)
+    round_started_and_run(first, coordinator)
     assert Match.objects.filter(program=first, mentor=mentor, status=Match.Status.PROPOSED).count() == 1
     with pytest.raises(NoFreePlaces):  # the only place is promised: the second program's round is not started
-        _run(second, coordinator)
+        round_started_and_run(second, coordinator)
 
     assert not Match.objects.filter(program=second, status=Match.Status.PROPOSED).exists()
     outcome = matches_approve(
@@ -336,8 +332,8 @@ def test_a_programs_own_proposals_do_not_hold_places_from_its_next_round(program
     # Its next round replaces them, so it may offer those places again (to the same trainees or others).
     mentor = MentorProfileFactory(capacity=1)
     TraineeProfileFactory()
-    _run(program, coordinator)
-    again = _run(program, coordinator)
+    round_started_and_run(program, coordinator)
+    again = round_started_and_run(program, coordinator)
     assert Match.objects.get(program=program, status=Match.Status.PROPOSED).round == again
     assert Match.objects.get(program=program, status=Match.Status.PROPOSED).mentor == mentor
 
@@ -360,7 +356,7 @@ def test_the_load_spread_reads_even_when_each_mentor_is_full_whatever_their_capa
     MentorProfileFactory(capacity=3)
     TraineeProfileFactory.create_batch(4)
 
-    matching_round = _run(program, coordinator)
+    matching_round = round_started_and_run(program, coordinator)
 
     assert matching_round.quality["matched"] == 4
     assert matching_round.quality["load_gini"] == 0.0
@@ -384,7 +380,7 @@ def test_every_round_reports_the_pairs_who_would_rather_have_each_other(
     # higher total fit against what a stable round would leave.
     _two_trainees_who_want_the_same_mentor()
 
-    matching_round = _run(program, coordinator, algorithm)
+    matching_round = round_started_and_run(program, coordinator, algorithm)
 
     assert (matching_round.quality["matched"], matching_round.quality["blocking_pairs"]) == (matched, blocking)
 
