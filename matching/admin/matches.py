@@ -1,5 +1,5 @@
-"""The match list: filters, score and mentor load, the batch decisions (and clearing at-risk flags), and each
-match's page with its breakdown and history."""
+"""The match list: filters (`match_filters`), score and mentor load, the batch decisions (and clearing at-risk
+flags), and each match's page with its breakdown and history."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.db.models import Count, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -18,6 +17,7 @@ from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 
 from matching.admin.at_risk import clear_at_risk_selected
+from matching.admin.match_filters import AtRiskListFilter, ProgramListFilter, RoundListFilter
 from matching.admin.programs import CoordinatorAccess
 from matching.admin_views import access
 from matching.admin_views.actions import approve_selected, decisions_for, decline_selected, end_selected
@@ -28,63 +28,10 @@ from matching.services.refusals import ConflictOfInterest, ensure_not_a_party
 from mentorship.admin_lookups import NoLookupsOn
 from mentorship.admin_readonly import WrittenByServices
 from mentorship.admin_search import BoundedSearch
-from mentorship.filters import as_id
 from profiles.access import signed_in_user
 
 #: The fieldset of the at-risk flag, left out for a coordinator who is the match's mentor or trainee.
 FOLLOW_UP = "Follow-up"
-
-
-def _id_of(list_filter: admin.SimpleListFilter) -> int | None:
-    """The filter's value, which must be an id: anything else (a link cut short, an edited address) is the admin's
-    "bad filter", which sends the coordinator back to the whole list, rather than a server error."""
-    value = list_filter.value()
-    if not value:
-        return None
-    found = as_id(value)
-    if found is None:
-        raise IncorrectLookupParameters(f"{list_filter.parameter_name}={value!r} is not an id")
-    return found
-
-
-class ProgramListFilter(admin.SimpleListFilter):
-    """Only the programs this coordinator runs are offered."""
-
-    title = "program"
-    parameter_name = "program"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [(str(p.pk), p.name) for p in access.programs_for(signed_in_user(request))]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = _id_of(self)
-        return queryset.filter(program_id=value) if value is not None else queryset
-
-
-class RoundListFilter(admin.SimpleListFilter):
-    """A round's proposals, for bulk approval from the round page."""
-
-    title = "matching round"
-    parameter_name = "round"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        rounds = access.rounds_for(signed_in_user(request)).select_related("program")
-        recent = list(rounds[:10])
-        # An older round's page links here too: offer the round the list is cut to, so the sidebar shows it chosen
-        # (only if it is one of this coordinator's rounds; another program's is never named).
-        chosen = as_id(self.value())
-        if chosen is not None and all(r.pk != chosen for r in recent):
-            recent += list(rounds.filter(pk=chosen))
-        return [(str(r.pk), f"#{r.pk} {r}") for r in recent]
-
-    def has_output(self) -> bool:
-        # With no round to offer the admin would drop "?round=N" without a word and list every match: a link to a
-        # round must cut the list even then (to nothing, for a round this coordinator cannot see).
-        return super().has_output() or bool(self.value())
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = _id_of(self)
-        return queryset.filter(round_id=value) if value is not None else queryset
 
 
 class MatchTransitionInline(WrittenByServices, admin.TabularInline):
@@ -147,6 +94,7 @@ class MatchAdmin(NoLookupsOn, WrittenByServices, BoundedSearch, CoordinatorAcces
     list_filter = (
         ProgramListFilter,
         RoundListFilter,
+        AtRiskListFilter,
         "status",
         "origin",
         ("mentor__specialty", admin.RelatedOnlyFieldListFilter),

@@ -186,3 +186,27 @@ def test_the_match_list_refuses_filters_on_the_flag_from_the_address_bar(
         response = login(person).get(reverse("admin:matching_match_changelist"), lookup)
         assert response.status_code == 400, lookup
         assert own_flagged.trainee.user.full_name not in response.content.decode()
+
+
+def test_the_at_risk_filter_lists_the_flagged_matches_but_never_the_readers_own(
+    login: Any, coordinator: Any, carl: Any, own_flagged: Match
+) -> None:
+    # The list had no way to show the matches at risk (the address-bar lookups on the flag are refused), so clearing
+    # flags in bulk meant selecting matches one could not see as flagged. The filter lists them as the health page
+    # does: approved and flagged, never one the reader is the mentor or trainee of.
+    program = own_flagged.program
+    other = MatchFactory(program=program, status=Match.Status.APPROVED)
+    Match.objects.filter(pk=other.pk).update(at_risk_since=timezone.now(), at_risk_reason="No session in 45 days")
+    MatchFactory(program=program, status=Match.Status.APPROVED)  # not flagged
+    url = reverse("admin:matching_match_changelist")
+
+    def listed(user: Any) -> set[int]:
+        response = login(user).get(url, {"program": program.pk, "at_risk": "yes"})
+        assert response.status_code == 200
+        return {row.pk for row in response.context["cl"].result_list}
+
+    assert listed(coordinator) == {other.pk}
+    assert listed(carl) == {other.pk, own_flagged.pk}
+    assert "?e=1" in login(carl).get(url, {"at_risk": "maybe"})["Location"]  # the admin's "bad filter"
+    health = login(carl).get(reverse("admin:matching_program_health", args=[program.pk])).content.decode()
+    assert f"?program={program.pk}&amp;at_risk=yes" in health
