@@ -5,6 +5,7 @@ comparing the totals of two moments (the at-risk alert on a "not a good fit" or 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -53,7 +54,25 @@ def feedback_totals(program: Program | None, *, now: datetime | None = None) -> 
     new answers that are four mentors' and one trainee's would change the trainees' figures by that one answer.
     `None` totals every program's (a superuser's feedback summary) as the sum of what each program releases."""
     answers = Feedback.objects.all() if program is None else Feedback.objects.filter(meeting__match__program=program)
-    by_series = _released_by_program(
+    by_role: dict[str, list[Released]] = defaultdict(list)
+    for (_, role), part in _feedback_series(answers, now).items():
+        by_role[role].append(part)
+    return _feedback_rows(by_role)
+
+
+def feedback_totals_by_program(
+    programs: Sequence[Program], *, now: datetime | None = None
+) -> dict[int, dict[str, dict[str, Any]]]:
+    """`feedback_totals` of each program, in one query however many programs (a coordinator's feedback summary)."""
+    by_program: dict[int, dict[str, list[Released]]] = defaultdict(lambda: defaultdict(list))
+    answers = Feedback.objects.filter(meeting__match__program__in=programs)
+    for (program_id, role), part in _feedback_series(answers, now).items():
+        by_program[program_id][role].append(part)
+    return {program.pk: _feedback_rows(by_program.get(program.pk, {})) for program in programs}
+
+
+def _feedback_series(answers: QuerySet[Any], now: datetime | None) -> dict[tuple[Any, ...], Released]:
+    return _released_by_program(
         answers,
         program="meeting__match__program",
         score="rating",
@@ -61,9 +80,9 @@ def feedback_totals(program: Program | None, *, now: datetime | None = None) -> 
         feedback=True,
         now=now or timezone.now(),
     )
-    by_role: dict[str, list[Released]] = defaultdict(list)
-    for (_, role), part in by_series.items():
-        by_role[role].append(part)
+
+
+def _feedback_rows(by_role: Mapping[str, list[Released]]) -> dict[str, dict[str, Any]]:
     totals = {}
     for role in sorted(by_role):
         part = combined(by_role[role])
@@ -84,10 +103,25 @@ def checkin_totals(program: Program | None, *, now: datetime | None = None) -> d
     """How many check-in answers the totals include, their average "going well" (1–5; None under
     MIN_ANSWERS_FOR_AVERAGES, as for feedback) and `up_to`, the last day they include (None: none yet)."""
     answers = CheckIn.objects.all() if program is None else CheckIn.objects.filter(match__program=program)
-    by_series = _released_by_program(
+    return _checkin_row(_checkin_series(answers, now).values())
+
+
+def checkin_totals_by_program(programs: Sequence[Program], *, now: datetime | None = None) -> dict[int, dict[str, Any]]:
+    """`checkin_totals` of each program, in one query however many programs."""
+    by_program: dict[int, list[Released]] = defaultdict(list)
+    for (program_id,), part in _checkin_series(CheckIn.objects.filter(match__program__in=programs), now).items():
+        by_program[program_id].append(part)
+    return {program.pk: _checkin_row(by_program.get(program.pk, [])) for program in programs}
+
+
+def _checkin_series(answers: QuerySet[Any], now: datetime | None) -> dict[tuple[Any, ...], Released]:
+    return _released_by_program(
         answers, program="match__program", score="going_well", feedback=False, now=now or timezone.now()
     )
-    part = combined(by_series.values())
+
+
+def _checkin_row(parts: Iterable[Released]) -> dict[str, Any]:
+    part = combined(parts)
     tally = part.tally
     return {
         "answers": tally.answers,

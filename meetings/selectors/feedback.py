@@ -12,7 +12,12 @@ from django.utils import timezone
 from matching.admin_views import access
 from matching.models import Match, Program
 from meetings.models import CheckIn, Feedback, Meeting
-from meetings.selectors.answer_totals import checkin_totals, feedback_totals
+from meetings.selectors.answer_totals import (
+    checkin_totals,
+    checkin_totals_by_program,
+    feedback_totals,
+    feedback_totals_by_program,
+)
 from profiles.models import User
 
 FEEDBACK_REVEAL_AFTER = timedelta(days=7)
@@ -46,6 +51,10 @@ def feedback_summary(*, program: Program | None = None, now: datetime | None = N
     """Coordinators' aggregate view, with the program health page's figures: no single answer or author is shown,
     nor averages of fewer than `MIN_ANSWERS_FOR_AVERAGES` answers (one answer would show that person's rating), nor
     totals that change by fewer than that many answers (comparing two readings would give the new one away)."""
+    return _summary_rows(feedback_totals(program, now=now))
+
+
+def _summary_rows(by_role: dict[str, dict[str, Any]]) -> list[FeedbackSummary]:
     return [
         FeedbackSummary(
             role=role,
@@ -55,7 +64,7 @@ def feedback_summary(*, program: Program | None = None, now: datetime | None = N
             not_a_good_fit=totals["not_a_good_fit"],
             up_to=totals["up_to"],
         )
-        for role, totals in feedback_totals(program, now=now).items()
+        for role, totals in by_role.items()
     ]
 
 
@@ -99,15 +108,19 @@ def feedback_summary_for(*, user: User, now: datetime | None = None) -> list[Pro
     if not access.is_coordinator(user):
         return None
     if user.is_superuser:
-        scopes: list[tuple[str, Program | None]] = [("All programs", None)]
-    else:
-        scopes = [(program.name, program) for program in access.programs_for(user).order_by("name")]
+        return [
+            ProgramFeedback(
+                name="All programs",
+                rows=feedback_summary(program=None, now=now),
+                checkins=checkins_summary(program=None, now=now),
+                combined=True,
+            )
+        ]
+    # Two queries however many programs (each program's tables were two queries of their own).
+    programs = list(access.programs_for(user).order_by("name"))
+    feedback = feedback_totals_by_program(programs, now=now)
+    checkins = checkin_totals_by_program(programs, now=now)
     return [
-        ProgramFeedback(
-            name=name,
-            rows=feedback_summary(program=program, now=now),
-            checkins=checkins_summary(program=program, now=now),
-            combined=program is None,
-        )
-        for name, program in scopes
+        ProgramFeedback(name=program.name, rows=_summary_rows(feedback[program.pk]), checkins=checkins[program.pk])
+        for program in programs
     ]
