@@ -213,10 +213,26 @@ def _read_into(roster: Roster, rows: Iterator[tuple[int, list[str]]], default_ro
             continue
         role = roles.pop() if roles else default_role
         if role is None:
-            roster.problems.append(RosterProblem(where, "say whether this person is a mentor or a trainee."))
+            roster.problems.append(RosterProblem(where, _no_role(cells)))
             continue
         for email in emails:
             roster.add(email, role, where)
+
+
+def _no_role(cells: list[str]) -> str:
+    """What a row with no role word says: which cell nearly is one ("Trainee (PGY-1)", "Faculty mentor") when one
+    is, since a whole column of them makes every row a problem, fixed with one find-and-replace once named."""
+    near = next(
+        (
+            cell
+            for cell in reversed(cells)  # the role column is usually last, after a name that may hold the word
+            if not _addresses(cell) and ROLE_WORDS.keys() & set(re.findall(r"[a-z]+", cell.lower()))
+        ),
+        None,
+    )
+    if near is not None:
+        return f"“{near}”: write the role alone, mentor or trainee, in its own cell."
+    return "say whether this person is a mentor or a trainee."
 
 
 def roster_from_lists(*, trainees: list[str], mentors: list[str]) -> Roster:

@@ -44,6 +44,17 @@ def test_a_bare_list_of_addresses_takes_the_chosen_role_and_without_one_each_row
     ]
 
 
+def test_a_role_cell_with_more_than_the_role_word_is_named_in_the_problem():
+    # A hospital's export says "Trainee (PGY-1)" or "Faculty mentor": every row was "say whether this person is a
+    # mentor or a trainee", which did not say what was wrong with the column they had filled in.
+    roster = parse_roster("Tara Trainee, tara@uni.edu, Trainee (PGY-1)\nDr Mo, mo@uni.edu, Faculty mentor")
+    assert roster.entries == []
+    assert [str(p) for p in roster.problems] == [
+        "line 1: “Trainee (PGY-1)”: write the role alone, mentor or trainee, in its own cell.",
+        "line 2: “Faculty mentor”: write the role alone, mentor or trainee, in its own cell.",
+    ]
+
+
 def test_a_role_on_the_row_wins_over_the_chosen_default():
     roster = parse_roster("amara@uni.edu, mentor", Role.TRAINEE)
     assert [e.role for e in roster.entries] == [Role.MENTOR]
