@@ -15,7 +15,7 @@ from mentorship.filters import as_id
 from profiles.access import signed_in_user
 
 
-def _id_of(list_filter: admin.SimpleListFilter) -> int | None:
+def filter_value_id(list_filter: admin.SimpleListFilter) -> int | None:
     """The filter's value, which must be an id: anything else (a link cut short, an edited address) is the admin's
     "bad filter", which sends the coordinator back to the whole list, rather than a server error."""
     value = list_filter.value()
@@ -37,7 +37,7 @@ class ProgramListFilter(admin.SimpleListFilter):
         return [(str(p.pk), p.name) for p in access.programs_for(signed_in_user(request))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = _id_of(self)
+        value = filter_value_id(self)
         return queryset.filter(program_id=value) if value is not None else queryset
 
 
@@ -84,5 +84,5 @@ class RoundListFilter(admin.SimpleListFilter):
         return super().has_output() or bool(self.value())
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = _id_of(self)
+        value = filter_value_id(self)
         return queryset.filter(round_id=value) if value is not None else queryset

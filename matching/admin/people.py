@@ -10,13 +10,13 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from matching.admin.match_filters import filter_value_id
 from matching.admin_views import access
 from matching.models import Program
 from matching.services.unenrolment import Unenrolment, program_unenrol
@@ -52,13 +52,9 @@ class EnrolledInProgramFilter(admin.SimpleListFilter):
         return super().has_output() or bool(self.value())
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = self.value()
-        if not value:
-            return queryset
-        program_id = as_id(value)
+        program_id = filter_value_id(self)
         if program_id is None:
-            # A link cut short or edited: the admin's "bad filter" (the whole list again), not a server error.
-            raise IncorrectLookupParameters(f"{self.parameter_name}={value!r} is not an id")
+            return queryset
         programs = access.programs_for(signed_in_user(request)).filter(pk=program_id)
         return queryset.filter(programs__in=programs)
 
