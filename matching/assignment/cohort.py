@@ -132,7 +132,7 @@ def _assign_cohort(
         pref_length if method == "stable" else k_row,
         column_thresholds(sample_scores, n, k_col_eff) if k_col_eff else np.full(m, np.inf),
     )
-    shortlist_pairs = _shortlist_indices(ctx)
+    shortlist_pairs = shortlist_indices(ctx)
     if method == "stable" and shortlist_pairs is not None:
         pruner.force(shortlist_pairs[0], shortlist_pairs[1])
     keep = n * m * 4 <= keep_scores_bytes
@@ -151,7 +151,7 @@ def _assign_cohort(
     t_prefs: NDArray[np.int64] | None = None
     m_prefs: list[NDArray[np.int64]] | None = None
     if method == "stable":
-        ranks = _group(shortlist_pairs) if shortlist_pairs is not None else None
+        ranks = shortlist_by_row(shortlist_pairs) if shortlist_pairs is not None else None
         t_prefs, m_prefs = prefs_from_pairs(n, m, rows, cols, values, pref_length, ranks)
         assignment = stable(t_prefs, m_prefs, cap)
         rounds = 0
@@ -180,7 +180,7 @@ def _assign_cohort(
     return CohortResult(assignment, assigned, quality, method, rounds, len(rows))
 
 
-def _shortlist_indices(ctx: Context) -> tuple[NDArray[np.intp], NDArray[np.intp]] | None:
+def shortlist_indices(ctx: Context) -> tuple[NDArray[np.intp], NDArray[np.intp]] | None:
     """Trainees' ranked shortlist entries as (trainee row, mentor column), each trainee's #1 first."""
     ranked = ctx.sl_ranks > 0  # starred without a rank sets no order
     if not ranked.any():
@@ -190,7 +190,8 @@ def _shortlist_indices(ctx: Context) -> tuple[NDArray[np.intp], NDArray[np.intp]
     return rows[order], cols[order]
 
 
-def _group(pairs: tuple[NDArray[np.intp], NDArray[np.intp]]) -> dict[int, list[int]]:
+def shortlist_by_row(pairs: tuple[NDArray[np.intp], NDArray[np.intp]]) -> dict[int, list[int]]:
+    """`shortlist_indices` grouped by trainee row: each trainee's ranked mentor columns, #1 first."""
     rows, cols = pairs
     bounds = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1], True])
     return {int(rows[a]): cols[a:b].tolist() for a, b in itertools.pairwise(bounds)}

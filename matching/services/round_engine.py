@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from matching.assignment import assign_cohort, prefs_from_pairs
+from matching.assignment import assign_cohort, prefs_from_pairs, shortlist_by_row, shortlist_indices
 from matching.assignment.pruning import Pruner
 from matching.assignment.runtime import engine_settings, run_pieces
 from matching.quality import blocking_pairs, round_quality
@@ -111,18 +111,14 @@ def stable_preferences(
     ctx = Context(trainees, mentors, weights, shortlist=shortlist, conflicts=conflicts)
     n, m = ctx.shape
     pruner = Pruner(n, m, PREF_LENGTH, np.full(m, np.inf))
-    ranks: dict[int, list[int]] = {}
-    ranked = ctx.sl_ranks > 0  # starred without a rank sets no order
-    if ranked.any():
-        order = np.lexsort((ctx.sl_ranks[ranked], ctx.sl_rows[ranked]))  # each trainee's #1 first
-        rows, cols = ctx.sl_rows[ranked][order], ctx.sl_cols[ranked][order]
-        pruner.force(rows, cols)
-        for row, col in zip(rows.tolist(), cols.tolist(), strict=True):
-            ranks.setdefault(row, []).append(col)
+    ranked = shortlist_indices(ctx)  # the stable round's own reading of the shortlist: forced in, #1 first
+    if ranked is not None:
+        pruner.force(*ranked)
     step = default_block_rows(m)
     with engine_settings():
         run_pieces(lambda r0: pruner.add(r0, ctx.total(r0, min(n, r0 + step))), range(0, n, step), 2)
-    return prefs_from_pairs(n, m, *pruner.candidates(), PREF_LENGTH, ranks or None)
+    ranks = shortlist_by_row(ranked) if ranked is not None else None
+    return prefs_from_pairs(n, m, *pruner.candidates(), PREF_LENGTH, ranks)
 
 
 def _nobody(n: int, capacity: NDArray[np.int64], conflicts: NDArray[np.int64]) -> Outcome:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -75,15 +75,7 @@ def round_participants(program: Program) -> tuple[Cohort, NDArray[np.int64], NDA
     # that requests and other programs' proposals hold; closed mentors (not accepting) offer none.
     capacity = np.maximum(cohort.mentors.free_places.astype(np.int64) - places_held(program, cohort.mentors.ids), 0)
     capacity[~cohort.mentors.accepting] = 0
-    cut = Cohort(
-        program=cohort.program,
-        taxonomy=cohort.taxonomy,
-        trainees=trainees,
-        mentors=cohort.mentors,
-        conflicts=cohort.conflicts,
-        shortlist=cohort.shortlist,
-        weights=cohort.weights,
-    )
+    cut = replace(cohort, trainees=trainees)
     not_to_propose = np.vstack([live_pairs(program), decided_pairs(program), self_pairs(program)])
     return cut, capacity, not_to_propose
 
