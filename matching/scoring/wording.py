@@ -55,13 +55,18 @@ def _listing(lookup: Lookup | None, indexes: Iterable[int], last: str = "and") -
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {last} " + names[-1]
 
 
+def hours_and_minutes(minutes: int) -> str:
+    """“2 h 30 min”, “2 h”, “30 min” (not “0 h 30 min”): a gap between two clocks, as people say it."""
+    h, m = divmod(abs(int(minutes)), 60)
+    if not h:
+        return f"{m} min"
+    return f"{h} h {m} min" if m else f"{h} h"
+
+
 def _hours(minutes: int) -> str:
     if minutes == 0:
         return "Same time zone"
-    h, m = divmod(int(minutes), 60)
-    if not h:
-        return f"{m} min apart"  # not "0 h 30 min apart"
-    return f"{h} h {m} min apart" if m else f"{h} h apart"
+    return f"{hours_and_minutes(minutes)} apart"
 
 
 def _stages(count: int) -> str:

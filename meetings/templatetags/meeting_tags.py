@@ -10,6 +10,7 @@ from django import template
 from django.template.defaultfilters import pluralize
 
 from matching.models import Match
+from matching.scoring.wording import hours_and_minutes
 from meetings.models import Meeting
 from meetings.people import other_side, time_zone_for
 from meetings.selectors import FollowUp, follow_up
@@ -55,12 +56,9 @@ def other_person_zone(match: Match, user: Any, *, now: datetime) -> str:
     gap = _offset(now, theirs) - _offset(now, mine)
     if not gap:
         return f"{other} is in {theirs.key}, the same time as you now."
-    minutes = abs(int(gap.total_seconds())) // 60
-    amount = [f"{minutes // 60} h"] if minutes >= 60 else []
-    if minutes % 60:
-        amount.append(f"{minutes % 60} min")
     direction = "ahead of" if gap > timedelta(0) else "behind"
-    return f"{other} is in {theirs.key}, {' '.join(amount)} {direction} you now."
+    amount = hours_and_minutes(abs(int(gap.total_seconds())) // 60)
+    return f"{other} is in {theirs.key}, {amount} {direction} you now."
 
 
 def _offset(instant: datetime, zone: ZoneInfo) -> timedelta:
