@@ -97,6 +97,17 @@ def blocking_pairs(assignment: ArrayLike, trainee_prefs: Prefs, mentor_prefs: Pr
     return int(blocks.sum())
 
 
+def listed_rank(assignment: ArrayLike, trainee_prefs: Prefs, m: int) -> NDArray[np.int64]:
+    """1-based place of each trainee's assigned mentor on their preference list: 0 unmatched, one past the
+    list's width for a mentor not on it."""
+    a = np.asarray(assignment, dtype=np.int64)
+    table = padded(trainee_prefs, m, "Trainee")
+    rank = np.where(a >= 0, table.shape[1] + 1, 0).astype(np.int64)
+    hit_rows, hit_pos = nonzero2d((table >= 0) & (table == a[:, None]))
+    rank[hit_rows] = hit_pos + 1
+    return rank
+
+
 def round_quality(
     assignment: ArrayLike,
     scores: ArrayLike,
@@ -137,11 +148,7 @@ def round_quality(
         if eligible is None:
             raise ValueError("eligible is required when scores holds only the assigned pairs' scores.")
     if trainee_prefs is not None:
-        table = padded(trainee_prefs, m, "Trainee")
-        rank = np.zeros(n, dtype=np.int64)
-        hit_rows, hit_pos = nonzero2d((table >= 0) & (table == a[:, None]))
-        rank[matched] = table.shape[1] + 1
-        rank[hit_rows] = hit_pos + 1
+        rank = listed_rank(a, trainee_prefs, m)
     could_mask = np.asarray(eligible, dtype=bool)
     could = int(could_mask.sum())
     load = np.bincount(a[matched], minlength=m)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from matching.quality import Quality, round_quality
+from matching.quality import Quality, blocking_pairs, listed_rank, round_quality
 from matching.scoring.arrays import MentorFeatures, Shortlist, TraineeFeatures
 from matching.scoring.compute import Context, default_block_rows
 from matching.scoring.weights import Weights
@@ -34,14 +34,19 @@ SCORE_LO, SCORE_HI = 0.0, 100.0
 @dataclass
 class CohortResult:
     """`assignment`: mentor index per trainee (-1 unmatched). `scores_of_assigned`: that pair's score (NaN
-    unmatched). `rounds`: how many times the exact solver ran (0 for stable)."""
+    unmatched). `assigned_rank`: the 1-based place of the assigned mentor in the trainee's own order, which the
+    top-3 share counts (0 unmatched; by score for "optimal", exact up to `k_row`; by place on the preference list
+    for "stable"). `rounds`: how many times the exact solver ran (0 for stable). `stable_prefs`: the stable
+    round's preference lists (trainees', mentors'), for "stable" and for "optimal" with `stable_lists`."""
 
     assignment: NDArray[np.intp]
     scores_of_assigned: NDArray[np.float32]
+    assigned_rank: NDArray[np.int64]
     quality: Quality
     method: str
     rounds: int
     candidates: int
+    stable_prefs: tuple[NDArray[np.int64], list[NDArray[np.int64]]] | None = None
 
 
 def assign_cohort(
@@ -58,11 +63,17 @@ def assign_cohort(
     k_col: int = 20,  # 20 rather than 10: fewer proof rounds at 20k × 4k (docs/performance.md)
     threads: int = 2,
     keep_scores_bytes: int = 400 << 20,
+    stable_lists: bool = False,
 ) -> CohortResult:
     """Assign a cohort: "optimal" (most trainees matched, then the highest total score, exact) or "stable"
     (trainee-proposing deferred acceptance on `pref_length`-long lists: shortlist first, then scores).
 
     `capacity[j]`: how many more mentees mentor j may take in this round (≥ 0).
+
+    `stable_lists` (optimal only): also build, from the same scoring pass, the lists a stable round on this
+    cohort would use, and count the optimal answer's blocking pairs under them (`quality.blocking_pairs`), so
+    a coordinator can weigh its higher total fit against its stability. Off by default: it costs a wider
+    partition of every block and about 25 MB at 20,000 × 4,000.
     """
     # Our own threads score whole blocks; see `runtime` for why BLAS threads and huge pages are off meanwhile.
     with engine_settings():
@@ -79,6 +90,7 @@ def assign_cohort(
             k_col=k_col,
             threads=threads,
             keep_scores_bytes=keep_scores_bytes,
+            stable_lists=stable_lists,
         )
 
 
@@ -96,6 +108,7 @@ def _assign_cohort(
     k_col: int,
     threads: int,
     keep_scores_bytes: int,
+    stable_lists: bool,
 ) -> CohortResult:
     if method not in ("optimal", "stable"):
         raise ValueError(f"method must be 'optimal' or 'stable', got {method!r}.")
@@ -110,7 +123,10 @@ def _assign_cohort(
     if n == 0 or m == 0 or cap.sum() == 0:
         none = np.full(n, -1, dtype=np.intp)
         quality = round_quality(none, np.full(n, np.nan), cap, eligible=np.zeros(n, dtype=bool))
-        return CohortResult(none, np.full(n, np.nan, dtype=np.float32), quality, method, 0, 0)
+        if method == "stable" or stable_lists:  # no mentor has a place to offer, or nobody to offer it to
+            quality = replace(quality, blocking_pairs=0)
+        no_rank = np.zeros(n, dtype=np.int64)
+        return CohortResult(none, np.full(n, np.nan, dtype=np.float32), no_rank, quality, method, 0, 0)
     closed = cap <= 0
     step = default_block_rows(m)
 
@@ -134,7 +150,12 @@ def _assign_cohort(
     )
     shortlist_pairs = shortlist_indices(ctx)
     if method == "stable" and shortlist_pairs is not None:
-        pruner.force(shortlist_pairs[0], shortlist_pairs[1])
+        pruner.force(*shortlist_pairs)
+    # The stable round's lists, for counting an optimal answer's blocking pairs: picked as the stable mode picks
+    # them, from the very same block scores, so ties order the same to the last bit.
+    listing = Pruner(n, m, pref_length, np.full(m, np.inf)) if method == "optimal" and stable_lists else None
+    if listing is not None and shortlist_pairs is not None:
+        listing.force(*shortlist_pairs)
     keep = n * m * 4 <= keep_scores_bytes
     stored = np.empty((n, m), dtype=np.float32) if keep else None
     eligible = np.zeros(n, dtype=bool)
@@ -142,18 +163,23 @@ def _assign_cohort(
     def first_pass(r0: int, r1: int) -> None:
         total = block_scores(r0, r1, out=stored[r0:r1] if stored is not None else None)
         eligible[r0:r1] = np.isfinite(total).any(axis=1)
-        pruner.add(r0, total)
+        if listing is None:
+            pruner.add(r0, total)
+            return
+        # One partition of each row serves both: a second one costs as much as scoring the block again.
+        kth, kth_listed = pruner.row_thresholds(total, (pruner.k_row, listing.k_row))
+        pruner.add(r0, total, kth)
+        listing.add(r0, total, kth_listed)
 
     # NumPy and BLAS release the GIL in the heavy calls, so two threads use both cores.
     run_pieces(lambda r0: first_pass(r0, min(n, r0 + step)), range(0, n, step), threads)
     rows, cols, values = pruner.candidates()
 
-    t_prefs: NDArray[np.int64] | None = None
-    m_prefs: list[NDArray[np.int64]] | None = None
+    ranks = shortlist_by_row(shortlist_pairs) if shortlist_pairs is not None else None
+    prefs: tuple[NDArray[np.int64], list[NDArray[np.int64]]] | None = None
     if method == "stable":
-        ranks = shortlist_by_row(shortlist_pairs) if shortlist_pairs is not None else None
-        t_prefs, m_prefs = prefs_from_pairs(n, m, rows, cols, values, pref_length, ranks)
-        assignment = stable(t_prefs, m_prefs, cap)
+        prefs = prefs_from_pairs(n, m, rows, cols, values, pref_length, ranks)
+        assignment = stable(*prefs, cap)
         rounds = 0
     else:
         source = (lambda r0, r1: stored[r0:r1]) if stored is not None else block_scores
@@ -172,12 +198,17 @@ def _assign_cohort(
             n, cap, (rows, cols, values), SCORE_LO, SCORE_HI, finder, keep_margin=KEEP_MARGIN * spread
         )
         assignment, rounds = solution.assignment, solution.rounds
+        if listing is not None:
+            prefs = prefs_from_pairs(n, m, *listing.candidates(), pref_length, ranks)
     assigned = _assigned_scores(assignment, rows, cols, values, stored, block_scores, step)
-    rank = _assigned_rank(assignment, assigned, rows, cols, values) if method == "optimal" else None
-    quality = round_quality(
-        assignment, assigned, cap, eligible=eligible, assigned_rank=rank, trainee_prefs=t_prefs, mentor_prefs=m_prefs
-    )
-    return CohortResult(assignment, assigned, quality, method, rounds, len(rows))
+    if method == "stable" and prefs is not None:
+        rank = listed_rank(assignment, prefs[0], m)
+    else:
+        rank = _assigned_rank(assignment, assigned, rows, cols, values)
+    quality = round_quality(assignment, assigned, cap, eligible=eligible, assigned_rank=rank)
+    if prefs is not None:  # a stable round's is 0 by construction, and counted all the same
+        quality = replace(quality, blocking_pairs=blocking_pairs(assignment, *prefs, cap))
+    return CohortResult(assignment, assigned, rank, quality, method, rounds, len(rows), prefs)
 
 
 def shortlist_indices(ctx: Context) -> tuple[NDArray[np.intp], NDArray[np.intp]] | None:
@@ -229,8 +260,9 @@ def _assigned_rank(
     cols: NDArray[np.intp],
     values: NDArray[np.float64],
 ) -> NDArray[np.int64]:
-    """1-based rank of the assigned mentor by score among the trainee's candidates (exact up to rank k_row)."""
+    """1-based rank of the assigned mentor by score among the trainee's candidates (exact up to rank k_row); 0
+    unmatched."""
     rank = np.zeros(len(assignment), dtype=np.int64)
     better = values > assigned[rows].astype(np.float64)
     np.add.at(rank, rows[better], 1)
-    return rank + 1
+    return np.where(assignment >= 0, rank + 1, 0)

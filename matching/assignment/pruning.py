@@ -49,23 +49,44 @@ class Pruner:
         order = np.argsort(rows, kind="stable")
         self._forced_rows, self._forced_cols = rows[order].astype(np.intp), cols[order].astype(np.intp)
 
-    def add(self, r0: int, block: NDArray[np.floating]) -> None:
-        b, m = block.shape
-        if m == 0 or b == 0:
-            return
+    def _held(self, block: NDArray[np.floating]) -> tuple[NDArray[np.floating], NDArray[np.bool_], NDArray[np.bool_]]:
         # Scratch reused across this thread's blocks: fresh multi-megabyte temporaries cost page faults.
+        b, m = block.shape
         held = getattr(self._scratch, "held", None)
         if held is None or held[0].size < b * m or held[0].dtype != block.dtype:
             held = (np.empty(b * m, dtype=block.dtype), np.empty(b * m, dtype=bool), np.empty(b * m, dtype=bool))
             self._scratch.held = held
         work, mask, other = (x[: b * m].reshape(b, m) for x in held)
-        if self.k_row > 0:
+        return work, mask, other
+
+    def row_thresholds(self, block: NDArray[np.floating], ks: tuple[int, ...]) -> list[NDArray[np.floating]]:
+        """Per row, the k-th best score for each k in `ks` (FLOOR where fewer are allowed; +inf for k = 0), from
+        one partition of the row at the largest k: the smaller ones partition only the top slice it leaves. One
+        pass serves this pruner's `k_row` and another pruner's longer lists."""
+        b, m = block.shape
+        work = self._held(block)[0]
+        wide = min(max(ks), m)
+        out: dict[int, NDArray[np.floating]] = {}
+        if wide > 0:
             np.copyto(work, block)
-            work.partition(m - self.k_row, axis=1)
-            kth = work[:, m - self.k_row]
-            kth = np.where(np.isfinite(kth), kth, FLOOR).astype(block.dtype)
-        else:
-            kth = np.full(b, np.inf, dtype=block.dtype)
+            work.partition(m - wide, axis=1)
+            top = work[:, m - wide :]  # each row's `wide` best, in no order
+            for k in sorted({min(k, m) for k in ks if k > 0}, reverse=True):
+                if k < wide:
+                    top.partition(wide - k, axis=1)
+                kth = top[:, wide - k]
+                out[k] = np.where(np.isfinite(kth), kth, FLOOR).astype(block.dtype)
+        return [out[min(k, m)] if k > 0 else np.full(b, np.inf, dtype=block.dtype) for k in ks]
+
+    def add(self, r0: int, block: NDArray[np.floating], kth: NDArray[np.floating] | None = None) -> None:
+        """Take the block's candidates: each row's `k_row` best (or at least `kth`, that row's threshold worked
+        out already by `row_thresholds`), and each column's at least its bound."""
+        b, m = block.shape
+        if m == 0 or b == 0:
+            return
+        if kth is None:
+            kth = self.row_thresholds(block, (self.k_row,))[0]
+        _, mask, other = self._held(block)
         np.greater_equal(block, kth[:, None], out=mask)
         mask |= np.greater_equal(block, self._col_bound32[None, :], out=other)
         lo, hi = np.searchsorted(self._forced_rows, [r0, r0 + b])
@@ -81,5 +102,7 @@ class Pruner:
         if not self._parts:
             empty = np.empty(0, dtype=np.intp)
             return empty, empty, np.empty(0)
-        rows, cols, vals = (np.concatenate(x) for x in zip(*self._parts, strict=True))
+        # In row order whichever thread finished first: each block's pairs are in (row, column) order already.
+        parts = sorted(self._parts, key=lambda part: int(part[0][0]) if len(part[0]) else -1)
+        rows, cols, vals = (np.concatenate(x) for x in zip(*parts, strict=True))
         return rows, cols, vals

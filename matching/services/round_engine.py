@@ -12,14 +12,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from matching.assignment import assign_cohort, prefs_from_pairs, shortlist_by_row, shortlist_indices
-from matching.assignment.pruning import Pruner
-from matching.assignment.runtime import engine_settings, run_pieces
-from matching.quality import blocking_pairs, round_quality
-from matching.scoring import COMPONENTS, Explanation, Names, Shortlist, TraineeFeatures, explain_scored, score
-from matching.scoring.arrays import MentorFeatures
-from matching.scoring.compute import Context, default_block_rows
-from matching.scoring.weights import Weights
+from matching.assignment import assign_cohort
+from matching.quality import round_quality
+from matching.scoring import COMPONENTS, Explanation, Names, Shortlist, explain_scored, score
 
 if TYPE_CHECKING:  # the cohort is built by matching.features (Django); this module only reads its arrays
     from matching.features import Cohort
@@ -34,10 +29,12 @@ Progress = Callable[[str, int], None]
 
 @dataclass
 class Outcome:
-    """`assignment[i]`: mentor column for trainee row i, -1 when unmatched. `scores[i]`: that pair's score."""
+    """`assignment[i]`: mentor column for trainee row i, -1 when unmatched. `scores[i]`: that pair's score.
+    `ranks[i]`: the place of that mentor in the trainee's own order, as the top-3 share counts it (0 unmatched)."""
 
     assignment: NDArray[np.intp]
     scores: NDArray[np.float64]
+    ranks: NDArray[np.int64]
     conflicts: NDArray[np.int64]
     quality: dict[str, Any]
 
@@ -70,6 +67,9 @@ def assign(
         conflicts=conflicts,
         method="stable" if algorithm == "stable" else "optimal",
         pref_length=PREF_LENGTH,
+        # An optimal round's blocking pairs are counted against the lists a stable round on the same cohort would
+        # use, so a coordinator can weigh its higher total fit against them (a stable round has none).
+        stable_lists=True,
     )
     progress("assigning", 60)
     chosen = np.asarray(result.assignment, dtype=np.intp)
@@ -77,48 +77,13 @@ def assign(
     load = np.bincount(assignment[assignment >= 0], minlength=len(capacity))
     if (load > capacity).any():  # the engine's contract; a breach must never reach the database
         raise RuntimeError("The assignment exceeds a mentor's free places.")
-    quality = result.quality
-    if algorithm != "stable":
-        # A stable round has none by construction; an optimal one is counted against the lists a stable round on
-        # the same cohort would use, so a coordinator can weigh its higher total fit against them.
-        mentors = cohort.mentors.take(open_cols)
-        prefs = stable_preferences(
-            cohort.trainees, mentors, cohort.weights, shortlist=cohort.shortlist, conflicts=conflicts
-        )
-        quality = replace(quality, blocking_pairs=blocking_pairs(chosen, *prefs, capacity[open_cols]))
     return Outcome(
         assignment=assignment,
         scores=np.asarray(result.scores_of_assigned, dtype=np.float64),
+        ranks=result.assigned_rank,
         conflicts=conflicts,
-        quality=quality.to_dict(),
+        quality=result.quality.to_dict(),
     )
-
-
-def stable_preferences(
-    trainees: TraineeFeatures,
-    mentors: MentorFeatures,
-    weights: Weights,
-    *,
-    shortlist: Shortlist,
-    conflicts: NDArray[np.int64],
-) -> tuple[NDArray[np.int64], list[NDArray[np.int64]]]:
-    """The preference lists `assign_cohort(method="stable", pref_length=PREF_LENGTH)` builds for these trainees
-    and mentors (every mentor with a place): each trainee's ranked shortlist, then their best-scoring mentors,
-    PREF_LENGTH in all; each mentor's list, every trainee who listed them, best score first.
-
-    Scored in blocks on the engine's two threads and BLAS setting, as the stable round is (its scores must be the
-    same to the last bit, or ties would order differently); the full N × M never exists."""
-    ctx = Context(trainees, mentors, weights, shortlist=shortlist, conflicts=conflicts)
-    n, m = ctx.shape
-    pruner = Pruner(n, m, PREF_LENGTH, np.full(m, np.inf))
-    ranked = shortlist_indices(ctx)  # the stable round's own reading of the shortlist: forced in, #1 first
-    if ranked is not None:
-        pruner.force(*ranked)
-    step = default_block_rows(m)
-    with engine_settings():
-        run_pieces(lambda r0: pruner.add(r0, ctx.total(r0, min(n, r0 + step))), range(0, n, step), 2)
-    ranks = shortlist_by_row(ranked) if ranked is not None else None
-    return prefs_from_pairs(n, m, *pruner.candidates(), PREF_LENGTH, ranks)
 
 
 def _nobody(n: int, capacity: NDArray[np.int64], conflicts: NDArray[np.int64]) -> Outcome:
@@ -127,7 +92,13 @@ def _nobody(n: int, capacity: NDArray[np.int64], conflicts: NDArray[np.int64]) -
     unmatched = np.full(n, -1, dtype=np.intp)
     quality = round_quality(unmatched, np.full(n, np.nan), capacity, eligible=np.zeros(n, dtype=bool))
     quality = replace(quality, blocking_pairs=0)
-    return Outcome(assignment=unmatched, scores=np.full(n, np.nan), conflicts=conflicts, quality=quality.to_dict())
+    return Outcome(
+        assignment=unmatched,
+        scores=np.full(n, np.nan),
+        ranks=np.zeros(n, dtype=np.int64),
+        conflicts=conflicts,
+        quality=quality.to_dict(),
+    )
 
 
 def _diagonal(

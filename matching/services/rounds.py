@@ -254,9 +254,7 @@ def _run(matching_round: MatchingRound) -> None:
         for proposal in proposals:
             still_free[proposal.col] = min(still_free[proposal.col], allowed.places[proposal.mentor])
         quality = round_report.as_written(
-            cohort,
             outcome,
-            algorithm=matching_round.algorithm,
             offered=capacity,
             still_free=still_free,
             written_rows=np.array([p.row for p in allowed.proposals], dtype=np.intp),

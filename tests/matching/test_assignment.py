@@ -260,6 +260,33 @@ def test_preferences_put_the_ranked_shortlist_first_then_scores_with_ties_by_ind
     assert [p.tolist() for p in m_prefs] == [[0], [0, 1], [0, 1], [1]]
 
 
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000))
+def test_preference_lists_do_not_depend_on_the_order_the_pairs_come_in(seed: int) -> None:
+    # Coarse scores make many ties, so the tie-break by mentor and trainee index is exercised; the pairs come
+    # shuffled and the lists must be those of the definition: shortlist place, then score, then lower index.
+    from matching.assignment import prefs_from_pairs
+
+    rng = np.random.default_rng(seed)
+    n, m = 12, 7
+    scores = rng.integers(0, 4, (n, m)).astype(np.float64)
+    scores[rng.random((n, m)) < 0.2] = -np.inf
+    rows, cols = np.nonzero(np.isfinite(scores))
+    ranks = {0: [int(x) for x in rng.permutation(m)[:3]], 5: [int(rng.integers(m))]}
+    ranks = {i: [j for j in listed if np.isfinite(scores[i, j])] for i, listed in ranks.items()}
+    shuffled = rng.permutation(len(rows))
+    t_prefs, m_prefs = prefs_from_pairs(n, m, rows[shuffled], cols[shuffled], scores[rows, cols][shuffled], 4, ranks)
+
+    for i in range(n):
+        place = {j: p for p, j in enumerate(ranks.get(i, []))}
+        mine = sorted(np.flatnonzero(np.isfinite(scores[i])), key=lambda j: (place.get(j, m), -scores[i, j], j))
+        listed = mine[: max(4, len(place))]
+        assert [j for j in t_prefs[i].tolist() if j >= 0] == listed
+    for j in range(m):
+        listers = [i for i in range(n) if j in t_prefs[i].tolist()]
+        assert m_prefs[j].tolist() == sorted(listers, key=lambda i: (-scores[i, j], i))
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_an_over_subscribed_pruned_solve_split_into_many_blocks_on_two_threads_equals_the_all_pairs_optimum(
     seed: int, monkeypatch: pytest.MonkeyPatch
@@ -330,6 +357,58 @@ def test_an_over_subscribed_cohort_scored_in_many_blocks_on_two_threads_reaches_
     assert outcome(result.assignment, totals.astype(float), capacity)[0] == best[0]
     assert outcome(result.assignment, totals.astype(float), capacity)[1] == pytest.approx(best[1], rel=1e-12)
     assert result.rounds >= 1
+
+
+@pytest.mark.parametrize("keep", [400 << 20, 0])
+def test_an_optimal_round_picks_the_stable_rounds_lists_in_its_own_scoring_pass_and_counts_what_blocks(
+    keep: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Many 17-row blocks on two threads, as above: the lists picked while the optimal round scores must be the
+    # stable round's to the last entry, and equal lists built independently from the same block scores.
+    import sys
+
+    from matching.quality import blocking_pairs
+
+    monkeypatch.setattr(sys.modules["matching.assignment.cohort"], "default_block_rows", lambda m: 17)
+    t, m = random_features(12, 200, 30)
+    capacity = np.random.default_rng(4).integers(0, 4, 30)
+    ranked = [(int(t.ids[i]), int(m.ids[(i * 7 + r) % 30]), r) for i in range(0, 200, 5) for r in (1, 2)]
+    shortlist = Shortlist.from_entries(ranked)
+    with engine_settings():
+        blocks = score_blocks(t, m, Weights(), shortlist=shortlist, block_rows=17)
+        totals = np.vstack([part.total for _, part in blocks])
+    totals[:, capacity == 0] = -np.inf  # a closed mentor is no one's choice
+    by_row: dict[int, list[int]] = {}
+    for trainee, mentor, _ in ranked:
+        if capacity[m.position_of([mentor])[0]]:
+            by_row.setdefault(int(t.position_of([trainee])[0]), []).append(int(m.position_of([mentor])[0]))
+    expected = prefs_from_scores(totals, k=6, shortlist_ranks=by_row)
+
+    kwargs = {"shortlist": shortlist, "pref_length": 6, "keep_scores_bytes": keep}
+    plain = assign_cohort(t, m, Weights(), capacity, k_row=3, k_col=2, **kwargs)
+    listed = assign_cohort(t, m, Weights(), capacity, k_row=3, k_col=2, stable_lists=True, **kwargs)
+    steady = assign_cohort(t, m, Weights(), capacity, method="stable", **kwargs)
+
+    assert plain.stable_prefs is None
+    assert plain.quality.blocking_pairs is None
+    assert listed.assignment.tolist() == plain.assignment.tolist()  # the lists change nothing of the answer
+    for prefs in (listed.stable_prefs, steady.stable_prefs):
+        assert prefs is not None
+        assert prefs[0].tolist() == expected[0].tolist()
+        assert [p.tolist() for p in prefs[1]] == [p.tolist() for p in expected[1]]
+    assert listed.quality.blocking_pairs == blocking_pairs(listed.assignment, *expected, capacity) > 0
+    assert steady.quality.blocking_pairs == 0
+    # Where each assigned mentor stands for the trainee: by score for the optimal round (exact up to k_row), by
+    # place on the list for the stable one; 0 unmatched.
+    for result in (listed, steady):
+        a = result.assignment
+        assert (result.assigned_rank[a < 0] == 0).all()
+        assert (result.assigned_rank[a >= 0] >= 1).all()
+    for i in np.flatnonzero(listed.assignment >= 0):
+        by_score = 1 + int((totals[i] > totals[i, listed.assignment[i]]).sum())
+        assert listed.assigned_rank[i] == by_score or min(listed.assigned_rank[i], by_score) > 3
+    for i in np.flatnonzero(steady.assignment >= 0):
+        assert steady.assigned_rank[i] == 1 + expected[0][i].tolist().index(steady.assignment[i])
 
 
 def test_an_engine_call_turns_blas_threads_and_the_huge_page_hint_off_and_restores_both_afterwards() -> None:

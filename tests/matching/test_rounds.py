@@ -438,12 +438,18 @@ def test_an_optimal_round_is_counted_against_the_very_lists_a_stable_round_uses(
         cohort, algorithm="optimal", capacity=capacity, extra_conflicts=nothing, progress=lambda *_: None
     )
 
-    prefs = round_engine.stable_preferences(
-        trainees, mentors, cohort.weights, shortlist=cohort.shortlist, conflicts=nothing
-    )
     by_stable_mode = assign_cohort(
         trainees, mentors, cohort.weights, capacity, shortlist=cohort.shortlist, method="stable", pref_length=3
     )
+    assert by_stable_mode.stable_prefs is not None
+    prefs = by_stable_mode.stable_prefs
+    # The optimal mode's lists, picked in its own scoring pass, are the stable mode's to the last entry.
+    by_optimal_mode = assign_cohort(
+        trainees, mentors, cohort.weights, capacity, shortlist=cohort.shortlist, pref_length=3, stable_lists=True
+    )
+    assert by_optimal_mode.stable_prefs is not None
+    assert by_optimal_mode.stable_prefs[0].tolist() == prefs[0].tolist()
+    assert [p.tolist() for p in by_optimal_mode.stable_prefs[1]] == [p.tolist() for p in prefs[1]]
     assert stable(*prefs, capacity).tolist() == by_stable_mode.assignment.tolist()
     assert prefs[0].shape[1] <= 3 + 2  # 3 by score, longer only for a ranked shortlist
     assert outcome.quality["blocking_pairs"] == blocking_pairs(outcome.assignment, *prefs, capacity) > 0
