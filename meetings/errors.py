@@ -75,5 +75,6 @@ class AlreadyAnswered(Conflict):
 
 
 class MeetingChangedSinceRead(ChangedSinceRead):
-    """An answer (accept, decline, cancel) sent with a version of the meeting (its `sequence`) that is no longer
-    current: it was moved or cancelled since. The page shows the meeting again instead of a bare message."""
+    """An answer (accept, decline, cancel) or a move (reschedule, suggest) sent with a version of the meeting (its
+    `sequence` and `status`) that is no longer current: it was moved, accepted or cancelled since. The page shows
+    the meeting again instead of a bare message."""

@@ -205,5 +205,10 @@ class MeetingAnswerSerializer(KnownFieldsOnly):
     )
 
 
+class MeetingMoveSerializer(MeetingTimeSerializer, MeetingAnswerSerializer):
+    """A new time for a meeting, with the `sequence` and `status` it had as you read it: a time the other person
+    moved since, or a proposal they accepted since, is not overwritten (412)."""
+
+
 class MeetingCancelSerializer(MeetingAnswerSerializer):
     reason = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)

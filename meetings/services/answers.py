@@ -74,10 +74,21 @@ def meeting_accept(
 
 
 @transaction.atomic
-def meeting_reschedule(*, meeting: Meeting, by: User, start: datetime, duration_minutes: int | None = None) -> Meeting:
+def meeting_reschedule(
+    *,
+    meeting: Meeting,
+    by: User,
+    start: datetime,
+    duration_minutes: int | None = None,
+    seen_sequence: int | None = None,
+    seen_status: str | None = None,
+) -> Meeting:
     """Move a live meeting. An accepted meeting stays accepted and its reminders are re-timed; a proposal moved by
-    the person who did not propose it becomes their counter-proposal."""
+    the person who did not propose it becomes their counter-proposal. `seen_sequence`, `seen_status`: the meeting
+    as `by` read it (see `require_seen`): a move typed against a time the other person has moved since, or a
+    proposal accepted since, would silently undo what they did."""
     meeting = locked_meeting(meeting, by)
+    require_seen(meeting, by, seen_sequence, seen_status)
     now = timezone.now()
     refusal = meeting_move_refusal(meeting=meeting, by=by, now=now)
     if refusal is not None:
@@ -112,13 +123,26 @@ def meeting_reschedule(*, meeting: Meeting, by: User, start: datetime, duration_
 
 
 def meeting_suggest_time(
-    *, meeting: Meeting, by: User, start: datetime, duration_minutes: int | None = None
+    *,
+    meeting: Meeting,
+    by: User,
+    start: datetime,
+    duration_minutes: int | None = None,
+    seen_sequence: int | None = None,
+    seen_status: str | None = None,
 ) -> Meeting:
     """“Suggest another time” on a proposal made by the other person."""
     refusal = meeting_move_refusal(meeting=meeting, by=by, suggest=True)
     if refusal is not None:
         raise refusal
-    return meeting_reschedule(meeting=meeting, by=by, start=start, duration_minutes=duration_minutes)
+    return meeting_reschedule(
+        meeting=meeting,
+        by=by,
+        start=start,
+        duration_minutes=duration_minutes,
+        seen_sequence=seen_sequence,
+        seen_status=seen_status,
+    )
 
 
 @transaction.atomic

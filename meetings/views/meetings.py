@@ -164,7 +164,18 @@ def _move(request: HttpRequest, pk: int, *, suggest: bool) -> HttpResponse:
         other_person_zone=other_person_zone(meeting.match, request.user, now=timezone.now()),
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    # The page sends the meeting's sequence and status as it showed them: a time the other person moved since, or a
+    # proposal they accepted since, is shown again instead of being overwritten by a move made without seeing it.
+    seen = MeetingSeenForm(request.POST or None)
+    if request.method == "POST" and not seen.is_valid():
+        form.add_error(
+            None,
+            f"This form did not say which time it moves, so nothing was changed: the meeting is on "
+            f"{local_time(meeting, request.user)}.",
+        )
+        status = 400
+    elif request.method == "POST" and form.is_valid():
         action = services.meeting_suggest_time if suggest else services.meeting_reschedule
         try:
             action(
@@ -172,14 +183,27 @@ def _move(request: HttpRequest, pk: int, *, suggest: bool) -> HttpResponse:
                 by=signed_in_user(request),
                 start=local_to_utc(form.naive_start(), zone, keeping=meeting.start),
                 duration_minutes=form.cleaned_data["duration_minutes"],
+                seen_sequence=seen.cleaned_data["sequence"],
+                seen_status=seen.cleaned_data["status"] or None,
             )
+        except MeetingChangedSinceRead:
+            meeting = meeting_or_404(request, pk)  # the page and its hidden version show the meeting as it is now
+            form.add_error(
+                None,
+                f"This meeting changed since you opened this page: it is {meeting.get_status_display().lower()} now, "
+                f"on {local_time(meeting, request.user)}. Nothing was changed. The time you typed is kept below: send "
+                "it again to move the meeting as it is now.",
+            )
+            status = 409
         except ApplicationError as exc:
             form_error(form, exc)
         else:
             messages.success(request, "New time sent." if suggest else "Meeting moved; reminders follow the new time.")
             return redirect("meetings-detail", meeting.pk)
+    if form.errors and status == 200:
+        status = 400
     context = {"form": form, "meeting": meeting, "suggest": suggest}
-    return render(request, "meetings/move.html", context, status=400 if form.errors else 200)
+    return render(request, "meetings/move.html", context, status=status)
 
 
 @login_required

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from html.parser import HTMLParser
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -86,7 +87,8 @@ def proposal(match: Any, login: Any, trainee: Any) -> Meeting:
 def tara_moves_it_to_saturday_evening(proposal: Meeting, trainee: Any) -> None:
     saturday = next_weekday(SATURDAY, at_least=4)
     response = signed_in(trainee.user).post(
-        reverse("meetings-reschedule", args=[proposal.pk]), {"start": f"{saturday}T18:00", "duration_minutes": 45}
+        reverse("meetings-reschedule", args=[proposal.pk]),
+        {"start": f"{saturday}T18:00", "duration_minutes": 45, "sequence": proposal.sequence},
     )
     assert response.status_code == 302, response.content.decode()[-1500:]
 
@@ -177,7 +179,7 @@ def test_cancelling_an_accepted_meeting_the_other_person_moved_meanwhile_is_refu
     shown = form_on(client.get(reverse("meetings-detail", args=[meeting.pk])), cancel)
     moved = signed_in(mentor.user).post(
         reverse("meetings-reschedule", args=[meeting.pk]),
-        {"start": f"{next_weekday(SATURDAY, at_least=5)}T09:00", "duration_minutes": 45},
+        {"start": f"{next_weekday(SATURDAY, at_least=5)}T09:00", "duration_minutes": 45, "sequence": meeting.sequence},
     )
     assert moved.status_code == 302
 
@@ -256,3 +258,77 @@ def test_declining_on_a_page_from_before_you_accepted_in_another_tab_does_not_ca
     proposal.refresh_from_db()
     assert proposal.status == Meeting.Status.ACCEPTED
     assert Notification.objects.count() == before  # Tara is told nothing
+
+
+# --- Moving, too ------------------------------------------------------------------------------------------------
+# Found in review: Move and Suggest sent no version. The mentor opened *Suggest another time* on Tara's Friday
+# proposal, Tara moved it to Saturday meanwhile, and his suggestion overwrote her Saturday without his ever seeing
+# it. A move now sends the meeting's sequence and status as its page showed them, as the answers do.
+
+
+def test_a_time_suggested_on_a_page_from_before_the_other_person_moved_it_is_refused_once(
+    proposal: Meeting, mentor: Any, trainee: Any
+) -> None:
+    suggest = reverse("meetings-suggest", args=[proposal.pk])
+    client = signed_in(mentor.user)
+    shown = form_on(client.get(suggest), "")
+    assert (shown["sequence"], shown["status"]) == ("0", "proposed")
+    sunday = next_weekday(SATURDAY, at_least=4) + timedelta(days=1)
+
+    tara_moves_it_to_saturday_evening(proposal, trainee)
+    before = outbox()
+    refused = client.post(suggest, {**shown, "start": f"{sunday}T09:00", "duration_minutes": 45})
+
+    assert refused.status_code == 409
+    page = refused.content.decode()
+    saturday = next_weekday(SATURDAY, at_least=4)
+    new_time = f"{saturday:%a} {saturday.day} {saturday:%b %Y}, 19:00 (America/New_York)"
+    assert f"This meeting changed since you opened this page: it is proposed now, on {new_time}." in page
+    assert f'value="{sunday}T09:00"' in page  # what he typed is kept
+    proposal.refresh_from_db()
+    in_chicago = proposal.start.astimezone(ZoneInfo("America/Chicago"))
+    assert (proposal.sequence, proposal.proposed_by) == (1, trainee.user)
+    assert f"{in_chicago:%Y-%m-%d %H:%M}" == f"{saturday} 18:00"  # Tara's time stands
+    assert outbox() == before  # Tara is told nothing
+
+    # Sent again from the page shown with the refusal, it is his counter-proposal to the time he has now seen.
+    again = form_on(refused, "")
+    assert again["sequence"] == "1"
+    assert client.post(suggest, again).status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.sequence, proposal.proposed_by) == (2, mentor.user)
+    assert Notification.objects.filter(recipient=trainee.user, kind="meeting_time_suggested").count() == 1
+
+
+def test_moving_a_proposal_the_other_person_accepted_meanwhile_is_refused(
+    proposal: Meeting, mentor: Any, trainee: Any
+) -> None:
+    # Accepting keeps the sequence (the time did not change): the status the page showed tells the two apart.
+    move = reverse("meetings-reschedule", args=[proposal.pk])
+    client = signed_in(trainee.user)
+    shown = form_on(client.get(move), "")
+    accepted = signed_in(mentor.user).post(reverse("meetings-accept", args=[proposal.pk]), {"sequence": 0})
+    assert accepted.status_code == 302
+
+    refused = client.post(move, {**shown, "start": f"{next_weekday(SATURDAY, at_least=4)}T18:00"})
+
+    assert refused.status_code == 409
+    assert "This meeting changed since you opened this page: it is accepted now" in refused.content.decode()
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.sequence) == (Meeting.Status.ACCEPTED, 0)
+    assert not Notification.objects.filter(kind="meeting_rescheduled").exists()
+
+
+@pytest.mark.parametrize("sent", [{}, {"sequence": "latest"}, {"sequence": "-1"}])
+def test_a_move_that_does_not_say_which_time_it_moves_changes_nothing(
+    proposal: Meeting, trainee: Any, sent: dict[str, str]
+) -> None:
+    # Tried: a hand-made POST, or a page from before the form sent the sequence.
+    day = next_weekday(SATURDAY, at_least=4)
+    response = signed_in(trainee.user).post(
+        reverse("meetings-reschedule", args=[proposal.pk]), {"start": f"{day}T18:00", "duration_minutes": 45, **sent}
+    )
+    assert response.status_code == 400
+    assert "This form did not say which time it moves, so nothing was changed" in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.sequence == 0

@@ -493,6 +493,37 @@ def test_an_answer_sent_with_a_sequence_moved_since_is_412_and_changes_nothing(
     assert {kind for _, recipient, kind, *_ in _outbox() - before if recipient == mentor.user.pk} >= {told}
 
 
+@pytest.mark.parametrize(("mover", "action"), [("trainee", "suggest"), ("mentor", "reschedule")])
+def test_a_move_sent_with_a_sequence_moved_since_is_412_and_changes_nothing(
+    mover: str, action: str, proposed: Any, mentor: Any, trainee: Any
+) -> None:
+    # Tried: both apps read the mentor's proposal (sequence 0); the mentor moved it from his laptop (sequence 1); then
+    # a second move was sent with what had been read: the trainee's counter-proposal, or the mentor's phone moving it
+    # again. Before, the move ignored the sequence and overwrote the time its sender had never seen.
+    base = f"/api/v1/meetings/{proposed.pk}"
+    client = _answer_as(trainee.user if mover == "trainee" else mentor.user)
+    shown = client.get(f"{base}/").json()
+    new_start = (proposed.start + timedelta(days=1)).astimezone(ZoneInfo("America/Chicago")).replace(hour=18, minute=0)
+    moved = _answer_as(mentor.user).post(
+        f"{base}/reschedule/", {"start": new_start.isoformat()}, content_type="application/json"
+    )
+    assert moved.json()["sequence"] == 1
+    before = _outbox()
+    body = {"start": (new_start + timedelta(days=1)).isoformat(), "sequence": shown["sequence"], "status": "proposed"}
+
+    refused = client.post(f"{base}/{action}/", body, content_type="application/json")
+
+    assert refused.status_code == 412
+    assert refused.json()["error"]["code"] == "changed_since_read"
+    proposed.refresh_from_db()
+    assert (proposed.sequence, proposed.start, proposed.proposed_by) == (1, new_start, mentor.user)
+    assert _outbox() == before
+    # Sent with the meeting as it is now, the move goes through.
+    assert client.post(f"{base}/{action}/", {**body, "sequence": 1}, content_type="application/json").status_code == 200
+    proposed.refresh_from_db()
+    assert proposed.sequence == 2
+
+
 def test_a_decline_read_before_the_meeting_was_accepted_elsewhere_is_412_and_keeps_it(
     proposed: Any, trainee: Any
 ) -> None:

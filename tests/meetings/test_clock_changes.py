@@ -110,7 +110,8 @@ def test_a_time_only_the_servers_zone_skips_is_moved_to_from_the_page(
     services.meeting_accept(meeting=meeting, by=trainee.user)
     settings.TIME_ZONE = "America/New_York"
     response = login(trainee.user).post(
-        f"/meetings/{meeting.pk}/reschedule", {"start": "2027-03-14T02:30", "duration_minutes": 45}
+        f"/meetings/{meeting.pk}/reschedule",
+        {"start": "2027-03-14T02:30", "duration_minutes": 45, "sequence": meeting.sequence},
     )
     assert response.status_code == 302, response.content.decode()
     meeting.refresh_from_db()
@@ -168,7 +169,9 @@ def test_los_angeles_lengthens_a_meeting_at_either_0130_and_it_keeps_its_time(
     services.meeting_accept(meeting=meeting, by=trainee.user)
     client = login(trainee.user)
     assert 'value="2027-11-07T01:30"' in client.get(f"/meetings/{meeting.pk}/reschedule").content.decode()
-    response = client.post(f"/meetings/{meeting.pk}/reschedule", {"start": "2027-11-07T01:30", "duration_minutes": 60})
+    response = client.post(
+        f"/meetings/{meeting.pk}/reschedule", {"start": "2027-11-07T01:30", "duration_minutes": 60, "sequence": 0}
+    )
     assert response.status_code == 302, response.content.decode()
     meeting.refresh_from_db()
     assert (meeting.start, meeting.duration_minutes) == (start, 60)
@@ -182,7 +185,7 @@ def test_los_angeles_suggests_the_proposed_second_0130_for_longer_and_it_keeps_i
         mentor, trainee, by=mentor.user, start=SECOND_0130_IN_LA, match=london_la, duration_minutes=45
     )
     response = login(trainee.user).post(
-        f"/meetings/{meeting.pk}/suggest", {"start": "2027-11-07T01:30", "duration_minutes": 60}
+        f"/meetings/{meeting.pk}/suggest", {"start": "2027-11-07T01:30", "duration_minutes": 60, "sequence": 0}
     )
     assert response.status_code == 302, response.content.decode()
     meeting.refresh_from_db()
@@ -198,7 +201,7 @@ def test_moving_to_another_time_in_the_repeated_hour_is_still_refused(
     )
     services.meeting_accept(meeting=meeting, by=trainee.user)
     response = login(trainee.user).post(
-        f"/meetings/{meeting.pk}/reschedule", {"start": "2027-11-07T01:45", "duration_minutes": 45}
+        f"/meetings/{meeting.pk}/reschedule", {"start": "2027-11-07T01:45", "duration_minutes": 45, "sequence": 0}
     )
     assert response.status_code == 400
     assert "01:45 happens twice on 7 Nov 2027 in America/Los_Angeles" in response.content.decode()

@@ -155,7 +155,7 @@ def test_a_meeting_with_someone_who_left_cannot_be_moved_and_says_why_when_the_f
     url = reverse("meetings-reschedule", args=[meeting.pk])
 
     opened = client.get(url)
-    sent = client.post(url, {"start": f"{_in(6).date()}T10:00", "duration_minutes": 45})
+    sent = client.post(url, {"start": f"{_in(6).date()}T10:00", "duration_minutes": 45, "sequence": 0})
     api = client.post(
         f"/api/v1/meetings/{meeting.pk}/reschedule/", {"start": _in(6).isoformat()}, content_type="application/json"
     )

@@ -284,7 +284,7 @@ def test_the_trainee_accepts_and_the_mentor_cannot_accept_their_own_proposal(
 def test_the_trainee_suggests_another_time(meeting: Any, login: Any, trainee: Any) -> None:
     day = (timezone.now() + timedelta(days=6)).date()
     response = login(trainee.user).post(
-        reverse("meetings-suggest", args=[meeting.pk]), {"start": f"{day}T09:00", "duration_minutes": 45}
+        reverse("meetings-suggest", args=[meeting.pk]), {"start": f"{day}T09:00", "duration_minutes": 45, "sequence": 0}
     )
     assert response.status_code == 302
     meeting.refresh_from_db()
@@ -619,7 +619,8 @@ def test_one_person_cannot_flood_the_other_by_moving_one_meeting_again_and_again
 
     def move(hour: int) -> Any:
         day = (timezone.now() + timedelta(days=4)).date()
-        return client.post(url, {"start": f"{day}T{hour:02d}:00", "duration_minutes": 45})
+        shown = Meeting.objects.get(pk=meeting.pk).sequence  # as the form page shows it
+        return client.post(url, {"start": f"{day}T{hour:02d}:00", "duration_minutes": 45, "sequence": shown})
 
     for hour in range(9, 14):
         assert move(hour).status_code == 302
@@ -635,7 +636,7 @@ def test_one_person_cannot_flood_the_other_by_moving_one_meeting_again_and_again
     # Said on the form page itself, before anyone fills it in.
     assert "You have moved this meeting 5 times" in client.get(url).content.decode()
     # The other person's moves are counted apart, and the day's count runs out after 24 hours.
-    theirs = {"start": f"{(timezone.now() + timedelta(days=5)).date()}T10:00", "duration_minutes": 45}
+    theirs = {"start": f"{(timezone.now() + timedelta(days=5)).date()}T10:00", "duration_minutes": 45, "sequence": 5}
     assert login(trainee.user).post(url, theirs).status_code == 302
     Notification.objects.filter(recipient=trainee.user).update(due_at=timezone.now() - timedelta(hours=25))
     client = login(mentor.user)

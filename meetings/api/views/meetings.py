@@ -19,9 +19,9 @@ from meetings.api.renderers import CalendarRenderer
 from meetings.api.serializers import (
     MeetingAnswerSerializer,
     MeetingCancelSerializer,
+    MeetingMoveSerializer,
     MeetingProposeSerializer,
     MeetingSerializer,
-    MeetingTimeSerializer,
     ToDoSerializer,
 )
 from meetings.api.views.common import (
@@ -145,8 +145,10 @@ class MeetingViewSet(
 
     @extend_schema(
         summary="Suggest another time for the other person's proposal",
-        request=MeetingTimeSerializer,
-        responses={200: MeetingSerializer, 400: E400, 401: E401, 404: E404, 409: E409},
+        description="Send the `sequence` (and `status`) of the meeting you showed: a time moved since, or a proposal "
+        "accepted since, is not overwritten (412).",
+        request=MeetingMoveSerializer,
+        responses={200: MeetingSerializer, 400: E400, 401: E401, 404: E404, 409: E409, 412: E412_MEETING},
     )
     @action(detail=True, methods=["post"])
     def suggest(self, request: Request, pk: str | None = None) -> Response:
@@ -154,8 +156,10 @@ class MeetingViewSet(
 
     @extend_schema(
         summary="Move a meeting (reminders follow the new time)",
-        request=MeetingTimeSerializer,
-        responses={200: MeetingSerializer, 400: E400, 401: E401, 404: E404, 409: E409},
+        description="Send the `sequence` (and `status`) of the meeting you showed: a time moved since, or a proposal "
+        "accepted since, is not overwritten (412).",
+        request=MeetingMoveSerializer,
+        responses={200: MeetingSerializer, 400: E400, 401: E401, 404: E404, 409: E409, 412: E412_MEETING},
     )
     @action(detail=True, methods=["post"])
     def reschedule(self, request: Request, pk: str | None = None) -> Response:
@@ -163,12 +167,17 @@ class MeetingViewSet(
 
     def _move(self, request: Request, *, suggest: bool) -> Response:
         meeting = self.get_object()
-        data = validated(MeetingTimeSerializer(data=request.data))
+        data = validated(MeetingMoveSerializer(data=request.data))
         start = local_to_utc(data["start"], time_zone_for(meeting.match, request.user))
         move = services.meeting_suggest_time if suggest else services.meeting_reschedule
         return self._respond(
             move(
-                meeting=meeting, by=signed_in_user(request), start=start, duration_minutes=data.get("duration_minutes")
+                meeting=meeting,
+                by=signed_in_user(request),
+                start=start,
+                duration_minutes=data.get("duration_minutes"),
+                seen_sequence=data.get("sequence"),
+                seen_status=data.get("status"),
             )
         )
 
