@@ -219,16 +219,27 @@ def notifications_mark_all_read(*, user: User) -> int:
     return Notification.objects.unread_for(user).update(read_at=timezone.now())
 
 
-def notifications_mark_read_about(*, about: models.Model, kinds: Iterable[str], recipient: User) -> int:
+def notifications_mark_read_about(
+    *, about: models.Model, kinds: Iterable[str], recipient: User, occurrence: str | None = None
+) -> int:
     """Mark read the recipient's in-app messages of `kinds` about an object that were delivered (a prompt whose
-    task they have done: a session logged, feedback given), so the bell no longer counts them as new; they stay in
-    the inbox. The unsent ones are the caller's to cancel. Returns how many."""
+    task they have done: a session logged, feedback given, a check-in answered), so the bell no longer counts them
+    as new; they stay in the inbox. `occurrence`: only that occurrence's (one check-in period of a match, not the
+    next one's). The unsent ones are the caller's to cancel. Returns how many."""
     object_type, object_id = _reference(about)
-    return (
-        Notification.objects.unread_for(recipient)
-        .filter(object_type=object_type, object_id=object_id, kind__in=list(kinds))
-        .update(read_at=timezone.now())
+    unread = Notification.objects.unread_for(recipient).filter(
+        object_type=object_type, object_id=object_id, kind__in=list(kinds)
     )
+    if occurrence is not None:
+        unread = unread.filter(
+            dedup_key__in=[
+                dedup_key_for(
+                    kind=kind, recipient=recipient, object_type=object_type, object_id=object_id, occurrence=occurrence
+                )
+                for kind in kinds
+            ]
+        )
+    return unread.update(read_at=timezone.now())
 
 
 TOO_LATE = (

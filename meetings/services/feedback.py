@@ -9,6 +9,7 @@ from meetings.errors import AlreadyAnswered, MatchNotApproved, MeetingStateConfl
 from meetings.models import CheckIn, Feedback, Meeting
 from meetings.people import role_in
 from meetings.selectors import checkin_current_period, is_first_meeting
+from meetings.services.followups import CHECKIN, checkin_occurrence
 from meetings.services.reminders import FEEDBACK_PROMPT
 from meetings.services.risk import match_flag_at_risk
 from mentorship.errors import ApplicationError
@@ -111,6 +112,8 @@ def checkin_submit(*, match: Match, by: User, period: int, going_well: int, comm
             )
     except IntegrityError:
         raise AlreadyAnswered("You have already answered this check-in.") from None
+    # The prompt that asked is answered: the bell stops counting it (a later period's prompt is its own).
+    notifications_mark_read_about(about=match, kinds=[CHECKIN], recipient=by, occurrence=checkin_occurrence(period))
     if going_well <= CheckIn.ALERT_AT_MOST:
         # The comment itself stays on the match's page (meetings.admin.CheckInInline), shown to its coordinators only:
         # the reason travels further (the history of a cleared flag, the health page's export).

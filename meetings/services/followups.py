@@ -52,7 +52,14 @@ def _checkin(match: Match, approved_at: datetime, now: datetime) -> int:
         return 0
     period = (now - first_due).days // program.checkin_every_days
     due_at = first_due + timedelta(days=period * program.checkin_every_days)
-    return _notify_both(match, kind=CHECKIN, due_at=due_at, occurrence=f"p{period}", context={"period": period})
+    return _notify_both(
+        match, kind=CHECKIN, due_at=due_at, occurrence=checkin_occurrence(period), context={"period": period}
+    )
+
+
+def checkin_occurrence(period: int) -> str:
+    """Which of a match's check-ins a prompt asks for, in its outbox key: one per period."""
+    return f"p{period}"
 
 
 def _idle_periods(match: Match, since: datetime, now: datetime) -> int:

@@ -108,3 +108,42 @@ def test_the_bell_counts_the_done_prompts_no_more(mentor: Any, trainee: Any) -> 
         # Someone else's messages and other kinds are left as they are.
         assert Notification.objects.unread_for(mentor.user).filter(kind="meeting_accepted").exists()
     assert unread(trainee.user, meeting) == ["meeting_feedback_prompt"]
+
+
+# --- The check-in ---------------------------------------------------------------------------------------------
+# Left over from the change above: answering the check-in left its delivered prompt counting as new on the bell.
+
+
+def test_answering_the_check_in_marks_that_periods_prompt_read_and_no_other(
+    mentor: Any, trainee: Any, login: Any
+) -> None:
+    from meetings.services.followups import matches_follow_up
+    from tests.factories import approved_match
+
+    decided = timezone.now() - timedelta(days=31)
+    match = approved_match(mentor=mentor, trainee=trainee, decided_at=decided)
+    matches_follow_up()  # period 0's check-in, to both
+    send_due(timezone.now())
+
+    def new_checkins(user: Any, now: datetime) -> list[int]:
+        inbox = Notification.objects.inbox_for(user, now=now).filter(read_at__isnull=True, kind="checkin_survey")
+        return sorted(row.context["period"] for row in inbox)
+
+    assert new_checkins(trainee.user, timezone.now()) == [0]
+    answered = login(trainee.user).post(
+        reverse("meetings-checkin", args=[match.pk, 0]), {"going_well": 4, "comment": ""}
+    )
+    assert answered.status_code == 302
+    assert new_checkins(trainee.user, timezone.now()) == []
+    assert new_checkins(mentor.user, timezone.now()) == [0]  # the mentor has not answered theirs
+
+    # The next period's prompt is a new question: answering period 0 did not mark it read ahead of time.
+    later = decided + timedelta(days=30 + 60 + 1)
+    matches_follow_up(now=later)
+    send_due(later)
+    assert new_checkins(trainee.user, later) == [1]
+    assert new_checkins(mentor.user, later) == [0, 1]
+    # And answering the current period marks only its own: the one the mentor let pass stays as it was.
+    with freeze_time(later):
+        services.checkin_submit(match=match, by=mentor.user, period=1, going_well=5)
+    assert new_checkins(mentor.user, later) == [0]
