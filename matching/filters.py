@@ -107,7 +107,8 @@ def _taxonomy_choices(kind: str) -> list[tuple[str, str]]:
 
 
 class MentorFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_search", label="Search name, bio or institution")
+    # Bounded: SQLite (the embedded default) refuses a LIKE pattern past 50,000 bytes with a server error.
+    q = django_filters.CharFilter(method="filter_search", label="Search name, bio or institution", max_length=200)
     specialty = django_filters.ChoiceFilter(
         choices=partial(_taxonomy_choices, "specialty"),
         method="filter_specialty",

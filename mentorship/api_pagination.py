@@ -35,10 +35,8 @@ def page_number(query_params: Mapping[str, Any], name: str = "page") -> int | st
     raw = query_params.get(name) or "1"
     if raw == LAST_PAGE:
         return LAST_PAGE
-    try:
-        number = int(raw)
-    except ValueError:
-        number = 0
+    # Plain ASCII digits only: int() also reads "１", "1_0", " 1" and "+1".
+    number = int(raw) if raw.isascii() and raw.isdigit() else 0
     if number < 1:
         raise exceptions.ValidationError({name: [f"A page is a whole number from 1, or {LAST_PAGE!r}."]})
     return number

@@ -12,19 +12,26 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.http import QueryDict
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, filters, mixins, viewsets
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
 UNKNOWN_PARAMETER = "This operation takes no such query parameter."
+REPEATED_PARAMETER = "Give this query parameter once: it takes one value."
 
 
 def refuse_unknown_query_parameters(query_params: Mapping[str, Any], taken: Iterable[str]) -> None:
-    """A 400 naming every query parameter not in `taken` (nor `format`)."""
-    unknown = sorted(set(query_params) - set(taken) - {api_settings.URL_FORMAT_OVERRIDE})
-    if unknown:
-        raise exceptions.ValidationError({name: [UNKNOWN_PARAMETER] for name in unknown})
+    """A 400 naming every query parameter not in `taken` (nor `format`), and every one given more than once: each
+    filter reads one value (the last), so `?status=accepted&status=proposed` answered only the proposed ones."""
+    unknown = set(query_params) - set(taken) - {api_settings.URL_FORMAT_OVERRIDE}
+    lists = query_params.lists() if isinstance(query_params, QueryDict) else ()
+    repeated = {name for name, values in lists if len(values) > 1} - unknown
+    problems = {name: [UNKNOWN_PARAMETER] for name in sorted(unknown)}
+    problems |= {name: [REPEATED_PARAMETER] for name in sorted(repeated)}
+    if problems:
+        raise exceptions.ValidationError(problems)
 
 
 def query_parameters_taken(view: Any) -> set[str]:

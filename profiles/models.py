@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
 from datetime import date
 from enum import IntFlag
@@ -174,8 +175,19 @@ class MeetingFormat(IntFlag):
 MEETING_FORMAT_CHOICES = [(str(int(f)), f.label) for f in MeetingFormat]
 
 
+#: Files the zone database holds that are no place's zone: `localtime` is Debian's link to the server's own clock
+#: setting (a person's zone would follow whichever server read it), `Factory` reads "-00", `posixrules` is a default.
+NOT_ZONES = frozenset({"Factory", "localtime", "posixrules"})
+
+
+@functools.cache
+def known_time_zones() -> frozenset[str]:
+    """The IANA zone names a person may have (legacy aliases too), read from disk once."""
+    return frozenset(zoneinfo.available_timezones()) - NOT_ZONES
+
+
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in known_time_zones():
         raise ValidationError(f"“{value}” is not a known time zone. Use a name such as America/New_York.")
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Iterable
 from functools import cache
 
 from django.db.models import Prefetch, QuerySet
 from django.db.models.functions import Lower
 
-from profiles.models import FocusArea, Goal, Language, MentorProfile, Specialty, TraineeProfile, User
+from profiles.models import FocusArea, Goal, Language, MentorProfile, Specialty, TraineeProfile, User, known_time_zones
 
 # Regions people actually live in; legacy aliases (US/Eastern, EST5EDT, …) stay valid but are not offered (the
 # select still shows one a person already has: profiles.forms.fields.TimeZoneSelect).
@@ -92,7 +91,7 @@ def focus_area_list() -> QuerySet[FocusArea]:
 def time_zone_choices() -> TimeZoneChoices:
     """UTC, then IANA zones grouped by region, with a readable label ("America/New_York" → "New York")."""
     grouped: dict[str, list[tuple[str, str]]] = {}
-    for name in sorted(zoneinfo.available_timezones()):
+    for name in sorted(known_time_zones()):
         region, _, place = name.partition("/")
         if region in _REGIONS and place:
             grouped.setdefault(region, []).append((name, place.replace("_", " ").replace("/", " / ")))

@@ -140,7 +140,9 @@ class ShortlistEntrySerializer(serializers.ModelSerializer):
 
 
 class ShortlistAddSerializer(KnownFieldsOnly):
-    mentor = IdField(queryset=MentorProfile.objects.all())
+    # Someone who left is answered as an id nobody has, as POST /requests/ does: a different answer would tell a
+    # trainee trying ids which ones belonged to people who left.
+    mentor = IdField(queryset=MentorProfile.objects.filter(user__is_active=True))
 
 
 class ShortlistRankSerializer(KnownFieldsOnly):

@@ -4,7 +4,6 @@ the multi-selects of rows by id."""
 from __future__ import annotations
 
 import copy
-import zoneinfo
 from typing import Any
 
 from django import forms
@@ -13,7 +12,7 @@ from django.db.models import Model
 from django.utils.choices import flatten_choices
 
 from mentorship.filters import as_id
-from profiles.models import MEETING_FORMAT_CHOICES, Specialty
+from profiles.models import MEETING_FORMAT_CHOICES, Specialty, known_time_zones
 from profiles.selectors import specialty_choices, time_zone_choices
 
 
@@ -47,7 +46,7 @@ class TimeZoneSelect(forms.Select):
 
     def optgroups(self, name: str, value: list[str], attrs: dict[str, Any] | None = None) -> list[Any]:
         offered = {str(zone) for zone, _ in flatten_choices(self.choices)}
-        missing = [(zone, zone) for zone in value if zone not in offered and zone in zoneinfo.available_timezones()]
+        missing = [(zone, zone) for zone in value if zone not in offered and zone in known_time_zones()]
         if not missing:
             return super().optgroups(name, value, attrs)
         # A copy: this widget is rendered again with other values (the form shown again after an error).
@@ -71,7 +70,7 @@ class TimeZoneField(forms.ChoiceField):
         super().__init__(choices=time_zone_choices(), **kwargs)
 
     def valid_value(self, value: Any) -> bool:
-        return str(value) in zoneinfo.available_timezones()
+        return str(value) in known_time_zones()
 
 
 class GroupedSpecialtyField(forms.ModelChoiceField):

@@ -168,7 +168,9 @@ class MeetingViewSet(
     def _move(self, request: Request, *, suggest: bool) -> Response:
         meeting = self.get_object()
         data = validated(MeetingMoveSerializer(data=request.data))
-        start = local_to_utc(data["start"], time_zone_for(meeting.match, request.user))
+        # As the page's form: a meeting in the hour the clocks repeat keeps which of the two it is when only its
+        # length changes (the time sent without an offset names both).
+        start = local_to_utc(data["start"], time_zone_for(meeting.match, request.user), keeping=meeting.start)
         move = services.meeting_suggest_time if suggest else services.meeting_reschedule
         return self._respond(
             move(
