@@ -26,7 +26,9 @@ OCCURRENCE_START = "%Y%m%dT%H%MZ"
 
 
 def occurrence_of(meeting: Meeting) -> str:
-    return f"{meeting.start:{OCCURRENCE_START}}-s{meeting.sequence}"
+    """The meeting's version in its messages' outbox keys; its start in UTC, whatever zone the caller gave it in
+    (`meeting_as_sent` reads it back as UTC)."""
+    return f"{meeting.start.astimezone(UTC):{OCCURRENCE_START}}-s{meeting.sequence}"
 
 
 def meeting_as_sent(meeting: Meeting, notification: Notification) -> Meeting:

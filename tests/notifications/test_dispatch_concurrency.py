@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import smtplib
 import threading
 import time
 from collections import Counter
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
 from django.utils import timezone
 
@@ -220,3 +222,83 @@ def test_an_accept_while_the_proposals_email_is_with_the_mail_server_waits_for_i
     assert len([e for e in mail.outbox if "proposes a meeting" in e.subject]) == 1
     row = Notification.objects.get(pk=pk)
     assert (row.state, row.email) == (Notification.State.SENT, True)
+
+
+# --- Found to hold in a review of delivery (2026-12-01) ------------------------------------------------------
+
+
+def test_a_retry_after_an_smtp_failure_racing_a_redelivered_copy_sends_once(monkeypatch: Any) -> None:
+    """The first attempt fails (the mail server dropped the line); its retry and two redelivered copies of the
+    original message run at the same moment: the person gets the reminder once. (Found to hold in review.)"""
+    pk, claim = _claimed_reminder()
+    real = EmailBackend.send_messages
+    state = {"n": 0}
+
+    def flaky(self: Any, messages: Any) -> int:
+        state["n"] += 1
+        if state["n"] == 1:
+            raise smtplib.SMTPServerDisconnected("gone")
+        time.sleep(0.3)
+        return real(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", flaky)
+    first = dispatch.notification_send(notification_id=pk, claim=claim)
+    assert first.outcome == dispatch.Outcome.RETRY
+
+    def send() -> str:
+        return dispatch.notification_send(notification_id=pk, claim=claim).outcome.value
+
+    outcomes = at_once(send, send, send)
+    assert len(mail.outbox) == 1, (outcomes, len(mail.outbox))
+
+
+def test_two_beats_and_a_stale_task_for_a_swept_row_send_it_once(settings: Any) -> None:
+    """A worker died holding a reminder; two beat processes sweep it at the same tick while the dead worker's
+    message is redelivered: the reminder goes out once."""
+    settings.NOTIFICATIONS_SENDING_LEASE_SECONDS = 60
+    pk, old_claim = _claimed_reminder()
+    Notification.objects.filter(pk=pk).update(claimed_at=timezone.now() - timedelta(minutes=5))
+
+    def beat() -> Any:
+        return dispatch.notifications_dispatch_due(
+            enqueue=lambda p, c: dispatch.notification_send(notification_id=p, claim=c)
+        )
+
+    def stale() -> str:
+        return dispatch.notification_send(notification_id=pk, claim=old_claim).outcome.value
+
+    outcomes = at_once(beat, beat, stale)
+    sent = Counter(int(e.extra_headers["X-Mentorship-Notification"]) for e in mail.outbox)
+    assert sent == {pk: 1}, (outcomes, sent)
+
+
+def test_ending_a_match_while_a_meeting_is_accepted_leaves_no_reminder(coordinator: Any) -> None:
+    """A coordinator ends the match at the moment the trainee accepts a meeting: nobody is reminded of a meeting
+    in a mentorship that is over."""
+    from matching.services.decisions import match_end
+
+    match = approved_match()
+    match.program.coordinators.add(coordinator)
+    proposal = services.meeting_propose(
+        match=match,
+        by=match.mentor.user,
+        start=timezone.now() + timedelta(days=3),
+        duration_minutes=45,
+        format="video",
+        video_link="https://v.example.org/1",
+    )
+
+    def accept() -> str:
+        services.meeting_accept(meeting=proposal, by=match.trainee.user)
+        return "accepted"
+
+    def end() -> str:
+        match_end(match=match, by=coordinator, reason="over")
+        return "ended"
+
+    outcomes = at_once(accept, end)
+    live = Notification.objects.filter(
+        kind__in=["meeting_reminder", "meeting_feedback_prompt", "session_log_prompt"],
+        state__in=["pending", "sending"],
+    )
+    assert not live.exists(), (outcomes, list(live.values("kind", "state")))
