@@ -108,10 +108,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     has_redis = bool(os.environ.get("REDIS_URL"))
     for item in items:
         _require_serialized_rollback(item)
+        _require_browser_marker_for_page(item)
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://... (CI does)"))
         if "worker" in item.keywords and not has_redis:
             item.add_marker(pytest.mark.skip(reason="needs Redis: set REDIS_URL=redis://... (CI does)"))
+
+
+def _require_browser_marker_for_page(item: pytest.Item) -> None:
+    """An argument named `page` is pytest-playwright's fixture, whose plugin also parametrizes the test by browser:
+    a test that meant a page number (`@pytest.mark.parametrize("page", ...)`) became a browser test, and a run of
+    tests/api and tests/notifications under xdist then failed hundreds of ordinary tests on emptied tables
+    ("Specialty matching query does not exist"; seen 2026-12-01).
+    Only the browser tests, marked so, may take `page`."""
+    if "page" in getattr(item, "fixturenames", ()) and "browser" not in item.keywords:
+        raise pytest.UsageError(
+            f"{item.nodeid}: `page` is Playwright's fixture; mark a browser test `browser`, or name the argument "
+            "otherwise (see tests/conftest.py)"
+        )
 
 
 def _require_serialized_rollback(item: pytest.Item) -> None:
