@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -16,7 +17,7 @@ from matching.models import Program
 from matching.models.programs import weights_in_full
 from matching.services.refusals import NotProgramCoordinator, ensure_coordinator
 from mentorship.errors import ApplicationError
-from profiles.models import User
+from profiles.models import COORDINATORS_GROUP, User
 
 
 class ProgramInvalid(ApplicationError):
@@ -66,4 +67,16 @@ def program_save(*, program: Program, by: User, coordinators: Iterable[User]) ->
     if creating and not by.is_superuser:
         # Whoever creates a program coordinates it: it is theirs to set up before they hand it over.
         program.coordinators.add(by)
+    _grant_coordinator_permissions([*coordinators, by] if creating else coordinators)
     return program
+
+
+def _grant_coordinator_permissions(people: Iterable[User]) -> None:
+    """Put each staff account named a coordinator in the Coordinators group, whose permissions the people lists
+    and the rest of a coordinator's admin need: named a coordinator from the staff list without it, a program's new
+    coordinator could decide its matches but was refused (403) its trainee and mentor lists. Leaving a program
+    takes nobody out: the group's permissions show only the programs one coordinates."""
+    group = Group.objects.filter(name=COORDINATORS_GROUP).first()  # granted its permissions on every migrate
+    staff = [person for person in people if person.is_staff and not person.is_superuser]
+    if group is not None and staff:
+        group.user_set.add(*staff)

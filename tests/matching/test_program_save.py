@@ -167,3 +167,26 @@ def test_a_coordinator_taken_off_the_program_after_the_form_checked_is_refused_a
     assert said[0].startswith("Nothing was saved: Only coordinators of")
     assert _state(program)[0] == "Surgery Mentoring"  # the new name was not saved
     assert _state(program)[3:] == (["stays@uni.edu"], [])
+
+
+def test_a_staff_account_handed_a_program_can_use_its_people_lists_at_once(program, coordinator, trainee, client):
+    # Found in review: the Coordinators picker offers every staff account, and one outside the Coordinators group,
+    # handed the program, could decide its matches but got 403 on its trainee and mentor lists.
+    from django.contrib.auth.models import Group
+
+    from profiles.models import COORDINATORS_GROUP
+
+    program.trainees.add(trainee)
+    olga = UserFactory(email="olga@uni.edu", full_name="Olga Owens", is_staff=True)
+    assert not olga.is_coordinator()
+
+    _save(program, coordinator, coordinators=[olga])
+
+    assert Group.objects.get(name=COORDINATORS_GROUP).user_set.filter(pk=olga.pk).exists()
+    client.force_login(olga, backend="profiles.backends.EmailBackend")
+    listed = client.get(reverse("admin:profiles_traineeprofile_changelist"), {"programs__id__exact": program.pk})
+    assert listed.status_code == 200
+    assert "tara@example.org" in listed.content.decode()
+    # Cora left the program but stays in the group: her lists now show only the programs she still runs (none).
+    client.force_login(coordinator, backend="profiles.backends.EmailBackend")
+    assert "tara@example.org" not in client.get(reverse("admin:profiles_traineeprofile_changelist")).content.decode()
