@@ -33,7 +33,9 @@ run: $(VENV)/.installed
 	@$(PY) manage.py seed_demo --print-logins
 	@echo "  Ctrl-C stops web, worker and beat."
 	@echo
-	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho --procfile Procfile.dev --no-prefix start
+	@# --env /dev/null: honcho would read ./.env (docker compose's, copied from .env.example) into web, worker and
+	@# beat only, so its SITE_URL or EMAIL_BACKEND changed them and not the migrate and seed_demo above.
+	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho --procfile Procfile.dev --no-prefix start --env /dev/null
 
 # The suite runs in one pytest-xdist process per core (`auto`); PYTEST_WORKERS=1 runs it in this one process, as
 # `.venv/bin/pytest` alone does; any other number is that many processes. `--dist load` hands tests out in

@@ -57,7 +57,9 @@ class NetworkLockedOut(SignInRefused):
 class LockedOut(SignInRefused):
     """django-axes refused the login: too many failures for this e-mail from this network (IPv4 address or IPv6 /64)."""
 
-    default_detail = "Too many failed sign-in attempts. Try again later or ask a coordinator to unlock the account."
+    default_detail = (
+        "Too many failed sign-in attempts. Try again later, or ask the site's administrators to unlock the account."
+    )
     default_code = "locked_out"
 
 

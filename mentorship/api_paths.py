@@ -10,7 +10,8 @@ turn).
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.middleware import common
 from django.urls import is_valid_path
 
@@ -37,7 +38,22 @@ OPERATIONS_PREFIX = "/api/v"
 
 
 class CommonMiddleware(common.CommonMiddleware):
-    """Django's CommonMiddleware, with APPEND_SLASH's redirect for pages (and the API's docs and schema) only."""
+    """Django's CommonMiddleware, with APPEND_SLASH's redirect for pages (and the API's docs and schema) only; and,
+    under DEBUG, a path under /api/ that matches no route answered in the API's format as without DEBUG."""
 
     def should_redirect_with_slash(self, request: HttpRequest) -> bool:
         return not request.path.startswith(OPERATIONS_PREFIX) and super().should_redirect_with_slash(request)
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        response = super().process_response(request, response)
+        # With DEBUG on (make run's default) Django answers a path no route matches with its HTML debug page and
+        # never calls handler404: `curl .../api/v1/goals` got an HTML page instead of the error the docs promise.
+        if settings.DEBUG and response.status_code == 404 and is_api(request) and _is_html(response):
+            from mentorship.api import not_found  # imported late: see the module's docstring
+
+            return not_found(request, Http404())
+        return response
+
+
+def _is_html(response: HttpResponseBase) -> bool:
+    return str(response.get("Content-Type", "")).startswith("text/html")

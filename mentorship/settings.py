@@ -160,8 +160,9 @@ PASSWORD_RESET_EMAILS_PER_HOUR = env_int("PASSWORD_RESET_EMAILS_PER_HOUR", 3, mi
 # every visitor counts as the proxy (one budget for the whole site); too high, a client picks its own address.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
-# django-axes: lock an account (per e-mail and network) after repeated failures; a coordinator can unlock in the
-# admin. The "address" axes sees is the client's network (profiles.networks.client_network, which every per-network
+# django-axes: lock an account (per e-mail and network) after repeated failures; a superuser can unlock it in the
+# admin (coordinators are given no access to the attempts: they list every account's e-mail and network). The
+# "address" axes sees is the client's network (profiles.networks.client_network, which every per-network
 # limit reads): an IPv6 client can pick any address of its /64.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))

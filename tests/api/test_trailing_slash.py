@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from tests.api.conftest import World
 from tests.api.schema_walk import row_counts
@@ -75,3 +75,16 @@ def test_a_person_typing_the_api_docs_without_the_slash_is_redirected_to_them(wo
     browser = Client()
     assert browser.get("/api/docs")["Location"] == "/api/docs/"
     assert browser.get("/api/schema")["Location"] == "/api/schema/"
+
+
+@override_settings(DEBUG=True)
+def test_under_debug_as_make_run_serves_a_path_no_route_matches_still_answers_in_the_api_format() -> None:
+    # Found in review: with DEBUG on (make run's default) Django answered with its HTML debug 404 page and never
+    # called handler404, so the curl examples of the README got HTML instead of the error the docs promise.
+    client = Client()
+    for path, said in (("/api/v1/goals", "Did you mean /api/v1/goals/?"), ("/api/v1/nope/", "Not found.")):
+        response = client.get(path, HTTP_ACCEPT="application/json")
+        assert response.status_code == 404
+        assert response["Content-Type"].startswith("application/json")
+        assert said in response.json()["error"]["message"]
+    assert client.get("/no-such-page/").status_code == 404  # pages keep Django's own

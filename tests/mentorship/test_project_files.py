@@ -63,6 +63,30 @@ def test_procfile_for_make_run_starts_web_worker_and_beat() -> None:
     assert "celery -A mentorship beat" in lines["beat"]
 
 
+def test_make_run_reads_no_env_file_made_for_compose(tmp_path: Path) -> None:
+    # Found in review: honcho loads ./.env by default, so a .env copied from .env.example for docker compose
+    # (SITE_URL, EMAIL_BACKEND=smtp, ...) changed make run's web, worker and beat, and not its migrate and seed_demo.
+    import os
+    import re
+    import subprocess
+    import sys
+
+    found = re.search(r"\$\(VENV\)/bin/honcho (?P<args>[^\n]+)", (ROOT / "Makefile").read_text())
+    assert found is not None
+    (tmp_path / ".env").write_text("SITE_URL=https://mentoring.example.org\n")
+    (tmp_path / "Procfile.dev").write_text("web: echo SITE_URL=$SITE_URL\n")
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "honcho"), *found["args"].split()],
+        cwd=tmp_path,
+        env={**os.environ, "SITE_URL": "http://127.0.0.1:8000"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "SITE_URL=http://127.0.0.1:8000" in done.stdout, done.stdout + done.stderr
+
+
 def test_every_variable_read_by_settings_is_documented_in_env_example() -> None:
     import re
 
