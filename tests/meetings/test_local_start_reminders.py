@@ -20,7 +20,7 @@ from meetings.services.reminders import meeting_followups_write
 from notifications.dispatch import notification_send, notifications_dispatch_due
 from notifications.models import Notification
 from notifications.rendering import inbox_entry
-from tests.factories import approved_match
+from tests.factories import approved_match, video_meeting_proposed
 
 pytestmark = pytest.mark.django_db
 
@@ -62,14 +62,7 @@ def test_a_proposal_made_with_a_local_start_reads_its_own_time_in_the_inbox(ment
     not one five hours off."""
     start = datetime(2026, 12, 10, 12, 30, tzinfo=NEW_YORK)
     with freeze_time(datetime(2026, 11, 30, 12, 0, tzinfo=UTC)):
-        services.meeting_propose(
-            match=approved_match(mentor=mentor, trainee=trainee),
-            by=mentor.user,
-            start=start,
-            duration_minutes=30,
-            format="video",
-            video_link="https://video.example.org/r",
-        )
+        video_meeting_proposed(mentor, trainee, by=mentor.user, start=start, duration_minutes=30)
         send_due()
         (email,) = [e for e in mail.outbox if e.to == ["tara@example.org"]]
         row = Notification.objects.get(kind="meeting_proposed")
@@ -93,14 +86,7 @@ def test_reminders_across_a_clock_change_come_at_their_lead_and_name_the_local_t
     trainee.save()
     start = local_start.replace(tzinfo=NEW_YORK).astimezone(UTC)
     with freeze_time(start - timedelta(days=5)):
-        proposal = services.meeting_propose(
-            match=approved_match(mentor=mentor, trainee=trainee),
-            by=mentor.user,
-            start=start,
-            duration_minutes=30,
-            format="video",
-            video_link="https://video.example.org/r",
-        )
+        proposal = video_meeting_proposed(mentor, trainee, by=mentor.user, start=start, duration_minutes=30)
         services.meeting_accept(meeting=proposal, by=trainee.user)
         send_due()
     mail.outbox.clear()

@@ -17,7 +17,7 @@ from meetings import services
 from meetings.models import Meeting
 from notifications.dispatch import Outcome, notification_send, notifications_dispatch_due
 from notifications.models import Notification
-from tests.factories import approved_match
+from tests.factories import video_meeting_proposed
 
 pytestmark = pytest.mark.django_db
 
@@ -35,14 +35,7 @@ def send_due(results: list[Any] | None = None) -> None:
 
 
 def accepted_meeting(mentor: Any, trainee: Any, start: datetime = START) -> Meeting:
-    proposal = services.meeting_propose(
-        match=approved_match(mentor=mentor, trainee=trainee),
-        by=mentor.user,
-        start=start,
-        duration_minutes=45,
-        format="video",
-        video_link="https://v.example.org/1",
-    )
+    proposal = video_meeting_proposed(mentor, trainee, by=mentor.user, start=start, duration_minutes=45)
     return services.meeting_accept(meeting=proposal, by=trainee.user)
 
 

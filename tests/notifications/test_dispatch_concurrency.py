@@ -93,8 +93,8 @@ def test_a_redelivered_send_racing_the_original_sends_once() -> None:
     assert meeting.pk
 
 
-def test_a_double_click_on_accept_writes_the_reminders_once() -> None:
-    match = approved_match()
+def _accept_in_three_days(match: Any) -> Callable[[], str]:
+    """The mentor proposes a video meeting in three days; what the trainee's *Accept* does, to run at once."""
     proposal = services.meeting_propose(
         match=match,
         by=match.mentor.user,
@@ -108,8 +108,16 @@ def test_a_double_click_on_accept_writes_the_reminders_once() -> None:
         services.meeting_accept(meeting=proposal, by=match.trainee.user)
         return "accepted"
 
+    return accept
+
+
+def test_a_double_click_on_accept_writes_the_reminders_once() -> None:
+    match = approved_match()
+    accept = _accept_in_three_days(match)
+
     outcomes = at_once(accept, accept)
     assert outcomes.count("accepted") == 1, outcomes
+    proposal = Meeting.objects.get(match=match)
     reminders = Notification.objects.filter(kind="meeting_reminder", object_id=proposal.pk)
     assert reminders.count() == 4  # 24 h and 1 h, to both
     confirmed = Notification.objects.filter(kind="meeting_accepted", object_id=proposal.pk)
@@ -279,18 +287,7 @@ def test_ending_a_match_while_a_meeting_is_accepted_leaves_no_reminder(coordinat
 
     match = approved_match()
     match.program.coordinators.add(coordinator)
-    proposal = services.meeting_propose(
-        match=match,
-        by=match.mentor.user,
-        start=timezone.now() + timedelta(days=3),
-        duration_minutes=45,
-        format="video",
-        video_link="https://v.example.org/1",
-    )
-
-    def accept() -> str:
-        services.meeting_accept(meeting=proposal, by=match.trainee.user)
-        return "accepted"
+    accept = _accept_in_three_days(match)
 
     def end() -> str:
         match_end(match=match, by=coordinator, reason="over")
