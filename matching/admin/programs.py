@@ -56,6 +56,16 @@ class ProgramForm(forms.ModelForm):
         model = Program
         fields = ("weights", "coordinators")  # the admin adds the rest of its fieldsets
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        opening = self.fields.get("open_to_all")
+        if opening is not None and not self.by.is_superuser and not (self.instance.pk and self.instance.open_to_all):
+            # Only a superuser opens a program to all (`program_opening_refusal`): a coordinator's new program is
+            # closed (the model's default is open), and a closed one stays so; one already open she may close.
+            opening.disabled = True
+            opening.help_text = "Only a site administrator can open a program to everyone on the site."
+            self.initial["open_to_all"] = False
+
     def clean_weights(self) -> Any:
         # Before the model's validation, so it checks the weights as they will be stored and scored.
         return weights_in_full(self.cleaned_data.get("weights"))

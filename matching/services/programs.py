@@ -41,13 +41,30 @@ def program_coordinators_refusal(*, program: Program, by: User, coordinators: It
     )
 
 
+OPENING_REFUSED = (
+    "Only a site administrator can open a program to everyone on the site: a program open to all lets its "
+    "coordinators' rounds propose, and so see, anyone who uses the site. Enrol its people instead (Enrol from a list)."
+)
+
+
+def program_opening_refusal(*, program: Program, by: User) -> str | None:
+    """Why `by` may not save `program` open to all, or None. A superuser may; a coordinator may keep a program open
+    that already is, or close it, but not open one (a new one included): otherwise any coordinator could make a
+    program of the whole site and, through a round's proposals, see every other program's people."""
+    if by.is_superuser or not program.open_to_all:
+        return None
+    if program.pk is not None and Program.objects.filter(pk=program.pk, open_to_all=True).exists():
+        return None
+    return OPENING_REFUSED
+
+
 @transaction.atomic
 def program_save(*, program: Program, by: User, coordinators: Iterable[User]) -> Program:
     """Save `program` as given (a new one, or one with its changes set on it) with exactly these coordinators. Whoever
     creates a program is one of them (a superuser need not be); a coordinator may leave one only to another active
     coordinator (`program_coordinators_refusal`). Weights left out are stored at their defaults, as they are scored.
-    Its mentors and trainees are left as they are. Refused whole, nothing saved: NotProgramCoordinator,
-    ProgramInvalid."""
+    Only a superuser opens a program to all (`program_opening_refusal`). Its mentors and trainees are left as they
+    are. Refused whole, nothing saved: NotProgramCoordinator, ProgramInvalid."""
     coordinators = list(coordinators)
     creating = program.pk is None
     if not creating:
@@ -57,6 +74,8 @@ def program_save(*, program: Program, by: User, coordinators: Iterable[User]) ->
     refusal = program_coordinators_refusal(program=program, by=by, coordinators=coordinators)
     if refusal:
         raise ProgramInvalid(refusal, fields={"coordinators": [refusal]})
+    if (refusal := program_opening_refusal(program=program, by=by)) is not None:
+        raise ProgramInvalid(refusal, fields={"open_to_all": [refusal]})
     program.weights = weights_in_full(program.weights)
     try:
         program.full_clean()
