@@ -19,6 +19,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
 from django.views import defaults
 from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.response import Response
@@ -266,6 +267,19 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
         message = f"Not found. Did you mean {meant}? Every API path ends with a slash." if meant else "Not found."
         return _api_error(request, "not_found", message, status.HTTP_404_NOT_FOUND)
     return defaults.page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400: what a browser sent past DATA_UPLOAD_MAX_MEMORY_SIZE (a roster of 100,000 rows pasted into *Enrol
+    from a list*) is refused before any view or form can word it, as Django's bare "Bad Request (400)": say what
+    happened and what to do. Anything else malformed gets the usual page."""
+    if isinstance(exception, RequestDataTooBig):
+        if is_api(request):
+            return _api_error(request, PayloadTooLarge.default_code, str(PayloadTooLarge.default_detail), 413)
+        limit = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20:.1f} MB"
+        page = loader.get_template("400.html").render({"too_big": limit})
+        return HttpResponse(page, status=413)
+    return defaults.bad_request(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

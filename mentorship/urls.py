@@ -35,5 +35,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 
 # Under /api/ a missing route or a crash answers in the API error format; elsewhere, Django's pages.
+handler400 = "mentorship.api.bad_request"
 handler404 = "mentorship.api.not_found"
 handler500 = "mentorship.api.server_error"

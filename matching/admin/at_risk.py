@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 
 from matching.admin_views.batches import NotedAction, with_note
 from matching.models import Match
-from matching.services.decisions import match_clear_at_risk
+from matching.services.decisions import REASON_MAX_LENGTH, match_clear_at_risk
 from profiles.access import signed_in_user
 
 
@@ -21,6 +21,7 @@ class ClearNoteForm(forms.Form):
     # Named `reason` like the decisions' form, so the same confirmation page asks for it.
     reason = forms.CharField(
         label="Note",
+        max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text="What was done, or why the match is fine. Recorded in each match's history; the mentor and the "
         "trainee do not see it.",

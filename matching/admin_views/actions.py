@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 
 from matching.admin_views.batches import NotedAction, refusal, report, with_note
 from matching.models import Match
-from matching.services.decisions import match_decline, match_end, matches_approve
+from matching.services.decisions import REASON_MAX_LENGTH, match_decline, match_end, matches_approve
 from matching.services.refusals import DECLINE_INSTEAD, DECLINE_REASON_READ_BY, END_INSTEAD, END_REASON_READ_BY
 from profiles.access import signed_in_user
 
@@ -30,6 +30,7 @@ class ReasonForm(forms.Form):
 
     reason = forms.CharField(
         label="Reason",
+        max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text=DECLINE_REASON_READ_BY,
     )
@@ -40,6 +41,7 @@ class EndReasonForm(forms.Form):
 
     reason = forms.CharField(
         label="Reason",
+        max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text=END_REASON_READ_BY,
     )

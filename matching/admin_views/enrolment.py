@@ -123,7 +123,8 @@ def enrol_page(model_admin: admin.ModelAdmin[Program], request: HttpRequest, pro
         "invitations": invitations_waiting(program),
         "signup_url": request.build_absolute_uri(reverse("profiles-signup")),
     }
-    return TemplateResponse(request, "admin/matching/program/enrol.html", context)
+    refused = bool(problems) or bool(form.errors)
+    return TemplateResponse(request, "admin/matching/program/enrol.html", context, status=400 if refused else 200)
 
 
 def withdraw_invitation(

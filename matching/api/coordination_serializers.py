@@ -17,6 +17,7 @@ from rest_framework import serializers
 from matching.models import Match, MatchingRound
 from matching.selectors.mentorship import TraineeSummary, mentor_summary_for, trainee_summary_for
 from matching.selectors_coordination import coordinated_programs
+from matching.services.decisions import REASON_MAX_LENGTH
 from matching.services.refusals import DECLINE_REASON_READ_BY, END_REASON_READ_BY
 from mentorship.api import KnownFieldsOnly
 from mentorship.filters import IdFilter, OneOfFilter
@@ -184,18 +185,19 @@ class MatchSerializer(serializers.ModelSerializer[Match]):
 class DeclineReasonSerializer(KnownFieldsOnly):
     """Why the match is declined: the trainee reads it, the mentor does not."""
 
-    reason = serializers.CharField(max_length=2000, help_text=DECLINE_REASON_READ_BY)
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH, help_text=DECLINE_REASON_READ_BY)
 
 
 class EndReasonSerializer(KnownFieldsOnly):
     """Why the match is ended: both the trainee and the mentor read it."""
 
-    reason = serializers.CharField(max_length=2000, help_text=END_REASON_READ_BY)
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH, help_text=END_REASON_READ_BY)
 
 
 class NoteSerializer(KnownFieldsOnly):
     note = serializers.CharField(
-        max_length=2000, help_text="What was done, or why the match is fine: recorded in the match's history."
+        max_length=REASON_MAX_LENGTH,
+        help_text="What was done, or why the match is fine: recorded in the match's history.",
     )
 
 

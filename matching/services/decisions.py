@@ -76,10 +76,19 @@ def _lock_match(match: Match) -> Match:
     )
 
 
-def _clean_reason(reason: str, action: str) -> str:
+#: The longest reason or note a decision keeps: it goes into the match's history and the e-mails about it.
+REASON_MAX_LENGTH = 2000
+TOO_LONG = f"Keep it to {REASON_MAX_LENGTH:,} characters."
+
+
+def _clean_reason(reason: str, action: str, field: str = "reason") -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ReasonRequired(f"Give a reason to {action} the match.", fields={"reason": ["A reason is required."]})
+        raise ReasonRequired(f"Give a reason to {action} the match.", fields={field: ["A reason is required."]})
+    if len(reason) > REASON_MAX_LENGTH:
+        # Checked here, not only by the API's serializer: the admin's forms once took 200,000 characters into the
+        # history and the outbox.
+        raise ReasonRequired(f"{TOO_LONG} Nothing was changed.", fields={field: [TOO_LONG]})
     return reason
 
 
@@ -147,12 +156,12 @@ def match_clear_at_risk(*, match: Match, by: User, note: str) -> Match:
     logged) is not raised again for it: the inactivity clock starts again from now, and "no first meeting" is not
     raised again at all. The conflict-of-interest rule of decisions applies: the mentor or trainee never clears it."""
     ensure_coordinator(user=by, program=match.program)
-    note = (note or "").strip()
-    if not note:
+    if not (note or "").strip():
         raise ReasonRequired(
             "Say why the flag can be cleared (what was done, or why the match is fine).",
             fields={"note": ["A note is required."]},
         )
+    note = _clean_reason(note, "clear the flag of", field="note")
     match = _lock_match(match)
     ensure_not_a_party(match=match, by=by)
     if match.at_risk_since is None:

@@ -45,4 +45,6 @@ def mentor_accepting(request: HttpRequest) -> HttpResponse:
             request,
             "You are accepting new mentees." if mentor.accepting_mentees else "You no longer accept new mentees.",
         )
+    else:  # a form made by hand, or from an older page: nothing was changed, and the page says so
+        messages.error(request, "Nothing was changed: choose whether you accept new mentees, and send it again.")
     return redirect("matching-my-mentees")

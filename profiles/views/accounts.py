@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from axes.helpers import get_client_ip_address
@@ -30,6 +31,8 @@ from profiles.services.email_confirmation import (
     email_confirmation_send,
     invited_address,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -65,7 +68,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             _send_confirmation(request, user)
         # Invited as a mentor: their next step is the mentor profile, not the trainee one the home page offers.
         return redirect(SIGNUP_NEXT_STEP.get(request.GET.get("as", ""), "home") if invited else "home")
-    return render(request, "registration/signup.html", {"form": form})
+    return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -97,10 +100,20 @@ def email_confirmation_request(request: HttpRequest) -> HttpResponse:
 
 
 def _send_confirmation(request: HttpRequest, user: User) -> None:
+    """The link, after the account is made: whatever goes wrong here (the mail server, the cache that counts the
+    links) must not turn the sign-up, already saved, into an error page that makes the person sign up again and be
+    told the account exists."""
     try:
         email_confirmation_send(user=user)
     except ApplicationError as error:
         messages.error(request, error.message)
+    except Exception:
+        logger.exception("The confirmation link for user %s failed after sign-up", user.pk)
+        messages.error(
+            request,
+            "Your account is made, but we could not send the confirmation link just now: press Send the link "
+            "again, at the top of the page, in a few minutes.",
+        )
     else:
         messages.success(request, f"We sent a link to {user.email}: open it to confirm that the address is yours.")
 

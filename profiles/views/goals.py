@@ -48,7 +48,7 @@ def goal_add(request: HttpRequest) -> HttpResponse:
                 request.session[SENT_GOAL_FORMS] = [*sent, submission][-20:]
             messages.success(request, f"Goal “{goal.title}” added.")
             return redirect("profiles-goals")
-    return render(request, "profiles/goal_form.html", {"form": form})
+    return render(request, "profiles/goal_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @login_required
@@ -62,7 +62,7 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Goal “{saved.title}” saved.")
             return redirect("profiles-goals")
     context = {"form": form, "goal": goal}
-    return render(request, "profiles/goal_form.html", context)
+    return render(request, "profiles/goal_form.html", context, status=400 if form.errors else 200)
 
 
 @login_required

@@ -43,7 +43,7 @@ def trainee_edit(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your trainee profile is saved.")
             return redirect("profiles-me")
     context = {"form": form, "creating": profile is None, "kind": "trainee"}
-    return render(request, "profiles/profile_form.html", context)
+    return render(request, "profiles/profile_form.html", context, status=400 if form.errors else 200)
 
 
 @login_required
@@ -58,4 +58,4 @@ def mentor_edit(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your mentor profile is saved.")
             return redirect("profiles-me")
     context = {"form": form, "creating": profile is None, "kind": "mentor"}
-    return render(request, "profiles/profile_form.html", context)
+    return render(request, "profiles/profile_form.html", context, status=400 if form.errors else 200)

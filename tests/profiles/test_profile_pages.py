@@ -126,7 +126,7 @@ def test_bad_trainee_input_is_shown_next_to_the_field_and_nothing_is_saved(
     login: Any, coordinator: Any, field: str, changes: dict[str, Any], message: str
 ) -> None:
     response = login(coordinator).post("/me/trainee/", trainee_post(**changes))
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused: the page again, with why
     assert any(message in error for error in field_errors(response, field))
     assert f'id="id_{field}_error"' in response.content.decode()
     assert TraineeProfile.objects.count() == 0
@@ -146,7 +146,7 @@ def test_bad_mentor_input_is_refused_and_the_saved_profile_is_unchanged(
     login: Any, mentor: Any, field: str, changes: dict[str, Any], message: str
 ) -> None:
     response = login(mentor.user).post("/me/mentor/", mentor_post(**changes))
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused: the page again, with why
     assert any(message in error for error in field_errors(response, field))
     mentor.refresh_from_db()
     assert (mentor.capacity, mentor.time_zone, mentor.institution) == (2, "America/New_York", "City Teaching Hospital")
@@ -161,7 +161,7 @@ def test_a_mentor_cannot_lower_their_capacity_below_the_mentees_they_have(login:
     for _ in range(3):
         approved_match(mentor=mentor)
     response = login(mentor.user).post("/me/mentor/", mentor_post(capacity="1"))
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused: the page again, with why
     [error] = field_errors(response, "capacity")
     assert "There are 3 current mentees, so the capacity cannot be lower than 3." in error
     assert "untick “Accepting new mentees” instead" in error
@@ -223,7 +223,7 @@ def test_a_first_profile_shown_again_with_an_error_keeps_the_zone_the_person_cho
     from tests.factories import UserFactory
 
     response = login(UserFactory()).post("/me/trainee/", {"time_zone": "America/Chicago"})  # much missing
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused: the page again, with why
     page = response.content.decode()
     assert "data-guess-zone" not in page  # the browser's zone would replace their choice
     assert '<option value="America/Chicago" selected>' in page

@@ -82,7 +82,7 @@ def test_an_unrelated_change_sent_back_with_the_shown_zone_keeps_a_utc_mentors_z
 
 def test_a_legacy_zone_posted_with_an_error_elsewhere_is_shown_again_chosen(login: Any, mentor: Any) -> None:
     response = login(mentor.user).post("/me/mentor/", mentor_post(time_zone="Etc/GMT+5", capacity="0"))
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused: the page again, with why
     assert selected_zones(response.content.decode()) == ["Etc/GMT+5"]
     mentor.refresh_from_db()
     assert mentor.time_zone == "America/New_York"
@@ -91,14 +91,14 @@ def test_a_legacy_zone_posted_with_an_error_elsewhere_is_shown_again_chosen(logi
 def test_a_first_trainee_profile_shown_again_with_an_error_keeps_a_legacy_zone(login: Any) -> None:
     user = UserFactory()
     response = login(user).post("/me/trainee/", trainee_post(time_zone="Canada/Eastern", languages=None))
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused: the page again, with why
     assert selected_zones(response.content.decode()) == ["Canada/Eastern"]
     assert not TraineeProfile.objects.filter(user=user).exists()
 
 
 def test_what_is_not_a_zone_is_refused_and_never_offered(login: Any, mentor: Any) -> None:
     response = login(mentor.user).post("/me/mentor/", mentor_post(time_zone="Mars/Olympus_Mons"))
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused: the page again, with why
     assert "Mars/Olympus_Mons" not in offered_zones(response.content.decode())
     assert MentorProfile.objects.get(pk=mentor.pk).time_zone == "America/New_York"
 

@@ -72,7 +72,7 @@ def test_signup_refuses_weak_passwords_and_saves_nothing(client: Client, passwor
     response = client.post(
         "/signup/", {"full_name": "Weak", "email": "weak@example.org", "password1": password, "password2": password}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused: the page again, with why
     assert message in response.content.decode()
     assert not User.objects.exists()
 
