@@ -27,6 +27,9 @@ from django.utils import timezone
 
 from matching.features.signals import invalidate_now_and_after_commit
 from matching.models import Match, MatchTransition, Program
+from matching.scoring import Rule
+from matching.selectors.explaining import RULE_CODES
+from matching.services.approval_rules import rules_broken_now
 from matching.services.refusals import (
     AccountDeactivated,
     MentorAssessesTrainee,
@@ -37,7 +40,7 @@ from matching.services.refusals import (
     can_coordinate,
     ensure_not_a_party,
 )
-from matching.services.requests import MentorNotAccepting, ProgramNotAvailable
+from matching.services.requests import MentorNotAccepting, PairExcluded, ProgramNotAvailable
 from matching.services.transitions import requests_no_longer_waiting
 from mentorship.errors import ApplicationError
 from notifications.services import notifications_cancel_many, notify_many
@@ -104,6 +107,7 @@ def matches_approve(*, match_ids: Iterable[int], by: User) -> Approvals:
     allowed = {program.pk: can_coordinate(user=by, program=program) for program in {m.program for m in matches}}
     enrolled = _enrolled({m.program for m in matches if not m.program.open_to_all}, trainee_ids, set(mentors))
     history = _last_transitions([m.pk for m in matches if not m.is_undecided() and m.decided_by_id is None])
+    broken = rules_broken_now(m for m in matches if m.is_undecided())
     outcome = Approvals()
     now = timezone.now()
     was: dict[int, str] = {}
@@ -120,6 +124,7 @@ def matches_approve(*, match_ids: Iterable[int], by: User) -> Approvals:
                 matched=matched,
                 assesses=assesses,
                 history=history,
+                broken=broken,
             )
         except ApplicationError as error:
             outcome.refused.append((match, error))
@@ -146,6 +151,7 @@ def _check(
     matched: set[tuple[int, int]],
     assesses: set[tuple[int, int]],
     history: dict[int, MatchTransition],
+    broken: dict[int, tuple[Rule, str]],
 ) -> None:
     """The rules of approval, in the order a refusal names them; raises the first that fails."""
     if not allowed[match.program_id]:
@@ -155,6 +161,10 @@ def _check(
     ensure_not_a_party(match=match, by=by)
     if not match.is_undecided():
         raise already_decided(match, last=history.get(match.pk))
+    if not match.program.is_active:
+        raise ProgramNotAvailable(
+            f"{match.program} is inactive: decline the match, or approve it once the program is active again."
+        )
     for person in (mentor.user, match.trainee.user):
         if not person.is_active:
             raise AccountDeactivated(f"{person}'s account is deactivated: decline the match instead.")
@@ -182,6 +192,14 @@ def _check(
         raise TraineeAlreadyMatched(f"{match.trainee} already has an approved mentor in {match.program}.")
     if (mentor.pk, match.trainee_id) in assesses:
         raise MentorAssessesTrainee(f"{mentor} assesses or supervises {match.trainee}, so they cannot be matched.")
+    if match.pk in broken:
+        # Changed since the request or the round (a profile, or the program's settings): the rule holds as it is now.
+        rule, reads = broken[match.pk]
+        raise PairExcluded(
+            f"{match.trainee} and {mentor} can no longer be matched in {match.program}: {reads}. Decline the match "
+            "instead.",
+            code=RULE_CODES[rule],
+        )
 
 
 def _enrolled(programs: set[Program], trainee_ids: set[int], mentor_ids: set[int]) -> set[tuple[str, int, int]]:
