@@ -89,7 +89,10 @@ class MatchApproveView(_DecisionView):
             **DECISION_RESPONSES,
             409: _refusal(
                 "Refused by the current state: `already_decided`, `mentor_at_capacity`, `mentor_not_accepting`, "
-                "`trainee_already_matched`, `mentor_assesses_trainee`, `account_deactivated`."
+                "`trainee_already_matched`, `mentor_assesses_trainee`, `account_deactivated`, "
+                "`program_not_available` (inactive, or someone no longer enrolled), or a hard rule that excludes the "
+                "pair as the profiles and the program's settings are now (`no_shared_language`, `mentor_not_ahead`, "
+                "`time_zone_too_far`)."
             ),
         },
     )
