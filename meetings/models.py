@@ -154,7 +154,9 @@ class SessionGoal(models.Model):
     """A trainee goal worked on in a session, with the progress the mentor saw (0–100)."""
 
     session = models.ForeignKey(SessionLog, on_delete=models.CASCADE, related_name="goal_updates")
-    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="+")
+    # RESTRICT: a goal a mentor's log records progress on is not deleted (the log would silently lose it); it is
+    # marked Dropped instead. Deleting the whole trainee still removes both, through their logs' cascade.
+    goal = models.ForeignKey(Goal, on_delete=models.RESTRICT, related_name="+")
     progress = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
     note = models.CharField(max_length=300, blank=True)
 

@@ -118,7 +118,15 @@ class GoalList(SignedInAPI, generics.ListCreateAPIView):
         tags=["goals"],
         summary="Delete one of my goals",
         parameters=[IF_MATCH],
-        responses={204: OpenApiResponse(description="Deleted."), 404: _NOT_MINE, 412: CHANGED_SINCE_READ},
+        responses={
+            204: OpenApiResponse(description="Deleted."),
+            404: _NOT_MINE,
+            409: OpenApiResponse(
+                description="A mentor's session log records progress on this goal (code `goal_in_session_log`): it "
+                "stays, since deleting it would erase that from the log. Set its `status` to `dropped` instead."
+            ),
+            412: CHANGED_SINCE_READ,
+        },
     ),
 )
 class GoalDetail(SignedInAPI, generics.RetrieveUpdateDestroyAPIView):

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import RestrictedError
 from django.utils import timezone
 
 from mentorship.errors import Conflict, NotAllowed
@@ -129,7 +130,19 @@ def goal_progress_record(*, goal: Goal, progress: int) -> Goal:
 def goal_delete(*, goal: Goal, user: User, expected_versions: Collection[str] | None = None) -> None:
     locked = _own_goal_locked(goal, user)
     ensure_version(goal_version(locked), expected_versions, "goal")
-    locked.delete()
+    try:
+        with transaction.atomic():
+            locked.delete()
+    except RestrictedError:
+        # Held by a mentor's session log (meetings.SessionGoal): deleting it would erase what the log recorded.
+        raise GoalInSessionLog(
+            f"“{locked.title}” stays: a mentor's session log records progress on it, and deleting it would erase "
+            "that from the log. Mark it Dropped instead (edit it and set its status)."
+        ) from None
+
+
+class GoalInSessionLog(Conflict):
+    code = "goal_in_session_log"
 
 
 def _own_goal_locked(goal: Goal, user: User) -> Goal:

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from mentorship.errors import ApplicationError
 from profiles.access import signed_in_user
 from profiles.forms import GoalForm
 from profiles.models import Goal
@@ -71,7 +72,11 @@ def goal_remove(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     goal: Goal = get_object_or_404(goal_list_for(user=user), pk=pk)
     if request.method == "POST":
-        goal_delete(goal=goal, user=user)
-        messages.success(request, f"Goal “{goal.title}” deleted.")
+        try:
+            goal_delete(goal=goal, user=user)
+        except ApplicationError as error:  # a mentor's session log records progress on it
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Goal “{goal.title}” deleted.")
         return redirect("profiles-goals")
     return render(request, "profiles/goal_confirm_delete.html", {"goal": goal})
