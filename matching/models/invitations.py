@@ -42,6 +42,11 @@ class ProgramInvitation(models.Model):
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The account told of the invitation, its address confirmed then: the invitation follows it if a coordinator
+    # corrects that address afterwards (matching by address alone left it waiting for the old one for good).
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     enrolled_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(default=invitation_expiry)

@@ -54,12 +54,14 @@ def invitations_fulfil(*, program: Program | None = None, wait: bool = False) ->
     if not invitations:
         return 0
     users = accounts_by_email(i.email for i in invitations)
+    told = {u.pk: u for u in User.objects.filter(pk__in={i.account_id for i in invitations if i.account_id})}
     # One add per program and role, however many people: (program, role) → profiles.
     batches: dict[tuple[Program, str], list[TraineeProfile | MentorProfile]] = defaultdict(list)
     done: list[int] = []
     need_profile: list[tuple[ProgramInvitation, User | None]] = []
     for invitation in invitations:
-        user = users.get(invitation.email)
+        # The account it was told to, whatever its address now; else whoever holds the listed address.
+        user = told.get(invitation.account_id or 0) or users.get(invitation.email)
         if user is None or not user.is_active or not user.email_confirmed:
             continue  # no active account with the address confirmed yet
         profile = profile_in_role(user, invitation.role)
@@ -84,10 +86,14 @@ def invitations_tell(invited: list[tuple[ProgramInvitation, User | None]]) -> No
     an account holder whose address is confirmed, which profile to make; an address with no account, the
     invitation with its sign-up link, and one reminder a week later (cancelled once the address has an
     account: `invitation_reminders_cancel`). An unconfirmed account is told nothing: whoever holds it may not
-    be the person listed. Three INSERTs, however many people."""
+    be the person listed; an account told is recorded on its invitation, which then follows the account if its
+    address is corrected. Three INSERTs and an UPDATE, however many people."""
     accounts = [(user, i, i.expires_at.isoformat()) for i, user in invited if user is not None and user.email_confirmed]
     addresses = [(i.email, i, i.expires_at.isoformat()) for i, user in invited if user is None]
     notify_many(kind="program_invitation", messages=accounts)
+    for user, invitation, _ in accounts:
+        invitation.account = user
+    ProgramInvitation.objects.bulk_update([i for _, i, _ in accounts], ["account"])
     notify_many(kind="program_invitation_signup", messages=addresses)
     due = timezone.now() + timedelta(days=INVITATION_REMINDER_DAYS)
     notify_many(kind=REMINDER, messages=addresses, due_at=due)

@@ -286,3 +286,30 @@ def test_the_page_says_what_each_invitation_still_waits_for(login, coordinator, 
     html = login(coordinator).get(reverse("admin:matching_program_enrol", args=[program.pk])).content.decode()
     assert "The program to be active again" in html
     assert "Nothing: enrolled" not in html
+
+
+def test_an_account_holder_told_to_make_a_profile_is_enrolled_after_their_address_is_corrected(program, coordinator):
+    # Found in a review of state changes: the invitation matched accounts by address alone, so once a superuser
+    # corrected Amara's address it waited for whoever held the old one, and she was never enrolled.
+    from django.utils import timezone
+
+    from matching.services.invitations import invitations_fulfil
+    from notifications.models import Notification
+
+    amara = UserFactory(email="amara@uni.edu", full_name="Amara Okafor", email_confirmed_at=timezone.now())
+    program_enrol(program=program, roster=parse_roster("amara@uni.edu, trainee"), by=coordinator, invite_missing=True)
+    assert Notification.objects.filter(recipient=amara, kind="program_invitation").count() == 1
+    assert ProgramInvitation.objects.get(program=program).account == amara
+
+    amara.email = "a.okafor@uni.edu"  # corrected by a superuser; she confirms the new address
+    amara.save()
+    TraineeProfileFactory(user=amara)  # and makes the profile, as she was told
+
+    assert invitations_fulfil() == 1
+    assert program.trainees.filter(user=amara).exists()
+    assert _pending(program) == []
+    # Someone who signs up with the old address later is not enrolled on her invitation.
+    newcomer = UserFactory(email="amara@uni.edu", email_confirmed_at=timezone.now())
+    TraineeProfileFactory(user=newcomer)
+    assert invitations_fulfil() == 0
+    assert not program.trainees.filter(user=newcomer).exists()
