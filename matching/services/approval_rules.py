@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from matching.features import ZoneOffsets, browsing_features, mentor_features_from, program_weights, trainee_features
+from matching.features import ZoneOffsets, mentor_features_from, program_weights, taxonomy_load, trainee_features
 from matching.models import Match
 from matching.scoring import Weights, score
 from matching.scoring.rules import Rule, tz_minutes_apart
@@ -33,7 +33,9 @@ def rules_broken_now(matches: Iterable[Match]) -> dict[int, tuple[Rule, str]]:
     by_program: dict[int, list[Match]] = defaultdict(list)
     for match in matches:
         by_program[match.program_id].append(match)
-    taxonomy = browsing_features().taxonomy
+    # The taxonomy alone (three queries), not the directory's cached mentor arrays it also comes with: an approval
+    # changes mentors' loads and so the arrays' version, and the next approval would rebuild them all for it.
+    taxonomy = taxonomy_load()
     zones = ZoneOffsets()
     broken: dict[int, tuple[Rule, str]] = {}
     for group in by_program.values():

@@ -388,7 +388,7 @@ def test_select_all_approves_a_cohort_of_300_within_capacity_in_a_fixed_number_o
     client = login(coordinator)
 
     # One approval at a time made some 21 queries and a commit each: 300 took half a minute, past a web worker's
-    # timeout. The batch locks, checks and writes them together; nothing grows with the cohort. About 17 of the
+    # timeout. The batch locks, checks and writes them together; nothing grows with the cohort. About 12 of the
     # queries read the pairs' profiles again for the engine's hard rules (once per 1,000 matches of a program).
     with django_assert_max_num_queries(60):
         response = client.post(
