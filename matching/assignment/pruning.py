@@ -38,6 +38,9 @@ class Pruner:
         self.n, self.m, self.k_row = n, m, min(k_row, m)
         self.col_bound = col_bound
         self._col_bound32 = col_bound.astype(np.float32)
+        # No column takes anyone by its bound (+inf everywhere: stable lists, each row's best only): no scores reach
+        # +inf, so the pass over the block comparing with it is skipped.
+        self._by_column = bool(np.isfinite(col_bound).any())
         self._parts: list[Pairs] = []
         self._lock = threading.Lock()
         self._forced_rows = np.empty(0, dtype=np.intp)
@@ -88,7 +91,8 @@ class Pruner:
             kth = self.row_thresholds(block, (self.k_row,))[0]
         _, mask, other = self._held(block)
         np.greater_equal(block, kth[:, None], out=mask)
-        mask |= np.greater_equal(block, self._col_bound32[None, :], out=other)
+        if self._by_column:
+            mask |= np.greater_equal(block, self._col_bound32[None, :], out=other)
         lo, hi = np.searchsorted(self._forced_rows, [r0, r0 + b])
         mask[self._forced_rows[lo:hi] - r0, self._forced_cols[lo:hi]] = True
         rows, cols = nonzero2d(mask)
