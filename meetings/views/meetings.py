@@ -17,6 +17,7 @@ from meetings.templatetags.meeting_tags import local_time, other_person_zone
 from meetings.views._helpers import form_error, match_or_404, meeting_or_404
 from mentorship.errors import ApplicationError
 from profiles.access import signed_in_user
+from profiles.models import User
 
 
 @login_required
@@ -90,6 +91,14 @@ def _detail(request: HttpRequest, meeting: Meeting, cancel_form: MeetingCancelFo
     return render(request, "meetings/detail.html", context, status=status)
 
 
+def _changed_since_opened(meeting: Meeting, user: User) -> str:
+    """Said when an answer or a move was sent from a page showing the meeting as it no longer is."""
+    return (
+        f"This meeting changed since you opened this page: it is {meeting.get_status_display().lower()} now, on "
+        f"{local_time(meeting, user)}. Nothing was changed."
+    )
+
+
 def _answer_refused(
     request: HttpRequest, pk: int, *, cancelling: bool, reason: str = "", unseen: bool = False, shown_status: str = ""
 ) -> HttpResponse:
@@ -103,10 +112,7 @@ def _answer_refused(
     if unseen:
         said = f"This form did not say which time it answers, so nothing was changed: the meeting is on {when}."
     elif shown_status and shown_status != meeting.status:
-        said = (
-            f"This meeting changed since you opened this page: it is {meeting.get_status_display().lower()} now, "
-            f"on {when}. Nothing was changed."
-        )
+        said = _changed_since_opened(meeting, user)
     else:
         said = f"The time changed since you opened this page: it is now {when}."
     then = ""
@@ -190,9 +196,8 @@ def _move(request: HttpRequest, pk: int, *, suggest: bool) -> HttpResponse:
             meeting = meeting_or_404(request, pk)  # the page and its hidden version show the meeting as it is now
             form.add_error(
                 None,
-                f"This meeting changed since you opened this page: it is {meeting.get_status_display().lower()} now, "
-                f"on {local_time(meeting, request.user)}. Nothing was changed. The time you typed is kept below: send "
-                "it again to move the meeting as it is now.",
+                f"{_changed_since_opened(meeting, signed_in_user(request))} The time you typed is kept below: send it "
+                "again to move the meeting as it is now.",
             )
             status = 409
         except ApplicationError as exc:

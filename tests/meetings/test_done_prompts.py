@@ -40,6 +40,17 @@ def held(mentor: Any, trainee: Any) -> Meeting:
     return Meeting.objects.get(pk=meeting.pk)
 
 
+def log_the_session(meeting: Meeting, mentor: Any, notes: str) -> None:
+    services.session_log_create(
+        match=meeting.match,
+        by=mentor.user,
+        meeting=meeting,
+        date=mentors_today(meeting.match),
+        duration_minutes=30,
+        notes_shared=notes,
+    )
+
+
 def unread(user: Any, meeting: Meeting) -> list[str]:
     """The prompts about the meeting that count as new for `user` on the bell (read the day after it)."""
     inbox = Notification.objects.inbox_for(user, now=meeting.end + timedelta(days=1))
@@ -52,14 +63,7 @@ def test_logging_the_session_marks_its_prompt_read_and_giving_feedback_marks_tha
 ) -> None:
     meeting = held(mentor, trainee)
     with freeze_time(meeting.end + timedelta(hours=1)):
-        services.session_log_create(
-            match=meeting.match,
-            by=mentor.user,
-            meeting=meeting,
-            date=mentors_today(meeting.match),
-            duration_minutes=30,
-            notes_shared="Went through the abstract.",
-        )
+        log_the_session(meeting, mentor, "Went through the abstract.")
         assert unread(mentor.user, meeting) == ["meeting_feedback_prompt"]
         services.feedback_submit(meeting=meeting, by=mentor.user, rating=5, useful=True, good_fit=True)
         assert unread(mentor.user, meeting) == []
@@ -85,14 +89,7 @@ def test_a_prompt_the_user_read_keeps_the_moment_they_read_it(mentor: Any, train
     read_at = meeting.end + timedelta(minutes=10)
     Notification.objects.filter(pk=prompt.pk).update(read_at=read_at)
     with freeze_time(meeting.end + timedelta(hours=1)):
-        services.session_log_create(
-            match=meeting.match,
-            by=mentor.user,
-            meeting=meeting,
-            date=mentors_today(meeting.match),
-            duration_minutes=30,
-            notes_shared="Done",
-        )
+        log_the_session(meeting, mentor, "Done")
     prompt.refresh_from_db()
     assert prompt.read_at == read_at
 
