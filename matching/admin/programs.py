@@ -26,7 +26,7 @@ from matching.admin_views.program_pages import ProgramPages
 from matching.models import Program
 from matching.models.programs import weights_in_full
 from matching.scoring.weights import MAX_WEIGHT, MIN_WEIGHT
-from matching.services.programs import program_coordinators_refusal, program_save
+from matching.services.programs import program_coordinators_refusal, program_may_be_open, program_save
 from mentorship.admin_search import BoundedSearch
 from mentorship.errors import ApplicationError
 from profiles.access import signed_in_user
@@ -59,9 +59,9 @@ class ProgramForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         opening = self.fields.get("open_to_all")
-        if opening is not None and not self.by.is_superuser and not (self.instance.pk and self.instance.open_to_all):
-            # Only a superuser opens a program to all (`program_opening_refusal`): a coordinator's new program is
-            # closed (the model's default is open), and a closed one stays so; one already open she may close.
+        if opening is not None and not program_may_be_open(program=self.instance, by=self.by):
+            # A coordinator's new program is closed (the model's default is open), and a closed one stays so; one
+            # already open she may close.
             opening.disabled = True
             opening.help_text = "Only a site administrator can open a program to everyone on the site."
             self.initial["open_to_all"] = False

@@ -47,13 +47,18 @@ OPENING_REFUSED = (
 )
 
 
+def program_may_be_open(*, program: Program, by: User) -> bool:
+    """Whether `by` may save `program` open to all. A superuser may; a coordinator may keep a program open that
+    already is (or close it), but not open one (a new one included): otherwise any coordinator could make a program
+    of the whole site and, through a round's proposals, see every other program's people."""
+    return by.is_superuser or (
+        program.pk is not None and Program.objects.filter(pk=program.pk, open_to_all=True).exists()
+    )
+
+
 def program_opening_refusal(*, program: Program, by: User) -> str | None:
-    """Why `by` may not save `program` open to all, or None. A superuser may; a coordinator may keep a program open
-    that already is, or close it, but not open one (a new one included): otherwise any coordinator could make a
-    program of the whole site and, through a round's proposals, see every other program's people."""
-    if by.is_superuser or not program.open_to_all:
-        return None
-    if program.pk is not None and Program.objects.filter(pk=program.pk, open_to_all=True).exists():
+    """Why `by` may not save `program` as it is set (open to all), or None: see `program_may_be_open`."""
+    if not program.open_to_all or program_may_be_open(program=program, by=by):
         return None
     return OPENING_REFUSED
 
